@@ -1,0 +1,27 @@
+namespace Rounds.Web.Features.Audit;
+
+/// <summary>One governance action. Rows are only ever inserted: the context refuses updates and deletes,
+/// and database triggers refuse them too.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+
+    public Guid? OrganizationId { get; set; }
+
+    public string? ActorId { get; set; }
+
+    /// <summary>Kept as text so the record survives the person's account being deleted.</summary>
+    public string ActorName { get; set; } = "";
+
+    public string Action { get; set; } = "";
+
+    public string EntityType { get; set; } = "";
+
+    public string EntityId { get; set; } = "";
+
+    public string? Before { get; set; }
+
+    public string? After { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Audit;
+using Rounds.Web.Features.Identity;
+
+namespace Rounds.Web.Features.Organizations;
+
+/// <summary>
+/// Keeps automatic memberships in line with a person's verified address: a confirmed address on an
+/// organization's domain makes them a member; changing it away removes the memberships the domain gave.
+/// Memberships granted by hand or by invitation are never touched here.
+/// </summary>
+public sealed class DomainMembership(RoundsDbContext db, AuditLog audit)
+{
+    public static string? DomainOf(string? email)
+    {
+        var at = email?.LastIndexOf('@') ?? -1;
+        return at < 0 ? null : email![(at + 1)..].Trim().ToLowerInvariant();
+    }
+
+    public async Task SyncAsync(User user, CancellationToken cancellationToken = default)
+    {
+        var domain = user.EmailConfirmed ? DomainOf(user.Email) : null;
+        var matching = domain is null
+            ? []
+            : await db.OrganizationDomains.Where(d => d.Domain == domain).Select(d => d.OrganizationId).Distinct().ToListAsync(cancellationToken);
+
+        var current = await db.Memberships.Where(m => m.UserId == user.Id).ToListAsync(cancellationToken);
+
+        foreach (var membership in current.Where(m => m.Source == MembershipSource.Domain && !matching.Contains(m.OrganizationId)))
+        {
+            db.Memberships.Remove(membership);
+            audit.Record(membership.OrganizationId, "membership.domain_removed", "Membership", membership.Id.ToString(),
+                before: new { user.Id, membership.Role, reason = "address no longer on the organization's domain" });
+        }
+
+        foreach (var organizationId in matching.Where(id => current.All(m => m.OrganizationId != id)))
+        {
+            var membership = new Membership { OrganizationId = organizationId, UserId = user.Id, Role = Role.Member, Source = MembershipSource.Domain };
+            db.Memberships.Add(membership);
+            audit.Record(organizationId, "membership.domain_joined", "Membership", membership.Id.ToString(),
+                after: new { user.Id, user.Email, Role = Roles.Key(Role.Member) });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,27 @@
+namespace Rounds.Web.Features.Organizations;
+
+public sealed class Invitation
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public string Email { get; set; } = "";
+
+    public Role Role { get; set; }
+
+    /// <summary>SHA-256 of the secret in the emailed link; the secret itself is never stored.</summary>
+    public string TokenHash { get; set; } = "";
+
+    public string InvitedById { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public DateTimeOffset? AcceptedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public bool IsOpen(DateTimeOffset now) => AcceptedAt is null && RevokedAt is null && ExpiresAt > now;
+}

@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Audit;
+using Rounds.Web.Features.Shared;
+
+namespace Rounds.Web.Features.Organizations;
+
+/// <summary>Creating an organization and changing its name, two-factor rule and email domains.</summary>
+public sealed partial class OrganizationSettings(RoundsDbContext db, AuditLog audit)
+{
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex(@"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
+    private static partial Regex DomainPattern();
+
+    public async Task<Outcome<Organization>> CreateAsync(string? name, string? slug, string creatorUserId, CancellationToken cancellationToken = default)
+    {
+        name = name?.Trim() ?? "";
+        slug = slug?.Trim().ToLowerInvariant() ?? "";
+        if (name.Length is 0 or > 200)
+        {
+            return Outcome.Invalid("Name", "Enter a name of 1 to 200 characters.");
+        }
+
+        if (!SlugPattern().IsMatch(slug))
+        {
+            return Outcome.Invalid("Slug", "Use 1 to 64 lower-case letters, digits and hyphens, not starting or ending with a hyphen.");
+        }
+
+        if (await db.Organizations.AnyAsync(o => o.Slug == slug, cancellationToken))
+        {
+            return Outcome.Invalid("Slug", $"The address '{slug}' is taken; choose another.");
+        }
+
+        var organization = new Organization { Name = name, Slug = slug };
+        var membership = new Membership { OrganizationId = organization.Id, UserId = creatorUserId, Role = Role.Admin, Source = MembershipSource.Manual };
+        db.Organizations.Add(organization);
+        db.Memberships.Add(membership);
+        audit.Record(organization.Id, "organization.created", "Organization", organization.Id.ToString(), after: new { name, slug });
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<Organization>(Outcome.Success, organization);
+    }
+
+    public async Task<Outcome> UpdateAsync(OrgContext org, string? name, bool requireTwoFactorForStaff, CancellationToken cancellationToken = default)
+    {
+        name = name?.Trim() ?? "";
+        if (name.Length is 0 or > 200)
+        {
+            return Outcome.Invalid("Name", "Enter a name of 1 to 200 characters.");
+        }
+
+        var organization = await db.Organizations.FirstAsync(o => o.Id == org.Id, cancellationToken);
+        var before = new { organization.Name, organization.RequireTwoFactorForStaff };
+        if (before.Name == name && before.RequireTwoFactorForStaff == requireTwoFactorForStaff)
+        {
+            return Outcome.Success;
+        }
+
+        organization.Name = name;
+        organization.RequireTwoFactorForStaff = requireTwoFactorForStaff;
+        audit.Record(org.Id, "organization.updated", "Organization", org.Id.ToString(), before, new { organization.Name, organization.RequireTwoFactorForStaff });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    public Task<List<OrganizationDomain>> DomainsAsync(OrgContext org, CancellationToken cancellationToken = default) =>
+        db.OrganizationDomains.Where(d => d.OrganizationId == org.Id).OrderBy(d => d.Domain).ToListAsync(cancellationToken);
+
+    /// <summary>Adds an email domain; people with a verified address there become members.</summary>
+    public async Task<Outcome> AddDomainAsync(OrgContext org, string? domain, CancellationToken cancellationToken = default)
+    {
+        domain = domain?.Trim().TrimStart('@').ToLowerInvariant() ?? "";
+        if (!DomainPattern().IsMatch(domain))
+        {
+            return Outcome.Invalid("Domain", "Enter a domain such as northfield.org (no @, no spaces).");
+        }
+
+        if (await db.OrganizationDomains.AnyAsync(d => d.OrganizationId == org.Id && d.Domain == domain, cancellationToken))
+        {
+            return Outcome.Invalid("Domain", $"{domain} is already listed.");
+        }
+
+        var row = new OrganizationDomain { OrganizationId = org.Id, Domain = domain };
+        db.OrganizationDomains.Add(row);
+        audit.Record(org.Id, "domain.added", "OrganizationDomain", row.Id.ToString(), after: new { domain });
+
+        // People who already hold a verified address on the domain join now rather than at their next change.
+        var suffix = "@" + domain.ToUpperInvariant();
+        var joining = await db.Users
+            .Where(u => u.EmailConfirmed && u.NormalizedEmail!.EndsWith(suffix) && !db.Memberships.Any(m => m.OrganizationId == org.Id && m.UserId == u.Id))
+            .Select(u => new { u.Id, u.Email })
+            .ToListAsync(cancellationToken);
+        foreach (var person in joining)
+        {
+            var membership = new Membership { OrganizationId = org.Id, UserId = person.Id, Role = Role.Member, Source = MembershipSource.Domain };
+            db.Memberships.Add(membership);
+            audit.Record(org.Id, "membership.domain_joined", "Membership", membership.Id.ToString(), after: new { person.Id, person.Email, role = Roles.Key(Role.Member) });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    public async Task<Outcome> RemoveDomainAsync(OrgContext org, Guid domainId, CancellationToken cancellationToken = default)
+    {
+        var row = await db.OrganizationDomains.FirstOrDefaultAsync(d => d.Id == domainId && d.OrganizationId == org.Id, cancellationToken);
+        if (row is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        db.OrganizationDomains.Remove(row);
+        audit.Record(org.Id, "domain.removed", "OrganizationDomain", row.Id.ToString(), before: new { row.Domain });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+}

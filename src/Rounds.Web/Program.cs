@@ -1,0 +1,22 @@
+using Rounds.Web;
+using Rounds.Web.Features.Operations;
+
+// One executable serves the web app and answers the command line, so `./rounds` needs a single build.
+switch (args.FirstOrDefault())
+{
+    case "migrate":
+    case "token":
+        return await AdminCommands.RunAsync(args);
+    case "serve":
+        args = args[1..];
+        break;
+}
+
+var app = RoundsApp.Build(args);
+await app.StartAsync();
+Banner.Print(app);
+await app.WaitForShutdownAsync();
+return 0;
+
+/// <summary>The entry point, named so integration tests can host the app.</summary>
+public partial class Program;

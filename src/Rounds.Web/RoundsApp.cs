@@ -1,0 +1,162 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Components.Authorization;
+using Rounds.Web.Components;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Audit;
+using Rounds.Web.Features.Demo;
+using Rounds.Web.Features.Identity;
+using Rounds.Web.Features.Identity.Account;
+using Rounds.Web.Features.Identity.Mail;
+using Rounds.Web.Features.Identity.Tokens;
+using Rounds.Web.Features.Operations;
+using Rounds.Web.Features.Organizations;
+using Scalar.AspNetCore;
+
+namespace Rounds.Web;
+
+public static class RoundsApp
+{
+    public const string ApiPolicy = "api";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        ConfigureServices(builder);
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        return app;
+    }
+
+    public static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        if (!builder.Environment.IsDevelopment() || configuration.GetValue<bool>("Logging:Json"))
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole();
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddRoundsDatabase(configuration);
+        services.AddHostedService<DatabaseStartup>();
+        services.AddDataProtection().SetApplicationName("Rounds").PersistKeysToDbContext<RoundsDbContext>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenDefaults.Scheme, null);
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/Account/Login";
+            options.AccessDeniedPath = "/Account/AccessDenied";
+            // The API answers with status codes; only pages redirect to the sign-in form.
+            options.Events.OnRedirectToLogin = context => RedirectOrStatus(context.HttpContext, context.RedirectUri, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context.HttpContext, context.RedirectUri, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorizationBuilder().AddPolicy(ApiPolicy, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, BearerTokenDefaults.Scheme)
+            .RequireAuthenticatedUser());
+
+        services.AddIdentityCore<User>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = true;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<RoundsDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        services.Configure<MailOptions>(configuration.GetSection("Mail"));
+        services.AddSingleton<FileMailbox>();
+        if (string.IsNullOrWhiteSpace(configuration["Mail:SmtpHost"]))
+        {
+            services.AddSingleton<IMailer>(sp => sp.GetRequiredService<FileMailbox>());
+        }
+        else
+        {
+            services.AddSingleton<IMailer, SmtpMailer>();
+        }
+
+        services.AddSingleton<IEmailSender<User>, EmailSender>();
+
+        services.AddScoped<ICurrentActor, HttpCurrentActor>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<AuditQuery>();
+        services.AddScoped<AccessTokenService>();
+        services.AddScoped<OrgAccess>();
+        services.AddScoped<Members>();
+        services.AddScoped<OrganizationSettings>();
+        services.AddScoped<DomainMembership>();
+        services.AddScoped<DemoSeeder>();
+
+        services.AddProblemDetails();
+        services.AddValidation();
+        services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddRoundsRateLimits(configuration);
+    }
+
+    public static void ConfigurePipeline(WebApplication app)
+    {
+        // The API answers errors as ProblemDetails; pages show a friendly page. Neither shows a stack trace.
+        app.UseWhen(IsApi, api => api.UseExceptionHandler().UseStatusCodePages());
+        app.UseWhen(context => !IsApi(context), pages => pages
+            .UseExceptionHandler("/Error", createScopeForErrors: true)
+            .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).RequireRateLimiting(RateLimits.ApiPolicy);
+        MeEndpoints.Map(api);
+        OrganizationEndpoints.Map(api);
+        AuditEndpoints.Map(api);
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+    }
+
+    private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api/v1");
+
+    private static Task RedirectOrStatus(HttpContext context, string redirectUri, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(redirectUri);
+        return Task.CompletedTask;
+    }
+}

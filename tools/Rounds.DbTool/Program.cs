@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Design.Internal;
+using Microsoft.EntityFrameworkCore.Migrations.Design;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+
+// Adds a migration for every database provider at once, so the two never drift apart:
+//   dotnet run --project tools/Rounds.DbTool -- add <Name>
+if (args is not ["add", var name])
+{
+    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName>");
+    return 2;
+}
+
+var webProject = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../src/Rounds.Web"));
+if (!File.Exists(Path.Combine(webProject, "Rounds.Web.csproj")))
+{
+    Console.Error.WriteLine($"Cannot find src/Rounds.Web from {AppContext.BaseDirectory}.");
+    return 1;
+}
+
+RoundsDbContext[] contexts =
+[
+    new SqliteRoundsDbContext(new DbContextOptionsBuilder<SqliteRoundsDbContext>().UseSqlite("Data Source=:memory:").Options),
+    new PostgresRoundsDbContext(new DbContextOptionsBuilder<PostgresRoundsDbContext>().UseNpgsql("Host=localhost").Options),
+];
+
+foreach (var context in contexts)
+{
+    var folder = context is SqliteRoundsDbContext ? "Sqlite" : "PostgreSql";
+    var reporter = new OperationReporter(handler: null);
+    var webAssembly = typeof(RoundsDbContext).Assembly;
+    var services = new DesignTimeServicesBuilder(webAssembly, webAssembly, reporter, []).Build(context);
+    var scaffolder = services.GetRequiredService<IMigrationsScaffolder>();
+    var migration = scaffolder.ScaffoldMigration(name, "Rounds.Web", $"Data.Migrations.{folder}", "C#");
+    var files = scaffolder.Save(webProject, migration, Path.Combine(webProject, "Data", "Migrations", folder));
+    Console.WriteLine($"{folder}: {Path.GetRelativePath(webProject, files.MigrationFile!)}");
+    await context.DisposeAsync();
+}
+
+return 0;
