@@ -1,0 +1,119 @@
+using System.IO.Compression;
+using System.Reflection;
+using Rounds.Screening.Text;
+
+namespace Rounds.Screening.Data;
+
+/// <summary>
+/// The Census and SSA name lists, the Census Gazetteer places and the common-word list, loaded once per process
+/// on first use. Screening code asks for <see cref="Shared"/>; the load takes a few hundred milliseconds.
+/// </summary>
+internal sealed class NameData
+{
+    private static readonly Lazy<NameData> SharedData = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private NameData(WordCounts firstNames, WordCounts surnames, WordSet places, int longestPlace, WordSet commonWords)
+    {
+        FirstNames = firstNames;
+        Surnames = surnames;
+        Places = places;
+        LongestPlace = longestPlace;
+        CommonWords = commonWords;
+    }
+
+    public static NameData Shared => SharedData.Value;
+
+    /// <summary>Given name to the number of US births 1920–2019 (SSA).</summary>
+    public WordCounts FirstNames { get; }
+
+    /// <summary>Surname to the number of people in the 2010 Census.</summary>
+    public WordCounts Surnames { get; }
+
+    /// <summary>Place names, words joined by one space with punctuation dropped (<c>St Louis</c>).</summary>
+    public WordSet Places { get; }
+
+    /// <summary>The most words any place name has, which bounds the place look-up window.</summary>
+    public int LongestPlace { get; }
+
+    public WordSet CommonWords { get; }
+
+    private static NameData Load()
+    {
+        var first = ReadCounts("first-names.txt.gz");
+        var sur = ReadCounts("surnames.txt.gz");
+        var places = new List<string>(50_000);
+        var longest = 1;
+        foreach (var line in ReadLines("us-places.txt.gz"))
+        {
+            var tab = line.IndexOf('\t');
+            var key = PlaceKey(tab < 0 ? line : line[..tab], out var words);
+            if (key.Length > 0)
+            {
+                places.Add(key);
+                longest = Math.Max(longest, words);
+            }
+        }
+
+        var common = new List<string>(2_000);
+        using (var reader = new StreamReader(Open("common-words.txt")))
+        {
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.StartsWith('#'))
+                {
+                    continue;
+                }
+
+                common.AddRange(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            }
+        }
+
+        return new NameData(new WordCounts(first), new WordCounts(sur), new WordSet(places), longest, new WordSet(common));
+    }
+
+    /// <summary>Normalises a place name the way tokens are joined when text is looked up.</summary>
+    public static string PlaceKey(string name, out int words)
+    {
+        var tokens = new TokenizedText(name);
+        var parts = new List<string>(4);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i].IsWordLike)
+            {
+                parts.Add(tokens.Span(i).ToString());
+            }
+        }
+
+        words = parts.Count;
+        return string.Join(' ', parts);
+    }
+
+    private static Dictionary<string, int> ReadCounts(string resource)
+    {
+        var counts = new Dictionary<string, int>(170_000, StringComparer.OrdinalIgnoreCase);
+        foreach (var line in ReadLines(resource))
+        {
+            var tab = line.IndexOf('\t');
+            if (tab > 0 && int.TryParse(line.AsSpan(tab + 1), out var count))
+            {
+                counts[line[..tab]] = count;
+            }
+        }
+
+        return counts;
+    }
+
+    private static IEnumerable<string> ReadLines(string resource)
+    {
+        using var gzip = new GZipStream(Open(resource), CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        while (reader.ReadLine() is { } line)
+        {
+            yield return line;
+        }
+    }
+
+    private static Stream Open(string resource) =>
+        Assembly.GetExecutingAssembly().GetManifestResourceStream("Rounds.Screening.Data." + resource)
+        ?? throw new InvalidOperationException($"The screening data resource {resource} is missing from the assembly.");
+}

@@ -1,0 +1,127 @@
+using Rounds.Screening.Text;
+
+namespace Rounds.Screening.Detection;
+
+/// <summary>
+/// Text announcing an attached image of a patient's face, chart, wristband or screen (<c>before &amp; after photos
+/// of his face below</c>). A photo that shows no patient, or that nobody attached, is not a finding.
+/// </summary>
+internal static class PhotoDetector
+{
+    private static readonly WordSet Modifiers = WordSet.Of("before", "after", "&", "and", "pre", "post", "op", "-", "side", "by", "a", "the", "his", "her", "their", "this", "these", "our", "my", "blurry", "quick", "new");
+
+    public static void Detect(ScreeningContext ctx)
+    {
+        var text = ctx.Text;
+        for (var i = 0; i < text.Count; i++)
+        {
+            if (!text.IsIn(i, Lexicon.ImageNouns) || ctx.IsClaimed(i))
+            {
+                continue;
+            }
+
+            var subject = Subject(text, i);
+            if (subject < 0)
+            {
+                continue;
+            }
+
+            var cue = AttachCue(text, i, subject);
+            if (cue < 0)
+            {
+                continue;
+            }
+
+            var start = i;
+            while (start > 0 && i - start < 4 && text.IsIn(start - 1, Modifiers) && !text.IsSentenceEnd(start - 1)
+                   && (text.Is(start - 1, "before") || text.Is(start - 1, "after") || text.IsSymbol(start - 1, '&') || text.Is(start - 1, "and")
+                       || text.Is(start - 1, "pre") || text.Is(start - 1, "post") || text.IsSymbol(start - 1, '-') || text.Is(start - 1, "op")))
+            {
+                start--;
+            }
+
+            while (start < i && !(text.Is(start, "before") || text.Is(start, "pre") || text.Is(start, "post")))
+            {
+                start++;
+            }
+
+            var end = Math.Max(subject, cue);
+            if (text[end].Kind == TokenKind.Symbol)
+            {
+                end = subject;
+            }
+
+            if (!ctx.IsClaimed(start, end))
+            {
+                ctx.Add(new PhiCandidate(start, end, "PHOTO", "an attached photo of a patient", Tie.Always) { LocalCue = true });
+            }
+
+            i = end;
+        }
+    }
+
+    /// <summary>The patient-identifying thing the image shows, within a few words after the image noun.</summary>
+    private static int Subject(TokenizedText text, int i)
+    {
+        for (var k = i + 1; k < Math.Min(text.Count, i + 7); k++)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                return -1;
+            }
+
+            if (!text.IsIn(k, Lexicon.ImageSubjects))
+            {
+                continue;
+            }
+
+            // "of his face", "of the patient's chart", "of her", "of Mr. Lee's wristband": someone's, not "of a bass".
+            for (var b = Math.Max(i + 1, k - 3); b <= k; b++)
+            {
+                if (text.IsIn(b, Lexicon.ThirdPersonPossessives) || text.Is(b, "him") || text.Is(b, "them")
+                    || (text[b].Has(TokenFlags.Possessive) && b < k) || text.Is(b, "patient") || text.Is(b, "pt"))
+                {
+                    return k;
+                }
+            }
+
+            if (text.Is(k, "wristband") || text.Is(k, "chart") || text.Is(k, "screen") || text.Is(k, "whiteboard") || text.Is(k, "face"))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int AttachCue(TokenizedText text, int noun, int subject)
+    {
+        for (var k = subject + 1; k < Math.Min(text.Count, subject + 4); k++)
+        {
+            if (Lexicon.AttachCues.Contains(text.Span(k)))
+            {
+                return k;
+            }
+
+            if (text.IsSentenceEnd(k))
+            {
+                break;
+            }
+        }
+
+        for (var k = noun - 1; k >= Math.Max(0, noun - 5); k--)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                break;
+            }
+
+            if (Lexicon.AttachCues.Contains(text.Span(k)) || text.Is(k, "attaching") || text.Is(k, "sharing"))
+            {
+                return noun;
+            }
+        }
+
+        return -1;
+    }
+}

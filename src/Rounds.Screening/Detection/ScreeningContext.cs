@@ -1,0 +1,97 @@
+using Rounds.Screening.Rules;
+using Rounds.Screening.Text;
+
+namespace Rounds.Screening.Detection;
+
+/// <summary>A PHI span found by a detector, in token indexes (inclusive), before the profile's filters run.</summary>
+internal sealed record PhiCandidate(int First, int Last, string Type, string Why, Tie Tie)
+{
+    /// <summary>The words around the span tie it to a patient or relative (<c>her cell</c>, <c>Mr.</c>).</summary>
+    public bool LocalCue { get; init; }
+}
+
+/// <summary>What the social profile needs before it reports a candidate.</summary>
+internal enum Tie
+{
+    /// <summary>Identifies a person whoever posts it: SSN, MRN, plate, device serial.</summary>
+    Always,
+    /// <summary>May be the organisation's own contact detail: phone, email, URL, address.</summary>
+    Contact,
+    /// <summary>May be a public event's date.</summary>
+    Date,
+    /// <summary>Only PHI when the post is about a patient: names, towns, ages, room numbers.</summary>
+    Patient,
+}
+
+/// <summary>Everything the detectors of one screening call share: the tokens, the rules and what was found so far.</summary>
+internal sealed class ScreeningContext
+{
+    private readonly bool[] _claimed;
+    private readonly WordSet _bioWords;
+
+    public ScreeningContext(Post post, Profile profile, CompiledRuleSet rules)
+    {
+        Post = post;
+        Profile = profile;
+        Rules = rules;
+        Text = new TokenizedText(post.Text ?? string.Empty);
+        Bio = string.IsNullOrWhiteSpace(post.Bio) ? null : new TokenizedText(post.Bio);
+        _claimed = new bool[Text.Count];
+        var bioWords = new List<string>();
+        for (var i = 0; Bio is not null && i < Bio.Count; i++)
+        {
+            if (Bio[i].IsWordLike)
+            {
+                bioWords.Add(Bio.Span(i).ToString());
+            }
+        }
+
+        _bioWords = new WordSet(bioWords);
+    }
+
+    public Post Post { get; }
+
+    public Profile Profile { get; }
+
+    public bool Strict => Profile == Profile.Strict;
+
+    public CompiledRuleSet Rules { get; }
+
+    public TokenizedText Text { get; }
+
+    public TokenizedText? Bio { get; }
+
+    public List<PhiCandidate> Candidates { get; } = [];
+
+    /// <summary>How strongly the post is about one patient's care; see <see cref="PatientContext"/>.</summary>
+    public int PatientScore { get; set; }
+
+    public bool Consent { get; set; }
+
+    public bool IsClaimed(int first, int last)
+    {
+        for (var i = first; i <= last; i++)
+        {
+            if (_claimed[i])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public bool IsClaimed(int index) => _claimed[index];
+
+    public void Add(PhiCandidate candidate)
+    {
+        Candidates.Add(candidate);
+        for (var i = candidate.First; i <= candidate.Last; i++)
+        {
+            _claimed[i] = true;
+        }
+    }
+
+    /// <summary>True when the word occurs in the account bio, which describes the organisation, not a patient.</summary>
+    public bool InBio(ReadOnlySpan<char> word) => _bioWords.Contains(word);
+}

@@ -1,0 +1,486 @@
+using Rounds.Screening.Detection;
+using Rounds.Screening.Rules;
+using Rounds.Screening.Text;
+
+namespace Rounds.Screening.Policy;
+
+/// <summary>A policy label for the post, with the words that triggered it when there are such words in the text.</summary>
+internal sealed record PolicyHit(string Rule, int First, int Last, string? Trigger)
+{
+    public bool HasSpan => First >= 0;
+}
+
+/// <summary>
+/// Post-level policy labels. Most are weighed phrase lists (a label fires at weight 2, so one strong phrase or two
+/// weak ones); VACCINE and DISCLAIMER_MISSING also depend on the account, and PATIENT_STORY on who the post is about.
+/// </summary>
+internal static class PolicyDetector
+{
+    private const int FireAt = 2;
+
+    private static readonly PhraseSet Politics = new([
+        ("endorse", 2), ("endorses", 2), ("endorsed", 2), ("endorsing", 2), ("endorsement", 2), ("vote for", 2),
+        ("vote against", 2), ("vote yes", 2), ("vote no", 2), ("republican", 2), ("republicans", 2), ("democrat", 2),
+        ("democrats", 2), ("democratic party", 2), ("gop", 2), ("maga", 2), ("gotv", 2), ("get out the vote", 2),
+        ("ballot measure", 2), ("ballot initiative", 2), ("proposition", 1), ("candidate", 2), ("candidates", 2),
+        ("election", 2), ("elections", 2), ("campaigning", 2), ("canvassing", 2), ("knocking doors", 2),
+        ("the ticket", 1), ("gun control", 2), ("gun rights", 2), ("second amendment", 2), ("2nd amendment", 2),
+        ("nra", 2), ("abortion", 2), ("pro-life", 2), ("pro-choice", 2), ("prolife", 2), ("prochoice", 2),
+        ("roe v wade", 2), ("roe v . wade", 2), ("trump", 2), ("biden", 2), ("obama", 2), ("kamala", 2),
+        ("conservative leadership", 2), ("conservative", 1), ("conservatives", 1), ("liberal", 1), ("liberals", 1),
+        ("leftist", 2), ("right-wing", 2), ("left-wing", 2), ("state senate", 2), ("for senate", 2),
+        ("for congress", 2), ("for governor", 2), ("for mayor", 2), ("for president", 2), ("impeach", 2),
+        ("partisan", 1), ("midterms", 2), ("primary election", 2), ("politicians", 1), ("politics", 1),
+        ("democracy", 1), ("voters", 1), ("polls", 1), ("senator", 1), ("congressman", 1), ("congresswoman", 1)]);
+
+    private static readonly PhraseSet Religion = new([
+        ("gospel", 2), ("jesus", 2), ("christ", 2), ("he is risen", 2), ("heisrisen", 2), ("bible", 2),
+        ("scripture", 2), ("salvation", 2), ("allah", 2), ("praise god", 2), ("praise the lord", 2),
+        ("as a christian", 2), ("as a muslim", 2), ("as a jew", 2), ("as a catholic", 2), ("pray over", 2),
+        ("through him", 2), ("the lord", 2), ("amen", 1), ("hallelujah", 2), ("born again", 2), ("sinners", 2),
+        ("god's plan", 2), ("accept christ", 2), ("savior", 2), ("saviour", 2), ("holy spirit", 2),
+        ("pray", 1), ("prayer", 1), ("prayers", 1), ("praying", 1), ("god", 1), ("faith", 1), ("blessed", 1),
+        ("easter", 1), ("ramadan", 1), ("church", 1), ("worship", 1), ("✝", 1), ("✝️", 1), ("☦", 1), ("☪", 1),
+        ("✡", 1), ("christian", 1), ("heaven", 1), ("sin", 1)]);
+
+    private static readonly PhraseSet Vaccine = new([
+        ("vaccine", 2), ("vaccines", 2), ("vaccinated", 2), ("vaccinate", 2), ("vaccination", 2),
+        ("vaccinations", 2), ("vax", 2), ("vaxxed", 2), ("antivax", 2), ("anti-vax", 2), ("antivaxxer", 2),
+        ("antivaxxers", 2), ("booster", 2), ("boosters", 2), ("immunization", 2), ("immunizations", 2),
+        ("immunize", 2), ("tdap", 2), ("mmr", 2), ("jab", 2), ("mrna", 2), ("flu shot", 2), ("flu shots", 2),
+        ("covid shot", 2), ("hpv shot", 2), ("herd immunity", 2)]);
+
+    private static readonly PhraseSet Claims = new([
+        ("guaranteed", 2), ("guarantee", 2), ("guarantees", 2), ("100 % success", 2), ("100 % effective", 2),
+        ("100 % cure", 2), ("100 % safe", 2), ("100 % of patients", 2), ("cures", 2), ("cure for", 1),
+        ("permanently", 1), ("miracle", 2), ("miraculous", 2), ("risk-free", 2), ("risk free", 2), ("no risk", 2),
+        ("zero risk", 2), ("no side effects", 2), ("zero side effects", 2), ("without side effects", 2),
+        ("zero relapses", 2), ("never fails", 2), ("works every time", 2), ("for good", 1), ("instant results", 2),
+        ("proven to cure", 2), ("big pharma", 2), ("don't want you to know", 2), ("secret cure", 2),
+        ("reverses aging", 2), ("clears it up", 1), ("completely eliminates", 2), ("painless", 1),
+        ("no downtime", 1), ("best results", 1), ("restore", 1)]);
+
+    private static readonly PhraseSet Promotion = new([
+        ("% off", 2), ("percent off", 2), ("discount", 2), ("discounts", 2), ("discounted", 2), ("sale", 1),
+        ("buy", 1), ("free", 1), ("offer ends", 2), ("limited time", 2), ("book now", 2), ("book today", 2),
+        ("call now", 1), ("act now", 2), ("dm us", 1), ("claim yours", 2), ("claim your", 2), ("giveaway", 2),
+        ("gift card", 2), ("gift cards", 2), ("promo code", 2), ("coupon", 2), ("special offer", 2),
+        ("while supplies last", 2), ("spots are limited", 2), ("limited spots", 2), ("deal", 1), ("deals", 1),
+        ("only $", 2), ("save $", 2), ("bogo", 2), ("holiday gift", 1), ("financing available", 1),
+        ("don't miss out", 2), ("hurry", 1), ("first injection", 1), ("first session", 1), ("first visit free", 2)]);
+
+    private static readonly string[] Profane =
+    [
+        "fuck", "fucks", "fucked", "fucking", "fucker", "fuckers", "fuckin", "motherfucker", "motherfucking", "shit",
+        "shits", "shitty", "shitting", "bullshit", "bitch", "bitches", "bitching", "asshole", "assholes", "bastard",
+        "bastards", "damn", "dammit", "goddamn", "crap", "piss", "pissed", "dick", "dickhead", "douche", "douchebag",
+        "jackass", "wtf", "stfu", "dumbass", "prick", "cunt", "twat", "bollocks", "arse", "arsehole",
+    ];
+
+    private static readonly WordSet ProfaneWords = new(Profane);
+
+    private static readonly WordSet Insults = WordSet.Of(
+        "clown", "clowns", "idiot", "idiots", "moron", "morons", "stupid", "dumb", "dumbass", "loser", "losers", "bully",
+        "pathetic", "imbecile", "jerk", "jerks", "scum", "trash", "jackass", "asshole", "assholes", "bitch", "freak",
+        "lazy", "worthless", "incompetent", "disgusting", "useless", "fat", "ugly", "psycho", "creep", "coward",
+        "cowards", "junkie", "junkies", "druggie", "druggies", "crackhead", "whiner", "liar", "liars", "hypochondriac",
+        "drama", "seeker", "seekers");
+
+    private static readonly WordSet SecondPerson = WordSet.Of("you", "you're", "youre", "your", "u", "ur", "yourself", "ya", "y'all");
+
+    private static readonly WordSet Articles = WordSet.Of("a", "an");
+
+    private static readonly WordSet StoryTime = WordSet.Of(
+        "tonight", "today", "yesterday", "last", "this", "earlier", "spent", "sat", "met", "told", "said", "called",
+        "asked", "came", "went", "held", "brought", "taught", "gave", "got", "had", "just", "finally", "walked",
+        "cried", "laughed", "smiled", "hugged", "thanked", "insisted", "refused", "wanted");
+
+    private static readonly WordSet StoryClinical = WordSet.Of(
+        "diet", "cardiac", "trach", "stroke", "ot", "rehab", "hospice", "surgery", "diagnosis", "meds", "chemo", "icu",
+        "er", "ed", "discharge", "discharged", "admitted", "bedside", "room", "shift", "rounds", "vitals", "iv",
+        "oxygen", "wound", "cast", "stitches", "therapy", "pain", "heart", "lungs", "cancer", "labor", "delivery",
+        "birth", "born", "unit", "diabetes", "insulin", "ventilator", "consent", "recovery", "recovering", "transplant");
+
+    private static readonly WordSet SingularPronouns = WordSet.Of("she", "her", "he", "him", "his", "herself", "himself", "hers");
+
+    private static readonly WordSet DisclaimerSubjects = WordSet.Of("views", "view", "opinions", "opinion", "thoughts", "tweets", "posts", "words", "takes", "rts");
+
+    public static List<PolicyHit> Detect(ScreeningContext ctx, bool hasPhi)
+    {
+        var hits = new List<PolicyHit>();
+        var text = ctx.Text;
+        Weighed(ctx, RuleCatalog.Politics, Politics, hits, hashtagPrefixes: ["vote", "gotv", "maga", "elect", "prolife", "prochoice", "resist"]);
+        Weighed(ctx, RuleCatalog.Religion, Religion, hits, hashtagPrefixes: ["heisrisen", "jesus", "blessed", "godisgood", "prayer"]);
+        if (ctx.Post.Kind == AccountKind.Personal)
+        {
+            Weighed(ctx, RuleCatalog.Vaccine, Vaccine, hits, hashtagPrefixes: ["vaccin", "vaxx", "getvaccinated", "antivax", "flushot"]);
+        }
+
+        if (ctx.Post.Kind == AccountKind.Personal && MissingDisclaimer(ctx))
+        {
+            hits.Add(new PolicyHit(RuleCatalog.Disclaimer, -1, -1, null));
+        }
+
+        Weighed(ctx, RuleCatalog.MedicalClaim, Claims, hits, hashtagSuffixes: ["works", "cure", "cured", "miracle", "guaranteed", "free"]);
+        Weighed(ctx, RuleCatalog.Promotion, Promotion, hits, hashtagPrefixes: ["giveaway", "sale", "deal", "discount"]);
+        Profanity(ctx, hits);
+        if (hasPhi || IsPatientStory(ctx))
+        {
+            hits.Add(new PolicyHit(RuleCatalog.PatientStory, -1, -1, null));
+        }
+
+        return hits;
+    }
+
+    private static void Weighed(
+        ScreeningContext ctx, string rule, PhraseSet phrases, List<PolicyHit> hits, string[]? hashtagPrefixes = null, string[]? hashtagSuffixes = null)
+    {
+        var text = ctx.Text;
+        var extra = ctx.Rules.Terms(rule);
+        var total = 0;
+        var bestWeight = 0;
+        (int First, int Last) best = (-1, -1);
+        for (var i = 0; i < text.Count; i++)
+        {
+            var (length, weight) = phrases.Match(text, i);
+            if (extra is not null)
+            {
+                var (extraLength, extraWeight) = extra.Match(text, i);
+                if (extraLength > length)
+                {
+                    (length, weight) = (extraLength, extraWeight);
+                }
+            }
+
+            if (length == 0 && text[i].Has(TokenFlags.Hashtag))
+            {
+                var tag = text.Span(i);
+                foreach (var prefix in hashtagPrefixes ?? [])
+                {
+                    if (tag.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                    {
+                        (length, weight) = (1, 2);
+                    }
+                }
+
+                foreach (var suffix in hashtagSuffixes ?? [])
+                {
+                    if (tag.Length > suffix.Length && tag.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                    {
+                        (length, weight) = (1, 2);
+                    }
+                }
+            }
+
+            if (length == 0)
+            {
+                continue;
+            }
+
+            if (IsNegated(text, i))
+            {
+                i += length - 1;
+                continue;
+            }
+
+            total += weight;
+            if (weight > bestWeight)
+            {
+                bestWeight = weight;
+                best = (text[i].Has(TokenFlags.Hashtag) && i > 0 ? i - 1 : i, i + length - 1);
+            }
+
+            i += length - 1;
+        }
+
+        if (total >= FireAt)
+        {
+            hits.Add(new PolicyHit(rule, best.First, best.Last, text.Span(best.First, best.Last).ToString()));
+        }
+    }
+
+    private static bool IsNegated(TokenizedText text, int i)
+    {
+        // "no guarantee", "not a cure", "there is no miracle": the claim is denied.
+        for (var k = Math.Max(0, i - 2); k < i; k++)
+        {
+            if (text.Is(k, "no") || text.Is(k, "not") || text.Is(k, "never") || text.Is(k, "isn't") || text.Is(k, "aren't"))
+            {
+                return !(text.Is(i, "side") || text.Is(i, "risk"));
+            }
+        }
+
+        return false;
+    }
+
+    private static void Profanity(ScreeningContext ctx, List<PolicyHit> hits)
+    {
+        var text = ctx.Text;
+        (int First, int Last) profane = (-1, -1);
+        (int First, int Last) targeted = (-1, -1);
+        for (var i = 0; i < text.Count; i++)
+        {
+            var last = ProfaneAt(text, i);
+            var insult = last < 0 && text.IsIn(i, Insults) && !text[i].Has(TokenFlags.Hashtag);
+            var finger = text[i].Kind == TokenKind.Symbol && text.Span(i).StartsWith("🖕");
+            if (last < 0 && !insult && !finger)
+            {
+                continue;
+            }
+
+            last = Math.Max(last, i);
+            if (!insult && !finger && profane.First < 0)
+            {
+                profane = (i, last);
+            }
+
+            if (finger || SecondPersonNear(text, i, last, insult ? 8 : 2))
+            {
+                if (targeted.First < 0)
+                {
+                    targeted = (i, last);
+                }
+            }
+
+            i = last;
+        }
+
+        if (targeted.First >= 0 && (profane.First >= 0 || IsStrongInsultContext(text, targeted.First)))
+        {
+            hits.Add(new PolicyHit(RuleCatalog.Harassment, targeted.First, targeted.Last, text.Span(targeted.First, targeted.Last).ToString()));
+        }
+        else if (profane.First >= 0)
+        {
+            hits.Add(new PolicyHit(RuleCatalog.Profanity, profane.First, profane.Last, text.Span(profane.First, profane.Last).ToString()));
+        }
+    }
+
+    /// <summary>An insult without swearing is harassment only when it is said to someone: "you're an idiot".</summary>
+    private static bool IsStrongInsultContext(TokenizedText text, int i) =>
+        i > 0 && (text.Is(i - 1, "a") || text.Is(i - 1, "an") || text.Is(i - 1, "absolute") || text.Is(i - 1, "such") || text.Is(i - 1, "you")
+            || text.Is(i - 1, "total") || text.Is(i - 1, "complete") || text.Is(i - 1, "bunch"))
+        || (text[i].Kind == TokenKind.Symbol);
+
+    private static bool SecondPersonNear(TokenizedText text, int first, int last, int window)
+    {
+        for (var k = first - 1; k >= Math.Max(0, first - window); k--)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                break;
+            }
+
+            if (text.IsIn(k, SecondPerson))
+            {
+                return true;
+            }
+        }
+
+        for (var k = last + 1; k < Math.Min(text.Count, last + 1 + window); k++)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                break;
+            }
+
+            if (text.IsIn(k, SecondPerson))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A profane word, plain or masked with asterisks (<c>f***ing</c>, <c>sh*t</c>); returns its last token or -1.</summary>
+    private static int ProfaneAt(TokenizedText text, int i)
+    {
+        if (!text[i].IsWordLike)
+        {
+            return -1;
+        }
+
+        if (text.IsIn(i, ProfaneWords))
+        {
+            return i;
+        }
+
+        // Glue the adjacent letters and asterisks back together, at most a word's length.
+        Span<char> buffer = stackalloc char[24];
+        var length = 0;
+        var j = i;
+        var masked = false;
+        while (j < text.Count && (j == i || text.Adjacent(j - 1, j)) && (text[j].IsWordLike || text.IsSymbol(j, '*')))
+        {
+            var span = text.Span(j);
+            if (length + span.Length > buffer.Length)
+            {
+                return -1;
+            }
+
+            masked |= text.IsSymbol(j, '*');
+            span.CopyTo(buffer[length..]);
+            length += span.Length;
+            j++;
+        }
+
+        if (!masked)
+        {
+            return -1;
+        }
+
+        var candidate = buffer[..length];
+        foreach (var word in Profane)
+        {
+            if (word.Length != candidate.Length || char.ToLowerInvariant(candidate[0]) != word[0])
+            {
+                continue;
+            }
+
+            var ok = true;
+            for (var k = 0; k < word.Length && ok; k++)
+            {
+                ok = candidate[k] == '*' || char.ToLowerInvariant(candidate[k]) == word[k];
+            }
+
+            if (ok)
+            {
+                return j - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsPatientStory(ScreeningContext ctx)
+    {
+        var text = ctx.Text;
+        var referent = false;
+        var pronouns = 0;
+        var time = false;
+        var clinical = ctx.PatientScore >= 1;
+        for (var i = 0; i < text.Count; i++)
+        {
+            if (!text[i].IsWordLike)
+            {
+                continue;
+            }
+
+            if (text.IsIn(i, SingularPronouns))
+            {
+                pronouns++;
+            }
+
+            time |= text.IsIn(i, StoryTime);
+            clinical |= text.IsIn(i, StoryClinical);
+            if (text.IsIn(i, Articles))
+            {
+                // "a retired trucker", "a new dad", "an elderly gentleman": one particular person.
+                for (var k = i + 1; k < Math.Min(text.Count, i + 4); k++)
+                {
+                    if (text.IsIn(k, Lexicon.PersonNouns) && !text[k].Has(TokenFlags.Capitalized))
+                    {
+                        referent = true;
+                        break;
+                    }
+
+                    if (!text[k].IsWordLike || text[k].Has(TokenFlags.Capitalized))
+                    {
+                        break;
+                    }
+                }
+            }
+            else if ((text.Is(i, "patient") || text.Is(i, "pt")) && i > 0 && (text.Is(i - 1, "my") || text.Is(i - 1, "our") || text.Is(i - 1, "this") || text.Is(i - 1, "the"))
+                     && !PatientContext.IsGenericPatient(text, i, 1))
+            {
+                referent = true;
+            }
+        }
+
+        if (ctx.Consent && (pronouns >= 2 || referent))
+        {
+            return true;
+        }
+
+        return clinical && time && (referent || pronouns >= 4);
+    }
+
+    private static bool MissingDisclaimer(ScreeningContext ctx)
+    {
+        var bio = ctx.Bio;
+        if (bio is null || !NamesEmployer(ctx, bio))
+        {
+            return false;
+        }
+
+        var extra = ctx.Rules.Terms(RuleCatalog.Disclaimer);
+        for (var i = 0; i < bio.Count; i++)
+        {
+            if (extra is not null && extra.Match(bio, i).Length > 0)
+            {
+                return false;
+            }
+
+            if (bio.IsIn(i, DisclaimerSubjects) || bio.Is(i, "personal"))
+            {
+                // "views are my own", "opinions expressed here are mine", "thoughts = mine", "personal views".
+                for (var k = i + 1; k < Math.Min(bio.Count, i + 6); k++)
+                {
+                    if (bio.Is(k, "mine") || bio.Is(k, "own") || (bio.Is(i, "personal") && bio.IsIn(k, DisclaimerSubjects)) || bio.Is(k, "personal"))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            if ((bio.Is(i, "not") || bio.Is(i, "don't") || bio.Is(i, "dont")) && WithinNext(bio, i, 5, "employer", "endorsement", "endorsements", "represent", "reflect"))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool WithinNext(TokenizedText text, int i, int window, params string[] words)
+    {
+        for (var k = i + 1; k < Math.Min(text.Count, i + 1 + window); k++)
+        {
+            foreach (var w in words)
+            {
+                if (text.Is(k, w))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The bio names an employer: an @handle, "at Somewhere", a capitalised organisation name, or the organisation's own names.</summary>
+    private static bool NamesEmployer(ScreeningContext ctx, TokenizedText bio)
+    {
+        for (var i = 0; i < bio.Count; i++)
+        {
+            if (bio[i].Has(TokenFlags.Handle) || ctx.Rules.OrganizationPhrases.Match(bio, i).Length > 0)
+            {
+                return true;
+            }
+
+            if (bio.Is(i, "at") && i + 1 < bio.Count && bio[i + 1].Has(TokenFlags.Capitalized))
+            {
+                return true;
+            }
+
+            // "Maple Fork Medical Center", "Silverpine Children's", "Kestrel Point Health LifeFlight".
+            if (bio[i].Has(TokenFlags.Capitalized) && bio.IsIn(i, Lexicon.OrganizationWords) && i > 0 && bio[i - 1].Has(TokenFlags.Capitalized)
+                && bio[i - 1].Kind == TokenKind.Word && !bio[i - 1].Has(TokenFlags.AllUpper) && !bio.IsIn(i - 1, Lexicon.StaffTitles))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

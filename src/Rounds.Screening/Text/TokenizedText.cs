@@ -1,0 +1,252 @@
+using System.Globalization;
+
+namespace Rounds.Screening.Text;
+
+/// <summary>
+/// A single forward pass that splits text into words, numbers and symbols with their UTF-16 offsets. Every detector
+/// works on these tokens, so every finding starts and ends on a token boundary and never splits a surrogate pair.
+/// </summary>
+internal sealed class TokenizedText
+{
+    private readonly Token[] _tokens;
+
+    public TokenizedText(string text)
+    {
+        Text = text;
+        var list = new List<Token>(text.Length / 4 + 4);
+        Tokenize(text, list);
+        _tokens = [.. list];
+    }
+
+    public string Text { get; }
+
+    public int Count => _tokens.Length;
+
+    public Token this[int index] => _tokens[index];
+
+    public ReadOnlySpan<Token> Tokens => _tokens;
+
+    public ReadOnlySpan<char> Span(int index) => Text.AsSpan(_tokens[index].Start, _tokens[index].Length);
+
+    public ReadOnlySpan<char> Span(int first, int last) =>
+        Text.AsSpan(_tokens[first].Start, _tokens[last].End - _tokens[first].Start);
+
+    public bool Is(int index, string word) =>
+        (uint)index < (uint)_tokens.Length && Span(index).Equals(word, StringComparison.OrdinalIgnoreCase);
+
+    public bool IsSymbol(int index, char c) =>
+        (uint)index < (uint)_tokens.Length && _tokens[index].Kind == TokenKind.Symbol && Text[_tokens[index].Start] == c;
+
+    public bool IsIn(int index, WordSet set) =>
+        (uint)index < (uint)_tokens.Length && _tokens[index].IsWordLike && set.Contains(Span(index));
+
+    /// <summary>True when the two tokens touch, with no space or other character between them.</summary>
+    public bool Adjacent(int left, int right) => _tokens[left].End == _tokens[right].Start;
+
+    public bool SameLine(int left, int right)
+    {
+        for (var i = left + 1; i <= right; i++)
+        {
+            if (_tokens[i].Has(TokenFlags.NewlineBefore))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Index of the first token starting at or after <paramref name="offset"/>.</summary>
+    public int IndexAt(int offset)
+    {
+        int lo = 0, hi = _tokens.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_tokens[mid].Start < offset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    public bool IsSentenceEnd(int index)
+    {
+        if (_tokens[index].Kind != TokenKind.Symbol)
+        {
+            return false;
+        }
+
+        var c = Text[_tokens[index].Start];
+        return c is '.' or '!' or '?' or '…' or ';' or '\n';
+    }
+
+    private static void Tokenize(string text, List<Token> tokens)
+    {
+        var i = 0;
+        var pendingFlags = TokenFlags.SentenceStart;
+        var lastWasBoundary = true;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (IsSpace(c))
+            {
+                pendingFlags |= TokenFlags.SpaceBefore;
+                if (c is '\n' or '\r' or '\u2028' or '\u2029')
+                {
+                    pendingFlags |= TokenFlags.NewlineBefore | TokenFlags.SentenceStart;
+                }
+
+                i++;
+                continue;
+            }
+
+            var start = i;
+            if (IsWordChar(c) && !IsMark(c))
+            {
+                var letters = false;
+                var digits = false;
+                while (i < text.Length)
+                {
+                    var d = text[i];
+                    if (char.IsAsciiDigit(d))
+                    {
+                        digits = true;
+                        i++;
+                    }
+                    else if (char.IsLetter(d) || (IsMark(d) && i > start))
+                    {
+                        letters = true;
+                        i++;
+                    }
+                    else if (IsApostrophe(d) && letters && !digits && i + 1 < text.Length && char.IsLetter(text[i + 1])
+                        && !IsPossessiveAt(text, i))
+                    {
+                        i++;
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+
+                var flags = pendingFlags;
+                if (IsPossessiveAt(text, i) && letters)
+                {
+                    flags |= TokenFlags.Possessive;
+                }
+
+                var kind = letters ? (digits ? TokenKind.Alnum : TokenKind.Word) : TokenKind.Number;
+                if (letters)
+                {
+                    flags |= CaseFlags(text.AsSpan(start, i - start));
+                }
+
+                if (start > 0 && text[start - 1] == '#')
+                {
+                    flags |= TokenFlags.Hashtag;
+                }
+                else if (start > 0 && text[start - 1] == '@')
+                {
+                    flags |= TokenFlags.Handle;
+                }
+
+                if (lastWasBoundary)
+                {
+                    flags |= TokenFlags.SentenceStart;
+                }
+
+                tokens.Add(new Token(start, i, kind, flags));
+                if ((flags & TokenFlags.Possessive) != 0)
+                {
+                    i += 2;
+                }
+
+                pendingFlags = TokenFlags.None;
+                lastWasBoundary = false;
+                continue;
+            }
+
+            i += char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+
+            // Variation selectors and joiners belong to the emoji before them.
+            while (i < text.Length && IsEmojiTail(text[i]))
+            {
+                i++;
+            }
+
+            tokens.Add(new Token(start, i, TokenKind.Symbol, pendingFlags));
+            pendingFlags = TokenFlags.None;
+            if (c is '.' or '!' or '?' or '…' or ';' or ':' || IsEmoji(text, start))
+            {
+                lastWasBoundary = true;
+            }
+            else if (c is not ('"' or '\'' or '“' or '”' or '‘' or '’' or '(' or ')' or '*' or '-' or '–' or '—'))
+            {
+                lastWasBoundary = false;
+            }
+        }
+    }
+
+    private static TokenFlags CaseFlags(ReadOnlySpan<char> word)
+    {
+        var flags = TokenFlags.None;
+        if (word.Length > 0 && char.IsUpper(word[0]))
+        {
+            flags |= TokenFlags.Capitalized;
+            var allUpper = true;
+            foreach (var ch in word)
+            {
+                if (char.IsLower(ch))
+                {
+                    allUpper = false;
+                    break;
+                }
+            }
+
+            if (allUpper && word.Length > 1)
+            {
+                flags |= TokenFlags.AllUpper;
+            }
+        }
+
+        return flags;
+    }
+
+    private static bool IsPossessiveAt(string text, int i) =>
+        i + 1 < text.Length && IsApostrophe(text[i]) && (text[i + 1] is 's' or 'S')
+        && (i + 2 >= text.Length || !char.IsLetterOrDigit(text[i + 2]));
+
+    private static bool IsApostrophe(char c) => c is '\'' or '’';
+
+    private static bool IsSpace(char c) => char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u2060' or '\uFEFF';
+
+    private static bool IsWordChar(char c) => char.IsLetter(c) || char.IsAsciiDigit(c);
+
+    private static bool IsMark(char c)
+    {
+        var category = char.GetUnicodeCategory(c);
+        return category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
+            or UnicodeCategory.EnclosingMark;
+    }
+
+    private static bool IsEmojiTail(char c) => c is '\uFE0F' or '\uFE0E' or '\u200D' || IsMark(c);
+
+    private static bool IsEmoji(string text, int index)
+    {
+        var c = text[index];
+        if (char.IsHighSurrogate(c))
+        {
+            return true;
+        }
+
+        var category = char.GetUnicodeCategory(c);
+        return category == UnicodeCategory.OtherSymbol;
+    }
+}
