@@ -133,6 +133,12 @@ internal static class Lexicon
         "District of Columbia",
     }.Select(s => (s, 1)));
 
+    /// <summary>Countries and continents: larger than a state, so never a LOCATION finding on their own.</summary>
+    public static readonly PhraseSet Countries = new(new[]
+    {
+        "Afghanistan", "Albania", "Algeria", "Andorra", "Angola", "Argentina", "Armenia", "Australia", "Austria", "Azerbaijan", "Bahamas", "Bahrain", "Bangladesh", "Barbados", "Belarus", "Belgium", "Belize", "Benin", "Bhutan", "Bolivia", "Bosnia", "Botswana", "Brazil", "Brunei", "Bulgaria", "Burundi", "Cambodia", "Cameroon", "Canada", "Chad", "Chile", "China", "Colombia", "Comoros", "Congo", "Croatia", "Cuba", "Cyprus", "Czechia", "Denmark", "Djibouti", "Dominica", "Ecuador", "Egypt", "Eritrea", "Estonia", "Eswatini", "Ethiopia", "Fiji", "Finland", "France", "Gabon", "Gambia", "Georgia", "Germany", "Ghana", "Greece", "Grenada", "Guatemala", "Guinea", "Guyana", "Haiti", "Honduras", "Hungary", "Iceland", "India", "Indonesia", "Iran", "Iraq", "Ireland", "Israel", "Italy", "Jamaica", "Japan", "Jordan", "Kazakhstan", "Kenya", "Kiribati", "Kosovo", "Kuwait", "Kyrgyzstan", "Laos", "Latvia", "Lebanon", "Lesotho", "Liberia", "Libya", "Liechtenstein", "Lithuania", "Luxembourg", "Madagascar", "Malawi", "Malaysia", "Maldives", "Mali", "Malta", "Mauritania", "Mauritius", "Mexico", "Micronesia", "Moldova", "Monaco", "Mongolia", "Montenegro", "Morocco", "Mozambique", "Myanmar", "Namibia", "Nauru", "Nepal", "Netherlands", "Nicaragua", "Niger", "Nigeria", "Norway", "Oman", "Pakistan", "Palau", "Palestine", "Panama", "Paraguay", "Peru", "Philippines", "Poland", "Portugal", "Qatar", "Romania", "Russia", "Rwanda", "Samoa", "Senegal", "Serbia", "Seychelles", "Singapore", "Slovakia", "Slovenia", "Somalia", "Spain", "Sudan", "Suriname", "Sweden", "Switzerland", "Syria", "Taiwan", "Tajikistan", "Tanzania", "Thailand", "Togo", "Tonga", "Tunisia", "Turkey", "Turkmenistan", "Tuvalu", "Uganda", "Ukraine", "Uruguay", "Uzbekistan", "Vanuatu", "Venezuela", "Vietnam", "Yemen", "Zambia", "Zimbabwe", "England", "Scotland", "Wales", "Britain", "Europe", "Africa", "Asia", "America", "Antarctica", "Oceania", "Korea", "Costa Rica", "Czech Republic", "Dominican Republic", "East Timor", "El Salvador", "Equatorial Guinea", "Ivory Coast", "New Zealand", "North Korea", "South Korea", "North Macedonia", "Papua New Guinea", "Saudi Arabia", "Sierra Leone", "Solomon Islands", "South Africa", "South Sudan", "Sri Lanka", "United Kingdom", "United States", "United Arab Emirates", "Vatican City", "Cape Verde", "Burkina Faso", "Marshall Islands", "San Marino", "Puerto Rico", "Great Britain", "Northern Ireland", "North America", "South America", "Central America", "Latin America", "Middle East",
+    }.Select(c => (c, 1)));
+
     public static readonly WordSet Months = WordSet.Of(
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec");
@@ -151,7 +157,7 @@ internal static class Lexicon
         "screening", "screenings", "expo", "ceremony", "groundbreaking", "tour", "tours", "launch", "launches",
         "enrollment", "vote", "election", "primary", "ballot", "holiday", "hours", "visiting", "maintenance",
         "outage", "downtime", "effective", "beginning", "through", "thru", "annual", "free", "submit", "submissions",
-        "orientation", "graduation", "commencement", "match", "virtual", "day", "days");
+        "orientation", "graduation", "commencement", "match", "virtual");
 
     /// <summary>Words near a date that tie it to a patient's care or life.</summary>
     public static readonly WordSet PatientDateCues = WordSet.Of(

@@ -15,6 +15,16 @@ internal static class NameDetector
 
     private static readonly WordSet NameIntroductions = WordSet.Of("name", "named", "called", "calls", "call", "nicknamed", "aka", "née", "nee");
 
+    private static readonly WordSet StrongPlacePrepositions = WordSet.Of("from", "outside", "near", "around", "toward", "towards");
+
+    /// <summary>Words before "in" or "to" that make what follows a place: "lives in", "out in", "moved to".</summary>
+    private static readonly WordSet PlaceVerbs = WordSet.Of("out", "live", "lives", "lived", "living", "moved", "moving", "home", "born", "raised", "grew", "up", "based", "located", "farm", "ranch", "town", "back", "drove", "driving");
+
+    /// <summary>Placeholders for an unidentified person, which identify nobody.</summary>
+    private static readonly WordSet PlaceholderSurnames = WordSet.Of("doe", "roe", "doh");
+
+    private static readonly string[] UnlikelyNameEndings = ["ing", "ly", "ed", "tion", "sion", "ness", "ment", "ies", "ism", "ity", "ous", "ful", "less", "able", "ible", "ive", "ise", "ize", "ship", "ians", "ists", "ers"];
+
     private static readonly WordSet PlaceOnlyPrepositions = WordSet.Of("in", "from", "outside", "near", "around", "toward", "towards", "into");
 
     private static readonly PhraseSet PatientNameCues = new([
@@ -101,6 +111,11 @@ internal static class NameDetector
         }
 
         var honorific = HonorificBefore(text, first);
+        if (!honorific && Place(ctx, data, first, last))
+        {
+            return;
+        }
+
         var start = first;
         while (start <= last && !honorific && (IsCommon(data, text, start) || text.IsIn(start, Lexicon.StaffTitles) || text.IsIn(start, Lexicon.Honorifics) || IsSymbolRunPart(text, start)))
         {
@@ -112,7 +127,12 @@ internal static class NameDetector
             return;
         }
 
-        if (Place(ctx, data, start, last))
+        if (start > first && !honorific && Place(ctx, data, start, last))
+        {
+            return;
+        }
+
+        if (IsPlaceholder(text, start, last))
         {
             return;
         }
@@ -146,6 +166,40 @@ internal static class NameDetector
 
         var cue = honorific || PatientCueNear(text, start, end) || AgeAfter(text, end);
         ctx.Add(new PhiCandidate(start, end, "NAME", staff ? "a person's name" : "a person's name", Tie.Patient) { LocalCue = cue });
+    }
+
+    /// <summary>"John Doe", "Baby Girl Doe": the convention for a patient whose name is not known.</summary>
+    private static bool IsPlaceholder(TokenizedText text, int start, int last)
+    {
+        for (var k = start; k <= last; k++)
+        {
+            if (text.IsIn(k, PlaceholderSurnames) && text[k].Has(TokenFlags.Capitalized) && k > start)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Contractions ("I'm", "I'd") and words with a suffix names rarely have ("Celebrating", "Secretly").</summary>
+    private static bool LooksLikeWord(ReadOnlySpan<char> word)
+    {
+        var apostrophe = word.IndexOfAny('\'', '’');
+        if (apostrophe >= 0 && word.Length - apostrophe <= 3)
+        {
+            return true;
+        }
+
+        foreach (var ending in UnlikelyNameEndings)
+        {
+            if (word.Length > ending.Length + 3 && word.EndsWith(ending, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsSymbolRunPart(TokenizedText text, int k) => text[k].Kind == TokenKind.Symbol;
@@ -248,7 +302,8 @@ internal static class NameDetector
         }
 
         // Strict: any capitalised word that is neither common English nor a known place reads as a name.
-        if (data.Places.Contains(text.Span(start)) && !NameIntroBefore(text, start))
+        if ((data.Places.Contains(text.Span(start)) && !NameIntroBefore(text, start)) || LooksLikeWord(text.Span(start))
+            || (text[start].Has(TokenFlags.AllUpper) && text[start].Length <= 4))
         {
             return false;
         }
@@ -388,6 +443,12 @@ internal static class NameDetector
         }
 
         var preposition = prepIndex >= 0 && text.IsIn(prepIndex, Lexicon.LocationPrepositions);
+        var country = Lexicon.Countries.Match(text, start).Length;
+        if (country > 0 && country == CountWords(text, start, last))
+        {
+            return true;
+        }
+
         var length = PlaceLength(ctx, data, start, last);
         if (length == 0)
         {
@@ -399,12 +460,16 @@ internal static class NameDetector
         var common = single && IsCommon(data, text, start);
         var stateFollows = end + 2 < text.Count && text.IsSymbol(end + 1, ',') && (text.IsIn(end + 2, Lexicon.StateCodes) && text[end + 2].Has(TokenFlags.AllUpper)
             || Lexicon.StateNames.Match(text, end + 2).Length > 0);
-        if (Lexicon.StateNames.Match(text, start).Length == length)
+        if (Lexicon.StateNames.Match(text, start).Length == length || Lexicon.Countries.Match(text, start).Length == length)
         {
             return true;
         }
 
-        var firstName = single && data.FirstNames.Get(text.Span(start)) >= StrongCount && !PlaceOnlyPrepositions.Contains(text.Span(Math.Max(0, prepIndex)));
+        // "brought in Cordelia" vs "out in Twin Falls": a lone word that is also a common first name is a place only
+        // after a preposition that cannot follow a verb of moving people, or with a state after it.
+        var firstName = single && data.FirstNames.Get(text.Span(start)) >= StrongCount && !stateFollows
+            && !(prepIndex >= 0 && StrongPlacePrepositions.Contains(text.Span(prepIndex)))
+            && !(prepIndex >= 1 && text.IsIn(prepIndex - 1, PlaceVerbs));
         if (!(preposition || stateFollows) || common || firstName)
         {
             return false;
@@ -421,6 +486,17 @@ internal static class NameDetector
             LocalCue = NumberDetector.ThirdPartyCue(text, start, end) || PatientCueNear(text, start, end),
         });
         return true;
+    }
+
+    private static int CountWords(TokenizedText text, int start, int last)
+    {
+        var words = 0;
+        for (var k = start; k <= last; k++)
+        {
+            words += text[k].IsWordLike ? 1 : 0;
+        }
+
+        return words;
     }
 
     private static int PlaceLength(ScreeningContext ctx, NameData data, int start, int last)

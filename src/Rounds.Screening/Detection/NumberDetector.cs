@@ -367,15 +367,21 @@ internal static class NumberDetector
 
     private static bool MentionsFax(TokenizedText text, int first, int last)
     {
-        for (var k = Math.Max(0, first - 12); k < first; k++)
+        // Only the same line and sentence: a block of contact lines labels each number separately.
+        for (var k = first - 1; k >= Math.Max(0, first - 12); k--)
         {
             if (text.Is(k, "fax") || text.Is(k, "faxed") || text.Is(k, "faxing"))
             {
                 return true;
             }
+
+            if (text[k + 1].Has(TokenFlags.NewlineBefore) || (text.IsSentenceEnd(k) && !text.IsSymbol(k, '.')))
+            {
+                break;
+            }
         }
 
-        return last + 1 < text.Count && text.Is(last + 1, "fax");
+        return last + 1 < text.Count && text.Is(last + 1, "fax") && !text[last + 1].Has(TokenFlags.NewlineBefore);
     }
 
     /// <summary>"her cell", "his feed store", "the patient's son": the detail belongs to a patient or relative.</summary>
