@@ -107,6 +107,10 @@ public static class RoundsApp
         services.AddScoped<DemoSeeder>();
 
         services.AddProblemDetails();
+        // Malformed request bodies are the caller's mistake: answer 400, also in development.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        // Our security headers already forbid framing; the antiforgery default would add a second, weaker header.
+        services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
         services.AddValidation();
         services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
@@ -126,6 +130,8 @@ public static class RoundsApp
         }
 
         app.UseSecurityHeaders();
+        // Routing after the error handlers, so that a re-executed request (404, /Error) is routed afresh.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -142,7 +148,8 @@ public static class RoundsApp
         OrganizationEndpoints.Map(api);
         AuditEndpoints.Map(api);
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own header already sets frame-ancestors; Blazor would add a second policy.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAdditionalIdentityEndpoints();
     }
 

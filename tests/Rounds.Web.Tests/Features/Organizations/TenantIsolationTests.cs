@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Organizations;
+
+/// <summary>
+/// Tries every route of one organization, page and API, as an admin of another, and expects to be refused
+/// every time. New routes are picked up from the app's own route table, so they are covered without edits.
+/// </summary>
+public abstract class TenantIsolationTests(RoundsFactory app)
+{
+    private static readonly string[] OrgParameters = ["org", "Slug"];
+
+    [Fact]
+    public async Task An_admin_of_one_organization_reaches_nothing_of_another()
+    {
+        var alice = await app.CreateUserAsync($"alice-{Guid.NewGuid():N}@example.org");
+        var victim = await app.CreateOrganizationAsync("victim-" + Guid.NewGuid().ToString("N")[..8], alice);
+        var mallory = await app.CreateUserAsync($"mallory-{Guid.NewGuid():N}@example.org");
+        var own = await app.CreateOrganizationAsync("mallory-" + Guid.NewGuid().ToString("N")[..8], mallory);
+        var apiClient = await app.ApiClientAsync(alice);
+        Assert.Equal(HttpStatusCode.NoContent, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/domains", Json("{\"domain\":\"victim.example\"}"))).StatusCode);
+
+        // Real ids of the victim's rows, so a refusal cannot come from an id that merely does not exist.
+        var ids = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            return new
+            {
+                Membership = await db.Memberships.Where(m => m.OrganizationId == victim.Id).Select(m => m.Id).FirstAsync(),
+                Domain = await db.OrganizationDomains.Where(d => d.OrganizationId == victim.Id).Select(d => d.Id).FirstAsync(),
+            };
+        });
+
+        var api = await app.ApiClientAsync(mallory);
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(mallory.Email!);
+
+        var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.Parameters.Any(p => OrgParameters.Contains(p.Name)))
+            .ToList();
+        var tried = 0;
+        foreach (var route in routes)
+        {
+            var path = "/" + string.Join('/', route.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+            {
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "org" or "Slug" } => victim.Slug,
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "MembershipId" } => ids.Membership.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("domains", StringComparison.Ordinal) => ids.Domain.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.Membership.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
+                _ => "",
+            }))));
+            var isApi = path.StartsWith("/api/", StringComparison.Ordinal);
+            var methods = route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            foreach (var method in isApi ? methods : methods.Where(m => m == "GET"))
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method is "POST" or "PATCH" or "PUT")
+                {
+                    request.Content = Json("{\"email\":\"x@example.org\",\"role\":\"admin\",\"domain\":\"evil.example\",\"name\":\"x\"}");
+                }
+
+                var response = await (isApi ? api : pages.Client).SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden,
+                    $"{method} {path} answered {(int)response.StatusCode} to an admin of another organization.");
+                Assert.DoesNotContain(victim.Name, body, StringComparison.Ordinal);
+                tried++;
+            }
+        }
+
+        Assert.True(tried >= 14, $"Only {tried} organization routes were found; the route table scan is broken.");
+
+        // Nothing of the victim changed.
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            Assert.Equal(Role.Admin, await db.Memberships.Where(m => m.Id == ids.Membership).Select(m => m.Role).SingleAsync());
+            Assert.True(await db.OrganizationDomains.AnyAsync(d => d.Id == ids.Domain));
+            Assert.False(await db.Invitations.AnyAsync(i => i.OrganizationId == victim.Id));
+            Assert.False(await db.Memberships.AnyAsync(m => m.OrganizationId == victim.Id && m.UserId == mallory.Id));
+        });
+        Assert.NotEqual(own.Id, victim.Id);
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+}
+
+public sealed class TenantIsolationTestsOnSqlite(SqliteRounds app) : TenantIsolationTests(app), IClassFixture<SqliteRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class TenantIsolationTestsOnPostgres(PostgresRounds app) : TenantIsolationTests(app), IClassFixture<PostgresRounds>;

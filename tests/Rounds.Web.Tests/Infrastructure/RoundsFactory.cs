@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Identity;
+using Rounds.Web.Features.Identity.Tokens;
+using Rounds.Web.Features.Organizations;
+
+namespace Rounds.Web.Tests.Infrastructure;
+
+public enum TestDatabase
+{
+    Sqlite,
+    PostgreSql,
+}
+
+/// <summary>
+/// Rounds hosted in the test process against a real database of its own: a fresh SQLite file, or a fresh
+/// database in the throwaway PostgreSQL cluster. Mail goes to a private folder the tests read.
+/// </summary>
+public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Program>
+{
+    public const string Password = "Correct-horse-42";
+
+    private readonly string folder = Directory.CreateTempSubdirectory("rounds-test-").FullName;
+
+    public TestDatabase Database { get; } = database;
+
+    public string MailFolder => Path.Combine(folder, "mail");
+
+    /// <summary>Sign-in posts allowed per minute; the rate-limit test lowers it.</summary>
+    protected virtual int SignInPerMinute => 10_000;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var connection = Database == TestDatabase.Sqlite
+            ? $"Data Source={Path.Combine(folder, "rounds.db")}"
+            : PostgresCluster.Instance.CreateDatabase();
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:Provider", Database == TestDatabase.Sqlite ? "Sqlite" : "PostgreSql");
+        builder.UseSetting("ConnectionStrings:Rounds", connection);
+        builder.UseSetting("Demo:Enabled", "false");
+        builder.UseSetting("Mail:MailboxPath", MailFolder);
+        builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    public Task WithScopeAsync(Func<IServiceProvider, Task> action) =>
+        WithScopeAsync<bool>(async services =>
+        {
+            await action(services);
+            return true;
+        });
+
+    /// <summary>A person with a confirmed address, as after registering and clicking the link.</summary>
+    public Task<User> CreateUserAsync(string email, string? name = null, bool confirmed = true) => WithScopeAsync(async services =>
+    {
+        var users = services.GetRequiredService<UserManager<User>>();
+        var user = new User { UserName = email, Email = email, EmailConfirmed = confirmed, DisplayName = name ?? email.Split('@')[0] };
+        var result = await users.CreateAsync(user, Password);
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        return user;
+    });
+
+    /// <summary>An organization whose first admin is <paramref name="admin"/>; two-factor is not demanded unless asked.</summary>
+    public Task<Organization> CreateOrganizationAsync(string slug, User admin, bool requireTwoFactor = false) => WithScopeAsync(async services =>
+    {
+        var created = await services.GetRequiredService<OrganizationSettings>().CreateAsync(slug + " Health", slug, admin.Id);
+        Assert.True(created.Succeeded, created.Status.Message);
+        var db = services.GetRequiredService<RoundsDbContext>();
+        var organization = await db.Organizations.FindAsync(created.Value!.Id);
+        organization!.RequireTwoFactorForStaff = requireTwoFactor;
+        await db.SaveChangesAsync();
+        return organization;
+    });
+
+    public Task AddMemberAsync(Organization organization, User user, Role role) => WithScopeAsync(async services =>
+    {
+        var db = services.GetRequiredService<RoundsDbContext>();
+        db.Memberships.Add(new Membership { OrganizationId = organization.Id, UserId = user.Id, Role = role });
+        await db.SaveChangesAsync();
+    });
+
+    public Task<string> MintTokenAsync(User user, Guid? organizationId = null) => WithScopeAsync(async services =>
+        (await services.GetRequiredService<AccessTokenService>().CreateAsync(user.Id, "test", organizationId, null)).Secret);
+
+    /// <summary>An HTTP client that calls the API as <paramref name="user"/> with a fresh personal access token.</summary>
+    public async Task<HttpClient> ApiClientAsync(User user, Guid? organizationId = null)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await MintTokenAsync(user, organizationId));
+        return client;
+    }
+
+    public IReadOnlyList<string> MailTo(string email) =>
+        Directory.Exists(MailFolder)
+            ? Directory.EnumerateFiles(MailFolder, "*.json").Order(StringComparer.Ordinal).Select(File.ReadAllText).Where(m => m.Contains(email, StringComparison.OrdinalIgnoreCase)).ToList()
+            : [];
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // SQLite may still hold the file for a moment; the folder is temporary anyway.
+            }
+        }
+    }
+}
+
+public sealed class SqliteRounds() : RoundsFactory(TestDatabase.Sqlite);
+
+public sealed class PostgresRounds() : RoundsFactory(TestDatabase.PostgreSql);
+
+public static class HttpAssert
+{
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+}
