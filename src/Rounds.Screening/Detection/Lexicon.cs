@@ -28,8 +28,8 @@ internal static class Lexicon
     /// <summary>Words that say the people named next are being thanked, welcomed or introduced: staff, not patients.</summary>
     public static readonly PhraseSet StaffIntroductions = new([
         ("shoutout to", 1), ("shout out to", 1), ("shout-out to", 1), ("thanks to", 1), ("thank you to", 1),
-        ("kudos to", 1), ("congrats to", 1), ("congratulations to", 1), ("welcome", 1), ("please welcome", 1),
-        ("meet", 1), ("endorse", 1), ("vote for", 1), ("elect", 1), ("re-elect", 1), ("led by", 1), ("hosted by", 1),
+        ("kudos to", 1), ("congrats to", 1), ("congratulations to", 1), ("please welcome", 1), ("welcome dr", 1),
+        ("endorse", 1), ("vote for", 1), ("elect", 1), ("re-elect", 1), ("led by", 1), ("hosted by", 1),
         ("presented by", 1), ("featuring", 1), ("with our", 1), ("our own", 1), ("interview with", 1),
         ("written by", 1), ("directed by", 1), ("by", 1)]);
 
@@ -59,7 +59,15 @@ internal static class Lexicon
         "granny", "widow", "widower", "teacher", "student", "mechanic", "firefighter", "cowboy", "rancher", "driver",
         "biker", "runner", "climber", "hiker", "survivor", "nurse", "soldier", "marine", "pilot", "athlete", "player",
         "senior", "elder", "husband", "wife", "brother", "sister", "uncle", "aunt", "fella", "fellow", "lad", "lass",
-        "ma'am", "sir", "twin", "twins", "mama", "papa", "grandson", "granddaughter", "retiree", "grad", "frequent");
+        "ma'am", "sir", "twin", "twins", "mama", "papa", "grandson", "granddaughter", "retiree", "grad", "frequent",
+        "family", "couple", "schoolteacher", "professor", "nun", "priest", "pastor", "chef", "cook", "lawyer", "engineer",
+        "carpenter", "plumber", "electrician", "welder", "logger", "miner", "fisherman", "hunter", "cyclist", "skier",
+        "snowboarder", "motorcyclist", "rider", "swimmer", "dancer", "musician", "singer", "artist", "writer", "poet",
+        "gardener", "librarian", "officer", "deputy", "trooper", "marathoner", "golfer", "boxer", "wrestler", "jockey",
+        "baker", "butcher", "banker", "accountant", "nanny", "babysitter", "caregiver", "coach", "principal", "janitor",
+        "cashier", "waitress", "waiter", "bartender", "barber", "hairdresser", "tailor", "seamstress", "homeowner",
+        "neighbor", "stranger", "traveler", "tourist", "hiker", "camper", "kiddo", "youngster", "gal", "dude",
+        "centenarian", "resident", "client", "customer", "mother-to-be", "mom-to-be", "dad-to-be");
 
     /// <summary>Relatives, whose identifiers are PHI just as the patient's are.</summary>
     public static readonly WordSet Relatives = WordSet.Of(
@@ -90,7 +98,11 @@ internal static class Lexicon
         ("meal train", 2), ("gofundme", 2), ("caringbridge", 2), ("room", 1), ("bay", 1), ("bed", 1), ("chair", 1),
         ("code blue", 2), ("trauma bay", 2), ("on hospice", 2), ("passed away", 2), ("died", 1), ("cancer", 1),
         ("chemo", 1), ("tumor", 1), ("fracture", 1), ("broke", 1), ("injured", 1), ("injury", 1), ("overdose", 2),
-        ("ventilator", 2), ("vent", 1), ("nurse practitioner", 0), ("pain", 1), ("meds", 1)]);
+        ("ventilator", 2), ("vent", 1), ("nurse practitioner", 0), ("pain", 1), ("meds", 1), ("transported", 2),
+        ("transferred", 1), ("in his 90s", 2), ("in her 90s", 2), ("in his 50s", 2), ("in her 50s", 2),
+        ("in his 40s", 2), ("in her 40s", 2), ("in his 30s", 2), ("in her 30s", 2), ("in his 20s", 2),
+        ("in her 20s", 2), ("chemo", 1), ("nursing home", 1), ("wound", 1), ("drain", 1), ("labs", 1),
+        ("burn unit", 2), ("l & d", 1), ("hip fracture", 2)]);
 
     /// <summary>Phrases that make a patient word generic (<c>new patients</c>, <c>patient experience</c>).</summary>
     public static readonly WordSet GenericPatientFollowers = WordSet.Of(

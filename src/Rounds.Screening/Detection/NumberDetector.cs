@@ -173,6 +173,8 @@ internal static class NumberDetector
     private static (int Label, int Index) FindLabel(TokenizedText text, int i)
     {
         var stop = Math.Max(0, i - 9);
+        (int Label, int Index) best = (0, -1);
+        var bestEnd = -1;
         for (var k = i - 1; k >= stop; k--)
         {
             if (text.IsSentenceEnd(k) && !(text.IsSymbol(k, '.') && k > 0 && text[k - 1].Length <= 3))
@@ -185,14 +187,16 @@ internal static class NumberDetector
                 break;
             }
 
+            // The label ending nearest the value wins; among those the longest, so "member ID" beats "ID".
             var (length, label) = Labels.Match(text, k);
-            if (length > 0 && label > 0 && k + length <= i)
+            if (length > 0 && label > 0 && k + length <= i && (k + length > bestEnd || k + length == bestEnd))
             {
-                return (label, k);
+                best = (label, k);
+                bestEnd = k + length;
             }
         }
 
-        return (0, -1);
+        return best;
     }
 
     private static PhiCandidate? Classify(
@@ -413,7 +417,8 @@ internal static class NumberDetector
                 break;
             }
 
-            if (text.Is(k, "patient") || text.Is(k, "pt") || (text.IsIn(k, Lexicon.Relatives) && text[k - 1].Has(TokenFlags.Possessive)))
+            if (text.Is(k, "patient") || text.Is(k, "pt") || (text.IsIn(k, Lexicon.Relatives) && text[k - 1].Has(TokenFlags.Possessive))
+                || (text.IsIn(k, Lexicon.ThirdPersonPossessives) && !text[k].Has(TokenFlags.SentenceStart)))
             {
                 return true;
             }

@@ -14,6 +14,7 @@ internal static class PatientContext
     {
         var text = ctx.Text;
         var score = 0;
+        var clinical = 0;
         for (var i = 0; i < text.Count; i++)
         {
             if (!text[i].IsWordLike)
@@ -39,10 +40,16 @@ internal static class PatientContext
             }
 
             score += weight;
+            if (!text.Is(i, "patient") && !text.Is(i, "pt"))
+            {
+                clinical += weight;
+            }
+
             i += length - 1;
         }
 
         ctx.PatientScore = score;
+        ctx.ClinicalScore = clinical;
         ctx.Consent = HasConsent(text);
     }
 

@@ -38,6 +38,7 @@ internal static class ProfileFilter
         }
 
         var patient = score >= PatientContext.Threshold;
+        var subject = kept.Count > 0 || ctx.Candidates.Exists(c => c.Tie == Tie.Patient && c.LocalCue && c.Type == "NAME");
         foreach (var candidate in ctx.Candidates)
         {
             if (IsAllowListed(ctx, candidate))
@@ -49,7 +50,7 @@ internal static class ProfileFilter
             {
                 Tie.Always => false,
                 Tie.Patient => candidate.LocalCue || patient,
-                Tie.Contact => candidate.LocalCue || (patient && !OrgCueNear(ctx.Text, candidate) && ctx.Post.Kind == AccountKind.Personal),
+                Tie.Contact => candidate.LocalCue || (patient && !OrgCueNear(ctx.Text, candidate) && (ctx.Post.Kind == AccountKind.Personal || subject)),
                 Tie.Date => false,
             };
             if (keep)
@@ -58,7 +59,7 @@ internal static class ProfileFilter
             }
         }
 
-        var subject = kept.Count > 0;
+        subject = kept.Count > 0;
         foreach (var candidate in ctx.Candidates)
         {
             if (candidate.Tie == Tie.Date && !IsAllowListed(ctx, candidate) && IsPatientDate(ctx.Text, candidate, subject && patient))

@@ -66,6 +66,9 @@ internal sealed class ScreeningContext
     /// <summary>How strongly the post is about one patient's care; see <see cref="PatientContext"/>.</summary>
     public int PatientScore { get; set; }
 
+    /// <summary>The part of <see cref="PatientScore"/> that comes from care words rather than the word "patient".</summary>
+    public int ClinicalScore { get; set; }
+
     public bool Consent { get; set; }
 
     public bool IsClaimed(int first, int last)

@@ -97,9 +97,16 @@ internal static class PolicyDetector
 
     private static readonly WordSet StoryClinical = WordSet.Of(
         "diet", "cardiac", "trach", "stroke", "ot", "rehab", "hospice", "surgery", "diagnosis", "meds", "chemo", "icu",
-        "er", "ed", "discharge", "discharged", "admitted", "bedside", "room", "shift", "rounds", "vitals", "iv",
+        "er", "ed", "discharge", "discharged", "admitted", "bedside", "shift", "rounds", "vitals", "iv",
         "oxygen", "wound", "cast", "stitches", "therapy", "pain", "heart", "lungs", "cancer", "labor", "delivery",
-        "birth", "born", "unit", "diabetes", "insulin", "ventilator", "consent", "recovery", "recovering", "transplant");
+        "birth", "born", "diabetes", "insulin", "ventilator", "consent", "recovery", "recovering", "transplant");
+
+    /// <summary>Nouns after a person word that make it a modifier: "a family lounge", "a patient portal".</summary>
+    private static readonly WordSet CompoundHeads = WordSet.Of(
+        "lounge", "room", "area", "member", "members", "medicine", "practice", "support", "meeting", "friendly", "doctor",
+        "physician", "planning", "waiting", "resource", "resources", "event", "night", "fun", "photo", "portrait",
+        "experience", "advisory", "council", "day", "space", "garden", "suite", "kitchen", "restroom", "bathroom",
+        "portal", "survey", "safety", "education", "advocate", "navigator", "liaison", "session", "class", "group");
 
     private static readonly WordSet SingularPronouns = WordSet.Of("she", "her", "he", "him", "his", "herself", "himself", "hers");
 
@@ -234,7 +241,8 @@ internal static class PolicyDetector
                 profane = (i, last);
             }
 
-            if (finger || SecondPersonNear(text, i, last, insult ? 8 : 2))
+            var insulting = insult || text.IsIn(i, Insults);
+            if (finger || SecondPersonNear(text, i, last, insulting ? 8 : 2))
             {
                 if (targeted.First < 0)
                 {
@@ -358,7 +366,7 @@ internal static class PolicyDetector
         var referent = false;
         var pronouns = 0;
         var time = false;
-        var clinical = ctx.PatientScore >= 1;
+        var clinical = ctx.ClinicalScore >= 1;
         for (var i = 0; i < text.Count; i++)
         {
             if (!text[i].IsWordLike)
@@ -378,7 +386,8 @@ internal static class PolicyDetector
                 // "a retired trucker", "a new dad", "an elderly gentleman": one particular person.
                 for (var k = i + 1; k < Math.Min(text.Count, i + 4); k++)
                 {
-                    if (text.IsIn(k, Lexicon.PersonNouns) && !text[k].Has(TokenFlags.Capitalized))
+                    if (text.IsIn(k, Lexicon.PersonNouns) && !text[k].Has(TokenFlags.Capitalized)
+                        && !(k + 1 < text.Count && (text.IsIn(k + 1, CompoundHeads) || text.IsIn(k + 1, Lexicon.OrganizationWords))))
                     {
                         referent = true;
                         break;
