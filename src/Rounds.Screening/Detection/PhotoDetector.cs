@@ -8,8 +8,6 @@ namespace Rounds.Screening.Detection;
 /// </summary>
 internal static class PhotoDetector
 {
-    private static readonly WordSet Modifiers = WordSet.Of("before", "after", "&", "and", "pre", "post", "op", "-", "side", "by", "a", "the", "his", "her", "their", "this", "these", "our", "my", "blurry", "quick", "new");
-
     public static void Detect(ScreeningContext ctx)
     {
         var text = ctx.Text;
@@ -33,7 +31,7 @@ internal static class PhotoDetector
             }
 
             var start = i;
-            while (start > 0 && i - start < 4 && text.IsIn(start - 1, Modifiers) && !text.IsSentenceEnd(start - 1)
+            while (start > 0 && i - start < 4 && !text.IsSentenceEnd(start - 1)
                    && (text.Is(start - 1, "before") || text.Is(start - 1, "after") || text.IsSymbol(start - 1, '&') || text.Is(start - 1, "and")
                        || text.Is(start - 1, "pre") || text.Is(start - 1, "post") || text.IsSymbol(start - 1, '-') || text.Is(start - 1, "op")))
             {

@@ -1,0 +1,253 @@
+namespace Rounds.Screening.Tests;
+
+public class ScreenerTests
+{
+    private static readonly Screener Screener = new();
+
+    private static List<(string Type, string Text)> Phi(string text, AccountKind kind = AccountKind.Personal, Profile profile = Profile.Social, string? bio = null) =>
+        Screener.Screen(new Post(text, kind, bio), profile).Findings
+            .Where(f => f.Category == Category.Phi)
+            .Select(f => (f.Type, text[f.Start!.Value..f.End!.Value]))
+            .ToList();
+
+    [Theory]
+    [InlineData("Her SSN is 219-09-9999 on the form.", true)]
+    [InlineData("Her SSN is 000-12-3456 on the form.", false)]
+    [InlineData("Her SSN is 666-12-3456 on the form.", false)]
+    [InlineData("Her SSN is 912-12-3456 on the form.", false)]
+    [InlineData("Her SSN is 219-00-3456 on the form.", false)]
+    [InlineData("Her SSN is 219-12-0000 on the form.", false)]
+    [InlineData("SSN 219099999 was on the fax.", true)]
+    public void SsnFollowsTheValidityRules(string text, bool expected)
+    {
+        Assert.Equal(expected, Phi(text).Any(f => f.Type == "SSN"));
+    }
+
+    [Theory]
+    [InlineData("her cell is (478) 555-0147, call her", "(478) 555-0147")]
+    [InlineData("her cell is 478-555-0147", "478-555-0147")]
+    [InlineData("her cell is 478.555.0147", "478.555.0147")]
+    [InlineData("her cell is +1 478 555 0147", "+1 478 555 0147")]
+    [InlineData("his daughter's number: 1-478-555-0147", "1-478-555-0147")]
+    public void PatientPhoneNumbersInAnyFormat(string text, string expected)
+    {
+        Assert.Contains(("PHONE", expected), Phi(text));
+    }
+
+    [Fact]
+    public void TheOrganizationsOwnPhoneIsNotPhi()
+    {
+        Assert.Empty(Phi("Questions about sleep? Call our sleep center at (218) 555-0158", AccountKind.Department));
+    }
+
+    [Fact]
+    public void FaxIsTheTypeWhenTheNumberIsForFaxing()
+    {
+        Assert.Contains(("FAX", "(478) 555-0193"), Phi("Mr. Tolliver wants his note faxed to his store at (478) 555-0193"));
+    }
+
+    [Theory]
+    [InlineData("Baby Ava was born on March 3 at 27 weeks and went home today.", "March 3")]
+    [InlineData("Pt admitted 2/14/2026 with chest pain.", "2/14/2026")]
+    [InlineData("DOB 1931-07-04, still sharp as a tack, says our patient.", "1931-07-04")]
+    [InlineData("She was discharged on the 3rd of May after her transplant.", "3rd of May")]
+    public void PatientDatesAreFound(string text, string expected)
+    {
+        Assert.Contains(("DATE", expected), Phi(text));
+    }
+
+    [Theory]
+    [InlineData("Our new wing opens 9/15. Come see it!")]
+    [InlineData("Free CPR class Saturday, Feb 21 at 10am. Register online.")]
+    [InlineData("Applications are due Nov 1 for the residency program.")]
+    public void PublicEventDatesAreNotPhi(string text)
+    {
+        Assert.Empty(Phi(text, AccountKind.Enterprise));
+    }
+
+    [Theory]
+    [InlineData("Sat with a 97-year-old veteran on hospice tonight.", "97-year-old")]
+    [InlineData("Our patient, aged 93, went home today.", "93")]
+    [InlineData("Happy 100th birthday to our patient in room 4!", "100th")]
+    [InlineData("Admitted a lovely lady in her 90s tonight.", "90s")]
+    [InlineData("She is ninety-four years old and still gardening after her surgery.", "ninety-four years old")]
+    public void AgesOverEightyNineAreFound(string text, string expected)
+    {
+        Assert.Contains(("AGE", expected), Phi(text));
+    }
+
+    [Theory]
+    [InlineData("Verified 78-year-old patient for the portal.")]
+    [InlineData("94% of you would recommend our ED.")]
+    [InlineData("Adults 50+ should get the shingles vaccine. Men 55-69: ask about PSA screening.")]
+    [InlineData("Our hospital is a 100-year-old building with new beds.")]
+    public void AgesAtOrUnderEightyNineAndStatisticsAreNotPhi(string text)
+    {
+        Assert.DoesNotContain(Phi(text), f => f.Type == "AGE");
+    }
+
+    [Theory]
+    [InlineData("Shoutout to RT supervisor Dominic Ferraro for the donuts!")]
+    [InlineData("Welcome Dr. Sigrid Halvorsen to our orthopedics team.")]
+    [InlineData("Thanks to auxiliary president Evelyn Marchetti and her crew!")]
+    [InlineData("Maple Fork Heart is proud to endorse Jim Castellano for state senate.")]
+    [InlineData("Great teaching rounds today with Jane Whitaker, MD, on our unit.")]
+    public void StaffAndPublicFiguresAreNotPhiInTheSocialProfile(string text)
+    {
+        Assert.DoesNotContain(Phi(text, AccountKind.Department), f => f.Type == "NAME");
+    }
+
+    [Fact]
+    public void TheStrictProfileTakesEveryName()
+    {
+        Assert.Contains(("NAME", "Dominic Ferraro"), Phi("Shoutout to RT supervisor Dominic Ferraro for the donuts!", profile: Profile.Strict));
+    }
+
+    [Theory]
+    [InlineData("Mr. Dabrowski in dialysis chair 11 brought pierogi again.", "Dabrowski")]
+    [InlineData("Going home day! Quinn Hollis, born at 26 weeks, is heading home.", "Quinn Hollis")]
+    [InlineData("Turns out Arlo was mowing his hayfield at midnight after his ICD fired.", "Arlo")]
+    public void PatientNamesAreFound(string text, string expected)
+    {
+        Assert.Contains(("NAME", expected), Phi(text));
+    }
+
+    [Theory]
+    [InlineData("Hope you all have a great weekend! Will post more soon.")]
+    [InlineData("June is Men's Health Month. Long days, but worth it.")]
+    public void WordsThatAreAlsoNamesAreNotNamesWithoutContext(string text)
+    {
+        Assert.Empty(Phi(text, AccountKind.Enterprise, Profile.Strict));
+    }
+
+    [Fact]
+    public void LabelsDecideTheIdentifierType()
+    {
+        var found = Phi("MRN 7730184, Medicare # 3QW7-HN2-XR58, account number HB-2207719, plate CKD4471, ICD RRT-550129-Q, license #2209-88431-GA, bay 5");
+
+        Assert.Contains(("MRN", "7730184"), found);
+        Assert.Contains(("HEALTH_PLAN", "3QW7-HN2-XR58"), found);
+        Assert.Contains(("ACCOUNT", "HB-2207719"), found);
+        Assert.Contains(("VEHICLE", "CKD4471"), found);
+        Assert.Contains(("DEVICE", "RRT-550129-Q"), found);
+        Assert.Contains(("LICENSE", "2209-88431-GA"), found);
+        Assert.Contains(("ID", "5"), found);
+    }
+
+    [Theory]
+    [InlineData("Telehealth with a pt out in Twin Falls, her connection 192.0.2.146 kept dropping.", "IP", "192.0.2.146")]
+    [InlineData("Telehealth with a pt out in Twin Falls, her connection 192.0.2.146 kept dropping.", "LOCATION", "Twin Falls")]
+    [InlineData("EMS brought in Cordelia after she slipped on her driveway at 88 Larkspur Lane.", "LOCATION", "88 Larkspur Lane")]
+    [InlineData("Please share his meal train: mealtrain.com/trains/x8p2kq", "URL", "mealtrain.com/trains/x8p2kq")]
+    [InlineData("The patient's son wrote from dbrandvold.family@example.org again.", "EMAIL", "dbrandvold.family@example.org")]
+    [InlineData("Proudest suture job: before & after photos of his face below.", "PHOTO", "before & after photos of his face below")]
+    public void ContactDetailsPlacesAndPhotos(string text, string type, string expected)
+    {
+        Assert.Contains((type, expected), Phi(text));
+    }
+
+    [Fact]
+    public void APhotoThatShowsNoPatientIsNotPhi()
+    {
+        Assert.DoesNotContain(Phi("Found his license tucked behind a photo of a very large bass."), f => f.Type == "PHOTO");
+    }
+
+    [Fact]
+    public void TheOrganizationsOwnAddressAndUrlAreNotPhi()
+    {
+        Assert.Empty(Phi("Our new unit at 3300 Aspen Ridge Rd opens in 2027. Learn more: silverpine.org/new", AccountKind.Enterprise));
+    }
+
+    [Fact]
+    public void ConsentTurnsABlockIntoAReview()
+    {
+        var blocked = Screener.Screen(new Post("Noor Haddad spent 41 days in our PICU after August 8.", AccountKind.Enterprise));
+        var consented = Screener.Screen(new Post("Her parents gave us the OK to share this: Noor Haddad spent 41 days in our PICU after August 8.", AccountKind.Enterprise));
+
+        Assert.Equal(Verdict.Block, blocked.Verdict);
+        Assert.Equal(Verdict.Review, consented.Verdict);
+        Assert.Contains(consented.Findings, f => f.Type == "PATIENT_STORY");
+        Assert.Contains(consented.Findings, f => f.Type == "NAME");
+    }
+
+    [Theory]
+    [InlineData(AccountKind.Personal, "Get your flu shot this week, everyone! Vaccines save lives.", "VACCINE")]
+    [InlineData(AccountKind.Department, "Proud to endorse our mayor for re-election! #VoteSmith", "POLITICS")]
+    [InlineData(AccountKind.Enterprise, "He is risen! Through Him all healing flows. #HeIsRisen", "RELIGION")]
+    [InlineData(AccountKind.Department, "Our treatment is guaranteed to work with zero side effects.", "MEDICAL_CLAIM")]
+    [InlineData(AccountKind.Department, "#spinesurgeryworks", "MEDICAL_CLAIM")]
+    [InlineData(AccountKind.Department, "Botox 30% off this week only! Book now, limited spots.", "PROMOTION")]
+    [InlineData(AccountKind.Personal, "So f*cking tired after this shift.", "PROFANITY")]
+    [InlineData(AccountKind.Personal, "Cheeseburger negotiations with a retired trucker in his 70s went poorly tonight; cardiac diet held.", "PATIENT_STORY")]
+    public void PolicyLabels(AccountKind kind, string text, string label)
+    {
+        Assert.Contains(Screener.Screen(new Post(text, kind)).Findings, f => f.Category == Category.Policy && f.Type == label);
+    }
+
+    [Fact]
+    public void VaccineAdvocacyIsOnlyAFindingOnPersonalAccounts()
+    {
+        const string text = "Adults 50+ should get 2 doses of the shingles vaccine.";
+
+        Assert.Equal(Verdict.Pass, Screener.Screen(new Post(text, AccountKind.Enterprise)).Verdict);
+        Assert.Contains(Screener.Screen(new Post(text, AccountKind.Personal)).Findings, f => f.Type == "VACCINE");
+    }
+
+    [Theory]
+    [InlineData("ICU nurse at Lakeshore Medical Center", true)]
+    [InlineData("Surgeon @EastbrookGen", true)]
+    [InlineData("Surgeon @EastbrookGen. Views are my own.", false)]
+    [InlineData("Hospitalist, Maple Fork Medical Center. Opinions expressed here are mine.", false)]
+    [InlineData("PharmD | plant dad | class of 2019", false)]
+    public void DisclaimerIsNeededWhenAPersonalBioNamesTheEmployer(string bio, bool missing)
+    {
+        var findings = Screener.Screen(new Post("First snow and the crew still beat me to work.", AccountKind.Personal, bio)).Findings;
+
+        Assert.Equal(missing, findings.Any(f => f.Type == "DISCLAIMER_MISSING"));
+        Assert.All(findings.Where(f => f.Type == "DISCLAIMER_MISSING"), f => Assert.Null(f.Start));
+    }
+
+    [Fact]
+    public void ProfanityAimedAtSomeoneBlocksAndUntargetedSwearingIsReviewed()
+    {
+        Assert.Equal(Verdict.Block, Screener.Screen(new Post("You're a bully and a jackass, and the whole floor is sick of you.", AccountKind.Personal)).Verdict);
+        Assert.Equal(Verdict.Review, Screener.Screen(new Post("I'm so f***ing tired I put my stethoscope in the fridge.", AccountKind.Personal)).Verdict);
+    }
+
+    [Fact]
+    public void CleanPostsPass()
+    {
+        var result = Screener.Screen(new Post("Clean hands stop germs. It's OK to ask anyone caring for you: did you clean your hands?", AccountKind.Department));
+
+        Assert.Equal(Verdict.Pass, result.Verdict);
+        Assert.Empty(result.Findings);
+    }
+
+    [Fact]
+    public void FindingsAreOrderedAndExplained()
+    {
+        const string text = "Mr. Dabrowski in dialysis chair 11, MRN 7730184, what a guy";
+        var result = Screener.Screen(new Post(text, AccountKind.Personal, "Nurse at Eastbrook General"));
+
+        var spans = result.Findings.Where(f => f.Start is not null).ToList();
+        Assert.Equal(spans.OrderBy(f => f.Start).ToList(), spans);
+        Assert.Equal("DISCLAIMER_MISSING", result.Findings.First(f => f.Start is null).Type);
+        Assert.All(result.Findings, f =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(f.Message));
+            Assert.False(string.IsNullOrWhiteSpace(f.Suggestion));
+            Assert.StartsWith(f.Category == Category.Phi ? "phi." : "policy.", f.Rule, StringComparison.Ordinal);
+        });
+        Assert.Contains(result.Findings, f => f.Type == "MRN" && f.Message.Contains("7730184", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OffsetsCountUtf16UnitsSoEmojiShiftByTwo()
+    {
+        const string text = "🏠👶 Quinn Hollis, born at 26 weeks, went home";
+        var name = Screener.Screen(new Post(text, AccountKind.Department)).Findings.Single(f => f.Type == "NAME");
+
+        Assert.Equal(5, name.Start);
+        Assert.Equal("Quinn Hollis", text[name.Start!.Value..name.End!.Value]);
+    }
+}
