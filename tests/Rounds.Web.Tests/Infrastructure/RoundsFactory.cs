@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Identity;
@@ -88,6 +89,14 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         db.Memberships.Add(new Membership { OrganizationId = organization.Id, UserId = user.Id, Role = role });
         await db.SaveChangesAsync();
     });
+
+    /// <summary>The organization as its admin sees it, for calling use cases directly in a test's set-up.</summary>
+    public static async Task<OrgContext> ContextAsync(IServiceProvider services, Organization organization, User user)
+    {
+        var db = services.GetRequiredService<RoundsDbContext>();
+        var membership = await db.Memberships.SingleAsync(m => m.OrganizationId == organization.Id && m.UserId == user.Id);
+        return new OrgContext(organization, membership, user.Id);
+    }
 
     public Task<string> MintTokenAsync(User user, Guid? organizationId = null) => WithScopeAsync(async services =>
         (await services.GetRequiredService<AccessTokenService>().CreateAsync(user.Id, "test", organizationId, null)).Secret);

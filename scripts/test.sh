@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole Rounds test suite: unit, integration on SQLite and on a throwaway PostgreSQL cluster, browser.
+# As root it installs what is missing (Debian postgresql and chromium, the npm packages of tests/tooling).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+missing_debian=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing_debian+=(postgresql)
+[ -x /usr/bin/chromium ] || missing_debian+=(chromium)
+command -v npm >/dev/null 2>&1 || missing_debian+=(npm)
+
+if [ ${#missing_debian[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing ${missing_debian[*]} (Debian packages) ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing_debian[@]}" >/dev/null
+  else
+    echo "The tests need these Debian packages: ${missing_debian[*]}" >&2
+    echo "Install them with:  sudo apt-get install -y ${missing_debian[*]}" >&2
+    echo "(or run ./rounds test as root, which installs them)" >&2
+    exit 1
+  fi
+fi
+
+
+if [ ! -f tests/tooling/node_modules/axe-core/axe.min.js ]; then
+  echo "Installing test tooling (npm ci in tests/tooling) ..."
+  (cd tests/tooling && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "Building ..."
+dotnet build Rounds.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
+
+results="$ROOT/.build/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+status=0
+for project in tests/*/*.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "Running $name ..."
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+done
+
+# Count what ran where, from the TRX files: PostgreSQL classes end in OnPostgres, browser tests live in .Browser.
+count() { grep -ho "<UnitTestResult [^>]*>" "$results"/*.trx | grep -E "$1" | grep -c "outcome=\"$2\"" || true; }
+passed=$(count '.' Passed)
+failed=$(count '.' Failed)
+pg=$(count 'testName="[^"]*OnPostgres' Passed)
+browser=$(count 'testName="[^"]*\.Browser\.' Passed)
+echo
+echo "Ran against PostgreSQL: $pg passed"
+echo "Ran in the browser (Chromium): $browser passed"
+echo "$passed passed, $failed failed"
+if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then status=1; fi
+exit $status

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Browser;
+
+/// <summary>Runs axe-core (WCAG 2.1 A and AA rules) on every page, signed out and signed in as an admin.</summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class AccessibilityTests(BrowserFixture fixture)
+{
+    private static readonly Lazy<string> AxeSource = new(() =>
+    {
+        var path = Path.Combine(RepoPaths.TestTooling, "node_modules", "axe-core", "axe.min.js");
+        return File.Exists(path)
+            ? File.ReadAllText(path)
+            : throw new InvalidOperationException($"axe-core is not installed at {path}. Run './rounds test' (it runs npm ci in tests/tooling).");
+    });
+
+    [Fact]
+    public async Task Every_page_has_no_serious_or_critical_violations()
+    {
+        var app = fixture.App;
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"a11y-{suffix}@example.org", "Casey Admin");
+        var org = await app.CreateOrganizationAsync("a11y-" + suffix, admin);
+        var member = await app.CreateUserAsync($"member-{suffix}@example.org", "Morgan Member");
+        await app.AddMemberAsync(org, member, Role.Contributor);
+        var membershipId = await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, org, admin);
+            await services.GetRequiredService<Members>().InviteAsync(context, $"new-{suffix}@example.org", Role.Reviewer, fixture.BaseUrl);
+            await services.GetRequiredService<OrganizationSettings>().AddDomainAsync(context, $"a11y{suffix}.example");
+            return (await services.GetRequiredService<Members>().ListAsync(context)).Single(m => m.UserId == member.Id).MembershipId;
+        });
+        await app.MintTokenAsync(admin);
+
+        string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page"];
+        string[] signedIn =
+        [
+            "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
+            $"/o/{org.Slug}/settings", $"/o/{org.Slug}/audit", "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword",
+            "/Account/Manage/TwoFactorAuthentication", "/Account/Manage/EnableAuthenticator", "/Account/Manage/Tokens", "/Account/Manage/PersonalData", "/dev/mail",
+        ];
+
+        var failures = new List<string>();
+        var page = await fixture.NewPageAsync();
+        foreach (var path in anonymous)
+        {
+            failures.AddRange(await ScanAsync(page, path));
+        }
+
+        await fixture.LoginAsync(page, admin.Email!);
+        foreach (var path in signedIn)
+        {
+            failures.AddRange(await ScanAsync(page, path));
+        }
+
+        // The narrow layout of a phone is checked too, on the busiest page.
+        var phone = await fixture.NewPageAsync(width: 390, height: 844);
+        await fixture.LoginAsync(phone, admin.Email!);
+        failures.AddRange(await ScanAsync(phone, $"/o/{org.Slug}/members"));
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static async Task<IEnumerable<string>> ScanAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        Assert.False(page.Url.Contains("/Account/Login", StringComparison.Ordinal) && !path.Contains("Login", StringComparison.Ordinal), $"{path} sent the browser to the login page.");
+        // Evaluated through the browser's devtools channel, so the page's strict CSP does not block it.
+        await page.EvaluateAsync(AxeSource.Value);
+        var result = await page.EvaluateAsync<JsonElement>("async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))");
+        return result.EnumerateArray()
+            .Where(v => v.GetProperty("impact").GetString() is "serious" or "critical")
+            .Select(v => $"{path}: {v.GetProperty("id").GetString()} ({v.GetProperty("impact").GetString()}) {v.GetProperty("help").GetString()} at {v.GetProperty("nodes")}")
+            .ToList();
+    }
+}
