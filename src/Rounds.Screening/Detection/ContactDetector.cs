@@ -5,6 +5,9 @@ namespace Rounds.Screening.Detection;
 /// <summary>Emails, URLs and IP addresses, recognised token by token so that a long run of dots or @ stays linear.</summary>
 internal static class ContactDetector
 {
+    private const int MaxParts = 64;
+    private const int MaxPathTokens = 400;
+
     private static readonly WordSet TopLevelDomains = WordSet.Of(
         "com", "org", "net", "edu", "gov", "io", "co", "us", "info", "biz", "me", "health", "care", "app", "ly", "uk",
         "ca", "de", "fr", "nl", "se", "pl", "es", "it", "au", "nz", "ie", "ch", "at", "be", "dk", "no", "fi", "in",
@@ -73,8 +76,9 @@ internal static class ContactDetector
             return -1;
         }
 
+        // Bounded walks keep a long run of "a.b.c.d..." linear: no address has more than a few dozen parts.
         var j = i;
-        while (j + 2 < text.Count && text.Adjacent(j, j + 1) && IsLocalPartSymbol(text, j + 1) && text.Adjacent(j + 1, j + 2)
+        while (j - i < MaxParts && j + 2 < text.Count && text.Adjacent(j, j + 1) && IsLocalPartSymbol(text, j + 1) && text.Adjacent(j + 1, j + 2)
                && text[j + 2].IsWordLike)
         {
             j += 2;
@@ -98,7 +102,7 @@ internal static class ContactDetector
     {
         var j = i;
         var last = -1;
-        while (j + 2 < text.Count && text.Adjacent(j, j + 1) && (text.IsSymbol(j + 1, '.') || text.IsSymbol(j + 1, '-'))
+        while (j - i < MaxParts && j + 2 < text.Count && text.Adjacent(j, j + 1) && (text.IsSymbol(j + 1, '.') || text.IsSymbol(j + 1, '-'))
                && text.Adjacent(j + 1, j + 2) && text[j + 2].IsWordLike)
         {
             j += 2;
@@ -113,7 +117,8 @@ internal static class ContactDetector
 
     private static int Url(TokenizedText text, int i)
     {
-        if (!text[i].IsWordLike || (i > 0 && text.Adjacent(i - 1, i) && (text.IsSymbol(i - 1, '@') || text.IsSymbol(i - 1, '.'))))
+        if (!text[i].IsWordLike || (i > 0 && text.Adjacent(i - 1, i) && (text.IsSymbol(i - 1, '@') || text.IsSymbol(i - 1, '.')
+            || text.IsSymbol(i - 1, '-') || text.IsSymbol(i - 1, '_') || text.IsSymbol(i - 1, '/'))))
         {
             return -1;
         }
@@ -142,7 +147,7 @@ internal static class ContactDetector
     private static int LastUrlToken(TokenizedText text, int from)
     {
         var j = from;
-        while (j + 1 < text.Count && text.Adjacent(j, j + 1) && IsUrlToken(text, j + 1))
+        while (j - from < MaxPathTokens && j + 1 < text.Count && text.Adjacent(j, j + 1) && IsUrlToken(text, j + 1))
         {
             j++;
         }

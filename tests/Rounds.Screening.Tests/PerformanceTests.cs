@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text;
+using Rounds.Screening.Data;
+
+namespace Rounds.Screening.Tests;
+
+[CollectionDefinition(nameof(Timing), DisableParallelization = true)]
+public sealed class Timing;
+
+/// <summary>
+/// Cost must grow linearly with input, even for inputs built to trip backtracking or nested look-backs. Each check
+/// compares the median of several runs on n and 8n characters; linear work gives a ratio near 8, quadratic near 64,
+/// so the bound of 20 leaves room for noise on a shared machine.
+/// </summary>
+[Collection(nameof(Timing))]
+public class PerformanceTests
+{
+    private static readonly Screener Screener = new();
+
+    public static TheoryData<string> AdversarialUnits => new()
+    {
+        "1234567890",
+        "1-2-3-4-5-",
+        "1 2 3 4 5 ",
+        "Quinn Hollis Wendell Ashby ",
+        "Mr. Mr. Mr. Dr. ",
+        "(((([[[{{{.....",
+        "!?!?;;::,,..--//",
+        "a@b.c@d.e.",
+        "ab-cd-ef-gh-",
+        "ab.cd.ef.gh.",
+        "x_y+z.w-",
+        "Ab. Cd. Ef Gh-Ij ",
+        "1.2.3.4.5.6.",
+        "(1) (2) (3) ",
+        "in Twin Falls in Union in ",
+        "f*f*f*f***ing ",
+        "12/12/12/12/",
+        "May 2 May 2 May ",
+        "http://a.b/c/d/e/",
+        "🏠👶\u200D\u0301",
+        "patient her his bay 5 room ",
+    };
+
+    [Theory]
+    [MemberData(nameof(AdversarialUnits))]
+    public void ScreeningCostIsLinearInInputLength(string unit)
+    {
+        var small = Repeat(unit, 4_000);
+        var large = Repeat(unit, 32_000);
+        foreach (var profile in new[] { Profile.Social, Profile.Strict })
+        {
+            Screener.Screen(new Post(small, AccountKind.Personal), profile);
+            var smallTime = Median(() => Screener.Screen(new Post(small, AccountKind.Personal), profile));
+            var largeTime = Median(() => Screener.Screen(new Post(large, AccountKind.Personal), profile));
+
+            var ratio = largeTime / Math.Max(smallTime, 0.05);
+            Assert.True(ratio < 20, $"8x the input took {ratio:0.0}x the time ({smallTime:0.00} ms vs {largeTime:0.00} ms) for '{unit}' ({profile}).");
+        }
+    }
+
+    [Fact]
+    public void AThreeThousandCharacterPostScreensInUnderFiveMilliseconds()
+    {
+        var post = new Post(Repeat(
+            "Mr. Dabrowski in dialysis chair 11 brought pierogi again 🥟 Call his daughter at (478) 555-0147 before 12/04/2025. "
+            + "Thanks to RT supervisor Dominic Ferraro! Our allergy clinic is open; book now for 20% off. ", 3_000), AccountKind.Personal, "Nurse at Eastbrook General");
+        foreach (var profile in new[] { Profile.Social, Profile.Strict })
+        {
+            Screener.Screen(post, profile);
+            var ms = Median(() => Screener.Screen(post, profile));
+            Assert.True(ms < 5, $"{profile}: {ms:0.00} ms for 3,000 characters.");
+        }
+    }
+
+    [Fact]
+    public void NameDataLoadsQuicklyAndCompletely()
+    {
+        var watch = Stopwatch.StartNew();
+        var data = NameData.Shared;
+        watch.Stop();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"Loading took {watch.Elapsed.TotalMilliseconds:0} ms.");
+        Assert.Equal(162_253, data.Surnames.Count);
+        Assert.Equal(98_493, data.FirstNames.Count);
+        Assert.True(data.Places.Count > 25_000, "Places are unique names across states.");
+        Assert.True(data.FirstNames.Get("Quinn") > 10_000);
+        Assert.True(data.Surnames.Get("haddad".AsSpan()) > 1_000);
+    }
+
+    private static string Repeat(string unit, int length)
+    {
+        var builder = new StringBuilder(length + unit.Length);
+        while (builder.Length < length)
+        {
+            builder.Append(unit);
+        }
+
+        return builder.ToString(0, length);
+    }
+
+    private static double Median(Action action)
+    {
+        var times = new double[7];
+        for (var i = 0; i < times.Length; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            times[i] = watch.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return times[times.Length / 2];
+    }
+}
