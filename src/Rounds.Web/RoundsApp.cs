@@ -112,7 +112,16 @@ public static class RoundsApp
         // Our security headers already forbid framing; the antiforgery default would add a second, weaker header.
         services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
         services.AddValidation();
-        services.AddOpenApi(options => options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+        services.AddOpenApi(options =>
+        {
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Rounds API";
+                document.Info.Description = "Authenticate with the session cookie or `Authorization: Bearer <personal access token>` (create one under Account › Access tokens, or with `./rounds token create`).";
+                return Task.CompletedTask;
+            });
+        });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddRoundsRateLimits(configuration);
     }
@@ -141,7 +150,7 @@ public static class RoundsApp
         app.MapHealthChecks("/health", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json").WithDefaultFonts(false));
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).RequireRateLimiting(RateLimits.ApiPolicy);
         MeEndpoints.Map(api);

@@ -43,6 +43,11 @@ public abstract class OperationsTests(RoundsFactory app)
         Assert.Contains("\"/api/v1/me\"", document, StringComparison.Ordinal);
         Assert.Contains("\"/api/v1/orgs/{org}/members\"", document, StringComparison.Ordinal);
         Assert.DoesNotContain("\"/Account/Logout\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"Rounds API\"", document, StringComparison.Ordinal);
+
+        var reference = await app.CreateClient().GetAsync("/api/reference");
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Contains("openapi/v1.json", await reference.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

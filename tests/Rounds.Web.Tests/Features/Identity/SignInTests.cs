@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Identity;
+
+public sealed class SignInTests(SqliteRounds app) : IClassFixture<SqliteRounds>
+{
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_even_for_the_right_one()
+    {
+        var user = await app.CreateUserAsync($"lock-{Guid.NewGuid():N}@example.org");
+        var session = FormSession.Create(app);
+        for (var i = 0; i < 5; i++)
+        {
+            var (_, page) = await session.SubmitAsync("/Account/Login", "login", new Dictionary<string, string> { ["Input.Email"] = user.Email!, ["Input.Password"] = "wrong-password" });
+            Assert.DoesNotContain("/o/", page.Url ?? "", StringComparison.Ordinal);
+        }
+
+        var (response, locked) = await session.SubmitAsync("/Account/Login", "login", new Dictionary<string, string> { ["Input.Email"] = user.Email!, ["Input.Password"] = RoundsFactory.Password });
+        Assert.EndsWith("/Account/Lockout", response.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal);
+        Assert.Contains("locked out", locked.Body!.TextContent, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Password_reset_goes_through_the_mailed_link()
+    {
+        var user = await app.CreateUserAsync($"reset-{Guid.NewGuid():N}@example.org");
+        var session = FormSession.Create(app);
+        await session.SubmitAsync("/Account/ForgotPassword", "forgot-password", new Dictionary<string, string> { ["Input.Email"] = user.Email! });
+
+        var mail = Assert.Single(app.MailTo(user.Email!));
+        var body = JsonDocument.Parse(mail).RootElement.GetProperty("htmlBody").GetString()!;
+        var link = WebUtility.HtmlDecode(Regex.Match(body, "href=\"([^\"]+)\"").Groups[1].Value);
+        var resetPath = new Uri(link).PathAndQuery;
+
+        var (_, page) = await session.SubmitAsync(resetPath, "reset-password", new Dictionary<string, string>
+        {
+            ["Input.Email"] = user.Email!,
+            ["Input.Password"] = "A-brand-new-pass-7",
+            ["Input.ConfirmPassword"] = "A-brand-new-pass-7",
+        });
+        Assert.Contains("Your password has been reset", page.Body!.TextContent, StringComparison.Ordinal);
+        await FormSession.Create(app).LoginAsync(user.Email!, "A-brand-new-pass-7");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => FormSession.Create(app).LoginAsync(user.Email!, RoundsFactory.Password));
+    }
+
+    [Fact]
+    public async Task Unconfirmed_accounts_cannot_sign_in()
+    {
+        var user = await app.CreateUserAsync($"unconfirmed-{Guid.NewGuid():N}@example.org", confirmed: false);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => FormSession.Create(app).LoginAsync(user.Email!));
+    }
+}
+
+/// <summary>A host that allows only three sign-in attempts a minute from one address.</summary>
+public sealed class StrictRounds() : RoundsFactory(TestDatabase.Sqlite)
+{
+    protected override int SignInPerMinute => 3;
+}
+
+public sealed class RateLimitTests(StrictRounds app) : IClassFixture<StrictRounds>
+{
+    [Fact]
+    public async Task Sign_in_posts_beyond_the_limit_get_429()
+    {
+        var session = FormSession.Create(app);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (response, _) = await session.SubmitAsync("/Account/Login", "login", new Dictionary<string, string> { ["Input.Email"] = "nobody@example.org", ["Input.Password"] = "whatever-it-is" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        // Reading pages is not limited.
+        Assert.Equal(HttpStatusCode.OK, (await session.Client.GetAsync("/Account/Login")).StatusCode);
+    }
+}
