@@ -150,7 +150,7 @@ public static class RoundsApp
         app.MapHealthChecks("/health", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json").WithDefaultFonts(false));
+        app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).RequireRateLimiting(RateLimits.ApiPolicy);
         MeEndpoints.Map(api);
