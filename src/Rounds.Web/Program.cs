@@ -1,9 +1,14 @@
+using Rounds.Screening.CommandLine;
 using Rounds.Web;
 using Rounds.Web.Features.Operations;
 
 // One executable serves the web app and answers the command line, so `./rounds` needs a single build.
 switch (args.FirstOrDefault())
 {
+    case "screen":
+        return ScreeningCli.Screen(args[1..], Console.In, Console.Out, Console.Error);
+    case "eval":
+        return ScreeningCli.Eval(args[1..], Console.In, Console.Out, Console.Error);
     case "migrate":
     case "token":
         return await AdminCommands.RunAsync(args);
