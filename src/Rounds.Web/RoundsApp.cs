@@ -12,6 +12,7 @@ using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Identity.Tokens;
 using Rounds.Web.Features.Operations;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Screening;
 using Scalar.AspNetCore;
 
 namespace Rounds.Web;
@@ -105,6 +106,8 @@ public static class RoundsApp
         services.AddScoped<OrganizationSettings>();
         services.AddScoped<DomainMembership>();
         services.AddScoped<DemoSeeder>();
+        services.AddSingleton<ScreenerCache>();
+        services.AddScoped<ScreeningRules>();
 
         services.AddProblemDetails();
         // Malformed request bodies are the caller's mistake: answer 400, also in development.
@@ -156,6 +159,7 @@ public static class RoundsApp
         MeEndpoints.Map(api);
         OrganizationEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        ScreeningEndpoints.Map(api);
 
         // Our own header already sets frame-ancestors; Blazor would add a second policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

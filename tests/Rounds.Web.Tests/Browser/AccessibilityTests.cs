@@ -41,7 +41,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
-            $"/o/{org.Slug}/settings", $"/o/{org.Slug}/audit", "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword",
+            $"/o/{org.Slug}/settings", $"/o/{org.Slug}/audit", $"/o/{org.Slug}/screening", "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword",
             "/Account/Manage/TwoFactorAuthentication", "/Account/Manage/EnableAuthenticator", "/Account/Manage/Tokens", "/Account/Manage/PersonalData", "/dev/mail",
         ];
 
@@ -58,6 +58,13 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             failures.AddRange(await ScanAsync(page, path));
         }
 
+        // A screening result, with its highlighted findings, is checked as well.
+        await page.GotoAsync($"/o/{org.Slug}/screening");
+        await page.GetByLabel("Post text").FillAsync("Mr. Halvorsen in room 412, MRN 7730184, went home today. Best. Surgeons. Ever. #spinesurgeryworks");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("mark.finding-phi").First).ToBeVisibleAsync();
+        failures.AddRange(await ScanCurrentAsync(page, "screening result"));
+
         // The narrow layout of a phone is checked too, on the busiest page.
         var phone = await fixture.NewPageAsync(width: 390, height: 844);
         await fixture.LoginAsync(phone, admin.Email!);
@@ -70,6 +77,11 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     {
         await page.GotoAsync(path);
         Assert.False(page.Url.Contains("/Account/Login", StringComparison.Ordinal) && !path.Contains("Login", StringComparison.Ordinal), $"{path} sent the browser to the login page.");
+        return await ScanCurrentAsync(page, path);
+    }
+
+    private static async Task<IEnumerable<string>> ScanCurrentAsync(IPage page, string path)
+    {
         // Evaluated through the browser's devtools channel, so the page's strict CSP does not block it.
         await page.EvaluateAsync(AxeSource.Value);
         var result = await page.EvaluateAsync<JsonElement>("async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))");

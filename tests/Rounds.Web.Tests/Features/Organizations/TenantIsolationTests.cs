@@ -66,7 +66,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PATCH" or "PUT")
                 {
-                    request.Content = Json("{\"email\":\"x@example.org\",\"role\":\"admin\",\"domain\":\"evil.example\",\"name\":\"x\"}");
+                    request.Content = Json("{\"text\":\"x\",\"email\":\"x@example.org\",\"role\":\"admin\",\"domain\":\"evil.example\",\"name\":\"x\"}");
                 }
 
                 var response = await (isApi ? api : pages.Client).SendAsync(request);

@@ -1,0 +1,145 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Rounds.Screening;
+using Rounds.Web.Features.Organizations;
+
+namespace Rounds.Web.Features.Screening;
+
+public sealed record ScreenAccount(string? Kind);
+
+public sealed record ScreenRequest(
+    [property: Required, MaxLength(ScreeningEndpoints.MaxTextLength)] string Text,
+    ScreenAccount? Account,
+    [property: MaxLength(2_000)] string? Bio,
+    string? Profile);
+
+public sealed record FindingDto(string Category, string Type, int? Start, int? End, string Severity, string Rule, string Message, string Suggestion);
+
+public sealed record ScreenResultDto(string Verdict, IReadOnlyList<FindingDto> Findings);
+
+public static class ScreeningEndpoints
+{
+    /// <summary>Longer than any network allows (Facebook: 63,206); screening stays fast at this size.</summary>
+    public const int MaxTextLength = 100_000;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var org = api.MapGroup("/orgs/{org}").WithTags("Screening");
+        org.MapPost("/screen", ScreenAsync).WithName("ScreenPost")
+            .WithSummary("Screens a post for patient information and policy risks with the organization's rules (contributors and up).");
+        org.MapGet("/screening/rules", GetRulesAsync).WithName("GetScreeningRules").WithSummary("The screening rules in force (reviewers and up).");
+        org.MapPut("/screening/rules", PutRulesAsync).WithName("PutScreeningRules").Accepts<JsonElement>("application/json")
+            .WithSummary("Replaces the rules; invalid rules are refused with the JSON path of each error (reviewers and up).");
+        org.MapDelete("/screening/rules", ResetRulesAsync).WithName("ResetScreeningRules").WithSummary("Returns to the default rules.");
+    }
+
+    public static async Task<Results<Ok<ScreenResultDto>, ValidationProblem, ProblemHttpResult>> ScreenAsync(
+        string org, ScreenRequest request, ClaimsPrincipal user, OrgAccess access, ScreeningRules rules, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (!ScreeningNames.TryParseKind(request.Account?.Kind, out var kind))
+        {
+            errors["account.kind"] = ["Use one of: enterprise, department, program, personal, branded."];
+        }
+
+        if (!ScreeningNames.TryParseProfile(request.Profile, out var profile))
+        {
+            errors["profile"] = ["Use social or strict."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var result = await rules.ScreenAsync(check.Context!.Id, new Post(request.Text, kind, request.Bio), profile, cancellationToken);
+        return TypedResults.Ok(ToDto(result));
+    }
+
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetRulesAsync(
+        string org, ClaimsPrincipal user, OrgAccess access, ScreeningRules rules, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Reviewer, cancellationToken);
+        return check.Allowed
+            ? TypedResults.Content(await rules.EffectiveJsonAsync(check.Context!.Id, cancellationToken), "application/json")
+            : check.ToProblem();
+    }
+
+    public static async Task<IResult> PutRulesAsync(string org, HttpRequest http, ClaimsPrincipal user, OrgAccess access, ScreeningRules rules, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Reviewer, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        using var reader = new StreamReader(http.Body);
+        var json = await reader.ReadToEndAsync(cancellationToken);
+        var outcome = await rules.SaveAsync(check.Context!, json, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Content(await rules.EffectiveJsonAsync(check.Context!.Id, cancellationToken), "application/json") : outcome.ToProblem();
+    }
+
+    public static async Task<IResult> ResetRulesAsync(string org, ClaimsPrincipal user, OrgAccess access, ScreeningRules rules, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Reviewer, cancellationToken);
+        return check.Allowed ? (await rules.ResetAsync(check.Context!, cancellationToken)).ToProblem() : check.ToProblem();
+    }
+
+    public static ScreenResultDto ToDto(ScreeningResult result) => new(
+        ScreeningNames.Of(result.Verdict),
+        result.Findings.Select(f => new FindingDto(ScreeningNames.Of(f.Category), f.Type, f.Start, f.End, ScreeningNames.Of(f.Severity), f.Rule, f.Message, f.Suggestion)).ToList());
+}
+
+/// <summary>The lower-case names the API and the pages use for the screening engine's values.</summary>
+public static class ScreeningNames
+{
+    public static string Of(Verdict verdict) => verdict switch
+    {
+        Verdict.Pass => "pass",
+        Verdict.Review => "review",
+        Verdict.Block => "block",
+    };
+
+    public static string Of(Category category) => category switch
+    {
+        Category.Phi => "phi",
+        Category.Policy => "policy",
+    };
+
+    public static string Of(Severity severity) => severity switch
+    {
+        Severity.Low => "low",
+        Severity.Medium => "medium",
+        Severity.High => "high",
+    };
+
+    public static string Of(AccountKind kind) => kind switch
+    {
+        AccountKind.Enterprise => "enterprise",
+        AccountKind.Department => "department",
+        AccountKind.Program => "program",
+        AccountKind.Personal => "personal",
+        AccountKind.Branded => "branded",
+    };
+
+    /// <summary>Absent means the organization's main account, the most common case.</summary>
+    public static bool TryParseKind(string? value, out AccountKind kind)
+    {
+        kind = AccountKind.Enterprise;
+        return string.IsNullOrWhiteSpace(value) || value.All(char.IsAsciiLetter) && Enum.TryParse(value, ignoreCase: true, out kind);
+    }
+
+    public static bool TryParseProfile(string? value, out Profile profile)
+    {
+        profile = Profile.Social;
+        return string.IsNullOrWhiteSpace(value) || value.All(char.IsAsciiLetter) && Enum.TryParse(value, ignoreCase: true, out profile);
+    }
+}
