@@ -68,6 +68,19 @@ public abstract class OrganizationPageTests(RoundsFactory app)
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.DoesNotContain(colleague.Email!, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Staff_without_two_factor_are_sent_to_set_it_up_when_the_organization_requires_it()
+    {
+        var admin = await app.CreateUserAsync($"pages-{Guid.NewGuid():N}@example.org");
+        var org = await app.CreateOrganizationAsync("pages-" + Guid.NewGuid().ToString("N")[..8], admin, requireTwoFactor: true);
+        var session = FormSession.Create(app);
+        await session.LoginAsync(admin.Email!);
+
+        var response = await session.Client.GetAsync($"/o/{org.Slug}/members");
+        Assert.Equal("/Account/Manage/TwoFactorAuthentication", response.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("requires two-factor sign-in for your role", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
 
 public sealed class OrganizationPageTestsOnSqlite(SqliteRounds app) : OrganizationPageTests(app), IClassFixture<SqliteRounds>;
