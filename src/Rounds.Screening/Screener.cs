@@ -26,7 +26,7 @@ public sealed class Screener
     public ScreeningResult Screen(Post post, Profile profile = Profile.Social)
     {
         ArgumentNullException.ThrowIfNull(post);
-        var ctx = new ScreeningContext(post, profile, _rules);
+        using var ctx = new ScreeningContext(post, profile, _rules);
         PatientContext.Score(ctx);
         ContactDetector.Detect(ctx);
         DateDetector.Detect(ctx);

@@ -9,16 +9,36 @@ public sealed class Timing;
 
 /// <summary>
 /// Cost must grow linearly with input, even for inputs built to trip backtracking or nested look-backs. Each check
-/// compares the median of several runs on n and 8n characters; linear work gives a ratio near 8, quadratic near 64,
-/// so the bound of 20 leaves room for noise on a shared machine.
+/// compares the fastest of several runs (after warm-up, so the JIT has settled) on n and 8n characters; linear work
+/// gives a ratio near 8, quadratic near 64, so the bound of 20 leaves room for noise on a shared machine.
 /// </summary>
 [Collection(nameof(Timing))]
-public class PerformanceTests
+public class PerformanceTests : IClassFixture<PerformanceTests.WarmUp>
 {
     private static readonly Screener Screener = new();
 
-    public static TheoryData<string> AdversarialUnits => new()
+    /// <summary>
+    /// Runs every detector for a second before any timing, so that the JIT has replaced its first, unoptimised code:
+    /// tiering waits until calls stop pulling in new methods, and a few dozen calls are over long before that.
+    /// </summary>
+    public sealed class WarmUp
     {
+        public WarmUp()
+        {
+            var mixed = string.Concat(Units) + " Mr. Dabrowski in bay 5, MRN 7730184, (478) 555-0147, 12/04/2025";
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < TimeSpan.FromSeconds(1.5))
+            {
+                Screener.Screen(new Post(mixed, AccountKind.Personal, "Nurse at Eastbrook General"), Profile.Social);
+                Screener.Screen(new Post(mixed, AccountKind.Personal), Profile.Strict);
+            }
+        }
+    }
+
+    public static TheoryData<string> AdversarialUnits => new(Units);
+
+    private static readonly string[] Units =
+    [
         "1234567890",
         "1-2-3-4-5-",
         "1 2 3 4 5 ",
@@ -40,7 +60,7 @@ public class PerformanceTests
         "http://a.b/c/d/e/",
         "🏠👶\u200D\u0301",
         "patient her his bay 5 room ",
-    };
+    ];
 
     [Theory]
     [MemberData(nameof(AdversarialUnits))]
@@ -51,8 +71,9 @@ public class PerformanceTests
         foreach (var profile in new[] { Profile.Social, Profile.Strict })
         {
             Screener.Screen(new Post(small, AccountKind.Personal), profile);
-            var smallTime = Median(() => Screener.Screen(new Post(small, AccountKind.Personal), profile));
-            var largeTime = Median(() => Screener.Screen(new Post(large, AccountKind.Personal), profile));
+            Screener.Screen(new Post(large, AccountKind.Personal), profile);
+            var smallTime = Fastest(() => Screener.Screen(new Post(small, AccountKind.Personal), profile));
+            var largeTime = Fastest(() => Screener.Screen(new Post(large, AccountKind.Personal), profile));
 
             var ratio = largeTime / Math.Max(smallTime, 0.05);
             Assert.True(ratio < 20, $"8x the input took {ratio:0.0}x the time ({smallTime:0.00} ms vs {largeTime:0.00} ms) for '{unit}' ({profile}).");
@@ -68,7 +89,8 @@ public class PerformanceTests
         foreach (var profile in new[] { Profile.Social, Profile.Strict })
         {
             Screener.Screen(post, profile);
-            var ms = Median(() => Screener.Screen(post, profile));
+
+            var ms = Fastest(() => Screener.Screen(post, profile));
             Assert.True(ms < 5, $"{profile}: {ms:0.00} ms for 3,000 characters.");
         }
     }
@@ -99,17 +121,17 @@ public class PerformanceTests
         return builder.ToString(0, length);
     }
 
-    private static double Median(Action action)
+    /// <summary>The fastest of nine runs: other processes only ever add time, so the minimum is the steadiest estimate.</summary>
+    private static double Fastest(Action action)
     {
-        var times = new double[7];
-        for (var i = 0; i < times.Length; i++)
+        var best = double.MaxValue;
+        for (var i = 0; i < 9; i++)
         {
             var watch = Stopwatch.StartNew();
             action();
-            times[i] = watch.Elapsed.TotalMilliseconds;
+            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
         }
 
-        Array.Sort(times);
-        return times[times.Length / 2];
+        return best;
     }
 }

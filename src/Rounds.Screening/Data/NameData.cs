@@ -68,13 +68,27 @@ internal sealed class NameData
             }
         }
 
-        return new NameData(new WordCounts(first), new WordCounts(sur), new WordSet(places), longest, new WordSet(common));
+        var strongFirst = new WordSet(first.Where(f => f.Item2 >= StrongFirstNameCount).Select(f => f.Item1));
+        return new NameData(new WordCounts(first), new WordCounts(sur), new WordSet(places), longest, new WordSet(common)) { StrongFirstNames = strongFirst };
     }
+
+    /// <summary>Births above which a given name is common enough to be read as a name even in lower case.</summary>
+    public const int StrongFirstNameCount = 20_000;
+
+    /// <summary>Given names with at least <see cref="StrongFirstNameCount"/> births: a small set with a fast pre-check.</summary>
+    public WordSet StrongFirstNames { get; private init; } = WordSet.Of();
+
+    /// <summary>Given-name count of a token, using the token's precomputed hash.</summary>
+    public int FirstNameCount(TokenizedText text, int index) => FirstNames.Get(text.Span(index), text.Hash(index));
+
+    public int SurnameCount(TokenizedText text, int index) => Surnames.Get(text.Span(index), text.Hash(index));
+
+    public bool IsCommon(TokenizedText text, int index) => CommonWords.Contains(text.Span(index), text.Hash(index));
 
     /// <summary>Normalises a place name the way tokens are joined when text is looked up.</summary>
     public static string PlaceKey(string name, out int words)
     {
-        var tokens = new TokenizedText(name);
+        using var tokens = new TokenizedText(name);
         var parts = new List<string>(4);
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -88,15 +102,15 @@ internal sealed class NameData
         return string.Join(' ', parts);
     }
 
-    private static Dictionary<string, int> ReadCounts(string resource)
+    private static List<(string, int)> ReadCounts(string resource)
     {
-        var counts = new Dictionary<string, int>(170_000, StringComparer.OrdinalIgnoreCase);
+        var counts = new List<(string, int)>(170_000);
         foreach (var line in ReadLines(resource))
         {
             var tab = line.IndexOf('\t');
             if (tab > 0 && int.TryParse(line.AsSpan(tab + 1), out var count))
             {
-                counts[line[..tab]] = count;
+                counts.Add((line[..tab], count));
             }
         }
 

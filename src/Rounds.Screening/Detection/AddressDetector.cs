@@ -15,6 +15,12 @@ internal static class AddressDetector
     private static readonly WordSet ForeignStreetWords = WordSet.Of(
         "rue", "via", "calle", "avenida", "rua", "viale", "piazza", "plaza", "boulevard", "chemin", "allee", "allée", "útja", "ulitsa", "straat", "strasse");
 
+    private static readonly WordSet StreetPrepositions = WordSet.Of("on", "off", "near", "along", "down", "up");
+
+    private static readonly WordSet FullStreetWords = WordSet.Of(
+        "street", "avenue", "road", "lane", "drive", "boulevard", "court", "terrace", "circle", "highway", "parkway",
+        "trail", "pike", "alley", "crescent");
+
     private static readonly WordSet AddressCues = WordSet.Of("on", "at", "address", "to", "in", "is", "from", "live", "lives", "lived");
 
     public static void Detect(ScreeningContext ctx)
@@ -32,9 +38,13 @@ internal static class AddressDetector
             {
                 last = Street(ctx, i);
             }
-            else if (ctx.Strict && text[i].Kind == TokenKind.Word)
+            else if (text[i].Kind == TokenKind.Word)
             {
-                last = ForeignStreet(ctx, i);
+                last = NamedStreet(text, i);
+                if (last < 0 && ctx.Strict)
+                {
+                    last = ForeignStreet(ctx, i);
+                }
             }
 
             if (last >= 0)
@@ -120,6 +130,30 @@ internal static class AddressDetector
         return -1;
     }
 
+    /// <summary>"lives on Elm Street", "near Oak Hollow Road": a street named without a house number.</summary>
+    private static int NamedStreet(TokenizedText text, int i)
+    {
+        if (i == 0 || !text[i].Has(TokenFlags.Capitalized) || !text.IsIn(i - 1, StreetPrepositions))
+        {
+            return -1;
+        }
+
+        for (var k = i + 1; k < Math.Min(text.Count, i + 4); k++)
+        {
+            if (text[k].Kind != TokenKind.Word || !text[k].Has(TokenFlags.Capitalized) || !text.SameLine(i, k))
+            {
+                return -1;
+            }
+
+            if (text.IsIn(k, FullStreetWords))
+            {
+                return k;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>"Nassaustraat 123", "rue Descartes": a street word followed by a house number.</summary>
     private static int ForeignStreet(ScreeningContext ctx, int i)
     {
@@ -142,6 +176,12 @@ internal static class AddressDetector
 
     private static bool EndsLikeForeignStreet(ReadOnlySpan<char> word)
     {
+        // Every ending is at least three letters and the word must be longer still; the last letter filters cheaply.
+        if (word.Length < 6 || char.ToLowerInvariant(word[^1]) is not ('t' or 'e' or 'g' or 'n' or 's' or 'a' or 'j'))
+        {
+            return false;
+        }
+
         foreach (var ending in ForeignStreetEndings)
         {
             if (word.Length > ending.Length + 2 && word.EndsWith(ending, StringComparison.OrdinalIgnoreCase))
@@ -211,13 +251,13 @@ internal static class AddressDetector
             var word = text[j].Kind == TokenKind.Word;
             var previousComma = text.IsSymbol(j - 1, ',');
             if (word && (previousComma || newLine || ctx.Strict) && (text[j].Has(TokenFlags.Capitalized) || ctx.Strict)
-                && !(text[j].Has(TokenFlags.Capitalized) is false && NameDataWords.Common.Contains(text.Span(j)) && !text.Is(j, "nan")))
+                && !(text[j].Has(TokenFlags.Capitalized) is false && NameDataWords.Data.IsCommon(text, j) && !text.Is(j, "nan")))
             {
                 // City names, state codes and, in blocks, country names.
                 var k = j;
                 while (k + 1 < text.Count && text[k + 1].Kind == TokenKind.Word && !text[k + 1].Has(TokenFlags.NewlineBefore)
                        && (text[k + 1].Has(TokenFlags.Capitalized) || ctx.Strict) && k - j < 4
-                       && !(NameDataWords.Common.Contains(text.Span(k + 1)) && !text[k + 1].Has(TokenFlags.Capitalized)))
+                       && !(NameDataWords.Data.IsCommon(text, k + 1) && !text[k + 1].Has(TokenFlags.Capitalized)))
                 {
                     k++;
                 }

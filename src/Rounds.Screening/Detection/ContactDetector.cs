@@ -26,6 +26,14 @@ internal static class ContactDetector
     public static void Detect(ScreeningContext ctx)
     {
         var text = ctx.Text;
+
+        // Every email, URL and IP address has a dot; a vectorised scan rules most posts out at once.
+        if (!text.Text.Contains('.'))
+        {
+            return;
+        }
+
+        var hasAt = text.Text.Contains('@');
         for (var i = 0; i < text.Count; i++)
         {
             if (ctx.IsClaimed(i))
@@ -33,7 +41,7 @@ internal static class ContactDetector
                 continue;
             }
 
-            var last = Email(text, i);
+            var last = hasAt ? Email(text, i) : -1;
             if (last >= 0)
             {
                 ctx.Add(new PhiCandidate(i, last, "EMAIL", "an email address", Tie.Contact));

@@ -30,7 +30,8 @@ internal static class NameDetector
     private static readonly PhraseSet PatientNameCues = new([
         ("patient", 1), ("pt", 1), ("admitted", 1), ("discharged", 1), ("born", 1), ("brought in", 1), ("meal train", 1),
         ("issued to", 1), ("dear", 1), ("gofundme", 1), ("recovering", 1), ("diagnosed", 1), ("our patient", 1),
-        ("my patient", 1), ("in room", 1), ("in bed", 1), ("in bay", 1), ("spent", 1), ("passed away", 1)]);
+        ("my patient", 1), ("in room", 1), ("in bed", 1), ("in bay", 1), ("from room", 1), ("from bed", 1), ("spent", 1),
+        ("passed away", 1), ("family", 1), ("took care of", 1), ("cared for", 1)]);
 
     public static void Detect(ScreeningContext ctx)
     {
@@ -205,7 +206,7 @@ internal static class NameDetector
     private static bool IsSymbolRunPart(TokenizedText text, int k) => text[k].Kind == TokenKind.Symbol;
 
     private static bool IsCommon(NameData data, TokenizedText text, int k) =>
-        text[k].Kind == TokenKind.Word && data.CommonWords.Contains(text.Span(k));
+        text[k].Kind == TokenKind.Word && data.IsCommon(text, k);
 
     private static bool HonorificBefore(TokenizedText text, int first)
     {
@@ -239,15 +240,14 @@ internal static class NameDetector
             }
 
             words++;
-            var span = text.Span(k);
-            var f = data.FirstNames.Get(span);
-            var s = data.Surnames.Get(span);
+            var f = data.FirstNameCount(text, k);
+            var s = data.SurnameCount(text, k);
             if (k == start)
             {
                 firstNameCount = f;
             }
 
-            if (data.CommonWords.Contains(span))
+            if (data.IsCommon(text, k))
             {
                 common++;
                 if (f >= StrongCount * 20)
@@ -330,6 +330,13 @@ internal static class NameDetector
     private static bool IsStaff(ScreeningContext ctx, int start, int end)
     {
         var text = ctx.Text;
+
+        // "Congrats to the Alvarez family": a family is thanked as patients are, not as staff.
+        if (end + 1 < text.Count && (text.Is(end + 1, "family") || text.Is(end + 1, "families") || text.Is(end + 1, "household")))
+        {
+            return false;
+        }
+
         for (var k = Math.Max(0, start - 3); k < start; k++)
         {
             if (text.IsIn(k, Lexicon.StaffTitles) && !text.Is(k, "resident") && k >= start - 3)
@@ -467,7 +474,7 @@ internal static class NameDetector
 
         // "brought in Cordelia" vs "out in Twin Falls": a lone word that is also a common first name is a place only
         // after a preposition that cannot follow a verb of moving people, or with a state after it.
-        var firstName = single && data.FirstNames.Get(text.Span(start)) >= StrongCount && !stateFollows
+        var firstName = single && data.FirstNameCount(text, start) >= StrongCount && !stateFollows
             && !(prepIndex >= 0 && StrongPlacePrepositions.Contains(text.Span(prepIndex)))
             && !(prepIndex >= 1 && text.IsIn(prepIndex - 1, PlaceVerbs));
         if (!(preposition || stateFollows) || common || firstName)
@@ -552,7 +559,7 @@ internal static class NameDetector
     {
         var text = ctx.Text;
         var span = text.Span(i);
-        if (span.Length < 3 || data.CommonWords.Contains(span) || data.FirstNames.Get(span) < StrongCount * 20)
+        if (span.Length < 3 || !data.StrongFirstNames.Contains(span, text.Hash(i)) || data.IsCommon(text, i))
         {
             return i;
         }
@@ -560,7 +567,7 @@ internal static class NameDetector
         var end = i;
         var next = i + 1;
         if (next < text.Count && text[next].Kind == TokenKind.Word && text.SameLine(i, next) && !text[next].Has(TokenFlags.Capitalized)
-            && !data.CommonWords.Contains(text.Span(next)) && text[next].Length >= 3)
+            && !data.IsCommon(text, next) && text[next].Length >= 3)
         {
             end = next;
         }

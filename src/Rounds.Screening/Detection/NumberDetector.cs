@@ -44,6 +44,13 @@ internal static class NumberDetector
                 continue;
             }
 
+            // A plain word only starts a code when a hyphen joins it to digits ("HB-2207719").
+            if (text[i].Kind == TokenKind.Word && !(i + 2 < text.Count && text.IsSymbol(i + 1, '-') && text.Adjacent(i, i + 1)
+                && text.Adjacent(i + 1, i + 2) && text[i + 2].Kind != TokenKind.Word))
+            {
+                continue;
+            }
+
             var last = Digits(text, i, out var groups, out var digitCount, out var allDigits, out var hasLetters);
             if (last < 0)
             {
@@ -431,7 +438,10 @@ internal static class NumberDetector
     {
         for (var k = Math.Max(0, index - 5); k < index; k++)
         {
-            if (text.Is(k, "patient") || text.Is(k, "pt") || text.IsIn(k, Lexicon.Honorifics) || text.IsIn(k, Lexicon.Relatives))
+            // A name just before the room ("Sophie from room 12") ties the room to that person.
+            if (text.Is(k, "patient") || text.Is(k, "pt") || text.IsIn(k, Lexicon.Honorifics) || text.IsIn(k, Lexicon.Relatives)
+                || (text[k].Kind == TokenKind.Word && text[k].Has(TokenFlags.Capitalized) && !text[k].Has(TokenFlags.SentenceStart)
+                    && NameDataWords.Data.FirstNameCount(text, k) >= 1000 && !NameDataWords.Data.IsCommon(text, k)))
             {
                 return true;
             }

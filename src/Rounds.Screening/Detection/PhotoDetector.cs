@@ -83,7 +83,8 @@ internal static class PhotoDetector
                 }
             }
 
-            if (text.Is(k, "wristband") || text.Is(k, "chart") || text.Is(k, "screen") || text.Is(k, "whiteboard") || text.Is(k, "face"))
+            if (text.Is(k, "wristband") || text.Is(k, "chart") || text.Is(k, "screen") || text.Is(k, "whiteboard") || text.Is(k, "face")
+                || text.Is(k, "ehr") || text.Is(k, "emr") || text.Is(k, "census") || text.Is(k, "record") || text.Is(k, "records"))
             {
                 return k;
             }

@@ -24,10 +24,9 @@ internal enum Tie
 }
 
 /// <summary>Everything the detectors of one screening call share: the tokens, the rules and what was found so far.</summary>
-internal sealed class ScreeningContext
+internal sealed class ScreeningContext : IDisposable
 {
-    private readonly bool[] _claimed;
-    private readonly WordSet _bioWords;
+    private bool[] _claimed;
 
     public ScreeningContext(Post post, Profile profile, CompiledRuleSet rules)
     {
@@ -36,20 +35,22 @@ internal sealed class ScreeningContext
         Rules = rules;
         Text = new TokenizedText(post.Text ?? string.Empty);
         Bio = string.IsNullOrWhiteSpace(post.Bio) ? null : new TokenizedText(post.Bio);
-        _claimed = new bool[Text.Count];
-        var bioWords = new List<string>();
-        for (var i = 0; Bio is not null && i < Bio.Count; i++)
-        {
-            if (Bio[i].IsWordLike)
-            {
-                bioWords.Add(Bio.Span(i).ToString());
-            }
-        }
-
-        _bioWords = new WordSet(bioWords);
+        _claimed = System.Buffers.ArrayPool<bool>.Shared.Rent(Text.Count + 1);
+        Array.Clear(_claimed, 0, Text.Count + 1);
     }
 
     public Post Post { get; }
+
+    public void Dispose()
+    {
+        Text.Dispose();
+        Bio?.Dispose();
+        if (_claimed.Length > 0)
+        {
+            System.Buffers.ArrayPool<bool>.Shared.Return(_claimed);
+            _claimed = [];
+        }
+    }
 
     public Profile Profile { get; }
 
@@ -96,5 +97,17 @@ internal sealed class ScreeningContext
     }
 
     /// <summary>True when the word occurs in the account bio, which describes the organisation, not a patient.</summary>
-    public bool InBio(ReadOnlySpan<char> word) => _bioWords.Contains(word);
+    public bool InBio(ReadOnlySpan<char> word)
+    {
+        // Only the bio's first words are compared: bios are short, and the cap keeps a huge one from costing per token.
+        for (var i = 0; Bio is not null && i < Math.Min(Bio.Count, 128); i++)
+        {
+            if (Bio[i].IsWordLike && Bio.Span(i).Equals(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

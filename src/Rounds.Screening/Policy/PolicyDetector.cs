@@ -48,7 +48,8 @@ internal static class PolicyDetector
         ("vaccinations", 2), ("vax", 2), ("vaxxed", 2), ("antivax", 2), ("anti-vax", 2), ("antivaxxer", 2),
         ("antivaxxers", 2), ("booster", 2), ("boosters", 2), ("immunization", 2), ("immunizations", 2),
         ("immunize", 2), ("tdap", 2), ("mmr", 2), ("jab", 2), ("mrna", 2), ("flu shot", 2), ("flu shots", 2),
-        ("covid shot", 2), ("hpv shot", 2), ("herd immunity", 2)]);
+        ("covid shot", 2), ("hpv shot", 2), ("herd immunity", 2), ("vaxxers", 2), ("vaxxer", 2), ("anti-vaxxers", 2),
+        ("anti-vaxxer", 2), ("anti-vaccine", 2), ("shots", 1), ("measles", 1), ("whooping cough", 1), ("polio", 1)]);
 
     private static readonly PhraseSet Claims = new([
         ("guaranteed", 2), ("guarantee", 2), ("guarantees", 2), ("100 % success", 2), ("100 % effective", 2),
@@ -67,7 +68,9 @@ internal static class PolicyDetector
         ("gift card", 2), ("gift cards", 2), ("promo code", 2), ("coupon", 2), ("special offer", 2),
         ("while supplies last", 2), ("spots are limited", 2), ("limited spots", 2), ("deal", 1), ("deals", 1),
         ("only $", 2), ("save $", 2), ("bogo", 2), ("holiday gift", 1), ("financing available", 1),
-        ("don't miss out", 2), ("hurry", 1), ("first injection", 1), ("first session", 1), ("first visit free", 2)]);
+        ("don't miss out", 2), ("hurry", 1), ("first injection", 1), ("first session", 1), ("first visit free", 2),
+        ("call today", 1), ("free trial", 2), ("free consultation", 2), ("free consult", 2), ("limited offer", 2),
+        ("order now", 2), ("shop now", 2), ("sign up today", 1), ("use code", 2)]);
 
     private static readonly string[] Profane =
     [
@@ -88,18 +91,16 @@ internal static class PolicyDetector
 
     private static readonly WordSet SecondPerson = WordSet.Of("you", "you're", "youre", "your", "u", "ur", "yourself", "ya", "y'all");
 
-    private static readonly WordSet Articles = WordSet.Of("a", "an");
-
-    private static readonly WordSet StoryTime = WordSet.Of(
+    private static readonly string[] StoryTimeWords = [
         "tonight", "today", "yesterday", "last", "this", "earlier", "spent", "sat", "met", "told", "said", "called",
         "asked", "came", "went", "held", "brought", "taught", "gave", "got", "had", "just", "finally", "walked",
-        "cried", "laughed", "smiled", "hugged", "thanked", "insisted", "refused", "wanted");
+        "cried", "laughed", "smiled", "hugged", "thanked", "insisted", "refused", "wanted"];
 
-    private static readonly WordSet StoryClinical = WordSet.Of(
+    private static readonly string[] StoryClinicalWords = [
         "diet", "cardiac", "trach", "stroke", "ot", "rehab", "hospice", "surgery", "diagnosis", "meds", "chemo", "icu",
         "er", "ed", "discharge", "discharged", "admitted", "bedside", "shift", "rounds", "vitals", "iv",
         "oxygen", "wound", "cast", "stitches", "therapy", "pain", "heart", "lungs", "cancer", "labor", "delivery",
-        "birth", "born", "diabetes", "insulin", "ventilator", "consent", "recovery", "recovering", "transplant");
+        "birth", "born", "diabetes", "insulin", "ventilator", "consent", "recovery", "recovering", "transplant"];
 
     /// <summary>Nouns after a person word that make it a modifier: "a family lounge", "a patient portal".</summary>
     private static readonly WordSet CompoundHeads = WordSet.Of(
@@ -108,28 +109,56 @@ internal static class PolicyDetector
         "experience", "advisory", "council", "day", "space", "garden", "suite", "kitchen", "restroom", "bathroom",
         "portal", "survey", "safety", "education", "advocate", "navigator", "liaison", "session", "class", "group");
 
-    private static readonly WordSet SingularPronouns = WordSet.Of("she", "her", "he", "him", "his", "herself", "himself", "hers");
+    private const int Pronoun = 1, Time = 2, Clinical = 4, Article = 8;
+
+    /// <summary>The story word lists folded into one table, so each token costs one probe.</summary>
+    private static readonly WordCounts StoryTags = BuildStoryTags();
+
+    private static WordCounts BuildStoryTags()
+    {
+        var tags = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        void Tag(string[] words, int tag)
+        {
+            foreach (var w in words)
+            {
+                tags[w] = tags.GetValueOrDefault(w) | tag;
+            }
+        }
+
+        Tag(["she", "her", "he", "him", "his", "herself", "himself", "hers"], Pronoun);
+        Tag(StoryTimeWords, Time);
+        Tag(StoryClinicalWords, Clinical);
+        Tag(["a", "an"], Article);
+        return new WordCounts([.. tags.Select(t => (t.Key, t.Value))]);
+    }
 
     private static readonly WordSet DisclaimerSubjects = WordSet.Of("views", "view", "opinions", "opinion", "thoughts", "tweets", "posts", "words", "takes", "rts");
+
+    private static readonly string[] WeighedRules = [RuleCatalog.Politics, RuleCatalog.Religion, RuleCatalog.Vaccine, RuleCatalog.MedicalClaim, RuleCatalog.Promotion];
+
+    private static readonly PhraseSet WeighedPhrases = new(
+        new[] { Politics, Religion, Vaccine, Claims, Promotion }.SelectMany((set, tag) => set.Entries.Select(e => (e.Phrase, e.Weight, tag))));
+
+    private static readonly string[][] HashtagPrefixes =
+    [
+        ["vote", "gotv", "maga", "elect", "prolife", "prochoice", "resist"],
+        ["heisrisen", "jesus", "blessed", "godisgood", "prayer"],
+        ["vaccin", "vaxx", "getvaccinated", "antivax", "flushot"],
+        [],
+        ["giveaway", "sale", "deal", "discount"],
+    ];
+
+    private static readonly string[][] HashtagSuffixes = [[], [], [], ["works", "cure", "cured", "miracle", "guaranteed", "free"], []];
 
     public static List<PolicyHit> Detect(ScreeningContext ctx, bool hasPhi)
     {
         var hits = new List<PolicyHit>();
-        var text = ctx.Text;
-        Weighed(ctx, RuleCatalog.Politics, Politics, hits, hashtagPrefixes: ["vote", "gotv", "maga", "elect", "prolife", "prochoice", "resist"]);
-        Weighed(ctx, RuleCatalog.Religion, Religion, hits, hashtagPrefixes: ["heisrisen", "jesus", "blessed", "godisgood", "prayer"]);
-        if (ctx.Post.Kind == AccountKind.Personal)
-        {
-            Weighed(ctx, RuleCatalog.Vaccine, Vaccine, hits, hashtagPrefixes: ["vaccin", "vaxx", "getvaccinated", "antivax", "flushot"]);
-        }
-
+        Weighed(ctx, hits);
         if (ctx.Post.Kind == AccountKind.Personal && MissingDisclaimer(ctx))
         {
             hits.Add(new PolicyHit(RuleCatalog.Disclaimer, -1, -1, null));
         }
 
-        Weighed(ctx, RuleCatalog.MedicalClaim, Claims, hits, hashtagSuffixes: ["works", "cure", "cured", "miracle", "guaranteed", "free"]);
-        Weighed(ctx, RuleCatalog.Promotion, Promotion, hits, hashtagPrefixes: ["giveaway", "sale", "deal", "discount"]);
         Profanity(ctx, hits);
         if (hasPhi || IsPatientStory(ctx))
         {
@@ -139,71 +168,99 @@ internal static class PolicyDetector
         return hits;
     }
 
-    private static void Weighed(
-        ScreeningContext ctx, string rule, PhraseSet phrases, List<PolicyHit> hits, string[]? hashtagPrefixes = null, string[]? hashtagSuffixes = null)
+    /// <summary>All phrase-weighed rules in one pass: one hash probe per token finds the phrases of every rule.</summary>
+    private static void Weighed(ScreeningContext ctx, List<PolicyHit> hits)
     {
         var text = ctx.Text;
-        var extra = ctx.Rules.Terms(rule);
-        var total = 0;
-        var bestWeight = 0;
-        (int First, int Last) best = (-1, -1);
+        var rules = WeighedRules.Length;
+        Span<int> lengths = stackalloc int[rules];
+        Span<int> weights = stackalloc int[rules];
+        Span<int> totals = stackalloc int[rules];
+        Span<int> bestWeights = stackalloc int[rules];
+        Span<int> bestFirst = stackalloc int[rules];
+        Span<int> bestLast = stackalloc int[rules];
+        Span<int> resumeAt = stackalloc int[rules];
+        totals.Clear();
+        bestWeights.Clear();
+        resumeAt.Clear();
+        var extras = new PhraseSet?[rules];
+        for (var r = 0; r < rules; r++)
+        {
+            extras[r] = ctx.Rules.Terms(WeighedRules[r]);
+        }
+
         for (var i = 0; i < text.Count; i++)
         {
-            var (length, weight) = phrases.Match(text, i);
-            if (extra is not null)
+            WeighedPhrases.MatchByTag(text, i, lengths, weights);
+            var hashtag = text[i].Has(TokenFlags.Hashtag);
+            for (var r = 0; r < rules; r++)
             {
-                var (extraLength, extraWeight) = extra.Match(text, i);
-                if (extraLength > length)
+                if (i < resumeAt[r])
                 {
-                    (length, weight) = (extraLength, extraWeight);
-                }
-            }
-
-            if (length == 0 && text[i].Has(TokenFlags.Hashtag))
-            {
-                var tag = text.Span(i);
-                foreach (var prefix in hashtagPrefixes ?? [])
-                {
-                    if (tag.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                    {
-                        (length, weight) = (1, 2);
-                    }
+                    continue;
                 }
 
-                foreach (var suffix in hashtagSuffixes ?? [])
+                var (length, weight) = (lengths[r], weights[r]);
+                if (extras[r] is { } extra && extra.Match(text, i) is { Length: > 0 } extraMatch && extraMatch.Length > length)
                 {
-                    if (tag.Length > suffix.Length && tag.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-                    {
-                        (length, weight) = (1, 2);
-                    }
+                    (length, weight) = extraMatch;
+                }
+
+                if (length == 0 && hashtag && HashtagMatches(text.Span(i), HashtagPrefixes[r], HashtagSuffixes[r]))
+                {
+                    (length, weight) = (1, 2);
+                }
+
+                if (length == 0)
+                {
+                    continue;
+                }
+
+                resumeAt[r] = i + length;
+                if (IsNegated(text, i))
+                {
+                    continue;
+                }
+
+                totals[r] += weight;
+                if (weight > bestWeights[r])
+                {
+                    bestWeights[r] = weight;
+                    bestFirst[r] = hashtag && i > 0 ? i - 1 : i;
+                    bestLast[r] = i + length - 1;
                 }
             }
-
-            if (length == 0)
-            {
-                continue;
-            }
-
-            if (IsNegated(text, i))
-            {
-                i += length - 1;
-                continue;
-            }
-
-            total += weight;
-            if (weight > bestWeight)
-            {
-                bestWeight = weight;
-                best = (text[i].Has(TokenFlags.Hashtag) && i > 0 ? i - 1 : i, i + length - 1);
-            }
-
-            i += length - 1;
         }
 
-        if (total >= FireAt)
+        for (var r = 0; r < rules; r++)
         {
-            hits.Add(new PolicyHit(rule, best.First, best.Last, text.Span(best.First, best.Last).ToString()));
+            // Vaccine talk is only a risk from an individual's own account.
+            if (totals[r] >= FireAt && (WeighedRules[r] != RuleCatalog.Vaccine || ctx.Post.Kind == AccountKind.Personal))
+            {
+                hits.Add(new PolicyHit(WeighedRules[r], bestFirst[r], bestLast[r], text.Span(bestFirst[r], bestLast[r]).ToString()));
+            }
         }
+    }
+
+    private static bool HashtagMatches(ReadOnlySpan<char> tag, string[] prefixes, string[] suffixes)
+    {
+        foreach (var prefix in prefixes)
+        {
+            if (tag.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        foreach (var suffix in suffixes)
+        {
+            if (tag.Length > suffix.Length && tag.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsNegated(TokenizedText text, int i)
@@ -242,7 +299,7 @@ internal static class PolicyDetector
             }
 
             var insulting = insult || text.IsIn(i, Insults);
-            if (finger || SecondPersonNear(text, i, last, insulting ? 8 : 2))
+            if (finger || SecondPersonNear(text, i, last, insulting ? 8 : 2, possessiveCounts: insulting))
             {
                 if (targeted.First < 0)
                 {
@@ -269,7 +326,8 @@ internal static class PolicyDetector
             || text.Is(i - 1, "total") || text.Is(i - 1, "complete") || text.Is(i - 1, "bunch"))
         || (text[i].Kind == TokenKind.Symbol);
 
-    private static bool SecondPersonNear(TokenizedText text, int first, int last, int window)
+    /// <summary>"you absolute clown" is aimed at someone; "get your damn shots" swears about a thing.</summary>
+    private static bool SecondPersonNear(TokenizedText text, int first, int last, int window, bool possessiveCounts)
     {
         for (var k = first - 1; k >= Math.Max(0, first - window); k--)
         {
@@ -278,7 +336,7 @@ internal static class PolicyDetector
                 break;
             }
 
-            if (text.IsIn(k, SecondPerson))
+            if (text.IsIn(k, SecondPerson) && (possessiveCounts || !IsPossessiveYou(text, k)))
             {
                 return true;
             }
@@ -291,7 +349,7 @@ internal static class PolicyDetector
                 break;
             }
 
-            if (text.IsIn(k, SecondPerson))
+            if (text.IsIn(k, SecondPerson) && (possessiveCounts || !IsPossessiveYou(text, k)))
             {
                 return true;
             }
@@ -299,6 +357,8 @@ internal static class PolicyDetector
 
         return false;
     }
+
+    private static bool IsPossessiveYou(TokenizedText text, int k) => text.Is(k, "your") || text.Is(k, "ur");
 
     /// <summary>A profane word, plain or masked with asterisks (<c>f***ing</c>, <c>sh*t</c>); returns its last token or -1.</summary>
     private static int ProfaneAt(TokenizedText text, int i)
@@ -311,6 +371,12 @@ internal static class PolicyDetector
         if (text.IsIn(i, ProfaneWords))
         {
             return i;
+        }
+
+        // Masking needs an asterisk glued to the word; most words have none, and are done here.
+        if (!(i + 1 < text.Count && text.IsSymbol(i + 1, '*') && text.Adjacent(i, i + 1)))
+        {
+            return -1;
         }
 
         // Glue the adjacent letters and asterisks back together, at most a word's length.
@@ -374,14 +440,16 @@ internal static class PolicyDetector
                 continue;
             }
 
-            if (text.IsIn(i, SingularPronouns))
+            var tags = StoryTags.Get(text.Span(i), text.Hash(i));
+            if (tags == 0 && !text.Is(i, "patient") && !text.Is(i, "pt"))
             {
-                pronouns++;
+                continue;
             }
 
-            time |= text.IsIn(i, StoryTime);
-            clinical |= text.IsIn(i, StoryClinical);
-            if (text.IsIn(i, Articles))
+            pronouns += (tags & Pronoun) != 0 ? 1 : 0;
+            time |= (tags & Time) != 0;
+            clinical |= (tags & Clinical) != 0;
+            if ((tags & Article) != 0)
             {
                 // "a retired trucker", "a new dad", "an elderly gentleman": one particular person.
                 for (var k = i + 1; k < Math.Min(text.Count, i + 4); k++)

@@ -112,7 +112,7 @@ internal sealed class CompiledRuleSet
     private static string NormalizeAddress(string address)
     {
         var builder = new StringBuilder(address.Length);
-        var tokens = new TokenizedText(address);
+        using var tokens = new TokenizedText(address);
         for (var i = 0; i < tokens.Count; i++)
         {
             if (tokens[i].IsWordLike)

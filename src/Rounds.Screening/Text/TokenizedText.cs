@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Rounds.Screening.Text;
@@ -6,25 +7,44 @@ namespace Rounds.Screening.Text;
 /// A single forward pass that splits text into words, numbers and symbols with their UTF-16 offsets. Every detector
 /// works on these tokens, so every finding starts and ends on a token boundary and never splits a surrogate pair.
 /// </summary>
-internal sealed class TokenizedText
+internal sealed class TokenizedText : IDisposable
 {
-    private readonly Token[] _tokens;
+    // Buffers come from the shared pool: a long post would otherwise put them on the large-object heap, and the
+    // full collections that follow scan the name lists, which makes long inputs cost more than their length.
+    private Token[] _tokens;
+    private int[] _hashes;
 
     public TokenizedText(string text)
     {
         Text = text;
-        var list = new List<Token>(text.Length / 4 + 4);
-        Tokenize(text, list);
-        _tokens = [.. list];
+        _tokens = ArrayPool<Token>.Shared.Rent(text.Length + 1);
+        Count = Tokenize(text, _tokens);
+        _hashes = ArrayPool<int>.Shared.Rent(Count + 1);
+        for (var i = 0; i < Count; i++)
+        {
+            _hashes[i] = SpanTable<bool>.Hash(text.AsSpan(_tokens[i].Start, _tokens[i].Length));
+        }
     }
 
     public string Text { get; }
 
-    public int Count => _tokens.Length;
+    public int Count { get; }
 
     public Token this[int index] => _tokens[index];
 
-    public ReadOnlySpan<Token> Tokens => _tokens;
+    public ReadOnlySpan<Token> Tokens => _tokens.AsSpan(0, Count);
+
+    /// <summary>Returns the buffers to the pool; the instance must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        if (_tokens.Length > 0)
+        {
+            ArrayPool<Token>.Shared.Return(_tokens);
+            ArrayPool<int>.Shared.Return(_hashes);
+            _tokens = [];
+            _hashes = [];
+        }
+    }
 
     public ReadOnlySpan<char> Span(int index) => Text.AsSpan(_tokens[index].Start, _tokens[index].Length);
 
@@ -32,13 +52,16 @@ internal sealed class TokenizedText
         Text.AsSpan(_tokens[first].Start, _tokens[last].End - _tokens[first].Start);
 
     public bool Is(int index, string word) =>
-        (uint)index < (uint)_tokens.Length && Span(index).Equals(word, StringComparison.OrdinalIgnoreCase);
+        (uint)index < (uint)Count && Span(index).Equals(word, StringComparison.OrdinalIgnoreCase);
 
     public bool IsSymbol(int index, char c) =>
-        (uint)index < (uint)_tokens.Length && _tokens[index].Kind == TokenKind.Symbol && Text[_tokens[index].Start] == c;
+        (uint)index < (uint)Count && _tokens[index].Kind == TokenKind.Symbol && Text[_tokens[index].Start] == c;
 
     public bool IsIn(int index, WordSet set) =>
-        (uint)index < (uint)_tokens.Length && _tokens[index].IsWordLike && set.Contains(Span(index));
+        (uint)index < (uint)Count && _tokens[index].IsWordLike && set.Contains(Span(index), _hashes[index]);
+
+    /// <summary>The token's case-insensitive hash, computed once here for every list look-up.</summary>
+    public int Hash(int index) => _hashes[index];
 
     /// <summary>True when the two tokens touch, with no space or other character between them.</summary>
     public bool Adjacent(int left, int right) => _tokens[left].End == _tokens[right].Start;
@@ -59,7 +82,7 @@ internal sealed class TokenizedText
     /// <summary>Index of the first token starting at or after <paramref name="offset"/>.</summary>
     public int IndexAt(int offset)
     {
-        int lo = 0, hi = _tokens.Length;
+        int lo = 0, hi = Count;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
@@ -87,8 +110,9 @@ internal sealed class TokenizedText
         return c is '.' or '!' or '?' or '…' or ';' or '\n';
     }
 
-    private static void Tokenize(string text, List<Token> tokens)
+    private static int Tokenize(string text, Token[] tokens)
     {
+        var count = 0;
         var i = 0;
         var pendingFlags = TokenFlags.SentenceStart;
         var lastWasBoundary = true;
@@ -120,7 +144,7 @@ internal sealed class TokenizedText
                         digits = true;
                         i++;
                     }
-                    else if (char.IsLetter(d) || (IsMark(d) && i > start))
+                    else if (char.IsAsciiLetter(d) || (d >= 128 && (char.IsLetter(d) || (IsMark(d) && i > start))))
                     {
                         letters = true;
                         i++;
@@ -162,7 +186,7 @@ internal sealed class TokenizedText
                     flags |= TokenFlags.SentenceStart;
                 }
 
-                tokens.Add(new Token(start, i, kind, flags));
+                tokens[count++] = new Token(start, i, kind, flags);
                 if ((flags & TokenFlags.Possessive) != 0)
                 {
                     i += 2;
@@ -181,7 +205,7 @@ internal sealed class TokenizedText
                 i++;
             }
 
-            tokens.Add(new Token(start, i, TokenKind.Symbol, pendingFlags));
+            tokens[count++] = new Token(start, i, TokenKind.Symbol, pendingFlags);
             pendingFlags = TokenFlags.None;
             if (c is '.' or '!' or '?' or '…' or ';' or ':' || IsEmoji(text, start))
             {
@@ -192,6 +216,8 @@ internal sealed class TokenizedText
                 lastWasBoundary = false;
             }
         }
+
+        return count;
     }
 
     private static TokenFlags CaseFlags(ReadOnlySpan<char> word)
@@ -225,12 +251,18 @@ internal sealed class TokenizedText
 
     private static bool IsApostrophe(char c) => c is '\'' or '’';
 
-    private static bool IsSpace(char c) => char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u2060' or '\uFEFF';
+    private static bool IsSpace(char c) =>
+        c < 128 ? c is ' ' or '\t' or '\n' or '\r' or '\f' or '\v' : char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u2060' or '\uFEFF';
 
-    private static bool IsWordChar(char c) => char.IsLetter(c) || char.IsAsciiDigit(c);
+    private static bool IsWordChar(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : char.IsLetter(c);
 
     private static bool IsMark(char c)
     {
+        if (c < 0x300)
+        {
+            return false;
+        }
+
         var category = char.GetUnicodeCategory(c);
         return category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
             or UnicodeCategory.EnclosingMark;

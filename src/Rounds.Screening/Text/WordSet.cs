@@ -3,37 +3,92 @@ namespace Rounds.Screening.Text;
 /// <summary>A case-insensitive set of words looked up by span, so screening allocates no string per token.</summary>
 internal sealed class WordSet
 {
-    private readonly HashSet<string> _words;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly SpanTable<bool> _table;
+    private readonly Prefilter _prefilter;
 
     public WordSet(IEnumerable<string> words)
     {
-        _words = new HashSet<string>(words, StringComparer.OrdinalIgnoreCase);
-        _lookup = _words.GetAlternateLookup<ReadOnlySpan<char>>();
+        var list = words as IReadOnlyCollection<string> ?? [.. words];
+        _table = new SpanTable<bool>(list.Count);
+        foreach (var word in list)
+        {
+            _table.TryAdd(word, true);
+        }
+
+        _prefilter = new Prefilter(list);
     }
 
     public static WordSet Of(params string[] words) => new(words);
 
-    public int Count => _words.Count;
+    public int Count => _table.Count;
 
-    public bool Contains(ReadOnlySpan<char> word) => _lookup.Contains(word);
+    public bool Contains(ReadOnlySpan<char> word) => _prefilter.MayContain(word) && _table.TryGetValue(word, SpanTable<bool>.Hash(word), out _);
 
-    public WordSet With(IEnumerable<string> more) => new(_words.Concat(more));
+    /// <summary>Looks up with a hash computed earlier (the tokenizer's), skipping the hashing.</summary>
+    public bool Contains(ReadOnlySpan<char> word, int hash) => _prefilter.MayContain(word) && _table.TryGetValue(word, hash, out _);
 }
 
 /// <summary>A case-insensitive map from word to a count, looked up by span.</summary>
 internal sealed class WordCounts
 {
-    private readonly Dictionary<string, int> _counts;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly SpanTable<int> _table;
 
-    public WordCounts(Dictionary<string, int> counts)
+    public WordCounts(IReadOnlyCollection<(string Word, int Count)> counts)
     {
-        _counts = counts;
-        _lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        _table = new SpanTable<int>(counts.Count);
+        foreach (var (word, count) in counts)
+        {
+            _table.TryAdd(word, count);
+        }
     }
 
-    public int Count => _counts.Count;
+    public int Count => _table.Count;
 
-    public int Get(ReadOnlySpan<char> word) => _lookup.TryGetValue(word, out var count) ? count : 0;
+    public int Get(ReadOnlySpan<char> word) => _table.TryGetValue(word, SpanTable<int>.Hash(word), out var count) ? count : 0;
+
+    public int Get(ReadOnlySpan<char> word, int hash) => _table.TryGetValue(word, hash, out var count) ? count : 0;
+}
+
+/// <summary>
+/// A cheap first test before hashing: which (first letter, length) pairs occur in a set. Most tokens fail most
+/// word lists, and this rejects them with two array reads.
+/// </summary>
+internal sealed class Prefilter
+{
+    private readonly ulong[] _lengthsByFirst = new ulong[28];
+
+    public Prefilter(IEnumerable<string> words)
+    {
+        foreach (var word in words)
+        {
+            if (word.Length == 0)
+            {
+                continue;
+            }
+
+            _lengthsByFirst[Slot(word[0])] |= Bit(word.Length);
+
+            // Case-insensitive comparison may fold a non-ASCII first letter onto another slot; keep those open.
+            if (!char.IsAscii(word[0]))
+            {
+                for (var i = 0; i < _lengthsByFirst.Length; i++)
+                {
+                    _lengthsByFirst[i] |= Bit(word.Length);
+                }
+            }
+        }
+    }
+
+    public bool MayContain(ReadOnlySpan<char> word) =>
+        word.Length > 0 && (_lengthsByFirst[Slot(word[0])] & Bit(word.Length)) != 0;
+
+    private static int Slot(char c) => c switch
+    {
+        >= 'a' and <= 'z' => c - 'a',
+        >= 'A' and <= 'Z' => c - 'A',
+        >= '0' and <= '9' => 26,
+        _ => 27,
+    };
+
+    private static ulong Bit(int length) => 1UL << Math.Min(length, 63);
 }
