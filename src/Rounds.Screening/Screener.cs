@@ -23,20 +23,36 @@ public sealed class Screener
     /// Findings come ordered by start offset; findings about the whole post or the bio have null offsets and come
     /// last, in the order of <see cref="RuleCatalog.All"/>.
     /// </summary>
-    public ScreeningResult Screen(Post post, Profile profile = Profile.Social)
+    public ScreeningResult Screen(Post post, Profile profile = Profile.Social) => Screen(post, profile, out _);
+
+    /// <summary>Screens and reports how many token reads it took (see <see cref="Text.TokenizedText.Reads"/>).</summary>
+    internal ScreeningResult Screen(Post post, Profile profile, out long reads)
     {
         ArgumentNullException.ThrowIfNull(post);
         using var ctx = new ScreeningContext(post, profile, _rules);
         PatientContext.Score(ctx);
         ContactDetector.Detect(ctx);
-        DateDetector.Detect(ctx);
+
+        // Dates, codes and phone numbers all need a digit; one vectorised scan skips them for posts without any.
+        var digits = ctx.Text.Text.AsSpan().ContainsAnyInRange('0', '9');
+        if (digits)
+        {
+            DateDetector.Detect(ctx);
+        }
+
         AddressDetector.Detect(ctx);
-        NumberDetector.Detect(ctx);
+        if (digits)
+        {
+            NumberDetector.Detect(ctx);
+        }
+
         AgeDetector.Detect(ctx);
         PhotoDetector.Detect(ctx);
         NameDetector.Detect(ctx);
         var phi = ProfileFilter.Apply(ctx);
         var policy = PolicyDetector.Detect(ctx, phi.Count > 0);
-        return Findings.Compose(ctx, phi, policy);
+        var result = Findings.Compose(ctx, phi, policy);
+        reads = ctx.Text.Reads;
+        return result;
     }
 }

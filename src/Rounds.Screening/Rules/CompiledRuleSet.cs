@@ -49,12 +49,22 @@ internal sealed class CompiledRuleSet
 
     public bool IsAllowedPhone(ReadOnlySpan<char> text)
     {
+        if (_phones.Count == 0)
+        {
+            return false;
+        }
+
         var digits = Digits(text.ToString());
         return digits.Length >= 7 && _phones.Contains(LastTen(digits));
     }
 
     public bool IsAllowedEmail(ReadOnlySpan<char> text)
     {
+        if (_emails.Count == 0)
+        {
+            return false;
+        }
+
         var email = text.ToString();
         var at = email.IndexOf('@');
         return _emails.Contains(email) || (at >= 0 && _emails.Contains(email[(at + 1)..]));
@@ -62,6 +72,11 @@ internal sealed class CompiledRuleSet
 
     public bool IsAllowedUrl(ReadOnlySpan<char> text)
     {
+        if (_urls.Length == 0)
+        {
+            return false;
+        }
+
         var url = NormalizeUrl(text.ToString());
         foreach (var allowed in _urls)
         {
@@ -76,6 +91,11 @@ internal sealed class CompiledRuleSet
 
     public bool IsAllowedAddress(ReadOnlySpan<char> text)
     {
+        if (_addresses.Length == 0)
+        {
+            return false;
+        }
+
         var address = NormalizeAddress(text.ToString());
         foreach (var allowed in _addresses)
         {
