@@ -35,7 +35,7 @@ internal sealed class ScreeningContext : IDisposable
         Rules = rules;
         Text = new TokenizedText(post.Text ?? string.Empty);
         Bio = string.IsNullOrWhiteSpace(post.Bio) ? null : new TokenizedText(post.Bio);
-        _claimed = System.Buffers.ArrayPool<bool>.Shared.Rent(Text.Count + 1);
+        _claimed = ScratchBuffers<bool>.Rent(Text.Count + 1);
         Array.Clear(_claimed, 0, Text.Count + 1);
     }
 
@@ -47,7 +47,7 @@ internal sealed class ScreeningContext : IDisposable
         Bio?.Dispose();
         if (_claimed.Length > 0)
         {
-            System.Buffers.ArrayPool<bool>.Shared.Return(_claimed);
+            ScratchBuffers<bool>.Return(_claimed);
             _claimed = [];
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 
 namespace Rounds.Screening.Text;
@@ -9,17 +8,17 @@ namespace Rounds.Screening.Text;
 /// </summary>
 internal sealed class TokenizedText : IDisposable
 {
-    // Buffers come from the shared pool: a long post would otherwise put them on the large-object heap, and the
-    // full collections that follow scan the name lists, which makes long inputs cost more than their length.
+    // Buffers are reused per thread (ScratchBuffers): allocating them per call would put long posts on the
+    // large-object heap, and the full collections that follow make long inputs cost more than their length.
     private Token[] _tokens;
     private int[] _hashes;
 
     public TokenizedText(string text)
     {
         Text = text;
-        _tokens = ArrayPool<Token>.Shared.Rent(text.Length + 1);
+        _tokens = ScratchBuffers<Token>.Rent(text.Length + 1);
         Count = Tokenize(text, _tokens);
-        _hashes = ArrayPool<int>.Shared.Rent(Count + 1);
+        _hashes = ScratchBuffers<int>.Rent(Count + 1);
         for (var i = 0; i < Count; i++)
         {
             _hashes[i] = SpanTable<bool>.Hash(text.AsSpan(_tokens[i].Start, _tokens[i].Length));
@@ -45,13 +44,13 @@ internal sealed class TokenizedText : IDisposable
         }
     }
 
-    /// <summary>Returns the buffers to the pool; the instance must not be used afterwards.</summary>
+    /// <summary>Hands the buffers back for reuse; the instance must not be used afterwards.</summary>
     public void Dispose()
     {
         if (_tokens.Length > 0)
         {
-            ArrayPool<Token>.Shared.Return(_tokens);
-            ArrayPool<int>.Shared.Return(_hashes);
+            ScratchBuffers<Token>.Return(_tokens);
+            ScratchBuffers<int>.Return(_hashes);
             _tokens = [];
             _hashes = [];
         }
