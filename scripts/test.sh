@@ -25,7 +25,7 @@ if [ ${#missing_debian[@]} -gt 0 ]; then
 fi
 
 
-if [ ! -f tests/tooling/node_modules/axe-core/axe.min.js ]; then
+if [ ! -f tests/tooling/node_modules/axe-core/axe.min.js ] || [ ! -d tests/tooling/node_modules/@atproto/dev-env ]; then
   echo "Installing test tooling (npm ci in tests/tooling) ..."
   (cd tests/tooling && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -51,9 +51,11 @@ passed=$(count '.' Passed)
 failed=$(count '.' Failed)
 pg=$(count 'testName="[^"]*OnPostgres' Passed)
 browser=$(count 'testName="[^"]*\.Browser\.' Passed)
+pds=$(count 'testName="Rounds\.Networks\.Tests\.Bluesky\.BlueskyConnectorTests' Passed)
 echo
 echo "Ran against PostgreSQL: $pg passed"
 echo "Ran in the browser (Chromium): $browser passed"
+echo "Ran against the Bluesky reference PDS: $pds passed"
 echo "$passed passed, $failed failed"
 if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then status=1; fi
 exit $status

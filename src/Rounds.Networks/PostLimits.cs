@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Rounds.Networks;
+
+/// <summary>How a network measures the length of a post, and how long a post may be.</summary>
+public abstract partial class PostLimits
+{
+    public abstract string Network { get; }
+
+    public abstract int MaxLength { get; }
+
+    /// <summary>The length as the network counts it.</summary>
+    public abstract int Measure(string text);
+
+    public bool Fits(string text) => Measure(text) <= MaxLength;
+
+    [GeneratedRegex(@"https?://[^\s]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    protected static partial Regex UrlPattern();
+
+    public static PostLimits Bluesky { get; } = new GraphemeLimits("bluesky", 300);
+
+    public static PostLimits X { get; } = new WeightedLimits();
+
+    public static PostLimits Mastodon { get; } = new LinkShortenedLimits("mastodon", 500);
+
+    public static PostLimits LinkedIn { get; } = new CharacterLimits("linkedin", 3_000);
+
+    public static PostLimits Facebook { get; } = new CharacterLimits("facebook", 63_206);
+
+    public static IReadOnlyList<PostLimits> All { get; } = [Bluesky, X, Mastodon, LinkedIn, Facebook];
+
+    /// <summary>Bluesky counts graphemes: an emoji with skin tone or a flag is one.</summary>
+    private sealed class GraphemeLimits(string network, int max) : PostLimits
+    {
+        public override string Network => network;
+
+        public override int MaxLength => max;
+
+        public override int Measure(string text) => new StringInfo(text).LengthInTextElements;
+    }
+
+    /// <summary>LinkedIn and Facebook count UTF-16 characters.</summary>
+    private sealed class CharacterLimits(string network, int max) : PostLimits
+    {
+        public override string Network => network;
+
+        public override int MaxLength => max;
+
+        public override int Measure(string text) => text.Length;
+    }
+
+    /// <summary>Mastodon counts code points, and every link as 23 whatever its length.</summary>
+    private sealed class LinkShortenedLimits(string network, int max) : PostLimits
+    {
+        public override string Network => network;
+
+        public override int MaxLength => max;
+
+        public override int Measure(string text)
+        {
+            var length = 0;
+            var last = 0;
+            foreach (Match link in UrlPattern().Matches(text))
+            {
+                length += CodePoints(text.AsSpan(last, link.Index - last)) + 23;
+                last = link.Index + link.Length;
+            }
+
+            return length + CodePoints(text.AsSpan(last));
+        }
+    }
+
+    /// <summary>
+    /// X weighs characters: most of Latin, punctuation and general symbols count 1, everything else (CJK,
+    /// emoji) counts 2, and a link counts 23. The limit is 280 of these units.
+    /// </summary>
+    private sealed class WeightedLimits : PostLimits
+    {
+        public override string Network => "x";
+
+        public override int MaxLength => 280;
+
+        public override int Measure(string text)
+        {
+            var weight = 0;
+            var last = 0;
+            foreach (Match link in UrlPattern().Matches(text))
+            {
+                weight += Weigh(text.AsSpan(last, link.Index - last)) + 23;
+                last = link.Index + link.Length;
+            }
+
+            return weight + Weigh(text.AsSpan(last));
+        }
+
+        private static int Weigh(ReadOnlySpan<char> span)
+        {
+            var weight = 0;
+            foreach (var rune in span.EnumerateRunes())
+            {
+                var v = rune.Value;
+                // The light ranges of X's published counting configuration.
+                var light = v <= 0x10FF || v is >= 0x2000 and <= 0x200D || v is >= 0x2010 and <= 0x201F || v is >= 0x2032 and <= 0x2037;
+                weight += light ? 1 : 2;
+            }
+
+            return weight;
+        }
+    }
+
+    private static int CodePoints(ReadOnlySpan<char> span)
+    {
+        var count = 0;
+        foreach (var _ in span.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
