@@ -250,4 +250,27 @@ public class ScreenerTests
         Assert.Equal(5, name.Start);
         Assert.Equal("Quinn Hollis", text[name.Start!.Value..name.End!.Value]);
     }
+
+    [Theory]
+    [InlineData(AccountKind.Enterprise, "Vote for us in the Best Hospital awards!", "POLITICS")]
+    [InlineData(AccountKind.Enterprise, "We can't guarantee wait times, but we promise to be kind.", "MEDICAL_CLAIM")]
+    public void EverydayUsesOfPolicyWordsAreNotFindings(AccountKind kind, string text, string label)
+    {
+        Assert.DoesNotContain(Screener.Screen(new Post(text, kind)).Findings, f => f.Type == label);
+    }
+
+    [Fact]
+    public void InsultingAParticularPatientBlocks()
+    {
+        Assert.Equal(Verdict.Block, Screener.Screen(new Post("The lady in the waiting room is a total psycho, worst patient ever.", AccountKind.Personal)).Verdict);
+        Assert.NotEqual(Verdict.Block, Screener.Screen(new Post("Stupid printer jammed again.", AccountKind.Personal)).Verdict);
+    }
+
+    [Theory]
+    [InlineData("Our patient Rose (101) walked the whole hallway today after her surgery.", "Rose")]
+    [InlineData("Happy 100th birthday from all of us on 5 West, Grace! Our oldest patient ever.", "Grace")]
+    public void WordsThatArePopularNamesCountWithAPatientCue(string text, string name)
+    {
+        Assert.Contains(("NAME", name), Phi(text));
+    }
 }

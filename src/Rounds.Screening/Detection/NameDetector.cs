@@ -118,7 +118,8 @@ internal static class NameDetector
         }
 
         var start = first;
-        while (start <= last && !honorific && (IsCommon(data, text, start) || text.IsIn(start, Lexicon.StaffTitles) || text.IsIn(start, Lexicon.Honorifics) || IsSymbolRunPart(text, start)))
+        var popular = first == last && IsPopularNameWord(ctx, data, first);
+        while (start <= last && !honorific && !popular && (IsCommon(data, text, start) || text.IsIn(start, Lexicon.StaffTitles) || text.IsIn(start, Lexicon.Honorifics) || IsSymbolRunPart(text, start)))
         {
             start++;
         }
@@ -139,7 +140,7 @@ internal static class NameDetector
         }
 
         var end = last;
-        while (end > start && (IsCommon(data, text, end) && !honorific || IsSymbolRunPart(text, end)))
+        while (end > start && (IsCommon(data, text, end) && !honorific && !popular || IsSymbolRunPart(text, end)))
         {
             end--;
         }
@@ -276,12 +277,12 @@ internal static class NameDetector
                    && common < words;
         }
 
+        var sentenceStart = text[start].Has(TokenFlags.SentenceStart);
         if (common > 0)
         {
-            return false;
+            return words == 1 && IsPopularNameWord(ctx, data, start);
         }
 
-        var sentenceStart = text[start].Has(TokenFlags.SentenceStart);
         if (strong == 1)
         {
             if (!sentenceStart)
@@ -432,6 +433,24 @@ internal static class NameDetector
 
         return text[end].Has(TokenFlags.Possessive) && end + 1 < text.Count && (text.IsIn(end + 1, Lexicon.Relatives) || text.Is(end + 1, "meal") || text.Is(end + 1, "room"));
     }
+
+    /// <summary>
+    /// "Our patient Rose (101)", "happy birthday, Grace!": a word that is also a popular given name, mid-sentence, with
+    /// a patient cue or an age beside it, or addressed at the end of a clause.
+    /// </summary>
+    private static bool IsPopularNameWord(ScreeningContext ctx, NameData data, int index)
+    {
+        var text = ctx.Text;
+        return text[index].Kind == TokenKind.Word && !text[index].Has(TokenFlags.SentenceStart) && data.IsCommon(text, index)
+               && data.FirstNameCount(text, index) >= StrongCount * 50 && !text.IsIn(index, Lexicon.Months)
+               && !text.IsIn(index, Lexicon.Weekdays)
+               && (AgeAfter(text, index) || PatientCueNear(text, index, index) || VocativeAfterComma(text, index, index));
+    }
+
+    /// <summary>"Happy birthday, Grace!": a name addressed at the end of a clause.</summary>
+    private static bool VocativeAfterComma(TokenizedText text, int start, int end) =>
+        start > 0 && text.IsSymbol(start - 1, ',') && (end + 1 >= text.Count || text.IsSymbol(end + 1, '!') || text.IsSymbol(end + 1, '.')
+            || text[end + 1].Kind == TokenKind.Symbol && !text.IsSymbol(end + 1, ','));
 
     private static bool AgeAfter(TokenizedText text, int end) =>
         end + 2 < text.Count && text.IsSymbol(end + 1, '(') && text[end + 2].Kind == TokenKind.Number;

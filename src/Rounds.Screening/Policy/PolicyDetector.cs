@@ -19,7 +19,7 @@ internal static class PolicyDetector
     private const int FireAt = 2;
 
     private static readonly PhraseSet Politics = new([
-        ("endorse", 2), ("endorses", 2), ("endorsed", 2), ("endorsing", 2), ("endorsement", 2), ("vote for", 2),
+        ("vote for us", 0), ("vote for our", 0), ("vote for your", 0), ("vote for the best", 0), ("endorse", 2), ("endorses", 2), ("endorsed", 2), ("endorsing", 2), ("endorsement", 2), ("vote for", 2),
         ("vote against", 2), ("vote yes", 2), ("vote no", 2), ("republican", 2), ("republicans", 2), ("democrat", 2),
         ("democrats", 2), ("democratic party", 2), ("gop", 2), ("maga", 2), ("gotv", 2), ("get out the vote", 2),
         ("ballot measure", 2), ("ballot initiative", 2), ("proposition", 1), ("candidate", 2), ("candidates", 2),
@@ -268,7 +268,8 @@ internal static class PolicyDetector
         // "no guarantee", "not a cure", "there is no miracle": the claim is denied.
         for (var k = Math.Max(0, i - 2); k < i; k++)
         {
-            if (text.Is(k, "no") || text.Is(k, "not") || text.Is(k, "never") || text.Is(k, "isn't") || text.Is(k, "aren't"))
+            if (text.Is(k, "no") || text.Is(k, "not") || text.Is(k, "never") || text.Is(k, "isn't") || text.Is(k, "aren't")
+                || text.Is(k, "can't") || text.Is(k, "cannot") || text.Is(k, "won't") || text.Is(k, "don't") || text.Is(k, "doesn't"))
             {
                 return !(text.Is(i, "side") || text.Is(i, "risk"));
             }
@@ -299,7 +300,8 @@ internal static class PolicyDetector
             }
 
             var insulting = insult || text.IsIn(i, Insults);
-            if (finger || SecondPersonNear(text, i, last, insulting ? 8 : 2, possessiveCounts: insulting))
+            if (finger || SecondPersonNear(text, i, last, insulting ? 8 : 2, possessiveCounts: insulting)
+                || (insulting && PersonNear(text, i, last)))
             {
                 if (targeted.First < 0)
                 {
@@ -350,6 +352,27 @@ internal static class PolicyDetector
             }
 
             if (text.IsIn(k, SecondPerson) && (possessiveCounts || !IsPossessiveYou(text, k)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"this idiot patient", "the lady in bed 4 is a psycho": an insult about a particular person.</summary>
+    private static bool PersonNear(TokenizedText text, int first, int last)
+    {
+        for (var k = Math.Max(0, first - 4); k < Math.Min(text.Count, last + 4); k++)
+        {
+            if (k >= first && k <= last || text.IsSentenceEnd(k))
+            {
+                continue;
+            }
+
+            if (text.Is(k, "patient") || text.Is(k, "pt") || text.Is(k, "lady") || text.Is(k, "guy") || text.Is(k, "woman")
+                || text.Is(k, "man") || text.Is(k, "family") || text.Is(k, "colleague") || text.Is(k, "coworker") || text.Is(k, "doc")
+                || text.Is(k, "nurse") || text.Is(k, "resident") || text.Is(k, "attending"))
             {
                 return true;
             }
