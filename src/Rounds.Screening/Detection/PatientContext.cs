@@ -15,6 +15,7 @@ internal static class PatientContext
         var text = ctx.Text;
         var score = 0;
         var clinical = 0;
+        var consent = false;
         for (var i = 0; i < text.Count; i++)
         {
             if (!text[i].IsWordLike)
@@ -26,6 +27,11 @@ internal static class PatientContext
             {
                 score += 2;
                 continue;
+            }
+
+            if (!consent && Lexicon.ConsentPhrases.Match(text, i).Length > 0 && !NegatedBefore(text, i))
+            {
+                consent = true;
             }
 
             var (length, weight) = Lexicon.PatientCues.Match(text, i);
@@ -50,7 +56,7 @@ internal static class PatientContext
 
         ctx.PatientScore = score;
         ctx.ClinicalScore = clinical;
-        ctx.Consent = HasConsent(text);
+        ctx.Consent = consent;
     }
 
     /// <summary>"new patients", "patient experience", "every patient": the word names no one in particular.</summary>
@@ -77,23 +83,11 @@ internal static class PatientContext
         return index > 0 && text.IsIn(index - 1, Lexicon.GenericDeterminers);
     }
 
-    private static bool HasConsent(TokenizedText text)
+    private static bool NegatedBefore(TokenizedText text, int i)
     {
-        for (var i = 0; i < text.Count; i++)
+        for (var k = Math.Max(0, i - 3); k < i; k++)
         {
-            var (length, _) = Lexicon.ConsentPhrases.Match(text, i);
-            if (length == 0)
-            {
-                continue;
-            }
-
-            var negated = false;
-            for (var k = Math.Max(0, i - 3); k < i; k++)
-            {
-                negated |= text.IsIn(k, Lexicon.Negations);
-            }
-
-            if (!negated)
+            if (text.IsIn(k, Lexicon.Negations))
             {
                 return true;
             }

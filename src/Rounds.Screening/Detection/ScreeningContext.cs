@@ -27,6 +27,7 @@ internal enum Tie
 internal sealed class ScreeningContext : IDisposable
 {
     private bool[] _claimed;
+    private TokenizedText? _bio;
 
     public ScreeningContext(Post post, Profile profile, CompiledRuleSet rules)
     {
@@ -34,7 +35,6 @@ internal sealed class ScreeningContext : IDisposable
         Profile = profile;
         Rules = rules;
         Text = new TokenizedText(post.Text ?? string.Empty);
-        Bio = string.IsNullOrWhiteSpace(post.Bio) ? null : new TokenizedText(post.Bio);
         _claimed = ScratchBuffers<bool>.Rent(Text.Count + 1);
         Array.Clear(_claimed, 0, Text.Count + 1);
     }
@@ -44,7 +44,7 @@ internal sealed class ScreeningContext : IDisposable
     public void Dispose()
     {
         Text.Dispose();
-        Bio?.Dispose();
+        _bio?.Dispose();
         if (_claimed.Length > 0)
         {
             ScratchBuffers<bool>.Return(_claimed);
@@ -60,7 +60,8 @@ internal sealed class ScreeningContext : IDisposable
 
     public TokenizedText Text { get; }
 
-    public TokenizedText? Bio { get; }
+    /// <summary>The bio, tokenized on first use: most calls never look at it.</summary>
+    public TokenizedText? Bio => _bio ??= string.IsNullOrWhiteSpace(Post.Bio) ? null : new TokenizedText(Post.Bio);
 
     public List<PhiCandidate> Candidates { get; } = [];
 
@@ -100,9 +101,10 @@ internal sealed class ScreeningContext : IDisposable
     public bool InBio(ReadOnlySpan<char> word)
     {
         // Only the bio's first words are compared: bios are short, and the cap keeps a huge one from costing per token.
-        for (var i = 0; Bio is not null && i < Math.Min(Bio.Count, 128); i++)
+        var bio = Bio;
+        for (var i = 0; bio is not null && i < Math.Min(bio.Count, 128); i++)
         {
-            if (Bio[i].IsWordLike && Bio.Span(i).Equals(word, StringComparison.OrdinalIgnoreCase))
+            if (bio[i].IsWordLike && bio.Span(i).Equals(word, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
