@@ -59,7 +59,8 @@ public sealed partial class SignUpFlowTests(BrowserFixture fixture)
         // Turn on two-factor sign-in with an authenticator app.
         await page.GotoAsync("/Account/Manage/EnableAuthenticator");
         var key = await page.Locator("kbd").First.InnerTextAsync();
-        await page.GetByLabel("Verification Code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        var enabledAt = DateTimeOffset.UtcNow;
+        await page.GetByLabel("Verification Code").FillAsync(Totp.Code(key, enabledAt));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Your authenticator app has been verified")).ToBeVisibleAsync();
         Assert.Equal(10, await page.Locator(".recovery-code").CountAsync());
@@ -71,6 +72,8 @@ public sealed partial class SignUpFlowTests(BrowserFixture fixture)
         await page.GetByLabel("Password").FillAsync("Long-enough-pass-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await page.WaitForURLAsync("**/Account/LoginWith2fa**");
+        // A person types the code their app shows now, not the one already used to turn two-factor on.
+        await Task.Delay(Totp.UntilNextStep(enabledAt));
         await page.GetByLabel("Authenticator code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/Account/", StringComparison.Ordinal));

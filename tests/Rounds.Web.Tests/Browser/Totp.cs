@@ -22,6 +22,14 @@ internal static class Totp
         return (binary % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>How long until the code that was current at <paramref name="at"/> is replaced by the next one.</summary>
+    public static TimeSpan UntilNextStep(DateTimeOffset at)
+    {
+        var next = DateTimeOffset.FromUnixTimeSeconds((at.ToUnixTimeSeconds() / 30 + 1) * 30);
+        var wait = next - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200);
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
+
     private static byte[] Base32Decode(string text)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
