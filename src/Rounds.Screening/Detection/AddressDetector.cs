@@ -291,11 +291,3 @@ internal static class AddressDetector
                || (k >= 1 && Lexicon.StateNames.Match(text, k - 1).Length == 2);
     }
 }
-
-/// <summary>Shortcut to the shared common-word list for detectors that only need it.</summary>
-internal static class NameDataWords
-{
-    public static Data.NameData Data => Rounds.Screening.Data.NameData.Shared;
-
-    public static WordSet Common => Data.CommonWords;
-}

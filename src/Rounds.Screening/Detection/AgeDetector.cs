@@ -8,11 +8,6 @@ namespace Rounds.Screening.Detection;
 /// </summary>
 internal static class AgeDetector
 {
-    private static readonly Dictionary<string, int> Tens = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["ninety"] = 90, ["hundred"] = 100,
-    };
-
     private static readonly Dictionary<string, int> Units = new(StringComparer.OrdinalIgnoreCase)
     {
         ["one"] = 1, ["two"] = 2, ["three"] = 3, ["four"] = 4, ["five"] = 5, ["six"] = 6, ["seven"] = 7, ["eight"] = 8, ["nine"] = 9,
@@ -122,7 +117,7 @@ internal static class AgeDetector
 
         if (span.Equals("hundred", StringComparison.OrdinalIgnoreCase) && i > 0 && text.Is(i - 1, "one"))
         {
-            return (Tens["hundred"], i);
+            return (100, i);
         }
 
         return (0, i);

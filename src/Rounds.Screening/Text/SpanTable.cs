@@ -72,19 +72,6 @@ internal sealed class SpanTable<TValue>
         return true;
     }
 
-    public void Set(string key, TValue value)
-    {
-        var index = Find(key, Hash(key));
-        if (index >= 0)
-        {
-            _entries[index].Value = value;
-        }
-        else
-        {
-            TryAdd(key, value);
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(ReadOnlySpan<char> key, int hash, out TValue value)
     {
