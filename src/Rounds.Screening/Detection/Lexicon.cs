@@ -213,4 +213,16 @@ internal static class Lexicon
         "college", "university", "facility", "oak", "barn", "farm", "photo", "recipe", "quilt", "piano", "car", "truck",
         "record", "history", "legacy", "anniversary", "celebration", "foundation", "society", "newspaper", "town",
         "city", "bell", "organ", "painting", "clock", "ship", "statue", "mill", "theater", "theatre");
+
+    /// <summary>
+    /// The word sets above in one table (see <see cref="Text.Vocabulary"/>). Declared last so that every set exists
+    /// when it is built; tokens look it up lazily, on the first check against one of these sets.
+    /// </summary>
+    public static readonly Vocabulary Vocabulary = new(
+    [
+        Honorifics, StaffTitles, StaffSuffixes, OrganizationWords, PersonNouns, Relatives, ThirdPersonPossessives,
+        GenericPatientFollowers, GenericDeterminers, LocationPrepositions, StreetSuffixes, UnitWords, Directionals,
+        StateCodes, Months, Weekdays, EventCues, PatientDateCues, ImageNouns, ImageSubjects, AttachCues, Negations,
+        NonPersonAgeNouns,
+    ]);
 }

@@ -12,6 +12,7 @@ internal sealed class TokenizedText : IDisposable
     // large-object heap, and the full collections that follow make long inputs cost more than their length.
     private Token[] _tokens;
     private int[] _hashes;
+    private ulong[]? _masks;
 
     public TokenizedText(string text)
     {
@@ -51,6 +52,12 @@ internal sealed class TokenizedText : IDisposable
         {
             ScratchBuffers<Token>.Return(_tokens);
             ScratchBuffers<int>.Return(_hashes);
+            if (_masks is not null)
+            {
+                ScratchBuffers<ulong>.Return(_masks);
+                _masks = null;
+            }
+
             _tokens = [];
             _hashes = [];
         }
@@ -77,8 +84,35 @@ internal sealed class TokenizedText : IDisposable
         return (uint)index < (uint)Count && _tokens[index].Kind == TokenKind.Symbol && Text[_tokens[index].Start] == c;
     }
 
-    public bool IsIn(int index, WordSet set) =>
-        (uint)index < (uint)Count && _tokens[index].IsWordLike && set.Contains(Span(index), _hashes[index]);
+    public bool IsIn(int index, WordSet set)
+    {
+        if ((uint)index >= (uint)Count || !_tokens[index].IsWordLike)
+        {
+            return false;
+        }
+
+        if (set.Bit < 0)
+        {
+            return set.Contains(Span(index), _hashes[index]);
+        }
+
+        Reads++;
+        _masks ??= Masks();
+        return (_masks[index] & (1UL << set.Bit)) != 0;
+    }
+
+    /// <summary>Every token's membership in the lexicon's sets, computed once on first use.</summary>
+    private ulong[] Masks()
+    {
+        var vocabulary = Detection.Lexicon.Vocabulary;
+        var masks = ScratchBuffers<ulong>.Rent(Count + 1);
+        for (var i = 0; i < Count; i++)
+        {
+            masks[i] = _tokens[i].IsWordLike ? vocabulary.MaskOf(Text.AsSpan(_tokens[i].Start, _tokens[i].Length), _hashes[i]) : 0;
+        }
+
+        return masks;
+    }
 
     /// <summary>The token's case-insensitive hash, computed once here for every list look-up.</summary>
     public int Hash(int index) => _hashes[index];

@@ -5,10 +5,12 @@ internal sealed class WordSet
 {
     private readonly SpanTable<bool> _table;
     private readonly Prefilter _prefilter;
+    private readonly IReadOnlyCollection<string> _words;
 
     public WordSet(IEnumerable<string> words)
     {
         var list = words as IReadOnlyCollection<string> ?? [.. words];
+        _words = list;
         _table = new SpanTable<bool>(list.Count);
         foreach (var word in list)
         {
@@ -22,10 +24,57 @@ internal sealed class WordSet
 
     public int Count => _table.Count;
 
+    /// <summary>This set's bit in <see cref="Vocabulary"/> masks, or -1 when the set is not part of one.</summary>
+    public int Bit { get; private set; } = -1;
+
+    /// <summary>The words, for building a <see cref="Vocabulary"/>.</summary>
+    public IEnumerable<string> Words => _words;
+
+    internal void AssignBit(int bit) => Bit = bit;
+
     public bool Contains(ReadOnlySpan<char> word) => _prefilter.MayContain(word) && _table.TryGetValue(word, SpanTable<bool>.Hash(word), out _);
 
     /// <summary>Looks up with a hash computed earlier (the tokenizer's), skipping the hashing.</summary>
     public bool Contains(ReadOnlySpan<char> word, int hash) => _prefilter.MayContain(word) && _table.TryGetValue(word, hash, out _);
+}
+
+/// <summary>
+/// Up to 64 fixed word sets folded into one table: one probe per token gives the token's membership in all of them
+/// as a bit mask, so the many "is this word in that list" checks around each token become bit tests.
+/// </summary>
+internal sealed class Vocabulary
+{
+    private readonly SpanTable<ulong> _masks;
+    private readonly Prefilter _prefilter;
+
+    public Vocabulary(IReadOnlyList<WordSet> sets)
+    {
+        if (sets.Count > 64)
+        {
+            throw new ArgumentException("A vocabulary holds at most 64 sets.", nameof(sets));
+        }
+
+        var masks = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase);
+        for (var bit = 0; bit < sets.Count; bit++)
+        {
+            sets[bit].AssignBit(bit);
+            foreach (var word in sets[bit].Words)
+            {
+                masks[word] = masks.GetValueOrDefault(word) | (1UL << bit);
+            }
+        }
+
+        _masks = new SpanTable<ulong>(masks.Count);
+        foreach (var (word, mask) in masks)
+        {
+            _masks.TryAdd(word, mask);
+        }
+
+        _prefilter = new Prefilter(masks.Keys);
+    }
+
+    public ulong MaskOf(ReadOnlySpan<char> word, int hash) =>
+        _prefilter.MayContain(word) && _masks.TryGetValue(word, hash, out var mask) ? mask : 0;
 }
 
 /// <summary>A case-insensitive map from word to a count, looked up by span.</summary>
