@@ -33,7 +33,7 @@ internal static class Findings
             anyPhi = true;
             var start = text[candidate.First].Start;
             var end = text[candidate.Last].End;
-            var surface = text.Text[start..end];
+            var surface = text.Text.AsSpan(start, end - start);
             var severity = rules.SeverityOf(rule);
             var message = PhiMessage(candidate, surface, ctx.Strict);
             if (ctx.Consent && severity > Severity.Medium)
@@ -104,7 +104,7 @@ internal static class Findings
         return all.Count;
     }
 
-    private static string PhiMessage(PhiCandidate candidate, string surface, bool strict)
+    private static string PhiMessage(PhiCandidate candidate, ReadOnlySpan<char> surface, bool strict)
     {
         var owner = strict ? "" : " of a patient or relative";
         return candidate.Type switch

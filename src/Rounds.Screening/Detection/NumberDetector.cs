@@ -60,9 +60,9 @@ internal static class NumberDetector
             var first = i;
             var (label, labelIndex) = FindLabel(text, i);
             var candidate = Classify(ctx, ref first, ref last, groups, digitCount, allDigits, hasLetters, label, labelIndex);
-            if (candidate is not null && !ctx.IsClaimed(first, last))
+            if (candidate is { } found && !ctx.IsClaimed(first, last))
             {
-                ctx.Add(candidate);
+                ctx.Add(found);
             }
 
             i = Math.Max(i, last);

@@ -4,7 +4,7 @@ using Rounds.Screening.Text;
 namespace Rounds.Screening.Detection;
 
 /// <summary>A PHI span found by a detector, in token indexes (inclusive), before the profile's filters run.</summary>
-internal sealed record PhiCandidate(int First, int Last, string Type, string Why, Tie Tie)
+internal readonly record struct PhiCandidate(int First, int Last, string Type, string Why, Tie Tie)
 {
     /// <summary>The words around the span tie it to a patient or relative (<c>her cell</c>, <c>Mr.</c>).</summary>
     public bool LocalCue { get; init; }

@@ -183,11 +183,7 @@ internal static class PolicyDetector
         totals.Clear();
         bestWeights.Clear();
         resumeAt.Clear();
-        var extras = new PhraseSet?[rules];
-        for (var r = 0; r < rules; r++)
-        {
-            extras[r] = ctx.Rules.Terms(WeighedRules[r]);
-        }
+        var extras = ctx.Rules.HasTerms ? WeighedRules.Select(ctx.Rules.Terms).ToArray() : null;
 
         for (var i = 0; i < text.Count; i++)
         {
@@ -201,7 +197,7 @@ internal static class PolicyDetector
                 }
 
                 var (length, weight) = (lengths[r], weights[r]);
-                if (extras[r] is { } extra && extra.Match(text, i) is { Length: > 0 } extraMatch && extraMatch.Length > length)
+                if (extras?[r] is { } extra && extra.Match(text, i) is { Length: > 0 } extraMatch && extraMatch.Length > length)
                 {
                     (length, weight) = extraMatch;
                 }

@@ -47,6 +47,8 @@ internal sealed class CompiledRuleSet
 
     public PhraseSet? Terms(string ruleId) => _terms.GetValueOrDefault(ruleId);
 
+    public bool HasTerms => _terms.Count > 0;
+
     public bool IsAllowedPhone(ReadOnlySpan<char> text)
     {
         if (_phones.Count == 0)
