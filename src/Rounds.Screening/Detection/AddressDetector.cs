@@ -164,9 +164,9 @@ internal static class AddressDetector
         }
 
         // "lives on Ziegelgasse 26", "address: Jakobi 69": a capitalised word and a number after an address cue.
-        if (i > 0 && (text.IsIn(i - 1, AddressCues) || text.IsSymbol(i - 1, ':')) && text[i].Has(TokenFlags.Capitalized)
-            && !text.IsIn(i, NameDataWords.Common) && i + 1 < text.Count && text[i + 1].Kind == TokenKind.Number
-            && text[i + 1].Length <= 4 && text.SameLine(i, i + 1) && !text.IsIn(i, Lexicon.Months))
+        if (i > 0 && text[i].Has(TokenFlags.Capitalized) && i + 1 < text.Count && text[i + 1].Kind == TokenKind.Number
+            && text[i + 1].Length <= 4 && (text.IsIn(i - 1, AddressCues) || text.IsSymbol(i - 1, ':'))
+            && !text.IsIn(i, NameDataWords.Common) && text.SameLine(i, i + 1) && !text.IsIn(i, Lexicon.Months))
         {
             return i + 1;
         }
