@@ -99,8 +99,10 @@ public class PerformanceTests : IClassFixture<PerformanceTests.WarmUp>
     [Fact]
     public void NameDataLoadsQuicklyAndCompletely()
     {
+        // Load() reads the lists afresh (another test may have loaded the shared copy); the first call warms the JIT.
+        NameData.Load();
         var watch = Stopwatch.StartNew();
-        var data = NameData.Shared;
+        var data = NameData.Load();
         watch.Stop();
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"Loading took {watch.Elapsed.TotalMilliseconds:0} ms.");

@@ -37,22 +37,15 @@ internal sealed class NameData
 
     public WordSet CommonWords { get; }
 
-    private static NameData Load()
+    /// <summary>Reads the lists afresh; <see cref="Shared"/> does this once. The three files load in parallel.</summary>
+    internal static NameData Load()
     {
-        var first = ReadCounts("first-names.txt.gz");
-        var sur = ReadCounts("surnames.txt.gz");
-        var places = new List<string>(50_000);
-        var longest = 1;
-        foreach (var line in ReadLines("us-places.txt.gz"))
-        {
-            var tab = line.IndexOf('\t');
-            var key = PlaceKey(tab < 0 ? line : line[..tab], out var words);
-            if (key.Length > 0)
-            {
-                places.Add(key);
-                longest = Math.Max(longest, words);
-            }
-        }
+        var firstTask = Task.Run(() => ReadCounts("first-names.txt.gz"));
+        var surTask = Task.Run(() => ReadCounts("surnames.txt.gz"));
+        var placesTask = Task.Run(ReadPlaces);
+        var first = firstTask.GetAwaiter().GetResult();
+        var sur = surTask.GetAwaiter().GetResult();
+        var (places, longest) = placesTask.GetAwaiter().GetResult();
 
         var common = new List<string>(2_000);
         using (var reader = new StreamReader(Open("common-words.txt")))
@@ -84,6 +77,24 @@ internal sealed class NameData
     public int SurnameCount(TokenizedText text, int index) => Surnames.Get(text.Span(index), text.Hash(index));
 
     public bool IsCommon(TokenizedText text, int index) => CommonWords.Contains(text.Span(index), text.Hash(index));
+
+    private static (List<string> Places, int Longest) ReadPlaces()
+    {
+        var places = new List<string>(50_000);
+        var longest = 1;
+        foreach (var line in ReadLines("us-places.txt.gz"))
+        {
+            var tab = line.IndexOf('\t');
+            var key = PlaceKey(tab < 0 ? line : line[..tab], out var words);
+            if (key.Length > 0)
+            {
+                places.Add(key);
+                longest = Math.Max(longest, words);
+            }
+        }
+
+        return (places, longest);
+    }
 
     /// <summary>Normalises a place name the way tokens are joined when text is looked up.</summary>
     public static string PlaceKey(string name, out int words)
