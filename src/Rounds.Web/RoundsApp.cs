@@ -10,6 +10,7 @@ using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Identity.Account;
 using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Identity.Tokens;
+using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Operations;
 using Rounds.Web.Features.Organizations;
 using Scalar.AspNetCore;
@@ -105,6 +106,7 @@ public static class RoundsApp
         services.AddScoped<OrganizationSettings>();
         services.AddScoped<DomainMembership>();
         services.AddScoped<DemoSeeder>();
+        services.AddLearning();
 
         services.AddProblemDetails();
         // Malformed request bodies are the caller's mistake: answer 400, also in development.
@@ -156,6 +158,7 @@ public static class RoundsApp
         MeEndpoints.Map(api);
         OrganizationEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        LearningEndpoints.Map(api);
 
         // Our own header already sets frame-ancestors; Blazor would add a second policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
