@@ -93,6 +93,9 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
         return (a.Title, a.Designation, a.Passed, a.IsCourse, CreditRules.Available(a.Designation, a.AlreadyClaimed), claimed);
     }
 
+    public Task<LearnerProfile?> ProfileAsync(string userId, CancellationToken cancellationToken = default) =>
+        db.Set<LearnerProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.UserId == userId, cancellationToken);
+
     private static Outcome? Check(ClaimRequest request, CreditDesignation designation, decimal alreadyClaimed)
     {
         if (request.Evaluation.ObjectivesMet is not (>= 1 and <= 5))
