@@ -18,6 +18,7 @@ public static class LearningServices
         services.AddScoped<CreditReport>();
         services.AddScoped<TrainingRequirements>();
         services.AddScoped<ITrainingRecords, TrainingRecords>();
+        services.AddScoped<LearningDemo>();
         return services;
     }
 }
