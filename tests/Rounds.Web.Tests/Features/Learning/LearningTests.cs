@@ -269,6 +269,64 @@ public abstract class LearningTests(RoundsFactory app)
         Assert.Contains("Invalid: this certificate was revoked", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_admin_writes_a_course_in_the_editor_and_a_sequential_course_opens_in_order()
+    {
+        var (org, admin) = await NewOrganizationAsync();
+        var session = FormSession.Create(app);
+        await session.LoginAsync(admin.Email!);
+        var manage = $"/o/{org.Slug}/learning/manage";
+        var (created, _) = await session.SubmitAsync(manage, "new-course", new Dictionary<string, string> { ["NewCourse.Key"] = "patient-stories", ["NewCourse.Title"] = "Patient stories" });
+        var courseUrl = created.RequestMessage!.RequestUri!.AbsolutePath;
+        Assert.EndsWith("/edit", courseUrl, StringComparison.Ordinal);
+
+        var (_, savedCourse) = await session.SubmitAsync(courseUrl, "course", new Dictionary<string, string>
+        {
+            ["Input.Title"] = "Patient stories with consent",
+            ["Input.Summary"] = "Consent, dignity, and telling a story well.",
+            ["Input.Sequential"] = "true",
+            ["Input.Credit.CreditType"] = "AMA PRA Category 1 Credit™",
+            ["Input.Credit.Amount"] = "1",
+            ["Input.Credit.Statement"] = "Designated by the provider.",
+            ["Input.Credit.ReleasedOn"] = "2026-01-01",
+            ["Input.Credit.ExpiresOn"] = "2027-12-31",
+        });
+        Assert.Contains("Course saved.", savedCourse.Body!.TextContent, StringComparison.Ordinal);
+
+        var moduleIds = new List<Guid>();
+        foreach (var key in new[] { "consent", "telling" })
+        {
+            var (added, _) = await session.SubmitAsync(courseUrl, "new-module", new Dictionary<string, string> { ["NewModule.Key"] = key, ["NewModule.Title"] = "Module " + key });
+            var moduleUrl = added.RequestMessage!.RequestUri!.AbsolutePath;
+            moduleIds.Add(Guid.Parse(moduleUrl.Split('/')[^2]));
+            var (_, savedModule) = await session.SubmitAsync(moduleUrl, "module", new Dictionary<string, string>
+            {
+                ["Input.Title"] = "Module " + key, ["Input.PassMark"] = "100", ["Input.AttemptLimit"] = "2",
+                ["Input.Credit.CreditType"] = "AMA PRA Category 1 Credit™", ["Input.Credit.Amount"] = "0.5", ["Input.Credit.Statement"] = "Half a credit.",
+            });
+            Assert.Contains("Module saved.", savedModule.Body!.TextContent, StringComparison.Ordinal);
+            await session.SubmitAsync(moduleUrl, "lesson", new Dictionary<string, string> { ["LessonInput.Title"] = "Why consent", ["LessonInput.Markdown"] = "Ask **first**." });
+            var (_, savedQuestion) = await session.SubmitAsync(moduleUrl, "question", new Dictionary<string, string> { ["QuestionInput.Text"] = "Who consents?", ["QuestionInput.Choices"] = "* The patient\nThe photographer\n* A legal guardian, for a child" });
+            Assert.Contains("Question saved.", savedQuestion.Body!.TextContent, StringComparison.Ordinal);
+        }
+
+        var document = await app.WithScopeAsync(async services =>
+            (await services.GetRequiredService<CourseEditor>().ExportAsync(await RoundsFactory.ContextAsync(services, org, admin), Guid.Parse(courseUrl.Split('/')[^2])))!);
+        Assert.Equal(("Patient stories with consent", true, 1m, new DateOnly(2027, 12, 31)), (document.Title, document.Sequential, document.Credit.Amount, document.Credit.ExpiresOn!.Value));
+        var consent = document.Modules[0];
+        Assert.Equal((100, (int?)2, 0.5m, "Why consent"), (consent.PassMark, consent.AttemptLimit, consent.Credit.Amount, consent.Lessons.Single().Title));
+        Assert.Equal([true, false, true], consent.Questions.Single().Choices.Select(c => c.Correct));
+
+        // Sequential: the second module opens only once the first is passed.
+        var early = await AttemptAsync(org, admin, "telling", wrong: 0);
+        Assert.Equal(OutcomeKind.Refused, early.Status.Kind);
+        await PassAsync(org, admin, "consent");
+        Assert.True((await AttemptAsync(org, admin, "telling", wrong: 0)).Value!.Passed);
+
+        var actions = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().AuditEntries.Where(a => a.OrganizationId == org.Id).Select(a => a.Action).ToListAsync());
+        Assert.Superset(new HashSet<string> { "course.created", "course.updated", "module.added", "module.updated", "lesson.added", "question.added" }, actions.ToHashSet());
+    }
+
     private async Task<(Organization Org, User Admin)> NewOrganizationAsync()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
