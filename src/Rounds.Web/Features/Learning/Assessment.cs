@@ -37,8 +37,6 @@ public static class Assessment
             : null;
     }
 
-    public static int? AttemptsLeft(int attemptsUsed, int? attemptLimit) => attemptLimit is { } limit ? Math.Max(0, limit - attemptsUsed) : null;
-
     /// <summary>Passed once any attempt passed; failed while the latest attempt failed; otherwise started or not.</summary>
     public static ModuleState State(bool started, IReadOnlyList<bool> attemptsInOrder) =>
         attemptsInOrder.Any(passed => passed) ? ModuleState.Passed

@@ -28,10 +28,6 @@ public sealed class PdfWriter(double width, double height)
 
     private readonly StringBuilder content = new();
 
-    public double Width => width;
-
-    public double Height => height;
-
     public static double TextWidth(string text, double size, bool bold)
     {
         var widths = bold ? HelveticaBoldWidths : HelveticaWidths;

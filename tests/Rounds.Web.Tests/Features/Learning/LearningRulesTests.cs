@@ -175,4 +175,20 @@ public sealed class CertificatePdfTests
         Assert.Contains("ABCDE-23456", text, StringComparison.Ordinal);
         Assert.Contains("(with parentheses) \\ backslash.", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Long_names_and_titles_stay_inside_the_frame()
+    {
+        var certificate = new Certificate
+        {
+            Code = "ABCDE23456", LearnerName = "Maximiliana Alexandrovna Featherstonehaugh-Worthington", Degree = "MD, PhD, MPH",
+            ActivityTitle = "An exceptionally long activity title about social media, privacy, professionalism and measurement in health care",
+            CompletedOn = new DateOnly(2026, 11, 23), Credits = 0.5m, CreditType = "AMA PRA Category 1 Credit™", IssuerName = "Northfield Health", Statement = "Statement.",
+        };
+        using var pdf = PdfDocument.Open(CertificatePdf.Render(certificate, "https://rounds.example/verify/ABCDE-23456"));
+        var page = pdf.GetPage(1);
+        Assert.All(page.Letters, letter => Assert.InRange(letter.BoundingBox.Left, 40, page.Width - 40));
+        Assert.All(page.Letters, letter => Assert.InRange(letter.BoundingBox.Right, 40, page.Width - 40));
+        Assert.Contains("Featherstonehaugh-Worthington, MD, PhD, MPH", string.Join(' ', page.GetWords().Select(w => w.Text)), StringComparison.Ordinal);
+    }
 }
