@@ -54,7 +54,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (Module: modules[0].Id, Untaken: modules[2].Id, CourseId: modules[0].CourseId, Code: claim.Value!.Code);
         });
 
-        string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}"];
+        string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify"];
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",

@@ -79,7 +79,9 @@ public sealed class LearningFlowTests(BrowserFixture fixture)
 
         // Anyone can check it, signed out.
         var visitor = await fixture.NewPageAsync();
-        await visitor.GotoAsync($"/verify/{code}");
+        await visitor.GotoAsync("/verify");
+        await visitor.GetByLabel("Verification code printed on the certificate").FillAsync(code.ToLowerInvariant());
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
         await Assertions.Expect(visitor.Locator("#verdict")).ToContainTextAsync("Valid");
         await Assertions.Expect(visitor.GetByText("Elin Sorensen, MD")).ToBeVisibleAsync();
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Shared;
@@ -40,8 +41,17 @@ public sealed class SubmitAttempt(RoundsDbContext db, CourseCatalog catalog, Tim
             SubmittedAt = now,
         });
         await StudyModule.TouchAsync(db, org, moduleId, now, cancellationToken);
-        // The unique attempt number refuses a double submission of the same attempt.
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique attempt number: the same answers were sent twice at once (a double click), and one counted.
+            db.ChangeTracker.Clear();
+            return Outcome.Refused("This attempt was already submitted; see your result on the module's page.");
+        }
+
         return new Outcome<AssessmentResult>(Outcome.Success, result);
     }
 
