@@ -10,6 +10,7 @@ using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Identity.Account;
 using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Identity.Tokens;
+using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Operations;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Screening;
@@ -108,6 +109,7 @@ public static class RoundsApp
         services.AddScoped<DemoSeeder>();
         services.AddSingleton<ScreenerCache>();
         services.AddScoped<ScreeningRules>();
+        services.AddLearning();
 
         services.AddProblemDetails();
         // Malformed request bodies are the caller's mistake: answer 400, also in development.
@@ -160,6 +162,7 @@ public static class RoundsApp
         OrganizationEndpoints.Map(api);
         AuditEndpoints.Map(api);
         ScreeningEndpoints.Map(api);
+        LearningEndpoints.Map(api);
 
         // Our own header already sets frame-ancestors; Blazor would add a second policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Tests.Infrastructure;
 
@@ -36,13 +39,30 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (await services.GetRequiredService<Members>().ListAsync(context)).Single(m => m.UserId == member.Id).MembershipId;
         });
         await app.MintTokenAsync(admin);
+        var learning = await app.WithScopeAsync(async services =>
+        {
+            // A module passed (its claim form shows), another with a certificate (its verification page shows), and one untaken (its quiz shows).
+            var context = await RoundsFactory.ContextAsync(services, org, admin);
+            await services.GetRequiredService<CourseCatalog>().EnsureShippedCourseAsync(org.Id);
+            var modules = await services.GetRequiredService<RoundsDbContext>().Set<Module>().Include(m => m.Questions).Where(m => m.OrganizationId == org.Id).OrderBy(m => m.Position).Take(3).ToListAsync();
+            foreach (var module in modules.Take(2))
+            {
+                await services.GetRequiredService<SubmitAttempt>().RunAsync(context, module.Id, module.Questions.ToDictionary(q => q.Id, q => (IReadOnlySet<int>)q.Correct.ToHashSet()));
+            }
 
-        string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page"];
+            var claim = await services.GetRequiredService<ClaimCredit>().RunAsync(context, modules[1].Id, new ClaimRequest(0.5m, new Evaluation(4, true, "More care with photos."), true, "MD", null, null, null));
+            return (Module: modules[0].Id, Untaken: modules[2].Id, CourseId: modules[0].CourseId, Code: claim.Value!.Code);
+        });
+
+        string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify"];
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
             $"/o/{org.Slug}/settings", $"/o/{org.Slug}/audit", $"/o/{org.Slug}/screening", "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword",
             "/Account/Manage/TwoFactorAuthentication", "/Account/Manage/EnableAuthenticator", "/Account/Manage/Tokens", "/Account/Manage/PersonalData", "/dev/mail",
+            $"/o/{org.Slug}/learning", $"/o/{org.Slug}/learning/modules/{learning.Module}", $"/o/{org.Slug}/learning/modules/{learning.Module}/assessment", $"/o/{org.Slug}/learning/modules/{learning.Untaken}/assessment",
+            $"/o/{org.Slug}/learning/claim/{learning.Module}", $"/o/{org.Slug}/learning/transcript", $"/o/{org.Slug}/learning/manage",
+            $"/o/{org.Slug}/learning/courses/{learning.CourseId}/edit", $"/o/{org.Slug}/learning/modules/{learning.Module}/edit",
         ];
 
         var failures = new List<string>();

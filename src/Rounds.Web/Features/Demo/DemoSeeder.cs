@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Identity;
+using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Demo;
@@ -12,7 +13,7 @@ public sealed record DemoLogin(string Email, string DisplayName, string Descript
 /// The invented Northfield Health and the network it belongs to, so a newcomer can sign in and look around.
 /// Everyone here is made up; demo organizations do not demand two-factor sign-in so the printed logins work as they are.
 /// </summary>
-public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, LearningDemo learning, ILogger<DemoSeeder> logger)
 {
     public const string Password = "Northfield-demo-2026";
     public const string OrganizationSlug = "northfield";
@@ -63,6 +64,7 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, ILog
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await learning.SeedAsync(northfield.Id, network.Id, "dr.sorensen@northfield.example", "contributor@northfield.example", cancellationToken);
         logger.LogInformation("Created the demo organizations {Organization} and {Network}.", OrganizationSlug, NetworkSlug);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Tests.Infrastructure;
 
@@ -32,10 +33,19 @@ public abstract class TenantIsolationTests(RoundsFactory app)
         var ids = await app.WithScopeAsync(async services =>
         {
             var db = services.GetRequiredService<RoundsDbContext>();
+            await services.GetRequiredService<CourseCatalog>().EnsureShippedCourseAsync(victim.Id);
+            var module = await db.Set<Module>().Where(m => m.OrganizationId == victim.Id).FirstAsync();
+            var claim = new CreditClaim { OrganizationId = victim.Id, UserId = alice.Id, ActivityId = module.Id, ActivityTitle = module.Title, Credits = 0.5m, CreditType = "credit", ClaimedAt = DateTimeOffset.UtcNow };
+            var certificate = new Certificate { OrganizationId = victim.Id, UserId = alice.Id, ClaimId = claim.Id, Code = IssueCertificate.NewCode(), LearnerName = "Alice", ActivityTitle = module.Title, Credits = 0.5m, IssuedAt = DateTimeOffset.UtcNow };
+            db.AddRange(claim, certificate);
+            await db.SaveChangesAsync();
             return new
             {
                 Membership = await db.Memberships.Where(m => m.OrganizationId == victim.Id).Select(m => m.Id).FirstAsync(),
                 Domain = await db.OrganizationDomains.Where(d => d.OrganizationId == victim.Id).Select(d => d.Id).FirstAsync(),
+                Course = module.CourseId,
+                Module = module.Id,
+                Certificate = certificate.Id,
             };
         });
 
@@ -55,6 +65,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "org" or "Slug" } => victim.Slug,
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "MembershipId" } => ids.Membership.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("domains", StringComparison.Ordinal) => ids.Domain.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("courses", StringComparison.Ordinal) => ids.Course.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("certificates", StringComparison.Ordinal) => ids.Certificate.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "CourseId" } => ids.Course.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "ModuleId" or "ActivityId" } => ids.Module.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.Membership.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -88,6 +102,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.True(await db.OrganizationDomains.AnyAsync(d => d.Id == ids.Domain));
             Assert.False(await db.Invitations.AnyAsync(i => i.OrganizationId == victim.Id));
             Assert.False(await db.Memberships.AnyAsync(m => m.OrganizationId == victim.Id && m.UserId == mallory.Id));
+            Assert.True(await db.Set<Certificate>().AnyAsync(c => c.Id == ids.Certificate && c.RevokedAt == null));
+            Assert.Equal(1, await db.Set<Course>().CountAsync(c => c.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Attempt>().AnyAsync(a => a.OrganizationId == victim.Id));
+            Assert.False(await db.Set<TrainingRequirement>().AnyAsync(r => r.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

@@ -1,0 +1,163 @@
+namespace Rounds.Web.Features.Learning;
+
+/// <summary>One learner's place in one module: where they stopped reading and how long they spent.</summary>
+public sealed class ModuleProgress
+{
+    /// <summary>A gap longer than this between two steps is a break, not study time.</summary>
+    public static readonly TimeSpan LongestCountedGap = TimeSpan.FromMinutes(30);
+
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public Guid ModuleId { get; set; }
+
+    public Guid? LastLessonId { get; set; }
+
+    public int SecondsSpent { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset LastActivityAt { get; set; }
+
+    /// <summary>Adds the time since the previous step, capped so that a tab left open overnight does not count.</summary>
+    public void Touch(DateTimeOffset now)
+    {
+        var gap = now - LastActivityAt;
+        if (gap > TimeSpan.Zero)
+        {
+            SecondsSpent += (int)Math.Min(gap.TotalSeconds, LongestCountedGap.TotalSeconds);
+        }
+
+        LastActivityAt = now;
+    }
+}
+
+public sealed class Attempt
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public Guid ModuleId { get; set; }
+
+    public int Number { get; set; }
+
+    public int Score { get; set; }
+
+    public int PassMark { get; set; }
+
+    public bool Passed { get; set; }
+
+    /// <summary>The choices picked per question, as JSON, so that a result can be explained later.</summary>
+    public string Answers { get; set; } = "";
+
+    public DateTimeOffset SubmittedAt { get; set; }
+}
+
+/// <summary>Credit a learner claimed for a module or a whole course, with their evaluation and attestation.</summary>
+public sealed class CreditClaim
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    /// <summary>The module or course the credit is for; which one is said by <see cref="IsCourse"/>.</summary>
+    public Guid ActivityId { get; set; }
+
+    public bool IsCourse { get; set; }
+
+    public string ActivityTitle { get; set; } = "";
+
+    public decimal Credits { get; set; }
+
+    public string CreditType { get; set; } = "";
+
+    /// <summary>The day the activity was completed (the passing attempt, or the last module's).</summary>
+    public DateOnly CompletedOn { get; set; }
+
+    public string Evaluation { get; set; } = "";
+
+    public DateTimeOffset ClaimedAt { get; set; }
+}
+
+/// <summary>
+/// What was certified, copied at the time of issue: later edits of the course or the profile do not change a
+/// certificate already in someone's hands.
+/// </summary>
+public sealed class Certificate
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public Guid ClaimId { get; set; }
+
+    public string Code { get; set; } = "";
+
+    public string LearnerName { get; set; } = "";
+
+    public string Degree { get; set; } = "";
+
+    public string ActivityTitle { get; set; } = "";
+
+    public string IssuerName { get; set; } = "";
+
+    public DateOnly CompletedOn { get; set; }
+
+    public decimal Credits { get; set; }
+
+    public string CreditType { get; set; } = "";
+
+    public string Statement { get; set; } = "";
+
+    public DateTimeOffset IssuedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+
+    public string? RevocationReason { get; set; }
+
+    public bool IsValid => RevokedAt is null;
+}
+
+/// <summary>
+/// What an accreditor's report needs about a learner, kept by the learning feature and keyed by user id so that
+/// the sign-in record stays about signing in.
+/// </summary>
+public sealed class LearnerProfile
+{
+    public string UserId { get; set; } = "";
+
+    /// <summary>E.g. MD, DO, RN, PharmD; printed after the name on certificates.</summary>
+    public string Degree { get; set; } = "";
+
+    /// <summary>State licence number or NPI.</summary>
+    public string Licence { get; set; } = "";
+
+    public int? BirthMonth { get; set; }
+
+    public int? BirthDay { get; set; }
+}
+
+/// <summary>The modules an organization requires before it approves an account of one kind.</summary>
+public sealed class TrainingRequirement
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public string AccountKind { get; set; } = "";
+
+    public List<string> ModuleKeys { get; set; } = [];
+
+    /// <summary>Also require the module of the account's platform (X, LinkedIn…), when there is one.</summary>
+    public bool IncludePlatformModule { get; set; }
+}
