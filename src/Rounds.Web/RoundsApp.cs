@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
 using Rounds.Web.Components;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Demo;
 using Rounds.Web.Features.Identity;
@@ -11,7 +12,9 @@ using Rounds.Web.Features.Identity.Account;
 using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Identity.Tokens;
 using Rounds.Web.Features.Operations;
+using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Requests;
 using Scalar.AspNetCore;
 
 namespace Rounds.Web;
@@ -105,6 +108,9 @@ public static class RoundsApp
         services.AddScoped<OrganizationSettings>();
         services.AddScoped<DomainMembership>();
         services.AddScoped<DemoSeeder>();
+        services.AddAccounts();
+        services.AddRequests();
+        services.AddNotifications();
 
         services.AddProblemDetails();
         // Malformed request bodies are the caller's mistake: answer 400, also in development.
@@ -156,6 +162,8 @@ public static class RoundsApp
         MeEndpoints.Map(api);
         OrganizationEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        AccountEndpoints.Map(api);
+        RequestEndpoints.Map(api);
 
         // Our own header already sets frame-ancestors; Blazor would add a second policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
