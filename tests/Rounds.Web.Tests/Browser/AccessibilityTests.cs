@@ -36,6 +36,13 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (await services.GetRequiredService<Members>().ListAsync(context)).Single(m => m.UserId == member.Id).MembershipId;
         });
         await app.MintTokenAsync(admin);
+        var (accountId, requestId) = await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, org, admin);
+            var account = await services.GetRequiredService<Rounds.Web.Features.Accounts.AccountRegistry>().CreateAsync(context, new("x", "@A11yHealth", Kind: "enterprise"));
+            var request = await services.GetRequiredService<Rounds.Web.Features.Requests.RequestWorkflow>().CreateAsync(context, new() { Platform = "instagram", ProposedHandle = "@a11y_kids", Department = "Pediatrics" }, submit: false);
+            return (account.Value!.Id, request.Value!.Id);
+        });
 
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page"];
         string[] signedIn =
@@ -43,6 +50,9 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
             $"/o/{org.Slug}/settings", $"/o/{org.Slug}/audit", "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword",
             "/Account/Manage/TwoFactorAuthentication", "/Account/Manage/EnableAuthenticator", "/Account/Manage/Tokens", "/Account/Manage/PersonalData", "/dev/mail",
+            $"/o/{org.Slug}/accounts", $"/o/{org.Slug}/accounts/{accountId}", $"/o/{org.Slug}/accounts/dashboard", $"/o/{org.Slug}/accounts/import",
+            $"/o/{org.Slug}/accounts/new", $"/o/{org.Slug}/accounts/policy", $"/o/{org.Slug}/requests", $"/o/{org.Slug}/requests/new",
+            $"/o/{org.Slug}/requests/{requestId}", $"/o/{org.Slug}/requests/{requestId}/edit", $"/o/{org.Slug}/training", $"/o/{org.Slug}/notifications",
         ];
 
         var failures = new List<string>();

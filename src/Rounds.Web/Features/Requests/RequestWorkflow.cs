@@ -11,7 +11,7 @@ using Rounds.Web.Features.Shared;
 namespace Rounds.Web.Features.Requests;
 
 /// <summary>The request form's fields; owner and backup are members' email addresses.</summary>
-public sealed class RequestInput
+public class RequestInput
 {
     public string? Platform { get; set; }
 
