@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Demo;
+using Rounds.Web.Features.Requests;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Accounts;
+
+/// <summary>The demo organization shows a realistic registry, and every registry page renders it.</summary>
+public sealed class DemoRegistryTests(SqliteRounds app) : IClassFixture<SqliteRounds>
+{
+    [Fact]
+    public async Task Northfield_has_a_realistic_registry_and_its_pages_render()
+    {
+        await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
+        var (accounts, requests) = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var org = await db.Organizations.SingleAsync(o => o.Slug == DemoSeeder.OrganizationSlug);
+            return (await db.Set<SocialAccount>().Where(a => a.OrganizationId == org.Id).ToListAsync(), await db.Set<AccountRequest>().Where(r => r.OrganizationId == org.Id).ToListAsync());
+        });
+
+        Platform[] major = [Platform.X, Platform.Facebook, Platform.Instagram, Platform.LinkedIn, Platform.YouTube];
+        Assert.All(major, p => Assert.Single(accounts, a => a.Kind == AccountKind.Enterprise && a.Platform == p));
+        Assert.True(accounts.Count(a => a.Kind != AccountKind.Enterprise) >= 12);
+        Assert.Single(accounts, a => a.Status == AccountStatus.Unregistered);
+        Assert.Single(accounts, a => a.Status == AccountStatus.Dormant);
+        var trial = Assert.Single(accounts, a => a.Status == AccountStatus.Trial);
+        Assert.True(requests.Select(r => r.Status).Where(s => !RequestLifecycle.IsClosed(s)).Distinct().Count() >= 2);
+
+        // The seeded rows satisfy the rules the app enforces.
+        Assert.All(accounts.Where(a => a.Status is AccountStatus.Active or AccountStatus.Trial && a.Kind != AccountKind.Enterprise), a => Assert.True(a.OwnerList.Any() && a.Backup.Length > 0, a.Handle));
+        Assert.Equal(accounts.Count, accounts.Select(a => (a.Platform, a.NormalizedHandle)).Distinct().Count());
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync("admin@northfield.example", DemoSeeder.Password);
+        var slug = DemoSeeder.OrganizationSlug;
+        var request = requests.First(r => r.Status == RequestStatus.Requirements);
+        foreach (var (path, expected) in new[]
+        {
+            ($"/o/{slug}/accounts", "@NorthfieldHeart"),
+            ($"/o/{slug}/accounts?status=unregistered", "@northfield_er_nurses_unofficial"),
+            ($"/o/{slug}/accounts/{trial.Id}", "Posts per week during the trial"),
+            ($"/o/{slug}/accounts/dashboard", "Trials ending within 14 days"),
+            ($"/o/{slug}/requests", "@northfield_skin"),
+            ($"/o/{slug}/requests/{request.Id}", "the backup has not passed"),
+            ($"/o/{slug}/training", "facebook-instagram"),
+            ($"/o/{slug}/notifications", "Notifications"),
+        })
+        {
+            var response = await pages.Client.GetAsync(path);
+            var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+            Assert.Contains(expected, body, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("@northfield_kids", WebUtility.HtmlDecode(await pages.Client.GetStringAsync($"/o/{slug}/accounts/dashboard")), StringComparison.Ordinal);
+    }
+}
