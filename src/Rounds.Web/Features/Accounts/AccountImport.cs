@@ -82,6 +82,9 @@ public sealed class AccountImport(RoundsDbContext db, AuditLog audit, ICurrentAc
         }
 
         var now = clock.GetUtcNow();
+
+        // Thousands of new rows: let EF skip scanning the whole graph on every Add; SaveChanges detects once.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var p in parsed)
         {
             if (p.Action == ImportAction.Create)
@@ -107,7 +110,9 @@ public sealed class AccountImport(RoundsDbContext db, AuditLog audit, ICurrentAc
 
         // One entry for the whole import: thousands of per-row entries would bury the log; the history has each row.
         audit.Record(org.Id, "accounts.imported", "SocialAccount", org.Id.ToString(), after: new { result.Rows, result.Created, result.Updated, result.Unchanged, result.Errors });
+        db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
         return new Outcome<ImportResult>(Outcome.Success, result);
     }
 
