@@ -60,3 +60,43 @@ public sealed class DemoRegistryTests(SqliteRounds app) : IClassFixture<SqliteRo
         Assert.Contains("@northfield_kids", WebUtility.HtmlDecode(await pages.Client.GetStringAsync($"/o/{slug}/accounts/dashboard")), StringComparison.Ordinal);
     }
 }
+
+/// <summary>What each demo role may reach among the registry pages.</summary>
+public sealed class RegistryPageAccessTests(SqliteRounds app) : IClassFixture<SqliteRounds>
+{
+    [Theory]
+    [InlineData("nurse.castellano@northfield.example", "/accounts", HttpStatusCode.OK)]
+    [InlineData("nurse.castellano@northfield.example", "/accounts/dashboard", HttpStatusCode.OK)]
+    [InlineData("nurse.castellano@northfield.example", "/requests", HttpStatusCode.Forbidden)]
+    [InlineData("nurse.castellano@northfield.example", "/requests/new", HttpStatusCode.Forbidden)]
+    [InlineData("contributor@northfield.example", "/requests/new", HttpStatusCode.OK)]
+    [InlineData("contributor@northfield.example", "/accounts/import", HttpStatusCode.Forbidden)]
+    [InlineData("contributor@northfield.example", "/accounts/new", HttpStatusCode.Forbidden)]
+    [InlineData("accounts@northfield.example", "/accounts/import", HttpStatusCode.OK)]
+    [InlineData("accounts@northfield.example", "/training", HttpStatusCode.Forbidden)]
+    [InlineData("accounts@northfield.example", "/accounts/policy", HttpStatusCode.Forbidden)]
+    [InlineData("admin@northfield.example", "/accounts/policy", HttpStatusCode.OK)]
+    public async Task Pages_answer_each_role_as_documented(string email, string path, HttpStatusCode expected)
+    {
+        await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(email, DemoSeeder.Password);
+        var response = await pages.Client.GetAsync($"/o/{DemoSeeder.OrganizationSlug}{path}");
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_member_sees_the_registry_without_the_controls_that_change_it()
+    {
+        await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
+        var accountId = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<SocialAccount>().Where(a => a.NormalizedHandle == "northfieldheart").Select(a => a.Id).SingleAsync());
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync("nurse.castellano@northfield.example", DemoSeeder.Password);
+        var list = await pages.Client.GetStringAsync($"/o/{DemoSeeder.OrganizationSlug}/accounts");
+        Assert.DoesNotContain("Import an audit spreadsheet", list, StringComparison.Ordinal);
+        var detail = await pages.Client.GetStringAsync($"/o/{DemoSeeder.OrganizationSlug}/accounts/{accountId}");
+        Assert.Contains("Cardiology", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Change status", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Save details", detail, StringComparison.Ordinal);
+    }
+}
