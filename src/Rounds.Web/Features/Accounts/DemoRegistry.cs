@@ -83,7 +83,7 @@ public static class DemoRegistry
                 var at = new DateTimeOffset(start.AddDays(week * 7 + post * 2).ToDateTime(new TimeOnly(15, 0)), TimeSpan.Zero);
                 if (at < now)
                 {
-                    db.Add(new AccountPost { OrganizationId = organizationId, AccountId = kids.Id, ExternalId = $"https://www.instagram.com/p/demo{week}{post}", PostedAt = at, RecordedAt = at });
+                    db.Add(new AccountPost { OrganizationId = organizationId, AccountId = kids.Id, ExternalId = $"https://www.instagram.com/p/demo-{week}-{post}", PostedAt = at, RecordedAt = at });
                     kids.LastPostAt = at;
                 }
             }
