@@ -10,7 +10,7 @@ namespace Rounds.Web.Features.Notifications;
 /// Tells people about governance events in the notification centre and by email. Notifications are added to
 /// the caller's unit of work (saved with the change they announce); the emails go out after that save.
 /// </summary>
-public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider clock, ILogger<Notifier> logger)
+public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider clock, IHttpContextAccessor http, IConfiguration configuration, ILogger<Notifier> logger)
 {
     private readonly List<(string Email, string Subject, string Html)> outbox = [];
 
@@ -31,7 +31,7 @@ public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider cl
             db.Set<Notification>().Add(new Notification { OrganizationId = organizationId, UserId = person.Id, EventKey = eventKey, Title = title, Link = link, CreatedAt = clock.GetUtcNow() });
             if (person.Email is not null)
             {
-                outbox.Add((person.Email, title, $"<p>{WebUtility.HtmlEncode(title)}</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Open in Rounds</a></p>"));
+                outbox.Add((person.Email, title, $"<p>{WebUtility.HtmlEncode(title)}</p><p><a href=\"{WebUtility.HtmlEncode(Absolute(link))}\">Open in Rounds</a></p>"));
             }
         }
     }
@@ -58,5 +58,14 @@ public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider cl
         }
     }
 
-    public void DiscardQueuedMail() => outbox.Clear();
+    /// <summary>
+    /// Mail needs a full address: the request's own host, or <c>Rounds:PublicUrl</c> for background work
+    /// such as dormancy detection, which runs outside any request.
+    /// </summary>
+    public string Absolute(string path)
+    {
+        var request = http.HttpContext?.Request;
+        var root = request is not null ? $"{request.Scheme}://{request.Host}{request.PathBase}" : configuration["Rounds:PublicUrl"];
+        return string.IsNullOrEmpty(root) ? path : root.TrimEnd('/') + path;
+    }
 }

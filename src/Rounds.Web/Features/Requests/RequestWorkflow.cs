@@ -423,7 +423,7 @@ public sealed class RequestWorkflow(
             RequestStatus.Declined => ("declined", "The committee declined your account request."),
             _ => ("redirected", "After the consult, your content will go to the organization's main channels instead of a new account."),
         };
-        var html = $"<p>{lead}</p><p><strong>Reasons:</strong> {WebUtility.HtmlEncode(reasons)}</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">See the request</a></p>";
+        var html = $"<p>{lead}</p><p><strong>Reasons:</strong> {WebUtility.HtmlEncode(reasons)}</p><p><a href=\"{WebUtility.HtmlEncode(notifier.Absolute(link))}\">See the request</a></p>";
         await mailer.SendAsync(new OutgoingMail(email, $"Decision on your account request {Describe(request)}: {subject}", html), cancellationToken);
     }
 
