@@ -75,17 +75,18 @@ public abstract class AccountRequestApiTests(RoundsFactory app)
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         Assert.Contains("has not passed introduction, professionalism, facebook-instagram", await early.Content.ReadAsStringAsync());
 
-        await app.WithScopeAsync(async services =>
+        // Only admins record training; the manager is refused.
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/training", new { email = c.Contributor.Email, moduleKey = "introduction" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/training", new { email = c.Contributor.Email, moduleKey = "knitting" })).StatusCode);
+        foreach (var person in new[] { c.Contributor, c.Backup })
         {
-            var context = await RoundsFactory.ContextAsync(services, c.Org, c.Admin);
-            foreach (var person in new[] { c.Contributor, c.Backup })
+            foreach (var module in RequiredModules.For(Platform.Instagram))
             {
-                foreach (var module in RequiredModules.For(Platform.Instagram))
-                {
-                    Assert.True((await services.GetRequiredService<TrainingRegister>().RecordAsync(context, person.Email, module, null)).Succeeded);
-                }
+                Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/training", new { email = person.Email, moduleKey = module })).StatusCode);
             }
-        });
+        }
+
+        Assert.Equal(6, (await HttpAssert.ReadAsync<JsonElement>(await admin.GetAsync($"/api/v1/orgs/{c.Org.Slug}/training"))).GetArrayLength());
         Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests/{id}/requirements", new { ownerAcceptedPolicy = true, backupAcceptedPolicy = true, ownerHasSeat = true, backupHasSeat = true })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await MoveAsync(manager, c, id, "committee_review")).StatusCode);
 
