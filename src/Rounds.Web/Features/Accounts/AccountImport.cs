@@ -203,6 +203,13 @@ public sealed class AccountImport(RoundsDbContext db, AuditLog audit, ICurrentAc
             warnings.Add($"The registry has it as {AccountNames.Key(current.Status)}; an import does not change status.");
         }
 
+        // A sheet fills in what it knows: a missing column or an empty cell keeps what the registry has,
+        // so an audit listing only handles never erases owners recorded by hand.
+        proposed.Url = Get("url").Length > 0 ? proposed.Url : current.Url;
+        proposed.Kind = kindText.Length > 0 ? proposed.Kind : current.Kind;
+        proposed.Department = proposed.Department.Length > 0 ? proposed.Department : current.Department;
+        proposed.Owners = proposed.Owners.Length > 0 ? proposed.Owners : current.Owners;
+        proposed.Backup = proposed.Backup.Length > 0 ? proposed.Backup : current.Backup;
         var changed = current.Url != proposed.Url || current.Kind != proposed.Kind || current.Department != proposed.Department
             || current.Owners != proposed.Owners || current.Backup != proposed.Backup;
         return new(

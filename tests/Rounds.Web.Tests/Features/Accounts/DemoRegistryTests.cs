@@ -86,6 +86,34 @@ public sealed class RegistryPageAccessTests(SqliteRounds app) : IClassFixture<Sq
     }
 
     [Fact]
+    public async Task The_import_page_previews_then_imports_what_was_previewed()
+    {
+        await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync("accounts@northfield.example", DemoSeeder.Password);
+        var url = $"/o/{DemoSeeder.OrganizationSlug}/accounts/import";
+        const string Csv = "Network;Account;Dept\nX;@NorthfieldHeart;Cardiology and vascular\nInstagram;@northfield_gift_shop;Gift shop\nFriendster;@old;Marketing\n";
+
+        var (_, preview) = await pages.SubmitAsync(url, "import", new Dictionary<string, string> { ["Input.Csv"] = Csv, ["Input.Confirm"] = "False" });
+        var text = WebUtility.HtmlDecode(preview.QuerySelector("main")!.TextContent);
+        Assert.Contains("3 rows: 1 new, 1 to update, 0 unchanged, 1 with errors", text, StringComparison.Ordinal);
+        Assert.Contains("Unknown platform 'Friendster'", text, StringComparison.Ordinal);
+        Assert.False(await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<SocialAccount>().AnyAsync(a => a.NormalizedHandle == "northfield_gift_shop")));
+
+        var (_, imported) = await pages.SubmitAsync(url, "import", new Dictionary<string, string> { ["Input.Csv"] = Csv, ["Input.Confirm"] = "True" });
+        Assert.Contains("Imported: 1 added, 1 updated.", WebUtility.HtmlDecode(imported.QuerySelector("main")!.TextContent), StringComparison.Ordinal);
+        var giftShop = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<SocialAccount>().SingleAsync(a => a.NormalizedHandle == "northfield_gift_shop"));
+        Assert.Equal(AccountStatus.Unregistered, giftShop.Status);
+        Assert.Equal("Gift shop", giftShop.Department);
+
+        // The sheet had no owner columns: the owners recorded for the updated account stay.
+        var heart = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<SocialAccount>().SingleAsync(a => a.NormalizedHandle == "northfieldheart"));
+        Assert.Equal("Cardiology and vascular", heart.Department);
+        Assert.Equal("dr.sorensen@northfield.example", heart.Owners);
+        Assert.Equal("contributor@northfield.example", heart.Backup);
+    }
+
+    [Fact]
     public async Task A_member_sees_the_registry_without_the_controls_that_change_it()
     {
         await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
