@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
 using Rounds.Web.Components;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Demo;
 using Rounds.Web.Features.Identity;
@@ -12,8 +13,10 @@ using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Identity.Tokens;
 using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Operations;
+using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Screening;
+using Rounds.Web.Features.Requests;
 using Scalar.AspNetCore;
 
 namespace Rounds.Web;
@@ -110,6 +113,9 @@ public static class RoundsApp
         services.AddSingleton<ScreenerCache>();
         services.AddScoped<ScreeningRules>();
         services.AddLearning();
+        services.AddAccounts();
+        services.AddRequests();
+        services.AddNotifications();
 
         services.AddProblemDetails();
         // Malformed request bodies are the caller's mistake: answer 400, also in development.
@@ -163,6 +169,8 @@ public static class RoundsApp
         AuditEndpoints.Map(api);
         ScreeningEndpoints.Map(api);
         LearningEndpoints.Map(api);
+        AccountEndpoints.Map(api);
+        RequestEndpoints.Map(api);
 
         // Our own header already sets frame-ancestors; Blazor would add a second policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

@@ -53,6 +53,13 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             var claim = await services.GetRequiredService<ClaimCredit>().RunAsync(context, modules[1].Id, new ClaimRequest(0.5m, new Evaluation(4, true, "More care with photos."), true, "MD", null, null, null));
             return (Module: modules[0].Id, Untaken: modules[2].Id, CourseId: modules[0].CourseId, Code: claim.Value!.Code);
         });
+        var (accountId, requestId) = await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, org, admin);
+            var account = await services.GetRequiredService<Rounds.Web.Features.Accounts.AccountRegistry>().CreateAsync(context, new("x", "@A11yHealth", Kind: "enterprise"));
+            var request = await services.GetRequiredService<Rounds.Web.Features.Requests.RequestWorkflow>().CreateAsync(context, new() { Platform = "instagram", ProposedHandle = "@a11y_kids", Department = "Pediatrics" }, submit: false);
+            return (account.Value!.Id, request.Value!.Id);
+        });
 
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify"];
         string[] signedIn =
@@ -63,6 +70,9 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/learning", $"/o/{org.Slug}/learning/modules/{learning.Module}", $"/o/{org.Slug}/learning/modules/{learning.Module}/assessment", $"/o/{org.Slug}/learning/modules/{learning.Untaken}/assessment",
             $"/o/{org.Slug}/learning/claim/{learning.Module}", $"/o/{org.Slug}/learning/transcript", $"/o/{org.Slug}/learning/manage",
             $"/o/{org.Slug}/learning/courses/{learning.CourseId}/edit", $"/o/{org.Slug}/learning/modules/{learning.Module}/edit",
+            $"/o/{org.Slug}/accounts", $"/o/{org.Slug}/accounts/{accountId}", $"/o/{org.Slug}/accounts/dashboard", $"/o/{org.Slug}/accounts/import",
+            $"/o/{org.Slug}/accounts/new", $"/o/{org.Slug}/accounts/policy", $"/o/{org.Slug}/requests", $"/o/{org.Slug}/requests/new",
+            $"/o/{org.Slug}/requests/{requestId}", $"/o/{org.Slug}/requests/{requestId}/edit", $"/o/{org.Slug}/training", $"/o/{org.Slug}/notifications",
         ];
 
         var failures = new List<string>();

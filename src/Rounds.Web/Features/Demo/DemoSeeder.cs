@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Organizations;
@@ -13,7 +14,7 @@ public sealed record DemoLogin(string Email, string DisplayName, string Descript
 /// The invented Northfield Health and the network it belongs to, so a newcomer can sign in and look around.
 /// Everyone here is made up; demo organizations do not demand two-factor sign-in so the printed logins work as they are.
 /// </summary>
-public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, LearningDemo learning, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, LearningDemo learning, TimeProvider clock, ILogger<DemoSeeder> logger)
 {
     public const string Password = "Northfield-demo-2026";
     public const string OrganizationSlug = "northfield";
@@ -46,6 +47,7 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, Lear
         var network = new Organization { Slug = NetworkSlug, Name = "Harbor Health Social Media Network", RequireTwoFactorForStaff = false };
         db.Organizations.AddRange(northfield, network);
 
+        var userIds = new Dictionary<string, string>();
         foreach (var person in People)
         {
             var user = new User { UserName = person.Email, Email = person.Email, EmailConfirmed = true, DisplayName = person.Name };
@@ -56,6 +58,7 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, Lear
             }
 
             db.Memberships.Add(new Membership { OrganizationId = northfield.Id, UserId = user.Id, Role = person.Role, Source = MembershipSource.Manual });
+            userIds[person.Email] = user.Id;
             if (person.NetworkRole is { } networkRole)
             {
                 // Joined after Northfield, so Northfield is where these people land first.
@@ -63,6 +66,7 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, Lear
             }
         }
 
+        DemoRegistry.Seed(db, northfield.Id, userIds, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
         await learning.SeedAsync(northfield.Id, network.Id, "dr.sorensen@northfield.example", "contributor@northfield.example", cancellationToken);
         logger.LogInformation("Created the demo organizations {Organization} and {Network}.", OrganizationSlug, NetworkSlug);

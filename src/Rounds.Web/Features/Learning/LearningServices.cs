@@ -17,7 +17,8 @@ public static class LearningServices
         services.AddScoped<Transcript>();
         services.AddScoped<CreditReport>();
         services.AddScoped<TrainingRequirements>();
-        services.AddScoped<ITrainingRecords, TrainingRecords>();
+        services.AddScoped<ITrainingSource, TrainingRecords>();
+        services.AddScoped<ITrainingRequirements>(sp => sp.GetRequiredService<TrainingRequirements>());
         services.AddScoped<LearningDemo>();
         return services;
     }

@@ -5,7 +5,7 @@ using Rounds.Web.Features.Shared;
 namespace Rounds.Web.Features.Learning;
 
 /// <summary>A module counts as done once the person passed its assessment in that organization.</summary>
-public sealed class TrainingRecords(RoundsDbContext db) : ITrainingRecords
+public sealed class TrainingRecords(RoundsDbContext db) : ITrainingSource
 {
     public async Task<IReadOnlyList<string>> MissingModulesAsync(Guid organizationId, string userId, IReadOnlyCollection<string> moduleKeys, CancellationToken cancellationToken = default)
     {

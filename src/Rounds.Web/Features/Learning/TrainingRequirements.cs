@@ -12,7 +12,7 @@ public sealed record RequirementView(string AccountKind, string Label, IReadOnly
 /// Which training modules an organization requires before it approves an account of each kind. Account requests
 /// ask <see cref="RequiredModulesAsync"/> and then <see cref="ITrainingRecords"/> who is missing what.
 /// </summary>
-public sealed class TrainingRequirements(RoundsDbContext db, AuditLog audit)
+public sealed class TrainingRequirements(RoundsDbContext db, AuditLog audit) : ITrainingRequirements
 {
     public static readonly IReadOnlyList<(string Kind, string Label)> AccountKinds =
     [
@@ -29,8 +29,9 @@ public sealed class TrainingRequirements(RoundsDbContext db, AuditLog audit)
     /// <summary>The shipped course's module for a platform, or null for platforms it has no module for.</summary>
     public static string? PlatformModule(string? platform) => platform?.Trim().ToLowerInvariant() switch
     {
-        "x" or "twitter" => "x",
-        "linkedin" => "linkedin",
+        // Bluesky, Mastodon and Threads-style short posts are taught in the X module; Doximity with LinkedIn.
+        "x" or "twitter" or "bluesky" or "mastodon" => "x",
+        "linkedin" or "doximity" => "linkedin",
         "facebook" or "instagram" or "threads" => "facebook-instagram",
         "youtube" or "tiktok" => "youtube",
         _ => null,

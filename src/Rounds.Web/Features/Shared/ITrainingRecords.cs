@@ -10,3 +10,37 @@ public interface ITrainingRecords
     /// <summary>The keys among <paramref name="moduleKeys"/> that the person has not passed in the organization.</summary>
     Task<IReadOnlyList<string>> MissingModulesAsync(Guid organizationId, string userId, IReadOnlyCollection<string> moduleKeys, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One place where training is recorded: modules passed in a course, or completions an admin recorded by hand.</summary>
+public interface ITrainingSource
+{
+    /// <summary>The keys among <paramref name="moduleKeys"/> that this source has no record of.</summary>
+    Task<IReadOnlyList<string>> MissingModulesAsync(Guid organizationId, string userId, IReadOnlyCollection<string> moduleKeys, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Which modules the people who run an account of a kind, on a platform, must have passed.</summary>
+public interface ITrainingRequirements
+{
+    Task<IReadOnlyList<string>> RequiredModulesAsync(Guid organizationId, string accountKind, string? platform = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A module counts as done when any source has it: passed in the course, or recorded by hand.</summary>
+public sealed class CombinedTrainingRecords(IEnumerable<ITrainingSource> sources) : ITrainingRecords
+{
+    public async Task<IReadOnlyList<string>> MissingModulesAsync(Guid organizationId, string userId, IReadOnlyCollection<string> moduleKeys, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyCollection<string> missing = moduleKeys.Distinct(StringComparer.Ordinal).ToList();
+        // Sources run one after the other: they share the request's database context.
+        foreach (var source in sources)
+        {
+            if (missing.Count == 0)
+            {
+                break;
+            }
+
+            missing = await source.MissingModulesAsync(organizationId, userId, missing, cancellationToken);
+        }
+
+        return missing.ToList();
+    }
+}

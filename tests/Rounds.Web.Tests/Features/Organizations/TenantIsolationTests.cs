@@ -28,6 +28,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
         var own = await app.CreateOrganizationAsync("mallory-" + Guid.NewGuid().ToString("N")[..8], mallory);
         var apiClient = await app.ApiClientAsync(alice);
         Assert.Equal(HttpStatusCode.NoContent, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/domains", Json("{\"domain\":\"victim.example\"}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/accounts", Json("{\"platform\":\"x\",\"handle\":\"@VictimHealth\",\"kind\":\"enterprise\"}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/requests", Json("{\"request\":{\"platform\":\"x\",\"proposedHandle\":\"@VictimKids\"},\"submit\":false}"))).StatusCode);
 
         // Real ids of the victim's rows, so a refusal cannot come from an id that merely does not exist.
         var ids = await app.WithScopeAsync(async services =>
@@ -46,6 +48,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Course = module.CourseId,
                 Module = module.Id,
                 Certificate = certificate.Id,
+                Account = await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.OrganizationId == victim.Id).Select(a => a.Id).FirstAsync(),
+                Request = await db.Set<Rounds.Web.Features.Requests.AccountRequest>().Where(r => r.OrganizationId == victim.Id).Select(r => r.Id).FirstAsync(),
             };
         });
 
@@ -69,6 +73,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("certificates", StringComparison.Ordinal) => ids.Certificate.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "CourseId" } => ids.Course.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "ModuleId" or "ActivityId" } => ids.Module.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/accounts/", StringComparison.Ordinal) => ids.Account.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/requests/", StringComparison.Ordinal) => ids.Request.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.Membership.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -80,7 +86,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PATCH" or "PUT")
                 {
-                    request.Content = Json("{\"text\":\"x\",\"email\":\"x@example.org\",\"role\":\"admin\",\"domain\":\"evil.example\",\"name\":\"x\"}");
+                    request.Content = Json("{\"text\":\"x\",\"email\":\"x@example.org\",\"role\":\"admin\",\"domain\":\"evil.example\",\"name\":\"x\",\"to\":\"withdrawn\",\"status\":\"retired\",\"platform\":\"x\",\"handle\":\"@evil\",\"kind\":\"department\",\"externalId\":\"p1\",\"request\":{},\"approve\":true}");
                 }
 
                 var response = await (isApi ? api : pages.Client).SendAsync(request);
@@ -106,6 +112,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(1, await db.Set<Course>().CountAsync(c => c.OrganizationId == victim.Id));
             Assert.False(await db.Set<Attempt>().AnyAsync(a => a.OrganizationId == victim.Id));
             Assert.False(await db.Set<TrainingRequirement>().AnyAsync(r => r.OrganizationId == victim.Id));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().CountAsync(a => a.OrganizationId == victim.Id));
+            Assert.Equal(Rounds.Web.Features.Accounts.AccountStatus.Active, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.Id == ids.Account).Select(a => a.Status).SingleAsync());
+            Assert.False(await db.Set<Rounds.Web.Features.Accounts.AccountPost>().AnyAsync(p => p.AccountId == ids.Account));
+            Assert.Equal(Rounds.Web.Features.Requests.RequestStatus.Draft, await db.Set<Rounds.Web.Features.Requests.AccountRequest>().Where(r => r.Id == ids.Request).Select(r => r.Status).SingleAsync());
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

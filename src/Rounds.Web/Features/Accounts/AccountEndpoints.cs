@@ -1,0 +1,183 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Rounds.Web.Features.Organizations;
+
+namespace Rounds.Web.Features.Accounts;
+
+public sealed record AccountDto(
+    Guid Id, string Platform, string Handle, string? Url, string Kind, string Department, string Owners, string Backup, string Status,
+    DateTimeOffset? LastPostAt, DateOnly? TrialStart, DateOnly? TrialEnd, Guid? RequestId);
+
+public sealed record AccountEventDto(DateTimeOffset At, string Actor, string? From, string? To, string Note);
+
+public sealed record AccountDetailDto(AccountDto Account, IReadOnlyList<AccountEventDto> History, int Posts);
+
+public sealed record AccountPatch(
+    string? Platform, string? Handle, string? Url, string? Kind, string? Department, string? Owners, string? Backup, string? Status, string? Note,
+    bool? ContentArchived, bool? CredentialsRemoved, bool? HandleHandedOver, DateOnly? TrialEnd);
+
+public sealed record ActivityRequest(string? ExternalId, DateTimeOffset? PostedAt);
+
+/// <summary>
+/// The registry API. Every member reads the registry (staff should know which accounts speak for the
+/// organization); account managers and above change it; the committee (reviewers, admins) ends trials.
+/// </summary>
+public static class AccountEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/orgs/{org}/accounts").WithTags("Accounts");
+        group.MapGet("/", ListAsync).WithName("ListAccounts").WithSummary("The registry, filtered by platform, kind, status, department, owner.");
+        group.MapPost("/", CreateAsync).WithName("CreateAccount");
+        group.MapGet("/export", ExportAsync).WithName("ExportAccounts").WithSummary("The registry as CSV.");
+        group.MapPost("/import", ImportAsync).WithName("ImportAccounts").WithSummary("Imports an audit spreadsheet (CSV body); ?dryRun=true returns the preview only.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetAccount");
+        group.MapPatch("/{id:guid}", PatchAsync).WithName("UpdateAccount").WithSummary("Edits fields; a status moves the account through its lifecycle, trialEnd extends a trial.");
+        group.MapPost("/{id:guid}/activity", RecordActivityAsync).WithName("RecordAccountActivity").WithSummary("Records a post seen on the network.");
+    }
+
+    public static AccountDto ToDto(SocialAccount a) => new(
+        a.Id, AccountNames.Key(a.Platform), a.Handle, a.Url, AccountNames.Key(a.Kind), a.Department, a.Owners, a.Backup, AccountNames.Key(a.Status),
+        a.LastPostAt, a.TrialStart, a.TrialEnd, a.RequestId);
+
+    public static async Task<IResult> ListAsync(
+        string org, string? platform, string? kind, string? status, string? department, string? owner,
+        ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var filter = new AccountFilter(
+            Parse<Platform>(platform, "platform", errors), Parse<AccountKind>(kind, "kind", errors), Parse<AccountStatus>(status, "status", errors), department, owner);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return TypedResults.Ok((await registry.ListAsync(check.Context!, filter, cancellationToken)).Select(ToDto).ToList());
+    }
+
+    public static async Task<IResult> CreateAsync(string org, AccountInput input, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, AccountRegistry.EditRole, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var created = await registry.CreateAsync(check.Context!, input, cancellationToken);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org}/accounts/{created.Value!.Id}", ToDto(created.Value))
+            : created.Status.ToProblem();
+    }
+
+    public static async Task<IResult> GetAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var detail = await registry.GetAsync(check.Context!, id, cancellationToken);
+        return detail is null
+            ? TypedResults.Problem("No such account.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(new AccountDetailDto(
+                ToDto(detail.Account),
+                detail.History.Select(e => new AccountEventDto(e.At, e.ActorName, e.From is { } f ? AccountNames.Key(f) : null, e.To is { } t ? AccountNames.Key(t) : null, e.Note)).ToList(),
+                detail.Posts.Count));
+    }
+
+    public static async Task<IResult> PatchAsync(string org, Guid id, AccountPatch patch, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    {
+        // Members get the same refusal as the pages give, not a 403, so that they learn who may do it.
+        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        if (patch.TrialEnd is { } end)
+        {
+            var extended = await registry.ExtendTrialAsync(check.Context!, id, end, patch.Note, cancellationToken);
+            if (!extended.Succeeded)
+            {
+                return extended.ToProblem();
+            }
+        }
+
+        RetireChecklist? checklist = patch.ContentArchived is null && patch.CredentialsRemoved is null && patch.HandleHandedOver is null
+            ? null
+            : new RetireChecklist(patch.ContentArchived ?? false, patch.CredentialsRemoved ?? false, patch.HandleHandedOver ?? false);
+        var input = new AccountInput(patch.Platform, patch.Handle, patch.Url, patch.Kind, patch.Department, patch.Owners, patch.Backup, patch.Status, patch.Note);
+        var outcome = await registry.UpdateAsync(check.Context!, id, input, checklist, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return outcome.ToProblem();
+        }
+
+        var detail = await registry.GetAsync(check.Context!, id, cancellationToken);
+        return TypedResults.Ok(ToDto(detail!.Account));
+    }
+
+    public static async Task<IResult> RecordActivityAsync(string org, Guid id, ActivityRequest request, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var outcome = await registry.RecordPostAsync(check.Context!, id, request.ExternalId, request.PostedAt, cancellationToken);
+        return outcome.Succeeded ? TypedResults.NoContent() : outcome.ToProblem();
+    }
+
+    public static async Task<IResult> ExportAsync(string org, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var accounts = await registry.ListAsync(check.Context!, new AccountFilter(), cancellationToken);
+        return TypedResults.File(Encoding.UTF8.GetBytes(AccountCsv.Export(accounts)), "text/csv; charset=utf-8", $"{check.Context!.Organization.Slug}-accounts.csv");
+    }
+
+    public static async Task<IResult> ImportAsync(string org, bool? dryRun, HttpRequest http, ClaimsPrincipal user, OrgAccess access, AccountImport import, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        using var reader = new StreamReader(http.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var text = await reader.ReadToEndAsync(cancellationToken);
+        var result = dryRun == true
+            ? await import.PreviewAsync(check.Context!, text, cancellationToken)
+            : await import.ImportAsync(check.Context!, text, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Status.ToProblem();
+    }
+
+    private static T? Parse<T>(string? text, string field, Dictionary<string, string[]> errors) where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (AccountNames.TryParse<T>(text, out var value))
+        {
+            return value;
+        }
+
+        errors[field] = [$"Use one of: {AccountNames.Choices<T>()}."];
+        return null;
+    }
+}

@@ -1,0 +1,384 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Audit;
+using Rounds.Web.Features.Notifications;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Shared;
+
+namespace Rounds.Web.Features.Accounts;
+
+public sealed record AccountFilter(Platform? Platform = null, AccountKind? Kind = null, AccountStatus? Status = null, string? Department = null, string? Owner = null);
+
+/// <summary>What a person may set on an account; null leaves a field as it is.</summary>
+public sealed record AccountInput(
+    string? Platform = null,
+    string? Handle = null,
+    string? Url = null,
+    string? Kind = null,
+    string? Department = null,
+    string? Owners = null,
+    string? Backup = null,
+    string? Status = null,
+    string? Note = null);
+
+/// <summary>The retire checklist; all three must be confirmed before an account is retired.</summary>
+public sealed record RetireChecklist(bool ContentArchived, bool CredentialsRemoved, bool HandleHandedOver)
+{
+    public bool Complete => ContentArchived && CredentialsRemoved && HandleHandedOver;
+}
+
+public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountEvent> History, IReadOnlyList<AccountPost> Posts);
+
+/// <summary>The registry's use cases: list, look up, register, edit, move through the lifecycle, record posts.</summary>
+public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrentActor actor, Notifier notifier, TimeProvider clock)
+{
+    public const Role EditRole = Role.AccountManager;
+
+    public Task<List<SocialAccount>> ListAsync(OrgContext org, AccountFilter filter, CancellationToken cancellationToken = default)
+    {
+        var query = db.Set<SocialAccount>().Where(a => a.OrganizationId == org.Id);
+        if (filter.Platform is { } platform)
+        {
+            query = query.Where(a => a.Platform == platform);
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            query = query.Where(a => a.Kind == kind);
+        }
+
+        if (filter.Status is { } status)
+        {
+            query = query.Where(a => a.Status == status);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Department))
+        {
+            query = query.Where(a => a.Department == filter.Department.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Owner))
+        {
+            var owner = filter.Owner.Trim().ToLower();
+            query = query.Where(a => a.Owners.ToLower().Contains(owner) || a.Backup.ToLower().Contains(owner));
+        }
+
+        return query.OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).ToListAsync(cancellationToken);
+    }
+
+    public Task<List<string>> DepartmentsAsync(OrgContext org, CancellationToken cancellationToken = default) =>
+        db.Set<SocialAccount>().Where(a => a.OrganizationId == org.Id && a.Department != "").Select(a => a.Department).Distinct().OrderBy(d => d).ToListAsync(cancellationToken);
+
+    public async Task<AccountDetail?> GetAsync(OrgContext org, Guid id, CancellationToken cancellationToken = default)
+    {
+        var account = await db.Set<SocialAccount>().FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == org.Id, cancellationToken);
+        if (account is null)
+        {
+            return null;
+        }
+
+        var history = await db.Set<AccountEvent>().Where(e => e.AccountId == id).OrderByDescending(e => e.At).ToListAsync(cancellationToken);
+        var posts = await db.Set<AccountPost>().Where(p => p.AccountId == id).OrderByDescending(p => p.PostedAt).Take(500).ToListAsync(cancellationToken);
+        return new AccountDetail(account, history, posts);
+    }
+
+    public async Task<Outcome<SocialAccount>> CreateAsync(OrgContext org, AccountInput input, CancellationToken cancellationToken = default)
+    {
+        if (!org.IsAtLeast(EditRole))
+        {
+            return Outcome.Refused("Only account managers, reviewers and admins add accounts to the registry.");
+        }
+
+        if (!AccountNames.TryParse<Platform>(input.Platform, out var platform))
+        {
+            return Outcome.Invalid("Platform", "Choose a platform: " + AccountNames.Choices<Platform>() + ".");
+        }
+
+        var normalized = Handles.Normalize(platform, input.Handle);
+        if (normalized.Length is 0 or > 200)
+        {
+            return Outcome.Invalid("Handle", "Enter the account's handle or address.");
+        }
+
+        if (!AccountNames.TryParse<AccountKind>(input.Kind, out var kind))
+        {
+            return Outcome.Invalid("Kind", "Choose a kind: " + AccountNames.Choices<AccountKind>() + ".");
+        }
+
+        var status = AccountStatus.Active;
+        if (!string.IsNullOrWhiteSpace(input.Status) && !AccountNames.TryParse(input.Status, out status))
+        {
+            return Outcome.Invalid("Status", "Choose a status: " + AccountNames.Choices<AccountStatus>() + ".");
+        }
+
+        if (await db.Set<SocialAccount>().AnyAsync(a => a.OrganizationId == org.Id && a.Platform == platform && a.NormalizedHandle == normalized, cancellationToken))
+        {
+            return Outcome.Invalid("Handle", $"{Handles.Display(platform, input.Handle)} on {AccountNames.Label(platform)} is already in the registry.");
+        }
+
+        var now = clock.GetUtcNow();
+        var account = new SocialAccount
+        {
+            OrganizationId = org.Id,
+            Platform = platform,
+            Handle = Handles.Display(platform, input.Handle),
+            NormalizedHandle = normalized,
+            Url = Trimmed(input.Url, 500),
+            Kind = kind,
+            Department = Trimmed(input.Department, 200) ?? "",
+            Owners = Trimmed(input.Owners, 1000) ?? "",
+            Backup = Trimmed(input.Backup, 300) ?? "",
+            Status = status,
+            CreatedAt = now,
+            StatusChangedAt = now,
+        };
+        if (status is AccountStatus.Active or AccountStatus.Trial && MissingPeople(account))
+        {
+            return Outcome.Invalid("Owners", "A non-enterprise account needs at least one owner and a backup.");
+        }
+
+        db.Add(account);
+        db.Add(new AccountEvent { OrganizationId = org.Id, AccountId = account.Id, At = now, ActorName = actor.Name, To = status, Note = Trimmed(input.Note, 2000) ?? "Added to the registry." });
+        audit.Record(org.Id, "account.created", "SocialAccount", account.Id.ToString(), after: Snapshot(account));
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<SocialAccount>(Outcome.Success, account);
+    }
+
+    /// <summary>Edits fields and, when a status is given, moves the account through the lifecycle in the same step.</summary>
+    public async Task<Outcome> UpdateAsync(OrgContext org, Guid id, AccountInput input, RetireChecklist? checklist = null, CancellationToken cancellationToken = default)
+    {
+        var account = await db.Set<SocialAccount>().FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == org.Id, cancellationToken);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(EditRole))
+        {
+            return Outcome.Refused("Only account managers, reviewers and admins change accounts in the registry.");
+        }
+
+        var before = Snapshot(account);
+        if (input.Handle is not null || input.Platform is not null)
+        {
+            var platform = account.Platform;
+            if (input.Platform is not null && !AccountNames.TryParse(input.Platform, out platform))
+            {
+                return Outcome.Invalid("Platform", "Choose a platform: " + AccountNames.Choices<Platform>() + ".");
+            }
+
+            var normalized = Handles.Normalize(platform, input.Handle ?? account.Handle);
+            if (normalized.Length == 0)
+            {
+                return Outcome.Invalid("Handle", "Enter the account's handle or address.");
+            }
+
+            if (await db.Set<SocialAccount>().AnyAsync(a => a.OrganizationId == org.Id && a.Id != id && a.Platform == platform && a.NormalizedHandle == normalized, cancellationToken))
+            {
+                return Outcome.Invalid("Handle", "Another account in the registry has that handle.");
+            }
+
+            account.Platform = platform;
+            account.NormalizedHandle = normalized;
+            account.Handle = Handles.Display(platform, input.Handle ?? account.Handle);
+        }
+
+        if (input.Kind is not null)
+        {
+            if (!AccountNames.TryParse<AccountKind>(input.Kind, out var kind))
+            {
+                return Outcome.Invalid("Kind", "Choose a kind: " + AccountNames.Choices<AccountKind>() + ".");
+            }
+
+            account.Kind = kind;
+        }
+
+        account.Url = input.Url is null ? account.Url : Trimmed(input.Url, 500);
+        account.Department = input.Department is null ? account.Department : Trimmed(input.Department, 200) ?? "";
+        account.Owners = input.Owners is null ? account.Owners : Trimmed(input.Owners, 1000) ?? "";
+        account.Backup = input.Backup is null ? account.Backup : Trimmed(input.Backup, 300) ?? "";
+        if (checklist is not null)
+        {
+            account.RetireContentArchived = checklist.ContentArchived;
+            account.RetireCredentialsRemoved = checklist.CredentialsRemoved;
+            account.RetireHandleHandedOver = checklist.HandleHandedOver;
+        }
+
+        if (!string.IsNullOrWhiteSpace(input.Status))
+        {
+            if (!AccountNames.TryParse<AccountStatus>(input.Status, out var to))
+            {
+                return Outcome.Invalid("Status", "Choose a status: " + AccountNames.Choices<AccountStatus>() + ".");
+            }
+
+            if (to != account.Status)
+            {
+                var refusal = AccountLifecycle.Refusal(account.Status, to, Actor.Person(org.Role), Facts(account));
+                if (refusal is not null)
+                {
+                    // Nothing of this call is kept: the edit and the move stand or fall together.
+                    db.ChangeTracker.Clear();
+                    return Outcome.Refused(refusal);
+                }
+
+                await MoveAsync(org.Id, account, to, input.Note ?? "", cancellationToken);
+            }
+        }
+        else if (MissingPeople(account) && account.Status is AccountStatus.Active or AccountStatus.Trial)
+        {
+            db.ChangeTracker.Clear();
+            return Outcome.Invalid("Owners", "A running non-enterprise account needs at least one owner and a backup.");
+        }
+
+        audit.Record(org.Id, "account.updated", "SocialAccount", account.Id.ToString(), before, Snapshot(account));
+        await db.SaveChangesAsync(cancellationToken);
+        await notifier.SendQueuedMailAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    /// <summary>Extends a trial; the committee's alternative to activating or retiring at its end.</summary>
+    public async Task<Outcome> ExtendTrialAsync(OrgContext org, Guid id, DateOnly? newEnd, string? note, CancellationToken cancellationToken = default)
+    {
+        var account = await db.Set<SocialAccount>().FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == org.Id, cancellationToken);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(Role.Reviewer))
+        {
+            return Outcome.Refused("Only the committee (reviewers and admins) extends a trial.");
+        }
+
+        if (account.Status != AccountStatus.Trial)
+        {
+            return Outcome.Refused($"Only an account in trial can have its trial extended; this one is {AccountNames.Label(account.Status).ToLowerInvariant()}.");
+        }
+
+        var end = newEnd ?? account.TrialEnd?.AddMonths(1) ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddMonths(1);
+        if (account.TrialEnd is { } current && end <= current)
+        {
+            return Outcome.Invalid("TrialEnd", "The new end must be after the current one.");
+        }
+
+        var before = new { account.TrialEnd };
+        account.TrialEnd = end;
+        db.Add(new AccountEvent { OrganizationId = org.Id, AccountId = account.Id, At = clock.GetUtcNow(), ActorName = actor.Name, Note = $"Trial extended to {end:yyyy-MM-dd}. {note}".Trim() });
+        audit.Record(org.Id, "account.trial_extended", "SocialAccount", account.Id.ToString(), before, new { account.TrialEnd, note });
+        await NotifyPeopleAsync(org.Id, account, $"account-extended:{account.Id}:{end:yyyyMMdd}", $"The trial of {account.Handle} is extended to {end:yyyy-MM-dd}.", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await notifier.SendQueuedMailAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    /// <summary>Records a post seen on the network; a dormant account that posts again is active again.</summary>
+    public async Task<Outcome> RecordPostAsync(OrgContext org, Guid id, string? externalId, DateTimeOffset? postedAt, CancellationToken cancellationToken = default)
+    {
+        var account = await db.Set<SocialAccount>().FirstOrDefaultAsync(a => a.Id == id && a.OrganizationId == org.Id, cancellationToken);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(EditRole))
+        {
+            return Outcome.Refused("Only account managers, reviewers and admins record activity.");
+        }
+
+        externalId = (externalId ?? "").Trim();
+        if (externalId.Length is 0 or > 500)
+        {
+            return Outcome.Invalid("ExternalId", "Give the post's id or address on the network.");
+        }
+
+        var now = clock.GetUtcNow();
+        var at = (postedAt ?? now).ToUniversalTime();
+        if (at > now.AddMinutes(5))
+        {
+            return Outcome.Invalid("PostedAt", "A post cannot be dated in the future.");
+        }
+
+        if (await db.Set<AccountPost>().AnyAsync(p => p.AccountId == id && p.ExternalId == externalId, cancellationToken))
+        {
+            return Outcome.Success;
+        }
+
+        db.Add(new AccountPost { OrganizationId = org.Id, AccountId = id, ExternalId = externalId, PostedAt = at, RecordedAt = now });
+        if (account.LastPostAt is null || at > account.LastPostAt)
+        {
+            account.LastPostAt = at;
+        }
+
+        if (account.Status == AccountStatus.Dormant && AccountLifecycle.Refusal(AccountStatus.Dormant, AccountStatus.Active, Actor.System, Facts(account)) is null)
+        {
+            await MoveAsync(org.Id, account, AccountStatus.Active, "A new post was seen.", cancellationToken);
+            audit.Record(org.Id, "account.revived", "SocialAccount", account.Id.ToString(), new { Status = "dormant" }, new { Status = "active" });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await notifier.SendQueuedMailAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    /// <summary>Changes the status, writes the history line and tells the owners and the communications team.</summary>
+    internal async Task MoveAsync(Guid organizationId, SocialAccount account, AccountStatus to, string note, CancellationToken cancellationToken)
+    {
+        var from = account.Status;
+        var now = clock.GetUtcNow();
+        account.Status = to;
+        account.StatusChangedAt = now;
+        if (to == AccountStatus.Dormant)
+        {
+            account.DormancyEscalatedAt = null;
+        }
+
+        var change = new AccountEvent { OrganizationId = organizationId, AccountId = account.Id, At = now, ActorName = actor.Name, From = from, To = to, Note = note.Trim() };
+        db.Add(change);
+        await NotifyPeopleAsync(organizationId, account, $"account:{account.Id}:{change.Id}", $"{account.Handle} ({AccountNames.Label(account.Platform)}) is now {AccountNames.Label(to).ToLowerInvariant()}.", cancellationToken);
+    }
+
+    private async Task NotifyPeopleAsync(Guid organizationId, SocialAccount account, string eventKey, string title, CancellationToken cancellationToken)
+    {
+        var people = await PeopleOfAsync(organizationId, account, cancellationToken);
+        people.AddRange(await notifier.MembersAtLeastAsync(organizationId, Role.AccountManager, cancellationToken));
+        var slug = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.Slug).FirstAsync(cancellationToken);
+        await notifier.NotifyAsync(organizationId, people.Where(p => p != actor.UserId), eventKey, title, $"/o/{slug}/accounts/{account.Id}", cancellationToken);
+    }
+
+    /// <summary>The owners and backup who are members of the organization (an audit may name people without a login).</summary>
+    internal async Task<List<string>> PeopleOfAsync(Guid organizationId, SocialAccount account, CancellationToken cancellationToken)
+    {
+        var emails = account.OwnerList.Concat(SocialAccount.Split(account.Backup)).Select(e => e.ToUpperInvariant()).ToList();
+        return await (from u in db.Users
+                      join m in db.Memberships on u.Id equals m.UserId
+                      where m.OrganizationId == organizationId && emails.Contains(u.NormalizedEmail!)
+                      select u.Id).ToListAsync(cancellationToken);
+    }
+
+    public static AccountFacts Facts(SocialAccount account) => new(
+        account.Kind,
+        account.OwnerList.Any(),
+        SocialAccount.Split(account.Backup).Any(),
+        account.RetireContentArchived && account.RetireCredentialsRemoved && account.RetireHandleHandedOver);
+
+    private static bool MissingPeople(SocialAccount account) =>
+        account.Kind != AccountKind.Enterprise && (!account.OwnerList.Any() || !SocialAccount.Split(account.Backup).Any());
+
+    private static string? Trimmed(string? text, int max)
+    {
+        var value = text?.Trim();
+        return string.IsNullOrEmpty(value) ? null : value.Length > max ? value[..max] : value;
+    }
+
+    internal static object Snapshot(SocialAccount a) => new
+    {
+        Platform = AccountNames.Key(a.Platform),
+        a.Handle,
+        a.Url,
+        Kind = AccountNames.Key(a.Kind),
+        a.Department,
+        a.Owners,
+        a.Backup,
+        Status = AccountNames.Key(a.Status),
+    };
+}

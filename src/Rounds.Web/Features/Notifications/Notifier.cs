@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Identity.Mail;
+using Rounds.Web.Features.Organizations;
+
+namespace Rounds.Web.Features.Notifications;
+
+/// <summary>
+/// Tells people about governance events in the notification centre and by email. Notifications are added to
+/// the caller's unit of work (saved with the change they announce); the emails go out after that save.
+/// </summary>
+public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider clock, IHttpContextAccessor http, IConfiguration configuration, ILogger<Notifier> logger)
+{
+    private readonly List<(string Email, string Subject, string Html)> outbox = [];
+
+    /// <summary>Queues one notification per person for the event; people already told about it are skipped.</summary>
+    public async Task NotifyAsync(Guid organizationId, IEnumerable<string> userIds, string eventKey, string title, string link, CancellationToken cancellationToken = default)
+    {
+        var wanted = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct().ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var told = await db.Set<Notification>().Where(n => n.EventKey == eventKey && wanted.Contains(n.UserId)).Select(n => n.UserId).ToListAsync(cancellationToken);
+        var queued = db.ChangeTracker.Entries<Notification>().Where(e => e.Entity.EventKey == eventKey).Select(e => e.Entity.UserId).ToHashSet();
+        var people = await db.Users.Where(u => wanted.Contains(u.Id)).Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken);
+        foreach (var person in people.Where(p => !told.Contains(p.Id) && !queued.Contains(p.Id)))
+        {
+            db.Set<Notification>().Add(new Notification { OrganizationId = organizationId, UserId = person.Id, EventKey = eventKey, Title = title, Link = link, CreatedAt = clock.GetUtcNow() });
+            if (person.Email is not null)
+            {
+                outbox.Add((person.Email, title, $"<p>{WebUtility.HtmlEncode(title)}</p><p><a href=\"{WebUtility.HtmlEncode(Absolute(link))}\">Open in Rounds</a></p>"));
+            }
+        }
+    }
+
+    /// <summary>The organization's members with at least <paramref name="role"/>, e.g. the communications team.</summary>
+    public Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default) =>
+        db.Memberships.Where(m => m.OrganizationId == organizationId && m.Role >= role).Select(m => m.UserId).ToListAsync(cancellationToken);
+
+    /// <summary>Sends the emails of the notifications saved since the last call; a failed email does not undo the change.</summary>
+    public async Task SendQueuedMailAsync(CancellationToken cancellationToken = default)
+    {
+        var sending = outbox.ToList();
+        outbox.Clear();
+        foreach (var (email, subject, html) in sending)
+        {
+            try
+            {
+                await mailer.SendAsync(new OutgoingMail(email, subject, html), cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning(exception, "Could not email a notification to {Email}.", email);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Mail needs a full address: the request's own host, or <c>Rounds:PublicUrl</c> for background work
+    /// such as dormancy detection, which runs outside any request.
+    /// </summary>
+    public string Absolute(string path)
+    {
+        var request = http.HttpContext?.Request;
+        var root = request is not null ? $"{request.Scheme}://{request.Host}{request.PathBase}" : configuration["Rounds:PublicUrl"];
+        return string.IsNullOrEmpty(root) ? path : root.TrimEnd('/') + path;
+    }
+}

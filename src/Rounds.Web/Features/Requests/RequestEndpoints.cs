@@ -1,0 +1,143 @@
+using System.Security.Claims;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Organizations;
+
+namespace Rounds.Web.Features.Requests;
+
+public sealed record RequestDto(
+    Guid Id, string Status, string Platform, string ProposedHandle, string Kind, string Department, string Justification, string Goals, string Audience,
+    string PatientBenefit, string? OwnerId, string? BackupId, decimal OwnerFte, string ContentPlan, int PostsPerWeek, int ResponseHours,
+    string ConsultNotes, string DecisionReasons, Guid? AccountId, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt);
+
+public sealed record CreateRequestBody(RequestInput Request, bool Submit);
+
+public sealed record TransitionBody(string? To, string? Note);
+
+public sealed record VoteBody(bool Approve, string? Comment);
+
+public sealed record TrainingBody(string? Email, string? ModuleKey, DateOnly? CompletedOn);
+
+public sealed record TrainingDto(Guid Id, string UserId, string Person, string ModuleKey, DateOnly CompletedOn, string RecordedBy);
+
+/// <summary>
+/// The account-request API. Contributors create and submit requests and see their own; the communications
+/// team (account managers and above) sees all and runs the steps; the committee decides. The state machine
+/// refuses what the role or the request's state does not allow, with the reason.
+/// </summary>
+public static class RequestEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/orgs/{org}/requests").WithTags("Account requests");
+        group.MapGet("/", ListAsync).WithName("ListAccountRequests");
+        group.MapPost("/", CreateAsync).WithName("CreateAccountRequest").WithSummary("Saves a request as a draft, or submits it with submit=true.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetAccountRequest");
+        group.MapPost("/{id:guid}/transitions", TransitionAsync).WithName("TransitionAccountRequest").WithSummary("Moves the request: {\"to\":\"consult\",\"note\":\"…\"}.");
+        group.MapPost("/{id:guid}/requirements", RequirementsAsync).WithName("RecordAccountRequestRequirements");
+        group.MapPost("/{id:guid}/votes", VoteAsync).WithName("VoteOnAccountRequest");
+
+        // Training recorded by hand feeds the requirements step, so it sits with the requests.
+        var training = api.MapGroup("/orgs/{org}/training").WithTags("Account requests");
+        training.MapGet("/", ListTrainingAsync).WithName("ListTrainingCompletions").WithSummary("Training completions recorded by hand (admins).");
+        training.MapPost("/", RecordTrainingAsync).WithName("RecordTrainingCompletion").WithSummary("Records a module a member completed: {\"email\",\"moduleKey\",\"completedOn\"} (admins).");
+    }
+
+    public static RequestDto ToDto(AccountRequest r) => new(
+        r.Id, RequestLifecycle.Key(r.Status), AccountNames.Key(r.Platform), r.ProposedHandle, AccountNames.Key(r.Kind), r.Department, r.Justification, r.Goals,
+        r.Audience, r.PatientBenefit, r.OwnerId, r.BackupId, r.OwnerFte, r.ContentPlan, r.PostsPerWeek, r.ResponseHours, r.ConsultNotes, r.DecisionReasons,
+        r.AccountId, r.CreatedAt, r.SubmittedAt);
+
+    public static async Task<IResult> ListAsync(string org, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        return check.Allowed
+            ? TypedResults.Ok((await workflow.ListAsync(check.Context!, cancellationToken: cancellationToken)).Select(ToDto).ToList())
+            : check.ToProblem();
+    }
+
+    public static async Task<IResult> CreateAsync(string org, CreateRequestBody body, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var created = await workflow.CreateAsync(check.Context!, body.Request ?? new RequestInput(), body.Submit, cancellationToken);
+        if (created.Value is null)
+        {
+            return created.Status.ToProblem();
+        }
+
+        // A draft that could not be submitted is still saved: 201 with the refusal would hide it, so answer 409 with its id.
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org}/requests/{created.Value.Id}", ToDto(created.Value))
+            : TypedResults.Problem(created.Status.Message + $" The draft is saved as {created.Value.Id}.", statusCode: StatusCodes.Status409Conflict, title: "The action is not allowed.");
+    }
+
+    public static async Task<IResult> GetAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var view = await workflow.GetAsync(check.Context!, id, cancellationToken);
+        return view is null ? TypedResults.Problem("No such request.", statusCode: StatusCodes.Status404NotFound) : TypedResults.Ok(ToDto(view.Request));
+    }
+
+    public static async Task<IResult> TransitionAsync(string org, Guid id, TransitionBody body, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        if (!AccountNames.TryParse<RequestStatus>(body.To, out var to))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [$"Use one of: {AccountNames.Choices<RequestStatus>()}."] });
+        }
+
+        if (!check.Context!.IsAtLeast(Role.Contributor))
+        {
+            return TypedResults.Problem("Members read the registry; only contributors and above take part in account requests.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var outcome = await workflow.TransitionAsync(check.Context!, id, to, body.Note, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return outcome.ToProblem();
+        }
+
+        var view = await workflow.GetAsync(check.Context!, id, cancellationToken);
+        return TypedResults.Ok(ToDto(view!.Request));
+    }
+
+    public static async Task<IResult> RequirementsAsync(string org, Guid id, RequirementsInput body, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        return check.Allowed ? (await workflow.RecordRequirementsAsync(check.Context!, id, body, cancellationToken)).ToProblem() : check.ToProblem();
+    }
+
+    public static async Task<IResult> VoteAsync(string org, Guid id, VoteBody body, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        return check.Allowed ? (await workflow.VoteAsync(check.Context!, id, body.Approve, body.Comment, cancellationToken)).ToProblem() : check.ToProblem();
+    }
+
+    public static async Task<IResult> ListTrainingAsync(string org, ClaimsPrincipal user, OrgAccess access, TrainingRegister register, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
+        return check.Allowed
+            ? TypedResults.Ok((await register.ListAsync(check.Context!, cancellationToken)).Select(t => new TrainingDto(t.Id, t.UserId, t.Person, t.ModuleKey, t.CompletedOn, t.RecordedBy)).ToList())
+            : check.ToProblem();
+    }
+
+    public static async Task<IResult> RecordTrainingAsync(string org, TrainingBody body, ClaimsPrincipal user, OrgAccess access, TrainingRegister register, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
+        return check.Allowed ? (await register.RecordAsync(check.Context!, body.Email, body.ModuleKey, body.CompletedOn, cancellationToken)).ToProblem() : check.ToProblem();
+    }
+}
