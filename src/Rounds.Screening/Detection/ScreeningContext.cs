@@ -63,7 +63,7 @@ internal sealed class ScreeningContext : IDisposable
     /// <summary>The bio, tokenized on first use: most calls never look at it.</summary>
     public TokenizedText? Bio => _bio ??= string.IsNullOrWhiteSpace(Post.Bio) ? null : new TokenizedText(Post.Bio);
 
-    public List<PhiCandidate> Candidates { get; } = [];
+    public List<PhiCandidate> Candidates { get; } = new(16);
 
     /// <summary>How strongly the post is about one patient's care; see <see cref="PatientContext"/>.</summary>
     public int PatientScore { get; set; }
