@@ -27,10 +27,13 @@ public sealed class FormSession(HttpClient client)
     /// <summary>Submits the form that has <paramref name="formName"/> as its handler, with the given fields.</summary>
     public async Task<(HttpResponseMessage Response, IHtmlDocument Page)> SubmitAsync(string url, string formName, IDictionary<string, string> fields)
     {
-        var page = await GetAsync(url);
+        var pageResponse = await Client.GetAsync(url);
+        var page = Parser.ParseDocument(await pageResponse.Content.ReadAsStringAsync());
         var form = page.QuerySelectorAll<IHtmlFormElement>("form")
             .FirstOrDefault(f => f.QuerySelector<IHtmlInputElement>("input[name=_handler]")?.Value == formName)
-            ?? throw new InvalidOperationException($"No form '{formName}' on {url}.");
+            ?? throw new InvalidOperationException(
+                $"No form '{formName}' on {url}: {(int)pageResponse.StatusCode} at {pageResponse.RequestMessage?.RequestUri}, " +
+                $"main says: {page.QuerySelector("main")?.TextContent.Trim()}");
         var values = form.QuerySelectorAll<IHtmlInputElement>("input[type=hidden]")
             .Where(i => !string.IsNullOrEmpty(i.Name))
             .ToDictionary(i => i.Name!, i => i.Value);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -29,6 +30,14 @@ public abstract class OrgPage : ComponentBase
     /// <summary>The organization, once access is granted; pages render nothing until then.</summary>
     protected OrgContext? Org { get; private set; }
 
+    /// <summary>
+    /// True once access is granted and the page's own loading has finished; pages render their content only then.
+    /// An awaited database call can finish synchronously (PostgreSQL often does), which moves the first render to
+    /// the page's own loading, when its forms may not have their models yet.
+    /// </summary>
+    [MemberNotNullWhen(true, nameof(Org))]
+    protected bool Ready { get; private set; }
+
     /// <summary>Set when the caller belongs to the organization but their role may not use this page.</summary>
     protected bool Forbidden { get; private set; }
 
@@ -45,6 +54,7 @@ public abstract class OrgPage : ComponentBase
             case AccessDenial.None:
                 Org = access.Context;
                 await OnOrganizationLoadedAsync();
+                Ready = true;
                 return;
             case AccessDenial.TwoFactorRequired:
                 Navigation.NavigateTo("/Account/Manage/TwoFactorAuthentication?required=" + Uri.EscapeDataString(Slug));

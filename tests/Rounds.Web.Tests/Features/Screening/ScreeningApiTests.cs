@@ -96,9 +96,11 @@ public abstract class ScreeningApiTests(RoundsFactory app)
         var session = FormSession.Create(app);
         await session.LoginAsync(contributor.Email!);
 
-        var (_, page) = await session.SubmitAsync($"/o/{org.Slug}/screening", "check", new Dictionary<string, string> { ["Check.Text"] = PatientPost, ["Check.Kind"] = "Department", ["Check.Profile"] = "Social" });
+        var (response, page) = await session.SubmitAsync($"/o/{org.Slug}/screening", "check", new Dictionary<string, string> { ["Check.Text"] = PatientPost, ["Check.Kind"] = "Department", ["Check.Profile"] = "Social" });
 
-        Assert.Contains("blocked", page.QuerySelector("#result-heading")!.TextContent, StringComparison.Ordinal);
+        var heading = page.QuerySelector("#result-heading");
+        Assert.True(heading is not null, $"No verdict ({(int)response.StatusCode}): {page.QuerySelector("main")?.TextContent.Trim()}");
+        Assert.Contains("blocked", heading.TextContent, StringComparison.Ordinal);
         Assert.Contains(page.QuerySelectorAll("mark.finding-phi"), mark => mark.TextContent.StartsWith("7730184", StringComparison.Ordinal));
         Assert.Equal(PatientPost, page.QuerySelector("#post-text")!.TextContent);
     }
