@@ -1,38 +1,15 @@
-using System.Diagnostics;
 using System.Text;
 using Rounds.Screening.Data;
 
 namespace Rounds.Screening.Tests;
 
-[CollectionDefinition(nameof(Timing), DisableParallelization = true)]
-public sealed class Timing;
-
 /// <summary>
 /// Cost must grow linearly with input, even for inputs built to trip backtracking or nested look-backs: n and 8n
 /// characters are compared by a deterministic count of token reads, which machine load cannot disturb.
 /// </summary>
-[Collection(nameof(Timing))]
-public class PerformanceTests : IClassFixture<PerformanceTests.WarmUp>
+public class PerformanceTests
 {
     private static readonly Screener Screener = new();
-
-    /// <summary>
-    /// Runs every detector for a second before any timing, so that the JIT has replaced its first, unoptimised code:
-    /// tiering waits until calls stop pulling in new methods, and a few dozen calls are over long before that.
-    /// </summary>
-    public sealed class WarmUp
-    {
-        public WarmUp()
-        {
-            var mixed = string.Concat(Units) + " Mr. Dabrowski in bay 5, MRN 7730184, (478) 555-0147, 12/04/2025";
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < TimeSpan.FromSeconds(1.5))
-            {
-                Screener.Screen(new Post(mixed, AccountKind.Personal, "Nurse at Eastbrook General"), Profile.Social);
-                Screener.Screen(new Post(mixed, AccountKind.Personal), Profile.Strict);
-            }
-        }
-    }
 
     public static TheoryData<string> AdversarialUnits => new(Units);
 
@@ -82,30 +59,11 @@ public class PerformanceTests : IClassFixture<PerformanceTests.WarmUp>
     }
 
     [Fact]
-    public void AThreeThousandCharacterPostScreensInUnderFiveMilliseconds()
+    public void NameDataLoadsCompletely()
     {
-        var post = new Post(Repeat(
-            "Mr. Dabrowski in dialysis chair 11 brought pierogi again 🥟 Call his daughter at (478) 555-0147 before 12/04/2025. "
-            + "Thanks to RT supervisor Dominic Ferraro! Our allergy clinic is open; book now for 20% off. ", 3_000), AccountKind.Personal, "Nurse at Eastbrook General");
-        foreach (var profile in new[] { Profile.Social, Profile.Strict })
-        {
-            Screener.Screen(post, profile);
-
-            var ms = Fastest(() => Screener.Screen(post, profile));
-            Assert.True(ms < 5, $"{profile}: {ms:0.00} ms for 3,000 characters.");
-        }
-    }
-
-    [Fact]
-    public void NameDataLoadsQuicklyAndCompletely()
-    {
-        // Load() reads the lists afresh (another test may have loaded the shared copy); the first call warms the JIT.
-        NameData.Load();
-        var watch = Stopwatch.StartNew();
+        // Load() reads the lists afresh, not the shared copy another test may have loaded.
         var data = NameData.Load();
-        watch.Stop();
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"Loading took {watch.Elapsed.TotalMilliseconds:0} ms.");
         Assert.Equal(162_253, data.Surnames.Count);
         Assert.Equal(98_493, data.FirstNames.Count);
         Assert.True(data.Places.Count > 25_000, "Places are unique names across states.");
@@ -122,19 +80,5 @@ public class PerformanceTests : IClassFixture<PerformanceTests.WarmUp>
         }
 
         return builder.ToString(0, length);
-    }
-
-    /// <summary>The fastest of nine runs: other processes only ever add time, so the minimum is the steadiest estimate.</summary>
-    private static double Fastest(Action action)
-    {
-        var best = double.MaxValue;
-        for (var i = 0; i < 9; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
-        }
-
-        return best;
     }
 }

@@ -104,7 +104,6 @@ public abstract class AccountImportTests(RoundsFactory app, ITestOutputHelper ou
             clock.Stop();
             output.WriteLine($"{app.Database}: imported 5,000 rows in {clock.ElapsedMilliseconds} ms");
             Assert.Equal(5000, first.Value!.Created);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"5,000 rows took {clock.Elapsed}.");
         });
         await app.WithScopeAsync(async services =>
         {
