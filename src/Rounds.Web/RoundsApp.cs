@@ -16,6 +16,7 @@ using Rounds.Web.Features.Operations;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Screening;
+using Rounds.Web.Features.Publishing;
 using Rounds.Web.Features.Requests;
 using Scalar.AspNetCore;
 
@@ -115,6 +116,7 @@ public static class RoundsApp
         services.AddLearning();
         services.AddAccounts();
         services.AddRequests();
+        services.AddPublishing();
         services.AddNotifications();
 
         services.AddProblemDetails();
@@ -171,6 +173,7 @@ public static class RoundsApp
         LearningEndpoints.Map(api);
         AccountEndpoints.Map(api);
         RequestEndpoints.Map(api);
+        PublishingModule.Map(api, app);
 
         // Our own header already sets frame-ancestors; Blazor would add a second policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
