@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Audit;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Shared;
+
+namespace Rounds.Web.Features.Publishing;
+
+/// <summary>One step as set on a form or through the API: a role or named people's addresses, and the quorum.</summary>
+public sealed record StepInput(string? Name, string? Role, string? Approvers, string? Quorum);
+
+/// <summary>A step with its approvers resolved to member ids (the author excluded when deciding the quorum).</summary>
+public sealed record ResolvedStep(Guid AccountId, int Position, string Name, Role? ApproverRole, IReadOnlyList<string> ApproverIds, Quorum Quorum);
+
+/// <summary>
+/// Each account's approval workflow: the steps a post to it passes, in order. An account without steps has one
+/// step for reviewers where any one approval is enough, which is how most communications teams work.
+/// </summary>
+public sealed class ApprovalSteps(RoundsDbContext db, AuditLog audit)
+{
+    public const int MaxSteps = 5;
+
+    public static Role ConfigureRole => Role.Reviewer;
+
+    public async Task<IReadOnlyList<ApprovalStep>> ForAccountAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default)
+    {
+        var steps = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == organizationId && s.AccountId == accountId)
+            .OrderBy(s => s.Position).ToListAsync(cancellationToken);
+        return steps.Count > 0 ? steps : [Default(organizationId, accountId)];
+    }
+
+    public static ApprovalStep Default(Guid organizationId, Guid accountId) => new()
+    {
+        OrganizationId = organizationId, AccountId = accountId, Position = 0, Name = "Communications review", ApproverRole = Role.Reviewer, Quorum = Quorum.Any,
+    };
+
+    /// <summary>Replaces an account's steps; an empty list goes back to the default single step.</summary>
+    public async Task<Outcome> SaveAsync(OrgContext org, Guid accountId, IReadOnlyList<StepInput> input, CancellationToken cancellationToken = default)
+    {
+        if (!org.IsAtLeast(ConfigureRole))
+        {
+            return Outcome.Refused("Only reviewers and admins can change approval workflows.");
+        }
+
+        var account = await db.Set<SocialAccount>().FirstOrDefaultAsync(a => a.Id == accountId && a.OrganizationId == org.Id, cancellationToken);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (input.Count > MaxSteps)
+        {
+            errors["steps"] = [$"An account has at most {MaxSteps} approval steps."];
+        }
+
+        var members = await (from m in db.Memberships
+                             join u in db.Users on m.UserId equals u.Id
+                             where m.OrganizationId == org.Id
+                             select new { u.Id, Email = u.NormalizedEmail, m.Role }).ToListAsync(cancellationToken);
+        var steps = new List<ApprovalStep>();
+        for (var i = 0; i < input.Count && i < MaxSteps; i++)
+        {
+            var step = input[i];
+            var field = $"steps[{i}]";
+            var name = step.Name?.Trim() ?? "";
+            if (name.Length is 0 or > 200)
+            {
+                errors[$"{field}.name"] = ["Give the step a name of up to 200 characters, e.g. \"Department lead\"."];
+            }
+
+            Role? role = null;
+            if (!string.IsNullOrWhiteSpace(step.Role))
+            {
+                if (!Enum.TryParse<Role>(step.Role.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var parsed) || parsed < Role.Contributor)
+                {
+                    errors[$"{field}.role"] = ["The role must be contributor, account_manager, reviewer or admin."];
+                }
+                else
+                {
+                    role = parsed;
+                }
+            }
+
+            var emails = SocialAccount.Split(step.Approvers ?? "").ToList();
+            if (role is null && emails.Count == 0)
+            {
+                errors[$"{field}.approvers"] = ["Name the approvers (members' email addresses) or choose a role."];
+            }
+
+            foreach (var email in emails.Where(e => !members.Any(m => m.Email == e.ToUpperInvariant() && m.Role >= Role.Contributor)))
+            {
+                errors[$"{field}.approvers"] = [$"{email} is not a contributor or above in this organization."];
+            }
+
+            var quorum = Quorum.Any;
+            if (!string.IsNullOrWhiteSpace(step.Quorum) && !Enum.TryParse(step.Quorum, ignoreCase: true, out quorum))
+            {
+                errors[$"{field}.quorum"] = ["The quorum is \"any\" (one approval is enough) or \"all\" (every approver)."];
+            }
+
+            steps.Add(new ApprovalStep
+            {
+                OrganizationId = org.Id, AccountId = accountId, Position = i, Name = name,
+                ApproverRole = role, Approvers = role is null ? string.Join(", ", emails.Select(e => e.ToLowerInvariant())) : "", Quorum = quorum,
+            });
+        }
+
+        if (errors.Count > 0)
+        {
+            return new Outcome(OutcomeKind.Invalid, errors, errors.Values.First()[0]);
+        }
+
+        var old = await db.Set<ApprovalStep>().Where(s => s.AccountId == accountId).ToListAsync(cancellationToken);
+        db.RemoveRange(old);
+        // The unique (account, position) index would see the old and new rows at once within one save.
+        await db.SaveChangesAsync(cancellationToken);
+        db.AddRange(steps);
+        audit.Record(org.Id, "account.approval_steps_changed", "SocialAccount", accountId.ToString(),
+            old.Select(Describe).ToList(), steps.Select(Describe).ToList());
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    /// <summary>The steps of every account a post goes to, with the people who may act on each.</summary>
+    public async Task<IReadOnlyList<ResolvedStep>> ResolveAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default)
+    {
+        var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == organizationId && accountIds.Contains(s.AccountId)).ToListAsync(cancellationToken);
+        var members = await (from m in db.Memberships
+                             join u in db.Users on m.UserId equals u.Id
+                             where m.OrganizationId == organizationId
+                             select new { u.Id, Email = u.NormalizedEmail, m.Role }).ToListAsync(cancellationToken);
+        var resolved = new List<ResolvedStep>();
+        foreach (var accountId in accountIds)
+        {
+            var steps = configured.Where(s => s.AccountId == accountId).OrderBy(s => s.Position).ToList();
+            if (steps.Count == 0)
+            {
+                steps.Add(Default(organizationId, accountId));
+            }
+
+            foreach (var step in steps)
+            {
+                var emails = SocialAccount.Split(step.Approvers).Select(e => e.ToUpperInvariant()).ToHashSet();
+                var ids = members.Where(m => step.ApproverRole is { } role ? m.Role >= role : emails.Contains(m.Email ?? "") && m.Role >= Role.Contributor)
+                    .Select(m => m.Id).ToList();
+                resolved.Add(new ResolvedStep(accountId, step.Position, step.Name, step.ApproverRole, ids, step.Quorum));
+            }
+        }
+
+        return resolved;
+    }
+
+    private static string Describe(ApprovalStep step) =>
+        $"{step.Position + 1}. {step.Name}: {(step.ApproverRole is { } role ? AccountNames.Key(role) + "s" : step.Approvers)} ({AccountNames.Key(step.Quorum)})";
+}

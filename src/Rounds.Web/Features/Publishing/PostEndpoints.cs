@@ -1,0 +1,224 @@
+using System.Security.Claims;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Screening;
+using Rounds.Web.Features.Shared;
+
+namespace Rounds.Web.Features.Publishing;
+
+public sealed record PostRequest(IReadOnlyList<Guid>? Accounts, string? Text, DateTimeOffset? ScheduledAt, IReadOnlyDictionary<Guid, string>? Variants);
+
+public sealed record NoteRequest(string? Note);
+
+public sealed record OverrideRequest(string? Reason);
+
+public sealed record CopyCheckDto(Guid Account, string Handle, string Network, int Length, int MaxLength, bool Fits, ScreenResultDto Screening);
+
+public sealed record DeliveryDto(Guid Account, string Handle, string Platform, string? Text, string Verdict, string Status, string? NetworkPostId, string? Url, DateTimeOffset? PublishedAt, int Attempts, string? LastError);
+
+public sealed record ReviewDto(int Revision, int Step, string Reviewer, string Decision, string Note, DateTimeOffset At);
+
+public sealed record PostDto(
+    Guid Id, string Status, string Text, DateTimeOffset? ScheduledAt, string Author, int Revision, string Verdict, string? OverrideReason,
+    int? Step, IReadOnlyList<DeliveryDto> Accounts, IReadOnlyList<ReviewDto> Reviews, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record PostListItemDto(Guid Id, string Status, string Text, DateTimeOffset? ScheduledAt, string Author, IReadOnlyList<string> Accounts, DateTimeOffset UpdatedAt);
+
+public sealed record StepDto(int Position, string Name, string? Role, string Approvers, string Quorum);
+
+/// <summary>
+/// The posts API: drafting, checking as you type, review, and each account's delivery. Contributors draft and
+/// submit; approvers of the step a post waits on decide; nobody decides on their own post.
+/// </summary>
+public static class PostEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var posts = api.MapGroup("/orgs/{org}/posts").WithTags("Publishing");
+        posts.MapGet("/", ListAsync).WithName("ListPosts").WithSummary("Posts of the organization, newest change first; ?status=in_review, ?mine=true.");
+        posts.MapPost("/", CreateAsync).WithName("CreatePost").WithSummary("Drafts a post for one or several accounts; each copy is measured and screened.");
+        posts.MapPost("/check", CheckAsync).WithName("CheckPost").WithSummary("Measures and screens each account's copy without saving: the composer calls it as the user types.");
+        posts.MapGet("/{id:guid}", GetAsync).WithName("GetPost").WithSummary("The post, its reviews, and per account the delivery status, the network's post id and URL.");
+        posts.MapPut("/{id:guid}", EditAsync).WithName("EditPost").WithSummary("Changes text, accounts or time; a changed text starts a new revision and resets approvals.");
+        posts.MapPost("/{id:guid}/submit", SubmitAsync).WithName("SubmitPost");
+        posts.MapPost("/{id:guid}/approve", ApproveAsync).WithName("ApprovePost").WithSummary("Approves the step the post waits on; the last step approves the post.");
+        posts.MapPost("/{id:guid}/request-changes", RequestChangesAsync).WithName("RequestPostChanges").WithSummary("Sends the post back to its author; a note is required.");
+        posts.MapPost("/{id:guid}/reject", RejectAsync).WithName("RejectPost").WithSummary("Rejects the post for good; a note is required.");
+        posts.MapPost("/{id:guid}/override", OverrideAsync).WithName("OverridePostScreening").WithSummary("Lets a blocked post go to review, with a written reason (reviewers and up, audited).");
+        api.MapGet("/orgs/{org}/review-queue", QueueAsync).WithTags("Publishing").WithName("ReviewQueue").WithSummary("Posts waiting on a step you may approve, due first on top.");
+        api.MapGet("/orgs/{org}/accounts/{id:guid}/approval-steps", GetStepsAsync).WithTags("Publishing").WithName("GetApprovalSteps");
+        api.MapPut("/orgs/{org}/accounts/{id:guid}/approval-steps", PutStepsAsync).WithTags("Publishing").WithName("PutApprovalSteps")
+            .WithSummary("Replaces the account's approval steps (reviewers and up); an empty list returns to one step for reviewers.");
+    }
+
+    public static async Task<IResult> ListAsync(string org, string? status, bool? mine, ClaimsPrincipal user, OrgAccess access, PostQueries queries, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        PostStatus? parsed = null;
+        if (status is not null)
+        {
+            if (!AccountNames.TryParse<PostStatus>(status, out var value))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Use draft, in_review, changes_requested, approved, rejected, published, failed, expired or missed."] });
+            }
+
+            parsed = value;
+        }
+
+        var list = await queries.ListAsync(check.Context!, parsed, mine ?? false, cancellationToken);
+        return TypedResults.Ok(list.Select(ToListItem).ToList());
+    }
+
+    public static async Task<IResult> QueueAsync(string org, ClaimsPrincipal user, OrgAccess access, PostQueries queries, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        return check.Allowed
+            ? TypedResults.Ok((await queries.QueueAsync(check.Context!, cancellationToken)).Select(ToListItem).ToList())
+            : check.ToProblem();
+    }
+
+    public static async Task<IResult> CreateAsync(string org, PostRequest request, ClaimsPrincipal user, OrgAccess access, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var created = await compose.CreateAsync(check.Context!, Input(request), cancellationToken);
+        if (!created.Succeeded)
+        {
+            return created.Status.ToProblem();
+        }
+
+        var view = await queries.GetAsync(check.Context!, created.Value.Post.Id, cancellationToken);
+        return TypedResults.Created($"/api/v1/orgs/{org}/posts/{created.Value.Post.Id}", ToDto(view!));
+    }
+
+    public static async Task<IResult> CheckAsync(string org, PostRequest request, ClaimsPrincipal user, OrgAccess access, ComposePost compose, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        // Drafts may be incomplete while typing: the check reports lengths and findings for what is there.
+        var input = Input(request) with { ScheduledAt = null };
+        var result = await compose.PreviewAsync(check.Context!, input, cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Ok(result.Value!.Select(ToDto).ToList())
+            : result.Status.ToProblem();
+    }
+
+    public static async Task<IResult> GetAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, PostQueries queries, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var view = await queries.GetAsync(check.Context!, id, cancellationToken);
+        return view is null ? Outcome.NotFound.ToProblem() : TypedResults.Ok(ToDto(view));
+    }
+
+    public static async Task<IResult> EditAsync(string org, Guid id, PostRequest request, ClaimsPrincipal user, OrgAccess access, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var edited = await compose.EditAsync(check.Context!, id, Input(request), cancellationToken);
+        return edited.Succeeded
+            ? TypedResults.Ok(ToDto((await queries.GetAsync(check.Context!, id, cancellationToken))!))
+            : edited.Status.ToProblem();
+    }
+
+    public static Task<IResult> SubmitAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, user, access, queries, context => review.SubmitAsync(context, id, cancellationToken), cancellationToken);
+
+    public static Task<IResult> ApproveAsync(string org, Guid id, NoteRequest? request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, user, access, queries, context => review.ApproveAsync(context, id, request?.Note, cancellationToken), cancellationToken);
+
+    public static Task<IResult> RequestChangesAsync(string org, Guid id, NoteRequest request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, user, access, queries, context => review.RequestChangesAsync(context, id, request.Note, cancellationToken), cancellationToken);
+
+    public static Task<IResult> RejectAsync(string org, Guid id, NoteRequest request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, user, access, queries, context => review.RejectAsync(context, id, request.Note, cancellationToken), cancellationToken);
+
+    public static Task<IResult> OverrideAsync(string org, Guid id, OverrideRequest request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, user, access, queries, context => review.OverrideAsync(context, id, request.Reason, cancellationToken), cancellationToken);
+
+    public static async Task<IResult> GetStepsAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, ApprovalSteps steps, AccountRegistry registry, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        if (await registry.GetAsync(check.Context!, id, cancellationToken) is null)
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        var list = await steps.ForAccountAsync(check.Context!.Id, id, cancellationToken);
+        return TypedResults.Ok(list.Select(s => new StepDto(s.Position, s.Name, s.ApproverRole is { } r ? AccountNames.Key(r) : null, s.Approvers, AccountNames.Key(s.Quorum))).ToList());
+    }
+
+    public static async Task<IResult> PutStepsAsync(string org, Guid id, IReadOnlyList<StepInput> request, ClaimsPrincipal user, OrgAccess access, ApprovalSteps steps, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var saved = await steps.SaveAsync(check.Context!, id, request, cancellationToken);
+        return saved.ToProblem();
+    }
+
+    private static async Task<IResult> ActAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, PostQueries queries, Func<OrgContext, Task<Outcome>> act, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var outcome = await act(check.Context!);
+        return outcome.Succeeded
+            ? TypedResults.Ok(ToDto((await queries.GetAsync(check.Context!, id, cancellationToken))!))
+            : outcome.ToProblem();
+    }
+
+    private static PostInput Input(PostRequest request) => new(request.Text, request.Accounts, request.Variants, request.ScheduledAt);
+
+    public static CopyCheckDto ToDto(CopyCheck copy) =>
+        new(copy.AccountId, copy.Handle, copy.Network, copy.Length, copy.MaxLength, copy.Fits, ScreeningEndpoints.ToDto(copy.Screening));
+
+    private static PostListItemDto ToListItem(PostSummary s) =>
+        new(s.Post.Id, AccountNames.Key(s.Post.Status), s.Post.Text, s.Post.ScheduledAt, s.Post.AuthorName, s.Accounts, s.Post.UpdatedAt);
+
+    public static PostDto ToDto(PostView view)
+    {
+        var post = view.Post;
+        return new PostDto(
+            post.Id, AccountNames.Key(post.Status), post.Text, post.ScheduledAt, post.AuthorName, post.Revision, post.Verdict,
+            post.OverrideReason.Length > 0 ? post.OverrideReason : null,
+            post.Status == PostStatus.InReview ? post.CurrentStep : null,
+            view.Copies.Select(c => new DeliveryDto(
+                c.Account.Id, c.Account.Handle, AccountNames.Key(c.Account.Platform), c.Target.Text, c.Target.Verdict, AccountNames.Key(c.Target.Status),
+                c.Target.ExternalId, c.Target.ExternalUrl, c.Target.PublishedAt, c.Target.Attempts, c.Target.LastError.Length > 0 ? c.Target.LastError : null)).ToList(),
+            view.Reviews.Select(r => new ReviewDto(r.Revision, r.Step, r.ReviewerName, AccountNames.Key(r.Decision), r.Note, r.At)).ToList(),
+            post.CreatedAt, post.UpdatedAt);
+    }
+}

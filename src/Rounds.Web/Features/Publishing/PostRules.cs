@@ -1,0 +1,56 @@
+using Rounds.Networks;
+using Rounds.Screening;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Screening;
+using AccountKind = Rounds.Web.Features.Accounts.AccountKind;
+using ScreenedKind = Rounds.Screening.AccountKind;
+
+namespace Rounds.Web.Features.Publishing;
+
+/// <summary>A copy measured against its network's limit and screened as the account that will post it.</summary>
+public sealed record CopyCheck(Guid AccountId, string Handle, string Network, string Text, int Length, int MaxLength, ScreeningResult Screening)
+{
+    public bool Fits => Length <= MaxLength;
+}
+
+/// <summary>What the composer and review share: which accounts can be published to, how long a copy may be, how it is screened.</summary>
+public sealed class PostRules(ScreeningRules screening)
+{
+    /// <summary>Accounts that can receive posts: the registry's live accounts on a network Rounds publishes to.</summary>
+    public static bool CanReceivePosts(SocialAccount account) =>
+        LimitsFor(account.Platform) is not null
+        && account.Status is AccountStatus.Active or AccountStatus.Trial or AccountStatus.Dormant;
+
+    public static PostLimits? LimitsFor(Platform platform) => platform switch
+    {
+        Platform.Bluesky => PostLimits.Bluesky,
+        Platform.X => PostLimits.X,
+        Platform.Mastodon => PostLimits.Mastodon,
+        Platform.LinkedIn => PostLimits.LinkedIn,
+        Platform.Facebook => PostLimits.Facebook,
+        _ => null,
+    };
+
+    /// <summary>Policy rules depend on who speaks: a vaccine post is fine from the hospital, not from a clinician's own account.</summary>
+    public static ScreenedKind ScreenedKindOf(AccountKind kind) => kind switch
+    {
+        AccountKind.Enterprise => ScreenedKind.Enterprise,
+        AccountKind.Department => ScreenedKind.Department,
+        AccountKind.Program => ScreenedKind.Program,
+        AccountKind.IndividualProfessional => ScreenedKind.Personal,
+        AccountKind.BrandedRole => ScreenedKind.Branded,
+    };
+
+    public async Task<CopyCheck> CheckAsync(Guid organizationId, SocialAccount account, string text, CancellationToken cancellationToken = default)
+    {
+        var limits = LimitsFor(account.Platform) ?? throw new InvalidOperationException($"{account.Platform} has no connector.");
+        var result = await screening.ScreenAsync(organizationId, new Rounds.Screening.Post(text, ScreenedKindOf(account.Kind)), Profile.Social, cancellationToken);
+        return new CopyCheck(account.Id, account.Handle, limits.Network, text, limits.Measure(text), limits.MaxLength, result);
+    }
+
+    public static string VerdictKey(Verdict verdict) => ScreeningNames.Of(verdict);
+
+    /// <summary>The worse of two verdicts, by their keys: block over review over pass.</summary>
+    public static string Worst(IEnumerable<string> verdicts) =>
+        verdicts.OrderByDescending(v => v switch { "block" => 2, "review" => 1, _ => 0 }).FirstOrDefault() ?? "pass";
+}

@@ -1,0 +1,296 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Audit;
+using Rounds.Web.Features.Notifications;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Shared;
+
+namespace Rounds.Web.Features.Publishing;
+
+/// <summary>Where a post in review stands: the step it waits on, who may act now, and what each account's step still needs.</summary>
+public sealed record ReviewState(int Step, int StepCount, IReadOnlyList<ResolvedStep> Open, IReadOnlySet<string> ApprovedBy)
+{
+    public bool MayAct(string userId, string authorId) => userId != authorId && Open.Any(s => s.ApproverIds.Contains(userId));
+
+    public IEnumerable<string> WaitingOn(string authorId) =>
+        Open.SelectMany(s => s.ApproverIds).Where(id => id != authorId && !ApprovedBy.Contains(id)).Distinct();
+}
+
+/// <summary>
+/// Submission and review: the author submits, approvers of the current step approve, request changes or reject.
+/// Nobody approves their own post; approvals belong to one revision, so an edit resets them; a blocked post
+/// goes to review only after a reviewer overrode the verdict with a written reason.
+/// </summary>
+public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, AuditLog audit, ICurrentActor actor, Notifier notifier, TimeProvider clock)
+{
+    public const int MinimumReasonLength = 10;
+
+    public async Task<Outcome> SubmitAsync(OrgContext org, Guid id, CancellationToken cancellationToken = default)
+    {
+        var post = await FindAsync(org, id, cancellationToken);
+        if (post is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (post.AuthorId != org.UserId)
+        {
+            return Outcome.Refused("Only the author can submit this post for review.");
+        }
+
+        if (!PostLifecycle.CanSubmit(post.Status))
+        {
+            return Outcome.Refused($"A {PostLifecycle.Describe(post.Status)} post cannot be submitted.");
+        }
+
+        if (post.Verdict == "block" && post.OverrideReason.Length == 0)
+        {
+            return Outcome.Refused("Screening blocked this post: remove what the findings point at, or ask a reviewer to override the verdict with a reason.");
+        }
+
+        if (post.ScheduledAt is { } at && at <= clock.GetUtcNow())
+        {
+            return Outcome.Refused("The scheduled time has passed; choose a new time first.");
+        }
+
+        var resolved = await ResolveAsync(post, cancellationToken);
+        if (resolved.FirstOrDefault(s => !s.ApproverIds.Any(a => a != post.AuthorId)) is { } empty)
+        {
+            var account = await db.Set<SocialAccount>().Where(a => a.Id == empty.AccountId).Select(a => a.Handle).FirstAsync(cancellationToken);
+            return Outcome.Refused($"Nobody but you can approve step \"{empty.Name}\" for {account}; ask an admin to change its approvers.");
+        }
+
+        var before = PostLifecycle.Describe(post.Status);
+        post.Status = PostStatus.InReview;
+        post.CurrentStep = 0;
+        post.SubmittedAt = clock.GetUtcNow();
+        post.UpdatedAt = post.SubmittedAt.Value;
+        post.ConcurrencyStamp = Guid.NewGuid();
+        audit.Record(org.Id, "post.submitted", "Post", post.Id.ToString(), new { Status = before }, new { Status = "in review", post.Revision });
+        var state = State(post, resolved, []);
+        await notifier.NotifyAsync(org.Id, state.WaitingOn(post.AuthorId), $"post:{post.Id}:r{post.Revision}:s0", $"A post by {post.AuthorName} waits for your review", Link(org, post), cancellationToken);
+        return await SaveAsync(cancellationToken);
+    }
+
+    public Task<Outcome> ApproveAsync(OrgContext org, Guid id, string? note, CancellationToken cancellationToken = default) =>
+        DecideAsync(org, id, ReviewDecision.Approve, note, cancellationToken);
+
+    public Task<Outcome> RequestChangesAsync(OrgContext org, Guid id, string? note, CancellationToken cancellationToken = default) =>
+        DecideAsync(org, id, ReviewDecision.RequestChanges, note, cancellationToken);
+
+    public Task<Outcome> RejectAsync(OrgContext org, Guid id, string? note, CancellationToken cancellationToken = default) =>
+        DecideAsync(org, id, ReviewDecision.Reject, note, cancellationToken);
+
+    /// <summary>Lets a blocked post go to review; the reason stays with the post and in the audit log.</summary>
+    public async Task<Outcome> OverrideAsync(OrgContext org, Guid id, string? reason, CancellationToken cancellationToken = default)
+    {
+        var post = await FindAsync(org, id, cancellationToken);
+        if (post is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(Role.Reviewer))
+        {
+            return Outcome.Refused("Only reviewers and admins can override a screening verdict.");
+        }
+
+        if (post.AuthorId == org.UserId)
+        {
+            return Outcome.Refused("Nobody overrides the screening of their own post; ask another reviewer.");
+        }
+
+        if (post.Verdict != "block")
+        {
+            return Outcome.Refused("Only a blocked post needs an override.");
+        }
+
+        if (PostLifecycle.IsFinal(post.Status))
+        {
+            return Outcome.Refused($"The post is {PostLifecycle.Describe(post.Status)}.");
+        }
+
+        reason = reason?.Trim() ?? "";
+        if (reason.Length < MinimumReasonLength)
+        {
+            return Outcome.Invalid("reason", $"Write why the post may go out despite the findings (at least {MinimumReasonLength} characters).");
+        }
+
+        post.OverrideReason = reason;
+        post.OverriddenBy = actor.Name;
+        post.ConcurrencyStamp = Guid.NewGuid();
+        audit.Record(org.Id, "post.screening_overridden", "Post", post.Id.ToString(), new { post.Verdict }, new { Reason = reason, post.Revision });
+        await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:override", $"{actor.Name} allowed your blocked post to go to review", Link(org, post), cancellationToken);
+        return await SaveAsync(cancellationToken);
+    }
+
+    public async Task<ReviewState> StateAsync(Post post, CancellationToken cancellationToken = default)
+    {
+        var resolved = await ResolveAsync(post, cancellationToken);
+        var reviews = await db.Set<PostReview>().Where(r => r.PostId == post.Id && r.Revision == post.Revision).ToListAsync(cancellationToken);
+        return State(post, resolved, reviews);
+    }
+
+    private async Task<Outcome> DecideAsync(OrgContext org, Guid id, ReviewDecision decision, string? note, CancellationToken cancellationToken)
+    {
+        var post = await FindAsync(org, id, cancellationToken);
+        if (post is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (post.AuthorId == org.UserId)
+        {
+            return Outcome.Refused("Nobody reviews their own post; another approver has to.");
+        }
+
+        if (!PostLifecycle.IsReviewable(post.Status))
+        {
+            return Outcome.Refused($"The post is {PostLifecycle.Describe(post.Status)}, not in review.");
+        }
+
+        note = note?.Trim() ?? "";
+        if (decision != ReviewDecision.Approve && note.Length == 0)
+        {
+            return Outcome.Invalid("note", decision == ReviewDecision.Reject
+                ? "Say why the post is rejected."
+                : "Say what should change.");
+        }
+
+        if (note.Length > 2000)
+        {
+            return Outcome.Invalid("note", "Keep the note under 2,000 characters.");
+        }
+
+        var resolved = await ResolveAsync(post, cancellationToken);
+        var reviews = await db.Set<PostReview>().Where(r => r.PostId == post.Id && r.Revision == post.Revision).ToListAsync(cancellationToken);
+        var state = State(post, resolved, reviews);
+        if (!state.MayAct(org.UserId, post.AuthorId))
+        {
+            return Outcome.Refused($"You are not an approver of the step this post waits on ({string.Join(", ", state.Open.Select(s => s.Name).Distinct())}).");
+        }
+
+        if (decision == ReviewDecision.Approve)
+        {
+            if (post.Verdict == "block" && post.OverrideReason.Length == 0)
+            {
+                return Outcome.Refused("Screening blocked this post; override the verdict with a reason before approving it.");
+            }
+
+            if (post.ScheduledAt is { } at && at <= clock.GetUtcNow())
+            {
+                return Outcome.Refused("The scheduled time has passed, so the post can no longer be approved for it; ask the author to choose a new time.");
+            }
+
+            if (state.ApprovedBy.Contains(org.UserId))
+            {
+                return Outcome.Refused("You have already approved this step.");
+            }
+        }
+
+        var review = new PostReview
+        {
+            OrganizationId = org.Id, PostId = post.Id, Revision = post.Revision, Step = post.CurrentStep,
+            ReviewerId = org.UserId, ReviewerName = actor.Name, Decision = decision, Note = note, At = clock.GetUtcNow(),
+        };
+        db.Add(review);
+        reviews.Add(review);
+        post.UpdatedAt = review.At;
+        post.ConcurrencyStamp = Guid.NewGuid();
+
+        switch (decision)
+        {
+            case ReviewDecision.RequestChanges:
+                post.Status = PostStatus.ChangesRequested;
+                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:changes", $"{actor.Name} asked for changes to your post: {note}", Link(org, post), cancellationToken);
+                break;
+            case ReviewDecision.Reject:
+                post.Status = PostStatus.Rejected;
+                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:rejected", $"{actor.Name} rejected your post: {note}", Link(org, post), cancellationToken);
+                break;
+            case ReviewDecision.Approve:
+                await AdvanceAsync(org, post, resolved, reviews, cancellationToken);
+                break;
+        }
+
+        audit.Record(org.Id, decision switch
+        {
+            ReviewDecision.Approve => "post.approved_step",
+            ReviewDecision.RequestChanges => "post.changes_requested",
+            ReviewDecision.Reject => "post.rejected",
+        }, "Post", post.Id.ToString(), null, new { Step = review.Step, post.Revision, Status = PostLifecycle.Describe(post.Status), Note = note });
+        return await SaveAsync(cancellationToken);
+    }
+
+    /// <summary>Moves past every step whose quorum is met; the last one approves the post.</summary>
+    private async Task AdvanceAsync(OrgContext org, Post post, IReadOnlyList<ResolvedStep> resolved, List<PostReview> reviews, CancellationToken cancellationToken)
+    {
+        var count = resolved.Max(s => s.Position) + 1;
+        while (post.CurrentStep < count)
+        {
+            var state = State(post, resolved, reviews);
+            if (!state.Open.All(step => Met(step, post.AuthorId, state.ApprovedBy)))
+            {
+                return;
+            }
+
+            post.CurrentStep++;
+            if (post.CurrentStep < count)
+            {
+                var next = State(post, resolved, reviews);
+                await notifier.NotifyAsync(org.Id, next.WaitingOn(post.AuthorId), $"post:{post.Id}:r{post.Revision}:s{post.CurrentStep}",
+                    $"A post by {post.AuthorName} waits for your review", Link(org, post), cancellationToken);
+            }
+        }
+
+        post.Status = PostStatus.Approved;
+        post.ApprovedAt = clock.GetUtcNow();
+        await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:approved",
+            post.ScheduledAt is null ? "Your post was approved and goes out now" : "Your post was approved and is scheduled", Link(org, post), cancellationToken);
+    }
+
+    private static bool Met(ResolvedStep step, string authorId, IReadOnlySet<string> approvedBy)
+    {
+        var eligible = step.ApproverIds.Where(id => id != authorId).ToList();
+        return step.Quorum == Quorum.All
+            ? eligible.Count > 0 && eligible.All(approvedBy.Contains)
+            : eligible.Any(approvedBy.Contains);
+    }
+
+    private static ReviewState State(Post post, IReadOnlyList<ResolvedStep> resolved, IEnumerable<PostReview> reviews)
+    {
+        var approvedBy = reviews.Where(r => r.Revision == post.Revision && r.Step == post.CurrentStep && r.Decision == ReviewDecision.Approve)
+            .Select(r => r.ReviewerId).ToHashSet();
+        return new ReviewState(post.CurrentStep, resolved.Count == 0 ? 0 : resolved.Max(s => s.Position) + 1, resolved.Where(s => s.Position == post.CurrentStep).ToList(), approvedBy);
+    }
+
+    private async Task<IReadOnlyList<ResolvedStep>> ResolveAsync(Post post, CancellationToken cancellationToken)
+    {
+        var accounts = await db.Set<PostTarget>().Where(t => t.PostId == post.Id).Select(t => t.AccountId).ToListAsync(cancellationToken);
+        return await steps.ResolveAsync(post.OrganizationId, accounts, cancellationToken);
+    }
+
+    private async Task<Post?> FindAsync(OrgContext org, Guid id, CancellationToken cancellationToken)
+    {
+        var post = await db.Set<Post>().FirstOrDefaultAsync(p => p.Id == id && p.OrganizationId == org.Id, cancellationToken);
+        return post is not null && PostQueries.CanSee(org, post) ? post : null;
+    }
+
+    private async Task<Outcome> SaveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome.Refused("Someone else acted on this post at the same moment; reload it to see where it stands.");
+        }
+
+        await notifier.SendQueuedMailAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    private static string Link(OrgContext org, Post post) => $"/o/{org.Organization.Slug}/posts/{post.Id}";
+}
