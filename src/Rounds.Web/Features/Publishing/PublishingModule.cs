@@ -9,6 +9,7 @@ public static class PublishingModule
         services.AddScoped<ReviewPost>();
         services.AddScoped<ApprovalSteps>();
         services.AddScoped<PostQueries>();
+        services.AddSingleton<OrganizationTime>();
         return services;
     }
 
