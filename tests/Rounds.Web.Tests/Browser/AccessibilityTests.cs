@@ -60,6 +60,14 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             var request = await services.GetRequiredService<Rounds.Web.Features.Requests.RequestWorkflow>().CreateAsync(context, new() { Platform = "instagram", ProposedHandle = "@a11y_kids", Department = "Pediatrics" }, submit: false);
             return (account.Value!.Id, request.Value!.Id);
         });
+        var postId = await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, org, admin);
+            var post = await services.GetRequiredService<Rounds.Web.Features.Publishing.ComposePost>().CreateAsync(context,
+                new(Text: "Mr. Dabrowski in bed 4 went home today! Flu shots Saturday.", Accounts: [accountId], Variants: null, ScheduledAt: DateTimeOffset.UtcNow.AddDays(3)));
+            Assert.True(post.Succeeded, post.Status.Message);
+            return post.Value.Post.Id;
+        });
 
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify"];
         string[] signedIn =
@@ -73,6 +81,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/accounts", $"/o/{org.Slug}/accounts/{accountId}", $"/o/{org.Slug}/accounts/dashboard", $"/o/{org.Slug}/accounts/import",
             $"/o/{org.Slug}/accounts/new", $"/o/{org.Slug}/accounts/policy", $"/o/{org.Slug}/requests", $"/o/{org.Slug}/requests/new",
             $"/o/{org.Slug}/requests/{requestId}", $"/o/{org.Slug}/requests/{requestId}/edit", $"/o/{org.Slug}/training", $"/o/{org.Slug}/notifications",
+            $"/o/{org.Slug}/posts", $"/o/{org.Slug}/posts/new", $"/o/{org.Slug}/posts/{postId}", $"/o/{org.Slug}/posts/{postId}/edit", $"/o/{org.Slug}/accounts/{accountId}/approval",
         ];
 
         var failures = new List<string>();

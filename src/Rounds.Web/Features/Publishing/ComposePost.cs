@@ -16,7 +16,7 @@ public sealed record PostInput(string? Text, IReadOnlyList<Guid>? Accounts, IRea
 /// Creates and edits posts. Every save measures each account's copy against its network and screens it as
 /// that account; an edit after submission starts a new revision, so approvals given to the old text lapse.
 /// </summary>
-public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog audit, ICurrentActor actor, TimeProvider clock)
+public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog audit, TimeProvider clock)
 {
     public const int MaxAccounts = 20;
 
@@ -35,11 +35,12 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
 
         var (accounts, copies) = checkedInput.Value;
         var now = clock.GetUtcNow();
+        var name = await PeopleNames.OfAsync(db, org.UserId, cancellationToken);
         var post = new Post
         {
             OrganizationId = org.Id,
             AuthorId = org.UserId,
-            AuthorName = actor.Name,
+            AuthorName = name,
             Text = input.Text!.Trim(),
             ScheduledAt = input.ScheduledAt?.ToUniversalTime(),
             Status = PostStatus.Draft,
@@ -61,7 +62,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
             });
         }
 
-        db.Add(Revision(post, input));
+        db.Add(Revision(post, input, name));
         audit.Record(org.Id, "post.created", "Post", post.Id.ToString(), after: Snapshot(post, accounts));
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<(Post, IReadOnlyList<CopyCheck>)>(Outcome.Success, (post, copies));
@@ -135,7 +136,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
                 post.ApprovedAt = null;
             }
 
-            db.Add(Revision(post, input));
+            db.Add(Revision(post, input, await PeopleNames.OfAsync(db, org.UserId, cancellationToken)));
         }
 
         audit.Record(org.Id, textChanged ? "post.edited" : "post.rescheduled", "Post", post.Id.ToString(), before, Snapshot(post, accounts));
@@ -237,7 +238,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
     private static string? Variant(PostInput input, Guid accountId) =>
         input.Variants is not null && input.Variants.TryGetValue(accountId, out var text) && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
 
-    private PostRevision Revision(Post post, PostInput input) => new()
+    private PostRevision Revision(Post post, PostInput input, string editorName) => new()
     {
         OrganizationId = post.OrganizationId,
         PostId = post.Id,
@@ -245,7 +246,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
         Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, (input.Variants ?? new Dictionary<Guid, string>())
             .Where(v => !string.IsNullOrWhiteSpace(v.Value) && (input.Accounts ?? []).Contains(v.Key))
             .ToDictionary(v => v.Key, v => v.Value.Trim()))),
-        EditorName = actor.Name,
+        EditorName = editorName,
         At = clock.GetUtcNow(),
     };
 

@@ -24,6 +24,8 @@ public sealed record PostDto(
 
 public sealed record PostListItemDto(Guid Id, string Status, string Text, DateTimeOffset? ScheduledAt, string Author, IReadOnlyList<string> Accounts, DateTimeOffset UpdatedAt);
 
+public sealed record StepsRequest(IReadOnlyList<StepInput>? Steps);
+
 public sealed record StepDto(int Position, string Name, string? Role, string Approvers, string Quorum);
 
 /// <summary>
@@ -48,7 +50,7 @@ public static class PostEndpoints
         api.MapGet("/orgs/{org}/review-queue", QueueAsync).WithTags("Publishing").WithName("ReviewQueue").WithSummary("Posts waiting on a step you may approve, due first on top.");
         api.MapGet("/orgs/{org}/accounts/{id:guid}/approval-steps", GetStepsAsync).WithTags("Publishing").WithName("GetApprovalSteps");
         api.MapPut("/orgs/{org}/accounts/{id:guid}/approval-steps", PutStepsAsync).WithTags("Publishing").WithName("PutApprovalSteps")
-            .WithSummary("Replaces the account's approval steps (reviewers and up); an empty list returns to one step for reviewers.");
+            .WithSummary("Replaces the account's approval steps ({\"steps\":[…]}, reviewers and up); an empty list returns to one step for reviewers.");
     }
 
     public static async Task<IResult> ListAsync(string org, string? status, bool? mine, ClaimsPrincipal user, OrgAccess access, PostQueries queries, CancellationToken cancellationToken)
@@ -174,7 +176,7 @@ public static class PostEndpoints
         return TypedResults.Ok(list.Select(s => new StepDto(s.Position, s.Name, s.ApproverRole is { } r ? AccountNames.Key(r) : null, s.Approvers, AccountNames.Key(s.Quorum))).ToList());
     }
 
-    public static async Task<IResult> PutStepsAsync(string org, Guid id, IReadOnlyList<StepInput> request, ClaimsPrincipal user, OrgAccess access, ApprovalSteps steps, CancellationToken cancellationToken)
+    public static async Task<IResult> PutStepsAsync(string org, Guid id, StepsRequest request, ClaimsPrincipal user, OrgAccess access, ApprovalSteps steps, CancellationToken cancellationToken)
     {
         var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
         if (!check.Allowed)
@@ -182,7 +184,7 @@ public static class PostEndpoints
             return check.ToProblem();
         }
 
-        var saved = await steps.SaveAsync(check.Context!, id, request, cancellationToken);
+        var saved = await steps.SaveAsync(check.Context!, id, request.Steps ?? [], cancellationToken);
         return saved.ToProblem();
     }
 

@@ -22,7 +22,7 @@ public sealed record ReviewState(int Step, int StepCount, IReadOnlyList<Resolved
 /// Nobody approves their own post; approvals belong to one revision, so an edit resets them; a blocked post
 /// goes to review only after a reviewer overrode the verdict with a written reason.
 /// </summary>
-public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, AuditLog audit, ICurrentActor actor, Notifier notifier, TimeProvider clock)
+public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, AuditLog audit, Notifier notifier, TimeProvider clock)
 {
     public const int MinimumReasonLength = 10;
 
@@ -117,11 +117,12 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, AuditLog
             return Outcome.Invalid("reason", $"Write why the post may go out despite the findings (at least {MinimumReasonLength} characters).");
         }
 
+        var name = await PeopleNames.OfAsync(db, org.UserId, cancellationToken);
         post.OverrideReason = reason;
-        post.OverriddenBy = actor.Name;
+        post.OverriddenBy = name;
         post.ConcurrencyStamp = Guid.NewGuid();
         audit.Record(org.Id, "post.screening_overridden", "Post", post.Id.ToString(), new { post.Verdict }, new { Reason = reason, post.Revision });
-        await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:override", $"{actor.Name} allowed your blocked post to go to review", Link(org, post), cancellationToken);
+        await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:override", $"{name} allowed your blocked post to go to review", Link(org, post), cancellationToken);
         return await SaveAsync(cancellationToken);
     }
 
@@ -189,10 +190,11 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, AuditLog
             }
         }
 
+        var name = await PeopleNames.OfAsync(db, org.UserId, cancellationToken);
         var review = new PostReview
         {
             OrganizationId = org.Id, PostId = post.Id, Revision = post.Revision, Step = post.CurrentStep,
-            ReviewerId = org.UserId, ReviewerName = actor.Name, Decision = decision, Note = note, At = clock.GetUtcNow(),
+            ReviewerId = org.UserId, ReviewerName = name, Decision = decision, Note = note, At = clock.GetUtcNow(),
         };
         db.Add(review);
         reviews.Add(review);
@@ -203,11 +205,11 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, AuditLog
         {
             case ReviewDecision.RequestChanges:
                 post.Status = PostStatus.ChangesRequested;
-                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:changes", $"{actor.Name} asked for changes to your post: {note}", Link(org, post), cancellationToken);
+                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:changes", $"{name} asked for changes to your post: {note}", Link(org, post), cancellationToken);
                 break;
             case ReviewDecision.Reject:
                 post.Status = PostStatus.Rejected;
-                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:rejected", $"{actor.Name} rejected your post: {note}", Link(org, post), cancellationToken);
+                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:rejected", $"{name} rejected your post: {note}", Link(org, post), cancellationToken);
                 break;
             case ReviewDecision.Approve:
                 await AdvanceAsync(org, post, resolved, reviews, cancellationToken);

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +31,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
         var apiClient = await app.ApiClientAsync(alice);
         Assert.Equal(HttpStatusCode.NoContent, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/domains", Json("{\"domain\":\"victim.example\"}"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/accounts", Json("{\"platform\":\"x\",\"handle\":\"@VictimHealth\",\"kind\":\"enterprise\"}"))).StatusCode);
+        var victimAccount = (await (await apiClient.GetAsync($"/api/v1/orgs/{victim.Slug}/accounts")).Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/posts", Json($"{{\"accounts\":[\"{victimAccount}\"],\"text\":\"Flu shots on Saturday.\"}}"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/requests", Json("{\"request\":{\"platform\":\"x\",\"proposedHandle\":\"@VictimKids\"},\"submit\":false}"))).StatusCode);
 
         // Real ids of the victim's rows, so a refusal cannot come from an id that merely does not exist.
@@ -50,6 +54,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Certificate = certificate.Id,
                 Account = await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.OrganizationId == victim.Id).Select(a => a.Id).FirstAsync(),
                 Request = await db.Set<Rounds.Web.Features.Requests.AccountRequest>().Where(r => r.OrganizationId == victim.Id).Select(r => r.Id).FirstAsync(),
+                Post = await db.Set<Rounds.Web.Features.Publishing.Post>().Where(p => p.OrganizationId == victim.Id).Select(p => p.Id).FirstAsync(),
             };
         });
 
@@ -75,6 +80,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "ModuleId" or "ActivityId" } => ids.Module.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/accounts/", StringComparison.Ordinal) => ids.Account.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/requests/", StringComparison.Ordinal) => ids.Request.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/posts/", StringComparison.Ordinal) => ids.Post.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.Membership.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -115,6 +121,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().CountAsync(a => a.OrganizationId == victim.Id));
             Assert.Equal(Rounds.Web.Features.Accounts.AccountStatus.Active, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.Id == ids.Account).Select(a => a.Status).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Accounts.AccountPost>().AnyAsync(p => p.AccountId == ids.Account));
+            Assert.Equal(Rounds.Web.Features.Publishing.PostStatus.Draft, await db.Set<Rounds.Web.Features.Publishing.Post>().Where(p => p.Id == ids.Post).Select(p => p.Status).SingleAsync());
+            Assert.False(await db.Set<Rounds.Web.Features.Publishing.ApprovalStep>().AnyAsync(s => s.OrganizationId == victim.Id));
             Assert.Equal(Rounds.Web.Features.Requests.RequestStatus.Draft, await db.Set<Rounds.Web.Features.Requests.AccountRequest>().Where(r => r.Id == ids.Request).Select(r => r.Status).SingleAsync());
         });
         Assert.NotEqual(own.Id, victim.Id);

@@ -153,10 +153,13 @@ public abstract class PostReviewTests(RoundsFactory app)
     {
         var c = await CastAsync();
         var admin = await app.ApiClientAsync(c.Admin);
-        var steps = await admin.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/accounts/{c.X.Id}/approval-steps", new object[]
+        var steps = await admin.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/accounts/{c.X.Id}/approval-steps", new
         {
-            new { name = "Department lead", approvers = c.SecondReviewer.Email, quorum = "any" },
-            new { name = "Communications", role = "reviewer", quorum = "all" },
+            steps = new object[]
+            {
+                new { name = "Department lead", approvers = c.SecondReviewer.Email, quorum = "any" },
+                new { name = "Communications", role = "reviewer", quorum = "all" },
+            },
         });
         Assert.Equal(HttpStatusCode.NoContent, steps.StatusCode);
 

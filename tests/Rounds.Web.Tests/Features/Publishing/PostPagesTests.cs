@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Publishing;
+
+/// <summary>The composer and the post page with plain form posts, as a browser without scripts uses them.</summary>
+public abstract class PostPagesTests(RoundsFactory app)
+{
+    [Fact]
+    public async Task A_post_is_composed_submitted_and_approved_through_the_pages()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"admin-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("pages-" + suffix, admin);
+        var contributor = await app.CreateUserAsync($"con-{suffix}@example.org", "Casey Contributor");
+        var reviewer = await app.CreateUserAsync($"rev-{suffix}@example.org", "Riley Reviewer");
+        await app.AddMemberAsync(org, contributor, Role.Contributor);
+        await app.AddMemberAsync(org, reviewer, Role.Reviewer);
+        var accountId = await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, org, admin);
+            var created = await services.GetRequiredService<AccountRegistry>().CreateAsync(context, new("mastodon", "@northfield@health.social", Kind: "enterprise"));
+            return created.Value!.Id;
+        });
+
+        var author = FormSession.Create(app);
+        await author.LoginAsync(contributor.Email!);
+        var composer = await author.GetAsync($"/o/{org.Slug}/posts/new");
+        Assert.NotNull(composer.QuerySelector($"#account-{accountId}"));
+
+        // A blocked text is shown with its findings and nothing is saved when only checked.
+        var (_, checkedPage) = await author.SubmitAsync($"/o/{org.Slug}/posts/new", "compose", new Dictionary<string, string>
+        {
+            ["Input.Text"] = "Mr. Dabrowski (MRN 7730184) went home today!",
+            [$"Input.Selected[{accountId}]"] = "true",
+            ["Input.Action"] = "check",
+        });
+        var marks = checkedPage.QuerySelectorAll("#live-check mark.finding-phi");
+        Assert.True(marks.Any(m => m.TextContent.StartsWith("7730184", StringComparison.Ordinal)), checkedPage.QuerySelector("main")?.TextContent);
+
+        var (_, postPage) = await author.SubmitAsync($"/o/{org.Slug}/posts/new", "compose", new Dictionary<string, string>
+        {
+            ["Input.Text"] = "Flu shots are free this Saturday at the Eastside clinic.",
+            [$"Input.Selected[{accountId}]"] = "true",
+            ["Input.ScheduledLocal"] = DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd'T'09:00", System.Globalization.CultureInfo.InvariantCulture),
+            ["Input.Action"] = "submit",
+        });
+        Assert.Equal("in review", postPage.QuerySelector(".post-status")?.TextContent);
+        var postId = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Post>().Where(p => p.OrganizationId == org.Id).Select(p => p.Id).SingleAsync());
+
+        var review = FormSession.Create(app);
+        await review.LoginAsync(reviewer.Email!);
+        var list = await review.GetAsync($"/o/{org.Slug}/posts");
+        Assert.Contains(list.QuerySelectorAll("section[aria-labelledby=queue-heading] a"), a => a.GetAttribute("href") == $"/o/{org.Slug}/posts/{postId}");
+
+        var (_, refused) = await review.SubmitAsync($"/o/{org.Slug}/posts/{postId}", "review", new Dictionary<string, string> { ["Decision.Action"] = "changes", ["Decision.Note"] = "" });
+        Assert.Contains("Say what should change", refused.QuerySelector("[role=alert]")?.TextContent, StringComparison.Ordinal);
+        var (_, approved) = await review.SubmitAsync($"/o/{org.Slug}/posts/{postId}", "review", new Dictionary<string, string> { ["Decision.Action"] = "approve", ["Decision.Note"] = "" });
+        Assert.Equal("approved", approved.QuerySelector(".post-status")?.TextContent);
+        Assert.Contains(approved.QuerySelectorAll(".review-entry"), li => li.TextContent.Contains("Riley Reviewer: approved", StringComparison.Ordinal));
+    }
+}
+
+public sealed class PostPagesTestsOnSqlite(SqliteRounds app) : PostPagesTests(app), IClassFixture<SqliteRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class PostPagesTestsOnPostgres(PostgresRounds app) : PostPagesTests(app), IClassFixture<PostgresRounds>;
