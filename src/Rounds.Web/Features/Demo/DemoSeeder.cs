@@ -4,6 +4,7 @@ using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Learning;
+using Rounds.Web.Features.Publishing;
 using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Demo;
@@ -68,6 +69,7 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, Lear
 
         DemoRegistry.Seed(db, northfield.Id, userIds, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
+        await DemoPosts.SeedAsync(db, northfield.Id, userIds, People.ToDictionary(p => p.Email, p => p.Name), clock, cancellationToken);
         await learning.SeedAsync(northfield.Id, network.Id, "dr.sorensen@northfield.example", "contributor@northfield.example", cancellationToken);
         logger.LogInformation("Created the demo organizations {Organization} and {Network}.", OrganizationSlug, NetworkSlug);
     }
