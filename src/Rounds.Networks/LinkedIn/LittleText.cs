@@ -50,8 +50,22 @@ public static partial class LittleText
         return builder.ToString();
     }
 
-    private static bool StartsHashtag(string text, int i) =>
-        text[i] == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1])) && i + 1 < text.Length && char.IsLetterOrDigit(text[i + 1]);
+    /// <summary>A # after a space or at the start, followed by a word with at least one letter ("#4" is a number, not a tag).</summary>
+    private static bool StartsHashtag(string text, int i)
+    {
+        if (text[i] != '#' || (i > 0 && !char.IsWhiteSpace(text[i - 1])))
+        {
+            return false;
+        }
+
+        var end = i + 1;
+        while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_'))
+        {
+            end++;
+        }
+
+        return text.AsSpan(i + 1, end - i - 1).ContainsAnyExcept("0123456789_");
+    }
 
     [GeneratedRegex(@"\{hashtag\|\\#\|([^}]*)\}", RegexOptions.CultureInvariant)]
     private static partial Regex HashtagTemplate();
