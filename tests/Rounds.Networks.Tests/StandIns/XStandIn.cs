@@ -59,21 +59,30 @@ public sealed partial class XStandIn : StandIn
         }
     }
 
+    /// <summary>Whether a rate-limited answer says the account's 24-hour posting cap ran out (it resets in six hours).</summary>
+    public bool DailyCapReached { get; set; }
+
     protected override IResult FaultAnswer(Fault fault) => fault switch
     {
-        Fault.RateLimited => new RateLimitedResult(),
+        Fault.RateLimited => new RateLimitedResult(DailyCapReached),
         Fault.ServerError => Problem(500, "Internal Server Error", "Something went wrong. Please try again later."),
         _ => Problem(503, "Service Unavailable", "Service Unavailable"),
     };
 
-    /// <summary>429 with X's headers; the window resets (epoch seconds) fifteen minutes from now.</summary>
-    private sealed class RateLimitedResult : IResult
+    /// <summary>
+    /// 429 with X's headers: the endpoint's window resets (epoch seconds) fifteen minutes from now; the user's
+    /// 24-hour posting cap is reported beside it.
+    /// </summary>
+    private sealed class RateLimitedResult(bool dailyCapReached) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {
             context.Response.Headers["x-rate-limit-limit"] = "100";
-            context.Response.Headers["x-rate-limit-remaining"] = "0";
+            context.Response.Headers["x-rate-limit-remaining"] = dailyCapReached ? "42" : "0";
             context.Response.Headers["x-rate-limit-reset"] = DateTimeOffset.UtcNow.AddMinutes(15).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["x-user-limit-24hour-limit"] = "100";
+            context.Response.Headers["x-user-limit-24hour-remaining"] = dailyCapReached ? "0" : "57";
+            context.Response.Headers["x-user-limit-24hour-reset"] = DateTimeOffset.UtcNow.AddHours(6).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             return Problem(429, "Too Many Requests", "Too Many Requests").ExecuteAsync(context);
         }
     }

@@ -79,6 +79,12 @@ public sealed class XConnectorTests : IAsyncLifetime
         Assert.Equal(FailureKind.RateLimited, limited.Kind);
         Assert.InRange(limited.RetryAfter!.Value, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15.1));
 
+        x.DailyCapReached = true;
+        x.Inject(Fault.RateLimited, "POST", "/2/tweets");
+        var capped = await Assert.ThrowsAsync<NetworkException>(() => Connector().PublishAsync(Requests.Post("Hello")));
+        Assert.Equal(FailureKind.RateLimited, capped.Kind);
+        Assert.InRange(capped.RetryAfter!.Value, TimeSpan.FromHours(5.9), TimeSpan.FromHours(6.01));
+
         foreach (var fault in new[] { Fault.ServerError, Fault.Unavailable })
         {
             x.Inject(fault, "POST", "/2/tweets");
