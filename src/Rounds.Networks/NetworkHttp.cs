@@ -7,6 +7,9 @@ namespace Rounds.Networks;
 /// <summary>What every connector does the same way: send a request, and read the wait a network asks for.</summary>
 internal static class NetworkHttp
 {
+    /// <summary>How far a network's clock may lag ours when a read-back looks for posts made since the first attempt.</summary>
+    public static readonly TimeSpan ReadBackSkew = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// Sends and buffers the answer. A failure to connect never carried the request, so it is plainly
     /// retryable; a timeout or a connection that dropped after sending may have left the post on the network,

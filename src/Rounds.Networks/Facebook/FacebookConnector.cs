@@ -18,8 +18,6 @@ public sealed class FacebookConnector(HttpClient http, NetworkCredentials creden
     /// <summary>The Graph API version in every path. Meta supports a version for about two years.</summary>
     public const string GraphVersion = "v25.0";
 
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
-
     private const int ReadBackPages = 3;
 
     public string Network => "facebook";
@@ -89,7 +87,7 @@ public sealed class FacebookConnector(HttpClient http, NetworkCredentials creden
     /// <summary>The earliest of the Page's posts since the first attempt whose message is the request's text.</summary>
     public async Task<PublishedPost?> FindAsync(PublishRequest request, CancellationToken ct = default)
     {
-        var since = request.FirstAttemptAt - ClockSkew;
+        var since = request.FirstAttemptAt - NetworkHttp.ReadBackSkew;
         var wanted = request.Text.ReplaceLineEndings("\n").Trim();
         string? match = null;
         string? after = null;

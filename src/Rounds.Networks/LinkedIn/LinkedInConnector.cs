@@ -22,8 +22,6 @@ public sealed class LinkedInConnector(HttpClient http, NetworkCredentials creden
     /// </summary>
     public const string ApiVersion = "202605";
 
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
-
     private const int PageSize = 50;
 
     private const int ReadBackPages = 3;
@@ -129,7 +127,7 @@ public sealed class LinkedInConnector(HttpClient http, NetworkCredentials creden
     public async Task<PublishedPost?> FindAsync(PublishRequest request, CancellationToken ct = default)
     {
         var author = Author;
-        var since = (request.FirstAttemptAt - ClockSkew).ToUnixTimeMilliseconds();
+        var since = (request.FirstAttemptAt - NetworkHttp.ReadBackSkew).ToUnixTimeMilliseconds();
         string? match = null;
         for (var page = 0; page < ReadBackPages; page++)
         {

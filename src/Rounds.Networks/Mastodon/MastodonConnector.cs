@@ -16,9 +16,6 @@ namespace Rounds.Networks.Mastodon;
 /// </summary>
 public sealed class MastodonConnector(HttpClient http, NetworkCredentials credentials, TimeProvider clock) : INetworkConnector
 {
-    /// <summary>How far the instance's clock may lag ours when the read-back compares creation times.</summary>
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
-
     private static readonly TimeSpan ProcessingPoll = TimeSpan.FromMilliseconds(500);
 
     private const int MaxProcessingPolls = 120;
@@ -74,7 +71,7 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
     public async Task<PublishedPost?> FindAsync(PublishRequest request, CancellationToken ct = default)
     {
         var me = await AccountAsync(ct);
-        var since = request.FirstAttemptAt - ClockSkew;
+        var since = request.FirstAttemptAt - NetworkHttp.ReadBackSkew;
         var candidates = new List<JsonElement>();
         string? maxId = null;
         for (var page = 0; page < ReadBackPages; page++)

@@ -17,9 +17,6 @@ namespace Rounds.Networks.X;
 /// </summary>
 public sealed partial class XConnector(HttpClient http, NetworkCredentials credentials, TimeProvider clock) : INetworkConnector
 {
-    /// <summary>How far X's clock may lag ours when the read-back asks for posts since the first attempt.</summary>
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
-
     private const int MaxAltText = 1000;
 
     private const int ReadBackPages = 3;
@@ -90,7 +87,7 @@ public sealed partial class XConnector(HttpClient http, NetworkCredentials crede
     public async Task<PublishedPost?> FindAsync(PublishRequest request, CancellationToken ct = default)
     {
         var user = await UserAsync(ct);
-        var start = (request.FirstAttemptAt - ClockSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var start = (request.FirstAttemptAt - NetworkHttp.ReadBackSkew).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var wanted = Comparable(request.Text);
         string? match = null;
         string? next = null;
