@@ -45,6 +45,8 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
         }
 
         var media = MediaRules.Prepare(request.Media, 4, "Mastodon");
+        // The token must be the account's own before anything is posted with it.
+        await AccountAsync(ct);
         var mediaIds = new JsonArray();
         foreach (var item in media)
         {

@@ -136,7 +136,7 @@ public sealed partial class XConnector(HttpClient http, NetworkCredentials crede
     /// X stores text with links replaced by t.co links, a t.co link for attached media appended, and &amp;, &lt;
     /// and &gt; escaped; so links are left out of the comparison and the escapes undone.
     /// </summary>
-    internal static string Comparable(string text)
+    private static string Comparable(string text)
     {
         var plain = text.Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal).Replace("&amp;", "&", StringComparison.Ordinal);
         return Whitespace().Replace(Link().Replace(plain, " "), " ").Trim();

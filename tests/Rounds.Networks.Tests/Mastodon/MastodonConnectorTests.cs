@@ -31,6 +31,15 @@ public sealed class MastodonConnectorTests : ConnectorContract<MastodonStandIn>
     }
 
     [Fact]
+    public async Task A_token_for_another_account_publishes_nothing()
+    {
+        var refused = await Assert.ThrowsAsync<NetworkException>(() => Connector(Token, "@someone.else").PublishAsync(Requests.Post("Hello")));
+
+        Assert.Equal(FailureKind.Auth, refused.Kind);
+        Assert.Empty(Network.Statuses);
+    }
+
+    [Fact]
     public async Task A_post_is_published_publicly_and_reads_back()
     {
         var request = Requests.Post("Flu clinic Saturday 9–1.\nBook at https://northfield.example/flu #FluSeason");

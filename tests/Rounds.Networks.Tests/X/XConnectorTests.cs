@@ -31,6 +31,15 @@ public sealed class XConnectorTests : ConnectorContract<XStandIn>
     }
 
     [Fact]
+    public async Task A_token_for_another_account_publishes_nothing()
+    {
+        var refused = await Assert.ThrowsAsync<NetworkException>(() => Connector(Token, "@SomeoneElse").PublishAsync(Requests.Post("Hello")));
+
+        Assert.Equal(FailureKind.Auth, refused.Kind);
+        Assert.Empty(Network.Tweets);
+    }
+
+    [Fact]
     public async Task A_post_is_published_and_reads_back_although_x_rewrites_links_and_ampersands()
     {
         var request = Requests.Post("Heart & vascular open house <today>: https://northfield.example/heart");
