@@ -3,50 +3,71 @@ namespace Rounds.Networks;
 /// <summary>How a network call failed, which decides what the publisher does next.</summary>
 public enum FailureKind
 {
-    /// <summary>Try again later (server error, timeout after a read-back showed nothing was created).</summary>
+    /// <summary>Try again later (server error, timeout). Read back first when <see cref="NetworkException.OutcomeUnknown"/>.</summary>
     Retryable,
 
     /// <summary>The credentials are wrong or revoked: the account needs reconnecting.</summary>
     Auth,
 
-    /// <summary>The network refused the content itself (too long, invalid): retrying will not help.</summary>
+    /// <summary>The network refused the content itself (too long, invalid, duplicate): retrying will not help.</summary>
     Content,
 
     /// <summary>Too many requests: wait until <see cref="NetworkException.RetryAfter"/>.</summary>
     RateLimited,
 }
 
-public sealed class NetworkException(FailureKind kind, string message, TimeSpan? retryAfter = null, Exception? inner = null)
+public sealed class NetworkException(FailureKind kind, string message, TimeSpan? retryAfter = null, bool outcomeUnknown = false, Exception? inner = null)
     : Exception(message, inner)
 {
     public FailureKind Kind { get; } = kind;
 
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>
+    /// The publish request may have reached the network but no answer came (timeout, connection dropped after
+    /// sending), so the post may exist: call <see cref="INetworkConnector.FindAsync"/> before any retry.
+    /// </summary>
+    public bool OutcomeUnknown { get; } = outcomeUnknown;
 }
+
+/// <summary>
+/// How Rounds signs in to one account. <see cref="Service"/> is the network's API address (a Mastodon instance,
+/// a Bluesky PDS, https://api.x.com, https://api.linkedin.com, https://graph.facebook.com); <see cref="Identifier"/>
+/// names the account (Bluesky handle, Mastodon or X username, LinkedIn author URN, Facebook Page id);
+/// <see cref="Secret"/> is the app password or access token.
+/// </summary>
+public sealed record NetworkCredentials(Uri Service, string Identifier, string Secret);
+
+/// <summary>Who we are on the network, and when the token expires if the network says.</summary>
+public sealed record ConnectionCheck(string AccountName, DateTimeOffset? ExpiresAt);
 
 /// <summary>An image to attach; <see cref="AltText"/> is required so that every image is described.</summary>
 public sealed record MediaAttachment(byte[] Content, string ContentType, string AltText);
 
 /// <summary>
-/// A post to publish. <see cref="IdempotencyKey"/> is chosen and stored before the first attempt and is the
-/// same on every retry, so that the network (or a read-back) can tell a retry from a new post.
+/// A post to publish. <see cref="IdempotencyKey"/> and <see cref="FirstAttemptAt"/> are chosen and stored before
+/// the first attempt and are the same on every retry, so that the network (or a read-back of posts made since
+/// the first attempt) can tell a retry from a new post.
 /// </summary>
-public sealed record PublishRequest(string Text, string IdempotencyKey, IReadOnlyList<MediaAttachment>? Media = null, DateTimeOffset? CreatedAt = null);
+public sealed record PublishRequest(string Text, string IdempotencyKey, DateTimeOffset FirstAttemptAt, IReadOnlyList<MediaAttachment>? Media = null);
 
-/// <summary>Where a published post lives on the network.</summary>
+/// <summary>Where a published post lives on the network: its id there and its public address.</summary>
 public sealed record PublishedPost(string Id, string Url);
 
-/// <summary>One network, one account: publish, read back, delete.</summary>
+/// <summary>One network, one account: check the connection, publish, read back, delete.</summary>
 public interface INetworkConnector
 {
+    /// <summary>"bluesky", "mastodon", "x", "linkedin" or "facebook".</summary>
     string Network { get; }
 
     PostLimits Limits { get; }
 
-    Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default);
+    Task<ConnectionCheck> VerifyAsync(CancellationToken ct = default);
 
-    /// <summary>The post published under this idempotency key, if it exists; used before retrying an unknown outcome.</summary>
-    Task<PublishedPost?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default);
+    Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken ct = default);
 
-    Task DeleteAsync(string idempotencyKey, CancellationToken cancellationToken = default);
+    /// <summary>Read back: the post an earlier attempt with this request's IdempotencyKey (and text) created, if any.</summary>
+    Task<PublishedPost?> FindAsync(PublishRequest request, CancellationToken ct = default);
+
+    Task DeleteAsync(PublishedPost post, CancellationToken ct = default);
 }

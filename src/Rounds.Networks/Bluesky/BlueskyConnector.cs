@@ -3,18 +3,17 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rounds.Networks.Media;
 
 namespace Rounds.Networks.Bluesky;
 
-/// <summary>A Bluesky account: its PDS (e.g. https://bsky.social), handle or DID, and an app password.</summary>
-public sealed record BlueskyCredentials(Uri Service, string Identifier, string AppPassword);
-
 /// <summary>
-/// Publishes to Bluesky through the AT Protocol XRPC API of the account's PDS. The idempotency key is the
-/// post's record key, so creating the same post twice fails instead of duplicating it, and a post whose
-/// outcome was lost can be found again with <see cref="FindAsync"/>.
+/// Publishes to Bluesky through the AT Protocol XRPC API of the account's PDS (<see cref="NetworkCredentials.Service"/>,
+/// e.g. https://bsky.social), signing in with the handle or DID and an app password. The idempotency key is the
+/// post's record key, so creating the same post twice fails instead of duplicating it, and a post whose outcome
+/// was lost can be found again with <see cref="FindAsync"/>.
 /// </summary>
-public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credentials, TimeProvider clock) : INetworkConnector
+public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credentials, TimeProvider clock) : INetworkConnector
 {
     private const string PostCollection = "app.bsky.feed.post";
 
@@ -27,7 +26,14 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
 
     public PostLimits Limits => PostLimits.Bluesky;
 
-    public async Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Signs in, then asks the PDS who the session belongs to. App passwords do not expire.</summary>
+    public async Task<ConnectionCheck> VerifyAsync(CancellationToken ct = default)
+    {
+        var answer = await CallAsync(HttpMethod.Get, "com.atproto.server.getSession", null, ct);
+        return new ConnectionCheck("@" + answer.GetProperty("handle").GetString(), null);
+    }
+
+    public async Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken ct = default)
     {
         if (!Tid.IsValidRecordKey(request.IdempotencyKey))
         {
@@ -39,25 +45,27 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
             throw new NetworkException(FailureKind.Content, $"The post is {Limits.Measure(request.Text)} graphemes; Bluesky allows {Limits.MaxLength}.");
         }
 
+        var media = MediaRules.Prepare(request.Media, 4, "Bluesky");
         var record = new JsonObject
         {
             ["$type"] = PostCollection,
             ["text"] = request.Text,
-            ["createdAt"] = (request.CreatedAt ?? clock.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            // The first attempt's time, so that every retry writes the same record.
+            ["createdAt"] = request.FirstAttemptAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
         };
 
-        var facets = await BuildFacetsAsync(request.Text, cancellationToken);
+        var facets = await BuildFacetsAsync(request.Text, ct);
         if (facets.Count > 0)
         {
             record["facets"] = facets;
         }
 
-        if (request.Media is { Count: > 0 } media)
+        if (media.Count > 0)
         {
-            record["embed"] = await UploadImagesAsync(media, cancellationToken);
+            record["embed"] = await UploadImagesAsync(media, ct);
         }
 
-        var current = await SessionAsync(cancellationToken);
+        var current = await SessionAsync(ct);
         var body = new JsonObject
         {
             ["repo"] = current.Did,
@@ -68,14 +76,13 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
 
         try
         {
-            await CallAsync(HttpMethod.Post, "com.atproto.repo.createRecord", body, cancellationToken);
+            await CallAsync(HttpMethod.Post, "com.atproto.repo.createRecord", body, ct, publishing: true);
         }
-        catch (NetworkException e) when (e.Kind is FailureKind.Content or FailureKind.Retryable)
+        catch (NetworkException e) when (e.Kind is FailureKind.Content or FailureKind.Retryable && !e.OutcomeUnknown)
         {
             // The key is taken when an earlier attempt succeeded but its answer was lost (the PDS then refuses the
-            // write, with a 500 at the time of writing); after a timeout the write may also have landed. Either
-            // way the post is read back before anything is reported, so a retry never publishes twice.
-            if (await FindAsync(request.IdempotencyKey, cancellationToken) is { } existing)
+            // write, with a 500 at the time of writing), so the post is read back before a failure is reported.
+            if (await FindAsync(request, ct) is { } existing)
             {
                 return existing;
             }
@@ -86,40 +93,38 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
         return ToPublished(current, request.IdempotencyKey);
     }
 
-    public async Task<PublishedPost?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    /// <summary>The record key is the idempotency key, so the post is looked up directly.</summary>
+    public async Task<PublishedPost?> FindAsync(PublishRequest request, CancellationToken ct = default)
     {
-        var current = await SessionAsync(cancellationToken);
-        var query = $"com.atproto.repo.getRecord?repo={Uri.EscapeDataString(current.Did)}&collection={PostCollection}&rkey={Uri.EscapeDataString(idempotencyKey)}";
-        try
-        {
-            await CallAsync(HttpMethod.Get, query, null, cancellationToken);
-            return ToPublished(current, idempotencyKey);
-        }
-        catch (NetworkException e) when (e.Kind == FailureKind.Content)
-        {
-            return null;
-        }
+        var current = await SessionAsync(ct);
+        return await ReadRecordAsync(request.IdempotencyKey, ct) is null ? null : ToPublished(current, request.IdempotencyKey);
     }
 
-    public async Task DeleteAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(PublishedPost post, CancellationToken ct = default)
     {
-        var current = await SessionAsync(cancellationToken);
+        // The id is the record's at:// URI: at://{did}/app.bsky.feed.post/{rkey}.
+        var parts = post.Id.StartsWith("at://", StringComparison.Ordinal) ? post.Id["at://".Length..].Split('/') : [];
+        if (parts is not [var repo, PostCollection, var rkey])
+        {
+            throw new ArgumentException($"'{post.Id}' is not the at:// URI of a Bluesky post.", nameof(post));
+        }
+
         await CallAsync(HttpMethod.Post, "com.atproto.repo.deleteRecord", new JsonObject
         {
-            ["repo"] = current.Did,
+            ["repo"] = repo,
             ["collection"] = PostCollection,
-            ["rkey"] = idempotencyKey,
-        }, cancellationToken);
+            ["rkey"] = rkey,
+        }, ct);
     }
 
     /// <summary>The text of the post stored under the key, as the PDS returns it.</summary>
-    public async Task<JsonElement?> ReadRecordAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<JsonElement?> ReadRecordAsync(string idempotencyKey, CancellationToken ct = default)
     {
-        var current = await SessionAsync(cancellationToken);
+        var current = await SessionAsync(ct);
         var query = $"com.atproto.repo.getRecord?repo={Uri.EscapeDataString(current.Did)}&collection={PostCollection}&rkey={Uri.EscapeDataString(idempotencyKey)}";
         try
         {
-            var answer = await CallAsync(HttpMethod.Get, query, null, cancellationToken);
+            var answer = await CallAsync(HttpMethod.Get, query, null, ct);
             return answer.GetProperty("value");
         }
         catch (NetworkException e) when (e.Kind == FailureKind.Content)
@@ -131,7 +136,7 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
     private static PublishedPost ToPublished(Session current, string rkey) =>
         new($"at://{current.Did}/{PostCollection}/{rkey}", $"https://bsky.app/profile/{current.Handle}/post/{rkey}");
 
-    private async Task<JsonArray> BuildFacetsAsync(string text, CancellationToken cancellationToken)
+    private async Task<JsonArray> BuildFacetsAsync(string text, CancellationToken ct)
     {
         var array = new JsonArray();
         foreach (var facet in Facets.Detect(text))
@@ -147,7 +152,7 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
                     break;
                 case FacetKind.Mention:
                     // A handle that does not resolve stays plain text rather than failing the post.
-                    var did = await ResolveHandleAsync(facet.Value, cancellationToken);
+                    var did = await ResolveHandleAsync(facet.Value, ct);
                     if (did is null)
                     {
                         continue;
@@ -169,11 +174,11 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
         return array;
     }
 
-    private async Task<string?> ResolveHandleAsync(string handle, CancellationToken cancellationToken)
+    private async Task<string?> ResolveHandleAsync(string handle, CancellationToken ct)
     {
         try
         {
-            var answer = await CallAsync(HttpMethod.Get, $"com.atproto.identity.resolveHandle?handle={Uri.EscapeDataString(handle)}", null, cancellationToken);
+            var answer = await CallAsync(HttpMethod.Get, $"com.atproto.identity.resolveHandle?handle={Uri.EscapeDataString(handle)}", null, ct);
             return answer.GetProperty("did").GetString();
         }
         catch (NetworkException e) when (e.Kind == FailureKind.Content)
@@ -182,44 +187,34 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
         }
     }
 
-    private async Task<JsonObject> UploadImagesAsync(IReadOnlyList<MediaAttachment> media, CancellationToken cancellationToken)
+    private async Task<JsonObject> UploadImagesAsync(IReadOnlyList<MediaAttachment> media, CancellationToken ct)
     {
-        if (media.Count > 4)
-        {
-            throw new NetworkException(FailureKind.Content, "Bluesky takes at most 4 images per post.");
-        }
-
         var images = new JsonArray();
         foreach (var item in media)
         {
-            if (string.IsNullOrWhiteSpace(item.AltText))
-            {
-                throw new NetworkException(FailureKind.Content, "Every image needs alt text.");
-            }
-
-            var current = await SessionAsync(cancellationToken);
+            var current = await SessionAsync(ct);
             using var request = new HttpRequestMessage(HttpMethod.Post, Xrpc("com.atproto.repo.uploadBlob"));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", current.AccessJwt);
             request.Content = new ByteArrayContent(item.Content);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(item.ContentType);
-            var answer = await SendAsync(request, cancellationToken);
+            var answer = await SendAsync(request, ct);
             images.Add(new JsonObject { ["image"] = JsonNode.Parse(answer.GetProperty("blob").GetRawText()), ["alt"] = item.AltText });
         }
 
         return new JsonObject { ["$type"] = "app.bsky.embed.images", ["images"] = images };
     }
 
-    private async Task<Session> SessionAsync(CancellationToken cancellationToken)
+    private async Task<Session> SessionAsync(CancellationToken ct)
     {
         if (session is { } existing)
         {
             return existing;
         }
 
-        await sessionLock.WaitAsync(cancellationToken);
+        await sessionLock.WaitAsync(ct);
         try
         {
-            return session ??= await CreateSessionAsync(cancellationToken);
+            return session ??= await CreateSessionAsync(ct);
         }
         finally
         {
@@ -227,23 +222,23 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
         }
     }
 
-    private async Task<Session> CreateSessionAsync(CancellationToken cancellationToken)
+    private async Task<Session> CreateSessionAsync(CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Xrpc("com.atproto.server.createSession"))
         {
-            Content = JsonContent.Create(new { identifier = credentials.Identifier, password = credentials.AppPassword }),
+            Content = JsonContent.Create(new { identifier = credentials.Identifier, password = credentials.Secret }),
         };
-        var answer = await SendAsync(request, cancellationToken, signingIn: true);
+        var answer = await SendAsync(request, ct, signingIn: true);
         return ReadSession(answer);
     }
 
-    private async Task<Session?> RefreshSessionAsync(Session expired, CancellationToken cancellationToken)
+    private async Task<Session?> RefreshSessionAsync(Session expired, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Xrpc("com.atproto.server.refreshSession"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", expired.RefreshJwt);
         try
         {
-            return ReadSession(await SendAsync(request, cancellationToken, signingIn: true));
+            return ReadSession(await SendAsync(request, ct, signingIn: true));
         }
         catch (NetworkException e) when (e.Kind == FailureKind.Auth)
         {
@@ -258,11 +253,11 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
         answer.GetProperty("handle").GetString()!);
 
     /// <summary>An authenticated call; an expired access token is refreshed (or the session re-created) once.</summary>
-    private async Task<JsonElement> CallAsync(HttpMethod method, string pathAndQuery, JsonObject? body, CancellationToken cancellationToken)
+    private async Task<JsonElement> CallAsync(HttpMethod method, string pathAndQuery, JsonObject? body, CancellationToken ct, bool publishing = false)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var current = await SessionAsync(cancellationToken);
+            var current = await SessionAsync(ct);
             using var request = new HttpRequestMessage(method, Xrpc(pathAndQuery));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", current.AccessJwt);
             if (body is not null)
@@ -272,16 +267,16 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
 
             try
             {
-                return await SendAsync(request, cancellationToken);
+                return await SendAsync(request, ct, publishing: publishing);
             }
             catch (NetworkException e) when (e.Kind == FailureKind.Auth && attempt == 0)
             {
-                await sessionLock.WaitAsync(cancellationToken);
+                await sessionLock.WaitAsync(ct);
                 try
                 {
                     if (ReferenceEquals(session, current))
                     {
-                        session = await RefreshSessionAsync(current, cancellationToken) ?? await CreateSessionAsync(cancellationToken);
+                        session = await RefreshSessionAsync(current, ct) ?? await CreateSessionAsync(ct);
                     }
                 }
                 finally
@@ -294,25 +289,12 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
 
     private Uri Xrpc(string pathAndQuery) => new(credentials.Service, "/xrpc/" + pathAndQuery);
 
-    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool signingIn = false)
+    private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken ct, bool signingIn = false, bool publishing = false)
     {
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new NetworkException(FailureKind.Retryable, $"Bluesky could not be reached: {e.Message}", inner: e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new NetworkException(FailureKind.Retryable, "Bluesky did not answer in time.", inner: e);
-        }
-
+        var response = await NetworkHttp.SendAsync(http, request, "Bluesky", publishing, ct);
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(ct);
             if (response.IsSuccessStatusCode)
             {
                 return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
@@ -327,7 +309,8 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
                 // An expired access token comes back as 400 ExpiredToken; wrong credentials at sign-in as AuthenticationRequired.
                 HttpStatusCode.BadRequest when error is "ExpiredToken" or "InvalidToken" || signingIn && error is "AuthenticationRequired" or "AccountTakedown"
                     => new NetworkException(FailureKind.Auth, detail),
-                >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout => new NetworkException(FailureKind.Retryable, detail, RetryAfter(response)),
+                >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout
+                    => new NetworkException(FailureKind.Retryable, detail, RetryAfter(response), NetworkHttp.GatewayTimedOut(response, publishing)),
                 _ => new NetworkException(FailureKind.Content, detail),
             };
         }
@@ -348,19 +331,6 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
     }
 
     /// <summary>Bluesky sends <c>ratelimit-reset</c> (epoch seconds); some proxies send <c>Retry-After</c>.</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (response.Headers.TryGetValues("ratelimit-reset", out var values) && long.TryParse(values.FirstOrDefault(), out var reset))
-        {
-            var wait = DateTimeOffset.FromUnixTimeSeconds(reset) - clock.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
+    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        NetworkHttp.RetryAfterHeader(response, clock) ?? NetworkHttp.EpochReset(response, "ratelimit-reset", clock);
 }

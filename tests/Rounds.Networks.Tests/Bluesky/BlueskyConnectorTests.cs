@@ -7,26 +7,39 @@ namespace Rounds.Networks.Tests.Bluesky;
 [Trait("Network", "Bluesky")]
 public sealed class BlueskyConnectorTests(PdsFixture pds)
 {
-    private BlueskyConnector Connector(BlueskyCredentials credentials) => new(pds.Http, credentials, TimeProvider.System);
+    private BlueskyConnector Connector(NetworkCredentials credentials) => new(pds.Http, credentials, TimeProvider.System);
+
+    private static PublishRequest Post(string text, IReadOnlyList<MediaAttachment>? media = null) =>
+        new(text, Tid.Next(TimeProvider.System), DateTimeOffset.UtcNow, media);
+
+    [Fact]
+    public async Task The_connection_check_names_the_handle()
+    {
+        var credentials = await pds.CreateAccountAsync("verify");
+
+        var check = await Connector(credentials).VerifyAsync();
+
+        Assert.Equal("@" + credentials.Identifier, check.AccountName);
+        Assert.Null(check.ExpiresAt);
+    }
 
     [Fact]
     public async Task A_post_is_created_under_the_chosen_key_and_reads_back_with_facets()
     {
         var friend = await pds.CreateAccountAsync("friend");
         var connector = Connector(await pds.CreateAccountAsync("northfield"));
-        var key = Tid.Next(TimeProvider.System);
-        var text = $"🏥 Flu clinic Saturday: https://northfield.example/flu with @{friend.Identifier} #FluSeason";
+        var request = Post($"🏥 Flu clinic Saturday: https://northfield.example/flu with @{friend.Identifier} #FluSeason");
 
-        var published = await connector.PublishAsync(new PublishRequest(text, key));
+        var published = await connector.PublishAsync(request);
 
-        Assert.EndsWith($"/app.bsky.feed.post/{key}", published.Id, StringComparison.Ordinal);
-        Assert.Contains(key, published.Url, StringComparison.Ordinal);
-        var record = await connector.ReadRecordAsync(key);
+        Assert.EndsWith($"/app.bsky.feed.post/{request.IdempotencyKey}", published.Id, StringComparison.Ordinal);
+        Assert.Contains(request.IdempotencyKey, published.Url, StringComparison.Ordinal);
+        var record = await connector.ReadRecordAsync(request.IdempotencyKey);
         Assert.NotNull(record);
-        Assert.Equal(text, record.Value.GetProperty("text").GetString());
+        Assert.Equal(request.Text, record.Value.GetProperty("text").GetString());
         var facets = record.Value.GetProperty("facets").EnumerateArray().ToList();
         Assert.Equal(3, facets.Count);
-        var bytes = Encoding.UTF8.GetBytes(text);
+        var bytes = Encoding.UTF8.GetBytes(request.Text);
         var mention = facets.Single(f => f.GetProperty("features")[0].GetProperty("$type").GetString() == "app.bsky.richtext.facet#mention");
         var index = mention.GetProperty("index");
         Assert.Equal("@" + friend.Identifier, Encoding.UTF8.GetString(bytes, index.GetProperty("byteStart").GetInt32(), index.GetProperty("byteEnd").GetInt32() - index.GetProperty("byteStart").GetInt32()));
@@ -37,31 +50,32 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
     public async Task Publishing_the_same_key_twice_leaves_one_post()
     {
         var credentials = await pds.CreateAccountAsync("retry");
-        var key = Tid.Next(TimeProvider.System);
-        var first = await Connector(credentials).PublishAsync(new PublishRequest("Visiting hours change on Monday.", key));
+        var request = Post("Visiting hours change on Monday.");
+        Assert.Null(await Connector(credentials).FindAsync(request));
+        var first = await Connector(credentials).PublishAsync(request);
 
         // A second instance retries after losing the first answer: the record key makes it the same post.
-        var second = await Connector(credentials).PublishAsync(new PublishRequest("Visiting hours change on Monday.", key));
+        var second = await Connector(credentials).PublishAsync(request);
 
         Assert.Equal(first, second);
-        Assert.Equal(first, await Connector(credentials).FindAsync(key));
+        Assert.Equal(first, await Connector(credentials).FindAsync(request));
     }
 
     [Fact]
-    public async Task Images_need_alt_text_and_are_uploaded_as_blobs()
+    public async Task Images_need_alt_text_and_are_uploaded_as_blobs_without_metadata()
     {
         var connector = Connector(await pds.CreateAccountAsync("images"));
-        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
 
-        var missingAlt = await Assert.ThrowsAsync<NetworkException>(() => connector.PublishAsync(new PublishRequest("Our new lobby", Tid.Next(TimeProvider.System), [new MediaAttachment(png, "image/png", " ")])));
+        var missingAlt = await Assert.ThrowsAsync<NetworkException>(() => connector.PublishAsync(Post("Our new lobby", [new MediaAttachment(TestImages.Png(), "image/png", " ")])));
         Assert.Equal(FailureKind.Content, missingAlt.Kind);
 
-        var key = Tid.Next(TimeProvider.System);
-        await connector.PublishAsync(new PublishRequest("Our new lobby", key, [new MediaAttachment(png, "image/png", "The new lobby with a living wall of ferns")]));
-        var record = await connector.ReadRecordAsync(key);
+        var request = Post("Our new lobby", [new MediaAttachment(TestImages.PngWithText("Location", "12 Elm Street"), "image/png", "The new lobby with a living wall of ferns")]);
+        await connector.PublishAsync(request);
+        var record = await connector.ReadRecordAsync(request.IdempotencyKey);
         var image = record!.Value.GetProperty("embed").GetProperty("images")[0];
         Assert.Equal("The new lobby with a living wall of ferns", image.GetProperty("alt").GetString());
         Assert.Equal("image/png", image.GetProperty("image").GetProperty("mimeType").GetString());
+        Assert.Equal(TestImages.Png().Length, image.GetProperty("image").GetProperty("size").GetInt32());
     }
 
     [Fact]
@@ -69,23 +83,26 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
     {
         var credentials = await pds.CreateAccountAsync("errors");
 
-        var wrongPassword = await Assert.ThrowsAsync<NetworkException>(() => Connector(credentials with { AppPassword = "wrong" }).PublishAsync(new PublishRequest("Hello", Tid.Next(TimeProvider.System))));
+        var wrongPassword = await Assert.ThrowsAsync<NetworkException>(() => Connector(credentials with { Secret = "wrong" }).PublishAsync(Post("Hello")));
         Assert.Equal(FailureKind.Auth, wrongPassword.Kind);
 
-        var tooLong = await Assert.ThrowsAsync<NetworkException>(() => Connector(credentials).PublishAsync(new PublishRequest(new string('a', 301), Tid.Next(TimeProvider.System))));
+        var tooLong = await Assert.ThrowsAsync<NetworkException>(() => Connector(credentials).PublishAsync(Post(new string('a', 301))));
         Assert.Equal(FailureKind.Content, tooLong.Kind);
 
-        var unreachable = await Assert.ThrowsAsync<NetworkException>(() => Connector(credentials with { Service = new Uri("http://127.0.0.1:1") }).PublishAsync(new PublishRequest("Hello", Tid.Next(TimeProvider.System))));
+        var unreachable = await Assert.ThrowsAsync<NetworkException>(() => Connector(credentials with { Service = new Uri("http://127.0.0.1:1") }).PublishAsync(Post("Hello")));
         Assert.Equal(FailureKind.Retryable, unreachable.Kind);
+        Assert.False(unreachable.OutcomeUnknown);
     }
 
     [Fact]
     public async Task Deleted_posts_are_gone()
     {
         var connector = Connector(await pds.CreateAccountAsync("delete"));
-        var key = Tid.Next(TimeProvider.System);
-        await connector.PublishAsync(new PublishRequest("Posted by mistake", key));
-        await connector.DeleteAsync(key);
-        Assert.Null(await connector.FindAsync(key));
+        var request = Post("Posted by mistake");
+        var published = await connector.PublishAsync(request);
+
+        await connector.DeleteAsync(published);
+
+        Assert.Null(await connector.FindAsync(request));
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using Rounds.Networks.Bluesky;
 
 namespace Rounds.Networks.Tests.Bluesky;
 
@@ -42,13 +41,13 @@ public sealed class PdsFixture : IAsyncLifetime
     }
 
     /// <summary>A new account on the PDS; its handle ends in <c>.test</c>, which the dev PDS serves.</summary>
-    public async Task<BlueskyCredentials> CreateAccountAsync(string name)
+    public async Task<NetworkCredentials> CreateAccountAsync(string name)
     {
         var handle = $"{name}{Guid.NewGuid().ToString("N")[..6]}.test";
         var password = "pw-" + Guid.NewGuid().ToString("N");
         var response = await Http.PostAsJsonAsync(new Uri(Url, "/xrpc/com.atproto.server.createAccount"), new { email = $"{handle}@example.org", handle, password });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return new BlueskyCredentials(Url, handle, password);
+        return new NetworkCredentials(Url, handle, password);
     }
 
     public async Task DisposeAsync()

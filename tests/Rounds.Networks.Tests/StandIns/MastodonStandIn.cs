@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Rounds.Networks.Tests.StandIns;
+
+/// <summary>
+/// The parts of a Mastodon instance's REST API that the connector uses, as documented: statuses with
+/// Idempotency-Key (remembered for an hour), v2 media uploads processed in the background (202, then 206 from
+/// GET /api/v1/media/:id until done), account statuses newest first, status source, and deletion.
+/// </summary>
+public sealed class MastodonStandIn : StandIn
+{
+    public const string Token = "mastodon-access-token";
+
+    public const string AccountId = "109000000000000001";
+
+    public const string Username = "northfield";
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, (Status Status, DateTimeOffset At)> keys = [];
+    private readonly Dictionary<string, Attachment> media = [];
+    private readonly List<Status> statuses = [];
+    private long nextId = 110_000_000_000_000_000;
+
+    public sealed record Status(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<Attachment> Media, string Visibility);
+
+    public sealed class Attachment(string id, string description, byte[] bytes)
+    {
+        public string Id { get; } = id;
+
+        public string Description { get; } = description;
+
+        public byte[] Bytes { get; } = bytes;
+
+        public int PollsLeft { get; set; }
+    }
+
+    /// <summary>How many times GET /api/v1/media/:id answers 206 before the upload is processed.</summary>
+    public int ProcessingPolls { get; set; } = 1;
+
+    public IReadOnlyList<Status> Statuses
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. statuses];
+            }
+        }
+    }
+
+    /// <summary>A status made outside Rounds (or long ago) at the given time.</summary>
+    public Status Seed(string text, DateTimeOffset createdAt)
+    {
+        lock (gate)
+        {
+            var status = new Status(NextId(), text, createdAt, [], "public");
+            statuses.Add(status);
+            return status;
+        }
+    }
+
+    protected override IResult FaultAnswer(Fault fault) => fault switch
+    {
+        Fault.RateLimited => new RateLimitedResult(),
+        Fault.ServerError => Results.Text("<html><body><h1>We're sorry, but something went wrong.</h1></body></html>", "text/html", statusCode: 500),
+        _ => Results.Text("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", "text/html", statusCode: 503),
+    };
+
+    /// <summary>429 with Mastodon's rate-limit headers; the reset is an ISO 8601 time 90 seconds away.</summary>
+    private sealed class RateLimitedResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.Headers["X-RateLimit-Limit"] = "300";
+            context.Response.Headers["X-RateLimit-Remaining"] = "0";
+            context.Response.Headers["X-RateLimit-Reset"] = DateTimeOffset.UtcNow.AddSeconds(90).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+            return Json(new JsonObject { ["error"] = "Too many requests" }, 429).ExecuteAsync(context);
+        }
+    }
+
+    protected override void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (BearerToken(context.Request) != Token)
+            {
+                await Error("The access token is invalid", 401).ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
+
+        app.MapGet("/api/v1/accounts/verify_credentials", () => Json(AccountJson()));
+        app.MapPost("/api/v2/media", UploadAsync);
+        app.MapGet("/api/v1/media/{id}", (string id) => Processed(id));
+        app.MapPost("/api/v1/statuses", CreateAsync);
+        app.MapGet("/api/v1/accounts/{id}/statuses", ListStatuses);
+        app.MapGet("/api/v1/statuses/{id}/source", (string id) =>
+        {
+            lock (gate)
+            {
+                return statuses.Find(s => s.Id == id) is { } status
+                    ? Json(new JsonObject { ["id"] = status.Id, ["text"] = status.Text, ["spoiler_text"] = "" })
+                    : Error("Record not found", 404);
+            }
+        });
+        app.MapDelete("/api/v1/statuses/{id}", (string id) =>
+        {
+            lock (gate)
+            {
+                if (statuses.Find(s => s.Id == id) is not { } status)
+                {
+                    return Error("Record not found", 404);
+                }
+
+                statuses.Remove(status);
+                var deleted = StatusJson(status);
+                deleted["text"] = status.Text;
+                return Json(deleted);
+            }
+        });
+    }
+
+    private async Task<IResult> UploadAsync(HttpRequest request)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Error("Validation failed: File can't be blank", 422);
+        }
+
+        var form = await request.ReadFormAsync();
+        if (form.Files.GetFile("file") is not { } file || !file.ContentType.StartsWith("image/", StringComparison.Ordinal))
+        {
+            return Error("Validation failed: File content type is invalid", 422);
+        }
+
+        using var bytes = new MemoryStream();
+        await file.CopyToAsync(bytes);
+        lock (gate)
+        {
+            var attachment = new Attachment(NextId(), form["description"].ToString(), bytes.ToArray()) { PollsLeft = ProcessingPolls };
+            media[attachment.Id] = attachment;
+            return Json(AttachmentJson(attachment), attachment.PollsLeft > 0 ? 202 : 200);
+        }
+    }
+
+    private IResult Processed(string id)
+    {
+        lock (gate)
+        {
+            if (!media.TryGetValue(id, out var attachment))
+            {
+                return Error("Record not found", 404);
+            }
+
+            if (attachment.PollsLeft > 0)
+            {
+                attachment.PollsLeft--;
+                return Json(AttachmentJson(attachment, processing: true), 206);
+            }
+
+            return Json(AttachmentJson(attachment));
+        }
+    }
+
+    private async Task<IResult> CreateAsync(HttpRequest request)
+    {
+        var body = await ReadJsonObjectAsync(request);
+        if (body is null)
+        {
+            return Error("Validation failed: Text can't be blank", 422);
+        }
+
+        var text = body["status"]?.GetValue<string>() ?? "";
+        var visibility = body["visibility"]?.GetValue<string>() ?? "public";
+        var mediaIds = body["media_ids"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
+        var key = request.Headers["Idempotency-Key"].ToString();
+        lock (gate)
+        {
+            if (key.Length > 0 && keys.TryGetValue(key, out var earlier) && DateTimeOffset.UtcNow - earlier.At < TimeSpan.FromHours(1))
+            {
+                return Json(StatusJson(earlier.Status));
+            }
+
+            if (visibility is not ("public" or "unlisted" or "private" or "direct"))
+            {
+                return Error("Validation failed: Visibility is not included in the list", 422);
+            }
+
+            if (mediaIds.Count > 4)
+            {
+                return Error("Validation failed: You can only attach up to 4 images", 422);
+            }
+
+            var attached = new List<Attachment>();
+            foreach (var id in mediaIds)
+            {
+                if (!media.TryGetValue(id, out var attachment))
+                {
+                    return Error("Validation failed: Media attachments are invalid", 422);
+                }
+
+                if (attachment.PollsLeft > 0)
+                {
+                    return Error("Cannot attach files that have not finished processing. Try again in a moment!", 422);
+                }
+
+                attached.Add(attachment);
+            }
+
+            if (string.IsNullOrWhiteSpace(text) && attached.Count == 0)
+            {
+                return Error("Validation failed: Text can't be blank", 422);
+            }
+
+            if (PostLimits.Mastodon.Measure(text) > 500)
+            {
+                return Error("Validation failed: Text character limit of 500 exceeded", 422);
+            }
+
+            var status = new Status(NextId(), text, DateTimeOffset.UtcNow, attached, visibility);
+            statuses.Add(status);
+            if (key.Length > 0)
+            {
+                keys[key] = (status, DateTimeOffset.UtcNow);
+            }
+
+            return Json(StatusJson(status));
+        }
+    }
+
+    private IResult ListStatuses(string id, HttpRequest request)
+    {
+        if (id != AccountId)
+        {
+            return Error("Record not found", 404);
+        }
+
+        var limit = int.TryParse(request.Query["limit"], out var l) ? Math.Clamp(l, 1, 40) : 20;
+        var maxId = long.TryParse(request.Query["max_id"], out var m) ? m : long.MaxValue;
+        lock (gate)
+        {
+            var page = statuses.Where(s => long.Parse(s.Id, CultureInfo.InvariantCulture) < maxId)
+                .OrderByDescending(s => long.Parse(s.Id, CultureInfo.InvariantCulture))
+                .Take(limit)
+                .Select(s => (JsonNode?)StatusJson(s));
+            return Json(new JsonArray([.. page]));
+        }
+    }
+
+    private JsonObject AccountJson() => new()
+    {
+        ["id"] = AccountId,
+        ["username"] = Username,
+        ["acct"] = Username,
+        ["display_name"] = "Northfield Health",
+        ["url"] = Address($"/@{Username}"),
+    };
+
+    private JsonObject StatusJson(Status status) => new()
+    {
+        ["id"] = status.Id,
+        ["created_at"] = status.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        ["visibility"] = status.Visibility,
+        ["uri"] = Address($"/users/{Username}/statuses/{status.Id}"),
+        ["url"] = Address($"/@{Username}/{status.Id}"),
+        // Mastodon renders the text as HTML; clients that want the source ask for it.
+        ["content"] = "<p>" + WebUtility.HtmlEncode(status.Text).ReplaceLineEndings("<br />") + "</p>",
+        ["account"] = AccountJson(),
+        ["media_attachments"] = new JsonArray([.. status.Media.Select(a => (JsonNode?)AttachmentJson(a))]),
+    };
+
+    private JsonObject AttachmentJson(Attachment attachment, bool processing = false) => new()
+    {
+        ["id"] = attachment.Id,
+        ["type"] = "image",
+        ["url"] = processing || attachment.PollsLeft > 0 ? null : Address($"/system/media_attachments/{attachment.Id}/original.png"),
+        ["preview_url"] = Address($"/system/media_attachments/{attachment.Id}/small.png"),
+        ["description"] = attachment.Description,
+    };
+
+    private static IResult Error(string message, int status) => Json(new JsonObject { ["error"] = message }, status);
+
+    private string NextId() => (++nextId).ToString(CultureInfo.InvariantCulture);
+}
