@@ -9,20 +9,20 @@ namespace Rounds.Web.Features.Publishing;
 /// <summary>Posts at every stage of review for the demo organization, so the queue, the posts list and the calendar have something to show.</summary>
 public static class DemoPosts
 {
-    private sealed record Sample(string Author, string Text, PostStatus Status, int DaysAhead, int Hour, string[] Handles, string? Note = null);
+    private sealed record Sample(string Author, string Text, PostStatus Status, int DaysAhead, int Hour, (Platform Platform, string Handle)[] Accounts, string? Note = null);
 
     private static readonly Sample[] Samples =
     [
         new("contributor@northfield.example", "Flu shots are free this Saturday at the Eastside clinic, 9 am to 1 pm. No appointment needed; bring your insurance card if you have one.",
-            PostStatus.InReview, 1, 9, ["@NorthfieldHealth", "NorthfieldHealth"]),
+            PostStatus.InReview, 1, 9, [(Platform.X, "@NorthfieldHealth"), (Platform.Facebook, "NorthfieldHealth")]),
         new("dr.sorensen@northfield.example", "February is heart month. Three things you can do this week: walk 20 minutes a day, know your blood pressure, and ask about your family history.",
-            PostStatus.InReview, 2, 12, ["@NorthfieldHeart"]),
+            PostStatus.InReview, 2, 12, [(Platform.X, "@NorthfieldHeart")]),
         new("contributor@northfield.example", "Our research institute is recruiting adults with type 2 diabetes for a study of home glucose monitoring. Learn more and see if you qualify: https://northfield.example/research/glucose",
-            PostStatus.Approved, 3, 10, ["northfieldresearch.bsky.social", "northfield-health"]),
+            PostStatus.Approved, 3, 10, [(Platform.Bluesky, "northfieldresearch.bsky.social"), (Platform.LinkedIn, "northfield-health")]),
         new("contributor@northfield.example", "Huge thanks to our volunteers! 312 people gave 9,400 hours this year, from the gift shop to the NICU cuddler program.",
-            PostStatus.ChangesRequested, 5, 15, ["NorthfieldVolunteers"], "Please add the link to the volunteer application."),
+            PostStatus.ChangesRequested, 5, 15, [(Platform.Facebook, "NorthfieldVolunteers")], "Please add the link to the volunteer application."),
         new("dr.mbeki@northfield.example", "New on the blog: what to expect in the first two weeks after knee replacement, and when to call us.",
-            PostStatus.Draft, 6, 8, ["@NorthfieldHealth"]),
+            PostStatus.Draft, 6, 8, [(Platform.X, "@NorthfieldHealth")]),
     ];
 
     public static async Task SeedAsync(RoundsDbContext db, Guid organizationId, IReadOnlyDictionary<string, string> userIds, IReadOnlyDictionary<string, string> names, TimeProvider clock, CancellationToken cancellationToken = default)
@@ -49,9 +49,9 @@ public static class DemoPosts
                 OrganizationId = organizationId, PostId = post.Id, Revision = 1, EditorName = post.AuthorName, At = post.CreatedAt,
                 Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, new Dictionary<Guid, string>())),
             });
-            foreach (var handle in sample.Handles)
+            foreach (var (platform, handle) in sample.Accounts)
             {
-                var account = accounts.Single(a => a.Handle == handle);
+                var account = accounts.Single(a => a.Platform == platform && a.NormalizedHandle == Handles.Normalize(platform, handle));
                 db.Add(new PostTarget { OrganizationId = organizationId, PostId = post.Id, AccountId = account.Id, IdempotencyKey = Tid.Next(clock) });
             }
 
