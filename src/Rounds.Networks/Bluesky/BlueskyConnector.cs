@@ -27,6 +27,13 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
 
     public PostLimits Limits => PostLimits.Bluesky;
 
+    public async Task<ConnectionCheck> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var current = await SessionAsync(cancellationToken);
+        // App passwords do not expire; they are revoked by hand.
+        return new ConnectionCheck(current.Handle, null);
+    }
+
     public async Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
         if (!Tid.IsValidRecordKey(request.IdempotencyKey))
@@ -75,7 +82,7 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
             // The key is taken when an earlier attempt succeeded but its answer was lost (the PDS then refuses the
             // write, with a 500 at the time of writing); after a timeout the write may also have landed. Either
             // way the post is read back before anything is reported, so a retry never publishes twice.
-            if (await FindAsync(request.IdempotencyKey, cancellationToken) is { } existing)
+            if (await FindAsync(request, cancellationToken) is { } existing)
             {
                 return existing;
             }
@@ -86,8 +93,9 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
         return ToPublished(current, request.IdempotencyKey);
     }
 
-    public async Task<PublishedPost?> FindAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<PublishedPost?> FindAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
+        var idempotencyKey = request.IdempotencyKey;
         var current = await SessionAsync(cancellationToken);
         var query = $"com.atproto.repo.getRecord?repo={Uri.EscapeDataString(current.Did)}&collection={PostCollection}&rkey={Uri.EscapeDataString(idempotencyKey)}";
         try
@@ -101,14 +109,14 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
         }
     }
 
-    public async Task DeleteAsync(string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(PublishedPost post, CancellationToken cancellationToken = default)
     {
         var current = await SessionAsync(cancellationToken);
         await CallAsync(HttpMethod.Post, "com.atproto.repo.deleteRecord", new JsonObject
         {
             ["repo"] = current.Did,
             ["collection"] = PostCollection,
-            ["rkey"] = idempotencyKey,
+            ["rkey"] = post.Id[(post.Id.LastIndexOf('/') + 1)..],
         }, cancellationToken);
     }
 
@@ -303,11 +311,13 @@ public sealed class BlueskyConnector(HttpClient http, BlueskyCredentials credent
         }
         catch (HttpRequestException e)
         {
-            throw new NetworkException(FailureKind.Retryable, $"Bluesky could not be reached: {e.Message}", inner: e);
+            // Only a connection that was never made proves that nothing was sent.
+            var unsent = e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
+            throw new NetworkException(FailureKind.Retryable, $"Bluesky could not be reached: {e.Message}", inner: e, outcomeUnknown: !unsent);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new NetworkException(FailureKind.Retryable, "Bluesky did not answer in time.", inner: e);
+            throw new NetworkException(FailureKind.Retryable, "Bluesky did not answer in time.", inner: e, outcomeUnknown: true);
         }
 
         using (response)

@@ -44,7 +44,7 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
         var second = await Connector(credentials).PublishAsync(new PublishRequest("Visiting hours change on Monday.", key));
 
         Assert.Equal(first, second);
-        Assert.Equal(first, await Connector(credentials).FindAsync(key));
+        Assert.Equal(first, await Connector(credentials).FindAsync(new PublishRequest("Visiting hours change on Monday.", key)));
     }
 
     [Fact]
@@ -84,8 +84,9 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
     {
         var connector = Connector(await pds.CreateAccountAsync("delete"));
         var key = Tid.Next(TimeProvider.System);
-        await connector.PublishAsync(new PublishRequest("Posted by mistake", key));
-        await connector.DeleteAsync(key);
-        Assert.Null(await connector.FindAsync(key));
+        var request = new PublishRequest("Posted by mistake", key);
+        var published = await connector.PublishAsync(request);
+        await connector.DeleteAsync(published);
+        Assert.Null(await connector.FindAsync(request));
     }
 }
