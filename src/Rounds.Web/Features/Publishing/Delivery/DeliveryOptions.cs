@@ -41,6 +41,20 @@ public sealed class AccountThrottle
     public void Hold(Guid accountId, DateTimeOffset until) =>
         holds.AddOrUpdate(accountId, until, (_, current) => current > until ? current : until);
 
-    public bool IsHeld(Guid accountId, DateTimeOffset now) =>
-        holds.TryGetValue(accountId, out var until) && until > now;
+    public bool IsHeld(Guid accountId, DateTimeOffset now)
+    {
+        if (!holds.TryGetValue(accountId, out var until))
+        {
+            return false;
+        }
+
+        if (until > now)
+        {
+            return true;
+        }
+
+        // Forget a hold once it has passed, so the map does not grow with every account ever limited.
+        holds.TryRemove(KeyValuePair.Create(accountId, until));
+        return false;
+    }
 }

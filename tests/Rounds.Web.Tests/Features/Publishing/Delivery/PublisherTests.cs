@@ -327,6 +327,23 @@ public abstract class PublisherTests(DeliveryRounds app)
         Assert.Equal(90, (await HttpAssert.ReadAsync<PublishingSettingsDto>(await author.GetAsync(url))).GraceMinutes);
         Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().AuditEntries.AnyAsync(a => a.OrganizationId == room.Org.Id && a.Action == "publishing.settings_changed")));
     }
+
+    [Fact]
+    public async Task Admins_change_the_grace_window_on_the_settings_page()
+    {
+        var room = await app.NewsroomAsync("settingspage");
+        var session = FormSession.Create(app);
+        await session.LoginAsync(room.Admin.Email!);
+        var page = $"/o/{room.Org.Slug}/settings";
+        Assert.Equal("60", (await session.GetAsync(page)).QuerySelector("#grace-minutes")!.GetAttribute("value"));
+
+        var (_, refused) = await session.SubmitAsync(page, "publishing", new Dictionary<string, string> { ["Grace.Minutes"] = "2" });
+        Assert.Contains("from 5 to 1440", refused.Body!.TextContent, StringComparison.Ordinal);
+
+        var (_, saved) = await session.SubmitAsync(page, "publishing", new Dictionary<string, string> { ["Grace.Minutes"] = "120" });
+        Assert.Contains("Publishing settings saved.", saved.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(120, await app.WithScopeAsync(s => s.GetRequiredService<DeliverySettings>().GraceMinutesAsync(room.Org.Id)));
+    }
 }
 
 public sealed class PublisherTestsOnSqlite(DeliverySqlite app) : PublisherTests(app), IClassFixture<DeliverySqlite>;
