@@ -45,13 +45,14 @@ for project in tests/*/*.csproj; do
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
 done
 
-# Count what ran where, from the TRX files: PostgreSQL classes end in OnPostgres, browser tests live in .Browser.
+# Count what ran where, from the TRX files: PostgreSQL classes end in OnPostgres, browser tests live in .Browser,
+# tests against the Bluesky reference PDS are the connector's and those under Publishing.Delivery.Pds.
 count() { grep -ho "<UnitTestResult [^>]*>" "$results"/*.trx | grep -E "$1" | grep -c "outcome=\"$2\"" || true; }
 passed=$(count '.' Passed)
 failed=$(count '.' Failed)
 pg=$(count 'testName="[^"]*OnPostgres' Passed)
 browser=$(count 'testName="[^"]*\.Browser\.' Passed)
-pds=$(count 'testName="Rounds\.Networks\.Tests\.Bluesky\.BlueskyConnectorTests' Passed)
+pds=$(count 'testName="(Rounds\.Networks\.Tests\.Bluesky\.BlueskyConnectorTests|Rounds\.Web\.Tests\.Features\.Publishing\.Delivery\.Pds\.)' Passed)
 echo
 echo "Ran against PostgreSQL: $pg passed"
 echo "Ran in the browser (Chromium): $browser passed"

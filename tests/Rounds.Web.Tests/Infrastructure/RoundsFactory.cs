@@ -46,6 +46,8 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("Demo:Enabled", "false");
         builder.UseSetting("Mail:MailboxPath", MailFolder);
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Tests run publishing cycles themselves, at times of their choosing.
+        builder.UseSetting("Publishing:Enabled", "false");
     }
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)

@@ -30,7 +30,7 @@ public sealed record RetireChecklist(bool ContentArchived, bool CredentialsRemov
 public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountEvent> History, IReadOnlyList<AccountPost> Posts);
 
 /// <summary>The registry's use cases: list, look up, register, edit, move through the lifecycle, record posts.</summary>
-public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrentActor actor, Notifier notifier, TimeProvider clock)
+public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrentActor actor, Notifier notifier, TimeProvider clock) : IAccountDirectory
 {
     public const Role EditRole = Role.AccountManager;
 
@@ -298,12 +298,39 @@ public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrent
             return Outcome.Invalid("PostedAt", "A post cannot be dated in the future.");
         }
 
-        if (await db.Set<AccountPost>().AnyAsync(p => p.AccountId == id && p.ExternalId == externalId, cancellationToken))
+        await AddPostAsync(account, externalId, at, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await notifier.SendQueuedMailAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    public Task<AccountCard?> FindAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default) =>
+        db.Set<SocialAccount>().AsNoTracking()
+            .Where(a => a.Id == accountId && a.OrganizationId == organizationId)
+            .Select(a => new AccountCard(a.Id, a.OrganizationId, a.Platform, a.Handle))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<string>> PeopleOfAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default)
+    {
+        var account = await db.Set<SocialAccount>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId && a.OrganizationId == organizationId, cancellationToken);
+        return account is null ? [] : await PeopleOfAsync(organizationId, account, cancellationToken);
+    }
+
+    public async Task AddPublishedPostAsync(Guid organizationId, Guid accountId, string externalId, DateTimeOffset postedAt, CancellationToken cancellationToken = default)
+    {
+        var account = await db.Set<SocialAccount>().FirstAsync(a => a.Id == accountId && a.OrganizationId == organizationId, cancellationToken);
+        await AddPostAsync(account, externalId, postedAt.ToUniversalTime(), cancellationToken);
+    }
+
+    /// <summary>Counts the post once, moves the last post forward, and revives a dormant account; the caller saves.</summary>
+    private async Task AddPostAsync(SocialAccount account, string externalId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (await db.Set<AccountPost>().AnyAsync(p => p.AccountId == account.Id && p.ExternalId == externalId, cancellationToken))
         {
-            return Outcome.Success;
+            return;
         }
 
-        db.Add(new AccountPost { OrganizationId = org.Id, AccountId = id, ExternalId = externalId, PostedAt = at, RecordedAt = now });
+        db.Add(new AccountPost { OrganizationId = account.OrganizationId, AccountId = account.Id, ExternalId = externalId, PostedAt = at, RecordedAt = clock.GetUtcNow() });
         if (account.LastPostAt is null || at > account.LastPostAt)
         {
             account.LastPostAt = at;
@@ -311,13 +338,9 @@ public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrent
 
         if (account.Status == AccountStatus.Dormant && AccountLifecycle.Refusal(AccountStatus.Dormant, AccountStatus.Active, Actor.System, Facts(account)) is null)
         {
-            await MoveAsync(org.Id, account, AccountStatus.Active, "A new post was seen.", cancellationToken);
-            audit.Record(org.Id, "account.revived", "SocialAccount", account.Id.ToString(), new { Status = "dormant" }, new { Status = "active" });
+            await MoveAsync(account.OrganizationId, account, AccountStatus.Active, "A new post was seen.", cancellationToken);
+            audit.Record(account.OrganizationId, "account.revived", "SocialAccount", account.Id.ToString(), new { Status = "dormant" }, new { Status = "active" });
         }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
-        return Outcome.Success;
     }
 
     /// <summary>Changes the status, writes the history line and tells the owners and the communications team.</summary>

@@ -5,6 +5,7 @@ public static class AccountsModule
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddScoped<AccountRegistry>();
+        services.AddScoped<IAccountDirectory>(sp => sp.GetRequiredService<AccountRegistry>());
         services.AddScoped<AccountImport>();
         services.AddScoped<AccountPolicies>();
         services.AddScoped<AccountDashboard>();

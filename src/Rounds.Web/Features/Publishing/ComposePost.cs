@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Rounds.Networks.Bluesky;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing;
@@ -58,7 +58,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
                 AccountId = account.Id,
                 Text = Variant(input, account.Id),
                 Verdict = PostRules.VerdictKey(copies.Single(c => c.AccountId == account.Id).Screening.Verdict),
-                IdempotencyKey = Tid.Next(clock),
+                IdempotencyKey = DeliveryKeys.NewFor(account.Platform),
             });
         }
 
@@ -115,7 +115,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
             var target = targets.FirstOrDefault(t => t.AccountId == account.Id);
             if (target is null)
             {
-                target = new PostTarget { OrganizationId = org.Id, PostId = post.Id, AccountId = account.Id, IdempotencyKey = Tid.Next(clock) };
+                target = new PostTarget { OrganizationId = org.Id, PostId = post.Id, AccountId = account.Id, IdempotencyKey = DeliveryKeys.NewFor(account.Platform) };
                 db.Add(target);
             }
 

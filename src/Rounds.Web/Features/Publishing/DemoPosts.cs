@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Rounds.Networks.Bluesky;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Publishing.Delivery;
 
 namespace Rounds.Web.Features.Publishing;
 
@@ -52,7 +52,7 @@ public static class DemoPosts
             foreach (var (platform, handle) in sample.Accounts)
             {
                 var account = accounts.Single(a => a.Platform == platform && a.NormalizedHandle == Handles.Normalize(platform, handle));
-                db.Add(new PostTarget { OrganizationId = organizationId, PostId = post.Id, AccountId = account.Id, IdempotencyKey = Tid.Next(clock) });
+                db.Add(new PostTarget { OrganizationId = organizationId, PostId = post.Id, AccountId = account.Id, IdempotencyKey = DeliveryKeys.NewFor(account.Platform) });
             }
 
             if (sample.Status is PostStatus.Approved or PostStatus.ChangesRequested)

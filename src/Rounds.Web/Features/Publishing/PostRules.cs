@@ -21,15 +21,8 @@ public sealed class PostRules(ScreeningRules screening)
         LimitsFor(account.Platform) is not null
         && account.Status is AccountStatus.Active or AccountStatus.Trial or AccountStatus.Dormant;
 
-    public static PostLimits? LimitsFor(Platform platform) => platform switch
-    {
-        Platform.Bluesky => PostLimits.Bluesky,
-        Platform.X => PostLimits.X,
-        Platform.Mastodon => PostLimits.Mastodon,
-        Platform.LinkedIn => PostLimits.LinkedIn,
-        Platform.Facebook => PostLimits.Facebook,
-        _ => null,
-    };
+    public static PostLimits? LimitsFor(Platform platform) =>
+        Delivery.DeliveryKeys.NetworkOf(platform) is { } network ? PostLimits.All.Single(l => l.Network == network) : null;
 
     /// <summary>Policy rules depend on who speaks: a vaccine post is fine from the hospital, not from a clinician's own account.</summary>
     public static ScreenedKind ScreenedKindOf(AccountKind kind) => kind switch

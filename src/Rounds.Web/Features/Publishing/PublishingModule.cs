@@ -1,3 +1,5 @@
+using Rounds.Web.Features.Publishing.Delivery;
+
 namespace Rounds.Web.Features.Publishing;
 
 public static class PublishingModule
@@ -10,6 +12,7 @@ public static class PublishingModule
         services.AddScoped<ApprovalSteps>();
         services.AddScoped<PostQueries>();
         services.AddSingleton<OrganizationTime>();
+        services.AddDelivery();
         return services;
     }
 
@@ -17,5 +20,6 @@ public static class PublishingModule
     public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
         PostEndpoints.Map(api);
+        DeliveryEndpoints.Map(api);
     }
 }

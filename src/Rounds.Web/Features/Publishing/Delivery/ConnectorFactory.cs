@@ -1,0 +1,25 @@
+using Rounds.Networks;
+
+namespace Rounds.Web.Features.Publishing.Delivery;
+
+/// <summary>
+/// Where delivery gets a connector for an account. The one implementation calls the connector library; tests
+/// substitute a network of their own or point accounts at a real Bluesky PDS.
+/// </summary>
+public interface IConnectorFactory
+{
+    /// <summary>The networks Rounds can publish to (<c>bluesky</c>, <c>mastodon</c>, …).</summary>
+    IReadOnlyCollection<string> Networks { get; }
+
+    INetworkConnector Create(string network, NetworkCredentials credentials);
+}
+
+internal sealed class LibraryConnectorFactory(IHttpClientFactory http, TimeProvider clock) : IConnectorFactory
+{
+    public const string HttpClientName = "networks";
+
+    public IReadOnlyCollection<string> Networks => Connectors.Networks;
+
+    public INetworkConnector Create(string network, NetworkCredentials credentials) =>
+        Connectors.Create(network, credentials, http.CreateClient(HttpClientName), clock);
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace Rounds.Web.Features.Publishing.Delivery;
+
+public static class DeliveryModule
+{
+    public static IServiceCollection AddDelivery(this IServiceCollection services)
+    {
+        services.AddOptions<DeliveryOptions>().BindConfiguration("Publishing");
+        services.AddHttpClient(LibraryConnectorFactory.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<IConnectorFactory, LibraryConnectorFactory>();
+        services.AddSingleton(sp => DeliveryInstance.Create(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.InstanceId));
+        services.AddSingleton<AccountThrottle>();
+        services.AddSingleton<ConnectionSecrets>();
+        services.AddScoped<AccountConnections>();
+        services.AddScoped<DeliverySettings>();
+        services.AddScoped<PostOutcomes>();
+        services.AddScoped<DeliverCopy>();
+        services.AddScoped<PublishDuePosts>();
+        services.AddScoped<WarnExpiringConnections>();
+        services.AddHostedService<Publisher>();
+        return services;
+    }
+}

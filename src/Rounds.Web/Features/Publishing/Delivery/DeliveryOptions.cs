@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+
+namespace Rounds.Web.Features.Publishing.Delivery;
+
+/// <summary>The <c>Publishing</c> configuration section.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>Whether this instance runs the publisher at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often due posts are looked for; a due post goes out within a few of these.</summary>
+    public double PollSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// How long a claim on a copy lasts. It must outlast one send (connectors time out after 30 seconds); a copy
+    /// whose instance died is taken over, and read back, once its claim lapses.
+    /// </summary>
+    public double LeaseSeconds { get; set; } = 120;
+
+    public double ExpiryCheckMinutes { get; set; } = 60;
+
+    /// <summary>Names this instance in claims and attempts; by default the machine, process and a random suffix.</summary>
+    public string? InstanceId { get; set; }
+}
+
+/// <summary>This instance's name in claims and attempts.</summary>
+public sealed record DeliveryInstance(string Id)
+{
+    public static DeliveryInstance Create(string? configured) =>
+        new(string.IsNullOrWhiteSpace(configured) ? $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..6]}" : configured.Trim());
+}
+
+/// <summary>
+/// Accounts a network told this instance to leave alone for a while. The waiting copies in the database are
+/// held too, which keeps other instances away; this also holds back copies that fall due in the meantime.
+/// </summary>
+public sealed class AccountThrottle
+{
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> holds = new();
+
+    public void Hold(Guid accountId, DateTimeOffset until) =>
+        holds.AddOrUpdate(accountId, until, (_, current) => current > until ? current : until);
+
+    public bool IsHeld(Guid accountId, DateTimeOffset now)
+    {
+        if (!holds.TryGetValue(accountId, out var until))
+        {
+            return false;
+        }
+
+        if (until > now)
+        {
+            return true;
+        }
+
+        // Forget a hold once it has passed, so the map does not grow with every account ever limited.
+        holds.TryRemove(KeyValuePair.Create(accountId, until));
+        return false;
+    }
+}

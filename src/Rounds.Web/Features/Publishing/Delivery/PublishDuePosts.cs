@@ -1,0 +1,159 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Publishing.Delivery;
+
+/// <summary>What one cycle did.</summary>
+public sealed record PublishRun(int Published, int Failed, int Retrying, int Released, int Expired, int Missed);
+
+/// <summary>
+/// One cycle of the publisher: posts still in review at their time expire; approved posts whose time has come
+/// go out, copy by copy, unless they fell due so long ago (Rounds was down) that the organization's grace
+/// window has passed, in which case they are missed. Every instance may run this at once: each copy is
+/// claimed with a conditional update before it is sent (docs/decisions/0008-exactly-once-delivery.md).
+/// </summary>
+public sealed class PublishDuePosts(
+    RoundsDbContext db, DeliverCopy deliver, PostOutcomes outcomes, DeliveryInstance instance, AccountThrottle throttle,
+    TimeProvider clock, IOptions<DeliveryOptions> options)
+{
+    private const int BatchSize = 200;
+
+    private sealed record Candidate(
+        Guid TargetId, Guid PostId, Guid OrganizationId, Guid AccountId, DeliveryStatus Status, int Attempts,
+        DateTimeOffset? NextAttemptAt, DateTimeOffset? ScheduledAt);
+
+    public async Task<PublishRun> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var expired = await ExpireUnapprovedAsync(cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var due = await (
+            from t in db.Set<PostTarget>()
+            join p in db.Set<Post>() on t.PostId equals p.Id
+            where p.Status == PostStatus.Approved && (p.ScheduledAt == null || p.ScheduledAt <= now)
+                && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
+                    || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now))
+            orderby p.ScheduledAt, t.Id
+            select new Candidate(t.Id, t.PostId, t.OrganizationId, t.AccountId, t.Status, t.Attempts, t.NextAttemptAt, p.ScheduledAt))
+            .Take(BatchSize).ToListAsync(cancellationToken);
+
+        var organizations = due.Select(c => c.OrganizationId).Distinct().ToList();
+        var grace = await db.Set<PublishingSettings>().Where(s => organizations.Contains(s.OrganizationId))
+            .ToDictionaryAsync(s => s.OrganizationId, s => TimeSpan.FromMinutes(s.GraceMinutes), cancellationToken);
+
+        int published = 0, failed = 0, retrying = 0, released = 0, missed = 0;
+        var session = new ConnectorSession();
+        foreach (var copy in due)
+        {
+            now = clock.GetUtcNow();
+            if (throttle.IsHeld(copy.AccountId, now))
+            {
+                continue;
+            }
+
+            var window = grace.TryGetValue(copy.OrganizationId, out var g) ? g : TimeSpan.FromMinutes(PublishingSettings.DefaultGraceMinutes);
+            if (IsOverdue(copy, now, window))
+            {
+                missed += await MissAsync(copy, window, cancellationToken);
+                continue;
+            }
+
+            if (!await ClaimAsync(copy.TargetId, now, cancellationToken))
+            {
+                continue;
+            }
+
+            switch (await deliver.SendAsync(copy.TargetId, session, cancellationToken))
+            {
+                case CopyResult.Published:
+                    published++;
+                    break;
+                case CopyResult.Failed:
+                    failed++;
+                    break;
+                case CopyResult.Retrying:
+                    retrying++;
+                    break;
+                case CopyResult.Released:
+                    released++;
+                    break;
+            }
+        }
+
+        await CompleteFinishedPostsAsync(cancellationToken);
+        return new PublishRun(published, failed, retrying, released, expired, missed);
+    }
+
+    /// <summary>
+    /// A copy is missed when it was never tried and is later than the grace window. Polling delay is seconds,
+    /// so anything later than the window means the instances were down; a copy that Rounds itself put off
+    /// (a rate limit) or has already tried is late for reasons of its own and keeps its turn.
+    /// </summary>
+    private static bool IsOverdue(Candidate copy, DateTimeOffset now, TimeSpan window) =>
+        copy is { Status: DeliveryStatus.Waiting, Attempts: 0, ScheduledAt: { } at }
+        && now - at > window
+        && (copy.NextAttemptAt is null || copy.NextAttemptAt <= at);
+
+    private async Task<int> MissAsync(Candidate copy, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var reason = $"Due at {PostOutcomes.When(copy.ScheduledAt)} while Rounds was not running; more than {window.TotalMinutes:0} minutes late.";
+        return await db.Set<PostTarget>().Where(t => t.Id == copy.TargetId && t.Status == DeliveryStatus.Waiting && t.Attempts == 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Missed).SetProperty(t => t.LastError, reason), cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends the approved posts whose copies have all ended. Looking for them every cycle, rather than right
+    /// after a copy ends, also ends the post of an instance that died between the two.
+    /// </summary>
+    private async Task CompleteFinishedPostsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var copies = db.Set<PostTarget>();
+        var finished = await db.Set<Post>().AsNoTracking()
+            .Where(p => p.Status == PostStatus.Approved && (p.ScheduledAt == null || p.ScheduledAt <= now)
+                && copies.Any(t => t.PostId == p.Id)
+                && !copies.Any(t => t.PostId == p.Id && (t.Status == DeliveryStatus.Waiting || t.Status == DeliveryStatus.Sending)))
+            .Select(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
+        foreach (var postId in finished)
+        {
+            await outcomes.CompleteIfFinishedAsync(postId, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Takes the copy for this instance. The condition is checked by the database in the same statement as the
+    /// write, so of two instances claiming one copy exactly one succeeds; a claim whose instance died lapses.
+    /// </summary>
+    private async Task<bool> ClaimAsync(Guid targetId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var until = now.AddSeconds(options.Value.LeaseSeconds);
+        var claimed = await db.Set<PostTarget>()
+            .Where(t => t.Id == targetId
+                && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
+                    || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now)))
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Sending).SetProperty(t => t.ClaimedBy, instance.Id).SetProperty(t => t.ClaimedUntil, until), cancellationToken);
+        return claimed == 1;
+    }
+
+    /// <summary>A post still waiting for approval when its time comes is not published.</summary>
+    private async Task<int> ExpireUnapprovedAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var late = await db.Set<Post>().AsNoTracking()
+            .Where(p => p.Status == PostStatus.InReview && p.ScheduledAt != null && p.ScheduledAt <= now)
+            .OrderBy(p => p.ScheduledAt).Take(BatchSize).ToListAsync(cancellationToken);
+        var expired = 0;
+        foreach (var post in late)
+        {
+            var title = $"Your post was still waiting for approval at its scheduled time ({PostOutcomes.When(post.ScheduledAt)}), so it was not published.";
+            // An edit or a new date since it was read (a new stamp) leaves it for the next cycle to judge.
+            if (await outcomes.EndAsync(post, PostStatus.InReview, PostStatus.Expired, title, post.ConcurrencyStamp, cancellationToken))
+            {
+                expired++;
+            }
+        }
+
+        return expired;
+    }
+}
