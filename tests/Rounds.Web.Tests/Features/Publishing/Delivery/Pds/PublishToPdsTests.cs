@@ -22,7 +22,7 @@ public abstract class PublishToPdsTests(DeliveryRounds app, BlueskyPds pds)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
 
         var connected = await admin.PostAsJsonAsync(url, new { service = pds.Url.ToString(), identifier = bluesky.Handle, secret = bluesky.Password });
-        Assert.Equal(bluesky.Handle, (await connected.Content.ReadFromJsonAsync<ConnectionView>())!.AccountName);
+        Assert.Equal("@" + bluesky.Handle, (await connected.Content.ReadFromJsonAsync<ConnectionView>())!.AccountName);
 
         var text = "Flu clinic Saturday 9–1 at the Eastside campus 🏥 https://northfield.example/flu #FluSeason";
         var postId = await room.PostAsync(text, app.Clock.GetUtcNow().AddMinutes(5));
