@@ -1,0 +1,59 @@
+namespace Rounds.Web.Features.Publishing.Calendar;
+
+/// <summary>
+/// The zone in which calendars show times and read the times people type. Pages are rendered on the server,
+/// which does not know the browser's zone, so the installation names one: <c>Rounds:TimeZone</c> (an IANA name),
+/// America/New_York unless set. Everything stored stays in UTC.
+/// </summary>
+public sealed class PublishingTimeZone
+{
+    public const string DefaultId = "America/New_York";
+
+    public PublishingTimeZone(IConfiguration configuration)
+    {
+        var id = configuration["Rounds:TimeZone"];
+        id = string.IsNullOrWhiteSpace(id) ? DefaultId : id.Trim();
+        Zone = TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
+            ? zone
+            : throw new InvalidOperationException($"Rounds:TimeZone '{id}' is not a time zone this machine knows; use an IANA name such as {DefaultId}.");
+    }
+
+    public TimeZoneInfo Zone { get; }
+
+    public string Name => Zone.Id;
+
+    public DateTime ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).DateTime;
+
+    public DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(ToLocal(clock.GetUtcNow()));
+
+    /// <summary>
+    /// The instant a wall-clock time in the zone stands for. A time the clocks skip (spring forward) has none; a
+    /// time that happens twice (fall back) means the first of the two, as people read "1:30" that night.
+    /// </summary>
+    public bool TryToInstant(DateTime local, out DateTimeOffset instant)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (Zone.IsInvalidTime(local))
+        {
+            instant = default;
+            return false;
+        }
+
+        var offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);
+        instant = new DateTimeOffset(local, offset).ToUniversalTime();
+        return true;
+    }
+
+    /// <summary>When a day begins in the zone; where midnight is skipped, the day begins at the first hour that exists.</summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        DateTimeOffset instant;
+        while (!TryToInstant(local, out instant))
+        {
+            local = local.AddMinutes(30);
+        }
+
+        return instant;
+    }
+}
