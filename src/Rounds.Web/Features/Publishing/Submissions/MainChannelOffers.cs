@@ -171,8 +171,9 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
         await notifier.NotifyAsync(org.Id, [submission.SubmitterId], $"submission:{submission.Id}:decided",
             $"Your content for the main channels was adopted by {reviewerName}: \"{Excerpt.Of(submission.Text, 60)}\"", Link(org, submission), cancellationToken);
 
-        // The row was already updated above; the tracked copy must not be written a second time.
-        db.Entry(submission).State = EntityState.Unchanged;
+        // The row was already updated above: the tracked copy takes its new values as saved ones, so it is not written twice.
+        var entry = db.Entry(submission);
+        entry.OriginalValues.SetValues(entry.CurrentValues);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await notifier.SendQueuedMailAsync(cancellationToken);
@@ -229,8 +230,9 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
         await notifier.NotifyAsync(org.Id, [submission.SubmitterId], $"submission:{submission.Id}:decided",
             $"Your content for the main channels was declined by {decidedBy}: {reason}", Link(org, submission), cancellationToken);
 
-        // The row was already updated above; the tracked copy must not be written a second time.
-        db.Entry(submission).State = EntityState.Unchanged;
+        // The row was already updated above: the tracked copy takes its new values as saved ones, so it is not written twice.
+        var entry = db.Entry(submission);
+        entry.OriginalValues.SetValues(entry.CurrentValues);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await notifier.SendQueuedMailAsync(cancellationToken);
