@@ -98,20 +98,10 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
     /// </summary>
     public async Task<Outcome<Post>> AdoptAsync(OrgContext org, Guid id, CancellationToken cancellationToken = default)
     {
-        var submission = await GetAsync(org, id, cancellationToken);
+        var (submission, refusal) = await WaitingAsync(org, id, "adopt content for the main channels", cancellationToken);
         if (submission is null)
         {
-            return Outcome.NotFound;
-        }
-
-        if (!org.IsAtLeast(DecideRole))
-        {
-            return Outcome.Refused("Only reviewers and admins adopt content for the main channels.");
-        }
-
-        if (submission.Status != SubmissionStatus.Offered)
-        {
-            return Outcome.Refused($"This offer was already {Describe(submission.Status)}.");
+            return refusal!;
         }
 
         var accounts = await db.Set<SocialAccount>()
@@ -182,20 +172,10 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
 
     public async Task<Outcome> DeclineAsync(OrgContext org, Guid id, string? reason, CancellationToken cancellationToken = default)
     {
-        var submission = await GetAsync(org, id, cancellationToken);
+        var (submission, refusal) = await WaitingAsync(org, id, "decline content offered to the main channels", cancellationToken);
         if (submission is null)
         {
-            return Outcome.NotFound;
-        }
-
-        if (!org.IsAtLeast(DecideRole))
-        {
-            return Outcome.Refused("Only reviewers and admins decline content offered to the main channels.");
-        }
-
-        if (submission.Status != SubmissionStatus.Offered)
-        {
-            return Outcome.Refused($"This offer was already {Describe(submission.Status)}.");
+            return refusal!;
         }
 
         reason = (reason ?? "").Trim();
@@ -245,6 +225,25 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
         SubmissionStatus.Adopted => "adopted",
         SubmissionStatus.Declined => "declined",
     };
+
+    /// <summary>The offer a reviewer is about to decide on, or why they cannot.</summary>
+    private async Task<(MainChannelSubmission? Submission, Outcome? Refusal)> WaitingAsync(OrgContext org, Guid id, string action, CancellationToken cancellationToken)
+    {
+        var submission = await GetAsync(org, id, cancellationToken);
+        if (submission is null)
+        {
+            return (null, Outcome.NotFound);
+        }
+
+        if (!org.IsAtLeast(DecideRole))
+        {
+            return (null, Outcome.Refused($"Only reviewers and admins {action}."));
+        }
+
+        return submission.Status == SubmissionStatus.Offered
+            ? (submission, null)
+            : (null, Outcome.Refused($"This offer was already {Describe(submission.Status)}."));
+    }
 
     private static string Link(OrgContext org, MainChannelSubmission submission) => $"/o/{org.Organization.Slug}/submissions#submission-{submission.Id:N}";
 
