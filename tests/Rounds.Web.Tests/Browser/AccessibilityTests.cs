@@ -69,6 +69,21 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return post.Value.Post.Id;
         });
 
+        // A scheduled post (its reschedule form shows), a library item and an offer waiting for a decision.
+        var soon = DateTimeOffset.UtcNow.AddHours(2);
+        var soonLocal = TimeZoneInfo.ConvertTime(soon, TimeZoneInfo.FindSystemTimeZoneById(Rounds.Web.Features.Publishing.Calendar.PublishingTimeZone.DefaultId)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var libraryItemId = await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, org, admin);
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var post = new Rounds.Web.Features.Publishing.Post { OrganizationId = org.Id, AuthorId = admin.Id, AuthorName = "Casey Admin", Text = "Flu shots at every clinic this week", Status = Rounds.Web.Features.Publishing.PostStatus.Approved, ScheduledAt = soon, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            db.Add(post);
+            db.Add(new Rounds.Web.Features.Publishing.PostTarget { OrganizationId = org.Id, PostId = post.Id, AccountId = accountId, IdempotencyKey = Guid.NewGuid().ToString("N") });
+            await db.SaveChangesAsync();
+            await services.GetRequiredService<Rounds.Web.Features.Publishing.Submissions.MainChannelOffers>().OfferAsync(context, new("Our NICU reunion is on Saturday.", "Neonatology", "Photos on request."));
+            return (await services.GetRequiredService<Rounds.Web.Features.Publishing.Library.LibraryCatalog>().CreateAsync(context, new("Flu shots", "Get your flu shot at any clinic.", "flu, vaccines"))).Value!.Id;
+        });
+
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify"];
         string[] signedIn =
         [
@@ -82,6 +97,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/accounts/new", $"/o/{org.Slug}/accounts/policy", $"/o/{org.Slug}/requests", $"/o/{org.Slug}/requests/new",
             $"/o/{org.Slug}/requests/{requestId}", $"/o/{org.Slug}/requests/{requestId}/edit", $"/o/{org.Slug}/training", $"/o/{org.Slug}/notifications",
             $"/o/{org.Slug}/posts", $"/o/{org.Slug}/posts/new", $"/o/{org.Slug}/posts/{postId}", $"/o/{org.Slug}/posts/{postId}/edit", $"/o/{org.Slug}/accounts/{accountId}/approval",
+            $"/o/{org.Slug}/calendar?date={soonLocal}", $"/o/{org.Slug}/calendar?view=week&date={soonLocal}", $"/o/{org.Slug}/library", $"/o/{org.Slug}/library/new",
+            $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new",
         ];
 
         var failures = new List<string>();
@@ -108,6 +125,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         var phone = await fixture.NewPageAsync(width: 390, height: 844);
         await fixture.LoginAsync(phone, admin.Email!);
         failures.AddRange(await ScanAsync(phone, $"/o/{org.Slug}/members"));
+        failures.AddRange(await ScanAsync(phone, $"/o/{org.Slug}/calendar?date={soonLocal}"));
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }

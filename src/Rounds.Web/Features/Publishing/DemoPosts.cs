@@ -28,7 +28,7 @@ public static class DemoPosts
     public static async Task SeedAsync(RoundsDbContext db, Guid organizationId, IReadOnlyDictionary<string, string> userIds, IReadOnlyDictionary<string, string> names, TimeProvider clock, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(OrganizationTime.DefaultZone, out var found) ? found : TimeZoneInfo.Utc;
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(Calendar.PublishingTimeZone.DefaultId, out var found) ? found : TimeZoneInfo.Utc;
         var accounts = await db.Set<SocialAccount>().Where(a => a.OrganizationId == organizationId).ToListAsync(cancellationToken);
         var reviewerId = userIds["reviewer@northfield.example"];
         foreach (var sample in Samples)

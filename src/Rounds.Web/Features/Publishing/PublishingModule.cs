@@ -1,4 +1,7 @@
 using Rounds.Web.Features.Publishing.Delivery;
+using Rounds.Web.Features.Publishing.Calendar;
+using Rounds.Web.Features.Publishing.Library;
+using Rounds.Web.Features.Publishing.Submissions;
 
 namespace Rounds.Web.Features.Publishing;
 
@@ -11,8 +14,14 @@ public static class PublishingModule
         services.AddScoped<ReviewPost>();
         services.AddScoped<ApprovalSteps>();
         services.AddScoped<PostQueries>();
-        services.AddSingleton<OrganizationTime>();
         services.AddDelivery();
+        services.AddSingleton<PublishingTimeZone>();
+        services.AddScoped<PublishingCalendar>();
+        services.AddScoped<ReschedulePost>();
+        services.AddScoped<CalendarFeeds>();
+        services.AddScoped<LibraryCatalog>();
+        services.AddScoped<SaveToLibrary>();
+        services.AddScoped<MainChannelOffers>();
         return services;
     }
 
@@ -21,5 +30,8 @@ public static class PublishingModule
     {
         PostEndpoints.Map(api);
         DeliveryEndpoints.Map(api);
+        CalendarEndpoints.Map(api, app);
+        LibraryEndpoints.Map(api);
+        SubmissionEndpoints.Map(api);
     }
 }

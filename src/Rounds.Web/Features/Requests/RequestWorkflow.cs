@@ -261,7 +261,7 @@ public sealed class RequestWorkflow(
         await notifier.SendQueuedMailAsync(cancellationToken);
         if (to is RequestStatus.Approved or RequestStatus.Declined or RequestStatus.Redirected)
         {
-            await SendDecisionNoticeAsync(request, to, note, link, cancellationToken);
+            await SendDecisionNoticeAsync(org, request, to, note, link, cancellationToken);
         }
 
         return Outcome.Success;
@@ -413,7 +413,7 @@ public sealed class RequestWorkflow(
         return new Outcome<SocialAccount>(Outcome.Success, account);
     }
 
-    private async Task SendDecisionNoticeAsync(AccountRequest request, RequestStatus decision, string reasons, string link, CancellationToken cancellationToken)
+    private async Task SendDecisionNoticeAsync(OrgContext org, AccountRequest request, RequestStatus decision, string reasons, string link, CancellationToken cancellationToken)
     {
         var email = await db.Users.Where(u => u.Id == request.RequesterId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
         if (email is null)
@@ -428,6 +428,11 @@ public sealed class RequestWorkflow(
             _ => ("redirected", "After the consult, your content will go to the organization's main channels instead of a new account."),
         };
         var html = $"<p>{lead}</p><p><strong>Reasons:</strong> {WebUtility.HtmlEncode(reasons)}</p><p><a href=\"{WebUtility.HtmlEncode(notifier.Absolute(link))}\">See the request</a></p>";
+        if (decision == RequestStatus.Redirected)
+        {
+            html += $"<p><a href=\"{WebUtility.HtmlEncode(notifier.Absolute($"/o/{org.Organization.Slug}/submissions/new"))}\">Offer your content to the main channels</a></p>";
+        }
+
         await mailer.SendAsync(new OutgoingMail(email, $"Decision on your account request {Describe(request)}: {subject}", html), cancellationToken);
     }
 

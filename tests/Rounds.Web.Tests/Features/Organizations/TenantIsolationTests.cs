@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.Organizations;
@@ -21,6 +20,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
 {
     private static readonly string[] OrgParameters = ["org", "Slug"];
 
+    private static readonly DateTimeOffset Scheduled = new(2030, 5, 1, 14, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public async Task An_admin_of_one_organization_reaches_nothing_of_another()
     {
@@ -31,8 +32,6 @@ public abstract class TenantIsolationTests(RoundsFactory app)
         var apiClient = await app.ApiClientAsync(alice);
         Assert.Equal(HttpStatusCode.NoContent, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/domains", Json("{\"domain\":\"victim.example\"}"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/accounts", Json("{\"platform\":\"x\",\"handle\":\"@VictimHealth\",\"kind\":\"enterprise\"}"))).StatusCode);
-        var victimAccount = (await (await apiClient.GetAsync($"/api/v1/orgs/{victim.Slug}/accounts")).Content.ReadFromJsonAsync<JsonElement>())[0].GetProperty("id").GetGuid();
-        Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/posts", Json($"{{\"accounts\":[\"{victimAccount}\"],\"text\":\"Flu shots on Saturday.\"}}"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/requests", Json("{\"request\":{\"platform\":\"x\",\"proposedHandle\":\"@VictimKids\"},\"submit\":false}"))).StatusCode);
 
         // Real ids of the victim's rows, so a refusal cannot come from an id that merely does not exist.
@@ -44,6 +43,12 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var claim = new CreditClaim { OrganizationId = victim.Id, UserId = alice.Id, ActivityId = module.Id, ActivityTitle = module.Title, Credits = 0.5m, CreditType = "credit", ClaimedAt = DateTimeOffset.UtcNow };
             var certificate = new Certificate { OrganizationId = victim.Id, UserId = alice.Id, ClaimId = claim.Id, Code = IssueCertificate.NewCode(), LearnerName = "Alice", ActivityTitle = module.Title, Credits = 0.5m, IssuedAt = DateTimeOffset.UtcNow };
             db.AddRange(claim, certificate);
+            var account = await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.OrganizationId == victim.Id).Select(a => a.Id).FirstAsync();
+            var post = new Post { OrganizationId = victim.Id, AuthorId = alice.Id, AuthorName = "Alice", Text = "Victim's launch", Status = PostStatus.Approved, ScheduledAt = Scheduled, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            var target = new PostTarget { OrganizationId = victim.Id, PostId = post.Id, AccountId = account, IdempotencyKey = Guid.NewGuid().ToString("N") };
+            var libraryItem = new LibraryItem { OrganizationId = victim.Id, Title = "Victim's wording", Text = "Approved text", Tags = "launch", CreatedBy = "alice", CreatedAt = DateTimeOffset.UtcNow };
+            var submission = new MainChannelSubmission { OrganizationId = victim.Id, SubmitterId = alice.Id, SubmitterName = "Alice", Department = "Cardiology", Text = "Offer", SubmittedAt = DateTimeOffset.UtcNow };
+            db.AddRange(post, target, libraryItem, submission);
             await db.SaveChangesAsync();
             return new
             {
@@ -54,7 +59,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Certificate = certificate.Id,
                 Account = await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.OrganizationId == victim.Id).Select(a => a.Id).FirstAsync(),
                 Request = await db.Set<Rounds.Web.Features.Requests.AccountRequest>().Where(r => r.OrganizationId == victim.Id).Select(r => r.Id).FirstAsync(),
-                Post = await db.Set<Rounds.Web.Features.Publishing.Post>().Where(p => p.OrganizationId == victim.Id).Select(p => p.Id).FirstAsync(),
+                Post = post.Id,
+                LibraryItem = libraryItem.Id,
+                Submission = submission.Id,
             };
         });
 
@@ -81,6 +88,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/accounts/", StringComparison.Ordinal) => ids.Account.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/requests/", StringComparison.Ordinal) => ids.Request.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/posts/", StringComparison.Ordinal) => ids.Post.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/library/", StringComparison.Ordinal) => ids.LibraryItem.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/submissions/", StringComparison.Ordinal) => ids.Submission.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.Membership.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -121,9 +130,14 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().CountAsync(a => a.OrganizationId == victim.Id));
             Assert.Equal(Rounds.Web.Features.Accounts.AccountStatus.Active, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.Id == ids.Account).Select(a => a.Status).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Accounts.AccountPost>().AnyAsync(p => p.AccountId == ids.Account));
-            Assert.Equal(Rounds.Web.Features.Publishing.PostStatus.Draft, await db.Set<Rounds.Web.Features.Publishing.Post>().Where(p => p.Id == ids.Post).Select(p => p.Status).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Publishing.ApprovalStep>().AnyAsync(s => s.OrganizationId == victim.Id));
             Assert.Equal(Rounds.Web.Features.Requests.RequestStatus.Draft, await db.Set<Rounds.Web.Features.Requests.AccountRequest>().Where(r => r.Id == ids.Request).Select(r => r.Status).SingleAsync());
+            Assert.Equal(Scheduled, await db.Set<Post>().Where(p => p.Id == ids.Post).Select(p => p.ScheduledAt).SingleAsync());
+            Assert.Equal(1, await db.Set<Post>().CountAsync(p => p.OrganizationId == victim.Id));
+            Assert.Equal("Victim's wording", await db.Set<LibraryItem>().Where(l => l.Id == ids.LibraryItem).Select(l => l.Title).SingleAsync());
+            Assert.Equal(1, await db.Set<LibraryItem>().CountAsync(l => l.OrganizationId == victim.Id));
+            Assert.Equal(SubmissionStatus.Offered, await db.Set<MainChannelSubmission>().Where(m => m.Id == ids.Submission).Select(m => m.Status).SingleAsync());
+            Assert.Equal(1, await db.Set<MainChannelSubmission>().CountAsync(m => m.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

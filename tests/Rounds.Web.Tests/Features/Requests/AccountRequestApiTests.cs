@@ -140,6 +140,7 @@ public abstract class AccountRequestApiTests(RoundsFactory app)
         var redirected = await HttpAssert.ReadAsync<JsonElement>(await MoveAsync(manager, c, id, "redirected", "Submit content to the main channels instead."));
         Assert.Equal("redirected", redirected.GetProperty("status").GetString());
         Assert.Contains(app.MailTo(c.Contributor.Email!), m => m.Contains("redirected", StringComparison.Ordinal) && m.Contains($"http://localhost/o/{c.Org.Slug}/requests/{id}", StringComparison.Ordinal));
+        Assert.Contains(app.MailTo(c.Contributor.Email!), m => m.Contains("redirected", StringComparison.Ordinal) && m.Contains($"http://localhost/o/{c.Org.Slug}/submissions/new", StringComparison.Ordinal));
 
         var closed = await MoveAsync(manager, c, id, "requirements");
         Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);

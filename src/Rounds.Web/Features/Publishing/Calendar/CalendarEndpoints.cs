@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Organizations;
+
+namespace Rounds.Web.Features.Publishing.Calendar;
+
+public sealed record CalendarCopyDto(Guid AccountId, string Platform, string Handle, string Status, string? ExternalUrl, DateTimeOffset? PublishedAt);
+
+public sealed record CalendarEntryDto(Guid PostId, DateTimeOffset At, string Status, string Excerpt, string AuthorName, IReadOnlyList<CalendarCopyDto> Accounts);
+
+public sealed record RescheduleBody(DateTimeOffset? ScheduledAt);
+
+/// <summary>The calendar API, rescheduling, and the calendar feed (fetched by calendar programs, which cannot sign in).</summary>
+public static class CalendarEndpoints
+{
+    public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
+    {
+        api.MapGet("/orgs/{org}/calendar", ListAsync).WithTags("Publishing").WithName("GetCalendar")
+            .WithSummary("Scheduled and published posts in [from, to) (ISO 8601 instants, at most 400 days apart), optionally for one account.");
+        api.MapPost("/orgs/{org}/posts/{id:guid}/reschedule", RescheduleAsync).WithTags("Publishing").WithName("ReschedulePost")
+            .WithSummary("Moves a post that is not yet published to a future time: {\"scheduledAt\":\"2026-11-23T14:00:00Z\"}.");
+        app.MapGet("/calendar/{token}.ics", FeedAsync).WithName("CalendarFeed").ExcludeFromDescription().AllowAnonymous();
+    }
+
+    public static CalendarEntryDto ToDto(CalendarEntry e) => new(
+        e.PostId, e.At, PostLifecycle.Describe(e.Status), e.Excerpt, e.AuthorName,
+        e.Copies.Select(c => new CalendarCopyDto(c.AccountId, AccountNames.Key(c.Platform), c.Handle, PostLifecycle.Describe(c.Status), c.ExternalUrl, c.PublishedAt)).ToList());
+
+    public static async Task<IResult> ListAsync(
+        string org, DateTimeOffset? from, DateTimeOffset? to, Guid? account, ClaimsPrincipal user, OrgAccess access, PublishingCalendar calendar, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, PublishingCalendar.ViewRole, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (from is null)
+        {
+            errors["from"] = ["Give the start, e.g. 2026-11-01T00:00:00-04:00."];
+        }
+
+        if (to is null)
+        {
+            errors["to"] = ["Give the end (exclusive), e.g. 2026-12-01T00:00:00-05:00."];
+        }
+        else if (from is not null && (to <= from || to - from > PublishingCalendar.MaxSpan))
+        {
+            errors["to"] = ["The end must come after the start, at most 400 days later."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The request is not valid.");
+        }
+
+        var entries = await calendar.ListAsync(check.Context!, from!.Value, to!.Value, account, cancellationToken);
+        return TypedResults.Ok(entries.Select(ToDto).ToList());
+    }
+
+    public static async Task<IResult> RescheduleAsync(string org, Guid id, RescheduleBody body, ClaimsPrincipal user, OrgAccess access, ReschedulePost reschedule, CancellationToken cancellationToken)
+    {
+        // Authors who are contributors may move their own posts; the use case decides per post.
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var outcome = await reschedule.RunAsync(check.Context!, id, body.ScheduledAt, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(new { id, scheduledAt = body.ScheduledAt!.Value.ToUniversalTime() }) : outcome.ToProblem();
+    }
+
+    public static async Task<IResult> FeedAsync(string token, HttpRequest request, CalendarFeeds feeds, CancellationToken cancellationToken)
+    {
+        var ics = await feeds.RenderAsync(token, $"{request.Scheme}://{request.Host}{request.PathBase}", cancellationToken);
+        return ics is null
+            ? TypedResults.NotFound()
+            : TypedResults.Text(ics, "text/calendar; charset=utf-8");
+    }
+}
