@@ -51,6 +51,14 @@ public sealed class ComposerFlowTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator(".post-status")).ToHaveTextAsync("in review");
         var postUrl = new Uri(page.Url).AbsolutePath;
 
+        // An image goes up with its description; its location note is gone and the post stays in review.
+        await page.Locator("#image-file").SetInputFilesAsync(new FilePayload { Name = "clinic.png", MimeType = "image/png", Buffer = Infrastructure.TestImages.PngWithText("Location", "42.3601 N, 71.0589 W") });
+        await page.GetByLabel("Description for people who cannot see it (required)").FillAsync("The flu clinic sign at the Eastside entrance.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add image" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("location and camera data were removed");
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "The flu clinic sign at the Eastside entrance." })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".post-status")).ToHaveTextAsync("in review");
+
         var second = await fixture.NewPageAsync();
         await fixture.LoginAsync(second, reviewer.Email!);
         await second.GotoAsync($"/o/{org.Slug}/posts");

@@ -20,9 +20,11 @@ public sealed record ReviewDto(int Revision, int Step, string Reviewer, string D
 
 public sealed record PostDto(
     Guid Id, string Status, string Text, DateTimeOffset? ScheduledAt, string Author, int Revision, string Verdict, string? OverrideReason,
-    int? Step, IReadOnlyList<DeliveryDto> Accounts, IReadOnlyList<ReviewDto> Reviews, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    int? Step, IReadOnlyList<DeliveryDto> Accounts, IReadOnlyList<ReviewDto> Reviews, IReadOnlyList<MediaDto> Images, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record PostListItemDto(Guid Id, string Status, string Text, DateTimeOffset? ScheduledAt, string Author, IReadOnlyList<string> Accounts, DateTimeOffset UpdatedAt);
+
+public sealed record MediaDto(Guid Id, string FileName, string ContentType, int Bytes, string AltText);
 
 public sealed record StepsRequest(IReadOnlyList<StepInput>? Steps);
 
@@ -47,6 +49,10 @@ public static class PostEndpoints
         posts.MapPost("/{id:guid}/request-changes", RequestChangesAsync).WithName("RequestPostChanges").WithSummary("Sends the post back to its author; a note is required.");
         posts.MapPost("/{id:guid}/reject", RejectAsync).WithName("RejectPost").WithSummary("Rejects the post for good; a note is required.");
         posts.MapPost("/{id:guid}/override", OverrideAsync).WithName("OverridePostScreening").WithSummary("Lets a blocked post go to review, with a written reason (reviewers and up, audited).");
+        posts.MapPost("/{id:guid}/media", AddImageAsync).WithName("AddPostImage").DisableAntiforgery()
+            .WithSummary("Attaches an image (multipart: file, altText). Metadata such as GPS is stripped before storage; alt text is required and screened.");
+        posts.MapGet("/{id:guid}/media/{mediaId:guid}", GetImageAsync).WithName("GetPostImage");
+        posts.MapDelete("/{id:guid}/media/{mediaId:guid}", RemoveImageAsync).WithName("RemovePostImage");
         api.MapGet("/orgs/{org}/review-queue", QueueAsync).WithTags("Publishing").WithName("ReviewQueue").WithSummary("Posts waiting on a step you may approve, due first on top.");
         api.MapGet("/orgs/{org}/accounts/{id:guid}/approval-steps", GetStepsAsync).WithTags("Publishing").WithName("GetApprovalSteps");
         api.MapPut("/orgs/{org}/accounts/{id:guid}/approval-steps", PutStepsAsync).WithTags("Publishing").WithName("PutApprovalSteps")
@@ -188,6 +194,59 @@ public static class PostEndpoints
         return saved.ToProblem();
     }
 
+    /// <summary>Reads the form itself, after the access check, so that a stranger learns nothing even from a malformed request.</summary>
+    public static async Task<IResult> AddImageAsync(string org, Guid id, HttpRequest request, ClaimsPrincipal user, OrgAccess access, AttachImage images, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem("Send the image as multipart/form-data with the fields \"file\" and \"altText\".", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        var form = await request.ReadFormAsync(cancellationToken);
+        var file = form.Files.GetFile("file");
+        var altText = form["altText"].ToString();
+        if (file is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Attach the image as the form field \"file\"."] });
+        }
+
+        if (file.Length > AttachImage.MaxBytes)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"The image must be at most {AttachImage.MaxBytes / 1024 / 1024} MB."] });
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        var added = await images.AddAsync(check.Context!, id, file.FileName, file.ContentType, buffer.ToArray(), altText, cancellationToken);
+        return added.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org}/posts/{id}/media/{added.Value!.Id}", new MediaDto(added.Value.Id, added.Value.FileName, added.Value.ContentType, added.Value.Content.Length, added.Value.AltText))
+            : added.Status.ToProblem();
+    }
+
+    public static async Task<IResult> GetImageAsync(string org, Guid id, Guid mediaId, ClaimsPrincipal user, OrgAccess access, AttachImage images, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        if (!check.Allowed)
+        {
+            return check.ToProblem();
+        }
+
+        var item = await images.GetAsync(check.Context!, id, mediaId, cancellationToken);
+        return item is null ? Outcome.NotFound.ToProblem() : TypedResults.File(item.Content, item.ContentType);
+    }
+
+    public static async Task<IResult> RemoveImageAsync(string org, Guid id, Guid mediaId, ClaimsPrincipal user, OrgAccess access, AttachImage images, CancellationToken cancellationToken)
+    {
+        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
+        return check.Allowed ? (await images.RemoveAsync(check.Context!, id, mediaId, cancellationToken)).ToProblem() : check.ToProblem();
+    }
+
     private static async Task<IResult> ActAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, PostQueries queries, Func<OrgContext, Task<Outcome>> act, CancellationToken cancellationToken)
     {
         var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
@@ -221,6 +280,7 @@ public static class PostEndpoints
                 c.Account.Id, c.Account.Handle, AccountNames.Key(c.Account.Platform), c.Target.Text, c.Target.Verdict, AccountNames.Key(c.Target.Status),
                 c.Target.ExternalId, c.Target.ExternalUrl, c.Target.PublishedAt, c.Target.Attempts, c.Target.LastError.Length > 0 ? c.Target.LastError : null)).ToList(),
             view.Reviews.Select(r => new ReviewDto(r.Revision, r.Step, r.ReviewerName, AccountNames.Key(r.Decision), r.Note, r.At)).ToList(),
+            view.Images.Select(m => new MediaDto(m.Id, m.FileName, m.ContentType, m.Content.Length, m.AltText)).ToList(),
             post.CreatedAt, post.UpdatedAt);
     }
 }

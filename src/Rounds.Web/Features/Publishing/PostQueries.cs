@@ -12,7 +12,8 @@ public sealed record PostView(
     IReadOnlyList<CopyView> Copies,
     IReadOnlyList<PostReview> Reviews,
     IReadOnlyList<PostRevision> Revisions,
-    ReviewState? Review);
+    ReviewState? Review,
+    IReadOnlyList<MediaItem> Images);
 
 public sealed record PostSummary(Post Post, IReadOnlyList<string> Accounts);
 
@@ -94,7 +95,8 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review)
                 .Select(c => new CopyView(c.t, c.a, attempts.Where(a => a.TargetId == c.t.Id).OrderBy(a => a.StartedAt).ToList())).ToList(),
             reviews.OrderBy(r => r.At).ToList(),
             revisions.OrderBy(r => r.Revision).ToList(),
-            post.Status == PostStatus.InReview ? await review.StateAsync(post, cancellationToken) : null);
+            post.Status == PostStatus.InReview ? await review.StateAsync(post, cancellationToken) : null,
+            await db.Set<MediaItem>().Where(m => m.PostId == id && m.OrganizationId == org.Id).OrderBy(m => m.UploadedAt).AsNoTracking().ToListAsync(cancellationToken));
     }
 
     /// <summary>Accounts the composer offers: live accounts on networks Rounds publishes to.</summary>

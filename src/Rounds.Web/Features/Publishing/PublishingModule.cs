@@ -14,6 +14,7 @@ public static class PublishingModule
         services.AddScoped<ReviewPost>();
         services.AddScoped<ApprovalSteps>();
         services.AddScoped<PostQueries>();
+        services.AddScoped<AttachImage>();
         services.AddDelivery();
         services.AddSingleton<PublishingTimeZone>();
         services.AddScoped<PublishingCalendar>();

@@ -48,7 +48,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var target = new PostTarget { OrganizationId = victim.Id, PostId = post.Id, AccountId = account, IdempotencyKey = Guid.NewGuid().ToString("N") };
             var libraryItem = new LibraryItem { OrganizationId = victim.Id, Title = "Victim's wording", Text = "Approved text", Tags = "launch", CreatedBy = "alice", CreatedAt = DateTimeOffset.UtcNow };
             var submission = new MainChannelSubmission { OrganizationId = victim.Id, SubmitterId = alice.Id, SubmitterName = "Alice", Department = "Cardiology", Text = "Offer", SubmittedAt = DateTimeOffset.UtcNow };
-            db.AddRange(post, target, libraryItem, submission);
+            var image = new MediaItem { OrganizationId = victim.Id, PostId = post.Id, FileName = "victim.png", ContentType = "image/png", Content = [1, 2, 3], AltText = "Victim's image", UploadedBy = "Alice", UploadedAt = DateTimeOffset.UtcNow };
+            db.AddRange(post, target, libraryItem, submission, image);
             await db.SaveChangesAsync();
             return new
             {
@@ -62,6 +63,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Post = post.Id,
                 LibraryItem = libraryItem.Id,
                 Submission = submission.Id,
+                Image = image.Id,
             };
         });
 
@@ -83,6 +85,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("domains", StringComparison.Ordinal) => ids.Domain.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("courses", StringComparison.Ordinal) => ids.Course.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("certificates", StringComparison.Ordinal) => ids.Certificate.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "mediaId" } => ids.Image.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "CourseId" } => ids.Course.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "ModuleId" or "ActivityId" } => ids.Module.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/accounts/", StringComparison.Ordinal) => ids.Account.ToString(),
@@ -138,6 +141,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(1, await db.Set<LibraryItem>().CountAsync(l => l.OrganizationId == victim.Id));
             Assert.Equal(SubmissionStatus.Offered, await db.Set<MainChannelSubmission>().Where(m => m.Id == ids.Submission).Select(m => m.Status).SingleAsync());
             Assert.Equal(1, await db.Set<MainChannelSubmission>().CountAsync(m => m.OrganizationId == victim.Id));
+            Assert.True(await db.Set<MediaItem>().AnyAsync(m => m.Id == ids.Image));
+            Assert.Equal(1, await db.Set<Post>().Where(p => p.Id == ids.Post).Select(p => p.Revision).SingleAsync());
         });
         Assert.NotEqual(own.Id, victim.Id);
     }
