@@ -127,9 +127,14 @@ public sealed class AttachImage(RoundsDbContext db, ScreeningRules screening, Au
             return Outcome.Refused("Only the author or a reviewer can change this post's images.");
         }
 
-        return PostLifecycle.IsEditable(post.Status)
-            ? new Outcome<Post>(Outcome.Success, post)
-            : Outcome.Refused($"A {PostLifecycle.Describe(post.Status)} post cannot be changed.");
+        if (!PostLifecycle.IsEditable(post.Status))
+        {
+            return Outcome.Refused($"A {PostLifecycle.Describe(post.Status)} post cannot be changed.");
+        }
+
+        return await db.Set<PostTarget>().AnyAsync(t => t.PostId == postId && (t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.Published), cancellationToken)
+            ? Outcome.Refused("Part of this post is already going out or published, so its images can no longer change.")
+            : new Outcome<Post>(Outcome.Success, post);
     }
 
     /// <summary>Approvals were given to the post as it was; a changed set of images needs them again.</summary>

@@ -98,6 +98,12 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
 
         var (accounts, copies) = checkedInput.Value;
         var targets = await db.Set<PostTarget>().Where(t => t.PostId == post.Id).ToListAsync(cancellationToken);
+        if (targets.Any(t => t.Status is DeliveryStatus.Sending or DeliveryStatus.Published))
+        {
+            // The network already has (or is receiving) the approved words; changing them here would no longer match.
+            return Outcome.Refused("Part of this post is already going out or published, so it can no longer be edited.");
+        }
+
         var before = Snapshot(post, targets.Select(t => t.AccountId));
         var newText = input.Text!.Trim();
         var textChanged = newText != post.Text

@@ -149,6 +149,29 @@ public abstract class PostReviewTests(RoundsFactory app)
     }
 
     [Fact]
+    public async Task A_post_already_going_out_cannot_be_edited()
+    {
+        var c = await CastAsync();
+        var contributor = await app.ApiClientAsync(c.Contributor);
+        var reviewer = await app.ApiClientAsync(c.Reviewer);
+        var id = (await CreateAsync(contributor, c, CleanText, c.Bluesky, c.X)).GetProperty("id").GetGuid();
+        await ActAsync(contributor, c, id, "submit");
+        await ActAsync(reviewer, c, id, "approve");
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var copy = await db.Set<PostTarget>().FirstAsync(t => t.PostId == id && t.AccountId == c.Bluesky.Id);
+            copy.Status = DeliveryStatus.Published;
+            await db.SaveChangesAsync();
+        });
+
+        var edited = await contributor.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/posts/{id}", new { accounts = new[] { c.Bluesky.Id, c.X.Id }, text = CleanText + " Walk-ins welcome.", scheduledAt = DateTimeOffset.UtcNow.AddDays(2) });
+        Assert.Equal(HttpStatusCode.Conflict, edited.StatusCode);
+        var post = await DbAsync(db => db.Set<Post>().SingleAsync(p => p.Id == id));
+        Assert.Equal((PostStatus.Approved, 1, CleanText), (post.Status, post.Revision, post.Text));
+    }
+
+    [Fact]
     public async Task Two_steps_with_quorum_all_need_every_approver_in_order()
     {
         var c = await CastAsync();
