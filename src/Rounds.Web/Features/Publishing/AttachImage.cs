@@ -137,18 +137,10 @@ public sealed class AttachImage(RoundsDbContext db, ScreeningRules screening, Au
             : new Outcome<Post>(Outcome.Success, post);
     }
 
-    /// <summary>Approvals were given to the post as it was; a changed set of images needs them again.</summary>
+    /// <summary>Approvals were given to the post as it was; a changed set of images needs them again, and the history keeps the texts.</summary>
     private async Task NewRevisionAsync(Post post, string editorName, CancellationToken cancellationToken)
     {
-        post.Revision++;
-        post.UpdatedAt = clock.GetUtcNow();
-        post.ConcurrencyStamp = Guid.NewGuid();
-        if (post.Status is PostStatus.InReview or PostStatus.Approved)
-        {
-            post.Status = PostStatus.InReview;
-            post.CurrentStep = 0;
-            post.ApprovedAt = null;
-        }
+        post.StartRevision(clock.GetUtcNow());
 
         var variants = await db.Set<PostTarget>().Where(t => t.PostId == post.Id && t.Text != null).ToDictionaryAsync(t => t.AccountId, t => t.Text!, cancellationToken);
         db.Add(new PostRevision

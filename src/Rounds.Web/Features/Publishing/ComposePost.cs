@@ -5,6 +5,7 @@ using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing.Delivery;
+using Rounds.Web.Features.Screening;
 using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing;
@@ -46,7 +47,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
             Status = PostStatus.Draft,
             CreatedAt = now,
             UpdatedAt = now,
-            Verdict = PostRules.Worst(copies.Select(c => PostRules.VerdictKey(c.Screening.Verdict))),
+            Verdict = PostRules.Worst(copies.Select(c => ScreeningNames.Of(c.Screening.Verdict))),
         };
         db.Add(post);
         foreach (var account in accounts)
@@ -57,7 +58,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
                 PostId = post.Id,
                 AccountId = account.Id,
                 Text = Variant(input, account.Id),
-                Verdict = PostRules.VerdictKey(copies.Single(c => c.AccountId == account.Id).Screening.Verdict),
+                Verdict = ScreeningNames.Of(copies.Single(c => c.AccountId == account.Id).Screening.Verdict),
                 IdempotencyKey = DeliveryKeys.NewFor(account.Platform),
             });
         }
@@ -112,7 +113,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
 
         post.Text = newText;
         post.ScheduledAt = input.ScheduledAt?.ToUniversalTime();
-        post.Verdict = PostRules.Worst(copies.Select(c => PostRules.VerdictKey(c.Screening.Verdict)));
+        post.Verdict = PostRules.Worst(copies.Select(c => ScreeningNames.Of(c.Screening.Verdict)));
         post.UpdatedAt = clock.GetUtcNow();
         post.ConcurrencyStamp = Guid.NewGuid();
         db.RemoveRange(targets.Where(t => !accounts.Any(a => a.Id == t.AccountId)));
@@ -126,22 +127,15 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog au
             }
 
             target.Text = Variant(input, account.Id);
-            target.Verdict = PostRules.VerdictKey(copies.Single(c => c.AccountId == account.Id).Screening.Verdict);
+            target.Verdict = ScreeningNames.Of(copies.Single(c => c.AccountId == account.Id).Screening.Verdict);
         }
 
         if (textChanged)
         {
-            post.Revision++;
+            post.StartRevision(post.UpdatedAt);
             // A reviewer's override was a judgement on the old words; the new words are judged afresh.
             post.OverrideReason = "";
             post.OverriddenBy = null;
-            if (post.Status is PostStatus.InReview or PostStatus.Approved)
-            {
-                post.Status = PostStatus.InReview;
-                post.CurrentStep = 0;
-                post.ApprovedAt = null;
-            }
-
             db.Add(Revision(post, input, await PeopleNames.OfAsync(db, org.UserId, cancellationToken)));
         }
 

@@ -41,8 +41,6 @@ public sealed class PostRules(ScreeningRules screening)
         return new CopyCheck(account.Id, account.Handle, limits.Network, text, limits.Measure(text), limits.MaxLength, result);
     }
 
-    public static string VerdictKey(Verdict verdict) => ScreeningNames.Of(verdict);
-
     /// <summary>The worse of two verdicts, by their keys: block over review over pass.</summary>
     public static string Worst(IEnumerable<string> verdicts) =>
         verdicts.OrderByDescending(v => v switch { "block" => 2, "review" => 1, _ => 0 }).FirstOrDefault() ?? "pass";

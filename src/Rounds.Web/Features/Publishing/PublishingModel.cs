@@ -89,6 +89,23 @@ public sealed class Post
 
     /// <summary>Changes on every save, so two reviewers acting at once cannot both win.</summary>
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    /// <summary>
+    /// The post changed in a way reviewers must see again (its words or its images): approvals belong to the old
+    /// revision, so a post in review or approved goes back to the first step.
+    /// </summary>
+    public void StartRevision(DateTimeOffset at)
+    {
+        Revision++;
+        UpdatedAt = at;
+        ConcurrencyStamp = Guid.NewGuid();
+        if (Status is PostStatus.InReview or PostStatus.Approved)
+        {
+            Status = PostStatus.InReview;
+            CurrentStep = 0;
+            ApprovedAt = null;
+        }
+    }
 }
 
 /// <summary>One account's copy of a post, and its delivery.</summary>

@@ -35,26 +35,11 @@ public abstract class PostReviewTests(RoundsFactory app)
         await app.AddMemberAsync(org, second, Role.Reviewer);
         await app.AddMemberAsync(org, contributor, Role.Contributor);
         await app.AddMemberAsync(org, member, Role.Member);
-        var bluesky = await AccountAsync(org, Platform.Bluesky, "@northfield.bsky.social", AccountStatus.Active);
-        var x = await AccountAsync(org, Platform.X, "@NorthfieldKids", AccountStatus.Trial, AccountKind.Department);
-        var retired = await AccountAsync(org, Platform.X, "@OldClinic", AccountStatus.Retired, AccountKind.Department);
+        var bluesky = await PostRows.AccountAsync(app, org, "@northfield.bsky.social", Platform.Bluesky);
+        var x = await PostRows.AccountAsync(app, org, "@NorthfieldKids", Platform.X, AccountKind.Department, AccountStatus.Trial);
+        var retired = await PostRows.AccountAsync(app, org, "@OldClinic", Platform.X, AccountKind.Department, AccountStatus.Retired);
         return new Cast(org, admin, reviewer, second, contributor, member, bluesky, x, retired);
     }
-
-    private Task<SocialAccount> AccountAsync(Organization org, Platform platform, string handle, AccountStatus status, AccountKind kind = AccountKind.Enterprise) =>
-        app.WithScopeAsync(async services =>
-        {
-            var db = services.GetRequiredService<RoundsDbContext>();
-            var account = new SocialAccount
-            {
-                OrganizationId = org.Id, Platform = platform, Handle = handle, NormalizedHandle = handle.TrimStart('@').ToLowerInvariant(),
-                Kind = kind, Department = "Communications", Owners = "owner@example.org", Backup = "backup@example.org", Status = status,
-                CreatedAt = DateTimeOffset.UtcNow, StatusChangedAt = DateTimeOffset.UtcNow,
-            };
-            db.Add(account);
-            await db.SaveChangesAsync();
-            return account;
-        });
 
     private Task<T> DbAsync<T>(Func<RoundsDbContext, Task<T>> read) => app.WithScopeAsync(services => read(services.GetRequiredService<RoundsDbContext>()));
 
@@ -286,7 +271,7 @@ public abstract class PostReviewTests(RoundsFactory app)
 
         var other = await app.CreateUserAsync($"other-{Guid.NewGuid():N}@example.org");
         var otherOrg = await app.CreateOrganizationAsync("other-" + Guid.NewGuid().ToString("N")[..8], other);
-        var foreign = await AccountAsync(otherOrg, Platform.Bluesky, "@foreign.bsky.social", AccountStatus.Active);
+        var foreign = await PostRows.AccountAsync(app, otherOrg, "@foreign.bsky.social", Platform.Bluesky);
         Assert.True((await ErrorsAsync(new { accounts = new[] { foreign.Id }, text = CleanText })).TryGetProperty("accounts", out _));
         Assert.Equal(1, await DbAsync(db => db.Set<Post>().CountAsync(p => p.OrganizationId == c.Org.Id)));
     }

@@ -19,7 +19,7 @@ public sealed record OfferInput(string? Text, string? Department, string? Note);
 /// communications team adopts it (it becomes a draft for the enterprise accounts, written by the reviewer, and
 /// goes through review like any post) or declines it with a reason. The submitter hears either way.
 /// </summary>
-public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurrentActor actor, Notifier notifier, ScreeningRules screening, TimeProvider clock)
+public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, Notifier notifier, ScreeningRules screening, TimeProvider clock)
 {
     public const Role OfferRole = Role.Contributor;
 
@@ -74,7 +74,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
         {
             OrganizationId = org.Id,
             SubmitterId = org.UserId,
-            SubmitterName = await DisplayNameAsync(org.UserId, cancellationToken),
+            SubmitterName = await PeopleNames.OfAsync(db, org.UserId, cancellationToken),
             Department = department,
             Text = text,
             Note = note,
@@ -114,8 +114,8 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
         }
 
         var now = clock.GetUtcNow();
-        var reviewerName = await DisplayNameAsync(org.UserId, cancellationToken);
-        var verdict = (await screening.ScreenAsync(org.Id, new ScreenedPost(submission.Text), Rounds.Screening.Profile.Social, cancellationToken)).Verdict.ToString().ToLowerInvariant();
+        var reviewerName = await PeopleNames.OfAsync(db, org.UserId, cancellationToken);
+        var verdict = ScreeningNames.Of((await screening.ScreenAsync(org.Id, new ScreenedPost(submission.Text), Rounds.Screening.Profile.Social, cancellationToken)).Verdict);
         var post = new Post
         {
             OrganizationId = org.Id,
@@ -152,7 +152,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
             Status = DeliveryStatus.Waiting,
             IdempotencyKey = Delivery.DeliveryKeys.NewFor(account.Platform),
         }));
-        db.Add(new PostRevision { OrganizationId = org.Id, PostId = post.Id, Revision = post.Revision, Texts = JsonSerializer.Serialize(new Dictionary<string, string> { [""] = post.Text }), EditorName = reviewerName, At = now });
+        db.Add(new PostRevision { OrganizationId = org.Id, PostId = post.Id, Revision = post.Revision, Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, new Dictionary<Guid, string>())), EditorName = reviewerName, At = now });
         var before = Snapshot(submission);
         submission.Status = SubmissionStatus.Adopted;
         submission.DecidedBy = reviewerName;
@@ -185,7 +185,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
             return Outcome.Invalid("Reason", "Tell the submitter why (at most 2,000 characters).");
         }
 
-        var decidedBy = await DisplayNameAsync(org.UserId, cancellationToken);
+        var decidedBy = await PeopleNames.OfAsync(db, org.UserId, cancellationToken);
         var now = clock.GetUtcNow();
 
         // Only an offer still waiting may be declined, even if another reviewer acted since it was read.
@@ -247,12 +247,6 @@ public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, ICurre
     }
 
     private static string Link(OrgContext org, MainChannelSubmission submission) => $"/o/{org.Organization.Slug}/submissions#submission-{submission.Id:N}";
-
-    private async Task<string> DisplayNameAsync(string userId, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(cancellationToken);
-        return user?.DisplayName is { Length: > 0 } name ? name : user?.Email ?? actor.Name;
-    }
 
     private static object Snapshot(MainChannelSubmission s) =>
         new { s.Department, s.Text, s.Note, Status = Describe(s.Status), s.DecidedBy, s.Reason, s.AdoptedPostId };
