@@ -63,6 +63,13 @@ public abstract class PostPagesTests(RoundsFactory app)
         var (_, approved) = await review.SubmitAsync($"/o/{org.Slug}/posts/{postId}", "review", new Dictionary<string, string> { ["Decision.Action"] = "approve", ["Decision.Note"] = "" });
         Assert.Equal("approved", approved.QuerySelector(".post-status")?.TextContent);
         Assert.Contains(approved.QuerySelectorAll(".review-entry"), li => li.TextContent.Contains("Riley Reviewer: approved", StringComparison.Ordinal));
+
+        // The approved post goes to the library, and the composer starts from the library item.
+        var (_, saved) = await review.SubmitAsync($"/o/{org.Slug}/posts/{postId}", "save-to-library", new Dictionary<string, string>());
+        Assert.Contains("Saved to the library.", saved.QuerySelector("[role=status]")?.TextContent, StringComparison.Ordinal);
+        var itemId = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<LibraryItem>().Where(l => l.SourcePostId == postId).Select(l => l.Id).SingleAsync());
+        var reused = await author.GetAsync($"/o/{org.Slug}/posts/new?library={itemId}");
+        Assert.Equal("Flu shots are free this Saturday at the Eastside clinic.", reused.QuerySelector("#post-text")?.TextContent);
     }
 }
 
