@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Rounds.Web.Components;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Demo;
 using Rounds.Web.Features.Identity;
@@ -103,7 +104,7 @@ public static class RoundsApp
         services.AddSingleton<IEmailSender<User>, EmailSender>();
 
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
-        services.AddScoped<AuditLog>();
+        services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<AuditQuery>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<OrgAccess>();

@@ -19,7 +19,6 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         builder.Property(o => o.Slug).HasMaxLength(64);
         builder.Property(o => o.Name).HasMaxLength(200);
         builder.HasIndex(o => o.Slug).IsUnique();
-        builder.HasMany(o => o.Domains).WithOne().HasForeignKey(d => d.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -30,13 +29,16 @@ internal sealed class OrganizationDomainConfiguration : IEntityTypeConfiguration
         builder.Property(d => d.Domain).HasMaxLength(253);
         builder.HasIndex(d => new { d.OrganizationId, d.Domain }).IsUnique();
         builder.HasIndex(d => d.Domain);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(d => d.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
-internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Membership>
+internal sealed class OrganizationMemberConfiguration : IEntityTypeConfiguration<OrganizationMember>
 {
-    public void Configure(EntityTypeBuilder<Membership> builder)
+    public void Configure(EntityTypeBuilder<OrganizationMember> builder)
     {
+        // The table keeps the name it was created with.
+        builder.ToTable("Memberships");
         builder.HasIndex(m => new { m.OrganizationId, m.UserId }).IsUnique();
         builder.HasIndex(m => m.UserId);
         builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Cascade);

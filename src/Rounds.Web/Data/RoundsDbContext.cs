@@ -18,7 +18,7 @@ public abstract class RoundsDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<OrganizationDomain> OrganizationDomains => Set<OrganizationDomain>();
 
-    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<OrganizationMember> OrganizationMembers => Set<OrganizationMember>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
 

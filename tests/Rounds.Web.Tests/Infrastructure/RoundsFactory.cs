@@ -88,7 +88,7 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
     public Task AddMemberAsync(Organization organization, User user, Role role) => WithScopeAsync(async services =>
     {
         var db = services.GetRequiredService<RoundsDbContext>();
-        db.Memberships.Add(new Membership { OrganizationId = organization.Id, UserId = user.Id, Role = role });
+        db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = organization.Id, UserId = user.Id, Role = role });
         await db.SaveChangesAsync();
     });
 
@@ -96,7 +96,7 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
     public static async Task<OrgContext> ContextAsync(IServiceProvider services, Organization organization, User user)
     {
         var db = services.GetRequiredService<RoundsDbContext>();
-        var membership = await db.Memberships.SingleAsync(m => m.OrganizationId == organization.Id && m.UserId == user.Id);
+        var membership = await db.OrganizationMembers.SingleAsync(m => m.OrganizationId == organization.Id && m.UserId == user.Id);
         return new OrgContext(organization, membership, user.Id);
     }
 

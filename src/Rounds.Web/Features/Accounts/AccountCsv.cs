@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 

@@ -3,6 +3,7 @@ using Rounds.Web.Data;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Shared;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 
@@ -24,7 +25,7 @@ public sealed record ImportResult(bool Written, int Rows, int Created, int Updat
 /// so importing the same sheet again changes nothing. Statuses of known accounts are never changed by an
 /// import: that goes through the lifecycle on the account itself.
 /// </summary>
-public sealed class AccountImport(RoundsDbContext db, AuditLog audit, ICurrentActor actor, TimeProvider clock)
+public sealed class AccountImport(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, TimeProvider clock)
 {
     public const int MaxRows = 20_000;
 

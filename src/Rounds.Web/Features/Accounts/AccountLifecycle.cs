@@ -1,15 +1,22 @@
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 
-/// <summary>Who asks for a change: a member with a role, or Rounds itself (dormancy detection, a recorded post).</summary>
-public sealed record Actor(Role? Role)
+/// <summary>
+/// Who asks for a change: a member with a role, a member deciding an account request, or Rounds itself
+/// (dormancy detection, a recorded post).
+/// </summary>
+public sealed record Actor(Role? Role, bool ByRequest = false)
 {
     public static Actor System { get; } = new((Role?)null);
 
     public bool IsSystem => Role is null;
 
     public static Actor Person(Role role) => new(role);
+
+    /// <summary>A member whose approval of an account request starts the trial.</summary>
+    public static Actor Request(Role role) => new(role, ByRequest: true);
 }
 
 /// <summary>The facts about an account that some moves depend on.</summary>
@@ -21,7 +28,7 @@ public sealed record AccountFacts(AccountKind Kind, bool HasOwners, bool HasBack
 /// </summary>
 public static class AccountLifecycle
 {
-    private sealed record Move(AccountStatus From, AccountStatus To, Role MinimumRole, bool ByPeople = true, bool BySystem = false);
+    private sealed record Move(AccountStatus From, AccountStatus To, Role MinimumRole, bool ByPeople = true, bool BySystem = false, bool ByRequestOnly = false);
 
     private static readonly Move[] Moves =
     [
@@ -47,10 +54,15 @@ public static class AccountLifecycle
         // A rogue account found in an audit is either adopted (with owners) or shut down.
         new(AccountStatus.Unregistered, AccountStatus.Active, Role.AccountManager),
         new(AccountStatus.Unregistered, AccountStatus.Retired, Role.AccountManager),
+
+        // Retired is final for everyday edits; only a newly approved account request brings the handle back,
+        // and a rogue account found in an audit may be requested properly.
+        new(AccountStatus.Retired, AccountStatus.Trial, Role.Reviewer, ByRequestOnly: true),
+        new(AccountStatus.Unregistered, AccountStatus.Trial, Role.Reviewer, ByRequestOnly: true),
     ];
 
     /// <summary>The statuses an account may move to from <paramref name="from"/>, for offering only real choices.</summary>
-    public static IReadOnlyList<AccountStatus> Next(AccountStatus from) => Moves.Where(m => m.From == from).Select(m => m.To).ToList();
+    public static IReadOnlyList<AccountStatus> Next(AccountStatus from) => Moves.Where(m => m.From == from && !m.ByRequestOnly).Select(m => m.To).ToList();
 
     /// <summary>Null when the move is allowed; otherwise the reason it is refused, in words for the person who tried.</summary>
     public static string? Refusal(AccountStatus from, AccountStatus to, Actor actor, AccountFacts facts)
@@ -60,7 +72,7 @@ public static class AccountLifecycle
             return $"The account is already {AccountNames.Label(to).ToLowerInvariant()}.";
         }
 
-        var move = Moves.FirstOrDefault(m => m.From == from && m.To == to);
+        var move = Moves.FirstOrDefault(m => m.From == from && m.To == to && (actor.ByRequest || !m.ByRequestOnly));
         if (move is null)
         {
             var next = Next(from);
@@ -76,7 +88,8 @@ public static class AccountLifecycle
                 : $"Accounts become {AccountNames.Label(to).ToLowerInvariant()} on their own when no post is seen for the organization's dormancy period.";
         }
 
-        if (actor.Role is { } role && role < move.MinimumRole)
+        // A request is decided by its committee, whose members the organization chose whatever their role.
+        if (!actor.ByRequest && actor.Role is { } role && role < move.MinimumRole)
         {
             return $"Only {Roles.Label(move.MinimumRole).ToLowerInvariant()}s and above may make a {AccountNames.Label(from).ToLowerInvariant()} account {AccountNames.Label(to).ToLowerInvariant()}; you are {Roles.Label(role).ToLowerInvariant()}.";
         }

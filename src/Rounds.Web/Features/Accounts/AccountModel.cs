@@ -1,48 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
-
-public enum Platform
-{
-    X,
-    Facebook,
-    Instagram,
-    LinkedIn,
-    YouTube,
-    TikTok,
-    Bluesky,
-    Mastodon,
-    Threads,
-    Doximity,
-    Other,
-}
-
-public enum AccountKind
-{
-    Enterprise,
-    Department,
-    Program,
-    IndividualProfessional,
-    BrandedRole,
-}
-
-/// <summary>Where an account stands; the legal moves between them are in <see cref="AccountLifecycle"/>.</summary>
-public enum AccountStatus
-{
-    Requested,
-    Consult,
-    Training,
-    CommitteeReview,
-    Trial,
-    Active,
-    Dormant,
-    Retired,
-
-    /// <summary>Found carrying the organization's name (usually in an audit) without ever being approved.</summary>
-    Unregistered,
-}
 
 /// <summary>One social media account that carries the organization's name.</summary>
 public sealed class SocialAccount
@@ -138,15 +99,6 @@ public sealed class AccountPost
     public DateTimeOffset PostedAt { get; set; }
 
     public DateTimeOffset RecordedAt { get; set; }
-}
-
-public enum Quorum
-{
-    /// <summary>One committee member's approval is enough.</summary>
-    Any,
-
-    /// <summary>Every committee member must approve.</summary>
-    All,
 }
 
 /// <summary>How an organization governs its accounts: the dormancy threshold and the committee's quorum.</summary>

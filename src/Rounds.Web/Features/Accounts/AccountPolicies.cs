@@ -3,11 +3,12 @@ using Rounds.Web.Data;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Shared;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 
 /// <summary>Reads and changes an organization's account policy; an organization that never set one has the defaults.</summary>
-public sealed class AccountPolicies(RoundsDbContext db, AuditLog audit)
+public sealed class AccountPolicies(RoundsDbContext db, IAuditLog audit)
 {
     public async Task<AccountPolicy> GetAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
         await db.Set<AccountPolicy>().AsNoTracking().FirstOrDefaultAsync(p => p.OrganizationId == organizationId, cancellationToken)
@@ -18,8 +19,8 @@ public sealed class AccountPolicies(RoundsDbContext db, AuditLog audit)
     {
         var policy = await GetAsync(organizationId, cancellationToken);
         var emails = SocialAccount.Split(policy.Committee).Select(e => e.ToUpperInvariant()).ToList();
-        return await (from m in db.Memberships
-                      join u in db.Users on m.UserId equals u.Id
+        return await (from m in db.OrganizationMembers
+                      join u in db.People() on m.UserId equals u.Id
                       where m.OrganizationId == organizationId && m.Role >= Role.Reviewer && (emails.Count == 0 || emails.Contains(u.NormalizedEmail!))
                       orderby u.DisplayName
                       select u.Id).ToListAsync(cancellationToken);
@@ -44,8 +45,8 @@ public sealed class AccountPolicies(RoundsDbContext db, AuditLog audit)
 
         var emails = SocialAccount.Split(committee ?? "").ToList();
         var normalized = emails.Select(e => e.ToUpperInvariant()).ToList();
-        var known = await (from m in db.Memberships
-                           join u in db.Users on m.UserId equals u.Id
+        var known = await (from m in db.OrganizationMembers
+                           join u in db.People() on m.UserId equals u.Id
                            where m.OrganizationId == org.Id && m.Role >= Role.Reviewer && normalized.Contains(u.NormalizedEmail!)
                            select u.NormalizedEmail).ToListAsync(cancellationToken);
         var unknown = emails.Where(e => !known.Contains(e.ToUpperInvariant())).ToList();

@@ -4,6 +4,7 @@ using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Shared;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 
@@ -30,7 +31,7 @@ public sealed record RetireChecklist(bool ContentArchived, bool CredentialsRemov
 public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountEvent> History, IReadOnlyList<AccountPost> Posts);
 
 /// <summary>The registry's use cases: list, look up, register, edit, move through the lifecycle, record posts.</summary>
-public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrentActor actor, Notifier notifier, TimeProvider clock) : IAccountDirectory
+public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, Notifier notifier, TimeProvider clock) : IAccountDirectory
 {
     public const Role EditRole = Role.AccountManager;
 
@@ -304,11 +305,84 @@ public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrent
         return Outcome.Success;
     }
 
+    public IQueryable<AccountCard> Cards => db.Set<SocialAccount>().AsNoTracking().Select(a => new AccountCard
+    {
+        Id = a.Id,
+        OrganizationId = a.OrganizationId,
+        Platform = a.Platform,
+        Handle = a.Handle,
+        NormalizedHandle = a.NormalizedHandle,
+        Kind = a.Kind,
+        Status = a.Status,
+        Department = a.Department,
+    });
+
     public Task<AccountCard?> FindAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default) =>
-        db.Set<SocialAccount>().AsNoTracking()
-            .Where(a => a.Id == accountId && a.OrganizationId == organizationId)
-            .Select(a => new AccountCard(a.Id, a.OrganizationId, a.Platform, a.Handle))
-            .FirstOrDefaultAsync(cancellationToken);
+        Cards.Where(a => a.Id == accountId && a.OrganizationId == organizationId).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<AccountCard>> FindManyAsync(Guid organizationId, IEnumerable<Guid> accountIds, CancellationToken cancellationToken = default)
+    {
+        var ids = accountIds.Distinct().ToList();
+        return await Cards.Where(a => a.OrganizationId == organizationId && ids.Contains(a.Id)).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AccountCard>> ListAsync(Guid organizationId, bool includeRetired = false, CancellationToken cancellationToken = default) =>
+        await Cards.Where(a => a.OrganizationId == organizationId && (includeRetired || a.Status != AccountStatus.Retired))
+            .OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).ToListAsync(cancellationToken);
+
+    public async Task<Outcome<AccountCard>> StartTrialAsync(OrgContext org, StartTrial command, CancellationToken cancellationToken = default)
+    {
+        var normalized = Handles.Normalize(command.Platform, command.Handle);
+        var account = await db.Set<SocialAccount>().FirstOrDefaultAsync(a => a.OrganizationId == org.Id && a.Platform == command.Platform && a.NormalizedHandle == normalized, cancellationToken);
+        if (account is not null && account.Status is not (AccountStatus.Retired or AccountStatus.Unregistered))
+        {
+            return Outcome.Refused($"{account.Handle} is already in the registry as {AccountNames.Label(account.Status).ToLowerInvariant()}; choose another handle.");
+        }
+
+        // A new account has been through the request's committee review; a known one comes back by request.
+        var facts = new AccountFacts(command.Kind, !string.IsNullOrWhiteSpace(command.OwnerEmail), !string.IsNullOrWhiteSpace(command.BackupEmail), RetireChecklistComplete: false);
+        var refusal = AccountLifecycle.Refusal(account?.Status ?? AccountStatus.CommitteeReview, AccountStatus.Trial, Actor.Request(org.Role), facts);
+        if (refusal is not null)
+        {
+            return Outcome.Refused(refusal);
+        }
+
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var before = account is null ? null : Snapshot(account);
+        if (account is null)
+        {
+            account = new SocialAccount { OrganizationId = org.Id, Platform = command.Platform, NormalizedHandle = normalized, CreatedAt = now };
+            db.Add(account);
+        }
+
+        account.Handle = Handles.Display(command.Platform, command.Handle);
+        account.Kind = command.Kind;
+        account.Department = command.Department;
+        account.Owners = command.OwnerEmail ?? "";
+        account.Backup = command.BackupEmail ?? "";
+        account.RequestId = command.RequestId;
+        account.TrialStart = today;
+        account.TrialEnd = today.AddMonths(3);
+        account.TargetPostsPerWeekMin = 3;
+        account.TargetPostsPerWeekMax = 5;
+        account.RetireContentArchived = account.RetireCredentialsRemoved = account.RetireHandleHandedOver = false;
+        await MoveAsync(org.Id, account, AccountStatus.Trial, $"Request approved; trial until {account.TrialEnd:yyyy-MM-dd}.", cancellationToken);
+        audit.Record(org.Id, "account.trial_started", "SocialAccount", account.Id.ToString(), before, Snapshot(account));
+        return new Outcome<AccountCard>(Outcome.Success, Card(account));
+    }
+
+    private static AccountCard Card(SocialAccount a) => new()
+    {
+        Id = a.Id,
+        OrganizationId = a.OrganizationId,
+        Platform = a.Platform,
+        Handle = a.Handle,
+        NormalizedHandle = a.NormalizedHandle,
+        Kind = a.Kind,
+        Status = a.Status,
+        Department = a.Department,
+    };
 
     public async Task<IReadOnlyList<string>> PeopleOfAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default)
     {
@@ -346,7 +420,8 @@ public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrent
     /// <summary>Changes the status, writes the history line and tells the owners and the communications team.</summary>
     internal async Task MoveAsync(Guid organizationId, SocialAccount account, AccountStatus to, string note, CancellationToken cancellationToken)
     {
-        var from = account.Status;
+        // A new account had no status before this move; its history starts here.
+        AccountStatus? from = db.Entry(account).State == EntityState.Added ? null : account.Status;
         var now = clock.GetUtcNow();
         account.Status = to;
         account.StatusChangedAt = now;
@@ -372,8 +447,8 @@ public sealed class AccountRegistry(RoundsDbContext db, AuditLog audit, ICurrent
     internal async Task<List<string>> PeopleOfAsync(Guid organizationId, SocialAccount account, CancellationToken cancellationToken)
     {
         var emails = account.OwnerList.Concat(SocialAccount.Split(account.Backup)).Select(e => e.ToUpperInvariant()).ToList();
-        return await (from u in db.Users
-                      join m in db.Memberships on u.Id equals m.UserId
+        return await (from u in db.People()
+                      join m in db.OrganizationMembers on u.Id equals m.UserId
                       where m.OrganizationId == organizationId && emails.Contains(u.NormalizedEmail!)
                       select u.Id).ToListAsync(cancellationToken);
     }

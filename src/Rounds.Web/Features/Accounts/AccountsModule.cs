@@ -1,3 +1,5 @@
+using Rounds.Web.Features.Accounts.Contracts;
+
 namespace Rounds.Web.Features.Accounts;
 
 public static class AccountsModule

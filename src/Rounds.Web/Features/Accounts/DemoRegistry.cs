@@ -1,5 +1,6 @@
 using Rounds.Web.Data;
 using Rounds.Web.Features.Requests;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 

@@ -3,6 +3,7 @@ using Rounds.Web.Data;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 
@@ -14,7 +15,7 @@ public sealed record DormancyRun(int BecameDormant, int Escalated);
 /// conditional update, so when several app instances run this at once exactly one of them acts and
 /// notifies (docs/decisions/0005).
 /// </summary>
-public sealed class DetectDormancy(RoundsDbContext db, AuditLog audit, Notifier notifier, AccountRegistry registry, TimeProvider clock)
+public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, Notifier notifier, AccountRegistry registry, TimeProvider clock)
 {
     public async Task<DormancyRun> RunAsync(CancellationToken cancellationToken = default)
     {

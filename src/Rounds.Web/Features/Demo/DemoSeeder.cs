@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Publishing;
@@ -44,7 +45,7 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, Lear
         }
 
         var northfield = new Organization { Slug = OrganizationSlug, Name = "Northfield Health", RequireTwoFactorForStaff = false };
-        northfield.Domains.Add(new OrganizationDomain { OrganizationId = northfield.Id, Domain = "northfield.example" });
+        db.OrganizationDomains.Add(new OrganizationDomain { OrganizationId = northfield.Id, Domain = "northfield.example" });
         var network = new Organization { Slug = NetworkSlug, Name = "Harbor Health Social Media Network", RequireTwoFactorForStaff = false };
         db.Organizations.AddRange(northfield, network);
 
@@ -58,12 +59,12 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, Lear
                 throw new InvalidOperationException("Could not create demo user " + person.Email + ": " + string.Join("; ", result.Errors.Select(e => e.Description)));
             }
 
-            db.Memberships.Add(new Membership { OrganizationId = northfield.Id, UserId = user.Id, Role = person.Role, Source = MembershipSource.Manual });
+            db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = northfield.Id, UserId = user.Id, Role = person.Role, Source = MemberSource.Manual });
             userIds[person.Email] = user.Id;
             if (person.NetworkRole is { } networkRole)
             {
                 // Joined after Northfield, so Northfield is where these people land first.
-                db.Memberships.Add(new Membership { OrganizationId = network.Id, UserId = user.Id, Role = networkRole, Source = MembershipSource.Manual, CreatedAt = DateTimeOffset.UtcNow.AddSeconds(1) });
+                db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = network.Id, UserId = user.Id, Role = networkRole, Source = MemberSource.Manual, CreatedAt = DateTimeOffset.UtcNow.AddSeconds(1) });
             }
         }
 

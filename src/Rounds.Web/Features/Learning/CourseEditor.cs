@@ -14,7 +14,7 @@ public sealed record ModuleFields(string? Title, string? Summary, int PassMark, 
 /// Admins write and change courses: course, modules, lessons, questions, and whole courses as JSON. Every change
 /// is audited. Certificates already issued keep their own copy of what they certify, so edits never reach them.
 /// </summary>
-public sealed class CourseEditor(RoundsDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class CourseEditor(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
 {
     public Task<Course?> LoadAsync(OrgContext org, Guid courseId, CancellationToken cancellationToken = default) =>
         db.Set<Course>().Where(c => c.Id == courseId && c.OrganizationId == org.Id)

@@ -10,7 +10,7 @@ namespace Rounds.Web.Features.Learning;
 /// Makes the certificate for a credit claim: a snapshot of who, what, when and how much, with a verification
 /// code that anyone can check at <c>/verify/{code}</c>.
 /// </summary>
-public sealed class IssueCertificate(RoundsDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class IssueCertificate(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
 {
     // Crockford's base 32: no I, L, O or U, so a code read aloud or retyped from paper is not misread.
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -19,7 +19,7 @@ public sealed class IssueCertificate(RoundsDbContext db, AuditLog audit, TimePro
     /// <summary>Adds the certificate and its audit entry to the caller's unit of work.</summary>
     public async Task<Certificate> AddAsync(OrgContext org, CreditClaim claim, string degree, string statement, CancellationToken cancellationToken = default)
     {
-        var learnerName = await db.Users.Where(u => u.Id == claim.UserId).Select(u => u.DisplayName).FirstAsync(cancellationToken);
+        var learnerName = await db.People().Where(u => u.Id == claim.UserId).Select(u => u.DisplayName).FirstAsync(cancellationToken);
         var certificate = new Certificate
         {
             OrganizationId = org.Id,

@@ -41,9 +41,9 @@ public sealed class LearningDemo(RoundsDbContext db, CourseCatalog catalog, Stud
     {
         var normalized = email.ToUpperInvariant();
         var row = await (
-            from m in db.Memberships
+            from m in db.OrganizationMembers
             join o in db.Organizations on m.OrganizationId equals o.Id
-            join u in db.Users on m.UserId equals u.Id
+            join u in db.People() on m.UserId equals u.Id
             where m.OrganizationId == organizationId && u.NormalizedEmail == normalized
             select new { o, m }).FirstAsync(cancellationToken);
         return new OrgContext(row.o, row.m, row.m.UserId);

@@ -7,7 +7,7 @@ using Rounds.Web.Features.Shared;
 namespace Rounds.Web.Features.Learning;
 
 /// <summary>An admin withdraws a certificate (issued in error, or credit obtained dishonestly); its verification page then says so.</summary>
-public sealed class RevokeCertificate(RoundsDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class RevokeCertificate(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome> RunAsync(OrgContext org, Guid certificateId, string? reason, CancellationToken cancellationToken = default)
     {

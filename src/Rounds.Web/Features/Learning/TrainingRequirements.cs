@@ -12,7 +12,7 @@ public sealed record RequirementView(string AccountKind, string Label, IReadOnly
 /// Which training modules an organization requires before it approves an account of each kind. Account requests
 /// ask <see cref="RequiredModulesAsync"/> and then <see cref="ITrainingRecords"/> who is missing what.
 /// </summary>
-public sealed class TrainingRequirements(RoundsDbContext db, AuditLog audit) : ITrainingRequirements
+public sealed class TrainingRequirements(RoundsDbContext db, IAuditLog audit) : ITrainingRequirements
 {
     public static readonly IReadOnlyList<(string Kind, string Label)> AccountKinds =
     [

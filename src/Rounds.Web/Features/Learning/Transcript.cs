@@ -26,7 +26,7 @@ public sealed class Transcript(RoundsDbContext db)
             join c in db.Set<Course>() on m.CourseId equals c.Id
             join o in db.Organizations on a.OrganizationId equals o.Id
             where a.UserId == userId && a.Passed && (organizationId == null || a.OrganizationId == organizationId)
-                && db.Memberships.Any(ms => ms.OrganizationId == a.OrganizationId && ms.UserId == userId)
+                && db.OrganizationMembers.Any(ms => ms.OrganizationId == a.OrganizationId && ms.UserId == userId)
             select new { a.OrganizationId, Organization = o.Name, Course = c.Title, m.Key, m.Title, a.Score, a.SubmittedAt, a.ModuleId }).ToListAsync(cancellationToken);
         var time = await db.Set<ModuleProgress>().Where(p => p.UserId == userId).Select(p => new { p.ModuleId, p.SecondsSpent }).ToListAsync(cancellationToken);
         var passed = passedRows
@@ -38,7 +38,7 @@ public sealed class Transcript(RoundsDbContext db)
             from cert in db.Set<Certificate>()
             join o in db.Organizations on cert.OrganizationId equals o.Id
             where cert.UserId == userId && (organizationId == null || cert.OrganizationId == organizationId)
-                && db.Memberships.Any(ms => ms.OrganizationId == cert.OrganizationId && ms.UserId == userId)
+                && db.OrganizationMembers.Any(ms => ms.OrganizationId == cert.OrganizationId && ms.UserId == userId)
             select new { cert.OrganizationId, Organization = o.Name, cert.ActivityTitle, cert.CompletedOn, cert.Credits, cert.CreditType, cert.Id, cert.Code, cert.RevokedAt }).ToListAsync(cancellationToken))
             .OrderBy(c => c.CompletedOn)
             .Select(c => new ClaimedCredit(c.OrganizationId, c.Organization, c.ActivityTitle, c.CompletedOn, CreditRules.Normalize(c.Credits), c.CreditType, c.Id, c.Code, c.RevokedAt is null))
@@ -63,7 +63,7 @@ public sealed class CreditReport(RoundsDbContext db)
         var rows = await (
             from claim in db.Set<CreditClaim>()
             join cert in db.Set<Certificate>() on claim.Id equals cert.ClaimId
-            join user in db.Users on claim.UserId equals user.Id
+            join user in db.People() on claim.UserId equals user.Id
             join profile in db.Set<LearnerProfile>() on claim.UserId equals profile.UserId into profiles
             from profile in profiles.DefaultIfEmpty()
             where claim.OrganizationId == org.Id && claim.CompletedOn >= start && claim.CompletedOn <= end

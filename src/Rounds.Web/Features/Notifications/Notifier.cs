@@ -25,7 +25,7 @@ public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider cl
 
         var told = await db.Set<Notification>().Where(n => n.EventKey == eventKey && wanted.Contains(n.UserId)).Select(n => n.UserId).ToListAsync(cancellationToken);
         var queued = db.ChangeTracker.Entries<Notification>().Where(e => e.Entity.EventKey == eventKey).Select(e => e.Entity.UserId).ToHashSet();
-        var people = await db.Users.Where(u => wanted.Contains(u.Id)).Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken);
+        var people = await db.People().Where(u => wanted.Contains(u.Id)).Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken);
         foreach (var person in people.Where(p => !told.Contains(p.Id) && !queued.Contains(p.Id)))
         {
             db.Set<Notification>().Add(new Notification { OrganizationId = organizationId, UserId = person.Id, EventKey = eventKey, Title = title, Link = link, CreatedAt = clock.GetUtcNow() });
@@ -38,7 +38,7 @@ public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider cl
 
     /// <summary>The organization's members with at least <paramref name="role"/>, e.g. the communications team.</summary>
     public Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default) =>
-        db.Memberships.Where(m => m.OrganizationId == organizationId && m.Role >= role).Select(m => m.UserId).ToListAsync(cancellationToken);
+        db.OrganizationMembers.Where(m => m.OrganizationId == organizationId && m.Role >= role).Select(m => m.UserId).ToListAsync(cancellationToken);
 
     /// <summary>Sends the emails of the notifications saved since the last call; a failed email does not undo the change.</summary>
     public async Task SendQueuedMailAsync(CancellationToken cancellationToken = default)

@@ -67,7 +67,7 @@ public static class AdminCommands
         if (options.TryGetValue("org", out var slug))
         {
             var org = await (from o in db.Organizations
-                             join m in db.Memberships on o.Id equals m.OrganizationId
+                             join m in db.OrganizationMembers on o.Id equals m.OrganizationId
                              where o.Slug == slug.ToLowerInvariant() && m.UserId == user.Id
                              select o).FirstOrDefaultAsync();
             if (org is null)

@@ -8,9 +8,9 @@ namespace Rounds.Web.Features.Organizations;
 /// <summary>
 /// Keeps automatic memberships in line with a person's verified address: a confirmed address on an
 /// organization's domain makes them a member; changing it away removes the memberships the domain gave.
-/// Memberships granted by hand or by invitation are never touched here.
+/// OrganizationMembers granted by hand or by invitation are never touched here.
 /// </summary>
-public sealed class DomainMembership(RoundsDbContext db, AuditLog audit)
+public sealed class DomainMembership(RoundsDbContext db, IAuditLog audit)
 {
     public static string? DomainOf(string? email)
     {
@@ -25,20 +25,20 @@ public sealed class DomainMembership(RoundsDbContext db, AuditLog audit)
             ? []
             : await db.OrganizationDomains.Where(d => d.Domain == domain).Select(d => d.OrganizationId).Distinct().ToListAsync(cancellationToken);
 
-        var current = await db.Memberships.Where(m => m.UserId == user.Id).ToListAsync(cancellationToken);
+        var current = await db.OrganizationMembers.Where(m => m.UserId == user.Id).ToListAsync(cancellationToken);
 
-        foreach (var membership in current.Where(m => m.Source == MembershipSource.Domain && !matching.Contains(m.OrganizationId)))
+        foreach (var membership in current.Where(m => m.Source == MemberSource.Domain && !matching.Contains(m.OrganizationId)))
         {
-            db.Memberships.Remove(membership);
-            audit.Record(membership.OrganizationId, "membership.domain_removed", "Membership", membership.Id.ToString(),
+            db.OrganizationMembers.Remove(membership);
+            audit.Record(membership.OrganizationId, "membership.domain_removed", "OrganizationMember", membership.Id.ToString(),
                 before: new { user.Id, membership.Role, reason = "address no longer on the organization's domain" });
         }
 
         foreach (var organizationId in matching.Where(id => current.All(m => m.OrganizationId != id)))
         {
-            var membership = new Membership { OrganizationId = organizationId, UserId = user.Id, Role = Role.Member, Source = MembershipSource.Domain };
-            db.Memberships.Add(membership);
-            audit.Record(organizationId, "membership.domain_joined", "Membership", membership.Id.ToString(),
+            var membership = new OrganizationMember { OrganizationId = organizationId, UserId = user.Id, Role = Role.Member, Source = MemberSource.Domain };
+            db.OrganizationMembers.Add(membership);
+            audit.Record(organizationId, "membership.domain_joined", "OrganizationMember", membership.Id.ToString(),
                 after: new { user.Id, user.Email, Role = Roles.Key(Role.Member) });
         }
 

@@ -11,19 +11,19 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Organizations;
 
-public sealed record MemberView(Guid MembershipId, string UserId, string DisplayName, string Email, Role Role, MembershipSource Source, bool TwoFactorEnabled);
+public sealed record MemberView(Guid MembershipId, string UserId, string DisplayName, string Email, Role Role, MemberSource Source, bool TwoFactorEnabled);
 
 public sealed record InvitationView(Guid Id, string Email, Role Role, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 
 /// <summary>Invitations, roles and removal of the members of one organization. Callers are admins; each
 /// method is given the admin's <see cref="OrgContext"/> so it cannot act outside that organization.</summary>
-public sealed class Members(RoundsDbContext db, AuditLog audit, IMailer mailer, TimeProvider clock)
+public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer, TimeProvider clock)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(14);
 
     public Task<List<MemberView>> ListAsync(OrgContext org, CancellationToken cancellationToken = default) =>
-        (from m in db.Memberships
-         join u in db.Users on m.UserId equals u.Id
+        (from m in db.OrganizationMembers
+         join u in db.People() on m.UserId equals u.Id
          where m.OrganizationId == org.Id
          orderby u.DisplayName, u.Email
          select new MemberView(m.Id, u.Id, u.DisplayName, u.Email ?? "", m.Role, m.Source, u.TwoFactorEnabled)).ToListAsync(cancellationToken);
@@ -49,8 +49,8 @@ public sealed class Members(RoundsDbContext db, AuditLog audit, IMailer mailer, 
 
         var normalized = email.ToUpperInvariant();
         var alreadyMember = await (
-            from m in db.Memberships
-            join u in db.Users on m.UserId equals u.Id
+            from m in db.OrganizationMembers
+            join u in db.People() on m.UserId equals u.Id
             where m.OrganizationId == org.Id && u.NormalizedEmail == normalized
             select m.Id).AnyAsync(cancellationToken);
         if (alreadyMember)
@@ -127,28 +127,28 @@ public sealed class Members(RoundsDbContext db, AuditLog audit, IMailer mailer, 
             return Outcome.Refused("Confirm your email address first; the confirmation link is in your mailbox.");
         }
 
-        var existing = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organization.Id && m.UserId == user.Id, cancellationToken);
+        var existing = await db.OrganizationMembers.FirstOrDefaultAsync(m => m.OrganizationId == organization.Id && m.UserId == user.Id, cancellationToken);
         if (existing is null)
         {
-            existing = new Membership { OrganizationId = organization.Id, UserId = user.Id, Role = invitation.Role, Source = MembershipSource.Invitation };
-            db.Memberships.Add(existing);
+            existing = new OrganizationMember { OrganizationId = organization.Id, UserId = user.Id, Role = invitation.Role, Source = MemberSource.Invitation };
+            db.OrganizationMembers.Add(existing);
         }
         else
         {
             // An invitation turns an automatic membership into a deliberate one, so the domain rule no longer removes it.
             existing.Role = invitation.Role > existing.Role ? invitation.Role : existing.Role;
-            existing.Source = MembershipSource.Invitation;
+            existing.Source = MemberSource.Invitation;
         }
 
         invitation.AcceptedAt = clock.GetUtcNow();
-        audit.Record(organization.Id, "invitation.accepted", "Membership", existing.Id.ToString(), after: new { user.Id, user.Email, role = Roles.Key(existing.Role) });
+        audit.Record(organization.Id, "invitation.accepted", "OrganizationMember", existing.Id.ToString(), after: new { user.Id, user.Email, role = Roles.Key(existing.Role) });
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<Organization>(Outcome.Success, organization);
     }
 
     public async Task<Outcome> ChangeRoleAsync(OrgContext org, Guid membershipId, Role role, CancellationToken cancellationToken = default)
     {
-        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == org.Id, cancellationToken);
+        var membership = await db.OrganizationMembers.FirstOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == org.Id, cancellationToken);
         if (membership is null)
         {
             return Outcome.NotFound;
@@ -166,8 +166,8 @@ public sealed class Members(RoundsDbContext db, AuditLog audit, IMailer mailer, 
 
         var before = Roles.Key(membership.Role);
         membership.Role = role;
-        membership.Source = membership.Source == MembershipSource.Domain ? MembershipSource.Manual : membership.Source;
-        audit.Record(org.Id, "membership.role_changed", "Membership", membership.Id.ToString(),
+        membership.Source = membership.Source == MemberSource.Domain ? MemberSource.Manual : membership.Source;
+        audit.Record(org.Id, "membership.role_changed", "OrganizationMember", membership.Id.ToString(),
             before: new { membership.UserId, role = before }, after: new { membership.UserId, role = Roles.Key(role) });
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
@@ -175,7 +175,7 @@ public sealed class Members(RoundsDbContext db, AuditLog audit, IMailer mailer, 
 
     public async Task<Outcome> RemoveAsync(OrgContext org, Guid membershipId, CancellationToken cancellationToken = default)
     {
-        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == org.Id, cancellationToken);
+        var membership = await db.OrganizationMembers.FirstOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == org.Id, cancellationToken);
         if (membership is null)
         {
             return Outcome.NotFound;
@@ -186,12 +186,12 @@ public sealed class Members(RoundsDbContext db, AuditLog audit, IMailer mailer, 
             return Outcome.Refused("The last admin cannot be removed: make someone else admin first.");
         }
 
-        db.Memberships.Remove(membership);
-        audit.Record(org.Id, "membership.removed", "Membership", membership.Id.ToString(), before: new { membership.UserId, role = Roles.Key(membership.Role) });
+        db.OrganizationMembers.Remove(membership);
+        audit.Record(org.Id, "membership.removed", "OrganizationMember", membership.Id.ToString(), before: new { membership.UserId, role = Roles.Key(membership.Role) });
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
     }
 
     private async Task<bool> IsLastAdminAsync(Guid organizationId, CancellationToken cancellationToken) =>
-        await db.Memberships.CountAsync(m => m.OrganizationId == organizationId && m.Role == Role.Admin, cancellationToken) <= 1;
+        await db.OrganizationMembers.CountAsync(m => m.OrganizationId == organizationId && m.Role == Role.Admin, cancellationToken) <= 1;
 }

@@ -7,7 +7,7 @@ using Rounds.Web.Features.Shared;
 namespace Rounds.Web.Features.Organizations;
 
 /// <summary>Creating an organization and changing its name, two-factor rule and email domains.</summary>
-public sealed partial class OrganizationSettings(RoundsDbContext db, AuditLog audit)
+public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog audit)
 {
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
     private static partial Regex SlugPattern();
@@ -35,9 +35,9 @@ public sealed partial class OrganizationSettings(RoundsDbContext db, AuditLog au
         }
 
         var organization = new Organization { Name = name, Slug = slug };
-        var membership = new Membership { OrganizationId = organization.Id, UserId = creatorUserId, Role = Role.Admin, Source = MembershipSource.Manual };
+        var membership = new OrganizationMember { OrganizationId = organization.Id, UserId = creatorUserId, Role = Role.Admin, Source = MemberSource.Manual };
         db.Organizations.Add(organization);
-        db.Memberships.Add(membership);
+        db.OrganizationMembers.Add(membership);
         audit.Record(organization.Id, "organization.created", "Organization", organization.Id.ToString(), after: new { name, slug });
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<Organization>(Outcome.Success, organization);
@@ -88,15 +88,15 @@ public sealed partial class OrganizationSettings(RoundsDbContext db, AuditLog au
 
         // People who already hold a verified address on the domain join now rather than at their next change.
         var suffix = "@" + domain.ToUpperInvariant();
-        var joining = await db.Users
-            .Where(u => u.EmailConfirmed && u.NormalizedEmail!.EndsWith(suffix) && !db.Memberships.Any(m => m.OrganizationId == org.Id && m.UserId == u.Id))
+        var joining = await db.People()
+            .Where(u => u.EmailConfirmed && u.NormalizedEmail!.EndsWith(suffix) && !db.OrganizationMembers.Any(m => m.OrganizationId == org.Id && m.UserId == u.Id))
             .Select(u => new { u.Id, u.Email })
             .ToListAsync(cancellationToken);
         foreach (var person in joining)
         {
-            var membership = new Membership { OrganizationId = org.Id, UserId = person.Id, Role = Role.Member, Source = MembershipSource.Domain };
-            db.Memberships.Add(membership);
-            audit.Record(org.Id, "membership.domain_joined", "Membership", membership.Id.ToString(), after: new { person.Id, person.Email, role = Roles.Key(Role.Member) });
+            var membership = new OrganizationMember { OrganizationId = org.Id, UserId = person.Id, Role = Role.Member, Source = MemberSource.Domain };
+            db.OrganizationMembers.Add(membership);
+            audit.Record(org.Id, "membership.domain_joined", "OrganizationMember", membership.Id.ToString(), after: new { person.Id, person.Email, role = Roles.Key(Role.Member) });
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Shared;
@@ -17,7 +18,7 @@ public sealed record ResolvedStep(Guid AccountId, int Position, string Name, Rol
 /// Each account's approval workflow: the steps a post to it passes, in order. An account without steps has one
 /// step for reviewers where any one approval is enough, which is how most communications teams work.
 /// </summary>
-public sealed class ApprovalSteps(RoundsDbContext db, AuditLog audit)
+public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
 {
     public const int MaxSteps = 5;
 
@@ -55,8 +56,8 @@ public sealed class ApprovalSteps(RoundsDbContext db, AuditLog audit)
             errors["steps"] = [$"An account has at most {MaxSteps} approval steps."];
         }
 
-        var members = await (from m in db.Memberships
-                             join u in db.Users on m.UserId equals u.Id
+        var members = await (from m in db.OrganizationMembers
+                             join u in db.People() on m.UserId equals u.Id
                              where m.OrganizationId == org.Id
                              select new { u.Id, Email = u.NormalizedEmail, m.Role }).ToListAsync(cancellationToken);
         var steps = new List<ApprovalStep>();
@@ -127,8 +128,8 @@ public sealed class ApprovalSteps(RoundsDbContext db, AuditLog audit)
     public async Task<IReadOnlyList<ResolvedStep>> ResolveAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default)
     {
         var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == organizationId && accountIds.Contains(s.AccountId)).ToListAsync(cancellationToken);
-        var members = await (from m in db.Memberships
-                             join u in db.Users on m.UserId equals u.Id
+        var members = await (from m in db.OrganizationMembers
+                             join u in db.People() on m.UserId equals u.Id
                              where m.OrganizationId == organizationId
                              select new { u.Id, Email = u.NormalizedEmail, m.Role }).ToListAsync(cancellationToken);
         var resolved = new List<ResolvedStep>();

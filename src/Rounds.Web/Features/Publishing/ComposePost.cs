@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing.Delivery;
@@ -17,7 +18,7 @@ public sealed record PostInput(string? Text, IReadOnlyList<Guid>? Accounts, IRea
 /// Creates and edits posts. Every save measures each account's copy against its network and screens it as
 /// that account; an edit after submission starts a new revision, so approvals given to the old text lapse.
 /// </summary>
-public sealed class ComposePost(RoundsDbContext db, PostRules rules, AuditLog audit, TimeProvider clock)
+public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog audit, TimeProvider clock)
 {
     public const int MaxAccounts = 20;
 

@@ -8,7 +8,7 @@ public static class PeopleNames
 {
     public static async Task<string> OfAsync(RoundsDbContext db, string userId, CancellationToken cancellationToken = default)
     {
-        var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(cancellationToken);
+        var user = await db.People().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email }).FirstOrDefaultAsync(cancellationToken);
         return user?.DisplayName is { Length: > 0 } name ? name : user?.Email ?? "(former member)";
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Screening;
 using Rounds.Web.Features.Shared;

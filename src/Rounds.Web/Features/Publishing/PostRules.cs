@@ -1,8 +1,9 @@
 using Rounds.Networks;
 using Rounds.Screening;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Screening;
-using AccountKind = Rounds.Web.Features.Accounts.AccountKind;
+using AccountKind = Rounds.Web.Features.Accounts.Contracts.AccountKind;
 using ScreenedKind = Rounds.Screening.AccountKind;
 
 namespace Rounds.Web.Features.Publishing;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Publishing;

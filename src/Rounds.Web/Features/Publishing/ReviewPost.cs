@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
@@ -22,7 +23,7 @@ public sealed record ReviewState(int Step, int StepCount, IReadOnlyList<Resolved
 /// Nobody approves their own post; approvals belong to one revision, so an edit resets them; a blocked post
 /// goes to review only after a reviewer overrode the verdict with a written reason.
 /// </summary>
-public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, AuditLog audit, Notifier notifier, TimeProvider clock)
+public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLog audit, Notifier notifier, TimeProvider clock)
 {
     public const int MinimumReasonLength = 10;
 

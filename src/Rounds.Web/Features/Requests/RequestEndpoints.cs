@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Requests;

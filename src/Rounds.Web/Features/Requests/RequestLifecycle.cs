@@ -1,4 +1,5 @@
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Requests;

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Notifications;
@@ -63,13 +64,14 @@ public sealed record RequestView(
 /// </summary>
 public sealed class RequestWorkflow(
     RoundsDbContext db,
-    AuditLog audit,
+    IAuditLog audit,
     ICurrentActor actor,
     Notifier notifier,
     IMailer mailer,
     ITrainingRecords training,
     ITrainingRequirements requirements,
     AccountPolicies policies,
+    IAccountDirectory accounts,
     TimeProvider clock)
 {
     public static bool SeesAll(OrgContext org) => org.IsAtLeast(Role.AccountManager);
@@ -99,10 +101,10 @@ public sealed class RequestWorkflow(
         }
 
         var ids = new[] { request.RequesterId, request.OwnerId, request.BackupId }.OfType<string>().ToList();
-        var people = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => new PersonRef(u.Id, u.DisplayName, u.Email!)).ToListAsync(cancellationToken);
+        var people = await db.People().Where(u => ids.Contains(u.Id)).Select(u => new PersonRef(u.Id, u.DisplayName, u.Email!)).ToListAsync(cancellationToken);
         var history = await db.Set<RequestEvent>().Where(e => e.RequestId == id).OrderBy(e => e.At).ToListAsync(cancellationToken);
         var votes = await (from v in db.Set<RequestVote>()
-                           join u in db.Users on v.UserId equals u.Id
+                           join u in db.People() on v.UserId equals u.Id
                            where v.RequestId == id
                            orderby v.At
                            select new { v, u.DisplayName }).ToListAsync(cancellationToken);
@@ -375,47 +377,31 @@ public sealed class RequestWorkflow(
     }
 
     /// <summary>An approved request puts the account in the registry in trial, or brings back a retired or rogue one.</summary>
-    private async Task<Outcome<SocialAccount>> StartTrialAsync(OrgContext org, AccountRequest request, CancellationToken cancellationToken)
+    private async Task<Outcome<AccountCard>> StartTrialAsync(OrgContext org, AccountRequest request, CancellationToken cancellationToken)
     {
-        var normalized = Handles.Normalize(request.Platform, request.ProposedHandle);
-        var account = await db.Set<SocialAccount>().FirstOrDefaultAsync(a => a.OrganizationId == org.Id && a.Platform == request.Platform && a.NormalizedHandle == normalized, cancellationToken);
-        if (account is not null && account.Status is not (AccountStatus.Retired or AccountStatus.Unregistered))
+        var emails = await db.People().Where(u => u.Id == request.OwnerId || u.Id == request.BackupId).Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken);
+        var outcome = await accounts.StartTrialAsync(
+            org,
+            new StartTrial(
+                request.Id,
+                request.Platform,
+                request.ProposedHandle,
+                request.Kind,
+                request.Department,
+                emails.FirstOrDefault(e => e.Id == request.OwnerId)?.Email,
+                emails.FirstOrDefault(e => e.Id == request.BackupId)?.Email),
+            cancellationToken);
+        if (outcome.Value is { } account)
         {
-            return Outcome.Refused($"{account.Handle} is already in the registry as {AccountNames.Label(account.Status).ToLowerInvariant()}; choose another handle.");
+            request.AccountId = account.Id;
         }
 
-        var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var emails = await db.Users.Where(u => u.Id == request.OwnerId || u.Id == request.BackupId).Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken);
-        var from = account?.Status;
-        if (account is null)
-        {
-            account = new SocialAccount { OrganizationId = org.Id, Platform = request.Platform, NormalizedHandle = normalized, CreatedAt = now };
-            db.Add(account);
-        }
-
-        account.Handle = Handles.Display(request.Platform, request.ProposedHandle);
-        account.Kind = request.Kind;
-        account.Department = request.Department;
-        account.Owners = emails.FirstOrDefault(e => e.Id == request.OwnerId)?.Email ?? "";
-        account.Backup = emails.FirstOrDefault(e => e.Id == request.BackupId)?.Email ?? "";
-        account.Status = AccountStatus.Trial;
-        account.StatusChangedAt = now;
-        account.RequestId = request.Id;
-        account.TrialStart = today;
-        account.TrialEnd = today.AddMonths(3);
-        account.TargetPostsPerWeekMin = 3;
-        account.TargetPostsPerWeekMax = 5;
-        account.RetireContentArchived = account.RetireCredentialsRemoved = account.RetireHandleHandedOver = false;
-        request.AccountId = account.Id;
-        db.Add(new AccountEvent { OrganizationId = org.Id, AccountId = account.Id, At = now, ActorName = actor.Name, From = from, To = AccountStatus.Trial, Note = $"Request approved; trial until {account.TrialEnd:yyyy-MM-dd}." });
-        audit.Record(org.Id, "account.trial_started", "SocialAccount", account.Id.ToString(), after: AccountRegistry.Snapshot(account));
-        return new Outcome<SocialAccount>(Outcome.Success, account);
+        return outcome;
     }
 
     private async Task SendDecisionNoticeAsync(OrgContext org, AccountRequest request, RequestStatus decision, string reasons, string link, CancellationToken cancellationToken)
     {
-        var email = await db.Users.Where(u => u.Id == request.RequesterId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        var email = await db.People().Where(u => u.Id == request.RequesterId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
         if (email is null)
         {
             return;
@@ -482,8 +468,8 @@ public sealed class RequestWorkflow(
             }
 
             var normalized = email.Trim().ToUpperInvariant();
-            var userId = await (from u in db.Users
-                                join m in db.Memberships on u.Id equals m.UserId
+            var userId = await (from u in db.People()
+                                join m in db.OrganizationMembers on u.Id equals m.UserId
                                 where m.OrganizationId == org.Id && u.NormalizedEmail == normalized
                                 select u.Id).FirstOrDefaultAsync(cancellationToken);
             if (userId is null)

@@ -53,11 +53,11 @@ public sealed class RecordedTrainingRecords(RoundsDbContext db) : ITrainingSourc
 public sealed record TrainingRow(Guid Id, string UserId, string Person, string ModuleKey, DateOnly CompletedOn, string RecordedBy);
 
 /// <summary>Admins record and remove completions by hand.</summary>
-public sealed class TrainingRegister(RoundsDbContext db, AuditLog audit, ICurrentActor actor, TimeProvider clock)
+public sealed class TrainingRegister(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, TimeProvider clock)
 {
     public Task<List<TrainingRow>> ListAsync(OrgContext org, CancellationToken cancellationToken = default) => (
         from t in db.Set<TrainingCompletion>()
-        join u in db.Users on t.UserId equals u.Id
+        join u in db.People() on t.UserId equals u.Id
         where t.OrganizationId == org.Id
         orderby u.DisplayName, t.ModuleKey
         select new TrainingRow(t.Id, t.UserId, u.DisplayName + " <" + u.Email + ">", t.ModuleKey, t.CompletedOn, t.RecordedBy)).ToListAsync(cancellationToken);
@@ -70,8 +70,8 @@ public sealed class TrainingRegister(RoundsDbContext db, AuditLog audit, ICurren
         }
 
         var normalized = (email ?? "").Trim().ToUpperInvariant();
-        var userId = await (from u in db.Users
-                            join m in db.Memberships on u.Id equals m.UserId
+        var userId = await (from u in db.People()
+                            join m in db.OrganizationMembers on u.Id equals m.UserId
                             where m.OrganizationId == org.Id && u.NormalizedEmail == normalized
                             select u.Id).FirstOrDefaultAsync(cancellationToken);
         if (userId is null)

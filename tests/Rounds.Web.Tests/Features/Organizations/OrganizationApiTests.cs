@@ -127,7 +127,7 @@ public abstract class OrganizationApiTests(RoundsFactory app)
         var remove = await asAdmin.DeleteAsync($"/api/v1/orgs/{org.Slug}/members/{adminMembership}");
         Assert.Equal(HttpStatusCode.Conflict, remove.StatusCode);
 
-        var role = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Memberships.Where(m => m.Id == adminMembership).Select(m => m.Role).SingleAsync());
+        var role = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().OrganizationMembers.Where(m => m.Id == adminMembership).Select(m => m.Role).SingleAsync());
         Assert.Equal(Role.Admin, role);
     }
 

@@ -54,10 +54,10 @@ public abstract class OrganizationPageTests(RoundsFactory app)
         Assert.Contains($"Invitation sent to {invitee}.", page.Body!.TextContent, StringComparison.Ordinal);
         Assert.Single(app.MailTo(invitee));
 
-        var membershipId = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Memberships.Where(m => m.UserId == colleague.Id && m.OrganizationId == org.Id).Select(m => m.Id).SingleAsync());
+        var membershipId = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().OrganizationMembers.Where(m => m.UserId == colleague.Id && m.OrganizationId == org.Id).Select(m => m.Id).SingleAsync());
         (_, page) = await session.SubmitAsync($"/o/{org.Slug}/members/{membershipId}", "role", new Dictionary<string, string> { ["RoleChange.Role"] = "AccountManager" });
         Assert.Contains("Role saved.", page.Body!.TextContent, StringComparison.Ordinal);
-        Assert.Equal(Role.AccountManager, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Memberships.Where(m => m.Id == membershipId).Select(m => m.Role).SingleAsync()));
+        Assert.Equal(Role.AccountManager, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().OrganizationMembers.Where(m => m.Id == membershipId).Select(m => m.Role).SingleAsync()));
 
         // The contributor cannot open the admin pages of their own organization.
         var contributorSession = FormSession.Create(app);

@@ -53,7 +53,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             await db.SaveChangesAsync();
             return new
             {
-                Membership = await db.Memberships.Where(m => m.OrganizationId == victim.Id).Select(m => m.Id).FirstAsync(),
+                OrganizationMember = await db.OrganizationMembers.Where(m => m.OrganizationId == victim.Id).Select(m => m.Id).FirstAsync(),
                 Domain = await db.OrganizationDomains.Where(d => d.OrganizationId == victim.Id).Select(d => d.Id).FirstAsync(),
                 Course = module.CourseId,
                 Module = module.Id,
@@ -81,7 +81,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             {
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "org" or "Slug" } => victim.Slug,
-                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "MembershipId" } => ids.Membership.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "MembershipId" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("domains", StringComparison.Ordinal) => ids.Domain.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("courses", StringComparison.Ordinal) => ids.Course.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("certificates", StringComparison.Ordinal) => ids.Certificate.ToString(),
@@ -93,7 +93,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/posts/", StringComparison.Ordinal) => ids.Post.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/library/", StringComparison.Ordinal) => ids.LibraryItem.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/submissions/", StringComparison.Ordinal) => ids.Submission.ToString(),
-                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.Membership.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
             }))));
@@ -122,10 +122,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
         await app.WithScopeAsync(async services =>
         {
             var db = services.GetRequiredService<RoundsDbContext>();
-            Assert.Equal(Role.Admin, await db.Memberships.Where(m => m.Id == ids.Membership).Select(m => m.Role).SingleAsync());
+            Assert.Equal(Role.Admin, await db.OrganizationMembers.Where(m => m.Id == ids.OrganizationMember).Select(m => m.Role).SingleAsync());
             Assert.True(await db.OrganizationDomains.AnyAsync(d => d.Id == ids.Domain));
             Assert.False(await db.Invitations.AnyAsync(i => i.OrganizationId == victim.Id));
-            Assert.False(await db.Memberships.AnyAsync(m => m.OrganizationId == victim.Id && m.UserId == mallory.Id));
+            Assert.False(await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == victim.Id && m.UserId == mallory.Id));
             Assert.True(await db.Set<Certificate>().AnyAsync(c => c.Id == ids.Certificate && c.RevokedAt == null));
             Assert.Equal(1, await db.Set<Course>().CountAsync(c => c.OrganizationId == victim.Id));
             Assert.False(await db.Set<Attempt>().AnyAsync(a => a.OrganizationId == victim.Id));

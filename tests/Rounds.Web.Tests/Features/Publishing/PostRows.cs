@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing;

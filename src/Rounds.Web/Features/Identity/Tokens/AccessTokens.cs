@@ -21,7 +21,7 @@ public static class BearerTokenDefaults
 public sealed record MintedToken(PersonalAccessToken Token, string Secret);
 
 /// <summary>Mints, lists and revokes personal access tokens. Only a hash of each token is kept.</summary>
-public sealed class AccessTokenService(RoundsDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class AccessTokenService(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
 {
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
 
@@ -12,7 +13,7 @@ namespace Rounds.Web.Features.Publishing.Calendar;
 /// A person's secret calendar address. Calendar programs cannot sign in, so the address itself is the secret:
 /// it is shown once, only its SHA-256 hash is kept, and resetting it makes the old address stop working.
 /// </summary>
-public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calendar, AuditLog audit, TimeProvider clock)
+public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calendar, IAuditLog audit, TimeProvider clock)
 {
     /// <summary>The feed covers recent history and the year ahead; older posts only weigh down every refresh.</summary>
     public static readonly TimeSpan Past = TimeSpan.FromDays(90);
@@ -56,9 +57,9 @@ public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calenda
             return null;
         }
 
-        var twoFactor = await db.Users.Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(cancellationToken);
+        var twoFactor = await db.People().Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(cancellationToken);
         var memberships = await (
-            from m in db.Memberships
+            from m in db.OrganizationMembers
             join o in db.Organizations on m.OrganizationId equals o.Id
             where m.UserId == userId && m.Role >= PublishingCalendar.ViewRole
             select new { o.Id, o.Slug, o.Name, o.RequireTwoFactorForStaff, m.Role }).ToListAsync(cancellationToken);

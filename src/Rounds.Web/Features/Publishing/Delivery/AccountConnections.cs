@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rounds.Networks;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Shared;
@@ -38,7 +39,7 @@ public sealed class ConnectionSecrets(IDataProtectionProvider provider)
 /// Connects an account to its network so that Rounds can publish for it: the credentials are checked with
 /// the network before anything is stored, and a failed check stores nothing.
 /// </summary>
-public sealed class AccountConnections(RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AuditLog audit, TimeProvider clock)
+public sealed class AccountConnections(RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, IAuditLog audit, TimeProvider clock)
 {
     public const Role ManageRole = Role.AccountManager;
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rounds.Networks;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
@@ -32,7 +33,7 @@ public sealed class ConnectorSession
 /// </summary>
 public sealed class DeliverCopy(
     RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AccountThrottle throttle, DeliveryInstance instance,
-    IAccountDirectory accounts, Notifier notifier, AuditLog audit, TimeProvider clock, ILogger<DeliverCopy> logger)
+    IAccountDirectory accounts, Notifier notifier, IAuditLog audit, TimeProvider clock, ILogger<DeliverCopy> logger)
 {
     /// <summary>Retryable failures are tried this many times in all before the copy fails.</summary>
     public const int MaxAttempts = 8;

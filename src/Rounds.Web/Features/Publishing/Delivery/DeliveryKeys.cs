@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Rounds.Networks.Bluesky;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
 

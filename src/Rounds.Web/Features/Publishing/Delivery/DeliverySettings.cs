@@ -7,7 +7,7 @@ using Rounds.Web.Features.Shared;
 namespace Rounds.Web.Features.Publishing.Delivery;
 
 /// <summary>An organization's publishing settings: how late a post that fell due while Rounds was down may still go out.</summary>
-public sealed class DeliverySettings(RoundsDbContext db, AuditLog audit)
+public sealed class DeliverySettings(RoundsDbContext db, IAuditLog audit)
 {
     /// <summary>Below a few minutes an ordinary pause (a restart, a slow network) would count as missing the post.</summary>
     public const int MinGraceMinutes = 5;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 
@@ -10,7 +11,7 @@ namespace Rounds.Web.Features.Publishing.Delivery;
 /// Ends a post once every copy has ended, and tells its author. The post moves with a conditional update, so
 /// when several instances finish copies of one post at once, one of them ends it and notifies.
 /// </summary>
-public sealed class PostOutcomes(RoundsDbContext db, IAccountDirectory accounts, Notifier notifier, AuditLog audit, TimeProvider clock)
+public sealed class PostOutcomes(RoundsDbContext db, IAccountDirectory accounts, Notifier notifier, IAuditLog audit, TimeProvider clock)
 {
     public async Task CompleteIfFinishedAsync(Guid postId, CancellationToken cancellationToken = default)
     {

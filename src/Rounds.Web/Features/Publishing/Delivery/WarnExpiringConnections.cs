@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Notifications;
 
 namespace Rounds.Web.Features.Publishing.Delivery;

@@ -13,7 +13,7 @@ public sealed record LibraryInput(string? Title, string? Text, string? Tags);
 /// The content library: approved posts kept for reuse. Everyone who drafts posts reads it; the communications
 /// team (reviewers and admins) decides what goes in, since whatever is in it counts as approved wording.
 /// </summary>
-public sealed class LibraryCatalog(RoundsDbContext db, AuditLog audit, ICurrentActor actor, TimeProvider clock)
+public sealed class LibraryCatalog(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, TimeProvider clock)
 {
     public const Role ViewRole = Role.Contributor;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
@@ -19,7 +20,7 @@ public sealed record OfferInput(string? Text, string? Department, string? Note);
 /// communications team adopts it (it becomes a draft for the enterprise accounts, written by the reviewer, and
 /// goes through review like any post) or declines it with a reason. The submitter hears either way.
 /// </summary>
-public sealed class MainChannelOffers(RoundsDbContext db, AuditLog audit, Notifier notifier, ScreeningRules screening, TimeProvider clock)
+public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, Notifier notifier, ScreeningRules screening, TimeProvider clock)
 {
     public const Role OfferRole = Role.Contributor;
 

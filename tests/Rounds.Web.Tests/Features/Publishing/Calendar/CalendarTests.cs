@@ -3,6 +3,7 @@ using System.Text.Json;
 using AngleSharp.Html.Dom;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing;

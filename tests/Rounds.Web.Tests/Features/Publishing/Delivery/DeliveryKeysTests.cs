@@ -1,5 +1,6 @@
 using Rounds.Networks.Bluesky;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Publishing.Delivery;
 
 namespace Rounds.Web.Tests.Features.Publishing.Delivery;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Rounds.Networks;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Publishing;
 using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Tests.Infrastructure;

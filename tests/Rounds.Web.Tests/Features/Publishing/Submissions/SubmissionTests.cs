@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;

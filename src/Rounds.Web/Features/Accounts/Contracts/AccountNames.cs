@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Rounds.Web.Features.Accounts;
+namespace Rounds.Web.Features.Accounts.Contracts;
 
 /// <summary>
 /// API and CSV spelling of the account enums (<c>committee_review</c>, <c>branded_role</c>) and their labels on pages.

@@ -1,4 +1,4 @@
-namespace Rounds.Web.Features.Accounts;
+namespace Rounds.Web.Features.Accounts.Contracts;
 
 /// <summary>
 /// Turns the ways people write a handle (<c>@NorthfieldHeart</c>, <c>northfieldheart</c>,

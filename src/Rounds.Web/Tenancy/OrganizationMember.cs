@@ -1,4 +1,4 @@
-namespace Rounds.Web.Features.Organizations;
+namespace Rounds.Web.Tenancy;
 
 public enum Role
 {
@@ -11,14 +11,14 @@ public enum Role
 }
 
 /// <summary>How a membership came about; domain memberships follow the person's verified address.</summary>
-public enum MembershipSource
+public enum MemberSource
 {
     Manual = 0,
     Invitation = 1,
     Domain = 2,
 }
 
-public sealed class Membership
+public sealed class OrganizationMember
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -28,7 +28,7 @@ public sealed class Membership
 
     public Role Role { get; set; }
 
-    public MembershipSource Source { get; set; }
+    public MemberSource Source { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 }

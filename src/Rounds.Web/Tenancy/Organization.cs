@@ -1,5 +1,6 @@
-namespace Rounds.Web.Features.Organizations;
+namespace Rounds.Web.Tenancy;
 
+/// <summary>A tenant: a health system, a hospital or a professional network. Everything in Rounds belongs to one.</summary>
 public sealed class Organization
 {
     public Guid Id { get; set; } = Guid.NewGuid();
@@ -13,16 +14,4 @@ public sealed class Organization
     public bool RequireTwoFactorForStaff { get; set; } = true;
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
-
-    public List<OrganizationDomain> Domains { get; set; } = [];
-}
-
-/// <summary>An email domain whose verified addresses join the organization as members.</summary>
-public sealed class OrganizationDomain
-{
-    public Guid Id { get; set; } = Guid.NewGuid();
-
-    public Guid OrganizationId { get; set; }
-
-    public string Domain { get; set; } = "";
 }

@@ -3,14 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Identity.Tokens;
 
-namespace Rounds.Web.Features.Organizations;
+namespace Rounds.Web.Tenancy;
 
 /// <summary>The organization a request acts in, and the caller's role there.</summary>
-public sealed record OrgContext(Organization Organization, Membership Membership, string UserId)
+public sealed record OrgContext(Organization Organization, OrganizationMember OrganizationMember, string UserId)
 {
     public Guid Id => Organization.Id;
 
-    public Role Role => Membership.Role;
+    public Role Role => OrganizationMember.Role;
 
     public bool IsAtLeast(Role role) => Role >= role;
 }
@@ -55,9 +55,9 @@ public sealed class OrgAccess(RoundsDbContext db)
         var normalized = slug.ToLowerInvariant();
         var row = await (
             from o in db.Organizations
-            join m in db.Memberships on o.Id equals m.OrganizationId
+            join m in db.OrganizationMembers on o.Id equals m.OrganizationId
             where o.Slug == normalized && m.UserId == userId
-            select new { Organization = o, Membership = m }).FirstOrDefaultAsync(cancellationToken);
+            select new { Organization = o, OrganizationMember = m }).FirstOrDefaultAsync(cancellationToken);
 
         if (row is null)
         {
@@ -71,16 +71,16 @@ public sealed class OrgAccess(RoundsDbContext db)
             return new(null, AccessDenial.NotFound);
         }
 
-        var context = new OrgContext(row.Organization, row.Membership, userId);
+        var context = new OrgContext(row.Organization, row.OrganizationMember, userId);
         if (!context.IsAtLeast(minimum))
         {
             return new(null, AccessDenial.Forbidden);
         }
 
         // Tokens are held to the same rule: otherwise a token would be a way around the second factor.
-        if (row.Organization.RequireTwoFactorForStaff && Roles.NeedsTwoFactor(row.Membership.Role))
+        if (row.Organization.RequireTwoFactorForStaff && Roles.NeedsTwoFactor(row.OrganizationMember.Role))
         {
-            var twoFactor = await db.Users.Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstAsync(cancellationToken);
+            var twoFactor = await db.People().Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstAsync(cancellationToken);
             if (!twoFactor)
             {
                 return new(null, AccessDenial.TwoFactorRequired);
@@ -94,7 +94,7 @@ public sealed class OrgAccess(RoundsDbContext db)
     public async Task<IReadOnlyList<(Organization Organization, Role Role)>> ListAsync(string userId, CancellationToken cancellationToken = default)
     {
         var rows = await (
-            from m in db.Memberships
+            from m in db.OrganizationMembers
             join o in db.Organizations on m.OrganizationId equals o.Id
             where m.UserId == userId
             orderby o.Name
@@ -106,7 +106,7 @@ public sealed class OrgAccess(RoundsDbContext db)
     public async Task<string?> HomeSlugAsync(string userId, string? lastSlug, CancellationToken cancellationToken = default)
     {
         var slugs = await (
-            from m in db.Memberships
+            from m in db.OrganizationMembers
             join o in db.Organizations on m.OrganizationId equals o.Id
             where m.UserId == userId
             orderby m.CreatedAt, o.Name

@@ -1,0 +1,47 @@
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Identity.Contracts;
+
+/// <summary>A person who can sign in, as other areas see them: who they are and how to reach them.</summary>
+public sealed record PersonCard
+{
+    public required string Id { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public string? Email { get; init; }
+
+    /// <summary>Upper case, for matching addresses whatever their case.</summary>
+    public string? NormalizedEmail { get; init; }
+
+    public bool EmailConfirmed { get; init; }
+
+    public bool TwoFactorEnabled { get; init; }
+}
+
+public static class PeopleQueries
+{
+    /// <summary>
+    /// Everyone who can sign in, as a query other areas join against (member lists, approvers, owners) without
+    /// reaching into the sign-in entity. Built with an object initializer so that EF translates filters on it.
+    /// </summary>
+    public static IQueryable<PersonCard> People(this RoundsDbContext db) =>
+        db.Users.Select(u => new PersonCard
+        {
+            Id = u.Id,
+            DisplayName = u.DisplayName,
+            Email = u.Email,
+            NormalizedEmail = u.NormalizedEmail,
+            EmailConfirmed = u.EmailConfirmed,
+            TwoFactorEnabled = u.TwoFactorEnabled,
+        });
+}
+
+/// <summary>
+/// Told when a person's address is confirmed or changed, so that other areas (membership by email domain) can
+/// follow it without the sign-in pages knowing about them.
+/// </summary>
+public interface IEmailAddressListener
+{
+    Task AddressConfirmedAsync(PersonCard person, CancellationToken cancellationToken = default);
+}
