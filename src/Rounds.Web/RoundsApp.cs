@@ -11,6 +11,7 @@ using Rounds.Web.Features.Demo;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Identity.Account;
 using Rounds.Web.Features.Identity.Mail;
+using Rounds.Web.Features.Shared.Mail;
 using Rounds.Web.Features.Identity.Tokens;
 using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Operations;

@@ -28,6 +28,34 @@ public abstract class RoundsDbContext(DbContextOptions options) : IdentityDbCont
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    private readonly List<Func<CancellationToken, Task>> afterCommit = [];
+
+    /// <summary>
+    /// Queues work that must only happen once the change it belongs to is durable, such as mail about it: it
+    /// runs after the next successful save outside a transaction, or when the open transaction commits, and
+    /// is dropped if the save fails or the transaction rolls back. Use cases therefore save once and never
+    /// remember to flush anything.
+    /// </summary>
+    public void AfterCommit(Func<CancellationToken, Task> work) => afterCommit.Add(work);
+
+    internal async Task RunAfterCommitAsync(CancellationToken cancellationToken)
+    {
+        while (afterCommit.Count > 0)
+        {
+            var work = afterCommit.ToList();
+            afterCommit.Clear();
+            foreach (var item in work)
+            {
+                await item(cancellationToken);
+            }
+        }
+    }
+
+    internal void DropAfterCommit() => afterCommit.Clear();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(AfterCommitInterceptor.Instance);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -37,13 +65,44 @@ public abstract class RoundsDbContext(DbContextOptions options) : IdentityDbCont
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         RefuseAuditRewrites();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        try
+        {
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            if (Database.CurrentTransaction is null)
+            {
+                RunAfterCommitAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            return saved;
+        }
+        catch
+        {
+            DropAfterCommit();
+            throw;
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseAuditRewrites();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        int saved;
+        try
+        {
+            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch
+        {
+            DropAfterCommit();
+            throw;
+        }
+
+        // Inside an explicit transaction the change is not durable yet; the interceptor runs the work at commit.
+        if (Database.CurrentTransaction is null)
+        {
+            await RunAfterCommitAsync(cancellationToken);
+        }
+
+        return saved;
     }
 
     private void RefuseAuditRewrites()

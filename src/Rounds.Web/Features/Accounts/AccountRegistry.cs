@@ -31,7 +31,7 @@ public sealed record RetireChecklist(bool ContentArchived, bool CredentialsRemov
 public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountEvent> History, IReadOnlyList<AccountPost> Posts);
 
 /// <summary>The registry's use cases: list, look up, register, edit, move through the lifecycle, record posts.</summary>
-public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, Notifier notifier, TimeProvider clock) : IAccountDirectory
+public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, INotifier notifier, TimeProvider clock) : IAccountDirectory
 {
     public const Role EditRole = Role.AccountManager;
 
@@ -233,7 +233,6 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
 
         audit.Record(org.Id, "account.updated", "SocialAccount", account.Id.ToString(), before, Snapshot(account));
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return Outcome.Success;
     }
 
@@ -268,7 +267,6 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
         audit.Record(org.Id, "account.trial_extended", "SocialAccount", account.Id.ToString(), before, new { account.TrialEnd, note });
         await NotifyPeopleAsync(org.Id, account, $"account-extended:{account.Id}:{end:yyyyMMdd}", $"The trial of {account.Handle} is extended to {end:yyyy-MM-dd}.", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return Outcome.Success;
     }
 
@@ -301,7 +299,6 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
 
         await AddPostAsync(account, externalId, at, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return Outcome.Success;
     }
 

@@ -15,7 +15,7 @@ public sealed record DormancyRun(int BecameDormant, int Escalated);
 /// conditional update, so when several app instances run this at once exactly one of them acts and
 /// notifies (docs/decisions/0005).
 /// </summary>
-public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, Notifier notifier, AccountRegistry registry, TimeProvider clock)
+public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, INotifier notifier, AccountRegistry registry, TimeProvider clock)
 {
     public async Task<DormancyRun> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -50,7 +50,6 @@ public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, Notifier
             await notifier.NotifyAsync(account.OrganizationId, owners, $"account-dormant:{account.Id}:{now.UtcTicks}", $"{account.Handle} ({AccountNames.Label(account.Platform)}) has had no post for {period} days and is now dormant. Post again, or ask the communications team to retire it.", await LinkAsync(account, cancellationToken), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            await notifier.SendQueuedMailAsync(cancellationToken);
             db.ChangeTracker.Clear();
             becameDormant++;
         }
@@ -79,7 +78,6 @@ public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, Notifier
             await notifier.NotifyAsync(account.OrganizationId, team, $"account-dormancy-escalated:{account.Id}:{candidate.StatusChangedAt.UtcTicks}", $"{account.Handle} ({AccountNames.Label(account.Platform)}) has been dormant since {candidate.StatusChangedAt:yyyy-MM-dd}: revive it or retire it.", await LinkAsync(account, cancellationToken), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            await notifier.SendQueuedMailAsync(cancellationToken);
             db.ChangeTracker.Clear();
             escalated++;
         }

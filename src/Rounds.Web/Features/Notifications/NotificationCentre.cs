@@ -24,5 +24,5 @@ public sealed class NotificationCentre(RoundsDbContext db, TimeProvider clock)
 public static class NotificationsModule
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services) =>
-        services.AddScoped<Notifier>().AddScoped<NotificationCentre>();
+        services.AddScoped<INotifier, Notifier>().AddScoped<NotificationCentre>();
 }

@@ -1,19 +1,18 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
-using Rounds.Web.Features.Identity.Mail;
+using Rounds.Web.Features.Shared.Mail;
 using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Notifications;
 
 /// <summary>
-/// Tells people about governance events in the notification centre and by email. Notifications are added to
-/// the caller's unit of work (saved with the change they announce); the emails go out after that save.
+/// Notifications are added to the caller's unit of work (saved with the change they announce); each email is
+/// handed to the context's after-commit work, so it goes out once the change is durable and never for a
+/// change that was rolled back.
 /// </summary>
-public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider clock, IHttpContextAccessor http, IConfiguration configuration, ILogger<Notifier> logger)
+internal sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider clock, IHttpContextAccessor http, IConfiguration configuration, ILogger<Notifier> logger) : INotifier
 {
-    private readonly List<(string Email, string Subject, string Html)> outbox = [];
-
     /// <summary>Queues one notification per person for the event; people already told about it are skipped.</summary>
     public async Task NotifyAsync(Guid organizationId, IEnumerable<string> userIds, string eventKey, string title, string link, CancellationToken cancellationToken = default)
     {
@@ -31,30 +30,25 @@ public sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider cl
             db.Set<Notification>().Add(new Notification { OrganizationId = organizationId, UserId = person.Id, EventKey = eventKey, Title = title, Link = link, CreatedAt = clock.GetUtcNow() });
             if (person.Email is not null)
             {
-                outbox.Add((person.Email, title, $"<p>{WebUtility.HtmlEncode(title)}</p><p><a href=\"{WebUtility.HtmlEncode(Absolute(link))}\">Open in Rounds</a></p>"));
+                var mail = new OutgoingMail(person.Email, title, $"<p>{WebUtility.HtmlEncode(title)}</p><p><a href=\"{WebUtility.HtmlEncode(Absolute(link))}\">Open in Rounds</a></p>");
+                db.AfterCommit(token => SendAsync(mail, token));
             }
         }
     }
 
-    /// <summary>The organization's members with at least <paramref name="role"/>, e.g. the communications team.</summary>
     public Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default) =>
         db.OrganizationMembers.Where(m => m.OrganizationId == organizationId && m.Role >= role).Select(m => m.UserId).ToListAsync(cancellationToken);
 
-    /// <summary>Sends the emails of the notifications saved since the last call; a failed email does not undo the change.</summary>
-    public async Task SendQueuedMailAsync(CancellationToken cancellationToken = default)
+    /// <summary>A failed email does not undo the change it announces; the notification centre still has it.</summary>
+    private async Task SendAsync(OutgoingMail mail, CancellationToken cancellationToken)
     {
-        var sending = outbox.ToList();
-        outbox.Clear();
-        foreach (var (email, subject, html) in sending)
+        try
         {
-            try
-            {
-                await mailer.SendAsync(new OutgoingMail(email, subject, html), cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogWarning(exception, "Could not email a notification to {Email}.", email);
-            }
+            await mailer.SendAsync(mail, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Could not email a notification to {Email}.", mail.To);
         }
     }
 

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Identity;
-using Rounds.Web.Features.Identity.Mail;
+using Rounds.Web.Features.Shared.Mail;
 using Rounds.Web.Features.Identity.Tokens;
 using Rounds.Web.Features.Shared;
 

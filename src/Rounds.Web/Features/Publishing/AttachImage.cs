@@ -15,7 +15,7 @@ namespace Rounds.Web.Features.Publishing;
 /// can identify a patient's home), every image must be described, and the description is screened like the text.
 /// Adding or removing an image changes what reviewers approved, so it starts a new revision like an edit.
 /// </summary>
-public sealed class AttachImage(RoundsDbContext db, ScreeningRules screening, IAuditLog audit, TimeProvider clock)
+public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screening, IAuditLog audit, TimeProvider clock)
 {
     public const int MaxImages = 4;
     public const int MaxBytes = 5 * 1024 * 1024;

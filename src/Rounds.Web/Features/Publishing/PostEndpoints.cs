@@ -265,7 +265,7 @@ public static class PostEndpoints
     private static PostInput Input(PostRequest request) => new(request.Text, request.Accounts, request.Variants, request.ScheduledAt);
 
     public static CopyCheckDto ToDto(CopyCheck copy) =>
-        new(copy.AccountId, copy.Handle, copy.Network, copy.Length, copy.MaxLength, copy.Fits, ScreeningEndpoints.ToDto(copy.Screening));
+        new(copy.AccountId, copy.Handle, copy.Network, copy.Length, copy.MaxLength, copy.Fits, ScreeningResults.ToDto(copy.Screening));
 
     private static PostListItemDto ToListItem(PostSummary s) =>
         new(s.Post.Id, AccountNames.Key(s.Post.Status), s.Post.Text, s.Post.ScheduledAt, s.Post.AuthorName, s.Accounts, s.Post.UpdatedAt);

@@ -15,7 +15,7 @@ public sealed record CopyCheck(Guid AccountId, string Handle, string Network, st
 }
 
 /// <summary>What the composer and review share: which accounts can be published to, how long a copy may be, how it is screened.</summary>
-public sealed class PostRules(ScreeningRules screening)
+public sealed class PostRules(IOrganizationScreener screening)
 {
     /// <summary>Accounts that can receive posts: the registry's live accounts on a network Rounds publishes to.</summary>
     public static bool CanReceivePosts(SocialAccount account) =>

@@ -23,7 +23,7 @@ public sealed record ReviewState(int Step, int StepCount, IReadOnlyList<Resolved
 /// Nobody approves their own post; approvals belong to one revision, so an edit resets them; a blocked post
 /// goes to review only after a reviewer overrode the verdict with a written reason.
 /// </summary>
-public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLog audit, Notifier notifier, TimeProvider clock)
+public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLog audit, INotifier notifier, TimeProvider clock)
 {
     public const int MinimumReasonLength = 10;
 
@@ -291,7 +291,6 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             return Outcome.Refused("Someone else acted on this post at the same moment; reload it to see where it stands.");
         }
 
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return Outcome.Success;
     }
 

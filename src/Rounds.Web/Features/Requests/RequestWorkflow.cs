@@ -4,7 +4,7 @@ using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
-using Rounds.Web.Features.Identity.Mail;
+using Rounds.Web.Features.Shared.Mail;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Shared;
@@ -66,7 +66,7 @@ public sealed class RequestWorkflow(
     RoundsDbContext db,
     IAuditLog audit,
     ICurrentActor actor,
-    Notifier notifier,
+    INotifier notifier,
     IMailer mailer,
     ITrainingRecords training,
     ITrainingRequirements requirements,
@@ -260,7 +260,6 @@ public sealed class RequestWorkflow(
         });
         await notifier.NotifyAsync(org.Id, told.Where(u => u != org.UserId), $"request:{request.Id}:{RequestLifecycle.Key(to)}", title, link, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         if (to is RequestStatus.Approved or RequestStatus.Declined or RequestStatus.Redirected)
         {
             await SendDecisionNoticeAsync(org, request, to, note, link, cancellationToken);

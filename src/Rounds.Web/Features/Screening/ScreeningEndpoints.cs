@@ -15,10 +15,6 @@ public sealed record ScreenRequest(
     [property: MaxLength(2_000)] string? Bio,
     string? Profile);
 
-public sealed record FindingDto(string Category, string Type, int? Start, int? End, string Severity, string Rule, string Message, string Suggestion);
-
-public sealed record ScreenResultDto(string Verdict, IReadOnlyList<FindingDto> Findings);
-
 public static class ScreeningEndpoints
 {
     /// <summary>Longer than any network allows (Facebook: 63,206); screening stays fast at this size.</summary>
@@ -61,7 +57,7 @@ public static class ScreeningEndpoints
         }
 
         var result = await rules.ScreenAsync(check.Context!.Id, new Post(request.Text, kind, request.Bio), profile, cancellationToken);
-        return TypedResults.Ok(ToDto(result));
+        return TypedResults.Ok(ScreeningResults.ToDto(result));
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetRulesAsync(
@@ -91,55 +87,5 @@ public static class ScreeningEndpoints
     {
         var check = await access.CheckAsync(user, org, Role.Reviewer, cancellationToken);
         return check.Allowed ? (await rules.ResetAsync(check.Context!, cancellationToken)).ToProblem() : check.ToProblem();
-    }
-
-    public static ScreenResultDto ToDto(ScreeningResult result) => new(
-        ScreeningNames.Of(result.Verdict),
-        result.Findings.Select(f => new FindingDto(ScreeningNames.Of(f.Category), f.Type, f.Start, f.End, ScreeningNames.Of(f.Severity), f.Rule, f.Message, f.Suggestion)).ToList());
-}
-
-/// <summary>The lower-case names the API and the pages use for the screening engine's values.</summary>
-public static class ScreeningNames
-{
-    public static string Of(Verdict verdict) => verdict switch
-    {
-        Verdict.Pass => "pass",
-        Verdict.Review => "review",
-        Verdict.Block => "block",
-    };
-
-    public static string Of(Category category) => category switch
-    {
-        Category.Phi => "phi",
-        Category.Policy => "policy",
-    };
-
-    public static string Of(Severity severity) => severity switch
-    {
-        Severity.Low => "low",
-        Severity.Medium => "medium",
-        Severity.High => "high",
-    };
-
-    public static string Of(AccountKind kind) => kind switch
-    {
-        AccountKind.Enterprise => "enterprise",
-        AccountKind.Department => "department",
-        AccountKind.Program => "program",
-        AccountKind.Personal => "personal",
-        AccountKind.Branded => "branded",
-    };
-
-    /// <summary>Absent means the organization's main account, the most common case.</summary>
-    public static bool TryParseKind(string? value, out AccountKind kind)
-    {
-        kind = AccountKind.Enterprise;
-        return string.IsNullOrWhiteSpace(value) || value.All(char.IsAsciiLetter) && Enum.TryParse(value, ignoreCase: true, out kind);
-    }
-
-    public static bool TryParseProfile(string? value, out Profile profile)
-    {
-        profile = Profile.Social;
-        return string.IsNullOrWhiteSpace(value) || value.All(char.IsAsciiLetter) && Enum.TryParse(value, ignoreCase: true, out profile);
     }
 }

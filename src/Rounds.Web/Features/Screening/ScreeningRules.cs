@@ -40,7 +40,7 @@ public sealed class ScreenerCache
 }
 
 /// <summary>Reads, validates and saves an organization's screening rules, and screens posts with them.</summary>
-public sealed class ScreeningRules(RoundsDbContext db, ScreenerCache cache, IAuditLog audit, ICurrentActor actor, TimeProvider clock)
+public sealed class ScreeningRules(RoundsDbContext db, ScreenerCache cache, IAuditLog audit, ICurrentActor actor, TimeProvider clock) : IOrganizationScreener
 {
     public async Task<string?> StoredJsonAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
         await db.Set<OrganizationRuleSet>().Where(r => r.OrganizationId == organizationId).Select(r => r.Json).FirstOrDefaultAsync(cancellationToken);

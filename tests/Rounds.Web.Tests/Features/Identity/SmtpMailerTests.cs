@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Rounds.Web.Features.Identity.Mail;
+using Rounds.Web.Features.Shared.Mail;
 
 namespace Rounds.Web.Tests.Features.Identity;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
+using Rounds.Web.Features.Shared.Mail;
 
 namespace Rounds.Web.Features.Identity.Mail;
 

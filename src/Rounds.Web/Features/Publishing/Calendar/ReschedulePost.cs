@@ -12,7 +12,7 @@ namespace Rounds.Web.Features.Publishing.Calendar;
 /// Moves a post to another time. Only the time changes, so an approved post stays approved: approval is given
 /// to the words, and the words are the same. The move is audited all the same, with the old and the new time.
 /// </summary>
-public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, Notifier notifier, PublishingTimeZone zone, TimeProvider clock)
+public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifier notifier, PublishingTimeZone zone, TimeProvider clock)
 {
     /// <summary>Whether this person may move this post at all (the time itself is checked when they choose one).</summary>
     public static string? Refusal(OrgContext org, string authorId, PostStatus status, bool anyCopyStarted)
@@ -85,7 +85,6 @@ public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, Notifier
             return Outcome.Refused("Someone else changed this post at the same moment; reload the calendar and try again.");
         }
 
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return Outcome.Success;
     }
 

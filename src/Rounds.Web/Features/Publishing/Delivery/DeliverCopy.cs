@@ -33,7 +33,7 @@ public sealed class ConnectorSession
 /// </summary>
 public sealed class DeliverCopy(
     RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AccountThrottle throttle, DeliveryInstance instance,
-    IAccountDirectory accounts, Notifier notifier, IAuditLog audit, TimeProvider clock, ILogger<DeliverCopy> logger)
+    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, TimeProvider clock, ILogger<DeliverCopy> logger)
 {
     /// <summary>Retryable failures are tried this many times in all before the copy fails.</summary>
     public const int MaxAttempts = 8;
@@ -157,7 +157,6 @@ public sealed class DeliverCopy(
         // Counted as the account's activity in the same save, so trials and dormancy see every post Rounds publishes.
         await accounts.AddPublishedPostAsync(target.OrganizationId, target.AccountId, published.Url, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return CopyResult.Published;
     }
 
@@ -244,7 +243,6 @@ public sealed class DeliverCopy(
             $"{card?.Label ?? "An account"} needs reconnecting: the network refused its credentials, and its posts are not going out.", $"/o/{slug}/accounts/{target.AccountId}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return result;
     }
 

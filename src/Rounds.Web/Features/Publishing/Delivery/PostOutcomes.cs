@@ -11,7 +11,7 @@ namespace Rounds.Web.Features.Publishing.Delivery;
 /// Ends a post once every copy has ended, and tells its author. The post moves with a conditional update, so
 /// when several instances finish copies of one post at once, one of them ends it and notifies.
 /// </summary>
-public sealed class PostOutcomes(RoundsDbContext db, IAccountDirectory accounts, Notifier notifier, IAuditLog audit, TimeProvider clock)
+public sealed class PostOutcomes(RoundsDbContext db, IAccountDirectory accounts, INotifier notifier, IAuditLog audit, TimeProvider clock)
 {
     public async Task CompleteIfFinishedAsync(Guid postId, CancellationToken cancellationToken = default)
     {
@@ -71,7 +71,6 @@ public sealed class PostOutcomes(RoundsDbContext db, IAccountDirectory accounts,
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return true;
     }
 

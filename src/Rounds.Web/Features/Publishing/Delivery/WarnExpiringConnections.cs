@@ -10,7 +10,7 @@ namespace Rounds.Web.Features.Publishing.Delivery;
 /// Tells the owners of an account when its connection expires within a week, once per expiry: the warning is
 /// claimed with a conditional update, so several instances running this at once warn once.
 /// </summary>
-public sealed class WarnExpiringConnections(RoundsDbContext db, IAccountDirectory accounts, Notifier notifier, TimeProvider clock)
+public sealed class WarnExpiringConnections(RoundsDbContext db, IAccountDirectory accounts, INotifier notifier, TimeProvider clock)
 {
     public static readonly TimeSpan Notice = TimeSpan.FromDays(7);
 
@@ -44,7 +44,6 @@ public sealed class WarnExpiringConnections(RoundsDbContext db, IAccountDirector
             await notifier.NotifyAsync(connection.OrganizationId, owners, $"connection-expiring:{connection.AccountId}:{connection.ExpiresAt!.Value.UtcTicks}", title, $"/o/{slug}/accounts/{connection.AccountId}", cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            await notifier.SendQueuedMailAsync(cancellationToken);
             warned++;
         }
 

@@ -20,7 +20,7 @@ public sealed record OfferInput(string? Text, string? Department, string? Note);
 /// communications team adopts it (it becomes a draft for the enterprise accounts, written by the reviewer, and
 /// goes through review like any post) or declines it with a reason. The submitter hears either way.
 /// </summary>
-public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, Notifier notifier, ScreeningRules screening, TimeProvider clock)
+public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INotifier notifier, IOrganizationScreener screening, TimeProvider clock)
 {
     public const Role OfferRole = Role.Contributor;
 
@@ -88,7 +88,6 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, Notif
         await notifier.NotifyAsync(org.Id, reviewers.Where(u => u != org.UserId), $"submission:{submission.Id}:offered",
             $"{submission.SubmitterName} ({department}) offers content to the main channels: \"{Excerpt.Of(text, 60)}\"", Link(org, submission), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return new Outcome<MainChannelSubmission>(Outcome.Success, submission);
     }
 
@@ -168,7 +167,6 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, Notif
         entry.OriginalValues.SetValues(entry.CurrentValues);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return new Outcome<Post>(Outcome.Success, post);
     }
 
@@ -217,7 +215,6 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, Notif
         entry.OriginalValues.SetValues(entry.CurrentValues);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await notifier.SendQueuedMailAsync(cancellationToken);
         return Outcome.Success;
     }
 

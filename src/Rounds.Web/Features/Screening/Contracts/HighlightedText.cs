@@ -1,6 +1,6 @@
 using Rounds.Screening;
 
-namespace Rounds.Web.Features.Screening;
+namespace Rounds.Web.Features.Screening.Contracts;
 
 /// <summary>A stretch of the post text, with the numbers of the findings that cover it (none for plain text).</summary>
 public sealed record TextSegment(string Text, IReadOnlyList<int> FindingNumbers, Category? Category);

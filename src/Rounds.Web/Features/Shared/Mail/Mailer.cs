@@ -4,7 +4,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace Rounds.Web.Features.Identity.Mail;
+namespace Rounds.Web.Features.Shared.Mail;
 
 public sealed record OutgoingMail(string To, string Subject, string HtmlBody);
 

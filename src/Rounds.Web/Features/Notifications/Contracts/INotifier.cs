@@ -1,0 +1,17 @@
+namespace Rounds.Web.Features.Notifications.Contracts;
+
+/// <summary>
+/// Tells people about governance events in the notification centre and by email. Notifications join the
+/// caller's unit of work; their emails go out only once that work is committed.
+/// </summary>
+public interface INotifier
+{
+    /// <summary>Queues one notification per person for the event; people already told about it are skipped.</summary>
+    Task NotifyAsync(Guid organizationId, IEnumerable<string> userIds, string eventKey, string title, string link, CancellationToken cancellationToken = default);
+
+    /// <summary>The organization's members with at least <paramref name="role"/>, e.g. the communications team.</summary>
+    Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default);
+
+    /// <summary>A full address for a path of Rounds, for links in mail.</summary>
+    string Absolute(string path);
+}
