@@ -3,6 +3,7 @@
 // which tests/Rounds.Architecture.Tests checks on the compiled code.
 global using Rounds.Web.Features.Audit.Contracts;
 global using Rounds.Web.Features.Identity.Contracts;
+global using Rounds.Web.Features.Learning.Contracts;
 global using Rounds.Web.Features.Notifications.Contracts;
 global using Rounds.Web.Features.Screening.Contracts;
 global using Rounds.Web.Features.Shared;

@@ -4,22 +4,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
 using Rounds.Web.Components;
 using Rounds.Web.Data;
-using Rounds.Web.Features.Accounts;
-using Rounds.Web.Features.Accounts.Contracts;
-using Rounds.Web.Features.Audit;
-using Rounds.Web.Features.Demo;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Identity.Account;
 using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Shared.Mail;
 using Rounds.Web.Features.Identity.Tokens;
-using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Operations;
-using Rounds.Web.Features.Notifications;
-using Rounds.Web.Features.Organizations;
-using Rounds.Web.Features.Screening;
-using Rounds.Web.Features.Publishing;
-using Rounds.Web.Features.Requests;
 using Scalar.AspNetCore;
 
 namespace Rounds.Web;
@@ -105,21 +95,15 @@ public static class RoundsApp
         services.AddSingleton<IEmailSender<User>, EmailSender>();
 
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
-        services.AddScoped<IAuditLog, AuditLog>();
-        services.AddScoped<AuditQuery>();
-        services.AddScoped<AccessTokenService>();
         services.AddScoped<OrgAccess>();
-        services.AddScoped<Members>();
-        services.AddScoped<OrganizationSettings>();
-        services.AddScoped<DomainMembership>();
-        services.AddScoped<DemoSeeder>();
-        services.AddSingleton<ScreenerCache>();
-        services.AddScoped<ScreeningRules>();
-        services.AddLearning();
-        services.AddAccounts();
-        services.AddRequests();
-        services.AddPublishing();
-        services.AddNotifications();
+
+        // Every area registers itself (docs/decisions/0011-areas-plug-in.md).
+        var areas = RoundsAreas.Discover(typeof(RoundsApp).Assembly);
+        services.AddSingleton(areas);
+        foreach (var area in areas.All)
+        {
+            area.AddServices(services, configuration);
+        }
 
         services.AddProblemDetails();
         // Malformed request bodies are the caller's mistake: answer 400, also in development.
@@ -168,14 +152,10 @@ public static class RoundsApp
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).RequireRateLimiting(RateLimits.ApiPolicy);
-        MeEndpoints.Map(api);
-        OrganizationEndpoints.Map(api);
-        AuditEndpoints.Map(api);
-        ScreeningEndpoints.Map(api);
-        LearningEndpoints.Map(api);
-        AccountEndpoints.Map(api);
-        RequestEndpoints.Map(api);
-        PublishingModule.Map(api, app);
+        foreach (var area in app.Services.GetRequiredService<RoundsAreas>().All)
+        {
+            area.MapEndpoints(api, app);
+        }
 
         // Our own header already sets frame-ancestors; Blazor would add a second policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);

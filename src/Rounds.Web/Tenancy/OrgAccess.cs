@@ -6,7 +6,7 @@ using Rounds.Web.Features.Identity.Tokens;
 namespace Rounds.Web.Tenancy;
 
 /// <summary>The organization a request acts in, and the caller's role there.</summary>
-public sealed record OrgContext(Organization Organization, OrganizationMember OrganizationMember, string UserId)
+public sealed partial record OrgContext(Organization Organization, OrganizationMember OrganizationMember, string UserId)
 {
     public Guid Id => Organization.Id;
 

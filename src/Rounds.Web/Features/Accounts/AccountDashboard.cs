@@ -1,18 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Organizations;
-using Rounds.Web.Features.Requests;
 using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
-
-public sealed record Bar(string Label, double Value);
 
 public sealed record DashboardView(
     IReadOnlyList<Bar> ByStatus,
     IReadOnlyList<Bar> ByKind,
     IReadOnlyList<Bar> ByPlatform,
-    IReadOnlyList<Bar> RequestsByStep,
     IReadOnlyList<SocialAccount> TrialsEnding,
     IReadOnlyList<SocialAccount> Dormant);
 
@@ -29,15 +25,11 @@ public sealed class AccountDashboard(RoundsDbContext db, TimeProvider clock)
     public async Task<DashboardView> GetAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
         var accounts = await db.Set<SocialAccount>().AsNoTracking().Where(a => a.OrganizationId == org.Id).ToListAsync(cancellationToken);
-        var steps = await db.Set<AccountRequest>().Where(r => r.OrganizationId == org.Id)
-            .GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        RequestStatus[] waiting = [RequestStatus.Submitted, RequestStatus.Consult, RequestStatus.Requirements, RequestStatus.CommitteeReview];
         return new DashboardView(
             Count(accounts, a => a.Status),
             Count(accounts, a => a.Kind),
             Count(accounts, a => a.Platform),
-            waiting.Select(s => new Bar(char.ToUpperInvariant(RequestLifecycle.Label(s)[0]) + RequestLifecycle.Label(s)[1..], steps.FirstOrDefault(x => x.Key == s)?.Count ?? 0)).ToList(),
             accounts.Where(a => a.Status == AccountStatus.Trial && a.TrialEnd is { } end && end <= today.AddDays(14)).OrderBy(a => a.TrialEnd).ToList(),
             accounts.Where(a => a.Status == AccountStatus.Dormant).OrderBy(a => a.StatusChangedAt).ToList());
     }

@@ -182,7 +182,7 @@ public sealed class AccountImport(RoundsDbContext db, IAuditLog audit, ICurrentA
             Status = status,
         };
         if (errors.Count == 0 && status is AccountStatus.Active or AccountStatus.Trial && kind != AccountKind.Enterprise
-            && (!proposed.OwnerList.Any() || !SocialAccount.Split(proposed.Backup).Any()))
+            && (!proposed.OwnerList.Any() || !PeopleLists.Split(proposed.Backup).Any()))
         {
             errors.Add("A running non-enterprise account needs an owner and a backup.");
         }

@@ -58,10 +58,7 @@ public sealed class SocialAccount
 
     public bool RetireHandleHandedOver { get; set; }
 
-    public IEnumerable<string> OwnerList => Split(Owners);
-
-    public static IEnumerable<string> Split(string people) =>
-        people.Split([',', ';', '/'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    public IEnumerable<string> OwnerList => PeopleLists.Split(Owners);
 }
 
 /// <summary>One line of an account's history: a status change or another governance step.</summary>

@@ -18,7 +18,7 @@ public sealed class AccountPolicies(RoundsDbContext db, IAuditLog audit)
     public async Task<List<string>> CommitteeAsync(Guid organizationId, CancellationToken cancellationToken = default)
     {
         var policy = await GetAsync(organizationId, cancellationToken);
-        var emails = SocialAccount.Split(policy.Committee).Select(e => e.ToUpperInvariant()).ToList();
+        var emails = PeopleLists.Split(policy.Committee).Select(e => e.ToUpperInvariant()).ToList();
         return await (from m in db.OrganizationMembers
                       join u in db.People() on m.UserId equals u.Id
                       where m.OrganizationId == organizationId && m.Role >= Role.Reviewer && (emails.Count == 0 || emails.Contains(u.NormalizedEmail!))
@@ -43,7 +43,7 @@ public sealed class AccountPolicies(RoundsDbContext db, IAuditLog audit)
             return Outcome.Invalid("Quorum", "Choose any or all.");
         }
 
-        var emails = SocialAccount.Split(committee ?? "").ToList();
+        var emails = PeopleLists.Split(committee ?? "").ToList();
         var normalized = emails.Select(e => e.ToUpperInvariant()).ToList();
         var known = await (from m in db.OrganizationMembers
                            join u in db.People() on m.UserId equals u.Id

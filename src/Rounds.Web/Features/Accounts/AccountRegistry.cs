@@ -31,7 +31,7 @@ public sealed record RetireChecklist(bool ContentArchived, bool CredentialsRemov
 public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountEvent> History, IReadOnlyList<AccountPost> Posts);
 
 /// <summary>The registry's use cases: list, look up, register, edit, move through the lifecycle, record posts.</summary>
-public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, INotifier notifier, TimeProvider clock) : IAccountDirectory
+public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, INotifier notifier, AccountPolicies policies, TimeProvider clock) : IAccountDirectory
 {
     public const Role EditRole = Role.AccountManager;
 
@@ -302,17 +302,7 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
         return Outcome.Success;
     }
 
-    public IQueryable<AccountCard> Cards => db.Set<SocialAccount>().AsNoTracking().Select(a => new AccountCard
-    {
-        Id = a.Id,
-        OrganizationId = a.OrganizationId,
-        Platform = a.Platform,
-        Handle = a.Handle,
-        NormalizedHandle = a.NormalizedHandle,
-        Kind = a.Kind,
-        Status = a.Status,
-        Department = a.Department,
-    });
+    public IQueryable<AccountCard> Cards => db.AccountCards();
 
     public Task<AccountCard?> FindAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default) =>
         Cards.Where(a => a.Id == accountId && a.OrganizationId == organizationId).FirstOrDefaultAsync(cancellationToken);
@@ -326,6 +316,12 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
     public async Task<IReadOnlyList<AccountCard>> ListAsync(Guid organizationId, bool includeRetired = false, CancellationToken cancellationToken = default) =>
         await Cards.Where(a => a.OrganizationId == organizationId && (includeRetired || a.Status != AccountStatus.Retired))
             .OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<string>> CommitteeAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
+        await policies.CommitteeAsync(organizationId, cancellationToken);
+
+    public async Task<Quorum> CommitteeQuorumAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
+        (await policies.GetAsync(organizationId, cancellationToken)).Quorum;
 
     public async Task<Outcome<AccountCard>> StartTrialAsync(OrgContext org, StartTrial command, CancellationToken cancellationToken = default)
     {
@@ -369,17 +365,7 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
         return new Outcome<AccountCard>(Outcome.Success, Card(account));
     }
 
-    private static AccountCard Card(SocialAccount a) => new()
-    {
-        Id = a.Id,
-        OrganizationId = a.OrganizationId,
-        Platform = a.Platform,
-        Handle = a.Handle,
-        NormalizedHandle = a.NormalizedHandle,
-        Kind = a.Kind,
-        Status = a.Status,
-        Department = a.Department,
-    };
+    private static readonly Func<SocialAccount, AccountCard> Card = AccountQueries.ToCard.Compile();
 
     public async Task<IReadOnlyList<string>> PeopleOfAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default)
     {
@@ -443,7 +429,7 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
     /// <summary>The owners and backup who are members of the organization (an audit may name people without a login).</summary>
     internal async Task<List<string>> PeopleOfAsync(Guid organizationId, SocialAccount account, CancellationToken cancellationToken)
     {
-        var emails = account.OwnerList.Concat(SocialAccount.Split(account.Backup)).Select(e => e.ToUpperInvariant()).ToList();
+        var emails = account.OwnerList.Concat(PeopleLists.Split(account.Backup)).Select(e => e.ToUpperInvariant()).ToList();
         return await (from u in db.People()
                       join m in db.OrganizationMembers on u.Id equals m.UserId
                       where m.OrganizationId == organizationId && emails.Contains(u.NormalizedEmail!)
@@ -453,11 +439,11 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
     public static AccountFacts Facts(SocialAccount account) => new(
         account.Kind,
         account.OwnerList.Any(),
-        SocialAccount.Split(account.Backup).Any(),
+        PeopleLists.Split(account.Backup).Any(),
         account.RetireContentArchived && account.RetireCredentialsRemoved && account.RetireHandleHandedOver);
 
     private static bool MissingPeople(SocialAccount account) =>
-        account.Kind != AccountKind.Enterprise && (!account.OwnerList.Any() || !SocialAccount.Split(account.Backup).Any());
+        account.Kind != AccountKind.Enterprise && (!account.OwnerList.Any() || !PeopleLists.Split(account.Backup).Any());
 
     private static string? Trimmed(string? text, int max)
     {

@@ -1,15 +1,22 @@
 using Rounds.Web.Data;
-using Rounds.Web.Features.Requests;
 using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 
 /// <summary>
 /// Northfield Health's invented registry for the demo: enterprise accounts, department and personal
-/// accounts, a rogue account from an audit, a trial under way, a dormant account and requests in progress.
+/// accounts, a rogue account from an audit, a trial under way, a dormant account.
 /// </summary>
-public static class DemoRegistry
+internal sealed class DemoRegistry(RoundsDbContext db, TimeProvider clock) : IDemoData
 {
+    public int Order => 10;
+
+    public async Task SeedAsync(DemoWorld world, CancellationToken cancellationToken = default)
+    {
+        Seed(db, world.OrganizationId, world.UserIds, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     private sealed record Row(Platform Platform, string Handle, AccountKind Kind, string Department, string Owners, string Backup, AccountStatus Status, int DaysSincePost);
 
     public static void Seed(RoundsDbContext db, Guid organizationId, IReadOnlyDictionary<string, string> userIds, DateTimeOffset now)
@@ -63,18 +70,11 @@ public static class DemoRegistry
         }
 
         // A pediatrics account in its trial, two weeks from the committee's decision.
-        var contributor = userIds["contributor@northfield.example"];
-        var sorensen = userIds["dr.sorensen@northfield.example"];
-        var mbeki = userIds["dr.mbeki@northfield.example"];
         var start = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-78);
-        var kidsRequest = NewRequest(organizationId, contributor, RequestStatus.Approved, Platform.Instagram, "@northfield_kids", "Pediatrics", contributor, sorensen, now.AddDays(-110));
-        kidsRequest.DecisionReasons = "Clear audience, trained owners and a staffed plan; start with a three-month trial.";
         var kids = NewAccount(organizationId, Platform.Instagram, "@northfield_kids", AccountKind.Department, "Pediatrics", "contributor@northfield.example", "dr.sorensen@northfield.example", AccountStatus.Trial, now.AddDays(-78));
-        kids.RequestId = kidsRequest.Id;
         kids.TrialStart = start;
         kids.TrialEnd = start.AddMonths(3);
-        kidsRequest.AccountId = kids.Id;
-        db.AddRange(kidsRequest, kids);
+        db.Add(kids);
         db.Add(new AccountEvent { OrganizationId = organizationId, AccountId = kids.Id, At = kids.CreatedAt, ActorName = Reviewer, To = AccountStatus.Trial, Note = $"Request approved; trial until {kids.TrialEnd:yyyy-MM-dd}." });
         int[] weekly = [2, 3, 4, 3, 5, 4, 2, 3, 4, 5, 3];
         for (var week = 0; week < weekly.Length; week++)
@@ -88,21 +88,6 @@ public static class DemoRegistry
                     kids.LastPostAt = at;
                 }
             }
-        }
-
-        // Requests waiting at different steps, and one the consult sent to the main channels.
-        db.Add(NewRequest(organizationId, mbeki, RequestStatus.Submitted, Platform.TikTok, "@northfield_pt", "Physical therapy", mbeki, contributor, now.AddDays(-3)));
-        var dermatology = NewRequest(organizationId, contributor, RequestStatus.Requirements, Platform.Instagram, "@northfield_skin", "Dermatology", contributor, sorensen, now.AddDays(-20));
-        dermatology.ConsultNotes = "Consult held: weekly sun-safety content is too much for the main channels in summer.";
-        dermatology.OwnerAcceptedPolicy = true;
-        db.Add(dermatology);
-        var cafeteria = NewRequest(organizationId, contributor, RequestStatus.Redirected, Platform.X, "@NorthfieldCafe", "Nutrition services", contributor, mbeki, now.AddDays(-40));
-        cafeteria.DecisionReasons = "Submit menus and healthy-eating tips to the main channels instead: one post a week does not need its own account.";
-        db.Add(cafeteria);
-
-        foreach (var module in new[] { "introduction", "professionalism", "facebook-instagram" })
-        {
-            db.Add(new TrainingCompletion { OrganizationId = organizationId, UserId = contributor, ModuleKey = module, CompletedOn = start.AddDays(-30), RecordedBy = "admin@northfield.example", RecordedAt = now.AddDays(-100) });
         }
     }
 
@@ -119,29 +104,5 @@ public static class DemoRegistry
         Status = status,
         CreatedAt = created,
         StatusChangedAt = created,
-    };
-
-    private static AccountRequest NewRequest(Guid organizationId, string requester, RequestStatus status, Platform platform, string handle, string department, string owner, string backup, DateTimeOffset at) => new()
-    {
-        OrganizationId = organizationId,
-        RequesterId = requester,
-        Status = status,
-        Platform = platform,
-        ProposedHandle = handle,
-        Kind = AccountKind.Department,
-        Department = department,
-        Justification = $"{department} has news every week that patients ask about.",
-        Goals = "Answer common questions before visits; announce classes and events.",
-        Audience = "Patients and families of the " + department.ToLowerInvariant() + " service.",
-        PatientBenefit = "Patients arrive prepared and know where to ask.",
-        OwnerId = owner,
-        BackupId = backup,
-        OwnerFte = 0.2m,
-        ContentPlan = "Tips, event announcements and staff introductions, with consent for any patient story.",
-        PostsPerWeek = 3,
-        ResponseHours = 24,
-        CreatedAt = at,
-        UpdatedAt = at,
-        SubmittedAt = status == RequestStatus.Draft ? null : at,
     };
 }

@@ -1,22 +1,15 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
-using Rounds.Web.Features.Accounts;
-using Rounds.Web.Features.Accounts.Contracts;
-using Rounds.Web.Features.Identity;
-using Rounds.Web.Features.Learning;
-using Rounds.Web.Features.Publishing;
-using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Demo.Contracts;
 
 namespace Rounds.Web.Features.Demo;
-
-public sealed record DemoLogin(string Email, string DisplayName, string Description);
 
 /// <summary>
 /// The invented Northfield Health and the network it belongs to, so a newcomer can sign in and look around.
 /// Everyone here is made up; demo organizations do not demand two-factor sign-in so the printed logins work as they are.
+/// This creates the organizations and the people; each area adds its own demo data (<see cref="IDemoData"/>).
 /// </summary>
-public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, LearningDemo learning, TimeProvider clock, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(RoundsDbContext db, ISignIns signIns, IEnumerable<IDemoData> areas, ILogger<DemoSeeder> logger) : IDemo
 {
     public const string Password = "Northfield-demo-2026";
     public const string OrganizationSlug = "northfield";
@@ -37,6 +30,10 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, Lear
 
     public static IReadOnlyList<DemoLogin> Logins { get; } = People.Select(p => new DemoLogin(p.Email, p.Name, p.Description)).ToList();
 
+    string IDemo.Password => Password;
+
+    IReadOnlyList<DemoLogin> IDemo.Logins => Logins;
+
     public async Task SeedAsync(CancellationToken cancellationToken = default)
     {
         if (await db.Organizations.AnyAsync(o => o.Slug == OrganizationSlug, cancellationToken))
@@ -45,33 +42,29 @@ public sealed class DemoSeeder(RoundsDbContext db, UserManager<User> users, Lear
         }
 
         var northfield = new Organization { Slug = OrganizationSlug, Name = "Northfield Health", RequireTwoFactorForStaff = false };
-        db.OrganizationDomains.Add(new OrganizationDomain { OrganizationId = northfield.Id, Domain = "northfield.example" });
         var network = new Organization { Slug = NetworkSlug, Name = "Harbor Health Social Media Network", RequireTwoFactorForStaff = false };
         db.Organizations.AddRange(northfield, network);
 
         var userIds = new Dictionary<string, string>();
         foreach (var person in People)
         {
-            var user = new User { UserName = person.Email, Email = person.Email, EmailConfirmed = true, DisplayName = person.Name };
-            var result = await users.CreateAsync(user, Password);
-            if (!result.Succeeded)
-            {
-                throw new InvalidOperationException("Could not create demo user " + person.Email + ": " + string.Join("; ", result.Errors.Select(e => e.Description)));
-            }
-
-            db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = northfield.Id, UserId = user.Id, Role = person.Role, Source = MemberSource.Manual });
-            userIds[person.Email] = user.Id;
+            var userId = await signIns.CreateConfirmedAsync(person.Email, person.Name, Password, cancellationToken);
+            db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = northfield.Id, UserId = userId, Role = person.Role, Source = MemberSource.Manual });
+            userIds[person.Email] = userId;
             if (person.NetworkRole is { } networkRole)
             {
                 // Joined after Northfield, so Northfield is where these people land first.
-                db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = network.Id, UserId = user.Id, Role = networkRole, Source = MemberSource.Manual, CreatedAt = DateTimeOffset.UtcNow.AddSeconds(1) });
+                db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = network.Id, UserId = userId, Role = networkRole, Source = MemberSource.Manual, CreatedAt = DateTimeOffset.UtcNow.AddSeconds(1) });
             }
         }
 
-        DemoRegistry.Seed(db, northfield.Id, userIds, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
-        await DemoPosts.SeedAsync(db, northfield.Id, userIds, People.ToDictionary(p => p.Email, p => p.Name), clock, cancellationToken);
-        await learning.SeedAsync(northfield.Id, network.Id, "dr.sorensen@northfield.example", "contributor@northfield.example", cancellationToken);
+        var world = new DemoWorld(northfield.Id, network.Id, userIds, People.ToDictionary(p => p.Email, p => p.Name));
+        foreach (var area in areas.OrderBy(a => a.Order))
+        {
+            await area.SeedAsync(world, cancellationToken);
+        }
+
         logger.LogInformation("Created the demo organizations {Organization} and {Network}.", OrganizationSlug, NetworkSlug);
     }
 }

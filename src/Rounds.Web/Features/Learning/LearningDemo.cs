@@ -8,8 +8,24 @@ namespace Rounds.Web.Features.Learning;
 /// Demo learning records: the shipped course in the demo organizations, one physician with two modules passed
 /// and a certificate, and a contributor part-way through the introduction.
 /// </summary>
-public sealed class LearningDemo(RoundsDbContext db, CourseCatalog catalog, StudyModule study, SubmitAttempt submit, ClaimCredit claim, ILogger<LearningDemo> logger)
+public sealed class LearningDemo(RoundsDbContext db, CourseCatalog catalog, StudyModule study, SubmitAttempt submit, ClaimCredit claim, TimeProvider clock, ILogger<LearningDemo> logger) : IDemoData
 {
+    public int Order => 30;
+
+    public async Task SeedAsync(DemoWorld world, CancellationToken cancellationToken = default)
+    {
+        await SeedAsync(world.OrganizationId, world.NetworkId, "dr.sorensen@northfield.example", "contributor@northfield.example", cancellationToken);
+
+        // Modules a contributor took elsewhere, recorded by an admin; they count for her account requests.
+        var recorded = clock.GetUtcNow().AddDays(-100);
+        foreach (var module in new[] { "introduction", "professionalism", "facebook-instagram" })
+        {
+            db.Add(new TrainingCompletion { OrganizationId = world.OrganizationId, UserId = world.UserIds["contributor@northfield.example"], ModuleKey = module, CompletedOn = DateOnly.FromDateTime(recorded.UtcDateTime).AddDays(-8), RecordedBy = "admin@northfield.example", RecordedAt = recorded });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task SeedAsync(Guid organizationId, Guid networkId, string physicianEmail, string contributorEmail, CancellationToken cancellationToken = default)
     {
         await catalog.EnsureShippedCourseAsync(organizationId, cancellationToken);

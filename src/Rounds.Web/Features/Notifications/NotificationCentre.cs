@@ -20,9 +20,3 @@ public sealed class NotificationCentre(RoundsDbContext db, TimeProvider clock)
             .Where(n => n.OrganizationId == org.Id && n.UserId == org.UserId && n.ReadAt == null && (id == null || n.Id == id))
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, clock.GetUtcNow()), cancellationToken);
 }
-
-public static class NotificationsModule
-{
-    public static IServiceCollection AddNotifications(this IServiceCollection services) =>
-        services.AddScoped<INotifier, Notifier>().AddScoped<NotificationCentre>();
-}

@@ -56,7 +56,8 @@ public static class AdminCommands
 
         var db = services.GetRequiredService<RoundsDbContext>();
         await db.Database.MigrateAsync();
-        var user = await services.GetRequiredService<UserManager<User>>().FindByEmailAsync(email);
+        var normalized = email.Trim().ToUpperInvariant();
+        var user = await db.People().FirstOrDefaultAsync(p => p.NormalizedEmail == normalized);
         if (user is null)
         {
             await Console.Error.WriteLineAsync($"No person has the address {email}.");
@@ -80,8 +81,7 @@ public static class AdminCommands
         }
 
         var name = options.GetValueOrDefault("name") ?? "command line";
-        var minted = await services.GetRequiredService<AccessTokenService>().CreateAsync(user.Id, name, organizationId, expiresAt: null);
-        Console.WriteLine(minted.Secret);
+        Console.WriteLine(await services.GetRequiredService<ISignIns>().MintTokenAsync(user.Id, name, organizationId));
         await Console.Error.WriteLineAsync("This token is shown once. Send it as 'Authorization: Bearer <token>'.");
         return 0;
     }

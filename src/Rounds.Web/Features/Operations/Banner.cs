@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Rounds.Web.Features.Demo;
+using Rounds.Web.Features.Demo.Contracts;
 
 namespace Rounds.Web.Features.Operations;
 
@@ -20,9 +20,11 @@ public static class Banner
 
         if (app.Configuration.GetValue<bool>("Demo:Enabled"))
         {
+            using var scope = app.Services.CreateScope();
+            var demo = scope.ServiceProvider.GetRequiredService<IDemo>();
             output.WriteLine();
-            output.WriteLine($"Demo logins (password for all: {DemoSeeder.Password}):");
-            foreach (var login in DemoSeeder.Logins)
+            output.WriteLine($"Demo logins (password for all: {demo.Password}):");
+            foreach (var login in demo.Logins)
             {
                 output.WriteLine($"  {login.Email,-38} {login.DisplayName} — {login.Description}");
             }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
-using Rounds.Web.Features.Demo;
+using Rounds.Web.Features.Demo.Contracts;
 
 namespace Rounds.Web.Features.Operations;
 
@@ -21,7 +21,7 @@ internal sealed class DatabaseStartup(IServiceProvider services, IConfiguration 
 
         if (configuration.GetValue<bool>("Demo:Enabled"))
         {
-            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<IDemo>().SeedAsync(cancellationToken);
         }
     }
 

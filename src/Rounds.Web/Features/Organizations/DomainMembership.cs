@@ -10,7 +10,7 @@ namespace Rounds.Web.Features.Organizations;
 /// organization's domain makes them a member; changing it away removes the memberships the domain gave.
 /// OrganizationMembers granted by hand or by invitation are never touched here.
 /// </summary>
-public sealed class DomainMembership(RoundsDbContext db, IAuditLog audit)
+public sealed class DomainMembership(RoundsDbContext db, IAuditLog audit) : IEmailAddressListener
 {
     public static string? DomainOf(string? email)
     {
@@ -18,7 +18,9 @@ public sealed class DomainMembership(RoundsDbContext db, IAuditLog audit)
         return at < 0 ? null : email![(at + 1)..].Trim().ToLowerInvariant();
     }
 
-    public async Task SyncAsync(User user, CancellationToken cancellationToken = default)
+    public Task AddressConfirmedAsync(PersonCard person, CancellationToken cancellationToken = default) => SyncAsync(person, cancellationToken);
+
+    public async Task SyncAsync(PersonCard user, CancellationToken cancellationToken = default)
     {
         var domain = user.EmailConfirmed ? DomainOf(user.Email) : null;
         var matching = domain is null

@@ -65,7 +65,7 @@ public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer,
             OrganizationId = org.Id,
             Email = email,
             Role = role,
-            TokenHash = AccessTokenService.Hash(secret),
+            TokenHash = SecretHash.Of(secret),
             InvitedById = org.UserId,
             CreatedAt = now,
             ExpiresAt = now + InvitationLifetime,
@@ -98,7 +98,7 @@ public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer,
 
     public async Task<(Invitation Invitation, Organization Organization)?> FindInvitationAsync(string secret, CancellationToken cancellationToken = default)
     {
-        var hash = AccessTokenService.Hash(secret);
+        var hash = SecretHash.Of(secret);
         var row = await (
             from i in db.Invitations
             join o in db.Organizations on i.OrganizationId equals o.Id
@@ -108,7 +108,7 @@ public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer,
     }
 
     /// <summary>Accepts an invitation for the signed-in person, whose verified address must be the invited one.</summary>
-    public async Task<Outcome<Organization>> AcceptAsync(string secret, User user, CancellationToken cancellationToken = default)
+    public async Task<Outcome<Organization>> AcceptAsync(string secret, PersonCard user, CancellationToken cancellationToken = default)
     {
         var found = await FindInvitationAsync(secret, cancellationToken);
         if (found is not { } pair || !pair.Invitation.IsOpen(clock.GetUtcNow()))

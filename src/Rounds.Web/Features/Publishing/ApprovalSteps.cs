@@ -44,7 +44,7 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
             return Outcome.Refused("Only reviewers and admins can change approval workflows.");
         }
 
-        var account = await db.Set<SocialAccount>().FirstOrDefaultAsync(a => a.Id == accountId && a.OrganizationId == org.Id, cancellationToken);
+        var account = await db.AccountCards().FirstOrDefaultAsync(a => a.Id == accountId && a.OrganizationId == org.Id, cancellationToken);
         if (account is null)
         {
             return Outcome.NotFound;
@@ -84,7 +84,7 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
                 }
             }
 
-            var emails = SocialAccount.Split(step.Approvers ?? "").ToList();
+            var emails = PeopleLists.Split(step.Approvers ?? "").ToList();
             if (role is null && emails.Count == 0)
             {
                 errors[$"{field}.approvers"] = ["Name the approvers (members' email addresses) or choose a role."];
@@ -143,7 +143,7 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
 
             foreach (var step in steps)
             {
-                var emails = SocialAccount.Split(step.Approvers).Select(e => e.ToUpperInvariant()).ToHashSet();
+                var emails = PeopleLists.Split(step.Approvers).Select(e => e.ToUpperInvariant()).ToHashSet();
                 var ids = members.Where(m => step.ApproverRole is { } role ? m.Role >= role : emails.Contains(m.Email ?? "") && m.Role >= Role.Contributor)
                     .Select(m => m.Id).ToList();
                 resolved.Add(new ResolvedStep(accountId, step.Position, step.Name, step.ApproverRole, ids, step.Quorum));

@@ -160,7 +160,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
     public async Task<Outcome<IReadOnlyList<CopyCheck>>> PreviewAsync(OrgContext org, PostInput input, CancellationToken cancellationToken = default)
     {
         var ids = (input.Accounts ?? []).Distinct().Take(MaxAccounts).ToList();
-        var accounts = await db.Set<SocialAccount>().Where(a => a.OrganizationId == org.Id && ids.Contains(a.Id)).ToListAsync(cancellationToken);
+        var accounts = await db.AccountCards().Where(a => a.OrganizationId == org.Id && ids.Contains(a.Id)).ToListAsync(cancellationToken);
         if (accounts.Count != ids.Count)
         {
             return Outcome.Invalid("accounts", "One of the chosen accounts is not in this organization's registry.");
@@ -176,7 +176,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
     }
 
     /// <summary>Validates the input and checks every copy; nothing is written.</summary>
-    public async Task<Outcome<(IReadOnlyList<SocialAccount> Accounts, IReadOnlyList<CopyCheck> Copies)>> CheckAsync(OrgContext org, PostInput input, CancellationToken cancellationToken = default)
+    public async Task<Outcome<(IReadOnlyList<AccountCard> Accounts, IReadOnlyList<CopyCheck> Copies)>> CheckAsync(OrgContext org, PostInput input, CancellationToken cancellationToken = default)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(input.Text))
@@ -199,7 +199,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
             errors["scheduledAt"] = ["Choose a time in the future, or leave it empty to publish as soon as the post is approved."];
         }
 
-        var accounts = await db.Set<SocialAccount>().Where(a => a.OrganizationId == org.Id && ids.Contains(a.Id)).ToListAsync(cancellationToken);
+        var accounts = await db.AccountCards().Where(a => a.OrganizationId == org.Id && ids.Contains(a.Id)).ToListAsync(cancellationToken);
         if (accounts.Count != ids.Count)
         {
             errors["accounts"] = ["One of the chosen accounts is not in this organization's registry."];
@@ -233,7 +233,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
 
         return errors.Count > 0
             ? new Outcome(OutcomeKind.Invalid, errors, errors.Values.First()[0])
-            : new Outcome<(IReadOnlyList<SocialAccount>, IReadOnlyList<CopyCheck>)>(Outcome.Success, (accounts.OrderBy(a => ids.IndexOf(a.Id)).ToList(), copies));
+            : new Outcome<(IReadOnlyList<AccountCard>, IReadOnlyList<CopyCheck>)>(Outcome.Success, (accounts.OrderBy(a => ids.IndexOf(a.Id)).ToList(), copies));
     }
 
     private static string? Variant(PostInput input, Guid accountId) =>
@@ -251,7 +251,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
         At = clock.GetUtcNow(),
     };
 
-    private static object Snapshot(Post post, IEnumerable<SocialAccount> accounts) => Snapshot(post, accounts.Select(a => a.Id));
+    private static object Snapshot(Post post, IEnumerable<AccountCard> accounts) => Snapshot(post, accounts.Select(a => a.Id));
 
     private static object Snapshot(Post post, IEnumerable<Guid> accounts) =>
         new { post.Text, post.ScheduledAt, Status = PostLifecycle.Describe(post.Status), post.Revision, post.Verdict, Accounts = accounts.ToList() };

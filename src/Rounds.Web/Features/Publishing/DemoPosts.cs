@@ -8,8 +8,13 @@ using Rounds.Web.Features.Publishing.Delivery;
 namespace Rounds.Web.Features.Publishing;
 
 /// <summary>Posts at every stage of review for the demo organization, so the queue, the posts list and the calendar have something to show.</summary>
-public static class DemoPosts
+internal sealed class DemoPosts(RoundsDbContext db, TimeProvider clock) : IDemoData
 {
+    public int Order => 40;
+
+    public Task SeedAsync(DemoWorld world, CancellationToken cancellationToken = default) =>
+        SeedAsync(db, world.OrganizationId, world.UserIds, world.Names, clock, cancellationToken);
+
     private sealed record Sample(string Author, string Text, PostStatus Status, int DaysAhead, int Hour, (Platform Platform, string Handle)[] Accounts, string? Note = null);
 
     private static readonly Sample[] Samples =
@@ -30,7 +35,7 @@ public static class DemoPosts
     {
         var now = clock.GetUtcNow();
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(Calendar.PublishingTimeZone.DefaultId, out var found) ? found : TimeZoneInfo.Utc;
-        var accounts = await db.Set<SocialAccount>().Where(a => a.OrganizationId == organizationId).ToListAsync(cancellationToken);
+        var accounts = await db.AccountCards().Where(a => a.OrganizationId == organizationId).ToListAsync(cancellationToken);
         var reviewerId = userIds["reviewer@northfield.example"];
         foreach (var sample in Samples)
         {

@@ -166,7 +166,7 @@ public static class PostEndpoints
     public static Task<IResult> OverrideAsync(string org, Guid id, OverrideRequest request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
         ActAsync(org, id, user, access, queries, context => review.OverrideAsync(context, id, request.Reason, cancellationToken), cancellationToken);
 
-    public static async Task<IResult> GetStepsAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, ApprovalSteps steps, AccountRegistry registry, CancellationToken cancellationToken)
+    public static async Task<IResult> GetStepsAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, ApprovalSteps steps, IAccountDirectory accounts, CancellationToken cancellationToken)
     {
         var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
         if (!check.Allowed)
@@ -174,7 +174,7 @@ public static class PostEndpoints
             return check.ToProblem();
         }
 
-        if (await registry.GetAsync(check.Context!, id, cancellationToken) is null)
+        if (await accounts.FindAsync(check.Context!.Id, id, cancellationToken) is null)
         {
             return Outcome.NotFound.ToProblem();
         }

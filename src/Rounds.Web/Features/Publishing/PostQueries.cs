@@ -6,7 +6,7 @@ using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Publishing;
 
-public sealed record CopyView(PostTarget Target, SocialAccount Account, IReadOnlyList<DeliveryAttempt> Attempts);
+public sealed record CopyView(PostTarget Target, AccountCard Account, IReadOnlyList<DeliveryAttempt> Attempts);
 
 public sealed record PostView(
     Post Post,
@@ -83,7 +83,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review)
         }
 
         var copies = await (from t in db.Set<PostTarget>()
-                            join a in db.Set<SocialAccount>() on t.AccountId equals a.Id
+                            join a in db.AccountCards() on t.AccountId equals a.Id
                             where t.PostId == id
                             select new { t, a }).AsNoTracking().ToListAsync(cancellationToken);
         var targetIds = copies.Select(c => c.t.Id).ToList();
@@ -101,9 +101,9 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review)
     }
 
     /// <summary>Accounts the composer offers: live accounts on networks Rounds publishes to.</summary>
-    public async Task<IReadOnlyList<SocialAccount>> PostableAccountsAsync(OrgContext org, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<AccountCard>> PostableAccountsAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
-        var accounts = await db.Set<SocialAccount>().Where(a => a.OrganizationId == org.Id).AsNoTracking().ToListAsync(cancellationToken);
+        var accounts = await db.AccountCards().Where(a => a.OrganizationId == org.Id).AsNoTracking().ToListAsync(cancellationToken);
         return accounts.Where(PostRules.CanReceivePosts).OrderBy(a => a.Kind).ThenBy(a => a.Platform).ThenBy(a => a.Handle).ToList();
     }
 
@@ -111,7 +111,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review)
     {
         var ids = posts.Select(p => p.Id).ToList();
         var handles = await (from t in db.Set<PostTarget>()
-                             join a in db.Set<SocialAccount>() on t.AccountId equals a.Id
+                             join a in db.AccountCards() on t.AccountId equals a.Id
                              where ids.Contains(t.PostId)
                              select new { t.PostId, a.Handle, a.Platform }).ToListAsync(cancellationToken);
         return posts.Select(p => new PostSummary(p, handles.Where(h => h.PostId == p.Id)

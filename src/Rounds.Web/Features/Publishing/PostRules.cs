@@ -18,7 +18,7 @@ public sealed record CopyCheck(Guid AccountId, string Handle, string Network, st
 public sealed class PostRules(IOrganizationScreener screening)
 {
     /// <summary>Accounts that can receive posts: the registry's live accounts on a network Rounds publishes to.</summary>
-    public static bool CanReceivePosts(SocialAccount account) =>
+    public static bool CanReceivePosts(AccountCard account) =>
         LimitsFor(account.Platform) is not null
         && account.Status is AccountStatus.Active or AccountStatus.Trial or AccountStatus.Dormant;
 
@@ -35,7 +35,7 @@ public sealed class PostRules(IOrganizationScreener screening)
         AccountKind.BrandedRole => ScreenedKind.Branded,
     };
 
-    public async Task<CopyCheck> CheckAsync(Guid organizationId, SocialAccount account, string text, CancellationToken cancellationToken = default)
+    public async Task<CopyCheck> CheckAsync(Guid organizationId, AccountCard account, string text, CancellationToken cancellationToken = default)
     {
         var limits = LimitsFor(account.Platform) ?? throw new InvalidOperationException($"{account.Platform} has no connector.");
         var result = await screening.ScreenAsync(organizationId, new Rounds.Screening.Post(text, ScreenedKindOf(account.Kind)), Profile.Social, cancellationToken);

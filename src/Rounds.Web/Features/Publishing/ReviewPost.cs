@@ -58,7 +58,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         var resolved = await ResolveAsync(post, cancellationToken);
         if (resolved.FirstOrDefault(s => !s.ApproverIds.Any(a => a != post.AuthorId)) is { } empty)
         {
-            var account = await db.Set<SocialAccount>().Where(a => a.Id == empty.AccountId).Select(a => a.Handle).FirstAsync(cancellationToken);
+            var account = await db.AccountCards().Where(a => a.Id == empty.AccountId).Select(a => a.Handle).FirstAsync(cancellationToken);
             return Outcome.Refused($"Nobody but you can approve step \"{empty.Name}\" for {account}; ask an admin to change its approvers.");
         }
 

@@ -16,10 +16,6 @@ public sealed record TransitionBody(string? To, string? Note);
 
 public sealed record VoteBody(bool Approve, string? Comment);
 
-public sealed record TrainingBody(string? Email, string? ModuleKey, DateOnly? CompletedOn);
-
-public sealed record TrainingDto(Guid Id, string UserId, string Person, string ModuleKey, DateOnly CompletedOn, string RecordedBy);
-
 /// <summary>
 /// The account-request API. Contributors create and submit requests and see their own; the communications
 /// team (account managers and above) sees all and runs the steps; the committee decides. The state machine
@@ -36,11 +32,6 @@ public static class RequestEndpoints
         group.MapPost("/{id:guid}/transitions", TransitionAsync).WithName("TransitionAccountRequest").WithSummary("Moves the request: {\"to\":\"consult\",\"note\":\"…\"}.");
         group.MapPost("/{id:guid}/requirements", RequirementsAsync).WithName("RecordAccountRequestRequirements");
         group.MapPost("/{id:guid}/votes", VoteAsync).WithName("VoteOnAccountRequest");
-
-        // Training recorded by hand feeds the requirements step, so it sits with the requests.
-        var training = api.MapGroup("/orgs/{org}/training").WithTags("Account requests");
-        training.MapGet("/", ListTrainingAsync).WithName("ListTrainingCompletions").WithSummary("Training completions recorded by hand (admins).");
-        training.MapPost("/", RecordTrainingAsync).WithName("RecordTrainingCompletion").WithSummary("Records a module a member completed: {\"email\",\"moduleKey\",\"completedOn\"} (admins).");
     }
 
     public static RequestDto ToDto(AccountRequest r) => new(
@@ -126,19 +117,5 @@ public static class RequestEndpoints
     {
         var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
         return check.Allowed ? (await workflow.VoteAsync(check.Context!, id, body.Approve, body.Comment, cancellationToken)).ToProblem() : check.ToProblem();
-    }
-
-    public static async Task<IResult> ListTrainingAsync(string org, ClaimsPrincipal user, OrgAccess access, TrainingRegister register, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        return check.Allowed
-            ? TypedResults.Ok((await register.ListAsync(check.Context!, cancellationToken)).Select(t => new TrainingDto(t.Id, t.UserId, t.Person, t.ModuleKey, t.CompletedOn, t.RecordedBy)).ToList())
-            : check.ToProblem();
-    }
-
-    public static async Task<IResult> RecordTrainingAsync(string org, TrainingBody body, ClaimsPrincipal user, OrgAccess access, TrainingRegister register, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        return check.Allowed ? (await register.RecordAsync(check.Context!, body.Email, body.ModuleKey, body.CompletedOn, cancellationToken)).ToProblem() : check.ToProblem();
     }
 }

@@ -70,7 +70,6 @@ public sealed class RequestWorkflow(
     IMailer mailer,
     ITrainingRecords training,
     ITrainingRequirements requirements,
-    AccountPolicies policies,
     IAccountDirectory accounts,
     TimeProvider clock)
 {
@@ -108,7 +107,7 @@ public sealed class RequestWorkflow(
                            where v.RequestId == id
                            orderby v.At
                            select new { v, u.DisplayName }).ToListAsync(cancellationToken);
-        var policy = await policies.GetAsync(org.Id, cancellationToken);
+        var quorum = await accounts.CommitteeQuorumAsync(org.Id, cancellationToken);
         return new RequestView(
             request,
             people.FirstOrDefault(p => p.Id == request.RequesterId) ?? new PersonRef(request.RequesterId, "(former member)", ""),
@@ -117,8 +116,8 @@ public sealed class RequestWorkflow(
             history,
             votes.Select(x => (x.v, x.DisplayName)).ToList(),
             await UnmetRequirementsAsync(request, cancellationToken),
-            await policies.CommitteeAsync(org.Id, cancellationToken),
-            policy.Quorum);
+            await accounts.CommitteeAsync(org.Id, cancellationToken),
+            quorum);
     }
 
     /// <summary>Saves a new request as a draft, or submits it at once when <paramref name="submit"/> is set.</summary>
@@ -196,7 +195,7 @@ public sealed class RequestWorkflow(
         }
 
         note = note?.Trim() ?? "";
-        var committee = await policies.CommitteeAsync(org.Id, cancellationToken);
+        var committee = await accounts.CommitteeAsync(org.Id, cancellationToken);
         var facts = new RequestFacts(
             IsRequester: request.RequesterId == org.UserId,
             IsCommitteeMember: committee.Contains(org.UserId),
@@ -306,7 +305,7 @@ public sealed class RequestWorkflow(
             return Outcome.NotFound;
         }
 
-        if (!(await policies.CommitteeAsync(org.Id, cancellationToken)).Contains(org.UserId))
+        if (!(await accounts.CommitteeAsync(org.Id, cancellationToken)).Contains(org.UserId))
         {
             return Outcome.Refused("Only members of the account committee vote on requests.");
         }
@@ -332,13 +331,13 @@ public sealed class RequestWorkflow(
     }
 
     public Task<IReadOnlyList<string>> RequiredModulesAsync(AccountRequest request, CancellationToken cancellationToken = default) =>
-        RequiredModules.ForAsync(requirements, request, cancellationToken);
+        RequiredModules.ForAsync(requirements, request.OrganizationId, request.Kind, request.Platform, cancellationToken);
 
     /// <summary>What still stands between the request and the committee, in words.</summary>
     public async Task<IReadOnlyList<string>> UnmetRequirementsAsync(AccountRequest request, CancellationToken cancellationToken)
     {
         var unmet = new List<string>();
-        var modules = await RequiredModules.ForAsync(requirements, request, cancellationToken);
+        var modules = await RequiredModules.ForAsync(requirements, request.OrganizationId, request.Kind, request.Platform, cancellationToken);
         foreach (var (who, userId, policy, seat) in new[] { ("owner", request.OwnerId, request.OwnerAcceptedPolicy, request.OwnerHasSeat), ("backup", request.BackupId, request.BackupAcceptedPolicy, request.BackupHasSeat) })
         {
             if (userId is null)
@@ -371,8 +370,8 @@ public sealed class RequestWorkflow(
     {
         var approving = await db.Set<RequestVote>().Where(v => v.RequestId == requestId && v.Approve).Select(v => v.UserId).ToListAsync(cancellationToken);
         var members = approving.Intersect(committee).Count();
-        var policy = await policies.GetAsync(organizationId, cancellationToken);
-        return policy.Quorum == Quorum.All ? committee.Count > 0 && members == committee.Count : members > 0;
+        var quorum = await accounts.CommitteeQuorumAsync(organizationId, cancellationToken);
+        return quorum == Quorum.All ? committee.Count > 0 && members == committee.Count : members > 0;
     }
 
     /// <summary>An approved request puts the account in the registry in trial, or brings back a retired or rogue one.</summary>

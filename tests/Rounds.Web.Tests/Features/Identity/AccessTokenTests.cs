@@ -30,7 +30,7 @@ public abstract class AccessTokenTests(RoundsFactory app)
         var stored = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().PersonalAccessTokens.SingleAsync(t => t.Id == id));
         Assert.NotEqual(secret, stored.Hash);
         Assert.DoesNotContain(secret, stored.Hash, StringComparison.Ordinal);
-        Assert.Equal(AccessTokenService.Hash(secret), stored.Hash);
+        Assert.Equal(SecretHash.Of(secret), stored.Hash);
 
         var listed = await HttpAssert.ReadAsync<JsonElement>(await client.GetAsync("/api/v1/me/tokens"));
         Assert.Contains(listed.EnumerateArray(), t => t.GetProperty("name").GetString() == "calendar script");

@@ -90,12 +90,13 @@ public abstract class OrganizationApiTests(RoundsFactory app)
         await app.WithScopeAsync(async services =>
         {
             var members = services.GetRequiredService<Members>();
-            var wrong = await members.AcceptAsync(secret, stranger);
+            var people = services.GetRequiredService<RoundsDbContext>().People();
+            var wrong = await members.AcceptAsync(secret, await people.FirstAsync(p => p.Id == stranger.Id));
             Assert.False(wrong.Succeeded);
             Assert.Contains(invitee.Email!, wrong.Status.Message, StringComparison.Ordinal);
-            var right = await members.AcceptAsync(secret, invitee);
+            var right = await members.AcceptAsync(secret, await people.FirstAsync(p => p.Id == invitee.Id));
             Assert.True(right.Succeeded, right.Status.Message);
-            var again = await members.AcceptAsync(secret, invitee);
+            var again = await members.AcceptAsync(secret, await people.FirstAsync(p => p.Id == invitee.Id));
             Assert.False(again.Succeeded);
         });
 
@@ -152,7 +153,7 @@ public abstract class OrganizationApiTests(RoundsFactory app)
             var person = (await users.FindByIdAsync(late.Id))!;
             var token = await users.GenerateEmailConfirmationTokenAsync(person);
             Assert.True((await users.ConfirmEmailAsync(person, token)).Succeeded);
-            await sync.SyncAsync(person);
+            await sync.AddressConfirmedAsync(await services.GetRequiredService<RoundsDbContext>().People().FirstAsync(p => p.Id == person.Id));
         });
 
         async Task<Dictionary<string, string?>> MembersAsync() =>
@@ -172,7 +173,7 @@ public abstract class OrganizationApiTests(RoundsFactory app)
             var newEmail = NewEmail("moved");
             var token = await users.GenerateChangeEmailTokenAsync(person, newEmail);
             Assert.True((await users.ChangeEmailAsync(person, newEmail, token)).Succeeded);
-            await services.GetRequiredService<DomainMembership>().SyncAsync(person);
+            await services.GetRequiredService<DomainMembership>().AddressConfirmedAsync(await services.GetRequiredService<RoundsDbContext>().People().FirstAsync(p => p.Id == person.Id));
         });
 
         members = await MembersAsync();

@@ -131,7 +131,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Attempt>().AnyAsync(a => a.OrganizationId == victim.Id));
             Assert.False(await db.Set<TrainingRequirement>().AnyAsync(r => r.OrganizationId == victim.Id));
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().CountAsync(a => a.OrganizationId == victim.Id));
-            Assert.Equal(Rounds.Web.Features.Accounts.AccountStatus.Active, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.Id == ids.Account).Select(a => a.Status).SingleAsync());
+            Assert.Equal(Rounds.Web.Features.Accounts.Contracts.AccountStatus.Active, await db.Set<Rounds.Web.Features.Accounts.SocialAccount>().Where(a => a.Id == ids.Account).Select(a => a.Status).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Accounts.AccountPost>().AnyAsync(p => p.AccountId == ids.Account));
             Assert.False(await db.Set<Rounds.Web.Features.Publishing.ApprovalStep>().AnyAsync(s => s.OrganizationId == victim.Id));
             Assert.Equal(Rounds.Web.Features.Requests.RequestStatus.Draft, await db.Set<Rounds.Web.Features.Requests.AccountRequest>().Where(r => r.Id == ids.Request).Select(r => r.Status).SingleAsync());

@@ -61,6 +61,12 @@ public interface IAccountDirectory
     /// <summary>Adds the post to the caller's unit of work, which saves it with the change that published it.</summary>
     Task AddPublishedPostAsync(Guid organizationId, Guid accountId, string externalId, DateTimeOffset postedAt, CancellationToken cancellationToken = default);
 
+    /// <summary>The user ids of the committee that decides account requests: named members, or every reviewer and admin.</summary>
+    Task<IReadOnlyList<string>> CommitteeAsync(Guid organizationId, CancellationToken cancellationToken = default);
+
+    /// <summary>How many of the committee must approve a request.</summary>
+    Task<Quorum> CommitteeQuorumAsync(Guid organizationId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Puts a newly approved account in trial, or brings back a retired or unregistered one, through the
     /// account lifecycle; the owners are told. Added to the caller's unit of work.

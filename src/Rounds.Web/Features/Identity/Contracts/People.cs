@@ -45,3 +45,13 @@ public interface IEmailAddressListener
 {
     Task AddressConfirmedAsync(PersonCard person, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What other areas and the command line may do with sign-ins: create one for demo data, mint a token.</summary>
+public interface ISignIns
+{
+    /// <summary>Creates a person who can sign in with a confirmed address; returns their id.</summary>
+    Task<string> CreateConfirmedAsync(string email, string displayName, string password, CancellationToken cancellationToken = default);
+
+    /// <summary>Mints a personal access token, optionally limited to one organization; the secret is returned once.</summary>
+    Task<string> MintTokenAsync(string userId, string name, Guid? organizationId, CancellationToken cancellationToken = default);
+}

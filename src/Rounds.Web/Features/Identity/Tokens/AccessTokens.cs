@@ -23,7 +23,7 @@ public sealed record MintedToken(PersonalAccessToken Token, string Secret);
 /// <summary>Mints, lists and revokes personal access tokens. Only a hash of each token is kept.</summary>
 public sealed class AccessTokenService(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
 {
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token) => SecretHash.Of(token);
 
     public async Task<MintedToken> CreateAsync(string userId, string name, Guid? organizationId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
     {
@@ -91,7 +91,7 @@ internal sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("The bearer token is not a Rounds personal access token.");
         }
 
-        var hash = AccessTokenService.Hash(secret);
+        var hash = SecretHash.Of(secret);
         var now = clock.GetUtcNow();
         var found = await (
             from t in db.PersonalAccessTokens

@@ -50,7 +50,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
         var ids = posts.Select(p => p.Id).ToList();
         var copies = await (
             from t in targets
-            join a in db.Set<SocialAccount>() on t.AccountId equals a.Id
+            join a in db.AccountCards() on t.AccountId equals a.Id
             where ids.Contains(t.PostId)
             select new { t.PostId, Target = t, a.Platform, a.Handle }).ToListAsync(cancellationToken);
         var byPost = copies.ToLookup(c => c.PostId);
@@ -69,7 +69,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     }
 
     /// <summary>The organization's accounts that have posts to show, for the filter.</summary>
-    public Task<List<SocialAccount>> AccountsAsync(OrgContext org, CancellationToken cancellationToken = default) =>
-        db.Set<SocialAccount>().Where(a => a.OrganizationId == org.Id && a.Status != AccountStatus.Retired)
+    public Task<List<AccountCard>> AccountsAsync(OrgContext org, CancellationToken cancellationToken = default) =>
+        db.AccountCards().Where(a => a.OrganizationId == org.Id && a.Status != AccountStatus.Retired)
             .OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).ToListAsync(cancellationToken);
 }

@@ -52,7 +52,7 @@ public sealed class AccountConnections(RoundsDbContext db, IConnectorFactory con
 
     public async Task<Outcome<ConnectionView>> ConnectAsync(OrgContext org, Guid accountId, ConnectionInput input, CancellationToken cancellationToken = default)
     {
-        var account = await db.Set<SocialAccount>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId && a.OrganizationId == org.Id, cancellationToken);
+        var account = await db.AccountCards().AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId && a.OrganizationId == org.Id, cancellationToken);
         if (account is null)
         {
             return Outcome.NotFound;

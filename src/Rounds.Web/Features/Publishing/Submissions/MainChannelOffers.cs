@@ -105,7 +105,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
         }
 
         // Only the main accounts Rounds can publish to: an Instagram or YouTube copy could never be delivered.
-        var accounts = (await db.Set<SocialAccount>()
+        var accounts = (await db.AccountCards()
             .Where(a => a.OrganizationId == org.Id && a.Kind == AccountKind.Enterprise && a.Status == AccountStatus.Active)
             .ToListAsync(cancellationToken)).Where(PostRules.CanReceivePosts).ToList();
         if (accounts.Count == 0)

@@ -1,8 +1,6 @@
-using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
-using Rounds.Web.Features.Shared;
 
-namespace Rounds.Web.Features.Requests;
+namespace Rounds.Web.Features.Learning.Contracts;
 
 /// <summary>
 /// Which training modules the owner and backup of a requested account must have passed: the organization's
@@ -10,8 +8,8 @@ namespace Rounds.Web.Features.Requests;
 /// </summary>
 public static class RequiredModules
 {
-    public static Task<IReadOnlyList<string>> ForAsync(ITrainingRequirements requirements, AccountRequest request, CancellationToken cancellationToken = default) =>
-        requirements.RequiredModulesAsync(request.OrganizationId, KindKey(request.Kind), request.Platform.ToString().ToLowerInvariant(), cancellationToken);
+    public static Task<IReadOnlyList<string>> ForAsync(ITrainingRequirements requirements, Guid organizationId, AccountKind kind, Platform platform, CancellationToken cancellationToken = default) =>
+        requirements.RequiredModulesAsync(organizationId, KindKey(kind), platform.ToString().ToLowerInvariant(), cancellationToken);
 
     /// <summary>The account kinds as the training settings name them.</summary>
     public static string KindKey(AccountKind kind) => kind switch

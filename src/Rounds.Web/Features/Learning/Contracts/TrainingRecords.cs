@@ -1,4 +1,4 @@
-namespace Rounds.Web.Features.Shared;
+namespace Rounds.Web.Features.Learning.Contracts;
 
 /// <summary>
 /// Answers "has this person passed these training modules?" for the account-request requirements, without

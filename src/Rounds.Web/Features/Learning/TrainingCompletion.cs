@@ -6,7 +6,7 @@ using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Shared;
 
-namespace Rounds.Web.Features.Requests;
+namespace Rounds.Web.Features.Learning;
 
 /// <summary>A training module a person completed, entered by an admin (e.g. from a classroom session's sign-in sheet).</summary>
 public sealed class TrainingCompletion

@@ -1,13 +1,15 @@
-using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Features.Publishing.Calendar;
+using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Features.Publishing.Library;
+using Rounds.Web.Features.Publishing.Sections;
 using Rounds.Web.Features.Publishing.Submissions;
 
 namespace Rounds.Web.Features.Publishing;
 
-public static class PublishingModule
+/// <summary>Posts drafted by staff, approved by communications, published to the accounts.</summary>
+public sealed class PublishingArea : IRoundsArea
 {
-    public static IServiceCollection AddPublishing(this IServiceCollection services)
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<PostRules>();
         services.AddScoped<ComposePost>();
@@ -23,11 +25,11 @@ public static class PublishingModule
         services.AddScoped<LibraryCatalog>();
         services.AddScoped<SaveToLibrary>();
         services.AddScoped<MainChannelOffers>();
-        return services;
+        services.AddScoped<IDemoData, DemoPosts>();
     }
 
     /// <summary>The API under <c>/api/v1</c>, and the few addresses outside it (a calendar feed is fetched by a calendar program, not a signed-in person).</summary>
-    public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
         PostEndpoints.Map(api);
         DeliveryEndpoints.Map(api);
@@ -35,4 +37,19 @@ public static class PublishingModule
         LibraryEndpoints.Map(api);
         SubmissionEndpoints.Map(api);
     }
+
+    public IEnumerable<NavEntry> Navigation =>
+    [
+        new("Posts", "/posts", Role.Contributor, 10),
+        new("Calendar", "/calendar", Role.Contributor, 60, Group: "Publishing"),
+        new("Library", "/library", Role.Contributor, 61, Group: "Publishing"),
+        new("Main channels", "/submissions", Role.Contributor, 62, Group: "Publishing"),
+    ];
+
+    public IEnumerable<PageSection> Sections =>
+    [
+        new(PageSlots.AccountPage, typeof(AccountPublishingSection), 0),
+        new(PageSlots.AccountPage, typeof(ConnectionSection), 10),
+        new(PageSlots.OrganizationSettings, typeof(PublishingSettingsSection), 10),
+    ];
 }

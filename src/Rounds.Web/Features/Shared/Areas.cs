@@ -1,0 +1,91 @@
+using System.Reflection;
+
+namespace Rounds.Web.Features.Shared;
+
+/// <summary>
+/// One area of Rounds plugging itself in: its services, its API, its entries in the navigation and its
+/// sections on other areas' pages. Areas are found at start by reflection, so adding one touches no central
+/// file (docs/decisions/0011-areas-plug-in.md).
+/// </summary>
+public interface IRoundsArea
+{
+    void AddServices(IServiceCollection services, IConfiguration configuration);
+
+    /// <param name="api">The authenticated, rate-limited group under <c>/api/v1</c>.</param>
+    /// <param name="app">The application, for the rare address outside the API (a calendar feed).</param>
+    void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app)
+    {
+    }
+
+    IEnumerable<NavEntry> Navigation => [];
+
+    IEnumerable<PageSection> Sections => [];
+}
+
+/// <summary>
+/// An entry of an organization's navigation: a path under <c>/o/{org}</c>, the least role that sees it, where it
+/// goes, an optional group ("Publishing") and an optional count shown beside it (unread notifications).
+/// </summary>
+public sealed record NavEntry(string Label, string Path, Role MinimumRole, int Order, string? Group = null, Func<IServiceProvider, Guid, string, Task<int>>? Count = null);
+
+/// <summary>A component an area puts on another area's page, at a named slot (<see cref="PageSlots"/>).</summary>
+public sealed record PageSection(string Slot, Type Component, int Order = 0);
+
+/// <summary>
+/// The named places on pages that other areas fill. Each slot says which parameters its components receive:
+/// every one gets <c>Org</c> (the <see cref="OrgContext"/>); account slots also get <c>AccountId</c>.
+/// </summary>
+public static class PageSlots
+{
+    /// <summary>The organization's settings page; parameters: Org.</summary>
+    public const string OrganizationSettings = "organization-settings";
+
+    /// <summary>A social account's page, under its details; parameters: Org, AccountId.</summary>
+    public const string AccountPage = "account-page";
+
+    /// <summary>The accounts dashboard; parameters: Org.</summary>
+    public const string AccountsDashboard = "accounts-dashboard";
+}
+
+/// <summary>Every area of the application, found once at start.</summary>
+public sealed class RoundsAreas
+{
+    private RoundsAreas(IReadOnlyList<IRoundsArea> areas)
+    {
+        All = areas;
+        Navigation = areas.SelectMany(a => a.Navigation).OrderBy(e => e.Order).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
+        sections = areas.SelectMany(a => a.Sections).ToLookup(s => s.Slot, StringComparer.Ordinal);
+    }
+
+    private readonly ILookup<string, PageSection> sections;
+
+    public IReadOnlyList<IRoundsArea> All { get; }
+
+    public IReadOnlyList<NavEntry> Navigation { get; }
+
+    public IReadOnlyList<PageSection> SectionsFor(string slot) => sections[slot].OrderBy(s => s.Order).ToList();
+
+    /// <summary>Every concrete <see cref="IRoundsArea"/> in the assembly, in name order so start-up is repeatable.</summary>
+    public static RoundsAreas Discover(Assembly assembly) => new(assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IRoundsArea).IsAssignableFrom(t))
+        .OrderBy(t => t.FullName, StringComparer.Ordinal)
+        .Select(t => (IRoundsArea)Activator.CreateInstance(t)!)
+        .ToList());
+}
+
+/// <summary>
+/// Demo data an area adds for the invented organizations, after the people and organizations exist. Lower
+/// orders run first (accounts before the requests and posts that name them).
+/// </summary>
+public interface IDemoData
+{
+    int Order { get; }
+
+    Task SeedAsync(DemoWorld world, CancellationToken cancellationToken = default);
+}
+
+/// <param name="OrganizationId">Northfield Health, the demo health system.</param>
+/// <param name="NetworkId">The Harbor network, the demo professional network.</param>
+/// <param name="UserIds">Each demo person's id by email address.</param>
+/// <param name="Names">Each demo person's name by email address.</param>
+public sealed record DemoWorld(Guid OrganizationId, Guid NetworkId, IReadOnlyDictionary<string, string> UserIds, IReadOnlyDictionary<string, string> Names);
