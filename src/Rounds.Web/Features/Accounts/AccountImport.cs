@@ -94,7 +94,7 @@ public sealed class AccountImport(RoundsDbContext db, IAuditLog audit, ICurrentA
                 account.CreatedAt = now;
                 account.StatusChangedAt = now;
                 db.Add(account);
-                db.Add(new AccountEvent { OrganizationId = org.Id, AccountId = account.Id, At = now, ActorName = actor.Name, To = account.Status, Note = $"Imported from a spreadsheet (line {p.Row.Line})." });
+                db.Add(new AccountHistoryEntry { OrganizationId = org.Id, AccountId = account.Id, At = now, ActorName = actor.Name, To = account.Status, Note = $"Imported from a spreadsheet (line {p.Row.Line})." });
             }
             else if (p.Action == ImportAction.Update)
             {
@@ -105,7 +105,7 @@ public sealed class AccountImport(RoundsDbContext db, IAuditLog audit, ICurrentA
                 target.Department = source.Department;
                 target.Owners = source.Owners;
                 target.Backup = source.Backup;
-                db.Add(new AccountEvent { OrganizationId = org.Id, AccountId = target.Id, At = now, ActorName = actor.Name, Note = $"Updated from a spreadsheet (line {p.Row.Line})." });
+                db.Add(new AccountHistoryEntry { OrganizationId = org.Id, AccountId = target.Id, At = now, ActorName = actor.Name, Note = $"Updated from a spreadsheet (line {p.Row.Line})." });
             }
         }
 

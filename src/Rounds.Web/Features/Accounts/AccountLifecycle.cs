@@ -24,7 +24,7 @@ public sealed record AccountFacts(AccountKind Kind, bool HasOwners, bool HasBack
 
 /// <summary>
 /// The account state machine: which status may follow which, who may make the move, and what must be true.
-/// Pure, so every legal and illegal move is tested without a database (docs/decisions/0005).
+/// Pure, so every legal and illegal move is tested without a database (docs/decisions/0006-account-and-request-state-machines.md).
 /// </summary>
 public static class AccountLifecycle
 {

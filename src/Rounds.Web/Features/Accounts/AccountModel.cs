@@ -62,7 +62,7 @@ public sealed class SocialAccount
 }
 
 /// <summary>One line of an account's history: a status change or another governance step.</summary>
-public sealed class AccountEvent
+public sealed class AccountHistoryEntry
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -134,10 +134,12 @@ internal sealed class SocialAccountConfiguration : IEntityTypeConfiguration<Soci
     }
 }
 
-internal sealed class AccountEventConfiguration : IEntityTypeConfiguration<AccountEvent>
+internal sealed class AccountHistoryEntryConfiguration : IEntityTypeConfiguration<AccountHistoryEntry>
 {
-    public void Configure(EntityTypeBuilder<AccountEvent> builder)
+    public void Configure(EntityTypeBuilder<AccountHistoryEntry> builder)
     {
+        // The table keeps the name it was created with.
+        builder.ToTable("AccountEvent");
         builder.Property(e => e.From).HasConversion<string>().HasMaxLength(20);
         builder.Property(e => e.To).HasConversion<string>().HasMaxLength(20);
         builder.Property(e => e.ActorName).HasMaxLength(256);

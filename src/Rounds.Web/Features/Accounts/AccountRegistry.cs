@@ -28,7 +28,7 @@ public sealed record RetireChecklist(bool ContentArchived, bool CredentialsRemov
     public bool Complete => ContentArchived && CredentialsRemoved && HandleHandedOver;
 }
 
-public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountEvent> History, IReadOnlyList<AccountPost> Posts);
+public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountHistoryEntry> History, IReadOnlyList<AccountPost> Posts);
 
 /// <summary>The registry's use cases: list, look up, register, edit, move through the lifecycle, record posts.</summary>
 public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, INotifier notifier, AccountPolicies policies, TimeProvider clock) : IAccountDirectory
@@ -78,7 +78,7 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
             return null;
         }
 
-        var history = await db.Set<AccountEvent>().Where(e => e.AccountId == id).OrderByDescending(e => e.At).ToListAsync(cancellationToken);
+        var history = await db.Set<AccountHistoryEntry>().Where(e => e.AccountId == id).OrderByDescending(e => e.At).ToListAsync(cancellationToken);
         var posts = await db.Set<AccountPost>().Where(p => p.AccountId == id).OrderByDescending(p => p.PostedAt).Take(500).ToListAsync(cancellationToken);
         return new AccountDetail(account, history, posts);
     }
@@ -139,7 +139,7 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
         }
 
         db.Add(account);
-        db.Add(new AccountEvent { OrganizationId = org.Id, AccountId = account.Id, At = now, ActorName = actor.Name, To = status, Note = Trimmed(input.Note, 2000) ?? "Added to the registry." });
+        db.Add(new AccountHistoryEntry { OrganizationId = org.Id, AccountId = account.Id, At = now, ActorName = actor.Name, To = status, Note = Trimmed(input.Note, 2000) ?? "Added to the registry." });
         audit.Record(org.Id, "account.created", "SocialAccount", account.Id.ToString(), after: Snapshot(account));
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<SocialAccount>(Outcome.Success, account);
@@ -263,7 +263,7 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
 
         var before = new { account.TrialEnd };
         account.TrialEnd = end;
-        db.Add(new AccountEvent { OrganizationId = org.Id, AccountId = account.Id, At = clock.GetUtcNow(), ActorName = actor.Name, Note = $"Trial extended to {end:yyyy-MM-dd}. {note}".Trim() });
+        db.Add(new AccountHistoryEntry { OrganizationId = org.Id, AccountId = account.Id, At = clock.GetUtcNow(), ActorName = actor.Name, Note = $"Trial extended to {end:yyyy-MM-dd}. {note}".Trim() });
         audit.Record(org.Id, "account.trial_extended", "SocialAccount", account.Id.ToString(), before, new { account.TrialEnd, note });
         await NotifyPeopleAsync(org.Id, account, $"account-extended:{account.Id}:{end:yyyyMMdd}", $"The trial of {account.Handle} is extended to {end:yyyy-MM-dd}.", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -413,7 +413,7 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
             account.DormancyEscalatedAt = null;
         }
 
-        var change = new AccountEvent { OrganizationId = organizationId, AccountId = account.Id, At = now, ActorName = actor.Name, From = from, To = to, Note = note.Trim() };
+        var change = new AccountHistoryEntry { OrganizationId = organizationId, AccountId = account.Id, At = now, ActorName = actor.Name, From = from, To = to, Note = note.Trim() };
         db.Add(change);
         await NotifyPeopleAsync(organizationId, account, $"account:{account.Id}:{change.Id}", $"{account.Handle} ({AccountNames.Label(account.Platform)}) is now {AccountNames.Label(to).ToLowerInvariant()}.", cancellationToken);
     }

@@ -58,14 +58,14 @@ internal sealed class DemoRegistry(RoundsDbContext db, TimeProvider clock) : IDe
             }
 
             db.Add(account);
-            db.Add(new AccountEvent
+            db.Add(new AccountHistoryEntry
             {
                 OrganizationId = organizationId, AccountId = account.Id, At = account.CreatedAt, ActorName = Comms, To = row.Status == AccountStatus.Dormant ? AccountStatus.Active : row.Status,
                 Note = row.Status == AccountStatus.Unregistered ? "Found in the spring social media audit; nobody in communications knew of it." : "Recorded in the 2025 account inventory.",
             });
             if (row.Status == AccountStatus.Dormant)
             {
-                db.Add(new AccountEvent { OrganizationId = organizationId, AccountId = account.Id, At = account.StatusChangedAt, ActorName = "Rounds", From = AccountStatus.Active, To = AccountStatus.Dormant, Note = "No post seen for 30 days." });
+                db.Add(new AccountHistoryEntry { OrganizationId = organizationId, AccountId = account.Id, At = account.StatusChangedAt, ActorName = "Rounds", From = AccountStatus.Active, To = AccountStatus.Dormant, Note = "No post seen for 30 days." });
             }
         }
 
@@ -75,7 +75,7 @@ internal sealed class DemoRegistry(RoundsDbContext db, TimeProvider clock) : IDe
         kids.TrialStart = start;
         kids.TrialEnd = start.AddMonths(3);
         db.Add(kids);
-        db.Add(new AccountEvent { OrganizationId = organizationId, AccountId = kids.Id, At = kids.CreatedAt, ActorName = Reviewer, To = AccountStatus.Trial, Note = $"Request approved; trial until {kids.TrialEnd:yyyy-MM-dd}." });
+        db.Add(new AccountHistoryEntry { OrganizationId = organizationId, AccountId = kids.Id, At = kids.CreatedAt, ActorName = Reviewer, To = AccountStatus.Trial, Note = $"Request approved; trial until {kids.TrialEnd:yyyy-MM-dd}." });
         int[] weekly = [2, 3, 4, 3, 5, 4, 2, 3, 4, 5, 3];
         for (var week = 0; week < weekly.Length; week++)
         {

@@ -13,7 +13,7 @@ public sealed record DormancyRun(int BecameDormant, int Escalated);
 /// Marks active accounts with no post for the organization's dormancy period as dormant and tells their
 /// owners; after the same period again, tells the communications team. Each change is claimed with a
 /// conditional update, so when several app instances run this at once exactly one of them acts and
-/// notifies (docs/decisions/0005).
+/// notifies (docs/decisions/0006-account-and-request-state-machines.md).
 /// </summary>
 public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, INotifier notifier, AccountRegistry registry, TimeProvider clock)
 {
@@ -44,7 +44,7 @@ public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, INotifie
 
             var account = await db.Set<SocialAccount>().AsNoTracking().FirstAsync(a => a.Id == candidate.Id, cancellationToken);
             var period = DaysOf(account.OrganizationId);
-            db.Add(new AccountEvent { OrganizationId = account.OrganizationId, AccountId = account.Id, At = now, ActorName = "Rounds", From = AccountStatus.Active, To = AccountStatus.Dormant, Note = $"No post seen for {period} days." });
+            db.Add(new AccountHistoryEntry { OrganizationId = account.OrganizationId, AccountId = account.Id, At = now, ActorName = "Rounds", From = AccountStatus.Active, To = AccountStatus.Dormant, Note = $"No post seen for {period} days." });
             audit.Record(account.OrganizationId, "account.dormant", "SocialAccount", account.Id.ToString(), new { Status = "active" }, new { Status = "dormant", candidate.LastSeen });
             var owners = await registry.PeopleOfAsync(account.OrganizationId, account, cancellationToken);
             await notifier.NotifyAsync(account.OrganizationId, owners, $"account-dormant:{account.Id}:{now.UtcTicks}", $"{account.Handle} ({AccountNames.Label(account.Platform)}) has had no post for {period} days and is now dormant. Post again, or ask the communications team to retire it.", await LinkAsync(account, cancellationToken), cancellationToken);
@@ -72,7 +72,7 @@ public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, INotifie
             }
 
             var account = await db.Set<SocialAccount>().AsNoTracking().FirstAsync(a => a.Id == candidate.Id, cancellationToken);
-            db.Add(new AccountEvent { OrganizationId = account.OrganizationId, AccountId = account.Id, At = now, ActorName = "Rounds", Note = "Still dormant; the communications team was told." });
+            db.Add(new AccountHistoryEntry { OrganizationId = account.OrganizationId, AccountId = account.Id, At = now, ActorName = "Rounds", Note = "Still dormant; the communications team was told." });
             audit.Record(account.OrganizationId, "account.dormancy_escalated", "SocialAccount", account.Id.ToString(), after: new { candidate.StatusChangedAt });
             var team = await notifier.MembersAtLeastAsync(account.OrganizationId, Role.AccountManager, cancellationToken);
             await notifier.NotifyAsync(account.OrganizationId, team, $"account-dormancy-escalated:{account.Id}:{candidate.StatusChangedAt.UtcTicks}", $"{account.Handle} ({AccountNames.Label(account.Platform)}) has been dormant since {candidate.StatusChangedAt:yyyy-MM-dd}: revive it or retire it.", await LinkAsync(account, cancellationToken), cancellationToken);

@@ -28,7 +28,7 @@ public sealed class CourseCatalog(RoundsDbContext db, TimeProvider clock, ILogge
 
     /// <summary>
     /// Copies the shipped course into the organization the first time anyone there opens Learning, so that
-    /// every organization, old or new, has it and can adapt its own copy (see docs/decisions).
+    /// every organization, old or new, has it and can adapt its own copy (docs/decisions/0005-learning-course-copied-into-each-organization.md).
     /// </summary>
     public async Task EnsureShippedCourseAsync(Guid organizationId, CancellationToken cancellationToken = default)
     {

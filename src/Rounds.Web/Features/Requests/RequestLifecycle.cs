@@ -19,7 +19,7 @@ public sealed record RequestFacts(
 /// <summary>
 /// The request state machine: draft → submitted → consult → requirements → committee review → approved or
 /// declined, with the consult's redirect to the main channels and the requester's withdrawal. Pure, so that
-/// every legal and illegal move is unit tested (docs/decisions/0005).
+/// every legal and illegal move is unit tested (docs/decisions/0006-account-and-request-state-machines.md).
 /// </summary>
 public static class RequestLifecycle
 {
