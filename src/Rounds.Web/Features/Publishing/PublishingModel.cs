@@ -439,7 +439,7 @@ internal sealed class PostTargetConfiguration : IEntityTypeConfiguration<PostTar
         builder.HasIndex(t => t.IdempotencyKey).IsUnique();
         builder.HasIndex(t => new { t.Status, t.NextAttemptAt });
         builder.HasOne<Post>().WithMany().HasForeignKey(t => t.PostId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<AccountCard>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Rounds.Web.Features.Accounts.SocialAccount>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -487,7 +487,7 @@ internal sealed class ApprovalStepConfiguration : IEntityTypeConfiguration<Appro
         builder.Property(s => s.Approvers).HasMaxLength(2000);
         builder.Property(s => s.Quorum).HasConversion<string>().HasMaxLength(10);
         builder.HasIndex(s => new { s.AccountId, s.Position }).IsUnique();
-        builder.HasOne<AccountCard>().WithMany().HasForeignKey(s => s.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Rounds.Web.Features.Accounts.SocialAccount>().WithMany().HasForeignKey(s => s.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -503,7 +503,7 @@ internal sealed class AccountConnectionConfiguration : IEntityTypeConfiguration<
         builder.Property(c => c.NetworkAccountName).HasMaxLength(300);
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.LastError).HasMaxLength(2000);
-        builder.HasOne<AccountCard>().WithOne().HasForeignKey<AccountConnection>(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Rounds.Web.Features.Accounts.SocialAccount>().WithOne().HasForeignKey<AccountConnection>(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -174,7 +174,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountEvent", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountHistoryEntry", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -211,7 +211,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("AccountId", "At");
 
-                    b.ToTable("AccountEvent");
+                    b.ToTable("AccountEvent", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountPolicy", b =>
@@ -976,6 +976,45 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("LearningQuestions", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Learning.TrainingCompletion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("CompletedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ModuleKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("OrganizationId", "UserId", "ModuleKey")
+                        .IsUnique();
+
+                    b.ToTable("TrainingCompletion");
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Learning.TrainingRequirement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1097,68 +1136,6 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "Email");
 
                     b.ToTable("Invitations");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Organizations.Membership", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Role")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("Source")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("OrganizationId", "UserId")
-                        .IsUnique();
-
-                    b.ToTable("Memberships");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Organizations.Organization", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<bool>("RequireTwoFactorForStaff")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Slug")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Slug")
-                        .IsUnique();
-
-                    b.ToTable("Organizations");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Organizations.OrganizationDomain", b =>
@@ -1958,45 +1935,6 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("RequestVote");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Requests.TrainingCompletion", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<DateOnly>("CompletedOn")
-                        .HasColumnType("date");
-
-                    b.Property<string>("ModuleKey")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("RecordedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("RecordedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("OrganizationId", "UserId", "ModuleKey")
-                        .IsUnique();
-
-                    b.ToTable("TrainingCompletion");
-                });
-
             modelBuilder.Entity("Rounds.Web.Features.Screening.OrganizationRuleSet", b =>
                 {
                     b.Property<Guid>("OrganizationId")
@@ -2017,6 +1955,68 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasKey("OrganizationId");
 
                     b.ToTable("OrganizationRuleSet");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Tenancy.Organization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("RequireTwoFactorForStaff")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("Organizations");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Tenancy.OrganizationMember", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("OrganizationId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("Memberships", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -2070,7 +2070,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountEvent", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountHistoryEntry", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
@@ -2081,7 +2081,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountPolicy", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2099,7 +2099,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Accounts.SocialAccount", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2169,9 +2169,24 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Learning.TrainingCompletion", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Notifications.Notification", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2186,32 +2201,17 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Organizations.Invitation", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Organizations.Membership", b =>
-                {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Rounds.Web.Features.Identity.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Organizations.OrganizationDomain", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
-                        .WithMany("Domains")
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -2246,7 +2246,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.LibraryItem", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2255,7 +2255,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.MainChannelSubmission", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2264,7 +2264,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.MediaItem", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2273,7 +2273,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.Post", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2315,7 +2315,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithOne()
                         .HasForeignKey("Rounds.Web.Features.Publishing.PublishingSettings", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2324,7 +2324,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Requests.AccountRequest", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2349,9 +2349,18 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Requests.TrainingCompletion", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Screening.OrganizationRuleSet", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Tenancy.OrganizationMember", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2360,15 +2369,6 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Features.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Screening.OrganizationRuleSet", b =>
-                {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2383,11 +2383,6 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Navigation("Lessons");
 
                     b.Navigation("Questions");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Organizations.Organization", b =>
-                {
-                    b.Navigation("Domains");
                 });
 #pragma warning restore 612, 618
         }

@@ -163,7 +163,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountEvent", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountHistoryEntry", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -200,7 +200,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("AccountId", "At");
 
-                    b.ToTable("AccountEvent");
+                    b.ToTable("AccountEvent", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountPolicy", b =>
@@ -963,6 +963,45 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("LearningQuestions", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Learning.TrainingCompletion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("CompletedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModuleKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("OrganizationId", "UserId", "ModuleKey")
+                        .IsUnique();
+
+                    b.ToTable("TrainingCompletion");
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Learning.TrainingRequirement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1084,68 +1123,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "Email");
 
                     b.ToTable("Invitations");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Organizations.Membership", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Role")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Source")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("OrganizationId", "UserId")
-                        .IsUnique();
-
-                    b.ToTable("Memberships");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Organizations.Organization", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("RequireTwoFactorForStaff")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Slug")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Slug")
-                        .IsUnique();
-
-                    b.ToTable("Organizations");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Organizations.OrganizationDomain", b =>
@@ -1945,45 +1922,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("RequestVote");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Requests.TrainingCompletion", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("CompletedOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ModuleKey")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("RecordedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RecordedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("OrganizationId", "UserId", "ModuleKey")
-                        .IsUnique();
-
-                    b.ToTable("TrainingCompletion");
-                });
-
             modelBuilder.Entity("Rounds.Web.Features.Screening.OrganizationRuleSet", b =>
                 {
                     b.Property<Guid>("OrganizationId")
@@ -2004,6 +1942,68 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasKey("OrganizationId");
 
                     b.ToTable("OrganizationRuleSet");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Tenancy.Organization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RequireTwoFactorForStaff")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("Organizations");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Tenancy.OrganizationMember", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Source")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("OrganizationId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("Memberships", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -2057,7 +2057,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountEvent", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountHistoryEntry", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
@@ -2068,7 +2068,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Accounts.AccountPolicy", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2086,7 +2086,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Accounts.SocialAccount", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2156,9 +2156,24 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Learning.TrainingCompletion", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Notifications.Notification", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2173,32 +2188,17 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Organizations.Invitation", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Organizations.Membership", b =>
-                {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Rounds.Web.Features.Identity.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Organizations.OrganizationDomain", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
-                        .WithMany("Domains")
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
@@ -2233,7 +2233,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.LibraryItem", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2242,7 +2242,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.MainChannelSubmission", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2251,7 +2251,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.MediaItem", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2260,7 +2260,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.Post", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2302,7 +2302,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithOne()
                         .HasForeignKey("Rounds.Web.Features.Publishing.PublishingSettings", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2311,7 +2311,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Requests.AccountRequest", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2336,9 +2336,18 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Requests.TrainingCompletion", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Screening.OrganizationRuleSet", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Tenancy.OrganizationMember", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2347,15 +2356,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasOne("Rounds.Web.Features.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Screening.OrganizationRuleSet", b =>
-                {
-                    b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
-                        .WithMany()
-                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2370,11 +2370,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Navigation("Lessons");
 
                     b.Navigation("Questions");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Organizations.Organization", b =>
-                {
-                    b.Navigation("Domains");
                 });
 #pragma warning restore 612, 618
         }
