@@ -127,6 +127,14 @@ internal sealed class FeatureExtractor
         else if (token.Kind == TokenKind.Number)
         {
             keys[n++] = Key(26, NumberFeature(text.Span(i)));
+
+            // "a 100-year-old building": whose age it is shows in the noun after the age phrase, beyond the window.
+            var noun = NounAfterAge(text, i);
+            if (noun >= 0)
+            {
+                keys[n++] = Key(29, Word(text, noun));
+                keys[n++] = Key(30, text.Mask(noun));
+            }
         }
 
         // Cue words around the token: every lexicon set the neighbours belong to, by relative position.
@@ -180,6 +188,24 @@ internal sealed class FeatureExtractor
         var (length, _) = Lexicon.StaffIntroductions.Match(text, Math.Max(0, i - 3));
         bits |= length > 0 ? 32UL : 0;
         return bits;
+    }
+
+    private int NounAfterAge(TokenizedText text, int i)
+    {
+        for (var k = i + 1; k < Math.Min(Count, i + 8); k++)
+        {
+            if (text[k].IsWordLike && !text.Is(k, "year") && !text.Is(k, "years") && !text.Is(k, "yr") && !text.Is(k, "old"))
+            {
+                return k;
+            }
+
+            if (text.IsSentenceEnd(k))
+            {
+                break;
+            }
+        }
+
+        return -1;
     }
 
     public static ulong Key(int template, ulong value)

@@ -23,13 +23,14 @@ internal sealed class TrainingGenerator
     private readonly string[] _firstNames;
     private readonly string[] _surnames;
     private readonly (string Town, string State)[] _places;
+    private readonly string[] _nameWords;
 
-    private static readonly Lazy<(string[] First, string[] Sur, (string, string)[] Places)> Lists = new(ReadLists);
+    private static readonly Lazy<(string[] First, string[] Sur, (string, string)[] Places, string[] NameWords)> Lists = new(ReadLists);
 
     public TrainingGenerator(int seed)
     {
         _random = new Random(seed);
-        (_firstNames, _surnames, _places) = Lists.Value;
+        (_firstNames, _surnames, _places, _nameWords) = Lists.Value;
     }
 
     /// <summary>The template families; an evaluation can hold one out of training and score on it.</summary>
@@ -136,6 +137,9 @@ internal sealed class TrainingGenerator
         "PHOTO" => ("", Pick("before & after photos of his face below", "pic of her wristband attached", "photo of his x-ray attached 👇", "selfie with her in the bay below", "screenshot of his chart attached", "photos of her face below"), "", "PHOTO", "PHOTO"),
         "ORG" => ("", org, "", null, null),
         "UNIT" => ("", Pick("4 North", "PICU", "MICU", "5 West", "the NICU", "L&D", "3 South"), "", null, null),
+        "CW" => ("", _nameWords[_random.Next(_nameWords.Length)], "", null, null),
+        "cw" => ("", _nameWords[_random.Next(_nameWords.Length)].ToLowerInvariant(), "", null, null),
+        "OLD" => ("", $"{_random.Next(2, 250)}-year-old", "", null, null),
         "DRUG" => ("", Pick("metoprolol 25 mg PO BID", "furosemide 40 mg IV", "heparin drip", "insulin glargine 20 units qHS", "vancomycin 1 g q12h", "Tylenol 650 mg PRN", "lisinopril 10 mg daily", "Zofran 4 mg IV"), "", null, null),
         _ => throw new InvalidOperationException($"Unknown template slot '{slot}'."),
     };
@@ -346,7 +350,7 @@ internal sealed class TrainingGenerator
 
     private string Pick(params string[] options) => options[_random.Next(options.Length)];
 
-    private static (string[], string[], (string, string)[]) ReadLists()
+    private static (string[], string[], (string, string)[], string[]) ReadLists()
     {
         static string Title(string word) => word.Length == 0 ? word : word[0] + word[1..].ToLowerInvariant();
 
@@ -355,7 +359,11 @@ internal sealed class TrainingGenerator
         var sur = NameData.ReadSurnames().OrderByDescending(s => s.Count).Take(20000).Select(s => Title(s.Word)).ToArray();
         var places = NameData.ReadPlaceLines().Select(l => l.Split('\t')).Where(p => p.Length == 2 && p[0].Length > 2)
             .Select(p => (p[0], p[1])).ToArray();
-        return (first, sur, places);
+        // Words that are ordinary English and given names at once (Hope, June, Will, Faith): in everyday sentences they
+        // are words, which the model must learn from the sentence rather than from the name list.
+        var common = NameData.Shared;
+        var nameWords = first.Where(f => common.CommonWords.Contains(f)).ToArray();
+        return (first, sur, places, nameWords);
     }
 
     private sealed record Family(string Name, AccountKind Kind, string[] Templates);
@@ -423,6 +431,16 @@ internal sealed class TrainingGenerator
             "{PUB} visited our {UNIT} today with {S}. Great conversation about rural access.",
             "Loved hearing {PUB} speak at {ORG} about nurse staffing.",
             "Read the new book by {S} on burnout; signing at {OAD} on {E}.",
+        ]),
+        new("everyday", AccountKind.Enterprise, [
+            "{CW} your week is off to a calm start. Ours is not!",
+            "{CW} brings the farmers market back to our parking lot. See you there.",
+            "{CW} and the rest of the team say thanks for the {cw} you showed us this week.",
+            "The {OLD} chapel wing reopens with new windows, and the {OLD} tradition of the holiday bake sale lives on.",
+            "{CW} matters. Flu clinic at {OAD} {E}, no appointment needed.",
+            "The {OLD} oak outside the {UNIT} entrance came down in the storm; nobody was hurt.",
+            "{CW} we see you at the 5K? Registration at {OU}.",
+            "A {OLD} hospital still learning: {cw}, patience and good coffee 🙂",
         ]),
         new("note", AccountKind.Enterprise, [
             "Pt {P} is a {a} M admitted {D} with SOB and CP. Hx CHF, DM2. On {DRUG}. NPO after midnight. Seen by {S}.",
