@@ -95,61 +95,122 @@ internal static class Labeller
 
         if (!ctx.Strict)
         {
-            // In the social profile what the rule filter ties to a patient stays a finding even where the model
-            // disagrees: recall comes first, and on held-out posts the union misses fewer identifiers than either.
-            // Strict is left to the model alone, since there the rules flag every capitalised word.
-            // Where the two overlap with different types, the rule's reading is kept: its type comes with a validity
-            // check or a cue word, the model's only with weights.
-            foreach (var rule in ruleKept)
-            {
-                found.RemoveAll(c => c.Type != rule.Type && c.First <= rule.Last && rule.First <= c.Last);
-                if (!found.Exists(c => c.First <= rule.Last && rule.First <= c.Last))
-                {
-                    found.Add(rule);
-                }
-            }
+            found = Union(ctx, found, ruleKept);
         }
 
         return Resolve(ctx, found);
     }
 
-    /// <summary>Snaps model spans onto validated rule spans, adds the rule spans that always count, drops allow-listed ones.</summary>
+    /// <summary>
+    /// In the social profile what the rule filter ties to a patient stays a finding even where the model disagrees:
+    /// recall comes first, and on held-out posts the union misses fewer identifiers than either. Where the two
+    /// overlap with different types the rule's reading is kept: its type comes with a validity check or a cue word.
+    /// Strict is left to the model alone, since there the rules flag every capitalised word. Token-indexed, so the
+    /// cost stays linear however many spans a long text has.
+    /// </summary>
+    private static List<PhiCandidate> Union(ScreeningContext ctx, List<PhiCandidate> found, List<PhiCandidate> ruleKept)
+    {
+        var count = ctx.Text.Count;
+        var ruleType = new string?[count];
+        foreach (var rule in ruleKept)
+        {
+            for (var k = rule.First; k <= rule.Last; k++)
+            {
+                ruleType[k] = rule.Type;
+            }
+        }
+
+        var result = new List<PhiCandidate>(found.Count + ruleKept.Count);
+        var covered = new bool[count];
+        foreach (var candidate in found)
+        {
+            var conflicting = false;
+            for (var k = candidate.First; k <= candidate.Last && !conflicting; k++)
+            {
+                conflicting = ruleType[k] is { } type && type != candidate.Type;
+            }
+
+            if (!conflicting)
+            {
+                result.Add(candidate);
+                Array.Fill(covered, true, candidate.First, candidate.Last - candidate.First + 1);
+            }
+        }
+
+        foreach (var rule in ruleKept)
+        {
+            if (!AnyCovered(covered, rule))
+            {
+                result.Add(rule);
+                Array.Fill(covered, true, rule.First, rule.Last - rule.First + 1);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Snaps model spans onto rule spans, adds the rule spans that always count, drops allow-listed ones.</summary>
     private static List<PhiCandidate> Resolve(ScreeningContext ctx, List<PhiCandidate> found)
     {
+        var count = ctx.Text.Count;
+        var ruleAt = new int[count];
+        var validatedAt = new int[count];
+        for (var r = 0; r < ctx.Candidates.Count; r++)
+        {
+            var rule = ctx.Candidates[r];
+            for (var k = rule.First; k <= rule.Last; k++)
+            {
+                ruleAt[k] = r + 1;
+                if (ValidatedTypes.Contains(rule.Type))
+                {
+                    validatedAt[k] = r + 1;
+                }
+            }
+        }
+
         var result = new List<PhiCandidate>(found.Count + 2);
+        var covered = new bool[count];
         foreach (var candidate in found)
         {
             // The detectors implement the span conventions (label words, honorifics and '#' outside, units inside), so
             // where one found the same identifier its boundaries win; a validated pattern also wins the type.
             var snapped = candidate;
-            foreach (var rule in ctx.Candidates)
+            for (var k = candidate.First; k <= candidate.Last; k++)
             {
-                if ((ValidatedTypes.Contains(rule.Type) || rule.Type == candidate.Type) && rule.First <= candidate.Last && candidate.First <= rule.Last)
+                var r = validatedAt[k] > 0 ? validatedAt[k] : ruleAt[k];
+                if (r > 0 && (validatedAt[k] > 0 || ctx.Candidates[r - 1].Type == candidate.Type))
                 {
+                    var rule = ctx.Candidates[r - 1];
+
                     // A validated identifier that names someone whoever posts it (an SSN) is certain once the model agrees.
                     snapped = rule with { Confidence = rule.Tie == Tie.Always ? 1f : candidate.Confidence, Reason = candidate.Reason };
                     break;
                 }
             }
 
-            if (!ProfileFilter.IsAllowListed(ctx, snapped) && !AllowListedName(ctx, snapped) && !Overlaps(result, snapped))
+            if (!ProfileFilter.IsAllowListed(ctx, snapped) && !AllowListedName(ctx, snapped) && !AnyCovered(covered, snapped))
             {
                 result.Add(snapped);
+                Array.Fill(covered, true, snapped.First, snapped.Last - snapped.First + 1);
             }
         }
 
         foreach (var rule in ctx.Candidates)
         {
             var always = ValidatedTypes.Contains(rule.Type) ? ctx.Strict : rule.Tie == Tie.Always && rule.Type is "VEHICLE" or "ACCOUNT" or "SSN" or "IP";
-            if (always && !Overlaps(result, rule) && !ProfileFilter.IsAllowListed(ctx, rule))
+            if (always && !AnyCovered(covered, rule) && !ProfileFilter.IsAllowListed(ctx, rule))
             {
                 result.Add(rule);
+                Array.Fill(covered, true, rule.First, rule.Last - rule.First + 1);
             }
         }
 
         result.Sort((a, b) => a.First.CompareTo(b.First));
         return result;
     }
+
+    private static bool AnyCovered(bool[] covered, PhiCandidate candidate) =>
+        covered.AsSpan(candidate.First, candidate.Last - candidate.First + 1).Contains(true);
 
     private static PhiCandidate Candidate(ScreeningContext ctx, int start, int end, string type, float margin)
     {
@@ -236,9 +297,6 @@ internal static class Labeller
     /// <summary>An identifier never runs across a sentence end ("... 96% RA. Abd"), whatever the tags say.</summary>
     private static bool EndsSentence(TokenizedText text, int index) =>
         text.IsSentenceEnd(index) && (index + 1 >= text.Count || text[index + 1].Has(TokenFlags.SpaceBefore));
-
-    private static bool Overlaps(List<PhiCandidate> list, PhiCandidate candidate) =>
-        list.Exists(c => c.First <= candidate.Last && candidate.First <= c.Last);
 
     private static int TrimSymbols(TokenizedText text, int start, int end)
     {
