@@ -1,3 +1,4 @@
+using System.Globalization;
 using Rounds.Screening.Detection;
 using Rounds.Screening.Policy;
 using Rounds.Screening.Rules;
@@ -36,6 +37,18 @@ internal static class Findings
             var surface = text.Text.AsSpan(start, end - start);
             var severity = rules.SeverityOf(rule);
             var message = PhiMessage(candidate, surface, ctx.Strict);
+            if (candidate.Reason is not null)
+            {
+                message += " " + candidate.Reason;
+            }
+
+            if (candidate.Confidence < 0.5f)
+            {
+                // Recall first: an uncertain span is shown to a person rather than dropped or allowed to block alone.
+                severity = severity > Severity.Medium ? Severity.Medium : severity;
+                message += string.Create(CultureInfo.InvariantCulture, $" The screener is not sure (confidence {candidate.Confidence:0.00}); please check it.");
+            }
+
             if (ctx.Consent && severity > Severity.Medium)
             {
                 // A stated consent still has to be checked by a person, so the post goes to review rather than out.

@@ -1,4 +1,5 @@
 using Rounds.Screening.Detection;
+using Rounds.Screening.Learning;
 using Rounds.Screening.Policy;
 using Rounds.Screening.Rules;
 
@@ -11,10 +12,21 @@ namespace Rounds.Screening;
 public sealed class Screener
 {
     private readonly CompiledRuleSet _rules;
+    private readonly ScreeningModel? _model;
 
     public Screener(RuleSet? ruleSet = null)
+        : this(ruleSet, ScreeningModel.Default)
+    {
+    }
+
+    /// <summary>
+    /// Screens with a given model (a held-out evaluation trains its own); null runs the rule detectors and the
+    /// profile filter alone, which is also what training builds its evidence from.
+    /// </summary>
+    internal Screener(RuleSet? ruleSet, ScreeningModel? model)
     {
         _rules = ruleSet is null ? CompiledRuleSet.Default : new CompiledRuleSet(ruleSet);
+        _model = model;
     }
 
     public RuleSet RuleSet => _rules.Source;
@@ -30,6 +42,22 @@ public sealed class Screener
     {
         ArgumentNullException.ThrowIfNull(post);
         using var ctx = new ScreeningContext(post, profile, _rules);
+        RunDetectors(ctx);
+        var phi = ProfileFilter.Apply(ctx);
+        if (_model is not null)
+        {
+            phi = Labeller.Label(ctx, phi, _model.For(profile));
+        }
+
+        var policy = PolicyDetector.Detect(ctx, phi.Count > 0);
+        var result = Findings.Compose(ctx, phi, policy);
+        reads = ctx.Text.Reads;
+        return result;
+    }
+
+    /// <summary>The rule detectors, whose candidates are evidence for the model (and the whole answer without one).</summary>
+    internal static void RunDetectors(ScreeningContext ctx)
+    {
         PatientContext.Score(ctx);
         ContactDetector.Detect(ctx);
 
@@ -49,10 +77,5 @@ public sealed class Screener
         AgeDetector.Detect(ctx);
         PhotoDetector.Detect(ctx);
         NameDetector.Detect(ctx);
-        var phi = ProfileFilter.Apply(ctx);
-        var policy = PolicyDetector.Detect(ctx, phi.Count > 0);
-        var result = Findings.Compose(ctx, phi, policy);
-        reads = ctx.Text.Reads;
-        return result;
     }
 }

@@ -80,10 +80,21 @@ public class ScreenerTests
     [InlineData("Verified 78-year-old patient for the portal.")]
     [InlineData("94% of you would recommend our ED.")]
     [InlineData("Adults 50+ should get the shingles vaccine. Men 55-69: ask about PSA screening.")]
-    [InlineData("Our hospital is a 100-year-old building with new beds.")]
     public void AgesAtOrUnderEightyNineAndStatisticsAreNotPhi(string text)
     {
         Assert.DoesNotContain(Phi(text), f => f.Type == "AGE");
+    }
+
+    /// <summary>The age of a thing is not PHI; where the model is unsure it may ask a person, but it never blocks.</summary>
+    [Theory]
+    [InlineData("Our hospital is a 100-year-old building with new beds.", AccountKind.Personal)]
+    [InlineData("Our hospital is a 100-year-old building with new beds.", AccountKind.Enterprise)]
+    public void TheAgeOfAThingNeverBlocks(string text, AccountKind kind)
+    {
+        var result = Screener.Screen(new Post(text, kind));
+
+        Assert.NotEqual(Verdict.Block, result.Verdict);
+        Assert.DoesNotContain(result.Findings, f => f.Type == "AGE" && f.Severity == Severity.High);
     }
 
     [Theory]

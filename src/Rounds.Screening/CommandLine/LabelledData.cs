@@ -22,6 +22,8 @@ public static class LabelledData
         ["US_SSN"] = "SSN", ["DATE_TIME"] = "DATE", ["AGE"] = "AGE", ["IP_ADDRESS"] = "IP", ["DOMAIN_NAME"] = "URL",
         ["CREDIT_CARD"] = "ACCOUNT", ["IBAN_CODE"] = "ACCOUNT", ["US_DRIVER_LICENSE"] = "LICENSE",
         ["ORGANIZATION"] = null, ["TITLE"] = null, ["NRP"] = null,
+        // The large presidio file marks honorifics ("Mr.") as PREFIX; our spans leave honorifics out, so they are not scored.
+        ["PREFIX"] = null,
     };
 
     /// <summary>A JSON array is the presidio format; anything else is read as dev-posts JSON lines.</summary>

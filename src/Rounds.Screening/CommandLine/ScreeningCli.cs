@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Rounds.Screening.Learning;
 using Rounds.Screening.Rules;
 
 namespace Rounds.Screening.CommandLine;
@@ -15,7 +17,16 @@ public static class ScreeningCli
 
     public const string EvalUsage =
         "usage: rounds eval FILE [--profile social|strict] [--rules FILE] [--details]\n" +
-        "  Scores the screener against labelled posts (dev-posts JSON lines or a presidio JSON array).";
+        "                  [--train-on POSTS]... [--strict-train PRESIDIO] [--hold-family F]... [--seed N]\n" +
+        "  Scores the screener against labelled posts (dev-posts JSON lines or a presidio JSON array).\n" +
+        "  With --train-on, --strict-train or --hold-family it first trains a fresh model on those files plus generated\n" +
+        "  posts (without the held-out generator families) instead of using the shipped one: a held-out score.\n" +
+        "  FILE may be generated:FAMILY to score 400 generated posts of one template family.";
+
+    public const string TrainUsage =
+        "usage: rounds screen-train --data DIR [--out FILE] [--seed N]\n" +
+        "  Trains both profiles' models on DIR/dev-posts.jsonl and DIR/dev-posts-2.jsonl (social),\n" +
+        "  DIR/presidio-generated-large.json (strict) and generated posts and notes; writes the model file.";
 
     public static int Screen(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -91,10 +102,44 @@ public static class ScreeningCli
         RuleSet? rules = null;
         string? file = null;
         var details = false;
+        var trainOn = new List<string>();
+        string? strictTrain = null;
+        var heldOut = new HashSet<string>(StringComparer.Ordinal);
+        var seed = new TrainingOptions().Seed;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--train-on" or "--strict-train" or "--hold-family" or "--seed" when i + 1 < args.Length:
+                    var value = args[++i];
+                    switch (args[i - 1])
+                    {
+                        case "--train-on":
+                            trainOn.Add(value);
+                            break;
+                        case "--strict-train":
+                            strictTrain = value;
+                            break;
+                        case "--hold-family":
+                            if (!TrainingGenerator.Families.Contains(value))
+                            {
+                                stderr.WriteLine($"rounds eval: unknown family '{value}'; families: {string.Join(", ", TrainingGenerator.Families)}.");
+                                return 2;
+                            }
+
+                            heldOut.Add(value);
+                            break;
+                        default:
+                            if (!int.TryParse(value, out seed))
+                            {
+                                stderr.WriteLine("rounds eval: --seed needs a whole number.");
+                                return 2;
+                            }
+
+                            break;
+                    }
+
+                    break;
                 case "--profile":
                     if (!TryProfile(args, ref i, out profile, stderr))
                     {
@@ -133,31 +178,142 @@ public static class ScreeningCli
             return Usage(stderr, EvalUsage);
         }
 
+        List<LabelledPost>? posts;
+        if (file.StartsWith("generated:", StringComparison.Ordinal))
+        {
+            var family = file["generated:".Length..];
+            if (!TrainingGenerator.Families.Contains(family))
+            {
+                stderr.WriteLine($"rounds eval: unknown family '{family}'; families: {string.Join(", ", TrainingGenerator.Families)}.");
+                return 2;
+            }
+
+            // A seed far from any training seed, so that the scored posts are not the trained ones.
+            posts = ModelTraining.GeneratedForScoring(new HashSet<string> { family }, profile, 400, seed ^ 0x5EED);
+        }
+        else if ((posts = ReadLabelled(file, file == "-" ? stdin : null, stderr, "rounds eval")) is null)
+        {
+            return 2;
+        }
+
+        var screener = new Screener(rules);
+        if (trainOn.Count > 0 || strictTrain is not null || heldOut.Count > 0)
+        {
+            var social = new List<LabelledPost>();
+            foreach (var path in trainOn)
+            {
+                var read = ReadLabelled(path, null, stderr, "rounds eval");
+                if (read is null)
+                {
+                    return 2;
+                }
+
+                social.AddRange(read);
+            }
+
+            var strict = strictTrain is null ? [] : ReadLabelled(strictTrain, null, stderr, "rounds eval");
+            if (strict is null)
+            {
+                return 2;
+            }
+
+            var clock = Stopwatch.StartNew();
+            var model = ModelTraining.Train(new TrainingOptions { SocialPosts = social, StrictPosts = strict, HeldOutFamilies = heldOut, Seed = seed });
+            stdout.WriteLine($"trained a fresh model in {clock.Elapsed.TotalSeconds:0.0} s on {string.Join(", ", trainOn.Append(strictTrain ?? "").Where(p => p.Length > 0).Select(Path.GetFileName))} + generated{(heldOut.Count > 0 ? $" without {string.Join(", ", heldOut)}" : "")}");
+            screener = new Screener(rules, model);
+        }
+
+        var report = Evaluator.Run(screener, posts, profile, details ? stdout : null);
+        report.Print(stdout, file, profile);
+        return 0;
+    }
+
+    /// <summary>The <c>rounds screen-train</c> command: trains on the shared data and writes the model file.</summary>
+    public static int Train(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        string? data = null;
+        var output = Path.Combine("src", "Rounds.Screening", "Model", "screening-model.bin.gz");
+        var seed = new TrainingOptions().Seed;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--data" when i + 1 < args.Length:
+                    data = args[++i];
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    output = args[++i];
+                    break;
+                case "--seed" when i + 1 < args.Length && int.TryParse(args[i + 1], out seed):
+                    i++;
+                    break;
+                case "-h" or "--help":
+                    stdout.WriteLine(TrainUsage);
+                    return 0;
+                default:
+                    stderr.WriteLine($"rounds screen-train: unexpected argument '{args[i]}'.");
+                    return Usage(stderr, TrainUsage);
+            }
+        }
+
+        if (data is null)
+        {
+            return Usage(stderr, TrainUsage);
+        }
+
+        var social = new List<LabelledPost>();
+        foreach (var name in new[] { "dev-posts.jsonl", "dev-posts-2.jsonl" })
+        {
+            var read = ReadLabelled(Path.Combine(data, name), null, stderr, "rounds screen-train");
+            if (read is null)
+            {
+                return 2;
+            }
+
+            social.AddRange(read);
+        }
+
+        var strict = ReadLabelled(Path.Combine(data, "presidio-generated-large.json"), null, stderr, "rounds screen-train");
+        if (strict is null)
+        {
+            return 2;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var model = ModelTraining.Train(new TrainingOptions { SocialPosts = social, StrictPosts = strict, Seed = seed }, stdout);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        using (var file = File.Create(output))
+        {
+            model.Save(file);
+        }
+
+        stdout.WriteLine($"trained in {clock.Elapsed.TotalSeconds:0.0} s: social {model.Social.FeatureCount} features, strict {model.Strict.FeatureCount}; wrote {output} ({new FileInfo(output).Length / 1024} KiB)");
+        return 0;
+    }
+
+    private static List<LabelledPost>? ReadLabelled(string path, TextReader? stdin, TextWriter stderr, string command)
+    {
         string content;
         try
         {
-            content = file == "-" ? stdin.ReadToEnd() : File.ReadAllText(file);
+            content = stdin is not null ? stdin.ReadToEnd() : File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"rounds eval: cannot read {file}: {e.Message}");
-            return 2;
+            stderr.WriteLine($"{command}: cannot read {path}: {e.Message}");
+            return null;
         }
 
-        List<LabelledPost> posts;
         try
         {
-            posts = LabelledData.Read(content);
+            return LabelledData.Read(content);
         }
         catch (FormatException e)
         {
-            stderr.WriteLine($"rounds eval: {file}: {e.Message}");
-            return 2;
+            stderr.WriteLine($"{command}: {path}: {e.Message}");
+            return null;
         }
-
-        var report = Evaluator.Run(new Screener(rules), posts, profile, details ? stdout : null);
-        report.Print(stdout, file, profile);
-        return 0;
     }
 
     private static bool TryProfile(string[] args, ref int i, out Profile profile, TextWriter stderr)

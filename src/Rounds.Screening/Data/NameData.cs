@@ -113,6 +113,13 @@ internal sealed class NameData
         return string.Join(' ', parts);
     }
 
+    /// <summary>The raw lists, for the training-data generator, which samples names and towns from them.</summary>
+    internal static List<(string Word, int Count)> ReadFirstNames() => ReadCounts("first-names.txt.gz");
+
+    internal static List<(string Word, int Count)> ReadSurnames() => ReadCounts("surnames.txt.gz");
+
+    internal static IEnumerable<string> ReadPlaceLines() => ReadLines("us-places.txt.gz");
+
     private static List<(string, int)> ReadCounts(string resource)
     {
         var counts = new List<(string, int)>(170_000);

@@ -71,7 +71,7 @@ internal static class ProfileFilter
         return kept;
     }
 
-    private static bool IsAllowListed(ScreeningContext ctx, PhiCandidate candidate)
+    public static bool IsAllowListed(ScreeningContext ctx, PhiCandidate candidate)
     {
         var span = ctx.Text.Span(candidate.First, candidate.Last);
         var rules = ctx.Rules;

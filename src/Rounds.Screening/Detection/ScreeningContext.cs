@@ -8,6 +8,12 @@ internal readonly record struct PhiCandidate(int First, int Last, string Type, s
 {
     /// <summary>The words around the span tie it to a patient or relative (<c>her cell</c>, <c>Mr.</c>).</summary>
     public bool LocalCue { get; init; }
+
+    /// <summary>How sure the sequence labeller is (0–1); rule findings are 1. Below one half the finding goes to review.</summary>
+    public float Confidence { get; init; } = 1f;
+
+    /// <summary>For a name in the social profile: why it was read as a patient's rather than staff's.</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>What the social profile needs before it reports a candidate.</summary>

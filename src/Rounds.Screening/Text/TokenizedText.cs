@@ -114,6 +114,14 @@ internal sealed class TokenizedText : IDisposable
         return masks;
     }
 
+    /// <summary>The token's membership in every lexicon set as one bit mask (the sequence labeller's cue-word evidence).</summary>
+    public ulong Mask(int index)
+    {
+        Reads++;
+        _masks ??= Masks();
+        return _masks[index];
+    }
+
     /// <summary>The token's case-insensitive hash, computed once here for every list look-up.</summary>
     public int Hash(int index) => _hashes[index];
 

@@ -1,0 +1,288 @@
+using System.Numerics;
+using Rounds.Screening.Data;
+using Rounds.Screening.Detection;
+using Rounds.Screening.Text;
+
+namespace Rounds.Screening.Learning;
+
+/// <summary>
+/// Turns each token of a screened post into hashed feature keys for the sequence labeller. The features are what the
+/// rule detectors already know: the word and its neighbours, word shape and casing, name and place list membership
+/// with their frequencies, the lexicon's cue-word sets around the token, hashtag and @handle position, the account
+/// kind and bio, the rule detectors' own candidates and the social profile's judgement of them.
+/// </summary>
+internal sealed class FeatureExtractor
+{
+    /// <summary>Upper bound of keys per token; the lexicon windows are the only variable part.</summary>
+    public const int MaxFeatures = 128;
+
+    // Candidate evidence per token: the candidate's tag, and bits for start-of-span, tie, local cue and "kept".
+    private readonly byte[] _candidateTag;
+    private readonly byte[] _candidateInfo;
+    private readonly ScreeningContext _ctx;
+    private readonly NameData _names;
+    private readonly ulong _post;
+
+    public FeatureExtractor(ScreeningContext ctx, IReadOnlyList<PhiCandidate> kept)
+    {
+        _ctx = ctx;
+        _names = NameData.Shared;
+        var count = ctx.Text.Count;
+        _candidateTag = new byte[count];
+        _candidateInfo = new byte[count];
+        foreach (var candidate in ctx.Candidates)
+        {
+            Mark(candidate, kept: false);
+        }
+
+        foreach (var candidate in kept)
+        {
+            Mark(candidate, kept: true);
+        }
+
+        // Post-level evidence: how much the post is about a patient's care, stated consent, the account kind.
+        _post = (ulong)(uint)Math.Clamp(ctx.PatientScore, 0, 6) | ((ulong)(uint)Math.Clamp(ctx.ClinicalScore, 0, 4) << 4)
+                | ((ctx.Consent ? 1UL : 0UL) << 8) | ((ulong)(uint)ctx.Post.Kind << 9);
+    }
+
+    public int Count => _ctx.Text.Count;
+
+    private void Mark(PhiCandidate candidate, bool kept)
+    {
+        if (!Tags.IsKnown(candidate.Type))
+        {
+            return;
+        }
+
+        var tag = (byte)Tags.Of(candidate.Type);
+        for (var i = candidate.First; i <= candidate.Last; i++)
+        {
+            _candidateTag[i] = tag;
+            var info = (byte)(((int)candidate.Tie << 1) | (candidate.LocalCue ? 8 : 0) | (kept ? 16 : 0) | (i == candidate.First ? 1 : 0));
+            _candidateInfo[i] = kept ? info : (byte)(_candidateInfo[i] | info);
+        }
+    }
+
+    /// <summary>The shape of a token, used by the caller for the features that pair it with the previous tag.</summary>
+    public ulong ShapeOf(int index) => index < 0 || index >= Count ? 0xFFFF : Shape(_ctx.Text, index);
+
+    /// <summary>Writes the token's static feature keys (everything except the previous tag) and returns how many.</summary>
+    public int Extract(int i, Span<ulong> keys)
+    {
+        var text = _ctx.Text;
+        var n = 0;
+        var token = text[i];
+        keys[n++] = Key(1, 0);
+        keys[n++] = Key(2, Word(text, i));
+        keys[n++] = Key(3, Word(text, i - 1));
+        keys[n++] = Key(4, Word(text, i + 1));
+        var candidate = _candidateTag[i];
+        var info = _candidateInfo[i];
+        var evidence = candidate == 0 ? 0UL : candidate | ((ulong)info << 8);
+        keys[n++] = Key(5, evidence);
+        keys[n++] = Key(6, evidence | (_post << 16));
+        keys[n++] = Key(7, (ulong)candidate | ((ulong)(info & 16) << 4) | ((_post & 0xF) << 12) | ((ulong)(uint)_ctx.Post.Kind << 20));
+        var shape = Shape(text, i);
+        keys[n++] = Key(8, shape);
+        if (!token.IsWordLike)
+        {
+            // Symbols carry little on their own; their neighbours and the candidate they sit in decide.
+            keys[n++] = Key(9, ShapeOf(i - 1) | (ShapeOf(i + 1) << 32));
+            keys[n++] = Key(10, (ulong)candidate | ((ulong)_candidateTag[Math.Max(0, i - 1)] << 8) | ((ulong)_candidateTag[Math.Min(Count - 1, i + 1)] << 16));
+            return n;
+        }
+
+        keys[n++] = Key(11, Word(text, i - 2));
+        keys[n++] = Key(12, Word(text, i + 2));
+        keys[n++] = Key(13, ShapeOf(i - 1));
+        keys[n++] = Key(14, ShapeOf(i + 1));
+        keys[n++] = Key(15, ShapeOf(i - 1) ^ (shape << 20) ^ (ShapeOf(i + 1) << 40));
+        keys[n++] = Key(16, Suffix(text, i));
+        keys[n++] = Key(17, (ulong)token.Flags | ((ulong)token.Kind << 16));
+        keys[n++] = Key(18, (ulong)token.Flags | (_post << 20));
+
+        if (token.Kind == TokenKind.Word)
+        {
+            var first = Bucket(_names.FirstNameCount(text, i));
+            var sur = Bucket(_names.SurnameCount(text, i));
+            var common = _names.IsCommon(text, i) ? 1UL : 0UL;
+            var place = _names.Places.Contains(text.Span(i), text.Hash(i)) ? 1UL : 0UL;
+            var capital = token.Has(TokenFlags.Capitalized) ? 1UL : 0UL;
+            var start = token.Has(TokenFlags.SentenceStart) ? 1UL : 0UL;
+            keys[n++] = Key(19, first);
+            keys[n++] = Key(20, sur);
+            keys[n++] = Key(21, first | (sur << 4) | (common << 8) | (place << 9) | (capital << 10) | (start << 11));
+            keys[n++] = Key(22, first | (sur << 4) | (common << 8) | (capital << 10) | (_post << 12));
+            keys[n++] = Key(23, place | (capital << 1) | (common << 2) | ((ulong)_candidateTag[Math.Max(0, i - 1)] << 3));
+            if (capital == 1 && !_ctx.Strict && _ctx.InBio(text.Span(i)))
+            {
+                keys[n++] = Key(24, 1);
+            }
+
+            if (_ctx.Rules.AllowedNameWords.Count > 0 && _ctx.Rules.AllowedNameWords.Contains(text.Span(i)))
+            {
+                keys[n++] = Key(25, 1);
+            }
+        }
+        else if (token.Kind == TokenKind.Number)
+        {
+            keys[n++] = Key(26, NumberFeature(text.Span(i)));
+
+            // "a 100-year-old building": whose age it is shows in the noun after the age phrase, beyond the window.
+            var noun = NounAfterAge(text, i);
+            if (noun >= 0)
+            {
+                keys[n++] = Key(29, Word(text, noun));
+                keys[n++] = Key(30, text.Mask(noun));
+            }
+        }
+
+        // Cue words around the token: every lexicon set the neighbours belong to, by relative position.
+        for (var offset = -3; offset <= 3; offset++)
+        {
+            var k = i + offset;
+            if (k < 0 || k >= Count || !text[k].IsWordLike)
+            {
+                continue;
+            }
+
+            var mask = text.Mask(k);
+            while (mask != 0 && n < MaxFeatures - 8)
+            {
+                var bit = BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                keys[n++] = Key(27, (ulong)(uint)bit | ((ulong)(uint)(offset + 8) << 8));
+            }
+        }
+
+        keys[n++] = Key(28, StaffEvidence(i));
+        return n;
+    }
+
+    /// <summary>
+    /// The signs that a name belongs to a member of staff or a public figure rather than a patient: a title or an
+    /// introduction before it, a credential after it. Summed into one value so that they combine with each other.
+    /// </summary>
+    private ulong StaffEvidence(int i)
+    {
+        var text = _ctx.Text;
+        ulong bits = 0;
+        for (var k = Math.Max(0, i - 3); k < i; k++)
+        {
+            bits |= text.IsIn(k, Lexicon.StaffTitles) ? 1UL : 0;
+            bits |= text.IsIn(k, Lexicon.Honorifics) ? 2UL : 0;
+            bits |= text.IsIn(k, Lexicon.Relatives) ? 4UL : 0;
+        }
+
+        for (var k = i + 1; k < Math.Min(Count, i + 4); k++)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                break;
+            }
+
+            bits |= text.IsIn(k, Lexicon.StaffSuffixes) && text[k].Has(TokenFlags.AllUpper) ? 8UL : 0;
+            bits |= text.IsIn(k, Lexicon.StaffTitles) ? 16UL : 0;
+        }
+
+        var (length, _) = Lexicon.StaffIntroductions.Match(text, Math.Max(0, i - 3));
+        bits |= length > 0 ? 32UL : 0;
+        return bits;
+    }
+
+    private int NounAfterAge(TokenizedText text, int i)
+    {
+        for (var k = i + 1; k < Math.Min(Count, i + 8); k++)
+        {
+            if (text[k].IsWordLike && !text.Is(k, "year") && !text.Is(k, "years") && !text.Is(k, "yr") && !text.Is(k, "old"))
+            {
+                return k;
+            }
+
+            if (text.IsSentenceEnd(k))
+            {
+                break;
+            }
+        }
+
+        return -1;
+    }
+
+    public static ulong Key(int template, ulong value)
+    {
+        // SplitMix64 finaliser: spreads template and value over all 64 bits, so the table needs no second hash.
+        var z = value + ((ulong)template << 56) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    private ulong Word(TokenizedText text, int index) =>
+        index < 0 ? 0xFFFF_FFFF_0001UL : index >= Count ? 0xFFFF_FFFF_0002UL : (uint)text.Hash(index);
+
+    private static ulong Bucket(int count) => count <= 0 ? 0UL : (ulong)Math.Min(8, 1 + (int)Math.Log10(count));
+
+    /// <summary>Letter case and digit pattern with repeats collapsed (<c>Xx</c>, <c>dd-dd</c>, <c>XXdd</c>), plus a length bucket.</summary>
+    private static ulong Shape(TokenizedText text, int index)
+    {
+        var span = text.Span(index);
+        ulong shape = 0;
+        var last = -1;
+        var classes = 0;
+        foreach (var c in span)
+        {
+            var cls = char.IsUpper(c) ? 1 : char.IsLower(c) ? 2 : char.IsAsciiDigit(c) ? 3 : 4 + (c % 61);
+            if (cls == last)
+            {
+                continue;
+            }
+
+            last = cls;
+            if (++classes > 6)
+            {
+                break;
+            }
+
+            shape = (shape << 7) | (uint)cls;
+        }
+
+        var length = (ulong)Math.Min(span.Length, 12);
+        return shape | (length << 48);
+    }
+
+    private static ulong Suffix(TokenizedText text, int index)
+    {
+        var span = text.Span(index);
+        ulong value = 0;
+        for (var k = Math.Max(0, span.Length - 3); k < span.Length; k++)
+        {
+            value = (value << 16) | char.ToLowerInvariant(span[k]);
+        }
+
+        return value;
+    }
+
+    /// <summary>Digit count and, for short numbers, the range a value falls in (ages over 89, days, years).</summary>
+    private static ulong NumberFeature(ReadOnlySpan<char> digits)
+    {
+        var length = (ulong)Math.Min(digits.Length, 12);
+        if (digits.Length > 4)
+        {
+            return length;
+        }
+
+        var value = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        var range = value switch
+        {
+            0 => 1UL,
+            <= 12 => 2UL,
+            <= 31 => 3UL,
+            <= 89 => 4UL,
+            <= 125 => 5UL,
+            < 1900 => 6UL,
+            <= 2099 => 7UL,
+            _ => 8UL,
+        };
+        return length | (range << 8);
+    }
+}

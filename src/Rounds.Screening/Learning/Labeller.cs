@@ -1,0 +1,336 @@
+using Rounds.Screening.Detection;
+using Rounds.Screening.Text;
+
+namespace Rounds.Screening.Learning;
+
+/// <summary>
+/// Runs a profile's model over a screened post, left to right (each decision sees the previous tags), and turns the
+/// tagged runs into PHI candidates with a confidence. The validated patterns (SSN, email, URL, IP, phone, fax, VIN,
+/// Luhn-checked numbers) stay rules: their spans come from the detectors, and in the strict profile they always count.
+/// </summary>
+internal static class Labeller
+{
+    /// <summary>
+    /// How far below the "outside" score, in units of the model's typical margin, a PHI tag may stay and still be
+    /// reported. Recall comes first: such near misses become review findings with their confidence, not silence.
+    /// </summary>
+    public const float RecallBias = 0.1f;
+
+    private static readonly HashSet<string> ValidatedTypes = new(StringComparer.Ordinal) { "SSN", "EMAIL", "URL", "IP", "PHONE", "FAX" };
+
+    /// <summary>Tags every token; <paramref name="margins"/> gets the chosen tag's margin over the best other choice.</summary>
+    public static void Decode(SequenceModel model, FeatureExtractor features, Span<byte> tags, Span<float> margins, float recallBias)
+    {
+        Span<ulong> keys = stackalloc ulong[FeatureExtractor.MaxFeatures + 4];
+        Span<float> scores = stackalloc float[model.Stride];
+        int previous = Tags.Outside, beforePrevious = Tags.Outside;
+        for (var i = 0; i < features.Count; i++)
+        {
+            var n = features.Extract(i, keys);
+            n = AddHistory(keys, n, features.ShapeOf(i), previous, beforePrevious);
+            scores.Clear();
+            model.Score(keys[..n], scores);
+            var best = 1;
+            for (var t = 2; t < scores.Length; t++)
+            {
+                if (scores[t] > scores[best])
+                {
+                    best = t;
+                }
+            }
+
+            var margin = scores[best] - scores[Tags.Outside];
+            var tag = margin > -recallBias * model.Scale ? best : Tags.Outside;
+            tags[i] = (byte)tag;
+            margins[i] = tag == Tags.Outside ? -margin : margin;
+            beforePrevious = previous;
+            previous = tag;
+        }
+    }
+
+    /// <summary>The features that depend on earlier decisions: the previous tags, alone and with the token's shape.</summary>
+    public static int AddHistory(Span<ulong> keys, int n, ulong shape, int previous, int beforePrevious)
+    {
+        keys[n++] = FeatureExtractor.Key(40, (ulong)previous);
+        keys[n++] = FeatureExtractor.Key(41, (ulong)(uint)previous | ((ulong)(uint)beforePrevious << 8));
+        keys[n++] = FeatureExtractor.Key(42, shape ^ ((ulong)previous << 57));
+        return n;
+    }
+
+    public static List<PhiCandidate> Label(ScreeningContext ctx, List<PhiCandidate> ruleKept, SequenceModel model, float? recallBias = null)
+    {
+        var count = ctx.Text.Count;
+        var features = new FeatureExtractor(ctx, ruleKept);
+        var tags = count <= 1024 ? stackalloc byte[count] : new byte[count];
+        var margins = count <= 1024 ? stackalloc float[count] : new float[count];
+        Decode(model, features, tags, margins, recallBias ?? RecallBias);
+
+        var found = new List<PhiCandidate>();
+        var i = 0;
+        while (i < count)
+        {
+            if (tags[i] == Tags.Outside)
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            var margin = margins[i];
+            while (i + 1 < count && tags[i + 1] == tags[start] && !EndsSentence(ctx.Text, i + 1))
+            {
+                i++;
+                margin = Math.Min(margin, margins[i]);
+            }
+
+            var end = TrimSymbols(ctx.Text, start, i);
+            start = TrimLeadingSymbols(ctx.Text, start, end);
+            if (start <= end && ctx.Text[start].IsWordLike)
+            {
+                found.Add(Candidate(ctx, start, end, Tags.Names[tags[start]], margin / model.Scale));
+            }
+
+            i++;
+        }
+
+        if (!ctx.Strict)
+        {
+            found = Union(ctx, found, ruleKept);
+        }
+
+        return Resolve(ctx, found);
+    }
+
+    /// <summary>
+    /// In the social profile what the rule filter ties to a patient stays a finding even where the model disagrees:
+    /// recall comes first, and on held-out posts the union misses fewer identifiers than either. Where the two
+    /// overlap with different types the rule's reading is kept: its type comes with a validity check or a cue word.
+    /// Strict is left to the model alone, since there the rules flag every capitalised word. Token-indexed, so the
+    /// cost stays linear however many spans a long text has.
+    /// </summary>
+    private static List<PhiCandidate> Union(ScreeningContext ctx, List<PhiCandidate> found, List<PhiCandidate> ruleKept)
+    {
+        var count = ctx.Text.Count;
+        var ruleType = new string?[count];
+        foreach (var rule in ruleKept)
+        {
+            for (var k = rule.First; k <= rule.Last; k++)
+            {
+                ruleType[k] = rule.Type;
+            }
+        }
+
+        var result = new List<PhiCandidate>(found.Count + ruleKept.Count);
+        var covered = new bool[count];
+        foreach (var candidate in found)
+        {
+            var conflicting = false;
+            for (var k = candidate.First; k <= candidate.Last && !conflicting; k++)
+            {
+                conflicting = ruleType[k] is { } type && type != candidate.Type;
+            }
+
+            if (!conflicting)
+            {
+                result.Add(candidate);
+                Array.Fill(covered, true, candidate.First, candidate.Last - candidate.First + 1);
+            }
+        }
+
+        foreach (var rule in ruleKept)
+        {
+            if (!AnyCovered(covered, rule))
+            {
+                result.Add(rule);
+                Array.Fill(covered, true, rule.First, rule.Last - rule.First + 1);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Snaps model spans onto rule spans, adds the rule spans that always count, drops allow-listed ones.</summary>
+    private static List<PhiCandidate> Resolve(ScreeningContext ctx, List<PhiCandidate> found)
+    {
+        var count = ctx.Text.Count;
+        var ruleAt = new int[count];
+        var validatedAt = new int[count];
+        for (var r = 0; r < ctx.Candidates.Count; r++)
+        {
+            var rule = ctx.Candidates[r];
+            for (var k = rule.First; k <= rule.Last; k++)
+            {
+                ruleAt[k] = r + 1;
+                if (ValidatedTypes.Contains(rule.Type))
+                {
+                    validatedAt[k] = r + 1;
+                }
+            }
+        }
+
+        var result = new List<PhiCandidate>(found.Count + 2);
+        var covered = new bool[count];
+        foreach (var candidate in found)
+        {
+            // The detectors implement the span conventions (label words, honorifics and '#' outside, units inside), so
+            // where one found the same identifier its boundaries win; a validated pattern also wins the type.
+            var snapped = candidate;
+            for (var k = candidate.First; k <= candidate.Last; k++)
+            {
+                var r = validatedAt[k] > 0 ? validatedAt[k] : ruleAt[k];
+                if (r > 0 && (validatedAt[k] > 0 || ctx.Candidates[r - 1].Type == candidate.Type))
+                {
+                    var rule = ctx.Candidates[r - 1];
+
+                    // A validated identifier that names someone whoever posts it (an SSN) is certain once the model agrees.
+                    snapped = rule with { Confidence = rule.Tie == Tie.Always ? 1f : candidate.Confidence, Reason = candidate.Reason };
+                    break;
+                }
+            }
+
+            if (!ProfileFilter.IsAllowListed(ctx, snapped) && !AllowListedName(ctx, snapped) && !AnyCovered(covered, snapped))
+            {
+                result.Add(snapped);
+                Array.Fill(covered, true, snapped.First, snapped.Last - snapped.First + 1);
+            }
+        }
+
+        foreach (var rule in ctx.Candidates)
+        {
+            var always = ValidatedTypes.Contains(rule.Type) ? ctx.Strict : rule.Tie == Tie.Always && rule.Type is "VEHICLE" or "ACCOUNT" or "SSN" or "IP";
+            if (always && !AnyCovered(covered, rule) && !ProfileFilter.IsAllowListed(ctx, rule))
+            {
+                result.Add(rule);
+                Array.Fill(covered, true, rule.First, rule.Last - rule.First + 1);
+            }
+        }
+
+        result.Sort((a, b) => a.First.CompareTo(b.First));
+        return result;
+    }
+
+    private static bool AnyCovered(bool[] covered, PhiCandidate candidate) =>
+        covered.AsSpan(candidate.First, candidate.Last - candidate.First + 1).Contains(true);
+
+    private static PhiCandidate Candidate(ScreeningContext ctx, int start, int end, string type, float margin)
+    {
+        var confidence = 1f / (1f + MathF.Exp(-2f * margin));
+        var why = Describe(type);
+        var reason = type == "NAME" && !ctx.Strict ? PatientReason(ctx, start, end) : null;
+        return new PhiCandidate(start, end, type, why, Tie.Patient) { Confidence = confidence, Reason = reason };
+    }
+
+    /// <summary>Why the name was read as a patient's or relative's: the nearest cue, or the post's subject.</summary>
+    private static string PatientReason(ScreeningContext ctx, int start, int end)
+    {
+        var text = ctx.Text;
+        for (var k = Math.Max(0, start - 3); k < start; k++)
+        {
+            if (text.IsIn(k, Lexicon.Honorifics))
+            {
+                return $"It reads as a patient's because '{text.Span(k)}' comes before it and no title or credential marks staff.";
+            }
+
+            if (text.IsIn(k, Lexicon.Relatives) || text.IsIn(k, Lexicon.PersonNouns))
+            {
+                return $"It reads as a patient's or relative's because it follows '{text.Span(k)}'.";
+            }
+        }
+
+        for (var k = Math.Max(0, start - 6); k < Math.Min(text.Count, end + 7); k++)
+        {
+            if (k >= start && k <= end)
+            {
+                continue;
+            }
+
+            var (length, _) = Lexicon.PatientCues.Match(text, k);
+            if (length > 0 && !PatientContext.IsGenericPatient(text, k, length))
+            {
+                return $"It reads as a patient's because '{text.Span(k, k + length - 1)}' is next to it and no title, credential or staff-list entry marks staff.";
+            }
+        }
+
+        return ctx.PatientScore >= PatientContext.Threshold
+            ? "It reads as a patient's because the post is about a patient's care and no title, credential or staff-list entry marks staff."
+            : "No title, credential or staff-list entry marks this person as staff.";
+    }
+
+    private static string Describe(string type) => type switch
+    {
+        "PHONE" => "a phone number",
+        "FAX" => "a fax number",
+        "EMAIL" => "an email address",
+        "SSN" => "a social security number",
+        "MRN" => "a medical record number",
+        "HEALTH_PLAN" => "a health-plan member number",
+        "ACCOUNT" => "an account number",
+        "LICENSE" => "a licence or certificate number",
+        "VEHICLE" => "a licence plate or vehicle number",
+        "DEVICE" => "a device serial number",
+        "URL" => "a web address",
+        "IP" => "an IP address",
+        "LOCATION" => "a street address, town or other place smaller than a state",
+        "ID" => "an identifying number",
+        _ => type.ToLowerInvariant(),
+    };
+
+    private static bool AllowListedName(ScreeningContext ctx, PhiCandidate candidate)
+    {
+        var allowed = ctx.Rules.AllowedNameWords;
+        if (candidate.Type != "NAME" || allowed.Count == 0)
+        {
+            return false;
+        }
+
+        for (var k = candidate.First; k <= candidate.Last; k++)
+        {
+            if (ctx.Text[k].IsWordLike && !allowed.Contains(ctx.Text.Span(k)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An identifier never runs across a sentence end ("... 96% RA. Abd"), whatever the tags say.</summary>
+    private static bool EndsSentence(TokenizedText text, int index) =>
+        text.IsSentenceEnd(index) && (index + 1 >= text.Count || text[index + 1].Has(TokenFlags.SpaceBefore));
+
+    private static int TrimSymbols(TokenizedText text, int start, int end)
+    {
+        while (end > start && !text[end].IsWordLike && !IsClosingPart(text, end))
+        {
+            end--;
+        }
+
+        return end;
+    }
+
+    private static int TrimLeadingSymbols(TokenizedText text, int start, int end)
+    {
+        while (start < end && !text[start].IsWordLike)
+        {
+            start++;
+        }
+
+        return start;
+    }
+
+    /// <summary>A symbol that may end an identifier: the slash of a URL path, a closing parenthesis of a phone.</summary>
+    private static bool IsClosingPart(TokenizedText text, int index) => text.IsSymbol(index, '/') || text.IsSymbol(index, ')') && HasOpening(text, index);
+
+    private static bool HasOpening(TokenizedText text, int index)
+    {
+        for (var k = index - 1; k >= Math.Max(0, index - 4); k--)
+        {
+            if (text.IsSymbol(k, '('))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

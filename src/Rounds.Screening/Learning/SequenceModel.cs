@@ -1,0 +1,209 @@
+using System.IO.Compression;
+using System.Numerics;
+using System.Reflection;
+
+namespace Rounds.Screening.Learning;
+
+/// <summary>
+/// The weights of one profile's token labeller: for each known feature key, one weight per tag. Keys live in an
+/// open-addressing table (a probe or two per feature) and weights in one flat array, so scoring a token is a few
+/// table reads and vector adds, with no allocation.
+/// </summary>
+internal sealed class SequenceModel
+{
+    private const ulong Empty = 0;
+    private readonly ulong[] _keys;
+    private readonly int[] _rows;
+    private readonly float[] _weights;
+    private readonly int _mask;
+
+    public SequenceModel(IReadOnlyList<(ulong Key, float[] Weights)> features, float scale)
+    {
+        Scale = scale;
+        Stride = Tags.Count;
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, features.Count * 2));
+        _keys = new ulong[capacity];
+        _rows = new int[capacity];
+        _mask = capacity - 1;
+        _weights = new float[features.Count * Stride];
+        for (var row = 0; row < features.Count; row++)
+        {
+            var (key, weights) = features[row];
+            var slot = (int)key & _mask;
+            while (_keys[slot] != Empty)
+            {
+                slot = (slot + 1) & _mask;
+            }
+
+            // A key of zero would read as an empty slot; the hash makes one vanishingly rare, so it is simply skipped.
+            if (key != Empty)
+            {
+                _keys[slot] = key;
+                _rows[slot] = row;
+            }
+
+            weights.AsSpan(0, Stride).CopyTo(_weights.AsSpan(row * Stride, Stride));
+        }
+
+        FeatureCount = features.Count;
+    }
+
+    public int Stride { get; }
+
+    public int FeatureCount { get; }
+
+    /// <summary>The typical score margin of a confident decision in training; margins are divided by it for confidence.</summary>
+    public float Scale { get; }
+
+    /// <summary>Adds the weights of every known key to <paramref name="scores"/> (one entry per tag).</summary>
+    public void Score(ReadOnlySpan<ulong> keys, Span<float> scores)
+    {
+        foreach (var key in keys)
+        {
+            var slot = (int)key & _mask;
+            while (true)
+            {
+                var found = _keys[slot];
+                if (found == key)
+                {
+                    var row = _weights.AsSpan(_rows[slot] * Stride, Stride);
+                    for (var t = 0; t < row.Length; t++)
+                    {
+                        scores[t] += row[t];
+                    }
+
+                    break;
+                }
+
+                if (found == Empty)
+                {
+                    break;
+                }
+
+                slot = (slot + 1) & _mask;
+            }
+        }
+    }
+
+    public IEnumerable<(ulong Key, float[] Weights)> Features()
+    {
+        for (var slot = 0; slot < _keys.Length; slot++)
+        {
+            if (_keys[slot] != Empty)
+            {
+                yield return (_keys[slot], _weights.AsSpan(_rows[slot] * Stride, Stride).ToArray());
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The two profiles' models in one gzip file: <c>RSM1</c>, the tag names, then per profile the scale, the feature
+/// count and each feature's key with its weights as half-precision floats. Halves keep the file small; the averaged
+/// weights need no more precision than that to rank tags the same way.
+/// </summary>
+internal sealed class ScreeningModel
+{
+    private const int Magic = 0x314D5352; // "RSM1"
+    public const string ResourceName = "Rounds.Screening.Model.screening-model.bin.gz";
+
+    private static readonly Lazy<ScreeningModel?> Embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public ScreeningModel(SequenceModel social, SequenceModel strict)
+    {
+        Social = social;
+        Strict = strict;
+    }
+
+    public SequenceModel Social { get; }
+
+    public SequenceModel Strict { get; }
+
+    public SequenceModel For(Profile profile) => profile == Profile.Strict ? Strict : Social;
+
+    /// <summary>The model shipped inside the assembly, or null in a build made before the first training.</summary>
+    public static ScreeningModel? Default => Embedded.Value;
+
+    public void Save(Stream stream)
+    {
+        using var gzip = new GZipStream(stream, CompressionLevel.SmallestSize, leaveOpen: true);
+        using var writer = new BinaryWriter(gzip);
+        writer.Write(Magic);
+        writer.Write(Tags.Count);
+        foreach (var name in Tags.Names)
+        {
+            writer.Write(name);
+        }
+
+        foreach (var model in new[] { Social, Strict })
+        {
+            writer.Write(model.Scale);
+            // Sorted keys make the file byte-for-byte the same for the same training run.
+            var features = model.Features().OrderBy(f => f.Key).ToList();
+            writer.Write(features.Count);
+            foreach (var (key, weights) in features)
+            {
+                writer.Write(key);
+                foreach (var w in weights)
+                {
+                    writer.Write((Half)w);
+                }
+            }
+        }
+    }
+
+    public static ScreeningModel Load(Stream stream)
+    {
+        using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+        using var buffered = new BufferedStream(gzip, 1 << 16);
+        using var reader = new BinaryReader(buffered);
+        if (reader.ReadInt32() != Magic)
+        {
+            throw new InvalidDataException("Not a screening model file.");
+        }
+
+        var tags = reader.ReadInt32();
+        for (var t = 0; t < tags; t++)
+        {
+            var name = reader.ReadString();
+            if (t >= Tags.Count || Tags.Names[t] != name)
+            {
+                throw new InvalidDataException($"The model's tag {t} is '{name}', which this version does not know; retrain with ./rounds screen-train.");
+            }
+        }
+
+        if (tags != Tags.Count)
+        {
+            throw new InvalidDataException("The model's tag set differs from this version's; retrain with ./rounds screen-train.");
+        }
+
+        var models = new SequenceModel[2];
+        for (var m = 0; m < 2; m++)
+        {
+            var scale = reader.ReadSingle();
+            var count = reader.ReadInt32();
+            var features = new List<(ulong, float[])>(count);
+            for (var f = 0; f < count; f++)
+            {
+                var key = reader.ReadUInt64();
+                var weights = new float[tags];
+                for (var t = 0; t < tags; t++)
+                {
+                    weights[t] = (float)reader.ReadHalf();
+                }
+
+                features.Add((key, weights));
+            }
+
+            models[m] = new SequenceModel(features, scale);
+        }
+
+        return new ScreeningModel(models[0], models[1]);
+    }
+
+    private static ScreeningModel? LoadEmbedded()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName);
+        return stream is null ? null : Load(stream);
+    }
+}

@@ -1,0 +1,456 @@
+using System.Globalization;
+using System.Text;
+using Rounds.Screening.Data;
+
+namespace Rounds.Screening.Learning;
+
+/// <summary>One generated post or note, labelled for both profiles (the social labels are a subset of the strict ones).</summary>
+internal sealed record GeneratedPost(
+    string Family, Post Post, IReadOnlyList<(string Type, int Start, int End)> Social, IReadOnlyList<(string Type, int Start, int End)> Strict)
+{
+    public IReadOnlyList<(string Type, int Start, int End)> For(Profile profile) => profile == Profile.Strict ? Strict : Social;
+}
+
+/// <summary>
+/// Writes labelled training posts and clinical-note-style texts from templates, filling their slots from the SSA and
+/// Census name lists and the Gazetteer towns in many surface forms. The same seed gives the same posts. A slot knows
+/// its label in each profile: a patient's name is PHI in both, a nurse's name only in <c>strict</c>, the hospital's
+/// own phone only in <c>strict</c>, an age of 78 in neither.
+/// </summary>
+internal sealed class TrainingGenerator
+{
+    private readonly Random _random;
+    private readonly string[] _firstNames;
+    private readonly string[] _surnames;
+    private readonly (string Town, string State)[] _places;
+    private readonly string[] _nameWords;
+
+    private static readonly Lazy<(string[] First, string[] Sur, (string, string)[] Places, string[] NameWords)> Lists = new(ReadLists);
+
+    public TrainingGenerator(int seed)
+    {
+        _random = new Random(seed);
+        (_firstNames, _surnames, _places, _nameWords) = Lists.Value;
+    }
+
+    /// <summary>The template families; an evaluation can hold one out of training and score on it.</summary>
+    public static IReadOnlyList<string> Families => TemplateFamilies.Select(f => f.Name).ToList();
+
+    public List<GeneratedPost> Generate(int count, ISet<string>? families = null)
+    {
+        var pool = TemplateFamilies.Where(f => families is null || families.Contains(f.Name)).ToList();
+        var posts = new List<GeneratedPost>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var family = pool[_random.Next(pool.Count)];
+            var template = family.Templates[_random.Next(family.Templates.Length)];
+            posts.Add(Fill(family.Name, family.Kind, template));
+        }
+
+        return posts;
+    }
+
+    private GeneratedPost Fill(string family, AccountKind kind, string template)
+    {
+        var text = new StringBuilder();
+        var social = new List<(string, int, int)>();
+        var strict = new List<(string, int, int)>();
+        var org = OrgName();
+        var i = 0;
+        while (i < template.Length)
+        {
+            var open = template.IndexOf('{', i);
+            if (open < 0)
+            {
+                text.Append(template, i, template.Length - i);
+                break;
+            }
+
+            text.Append(template, i, open - i);
+            var close = template.IndexOf('}', open);
+            var slot = template[(open + 1)..close];
+            var (before, value, after, socialType, strictType) = Slot(slot, org);
+            text.Append(before);
+            var start = text.Length;
+            text.Append(value);
+            if (value.Length > 0)
+            {
+                if (socialType is not null)
+                {
+                    social.Add((socialType, start, text.Length));
+                }
+
+                if (strictType is not null)
+                {
+                    strict.Add((strictType, start, text.Length));
+                }
+            }
+
+            text.Append(after);
+            i = close + 1;
+        }
+
+        var bio = kind switch
+        {
+            AccountKind.Personal => Pick($"Nurse at {org}. Views are my own.", $"ICU RN | {org}", "mom, runner, coffee", $"Resident physician, {org}"),
+            _ => Pick($"{org} | care close to home", $"Official account of {org}", $"Emergency Department at {org}"),
+        };
+        return new GeneratedPost(family, new Post(text.ToString(), kind, bio), social, strict);
+    }
+
+    /// <summary>A slot's text (with words outside the span before and after it) and its label in each profile.</summary>
+    private (string Before, string Value, string After, string? Social, string? Strict) Slot(string slot, string org) => slot switch
+    {
+        "P" => PatientName(),
+        "PF" => ("", Casing(First()), "", "NAME", "NAME"),
+        "R" => ("", Chance(0.5) ? First() : $"{First()} {Surname()}", "", "NAME", "NAME"),
+        "S" => StaffName(),
+        "PUB" => (Pick("Senator ", "Governor ", "Rep. ", "Mayor ", "candidate "), Chance(0.5) ? Surname() : $"{First()} {Surname()}", "", null, "NAME"),
+        "D" => ("", Date(), "", "DATE", "DATE"),
+        "E" => ("", Date(), "", null, "DATE"),
+        "A" => OldAge(),
+        "a" => ("", YoungAge(), "", null, null),
+        "T" => ("", Town(), "", "LOCATION", "LOCATION"),
+        "OT" => ("", _places[_random.Next(_places.Length)].Town, "", null, "LOCATION"),
+        "AD" => ("", Address(), "", "LOCATION", "LOCATION"),
+        "OAD" => ("", Address(), "", null, "LOCATION"),
+        "WORK" => ("", Workplace(), "", "LOCATION", "LOCATION"),
+        "ZIP" => ("", _random.Next(10000, 99999).ToString(CultureInfo.InvariantCulture), "", "LOCATION", "LOCATION"),
+        "PH" => ("", Phone(), "", "PHONE", "PHONE"),
+        "OPH" => ("", Phone(), "", null, "PHONE"),
+        "FX" => ("", Phone(), "", "FAX", "FAX"),
+        "EM" => ("", PersonalEmail(), "", "EMAIL", "EMAIL"),
+        "OEM" => ("", $"{Pick("info", "appointments", "media", "volunteer", "careers")}@{Domain(org)}", "", null, "EMAIL"),
+        "U" => ("", $"{Pick("gofundme.com/f/", "www.gofundme.com/f/", "mealtrain.com/trains/", "caringbridge.org/visit/", "https://gofund.me/")}{First().ToLowerInvariant()}-{Pick("recovery", "strong", "fund", "journey", "support")}", "", "URL", "URL"),
+        "OU" => ("", $"{Pick("", "www.", "https://")}{Domain(org)}{Pick("", "/flu", "/careers", "/events")}", "", null, "URL"),
+        "RM" => (Pick("room ", "rm ", "bed ", "bay ", "Bay ", "chair ", "Room ", "trauma bay ", "infusion chair "), _random.Next(1, Chance(0.5) ? 30 : 4999).ToString(CultureInfo.InvariantCulture), "", "ID", "ID"),
+        "IDN" => ("", _random.Next(1, 40).ToString(CultureInfo.InvariantCulture), "", "ID", "ID"),
+        "MRNN" => ("", Digits(7), "", "MRN", "MRN"),
+        "MRN" => (Pick("MRN ", "MRN: ", "MRN #", "med rec # ", "chart # "), Digits(_random.Next(6, 9)), "", "MRN", "MRN"),
+        "HP" => (Pick("Medicaid ID ", "Medicare # ", "member ID ", "BCBS ID ", "policy # "), Pick("", "XQ", "W", "MBI ") + Digits(_random.Next(8, 11)), "", "HEALTH_PLAN", "HEALTH_PLAN"),
+        "AC" => (Pick("account #", "acct ", "billing account ", "account number "), Digits(_random.Next(7, 11)), "", "ACCOUNT", "ACCOUNT"),
+        "LI" => (Pick("driver's license ", "DL# ", "fishing license ", "license no. "), Letter() + Digits(_random.Next(6, 9)), "", "LICENSE", "LICENSE"),
+        "VE" => (Pick("plate ", "license plate ", "tag "), Plate(), "", "VEHICLE", "VEHICLE"),
+        "DV" => (Pick("serial ", "SN ", "serial # ", "device ID "), Letter() + Letter() + Letter() + Digits(6) + Letter(), "", "DEVICE", "DEVICE"),
+        "SSN" => ("", Ssn(), "", "SSN", "SSN"),
+        "IP" => ("", Pick("203.0.113.", "198.51.100.", "192.0.2.") + _random.Next(1, 255).ToString(CultureInfo.InvariantCulture), "", "IP", "IP"),
+        "PHOTO" => ("", Pick("before & after photos of his face below", "pic of her wristband attached", "photo of his x-ray attached 👇", "selfie with her in the bay below", "screenshot of his chart attached", "photos of her face below"), "", "PHOTO", "PHOTO"),
+        "ORG" => ("", org, "", null, null),
+        "UNIT" => ("", Pick("4 North", "PICU", "MICU", "5 West", "the NICU", "L&D", "3 South"), "", null, null),
+        "CW" => ("", _nameWords[_random.Next(_nameWords.Length)], "", null, null),
+        "cw" => ("", _nameWords[_random.Next(_nameWords.Length)].ToLowerInvariant(), "", null, null),
+        "OLD" => ("", $"{_random.Next(2, 250)}-year-old", "", null, null),
+        "DRUG" => ("", Pick("metoprolol 25 mg PO BID", "furosemide 40 mg IV", "heparin drip", "insulin glargine 20 units qHS", "vancomycin 1 g q12h", "Tylenol 650 mg PRN", "lisinopril 10 mg daily", "Zofran 4 mg IV"), "", null, null),
+        _ => throw new InvalidOperationException($"Unknown template slot '{slot}'."),
+    };
+
+    private (string, string, string, string?, string?) PatientName()
+    {
+        var roll = _random.NextDouble();
+        if (roll < 0.15)
+        {
+            return (Pick("Mr. ", "Mrs. ", "Ms. ", "Mr ", "Mrs "), Surname(), "", "NAME", "NAME");
+        }
+
+        var value = roll switch
+        {
+            < 0.45 => $"{First()} {Surname()}",
+            < 0.70 => First(),
+            < 0.75 => $"{First()} {Letter()}. {Surname()}",
+            < 0.80 => $"{First()} {First()} {Surname()}",
+            < 0.83 => $"{First()} {Surname()}-{Surname()}",
+            < 0.90 => First().ToLowerInvariant(),
+            < 0.93 => $"{First()} {Surname()}".ToUpperInvariant(),
+            _ => Surname(),
+        };
+        return ("", value, "", "NAME", "NAME");
+    }
+
+    private (string, string, string, string?, string?) StaffName()
+    {
+        var roll = _random.NextDouble();
+        return roll switch
+        {
+            < 0.25 => (Pick("Dr. ", "Dr ", "dr. "), Chance(0.5) ? Surname() : $"{First()} {Surname()}", "", null, "NAME"),
+            < 0.50 => ("", $"{First()} {Surname()}", Pick(", RN", ", MD", ", NP", " RN", ", PA-C", ", DO", ", PharmD", " (PT)"), null, "NAME"),
+            < 0.70 => (Pick("Nurse ", "Chaplain ", "our charge nurse ", "our nurse manager ", "Dr. ", "respiratory therapist ", "Pharmacist "), First(), "", null, "NAME"),
+            < 0.85 => (Pick("thanks to ", "shoutout to ", "kudos to ", "congrats to ", "please welcome "), $"{First()} {Surname()}", Pick(" from our lab", " in pharmacy", ", our new director", ""), null, "NAME"),
+            _ => (Pick("Dr. ", "Prof. "), $"{First()} {Letter()}. {Surname()}", "", null, "NAME"),
+        };
+    }
+
+    private string Date()
+    {
+        var month = _random.Next(1, 13);
+        var day = _random.Next(1, 29);
+        var year = _random.Next(1925, 2027);
+        var name = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(month);
+        var abbr = CultureInfo.InvariantCulture.DateTimeFormat.GetAbbreviatedMonthName(month);
+        var weekday = Pick("Monday", "Tuesday", "Wed", "Thurs", "Friday", "Saturday", "Sunday", "Tues");
+        return _random.Next(14) switch
+        {
+            0 => $"{name} {day}",
+            1 => $"{abbr} {day}",
+            2 => $"{month}/{day}",
+            3 => $"{month:00}/{day:00}/{year}",
+            4 => $"{month}/{day}/{year % 100:00}",
+            5 => $"{name} {day}{Ordinal(day)}",
+            6 => $"{name} {day}, {year}",
+            7 => $"{weekday} {month}/{day}",
+            8 => $"{weekday}, {name} {day}",
+            9 => $"{year}-{month:00}-{day:00}",
+            10 => $"the {day}{Ordinal(day)}",
+            11 => $"{abbr}. {day}",
+            12 => $"{day} {name}",
+            _ => $"the {day}{Ordinal(day)} of {name}",
+        };
+    }
+
+    private (string, string, string, string?, string?) OldAge()
+    {
+        var age = _random.Next(90, 108);
+        return _random.Next(6) switch
+        {
+            0 => ("", $"{age}-year-old", "", "AGE", "AGE"),
+            1 => ("", $"{age}{Ordinal(age)}", " birthday", "AGE", "AGE"),
+            2 => ("(", age.ToString(CultureInfo.InvariantCulture), ")", "AGE", "AGE"),
+            3 => ("", Words(age), " years young", "AGE", "AGE"),
+            4 => ("age ", age.ToString(CultureInfo.InvariantCulture), "", "AGE", "AGE"),
+            _ => ("", age.ToString(CultureInfo.InvariantCulture), " years old", "AGE", "AGE"),
+        };
+    }
+
+    private string YoungAge()
+    {
+        var age = _random.Next(18, 90);
+        return _random.Next(3) switch
+        {
+            0 => $"{age}-year-old",
+            1 => $"{age}yo",
+            _ => $"{age} years old",
+        };
+    }
+
+    private static string Words(int age)
+    {
+        string[] tens = ["ninety", "one hundred"];
+        string[] ones = ["", "-one", "-two", "-three", "-four", "-five", "-six", "-seven", "-eight", "-nine"];
+        return age < 100 ? tens[0] + ones[age - 90] : age == 100 ? "one hundred" : "one hundred and " + ones[age - 100].TrimStart('-');
+    }
+
+    private string Town()
+    {
+        var (town, state) = _places[_random.Next(_places.Length)];
+        return _random.Next(4) == 0 ? $"{town}, {state}" : town;
+    }
+
+    private string Address()
+    {
+        var street = Pick(Surname(), "Oak", "Maple", "Pecan", "Mesquite", "Larkspur", "Cedar", "Elm", "Main", "Ridge", "Willow", "Aspen");
+        var suffix = Pick("St", "Street", "Ave", "Avenue", "Rd", "Lane", "Dr", "Ct", "Blvd", "Way");
+        var dir = Pick("", "", "W ", "N ", "E ", "S ");
+        var unit = Pick("", "", "", " Apt 2B", " Apt 4", " #12", " Unit 3");
+        var address = $"{_random.Next(1, 9999)} {dir}{street} {suffix}{unit}";
+        if (Chance(0.25))
+        {
+            var (town, state) = _places[_random.Next(_places.Length)];
+            address += $", {town} {state} {_random.Next(10000, 99999)}";
+        }
+
+        return address;
+    }
+
+    private string Workplace() => _random.Next(4) switch
+    {
+        0 => $"{_places[_random.Next(_places.Length)].Town} High School",
+        1 => $"{Surname()} Roofing",
+        2 => $"{Surname()}'s Diner",
+        _ => $"{_places[_random.Next(_places.Length)].Town} Elementary",
+    };
+
+    private string Phone()
+    {
+        var area = _random.Next(201, 990);
+        var line = $"01{_random.Next(0, 100):00}";
+        return _random.Next(6) switch
+        {
+            0 => $"({area}) 555-{line}",
+            1 => $"{area}.555.{line}",
+            2 => $"+1 {area} 555 {line}",
+            3 => $"{area}-555-{line}",
+            4 => $"{area}555{line}",
+            _ => $"1-{area}-555-{line}",
+        };
+    }
+
+    private string PersonalEmail()
+    {
+        var first = First().ToLowerInvariant();
+        var last = Surname().ToLowerInvariant();
+        var user = _random.Next(4) switch
+        {
+            0 => $"{first}.{last}",
+            1 => $"{first}{last}{_random.Next(1, 99)}",
+            2 => $"{first[0]}{last}",
+            _ => $"{first}_{_random.Next(50, 99)}",
+        };
+        return $"{user}@{Pick("gmail.com", "yahoo.com", "hotmail.com", "aol.com", "icloud.com", "outlook.com")}";
+    }
+
+    private string Plate() => _random.Next(3) switch
+    {
+        0 => $"{Letter()}{Letter()}{Letter()}-{Digits(4)}",
+        1 => $"{_random.Next(1, 9)}{Letter()}{Letter()}{Letter()}{Digits(3)}",
+        _ => $"{Letter()}{Letter()}{Letter()}{Digits(4)}",
+    };
+
+    private string Ssn()
+    {
+        var area = _random.Next(1, 665);
+        var text = $"{area:000}-{_random.Next(1, 99):00}-{_random.Next(1, 9999):0000}";
+        return Chance(0.2) ? text.Replace("-", " ", StringComparison.Ordinal) : text;
+    }
+
+    private string OrgName()
+    {
+        var town = _places[_random.Next(_places.Length)].Town;
+        return $"{town} {Pick("Regional Medical Center", "Health", "Memorial Hospital", "General", "Children's", "County Hospital", "Academic Health")}";
+    }
+
+    private static string Domain(string org) =>
+        new string(org.Where(char.IsLetter).Take(14).ToArray()).ToLowerInvariant() + Pick2(org.Length, ".org", ".com", ".health");
+
+    private static string Pick2(int key, params string[] options) => options[key % options.Length];
+
+    private string First() => _firstNames[Skewed(_firstNames.Length)];
+
+    private string Surname() => _surnames[Skewed(_surnames.Length)];
+
+    /// <summary>Favours the front of a frequency-sorted list without ignoring its tail, as real names do.</summary>
+    private int Skewed(int length) => (int)(length * Math.Pow(_random.NextDouble(), 2.2));
+
+    private string Casing(string name) => Chance(0.1) ? name.ToLowerInvariant() : name;
+
+    private string Letter() => ((char)('A' + _random.Next(26))).ToString();
+
+    private string Digits(int count)
+    {
+        var chars = new char[count];
+        for (var k = 0; k < count; k++)
+        {
+            chars[k] = (char)('0' + _random.Next(10));
+        }
+
+        return new string(chars);
+    }
+
+    private static string Ordinal(int n) => (n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
+
+    private bool Chance(double p) => _random.NextDouble() < p;
+
+    private string Pick(params string[] options) => options[_random.Next(options.Length)];
+
+    private static (string[], string[], (string, string)[], string[]) ReadLists()
+    {
+        static string Title(string word) => word.Length == 0 ? word : word[0] + word[1..].ToLowerInvariant();
+
+        // The lists are sorted by frequency; the most frequent few thousand cover most real names.
+        var first = NameData.ReadFirstNames().OrderByDescending(f => f.Count).Take(6000).Select(f => Title(f.Word)).ToArray();
+        var sur = NameData.ReadSurnames().OrderByDescending(s => s.Count).Take(20000).Select(s => Title(s.Word)).ToArray();
+        var places = NameData.ReadPlaceLines().Select(l => l.Split('\t')).Where(p => p.Length == 2 && p[0].Length > 2)
+            .Select(p => (p[0], p[1])).ToArray();
+        // Words that are ordinary English and given names at once (Hope, June, Will, Faith): in everyday sentences they
+        // are words, which the model must learn from the sentence rather than from the name list.
+        var common = NameData.Shared;
+        var nameWords = first.Where(f => common.CommonWords.Contains(f)).ToArray();
+        return (first, sur, places, nameWords);
+    }
+
+    private sealed record Family(string Name, AccountKind Kind, string[] Templates);
+
+    /// <summary>
+    /// Templates in the styles the labelled posts show: a department's patient story, a nurse's late-night post, an
+    /// academic centre's long post naming staff beside patients, a clean announcement with the organisation's own
+    /// contact details, a post that names public figures, and clinical notes for the strict profile.
+    /// </summary>
+    private static readonly Family[] TemplateFamilies =
+    [
+        new("story", AccountKind.Department, [
+            "Going home day 🏠 {P}, born at 26 weeks on {D}, is heading home with mom and dad today! Thank you {S} and the whole {UNIT} team 💙",
+            "Round 6 of 6 for {P} in {RM} today 🔔 she rang that bell so hard. So proud of you!",
+            "Happy {A} to {P}, our longest-serving volunteer's mom, who has been with us since {D} 🎂",
+            "{P} ({A}) walked the hallway today with {S} cheering her on. Discharge planned for {D}.",
+            "Congrats to {P} from {T} on ringing the bell after {a} years of waiting for this day! 🎉",
+            "Welcome to the world, {P}! Born {D} at 7 lbs 2 oz 👶 Parents {R} and {R} are over the moon.",
+            "Our patient {P} in {RM} made us all laugh today. {S} says he is our favorite frequent flyer 😂",
+            "Please keep {P} in your thoughts. The family set up a meal train: {U}",
+            "After 41 days in {UNIT}, {P} of {T} went home on {D}. Thank you to {S} for never giving up.",
+            "{P}'s mom {R} asked us to share their thanks to {S} and the night crew ❤️",
+            "Meet {P}, a {A} WWII Army nurse who came in for a hip repair and taught us all a thing or two.",
+            "Throwback to {D} when {P} arrived by LifeFlight from {T}. Look at her now! {PHOTO}",
+        ]),
+        new("nurse", AccountKind.Personal, [
+            "pt in {RM} keeps asking for {S} lol. mr {P} u are a legend",
+            "if anyone knows {P} from {T} pls tell her to call her daddys nurse back 😩 left 3 msgs at {PH}",
+            "12 hr shift done. {PF} in {RM} finally slept. night y'all 🌙",
+            "that {A} lady in {RM} told me she drove herself in from {T} 😂 queen",
+            "dude parked his truck across both bays, {VE} — ur truck got moved, ur in trauma bay {IDN}",
+            "{PF} ur chest tube came out today!!! so happy for u, see u at clinic {D}",
+            "sweetest grandma in {RM} gave me her email ({EM}) so i can send pics of my baby 🥹",
+            "pt's wife {R} keeps calling the unit, her cell is {PH}, can someone on days call her back",
+            "found a wallet in the ED waiting room, DL {LI}, name {P}. dropped at security",
+            "his pacemaker {DV} was interrogated at bedside. {PF} is doing great",
+        ]),
+        new("academic", AccountKind.Branded, [
+            "Grand rounds this week: {S} presents the case of a {a} man with refractory angina, with {S} discussing. {E} at noon, {UNIT} conference room.",
+            "Proud of our team: {S} and {S} operated on {P}, a {A} retired farmer from {T}, on {D}. He went home walking.",
+            "Congratulations to {S} on the teaching award! Nominated by residents {S} and {S}.",
+            "Our fellows {S} and {S} presented at the national meeting on {E}. Patient {P} (MRN {MRNN}) gave consent to share her imaging.",
+            "{S} led the first TAVR at our center; patient {P}, {A}, of {T} is home and doing well.",
+            "Today {S} met {P} again, the boy she treated for leukemia on {D}. He is now a nursing student at {WORK}.",
+        ]),
+        new("contact", AccountKind.Enterprise, [
+            "Flu shots are here! Walk in Mon-Fri at {OAD} or call {OPH}. More at {OU}",
+            "Questions about your bill? Email {OEM} or call our billing office at {OPH}.",
+            "Join us {E} for the community health fair at {OAD}. Free screenings for adults 50+ 🩺",
+            "Now hiring nurses in {UNIT}! Apply at {OU} or email {OEM} 💼",
+            "Our new clinic in {OT} opens {E}. Call {OPH} for appointments.",
+            "Men 55–69 should talk to their doctor about prostate screening. Call {OPH} to book with {S}.",
+            "Visitor hours change on {E} for construction. Enter at {OAD}.",
+        ]),
+        new("identifiers", AccountKind.Personal, [
+            "lol this pt's mom texted me a pic of the insurance card, {HP}, and her SSN {SSN} 🤦",
+            "Patient {P}, DOB {D}, {MRN}, needs a callback at {PH}.",
+            "Billing question for {P}: {AC}, fax records to {FX}.",
+            "Family fundraiser for {P}: {U} — please share! They live at {AD}.",
+            "Somebody logged into the portal as {P} from IP {IP} again, {MRN}.",
+            "{P}'s daughter {R} ({EM}) wants the discharge papers from {D} mailed to {AD}, {ZIP}.",
+        ]),
+        new("public", AccountKind.Personal, [
+            "Vote for {PUB} on {E}! Healthcare is on the ballot.",
+            "{PUB} visited our {UNIT} today with {S}. Great conversation about rural access.",
+            "Loved hearing {PUB} speak at {ORG} about nurse staffing.",
+            "Read the new book by {S} on burnout; signing at {OAD} on {E}.",
+        ]),
+        new("everyday", AccountKind.Enterprise, [
+            "{CW} your week is off to a calm start. Ours is not!",
+            "{CW} brings the farmers market back to our parking lot. See you there.",
+            "{CW} and the rest of the team say thanks for the {cw} you showed us this week.",
+            "The {OLD} chapel wing reopens with new windows, and the {OLD} tradition of the holiday bake sale lives on.",
+            "{CW} matters. Flu clinic at {OAD} {E}, no appointment needed.",
+            "The {OLD} oak outside the {UNIT} entrance came down in the storm; nobody was hurt.",
+            "{CW} we see you at the 5K? Registration at {OU}.",
+            "A {OLD} hospital still learning: {cw}, patience and good coffee 🙂",
+        ]),
+        new("note", AccountKind.Enterprise, [
+            "Pt {P} is a {a} M admitted {D} with SOB and CP. Hx CHF, DM2. On {DRUG}. NPO after midnight. Seen by {S}.",
+            "HPI: {P}, {A} F, presents from {T} with fall at home on {D}. CT head neg. Plan: PT/OT eval, {DRUG}, f/u with {S} {E}.",
+            "Discharge summary: {P} ({MRN}) admitted {D}, discharged {D}. Dx: pneumonia. Meds: {DRUG}. Contact {PH}. Lives at {AD}.",
+            "Progress note {D}: Pt afebrile, BP 128/76, HR 88, SpO2 96% RA. Abd soft, NT/ND. Continue {DRUG}. Attending: {S}.",
+            "Consult: {S} asked to see {P} in {RM} for AKI. Cr 2.1 from 1.0. Hold lisinopril. Renal US ordered.",
+            "Pt's daughter {R} called at {PH} re: transfer to rehab in {T}. SW {S} notified. Insurance {HP}.",
+            "Nursing note: {P} ambulated 50 ft with walker, tolerated well. Pain 3/10. IV site L forearm clean. {DRUG} given.",
+            "ED note: {a} M BIBA from {AD} after MVC. GCS 15. C-spine cleared. Tdap given. D/c home with {S} f/u on {E}.",
+        ]),
+    ];
+}

@@ -1,0 +1,65 @@
+using Rounds.Screening.CommandLine;
+using Rounds.Screening.Learning;
+
+namespace Rounds.Screening.Tests;
+
+/// <summary>
+/// Accuracy on data the model never saw: each test trains a fresh model without the scored set, exactly as
+/// <c>rounds eval FILE --train-on …</c> does, and fails below the figures that run reaches today (see
+/// docs/screening.md for where they stand against the product's floors).
+/// </summary>
+public class HeldOutEvaluationTests
+{
+    private static List<LabelledPost> Read(string file) => LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file)));
+
+    private static EvalReport TrainAndScore(TrainingOptions options, List<LabelledPost> scored, Profile profile) =>
+        Evaluator.Run(new Screener(null, ModelTraining.Train(options)), scored, profile);
+
+    [Fact]
+    public void DevPosts2ScoredByAModelTrainedWithoutIt()
+    {
+        var report = TrainAndScore(new TrainingOptions { SocialPosts = Read("dev-posts.jsonl") }, Read("dev-posts-2.jsonl"), Profile.Social);
+
+        // Floors asked for: recall 0.97, precision 0.90, no PHI post passing, policy 0.90, verdicts 0.90. Not met yet.
+        Assert.True(report.PhiSpans.Recall >= 0.80, $"PHI span recall {report.PhiSpans.Recall:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.66, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        Assert.True(report.PhiPostsPassed <= 1, $"{report.PhiPostsPassed} PHI posts passed");
+        Assert.True(report.PolicyMicro.F1 >= 0.79, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
+        Assert.True(report.VerdictAccuracy >= 0.72, $"verdict accuracy {report.VerdictAccuracy:0.000}");
+    }
+
+    [Fact]
+    public void DevPostsScoredByAModelTrainedWithoutIt()
+    {
+        var report = TrainAndScore(new TrainingOptions { SocialPosts = Read("dev-posts-2.jsonl") }, Read("dev-posts.jsonl"), Profile.Social);
+
+        // The rule detectors were written against dev-posts, so this direction flatters the method; both are shown.
+        Assert.True(report.PhiSpans.Recall >= 0.97, $"PHI span recall {report.PhiSpans.Recall:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.90, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        Assert.Equal(0, report.PhiPostsPassed);
+        Assert.True(report.PolicyMicro.F1 >= 0.95, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
+        Assert.True(report.VerdictAccuracy >= 0.95, $"verdict accuracy {report.VerdictAccuracy:0.000}");
+    }
+
+    [Fact]
+    public void PresidioSmallInStrictScoredByAModelTrainedWithoutIt()
+    {
+        var report = TrainAndScore(new TrainingOptions { StrictPosts = Read("presidio-generated-large.json") }, Read("presidio-generated-small.json"), Profile.Strict);
+
+        Assert.True(report.PhiSpans.Recall >= 0.95, $"strict PHI recall {report.PhiSpans.Recall:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.90, $"strict PHI precision {report.PhiSpans.Precision:0.000}");
+    }
+
+    [Fact]
+    public void AGeneratorFamilyHeldOutOfTraining()
+    {
+        var options = new TrainingOptions { StrictPosts = Read("presidio-generated-large.json"), HeldOutFamilies = new HashSet<string> { "note" } };
+        var notes = ModelTraining.GeneratedForScoring(new HashSet<string> { "note" }, Profile.Strict, 400, 99);
+
+        var report = TrainAndScore(options, notes, Profile.Strict);
+
+        // Recall holds on clinical notes never seen; precision does not (clinical words read as names and places).
+        Assert.True(report.PhiSpans.Recall >= 0.95, $"held-out family recall {report.PhiSpans.Recall:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.60, $"held-out family precision {report.PhiSpans.Precision:0.000}");
+    }
+}

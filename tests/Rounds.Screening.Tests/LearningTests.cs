@@ -1,0 +1,149 @@
+using Rounds.Screening.CommandLine;
+using Rounds.Screening.Detection;
+using Rounds.Screening.Learning;
+using Rounds.Screening.Rules;
+
+namespace Rounds.Screening.Tests;
+
+/// <summary>The training-data generator, the feature extractor and the model file.</summary>
+public class LearningTests
+{
+    [Fact]
+    public void GeneratedLabelsAreKnownTypesWithExactUtf16Offsets()
+    {
+        var posts = new TrainingGenerator(7).Generate(3000);
+
+        Assert.Equal(3000, posts.Count);
+        foreach (var post in posts)
+        {
+            var text = post.Post.Text;
+            foreach (var profile in new[] { Profile.Social, Profile.Strict })
+            {
+                var spans = post.For(profile);
+                foreach (var (type, start, end) in spans)
+                {
+                    Assert.True(Tags.IsKnown(type), $"unknown type {type}");
+                    Assert.InRange(start, 0, end - 1);
+                    Assert.InRange(end, start + 1, text.Length);
+                    var surface = text[start..end];
+                    Assert.Equal(surface.Trim(), surface);
+                    Assert.False(char.IsLowSurrogate(text[start]), "a span starts inside a surrogate pair");
+                    Assert.False(end < text.Length && char.IsLowSurrogate(text[end]), "a span ends inside a surrogate pair");
+                }
+
+                for (var k = 1; k < spans.Count; k++)
+                {
+                    Assert.True(spans[k - 1].End <= spans[k].Start, $"overlapping spans in '{text}'");
+                }
+            }
+
+            // What is PHI in a public post is PHI in a clinical note too.
+            Assert.All(post.Social, s => Assert.Contains(s, post.Strict));
+        }
+    }
+
+    [Fact]
+    public void TheGeneratorIsDeterministicPerSeedAndCoversEveryFamilyAndType()
+    {
+        var first = new TrainingGenerator(42).Generate(2000);
+        var again = new TrainingGenerator(42).Generate(2000);
+        var other = new TrainingGenerator(43).Generate(2000);
+
+        Assert.Equal(first.Select(p => p.Post.Text), again.Select(p => p.Post.Text));
+        Assert.NotEqual(first.Select(p => p.Post.Text), other.Select(p => p.Post.Text));
+        Assert.Equal(TrainingGenerator.Families.OrderBy(f => f), first.Select(p => p.Family).Distinct().OrderBy(f => f));
+        var types = first.SelectMany(p => p.Strict).Select(s => s.Type).ToHashSet();
+        Assert.Equal(Tags.Names.Skip(1).OrderBy(t => t), types.OrderBy(t => t));
+    }
+
+    [Fact]
+    public void AHeldOutFamilyIsNeverGenerated()
+    {
+        var families = TrainingGenerator.Families.Where(f => f != "note").ToHashSet();
+
+        Assert.DoesNotContain(new TrainingGenerator(1).Generate(500, families), p => p.Family == "note");
+    }
+
+    [Fact]
+    public void FeaturesCarryTheRuleEvidenceAndTheNeighbours()
+    {
+        static ulong[] KeysOf(string text, int token, AccountKind kind = AccountKind.Department)
+        {
+            using var ctx = new ScreeningContext(new Post(text, kind), Profile.Social, CompiledRuleSet.Default);
+            Screener.RunDetectors(ctx);
+            var features = new FeatureExtractor(ctx, ProfileFilter.Apply(ctx));
+            var keys = new ulong[FeatureExtractor.MaxFeatures];
+            var n = features.Extract(token, keys);
+            Assert.InRange(n, 10, FeatureExtractor.MaxFeatures);
+            Assert.Equal(n, keys.Take(n).Distinct().Count());
+            return keys[..n];
+        }
+
+        // Same token, different left neighbour ("Mr." against "Dr."): some features differ, most stay.
+        var patient = KeysOf("Mr. Dabrowski in chair 11", 2);
+        var staff = KeysOf("Dr. Dabrowski in chair 11", 2);
+        Assert.NotEqual(patient.ToHashSet(), staff.ToHashSet());
+        Assert.True(patient.Intersect(staff).Count() > patient.Length / 2);
+
+        // Case is ignored in the word features but not in the shape ones.
+        Assert.NotEqual(KeysOf("met Quinn today", 1).ToHashSet(), KeysOf("met quinn today", 1).ToHashSet());
+
+        // The account kind is evidence.
+        Assert.NotEqual(KeysOf("met Quinn today", 1, AccountKind.Personal).ToHashSet(), KeysOf("met Quinn today", 1, AccountKind.Enterprise).ToHashSet());
+    }
+
+    [Fact]
+    public void TheEmbeddedModelLoadsAndRoundTrips()
+    {
+        var model = ScreeningModel.Default;
+
+        Assert.NotNull(model);
+        Assert.True(model.Social.FeatureCount > 1000);
+        Assert.True(model.Strict.FeatureCount > 1000);
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        var loaded = ScreeningModel.Load(stream);
+        Assert.Equal(model.Social.FeatureCount, loaded.Social.FeatureCount);
+        Assert.Equal(model.Strict.Scale, loaded.Strict.Scale);
+
+        // A model written by another version of the tag set is refused with a clear message, not misread.
+        Assert.Throws<InvalidDataException>(() => ScreeningModel.Load(new MemoryStream([1, 2, 3, 4])));
+    }
+
+    [Fact]
+    public void TrainingIsDeterministicForASeed()
+    {
+        var options = new TrainingOptions { GeneratedSocial = 200, GeneratedStrict = 200, LabelledRepeats = 1, Epochs = 2, Seed = 5 };
+
+        var first = Save(ModelTraining.Train(options));
+        var second = Save(ModelTraining.Train(options));
+
+        Assert.Equal(first, second);
+
+        static byte[] Save(ScreeningModel model)
+        {
+            using var stream = new MemoryStream();
+            model.Save(stream);
+            return stream.ToArray();
+        }
+    }
+
+    [Fact]
+    public void AnUncertainSpanGoesToReviewWithItsConfidence()
+    {
+        var findings = new Screener().Screen(new Post("Our hospital is a 100-year-old building with new beds.", AccountKind.Personal)).Findings;
+
+        Assert.All(findings.Where(f => f.Category == Category.Phi && f.Message.Contains("confidence", StringComparison.Ordinal)),
+            f => Assert.Equal(Severity.Medium, f.Severity));
+    }
+
+    [Fact]
+    public void ANamedPatientsFindingSaysWhyItIsAPatients()
+    {
+        var finding = new Screener().Screen(new Post("Mr. Dabrowski in dialysis chair 11 brought pierogi again.", AccountKind.Department))
+            .Findings.First(f => f.Type == "NAME");
+
+        Assert.Contains("reads as a patient's", finding.Message, StringComparison.Ordinal);
+    }
+}
