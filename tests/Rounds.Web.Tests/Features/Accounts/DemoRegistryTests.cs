@@ -16,7 +16,7 @@ public sealed class DemoRegistryTests(SqliteRounds app) : IClassFixture<SqliteRo
     [Fact]
     public async Task Northfield_has_a_realistic_registry_and_its_pages_render()
     {
-        await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
+        await app.WithScopeAsync(services => services.GetRequiredService<Rounds.Web.Features.Demo.Contracts.IDemo>().SeedAsync());
         var (accounts, requests) = await app.WithScopeAsync(async services =>
         {
             var db = services.GetRequiredService<RoundsDbContext>();
@@ -79,7 +79,7 @@ public sealed class RegistryPageAccessTests(SqliteRounds app) : IClassFixture<Sq
     [InlineData("admin@northfield.example", "/accounts/policy", HttpStatusCode.OK)]
     public async Task Pages_answer_each_role_as_documented(string email, string path, HttpStatusCode expected)
     {
-        await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
+        await app.WithScopeAsync(services => services.GetRequiredService<Rounds.Web.Features.Demo.Contracts.IDemo>().SeedAsync());
         var pages = FormSession.Create(app);
         await pages.LoginAsync(email, DemoSeeder.Password);
         var response = await pages.Client.GetAsync($"/o/{DemoSeeder.OrganizationSlug}{path}");
@@ -89,7 +89,7 @@ public sealed class RegistryPageAccessTests(SqliteRounds app) : IClassFixture<Sq
     [Fact]
     public async Task The_import_page_previews_then_imports_what_was_previewed()
     {
-        await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
+        await app.WithScopeAsync(services => services.GetRequiredService<Rounds.Web.Features.Demo.Contracts.IDemo>().SeedAsync());
         var pages = FormSession.Create(app);
         await pages.LoginAsync("accounts@northfield.example", DemoSeeder.Password);
         var url = $"/o/{DemoSeeder.OrganizationSlug}/accounts/import";
@@ -117,7 +117,7 @@ public sealed class RegistryPageAccessTests(SqliteRounds app) : IClassFixture<Sq
     [Fact]
     public async Task A_member_sees_the_registry_without_the_controls_that_change_it()
     {
-        await app.WithScopeAsync(services => services.GetRequiredService<DemoSeeder>().SeedAsync());
+        await app.WithScopeAsync(services => services.GetRequiredService<Rounds.Web.Features.Demo.Contracts.IDemo>().SeedAsync());
         var accountId = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<SocialAccount>().Where(a => a.NormalizedHandle == "northfieldheart").Select(a => a.Id).SingleAsync());
         var pages = FormSession.Create(app);
         await pages.LoginAsync("nurse.castellano@northfield.example", DemoSeeder.Password);
