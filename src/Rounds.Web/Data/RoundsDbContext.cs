@@ -56,11 +56,31 @@ public abstract class RoundsDbContext(DbContextOptions options) : IdentityDbCont
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(AfterCommitInterceptor.Instance);
 
+    /// <summary>
+    /// The organization this unit of work acts in, once access to it was granted; null in background work and
+    /// outside organizations (sign-in, a certificate's public check), which see every row.
+    /// </summary>
+    public Guid? TenantId { get; private set; }
+
+    /// <summary>From now on, queries on organization-owned rows see only this organization's.</summary>
+    public void ScopeTo(Guid organizationId) => TenantId = organizationId;
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(RoundsDbContext).Assembly);
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => typeof(IOrgOwned).IsAssignableFrom(e.ClrType)))
+        {
+            FilterToTenant.MakeGenericMethod(entity.ClrType).Invoke(this, [builder]);
+        }
     }
+
+    private static readonly System.Reflection.MethodInfo FilterToTenant =
+        typeof(RoundsDbContext).GetMethod(nameof(FilterToTenantOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+
+    // TenantId is read per query from the context instance, so one model serves every organization.
+    private void FilterToTenantOf<T>(ModelBuilder builder) where T : class, IOrgOwned =>
+        builder.Entity<T>().HasQueryFilter(row => TenantId == null || row.OrganizationId == TenantId);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -87,6 +87,7 @@ public sealed class OrgAccess(RoundsDbContext db)
             }
         }
 
+        db.ScopeTo(row.Organization.Id);
         return new(context, AccessDenial.None);
     }
 

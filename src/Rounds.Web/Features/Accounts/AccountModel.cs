@@ -6,7 +6,7 @@ using Rounds.Web.Features.Accounts.Contracts;
 namespace Rounds.Web.Features.Accounts;
 
 /// <summary>One social media account that carries the organization's name.</summary>
-public sealed class SocialAccount
+public sealed class SocialAccount : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -62,7 +62,7 @@ public sealed class SocialAccount
 }
 
 /// <summary>One line of an account's history: a status change or another governance step.</summary>
-public sealed class AccountHistoryEntry
+public sealed class AccountHistoryEntry : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -82,7 +82,7 @@ public sealed class AccountHistoryEntry
 }
 
 /// <summary>A post seen on the network for an account; trials and dormancy are measured from these.</summary>
-public sealed class AccountPost
+public sealed class AccountPost : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -99,7 +99,7 @@ public sealed class AccountPost
 }
 
 /// <summary>How an organization governs its accounts: the dormancy threshold and the committee's quorum.</summary>
-public sealed class AccountPolicy
+public sealed class AccountPolicy : IOrgOwned
 {
     public const int DefaultDormancyDays = 30;
 

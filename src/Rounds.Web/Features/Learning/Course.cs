@@ -20,7 +20,7 @@ public sealed class CreditDesignation
     public CreditDesignation Copy() => new() { CreditType = CreditType, MaximumCredits = MaximumCredits, Statement = Statement, ReleasedOn = ReleasedOn, ExpiresOn = ExpiresOn };
 }
 
-public sealed class Course
+public sealed class Course : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -43,7 +43,7 @@ public sealed class Course
     public List<Module> Modules { get; set; } = [];
 }
 
-public sealed class Module
+public sealed class Module : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -73,7 +73,7 @@ public sealed class Module
     public List<Question> Questions { get; set; } = [];
 }
 
-public sealed class Lesson
+public sealed class Lesson : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -89,7 +89,7 @@ public sealed class Lesson
     public string Markdown { get; set; } = "";
 }
 
-public sealed class Question
+public sealed class Question : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 

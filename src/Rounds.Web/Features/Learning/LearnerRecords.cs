@@ -1,7 +1,7 @@
 namespace Rounds.Web.Features.Learning;
 
 /// <summary>One learner's place in one module: where they stopped reading and how long they spent.</summary>
-public sealed class ModuleProgress
+public sealed class ModuleProgress : IOrgOwned
 {
     /// <summary>A gap longer than this between two steps is a break, not study time.</summary>
     public static readonly TimeSpan LongestCountedGap = TimeSpan.FromMinutes(30);
@@ -35,7 +35,7 @@ public sealed class ModuleProgress
     }
 }
 
-public sealed class Attempt
+public sealed class Attempt : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -60,7 +60,7 @@ public sealed class Attempt
 }
 
 /// <summary>Credit a learner claimed for a module or a whole course, with their evaluation and attestation.</summary>
-public sealed class CreditClaim
+public sealed class CreditClaim : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -91,7 +91,7 @@ public sealed class CreditClaim
 /// What was certified, copied at the time of issue: later edits of the course or the profile do not change a
 /// certificate already in someone's hands.
 /// </summary>
-public sealed class Certificate
+public sealed class Certificate : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -148,7 +148,7 @@ public sealed class LearnerProfile
 }
 
 /// <summary>The modules an organization requires before it approves an account of one kind.</summary>
-public sealed class TrainingRequirement
+public sealed class TrainingRequirement : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 

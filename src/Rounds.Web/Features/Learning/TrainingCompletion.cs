@@ -9,7 +9,7 @@ using Rounds.Web.Features.Shared;
 namespace Rounds.Web.Features.Learning;
 
 /// <summary>A training module a person completed, entered by an admin (e.g. from a classroom session's sign-in sheet).</summary>
-public sealed class TrainingCompletion
+public sealed class TrainingCompletion : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 

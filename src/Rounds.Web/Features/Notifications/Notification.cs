@@ -6,7 +6,7 @@ using Rounds.Web.Features.Organizations;
 namespace Rounds.Web.Features.Notifications;
 
 /// <summary>Something a person should know about, shown under the bell until they mark it read.</summary>
-public sealed class Notification
+public sealed class Notification : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 

@@ -1,6 +1,6 @@
 namespace Rounds.Web.Features.Organizations;
 
-public sealed class Invitation
+public sealed class Invitation : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 

@@ -46,7 +46,7 @@ public enum DeliveryStatus
 /// Content for one or several accounts, drafted by staff and approved before it goes out. The text is the
 /// default; each account may carry its own variant in <see cref="PostTarget.Text"/>.
 /// </summary>
-public sealed class Post
+public sealed class Post : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -110,7 +110,7 @@ public sealed class Post
 }
 
 /// <summary>One account's copy of a post, and its delivery.</summary>
-public sealed class PostTarget
+public sealed class PostTarget : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -171,7 +171,7 @@ public enum AttemptOutcome
 }
 
 /// <summary>One try at sending a copy to its network; every attempt is kept.</summary>
-public sealed class DeliveryAttempt
+public sealed class DeliveryAttempt : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -191,7 +191,7 @@ public sealed class DeliveryAttempt
 }
 
 /// <summary>A text as it stood at one revision, for the reviewer's diff.</summary>
-public sealed class PostRevision
+public sealed class PostRevision : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -217,7 +217,7 @@ public enum ReviewDecision
 }
 
 /// <summary>One reviewer's decision on one revision at one approval step.</summary>
-public sealed class PostReview
+public sealed class PostReview : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -244,7 +244,7 @@ public sealed class PostReview
 /// One step of an account's approval workflow. Approvers are named people, or everyone with at least a role;
 /// an account with no steps uses one step for reviewers with quorum "any".
 /// </summary>
-public sealed class ApprovalStep
+public sealed class ApprovalStep : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -274,7 +274,7 @@ public enum ConnectionStatus
 }
 
 /// <summary>How Rounds signs in to an account's network. The secret is encrypted with data protection.</summary>
-public sealed class AccountConnection
+public sealed class AccountConnection : IOrgOwned
 {
     public Guid AccountId { get; set; }
 
@@ -304,7 +304,7 @@ public sealed class AccountConnection
 }
 
 /// <summary>An image for a post or the library, stored without its metadata (a photo's GPS can identify a patient's home).</summary>
-public sealed class MediaItem
+public sealed class MediaItem : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -328,7 +328,7 @@ public sealed class MediaItem
 }
 
 /// <summary>Approved content kept for reuse.</summary>
-public sealed class LibraryItem
+public sealed class LibraryItem : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -356,7 +356,7 @@ public enum SubmissionStatus
 }
 
 /// <summary>A department's content offered to the main (enterprise) channels instead of an account of its own.</summary>
-public sealed class MainChannelSubmission
+public sealed class MainChannelSubmission : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -396,7 +396,7 @@ public sealed class CalendarFeed
 }
 
 /// <summary>An organization's publishing settings.</summary>
-public sealed class PublishingSettings
+public sealed class PublishingSettings : IOrgOwned
 {
     public const int DefaultGraceMinutes = 60;
 

@@ -23,7 +23,7 @@ public enum RequestStatus
 }
 
 /// <summary>A department's request for an account of its own.</summary>
-public sealed class AccountRequest
+public sealed class AccountRequest : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -86,7 +86,7 @@ public sealed class AccountRequest
 }
 
 /// <summary>One committee member's vote and comment on a request in committee review.</summary>
-public sealed class RequestVote
+public sealed class RequestVote : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
@@ -104,7 +104,7 @@ public sealed class RequestVote
 }
 
 /// <summary>A step in a request's history: who moved it where, with what note.</summary>
-public sealed class RequestEvent
+public sealed class RequestEvent : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 

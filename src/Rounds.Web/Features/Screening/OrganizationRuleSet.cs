@@ -5,7 +5,7 @@ using Rounds.Web.Features.Organizations;
 namespace Rounds.Web.Features.Screening;
 
 /// <summary>An organization's screening rules, stored as the JSON document the screening engine reads.</summary>
-public sealed class OrganizationRuleSet
+public sealed class OrganizationRuleSet : IOrgOwned
 {
     public Guid OrganizationId { get; set; }
 
