@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Rounds.Web.Tenancy;
 
 /// <summary>A tenant: a health system, a hospital or a professional network. Everything in Rounds belongs to one.</summary>
@@ -14,4 +17,14 @@ public sealed class Organization
     public bool RequireTwoFactorForStaff { get; set; } = true;
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organization>
+{
+    public void Configure(EntityTypeBuilder<Organization> builder)
+    {
+        builder.Property(o => o.Slug).HasMaxLength(64);
+        builder.Property(o => o.Name).HasMaxLength(200);
+        builder.HasIndex(o => o.Slug).IsUnique();
+    }
 }

@@ -1,3 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rounds.Web.Features.Identity;
+
 namespace Rounds.Web.Tenancy;
 
 public enum Role
@@ -74,4 +78,17 @@ public static class Roles
 
     /// <summary>Staff roles govern content and accounts, so they must sign in with a second factor.</summary>
     public static bool NeedsTwoFactor(Role role) => role is Role.Admin or Role.Reviewer;
+}
+
+internal sealed class OrganizationMemberConfiguration : IEntityTypeConfiguration<OrganizationMember>
+{
+    public void Configure(EntityTypeBuilder<OrganizationMember> builder)
+    {
+        // The table keeps the name it was created with.
+        builder.ToTable("Memberships");
+        builder.HasIndex(m => new { m.OrganizationId, m.UserId }).IsUnique();
+        builder.HasIndex(m => m.UserId);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Rounds.Web.Features.Audit;
 
 /// <summary>One governance action. Rows are only ever inserted: the context refuses updates and deletes,
@@ -24,4 +27,18 @@ public sealed class AuditEntry
     public string? After { get; set; }
 
     public DateTimeOffset At { get; set; }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("AuditEntries");
+        builder.Property(a => a.Action).HasMaxLength(100);
+        builder.Property(a => a.EntityType).HasMaxLength(100);
+        builder.Property(a => a.EntityId).HasMaxLength(100);
+        builder.Property(a => a.ActorName).HasMaxLength(256);
+        // No foreign keys: an audit row must outlive whatever it describes.
+        builder.HasIndex(a => new { a.OrganizationId, a.At });
+    }
 }

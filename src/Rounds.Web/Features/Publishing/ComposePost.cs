@@ -48,7 +48,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
             Status = PostStatus.Draft,
             CreatedAt = now,
             UpdatedAt = now,
-            Verdict = PostRules.Worst(copies.Select(c => ScreeningNames.Of(c.Screening.Verdict))),
+            Verdict = PostRules.Worst(copies.Select(c => c.Screening.Verdict)),
         };
         db.Add(post);
         foreach (var account in accounts)
@@ -59,7 +59,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
                 PostId = post.Id,
                 AccountId = account.Id,
                 Text = Variant(input, account.Id),
-                Verdict = ScreeningNames.Of(copies.Single(c => c.AccountId == account.Id).Screening.Verdict),
+                Verdict = copies.Single(c => c.AccountId == account.Id).Screening.Verdict,
                 IdempotencyKey = DeliveryKeys.NewFor(account.Platform),
             });
         }
@@ -114,7 +114,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
 
         post.Text = newText;
         post.ScheduledAt = input.ScheduledAt?.ToUniversalTime();
-        post.Verdict = PostRules.Worst(copies.Select(c => ScreeningNames.Of(c.Screening.Verdict)));
+        post.Verdict = PostRules.Worst(copies.Select(c => c.Screening.Verdict));
         post.UpdatedAt = clock.GetUtcNow();
         post.ConcurrencyStamp = Guid.NewGuid();
         db.RemoveRange(targets.Where(t => !accounts.Any(a => a.Id == t.AccountId)));
@@ -128,7 +128,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
             }
 
             target.Text = Variant(input, account.Id);
-            target.Verdict = ScreeningNames.Of(copies.Single(c => c.AccountId == account.Id).Screening.Verdict);
+            target.Verdict = copies.Single(c => c.AccountId == account.Id).Screening.Verdict;
         }
 
         if (textChanged)
@@ -254,7 +254,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
     private static object Snapshot(Post post, IEnumerable<AccountCard> accounts) => Snapshot(post, accounts.Select(a => a.Id));
 
     private static object Snapshot(Post post, IEnumerable<Guid> accounts) =>
-        new { post.Text, post.ScheduledAt, Status = PostLifecycle.Describe(post.Status), post.Revision, post.Verdict, Accounts = accounts.ToList() };
+        new { post.Text, post.ScheduledAt, Status = PostLifecycle.Describe(post.Status), post.Revision, Verdict = ScreeningNames.Of(post.Verdict), Accounts = accounts.ToList() };
 }
 
 /// <summary>The texts of one revision: the post's text under the empty key, each variant under its account id.</summary>

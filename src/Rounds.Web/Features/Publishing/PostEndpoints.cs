@@ -274,11 +274,11 @@ public static class PostEndpoints
     {
         var post = view.Post;
         return new PostDto(
-            post.Id, AccountNames.Key(post.Status), post.Text, post.ScheduledAt, post.AuthorName, post.Revision, post.Verdict,
+            post.Id, AccountNames.Key(post.Status), post.Text, post.ScheduledAt, post.AuthorName, post.Revision, ScreeningNames.Of(post.Verdict),
             post.OverrideReason.Length > 0 ? post.OverrideReason : null,
             post.Status == PostStatus.InReview ? post.CurrentStep : null,
             view.Copies.Select(c => new DeliveryDto(
-                c.Account.Id, c.Account.Handle, AccountNames.Key(c.Account.Platform), c.Target.Text, c.Target.Verdict, AccountNames.Key(c.Target.Status),
+                c.Account.Id, c.Account.Handle, AccountNames.Key(c.Account.Platform), c.Target.Text, ScreeningNames.Of(c.Target.Verdict), AccountNames.Key(c.Target.Status),
                 c.Target.ExternalId, c.Target.ExternalUrl, c.Target.PublishedAt, c.Target.Attempts, c.Target.LastError.Length > 0 ? c.Target.LastError : null)).ToList(),
             view.Reviews.Select(r => new ReviewDto(r.Revision, r.Step, r.ReviewerName, AccountNames.Key(r.Decision), r.Note, r.At)).ToList(),
             view.Images.Select(m => new MediaDto(m.Id, m.FileName, m.ContentType, m.Content.Length, m.AltText)).ToList(),

@@ -42,7 +42,6 @@ public sealed class PostRules(IOrganizationScreener screening)
         return new CopyCheck(account.Id, account.Handle, limits.Network, text, limits.Measure(text), limits.MaxLength, result);
     }
 
-    /// <summary>The worse of two verdicts, by their keys: block over review over pass.</summary>
-    public static string Worst(IEnumerable<string> verdicts) =>
-        verdicts.OrderByDescending(v => v switch { "block" => 2, "review" => 1, _ => 0 }).FirstOrDefault() ?? "pass";
+    /// <summary>The worst of the verdicts: block over review over pass.</summary>
+    public static Verdict Worst(IEnumerable<Verdict> verdicts) => verdicts.DefaultIfEmpty(Verdict.Pass).Max();
 }

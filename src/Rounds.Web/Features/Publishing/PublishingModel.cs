@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Organizations;
+using Verdict = Rounds.Screening.Verdict;
 
 namespace Rounds.Web.Features.Publishing;
 
@@ -70,7 +71,7 @@ public sealed class Post : IOrgOwned
     public int CurrentStep { get; set; }
 
     /// <summary>The worst screening verdict over the accounts' copies at the last save.</summary>
-    public string Verdict { get; set; } = "pass";
+    public Verdict Verdict { get; set; } = Verdict.Pass;
 
     /// <summary>Why a reviewer let a blocked post through; empty unless overridden.</summary>
     public string OverrideReason { get; set; } = "";
@@ -123,7 +124,7 @@ public sealed class PostTarget : IOrgOwned
     /// <summary>This account's own wording; null means the post's text.</summary>
     public string? Text { get; set; }
 
-    public string Verdict { get; set; } = "pass";
+    public Verdict Verdict { get; set; } = Verdict.Pass;
 
     public DeliveryStatus Status { get; set; }
 
@@ -414,7 +415,7 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         builder.Property(p => p.AuthorId).HasMaxLength(450);
         builder.Property(p => p.AuthorName).HasMaxLength(256);
         builder.Property(p => p.Text).HasMaxLength(70_000);
-        builder.Property(p => p.Verdict).HasMaxLength(10);
+        builder.Property(p => p.Verdict).HasConversion(VerdictColumn.ToText, VerdictColumn.FromText).HasMaxLength(10);
         builder.Property(p => p.OverrideReason).HasMaxLength(2000);
         builder.Property(p => p.OverriddenBy).HasMaxLength(256);
         builder.Property(p => p.ConcurrencyStamp).IsConcurrencyToken();
@@ -429,7 +430,7 @@ internal sealed class PostTargetConfiguration : IEntityTypeConfiguration<PostTar
     {
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(t => t.Text).HasMaxLength(70_000);
-        builder.Property(t => t.Verdict).HasMaxLength(10);
+        builder.Property(t => t.Verdict).HasConversion(VerdictColumn.ToText, VerdictColumn.FromText).HasMaxLength(10);
         builder.Property(t => t.IdempotencyKey).HasMaxLength(100);
         builder.Property(t => t.ExternalId).HasMaxLength(500);
         builder.Property(t => t.ExternalUrl).HasMaxLength(1000);
@@ -569,4 +570,12 @@ internal sealed class PublishingSettingsConfiguration : IEntityTypeConfiguration
         builder.HasKey(s => s.OrganizationId);
         builder.HasOne<Organization>().WithOne().HasForeignKey<PublishingSettings>(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
+}
+
+/// <summary>Verdicts are stored as their API spelling (<c>pass</c>, <c>review</c>, <c>block</c>), readable in the database.</summary>
+internal static class VerdictColumn
+{
+    public static readonly System.Linq.Expressions.Expression<Func<Verdict, string>> ToText = v => ScreeningNames.Of(v);
+
+    public static readonly System.Linq.Expressions.Expression<Func<string, Verdict>> FromText = s => ScreeningNames.ParseVerdict(s);
 }

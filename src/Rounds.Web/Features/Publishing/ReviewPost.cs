@@ -45,7 +45,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             return Outcome.Refused($"A {PostLifecycle.Describe(post.Status)} post cannot be submitted.");
         }
 
-        if (post.Verdict == "block" && post.OverrideReason.Length == 0)
+        if (post.Verdict == Rounds.Screening.Verdict.Block && post.OverrideReason.Length == 0)
         {
             return Outcome.Refused("Screening blocked this post: remove what the findings point at, or ask a reviewer to override the verdict with a reason.");
         }
@@ -102,7 +102,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             return Outcome.Refused("Nobody overrides the screening of their own post; ask another reviewer.");
         }
 
-        if (post.Verdict != "block")
+        if (post.Verdict != Rounds.Screening.Verdict.Block)
         {
             return Outcome.Refused("Only a blocked post needs an override.");
         }
@@ -122,7 +122,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         post.OverrideReason = reason;
         post.OverriddenBy = name;
         post.ConcurrencyStamp = Guid.NewGuid();
-        audit.Record(org.Id, "post.screening_overridden", "Post", post.Id.ToString(), new { post.Verdict }, new { Reason = reason, post.Revision });
+        audit.Record(org.Id, "post.screening_overridden", "Post", post.Id.ToString(), new { Verdict = ScreeningNames.Of(post.Verdict) }, new { Reason = reason, post.Revision });
         await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:override", $"{name} allowed your blocked post to go to review", Link(org, post), cancellationToken);
         return await SaveAsync(cancellationToken);
     }
@@ -175,7 +175,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
 
         if (decision == ReviewDecision.Approve)
         {
-            if (post.Verdict == "block" && post.OverrideReason.Length == 0)
+            if (post.Verdict == Rounds.Screening.Verdict.Block && post.OverrideReason.Length == 0)
             {
                 return Outcome.Refused("Screening blocked this post; override the verdict with a reason before approving it.");
             }

@@ -115,7 +115,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
 
         var now = clock.GetUtcNow();
         var reviewerName = await PeopleNames.OfAsync(db, org.UserId, cancellationToken);
-        var verdict = ScreeningNames.Of((await screening.ScreenAsync(org.Id, new ScreenedPost(submission.Text), Rounds.Screening.Profile.Social, cancellationToken)).Verdict);
+        var verdict = (await screening.ScreenAsync(org.Id, new ScreenedPost(submission.Text), Rounds.Screening.Profile.Social, cancellationToken)).Verdict;
         var post = new Post
         {
             OrganizationId = org.Id,

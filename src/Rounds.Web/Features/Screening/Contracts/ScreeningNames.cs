@@ -4,6 +4,15 @@ namespace Rounds.Web.Features.Screening.Contracts;
 
 public static class ScreeningNames
 {
+    /// <summary>The stored and API spelling of a verdict back to the verdict; anything else is a stored value gone bad.</summary>
+    public static Verdict ParseVerdict(string value) => value switch
+    {
+        "pass" => Verdict.Pass,
+        "review" => Verdict.Review,
+        "block" => Verdict.Block,
+        _ => throw new FormatException($"'{value}' is not a verdict."),
+    };
+
     public static string Of(Verdict verdict) => verdict switch
     {
         Verdict.Pass => "pass",
