@@ -89,31 +89,21 @@ public sealed class DetectDormancy(RoundsDbContext db, IAuditLog audit, INotifie
         $"/o/{await db.Organizations.Where(o => o.Id == account.OrganizationId).Select(o => o.Slug).FirstAsync(cancellationToken)}/accounts/{account.Id}";
 }
 
-/// <summary>Runs <see cref="DetectDormancy"/> now and then; every instance may run it, the claims keep it single.</summary>
-public sealed class DormancyWatch(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DormancyWatch> logger) : BackgroundService
+/// <summary>Runs <see cref="DetectDormancy"/> every <c>Accounts:DormancyCheckMinutes</c>; the claims keep each escalation single.</summary>
+public sealed class DormancyWatch(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<DormancyWatch> logger)
+    : RecurringJob(scopes, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromMinutes(Math.Max(1, configuration.GetValue("Accounts:DormancyCheckMinutes", 60)));
-        // The database is migrated by another hosted service at start; the first run waits for it.
-        await Task.Delay(TimeSpan.FromSeconds(30), stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var run = await scope.ServiceProvider.GetRequiredService<DetectDormancy>().RunAsync(stoppingToken);
-                if (run.BecameDormant + run.Escalated > 0)
-                {
-                    logger.LogInformation("Dormancy: {Dormant} accounts became dormant, {Escalated} escalated.", run.BecameDormant, run.Escalated);
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogError(exception, "Dormancy detection failed; it runs again in {Interval}.", interval);
-            }
+    protected override TimeSpan Interval { get; } = TimeSpan.FromMinutes(Math.Max(1, configuration.GetValue("Accounts:DormancyCheckMinutes", 60)));
 
-            await Task.Delay(interval, stoppingToken);
+    // Dormancy is counted in days; a restart need not trigger a run.
+    protected override bool RunsAtStart => false;
+
+    protected override async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var run = await services.GetRequiredService<DetectDormancy>().RunAsync(cancellationToken);
+        if (run.BecameDormant + run.Escalated > 0)
+        {
+            Logger.LogInformation("Dormancy: {Dormant} accounts became dormant, {Escalated} escalated.", run.BecameDormant, run.Escalated);
         }
     }
 }

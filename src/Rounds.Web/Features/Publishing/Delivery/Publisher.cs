@@ -6,43 +6,29 @@ namespace Rounds.Web.Features.Publishing.Delivery;
 /// Runs <see cref="PublishDuePosts"/> every poll interval (one second by default), and the connection expiry
 /// check now and then. Every instance runs it; claims keep each copy to one instance.
 /// </summary>
-public sealed class Publisher(IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<Publisher> logger) : BackgroundService
+public sealed class Publisher(IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<Publisher> logger)
+    : RecurringJob(scopes, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private readonly TimeSpan expiryInterval = TimeSpan.FromMinutes(Math.Max(1, options.Value.ExpiryCheckMinutes));
+    private DateTimeOffset? lastExpiryCheck;
+
+    protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(Math.Max(0.1, options.Value.PollSeconds));
+
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        if (!settings.Enabled)
+        var run = await services.GetRequiredService<PublishDuePosts>().RunOnceAsync(cancellationToken);
+        if (run.Published + run.Failed + run.Retrying + run.Expired + run.Missed > 0)
         {
-            return;
+            Logger.LogInformation("Publishing: {Published} published, {Failed} failed, {Retrying} to retry, {Expired} expired, {Missed} missed.",
+                run.Published, run.Failed, run.Retrying, run.Expired, run.Missed);
         }
 
-        // Registered after the database start-up, which has migrated the database by the time this runs.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(0.1, settings.PollSeconds)), clock);
-        var expiryInterval = TimeSpan.FromMinutes(Math.Max(1, settings.ExpiryCheckMinutes));
-        DateTimeOffset? lastExpiryCheck = null;
-        do
+        if (lastExpiryCheck is null || Clock.GetUtcNow() - lastExpiryCheck >= expiryInterval)
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var run = await scope.ServiceProvider.GetRequiredService<PublishDuePosts>().RunOnceAsync(stoppingToken);
-                if (run.Published + run.Failed + run.Retrying + run.Expired + run.Missed > 0)
-                {
-                    logger.LogInformation("Publishing: {Published} published, {Failed} failed, {Retrying} to retry, {Expired} expired, {Missed} missed.",
-                        run.Published, run.Failed, run.Retrying, run.Expired, run.Missed);
-                }
-
-                if (lastExpiryCheck is null || clock.GetUtcNow() - lastExpiryCheck >= expiryInterval)
-                {
-                    lastExpiryCheck = clock.GetUtcNow();
-                    await scope.ServiceProvider.GetRequiredService<WarnExpiringConnections>().RunAsync(stoppingToken);
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogError(exception, "A publishing cycle failed; the next one starts on time.");
-            }
+            lastExpiryCheck = Clock.GetUtcNow();
+            await services.GetRequiredService<WarnExpiringConnections>().RunAsync(cancellationToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
