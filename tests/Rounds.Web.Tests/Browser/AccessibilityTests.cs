@@ -1,10 +1,14 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing.Calendar;
+using Rounds.Web.Features.Publishing.Delivery;
+using Rounds.Web.Features.Publishing.Library;
+using Rounds.Web.Features.Publishing.Submissions;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Browser;
@@ -78,7 +82,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             var db = services.GetRequiredService<RoundsDbContext>();
             var post = new Rounds.Web.Features.Publishing.Post { OrganizationId = org.Id, AuthorId = admin.Id, AuthorName = "Casey Admin", Text = "Flu shots at every clinic this week", Status = Rounds.Web.Features.Publishing.PostStatus.Approved, ScheduledAt = soon, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
             db.Add(post);
-            db.Add(new Rounds.Web.Features.Publishing.PostTarget { OrganizationId = org.Id, PostId = post.Id, AccountId = accountId, IdempotencyKey = Guid.NewGuid().ToString("N") });
+            db.Add(new Rounds.Web.Features.Publishing.Delivery.PostTarget { OrganizationId = org.Id, PostId = post.Id, AccountId = accountId, IdempotencyKey = Guid.NewGuid().ToString("N") });
             await db.SaveChangesAsync();
             await services.GetRequiredService<Rounds.Web.Features.Publishing.Submissions.MainChannelOffers>().OfferAsync(context, new("Our NICU reunion is on Saturday.", "Neonatology", "Photos on request."));
             return (await services.GetRequiredService<Rounds.Web.Features.Publishing.Library.LibraryCatalog>().CreateAsync(context, new("Flu shots", "Get your flu shot at any clinic.", "flu, vaccines"))).Value!.Id;

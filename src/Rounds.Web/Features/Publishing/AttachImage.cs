@@ -5,6 +5,7 @@ using Rounds.Screening;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Features.Screening;
 using Rounds.Web.Features.Shared;
 

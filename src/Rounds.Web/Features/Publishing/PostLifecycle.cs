@@ -1,3 +1,5 @@
+using Rounds.Web.Features.Publishing.Delivery;
+
 namespace Rounds.Web.Features.Publishing;
 
 /// <summary>

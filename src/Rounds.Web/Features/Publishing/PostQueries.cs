@@ -3,6 +3,7 @@ using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing.Delivery;
 
 namespace Rounds.Web.Features.Publishing;
 

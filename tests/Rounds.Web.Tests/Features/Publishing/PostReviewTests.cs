@@ -11,6 +11,10 @@ using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing;
+using Rounds.Web.Features.Publishing.Calendar;
+using Rounds.Web.Features.Publishing.Delivery;
+using Rounds.Web.Features.Publishing.Library;
+using Rounds.Web.Features.Publishing.Submissions;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.Publishing;

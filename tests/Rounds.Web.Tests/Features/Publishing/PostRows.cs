@@ -5,6 +5,7 @@ using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing;
+using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.Publishing;

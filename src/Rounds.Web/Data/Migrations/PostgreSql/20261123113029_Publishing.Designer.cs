@@ -1188,7 +1188,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("OrganizationDomains");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.AccountConnection", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
                 {
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
@@ -1309,7 +1309,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("CalendarFeed");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.DeliveryAttempt", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1670,7 +1670,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("PostRevision");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1751,7 +1751,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("PostTarget");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
                 {
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
@@ -2220,11 +2220,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.AccountConnection", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.AccountConnection", "AccountId")
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.AccountConnection", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2238,9 +2238,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.DeliveryAttempt", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Publishing.PostTarget", null)
+                    b.HasOne("Rounds.Web.Features.Publishing.Delivery.PostTarget", null)
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2301,7 +2301,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
@@ -2316,11 +2316,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
                         .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.PublishingSettings", "OrganizationId")
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1162,7 +1162,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("OrganizationDomains");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.AccountConnection", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
                 {
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
@@ -1283,7 +1283,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("CalendarFeed");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.DeliveryAttempt", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1644,7 +1644,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("PostRevision");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1725,7 +1725,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("PostTarget");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
                 {
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
@@ -2217,11 +2217,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.AccountConnection", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.AccountConnection", "AccountId")
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.AccountConnection", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2235,9 +2235,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.DeliveryAttempt", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Publishing.PostTarget", null)
+                    b.HasOne("Rounds.Web.Features.Publishing.Delivery.PostTarget", null)
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2298,7 +2298,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
@@ -2313,11 +2313,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.PublishingSettings", "OrganizationId")
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

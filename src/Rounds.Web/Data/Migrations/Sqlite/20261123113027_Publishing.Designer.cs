@@ -1175,7 +1175,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("OrganizationDomains");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.AccountConnection", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
                 {
                     b.Property<Guid>("AccountId")
                         .HasColumnType("TEXT");
@@ -1296,7 +1296,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("CalendarFeed");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.DeliveryAttempt", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1657,7 +1657,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("PostRevision");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1738,7 +1738,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("PostTarget");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
                 {
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
@@ -2207,11 +2207,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.AccountConnection", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.AccountConnection", "AccountId")
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.AccountConnection", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2225,9 +2225,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.DeliveryAttempt", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Publishing.PostTarget", null)
+                    b.HasOne("Rounds.Web.Features.Publishing.Delivery.PostTarget", null)
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2288,7 +2288,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
@@ -2303,11 +2303,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Organizations.Organization", null)
                         .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.PublishingSettings", "OrganizationId")
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

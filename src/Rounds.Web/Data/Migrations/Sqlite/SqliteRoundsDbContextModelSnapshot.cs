@@ -1149,7 +1149,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("OrganizationDomains");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.AccountConnection", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
                 {
                     b.Property<Guid>("AccountId")
                         .HasColumnType("TEXT");
@@ -1270,7 +1270,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("CalendarFeed");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.DeliveryAttempt", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1631,7 +1631,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("PostRevision");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1712,7 +1712,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("PostTarget");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
                 {
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
@@ -2204,11 +2204,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.AccountConnection", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.AccountConnection", "AccountId")
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.AccountConnection", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2222,9 +2222,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.DeliveryAttempt", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
-                    b.HasOne("Rounds.Web.Features.Publishing.PostTarget", null)
+                    b.HasOne("Rounds.Web.Features.Publishing.Delivery.PostTarget", null)
                         .WithMany()
                         .HasForeignKey("TargetId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2285,7 +2285,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
@@ -2300,11 +2300,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.PublishingSettings", "OrganizationId")
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", "OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -4,6 +4,7 @@ using Rounds.Web.Data;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing.Calendar;

@@ -7,6 +7,7 @@ using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing.Calendar;
+using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Features.Screening;
 using Rounds.Web.Features.Shared;
 using ScreenedPost = Rounds.Screening.Post;

@@ -1,4 +1,8 @@
 using Rounds.Web.Features.Publishing;
+using Rounds.Web.Features.Publishing.Calendar;
+using Rounds.Web.Features.Publishing.Delivery;
+using Rounds.Web.Features.Publishing.Library;
+using Rounds.Web.Features.Publishing.Submissions;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.Publishing.Delivery.Pds;

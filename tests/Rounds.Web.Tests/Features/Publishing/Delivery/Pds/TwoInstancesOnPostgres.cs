@@ -2,6 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Publishing;
+using Rounds.Web.Features.Publishing.Calendar;
+using Rounds.Web.Features.Publishing.Delivery;
+using Rounds.Web.Features.Publishing.Library;
+using Rounds.Web.Features.Publishing.Submissions;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.Publishing.Delivery.Pds;

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Accounts.Contracts;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing;
+using Verdict = Rounds.Screening.Verdict;
+
+namespace Rounds.Web.Features.Publishing.Library;
+
+/// <summary>Approved content kept for reuse.</summary>
+public sealed class LibraryItem : IOrgOwned
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public string Title { get; set; } = "";
+
+    public string Text { get; set; } = "";
+
+    /// <summary>Lower-case tags, comma separated.</summary>
+    public string Tags { get; set; } = "";
+
+    public Guid? SourcePostId { get; set; }
+
+    public string CreatedBy { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+internal sealed class LibraryItemConfiguration : IEntityTypeConfiguration<LibraryItem>
+{
+    public void Configure(EntityTypeBuilder<LibraryItem> builder)
+    {
+        builder.Property(l => l.Title).HasMaxLength(200);
+        builder.Property(l => l.Text).HasMaxLength(70_000);
+        builder.Property(l => l.Tags).HasMaxLength(1000);
+        builder.Property(l => l.CreatedBy).HasMaxLength(256);
+        builder.HasIndex(l => new { l.OrganizationId, l.CreatedAt });
+        builder.HasOne<Organization>().WithMany().HasForeignKey(l => l.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
