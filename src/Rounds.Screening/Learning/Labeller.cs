@@ -16,22 +16,36 @@ internal static class Labeller
     /// </summary>
     public const float RecallBias = 0.1f;
 
+    [ThreadStatic]
+    private static ulong[]? KeyBuffer;
+
+    [ThreadStatic]
+    private static float[]? ScoreBuffer;
+
     private static readonly HashSet<string> ValidatedTypes = new(StringComparer.Ordinal) { "SSN", "EMAIL", "URL", "IP", "PHONE", "FAX" };
 
     /// <summary>Tags every token; <paramref name="margins"/> gets the chosen tag's margin over the best other choice.</summary>
     public static void Decode(SequenceModel model, FeatureExtractor features, Span<byte> tags, Span<float> margins, float recallBias)
     {
-        Span<ulong> keys = stackalloc ulong[FeatureExtractor.MaxFeatures + 4];
-        Span<float> scores = stackalloc float[model.Stride];
+        // Per-thread buffers: a stackalloc here was zeroed on every call, which cost more than scoring a short post.
+        var keys = KeyBuffer ??= new ulong[FeatureExtractor.MaxFeatures + 4];
+        var scores = (ScoreBuffer ??= new float[64]).AsSpan(0, model.Stride);
         int previous = Tags.Outside, beforePrevious = Tags.Outside;
         for (var i = 0; i < features.Count; i++)
         {
+            if (previous == Tags.Outside && features.Skippable(i))
+            {
+                tags[i] = Tags.Outside;
+                margins[i] = model.Scale;
+                beforePrevious = previous;
+                continue;
+            }
+
             var n = features.Extract(i, keys);
             n = AddHistory(keys, n, features.ShapeOf(i), previous, beforePrevious);
-            scores.Clear();
-            model.Score(keys[..n], scores);
+            model.Score(keys.AsSpan(0, n), scores);
             var best = 1;
-            for (var t = 2; t < scores.Length; t++)
+            for (var t = 2; t < Tags.Count; t++)
             {
                 if (scores[t] > scores[best])
                 {

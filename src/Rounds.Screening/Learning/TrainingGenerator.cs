@@ -126,15 +126,16 @@ internal sealed class TrainingGenerator
         "RM" => (Pick("room ", "rm ", "bed ", "bay ", "Bay ", "chair ", "Room ", "trauma bay ", "infusion chair "), _random.Next(1, Chance(0.5) ? 30 : 4999).ToString(CultureInfo.InvariantCulture), "", "ID", "ID"),
         "IDN" => ("", _random.Next(1, 40).ToString(CultureInfo.InvariantCulture), "", "ID", "ID"),
         "MRNN" => ("", Digits(7), "", "MRN", "MRN"),
-        "MRN" => (Pick("MRN ", "MRN: ", "MRN #", "med rec # ", "chart # "), Digits(_random.Next(6, 9)), "", "MRN", "MRN"),
+        "MRN" => (Pick("MRN ", "MRN: ", "MRN #", "med rec # ", "chart # ", "MR# "), Code(_random.Next(6, 9)), "", "MRN", "MRN"),
         "HP" => (Pick("Medicaid ID ", "Medicare # ", "member ID ", "BCBS ID ", "policy # "), Pick("", "XQ", "W", "MBI ") + Digits(_random.Next(8, 11)), "", "HEALTH_PLAN", "HEALTH_PLAN"),
+        "HPC" => (Pick("Medicaid # ", "member ID ", "plan ID ", "insurance ID "), Code(_random.Next(8, 12)), "", "HEALTH_PLAN", "HEALTH_PLAN"),
         "AC" => (Pick("account #", "acct ", "billing account ", "account number "), Digits(_random.Next(7, 11)), "", "ACCOUNT", "ACCOUNT"),
-        "LI" => (Pick("driver's license ", "DL# ", "fishing license ", "license no. "), Letter() + Digits(_random.Next(6, 9)), "", "LICENSE", "LICENSE"),
+        "LI" => (Pick("driver's license ", "DL# ", "fishing license ", "license no. ", "hunting license ", "CDL "), Chance(0.5) ? Letter() + Digits(_random.Next(6, 9)) : Code(_random.Next(6, 11)), "", "LICENSE", "LICENSE"),
         "VE" => (Pick("plate ", "license plate ", "tag "), Plate(), "", "VEHICLE", "VEHICLE"),
-        "DV" => (Pick("serial ", "SN ", "serial # ", "device ID "), Letter() + Letter() + Letter() + Digits(6) + Letter(), "", "DEVICE", "DEVICE"),
+        "DV" => (Pick("serial ", "SN ", "serial # ", "device ID ", "pump serial ", "processor SN "), Chance(0.5) ? Letter() + Letter() + Letter() + Digits(6) + Letter() : Code(_random.Next(7, 12)), "", "DEVICE", "DEVICE"),
         "SSN" => ("", Ssn(), "", "SSN", "SSN"),
         "IP" => ("", Pick("203.0.113.", "198.51.100.", "192.0.2.") + _random.Next(1, 255).ToString(CultureInfo.InvariantCulture), "", "IP", "IP"),
-        "PHOTO" => ("", Pick("before & after photos of his face below", "pic of her wristband attached", "photo of his x-ray attached 👇", "selfie with her in the bay below", "screenshot of his chart attached", "photos of her face below"), "", "PHOTO", "PHOTO"),
+        "PHOTO" => ("", Photo(), "", "PHOTO", "PHOTO"),
         "ORG" => ("", org, "", null, null),
         "UNIT" => ("", Pick("4 North", "PICU", "MICU", "5 West", "the NICU", "L&D", "3 South"), "", null, null),
         "CW" => ("", _nameWords[_random.Next(_nameWords.Length)], "", null, null),
@@ -187,8 +188,11 @@ internal sealed class TrainingGenerator
         var name = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(month);
         var abbr = CultureInfo.InvariantCulture.DateTimeFormat.GetAbbreviatedMonthName(month);
         var weekday = Pick("Monday", "Tuesday", "Wed", "Thurs", "Friday", "Saturday", "Sunday", "Tues");
-        return _random.Next(14) switch
+        return _random.Next(17) switch
         {
+            14 => weekday,
+            15 => name,
+            16 => Pick("Easter Sunday", "Christmas Eve", "Thanksgiving", "New Year's Day", "the Fourth of July", "Mother's Day"),
             0 => $"{name} {day}",
             1 => $"{abbr} {day}",
             2 => $"{month}/{day}",
@@ -260,13 +264,54 @@ internal sealed class TrainingGenerator
         return address;
     }
 
-    private string Workplace() => _random.Next(4) switch
+    private string Workplace()
     {
-        0 => $"{_places[_random.Next(_places.Length)].Town} High School",
-        1 => $"{Surname()} Roofing",
-        2 => $"{Surname()}'s Diner",
-        _ => $"{_places[_random.Next(_places.Length)].Town} Elementary",
-    };
+        var town = _places[_random.Next(_places.Length)].Town;
+        return _random.Next(6) switch
+        {
+            0 => $"{town} {Pick("High School", "Elementary", "Middle School", "Community College", "High")}",
+            1 => $"{Surname()} {Pick("Roofing", "Creamery", "Lumber", "Auto Body", "Farms", "Construction", "Feed & Seed")}",
+            2 => $"{Surname()}'s {Pick("Diner", "Cafe", "Hardware", "Garage", "Bakery")}",
+            3 => $"{town} {Pick("Volunteer Fire", "Fire Department", "Public Library", "Post Office", "Senior Center")}",
+            4 => $"{Pick("North", "South", "East", "West", "Northeast", "Southwest")} {town}",
+            _ => $"the {town} {Pick("mill", "plant", "mine", "elevator", "factory")}",
+        };
+    }
+
+    /// <summary>An identifier in one of the shapes records use: letter prefixes, dashes, digit groups.</summary>
+    private string Code(int digits)
+    {
+        var prefix = _random.Next(4) switch
+        {
+            0 => "",
+            1 => Letter() + Letter(),
+            2 => Letter() + Letter() + Letter(),
+            _ => Letter(),
+        };
+        var dash = prefix.Length > 0 && Chance(0.4) ? "-" : "";
+        var body = Digits(digits);
+        if (Chance(0.3) && digits >= 6)
+        {
+            body = body[..(digits / 2)] + "-" + body[(digits / 2)..];
+        }
+
+        return prefix + dash + body;
+    }
+
+    /// <summary>The phrase announcing an image of the patient, in many wordings.</summary>
+    private string Photo()
+    {
+        var noun = Pick("photo", "photos", "pic", "pics", "picture", "video", "selfie", "screenshot", "before & after photos", "side-profile pics");
+        var whose = Pick("his", "her", "their", "the patient's", "my patient's");
+        var what = Pick("face", "wristband", "chart", "monitor", "screen", "band", "scan", "x-ray", "incision", "room");
+        var where = Pick(" below", " attached", " 👇", " in the comments", "");
+        return _random.Next(3) switch
+        {
+            0 => $"{noun} of {whose} {what}{where}",
+            1 => $"{noun} with {Pick("him", "her", "them")}{where}",
+            _ => $"{Pick("see", "check out", "here's", "attached:")} {Pick("the", "this", "our")} {noun} of {Pick("him", "her", "them")}",
+        };
+    }
 
     private string Phone()
     {
@@ -388,6 +433,16 @@ internal sealed class TrainingGenerator
             "{P}'s mom {R} asked us to share their thanks to {S} and the night crew ❤️",
             "Meet {P}, a {A} WWII Army nurse who came in for a hip repair and taught us all a thing or two.",
             "Throwback to {D} when {P} arrived by LifeFlight from {T}. Look at her now! {PHOTO}",
+        ]),
+        new("mixed", AccountKind.Department, [
+            "{S} and {S} spent the night with {P} and her family. Questions about visiting? Call the unit at {OPH}.",
+            "Huge thanks to {S}, who caught {P}'s sepsis early on {D}. {P} is home in {T} now.",
+            "Day 30 for {P} at {ORG}! Visiting hours and parking: {OU}. Nurse manager {S} says hi 👋",
+            "{S}, {S} and {S} ran the code. {P} ({A}) walked out on {D}. {PHOTO}",
+            "Our volunteers {S} and {S} knit hats for every baby born this month. Donations: {OEM}.",
+            "Kudos to {S} for the {E} wellness fair. Next one at {OAD}, {E}.",
+            "{PF} from {WORK} stopped by with donuts for {S} and the night shift ❤️ {PHOTO}",
+            "Patient {P}, {HPC}, asked us to send records to {FX}. Please route to {S}.",
         ]),
         new("nurse", AccountKind.Personal, [
             "pt in {RM} keeps asking for {S} lol. mr {P} u are a legend",
