@@ -194,6 +194,19 @@ internal sealed class FeatureExtractor
         }
 
         keys[n++] = Key(28, StaffEvidence(i));
+
+        // The role word before a name ("physiologists Dana Pruitt", "PT Lisa Choi"): its ending generalises to roles
+        // no list holds. A name joined by "and" or a comma to an earlier one shares that one's role word.
+        if (token.Has(TokenFlags.Capitalized))
+        {
+            var role = RoleWordBefore(i);
+            if (role >= 0)
+            {
+                keys[n++] = Key(31, Suffix(text, role));
+                keys[n++] = Key(32, Word(text, role));
+            }
+        }
+
         return n;
     }
 
@@ -226,6 +239,32 @@ internal sealed class FeatureExtractor
         var (length, _) = Lexicon.StaffIntroductions.Match(text, Math.Max(0, i - 3));
         bits |= length > 0 ? 32UL : 0;
         return bits;
+    }
+
+    /// <summary>The word before the run of capitalised words (and the conjuncts before it) that contains token i.</summary>
+    private int RoleWordBefore(int i)
+    {
+        var text = _ctx.Text;
+        var k = i - 1;
+        for (var guard = 0; guard < 12 && k >= 0; guard++)
+        {
+            var token = text[k];
+            if (token.IsWordLike && token.Has(TokenFlags.Capitalized) && !text.IsIn(k, Lexicon.Honorifics) && !text.IsIn(k, Lexicon.StaffTitles))
+            {
+                k--;
+                continue;
+            }
+
+            if (text.IsSymbol(k, '.') || text.IsSymbol(k, ',') || text.Is(k, "and") || text.IsSymbol(k, '&'))
+            {
+                k--;
+                continue;
+            }
+
+            return token.IsWordLike ? k : -1;
+        }
+
+        return -1;
     }
 
     private int NounAfterAge(TokenizedText text, int i)

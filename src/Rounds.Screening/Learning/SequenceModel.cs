@@ -132,6 +132,11 @@ internal sealed class ScreeningModel
 
     public SequenceModel For(Profile profile) => profile == Profile.Strict ? Strict : Social;
 
+    /// <summary>See <see cref="Labeller.RecallBias"/>; <c>rounds eval --recall-bias</c> trades precision for recall with it.</summary>
+    public float RecallBias { get; private init; } = Labeller.RecallBias;
+
+    public ScreeningModel WithRecallBias(float bias) => new(Social, Strict) { RecallBias = bias };
+
     /// <summary>The model shipped inside the assembly, or null in a build made before the first training.</summary>
     public static ScreeningModel? Default => Embedded.Value;
 

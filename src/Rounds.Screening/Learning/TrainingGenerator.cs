@@ -105,6 +105,7 @@ internal sealed class TrainingGenerator
         "PF" => ("", Casing(First()), "", "NAME", "NAME"),
         "R" => ("", Chance(0.5) ? First() : $"{First()} {Surname()}", "", "NAME", "NAME"),
         "S" => StaffName(),
+        "SS" => StaffPair(),
         "PUB" => (Pick("Senator ", "Governor ", "Rep. ", "Mayor ", "candidate "), Chance(0.5) ? Surname() : $"{First()} {Surname()}", "", null, "NAME"),
         "D" => ("", Date(), "", "DATE", "DATE"),
         "E" => ("", Date(), "", null, "DATE"),
@@ -141,6 +142,7 @@ internal sealed class TrainingGenerator
         "CW" => ("", _nameWords[_random.Next(_nameWords.Length)], "", null, null),
         "cw" => ("", _nameWords[_random.Next(_nameWords.Length)].ToLowerInvariant(), "", null, null),
         "OLD" => ("", $"{_random.Next(2, 250)}-year-old", "", null, null),
+        "CLIN" => ("", Clinical(), "", null, null),
         "DRUG" => ("", Pick("metoprolol 25 mg PO BID", "furosemide 40 mg IV", "heparin drip", "insulin glargine 20 units qHS", "vancomycin 1 g q12h", "Tylenol 650 mg PRN", "lisinopril 10 mg daily", "Zofran 4 mg IV"), "", null, null),
         _ => throw new InvalidOperationException($"Unknown template slot '{slot}'."),
     };
@@ -175,9 +177,29 @@ internal sealed class TrainingGenerator
             < 0.25 => (Pick("Dr. ", "Dr ", "dr. "), Chance(0.5) ? Surname() : $"{First()} {Surname()}", "", null, "NAME"),
             < 0.50 => ("", $"{First()} {Surname()}", Pick(", RN", ", MD", ", NP", " RN", ", PA-C", ", DO", ", PharmD", " (PT)"), null, "NAME"),
             < 0.70 => (Pick("Nurse ", "Chaplain ", "our charge nurse ", "our nurse manager ", "Dr. ", "respiratory therapist ", "Pharmacist "), First(), "", null, "NAME"),
-            < 0.85 => (Pick("thanks to ", "shoutout to ", "kudos to ", "congrats to ", "please welcome "), $"{First()} {Surname()}", Pick(" from our lab", " in pharmacy", ", our new director", ""), null, "NAME"),
+            < 0.78 => (Pick("thanks to ", "shoutout to ", "kudos to ", "congrats to ", "please welcome "), $"{First()} {Surname()}", Pick(" from our lab", " in pharmacy", ", our new director", ""), null, "NAME"),
+            < 0.85 => (Role() + " ", $"{First()} {Surname()}", "", null, "NAME"),
             _ => (Pick("Dr. ", "Prof. "), $"{First()} {Letter()}. {Surname()}", "", null, "NAME"),
         };
+    }
+
+    private static readonly string[] Roles =
+    [
+        "exercise physiologist", "physical therapist", "respiratory therapist", "care coordinator", "financial counselor",
+        "patient navigator", "dietitian", "pharmacist", "chaplain", "volunteer", "donor", "educator", "sonographer",
+        "phlebotomist", "paramedic", "interpreter", "social worker", "case manager", "scheduler", "lab tech", "PT", "OT",
+        "RT", "CNA", "LPN", "MLS", "fellow", "resident", "attending", "surgeon", "anesthesiologist", "nurse practitioner",
+        "Olympic skier", "author", "coach", "board member", "trustee", "intern", "student nurse", "housekeeper",
+    ];
+
+    private string Role() => Roles[_random.Next(Roles.Length)];
+
+    /// <summary>Two staff named after one plural role ("exercise physiologists Dana Pruitt and Marco Liu"): the second shares the first's role.</summary>
+    private (string, string, string, string?, string?) StaffPair()
+    {
+        var role = Role();
+        var plural = role.EndsWith('s') ? role : role + "s";
+        return ($"{Pick("", "our ", "thanks to ", "and ")}{plural} {First()} {Surname()} and ", $"{First()} {Surname()}", "", null, "NAME");
     }
 
     private string Date()
@@ -296,6 +318,60 @@ internal sealed class TrainingGenerator
         }
 
         return prefix + dash + body;
+    }
+
+    private static readonly string[] Headers =
+    [
+        "Neuro:", "CV:", "Resp:", "GI:", "GU:", "Skin:", "Ext:", "Psych:", "HEENT:", "Assessment:", "Plan:", "A/P:",
+        "Dispo:", "ROS:", "PMH:", "PSH:", "Meds:", "Allergies:", "Labs:", "Imaging:", "Social:", "Vitals:", "Exam:",
+        "Impression:", "Recommendations:", "Subjective:", "Objective:", "Course:", "Access:", "Lines:", "Diet:", "Activity:",
+    ];
+
+    private static readonly string[] Drugs =
+    [
+        "Lasix", "Coreg", "Eliquis", "Xarelto", "Keppra", "Protonix", "Zosyn", "Rocephin", "Norco", "Dilaudid", "Ativan",
+        "Haldol", "Seroquel", "Lovenox", "Coumadin", "Plavix", "Lipitor", "Synthroid", "Prednisone", "Solu-Medrol",
+        "Decadron", "Flagyl", "Cipro", "Levaquin", "Bactrim", "Augmentin", "Keflex", "Tylenol", "Motrin", "Toradol",
+        "Zofran", "Reglan", "Colace", "Senna", "Miralax", "Ambien", "Benadryl", "Pepcid", "Lantus", "Humalog",
+        "metformin", "amlodipine", "hydralazine", "labetalol", "nitroglycerin", "heparin", "insulin", "magnesium",
+        "potassium chloride", "vancomycin", "cefepime", "azithromycin", "albuterol", "DuoNeb", "Spiriva", "Flomax",
+        "Foley", "Precedex", "propofol", "fentanyl", "morphine", "oxycodone", "gabapentin", "sertraline", "Lexapro",
+    ];
+
+    private static readonly string[] Findings =
+    [
+        "A&Ox3", "PERRLA", "CTAB", "RRR, no m/r/g", "abd soft, NT/ND", "no edema", "2+ pulses b/l", "Foley in place",
+        "PICC RUE", "NGT to LIWS", "JP drain with serosanguinous output", "sacrum intact", "incision C/D/I",
+        "tolerating clears", "ambulating with PT", "afebrile overnight", "on 2 L NC", "SpO2 94% RA", "BP 142/88",
+        "HR 104, sinus tach", "no acute distress", "mild tenderness RLQ", "crackles at bases", "wheezes diffusely",
+        "moving all extremities", "GCS 15", "pain 4/10", "UOP 30 mL/hr", "I/O net negative 1.2 L", "Na 134, K 3.2",
+        "Cr 1.4 from 1.0", "WBC 12.1, Hgb 8.9, Plt 210", "INR 2.3", "lactate 2.1", "trop <0.01", "BNP 890",
+        "CXR with b/l infiltrates", "CT A/P neg", "EKG NSR", "echo EF 35%", "MRI brain pending", "BCx NGTD",
+    ];
+
+    private static readonly string[] Problems =
+    [
+        "NPO", "SOB", "CP", "N/V", "HTN", "HLD", "CAD", "COPD", "CKD", "AKI", "DVT", "PE", "UTI", "CHF", "DM2", "OSA",
+        "GERD", "BPH", "AFib", "sepsis", "pneumonia", "cellulitis", "SBO", "GI bleed", "CVA", "TIA", "syncope", "DKA",
+    ];
+
+    /// <summary>A line of a clinical note: section headers, drugs, doses, exam findings and abbreviations, none of them PHI.</summary>
+    private string Clinical()
+    {
+        var drug = Drugs[_random.Next(Drugs.Length)];
+        var dose = $"{Pick("5", "10", "20", "25", "40", "80", "250", "500", "650", "1", "2", "4")} {Pick("mg", "mcg", "g", "units", "mEq", "mL")} {Pick("PO", "IV", "IM", "SQ", "SL")} {Pick("daily", "BID", "TID", "q6h", "q8h", "qHS", "PRN", "once")}";
+        var finding = Findings[_random.Next(Findings.Length)];
+        var problem = Problems[_random.Next(Problems.Length)];
+        var header = Headers[_random.Next(Headers.Length)];
+        return _random.Next(6) switch
+        {
+            0 => $"{header} {finding}",
+            1 => $"{header} {Pick("start", "continue", "hold", "increase", "wean", "d/c")} {drug} {dose}",
+            2 => $"{Pick("Pt", "Patient", "Pt.")} {Pick("c/o", "with", "s/p", "h/o", "denies")} {problem}, {finding}",
+            3 => $"{drug} {dose} for {problem}",
+            4 => $"{header} {problem} {Pick("improving", "resolved", "stable", "worsening")}; {finding}",
+            _ => $"{Pick("Abdomen", "Chest", "Heart", "Lungs", "Skin", "Extremities", "Incision", "Wound", "Neck", "Back")}: {finding}",
+        };
     }
 
     /// <summary>The phrase announcing an image of the patient, in many wordings.</summary>
@@ -436,6 +512,9 @@ internal sealed class TrainingGenerator
         ]),
         new("mixed", AccountKind.Department, [
             "{S} and {S} spent the night with {P} and her family. Questions about visiting? Call the unit at {OPH}.",
+            "{P} finished cardiac rehab today! Thank you to {SS} for every Tuesday class.",
+            "So proud of {S}, {SS}, who got {P} back on the field.",
+            "Thank you to {SS} for visiting our class, and to {P}'s family for the cake.",
             "Huge thanks to {S}, who caught {P}'s sepsis early on {D}. {P} is home in {T} now.",
             "Day 30 for {P} at {ORG}! Visiting hours and parking: {OU}. Nurse manager {S} says hi 👋",
             "{S}, {S} and {S} ran the code. {P} ({A}) walked out on {D}. {PHOTO}",
@@ -506,6 +585,12 @@ internal sealed class TrainingGenerator
             "Pt's daughter {R} called at {PH} re: transfer to rehab in {T}. SW {S} notified. Insurance {HP}.",
             "Nursing note: {P} ambulated 50 ft with walker, tolerated well. Pain 3/10. IV site L forearm clean. {DRUG} given.",
             "ED note: {a} M BIBA from {AD} after MVC. GCS 15. C-spine cleared. Tdap given. D/c home with {S} f/u on {E}.",
+            "{CLIN}. {CLIN}. {CLIN}.",
+            "{CLIN}\n{CLIN}\n{CLIN}\nSigned: {S}",
+            "{P} ({a} F), {MRN}. {CLIN}. {CLIN}. Next visit {E} with {S}.",
+            "Pt {P} seen {D}. {CLIN}. {CLIN}. Daughter {R} updated at {PH}.",
+            "{CLIN}. {CLIN}. Family in {T} aware. {CLIN}.",
+            "Transfer note {D}: {CLIN}. {CLIN}. Accepting: {S} at {ORG}.",
         ]),
     ];
 }
