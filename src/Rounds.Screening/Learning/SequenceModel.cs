@@ -15,37 +15,38 @@ internal sealed class SequenceModel
 {
     private const ulong Empty = 0;
     private readonly ulong[] _keys;
-    private readonly int[] _rows;
     private readonly float[] _weights;
     private readonly int _mask;
 
     public SequenceModel(IReadOnlyList<(ulong Key, float[] Weights)> features, float scale)
     {
         Scale = scale;
+
         // Rows are padded to whole 256-bit vectors so that adding one is three vector adds, not nineteen scalar ones.
         Stride = (Tags.Count + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count;
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, features.Count * 2));
         _keys = new ulong[capacity];
-        _rows = new int[capacity];
         _mask = capacity - 1;
-        _weights = new float[features.Count * Stride];
-        for (var row = 0; row < features.Count; row++)
+
+        // Weights are stored by slot, not by feature, so that a hit costs one read of the key table and one of the
+        // weights, with no row index between them.
+        _weights = new float[capacity * Stride];
+        foreach (var (key, weights) in features)
         {
-            var (key, weights) = features[row];
+            // A key of zero would read as an empty slot; the hash makes one vanishingly rare, so it is simply skipped.
+            if (key == Empty)
+            {
+                continue;
+            }
+
             var slot = (int)key & _mask;
             while (_keys[slot] != Empty)
             {
                 slot = (slot + 1) & _mask;
             }
 
-            // A key of zero would read as an empty slot; the hash makes one vanishingly rare, so it is simply skipped.
-            if (key != Empty)
-            {
-                _keys[slot] = key;
-                _rows[slot] = row;
-            }
-
-            weights.AsSpan(0, Tags.Count).CopyTo(_weights.AsSpan(row * Stride, Tags.Count));
+            _keys[slot] = key;
+            weights.AsSpan(0, Tags.Count).CopyTo(_weights.AsSpan(slot * Stride, Tags.Count));
         }
 
         FeatureCount = features.Count;
@@ -77,7 +78,7 @@ internal sealed class SequenceModel
                 var found = _keys[slot];
                 if (found == key)
                 {
-                    var row = MemoryMarshal.Cast<float, Vector256<float>>(_weights.AsSpan(_rows[slot] * Stride, Stride));
+                    var row = MemoryMarshal.Cast<float, Vector256<float>>(_weights.AsSpan(slot * Stride, Stride));
                     for (var v = 0; v < row.Length; v++)
                     {
                         sums[v] += row[v];
@@ -102,7 +103,7 @@ internal sealed class SequenceModel
         {
             if (_keys[slot] != Empty)
             {
-                yield return (_keys[slot], _weights.AsSpan(_rows[slot] * Stride, Tags.Count).ToArray());
+                yield return (_keys[slot], _weights.AsSpan(slot * Stride, Tags.Count).ToArray());
             }
         }
     }
