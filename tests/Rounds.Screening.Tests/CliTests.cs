@@ -183,6 +183,7 @@ public class CliTests
         Assert.Equal(2, code);
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
+
     [Fact]
     public void EvalTrainsAHeldOutModelOnAGeneratedFamily()
     {
