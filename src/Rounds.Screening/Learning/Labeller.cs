@@ -102,13 +102,13 @@ internal static class Labeller
             var end = TrimSymbols(ctx.Text, start, i);
             start = TrimLeadingSymbols(ctx.Text, start, end);
 
-            // The span convention keeps honorifics outside a name ("Mr. {Tolliver}").
-            while (tags[start] == Tags.Of("NAME") && start < end && ctx.Text.IsIn(start, Lexicon.Honorifics))
+            // The span convention keeps honorifics and titles outside a name ("Mr. {Tolliver}", "Dr. {Levin}").
+            while (tags[start] == Tags.Of("NAME") && start < end && IsTitle(ctx.Text, start))
             {
                 start = TrimLeadingSymbols(ctx.Text, start + 1, end);
             }
 
-            if (tags[start] == Tags.Of("NAME") && start == end && ctx.Text.IsIn(start, Lexicon.Honorifics))
+            if (tags[start] == Tags.Of("NAME") && start == end && IsTitle(ctx.Text, start))
             {
                 i++;
                 continue;
@@ -257,6 +257,9 @@ internal static class Labeller
         var reason = type == "NAME" && !ctx.Strict ? PatientReason(ctx, start, end) : null;
         return new PhiCandidate(start, end, type, why, Tie.Patient) { Confidence = confidence, Reason = reason };
     }
+
+    private static bool IsTitle(TokenizedText text, int index) =>
+        text.IsIn(index, Lexicon.Honorifics) || (text.IsIn(index, Lexicon.StaffTitles) && text[index].Has(TokenFlags.Capitalized));
 
     private static bool IsOrdinaryWord(ScreeningContext ctx, int index) =>
         ctx.Text[index].Kind == TokenKind.Word
