@@ -22,7 +22,7 @@ public static class ScreeningCli
         "  With --train-on, --strict-train or --hold-family it first trains a fresh model on those files plus generated\n" +
         "  posts (without the held-out generator families) instead of using the shipped one: a held-out score.\n" +
         "  FILE may be generated:FAMILY to score 400 generated posts of one template family. --recall-bias B reports\n" +
-        "  model spans up to B typical margins below 'outside' (default 0.1): higher finds more and flags more.";
+        "  model spans up to B typical margins below 'outside' (default 0.2): higher finds more and flags more.";
 
     public const string TrainUsage =
         "usage: rounds screen-train --data DIR [--out FILE] [--seed N]\n" +
