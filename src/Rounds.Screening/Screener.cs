@@ -46,10 +46,11 @@ public sealed class Screener
         var phi = ProfileFilter.Apply(ctx);
         if (_model is not null)
         {
-            phi = Labeller.Label(ctx, phi, _model.For(profile));
+            phi = Labeller.Label(ctx, phi, _model.For(profile), _model.RecallBias);
         }
 
-        var policy = PolicyDetector.Detect(ctx, phi.Count > 0);
+        // Only a confident identifier makes the post a patient story on its own; an uncertain one is its own review finding.
+        var policy = PolicyDetector.Detect(ctx, phi.Exists(c => c.Confidence >= 0.5f));
         var result = Findings.Compose(ctx, phi, policy);
         reads = ctx.Text.Reads;
         return result;

@@ -183,4 +183,39 @@ public class CliTests
         Assert.Equal(2, code);
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
+
+    [Fact]
+    public void EvalTrainsAHeldOutModelOnAGeneratedFamily()
+    {
+        var (code, output, _) = Run(ScreeningCli.Eval, "", "generated:nurse", "--hold-family", "nurse", "--seed", "3");
+
+        Assert.Equal(0, code);
+        Assert.Contains("trained a fresh model", output, StringComparison.Ordinal);
+        Assert.Contains("without nurse", output, StringComparison.Ordinal);
+        Assert.Contains("PHI spans (overlap, any type): recall", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("generated:nope")]
+    [InlineData("x.jsonl", "--hold-family", "nope")]
+    [InlineData("x.jsonl", "--recall-bias", "lots")]
+    [InlineData("x.jsonl", "--seed", "soon")]
+    public void EvalRejectsUnknownFamiliesAndBadNumbers(params string[] args)
+    {
+        var (code, _, error) = Run(ScreeningCli.Eval, "", args);
+
+        Assert.Equal(2, code);
+        Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public void TrainingNeedsTheDataFolder()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        Assert.Equal(2, ScreeningCli.Train([], output, error));
+        Assert.Contains("--data DIR", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, ScreeningCli.Train(["--data", Path.Combine(Path.GetTempPath(), "no-such-screening-data")], output, error));
+    }
 }

@@ -128,7 +128,12 @@ public class ScreenerTests
     [InlineData("June is Men's Health Month. Long days, but worth it.")]
     public void WordsThatAreAlsoNamesAreNotNamesWithoutContext(string text)
     {
-        Assert.Empty(Phi(text, AccountKind.Enterprise, Profile.Strict));
+        // Recall first: the model may still ask a person about such a word (a review finding with its confidence),
+        // but it never takes it for a name with confidence, so the post is never blocked for it.
+        var result = Screener.Screen(new Post(text, AccountKind.Enterprise), Profile.Strict);
+
+        Assert.NotEqual(Verdict.Block, result.Verdict);
+        Assert.DoesNotContain(result.Findings, f => f.Category == Category.Phi && f.Severity == Severity.High);
     }
 
     [Fact]

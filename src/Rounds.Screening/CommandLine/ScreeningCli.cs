@@ -17,11 +17,12 @@ public static class ScreeningCli
 
     public const string EvalUsage =
         "usage: rounds eval FILE [--profile social|strict] [--rules FILE] [--details]\n" +
-        "                  [--train-on POSTS]... [--strict-train PRESIDIO] [--hold-family F]... [--seed N]\n" +
+        "                  [--train-on POSTS]... [--strict-train PRESIDIO] [--hold-family F]... [--seed N] [--recall-bias B]\n" +
         "  Scores the screener against labelled posts (dev-posts JSON lines or a presidio JSON array).\n" +
         "  With --train-on, --strict-train or --hold-family it first trains a fresh model on those files plus generated\n" +
         "  posts (without the held-out generator families) instead of using the shipped one: a held-out score.\n" +
-        "  FILE may be generated:FAMILY to score 400 generated posts of one template family.";
+        "  FILE may be generated:FAMILY to score 400 generated posts of one template family. --recall-bias B reports\n" +
+        "  model spans up to B typical margins below 'outside' (default 0.2): higher finds more and flags more.";
 
     public const string TrainUsage =
         "usage: rounds screen-train --data DIR [--out FILE] [--seed N]\n" +
@@ -106,10 +107,20 @@ public static class ScreeningCli
         string? strictTrain = null;
         var heldOut = new HashSet<string>(StringComparer.Ordinal);
         var seed = new TrainingOptions().Seed;
+        float? recallBias = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
+                case "--recall-bias" when i + 1 < args.Length:
+                    if (!float.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out var bias))
+                    {
+                        stderr.WriteLine("rounds eval: --recall-bias needs a number.");
+                        return 2;
+                    }
+
+                    recallBias = bias;
+                    break;
                 case "--train-on" or "--strict-train" or "--hold-family" or "--seed" when i + 1 < args.Length:
                     var value = args[++i];
                     switch (args[i - 1])
@@ -197,6 +208,7 @@ public static class ScreeningCli
         }
 
         var screener = new Screener(rules);
+        ScreeningModel? trained = null;
         if (trainOn.Count > 0 || strictTrain is not null || heldOut.Count > 0)
         {
             var social = new List<LabelledPost>();
@@ -218,9 +230,21 @@ public static class ScreeningCli
             }
 
             var clock = Stopwatch.StartNew();
-            var model = ModelTraining.Train(new TrainingOptions { SocialPosts = social, StrictPosts = strict, HeldOutFamilies = heldOut, Seed = seed });
+            var model = trained = ModelTraining.Train(new TrainingOptions { SocialPosts = social, StrictPosts = strict, HeldOutFamilies = heldOut, Seed = seed });
             stdout.WriteLine($"trained a fresh model in {clock.Elapsed.TotalSeconds:0.0} s on {string.Join(", ", trainOn.Append(strictTrain ?? "").Where(p => p.Length > 0).Select(Path.GetFileName))} + generated{(heldOut.Count > 0 ? $" without {string.Join(", ", heldOut)}" : "")}");
             screener = new Screener(rules, model);
+        }
+
+        if (recallBias is { } b)
+        {
+            var model = trained ?? ScreeningModel.Default;
+            if (model is null)
+            {
+                stderr.WriteLine("rounds eval: --recall-bias needs a model; run ./rounds screen-train first.");
+                return 2;
+            }
+
+            screener = new Screener(rules, model.WithRecallBias(b));
         }
 
         var report = Evaluator.Run(screener, posts, profile, details ? stdout : null);

@@ -22,6 +22,7 @@ internal sealed class FeatureExtractor
     private readonly ScreeningContext _ctx;
     private readonly NameData _names;
     private readonly ulong _post;
+    private readonly ulong[] _shapes;
 
     public FeatureExtractor(ScreeningContext ctx, IReadOnlyList<PhiCandidate> kept)
     {
@@ -30,6 +31,7 @@ internal sealed class FeatureExtractor
         var count = ctx.Text.Count;
         _candidateTag = new byte[count];
         _candidateInfo = new byte[count];
+        _shapes = new ulong[count];
         foreach (var candidate in ctx.Candidates)
         {
             Mark(candidate, kept: false);
@@ -64,7 +66,43 @@ internal sealed class FeatureExtractor
     }
 
     /// <summary>The shape of a token, used by the caller for the features that pair it with the previous tag.</summary>
-    public ulong ShapeOf(int index) => index < 0 || index >= Count ? 0xFFFF : Shape(_ctx.Text, index);
+    public ulong ShapeOf(int index)
+    {
+        if (index < 0 || index >= Count)
+        {
+            return 0xFFFF;
+        }
+
+        // Every shape has a non-zero length part, so zero marks "not computed yet".
+        var shape = _shapes[index];
+        return shape != 0 ? shape : _shapes[index] = Shape(_ctx.Text, index);
+    }
+
+    /// <summary>
+    /// True when the token is not scored while the previous tag is "outside": a symbol (spans never start with one),
+    /// or a lower-case common word that no detector candidate covers, that is in no cue-word set (a "photo", a month)
+    /// and that is not a common given name. Most tokens of a
+    /// post are such, and skipping them is what keeps the model's cost per megabyte small. Training skips the same
+    /// tokens, so the model never relies on scoring them; a lower-case surname after a given name is still scored,
+    /// because the previous tag is then a name.
+    /// </summary>
+    public bool Skippable(int i)
+    {
+        var text = _ctx.Text;
+        var token = text[i];
+        if (_candidateTag[i] != 0)
+        {
+            return false;
+        }
+
+        if (token.Kind == TokenKind.Symbol)
+        {
+            return true;
+        }
+
+        return token.Kind == TokenKind.Word && (token.Flags & (TokenFlags.Capitalized | TokenFlags.Hashtag | TokenFlags.Handle)) == 0
+               && text.Mask(i) == 0 && _names.IsCommon(text, i) && !_names.StrongFirstNames.Contains(text.Span(i), text.Hash(i));
+    }
 
     /// <summary>Writes the token's static feature keys (everything except the previous tag) and returns how many.</summary>
     public int Extract(int i, Span<ulong> keys)
@@ -82,7 +120,7 @@ internal sealed class FeatureExtractor
         keys[n++] = Key(5, evidence);
         keys[n++] = Key(6, evidence | (_post << 16));
         keys[n++] = Key(7, (ulong)candidate | ((ulong)(info & 16) << 4) | ((_post & 0xF) << 12) | ((ulong)(uint)_ctx.Post.Kind << 20));
-        var shape = Shape(text, i);
+        var shape = ShapeOf(i);
         keys[n++] = Key(8, shape);
         if (!token.IsWordLike)
         {
@@ -156,6 +194,19 @@ internal sealed class FeatureExtractor
         }
 
         keys[n++] = Key(28, StaffEvidence(i));
+
+        // The role word before a name ("physiologists Dana Pruitt", "PT Lisa Choi"): its ending generalises to roles
+        // no list holds. A name joined by "and" or a comma to an earlier one shares that one's role word.
+        if (token.Has(TokenFlags.Capitalized))
+        {
+            var role = RoleWordBefore(i);
+            if (role >= 0)
+            {
+                keys[n++] = Key(31, Suffix(text, role));
+                keys[n++] = Key(32, Word(text, role));
+            }
+        }
+
         return n;
     }
 
@@ -188,6 +239,32 @@ internal sealed class FeatureExtractor
         var (length, _) = Lexicon.StaffIntroductions.Match(text, Math.Max(0, i - 3));
         bits |= length > 0 ? 32UL : 0;
         return bits;
+    }
+
+    /// <summary>The word before the run of capitalised words (and the conjuncts before it) that contains token i.</summary>
+    private int RoleWordBefore(int i)
+    {
+        var text = _ctx.Text;
+        var k = i - 1;
+        for (var guard = 0; guard < 12 && k >= 0; guard++)
+        {
+            var token = text[k];
+            if (token.IsWordLike && token.Has(TokenFlags.Capitalized) && !text.IsIn(k, Lexicon.Honorifics) && !text.IsIn(k, Lexicon.StaffTitles))
+            {
+                k--;
+                continue;
+            }
+
+            if (text.IsSymbol(k, '.') || text.IsSymbol(k, ',') || text.Is(k, "and") || text.IsSymbol(k, '&'))
+            {
+                k--;
+                continue;
+            }
+
+            return token.IsWordLike ? k : -1;
+        }
+
+        return -1;
     }
 
     private int NounAfterAge(TokenizedText text, int i)

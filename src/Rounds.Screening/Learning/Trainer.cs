@@ -21,7 +21,7 @@ internal sealed class Trainer
     private int _time;
 
     /// <summary>One example's static features, flattened: token t owns keys [Offsets[t], Offsets[t + 1]).</summary>
-    private sealed record Encoded(ulong[] Keys, int[] Offsets, ulong[] Shapes, byte[] Gold);
+    private sealed record Encoded(ulong[] Keys, int[] Offsets, ulong[] Shapes, byte[] Gold, bool[] Skippable);
 
     public static SequenceModel Train(IReadOnlyList<TrainingExample> examples, Profile profile, int epochs, int seed, TextWriter? log = null)
     {
@@ -75,6 +75,7 @@ internal sealed class Trainer
         var offsets = new int[count + 1];
         var shapes = new ulong[count];
         var gold = new byte[count];
+        var skippable = new bool[count];
         Span<ulong> buffer = stackalloc ulong[FeatureExtractor.MaxFeatures];
         for (var i = 0; i < count; i++)
         {
@@ -86,6 +87,7 @@ internal sealed class Trainer
             }
 
             shapes[i] = features.ShapeOf(i);
+            skippable[i] = features.Skippable(i);
             var token = ctx.Text[i];
             foreach (var (type, start, end) in example.Spans)
             {
@@ -97,7 +99,7 @@ internal sealed class Trainer
         }
 
         offsets[count] = keys.Count;
-        return new Encoded([.. keys], offsets, shapes, gold);
+        return new Encoded([.. keys], offsets, shapes, gold, skippable);
     }
 
     private static Encoded DropRare(Encoded example, Dictionary<ulong, int> seen)
@@ -128,6 +130,14 @@ internal sealed class Trainer
         var errors = 0;
         for (var i = 0; i < example.Gold.Length; i++)
         {
+            if (previous == Tags.Outside && example.Skippable[i])
+            {
+                // Screening never scores this token (see FeatureExtractor.Skippable), so training does not either.
+                errors += example.Gold[i] != Tags.Outside ? 1 : 0;
+                beforePrevious = previous;
+                continue;
+            }
+
             var n = Gather(example, i, keys);
             n = Labeller.AddHistory(keys, n, example.Shapes[i], previous, beforePrevious);
             scores.Clear();
@@ -238,7 +248,7 @@ internal sealed class Trainer
     {
         var margins = new List<float>();
         Span<ulong> keys = stackalloc ulong[FeatureExtractor.MaxFeatures + 4];
-        Span<float> scores = stackalloc float[_tags];
+        Span<float> scores = stackalloc float[model.Stride];
         foreach (var example in examples)
         {
             for (var i = 0; i < example.Gold.Length; i++)
@@ -253,7 +263,6 @@ internal sealed class Trainer
                 var previous = i > 0 ? example.Gold[i - 1] : Tags.Outside;
                 var beforePrevious = i > 1 ? example.Gold[i - 2] : Tags.Outside;
                 n = Labeller.AddHistory(keys, n, example.Shapes[i], previous, beforePrevious);
-                scores.Clear();
                 model.Score(keys[..n], scores);
                 var margin = scores[gold] - scores[Tags.Outside];
                 if (margin > 0)

@@ -105,6 +105,7 @@ internal sealed class TrainingGenerator
         "PF" => ("", Casing(First()), "", "NAME", "NAME"),
         "R" => ("", Chance(0.5) ? First() : $"{First()} {Surname()}", "", "NAME", "NAME"),
         "S" => StaffName(),
+        "SS" => StaffPair(),
         "PUB" => (Pick("Senator ", "Governor ", "Rep. ", "Mayor ", "candidate "), Chance(0.5) ? Surname() : $"{First()} {Surname()}", "", null, "NAME"),
         "D" => ("", Date(), "", "DATE", "DATE"),
         "E" => ("", Date(), "", null, "DATE"),
@@ -126,20 +127,22 @@ internal sealed class TrainingGenerator
         "RM" => (Pick("room ", "rm ", "bed ", "bay ", "Bay ", "chair ", "Room ", "trauma bay ", "infusion chair "), _random.Next(1, Chance(0.5) ? 30 : 4999).ToString(CultureInfo.InvariantCulture), "", "ID", "ID"),
         "IDN" => ("", _random.Next(1, 40).ToString(CultureInfo.InvariantCulture), "", "ID", "ID"),
         "MRNN" => ("", Digits(7), "", "MRN", "MRN"),
-        "MRN" => (Pick("MRN ", "MRN: ", "MRN #", "med rec # ", "chart # "), Digits(_random.Next(6, 9)), "", "MRN", "MRN"),
+        "MRN" => (Pick("MRN ", "MRN: ", "MRN #", "med rec # ", "chart # ", "MR# "), Code(_random.Next(6, 9)), "", "MRN", "MRN"),
         "HP" => (Pick("Medicaid ID ", "Medicare # ", "member ID ", "BCBS ID ", "policy # "), Pick("", "XQ", "W", "MBI ") + Digits(_random.Next(8, 11)), "", "HEALTH_PLAN", "HEALTH_PLAN"),
+        "HPC" => (Pick("Medicaid # ", "member ID ", "plan ID ", "insurance ID "), Code(_random.Next(8, 12)), "", "HEALTH_PLAN", "HEALTH_PLAN"),
         "AC" => (Pick("account #", "acct ", "billing account ", "account number "), Digits(_random.Next(7, 11)), "", "ACCOUNT", "ACCOUNT"),
-        "LI" => (Pick("driver's license ", "DL# ", "fishing license ", "license no. "), Letter() + Digits(_random.Next(6, 9)), "", "LICENSE", "LICENSE"),
+        "LI" => (Pick("driver's license ", "DL# ", "fishing license ", "license no. ", "hunting license ", "CDL "), Chance(0.5) ? Letter() + Digits(_random.Next(6, 9)) : Code(_random.Next(6, 11)), "", "LICENSE", "LICENSE"),
         "VE" => (Pick("plate ", "license plate ", "tag "), Plate(), "", "VEHICLE", "VEHICLE"),
-        "DV" => (Pick("serial ", "SN ", "serial # ", "device ID "), Letter() + Letter() + Letter() + Digits(6) + Letter(), "", "DEVICE", "DEVICE"),
+        "DV" => (Pick("serial ", "SN ", "serial # ", "device ID ", "pump serial ", "processor SN "), Chance(0.5) ? Letter() + Letter() + Letter() + Digits(6) + Letter() : Code(_random.Next(7, 12)), "", "DEVICE", "DEVICE"),
         "SSN" => ("", Ssn(), "", "SSN", "SSN"),
         "IP" => ("", Pick("203.0.113.", "198.51.100.", "192.0.2.") + _random.Next(1, 255).ToString(CultureInfo.InvariantCulture), "", "IP", "IP"),
-        "PHOTO" => ("", Pick("before & after photos of his face below", "pic of her wristband attached", "photo of his x-ray attached 👇", "selfie with her in the bay below", "screenshot of his chart attached", "photos of her face below"), "", "PHOTO", "PHOTO"),
+        "PHOTO" => ("", Photo(), "", "PHOTO", "PHOTO"),
         "ORG" => ("", org, "", null, null),
         "UNIT" => ("", Pick("4 North", "PICU", "MICU", "5 West", "the NICU", "L&D", "3 South"), "", null, null),
         "CW" => ("", _nameWords[_random.Next(_nameWords.Length)], "", null, null),
         "cw" => ("", _nameWords[_random.Next(_nameWords.Length)].ToLowerInvariant(), "", null, null),
         "OLD" => ("", $"{_random.Next(2, 250)}-year-old", "", null, null),
+        "CLIN" => ("", Clinical(), "", null, null),
         "DRUG" => ("", Pick("metoprolol 25 mg PO BID", "furosemide 40 mg IV", "heparin drip", "insulin glargine 20 units qHS", "vancomycin 1 g q12h", "Tylenol 650 mg PRN", "lisinopril 10 mg daily", "Zofran 4 mg IV"), "", null, null),
         _ => throw new InvalidOperationException($"Unknown template slot '{slot}'."),
     };
@@ -174,9 +177,29 @@ internal sealed class TrainingGenerator
             < 0.25 => (Pick("Dr. ", "Dr ", "dr. "), Chance(0.5) ? Surname() : $"{First()} {Surname()}", "", null, "NAME"),
             < 0.50 => ("", $"{First()} {Surname()}", Pick(", RN", ", MD", ", NP", " RN", ", PA-C", ", DO", ", PharmD", " (PT)"), null, "NAME"),
             < 0.70 => (Pick("Nurse ", "Chaplain ", "our charge nurse ", "our nurse manager ", "Dr. ", "respiratory therapist ", "Pharmacist "), First(), "", null, "NAME"),
-            < 0.85 => (Pick("thanks to ", "shoutout to ", "kudos to ", "congrats to ", "please welcome "), $"{First()} {Surname()}", Pick(" from our lab", " in pharmacy", ", our new director", ""), null, "NAME"),
+            < 0.78 => (Pick("thanks to ", "shoutout to ", "kudos to ", "congrats to ", "please welcome "), $"{First()} {Surname()}", Pick(" from our lab", " in pharmacy", ", our new director", ""), null, "NAME"),
+            < 0.85 => (Role() + " ", $"{First()} {Surname()}", "", null, "NAME"),
             _ => (Pick("Dr. ", "Prof. "), $"{First()} {Letter()}. {Surname()}", "", null, "NAME"),
         };
+    }
+
+    private static readonly string[] Roles =
+    [
+        "exercise physiologist", "physical therapist", "respiratory therapist", "care coordinator", "financial counselor",
+        "patient navigator", "dietitian", "pharmacist", "chaplain", "volunteer", "donor", "educator", "sonographer",
+        "phlebotomist", "paramedic", "interpreter", "social worker", "case manager", "scheduler", "lab tech", "PT", "OT",
+        "RT", "CNA", "LPN", "MLS", "fellow", "resident", "attending", "surgeon", "anesthesiologist", "nurse practitioner",
+        "Olympic skier", "author", "coach", "board member", "trustee", "intern", "student nurse", "housekeeper",
+    ];
+
+    private string Role() => Roles[_random.Next(Roles.Length)];
+
+    /// <summary>Two staff named after one plural role ("exercise physiologists Dana Pruitt and Marco Liu"): the second shares the first's role.</summary>
+    private (string, string, string, string?, string?) StaffPair()
+    {
+        var role = Role();
+        var plural = role.EndsWith('s') ? role : role + "s";
+        return ($"{Pick("", "our ", "thanks to ", "and ")}{plural} {First()} {Surname()} and ", $"{First()} {Surname()}", "", null, "NAME");
     }
 
     private string Date()
@@ -187,8 +210,11 @@ internal sealed class TrainingGenerator
         var name = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(month);
         var abbr = CultureInfo.InvariantCulture.DateTimeFormat.GetAbbreviatedMonthName(month);
         var weekday = Pick("Monday", "Tuesday", "Wed", "Thurs", "Friday", "Saturday", "Sunday", "Tues");
-        return _random.Next(14) switch
+        return _random.Next(17) switch
         {
+            14 => weekday,
+            15 => name,
+            16 => Pick("Easter Sunday", "Christmas Eve", "Thanksgiving", "New Year's Day", "the Fourth of July", "Mother's Day"),
             0 => $"{name} {day}",
             1 => $"{abbr} {day}",
             2 => $"{month}/{day}",
@@ -260,13 +286,108 @@ internal sealed class TrainingGenerator
         return address;
     }
 
-    private string Workplace() => _random.Next(4) switch
+    private string Workplace()
     {
-        0 => $"{_places[_random.Next(_places.Length)].Town} High School",
-        1 => $"{Surname()} Roofing",
-        2 => $"{Surname()}'s Diner",
-        _ => $"{_places[_random.Next(_places.Length)].Town} Elementary",
-    };
+        var town = _places[_random.Next(_places.Length)].Town;
+        return _random.Next(6) switch
+        {
+            0 => $"{town} {Pick("High School", "Elementary", "Middle School", "Community College", "High")}",
+            1 => $"{Surname()} {Pick("Roofing", "Creamery", "Lumber", "Auto Body", "Farms", "Construction", "Feed & Seed")}",
+            2 => $"{Surname()}'s {Pick("Diner", "Cafe", "Hardware", "Garage", "Bakery")}",
+            3 => $"{town} {Pick("Volunteer Fire", "Fire Department", "Public Library", "Post Office", "Senior Center")}",
+            4 => $"{Pick("North", "South", "East", "West", "Northeast", "Southwest")} {town}",
+            _ => $"the {town} {Pick("mill", "plant", "mine", "elevator", "factory")}",
+        };
+    }
+
+    /// <summary>An identifier in one of the shapes records use: letter prefixes, dashes, digit groups.</summary>
+    private string Code(int digits)
+    {
+        var prefix = _random.Next(4) switch
+        {
+            0 => "",
+            1 => Letter() + Letter(),
+            2 => Letter() + Letter() + Letter(),
+            _ => Letter(),
+        };
+        var dash = prefix.Length > 0 && Chance(0.4) ? "-" : "";
+        var body = Digits(digits);
+        if (Chance(0.3) && digits >= 6)
+        {
+            body = body[..(digits / 2)] + "-" + body[(digits / 2)..];
+        }
+
+        return prefix + dash + body;
+    }
+
+    private static readonly string[] Headers =
+    [
+        "Neuro:", "CV:", "Resp:", "GI:", "GU:", "Skin:", "Ext:", "Psych:", "HEENT:", "Assessment:", "Plan:", "A/P:",
+        "Dispo:", "ROS:", "PMH:", "PSH:", "Meds:", "Allergies:", "Labs:", "Imaging:", "Social:", "Vitals:", "Exam:",
+        "Impression:", "Recommendations:", "Subjective:", "Objective:", "Course:", "Access:", "Lines:", "Diet:", "Activity:",
+    ];
+
+    private static readonly string[] Drugs =
+    [
+        "Lasix", "Coreg", "Eliquis", "Xarelto", "Keppra", "Protonix", "Zosyn", "Rocephin", "Norco", "Dilaudid", "Ativan",
+        "Haldol", "Seroquel", "Lovenox", "Coumadin", "Plavix", "Lipitor", "Synthroid", "Prednisone", "Solu-Medrol",
+        "Decadron", "Flagyl", "Cipro", "Levaquin", "Bactrim", "Augmentin", "Keflex", "Tylenol", "Motrin", "Toradol",
+        "Zofran", "Reglan", "Colace", "Senna", "Miralax", "Ambien", "Benadryl", "Pepcid", "Lantus", "Humalog",
+        "metformin", "amlodipine", "hydralazine", "labetalol", "nitroglycerin", "heparin", "insulin", "magnesium",
+        "potassium chloride", "vancomycin", "cefepime", "azithromycin", "albuterol", "DuoNeb", "Spiriva", "Flomax",
+        "Foley", "Precedex", "propofol", "fentanyl", "morphine", "oxycodone", "gabapentin", "sertraline", "Lexapro",
+    ];
+
+    private static readonly string[] Findings =
+    [
+        "A&Ox3", "PERRLA", "CTAB", "RRR, no m/r/g", "abd soft, NT/ND", "no edema", "2+ pulses b/l", "Foley in place",
+        "PICC RUE", "NGT to LIWS", "JP drain with serosanguinous output", "sacrum intact", "incision C/D/I",
+        "tolerating clears", "ambulating with PT", "afebrile overnight", "on 2 L NC", "SpO2 94% RA", "BP 142/88",
+        "HR 104, sinus tach", "no acute distress", "mild tenderness RLQ", "crackles at bases", "wheezes diffusely",
+        "moving all extremities", "GCS 15", "pain 4/10", "UOP 30 mL/hr", "I/O net negative 1.2 L", "Na 134, K 3.2",
+        "Cr 1.4 from 1.0", "WBC 12.1, Hgb 8.9, Plt 210", "INR 2.3", "lactate 2.1", "trop <0.01", "BNP 890",
+        "CXR with b/l infiltrates", "CT A/P neg", "EKG NSR", "echo EF 35%", "MRI brain pending", "BCx NGTD",
+    ];
+
+    private static readonly string[] Problems =
+    [
+        "NPO", "SOB", "CP", "N/V", "HTN", "HLD", "CAD", "COPD", "CKD", "AKI", "DVT", "PE", "UTI", "CHF", "DM2", "OSA",
+        "GERD", "BPH", "AFib", "sepsis", "pneumonia", "cellulitis", "SBO", "GI bleed", "CVA", "TIA", "syncope", "DKA",
+    ];
+
+    /// <summary>A line of a clinical note: section headers, drugs, doses, exam findings and abbreviations, none of them PHI.</summary>
+    private string Clinical()
+    {
+        var drug = Drugs[_random.Next(Drugs.Length)];
+        var dose = $"{Pick("5", "10", "20", "25", "40", "80", "250", "500", "650", "1", "2", "4")} {Pick("mg", "mcg", "g", "units", "mEq", "mL")} {Pick("PO", "IV", "IM", "SQ", "SL")} {Pick("daily", "BID", "TID", "q6h", "q8h", "qHS", "PRN", "once")}";
+        var finding = Findings[_random.Next(Findings.Length)];
+        var problem = Problems[_random.Next(Problems.Length)];
+        var header = Headers[_random.Next(Headers.Length)];
+        return _random.Next(6) switch
+        {
+            0 => $"{header} {finding}",
+            1 => $"{header} {Pick("start", "continue", "hold", "increase", "wean", "d/c")} {drug} {dose}",
+            2 => $"{Pick("Pt", "Patient", "Pt.")} {Pick("c/o", "with", "s/p", "h/o", "denies")} {problem}, {finding}",
+            3 => $"{drug} {dose} for {problem}",
+            4 => $"{header} {problem} {Pick("improving", "resolved", "stable", "worsening")}; {finding}",
+            _ => $"{Pick("Abdomen", "Chest", "Heart", "Lungs", "Skin", "Extremities", "Incision", "Wound", "Neck", "Back")}: {finding}",
+        };
+    }
+
+    /// <summary>The phrase announcing an image of the patient, in many wordings.</summary>
+    private string Photo()
+    {
+        var noun = Pick("photo", "photos", "pic", "pics", "picture", "video", "selfie", "screenshot", "before & after photos", "side-profile pics");
+        var whose = Pick("his", "her", "their", "the patient's", "my patient's");
+        var what = Pick("face", "wristband", "chart", "monitor", "screen", "band", "scan", "x-ray", "incision", "room");
+        var where = Pick(" below", " attached", " 👇", " in the comments", "");
+        return _random.Next(3) switch
+        {
+            0 => $"{noun} of {whose} {what}{where}",
+            1 => $"{noun} with {Pick("him", "her", "them")}{where}",
+            _ => $"{Pick("see", "check out", "here's", "attached:")} {Pick("the", "this", "our")} {noun} of {Pick("him", "her", "them")}",
+        };
+    }
 
     private string Phone()
     {
@@ -389,6 +510,19 @@ internal sealed class TrainingGenerator
             "Meet {P}, a {A} WWII Army nurse who came in for a hip repair and taught us all a thing or two.",
             "Throwback to {D} when {P} arrived by LifeFlight from {T}. Look at her now! {PHOTO}",
         ]),
+        new("mixed", AccountKind.Department, [
+            "{S} and {S} spent the night with {P} and her family. Questions about visiting? Call the unit at {OPH}.",
+            "{P} finished cardiac rehab today! Thank you to {SS} for every Tuesday class.",
+            "So proud of {S}, {SS}, who got {P} back on the field.",
+            "Thank you to {SS} for visiting our class, and to {P}'s family for the cake.",
+            "Huge thanks to {S}, who caught {P}'s sepsis early on {D}. {P} is home in {T} now.",
+            "Day 30 for {P} at {ORG}! Visiting hours and parking: {OU}. Nurse manager {S} says hi 👋",
+            "{S}, {S} and {S} ran the code. {P} ({A}) walked out on {D}. {PHOTO}",
+            "Our volunteers {S} and {S} knit hats for every baby born this month. Donations: {OEM}.",
+            "Kudos to {S} for the {E} wellness fair. Next one at {OAD}, {E}.",
+            "{PF} from {WORK} stopped by with donuts for {S} and the night shift ❤️ {PHOTO}",
+            "Patient {P}, {HPC}, asked us to send records to {FX}. Please route to {S}.",
+        ]),
         new("nurse", AccountKind.Personal, [
             "pt in {RM} keeps asking for {S} lol. mr {P} u are a legend",
             "if anyone knows {P} from {T} pls tell her to call her daddys nurse back 😩 left 3 msgs at {PH}",
@@ -451,6 +585,12 @@ internal sealed class TrainingGenerator
             "Pt's daughter {R} called at {PH} re: transfer to rehab in {T}. SW {S} notified. Insurance {HP}.",
             "Nursing note: {P} ambulated 50 ft with walker, tolerated well. Pain 3/10. IV site L forearm clean. {DRUG} given.",
             "ED note: {a} M BIBA from {AD} after MVC. GCS 15. C-spine cleared. Tdap given. D/c home with {S} f/u on {E}.",
+            "{CLIN}. {CLIN}. {CLIN}.",
+            "{CLIN}\n{CLIN}\n{CLIN}\nSigned: {S}",
+            "{P} ({a} F), {MRN}. {CLIN}. {CLIN}. Next visit {E} with {S}.",
+            "Pt {P} seen {D}. {CLIN}. {CLIN}. Daughter {R} updated at {PH}.",
+            "{CLIN}. {CLIN}. Family in {T} aware. {CLIN}.",
+            "Transfer note {D}: {CLIN}. {CLIN}. Accepting: {S} at {ORG}.",
         ]),
     ];
 }
