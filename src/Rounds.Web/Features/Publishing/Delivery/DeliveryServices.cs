@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
 
-public static class DeliveryModule
+public static class DeliveryServices
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services)
     {
