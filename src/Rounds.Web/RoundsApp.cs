@@ -114,6 +114,7 @@ public static class RoundsApp
         services.AddOpenApi(options =>
         {
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            options.AddOperationTransformer(RequireOrgExtensions.DescribeOrgParameterAsync);
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Rounds API";

@@ -1,4 +1,6 @@
 using System.Reflection;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Rounds.Web.Tenancy;
 
@@ -20,10 +22,34 @@ public static class RequireOrgExtensions
         builder.WithMetadata(new RequireOrgMetadata(minimum));
         builder.AddEndpointFilter(async (context, next) =>
         {
+            // Filters run even when binding has failed (a missing body, say). Such a request stays a 400 for
+            // everyone, like malformed JSON, which the framework refuses before any filter runs.
+            if (context.HttpContext.Response.StatusCode == StatusCodes.Status400BadRequest)
+            {
+                return await next(context);
+            }
+
             var check = await CheckAsync(context.HttpContext);
             return check.Allowed ? await next(context) : check.ToProblem();
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Keeps <c>{org}</c> in the API description of every RequireOrg endpoint. The API explorer leaves out a route
+    /// value that the handler takes as an <see cref="OrgContext"/>, so without this the parameter would vanish from
+    /// the operation. It goes first, as <c>{org}</c> comes first in every such route.
+    /// </summary>
+    public static Task DescribeOrgParameterAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequireOrgMetadata>().Any()
+            && operation.Parameters?.Any(p => p.Name == "org" && p.In == ParameterLocation.Path) != true)
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Insert(0, new OpenApiParameter { Name = "org", In = ParameterLocation.Path, Required = true, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>The access check of this request, made once whether the binder or the filter asks first.</summary>

@@ -1,6 +1,4 @@
-using System.Security.Claims;
 using System.Text;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Accounts.Contracts;
 
@@ -28,12 +26,13 @@ public static class AccountEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/orgs/{org}/accounts").WithTags("Accounts");
+        var group = api.MapGroup("/orgs/{org}/accounts").WithTags("Accounts").RequireOrg(Role.Member);
         group.MapGet("/", ListAsync).WithName("ListAccounts").WithSummary("The registry, filtered by platform, kind, status, department, owner.");
-        group.MapPost("/", CreateAsync).WithName("CreateAccount");
+        group.MapPost("/", CreateAsync).WithName("CreateAccount").RequireOrg(AccountRegistry.EditRole);
         group.MapGet("/export", ExportAsync).WithName("ExportAccounts").WithSummary("The registry as CSV.");
         group.MapPost("/import", ImportAsync).WithName("ImportAccounts").WithSummary("Imports an audit spreadsheet (CSV body); ?dryRun=true returns the preview only.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetAccount");
+        // Members reach the use case and get the same refusal as the pages give, not a 403, so that they learn who may do it.
         group.MapPatch("/{id:guid}", PatchAsync).WithName("UpdateAccount").WithSummary("Edits fields; a status moves the account through its lifecycle, trialEnd extends a trial.");
         group.MapPost("/{id:guid}/activity", RecordActivityAsync).WithName("RecordAccountActivity").WithSummary("Records a post seen on the network.");
     }
@@ -43,15 +42,8 @@ public static class AccountEndpoints
         a.LastPostAt, a.TrialStart, a.TrialEnd, a.RequestId);
 
     public static async Task<IResult> ListAsync(
-        string org, string? platform, string? kind, string? status, string? department, string? owner,
-        ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+        OrgContext org, string? platform, string? kind, string? status, string? department, string? owner, AccountRegistry registry, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         var errors = new Dictionary<string, string[]>();
         var filter = new AccountFilter(
             Parse<Platform>(platform, "platform", errors), Parse<AccountKind>(kind, "kind", errors), Parse<AccountStatus>(status, "status", errors), department, owner);
@@ -60,32 +52,20 @@ public static class AccountEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok((await registry.ListAsync(check.Context!, filter, cancellationToken)).Select(ToDto).ToList());
+        return TypedResults.Ok((await registry.ListAsync(org, filter, cancellationToken)).Select(ToDto).ToList());
     }
 
-    public static async Task<IResult> CreateAsync(string org, AccountInput input, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateAsync(OrgContext org, AccountInput input, AccountRegistry registry, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, AccountRegistry.EditRole, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var created = await registry.CreateAsync(check.Context!, input, cancellationToken);
+        var created = await registry.CreateAsync(org, input, cancellationToken);
         return created.Succeeded
-            ? TypedResults.Created($"/api/v1/orgs/{org}/accounts/{created.Value!.Id}", ToDto(created.Value))
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/accounts/{created.Value!.Id}", ToDto(created.Value))
             : created.Status.ToProblem();
     }
 
-    public static async Task<IResult> GetAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(OrgContext org, Guid id, AccountRegistry registry, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var detail = await registry.GetAsync(check.Context!, id, cancellationToken);
+        var detail = await registry.GetAsync(org, id, cancellationToken);
         return detail is null
             ? TypedResults.Problem("No such account.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(new AccountDetailDto(
@@ -94,18 +74,11 @@ public static class AccountEndpoints
                 detail.Posts.Count));
     }
 
-    public static async Task<IResult> PatchAsync(string org, Guid id, AccountPatch patch, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    public static async Task<IResult> PatchAsync(OrgContext org, Guid id, AccountPatch patch, AccountRegistry registry, CancellationToken cancellationToken)
     {
-        // Members get the same refusal as the pages give, not a 403, so that they learn who may do it.
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         if (patch.TrialEnd is { } end)
         {
-            var extended = await registry.ExtendTrialAsync(check.Context!, id, end, patch.Note, cancellationToken);
+            var extended = await registry.ExtendTrialAsync(org, id, end, patch.Note, cancellationToken);
             if (!extended.Succeeded)
             {
                 return extended.ToProblem();
@@ -116,53 +89,35 @@ public static class AccountEndpoints
             ? null
             : new RetireChecklist(patch.ContentArchived ?? false, patch.CredentialsRemoved ?? false, patch.HandleHandedOver ?? false);
         var input = new AccountInput(patch.Platform, patch.Handle, patch.Url, patch.Kind, patch.Department, patch.Owners, patch.Backup, patch.Status, patch.Note);
-        var outcome = await registry.UpdateAsync(check.Context!, id, input, checklist, cancellationToken);
+        var outcome = await registry.UpdateAsync(org, id, input, checklist, cancellationToken);
         if (!outcome.Succeeded)
         {
             return outcome.ToProblem();
         }
 
-        var detail = await registry.GetAsync(check.Context!, id, cancellationToken);
+        var detail = await registry.GetAsync(org, id, cancellationToken);
         return TypedResults.Ok(ToDto(detail!.Account));
     }
 
-    public static async Task<IResult> RecordActivityAsync(string org, Guid id, ActivityRequest request, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    public static async Task<IResult> RecordActivityAsync(OrgContext org, Guid id, ActivityRequest request, AccountRegistry registry, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var outcome = await registry.RecordPostAsync(check.Context!, id, request.ExternalId, request.PostedAt, cancellationToken);
+        var outcome = await registry.RecordPostAsync(org, id, request.ExternalId, request.PostedAt, cancellationToken);
         return outcome.Succeeded ? TypedResults.NoContent() : outcome.ToProblem();
     }
 
-    public static async Task<IResult> ExportAsync(string org, ClaimsPrincipal user, OrgAccess access, AccountRegistry registry, CancellationToken cancellationToken)
+    public static async Task<IResult> ExportAsync(OrgContext org, AccountRegistry registry, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var accounts = await registry.ListAsync(check.Context!, new AccountFilter(), cancellationToken);
-        return TypedResults.File(Encoding.UTF8.GetBytes(AccountCsv.Export(accounts)), "text/csv; charset=utf-8", $"{check.Context!.Organization.Slug}-accounts.csv");
+        var accounts = await registry.ListAsync(org, new AccountFilter(), cancellationToken);
+        return TypedResults.File(Encoding.UTF8.GetBytes(AccountCsv.Export(accounts)), "text/csv; charset=utf-8", $"{org.Organization.Slug}-accounts.csv");
     }
 
-    public static async Task<IResult> ImportAsync(string org, bool? dryRun, HttpRequest http, ClaimsPrincipal user, OrgAccess access, AccountImport import, CancellationToken cancellationToken)
+    public static async Task<IResult> ImportAsync(OrgContext org, bool? dryRun, HttpRequest http, AccountImport import, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         using var reader = new StreamReader(http.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var text = await reader.ReadToEndAsync(cancellationToken);
         var result = dryRun == true
-            ? await import.PreviewAsync(check.Context!, text, cancellationToken)
-            : await import.ImportAsync(check.Context!, text, cancellationToken);
+            ? await import.PreviewAsync(org, text, cancellationToken)
+            : await import.ImportAsync(org, text, cancellationToken);
         return result.Succeeded ? TypedResults.Ok(result.Value) : result.Status.ToProblem();
     }
 

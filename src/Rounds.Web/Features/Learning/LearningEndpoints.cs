@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Learning;
 
@@ -20,14 +19,15 @@ public static class LearningEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        var org = api.MapGroup("/orgs/{org}").WithTags("Learning");
-        org.MapGet("/courses", ListAsync).WithName("ListCourses").WithSummary("Courses with your state in each module.");
-        org.MapGet("/courses/{id:guid}", GetAsync).WithName("GetCourse");
+        // Administration unless an endpoint says that every member may use it.
+        var org = api.MapGroup("/orgs/{org}").WithTags("Learning").RequireOrg(Role.Admin);
+        org.MapGet("/courses", ListAsync).WithName("ListCourses").WithSummary("Courses with your state in each module.").RequireOrg(Role.Member);
+        org.MapGet("/courses/{id:guid}", GetAsync).WithName("GetCourse").RequireOrg(Role.Member);
         org.MapGet("/courses/{id:guid}/export", ExportAsync).WithName("ExportCourse").WithSummary("The course as JSON, for import elsewhere (admins).");
         org.MapPost("/courses/import", ImportAsync).WithName("ImportCourse").WithSummary("Creates a course from an exported JSON file (admins).").Accepts<CourseDocument>("application/json");
-        org.MapGet("/training-requirements", RequirementsAsync).WithName("ListTrainingRequirements").WithSummary("Modules required per account kind.");
+        org.MapGet("/training-requirements", RequirementsAsync).WithName("ListTrainingRequirements").WithSummary("Modules required per account kind.").RequireOrg(Role.Member);
         org.MapPut("/training-requirements", SaveRequirementAsync).WithName("SetTrainingRequirement").WithSummary("Sets the modules one account kind requires (admins).");
-        org.MapGet("/certificates/{id:guid}/pdf", PdfAsync).WithName("DownloadCertificate").WithSummary("Your certificate as PDF (admins: any of the organization's).");
+        org.MapGet("/certificates/{id:guid}/pdf", PdfAsync).WithName("DownloadCertificate").WithSummary("Your certificate as PDF (admins: any of the organization's).").RequireOrg(Role.Member);
         org.MapPost("/certificates/{id:guid}/revoke", RevokeAsync).WithName("RevokeCertificate").WithSummary("Revokes a certificate (admins).");
         org.MapGet("/credits.csv", CreditsCsvAsync).WithName("ExportCredits").WithSummary("Credit claimed in a year, for the accreditor's report (admins).");
         api.MapGet("/me/transcript", TranscriptAsync).WithTags("Learning").WithName("MyTranscript");
@@ -35,90 +35,38 @@ public static class LearningEndpoints
         api.MapGet("/certificates/{code}", VerifyAsync).WithTags("Learning").WithName("VerifyCertificate").AllowAnonymous();
     }
 
-    public static async Task<Results<Ok<List<CourseDto>>, ProblemHttpResult>> ListAsync(string org, ClaimsPrincipal user, OrgAccess access, CourseCatalog catalog, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
+    public static async Task<Ok<List<CourseDto>>> ListAsync(OrgContext org, CourseCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await catalog.ListAsync(org, cancellationToken)).Select(ToDto).ToList());
 
-        return TypedResults.Ok((await catalog.ListAsync(check.Context!, cancellationToken)).Select(ToDto).ToList());
-    }
-
-    public static async Task<Results<Ok<CourseDto>, ProblemHttpResult>> GetAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, CourseCatalog catalog, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        return await catalog.FindAsync(check.Context!, id, cancellationToken) is { } course
+    public static async Task<Results<Ok<CourseDto>, ProblemHttpResult>> GetAsync(OrgContext org, Guid id, CourseCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.FindAsync(org, id, cancellationToken) is { } course
             ? TypedResults.Ok(ToDto(course))
             : TypedResults.Problem("No such course.", statusCode: StatusCodes.Status404NotFound);
-    }
 
-    public static async Task<IResult> ExportAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, CourseEditor editor, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        return await editor.ExportAsync(check.Context!, id, cancellationToken) is { } document
+    public static async Task<IResult> ExportAsync(OrgContext org, Guid id, CourseEditor editor, CancellationToken cancellationToken) =>
+        await editor.ExportAsync(org, id, cancellationToken) is { } document
             ? TypedResults.File(System.Text.Encoding.UTF8.GetBytes(document.ToJson()), "application/json", document.Key + ".json")
             : TypedResults.Problem("No such course.", statusCode: StatusCodes.Status404NotFound);
-    }
 
-    public static async Task<IResult> ImportAsync(string org, HttpRequest request, ClaimsPrincipal user, OrgAccess access, CourseEditor editor, CancellationToken cancellationToken)
+    public static async Task<IResult> ImportAsync(OrgContext org, HttpRequest request, CourseEditor editor, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         // Read as text so that the file is validated by the same code as an import from the page.
         using var reader = new StreamReader(request.Body);
-        var imported = await editor.ImportAsync(check.Context!, await reader.ReadToEndAsync(cancellationToken), cancellationToken);
+        var imported = await editor.ImportAsync(org, await reader.ReadToEndAsync(cancellationToken), cancellationToken);
         return imported.Succeeded
-            ? TypedResults.Created($"/api/v1/orgs/{check.Context!.Organization.Slug}/courses/{imported.Value!.Id}", new { imported.Value.Id, imported.Value.Key, imported.Value.Title })
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/courses/{imported.Value!.Id}", new { imported.Value.Id, imported.Value.Key, imported.Value.Title })
             : imported.Status.ToProblem();
     }
 
-    public static async Task<Results<Ok<List<RequirementDto>>, ProblemHttpResult>> RequirementsAsync(string org, ClaimsPrincipal user, OrgAccess access, TrainingRequirements requirements, CancellationToken cancellationToken)
+    public static async Task<Ok<List<RequirementDto>>> RequirementsAsync(OrgContext org, TrainingRequirements requirements, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await requirements.ListAsync(org, cancellationToken)).Select(r => new RequirementDto(r.AccountKind, r.ModuleKeys, r.IncludePlatformModule)).ToList());
+
+    public static async Task<IResult> SaveRequirementAsync(OrgContext org, RequirementDto request, TrainingRequirements requirements, CancellationToken cancellationToken) =>
+        (await requirements.SaveAsync(org, request.AccountKind ?? "", request.ModuleKeys ?? [], request.IncludePlatformModule, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> PdfAsync(OrgContext org, Guid id, HttpRequest request, Certificates certificates, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        return TypedResults.Ok((await requirements.ListAsync(check.Context!, cancellationToken)).Select(r => new RequirementDto(r.AccountKind, r.ModuleKeys, r.IncludePlatformModule)).ToList());
-    }
-
-    public static async Task<IResult> SaveRequirementAsync(string org, RequirementDto request, ClaimsPrincipal user, OrgAccess access, TrainingRequirements requirements, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        return (await requirements.SaveAsync(check.Context!, request.AccountKind ?? "", request.ModuleKeys ?? [], request.IncludePlatformModule, cancellationToken)).ToProblem();
-    }
-
-    public static async Task<IResult> PdfAsync(string org, Guid id, HttpRequest request, ClaimsPrincipal user, OrgAccess access, Certificates certificates, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var certificate = await certificates.ForDownloadAsync(check.Context!, id, cancellationToken);
+        var certificate = await certificates.ForDownloadAsync(org, id, cancellationToken);
         if (certificate is null)
         {
             return TypedResults.Problem("No such certificate.", statusCode: StatusCodes.Status404NotFound);
@@ -128,28 +76,14 @@ public static class LearningEndpoints
         return TypedResults.File(CertificatePdf.Render(certificate, verifyUrl), "application/pdf", $"certificate-{certificate.Code}.pdf");
     }
 
-    public static async Task<IResult> RevokeAsync(string org, Guid id, RevokeRequest? body, ClaimsPrincipal user, OrgAccess access, RevokeCertificate revoke, CancellationToken cancellationToken)
+    public static async Task<IResult> RevokeAsync(OrgContext org, Guid id, RevokeRequest? body, RevokeCertificate revoke, CancellationToken cancellationToken) =>
+        (await revoke.RunAsync(org, id, body?.Reason, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> CreditsCsvAsync(OrgContext org, int? year, CreditReport report, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        return (await revoke.RunAsync(check.Context!, id, body?.Reason, cancellationToken)).ToProblem();
-    }
-
-    public static async Task<IResult> CreditsCsvAsync(string org, int? year, ClaimsPrincipal user, OrgAccess access, CreditReport report, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         var reportYear = year is >= 2000 and <= 2200 ? year.Value : clock.GetUtcNow().Year;
-        var csv = await report.CsvAsync(check.Context!, reportYear, cancellationToken);
-        return TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(csv)).ToArray(), "text/csv", $"credits-{check.Context!.Organization.Slug}-{reportYear}.csv");
+        var csv = await report.CsvAsync(org, reportYear, cancellationToken);
+        return TypedResults.File(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(csv)).ToArray(), "text/csv", $"credits-{org.Organization.Slug}-{reportYear}.csv");
     }
 
     public static async Task<Ok<TranscriptDto>> TranscriptAsync(ClaimsPrincipal user, Transcript transcript, CancellationToken cancellationToken)

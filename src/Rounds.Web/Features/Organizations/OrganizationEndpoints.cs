@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Organizations;
 
@@ -24,8 +23,9 @@ public static class OrganizationEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/orgs", CreateAsync).WithTags("Organizations").WithName("CreateOrganization").WithSummary("Creates an organization; you become its admin.");
-        var org = api.MapGroup("/orgs/{org}").WithTags("Organizations");
-        org.MapGet("/", GetAsync).WithName("GetOrganization");
+        var org = api.MapGroup("/orgs/{org}").WithTags("Organizations").RequireOrg(Role.Admin);
+        // Every member may see the organization itself; the rest is administration.
+        org.MapGet("/", GetAsync).WithName("GetOrganization").RequireOrg(Role.Member);
         org.MapGet("/members", ListMembersAsync).WithName("ListMembers").WithSummary("Members and roles (admins).");
         org.MapPatch("/members/{id:guid}", ChangeRoleAsync).WithName("ChangeMemberRole");
         org.MapDelete("/members/{id:guid}", RemoveMemberAsync).WithName("RemoveMember");
@@ -48,98 +48,50 @@ public static class OrganizationEndpoints
         return TypedResults.Created($"/api/v1/orgs/{o.Slug}", new OrganizationDto(o.Id, o.Slug, o.Name, o.RequireTwoFactorForStaff, Roles.Key(Role.Admin), []));
     }
 
-    public static async Task<Results<Ok<OrganizationDto>, ProblemHttpResult>> GetAsync(
-        string org, ClaimsPrincipal user, OrgAccess access, OrganizationSettings settings, CancellationToken cancellationToken)
+    public static async Task<Ok<OrganizationDto>> GetAsync(OrgContext org, OrganizationSettings settings, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var c = check.Context!;
-        var domains = await settings.DomainsAsync(c, cancellationToken);
-        return TypedResults.Ok(new OrganizationDto(c.Id, c.Organization.Slug, c.Organization.Name, c.Organization.RequireTwoFactorForStaff, Roles.Key(c.Role), domains.Select(d => d.Domain).ToList()));
+        var domains = await settings.DomainsAsync(org, cancellationToken);
+        return TypedResults.Ok(new OrganizationDto(org.Id, org.Organization.Slug, org.Organization.Name, org.Organization.RequireTwoFactorForStaff, Roles.Key(org.Role), domains.Select(d => d.Domain).ToList()));
     }
 
-    public static async Task<Results<Ok<List<MemberDto>>, ProblemHttpResult>> ListMembersAsync(
-        string org, ClaimsPrincipal user, OrgAccess access, Members members, CancellationToken cancellationToken)
+    public static async Task<Ok<List<MemberDto>>> ListMembersAsync(OrgContext org, Members members, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var list = await members.ListAsync(check.Context!, cancellationToken);
+        var list = await members.ListAsync(org, cancellationToken);
         return TypedResults.Ok(list.Select(m => new MemberDto(m.MembershipId, m.UserId, m.DisplayName, m.Email, Roles.Key(m.Role), m.Source.ToString().ToLowerInvariant(), m.TwoFactorEnabled)).ToList());
     }
 
-    public static async Task<IResult> ChangeRoleAsync(
-        string org, Guid id, ChangeRoleRequest request, ClaimsPrincipal user, OrgAccess access, Members members, CancellationToken cancellationToken)
+    public static async Task<IResult> ChangeRoleAsync(OrgContext org, Guid id, ChangeRoleRequest request, Members members, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         if (!Roles.TryParse(request.Role, out var role))
         {
             return InvalidRole();
         }
 
-        return (await members.ChangeRoleAsync(check.Context!, id, role, cancellationToken)).ToProblem();
+        return (await members.ChangeRoleAsync(org, id, role, cancellationToken)).ToProblem();
     }
 
-    public static async Task<IResult> RemoveMemberAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, Members members, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        return check.Allowed ? (await members.RemoveAsync(check.Context!, id, cancellationToken)).ToProblem() : check.ToProblem();
-    }
+    public static async Task<IResult> RemoveMemberAsync(OrgContext org, Guid id, Members members, CancellationToken cancellationToken) =>
+        (await members.RemoveAsync(org, id, cancellationToken)).ToProblem();
 
-    public static async Task<IResult> InviteAsync(
-        string org, InviteRequest request, ClaimsPrincipal user, OrgAccess access, Members members, HttpRequest http, CancellationToken cancellationToken)
+    public static async Task<IResult> InviteAsync(OrgContext org, InviteRequest request, Members members, HttpRequest http, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         if (!Roles.TryParse(request.Role, out var role))
         {
             return InvalidRole();
         }
 
-        var outcome = await members.InviteAsync(check.Context!, request.Email, role, $"{http.Scheme}://{http.Host}{http.PathBase}", cancellationToken);
+        var outcome = await members.InviteAsync(org, request.Email, role, $"{http.Scheme}://{http.Host}{http.PathBase}", cancellationToken);
         return outcome.Succeeded ? TypedResults.Accepted((string?)null) : outcome.ToProblem();
     }
 
-    public static async Task<Results<Ok<List<DomainDto>>, ProblemHttpResult>> ListDomainsAsync(
-        string org, ClaimsPrincipal user, OrgAccess access, OrganizationSettings settings, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
+    public static async Task<Ok<List<DomainDto>>> ListDomainsAsync(OrgContext org, OrganizationSettings settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await settings.DomainsAsync(org, cancellationToken)).Select(d => new DomainDto(d.Id, d.Domain)).ToList());
 
-        return TypedResults.Ok((await settings.DomainsAsync(check.Context!, cancellationToken)).Select(d => new DomainDto(d.Id, d.Domain)).ToList());
-    }
+    public static async Task<IResult> AddDomainAsync(OrgContext org, AddDomainRequest request, OrganizationSettings settings, CancellationToken cancellationToken) =>
+        (await settings.AddDomainAsync(org, request.Domain, cancellationToken)).ToProblem();
 
-    public static async Task<IResult> AddDomainAsync(
-        string org, AddDomainRequest request, ClaimsPrincipal user, OrgAccess access, OrganizationSettings settings, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        return check.Allowed ? (await settings.AddDomainAsync(check.Context!, request.Domain, cancellationToken)).ToProblem() : check.ToProblem();
-    }
-
-    public static async Task<IResult> RemoveDomainAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, OrganizationSettings settings, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Admin, cancellationToken);
-        return check.Allowed ? (await settings.RemoveDomainAsync(check.Context!, id, cancellationToken)).ToProblem() : check.ToProblem();
-    }
+    public static async Task<IResult> RemoveDomainAsync(OrgContext org, Guid id, OrganizationSettings settings, CancellationToken cancellationToken) =>
+        (await settings.RemoveDomainAsync(org, id, cancellationToken)).ToProblem();
 
     private static ValidationProblem InvalidRole() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
     {

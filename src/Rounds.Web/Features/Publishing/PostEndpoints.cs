@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
-using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Screening;
 using Rounds.Web.Features.Shared;
 
@@ -39,7 +36,9 @@ public static class PostEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        var posts = api.MapGroup("/orgs/{org}/posts").WithTags("Publishing");
+        // Contributors and up reach every endpoint; who may decide on a post is the use case's to say.
+        var org = api.MapGroup("/orgs/{org}").WithTags("Publishing").RequireOrg(Role.Contributor);
+        var posts = org.MapGroup("/posts");
         posts.MapGet("/", ListAsync).WithName("ListPosts").WithSummary("Posts of the organization, newest change first; ?status=in_review, ?mine=true.");
         posts.MapPost("/", CreateAsync).WithName("CreatePost").WithSummary("Drafts a post for one or several accounts; each copy is measured and screened.");
         posts.MapPost("/check", CheckAsync).WithName("CheckPost").WithSummary("Measures and screens each account's copy without saving: the composer calls it as the user types.");
@@ -54,20 +53,15 @@ public static class PostEndpoints
             .WithSummary("Attaches an image (multipart: file, altText). Metadata such as GPS is stripped before storage; alt text is required and screened.");
         posts.MapGet("/{id:guid}/media/{mediaId:guid}", GetImageAsync).WithName("GetPostImage");
         posts.MapDelete("/{id:guid}/media/{mediaId:guid}", RemoveImageAsync).WithName("RemovePostImage");
-        api.MapGet("/orgs/{org}/review-queue", QueueAsync).WithTags("Publishing").WithName("ReviewQueue").WithSummary("Posts waiting on a step you may approve, due first on top.");
-        api.MapGet("/orgs/{org}/accounts/{id:guid}/approval-steps", GetStepsAsync).WithTags("Publishing").WithName("GetApprovalSteps");
-        api.MapPut("/orgs/{org}/accounts/{id:guid}/approval-steps", PutStepsAsync).WithTags("Publishing").WithName("PutApprovalSteps")
+        org.MapGet("/review-queue", QueueAsync).WithName("ReviewQueue").WithSummary("Posts waiting on a step you may approve, due first on top.");
+        org.MapGet("/accounts/{id:guid}/approval-steps", GetStepsAsync).WithName("GetApprovalSteps");
+        // Contributors get the use case's refusal, which names who may change the steps.
+        org.MapPut("/accounts/{id:guid}/approval-steps", PutStepsAsync).WithName("PutApprovalSteps")
             .WithSummary("Replaces the account's approval steps ({\"steps\":[…]}, reviewers and up); an empty list returns to one step for reviewers.");
     }
 
-    public static async Task<IResult> ListAsync(string org, string? status, bool? mine, ClaimsPrincipal user, OrgAccess access, PostQueries queries, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(OrgContext org, string? status, bool? mine, PostQueries queries, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         PostStatus? parsed = null;
         if (status is not null)
         {
@@ -79,131 +73,84 @@ public static class PostEndpoints
             parsed = value;
         }
 
-        var list = await queries.ListAsync(check.Context!, parsed, mine ?? false, cancellationToken);
+        var list = await queries.ListAsync(org, parsed, mine ?? false, cancellationToken);
         return TypedResults.Ok(list.Select(ToListItem).ToList());
     }
 
-    public static async Task<IResult> QueueAsync(string org, ClaimsPrincipal user, OrgAccess access, PostQueries queries, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        return check.Allowed
-            ? TypedResults.Ok((await queries.QueueAsync(check.Context!, cancellationToken)).Select(ToListItem).ToList())
-            : check.ToProblem();
-    }
+    public static async Task<IResult> QueueAsync(OrgContext org, PostQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await queries.QueueAsync(org, cancellationToken)).Select(ToListItem).ToList());
 
-    public static async Task<IResult> CreateAsync(string org, PostRequest request, ClaimsPrincipal user, OrgAccess access, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateAsync(OrgContext org, PostRequest request, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var created = await compose.CreateAsync(check.Context!, Input(request), cancellationToken);
+        var created = await compose.CreateAsync(org, Input(request), cancellationToken);
         if (!created.Succeeded)
         {
             return created.Status.ToProblem();
         }
 
-        var view = await queries.GetAsync(check.Context!, created.Value.Post.Id, cancellationToken);
-        return TypedResults.Created($"/api/v1/orgs/{org}/posts/{created.Value.Post.Id}", ToDto(view!));
+        var view = await queries.GetAsync(org, created.Value.Post.Id, cancellationToken);
+        return TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/posts/{created.Value.Post.Id}", ToDto(view!));
     }
 
-    public static async Task<IResult> CheckAsync(string org, PostRequest request, ClaimsPrincipal user, OrgAccess access, ComposePost compose, CancellationToken cancellationToken)
+    public static async Task<IResult> CheckAsync(OrgContext org, PostRequest request, ComposePost compose, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         // Drafts may be incomplete while typing: the check reports lengths and findings for what is there.
         var input = Input(request) with { ScheduledAt = null };
-        var result = await compose.PreviewAsync(check.Context!, input, cancellationToken);
+        var result = await compose.PreviewAsync(org, input, cancellationToken);
         return result.Succeeded
             ? TypedResults.Ok(result.Value!.Select(ToDto).ToList())
             : result.Status.ToProblem();
     }
 
-    public static async Task<IResult> GetAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, PostQueries queries, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(OrgContext org, Guid id, PostQueries queries, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var view = await queries.GetAsync(check.Context!, id, cancellationToken);
+        var view = await queries.GetAsync(org, id, cancellationToken);
         return view is null ? Outcome.NotFound.ToProblem() : TypedResults.Ok(ToDto(view));
     }
 
-    public static async Task<IResult> EditAsync(string org, Guid id, PostRequest request, ClaimsPrincipal user, OrgAccess access, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)
+    public static async Task<IResult> EditAsync(OrgContext org, Guid id, PostRequest request, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var edited = await compose.EditAsync(check.Context!, id, Input(request), cancellationToken);
+        var edited = await compose.EditAsync(org, id, Input(request), cancellationToken);
         return edited.Succeeded
-            ? TypedResults.Ok(ToDto((await queries.GetAsync(check.Context!, id, cancellationToken))!))
+            ? TypedResults.Ok(ToDto((await queries.GetAsync(org, id, cancellationToken))!))
             : edited.Status.ToProblem();
     }
 
-    public static Task<IResult> SubmitAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
-        ActAsync(org, id, user, access, queries, context => review.SubmitAsync(context, id, cancellationToken), cancellationToken);
+    public static Task<IResult> SubmitAsync(OrgContext org, Guid id, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, queries, context => review.SubmitAsync(context, id, cancellationToken), cancellationToken);
 
-    public static Task<IResult> ApproveAsync(string org, Guid id, NoteRequest? request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
-        ActAsync(org, id, user, access, queries, context => review.ApproveAsync(context, id, request?.Note, cancellationToken), cancellationToken);
+    public static Task<IResult> ApproveAsync(OrgContext org, Guid id, NoteRequest? request, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, queries, context => review.ApproveAsync(context, id, request?.Note, cancellationToken), cancellationToken);
 
-    public static Task<IResult> RequestChangesAsync(string org, Guid id, NoteRequest request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
-        ActAsync(org, id, user, access, queries, context => review.RequestChangesAsync(context, id, request.Note, cancellationToken), cancellationToken);
+    public static Task<IResult> RequestChangesAsync(OrgContext org, Guid id, NoteRequest request, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, queries, context => review.RequestChangesAsync(context, id, request.Note, cancellationToken), cancellationToken);
 
-    public static Task<IResult> RejectAsync(string org, Guid id, NoteRequest request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
-        ActAsync(org, id, user, access, queries, context => review.RejectAsync(context, id, request.Note, cancellationToken), cancellationToken);
+    public static Task<IResult> RejectAsync(OrgContext org, Guid id, NoteRequest request, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, queries, context => review.RejectAsync(context, id, request.Note, cancellationToken), cancellationToken);
 
-    public static Task<IResult> OverrideAsync(string org, Guid id, OverrideRequest request, ClaimsPrincipal user, OrgAccess access, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
-        ActAsync(org, id, user, access, queries, context => review.OverrideAsync(context, id, request.Reason, cancellationToken), cancellationToken);
+    public static Task<IResult> OverrideAsync(OrgContext org, Guid id, OverrideRequest request, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
+        ActAsync(org, id, queries, context => review.OverrideAsync(context, id, request.Reason, cancellationToken), cancellationToken);
 
-    public static async Task<IResult> GetStepsAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, ApprovalSteps steps, IAccountDirectory accounts, CancellationToken cancellationToken)
+    public static async Task<IResult> GetStepsAsync(OrgContext org, Guid id, ApprovalSteps steps, IAccountDirectory accounts, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        if (await accounts.FindAsync(check.Context!.Id, id, cancellationToken) is null)
+        if (await accounts.FindAsync(org.Id, id, cancellationToken) is null)
         {
             return Outcome.NotFound.ToProblem();
         }
 
-        var list = await steps.ForAccountAsync(check.Context!.Id, id, cancellationToken);
+        var list = await steps.ForAccountAsync(org.Id, id, cancellationToken);
         return TypedResults.Ok(list.Select(s => new StepDto(s.Position, s.Name, s.ApproverRole is { } r ? AccountNames.Key(r) : null, s.Approvers, AccountNames.Key(s.Quorum))).ToList());
     }
 
-    public static async Task<IResult> PutStepsAsync(string org, Guid id, StepsRequest request, ClaimsPrincipal user, OrgAccess access, ApprovalSteps steps, CancellationToken cancellationToken)
+    public static async Task<IResult> PutStepsAsync(OrgContext org, Guid id, StepsRequest request, ApprovalSteps steps, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var saved = await steps.SaveAsync(check.Context!, id, request.Steps ?? [], cancellationToken);
+        var saved = await steps.SaveAsync(org, id, request.Steps ?? [], cancellationToken);
         return saved.ToProblem();
     }
 
-    /// <summary>Reads the form itself, after the access check, so that a stranger learns nothing even from a malformed request.</summary>
-    public static async Task<IResult> AddImageAsync(string org, Guid id, HttpRequest request, ClaimsPrincipal user, OrgAccess access, AttachImage images, CancellationToken cancellationToken)
+    /// <summary>Reads the form itself, after the organization filter let the caller in, so that a stranger learns nothing even from a malformed request.</summary>
+    public static async Task<IResult> AddImageAsync(OrgContext org, Guid id, HttpRequest request, AttachImage images, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         if (!request.HasFormContentType)
         {
             return TypedResults.Problem("Send the image as multipart/form-data with the fields \"file\" and \"altText\".", statusCode: StatusCodes.Status415UnsupportedMediaType);
@@ -224,41 +171,26 @@ public static class PostEndpoints
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);
-        var added = await images.AddAsync(check.Context!, id, file.FileName, file.ContentType, buffer.ToArray(), altText, cancellationToken);
+        var added = await images.AddAsync(org, id, file.FileName, file.ContentType, buffer.ToArray(), altText, cancellationToken);
         return added.Succeeded
-            ? TypedResults.Created($"/api/v1/orgs/{org}/posts/{id}/media/{added.Value!.Id}", new MediaDto(added.Value.Id, added.Value.FileName, added.Value.ContentType, added.Value.Content.Length, added.Value.AltText))
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/posts/{id}/media/{added.Value!.Id}", new MediaDto(added.Value.Id, added.Value.FileName, added.Value.ContentType, added.Value.Content.Length, added.Value.AltText))
             : added.Status.ToProblem();
     }
 
-    public static async Task<IResult> GetImageAsync(string org, Guid id, Guid mediaId, ClaimsPrincipal user, OrgAccess access, AttachImage images, CancellationToken cancellationToken)
+    public static async Task<IResult> GetImageAsync(OrgContext org, Guid id, Guid mediaId, AttachImage images, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var item = await images.GetAsync(check.Context!, id, mediaId, cancellationToken);
+        var item = await images.GetAsync(org, id, mediaId, cancellationToken);
         return item is null ? Outcome.NotFound.ToProblem() : TypedResults.File(item.Content, item.ContentType);
     }
 
-    public static async Task<IResult> RemoveImageAsync(string org, Guid id, Guid mediaId, ClaimsPrincipal user, OrgAccess access, AttachImage images, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        return check.Allowed ? (await images.RemoveAsync(check.Context!, id, mediaId, cancellationToken)).ToProblem() : check.ToProblem();
-    }
+    public static async Task<IResult> RemoveImageAsync(OrgContext org, Guid id, Guid mediaId, AttachImage images, CancellationToken cancellationToken) =>
+        (await images.RemoveAsync(org, id, mediaId, cancellationToken)).ToProblem();
 
-    private static async Task<IResult> ActAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, PostQueries queries, Func<OrgContext, Task<Outcome>> act, CancellationToken cancellationToken)
+    private static async Task<IResult> ActAsync(OrgContext org, Guid id, PostQueries queries, Func<OrgContext, Task<Outcome>> act, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var outcome = await act(check.Context!);
+        var outcome = await act(org);
         return outcome.Succeeded
-            ? TypedResults.Ok(ToDto((await queries.GetAsync(check.Context!, id, cancellationToken))!))
+            ? TypedResults.Ok(ToDto((await queries.GetAsync(org, id, cancellationToken))!))
             : outcome.ToProblem();
     }
 

@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
-using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Requests;
 
@@ -25,11 +22,13 @@ public static class RequestEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/orgs/{org}/requests").WithTags("Account requests");
+        var group = api.MapGroup("/orgs/{org}/requests").WithTags("Account requests").RequireOrg(Role.Contributor);
         group.MapGet("/", ListAsync).WithName("ListAccountRequests");
         group.MapPost("/", CreateAsync).WithName("CreateAccountRequest").WithSummary("Saves a request as a draft, or submits it with submit=true.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetAccountRequest");
-        group.MapPost("/{id:guid}/transitions", TransitionAsync).WithName("TransitionAccountRequest").WithSummary("Moves the request: {\"to\":\"consult\",\"note\":\"…\"}.");
+        // Members pass the filter so that the refusal (after their body is checked) says why, rather than a bare 403.
+        group.MapPost("/{id:guid}/transitions", TransitionAsync).WithName("TransitionAccountRequest").WithSummary("Moves the request: {\"to\":\"consult\",\"note\":\"…\"}.")
+            .RequireOrg(Role.Member);
         group.MapPost("/{id:guid}/requirements", RequirementsAsync).WithName("RecordAccountRequestRequirements");
         group.MapPost("/{id:guid}/votes", VoteAsync).WithName("VoteOnAccountRequest");
     }
@@ -39,23 +38,12 @@ public static class RequestEndpoints
         r.Audience, r.PatientBenefit, r.OwnerId, r.BackupId, r.OwnerFte, r.ContentPlan, r.PostsPerWeek, r.ResponseHours, r.ConsultNotes, r.DecisionReasons,
         r.AccountId, r.CreatedAt, r.SubmittedAt);
 
-    public static async Task<IResult> ListAsync(string org, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        return check.Allowed
-            ? TypedResults.Ok((await workflow.ListAsync(check.Context!, cancellationToken: cancellationToken)).Select(ToDto).ToList())
-            : check.ToProblem();
-    }
+    public static async Task<IResult> ListAsync(OrgContext org, RequestWorkflow workflow, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await workflow.ListAsync(org, cancellationToken: cancellationToken)).Select(ToDto).ToList());
 
-    public static async Task<IResult> CreateAsync(string org, CreateRequestBody body, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateAsync(OrgContext org, CreateRequestBody body, RequestWorkflow workflow, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var created = await workflow.CreateAsync(check.Context!, body.Request ?? new RequestInput(), body.Submit, cancellationToken);
+        var created = await workflow.CreateAsync(org, body.Request ?? new RequestInput(), body.Submit, cancellationToken);
         if (created.Value is null)
         {
             return created.Status.ToProblem();
@@ -63,59 +51,41 @@ public static class RequestEndpoints
 
         // A draft that could not be submitted is still saved: 201 with the refusal would hide it, so answer 409 with its id.
         return created.Succeeded
-            ? TypedResults.Created($"/api/v1/orgs/{org}/requests/{created.Value.Id}", ToDto(created.Value))
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/requests/{created.Value.Id}", ToDto(created.Value))
             : TypedResults.Problem(created.Status.Message + $" The draft is saved as {created.Value.Id}.", statusCode: StatusCodes.Status409Conflict, title: "The action is not allowed.");
     }
 
-    public static async Task<IResult> GetAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(OrgContext org, Guid id, RequestWorkflow workflow, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var view = await workflow.GetAsync(check.Context!, id, cancellationToken);
+        var view = await workflow.GetAsync(org, id, cancellationToken);
         return view is null ? TypedResults.Problem("No such request.", statusCode: StatusCodes.Status404NotFound) : TypedResults.Ok(ToDto(view.Request));
     }
 
-    public static async Task<IResult> TransitionAsync(string org, Guid id, TransitionBody body, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
+    public static async Task<IResult> TransitionAsync(OrgContext org, Guid id, TransitionBody body, RequestWorkflow workflow, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Member, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         if (!AccountNames.TryParse<RequestStatus>(body.To, out var to))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [$"Use one of: {AccountNames.Choices<RequestStatus>()}."] });
         }
 
-        if (!check.Context!.IsAtLeast(Role.Contributor))
+        if (!org.IsAtLeast(Role.Contributor))
         {
             return TypedResults.Problem("Members read the registry; only contributors and above take part in account requests.", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        var outcome = await workflow.TransitionAsync(check.Context!, id, to, body.Note, cancellationToken);
+        var outcome = await workflow.TransitionAsync(org, id, to, body.Note, cancellationToken);
         if (!outcome.Succeeded)
         {
             return outcome.ToProblem();
         }
 
-        var view = await workflow.GetAsync(check.Context!, id, cancellationToken);
+        var view = await workflow.GetAsync(org, id, cancellationToken);
         return TypedResults.Ok(ToDto(view!.Request));
     }
 
-    public static async Task<IResult> RequirementsAsync(string org, Guid id, RequirementsInput body, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        return check.Allowed ? (await workflow.RecordRequirementsAsync(check.Context!, id, body, cancellationToken)).ToProblem() : check.ToProblem();
-    }
+    public static async Task<IResult> RequirementsAsync(OrgContext org, Guid id, RequirementsInput body, RequestWorkflow workflow, CancellationToken cancellationToken) =>
+        (await workflow.RecordRequirementsAsync(org, id, body, cancellationToken)).ToProblem();
 
-    public static async Task<IResult> VoteAsync(string org, Guid id, VoteBody body, ClaimsPrincipal user, OrgAccess access, RequestWorkflow workflow, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        return check.Allowed ? (await workflow.VoteAsync(check.Context!, id, body.Approve, body.Comment, cancellationToken)).ToProblem() : check.ToProblem();
-    }
+    public static async Task<IResult> VoteAsync(OrgContext org, Guid id, VoteBody body, RequestWorkflow workflow, CancellationToken cancellationToken) =>
+        (await workflow.VoteAsync(org, id, body.Approve, body.Comment, cancellationToken)).ToProblem();
 }

@@ -1,9 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rounds.Screening;
-using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Screening;
 
@@ -22,8 +20,8 @@ public static class ScreeningEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        var org = api.MapGroup("/orgs/{org}").WithTags("Screening");
-        org.MapPost("/screen", ScreenAsync).WithName("ScreenPost")
+        var org = api.MapGroup("/orgs/{org}").WithTags("Screening").RequireOrg(Role.Reviewer);
+        org.MapPost("/screen", ScreenAsync).WithName("ScreenPost").RequireOrg(Role.Contributor)
             .WithSummary("Screens a post for patient information and policy risks with the organization's rules (contributors and up).");
         org.MapGet("/screening/rules", GetRulesAsync).WithName("GetScreeningRules").WithSummary("The screening rules in force (reviewers and up).");
         org.MapPut("/screening/rules", PutRulesAsync).WithName("PutScreeningRules").Accepts<JsonElement>("application/json")
@@ -31,15 +29,9 @@ public static class ScreeningEndpoints
         org.MapDelete("/screening/rules", ResetRulesAsync).WithName("ResetScreeningRules").WithSummary("Returns to the default rules.");
     }
 
-    public static async Task<Results<Ok<ScreenResultDto>, ValidationProblem, ProblemHttpResult>> ScreenAsync(
-        string org, ScreenRequest request, ClaimsPrincipal user, OrgAccess access, ScreeningRules rules, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ScreenResultDto>, ValidationProblem>> ScreenAsync(
+        OrgContext org, ScreenRequest request, ScreeningRules rules, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         var errors = new Dictionary<string, string[]>();
         if (!ScreeningNames.TryParseKind(request.Account?.Kind, out var kind))
         {
@@ -56,36 +48,21 @@ public static class ScreeningEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var result = await rules.ScreenAsync(check.Context!.Id, new Post(request.Text, kind, request.Bio), profile, cancellationToken);
+        var result = await rules.ScreenAsync(org.Id, new Post(request.Text, kind, request.Bio), profile, cancellationToken);
         return TypedResults.Ok(ScreeningResults.ToDto(result));
     }
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetRulesAsync(
-        string org, ClaimsPrincipal user, OrgAccess access, ScreeningRules rules, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Reviewer, cancellationToken);
-        return check.Allowed
-            ? TypedResults.Content(await rules.EffectiveJsonAsync(check.Context!.Id, cancellationToken), "application/json")
-            : check.ToProblem();
-    }
+    public static async Task<ContentHttpResult> GetRulesAsync(OrgContext org, ScreeningRules rules, CancellationToken cancellationToken) =>
+        TypedResults.Content(await rules.EffectiveJsonAsync(org.Id, cancellationToken), "application/json");
 
-    public static async Task<IResult> PutRulesAsync(string org, HttpRequest http, ClaimsPrincipal user, OrgAccess access, ScreeningRules rules, CancellationToken cancellationToken)
+    public static async Task<IResult> PutRulesAsync(OrgContext org, HttpRequest http, ScreeningRules rules, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, Role.Reviewer, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         using var reader = new StreamReader(http.Body);
         var json = await reader.ReadToEndAsync(cancellationToken);
-        var outcome = await rules.SaveAsync(check.Context!, json, cancellationToken);
-        return outcome.Succeeded ? TypedResults.Content(await rules.EffectiveJsonAsync(check.Context!.Id, cancellationToken), "application/json") : outcome.ToProblem();
+        var outcome = await rules.SaveAsync(org, json, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Content(await rules.EffectiveJsonAsync(org.Id, cancellationToken), "application/json") : outcome.ToProblem();
     }
 
-    public static async Task<IResult> ResetRulesAsync(string org, ClaimsPrincipal user, OrgAccess access, ScreeningRules rules, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, Role.Reviewer, cancellationToken);
-        return check.Allowed ? (await rules.ResetAsync(check.Context!, cancellationToken)).ToProblem() : check.ToProblem();
-    }
+    public static async Task<IResult> ResetRulesAsync(OrgContext org, ScreeningRules rules, CancellationToken cancellationToken) =>
+        (await rules.ResetAsync(org, cancellationToken)).ToProblem();
 }

@@ -1,7 +1,4 @@
-using System.Security.Claims;
-using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
-using Rounds.Web.Features.Organizations;
 
 namespace Rounds.Web.Features.Publishing.Calendar;
 
@@ -16,10 +13,14 @@ public static class CalendarEndpoints
 {
     public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
-        api.MapGet("/orgs/{org}/calendar", ListAsync).WithTags("Publishing").WithName("GetCalendar")
-            .WithSummary("Scheduled and published posts in [from, to) (ISO 8601 instants, at most 400 days apart), optionally for one account.");
-        api.MapPost("/orgs/{org}/posts/{id:guid}/reschedule", RescheduleAsync).WithTags("Publishing").WithName("ReschedulePost")
-            .WithSummary("Moves a post that is not yet published to a future time: {\"scheduledAt\":\"2026-11-23T14:00:00Z\"}.");
+        var org = api.MapGroup("/orgs/{org}").WithTags("Publishing");
+        org.MapGet("/calendar", ListAsync).WithName("GetCalendar")
+            .WithSummary("Scheduled and published posts in [from, to) (ISO 8601 instants, at most 400 days apart), optionally for one account.")
+            .RequireOrg(PublishingCalendar.ViewRole);
+        // Authors who are contributors may move their own posts; the use case decides per post.
+        org.MapPost("/posts/{id:guid}/reschedule", RescheduleAsync).WithName("ReschedulePost")
+            .WithSummary("Moves a post that is not yet published to a future time: {\"scheduledAt\":\"2026-11-23T14:00:00Z\"}.")
+            .RequireOrg(Role.Contributor);
         app.MapGet("/calendar/{token}.ics", FeedAsync).WithName("CalendarFeed").ExcludeFromDescription().AllowAnonymous();
     }
 
@@ -28,14 +29,8 @@ public static class CalendarEndpoints
         e.Copies.Select(c => new CalendarCopyDto(c.AccountId, AccountNames.Key(c.Platform), c.Handle, PostLifecycle.Describe(c.Status), c.ExternalUrl, c.PublishedAt)).ToList());
 
     public static async Task<IResult> ListAsync(
-        string org, DateTimeOffset? from, DateTimeOffset? to, Guid? account, ClaimsPrincipal user, OrgAccess access, PublishingCalendar calendar, CancellationToken cancellationToken)
+        OrgContext org, DateTimeOffset? from, DateTimeOffset? to, Guid? account, PublishingCalendar calendar, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, PublishingCalendar.ViewRole, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         var errors = new Dictionary<string, string[]>();
         if (from is null)
         {
@@ -56,20 +51,13 @@ public static class CalendarEndpoints
             return TypedResults.ValidationProblem(errors, title: "The request is not valid.");
         }
 
-        var entries = await calendar.ListAsync(check.Context!, from!.Value, to!.Value, account, cancellationToken);
+        var entries = await calendar.ListAsync(org, from!.Value, to!.Value, account, cancellationToken);
         return TypedResults.Ok(entries.Select(ToDto).ToList());
     }
 
-    public static async Task<IResult> RescheduleAsync(string org, Guid id, RescheduleBody body, ClaimsPrincipal user, OrgAccess access, ReschedulePost reschedule, CancellationToken cancellationToken)
+    public static async Task<IResult> RescheduleAsync(OrgContext org, Guid id, RescheduleBody body, ReschedulePost reschedule, CancellationToken cancellationToken)
     {
-        // Authors who are contributors may move their own posts; the use case decides per post.
-        var check = await access.CheckAsync(user, org, Role.Contributor, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var outcome = await reschedule.RunAsync(check.Context!, id, body.ScheduledAt, cancellationToken);
+        var outcome = await reschedule.RunAsync(org, id, body.ScheduledAt, cancellationToken);
         return outcome.Succeeded ? TypedResults.Ok(new { id, scheduledAt = body.ScheduledAt!.Value.ToUniversalTime() }) : outcome.ToProblem();
     }
 

@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using Rounds.Web.Features.Organizations;
-
 namespace Rounds.Web.Features.Publishing.Library;
 
 public sealed record LibraryItemDto(Guid Id, string Title, string Text, IReadOnlyList<string> Tags, Guid? SourcePostId, string CreatedBy, DateTimeOffset CreatedAt);
@@ -13,7 +10,8 @@ public static class LibraryEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/orgs/{org}/library").WithTags("Publishing");
+        // Contributors reach every endpoint; writing is refused by the use case (409 naming who may do it) rather than with a bare 403.
+        var group = api.MapGroup("/orgs/{org}/library").WithTags("Publishing").RequireOrg(LibraryCatalog.ViewRole);
         group.MapGet("/", ListAsync).WithName("SearchLibrary").WithSummary("Library items holding every word of q, optionally with a tag.");
         group.MapPost("/", CreateAsync).WithName("AddToLibrary").WithSummary("Adds an item: {\"postId\"} saves an approved or published post, {\"title\",\"text\",\"tags\"} writes one.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetLibraryItem");
@@ -24,58 +22,31 @@ public static class LibraryEndpoints
     public static LibraryItemDto ToDto(LibraryItem l) =>
         new(l.Id, l.Title, l.Text, l.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries), l.SourcePostId, l.CreatedBy, l.CreatedAt);
 
-    public static async Task<IResult> ListAsync(string org, string? q, string? tag, ClaimsPrincipal user, OrgAccess access, LibraryCatalog catalog, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, LibraryCatalog.ViewRole, cancellationToken);
-        return check.Allowed
-            ? TypedResults.Ok((await catalog.SearchAsync(check.Context!, q, tag, cancellationToken)).Select(ToDto).ToList())
-            : check.ToProblem();
-    }
+    public static async Task<IResult> ListAsync(OrgContext org, string? q, string? tag, LibraryCatalog catalog, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await catalog.SearchAsync(org, q, tag, cancellationToken)).Select(ToDto).ToList());
 
-    public static async Task<IResult> GetAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, LibraryCatalog catalog, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(OrgContext org, Guid id, LibraryCatalog catalog, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, LibraryCatalog.ViewRole, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var item = await catalog.GetAsync(check.Context!, id, cancellationToken);
+        var item = await catalog.GetAsync(org, id, cancellationToken);
         return item is null ? TypedResults.Problem("No such library item.", statusCode: StatusCodes.Status404NotFound) : TypedResults.Ok(ToDto(item));
     }
 
-    public static async Task<IResult> CreateAsync(string org, LibraryBody body, ClaimsPrincipal user, OrgAccess access, LibraryCatalog catalog, SaveToLibrary save, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateAsync(OrgContext org, LibraryBody body, LibraryCatalog catalog, SaveToLibrary save, CancellationToken cancellationToken)
     {
-        // Contributors get the use case's refusal (409 with who may do it) rather than a bare 403.
-        var check = await access.CheckAsync(user, org, LibraryCatalog.ViewRole, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
         var created = body.PostId is { } postId
-            ? await save.RunAsync(check.Context!, postId, body.Title, body.Tags, cancellationToken)
-            : await catalog.CreateAsync(check.Context!, new LibraryInput(body.Title, body.Text, body.Tags), cancellationToken);
+            ? await save.RunAsync(org, postId, body.Title, body.Tags, cancellationToken)
+            : await catalog.CreateAsync(org, new LibraryInput(body.Title, body.Text, body.Tags), cancellationToken);
         return created.Succeeded
-            ? TypedResults.Created($"/api/v1/orgs/{org}/library/{created.Value!.Id}", ToDto(created.Value))
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/library/{created.Value!.Id}", ToDto(created.Value))
             : created.Status.ToProblem();
     }
 
-    public static async Task<IResult> UpdateAsync(string org, Guid id, LibraryBody body, ClaimsPrincipal user, OrgAccess access, LibraryCatalog catalog, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateAsync(OrgContext org, Guid id, LibraryBody body, LibraryCatalog catalog, CancellationToken cancellationToken)
     {
-        var check = await access.CheckAsync(user, org, LibraryCatalog.ViewRole, cancellationToken);
-        if (!check.Allowed)
-        {
-            return check.ToProblem();
-        }
-
-        var outcome = await catalog.UpdateAsync(check.Context!, id, new LibraryInput(body.Title, body.Text, body.Tags), cancellationToken);
-        return outcome.Succeeded ? TypedResults.Ok(ToDto((await catalog.GetAsync(check.Context!, id, cancellationToken))!)) : outcome.ToProblem();
+        var outcome = await catalog.UpdateAsync(org, id, new LibraryInput(body.Title, body.Text, body.Tags), cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(ToDto((await catalog.GetAsync(org, id, cancellationToken))!)) : outcome.ToProblem();
     }
 
-    public static async Task<IResult> DeleteAsync(string org, Guid id, ClaimsPrincipal user, OrgAccess access, LibraryCatalog catalog, CancellationToken cancellationToken)
-    {
-        var check = await access.CheckAsync(user, org, LibraryCatalog.ViewRole, cancellationToken);
-        return check.Allowed ? (await catalog.DeleteAsync(check.Context!, id, cancellationToken)).ToProblem() : check.ToProblem();
-    }
+    public static async Task<IResult> DeleteAsync(OrgContext org, Guid id, LibraryCatalog catalog, CancellationToken cancellationToken) =>
+        (await catalog.DeleteAsync(org, id, cancellationToken)).ToProblem();
 }
