@@ -61,7 +61,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         {
             var context = await RoundsFactory.ContextAsync(services, org, admin);
             var account = await services.GetRequiredService<Rounds.Web.Features.Accounts.AccountRegistry>().CreateAsync(context, new("x", "@A11yHealth", Kind: "enterprise"));
-            var request = await services.GetRequiredService<Rounds.Web.Features.Requests.RequestWorkflow>().CreateAsync(context, new() { Platform = "instagram", ProposedHandle = "@a11y_kids", Department = "Pediatrics" }, submit: false);
+            var request = await services.GetRequiredService<Rounds.Web.Features.Requests.DraftRequest>().CreateAsync(context, new() { Platform = "instagram", ProposedHandle = "@a11y_kids", Department = "Pediatrics" }, submit: false);
             return (account.Value!.Id, request.Value!.Id);
         });
         var postId = await app.WithScopeAsync(async services =>

@@ -38,12 +38,12 @@ public static class RequestEndpoints
         r.Audience, r.PatientBenefit, r.OwnerId, r.BackupId, r.OwnerFte, r.ContentPlan, r.PostsPerWeek, r.ResponseHours, r.ConsultNotes, r.DecisionReasons,
         r.AccountId, r.CreatedAt, r.SubmittedAt);
 
-    public static async Task<IResult> ListAsync(OrgContext org, RequestWorkflow workflow, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await workflow.ListAsync(org, cancellationToken: cancellationToken)).Select(ToDto).ToList());
+    public static async Task<IResult> ListAsync(OrgContext org, RequestQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await queries.ListAsync(org, cancellationToken: cancellationToken)).Select(ToDto).ToList());
 
-    public static async Task<IResult> CreateAsync(OrgContext org, CreateRequestBody body, RequestWorkflow workflow, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateAsync(OrgContext org, CreateRequestBody body, DraftRequest draft, CancellationToken cancellationToken)
     {
-        var created = await workflow.CreateAsync(org, body.Request ?? new RequestInput(), body.Submit, cancellationToken);
+        var created = await draft.CreateAsync(org, body.Request ?? new RequestInput(), body.Submit, cancellationToken);
         if (created.Value is null)
         {
             return created.Status.ToProblem();
@@ -55,13 +55,13 @@ public static class RequestEndpoints
             : TypedResults.Problem(created.Status.Message + $" The draft is saved as {created.Value.Id}.", statusCode: StatusCodes.Status409Conflict, title: "The action is not allowed.");
     }
 
-    public static async Task<IResult> GetAsync(OrgContext org, Guid id, RequestWorkflow workflow, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(OrgContext org, Guid id, RequestQueries queries, CancellationToken cancellationToken)
     {
-        var view = await workflow.GetAsync(org, id, cancellationToken);
+        var view = await queries.GetAsync(org, id, cancellationToken);
         return view is null ? TypedResults.Problem("No such request.", statusCode: StatusCodes.Status404NotFound) : TypedResults.Ok(ToDto(view.Request));
     }
 
-    public static async Task<IResult> TransitionAsync(OrgContext org, Guid id, TransitionBody body, RequestWorkflow workflow, CancellationToken cancellationToken)
+    public static async Task<IResult> TransitionAsync(OrgContext org, Guid id, TransitionBody body, MoveRequest move, RequestQueries queries, CancellationToken cancellationToken)
     {
         if (!AccountNames.TryParse<RequestStatus>(body.To, out var to))
         {
@@ -73,19 +73,19 @@ public static class RequestEndpoints
             return TypedResults.Problem("Members read the registry; only contributors and above take part in account requests.", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        var outcome = await workflow.TransitionAsync(org, id, to, body.Note, cancellationToken);
+        var outcome = await move.TransitionAsync(org, id, to, body.Note, cancellationToken);
         if (!outcome.Succeeded)
         {
             return outcome.ToProblem();
         }
 
-        var view = await workflow.GetAsync(org, id, cancellationToken);
+        var view = await queries.GetAsync(org, id, cancellationToken);
         return TypedResults.Ok(ToDto(view!.Request));
     }
 
-    public static async Task<IResult> RequirementsAsync(OrgContext org, Guid id, RequirementsInput body, RequestWorkflow workflow, CancellationToken cancellationToken) =>
-        (await workflow.RecordRequirementsAsync(org, id, body, cancellationToken)).ToProblem();
+    public static async Task<IResult> RequirementsAsync(OrgContext org, Guid id, RequirementsInput body, RecordRequirements requirements, CancellationToken cancellationToken) =>
+        (await requirements.RecordAsync(org, id, body, cancellationToken)).ToProblem();
 
-    public static async Task<IResult> VoteAsync(OrgContext org, Guid id, VoteBody body, RequestWorkflow workflow, CancellationToken cancellationToken) =>
-        (await workflow.VoteAsync(org, id, body.Approve, body.Comment, cancellationToken)).ToProblem();
+    public static async Task<IResult> VoteAsync(OrgContext org, Guid id, VoteBody body, VoteOnRequest vote, CancellationToken cancellationToken) =>
+        (await vote.VoteAsync(org, id, body.Approve, body.Comment, cancellationToken)).ToProblem();
 }

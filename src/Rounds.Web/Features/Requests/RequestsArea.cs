@@ -7,7 +7,11 @@ public sealed class RequestsArea : IRoundsArea
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddScoped<RequestWorkflow>();
+        services.AddScoped<RequestQueries>();
+        services.AddScoped<DraftRequest>();
+        services.AddScoped<MoveRequest>();
+        services.AddScoped<RecordRequirements>();
+        services.AddScoped<VoteOnRequest>();
         services.AddScoped<IDemoData, RequestsDemo>();
     }
 
