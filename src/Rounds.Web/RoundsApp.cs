@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Rounds.Web.Components;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Identity;
-using Rounds.Web.Features.Identity.Account;
+using Rounds.Web.Features.Identity.SignIn;
 using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Shared.Mail;
 using Rounds.Web.Features.Identity.Tokens;

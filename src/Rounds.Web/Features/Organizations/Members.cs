@@ -72,13 +72,14 @@ public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer,
         };
         db.Invitations.Add(invitation);
         audit.Record(org.Id, "invitation.created", "Invitation", invitation.Id.ToString(), after: new { email, role = Roles.Key(role) });
-        await db.SaveChangesAsync(cancellationToken);
-
         var link = $"{acceptBaseUrl.TrimEnd('/')}/invitations/{secret}";
-        await mailer.SendAsync(new OutgoingMail(email, $"You are invited to {org.Organization.Name} on Rounds",
+        var mail = new OutgoingMail(email, $"You are invited to {org.Organization.Name} on Rounds",
             $"<p>You are invited to join <strong>{WebUtility.HtmlEncode(org.Organization.Name)}</strong> on Rounds as {Roles.Label(role)}.</p>" +
-            $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Accept the invitation</a> (valid for {InvitationLifetime.Days} days). Sign in or register with {WebUtility.HtmlEncode(email)} first.</p>"),
-            cancellationToken);
+            $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Accept the invitation</a> (valid for {InvitationLifetime.Days} days). Sign in or register with {WebUtility.HtmlEncode(email)} first.</p>");
+
+        // Sent once the invitation is committed: a link that does not work yet, or never will, is never mailed.
+        db.AfterCommit(token => mailer.SendAsync(mail, token));
+        await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
     }
 

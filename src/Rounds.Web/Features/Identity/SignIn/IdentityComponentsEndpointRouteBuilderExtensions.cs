@@ -7,11 +7,11 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
-using Rounds.Web.Features.Identity.Account.Pages;
-using Rounds.Web.Features.Identity.Account.Pages.Manage;
+using Rounds.Web.Features.Identity.SignIn.Pages;
+using Rounds.Web.Features.Identity.SignIn.Pages.Manage;
 using Rounds.Web.Features.Identity;
 
-namespace Rounds.Web.Features.Identity.Account;
+namespace Rounds.Web.Features.Identity.SignIn;
 
 internal static class IdentityComponentsEndpointRouteBuilderExtensions
 {

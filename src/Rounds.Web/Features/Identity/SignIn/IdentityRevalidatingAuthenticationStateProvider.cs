@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Rounds.Web.Data;
 
-namespace Rounds.Web.Features.Identity.Account;
+namespace Rounds.Web.Features.Identity.SignIn;
 
 // This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
 // every 30 minutes an interactive circuit is connected.

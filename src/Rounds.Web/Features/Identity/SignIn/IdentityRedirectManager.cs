@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
 using Rounds.Web.Data;
 
-namespace Rounds.Web.Features.Identity.Account;
+namespace Rounds.Web.Features.Identity.SignIn;
 
 internal sealed class IdentityRedirectManager(NavigationManager navigationManager)
 {
