@@ -1,6 +1,6 @@
 using Rounds.Screening.CommandLine;
 using Rounds.Web;
-using Rounds.Web.Features.Operations;
+using Rounds.Web.Host;
 
 // One executable serves the web app and answers the command line, so `./rounds` needs a single build.
 switch (args.FirstOrDefault())

@@ -1,15 +1,9 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Components.Authorization;
 using Rounds.Web.Components;
 using Rounds.Web.Data;
-using Rounds.Web.Features.Identity;
-using Rounds.Web.Features.Identity.SignIn;
-using Rounds.Web.Features.Identity.Mail;
 using Rounds.Web.Features.Shared.Mail;
-using Rounds.Web.Features.Identity.Tokens;
-using Rounds.Web.Features.Operations;
+using Rounds.Web.Host;
 using Scalar.AspNetCore;
 
 namespace Rounds.Web;
@@ -46,41 +40,6 @@ public static class RoundsApp
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
-        services.AddScoped<IdentityRedirectManager>();
-        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
-
-        services.AddAuthentication(options =>
-            {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
-                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
-            })
-            .AddIdentityCookies();
-        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenDefaults.Scheme, null);
-        services.ConfigureApplicationCookie(options =>
-        {
-            options.LoginPath = "/Account/Login";
-            options.AccessDeniedPath = "/Account/AccessDenied";
-            // The API answers with status codes; only pages redirect to the sign-in form.
-            options.Events.OnRedirectToLogin = context => RedirectOrStatus(context.HttpContext, context.RedirectUri, StatusCodes.Status401Unauthorized);
-            options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context.HttpContext, context.RedirectUri, StatusCodes.Status403Forbidden);
-        });
-        services.AddAuthorizationBuilder().AddPolicy(ApiPolicy, policy => policy
-            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, BearerTokenDefaults.Scheme)
-            .RequireAuthenticatedUser());
-
-        services.AddIdentityCore<User>(options =>
-            {
-                options.SignIn.RequireConfirmedAccount = true;
-                options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 10;
-                options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
-            })
-            .AddEntityFrameworkStores<RoundsDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
-
         services.Configure<MailOptions>(configuration.GetSection("Mail"));
         services.AddSingleton<FileMailbox>();
         if (string.IsNullOrWhiteSpace(configuration["Mail:SmtpHost"]))
@@ -91,8 +50,6 @@ public static class RoundsApp
         {
             services.AddSingleton<IMailer, SmtpMailer>();
         }
-
-        services.AddSingleton<IEmailSender<User>, EmailSender>();
 
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
         services.AddScoped<OrgAccess>();
@@ -160,20 +117,7 @@ public static class RoundsApp
 
         // Our own header already sets frame-ancestors; Blazor would add a second policy.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
-        app.MapAdditionalIdentityEndpoints();
     }
 
     private static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api/v1");
-
-    private static Task RedirectOrStatus(HttpContext context, string redirectUri, int status)
-    {
-        if (context.Request.Path.StartsWithSegments("/api"))
-        {
-            context.Response.StatusCode = status;
-            return Task.CompletedTask;
-        }
-
-        context.Response.Redirect(redirectUri);
-        return Task.CompletedTask;
-    }
 }

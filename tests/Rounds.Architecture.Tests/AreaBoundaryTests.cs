@@ -26,6 +26,13 @@ public class AreaBoundaryTests
     }
 
     [Fact]
+    public void The_kernel_and_the_host_use_areas_only_through_their_contracts()
+    {
+        var uses = AreaDependencies.ForbiddenHostUses(Web.Value, "Rounds.Web");
+        Assert.True(uses.Count == 0, "Code outside the areas reaches into an area; use its Contracts or let the area plug in:\n" + string.Join("\n", uses));
+    }
+
+    [Fact]
     public void No_areas_depend_on_each_other_in_a_circle()
     {
         var cycles = AreaDependencies.Cycles(AreaDependencies.AreaGraph(Web.Value));

@@ -58,6 +58,42 @@ public static class AreaDependencies
             .OrderBy(use => use.ToString(), StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>
+    /// Every use of an area's internals by code outside the areas: the tenancy kernel, the host (start-up,
+    /// layout, <c>Features/Shared</c>). Only the database context and its migrations, where every entity
+    /// meets by design, and EF configurations naming a foreign key's other end are exempt.
+    /// </summary>
+    public static IReadOnlyList<Use> ForbiddenHostUses(ArchModel architecture, string root)
+    {
+        var configurations = Configurations(architecture);
+        var uses = new List<Use>();
+        foreach (var type in architecture.Types)
+        {
+            var ns = type.Namespace.FullName;
+            if (!ns.StartsWith(root, StringComparison.Ordinal) || AreaOf(ns) is not null || ns.StartsWith(root + ".Data", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var from = Outermost(type.FullName);
+            if (configurations.Contains(from))
+            {
+                continue;
+            }
+
+            foreach (var dependency in type.Dependencies)
+            {
+                var target = dependency.Target;
+                if (AreaOf(target.Namespace.FullName) is { } toArea && !IsPublished(target.Namespace.FullName))
+                {
+                    uses.Add(new Use("(host)", from, toArea, Outermost(target.FullName)));
+                }
+            }
+        }
+
+        return uses.Distinct().OrderBy(use => use.ToString(), StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>The areas each area uses, through contracts or not.</summary>
     public static IReadOnlyDictionary<string, SortedSet<string>> AreaGraph(ArchModel architecture)
     {
@@ -139,10 +175,7 @@ public static class AreaDependencies
 
     private static IEnumerable<Found> AllUses(ArchModel architecture)
     {
-        var configurations = architecture.Types
-            .Where(type => type.ImplementedInterfaces.Any(i => i.FullName.StartsWith(EntityConfigurationName, StringComparison.Ordinal)))
-            .Select(type => Outermost(type.FullName))
-            .ToHashSet(StringComparer.Ordinal);
+        var configurations = Configurations(architecture);
 
         foreach (var type in architecture.Types)
         {
@@ -168,6 +201,11 @@ public static class AreaDependencies
             }
         }
     }
+
+    private static HashSet<string> Configurations(ArchModel architecture) => architecture.Types
+        .Where(type => type.ImplementedInterfaces.Any(i => i.FullName.StartsWith(EntityConfigurationName, StringComparison.Ordinal)))
+        .Select(type => Outermost(type.FullName))
+        .ToHashSet(StringComparer.Ordinal);
 
     private static readonly string EntityConfigurationName = typeof(IEntityTypeConfiguration<>).FullName!;
 

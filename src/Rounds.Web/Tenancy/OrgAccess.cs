@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
-using Rounds.Web.Features.Identity.Tokens;
 
 namespace Rounds.Web.Tenancy;
 
@@ -65,7 +64,7 @@ public sealed class OrgAccess(RoundsDbContext db)
         }
 
         // A token minted for one organization cannot be used in another.
-        var tokenOrg = principal.FindFirstValue(BearerTokenDefaults.OrganizationClaim);
+        var tokenOrg = principal.FindFirstValue(SignInClaims.TokenOrganization);
         if (tokenOrg is not null && tokenOrg != row.Organization.Id.ToString())
         {
             return new(null, AccessDenial.NotFound);

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
-using Rounds.Web.Features.Operations;
+using Rounds.Web.Host;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.Operations;

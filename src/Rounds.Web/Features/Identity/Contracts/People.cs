@@ -55,3 +55,10 @@ public interface ISignIns
     /// <summary>Mints a personal access token, optionally limited to one organization; the secret is returned once.</summary>
     Task<string> MintTokenAsync(string userId, string name, Guid? organizationId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>Claims of a signed-in caller that other areas read.</summary>
+public static class SignInClaims
+{
+    /// <summary>On a personal access token limited to one organization: that organization's id.</summary>
+    public const string TokenOrganization = "rounds:token-org";
+}

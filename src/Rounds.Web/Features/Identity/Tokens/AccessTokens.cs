@@ -14,7 +14,7 @@ public static class BearerTokenDefaults
 {
     public const string Scheme = "PersonalAccessToken";
     public const string TokenIdClaim = "rounds:token";
-    public const string OrganizationClaim = "rounds:token-org";
+    public const string OrganizationClaim = SignInClaims.TokenOrganization;
     public const string TokenPrefix = "rnd_";
 }
 

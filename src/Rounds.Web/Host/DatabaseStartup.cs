@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Demo.Contracts;
 
-namespace Rounds.Web.Features.Operations;
+namespace Rounds.Web.Host;
 
 /// <summary>
 /// Brings the schema up to date before the server accepts requests, and creates the demo organization on

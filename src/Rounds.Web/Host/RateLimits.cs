@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 
-namespace Rounds.Web.Features.Operations;
+namespace Rounds.Web.Host;
 
 public static class RateLimits
 {

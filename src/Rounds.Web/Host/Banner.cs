@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Rounds.Web.Features.Demo.Contracts;
 
-namespace Rounds.Web.Features.Operations;
+namespace Rounds.Web.Host;
 
 public static class Banner
 {

@@ -1,10 +1,7 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
-using Rounds.Web.Features.Identity;
-using Rounds.Web.Features.Identity.Tokens;
 
-namespace Rounds.Web.Features.Operations;
+namespace Rounds.Web.Host;
 
 /// <summary><c>./rounds migrate</c> and <c>./rounds token create</c>: administration without the web server.</summary>
 public static class AdminCommands

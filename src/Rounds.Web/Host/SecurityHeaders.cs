@@ -1,4 +1,4 @@
-namespace Rounds.Web.Features.Operations;
+namespace Rounds.Web.Host;
 
 public static class SecurityHeaders
 {
