@@ -1,10 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Rounds.Web.Features.Accounts;
-using Rounds.Web.Features.Accounts.Contracts;
-using Rounds.Web.Features.Organizations;
-using Rounds.Web.Features.Publishing;
-using Verdict = Rounds.Screening.Verdict;
 
 namespace Rounds.Web.Features.Publishing.Calendar;
 
