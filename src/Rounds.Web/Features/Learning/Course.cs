@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Rounds.Web.Features.Learning;
 
 /// <summary>
@@ -107,4 +110,59 @@ public sealed class Question : IOrgOwned
     public List<int> Correct { get; set; } = [];
 
     public bool SelectAll => Correct.Count > 1;
+}
+
+internal sealed class CourseConfiguration : IEntityTypeConfiguration<Course>
+{
+    public void Configure(EntityTypeBuilder<Course> builder)
+    {
+        builder.HasIndex(c => new { c.OrganizationId, c.Key }).IsUnique();
+        builder.Property(c => c.Key).HasMaxLength(64);
+        builder.Property(c => c.Title).HasMaxLength(200);
+        builder.ComplexProperty(c => c.Credit, CreditColumns.Configure);
+        builder.HasMany(c => c.Modules).WithOne().HasForeignKey(m => m.CourseId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ModuleConfiguration : IEntityTypeConfiguration<Module>
+{
+    public void Configure(EntityTypeBuilder<Module> builder)
+    {
+        builder.ToTable("LearningModules");
+        builder.HasIndex(m => new { m.CourseId, m.Key }).IsUnique();
+        builder.HasIndex(m => new { m.OrganizationId, m.Key });
+        builder.Property(m => m.Key).HasMaxLength(64);
+        builder.Property(m => m.Title).HasMaxLength(200);
+        builder.ComplexProperty(m => m.Credit, CreditColumns.Configure);
+        builder.HasMany(m => m.Lessons).WithOne().HasForeignKey(l => l.ModuleId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(m => m.Questions).WithOne().HasForeignKey(q => q.ModuleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class LessonConfiguration : IEntityTypeConfiguration<Lesson>
+{
+    public void Configure(EntityTypeBuilder<Lesson> builder)
+    {
+        builder.HasIndex(l => l.OrganizationId);
+        builder.Property(l => l.Title).HasMaxLength(200);
+    }
+}
+
+internal sealed class QuestionConfiguration : IEntityTypeConfiguration<Question>
+{
+    public void Configure(EntityTypeBuilder<Question> builder)
+    {
+        builder.ToTable("LearningQuestions");
+        builder.HasIndex(q => q.OrganizationId);
+        builder.Ignore(q => q.SelectAll);
+    }
+}
+
+internal static class CreditColumns
+{
+    public static void Configure(ComplexPropertyBuilder<CreditDesignation> credit)
+    {
+        credit.Property(c => c.CreditType).HasMaxLength(100);
+        credit.Property(c => c.MaximumCredits).HasPrecision(5, 2);
+    }
 }

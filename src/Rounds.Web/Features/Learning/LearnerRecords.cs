@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Rounds.Web.Features.Learning;
 
 /// <summary>One learner's place in one module: where they stopped reading and how long they spent.</summary>
@@ -160,4 +163,67 @@ public sealed class TrainingRequirement : IOrgOwned
 
     /// <summary>Also require the module of the account's platform (X, LinkedIn…), when there is one.</summary>
     public bool IncludePlatformModule { get; set; }
+}
+
+internal sealed class ModuleProgressConfiguration : IEntityTypeConfiguration<ModuleProgress>
+{
+    public void Configure(EntityTypeBuilder<ModuleProgress> builder)
+    {
+        builder.HasIndex(p => new { p.OrganizationId, p.UserId, p.ModuleId }).IsUnique();
+        builder.HasOne<Module>().WithMany().HasForeignKey(p => p.ModuleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
+{
+    public void Configure(EntityTypeBuilder<Attempt> builder)
+    {
+        builder.ToTable("LearningAttempts");
+        builder.HasIndex(a => new { a.OrganizationId, a.UserId, a.ModuleId, a.Number }).IsUnique();
+        builder.HasOne<Module>().WithMany().HasForeignKey(a => a.ModuleId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CreditClaimConfiguration : IEntityTypeConfiguration<CreditClaim>
+{
+    public void Configure(EntityTypeBuilder<CreditClaim> builder)
+    {
+        builder.HasIndex(c => new { c.OrganizationId, c.UserId, c.ActivityId }).IsUnique();
+        builder.HasIndex(c => new { c.OrganizationId, c.ClaimedAt });
+        builder.Property(c => c.Credits).HasPrecision(5, 2);
+        builder.Property(c => c.ActivityTitle).HasMaxLength(200);
+        builder.Property(c => c.CreditType).HasMaxLength(100);
+    }
+}
+
+internal sealed class CertificateConfiguration : IEntityTypeConfiguration<Certificate>
+{
+    public void Configure(EntityTypeBuilder<Certificate> builder)
+    {
+        builder.HasIndex(c => c.Code).IsUnique();
+        builder.HasIndex(c => new { c.OrganizationId, c.UserId });
+        builder.Property(c => c.Code).HasMaxLength(16);
+        builder.Property(c => c.Credits).HasPrecision(5, 2);
+        builder.Ignore(c => c.IsValid);
+        builder.HasOne<CreditClaim>().WithOne().HasForeignKey<Certificate>(c => c.ClaimId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class LearnerProfileConfiguration : IEntityTypeConfiguration<LearnerProfile>
+{
+    public void Configure(EntityTypeBuilder<LearnerProfile> builder)
+    {
+        builder.HasKey(p => p.UserId);
+        builder.Property(p => p.Degree).HasMaxLength(40);
+        builder.Property(p => p.Licence).HasMaxLength(40);
+    }
+}
+
+internal sealed class TrainingRequirementConfiguration : IEntityTypeConfiguration<TrainingRequirement>
+{
+    public void Configure(EntityTypeBuilder<TrainingRequirement> builder)
+    {
+        builder.HasIndex(r => new { r.OrganizationId, r.AccountKind }).IsUnique();
+        builder.Property(r => r.AccountKind).HasMaxLength(32);
+    }
 }
