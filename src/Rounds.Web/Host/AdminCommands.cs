@@ -26,6 +26,9 @@ public static class AdminCommands
         // Commands must not create demo data or migrate as a side effect of starting the host.
         builder.Configuration["Demo:Enabled"] = "false";
         RoundsApp.ConfigureServices(builder);
+
+        // What a command prints on standard output is its result (a token is captured with $(…)); logs go to stderr.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         await using var app = builder.Build();
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
