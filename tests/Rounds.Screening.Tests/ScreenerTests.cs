@@ -230,6 +230,17 @@ public class ScreenerTests
         Assert.Equal(Verdict.Review, Screener.Screen(new Post("I'm so f***ing tired I put my stethoscope in the fridge.", AccountKind.Personal)).Verdict);
     }
 
+    [Theory]
+    [InlineData("To the parents who yelled at our clerk today: grow up, you spoiled clowns.")]
+    [InlineData("Parking in the ambulance bay again? Honestly you people are a bunch of careless losers.")]
+    public void AnInsultAfterAnAdjectiveIsStillAimedAtSomeone(string text)
+    {
+        var result = Screener.Screen(new Post(text, AccountKind.Personal));
+
+        Assert.Equal(Verdict.Block, result.Verdict);
+        Assert.Contains(result.Findings, f => f.Type == "PROFANITY");
+    }
+
     [Fact]
     public void CleanPostsPass()
     {

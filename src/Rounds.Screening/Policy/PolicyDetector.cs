@@ -318,11 +318,33 @@ internal static class PolicyDetector
         }
     }
 
-    /// <summary>An insult without swearing is harassment only when it is said to someone: "you're an idiot".</summary>
-    private static bool IsStrongInsultContext(TokenizedText text, int i) =>
-        i > 0 && (text.Is(i - 1, "a") || text.Is(i - 1, "an") || text.Is(i - 1, "absolute") || text.Is(i - 1, "such") || text.Is(i - 1, "you")
-            || text.Is(i - 1, "total") || text.Is(i - 1, "complete") || text.Is(i - 1, "bunch"))
-        || (text[i].Kind == TokenKind.Symbol);
+    /// <summary>
+    /// An insult without swearing is harassment only when it is said to someone: "you're an idiot". Up to two words
+    /// (adjectives, "of") may stand between the marker and the insult: "you entitled idiots", "a bunch of selfish morons".
+    /// </summary>
+    private static bool IsStrongInsultContext(TokenizedText text, int i)
+    {
+        if (text[i].Kind == TokenKind.Symbol)
+        {
+            return true;
+        }
+
+        for (var k = i - 1; k >= Math.Max(0, i - 3); k--)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                return false;
+            }
+
+            if (text.Is(k, "a") || text.Is(k, "an") || text.Is(k, "absolute") || text.Is(k, "such") || text.Is(k, "you")
+                || text.Is(k, "total") || text.Is(k, "complete") || text.Is(k, "bunch"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>"you absolute clown" is aimed at someone; "get your damn shots" swears about a thing.</summary>
     private static bool SecondPersonNear(TokenizedText text, int first, int last, int window, bool possessiveCounts)
