@@ -21,12 +21,13 @@ public class HeldOutEvaluationTests
         var report = TrainAndScore(new TrainingOptions { SocialPosts = Read("dev-posts.jsonl") }, Read("dev-posts-2.jsonl"), Profile.Social);
 
         // Floors asked for: recall 0.97, precision 0.90, no PHI post passing, policy 0.90, verdicts 0.90. Not met yet.
-        // No PHI post passing is met, but only because the recall bias was tuned on this held-out set.
-        Assert.True(report.PhiSpans.Recall >= 0.83, $"PHI span recall {report.PhiSpans.Recall:0.000}");
-        Assert.True(report.PhiSpans.Precision >= 0.68, $"PHI span precision {report.PhiSpans.Precision:0.000}");
-        Assert.Equal(0, report.PhiPostsPassed);
-        Assert.True(report.PolicyMicro.F1 >= 0.82, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
-        Assert.True(report.VerdictAccuracy >= 0.73, $"verdict accuracy {report.VerdictAccuracy:0.000}");
+        // The recall bias is chosen by cross-validation on dev-posts alone; with that choice one PHI post of this set
+        // passes with the shipped seed (0–2 over seeds), so the test holds the figure reached, not the floor.
+        Assert.True(report.PhiSpans.Recall >= 0.78, $"PHI span recall {report.PhiSpans.Recall:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.76, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        Assert.True(report.PhiPostsPassed <= 1, $"{report.PhiPostsPassed} PHI posts passed");
+        Assert.True(report.PolicyMicro.F1 >= 0.83, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
+        Assert.True(report.VerdictAccuracy >= 0.78, $"verdict accuracy {report.VerdictAccuracy:0.000}");
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public class HeldOutEvaluationTests
 
         // The rule detectors were written against dev-posts, so this direction flatters the method; both are shown.
         Assert.True(report.PhiSpans.Recall >= 0.97, $"PHI span recall {report.PhiSpans.Recall:0.000}");
-        Assert.True(report.PhiSpans.Precision >= 0.94, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.89, $"PHI span precision {report.PhiSpans.Precision:0.000}");
         Assert.Equal(0, report.PhiPostsPassed);
         Assert.True(report.PolicyMicro.F1 >= 0.98, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
         Assert.True(report.VerdictAccuracy >= 0.97, $"verdict accuracy {report.VerdictAccuracy:0.000}");

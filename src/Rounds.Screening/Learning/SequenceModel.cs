@@ -116,7 +116,7 @@ internal sealed class SequenceModel
 /// </summary>
 internal sealed class ScreeningModel
 {
-    private const int Magic = 0x314D5352; // "RSM1"
+    private const int Magic = 0x324D5352; // "RSM2": the recall bias follows the tag names
     public const string ResourceName = "Rounds.Screening.Model.screening-model.bin.gz";
 
     private static readonly Lazy<ScreeningModel?> Embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -152,6 +152,7 @@ internal sealed class ScreeningModel
             writer.Write(name);
         }
 
+        writer.Write(RecallBias);
         foreach (var model in new[] { Social, Strict })
         {
             writer.Write(model.Scale);
@@ -194,6 +195,8 @@ internal sealed class ScreeningModel
             throw new InvalidDataException("The model's tag set differs from this version's; retrain with ./rounds screen-train.");
         }
 
+        var recallBias = reader.ReadSingle();
+
         var models = new SequenceModel[2];
         for (var m = 0; m < 2; m++)
         {
@@ -215,7 +218,7 @@ internal sealed class ScreeningModel
             models[m] = new SequenceModel(features, scale);
         }
 
-        return new ScreeningModel(models[0], models[1]);
+        return new ScreeningModel(models[0], models[1]) { RecallBias = recallBias };
     }
 
     private static ScreeningModel? LoadEmbedded()
