@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rounds.Screening.Data;
 using Rounds.Screening.Learning;
 using Rounds.Screening.Rules;
 
@@ -28,6 +29,8 @@ public static class ScreeningCli
         "usage: rounds screen-train --data DIR [--out FILE] [--seed N]\n" +
         "  Trains both profiles' models on DIR/dev-posts.jsonl and DIR/dev-posts-2.jsonl (social),\n" +
         "  DIR/presidio-generated-large.json (strict) and generated posts and notes; writes the model file.";
+
+    private const int BatchSize = 512;
 
     public static int Screen(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
@@ -71,26 +74,51 @@ public static class ScreeningCli
             }
         }
 
+        // Start-up is mostly loading the name lists and the model: both start at once, while the input is read.
+        var namesLoading = Task.Run(() => NameData.Shared);
+        var modelLoading = Task.Run(() => ScreeningModel.Default);
         var screener = new Screener(rules);
         if (plainText is not null)
         {
             var text = plainText.Count > 0 ? string.Join(' ', plainText) : stdin.ReadToEnd();
+            Task.WaitAll(namesLoading, modelLoading);
             stdout.WriteLine(PostJson.Write("text", screener.Screen(new Post(text, AccountKind.Enterprise), profile)));
             return 0;
         }
 
+        // Posts are screened in batches across the cores; each batch is written in input order.
         var number = 0;
-        while (stdin.ReadLine() is { } line)
+        var batch = new List<(int Number, string Line)>(BatchSize);
+        var results = new string?[BatchSize];
+        while (true)
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
+            batch.Clear();
+            while (batch.Count < BatchSize && stdin.ReadLine() is { } line)
             {
-                continue;
+                number++;
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    batch.Add((number, line));
+                }
             }
 
-            stdout.WriteLine(PostJson.TryRead(line, out var id, out var post, out var error)
-                ? PostJson.Write(id, screener.Screen(post!, profile))
-                : PostJson.WriteError(number, error!));
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            Task.WaitAll(namesLoading, modelLoading);
+            Parallel.For(0, batch.Count, k =>
+            {
+                var (lineNumber, line) = batch[k];
+                results[k] = PostJson.TryRead(line, out var id, out var post, out var error)
+                    ? PostJson.Write(id, screener.Screen(post!, profile))
+                    : PostJson.WriteError(lineNumber, error!);
+            });
+            for (var k = 0; k < batch.Count; k++)
+            {
+                stdout.WriteLine(results[k]);
+            }
         }
 
         return 0;
