@@ -259,7 +259,7 @@ public static class ScreeningCli
 
             var clock = Stopwatch.StartNew();
             var model = trained = ModelTraining.Train(new TrainingOptions { SocialPosts = social, StrictPosts = strict, HeldOutFamilies = heldOut, Seed = seed });
-            stdout.WriteLine($"trained a fresh model in {clock.Elapsed.TotalSeconds:0.0} s on {string.Join(", ", trainOn.Append(strictTrain ?? "").Where(p => p.Length > 0).Select(Path.GetFileName))} + generated{(heldOut.Count > 0 ? $" without {string.Join(", ", heldOut)}" : "")}; recall bias {model.RecallBias:0.00} (cross-validated on the training posts)");
+            stdout.WriteLine($"trained a fresh model in {clock.Elapsed.TotalSeconds:0.0} s on {string.Join(", ", trainOn.Append(strictTrain ?? "").Where(p => p.Length > 0).Select(Path.GetFileName))} + generated{(heldOut.Count > 0 ? $" without {string.Join(", ", heldOut)}" : "")}{(social.Count >= ModelTraining.CrossValidationFolds ? $"; social recall bias {model.RecallBias:0.00}, cross-validated on the training posts" : "")}");
             screener = new Screener(rules, model);
         }
 

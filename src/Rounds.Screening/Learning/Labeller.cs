@@ -13,8 +13,9 @@ internal static class Labeller
     /// <summary>
     /// How far below the "outside" score, in units of the model's typical margin, a PHI tag may stay and still be
     /// reported. Recall comes first: such near misses become review findings with their confidence, not silence.
-    /// A trained model carries its own value, chosen by cross-validation on its training posts
-    /// (<see cref="ModelTraining.ChooseRecallBias"/>); this one applies only to a model trained without labelled posts.
+    /// A trained model carries its own social value, chosen by cross-validation on its training posts
+    /// (<see cref="ModelTraining.ChooseRecallBias"/>); this one applies to the strict profile and to a model trained
+    /// without labelled posts.
     /// </summary>
     public const float RecallBias = 0.2f;
 

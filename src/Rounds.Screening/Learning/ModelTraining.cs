@@ -45,7 +45,7 @@ internal static class ModelTraining
         if (options.SocialPosts.Count >= CrossValidationFolds)
         {
             var bias = ChooseRecallBias(options, log);
-            model = model.WithRecallBias(bias);
+            model = model.WithSocialRecallBias(bias);
         }
 
         return model;
@@ -83,7 +83,7 @@ internal static class ModelTraining
             var model = new ScreeningModel(social, social);
             for (var b = 0; b < BiasGrid.Length; b++)
             {
-                var report = Evaluator.Run(new Screener(null, model.WithRecallBias(BiasGrid[b])), scored, Profile.Social);
+                var report = Evaluator.Run(new Screener(null, model.WithSocialRecallBias(BiasGrid[b])), scored, Profile.Social);
                 passed[b] += report.PhiPostsPassed;
                 relevant[b] += report.PhiSpans.Relevant;
                 found[b] += report.PhiSpans.Found;

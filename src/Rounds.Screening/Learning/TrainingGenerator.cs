@@ -543,7 +543,7 @@ internal sealed class TrainingGenerator
     [
         new("story", AccountKind.Department, [
             "Going home day 🏠 {P}, born at 26 weeks on {D}, is heading home with mom and dad today! Thank you {S} and the whole {UNIT} team 💙",
-            "Round 6 of 6 for {P} in {RM} today 🔔 she rang that bell so hard. So proud of you!",
+            "Round 6 of 6 for {P} in {RM} today 🔔 she rang that bell so hard. So proud of you! {PTAG}",
             "Happy {A} to {P}, our longest-serving volunteer's mom, who has been with us since {D} 🎂",
             "{P} ({A}) walked the hallway today with {S} cheering her on. Discharge planned for {D}.",
             "Congrats to {P} from {T} on ringing the bell after {a} years of waiting for this day! 🎉",
@@ -580,7 +580,7 @@ internal sealed class TrainingGenerator
             "12 hr shift done. {PF} in {RM} finally slept. night y'all 🌙",
             "that {A} lady in {RM} told me she drove herself in from {T} 😂 queen",
             "dude parked his truck across both bays, {VE} — ur truck got moved, ur in trauma bay {IDN}",
-            "{PF} ur chest tube came out today!!! so happy for u, see u at clinic {D}",
+            "{PF} ur chest tube came out today!!! so happy for u, see u at clinic {D} {PTAG}",
             "sweetest grandma in {RM} gave me her email ({EM}) so i can send pics of my baby 🥹",
             "pt's wife {R} keeps calling the unit, her cell is {PH}, can someone on days call her back",
             "found a wallet in the ED waiting room, DL {LI}, name {P}. dropped at security",
@@ -589,7 +589,7 @@ internal sealed class TrainingGenerator
         new("academic", AccountKind.Branded, [
             "Grand rounds this week: {S} presents the case of a {a} man with refractory angina, with {S} discussing. {E} at noon, {UNIT} conference room.",
             "Proud of our team: {S} and {S} operated on {P}, a {A} retired farmer from {T}, on {D}. He went home walking.",
-            "Congratulations to {S} on the teaching award! Nominated by residents {S} and {S}.",
+            "Congratulations to {S} on the teaching award! Nominated by {RL} {SN} and {SN}.",
             "Our fellows {S} and {S} presented at the national meeting on {E}. Patient {P} (MRN {MRNN}) gave consent to share her imaging.",
             "{S} led the first TAVR at our center; patient {P}, {A}, of {T} is home and doing well.",
             "Today {S} met {P} again, the boy she treated for leukemia on {D}. He is now a nursing student at {WORK}.",
