@@ -23,12 +23,14 @@ public static class ScreeningCli
         "  With --train-on, --strict-train or --hold-family it first trains a fresh model on those files plus generated\n" +
         "  posts (without the held-out generator families) instead of using the shipped one: a held-out score.\n" +
         "  FILE may be generated:FAMILY to score 400 generated posts of one template family. --recall-bias B reports\n" +
-        "  model spans up to B typical margins below 'outside' (default 0.2): higher finds more and flags more.";
+        "  model spans up to B typical margins below 'outside' in both profiles, instead of the model's own bias\n" +
+        "  (social: chosen by cross-validation on its training posts; strict: 0.2): higher finds more and flags more.";
 
     public const string TrainUsage =
         "usage: rounds screen-train --data DIR [--out FILE] [--seed N]\n" +
         "  Trains both profiles' models on DIR/dev-posts.jsonl and DIR/dev-posts-2.jsonl (social),\n" +
-        "  DIR/presidio-generated-large.json (strict) and generated posts and notes; writes the model file.";
+        "  DIR/presidio-generated-large.json (strict) and generated posts and notes; chooses the social recall bias\n" +
+        "  by 5-fold cross-validation on the labelled posts; writes the model file.";
 
     private const int BatchSize = 512;
 
