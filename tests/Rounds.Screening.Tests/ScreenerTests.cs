@@ -200,6 +200,23 @@ public class ScreenerTests
         Assert.Contains(Screener.Screen(new Post(text, kind)).Findings, f => f.Category == Category.Policy && f.Type == label);
     }
 
+    [Theory]
+    [InlineData("They cut the nurse residency grant again. Vote accordingly.")]
+    [InlineData("The legislature can fix the rural ambulance gap this session; remember who didn't, this November.")]
+    [InlineData("A yes vote on the county health levy keeps our clinic doors open.")]
+    public void CallsToVoteWithoutASideAreStillPolitics(string text)
+    {
+        Assert.Contains(Screener.Screen(new Post(text, AccountKind.Personal)).Findings, f => f.Type == "POLITICS");
+    }
+
+    [Theory]
+    [InlineData("Our volunteers hold a pep rally for the night shift every Friday.")]
+    [InlineData("Flu clinic hours change in November; walk in any weekday.")]
+    public void OneWeakElectionWordAloneIsNotPolitics(string text)
+    {
+        Assert.DoesNotContain(Screener.Screen(new Post(text, AccountKind.Department)).Findings, f => f.Type == "POLITICS");
+    }
+
     [Fact]
     public void VaccineAdvocacyIsOnlyAFindingOnPersonalAccounts()
     {

@@ -31,7 +31,13 @@ internal static class PolicyDetector
         ("leftist", 2), ("right-wing", 2), ("left-wing", 2), ("state senate", 2), ("for senate", 2),
         ("for congress", 2), ("for governor", 2), ("for mayor", 2), ("for president", 2), ("impeach", 2),
         ("partisan", 1), ("midterms", 2), ("primary election", 2), ("politicians", 1), ("politics", 1),
-        ("democracy", 1), ("voters", 1), ("polls", 1), ("senator", 1), ("congressman", 1), ("congresswoman", 1)]);
+        ("democracy", 1), ("voters", 1), ("polls", 1), ("senator", 1), ("congressman", 1), ("congresswoman", 1),
+        // Calls to vote without naming a side, election season, the bodies that pass laws and the items on a ballot:
+        // each a class, weighed so that one weak word alone does not fire.
+        ("vote accordingly", 2), ("vote like", 2), ("yes vote", 2), ("no vote", 1), ("every voter", 2), ("voter", 1),
+        ("re-election", 2), ("reelection", 2), ("four more years", 2), ("kickoff rally", 2), ("rally", 1),
+        ("in november", 1), ("this november", 1), ("legislature", 1), ("legislators", 1), ("lawmakers", 1),
+        ("congress", 1), ("governor", 1), ("amendment", 1), ("prop", 1), ("levy", 1), ("ballot", 1)]);
 
     private static readonly PhraseSet Religion = new([
         ("gospel", 2), ("jesus", 2), ("christ", 2), ("he is risen", 2), ("heisrisen", 2), ("bible", 2),
