@@ -46,6 +46,20 @@ public class CliTests
     }
 
     [Fact]
+    public void PostsScreenedAcrossCoresComeOutInInputOrder()
+    {
+        // More lines than one batch, with blank and malformed lines between, so that order and line numbers cross batches.
+        var input = string.Join('\n', Enumerable.Range(0, 1200).Select(i => i % 97 == 5 ? "" : i % 101 == 7 ? "{broken" : $"{{\"id\":\"p{i}\",\"text\":\"Mr. Okafor in bed {i % 30} says hi\"}}"));
+
+        var (code, output, _) = Run(ScreeningCli.Screen, input);
+
+        Assert.Equal(0, code);
+        var expected = Enumerable.Range(0, 1200).Where(i => i % 97 != 5).Select(i => i % 101 == 7 ? $"line {i + 1}" : $"p{i}");
+        var actual = Lines(output).Select(l => l.TryGetProperty("line", out var line) ? $"line {line.GetInt32()}" : l.GetProperty("id").GetString());
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
     public void MalformedLinesReportTheirNumberAndTheRestGoesOn()
     {
         const string input = "{\"id\":\"a\",\"text\":\"hi\"}\n{not json\n{\"id\":\"c\"}\n{\"id\":\"d\",\"text\":\"ok\",\"account\":{\"kind\":\"robot\"}}\n{\"id\":\"e\",\"text\":\"bye\"}\n";

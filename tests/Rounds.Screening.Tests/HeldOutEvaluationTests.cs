@@ -21,12 +21,13 @@ public class HeldOutEvaluationTests
         var report = TrainAndScore(new TrainingOptions { SocialPosts = Read("dev-posts.jsonl") }, Read("dev-posts-2.jsonl"), Profile.Social);
 
         // Floors asked for: recall 0.97, precision 0.90, no PHI post passing, policy 0.90, verdicts 0.90. Not met yet.
-        // No PHI post passing is met, but only because the recall bias was tuned on this held-out set.
-        Assert.True(report.PhiSpans.Recall >= 0.83, $"PHI span recall {report.PhiSpans.Recall:0.000}");
-        Assert.True(report.PhiSpans.Precision >= 0.68, $"PHI span precision {report.PhiSpans.Precision:0.000}");
-        Assert.Equal(0, report.PhiPostsPassed);
-        Assert.True(report.PolicyMicro.F1 >= 0.82, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
-        Assert.True(report.VerdictAccuracy >= 0.73, $"verdict accuracy {report.VerdictAccuracy:0.000}");
+        // The recall bias is chosen by cross-validation on dev-posts alone (it picks 0 there); with that choice two
+        // PHI posts of this set pass with the shipped seed (1–2 over seeds), so the test holds the figures reached.
+        Assert.True(report.PhiSpans.Recall >= 0.76, $"PHI span recall {report.PhiSpans.Recall:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.73, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        Assert.True(report.PhiPostsPassed <= 2, $"{report.PhiPostsPassed} PHI posts passed");
+        Assert.True(report.PolicyMicro.F1 >= 0.84, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
+        Assert.True(report.VerdictAccuracy >= 0.77, $"verdict accuracy {report.VerdictAccuracy:0.000}");
     }
 
     [Fact]
@@ -35,11 +36,12 @@ public class HeldOutEvaluationTests
         var report = TrainAndScore(new TrainingOptions { SocialPosts = Read("dev-posts-2.jsonl") }, Read("dev-posts.jsonl"), Profile.Social);
 
         // The rule detectors were written against dev-posts, so this direction flatters the method; both are shown.
+        // Cross-validation on dev-posts-2 picks a recall bias of 0.45, which costs precision here.
         Assert.True(report.PhiSpans.Recall >= 0.97, $"PHI span recall {report.PhiSpans.Recall:0.000}");
-        Assert.True(report.PhiSpans.Precision >= 0.94, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.72, $"PHI span precision {report.PhiSpans.Precision:0.000}");
         Assert.Equal(0, report.PhiPostsPassed);
-        Assert.True(report.PolicyMicro.F1 >= 0.98, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
-        Assert.True(report.VerdictAccuracy >= 0.97, $"verdict accuracy {report.VerdictAccuracy:0.000}");
+        Assert.True(report.PolicyMicro.F1 >= 0.97, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
+        Assert.True(report.VerdictAccuracy >= 0.90, $"verdict accuracy {report.VerdictAccuracy:0.000}");
     }
 
     [Fact]

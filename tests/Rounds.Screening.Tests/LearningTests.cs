@@ -106,6 +106,7 @@ public class LearningTests
         var loaded = ScreeningModel.Load(stream);
         Assert.Equal(model.Social.FeatureCount, loaded.Social.FeatureCount);
         Assert.Equal(model.Strict.Scale, loaded.Strict.Scale);
+        Assert.Equal(model.RecallBias, loaded.RecallBias);
 
         // A model written by another version of the tag set is refused with a clear message, not misread.
         Assert.Throws<InvalidDataException>(() => ScreeningModel.Load(new MemoryStream([1, 2, 3, 4])));
@@ -127,6 +128,20 @@ public class LearningTests
             model.Save(stream);
             return stream.ToArray();
         }
+    }
+
+    [Fact]
+    public void TheRecallBiasIsChosenByCrossValidationOnTheTrainingPosts()
+    {
+        var posts = LabelledData.Read(File.ReadAllText(TestData.SharedScreening("dev-posts.jsonl")));
+        var options = new TrainingOptions { SocialPosts = posts, GeneratedSocial = 200, GeneratedStrict = 50, LabelledRepeats = 2, Epochs = 2, Seed = 5 };
+        var log = new StringWriter();
+
+        var bias = ModelTraining.ChooseRecallBias(options, log);
+
+        Assert.Contains(bias, ModelTraining.BiasGrid);
+        Assert.Contains($"{ModelTraining.CrossValidationFolds}-fold cross-validation on the {posts.Count} labelled training posts", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(bias, ModelTraining.Train(options).RecallBias);
     }
 
     [Fact]

@@ -200,6 +200,23 @@ public class ScreenerTests
         Assert.Contains(Screener.Screen(new Post(text, kind)).Findings, f => f.Category == Category.Policy && f.Type == label);
     }
 
+    [Theory]
+    [InlineData("They cut the nurse residency grant again. Vote accordingly.")]
+    [InlineData("The legislature can fix the rural ambulance gap this session; remember who didn't, this November.")]
+    [InlineData("A yes vote on the county health levy keeps our clinic doors open.")]
+    public void CallsToVoteWithoutASideAreStillPolitics(string text)
+    {
+        Assert.Contains(Screener.Screen(new Post(text, AccountKind.Personal)).Findings, f => f.Type == "POLITICS");
+    }
+
+    [Theory]
+    [InlineData("Our volunteers hold a pep rally for the night shift every Friday.")]
+    [InlineData("Flu clinic hours change in November; walk in any weekday.")]
+    public void OneWeakElectionWordAloneIsNotPolitics(string text)
+    {
+        Assert.DoesNotContain(Screener.Screen(new Post(text, AccountKind.Department)).Findings, f => f.Type == "POLITICS");
+    }
+
     [Fact]
     public void VaccineAdvocacyIsOnlyAFindingOnPersonalAccounts()
     {
@@ -228,6 +245,17 @@ public class ScreenerTests
     {
         Assert.Equal(Verdict.Block, Screener.Screen(new Post("You're a bully and a jackass, and the whole floor is sick of you.", AccountKind.Personal)).Verdict);
         Assert.Equal(Verdict.Review, Screener.Screen(new Post("I'm so f***ing tired I put my stethoscope in the fridge.", AccountKind.Personal)).Verdict);
+    }
+
+    [Theory]
+    [InlineData("To the parents who yelled at our clerk today: grow up, you spoiled clowns.")]
+    [InlineData("Parking in the ambulance bay again? Honestly you people are a bunch of careless losers.")]
+    public void AnInsultAfterAnAdjectiveIsStillAimedAtSomeone(string text)
+    {
+        var result = Screener.Screen(new Post(text, AccountKind.Personal));
+
+        Assert.Equal(Verdict.Block, result.Verdict);
+        Assert.Contains(result.Findings, f => f.Type == "PROFANITY");
     }
 
     [Fact]

@@ -160,6 +160,17 @@ internal static class Lexicon
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed",
         "thu", "thur", "thurs", "fri", "sat", "sun");
 
+    /// <summary>
+    /// Words that offer the reader a way to reach the organisation ("Questions? Call", "Referrals:", "Help:"): a
+    /// contact detail after one is the organisation's own, not a patient's. Kept out of the vocabulary table, so that
+    /// these common words still cost nothing where they are not asked about.
+    /// </summary>
+    public static readonly WordSet ReaderContactCues = WordSet.Of(
+        "call", "text", "fax", "email", "e-mail", "questions", "question", "info", "information", "referrals", "referral",
+        "appointments", "appointment", "help", "contact", "reach", "visit", "apply", "request", "book", "schedule",
+        "scheduling", "hotline", "helpline", "line", "dial", "rsvp", "details", "inquiries", "enquiries", "tickets",
+        "register", "registration", "office", "desk", "us", "our", "at");
+
     /// <summary>Words near a date that make it a public event, an offer or facility work rather than a patient's date.</summary>
     public static readonly WordSet EventCues = WordSet.Of(
         "opens", "open", "opening", "reopens", "class", "classes", "event", "events", "register", "registration", "rsvp",

@@ -24,6 +24,9 @@ internal sealed class FeatureExtractor
     private readonly ulong _post;
     private readonly ulong[] _shapes;
 
+    // Per token: how far back, within its sentence, the nearest word offering the reader a contact is (0: none).
+    private readonly byte[] _contactCue;
+
     public FeatureExtractor(ScreeningContext ctx, IReadOnlyList<PhiCandidate> kept)
     {
         _ctx = ctx;
@@ -32,6 +35,7 @@ internal sealed class FeatureExtractor
         _candidateTag = new byte[count];
         _candidateInfo = new byte[count];
         _shapes = new ulong[count];
+        _contactCue = ContactCueDistances(ctx.Text);
         foreach (var candidate in ctx.Candidates)
         {
             Mark(candidate, kept: false);
@@ -195,6 +199,14 @@ internal sealed class FeatureExtractor
 
         keys[n++] = Key(28, StaffEvidence(i));
 
+        // A contact detail or address after "Questions? Call" or "Referrals:" in a post with little patient evidence
+        // is the organisation's own; beside a patient's story it may not be.
+        var cue = _contactCue[i];
+        if (cue != 0 && candidate != 0)
+        {
+            keys[n++] = Key(33, (ulong)candidate | ((ulong)Math.Min(cue, (byte)4) << 8) | ((_post & 0xF) << 12));
+        }
+
         // The role word before a name ("physiologists Dana Pruitt", "PT Lisa Choi"): its ending generalises to roles
         // no list holds. A name joined by "and" or a comma to an earlier one shares that one's role word.
         if (token.Has(TokenFlags.Capitalized))
@@ -239,6 +251,34 @@ internal sealed class FeatureExtractor
         var (length, _) = Lexicon.StaffIntroductions.Match(text, Math.Max(0, i - 3));
         bits |= length > 0 ? 32UL : 0;
         return bits;
+    }
+
+    /// <summary>
+    /// One pass over the post: for each token, the distance in tokens (capped) back to the last reader-contact cue
+    /// within the same sentence or line; a question mark or colon after the cue does not end its reach.
+    /// </summary>
+    private static byte[] ContactCueDistances(TokenizedText text)
+    {
+        var distances = new byte[text.Count];
+        var last = -1;
+        for (var k = 0; k < text.Count; k++)
+        {
+            if (last >= 0 && k - last <= 12)
+            {
+                distances[k] = (byte)(k - last);
+            }
+
+            if (text.IsIn(k, Lexicon.ReaderContactCues))
+            {
+                last = k;
+            }
+            else if (text.IsSentenceEnd(k) && !text.IsSymbol(k, '?') && !text.IsSymbol(k, ':'))
+            {
+                last = -1;
+            }
+        }
+
+        return distances;
     }
 
     /// <summary>The word before the run of capitalised words (and the conjuncts before it) that contains token i.</summary>

@@ -13,8 +13,9 @@ internal static class Labeller
     /// <summary>
     /// How far below the "outside" score, in units of the model's typical margin, a PHI tag may stay and still be
     /// reported. Recall comes first: such near misses become review findings with their confidence, not silence.
-    /// 0.2 is the smallest value at which no PHI post of dev-posts-2 passed when scored by a model trained without
-    /// it (the threshold is tuned on held-out data, as the screening requirements ask; docs/screening.md has the curve).
+    /// A trained model carries its own social value, chosen by cross-validation on its training posts
+    /// (<see cref="ModelTraining.ChooseRecallBias"/>); this one applies to the strict profile and to a model trained
+    /// without labelled posts.
     /// </summary>
     public const float RecallBias = 0.2f;
 

@@ -41,7 +41,74 @@ internal static class ModelTraining
         log?.WriteLine($"social: {options.SocialPosts.Count} labelled + {socialGenerated.Count} generated; strict: {options.StrictPosts.Count} labelled + {strictGenerated.Count} generated");
         var socialModel = Trainer.Train(social, Profile.Social, options.Epochs, options.Seed, log);
         var strictModel = Trainer.Train(strict, Profile.Strict, options.Epochs, options.Seed + 1, log);
-        return new ScreeningModel(socialModel, strictModel);
+        var model = new ScreeningModel(socialModel, strictModel);
+        if (options.SocialPosts.Count >= CrossValidationFolds)
+        {
+            var bias = ChooseRecallBias(options, log);
+            model = model.WithSocialRecallBias(bias);
+        }
+
+        return model;
+    }
+
+    public const int CrossValidationFolds = 5;
+
+    /// <summary>The recall biases cross-validation chooses from (margins below "outside" still reported).</summary>
+    public static readonly float[] BiasGrid = [0f, 0.1f, 0.2f, 0.3f, 0.45f, 0.6f, 0.8f];
+
+    /// <summary>
+    /// Chooses the recall bias on the training side only: each fold of the labelled social posts is scored by a
+    /// social model trained on the other folds plus the same generated posts. The bias kept is the one under which
+    /// the fewest of the folds' PHI posts pass; among those, the best F2 of PHI spans (recall weighted twice
+    /// precision, because a missed identifier costs a patient more than a question costs an editor); the smaller
+    /// bias on a tie.
+    /// </summary>
+    public static float ChooseRecallBias(TrainingOptions options, TextWriter? log = null)
+    {
+        var families = TrainingGenerator.Families.Where(f => f != "note" && !options.HeldOutFamilies.Contains(f)).ToHashSet();
+        var generated = new TrainingGenerator(options.Seed ^ 0xC0DE).Generate(options.GeneratedSocial, families)
+            .Select(g => new TrainingExample(g.Post, g.Social)).ToList();
+        var posts = options.SocialPosts;
+        var passed = new int[BiasGrid.Length];
+        var found = new int[BiasGrid.Length];
+        var relevant = new int[BiasGrid.Length];
+        var correct = new int[BiasGrid.Length];
+        var predicted = new int[BiasGrid.Length];
+        for (var fold = 0; fold < CrossValidationFolds; fold++)
+        {
+            var scored = posts.Where((_, i) => i % CrossValidationFolds == fold).ToList();
+            var trained = posts.Where((_, i) => i % CrossValidationFolds != fold).ToList();
+            var examples = Enumerable.Repeat(trained, options.LabelledRepeats).SelectMany(p => p).Select(FromLabelled).Concat(generated).ToList();
+            var social = Trainer.Train(examples, Profile.Social, options.Epochs, options.Seed + fold);
+            var model = new ScreeningModel(social, social);
+            for (var b = 0; b < BiasGrid.Length; b++)
+            {
+                var report = Evaluator.Run(new Screener(null, model.WithSocialRecallBias(BiasGrid[b])), scored, Profile.Social);
+                passed[b] += report.PhiPostsPassed;
+                relevant[b] += report.PhiSpans.Relevant;
+                found[b] += report.PhiSpans.Found;
+                predicted[b] += report.PhiSpans.Predicted;
+                correct[b] += report.PhiSpans.Correct;
+            }
+        }
+
+        var best = 0;
+        double bestF2 = -1;
+        for (var b = 0; b < BiasGrid.Length; b++)
+        {
+            var recall = relevant[b] == 0 ? 1 : (double)found[b] / relevant[b];
+            var precision = predicted[b] == 0 ? 1 : (double)correct[b] / predicted[b];
+            var f2 = recall + precision == 0 ? 0 : 5 * precision * recall / (4 * precision + recall);
+            log?.WriteLine($"  recall bias {BiasGrid[b]:0.00}: recall {recall:0.000} precision {precision:0.000} F2 {f2:0.000}, PHI posts passing {passed[b]}");
+            if (passed[b] < passed[best] || (passed[b] == passed[best] && f2 > bestF2))
+            {
+                best = b;
+                bestF2 = f2;
+            }
+        }
+
+        log?.WriteLine($"recall bias {BiasGrid[best]:0.00}, chosen by {CrossValidationFolds}-fold cross-validation on the {posts.Count} labelled training posts");
+        return BiasGrid[best];
     }
 
     /// <summary>Generated posts of the given families (a different seed from training) scored like labelled posts.</summary>

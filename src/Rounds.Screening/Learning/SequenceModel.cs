@@ -116,7 +116,7 @@ internal sealed class SequenceModel
 /// </summary>
 internal sealed class ScreeningModel
 {
-    private const int Magic = 0x314D5352; // "RSM1"
+    private const int Magic = 0x324D5352; // "RSM2": the social recall bias follows the tag names
     public const string ResourceName = "Rounds.Screening.Model.screening-model.bin.gz";
 
     private static readonly Lazy<ScreeningModel?> Embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -133,10 +133,22 @@ internal sealed class ScreeningModel
 
     public SequenceModel For(Profile profile) => profile == Profile.Strict ? Strict : Social;
 
-    /// <summary>See <see cref="Labeller.RecallBias"/>; <c>rounds eval --recall-bias</c> trades precision for recall with it.</summary>
+    /// <summary>
+    /// The social profile's recall bias (see <see cref="Labeller.RecallBias"/>), chosen by cross-validation when the
+    /// model was trained and stored in the model file.
+    /// </summary>
     public float RecallBias { get; private init; } = Labeller.RecallBias;
 
-    public ScreeningModel WithRecallBias(float bias) => new(Social, Strict) { RecallBias = bias };
+    /// <summary>The strict profile's; its training data holds no posts to cross-validate it on.</summary>
+    public float StrictRecallBias { get; private init; } = Labeller.RecallBias;
+
+    public float RecallBiasFor(Profile profile) => profile == Profile.Strict ? StrictRecallBias : RecallBias;
+
+    /// <summary>The social profile's bias set, the strict one kept (what training's cross-validation chooses).</summary>
+    public ScreeningModel WithSocialRecallBias(float bias) => new(Social, Strict) { RecallBias = bias, StrictRecallBias = StrictRecallBias };
+
+    /// <summary>Both profiles' biases set: <c>rounds eval --recall-bias</c> trades precision for recall with it.</summary>
+    public ScreeningModel WithRecallBias(float bias) => new(Social, Strict) { RecallBias = bias, StrictRecallBias = bias };
 
     /// <summary>The model shipped inside the assembly, or null in a build made before the first training.</summary>
     public static ScreeningModel? Default => Embedded.Value;
@@ -152,6 +164,7 @@ internal sealed class ScreeningModel
             writer.Write(name);
         }
 
+        writer.Write(RecallBias);
         foreach (var model in new[] { Social, Strict })
         {
             writer.Write(model.Scale);
@@ -194,6 +207,8 @@ internal sealed class ScreeningModel
             throw new InvalidDataException("The model's tag set differs from this version's; retrain with ./rounds screen-train.");
         }
 
+        var recallBias = reader.ReadSingle();
+
         var models = new SequenceModel[2];
         for (var m = 0; m < 2; m++)
         {
@@ -215,7 +230,7 @@ internal sealed class ScreeningModel
             models[m] = new SequenceModel(features, scale);
         }
 
-        return new ScreeningModel(models[0], models[1]);
+        return new ScreeningModel(models[0], models[1]) { RecallBias = recallBias };
     }
 
     private static ScreeningModel? LoadEmbedded()

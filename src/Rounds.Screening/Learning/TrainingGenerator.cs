@@ -50,6 +50,27 @@ internal sealed class TrainingGenerator
         return posts;
     }
 
+    // The slot filled last, so that "{AGAIN}" can write a second value of the same kind ("X vs Y", "X instead of Y").
+    private (string Value, string? Social, string? Strict) _last;
+
+    /// <summary>A second identifier of the previous slot's kind, as a typo of it: two digits swapped, or one changed.</summary>
+    private (string, string, string, string?, string?) Again()
+    {
+        var chars = _last.Value.ToCharArray();
+        var digits = Enumerable.Range(0, chars.Length).Where(k => char.IsAsciiDigit(chars[k])).ToList();
+        if (digits.Count >= 2)
+        {
+            var k = _random.Next(digits.Count - 1);
+            (chars[digits[k]], chars[digits[k + 1]]) = (chars[digits[k + 1]], chars[digits[k]]);
+            if (chars.AsSpan().SequenceEqual(_last.Value))
+            {
+                chars[digits[k]] = (char)('0' + (chars[digits[k]] - '0' + 1) % 10);
+            }
+        }
+
+        return ("", new string(chars), "", _last.Social, _last.Strict);
+    }
+
     private GeneratedPost Fill(string family, AccountKind kind, string template)
     {
         var text = new StringBuilder();
@@ -69,7 +90,8 @@ internal sealed class TrainingGenerator
             text.Append(template, i, open - i);
             var close = template.IndexOf('}', open);
             var slot = template[(open + 1)..close];
-            var (before, value, after, socialType, strictType) = Slot(slot, org);
+            var (before, value, after, socialType, strictType) = slot == "AGAIN" ? Again() : Slot(slot, org);
+            _last = (value, socialType, strictType);
             text.Append(before);
             var start = text.Length;
             text.Append(value);
@@ -106,7 +128,14 @@ internal sealed class TrainingGenerator
         "R" => ("", Chance(0.5) ? First() : $"{First()} {Surname()}", "", "NAME", "NAME"),
         "S" => StaffName(),
         "SS" => StaffPair(),
+        "SN" => ("", $"{First()} {Surname()}", "", null, "NAME"),
+        "SC" => ("", $"{First()} {Surname()}", Pick(", CCLS", ", LCSW", ", MSN, RN", ", RN", ", CNM", ", BSN", ", RD", ", PA-C", ", MD, PhD", ", DNP", ", CRNA", ", MBA"), null, "NAME"),
+        "RL" => ("", Plural(Role()), "", null, null),
+        "ROLE" => ("", Role(), "", null, null),
+        "PTAG" => ("#", $"{First()}{Pick("Strong", "Warrior", "sArmy", "Tough", "Fights", "sJourney")}", "", "NAME", "NAME"),
         "PUB" => (Pick("Senator ", "Governor ", "Rep. ", "Mayor ", "candidate "), Chance(0.5) ? Surname() : $"{First()} {Surname()}", "", null, "NAME"),
+        "PUBN" => ("", Chance(0.3) ? Surname() : $"{First()} {Surname()}", "", null, "NAME"),
+        "OFFICE" => ("", Pick("state senate", "governor", "mayor", "city council", "county commissioner", "Congress", "school board", "the state house"), "", null, null),
         "D" => ("", Date(), "", "DATE", "DATE"),
         "E" => ("", Date(), "", null, "DATE"),
         "A" => OldAge(),
@@ -119,6 +148,11 @@ internal sealed class TrainingGenerator
         "ZIP" => ("", _random.Next(10000, 99999).ToString(CultureInfo.InvariantCulture), "", "LOCATION", "LOCATION"),
         "PH" => ("", Phone(), "", "PHONE", "PHONE"),
         "OPH" => ("", Phone(), "", null, "PHONE"),
+        "OFX" => ("", Phone(), "", null, "FAX"),
+        "OZIP" => ("", _random.Next(10000, 99999).ToString(CultureInfo.InvariantCulture), "", null, "LOCATION"),
+        "OIP" => ("", Pick("203.0.113.", "198.51.100.", "192.0.2.") + _random.Next(1, 255).ToString(CultureInfo.InvariantCulture), "", null, "IP"),
+        "ORM" => (Pick("Room ", "Suite ", "Conference Room ", "Classroom ", "Garage "), Pick(_random.Next(1, 999).ToString(CultureInfo.InvariantCulture), $"{_random.Next(1, 9)}{Letter()}"), "", null, null),
+        "N" => ("", Pick(_random.Next(2, 40).ToString(CultureInfo.InvariantCulture), _random.Next(100, 9999).ToString("N0", CultureInfo.InvariantCulture), $"{_random.Next(50, 100)}%"), "", null, null),
         "FX" => ("", Phone(), "", "FAX", "FAX"),
         "EM" => ("", PersonalEmail(), "", "EMAIL", "EMAIL"),
         "OEM" => ("", $"{Pick("info", "appointments", "media", "volunteer", "careers")}@{Domain(org)}", "", null, "EMAIL"),
@@ -128,10 +162,10 @@ internal sealed class TrainingGenerator
         "IDN" => ("", _random.Next(1, 40).ToString(CultureInfo.InvariantCulture), "", "ID", "ID"),
         "MRNN" => ("", Digits(7), "", "MRN", "MRN"),
         "MRN" => (Pick("MRN ", "MRN: ", "MRN #", "med rec # ", "chart # ", "MR# "), Code(_random.Next(6, 9)), "", "MRN", "MRN"),
-        "HP" => (Pick("Medicaid ID ", "Medicare # ", "member ID ", "BCBS ID ", "policy # "), Pick("", "XQ", "W", "MBI ") + Digits(_random.Next(8, 11)), "", "HEALTH_PLAN", "HEALTH_PLAN"),
+        "HP" => (Pick("Medicaid ID ", "Medicare # ", "member ID ", "BCBS ID ", "policy # ", "Humana ID ", "Aetna ID ", "UHC member # ", "Cigna ID ", "Tricare ID ", "Anthem ID ", "Medicaid ID (", "insurance ID was "), Pick("", "XQ", "W", "MBI ") + Digits(_random.Next(8, 11)), "", "HEALTH_PLAN", "HEALTH_PLAN"),
         "HPC" => (Pick("Medicaid # ", "member ID ", "plan ID ", "insurance ID "), Code(_random.Next(8, 12)), "", "HEALTH_PLAN", "HEALTH_PLAN"),
         "AC" => (Pick("account #", "acct ", "billing account ", "account number "), Digits(_random.Next(7, 11)), "", "ACCOUNT", "ACCOUNT"),
-        "LI" => (Pick("driver's license ", "DL# ", "fishing license ", "license no. ", "hunting license ", "CDL "), Chance(0.5) ? Letter() + Digits(_random.Next(6, 9)) : Code(_random.Next(6, 11)), "", "LICENSE", "LICENSE"),
+        "LI" => (Pick("driver's license ", "DL# ", "fishing license ", "license no. ", "hunting license ", "CDL ", "contractor lic. ", "drivers license that expired in 2019, number ", "license, number ", "DL "), Chance(0.5) ? Letter() + Digits(_random.Next(6, 9)) : Code(_random.Next(6, 11)), "", "LICENSE", "LICENSE"),
         "VE" => (Pick("plate ", "license plate ", "tag "), Plate(), "", "VEHICLE", "VEHICLE"),
         "DV" => (Pick("serial ", "SN ", "serial # ", "device ID ", "pump serial ", "processor SN "), Chance(0.5) ? Letter() + Letter() + Letter() + Digits(6) + Letter() : Code(_random.Next(7, 12)), "", "DEVICE", "DEVICE"),
         "SSN" => ("", Ssn(), "", "SSN", "SSN"),
@@ -190,7 +224,18 @@ internal sealed class TrainingGenerator
         "phlebotomist", "paramedic", "interpreter", "social worker", "case manager", "scheduler", "lab tech", "PT", "OT",
         "RT", "CNA", "LPN", "MLS", "fellow", "resident", "attending", "surgeon", "anesthesiologist", "nurse practitioner",
         "Olympic skier", "author", "coach", "board member", "trustee", "intern", "student nurse", "housekeeper",
+        "preceptor", "team lead", "medical director", "nurse director", "bereavement coordinator", "charge nurse",
+        "PA-C", "chief resident", "child life specialist", "unit secretary", "EVS tech", "security officer", "chef",
+        "facilities manager", "nurse educator", "clinical nurse specialist", "doula", "midwife", "lactation consultant",
     ];
+
+    private static string Plural(string role) => role switch
+    {
+        "PA-C" or "PT" or "OT" or "RT" or "CNA" or "LPN" or "MLS" => role + "s",
+        "chief resident" => "chief residents",
+        _ when role.EndsWith("ch", StringComparison.Ordinal) || role.EndsWith('s') => role + "es",
+        _ => role + "s",
+    };
 
     private string Role() => Roles[_random.Next(Roles.Length)];
 
@@ -498,7 +543,7 @@ internal sealed class TrainingGenerator
     [
         new("story", AccountKind.Department, [
             "Going home day 🏠 {P}, born at 26 weeks on {D}, is heading home with mom and dad today! Thank you {S} and the whole {UNIT} team 💙",
-            "Round 6 of 6 for {P} in {RM} today 🔔 she rang that bell so hard. So proud of you!",
+            "Round 6 of 6 for {P} in {RM} today 🔔 she rang that bell so hard. So proud of you! {PTAG}",
             "Happy {A} to {P}, our longest-serving volunteer's mom, who has been with us since {D} 🎂",
             "{P} ({A}) walked the hallway today with {S} cheering her on. Discharge planned for {D}.",
             "Congrats to {P} from {T} on ringing the bell after {a} years of waiting for this day! 🎉",
@@ -507,6 +552,9 @@ internal sealed class TrainingGenerator
             "Please keep {P} in your thoughts. The family set up a meal train: {U}",
             "After 41 days in {UNIT}, {P} of {T} went home on {D}. Thank you to {S} for never giving up.",
             "{P}'s mom {R} asked us to share their thanks to {S} and the night crew ❤️",
+            "my guy in {RM} spent {N} years at {WORK} and still tells me how to run the floor 😂",
+            "{N} dog bites from the same street in ZIP {ZIP} this month. All kids, all stitched up and home.",
+            "Our trauma team saw a welder from {WORK} today ({LI} still clipped to his vest). Wear the face shield, folks.",
             "Meet {P}, a {A} WWII Army nurse who came in for a hip repair and taught us all a thing or two.",
             "Throwback to {D} when {P} arrived by LifeFlight from {T}. Look at her now! {PHOTO}",
         ]),
@@ -522,6 +570,9 @@ internal sealed class TrainingGenerator
             "Kudos to {S} for the {E} wellness fair. Next one at {OAD}, {E}.",
             "{PF} from {WORK} stopped by with donuts for {S} and the night shift ❤️ {PHOTO}",
             "Patient {P}, {HPC}, asked us to send records to {FX}. Please route to {S}.",
+            "{P}, starting QB at {WORK}, is back on the field after surgery on {D}. So proud of Dr. {SN}, {RL} Drs. {SN} and {SN}, and {ROLE} {SN}. {PTAG}",
+            "{P} is home! Thank you to {ROLE} {SC} and {RL} {SN} and {SN} for getting {PF} there. Questions about our program? {OPH}",
+            "Welcome home, {P}! {PTAG} Thanks to {ROLE} {SN} and the {UNIT} team. Tours of our unit: {OU}",
         ]),
         new("nurse", AccountKind.Personal, [
             "pt in {RM} keeps asking for {S} lol. mr {P} u are a legend",
@@ -529,7 +580,7 @@ internal sealed class TrainingGenerator
             "12 hr shift done. {PF} in {RM} finally slept. night y'all 🌙",
             "that {A} lady in {RM} told me she drove herself in from {T} 😂 queen",
             "dude parked his truck across both bays, {VE} — ur truck got moved, ur in trauma bay {IDN}",
-            "{PF} ur chest tube came out today!!! so happy for u, see u at clinic {D}",
+            "{PF} ur chest tube came out today!!! so happy for u, see u at clinic {D} {PTAG}",
             "sweetest grandma in {RM} gave me her email ({EM}) so i can send pics of my baby 🥹",
             "pt's wife {R} keeps calling the unit, her cell is {PH}, can someone on days call her back",
             "found a wallet in the ED waiting room, DL {LI}, name {P}. dropped at security",
@@ -538,7 +589,7 @@ internal sealed class TrainingGenerator
         new("academic", AccountKind.Branded, [
             "Grand rounds this week: {S} presents the case of a {a} man with refractory angina, with {S} discussing. {E} at noon, {UNIT} conference room.",
             "Proud of our team: {S} and {S} operated on {P}, a {A} retired farmer from {T}, on {D}. He went home walking.",
-            "Congratulations to {S} on the teaching award! Nominated by residents {S} and {S}.",
+            "Congratulations to {S} on the teaching award! Nominated by {RL} {SN} and {SN}.",
             "Our fellows {S} and {S} presented at the national meeting on {E}. Patient {P} (MRN {MRNN}) gave consent to share her imaging.",
             "{S} led the first TAVR at our center; patient {P}, {A}, of {T} is home and doing well.",
             "Today {S} met {P} again, the boy she treated for leukemia on {D}. He is now a nursing student at {WORK}.",
@@ -552,18 +603,43 @@ internal sealed class TrainingGenerator
             "Men 55–69 should talk to their doctor about prostate screening. Call {OPH} to book with {S}.",
             "Visitor hours change on {E} for construction. Enter at {OAD}.",
         ]),
+        new("announce", AccountKind.Department, [
+            "Billing help is open weekdays 8–5 at {OPH}. We never ask for card numbers by text.",
+            "Records requests go through {OU}; signed forms by fax to {OFX}.",
+            "Please welcome Dr. {SN}, our new {ROLE} 🫀 She joins Dr. {SN} and {ROLE} {SN} in our clinic at {OAD}, {OT}, {OZIP}.\n\nReferrals: {OPH} · fax {OFX}",
+            "{ORG} Pavilion opens {E} at {OAD}, {OT} {OZIP} 🎗️ Led by {ROLE} Dr. {SN} and {ROLE} {SC}. Appointments: {OPH}.",
+            "Visiting hours change {E}: general units 8am–9pm. Questions? Stop by Guest Services in {ORM} or call {OPH}.",
+            "Our support group meets Tuesdays at 6pm starting {E} in {ORM}. Led by {ROLE} {SC}. Free and open to all 💜 {OPH}",
+            "Happy work anniversary to {ROLE} {SN}, who started at {ORG} on {E} 🎉",
+            "Congratulations to our graduating {RL}, Drs. {SN}, {SN} and {SN}! Graduation is {E} at 6pm, {OAD}.",
+            "Thank you to {RL} {SN} and {SN}, and to the {OT} Foundation for funding it. Applications close {E}.",
+            "Our network is moving {E}. Staff VPN will point to {OIP} overnight; support at {OEM} or {OU}.",
+            "Night shift report: {N} RNs, one intensivist (Dr. {SN}), {N} beds full. New float pool starts {E}.",
+            "{N} {RL} answered {N} calls last year. Thank you to {ROLE} {SC} for keeping them going!",
+            "Kudos to {ROLE} {SN} for leading {E}'s safety huddle. Next huddle {E} in {ORM}; call {OPH} to join.",
+            "Flu clinic {E}, 7am–noon, {OAD}. Walk-ins welcome. Info: {OEM} or {OPH}",
+            "Now hiring {RL}! Open house {E} at {OAD}. Apply at {OU} or call recruiter {SN} at {OPH}.",
+        ]),
         new("identifiers", AccountKind.Personal, [
             "lol this pt's mom texted me a pic of the insurance card, {HP}, and her SSN {SSN} 🤦",
             "Patient {P}, DOB {D}, {MRN}, needs a callback at {PH}.",
             "Billing question for {P}: {AC}, fax records to {FX}.",
             "Family fundraiser for {P}: {U} — please share! They live at {AD}.",
             "Somebody logged into the portal as {P} from IP {IP} again, {MRN}.",
+            "claim came back because someone keyed {HP} as {AGAIN}. check the card twice y'all",
+            "two pts, one chart: {MRN} got scanned in place of {AGAIN}. caught it before meds thank god",
+            "same last name, same birthday ({D}), charts {MRNN} and {AGAIN}. two bands, read them both",
+            "family member yelled his SSN {SSN}, {HP} and {AC} across the waiting room, then {AGAIN} for his brother",
+            "guy at triage gave me a {LI} from three states ago 🙄",
             "{P}'s daughter {R} ({EM}) wants the discharge papers from {D} mailed to {AD}, {ZIP}.",
         ]),
         new("public", AccountKind.Personal, [
             "Vote for {PUB} on {E}! Healthcare is on the ballot.",
             "{PUB} visited our {UNIT} today with {S}. Great conversation about rural access.",
             "Loved hearing {PUB} speak at {ORG} about nurse staffing.",
+            "{ORG} is proud to endorse {PUBN} for {OFFICE}.",
+            "Our nurses back {PUBN} for {OFFICE}: {PUBN} voted for safe staffing every time.",
+            "Vote {PUBN} for {OFFICE} on {E}! Early voting at {OAD}.",
             "Read the new book by {S} on burnout; signing at {OAD} on {E}.",
         ]),
         new("everyday", AccountKind.Enterprise, [

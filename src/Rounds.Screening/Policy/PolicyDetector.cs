@@ -31,7 +31,13 @@ internal static class PolicyDetector
         ("leftist", 2), ("right-wing", 2), ("left-wing", 2), ("state senate", 2), ("for senate", 2),
         ("for congress", 2), ("for governor", 2), ("for mayor", 2), ("for president", 2), ("impeach", 2),
         ("partisan", 1), ("midterms", 2), ("primary election", 2), ("politicians", 1), ("politics", 1),
-        ("democracy", 1), ("voters", 1), ("polls", 1), ("senator", 1), ("congressman", 1), ("congresswoman", 1)]);
+        ("democracy", 1), ("voters", 1), ("polls", 1), ("senator", 1), ("congressman", 1), ("congresswoman", 1),
+        // Calls to vote without naming a side, election season, the bodies that pass laws and the items on a ballot:
+        // each a class, weighed so that one weak word alone does not fire.
+        ("vote accordingly", 2), ("vote like", 2), ("yes vote", 2), ("no vote", 1), ("every voter", 2), ("voter", 1),
+        ("re-election", 2), ("reelection", 2), ("four more years", 2), ("kickoff rally", 2), ("rally", 1),
+        ("in november", 1), ("this november", 1), ("legislature", 1), ("legislators", 1), ("lawmakers", 1),
+        ("congress", 1), ("governor", 1), ("amendment", 1), ("prop", 1), ("levy", 1), ("ballot", 1)]);
 
     private static readonly PhraseSet Religion = new([
         ("gospel", 2), ("jesus", 2), ("christ", 2), ("he is risen", 2), ("heisrisen", 2), ("bible", 2),
@@ -318,11 +324,33 @@ internal static class PolicyDetector
         }
     }
 
-    /// <summary>An insult without swearing is harassment only when it is said to someone: "you're an idiot".</summary>
-    private static bool IsStrongInsultContext(TokenizedText text, int i) =>
-        i > 0 && (text.Is(i - 1, "a") || text.Is(i - 1, "an") || text.Is(i - 1, "absolute") || text.Is(i - 1, "such") || text.Is(i - 1, "you")
-            || text.Is(i - 1, "total") || text.Is(i - 1, "complete") || text.Is(i - 1, "bunch"))
-        || (text[i].Kind == TokenKind.Symbol);
+    /// <summary>
+    /// An insult without swearing is harassment only when it is said to someone: "you're an idiot". Up to two words
+    /// (adjectives, "of") may stand between the marker and the insult: "you entitled idiots", "a bunch of selfish morons".
+    /// </summary>
+    private static bool IsStrongInsultContext(TokenizedText text, int i)
+    {
+        if (text[i].Kind == TokenKind.Symbol)
+        {
+            return true;
+        }
+
+        for (var k = i - 1; k >= Math.Max(0, i - 3); k--)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                return false;
+            }
+
+            if (text.Is(k, "a") || text.Is(k, "an") || text.Is(k, "absolute") || text.Is(k, "such") || text.Is(k, "you")
+                || text.Is(k, "total") || text.Is(k, "complete") || text.Is(k, "bunch"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>"you absolute clown" is aimed at someone; "get your damn shots" swears about a thing.</summary>
     private static bool SecondPersonNear(TokenizedText text, int first, int last, int window, bool possessiveCounts)
