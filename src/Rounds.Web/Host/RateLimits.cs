@@ -7,8 +7,11 @@ public static class RateLimits
 {
     public const string ApiPolicy = "api";
 
-    private static readonly string[] SignInPaths =
-        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation"];
+    // Route templates, not request paths: "/Account/Login/" and "/ACCOUNT/login" reach the same page and must
+    // count against the same limit.
+    private static readonly HashSet<string> SignInRoutes = new(
+        ["/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation"],
+        StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Sign-in forms are limited per client address (guessing passwords, flooding mail); the API per person,
@@ -35,8 +38,10 @@ public static class RateLimits
 
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
+                // The limiter runs after routing, so the endpoint the request reached is known.
                 var isSignInPost = HttpMethods.IsPost(context.Request.Method)
-                    && SignInPaths.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+                    && context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } route }
+                    && SignInRoutes.Contains("/" + route.Trim('/'));
                 if (!isSignInPost)
                 {
                     return RateLimitPartition.GetNoLimiter("none");

@@ -79,3 +79,27 @@ public sealed class RateLimitTests(StrictRounds app) : IClassFixture<StrictRound
         Assert.Equal(HttpStatusCode.OK, (await session.Client.GetAsync("/Account/Login")).StatusCode);
     }
 }
+
+/// <summary>Its own host, so that its sign-in budget is not shared with the test above.</summary>
+public sealed class StrictRoundsForOtherSpellings() : RoundsFactory(TestDatabase.Sqlite)
+{
+    protected override int SignInPerMinute => 3;
+}
+
+public sealed class RateLimitSpellingTests(StrictRoundsForOtherSpellings app) : IClassFixture<StrictRoundsForOtherSpellings>
+{
+    [Fact]
+    public async Task Another_spelling_of_a_sign_in_address_counts_against_the_same_limit()
+    {
+        var session = FormSession.Create(app);
+        var statuses = new List<HttpStatusCode>();
+        foreach (var path in new[] { "/Account/Login/", "/account/login", "/ACCOUNT/LOGIN/", "/account/Login/", "/Account/Login/" })
+        {
+            var (response, _) = await session.SubmitAsync(path, "login", new Dictionary<string, string> { ["Input.Email"] = "nobody@example.org", ["Input.Password"] = "whatever-it-is" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+}
