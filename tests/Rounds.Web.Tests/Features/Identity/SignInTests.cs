@@ -23,6 +23,20 @@ public sealed class SignInTests(SqliteRounds app) : IClassFixture<SqliteRounds>
         Assert.Contains("locked out", locked.Body!.TextContent, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("https://evil.example/phish")]
+    [InlineData("//evil.example/phish")]
+    [InlineData("/\\evil.example/phish")]
+    public async Task An_off_site_return_address_after_sign_in_goes_to_the_start_page(string returnUrl)
+    {
+        var user = await app.CreateUserAsync($"return-{Guid.NewGuid():N}@example.org");
+        var session = FormSession.Create(app);
+        var (response, _) = await session.SubmitAsync("/Account/Login?ReturnUrl=" + Uri.EscapeDataString(returnUrl), "login", new Dictionary<string, string> { ["Input.Email"] = user.Email!, ["Input.Password"] = RoundsFactory.Password });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("localhost", response.RequestMessage!.RequestUri!.Host);
+        Assert.DoesNotContain("evil", response.RequestMessage.RequestUri.AbsoluteUri, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Password_reset_goes_through_the_mailed_link()
     {

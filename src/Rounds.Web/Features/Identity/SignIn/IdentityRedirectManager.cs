@@ -18,16 +18,7 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
+        navigationManager.NavigateTo(Local(uri ?? ""));
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
@@ -41,6 +32,25 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
     {
         context.Response.Cookies.Append(StatusCookieName, message, StatusCookieBuilder.Build(context));
         RedirectTo(uri);
+    }
+
+    /// <summary>
+    /// A return address stays on this site: an address of ours becomes relative, and anything else (another
+    /// site, a protocol-relative "//host", a "/\host" that browsers read as one) goes to the start page
+    /// instead of leaving the site or failing.
+    /// </summary>
+    private string Local(string uri)
+    {
+        if (uri.StartsWith(navigationManager.BaseUri, StringComparison.OrdinalIgnoreCase))
+        {
+            return navigationManager.ToBaseRelativePath(uri);
+        }
+
+        var local = Uri.IsWellFormedUriString(uri, UriKind.Relative)
+            && !uri.StartsWith("//", StringComparison.Ordinal)
+            && !uri.StartsWith("/\\", StringComparison.Ordinal)
+            && !uri.Contains(':', StringComparison.Ordinal);
+        return local ? uri : "";
     }
 
     private string CurrentPath => navigationManager.ToAbsoluteUri(navigationManager.Uri).GetLeftPart(UriPartial.Path);
