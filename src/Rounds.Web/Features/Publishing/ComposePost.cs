@@ -198,6 +198,10 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
         {
             errors["scheduledAt"] = ["Choose a time in the future, or leave it empty to publish as soon as the post is approved."];
         }
+        else if (input.ScheduledAt is { } late && late > clock.GetUtcNow() + PostRules.ScheduleHorizon)
+        {
+            errors["scheduledAt"] = ["Choose a time within the next two years."];
+        }
 
         var accounts = await db.AccountCards().Where(a => a.OrganizationId == org.Id && ids.Contains(a.Id)).ToListAsync(cancellationToken);
         if (accounts.Count != ids.Count)

@@ -17,6 +17,12 @@ public sealed record CopyCheck(Guid AccountId, string Handle, string Network, st
 /// <summary>What the composer and review share: which accounts can be published to, how long a copy may be, how it is screened.</summary>
 public sealed class PostRules(IOrganizationScreener screening)
 {
+    /// <summary>
+    /// How far ahead a post may be scheduled. Further than this is a typing slip (a year 9999, a swapped day and
+    /// year), and no connection or approval would still hold by then.
+    /// </summary>
+    public static readonly TimeSpan ScheduleHorizon = TimeSpan.FromDays(2 * 366);
+
     /// <summary>Accounts that can receive posts: the registry's live accounts on a network Rounds publishes to.</summary>
     public static bool CanReceivePosts(AccountCard account) =>
         LimitsFor(account.Platform) is not null

@@ -263,6 +263,9 @@ public abstract class PostReviewTests(RoundsFactory app)
         Assert.True((await ErrorsAsync(new { accounts = Array.Empty<Guid>(), text = CleanText })).TryGetProperty("accounts", out _));
         Assert.True((await ErrorsAsync(new { accounts = new[] { c.Retired.Id }, text = CleanText })).TryGetProperty("accounts", out _));
         Assert.True((await ErrorsAsync(new { accounts = new[] { c.Bluesky.Id }, text = CleanText, scheduledAt = DateTimeOffset.UtcNow.AddHours(-1) })).TryGetProperty("scheduledAt", out _));
+        // A slip of the year is refused, not kept waiting for centuries.
+        Assert.True((await ErrorsAsync(new { accounts = new[] { c.Bluesky.Id }, text = CleanText, scheduledAt = new DateTimeOffset(9999, 1, 1, 12, 0, 0, TimeSpan.Zero) })).TryGetProperty("scheduledAt", out _));
+        Assert.True((await ErrorsAsync(new { accounts = new[] { c.Bluesky.Id }, text = CleanText, scheduledAt = DateTimeOffset.UtcNow.AddYears(3) })).TryGetProperty("scheduledAt", out _));
         var tooLong = await ErrorsAsync(new { accounts = new[] { c.Bluesky.Id, c.X.Id }, text = new string('a', 290) + " https://example.org/" });
         Assert.True(tooLong.TryGetProperty($"variants.{c.Bluesky.Id}", out _));
         Assert.True(tooLong.TryGetProperty($"variants.{c.X.Id}", out _));

@@ -59,6 +59,11 @@ public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifie
             return Outcome.Invalid("ScheduledAt", $"Choose a time in the future; it is now {Describe(now)}.");
         }
 
+        if (when > now + PostRules.ScheduleHorizon)
+        {
+            return Outcome.Invalid("ScheduledAt", "Choose a time within the next two years.");
+        }
+
         if (post.ScheduledAt == when)
         {
             return Outcome.Success;
