@@ -37,6 +37,16 @@ public sealed class SignInTests(SqliteRounds app) : IClassFixture<SqliteRounds>
         Assert.DoesNotContain("evil", response.RequestMessage.RequestUri.AbsoluteUri, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/Account/LoginWith2fa")]
+    [InlineData("/Account/LoginWithRecoveryCode")]
+    public async Task A_second_step_without_a_pending_sign_in_starts_again_at_the_password(string path)
+    {
+        var response = await FormSession.Create(app).Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/Account/Login", response.RequestMessage!.RequestUri!.AbsolutePath);
+    }
+
     [Fact]
     public async Task Password_reset_goes_through_the_mailed_link()
     {
