@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Rounds.Web.Components;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Shared;
 using Rounds.Web.Features.Shared.Mail;
 using Rounds.Web.Host;
 using Scalar.AspNetCore;
@@ -53,6 +54,7 @@ public static class RoundsApp
 
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
         services.AddScoped<OrgAccess>();
+        services.AddScoped<InstanceOperators>();
 
         // Every area registers itself (docs/decisions/0011-areas-plug-in.md).
         var areas = RoundsAreas.Discover(typeof(RoundsApp).Assembly);
@@ -63,6 +65,7 @@ public static class RoundsApp
         }
 
         services.AddProblemDetails();
+        services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IDeveloperPageExceptionFilter, HideExceptionDetails>();
         // Malformed request bodies are the caller's mistake: answer 400, also in development.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         // Our security headers already forbid framing; the antiforgery default would add a second, weaker header.
@@ -89,7 +92,8 @@ public static class RoundsApp
         app.UseWhen(IsApi, api => api.UseExceptionHandler().UseStatusCodePages());
         app.UseWhen(context => !IsApi(context), pages => pages
             .UseExceptionHandler("/Error", createScopeForErrors: true)
-            .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+            .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true)
+            .UseErrorPagesAsGet());
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -102,6 +106,7 @@ public static class RoundsApp
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseAntiforgeryRejection();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health", new() { Predicate = _ => false });

@@ -31,7 +31,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
     {
         var app = fixture.App;
         var suffix = Guid.NewGuid().ToString("N")[..8];
-        var admin = await app.CreateUserAsync($"a11y-{suffix}@example.org", "Casey Admin");
+        // The instance operator, so that /dev/mail shows the mailbox rather than "not found".
+        var admin = await app.CreateUserAsync(Rounds.Web.Tests.Features.Shared.MailboxRounds.Operator, "Casey Admin");
         var org = await app.CreateOrganizationAsync("a11y-" + suffix, admin);
         var member = await app.CreateUserAsync($"member-{suffix}@example.org", "Morgan Member");
         await app.AddMemberAsync(org, member, Role.Contributor);

@@ -16,7 +16,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private IPlaywright? playwright;
 
-    public RoundsFactory App { get; } = new SqliteRounds();
+    // With the development mailbox on, as `./rounds serve` runs, so that the accessibility scan covers it.
+    public RoundsFactory App { get; } = new Rounds.Web.Tests.Features.Shared.MailboxRounds();
 
     public string BaseUrl { get; private set; } = "";
 

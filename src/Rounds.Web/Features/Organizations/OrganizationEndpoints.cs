@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Organizations;
 
@@ -22,7 +23,7 @@ public static class OrganizationEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/orgs", CreateAsync).WithTags("Organizations").WithName("CreateOrganization").WithSummary("Creates an organization; you become its admin.");
+        api.MapPost("/orgs", CreateAsync).WithTags("Organizations").WithName("CreateOrganization").WithSummary("Creates an organization; you become its admin. Where only operators create organizations (Organizations:Creation), others get 403.");
         var org = api.MapGroup("/orgs/{org}").WithTags("Organizations").RequireOrg(Role.Admin);
         // Every member may see the organization itself; the rest is administration.
         org.MapGet("/", GetAsync).WithName("GetOrganization").RequireOrg(Role.Member);
@@ -35,10 +36,15 @@ public static class OrganizationEndpoints
         org.MapDelete("/domains/{id:guid}", RemoveDomainAsync).WithName("RemoveDomain");
     }
 
-    public static async Task<Results<Created<OrganizationDto>, ValidationProblem>> CreateAsync(
+    public static async Task<Results<Created<OrganizationDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateOrganizationRequest request, ClaimsPrincipal user, OrganizationSettings settings, CancellationToken cancellationToken)
     {
         var created = await settings.CreateAsync(request.Name, request.Slug, user.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken);
+        if (created.Status.Kind == OutcomeKind.Forbidden)
+        {
+            return TypedResults.Problem(created.Status.Message, statusCode: StatusCodes.Status403Forbidden, title: "You may not create organizations here.");
+        }
+
         if (!created.Succeeded)
         {
             return TypedResults.ValidationProblem(created.Status.Errors.ToDictionary());

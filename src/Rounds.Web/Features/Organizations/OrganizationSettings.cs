@@ -7,16 +7,28 @@ using Rounds.Web.Features.Shared;
 namespace Rounds.Web.Features.Organizations;
 
 /// <summary>Creating an organization and changing its name, two-factor rule and email domains.</summary>
-public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog audit)
+public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog audit, OrganizationCreation creation, InstanceOperators operators)
 {
+    public const string OperatorsOnlyMessage = "On this instance only its operators create organizations. Ask an operator to create one for you, or an admin of an existing organization to invite you.";
+
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
     private static partial Regex SlugPattern();
 
     [GeneratedRegex(@"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
     private static partial Regex DomainPattern();
 
+    /// <summary>Whether this person may create organizations here; pages ask before offering the form.</summary>
+    public async Task<bool> MayCreateAsync(string creatorUserId, CancellationToken cancellationToken = default) =>
+        !creation.OperatorsOnly || await operators.IncludesAsync(creatorUserId, cancellationToken);
+
     public async Task<Outcome<Organization>> CreateAsync(string? name, string? slug, string creatorUserId, CancellationToken cancellationToken = default)
     {
+        // Checked here, not only in the endpoint, so that the API and the page cannot differ.
+        if (!await MayCreateAsync(creatorUserId, cancellationToken))
+        {
+            return Outcome.Forbidden(OperatorsOnlyMessage);
+        }
+
         name = name?.Trim() ?? "";
         slug = slug?.Trim().ToLowerInvariant() ?? "";
         if (name.Length is 0 or > 200)

@@ -7,6 +7,7 @@ public sealed class OrganizationsArea : IRoundsArea
     {
         services.AddScoped<Members>();
         services.AddScoped<OrganizationSettings>();
+        services.AddSingleton(sp => OrganizationCreation.From(configuration, sp.GetRequiredService<IHostEnvironment>()));
         services.AddScoped<DomainMembership>();
         services.AddScoped<IEmailAddressListener>(sp => sp.GetRequiredService<DomainMembership>());
         services.AddScoped<IDemoData, OrganizationsDemo>();

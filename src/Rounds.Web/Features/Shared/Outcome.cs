@@ -5,12 +5,13 @@ public enum OutcomeKind
     Success,
     Invalid,
     Refused,
+    Forbidden,
     NotFound,
 }
 
 /// <summary>
 /// What a use case reports back: success, field errors (bad input), a refusal with its reason (a rule
-/// forbids it), or not found. Pages show the errors beside the fields; endpoints turn them into ProblemDetails.
+/// forbids it), forbidden (this person may not do it at all), or not found. Pages show the errors beside the fields; endpoints turn them into ProblemDetails.
 /// </summary>
 public sealed record Outcome(OutcomeKind Kind, IReadOnlyDictionary<string, string[]> Errors, string? Message)
 {
@@ -26,11 +27,14 @@ public sealed record Outcome(OutcomeKind Kind, IReadOnlyDictionary<string, strin
 
     public static Outcome Refused(string message) => new(OutcomeKind.Refused, None, message);
 
+    public static Outcome Forbidden(string message) => new(OutcomeKind.Forbidden, None, message);
+
     public IResult ToProblem() => Kind switch
     {
         OutcomeKind.Success => TypedResults.NoContent(),
         OutcomeKind.Invalid => TypedResults.ValidationProblem(Errors.ToDictionary(), title: "The request is not valid."),
         OutcomeKind.Refused => TypedResults.Problem(Message, statusCode: StatusCodes.Status409Conflict, title: "The action is not allowed."),
+        OutcomeKind.Forbidden => TypedResults.Problem(Message, statusCode: StatusCodes.Status403Forbidden, title: "You may not do this."),
         OutcomeKind.NotFound => TypedResults.Problem(Message, statusCode: StatusCodes.Status404NotFound, title: "Not found."),
     };
 }

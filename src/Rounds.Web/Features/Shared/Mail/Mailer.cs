@@ -20,6 +20,12 @@ public sealed class MailOptions
     /// <summary>Folder of the development mailbox, used when no SMTP host is configured.</summary>
     public string MailboxPath { get; set; } = "data/mail";
 
+    /// <summary>
+    /// Whether instance operators may read that folder at <c>/dev/mail</c>. Off by default: the folder holds every
+    /// password-reset and invitation link, so it is a demo and development tool only.
+    /// </summary>
+    public bool DevMailbox { get; set; }
+
     public string? SmtpHost { get; set; }
 
     public int SmtpPort { get; set; } = 587;
