@@ -50,6 +50,7 @@ public sealed class IdentityArea : IRoundsArea
         services.AddSingleton<IEmailSender<User>, EmailSender>();
         services.AddScoped<AccessTokenService>();
         services.AddScoped<ISignIns, SignIns>();
+        services.AddScoped<AddressChanges>();
     }
 
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app)
