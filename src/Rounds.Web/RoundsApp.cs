@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Rounds.Web.Components;
+using Rounds.Web.Components.Shared;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Shared;
 using Rounds.Web.Features.Shared.Mail;
@@ -107,6 +108,7 @@ public static class RoundsApp
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseAntiforgeryRejection();
+        app.UseOrgPageGate();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health", new() { Predicate = _ => false });

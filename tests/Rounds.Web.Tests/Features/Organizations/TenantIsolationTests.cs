@@ -78,6 +78,17 @@ public abstract class TenantIsolationTests(RoundsFactory app)
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.Parameters.Any(p => OrgParameters.Contains(p.Name)))
             .ToList();
+        // A page's forms are read as the victim's own admin sees them, then posted by the intruder with a valid
+        // antiforgery token of the intruder's own: the organization check, not the token, must be what refuses.
+        var owner = FormSession.Create(app);
+        await owner.LoginAsync(alice.Email!);
+        var intruderToken = await AntiforgeryTokenAsync(pages, $"/o/{own.Slug}/settings");
+
+        // Counted by address rather than by parameter name, so a route under an organization whose parameter is
+        // named differently is noticed instead of silently left untried.
+        var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.TrimStart('/') is var text && (text.StartsWith("o/", StringComparison.Ordinal) || text.StartsWith("api/v1/orgs/", StringComparison.Ordinal)))
+            .Sum(route => MethodsOf(route).Count());
         var tried = 0;
         foreach (var route in routes)
         {
@@ -102,9 +113,25 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 _ => "",
             }))));
             var isApi = path.StartsWith("/api/", StringComparison.Ordinal);
-            var methods = route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
-            foreach (var method in isApi ? methods : methods.Where(m => m == "GET"))
+            foreach (var method in MethodsOf(route))
             {
+                if (!isApi && method == "POST")
+                {
+                    var forms = await FormsOnAsync(owner, path);
+                    foreach (var form in forms.DefaultIfEmpty(new Dictionary<string, string> { ["_handler"] = "any" }))
+                    {
+                        form["__RequestVerificationToken"] = intruderToken;
+                        var posted = await pages.Client.PostAsync(path, new FormUrlEncodedContent(form));
+                        var postedBody = await posted.Content.ReadAsStringAsync();
+                        Assert.True(posted.StatusCode == HttpStatusCode.NotFound,
+                            $"Form '{form["_handler"]}' posted to {path} answered {(int)posted.StatusCode} to an admin of another organization: {postedBody[..Math.Min(postedBody.Length, 600)]}");
+                        Assert.DoesNotContain(victim.Name, postedBody, StringComparison.Ordinal);
+                    }
+
+                    tried++;
+                    continue;
+                }
+
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PATCH" or "PUT")
                 {
@@ -113,7 +140,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
 
                 var response = await (isApi ? api : pages.Client).SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
-                Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden,
+                // 404, not 403: an organization one does not belong to must not even be confirmed to exist (ADR 0003).
+                Assert.True(response.StatusCode == HttpStatusCode.NotFound,
                     $"{method} {path} answered {(int)response.StatusCode} to an admin of another organization.");
                 Assert.DoesNotContain(victim.Name, body, StringComparison.Ordinal);
                 tried++;
@@ -121,6 +149,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
         }
 
         Assert.True(tried >= 14, $"Only {tried} organization routes were found; the route table scan is broken.");
+        Assert.Equal(mapped, tried);
 
         // Nothing of the victim changed.
         await app.WithScopeAsync(async services =>
@@ -152,6 +181,34 @@ public abstract class TenantIsolationTests(RoundsFactory app)
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>Every method a route answers: all of an API route's, and a page's GET and form POST.</summary>
+    private static IEnumerable<string> MethodsOf(RouteEndpoint route)
+    {
+        var methods = route.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+        return route.RoutePattern.RawText!.TrimStart('/').StartsWith("api/", StringComparison.Ordinal)
+            ? methods
+            : methods.Where(m => m is "GET" or "POST");
+    }
+
+    /// <summary>The fields of every named form on a page, as its owner would submit them.</summary>
+    private static async Task<List<Dictionary<string, string>>> FormsOnAsync(FormSession session, string path)
+    {
+        var page = await session.GetAsync(path);
+        return page.QuerySelectorAll("form")
+            .Where(form => form.QuerySelector("input[name=_handler]") is not null)
+            .Select(form => form.QuerySelectorAll("input[name], textarea[name], select[name]")
+                .GroupBy(field => field.GetAttribute("name")!)
+                .ToDictionary(group => group.Key, group => group.First().GetAttribute("value") ?? group.First().TextContent))
+            .ToList();
+    }
+
+    private static async Task<string> AntiforgeryTokenAsync(FormSession session, string path)
+    {
+        var page = await session.GetAsync(path);
+        return page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+            ?? throw new InvalidOperationException($"{path} has no form with an antiforgery token.");
+    }
 }
 
 public sealed class TenantIsolationTestsOnSqlite(SqliteRounds app) : TenantIsolationTests(app), IClassFixture<SqliteRounds>;
