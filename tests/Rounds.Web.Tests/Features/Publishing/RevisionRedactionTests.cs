@@ -205,6 +205,31 @@ public abstract partial class RevisionRedactionTests(RoundsFactory app)
     }
 
     [Fact]
+    public void Overlapping_findings_are_redacted_as_one_stretch_and_later_ones_shift_with_it()
+    {
+        const string text = "Visit Maria at 12 Elm Street, bed 7.";
+        IReadOnlyList<RevisionFinding> findings =
+        [
+            new("", "phi", "LOCATION", "phi.location", 15, 28),
+            new("", "phi", "NAME", "phi.name", 6, 11),
+            new("", "phi", "ID", "phi.id", 34, 35),
+            new("", "phi", "NAME", "phi.name", 9, 16),
+        ];
+        var texts = new Dictionary<string, string> { [""] = text };
+
+        // The bed number is still in the newest revision: only the overlapping name and address go, as one stretch.
+        var first = RevisionRedaction.Redact(texts, findings, new HashSet<string> { "7" });
+        Assert.Equal("Visit [patient name removed], bed 7.", first.Texts[""]);
+        Assert.Equal(3, first.Findings.Count(f => f.Redacted));
+
+        // Redacting again later finds the bed number where it now stands, after the placeholder.
+        var second = RevisionRedaction.Redact(first.Texts, first.Findings, new HashSet<string>());
+        Assert.Equal("Visit [patient name removed], bed [identifier removed].", second.Texts[""]);
+        Assert.Equal("7", Assert.Single(second.Removed).Words);
+        Assert.All(second.Findings, f => Assert.True(f.Redacted));
+    }
+
+    [Fact]
     public void A_placeholder_is_one_unit_of_the_diff()
     {
         var parts = TextDiff.Words("Get well soon to [patient name removed], from us", "Get well soon to our patient name day, from us");
