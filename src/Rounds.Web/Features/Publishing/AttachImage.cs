@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Networks.Media;
 using Rounds.Screening;
@@ -16,7 +15,7 @@ namespace Rounds.Web.Features.Publishing;
 /// can identify a patient's home), every image must be described, and the description is screened like the text.
 /// Adding or removing an image changes what reviewers approved, so it starts a new revision like an edit.
 /// </summary>
-public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screening, IAuditLog audit, TimeProvider clock)
+public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screening, RevisionHistory history, IAuditLog audit, TimeProvider clock)
 {
     public const int MaxImages = 4;
     public const int MaxBytes = 5 * 1024 * 1024;
@@ -144,10 +143,6 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
         post.StartRevision(clock.GetUtcNow());
 
         var variants = await db.Set<PostTarget>().Where(t => t.PostId == post.Id && t.Text != null).ToDictionaryAsync(t => t.AccountId, t => t.Text!, cancellationToken);
-        db.Add(new PostRevision
-        {
-            OrganizationId = post.OrganizationId, PostId = post.Id, Revision = post.Revision, Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, variants)),
-            EditorName = editorName, At = post.UpdatedAt,
-        });
+        await history.AddAsync(post, variants, editorName, null, cancellationToken);
     }
 }

@@ -18,7 +18,7 @@ public sealed record PostInput(string? Text, IReadOnlyList<Guid>? Accounts, IRea
 /// Creates and edits posts. Every save measures each account's copy against its network and screens it as
 /// that account; an edit after submission starts a new revision, so approvals given to the old text lapse.
 /// </summary>
-public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog audit, TimeProvider clock)
+public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHistory history, IAuditLog audit, TimeProvider clock)
 {
     public const int MaxAccounts = 20;
 
@@ -64,8 +64,8 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
             });
         }
 
-        db.Add(Revision(post, input, name));
-        audit.Record(org.Id, "post.created", "Post", post.Id.ToString(), after: Snapshot(post, accounts));
+        await history.AddAsync(post, Variants(input), name, copies, cancellationToken);
+        audit.Record(org.Id, "post.created", "Post", post.Id.ToString(), after: Snapshot(post, accounts, await QuotedTextAsync(post, cancellationToken)));
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<(Post, IReadOnlyList<CopyCheck>)>(Outcome.Success, (post, copies));
     }
@@ -106,7 +106,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
             return Outcome.Refused("Part of this post is already going out or published, so it can no longer be edited.");
         }
 
-        var before = Snapshot(post, targets.Select(t => t.AccountId));
+        var before = Snapshot(post, targets.Select(t => t.AccountId), await QuotedTextAsync(post, cancellationToken));
         var newText = input.Text!.Trim();
         var textChanged = newText != post.Text
             || targets.Count != accounts.Count
@@ -137,10 +137,10 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
             // A reviewer's override was a judgement on the old words; the new words are judged afresh.
             post.OverrideReason = "";
             post.OverriddenBy = null;
-            db.Add(Revision(post, input, await PeopleNames.OfAsync(db, org.UserId, cancellationToken)));
+            await history.AddAsync(post, Variants(input), await PeopleNames.OfAsync(db, org.UserId, cancellationToken), copies, cancellationToken);
         }
 
-        audit.Record(org.Id, textChanged ? "post.edited" : "post.rescheduled", "Post", post.Id.ToString(), before, Snapshot(post, accounts));
+        audit.Record(org.Id, textChanged ? "post.edited" : "post.rescheduled", "Post", post.Id.ToString(), before, Snapshot(post, accounts, await QuotedTextAsync(post, cancellationToken)));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -243,22 +243,18 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, IAuditLog a
     private static string? Variant(PostInput input, Guid accountId) =>
         input.Variants is not null && input.Variants.TryGetValue(accountId, out var text) && !string.IsNullOrWhiteSpace(text) ? text.Trim() : null;
 
-    private PostRevision Revision(Post post, PostInput input, string editorName) => new()
-    {
-        OrganizationId = post.OrganizationId,
-        PostId = post.Id,
-        Revision = post.Revision,
-        Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, (input.Variants ?? new Dictionary<Guid, string>())
+    private static Dictionary<Guid, string> Variants(PostInput input) =>
+        (input.Variants ?? new Dictionary<Guid, string>())
             .Where(v => !string.IsNullOrWhiteSpace(v.Value) && (input.Accounts ?? []).Contains(v.Key))
-            .ToDictionary(v => v.Key, v => v.Value.Trim()))),
-        EditorName = editorName,
-        At = clock.GetUtcNow(),
-    };
+            .ToDictionary(v => v.Key, v => v.Value.Trim());
 
-    private static object Snapshot(Post post, IEnumerable<AccountCard> accounts) => Snapshot(post, accounts.Select(a => a.Id));
+    /// <summary>The audit log is never rewritten, so the text it keeps has patient data masked from the start.</summary>
+    private Task<string> QuotedTextAsync(Post post, CancellationToken cancellationToken) => history.QuoteAsync(post.OrganizationId, post.Id, post.Text, cancellationToken);
 
-    private static object Snapshot(Post post, IEnumerable<Guid> accounts) =>
-        new { post.Text, post.ScheduledAt, Status = PostLifecycle.Describe(post.Status), post.Revision, Verdict = ScreeningNames.Of(post.Verdict), Accounts = accounts.ToList() };
+    private static object Snapshot(Post post, IEnumerable<AccountCard> accounts, string text) => Snapshot(post, accounts.Select(a => a.Id), text);
+
+    private static object Snapshot(Post post, IEnumerable<Guid> accounts, string text) =>
+        new { Text = text, post.ScheduledAt, Status = PostLifecycle.Describe(post.Status), post.Revision, Verdict = ScreeningNames.Of(post.Verdict), Accounts = accounts.ToList() };
 }
 
 /// <summary>The texts of one revision: the post's text under the empty key, each variant under its account id.</summary>

@@ -111,6 +111,19 @@ public sealed class PostRevision : IOrgOwned
     public string EditorName { get; set; } = "";
 
     public DateTimeOffset At { get; set; }
+
+    /// <summary>
+    /// What screening flagged as patient data in <see cref="Texts"/> when the revision was saved, as JSON
+    /// (<see cref="RevisionFinding"/>): category, type, rule and offsets, never the matched words. Null for a
+    /// revision saved before findings were kept; it is screened when it is next needed.
+    /// </summary>
+    public string? Findings { get; set; }
+
+    /// <summary>SHA-256 of <see cref="Texts"/> as first saved, kept once the text is redacted so an auditor can match a copy to it.</summary>
+    public string? OriginalTextHash { get; set; }
+
+    /// <summary>When flagged details were last replaced by placeholders because a later revision removed them.</summary>
+    public DateTimeOffset? RedactedAt { get; set; }
 }
 
 public enum ReviewDecision
@@ -166,6 +179,7 @@ internal sealed class PostRevisionConfiguration : IEntityTypeConfiguration<PostR
     public void Configure(EntityTypeBuilder<PostRevision> builder)
     {
         builder.Property(r => r.EditorName).HasMaxLength(256);
+        builder.Property(r => r.OriginalTextHash).HasMaxLength(64);
         builder.HasIndex(r => new { r.PostId, r.Revision }).IsUnique();
         builder.HasOne<Post>().WithMany().HasForeignKey(r => r.PostId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -16,6 +16,7 @@ public sealed class PublishingArea : IRoundsArea
         services.AddScoped<ReviewPost>();
         services.AddScoped<ApprovalSteps>();
         services.AddScoped<PostQueries>();
+        services.AddScoped<RevisionHistory>();
         services.AddScoped<AttachImage>();
         services.AddDelivery();
         services.AddSingleton<PublishingTimeZone>();
@@ -32,6 +33,7 @@ public sealed class PublishingArea : IRoundsArea
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
         PostEndpoints.Map(api);
+        RevisionEndpoints.Map(api);
         DeliveryEndpoints.Map(api);
         CalendarEndpoints.Map(api, app);
         LibraryEndpoints.Map(api);

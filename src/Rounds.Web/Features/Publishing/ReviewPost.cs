@@ -24,7 +24,7 @@ public sealed record ReviewState(int Step, int StepCount, IReadOnlyList<Resolved
 /// Nobody approves their own post; approvals belong to one revision, so an edit resets them; a blocked post
 /// goes to review only after a reviewer overrode the verdict with a written reason.
 /// </summary>
-public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLog audit, INotifier notifier, TimeProvider clock)
+public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLog audit, INotifier notifier, RevisionHistory history, TimeProvider clock)
 {
     public const int MinimumReasonLength = 10;
 
@@ -123,7 +123,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         post.OverrideReason = reason;
         post.OverriddenBy = name;
         post.ConcurrencyStamp = Guid.NewGuid();
-        audit.Record(org.Id, "post.screening_overridden", "Post", post.Id.ToString(), new { Verdict = ScreeningNames.Of(post.Verdict) }, new { Reason = reason, post.Revision });
+        audit.Record(org.Id, "post.screening_overridden", "Post", post.Id.ToString(), new { Verdict = ScreeningNames.Of(post.Verdict) }, new { Reason = await history.QuoteAsync(org.Id, post.Id, reason, cancellationToken), post.Revision });
         await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:override", $"{name} allowed your blocked post to go to review", Link(org, post), cancellationToken);
         return await SaveAsync(cancellationToken);
     }
@@ -203,15 +203,17 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         post.UpdatedAt = review.At;
         post.ConcurrencyStamp = Guid.NewGuid();
 
+        // The note stays readable on the post while it is being fixed; mail and the audit log keep it for good.
+        var quotedNote = await history.QuoteAsync(org.Id, post.Id, note, cancellationToken);
         switch (decision)
         {
             case ReviewDecision.RequestChanges:
                 post.Status = PostStatus.ChangesRequested;
-                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:changes", $"{name} asked for changes to your post: {note}", Link(org, post), cancellationToken);
+                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:r{post.Revision}:changes", $"{name} asked for changes to your post: {quotedNote}", Link(org, post), cancellationToken);
                 break;
             case ReviewDecision.Reject:
                 post.Status = PostStatus.Rejected;
-                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:rejected", $"{name} rejected your post: {note}", Link(org, post), cancellationToken);
+                await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:rejected", $"{name} rejected your post: {quotedNote}", Link(org, post), cancellationToken);
                 break;
             case ReviewDecision.Approve:
                 await AdvanceAsync(org, post, resolved, reviews, cancellationToken);
@@ -223,7 +225,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             ReviewDecision.Approve => "post.approved_step",
             ReviewDecision.RequestChanges => "post.changes_requested",
             ReviewDecision.Reject => "post.rejected",
-        }, "Post", post.Id.ToString(), null, new { Step = review.Step, post.Revision, Status = PostLifecycle.Describe(post.Status), Note = note });
+        }, "Post", post.Id.ToString(), null, new { Step = review.Step, post.Revision, Status = PostLifecycle.Describe(post.Status), Note = quotedNote });
         return await SaveAsync(cancellationToken);
     }
 

@@ -81,7 +81,10 @@ public static partial class TextDiff
         return merged;
     }
 
-    /// <summary>A word with the spaces after it, or a run of punctuation: the units a reader notices changing.</summary>
-    [GeneratedRegex(@"\w+\s*|[^\w\s]+\s*|\s+")]
+    /// <summary>
+    /// A word with the spaces after it, or a run of punctuation: the units a reader notices changing. A placeholder
+    /// for a removed detail is one unit, so its words never pair up with the same words in the other text.
+    /// </summary>
+    [GeneratedRegex(@"\[[a-zA-Z ]+ removed\]\s*|\w+\s*|[^\w\s]+\s*|\s+")]
     private static partial Regex Tokens();
 }

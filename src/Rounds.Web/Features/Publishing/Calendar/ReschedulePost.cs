@@ -13,7 +13,7 @@ namespace Rounds.Web.Features.Publishing.Calendar;
 /// Moves a post to another time. Only the time changes, so an approved post stays approved: approval is given
 /// to the words, and the words are the same. The move is audited all the same, with the old and the new time.
 /// </summary>
-public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifier notifier, PublishingTimeZone zone, TimeProvider clock)
+public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifier notifier, RevisionHistory history, PublishingTimeZone zone, TimeProvider clock)
 {
     /// <summary>Whether this person may move this post at all (the time itself is checked when they choose one).</summary>
     public static string? Refusal(OrgContext org, string authorId, PostStatus status, bool anyCopyStarted)
@@ -78,7 +78,7 @@ public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifie
         if (post.AuthorId != org.UserId)
         {
             await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:rescheduled:{when.UtcTicks}",
-                $"Your post \"{Excerpt.Of(post.Text, 60)}\" now goes out {Describe(when)}.", $"/o/{org.Organization.Slug}/posts/{post.Id}", cancellationToken);
+                $"Your post \"{Excerpt.Of(await history.QuoteAsync(org.Id, post.Id, post.Text, cancellationToken), 60)}\" now goes out {Describe(when)}.", $"/o/{org.Organization.Slug}/posts/{post.Id}", cancellationToken);
         }
 
         try

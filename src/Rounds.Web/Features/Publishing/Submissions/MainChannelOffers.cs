@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
@@ -21,7 +20,7 @@ public sealed record OfferInput(string? Text, string? Department, string? Note);
 /// communications team adopts it (it becomes a draft for the enterprise accounts, written by the reviewer, and
 /// goes through review like any post) or declines it with a reason. The submitter hears either way.
 /// </summary>
-public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INotifier notifier, IOrganizationScreener screening, TimeProvider clock)
+public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INotifier notifier, IOrganizationScreener screening, RevisionHistory history, TimeProvider clock)
 {
     public const Role OfferRole = Role.Contributor;
 
@@ -87,7 +86,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
         audit.Record(org.Id, "submission.offered", "MainChannelSubmission", submission.Id.ToString(), after: Snapshot(submission));
         var reviewers = await notifier.MembersAtLeastAsync(org.Id, DecideRole, cancellationToken);
         await notifier.NotifyAsync(org.Id, reviewers.Where(u => u != org.UserId), $"submission:{submission.Id}:offered",
-            $"{submission.SubmitterName} ({department}) offers content to the main channels: \"{Excerpt.Of(text, 60)}\"", Link(org, submission), cancellationToken);
+            $"{submission.SubmitterName} ({department}) offers content to the main channels: \"{Excerpt.Of(await history.QuoteAsync(org.Id, null, text, cancellationToken), 60)}\"", Link(org, submission), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<MainChannelSubmission>(Outcome.Success, submission);
     }
@@ -153,7 +152,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
             Status = DeliveryStatus.Waiting,
             IdempotencyKey = Delivery.DeliveryKeys.NewFor(account.Platform),
         }));
-        db.Add(new PostRevision { OrganizationId = org.Id, PostId = post.Id, Revision = post.Revision, Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, new Dictionary<Guid, string>())), EditorName = reviewerName, At = now });
+        await history.AddAsync(post, new Dictionary<Guid, string>(), reviewerName, null, cancellationToken);
         var before = Snapshot(submission);
         submission.Status = SubmissionStatus.Adopted;
         submission.DecidedBy = reviewerName;
@@ -161,7 +160,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
         submission.AdoptedPostId = post.Id;
         audit.Record(org.Id, "submission.adopted", "MainChannelSubmission", submission.Id.ToString(), before, Snapshot(submission));
         await notifier.NotifyAsync(org.Id, [submission.SubmitterId], $"submission:{submission.Id}:decided",
-            $"Your content for the main channels was adopted by {reviewerName}: \"{Excerpt.Of(submission.Text, 60)}\"", Link(org, submission), cancellationToken);
+            $"Your content for the main channels was adopted by {reviewerName}: \"{Excerpt.Of(await history.QuoteAsync(org.Id, post.Id, submission.Text, cancellationToken), 60)}\"", Link(org, submission), cancellationToken);
 
         // The row was already updated above: the tracked copy takes its new values as saved ones, so it is not written twice.
         var entry = db.Entry(submission);
@@ -209,7 +208,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
         submission.Reason = reason;
         audit.Record(org.Id, "submission.declined", "MainChannelSubmission", submission.Id.ToString(), before, Snapshot(submission));
         await notifier.NotifyAsync(org.Id, [submission.SubmitterId], $"submission:{submission.Id}:decided",
-            $"Your content for the main channels was declined by {decidedBy}: {reason}", Link(org, submission), cancellationToken);
+            $"Your content for the main channels was declined by {decidedBy}: {await history.QuoteAsync(org.Id, null, reason, cancellationToken)}", Link(org, submission), cancellationToken);
 
         // The row was already updated above: the tracked copy takes its new values as saved ones, so it is not written twice.
         var entry = db.Entry(submission);
