@@ -153,7 +153,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
             Status = DeliveryStatus.Waiting,
             IdempotencyKey = Delivery.DeliveryKeys.NewFor(account.Platform),
         }));
-        db.Add(new PostRevision { OrganizationId = org.Id, PostId = post.Id, Revision = post.Revision, Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, new Dictionary<Guid, string>())), EditorName = reviewerName, At = now });
+        db.Add(new PostRevision { OrganizationId = org.Id, PostId = post.Id, Revision = post.Revision, Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, new Dictionary<Guid, string>())), EditorId = org.UserId, EditorName = reviewerName, At = now });
         var before = Snapshot(submission);
         submission.Status = SubmissionStatus.Adopted;
         submission.DecidedBy = reviewerName;
