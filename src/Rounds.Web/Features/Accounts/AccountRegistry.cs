@@ -31,7 +31,9 @@ public sealed record RetireChecklist(bool ContentArchived, bool CredentialsRemov
 public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountHistoryEntry> History, IReadOnlyList<AccountPost> Posts);
 
 /// <summary>The registry's use cases: list, look up, register, edit, move through the lifecycle, record posts.</summary>
-public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, INotifier notifier, AccountPolicies policies, TimeProvider clock) : IAccountDirectory
+public sealed class AccountRegistry(
+    RoundsDbContext db, IAuditLog audit, ICurrentActor actor, INotifier notifier, AccountPolicies policies, TimeProvider clock, IEnumerable<IAccountRetirementListener> retirementListeners)
+    : IAccountDirectory
 {
     public const Role EditRole = Role.AccountManager;
 
@@ -416,6 +418,14 @@ public sealed class AccountRegistry(RoundsDbContext db, IAuditLog audit, ICurren
         var change = new AccountHistoryEntry { OrganizationId = organizationId, AccountId = account.Id, At = now, ActorName = actor.Name, From = from, To = to, Note = note.Trim() };
         db.Add(change);
         await NotifyPeopleAsync(organizationId, account, $"account:{account.Id}:{change.Id}", $"{account.Handle} ({AccountNames.Label(account.Platform)}) is now {AccountNames.Label(to).ToLowerInvariant()}.", cancellationToken);
+        if (to == AccountStatus.Retired && from is not null)
+        {
+            // A retired account speaks for the organization no more: what was planned for it stops in this same commit.
+            foreach (var listener in retirementListeners)
+            {
+                await listener.AccountRetiredAsync(Card(account), cancellationToken);
+            }
+        }
     }
 
     private async Task NotifyPeopleAsync(Guid organizationId, SocialAccount account, string eventKey, string title, CancellationToken cancellationToken)

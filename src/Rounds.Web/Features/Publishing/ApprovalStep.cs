@@ -29,6 +29,21 @@ public sealed class ApprovalStep : IOrgOwned
     public Quorum Quorum { get; set; } = Quorum.Any;
 }
 
+/// <summary>An account's approval settings beside its steps; an account without a row has the defaults.</summary>
+public sealed class ApprovalSettings : IOrgOwned
+{
+    public Guid AccountId { get; set; }
+
+    public Guid OrganizationId { get; set; }
+
+    /// <summary>
+    /// Lets one person approve more than one step of the same revision. Off by default: a workflow of several
+    /// steps exists so that several people look, and a reviewer who is an approver of every step would otherwise
+    /// pass the post alone.
+    /// </summary>
+    public bool OneApproverManySteps { get; set; }
+}
+
 internal sealed class ApprovalStepConfiguration : IEntityTypeConfiguration<ApprovalStep>
 {
     public void Configure(EntityTypeBuilder<ApprovalStep> builder)
@@ -39,5 +54,14 @@ internal sealed class ApprovalStepConfiguration : IEntityTypeConfiguration<Appro
         builder.Property(s => s.Quorum).HasConversion<string>().HasMaxLength(10);
         builder.HasIndex(s => new { s.AccountId, s.Position }).IsUnique();
         builder.HasOne<Rounds.Web.Features.Accounts.SocialAccount>().WithMany().HasForeignKey(s => s.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ApprovalSettingsConfiguration : IEntityTypeConfiguration<ApprovalSettings>
+{
+    public void Configure(EntityTypeBuilder<ApprovalSettings> builder)
+    {
+        builder.HasKey(s => s.AccountId);
+        builder.HasOne<Rounds.Web.Features.Accounts.SocialAccount>().WithOne().HasForeignKey<ApprovalSettings>(s => s.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

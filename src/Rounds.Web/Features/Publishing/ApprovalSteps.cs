@@ -124,6 +124,51 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
         return Outcome.Success;
     }
 
+    /// <summary>Whether one person may approve several steps of a revision on this account (off unless an admin allowed it).</summary>
+    public async Task<bool> OneApproverManyStepsAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default) =>
+        await db.Set<ApprovalSettings>().AnyAsync(s => s.OrganizationId == organizationId && s.AccountId == accountId && s.OneApproverManySteps, cancellationToken);
+
+    /// <summary>A post to several accounts follows the strictest: one approver may take several steps only where every account allows it.</summary>
+    public async Task<bool> OneApproverManyStepsAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default)
+    {
+        var allowing = await db.Set<ApprovalSettings>()
+            .CountAsync(s => s.OrganizationId == organizationId && accountIds.Contains(s.AccountId) && s.OneApproverManySteps, cancellationToken);
+        return accountIds.Count > 0 && allowing == accountIds.Distinct().Count();
+    }
+
+    /// <summary>Allows or forbids one person approving several steps of a revision; it weakens the workflow, so only admins decide.</summary>
+    public async Task<Outcome> SetOneApproverManyStepsAsync(OrgContext org, Guid accountId, bool? allow, CancellationToken cancellationToken = default)
+    {
+        var account = await db.AccountCards().FirstOrDefaultAsync(a => a.Id == accountId && a.OrganizationId == org.Id, cancellationToken);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(Role.Admin))
+        {
+            return Outcome.Refused("Only admins decide whether one person may approve several steps.");
+        }
+
+        if (allow is not { } value)
+        {
+            return Outcome.Invalid("oneApproverManySteps", "Say true or false.");
+        }
+
+        var settings = await db.Set<ApprovalSettings>().FirstOrDefaultAsync(s => s.AccountId == accountId, cancellationToken);
+        var before = settings?.OneApproverManySteps ?? false;
+        if (settings is null)
+        {
+            settings = new ApprovalSettings { AccountId = accountId, OrganizationId = org.Id };
+            db.Add(settings);
+        }
+
+        settings.OneApproverManySteps = value;
+        audit.Record(org.Id, "account.approval_settings_changed", "SocialAccount", accountId.ToString(), new { OneApproverManySteps = before }, new { OneApproverManySteps = value });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
     /// <summary>The steps of every account a post goes to, with the people who may act on each.</summary>
     public async Task<IReadOnlyList<ResolvedStep>> ResolveAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default)
     {

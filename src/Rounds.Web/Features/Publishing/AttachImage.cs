@@ -81,10 +81,9 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
             UploadedBy = await PeopleNames.OfAsync(db, org.UserId, cancellationToken), UploadedAt = clock.GetUtcNow(),
         };
         db.Add(item);
-        await NewRevisionAsync(post.Value!, item.UploadedBy, cancellationToken);
+        await NewRevisionAsync(post.Value!, org.UserId, item.UploadedBy, cancellationToken);
         audit.Record(org.Id, "post.image_added", "Post", postId.ToString(), null, new { item.FileName, item.ContentType, Bytes = clean.Length, StrippedBytes = content.Length - clean.Length, item.AltText });
-        await db.SaveChangesAsync(cancellationToken);
-        return new Outcome<MediaItem>(Outcome.Success, item);
+        return await SaveAsync(postId, cancellationToken) is { } refusal ? refusal : new Outcome<MediaItem>(Outcome.Success, item);
     }
 
     public async Task<Outcome> RemoveAsync(OrgContext org, Guid postId, Guid mediaId, CancellationToken cancellationToken = default)
@@ -102,10 +101,9 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
         }
 
         db.Remove(item);
-        await NewRevisionAsync(post.Value!, await PeopleNames.OfAsync(db, org.UserId, cancellationToken), cancellationToken);
+        await NewRevisionAsync(post.Value!, org.UserId, await PeopleNames.OfAsync(db, org.UserId, cancellationToken), cancellationToken);
         audit.Record(org.Id, "post.image_removed", "Post", postId.ToString(), new { item.FileName, item.AltText }, null);
-        await db.SaveChangesAsync(cancellationToken);
-        return Outcome.Success;
+        return await SaveAsync(postId, cancellationToken) ?? Outcome.Success;
     }
 
     public Task<List<MediaItem>> ListAsync(Guid organizationId, Guid postId, CancellationToken cancellationToken = default) =>
@@ -137,12 +135,29 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
             : new Outcome<Post>(Outcome.Success, post);
     }
 
+    /// <summary>
+    /// Saves the image change with the post's new revision. The post's stamp is checked in the same save, so a
+    /// change that loses the race with the publisher's claim (the old images are going out) is refused whole.
+    /// </summary>
+    private async Task<Outcome?> SaveAsync(Guid postId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Outcome.Refused(await ComposePost.WhyNotSavedAsync(db, postId, cancellationToken));
+        }
+    }
+
     /// <summary>Approvals were given to the post as it was; a changed set of images needs them again, and the history keeps the texts.</summary>
-    private async Task NewRevisionAsync(Post post, string editorName, CancellationToken cancellationToken)
+    private async Task NewRevisionAsync(Post post, string editorId, string editorName, CancellationToken cancellationToken)
     {
         post.StartRevision(clock.GetUtcNow());
 
         var variants = await db.Set<PostTarget>().Where(t => t.PostId == post.Id && t.Text != null).ToDictionaryAsync(t => t.AccountId, t => t.Text!, cancellationToken);
-        await history.AddAsync(post, variants, editorName, null, cancellationToken);
+        await history.AddAsync(post, variants, editorId, editorName, null, cancellationToken);
     }
 }

@@ -64,7 +64,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
             });
         }
 
-        await history.AddAsync(post, Variants(input), name, copies, cancellationToken);
+        await history.AddAsync(post, Variants(input), org.UserId, name, copies, cancellationToken);
         audit.Record(org.Id, "post.created", "Post", post.Id.ToString(), after: Snapshot(post, accounts, await QuotedTextAsync(post, cancellationToken)));
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<(Post, IReadOnlyList<CopyCheck>)>(Outcome.Success, (post, copies));
@@ -74,7 +74,11 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
     /// Changes the text, accounts or time. The author edits their own post, reviewers any post. A changed text in
     /// review or after approval goes back to the first review step as a new revision; a new time alone keeps the approvals.
     /// </summary>
-    public async Task<Outcome<(Post Post, IReadOnlyList<CopyCheck> Copies)>> EditAsync(OrgContext org, Guid id, PostInput input, CancellationToken cancellationToken = default)
+    /// <param name="editedRevision">
+    /// The revision the editor started from. When someone else saved a new one meanwhile the edit is refused,
+    /// so that neither change silently overwrites the other.
+    /// </param>
+    public async Task<Outcome<(Post Post, IReadOnlyList<CopyCheck> Copies)>> EditAsync(OrgContext org, Guid id, PostInput input, int editedRevision, CancellationToken cancellationToken = default)
     {
         var post = await db.Set<Post>().FirstOrDefaultAsync(p => p.Id == id && p.OrganizationId == org.Id, cancellationToken);
         if (post is null || !PostQueries.CanSee(org, post))
@@ -90,6 +94,11 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
         if (!PostLifecycle.IsEditable(post.Status))
         {
             return Outcome.Refused($"A {PostLifecycle.Describe(post.Status)} post cannot be edited.");
+        }
+
+        if (editedRevision != post.Revision)
+        {
+            return Outcome.Refused(StaleRevision(editedRevision, post.Revision));
         }
 
         var checkedInput = await CheckAsync(org, input, cancellationToken);
@@ -137,7 +146,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
             // A reviewer's override was a judgement on the old words; the new words are judged afresh.
             post.OverrideReason = "";
             post.OverriddenBy = null;
-            await history.AddAsync(post, Variants(input), await PeopleNames.OfAsync(db, org.UserId, cancellationToken), copies, cancellationToken);
+            await history.AddAsync(post, Variants(input), org.UserId, await PeopleNames.OfAsync(db, org.UserId, cancellationToken), copies, cancellationToken);
         }
 
         audit.Record(org.Id, textChanged ? "post.edited" : "post.rescheduled", "Post", post.Id.ToString(), before, Snapshot(post, accounts, await QuotedTextAsync(post, cancellationToken)));
@@ -147,10 +156,26 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Outcome.Refused("Someone else changed this post at the same time; reload it and try again.");
+            return Outcome.Refused(await WhyNotSavedAsync(db, post.Id, cancellationToken));
         }
 
         return new Outcome<(Post, IReadOnlyList<CopyCheck>)>(Outcome.Success, (post, copies));
+    }
+
+    public static string StaleRevision(int edited, int current) =>
+        $"Someone changed this post while you were editing it (you edited revision {edited}; it is now at revision {current}). Your changes were not saved: open the post to see what changed, then edit it again.";
+
+    /// <summary>
+    /// Says why a save that lost a race on the post's stamp was refused. The publisher takes the stamp when it
+    /// claims a copy, so a copy now sending or out means the approved words are on their way and the change came too late.
+    /// </summary>
+    internal static async Task<string> WhyNotSavedAsync(RoundsDbContext db, Guid postId, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var started = await db.Set<PostTarget>().AnyAsync(t => t.PostId == postId && (t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.Published), cancellationToken);
+        return started
+            ? "This post is being published right now, or has just gone out, so your change was not saved. Reload it to see whether it went out; if it did not, try again."
+            : "Someone else changed this post at the same time; reload it and try again.";
     }
 
     /// <summary>

@@ -52,7 +52,7 @@ internal sealed class DemoPosts(RoundsDbContext db, TimeProvider clock) : IDemoD
             db.Add(post);
             db.Add(new PostRevision
             {
-                OrganizationId = organizationId, PostId = post.Id, Revision = 1, EditorName = post.AuthorName, At = post.CreatedAt,
+                OrganizationId = organizationId, PostId = post.Id, Revision = 1, EditorId = post.AuthorId, EditorName = post.AuthorName, At = post.CreatedAt,
                 Texts = JsonSerializer.Serialize(RevisionTexts.Of(post.Text, new Dictionary<Guid, string>())),
             });
             foreach (var (platform, handle) in sample.Accounts)

@@ -110,6 +110,9 @@ public sealed class PostRevision : IOrgOwned
 
     public string EditorName { get; set; } = "";
 
+    /// <summary>Who wrote this revision: an author of it, who may not override its screening or approve it.</summary>
+    public string? EditorId { get; set; }
+
     public DateTimeOffset At { get; set; }
 
     /// <summary>
@@ -180,6 +183,7 @@ internal sealed class PostRevisionConfiguration : IEntityTypeConfiguration<PostR
     {
         builder.Property(r => r.EditorName).HasMaxLength(256);
         builder.Property(r => r.OriginalTextHash).HasMaxLength(64);
+        builder.Property(r => r.EditorId).HasMaxLength(450);
         builder.HasIndex(r => new { r.PostId, r.Revision }).IsUnique();
         builder.HasOne<Post>().WithMany().HasForeignKey(r => r.PostId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -4,7 +4,8 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing;
 
-public sealed record PostRequest(IReadOnlyList<Guid>? Accounts, string? Text, DateTimeOffset? ScheduledAt, IReadOnlyDictionary<Guid, string>? Variants);
+/// <summary>A post as the composer sends it; <see cref="Revision"/> names the revision an edit starts from (or send the ETag as If-Match).</summary>
+public sealed record PostRequest(IReadOnlyList<Guid>? Accounts, string? Text, DateTimeOffset? ScheduledAt, IReadOnlyDictionary<Guid, string>? Variants, int? Revision = null);
 
 public sealed record NoteRequest(string? Note);
 
@@ -26,6 +27,8 @@ public sealed record MediaDto(Guid Id, string FileName, string ContentType, int 
 
 public sealed record StepsRequest(IReadOnlyList<StepInput>? Steps);
 
+public sealed record ApprovalSettingsDto(bool? OneApproverManySteps);
+
 public sealed record StepDto(int Position, string Name, string? Role, string Approvers, string Quorum);
 
 /// <summary>
@@ -43,7 +46,8 @@ public static class PostEndpoints
         posts.MapPost("/", CreateAsync).WithName("CreatePost").WithSummary("Drafts a post for one or several accounts; each copy is measured and screened.");
         posts.MapPost("/check", CheckAsync).WithName("CheckPost").WithSummary("Measures and screens each account's copy without saving: the composer calls it as the user types.");
         posts.MapGet("/{id:guid}", GetAsync).WithName("GetPost").WithSummary("The post, its reviews, and per account the delivery status, the network's post id and URL.");
-        posts.MapPut("/{id:guid}", EditAsync).WithName("EditPost").WithSummary("Changes text, accounts or time; a changed text starts a new revision and resets approvals.");
+        posts.MapPut("/{id:guid}", EditAsync).WithName("EditPost")
+            .WithSummary("Changes text, accounts or time; a changed text starts a new revision and resets approvals. Send the post's ETag as If-Match (or its \"revision\"): 409 when someone saved a newer one.");
         posts.MapPost("/{id:guid}/submit", SubmitAsync).WithName("SubmitPost");
         posts.MapPost("/{id:guid}/approve", ApproveAsync).WithName("ApprovePost").WithSummary("Approves the step the post waits on; the last step approves the post.");
         posts.MapPost("/{id:guid}/request-changes", RequestChangesAsync).WithName("RequestPostChanges").WithSummary("Sends the post back to its author; a note is required.");
@@ -58,6 +62,9 @@ public static class PostEndpoints
         // Contributors get the use case's refusal, which names who may change the steps.
         org.MapPut("/accounts/{id:guid}/approval-steps", PutStepsAsync).WithName("PutApprovalSteps")
             .WithSummary("Replaces the account's approval steps ({\"steps\":[…]}, reviewers and up); an empty list returns to one step for reviewers.");
+        org.MapGet("/accounts/{id:guid}/approval-settings", GetApprovalSettingsAsync).WithName("GetApprovalSettings");
+        org.MapPut("/accounts/{id:guid}/approval-settings", PutApprovalSettingsAsync).WithName("PutApprovalSettings")
+            .WithSummary("{\"oneApproverManySteps\": true} lets one person approve several steps of a revision on this account (admins; off by default).");
     }
 
     public static async Task<IResult> ListAsync(OrgContext org, string? status, bool? mine, PostQueries queries, CancellationToken cancellationToken)
@@ -102,18 +109,65 @@ public static class PostEndpoints
             : result.Status.ToProblem();
     }
 
-    public static async Task<IResult> GetAsync(OrgContext org, Guid id, PostQueries queries, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(OrgContext org, Guid id, PostQueries queries, HttpResponse response, CancellationToken cancellationToken)
     {
         var view = await queries.GetAsync(org, id, cancellationToken);
-        return view is null ? Outcome.NotFound.ToProblem() : TypedResults.Ok(ToDto(view));
+        if (view is null)
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        response.Headers.ETag = ETagOf(view.Post.Revision);
+        return TypedResults.Ok(ToDto(view));
     }
 
-    public static async Task<IResult> EditAsync(OrgContext org, Guid id, PostRequest request, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)
+    /// <summary>
+    /// An edit names the revision it starts from, so that two people editing at once cannot overwrite each other
+    /// unseen. Without it the request is refused (428): a client that never says cannot be protected.
+    /// </summary>
+    public static async Task<IResult> EditAsync(OrgContext org, Guid id, PostRequest request, ComposePost compose, PostQueries queries, HttpContext http, CancellationToken cancellationToken)
     {
-        var edited = await compose.EditAsync(org, id, Input(request), cancellationToken);
-        return edited.Succeeded
-            ? TypedResults.Ok(ToDto((await queries.GetAsync(org, id, cancellationToken))!))
-            : edited.Status.ToProblem();
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        int revision;
+        if (ifMatch.Length > 0)
+        {
+            if (RevisionOf(ifMatch) is not { } fromHeader)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["If-Match"] = ["Send the ETag the post's GET returned, e.g. \"r3\"."] });
+            }
+
+            revision = fromHeader;
+        }
+        else if (request.Revision is { } fromBody)
+        {
+            revision = fromBody;
+        }
+        else
+        {
+            return TypedResults.Problem("Say which revision you edited: send the ETag of the post's GET as If-Match, or its \"revision\" in the body.",
+                statusCode: StatusCodes.Status428PreconditionRequired, title: "The revision is missing.");
+        }
+
+        var edited = await compose.EditAsync(org, id, Input(request), revision, cancellationToken);
+        if (!edited.Succeeded)
+        {
+            return edited.Status.ToProblem();
+        }
+
+        http.Response.Headers.ETag = ETagOf(edited.Value.Post.Revision);
+        return TypedResults.Ok(ToDto((await queries.GetAsync(org, id, cancellationToken))!));
+    }
+
+    /// <summary>A strong ETag for the post's revision: edits compare revisions, not bytes.</summary>
+    public static string ETagOf(int revision) => $"\"r{revision}\"";
+
+    private static int? RevisionOf(string ifMatch)
+    {
+        var tag = ifMatch.Trim();
+        return tag.Length > 3 && tag.StartsWith("\"r", StringComparison.Ordinal) && tag.EndsWith('"')
+            && int.TryParse(tag[2..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var revision)
+            ? revision
+            : null;
     }
 
     public static Task<IResult> SubmitAsync(OrgContext org, Guid id, ReviewPost review, PostQueries queries, CancellationToken cancellationToken) =>
@@ -141,6 +195,14 @@ public static class PostEndpoints
         var list = await steps.ForAccountAsync(org.Id, id, cancellationToken);
         return TypedResults.Ok(list.Select(s => new StepDto(s.Position, s.Name, s.ApproverRole is { } r ? AccountNames.Key(r) : null, s.Approvers, AccountNames.Key(s.Quorum))).ToList());
     }
+
+    public static async Task<IResult> GetApprovalSettingsAsync(OrgContext org, Guid id, ApprovalSteps steps, IAccountDirectory accounts, CancellationToken cancellationToken) =>
+        await accounts.FindAsync(org.Id, id, cancellationToken) is null
+            ? Outcome.NotFound.ToProblem()
+            : TypedResults.Ok(new ApprovalSettingsDto(await steps.OneApproverManyStepsAsync(org.Id, id, cancellationToken)));
+
+    public static async Task<IResult> PutApprovalSettingsAsync(OrgContext org, Guid id, ApprovalSettingsDto request, ApprovalSteps steps, CancellationToken cancellationToken) =>
+        (await steps.SetOneApproverManyStepsAsync(org, id, request.OneApproverManySteps, cancellationToken)).ToProblem();
 
     public static async Task<IResult> PutStepsAsync(OrgContext org, Guid id, StepsRequest request, ApprovalSteps steps, CancellationToken cancellationToken)
     {

@@ -41,5 +41,6 @@ public static class PostLifecycle
         DeliveryStatus.Failed => "failed",
         DeliveryStatus.Expired => "expired",
         DeliveryStatus.Missed => "missed",
+        DeliveryStatus.Cancelled => "cancelled",
     };
 }

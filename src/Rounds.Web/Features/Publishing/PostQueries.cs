@@ -64,7 +64,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review)
         foreach (var post in waiting)
         {
             var state = await review.StateAsync(post, cancellationToken);
-            if (state.MayAct(org.UserId, post.AuthorId) && !state.ApprovedBy.Contains(org.UserId))
+            if (state.MayApprove(org.UserId) && !state.ApprovedBy.Contains(org.UserId))
             {
                 mine.Add(post);
             }

@@ -10,19 +10,29 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing;
 
-/// <summary>Where a post in review stands: the step it waits on, who may act now, and what each account's step still needs.</summary>
-public sealed record ReviewState(int Step, int StepCount, IReadOnlyList<ResolvedStep> Open, IReadOnlySet<string> ApprovedBy)
+/// <summary>
+/// Where a post in review stands: the step it waits on, who may act now, and what each account's step still needs.
+/// <see cref="Authors"/> are the post's author and whoever wrote the current revision; <see cref="ApprovedOtherSteps"/>
+/// are the people who approved another step of this revision and so may not approve this one.
+/// </summary>
+public sealed record ReviewState(
+    int Step, int StepCount, IReadOnlyList<ResolvedStep> Open, IReadOnlySet<string> ApprovedBy, IReadOnlySet<string> Authors, IReadOnlySet<string> ApprovedOtherSteps)
 {
-    public bool MayAct(string userId, string authorId) => userId != authorId && Open.Any(s => s.ApproverIds.Contains(userId));
+    public bool MayAct(string userId) => !Authors.Contains(userId) && Open.Any(s => s.ApproverIds.Contains(userId));
 
-    public IEnumerable<string> WaitingOn(string authorId) =>
-        Open.SelectMany(s => s.ApproverIds).Where(id => id != authorId && !ApprovedBy.Contains(id)).Distinct();
+    public bool MayApprove(string userId) => MayAct(userId) && !ApprovedOtherSteps.Contains(userId);
+
+    /// <summary>The approvers of the open step who may still approve it.</summary>
+    public IEnumerable<string> Eligible(ResolvedStep step) => step.ApproverIds.Where(id => !Authors.Contains(id) && !ApprovedOtherSteps.Contains(id));
+
+    public IEnumerable<string> WaitingOn() => Open.SelectMany(Eligible).Where(id => !ApprovedBy.Contains(id)).Distinct();
 }
 
 /// <summary>
 /// Submission and review: the author submits, approvers of the current step approve, request changes or reject.
-/// Nobody approves their own post; approvals belong to one revision, so an edit resets them; a blocked post
-/// goes to review only after a reviewer overrode the verdict with a written reason.
+/// Nobody approves their own post, and whoever wrote the current revision counts as its author; by default a
+/// person approves at most one step of a revision; approvals belong to one revision, so an edit resets them; a
+/// blocked post goes to review only after a reviewer, not one of its authors, overrode the verdict with a written reason.
 /// </summary>
 public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLog audit, INotifier notifier, RevisionHistory history, TimeProvider clock)
 {
@@ -56,8 +66,9 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             return Outcome.Refused("The scheduled time has passed; choose a new time first.");
         }
 
-        var resolved = await ResolveAsync(post, cancellationToken);
-        if (resolved.FirstOrDefault(s => !s.ApproverIds.Any(a => a != post.AuthorId)) is { } empty)
+        var facts = await FactsAsync(post, cancellationToken);
+        var resolved = facts.Steps;
+        if (resolved.FirstOrDefault(s => !s.ApproverIds.Any(a => !facts.Authors.Contains(a))) is { } empty)
         {
             var account = await db.AccountCards().Where(a => a.Id == empty.AccountId).Select(a => a.Handle).FirstAsync(cancellationToken);
             return Outcome.Refused($"Nobody but you can approve step \"{empty.Name}\" for {account}; ask an admin to change its approvers.");
@@ -70,8 +81,8 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         post.UpdatedAt = post.SubmittedAt.Value;
         post.ConcurrencyStamp = Guid.NewGuid();
         audit.Record(org.Id, "post.submitted", "Post", post.Id.ToString(), new { Status = before }, new { Status = "in review", post.Revision });
-        var state = State(post, resolved, []);
-        await notifier.NotifyAsync(org.Id, state.WaitingOn(post.AuthorId), $"post:{post.Id}:r{post.Revision}:s0", $"A post by {post.AuthorName} waits for your review", Link(org, post), cancellationToken);
+        var state = State(post, facts, []);
+        await notifier.NotifyAsync(org.Id, state.WaitingOn(), $"post:{post.Id}:r{post.Revision}:s0", $"A post by {post.AuthorName} waits for your review", Link(org, post), cancellationToken);
         return await SaveAsync(cancellationToken);
     }
 
@@ -103,6 +114,11 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             return Outcome.Refused("Nobody overrides the screening of their own post; ask another reviewer.");
         }
 
+        if ((await FactsAsync(post, cancellationToken)).Authors.Contains(org.UserId))
+        {
+            return Outcome.Refused("You wrote the current revision of this post, so you are one of its authors: ask another reviewer to judge the findings.");
+        }
+
         if (post.Verdict != Rounds.Screening.Verdict.Block)
         {
             return Outcome.Refused("Only a blocked post needs an override.");
@@ -130,9 +146,9 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
 
     public async Task<ReviewState> StateAsync(Post post, CancellationToken cancellationToken = default)
     {
-        var resolved = await ResolveAsync(post, cancellationToken);
+        var facts = await FactsAsync(post, cancellationToken);
         var reviews = await db.Set<PostReview>().Where(r => r.PostId == post.Id && r.Revision == post.Revision).ToListAsync(cancellationToken);
-        return State(post, resolved, reviews);
+        return State(post, facts, reviews);
     }
 
     private async Task<Outcome> DecideAsync(OrgContext org, Guid id, ReviewDecision decision, string? note, CancellationToken cancellationToken)
@@ -166,10 +182,15 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             return Outcome.Invalid("note", "Keep the note under 2,000 characters.");
         }
 
-        var resolved = await ResolveAsync(post, cancellationToken);
+        var facts = await FactsAsync(post, cancellationToken);
         var reviews = await db.Set<PostReview>().Where(r => r.PostId == post.Id && r.Revision == post.Revision).ToListAsync(cancellationToken);
-        var state = State(post, resolved, reviews);
-        if (!state.MayAct(org.UserId, post.AuthorId))
+        var state = State(post, facts, reviews);
+        if (facts.Authors.Contains(org.UserId))
+        {
+            return Outcome.Refused("You wrote the current revision of this post, so you are one of its authors; another approver has to review it.");
+        }
+
+        if (!state.MayAct(org.UserId))
         {
             return Outcome.Refused($"You are not an approver of the step this post waits on ({string.Join(", ", state.Open.Select(s => s.Name).Distinct())}).");
         }
@@ -189,6 +210,11 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             if (state.ApprovedBy.Contains(org.UserId))
             {
                 return Outcome.Refused("You have already approved this step.");
+            }
+
+            if (state.ApprovedOtherSteps.Contains(org.UserId))
+            {
+                return Outcome.Refused("You approved an earlier step of this revision; another approver has to approve this one.");
             }
         }
 
@@ -216,7 +242,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
                 await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:rejected", $"{name} rejected your post: {quotedNote}", Link(org, post), cancellationToken);
                 break;
             case ReviewDecision.Approve:
-                await AdvanceAsync(org, post, resolved, reviews, cancellationToken);
+                await AdvanceAsync(org, post, facts, reviews, cancellationToken);
                 break;
         }
 
@@ -230,13 +256,13 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
     }
 
     /// <summary>Moves past every step whose quorum is met; the last one approves the post.</summary>
-    private async Task AdvanceAsync(OrgContext org, Post post, IReadOnlyList<ResolvedStep> resolved, List<PostReview> reviews, CancellationToken cancellationToken)
+    private async Task AdvanceAsync(OrgContext org, Post post, ReviewFacts facts, List<PostReview> reviews, CancellationToken cancellationToken)
     {
-        var count = resolved.Max(s => s.Position) + 1;
+        var count = facts.Steps.Max(s => s.Position) + 1;
         while (post.CurrentStep < count)
         {
-            var state = State(post, resolved, reviews);
-            if (!state.Open.All(step => Met(step, post.AuthorId, state.ApprovedBy)))
+            var state = State(post, facts, reviews);
+            if (!state.Open.All(step => Met(step, state)))
             {
                 return;
             }
@@ -244,8 +270,8 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             post.CurrentStep++;
             if (post.CurrentStep < count)
             {
-                var next = State(post, resolved, reviews);
-                await notifier.NotifyAsync(org.Id, next.WaitingOn(post.AuthorId), $"post:{post.Id}:r{post.Revision}:s{post.CurrentStep}",
+                var next = State(post, facts, reviews);
+                await notifier.NotifyAsync(org.Id, next.WaitingOn(), $"post:{post.Id}:r{post.Revision}:s{post.CurrentStep}",
                     $"A post by {post.AuthorName} waits for your review", Link(org, post), cancellationToken);
             }
         }
@@ -256,25 +282,43 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             post.ScheduledAt is null ? "Your post was approved and goes out now" : "Your post was approved and is scheduled", Link(org, post), cancellationToken);
     }
 
-    private static bool Met(ResolvedStep step, string authorId, IReadOnlySet<string> approvedBy)
+    /// <summary>"All" means every approver who may still approve: not the authors, nor those who approved another step.</summary>
+    private static bool Met(ResolvedStep step, ReviewState state)
     {
-        var eligible = step.ApproverIds.Where(id => id != authorId).ToList();
+        var eligible = state.Eligible(step).ToList();
         return step.Quorum == Quorum.All
-            ? eligible.Count > 0 && eligible.All(approvedBy.Contains)
-            : eligible.Any(approvedBy.Contains);
+            ? eligible.Count > 0 && eligible.All(state.ApprovedBy.Contains)
+            : eligible.Any(state.ApprovedBy.Contains);
     }
 
-    private static ReviewState State(Post post, IReadOnlyList<ResolvedStep> resolved, IEnumerable<PostReview> reviews)
+    private static ReviewState State(Post post, ReviewFacts facts, IEnumerable<PostReview> reviews)
     {
-        var approvedBy = reviews.Where(r => r.Revision == post.Revision && r.Step == post.CurrentStep && r.Decision == ReviewDecision.Approve)
-            .Select(r => r.ReviewerId).ToHashSet();
-        return new ReviewState(post.CurrentStep, resolved.Count == 0 ? 0 : resolved.Max(s => s.Position) + 1, resolved.Where(s => s.Position == post.CurrentStep).ToList(), approvedBy);
+        var approvals = reviews.Where(r => r.Revision == post.Revision && r.Decision == ReviewDecision.Approve).ToList();
+        var approvedBy = approvals.Where(r => r.Step == post.CurrentStep).Select(r => r.ReviewerId).ToHashSet();
+        var otherSteps = facts.OneApproverManySteps
+            ? []
+            : approvals.Where(r => r.Step != post.CurrentStep).Select(r => r.ReviewerId).ToHashSet();
+        var resolved = facts.Steps;
+        return new ReviewState(post.CurrentStep, resolved.Count == 0 ? 0 : resolved.Max(s => s.Position) + 1, resolved.Where(s => s.Position == post.CurrentStep).ToList(),
+            approvedBy, facts.Authors, otherSteps);
     }
 
-    private async Task<IReadOnlyList<ResolvedStep>> ResolveAsync(Post post, CancellationToken cancellationToken)
+    /// <summary>What review depends on besides the reviews: the accounts' steps, the post's authors, and whether one person may take several steps.</summary>
+    private sealed record ReviewFacts(IReadOnlyList<ResolvedStep> Steps, IReadOnlySet<string> Authors, bool OneApproverManySteps);
+
+    private async Task<ReviewFacts> FactsAsync(Post post, CancellationToken cancellationToken)
     {
         var accounts = await db.Set<PostTarget>().Where(t => t.PostId == post.Id).Select(t => t.AccountId).ToListAsync(cancellationToken);
-        return await steps.ResolveAsync(post.OrganizationId, accounts, cancellationToken);
+        var resolved = await steps.ResolveAsync(post.OrganizationId, accounts, cancellationToken);
+        // Whoever wrote the words (or changed the images) under review judges them no more than the first author does.
+        var editor = await db.Set<PostRevision>().Where(r => r.PostId == post.Id && r.Revision == post.Revision).Select(r => r.EditorId).FirstOrDefaultAsync(cancellationToken);
+        var authors = new HashSet<string>(StringComparer.Ordinal) { post.AuthorId };
+        if (!string.IsNullOrEmpty(editor))
+        {
+            authors.Add(editor);
+        }
+
+        return new ReviewFacts(resolved, authors, await steps.OneApproverManyStepsAsync(post.OrganizationId, accounts, cancellationToken));
     }
 
     private async Task<Post?> FindAsync(OrgContext org, Guid id, CancellationToken cancellationToken)

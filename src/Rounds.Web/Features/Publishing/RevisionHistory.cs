@@ -26,7 +26,7 @@ public sealed class RevisionHistory(RoundsDbContext db, IOrganizationScreener sc
     /// revisions (and from review notes that quoted them) the flagged details this one no longer has. Checks the
     /// composer already made are reused; texts nobody screened yet are screened here.
     /// </summary>
-    public async Task<PostRevision> AddAsync(Post post, IReadOnlyDictionary<Guid, string> variants, string editorName, IReadOnlyList<CopyCheck>? copies, CancellationToken cancellationToken = default)
+    public async Task<PostRevision> AddAsync(Post post, IReadOnlyDictionary<Guid, string> variants, string editorId, string editorName, IReadOnlyList<CopyCheck>? copies, CancellationToken cancellationToken = default)
     {
         var texts = RevisionTexts.Of(post.Text, variants);
         var findings = await ScreenAsync(post.OrganizationId, texts, copies, cancellationToken);
@@ -37,6 +37,7 @@ public sealed class RevisionHistory(RoundsDbContext db, IOrganizationScreener sc
             Revision = post.Revision,
             Texts = JsonSerializer.Serialize(texts),
             Findings = RevisionRedaction.SerializeFindings(findings),
+            EditorId = editorId,
             EditorName = editorName,
             At = clock.GetUtcNow(),
         };

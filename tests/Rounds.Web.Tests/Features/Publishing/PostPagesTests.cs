@@ -76,6 +76,49 @@ public abstract class PostPagesTests(RoundsFactory app)
         var reused = await author.GetAsync($"/o/{org.Slug}/posts/new?library={itemId}");
         Assert.Equal("Flu shots are free this Saturday at the Eastside clinic.", reused.QuerySelector("#post-text")?.TextContent);
     }
+
+    /// <summary>Protects against lost updates on the page: a form opened at an older revision is refused and keeps what the user typed.</summary>
+    [Fact]
+    public async Task The_edit_form_of_a_stale_revision_says_so_and_keeps_the_typed_text()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"admin-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("stale-" + suffix, admin);
+        var contributor = await app.CreateUserAsync($"con-{suffix}@example.org", "Casey Contributor");
+        var reviewer = await app.CreateUserAsync($"rev-{suffix}@example.org", "Riley Reviewer");
+        await app.AddMemberAsync(org, contributor, Role.Contributor);
+        await app.AddMemberAsync(org, reviewer, Role.Reviewer);
+        var (accountId, postId) = await app.WithScopeAsync(async services =>
+        {
+            var account = await services.GetRequiredService<AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, org, admin), new("mastodon", "@stale@health.social", Kind: "enterprise"));
+            var post = await services.GetRequiredService<ComposePost>().CreateAsync(
+                await RoundsFactory.ContextAsync(services, org, contributor), new PostInput("Flu shots on Saturday.", [account.Value!.Id], null, null));
+            return (account.Value.Id, post.Value.Post.Id);
+        });
+
+        // The reviewer saves revision 2 while the author's form still holds revision 1.
+        await app.WithScopeAsync(async services =>
+        {
+            var edited = await services.GetRequiredService<ComposePost>().EditAsync(
+                await RoundsFactory.ContextAsync(services, org, reviewer), postId, new PostInput("Flu shots on Saturday, 9 to 1.", [accountId], null, null), 1);
+            Assert.True(edited.Succeeded, edited.Status.Message);
+            return 0;
+        });
+
+        var author = FormSession.Create(app);
+        await author.LoginAsync(contributor.Email!);
+        var (_, page) = await author.SubmitAsync($"/o/{org.Slug}/posts/{postId}/edit", "compose", new Dictionary<string, string>
+        {
+            ["Input.Revision"] = "1",
+            ["Input.Text"] = "Flu shots on Saturday. Bring your card.",
+            [$"Input.Selected[{accountId}]"] = "true",
+            ["Input.Action"] = "save",
+        });
+
+        Assert.Contains("Someone changed this post while you were editing it", page.QuerySelector("[role=alert]")?.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Flu shots on Saturday. Bring your card.", page.QuerySelector("#post-text")?.TextContent);
+        Assert.Equal("Flu shots on Saturday, 9 to 1.", await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Post>().Where(p => p.Id == postId).Select(p => p.Text).SingleAsync()));
+    }
 }
 
 public sealed class PostPagesTestsOnSqlite(SqliteRounds app) : PostPagesTests(app), IClassFixture<SqliteRounds>;

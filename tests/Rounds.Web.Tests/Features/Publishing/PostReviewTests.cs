@@ -121,7 +121,7 @@ public abstract class PostReviewTests(RoundsFactory app)
         await ActAsync(reviewer, c, id, "approve");
         Assert.Equal("approved", await StatusAsync(contributor, c, id));
 
-        var edited = await contributor.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/posts/{id}", new { accounts = new[] { c.Bluesky.Id }, text = CleanText.Replace("9 to 1", "9 to 2", StringComparison.Ordinal), scheduledAt = DateTimeOffset.UtcNow.AddDays(2) });
+        var edited = await contributor.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/posts/{id}", new { accounts = new[] { c.Bluesky.Id }, text = CleanText.Replace("9 to 1", "9 to 2", StringComparison.Ordinal), scheduledAt = DateTimeOffset.UtcNow.AddDays(2), revision = 1 });
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         var body = await edited.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("in_review", body.GetProperty("status").GetString());
@@ -155,7 +155,7 @@ public abstract class PostReviewTests(RoundsFactory app)
             await db.SaveChangesAsync();
         });
 
-        var edited = await contributor.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/posts/{id}", new { accounts = new[] { c.Bluesky.Id, c.X.Id }, text = CleanText + " Walk-ins welcome.", scheduledAt = DateTimeOffset.UtcNow.AddDays(2) });
+        var edited = await contributor.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/posts/{id}", new { accounts = new[] { c.Bluesky.Id, c.X.Id }, text = CleanText + " Walk-ins welcome.", scheduledAt = DateTimeOffset.UtcNow.AddDays(2), revision = 1 });
         Assert.Equal(HttpStatusCode.Conflict, edited.StatusCode);
         var post = await DbAsync(db => db.Set<Post>().SingleAsync(p => p.Id == id));
         Assert.Equal((PostStatus.Approved, 1, CleanText), (post.Status, post.Revision, post.Text));
@@ -187,12 +187,118 @@ public abstract class PostReviewTests(RoundsFactory app)
         Assert.Equal(HttpStatusCode.OK, (await ActAsync(second, c, id, "approve")).StatusCode);
         Assert.Equal("in_review", await StatusAsync(contributor, c, id));
 
-        // Step two needs every reviewer and admin: the second reviewer, the reviewer and the admin.
+        // Step two needs every reviewer and admin who may still approve: the second reviewer took step one, so
+        // the reviewer and the admin.
         Assert.Equal(HttpStatusCode.OK, (await ActAsync(reviewer, c, id, "approve")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await ActAsync(second, c, id, "approve")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(second, c, id, "approve")).StatusCode);
         Assert.Equal("in_review", await StatusAsync(contributor, c, id));
         Assert.Equal(HttpStatusCode.OK, (await ActAsync(admin, c, id, "approve")).StatusCode);
         Assert.Equal("approved", await StatusAsync(contributor, c, id));
+    }
+
+    /// <summary>Protects against one reviewer passing a multi-step workflow alone by approving every step.</summary>
+    [Fact]
+    public async Task One_person_approves_one_step_of_a_revision_unless_an_admin_allows_more_for_the_account()
+    {
+        var c = await CastAsync();
+        var admin = await app.ApiClientAsync(c.Admin);
+        var reviewer = await app.ApiClientAsync(c.Reviewer);
+        var contributor = await app.ApiClientAsync(c.Contributor);
+        var steps = await admin.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/accounts/{c.X.Id}/approval-steps", new
+        {
+            steps = new object[] { new { name = "Department lead", role = "reviewer" }, new { name = "Communications", role = "reviewer" } },
+        });
+        Assert.Equal(HttpStatusCode.NoContent, steps.StatusCode);
+        var settingsUrl = $"/api/v1/orgs/{c.Org.Slug}/accounts/{c.X.Id}/approval-settings";
+        Assert.False((await admin.GetFromJsonAsync<JsonElement>(settingsUrl)).GetProperty("oneApproverManySteps").GetBoolean());
+
+        var id = (await CreateAsync(contributor, c, CleanText, c.X)).GetProperty("id").GetGuid();
+        await ActAsync(contributor, c, id, "submit");
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(reviewer, c, id, "approve")).StatusCode);
+        var again = await ActAsync(reviewer, c, id, "approve");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("another approver", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("in_review", await StatusAsync(contributor, c, id));
+        Assert.Equal(1, await DbAsync(db => db.Set<PostReview>().CountAsync(r => r.PostId == id)));
+
+        // The option weakens the workflow, so a reviewer cannot switch it on; an admin can.
+        Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PutAsJsonAsync(settingsUrl, new { oneApproverManySteps = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync(settingsUrl, new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PutAsJsonAsync(settingsUrl, new { oneApproverManySteps = true })).StatusCode);
+        Assert.True((await admin.GetFromJsonAsync<JsonElement>(settingsUrl)).GetProperty("oneApproverManySteps").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(reviewer, c, id, "approve")).StatusCode);
+        Assert.Equal("approved", await StatusAsync(contributor, c, id));
+    }
+
+    /// <summary>Protects against a reviewer who rewrote someone's post overriding the block on their own words and approving them.</summary>
+    [Fact]
+    public async Task Whoever_wrote_the_current_revision_neither_overrides_its_screening_nor_approves_it()
+    {
+        var c = await CastAsync();
+        var contributor = await app.ApiClientAsync(c.Contributor);
+        var reviewer = await app.ApiClientAsync(c.Reviewer);
+        var second = await app.ApiClientAsync(c.SecondReviewer);
+        var id = (await CreateAsync(contributor, c, CleanText, c.Bluesky)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(contributor, c, id, "submit")).StatusCode);
+
+        var edited = await reviewer.PutAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/posts/{id}", new { accounts = new[] { c.Bluesky.Id }, text = PatientText, scheduledAt = DateTimeOffset.UtcNow.AddDays(2), revision = 1 });
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        Assert.Equal("block", (await edited.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("verdict").GetString());
+
+        var overridden = await ActAsync(reviewer, c, id, "override", new { reason = "I know the family, they agreed to this." });
+        Assert.Equal(HttpStatusCode.Conflict, overridden.StatusCode);
+        Assert.Contains("authors", await overridden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("", await DbAsync(db => db.Set<Post>().Where(p => p.Id == id).Select(p => p.OverrideReason).SingleAsync()));
+
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(second, c, id, "override", new { reason = "Consent form on file, signed 2026-11-02." })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(reviewer, c, id, "approve")).StatusCode);
+        Assert.Equal("in_review", await StatusAsync(contributor, c, id));
+        Assert.Equal(0, await DbAsync(db => db.Set<PostReview>().CountAsync(r => r.PostId == id)));
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(second, c, id, "approve")).StatusCode);
+        Assert.Equal("approved", await StatusAsync(contributor, c, id));
+    }
+
+    /// <summary>Protects against lost updates: an edit names the revision it started from, and a stale one changes nothing.</summary>
+    [Fact]
+    public async Task An_edit_from_a_stale_revision_answers_409_and_one_without_a_revision_428()
+    {
+        var c = await CastAsync();
+        var contributor = await app.ApiClientAsync(c.Contributor);
+        var reviewer = await app.ApiClientAsync(c.Reviewer);
+        var id = (await CreateAsync(contributor, c, CleanText, c.Bluesky)).GetProperty("id").GetGuid();
+        var url = $"/api/v1/orgs/{c.Org.Slug}/posts/{id}";
+        var read = await contributor.GetAsync(url);
+        Assert.Equal("\"r1\"", read.Headers.ETag?.ToString());
+
+        async Task<HttpResponseMessage> PutAsync(HttpClient client, string text, string? ifMatch, int? revision)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, url)
+            {
+                Content = JsonContent.Create(new { accounts = new[] { c.Bluesky.Id }, text, scheduledAt = DateTimeOffset.UtcNow.AddDays(2), revision }),
+            };
+            if (ifMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            }
+
+            return await client.SendAsync(request);
+        }
+
+        var first = await PutAsync(reviewer, CleanText + " Bring your card.", "\"r1\"", null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("\"r2\"", first.Headers.ETag?.ToString());
+
+        // The author still holds revision 1: their edit would silently undo the reviewer's.
+        var stale = await PutAsync(contributor, CleanText + " Parking is free.", "\"r1\"", null);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("revision 2", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, (await PutAsync(contributor, CleanText + " Parking is free.", null, 1)).StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await PutAsync(contributor, CleanText + " Parking is free.", null, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PutAsync(contributor, CleanText + " Parking is free.", "*", null)).StatusCode);
+        var post = await DbAsync(db => db.Set<Post>().SingleAsync(p => p.Id == id));
+        Assert.Equal((2, CleanText + " Bring your card."), (post.Revision, post.Text));
+
+        Assert.Equal(HttpStatusCode.OK, (await PutAsync(contributor, CleanText + " Parking is free.", null, 2)).StatusCode);
     }
 
     [Fact]

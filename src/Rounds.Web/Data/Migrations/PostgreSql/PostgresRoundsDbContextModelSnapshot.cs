@@ -1162,6 +1162,22 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("OrganizationDomains");
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalSettings", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("OneApproverManySteps")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("ApprovalSettings");
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalStep", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1646,6 +1662,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EditorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
 
                     b.Property<string>("EditorName")
                         .IsRequired()
@@ -2223,6 +2243,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalSettings", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Rounds.Web.Features.Publishing.ApprovalSettings", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1149,6 +1149,22 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("OrganizationDomains");
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalSettings", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OneApproverManySteps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("ApprovalSettings");
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalStep", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1633,6 +1649,10 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("EditorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("EditorName")
                         .IsRequired()
@@ -2210,6 +2230,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalSettings", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Rounds.Web.Features.Publishing.ApprovalSettings", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -73,3 +73,14 @@ public interface IAccountDirectory
     /// </summary>
     Task<Outcome<AccountCard>> StartTrialAsync(OrgContext org, StartTrial command, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// Told when an account is retired, inside the unit of work that retires it, so that other areas stop what
+/// they had planned for the account (publishing cancels its waiting copies) in the same commit. The registry
+/// knows nothing of those areas; they register an implementation.
+/// </summary>
+public interface IAccountRetirementListener
+{
+    /// <summary>Adds the listener's changes to the caller's unit of work; the caller saves.</summary>
+    Task AccountRetiredAsync(AccountCard account, CancellationToken cancellationToken = default);
+}

@@ -45,7 +45,8 @@ public sealed class DeliverCopy(
     /// <summary>How long an account is left alone after a rate limit that did not say for how long.</summary>
     public static readonly TimeSpan DefaultRateLimitWait = TimeSpan.FromMinutes(1);
 
-    public async Task<CopyResult> SendAsync(Guid targetId, ConnectorSession session, CancellationToken cancellationToken = default)
+    /// <param name="claimedRevision">The post's revision when the copy was claimed: only that revision's words were approved to go out.</param>
+    public async Task<CopyResult> SendAsync(Guid targetId, int claimedRevision, ConnectorSession session, CancellationToken cancellationToken = default)
     {
         db.ChangeTracker.Clear();
         var target = await db.Set<PostTarget>().FirstAsync(t => t.Id == targetId, cancellationToken);
@@ -53,13 +54,20 @@ public sealed class DeliverCopy(
         var now = clock.GetUtcNow();
 
         // Approval is checked again now that the copy is ours: an edit or a withdrawal since the cycle began wins.
-        if (post.Status != PostStatus.Approved || post.ScheduledAt > now)
+        if (post.Status != PostStatus.Approved || post.Revision != claimedRevision || post.ScheduledAt > now)
         {
-            target.Status = DeliveryStatus.Waiting;
-            target.ClaimedBy = null;
-            target.ClaimedUntil = null;
+            return await ReleaseAsync(target, null, cancellationToken);
+        }
+
+        // Only a running account publishes: one retired since the post was approved says nothing more for the organization.
+        var account = await accounts.FindAsync(target.OrganizationId, target.AccountId, cancellationToken);
+        if (account is null || !PostRules.CanReceivePosts(account))
+        {
+            target.Status = DeliveryStatus.Cancelled;
+            target.LastError = account is null ? "The account is no longer in the registry." : $"{account.Label} is {AccountNames.Label(account.Status).ToLowerInvariant()}, and only running accounts publish.";
+            Release(target);
             await db.SaveChangesAsync(cancellationToken);
-            return CopyResult.Released;
+            return CopyResult.Failed;
         }
 
         var connection = await db.Set<AccountConnection>().FirstOrDefaultAsync(c => c.AccountId == target.AccountId, cancellationToken);
@@ -92,6 +100,13 @@ public sealed class DeliverCopy(
         // Read-back on networks without keys looks at posts made since the first attempt, so every retry passes that same time.
         var firstAttemptAt = await db.Set<DeliveryAttempt>().Where(a => a.TargetId == target.Id).OrderBy(a => a.StartedAt).Select(a => a.StartedAt).FirstAsync(cancellationToken);
         var request = new PublishRequest(target.TextFor(post), target.IdempotencyKey, firstAttemptAt, media.Count > 0 ? media : null);
+
+        // The last look before the network hears of it: the words and images read above must still be the approved ones.
+        if (!await db.Set<Post>().AnyAsync(p => p.Id == post.Id && p.Status == PostStatus.Approved && p.Revision == claimedRevision, cancellationToken))
+        {
+            return await ReleaseAsync(target, attempt, cancellationToken);
+        }
+
         try
         {
             var connector = ConnectorFor(connection, session);
@@ -244,6 +259,21 @@ public sealed class DeliverCopy(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>Gives the copy back unsent; an attempt recorded for it never reached the network, so it is not kept.</summary>
+    private async Task<CopyResult> ReleaseAsync(PostTarget target, DeliveryAttempt? attempt, CancellationToken cancellationToken)
+    {
+        if (attempt is not null)
+        {
+            db.Remove(attempt);
+            target.Attempts--;
+        }
+
+        target.Status = DeliveryStatus.Waiting;
+        Release(target);
+        await db.SaveChangesAsync(cancellationToken);
+        return CopyResult.Released;
     }
 
     private static void Release(PostTarget target)

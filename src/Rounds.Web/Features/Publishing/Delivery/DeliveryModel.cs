@@ -17,6 +17,9 @@ public enum DeliveryStatus
     Failed,
     Expired,
     Missed,
+
+    /// <summary>The account was retired (or otherwise stopped running) before the copy went out.</summary>
+    Cancelled,
 }
 
 /// <summary>One account's copy of a post, and its delivery.</summary>

@@ -16,6 +16,7 @@ public static class DeliveryServices
         services.AddScoped<DeliverySettings>();
         services.AddScoped<PostOutcomes>();
         services.AddScoped<DeliverCopy>();
+        services.AddScoped<Accounts.Contracts.IAccountRetirementListener, StopRetiredAccount>();
         services.AddScoped<PublishDuePosts>();
         services.AddScoped<WarnExpiringConnections>();
         services.AddHostedService<Publisher>();

@@ -21,7 +21,15 @@ public sealed class PublishDuePosts(
 
     private sealed record Candidate(
         Guid TargetId, Guid PostId, Guid OrganizationId, Guid AccountId, DeliveryStatus Status, int Attempts,
-        DateTimeOffset? NextAttemptAt, DateTimeOffset? ScheduledAt);
+        DateTimeOffset? NextAttemptAt, DateTimeOffset? ScheduledAt, Guid Stamp, int Revision);
+
+    /// <summary>How a claim ended: the copy is ours, the post changed since it was read, or another instance has the copy.</summary>
+    internal enum Claim
+    {
+        Claimed,
+        PostChanged,
+        Taken,
+    }
 
     public async Task<PublishRun> RunOnceAsync(CancellationToken cancellationToken = default)
     {
@@ -35,7 +43,7 @@ public sealed class PublishDuePosts(
                 && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
                     || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now))
             orderby p.ScheduledAt, t.Id
-            select new Candidate(t.Id, t.PostId, t.OrganizationId, t.AccountId, t.Status, t.Attempts, t.NextAttemptAt, p.ScheduledAt))
+            select new Candidate(t.Id, t.PostId, t.OrganizationId, t.AccountId, t.Status, t.Attempts, t.NextAttemptAt, p.ScheduledAt, p.ConcurrencyStamp, p.Revision))
             .Take(BatchSize).ToListAsync(cancellationToken);
 
         var organizations = due.Select(c => c.OrganizationId).Distinct().ToList();
@@ -44,6 +52,8 @@ public sealed class PublishDuePosts(
 
         int published = 0, failed = 0, retrying = 0, released = 0, missed = 0;
         var session = new ConnectorSession();
+        // Each claim changes its post's stamp; the next copy of the same post is claimed against the stamp this cycle set.
+        var stamps = new Dictionary<Guid, Guid>();
         foreach (var copy in due)
         {
             now = clock.GetUtcNow();
@@ -59,12 +69,19 @@ public sealed class PublishDuePosts(
                 continue;
             }
 
-            if (!await ClaimAsync(copy.TargetId, now, cancellationToken))
+            var stamp = stamps.GetValueOrDefault(copy.PostId, copy.Stamp);
+            var next = Guid.NewGuid();
+            switch (await ClaimAsync(copy.TargetId, copy.PostId, stamp, next, now, cancellationToken))
             {
-                continue;
+                case Claim.PostChanged:
+                    released++;
+                    continue;
+                case Claim.Taken:
+                    continue;
             }
 
-            switch (await deliver.SendAsync(copy.TargetId, session, cancellationToken))
+            stamps[copy.PostId] = next;
+            switch (await deliver.SendAsync(copy.TargetId, copy.Revision, session, cancellationToken))
             {
                 case CopyResult.Published:
                     published++;
@@ -124,16 +141,35 @@ public sealed class PublishDuePosts(
     /// <summary>
     /// Takes the copy for this instance. The condition is checked by the database in the same statement as the
     /// write, so of two instances claiming one copy exactly one succeeds; a claim whose instance died lapses.
+    /// The same transaction gives the post a new stamp, only while it is still approved with the stamp read
+    /// before: an edit or an image change that read the post earlier then fails on its own stamp instead of
+    /// being accepted while the old words go out, and an edit that won first leaves the copy unclaimed.
     /// </summary>
-    private async Task<bool> ClaimAsync(Guid targetId, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<Claim> ClaimAsync(Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var until = now.AddSeconds(options.Value.LeaseSeconds);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var held = await db.Set<Post>()
+            .Where(p => p.Id == postId && p.Status == PostStatus.Approved && p.ConcurrencyStamp == readStamp)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.ConcurrencyStamp, newStamp), cancellationToken);
+        if (held == 0)
+        {
+            return Claim.PostChanged;
+        }
+
         var claimed = await db.Set<PostTarget>()
             .Where(t => t.Id == targetId
                 && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
                     || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now)))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Sending).SetProperty(t => t.ClaimedBy, instance.Id).SetProperty(t => t.ClaimedUntil, until), cancellationToken);
-        return claimed == 1;
+        if (claimed == 0)
+        {
+            // Rolled back with the transaction, so another instance's claim does not disturb the post's stamp.
+            return Claim.Taken;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return Claim.Claimed;
     }
 
     /// <summary>A post still waiting for approval when its time comes is not published.</summary>

@@ -152,7 +152,7 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
             Status = DeliveryStatus.Waiting,
             IdempotencyKey = Delivery.DeliveryKeys.NewFor(account.Platform),
         }));
-        await history.AddAsync(post, new Dictionary<Guid, string>(), reviewerName, null, cancellationToken);
+        await history.AddAsync(post, new Dictionary<Guid, string>(), org.UserId, reviewerName, null, cancellationToken);
         var before = Snapshot(submission);
         submission.Status = SubmissionStatus.Adopted;
         submission.DecidedBy = reviewerName;
