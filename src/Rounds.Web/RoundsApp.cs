@@ -36,6 +36,7 @@ public static class RoundsApp
 
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
+        services.AddPublicAddress(configuration, builder.Environment);
         services.AddRoundsDatabase(configuration);
         services.AddHostedService<DatabaseStartup>();
         services.AddDataProtection().SetApplicationName("Rounds").PersistKeysToDbContext<RoundsDbContext>();
@@ -89,6 +90,14 @@ public static class RoundsApp
 
     public static void ConfigurePipeline(WebApplication app)
     {
+        // A missing or malformed public address stops the instance here, before it sends a single link.
+        app.Services.GetRequiredService<PublicUrl>();
+        if (PublicAddress.BehindProxy(app.Configuration))
+        {
+            // First, so that everything after sees the client's address and whether it came over TLS.
+            app.UseForwardedHeaders();
+        }
+
         // The API answers errors as ProblemDetails; pages show a friendly page. Neither shows a stack trace.
         app.UseWhen(IsApi, api => api.UseExceptionHandler().UseStatusCodePages());
         app.UseWhen(context => !IsApi(context), pages => pages

@@ -39,7 +39,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         var membershipId = await app.WithScopeAsync(async services =>
         {
             var context = await RoundsFactory.ContextAsync(services, org, admin);
-            await services.GetRequiredService<Members>().InviteAsync(context, $"new-{suffix}@example.org", Role.Reviewer, fixture.BaseUrl);
+            await services.GetRequiredService<Members>().InviteAsync(context, $"new-{suffix}@example.org", Role.Reviewer);
             await services.GetRequiredService<OrganizationSettings>().AddDomainAsync(context, $"a11y{suffix}.example");
             return (await services.GetRequiredService<Members>().ListAsync(context)).Single(m => m.UserId == member.Id).MembershipId;
         });

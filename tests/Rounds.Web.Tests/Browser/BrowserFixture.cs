@@ -30,6 +30,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath}. Run './rounds test' as root to install it, or 'apt-get install chromium'.");
         }
 
+        // The port is chosen when the server starts, so links in mail take the address it listens on.
+        App.PublicUrl = null;
         App.UseKestrel(0);
         App.StartServer();
         var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

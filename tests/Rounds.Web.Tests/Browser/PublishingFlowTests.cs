@@ -83,17 +83,17 @@ public sealed partial class PublishingFlowTests(BrowserFixture fixture)
         var contributor = await AsAsync(c.Contributor);
         await contributor.GotoAsync($"/o/{c.Org.Slug}/submissions");
         await contributor.GetByRole(AriaRole.Link, new() { Name = "Offer content" }).ClickAsync();
-        await contributor.GetByLabel("Content").FillAsync("Our NICU reunion brings 120 families back on Saturday.");
+        await contributor.GetByLabel("Content").FillAsync("Our NICU reunion brings 120 families back together.");
         await contributor.GetByRole(AriaRole.Button, new() { Name = "Offer" }).ClickAsync();
         await Assertions.Expect(contributor.Locator("#department-error")).ToHaveTextAsync("Name your department (at most 200 characters).");
-        await Assertions.Expect(contributor.GetByLabel("Content")).ToHaveValueAsync("Our NICU reunion brings 120 families back on Saturday.");
+        await Assertions.Expect(contributor.GetByLabel("Content")).ToHaveValueAsync("Our NICU reunion brings 120 families back together.");
         await contributor.GetByLabel("Department").FillAsync("Neonatology");
         await contributor.GetByRole(AriaRole.Button, new() { Name = "Offer" }).ClickAsync();
         await Assertions.Expect(contributor.GetByRole(AriaRole.Status)).ToContainTextAsync("your content is offered");
 
         var reviewer = await AsAsync(c.Reviewer);
         await reviewer.GotoAsync($"/o/{c.Org.Slug}/submissions");
-        await Assertions.Expect(reviewer.GetByRole(AriaRole.Heading, new() { Name = "Neonatology: Our NICU reunion brings 120 families back on Saturday." })).ToBeVisibleAsync();
+        await Assertions.Expect(reviewer.GetByRole(AriaRole.Heading, new() { Name = "Neonatology: Our NICU reunion brings 120 families back together." })).ToBeVisibleAsync();
         await reviewer.GetByRole(AriaRole.Button, new() { Name = "Adopt the offer “Our NICU reunion" }).ClickAsync();
         await reviewer.WaitForURLAsync(PostUrl());
         var postId = Guid.Parse(PostUrl().Match(reviewer.Url).Groups[1].Value);
@@ -104,7 +104,7 @@ public sealed partial class PublishingFlowTests(BrowserFixture fixture)
         Assert.NotNull(post.SubmissionId);
 
         await contributor.GotoAsync($"/o/{c.Org.Slug}/notifications");
-        await Assertions.Expect(contributor.GetByRole(AriaRole.Link, new() { Name = "Your content for the main channels was adopted by Riley Reviewer: \"Our NICU reunion brings 120 families back on Saturday.\"" })).ToBeVisibleAsync();
+        await Assertions.Expect(contributor.GetByRole(AriaRole.Link, new() { Name = "Your content for the main channels was adopted by Riley Reviewer: \"Our NICU reunion brings 120 families back together.\"" })).ToBeVisibleAsync();
         await contributor.GotoAsync($"/o/{c.Org.Slug}/submissions");
         await Assertions.Expect(contributor.Locator(".submission-status")).ToHaveTextAsync("adopted");
     }

@@ -27,7 +27,7 @@ public sealed partial class SignUpFlowTests(BrowserFixture fixture)
         await app.WithScopeAsync(async services =>
         {
             Assert.True((await services.GetRequiredService<OrganizationSettings>().AddDomainAsync(await RoundsFactory.ContextAsync(services, riverside, admin), domain)).Succeeded);
-            var invited = await services.GetRequiredService<Members>().InviteAsync(await RoundsFactory.ContextAsync(services, lakeshore, admin), email, Role.Reviewer, fixture.BaseUrl);
+            var invited = await services.GetRequiredService<Members>().InviteAsync(await RoundsFactory.ContextAsync(services, lakeshore, admin), email, Role.Reviewer);
             Assert.True(invited.Succeeded);
         });
 

@@ -32,6 +32,12 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
 
     public string MailFolder => Path.Combine(folder, "mail");
 
+    /// <summary>
+    /// <c>Rounds:PublicUrl</c>, where links in mail point: the test client's own address. Null leaves it unset, so
+    /// that in Development links point at the address the server listens on (a real port for the browser).
+    /// </summary>
+    public string? PublicUrl { get; set; } = "http://localhost";
+
     /// <summary>Sign-in posts allowed per minute; the rate-limit test lowers it.</summary>
     protected virtual int SignInPerMinute => 10_000;
 
@@ -45,6 +51,11 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("ConnectionStrings:Rounds", connection);
         builder.UseSetting("Demo:Enabled", "false");
         builder.UseSetting("Mail:MailboxPath", MailFolder);
+        if (PublicUrl is not null)
+        {
+            builder.UseSetting("Rounds:PublicUrl", PublicUrl);
+        }
+
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests run publishing cycles themselves, at times of their choosing.
         builder.UseSetting("Publishing:Enabled", "false");

@@ -45,7 +45,13 @@ public sealed class IdentityArea : IRoundsArea
             })
             .AddEntityFrameworkStores<RoundsDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<OneTimeAuthenticatorCodes>(TokenOptions.DefaultAuthenticatorProvider);
+
+        // A reset password or a changed second factor ends the person's other sessions at their next request
+        // after this interval (the security stamp is compared); zero checks every request.
+        var sessionCheck = TimeSpan.FromSeconds(configuration.GetValue("Identity:SessionCheckSeconds", 60));
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = sessionCheck);
 
         services.AddSingleton<IEmailSender<User>, EmailSender>();
         services.AddScoped<AccessTokenService>();

@@ -26,9 +26,11 @@ public static class MeEndpoints
     {
         var me = api.MapGroup("/me").WithTags("Me");
         me.MapGet("/", GetAsync).WithName("GetMe").WithSummary("The signed-in person and their organizations with roles.");
-        me.MapGet("/tokens", ListTokensAsync).WithName("ListTokens").WithSummary("Your personal access tokens (never the secrets).");
-        me.MapPost("/tokens", CreateTokenAsync).WithName("CreateToken").WithSummary("Mints a personal access token; the secret is in this answer only.");
-        me.MapDelete("/tokens/{id:guid}", RevokeTokenAsync).WithName("RevokeToken").WithSummary("Revokes one of your tokens.");
+        // A token limited to one organization may not see or revoke the others: it would reach past its organization.
+        // It may mint tokens, but none that reach further or live longer than itself (docs/decisions/0018).
+        me.MapGet("/tokens", ListTokensAsync).WithName("ListTokens").WithSummary("Your personal access tokens (never the secrets). Not with a token limited to one organization.").RequireWholeAccount();
+        me.MapPost("/tokens", CreateTokenAsync).WithName("CreateToken").WithSummary("Mints a personal access token; the secret is in this answer only. A token mints none wider or longer-lived than itself.");
+        me.MapDelete("/tokens/{id:guid}", RevokeTokenAsync).WithName("RevokeToken").WithSummary("Revokes one of your tokens. Not with a token limited to one organization.").RequireWholeAccount();
     }
 
     public static async Task<Results<Ok<MeDto>, UnauthorizedHttpResult>> GetAsync(ClaimsPrincipal principal, UserManager<User> users, OrgAccess access, CancellationToken cancellationToken)
@@ -54,7 +56,7 @@ public static class MeEndpoints
         return TypedResults.Ok(list.Select(t => ToDto(t, t.OrganizationId is { } id ? slugs.GetValueOrDefault(id) : null)).ToList());
     }
 
-    public static async Task<Results<Created<CreatedTokenDto>, ValidationProblem>> CreateTokenAsync(
+    public static async Task<Results<Created<CreatedTokenDto>, ValidationProblem, ProblemHttpResult>> CreateTokenAsync(
         CreateTokenRequest request, ClaimsPrincipal principal, AccessTokenService tokens, OrgAccess access, TimeProvider clock, CancellationToken cancellationToken)
     {
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier)!;
@@ -71,7 +73,13 @@ public static class MeEndpoints
         }
 
         var expires = request.ExpiresInDays is { } days ? clock.GetUtcNow().AddDays(days) : (DateTimeOffset?)null;
-        var minted = await tokens.CreateAsync(userId, request.Name, organizationId, expires, cancellationToken);
+        var outcome = await tokens.MintForAsync(principal, request.Name, organizationId, expires, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return TypedResults.Problem(outcome.Status.Message, statusCode: StatusCodes.Status403Forbidden, title: "You may not create this token.");
+        }
+
+        var minted = outcome.Value!;
         return TypedResults.Created($"/api/v1/me/tokens/{minted.Token.Id}", new CreatedTokenDto(ToDto(minted.Token, request.Organization), minted.Secret));
     }
 

@@ -10,6 +10,12 @@ public sealed class User : IdentityUser
     public string DisplayName { get; set; } = "";
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// The 30-second step of the last authenticator code accepted; a code of this step or an earlier one is refused,
+    /// so that each code works once.
+    /// </summary>
+    public long? LastAuthenticatorStep { get; set; }
 }
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>

@@ -11,7 +11,7 @@ namespace Rounds.Web.Features.Notifications;
 /// handed to the context's after-commit work, so it goes out once the change is durable and never for a
 /// change that was rolled back.
 /// </summary>
-internal sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider clock, IHttpContextAccessor http, IConfiguration configuration, ILogger<Notifier> logger) : INotifier
+internal sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider clock, PublicUrl publicUrl, ILogger<Notifier> logger) : INotifier
 {
     /// <summary>Queues one notification per person for the event; people already told about it are skipped.</summary>
     public async Task NotifyAsync(Guid organizationId, IEnumerable<string> userIds, string eventKey, string title, string link, CancellationToken cancellationToken = default)
@@ -53,13 +53,8 @@ internal sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider 
     }
 
     /// <summary>
-    /// Mail needs a full address: the request's own host, or <c>Rounds:PublicUrl</c> for background work
-    /// such as dormancy detection, which runs outside any request.
+    /// Mail needs a full address. It comes from <c>Rounds:PublicUrl</c>, never from the request that caused the
+    /// mail, whose Host header the caller chooses.
     /// </summary>
-    public string Absolute(string path)
-    {
-        var request = http.HttpContext?.Request;
-        var root = request is not null ? $"{request.Scheme}://{request.Host}{request.PathBase}" : configuration["Rounds:PublicUrl"];
-        return string.IsNullOrEmpty(root) ? path : root.TrimEnd('/') + path;
-    }
+    public string Absolute(string path) => publicUrl.For(path);
 }

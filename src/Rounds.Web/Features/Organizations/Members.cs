@@ -17,7 +17,7 @@ public sealed record InvitationView(Guid Id, string Email, Role Role, DateTimeOf
 
 /// <summary>Invitations, roles and removal of the members of one organization. Callers are admins; each
 /// method is given the admin's <see cref="OrgContext"/> so it cannot act outside that organization.</summary>
-public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer, TimeProvider clock)
+public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer, PublicUrl publicUrl, TimeProvider clock)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(14);
 
@@ -38,8 +38,11 @@ public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer,
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>Invites an address; the link in the mail is the only copy of the invitation's secret.</summary>
-    public async Task<Outcome> InviteAsync(OrgContext org, string? email, Role role, string acceptBaseUrl, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Invites an address; the link in the mail is the only copy of the invitation's secret, so it points at the
+    /// public address and never at whatever host the request named.
+    /// </summary>
+    public async Task<Outcome> InviteAsync(OrgContext org, string? email, Role role, CancellationToken cancellationToken = default)
     {
         email = email?.Trim() ?? "";
         if (!MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
@@ -72,7 +75,7 @@ public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer,
         };
         db.Invitations.Add(invitation);
         audit.Record(org.Id, "invitation.created", "Invitation", invitation.Id.ToString(), after: new { email, role = Roles.Key(role) });
-        var link = $"{acceptBaseUrl.TrimEnd('/')}/invitations/{secret}";
+        var link = publicUrl.For($"invitations/{secret}");
         var mail = new OutgoingMail(email, $"You are invited to {org.Organization.Name} on Rounds",
             $"<p>You are invited to join <strong>{WebUtility.HtmlEncode(org.Organization.Name)}</strong> on Rounds as {Roles.Label(role)}.</p>" +
             $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Accept the invitation</a> (valid for {InvitationLifetime.Days} days). Sign in or register with {WebUtility.HtmlEncode(email)} first.</p>");

@@ -23,7 +23,7 @@ public static class OrganizationEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/orgs", CreateAsync).WithTags("Organizations").WithName("CreateOrganization").WithSummary("Creates an organization; you become its admin. Where only operators create organizations (Organizations:Creation), others get 403.");
+        api.MapPost("/orgs", CreateAsync).WithTags("Organizations").WithName("CreateOrganization").WithSummary("Creates an organization; you become its admin. Where only operators create organizations (Organizations:Creation), others get 403, as does a token limited to one organization.").RequireWholeAccount();
         var org = api.MapGroup("/orgs/{org}").WithTags("Organizations").RequireOrg(Role.Admin);
         // Every member may see the organization itself; the rest is administration.
         org.MapGet("/", GetAsync).WithName("GetOrganization").RequireOrg(Role.Member);
@@ -79,14 +79,14 @@ public static class OrganizationEndpoints
     public static async Task<IResult> RemoveMemberAsync(OrgContext org, Guid id, Members members, CancellationToken cancellationToken) =>
         (await members.RemoveAsync(org, id, cancellationToken)).ToProblem();
 
-    public static async Task<IResult> InviteAsync(OrgContext org, InviteRequest request, Members members, HttpRequest http, CancellationToken cancellationToken)
+    public static async Task<IResult> InviteAsync(OrgContext org, InviteRequest request, Members members, CancellationToken cancellationToken)
     {
         if (!Roles.TryParse(request.Role, out var role))
         {
             return InvalidRole();
         }
 
-        var outcome = await members.InviteAsync(org, request.Email, role, $"{http.Scheme}://{http.Host}{http.PathBase}", cancellationToken);
+        var outcome = await members.InviteAsync(org, request.Email, role, cancellationToken);
         return outcome.Succeeded ? TypedResults.Accepted((string?)null) : outcome.ToProblem();
     }
 

@@ -78,6 +78,55 @@ public abstract class AccessTokenTests(RoundsFactory app)
         var me = await HttpAssert.ReadAsync<JsonElement>(await client.GetAsync("/api/v1/me"));
         Assert.Equal(first.Slug, Assert.Single(me.GetProperty("organizations").EnumerateArray()).GetProperty("slug").GetString());
     }
+
+    // Failed before: a token limited to one organization minted an unlimited, never-expiring token, listed and
+    // revoked the person's other tokens and created organizations.
+    [Fact]
+    public async Task A_token_limited_to_one_organization_cannot_widen_itself()
+    {
+        var user = await app.CreateUserAsync(NewEmail());
+        var organization = await app.CreateOrganizationAsync("l" + Guid.NewGuid().ToString("N")[..10], user);
+        var other = await app.MintTokenAsync(user);
+        var otherHash = SecretHash.Of(other);
+        var otherId = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().PersonalAccessTokens.Where(t => t.Hash == otherHash).Select(t => t.Id).SingleAsync());
+        var limited = await app.ApiClientAsync(user, organization.Id);
+
+        await AssertForbiddenAsync(await limited.PostAsJsonAsync("/api/v1/me/tokens", new { name = "wider" }));
+        await AssertForbiddenAsync(await limited.GetAsync("/api/v1/me/tokens"));
+        await AssertForbiddenAsync(await limited.DeleteAsync($"/api/v1/me/tokens/{otherId}"));
+        await AssertForbiddenAsync(await limited.PostAsJsonAsync("/api/v1/orgs", new { name = "Escape Health", slug = "e" + Guid.NewGuid().ToString("N")[..10] }));
+
+        var tokens = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().PersonalAccessTokens.Where(t => t.UserId == user.Id).ToListAsync());
+        Assert.Equal(2, tokens.Count);
+        Assert.All(tokens, t => Assert.Null(t.RevokedAt));
+
+        // The same reach is allowed: a token for the same organization.
+        var same = await limited.PostAsJsonAsync("/api/v1/me/tokens", new { name = "same", organization = organization.Slug });
+        Assert.Equal(HttpStatusCode.Created, same.StatusCode);
+    }
+
+    // Failed before: a token that expires minted tokens that never expire.
+    [Fact]
+    public async Task A_token_that_expires_mints_only_tokens_that_expire_no_later()
+    {
+        var user = await app.CreateUserAsync(NewEmail());
+        var secret = await app.WithScopeAsync(async s =>
+            (await s.GetRequiredService<AccessTokenService>().CreateAsync(user.Id, "ten days", null, DateTimeOffset.UtcNow.AddDays(10))).Secret);
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+
+        await AssertForbiddenAsync(await client.PostAsJsonAsync("/api/v1/me/tokens", new { name = "forever" }));
+        await AssertForbiddenAsync(await client.PostAsJsonAsync("/api/v1/me/tokens", new { name = "longer", expiresInDays = 30 }));
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/me/tokens", new { name = "shorter", expiresInDays = 5 })).StatusCode);
+        Assert.Equal(2, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().PersonalAccessTokens.CountAsync(t => t.UserId == user.Id)));
+    }
+
+    private static async Task AssertForbiddenAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+    }
 }
 
 public sealed class AccessTokenTestsOnSqlite(SqliteRounds app) : AccessTokenTests(app), IClassFixture<SqliteRounds>;

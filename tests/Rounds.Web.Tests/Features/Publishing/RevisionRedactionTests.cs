@@ -47,8 +47,11 @@ public abstract partial class RevisionRedactionTests(RoundsFactory app)
 
     private static string Posts(Cast c) => $"/api/v1/orgs/{c.Org.Slug}/posts";
 
-    private static async Task<HttpResponseMessage> EditAsync(HttpClient client, Cast c, Guid id, string text) =>
-        await client.PutAsJsonAsync($"{Posts(c)}/{id}", new { accounts = new[] { c.Account.Id }, text, scheduledAt = DateTimeOffset.UtcNow.AddDays(2) });
+    private static async Task<HttpResponseMessage> EditAsync(HttpClient client, Cast c, Guid id, string text)
+    {
+        var revision = (await client.GetFromJsonAsync<JsonElement>($"{Posts(c)}/{id}")).GetProperty("revision").GetInt32();
+        return await client.PutAsJsonAsync($"{Posts(c)}/{id}", new { accounts = new[] { c.Account.Id }, text, scheduledAt = DateTimeOffset.UtcNow.AddDays(2), revision });
+    }
 
     private static async Task<Guid> CreateAsync(HttpClient client, Cast c, string text)
     {

@@ -44,6 +44,32 @@ public sealed class AccessTokenService(RoundsDbContext db, IAuditLog audit, Time
         return new MintedToken(token, secret);
     }
 
+    /// <summary>
+    /// Mints a token for the caller. A token reaches no further than the token that mints it: one limited to an
+    /// organization mints only tokens limited to the same organization, and one that expires mints only tokens that
+    /// expire no later. A signed-in session mints any token.
+    /// </summary>
+    public async Task<Outcome<MintedToken>> MintForAsync(ClaimsPrincipal caller, string name, Guid? organizationId, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        var userId = caller.FindFirstValue(ClaimTypes.NameIdentifier)!;
+        if (Guid.TryParse(caller.FindFirstValue(BearerTokenDefaults.TokenIdClaim), out var callerTokenId))
+        {
+            var own = await db.PersonalAccessTokens.AsNoTracking().Where(t => t.Id == callerTokenId && t.UserId == userId)
+                .Select(t => new { t.OrganizationId, t.ExpiresAt }).SingleAsync(cancellationToken);
+            if (own.OrganizationId is { } limit && organizationId != limit)
+            {
+                return Outcome.Forbidden("This token is limited to one organization; it can only create tokens limited to the same organization.");
+            }
+
+            if (own.ExpiresAt is { } end && (expiresAt is null || expiresAt > end))
+            {
+                return Outcome.Forbidden($"This token expires at {end.UtcDateTime:yyyy-MM-dd HH:mm} UTC; it can only create tokens that expire no later (set expiresInDays).");
+            }
+        }
+
+        return new Outcome<MintedToken>(Outcome.Success, await CreateAsync(userId, name, organizationId, expiresAt, cancellationToken));
+    }
+
     public Task<List<PersonalAccessToken>> ListAsync(string userId, CancellationToken cancellationToken = default) =>
         db.PersonalAccessTokens.Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt).ToListAsync(cancellationToken);
 
@@ -64,6 +90,24 @@ public sealed class AccessTokenService(RoundsDbContext db, IAuditLog audit, Time
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Revokes every token of the person that is not revoked yet, when whoever held the password may have made
+    /// tokens that outlive it. Returns how many were revoked.
+    /// </summary>
+    public async Task<int> RevokeAllAsync(string userId, string reason, CancellationToken cancellationToken = default)
+    {
+        var open = await db.PersonalAccessTokens.Where(t => t.UserId == userId && t.RevokedAt == null).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        foreach (var token in open)
+        {
+            token.RevokedAt = now;
+            audit.Record(token.OrganizationId, "token.revoked", "PersonalAccessToken", token.Id.ToString(), before: new { token.Name, token.Prefix, reason });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return open.Count;
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -12,6 +12,6 @@ public interface INotifier
     /// <summary>The organization's members with at least <paramref name="role"/>, e.g. the communications team.</summary>
     Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default);
 
-    /// <summary>A full address for a path of Rounds, for links in mail.</summary>
+    /// <summary>A full address for a path of Rounds, for links in mail, built from the public address only.</summary>
     string Absolute(string path);
 }

@@ -38,6 +38,8 @@ public sealed class RoundsProcess : IDisposable
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        // Outside Development the public address is required; these tests send no links anyone follows.
+        info.Environment["Rounds__PublicUrl"] = "http://127.0.0.1";
         info.Environment["Database__Provider"] = database == TestDatabase.Sqlite ? "Sqlite" : "PostgreSql";
         info.Environment["ConnectionStrings__Rounds"] = connectionString;
         info.Environment["Demo__Enabled"] = "false";
