@@ -94,7 +94,10 @@ internal static class RequestGuards
     {
         if (!HttpMethods.IsGet(context.Request.Method) && context.Request.HasFormContentType)
         {
+            // An endpoint may read the body itself (a CSV sent by curl is form-encoded unless told otherwise).
+            context.Request.EnableBuffering();
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            context.Request.Body.Position = 0;
             foreach (var (key, values) in form)
             {
                 foreach (var value in values)
@@ -121,16 +124,23 @@ internal static class RequestGuards
     });
 
     /// <summary>
-    /// The API's JSON bodies and query values pass through model binding into records; any string in them (however
-    /// deep, in lists too) with a control character is answered 400 with the field's name, before the use case runs.
+    /// The API's JSON bodies, query and route values pass through model binding; any string in them (however deep,
+    /// in lists too) with a control character is answered 400 with the field's name, before the use case runs.
+    /// Services and the organization the access filter resolved are not input and are not looked at.
     /// </summary>
     public static async ValueTask<object?> RefuseControlCharactersAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var parameters = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<MethodInfo>()?.GetParameters();
+        var metadata = context.HttpContext.GetEndpoint()?.Metadata;
+        var parameters = metadata?.GetMetadata<MethodInfo>()?.GetParameters();
+        var bodyType = metadata?.GetMetadata<IAcceptsMetadata>()?.RequestType;
         for (var i = 0; i < context.Arguments.Count; i++)
         {
+            var argument = context.Arguments[i];
             var name = parameters is not null && i < parameters.Length ? parameters[i].Name ?? $"argument{i}" : $"argument{i}";
-            if (FindControl(context.Arguments[i], name, depth: 0) is { } found)
+            var isInput = argument is string or IEnumerable<string>
+                || (argument is not null && argument.GetType() == bodyType)
+                || (parameters is not null && i < parameters.Length && parameters[i].GetCustomAttribute<AsParametersAttribute>() is not null);
+            if (isInput && FindControl(argument, name, depth: 0) is { } found)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [found.Path] = [TextRules.ControlMessage(found.Character)] }, title: "The request is not valid.");
             }
@@ -170,9 +180,9 @@ internal static class RequestGuards
                 return null;
         }
 
-        // Only our own request records are walked: services, entities, HttpContext and the like are not input.
+        // Only our own input types are walked: a body, a record bound from the query, and what they hold.
         var type = value.GetType();
-        if (depth > 8 || type.Assembly != typeof(RequestGuards).Assembly || !type.IsClass || type.GetMethod("<Clone>$") is null)
+        if (depth > 8 || type.Assembly != typeof(RequestGuards).Assembly || !type.IsClass)
         {
             return null;
         }

@@ -101,6 +101,9 @@ public abstract class HandleAndTextInputTests(RoundsFactory app)
 
         var request = await api.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/requests", new { request = new { platform = "x", proposedHandle = "@Northfield\u0000Kids" }, submit = false });
         Assert.Equal(HttpStatusCode.BadRequest, request.StatusCode);
+        var justification = await api.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/requests", new { request = new { platform = "x", proposedHandle = "@NorthfieldKids", justification = "Parents \u0085ask" }, submit = false });
+        Assert.Equal(HttpStatusCode.BadRequest, justification.StatusCode);
+        Assert.Contains("request.justification", await justification.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // Line breaks and tabs belong in multi-line text.
         var fine = await api.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/posts", new { accounts = new[] { x.Id }, text = "Flu shots Saturday.\r\n\tEastside clinic.", scheduledAt = DateTimeOffset.UtcNow.AddDays(2) });

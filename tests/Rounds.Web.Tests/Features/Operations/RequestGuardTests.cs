@@ -68,6 +68,10 @@ public sealed class RequestGuardTests(SqliteRounds app) : IClassFixture<SqliteRo
         var api = await app.ApiClientAsync(user);
 
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/orgs/{org.Slug}/accounts/import?dryRun=true", new StringContent(Audit, Encoding.UTF8, "text/plain"))).StatusCode);
+
+        // curl --data-binary labels a CSV as a form; the body still reaches the import whole.
+        var curlLike = await HttpAssert.ReadAsync<System.Text.Json.JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/accounts/import?dryRun=true", new StringContent(Audit, Encoding.UTF8, "application/x-www-form-urlencoded")));
+        Assert.Equal(1, curlLike.GetProperty("created").GetInt32());
         Assert.Equal(HttpStatusCode.Created, (await UploadAsync(api, org, post.Id, TestImages.PngWithText("a", "b"))).StatusCode);
 
         // The composer's check is JSON, which another site cannot send without the browser asking first.
