@@ -13,9 +13,9 @@ namespace Rounds.Web.Features.Accounts.Contracts;
 /// </summary>
 public static partial class Handles
 {
-    /// <summary>Path prefixes that come before the name in a profile address, e.g. linkedin.com/company/…</summary>
     public const int MaxLength = 200;
 
+    /// <summary>Path prefixes that come before the name in a profile address, e.g. linkedin.com/company/…</summary>
     private static readonly string[] PathPrefixes = ["company", "in", "school", "showcase", "channel", "c", "user", "profile", "pages"];
 
     public static string Normalize(Platform platform, string? text) => Clean(platform, text).ToLowerInvariant();
@@ -100,7 +100,18 @@ public static partial class Handles
     /// <summary>NFKC folds fullwidth and other compatibility forms; format characters (Cf) are invisible, so they go.</summary>
     public static string Fold(string? text)
     {
-        var folded = (text ?? "").Normalize(NormalizationForm.FormKC);
+        text ??= "";
+        string folded;
+        try
+        {
+            folded = text.Normalize(NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            // A lone surrogate cannot be normalized: it is no character anyone typed.
+            folded = new string(text.Where(c => !char.IsSurrogate(c)).ToArray()).Normalize(NormalizationForm.FormKC);
+        }
+
         return folded.Any(c => CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)
             ? new string(folded.Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format).ToArray())
             : folded;
