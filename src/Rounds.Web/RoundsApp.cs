@@ -72,6 +72,13 @@ public static class RoundsApp
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         // Our security headers already forbid framing; the antiforgery default would add a second, weaker header.
         services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
+        // One limit for a whole body (RequestGuards answers 413 above it); the per-value default of 4 MB would
+        // otherwise throw from deep inside a page's form binding.
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(options =>
+        {
+            options.ValueLengthLimit = (int)RequestGuards.DefaultMaxBodyBytes;
+            options.MultipartBodyLengthLimit = RequestGuards.DefaultMaxBodyBytes;
+        });
         services.AddValidation();
         services.AddOpenApi(options =>
         {
@@ -99,9 +106,9 @@ public static class RoundsApp
         }
 
         // The API answers errors as ProblemDetails; pages show a friendly page. Neither shows a stack trace.
-        app.UseWhen(IsApi, api => api.UseExceptionHandler().UseStatusCodePages());
+        app.UseWhen(IsApi, api => api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ErrorStatus.Of }).UseStatusCodePages());
         app.UseWhen(context => !IsApi(context), pages => pages
-            .UseExceptionHandler("/Error", createScopeForErrors: true)
+            .UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/Error", CreateScopeForErrors = true, StatusCodeSelector = ErrorStatus.Of })
             .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true)
             .UseErrorPagesAsGet());
         if (!app.Environment.IsDevelopment())
@@ -112,11 +119,14 @@ public static class RoundsApp
         app.UseSecurityHeaders();
         // Routing after the error handlers, so that a re-executed request (404, /Error) is routed afresh.
         app.UseRouting();
+        app.UseRequestBodyLimit();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseAntiforgeryRejection();
+        app.UseCrossSiteApiGuard();
+        app.UseFormTextGuard();
         app.UseOrgPageGate();
 
         app.MapStaticAssets();
@@ -125,7 +135,8 @@ public static class RoundsApp
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
 
-        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).RequireRateLimiting(RateLimits.ApiPolicy);
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).RequireRateLimiting(RateLimits.ApiPolicy)
+            .AddEndpointFilter(RequestGuards.RefuseControlCharactersAsync);
         foreach (var area in app.Services.GetRequiredService<RoundsAreas>().All)
         {
             area.MapEndpoints(api, app);

@@ -68,6 +68,17 @@ public sealed class RuleSet
         Organization = organization ?? OrganizationInfo.Empty;
     }
 
+    /// <summary>
+    /// Entries in all lists together (allow-lists, organization names and handles, every rule's terms). A large
+    /// health system's staff who appear in posts run to a few thousand names; far larger lists made every check
+    /// slow (200,000 names took 1.4 s a post), so a rule set is capped and the cost of the largest one is measured
+    /// (<c>bench/Rounds.Screening.Benchmarks</c>, <c>LargestRuleSet</c>).
+    /// </summary>
+    public const int MaxEntries = 5_000;
+
+    /// <summary>Characters in one entry: a full name, a street address or a web address prefix fits with room to spare.</summary>
+    public const int MaxEntryLength = 200;
+
     public static RuleSet Default { get; } = new();
 
     public IReadOnlyDictionary<string, RuleSettings> Rules { get; }

@@ -65,6 +65,13 @@ internal static class RuleSetJson
                 }
             }
 
+            var entries = rules.Values.Sum(r => r.Terms?.Count ?? 0)
+                + new[] { allow.Names, allow.Phones, allow.Emails, allow.Urls, allow.Addresses, organization.Names, organization.Handles }.Sum(l => l?.Count ?? 0);
+            if (entries > RuleSet.MaxEntries)
+            {
+                errors.Add(new("$", $"A rule set holds at most {RuleSet.MaxEntries:N0} entries in all its lists and terms together; this one has {entries:N0}."));
+            }
+
             return errors.Count > 0
                 ? new RuleSetParseResult(null, errors)
                 : new RuleSetParseResult(new RuleSet(rules, allow, organization), []);
@@ -235,13 +242,22 @@ internal static class RuleSetJson
         var index = 0;
         foreach (var item in element.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(item.GetString()))
+            var text = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : "";
+            if (text.Length == 0)
             {
-                list.Add(item.GetString()!.Trim());
+                errors.Add(new($"{path}[{index}]", "Must be a non-empty string."));
+            }
+            else if (text.Length > RuleSet.MaxEntryLength)
+            {
+                errors.Add(new($"{path}[{index}]", $"At most {RuleSet.MaxEntryLength} characters; this entry has {text.Length:N0}."));
+            }
+            else if (text.Any(char.IsControl))
+            {
+                errors.Add(new($"{path}[{index}]", "Must not contain control characters."));
             }
             else
             {
-                errors.Add(new($"{path}[{index}]", "Must be a non-empty string."));
+                list.Add(text);
             }
 
             index++;

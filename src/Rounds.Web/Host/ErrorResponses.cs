@@ -39,6 +39,15 @@ internal static class ErrorResponses
     });
 }
 
+internal static class ErrorStatus
+{
+    /// <summary>
+    /// The status an escaped exception answers. The server throws <see cref="BadHttpRequestException"/> for the
+    /// caller's mistakes (a body over the size limit is 413, a malformed one 400); those are not our failures.
+    /// </summary>
+    public static int Of(Exception exception) => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+}
+
 /// <summary>
 /// The last line: should an exception escape our handlers (an error page that fails itself), the developer
 /// exception page asks its filters to show it; this one answers a bare 500 (or the exception's 4xx) instead.
@@ -55,7 +64,7 @@ internal sealed class HideExceptionDetails(IProblemDetailsService problems) : ID
         }
 
         context.Response.Clear();
-        var status = errorContext.Exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+        var status = ErrorStatus.Of(errorContext.Exception);
         context.Response.StatusCode = status;
         var written = await problems.TryWriteAsync(new ProblemDetailsContext
         {

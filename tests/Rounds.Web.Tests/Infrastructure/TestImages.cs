@@ -8,11 +8,16 @@ namespace Rounds.Web.Tests.Infrastructure;
 public static class TestImages
 {
     /// <summary>A 1×1 PNG carrying a text chunk, the way phones and editors write location notes.</summary>
-    public static byte[] PngWithText(string key, string value)
+    public static byte[] PngWithText(string key, string value) => PngWithText(key, value, 1, 1);
+
+    /// <summary>A PNG whose header declares <paramref name="width"/> × <paramref name="height"/> over one pixel row of data, as a decompression bomb does.</summary>
+    public static byte[] PngDeclaring(uint width, uint height) => PngWithText("Comment", "declared size only", width, height);
+
+    private static byte[] PngWithText(string key, string value, uint width, uint height)
     {
         var header = new byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(header, 1);
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), 1);
+        BinaryPrimitives.WriteUInt32BigEndian(header, width);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8;
         header[9] = 2;
         using var compressed = new MemoryStream();

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using Rounds.Web.Features.Accounts.Contracts;
+using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Accounts;
 
 /// <summary>
 /// Reads the CSV that spreadsheets actually produce (a byte-order mark, <c>;</c> or tab separators in
 /// European locales, quoted fields with commas and line breaks, blank lines, extra columns) and writes the
-/// registry back out. Small and tolerant on purpose rather than a general CSV library.
+/// registry back out through the shared <see cref="CsvExport"/>. The reader is small and tolerant on purpose: it
+/// guesses the separator and keeps line numbers for the preview, which a general CSV reader does not.
 /// </summary>
 public static class AccountCsv
 {
@@ -125,33 +127,13 @@ public static class AccountCsv
         return map;
     }
 
-    public static string Export(IEnumerable<SocialAccount> accounts)
-    {
-        var csv = new StringBuilder();
-        csv.Append(string.Join(',', Columns.Append("last_post_at"))).Append("\r\n");
-        foreach (var a in accounts)
+    public static string Export(IEnumerable<SocialAccount> accounts) => CsvExport.Write(
+        Columns.Append("last_post_at"),
+        accounts.Select(a => new[]
         {
-            string[] row =
-            [
-                AccountNames.Key(a.Platform), a.Handle, a.Url ?? "", AccountNames.Key(a.Kind), a.Department, a.Owners, a.Backup, AccountNames.Key(a.Status),
-                a.LastPostAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "",
-            ];
-            csv.Append(string.Join(',', row.Select(Quote))).Append("\r\n");
-        }
-
-        return csv.ToString();
-    }
-
-    private static string Quote(string value)
-    {
-        // A leading = + - would make a spreadsheet run the cell as a formula (handles keep their @, which the importer reads back).
-        if (value.Length > 0 && value[0] is '=' or '+' or '-')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n', ';']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+            AccountNames.Key(a.Platform), a.Handle, a.Url ?? "", AccountNames.Key(a.Kind), a.Department, a.Owners, a.Backup, AccountNames.Key(a.Status),
+            a.LastPostAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "",
+        }));
 
     private static char DetectSeparator(string text)
     {

@@ -44,6 +44,11 @@ public sealed class AccountImport(RoundsDbContext db, IAuditLog audit, ICurrentA
             return Outcome.Refused("Only account managers, reviewers and admins import into the registry.");
         }
 
+        if (TextRules.FirstRefused(csv) is { } control)
+        {
+            return Outcome.Invalid("File", TextRules.ControlMessage(control));
+        }
+
         var records = AccountCsv.Parse(csv).ToList();
         if (records.Count == 0)
         {
@@ -121,7 +126,8 @@ public sealed class AccountImport(RoundsDbContext db, IAuditLog audit, ICurrentA
         Guid organizationId, int line, string[] fields, Dictionary<string, int> header,
         Dictionary<(Platform, string), SocialAccount> existing, Dictionary<(Platform, string), int> seen)
     {
-        string Get(string column) => header[column] is var i && i >= 0 && i < fields.Length ? fields[i].Trim() : "";
+        // A cell that an export neutralized for spreadsheets ('@name) reads back as it was.
+        string Get(string column) => header[column] is var i && i >= 0 && i < fields.Length ? CsvExport.Unescape(fields[i].Trim()) : "";
 
         var errors = new List<string>();
         var warnings = new List<string>();
@@ -142,9 +148,14 @@ public sealed class AccountImport(RoundsDbContext db, IAuditLog audit, ICurrentA
         {
             errors.Add("The handle is missing.");
         }
-        else if (normalized.Length > 200)
+        else if (Handles.Problem(platform, handleText) is { } handleProblem)
         {
-            errors.Add("The handle is longer than 200 characters.");
+            errors.Add(handleProblem);
+        }
+
+        if (TextRules.LinkProblem(Get("url")) is { } urlProblem)
+        {
+            errors.Add(urlProblem);
         }
 
         var kind = AccountKind.Department;

@@ -97,10 +97,15 @@ public sealed class AccountRegistry(
             return Outcome.Invalid("Platform", "Choose a platform: " + AccountNames.Choices<Platform>() + ".");
         }
 
-        var normalized = Handles.Normalize(platform, input.Handle);
-        if (normalized.Length is 0 or > 200)
+        if (Handles.Problem(platform, input.Handle) is { } handleProblem)
         {
-            return Outcome.Invalid("Handle", "Enter the account's handle or address.");
+            return Outcome.Invalid("Handle", handleProblem);
+        }
+
+        var normalized = Handles.Normalize(platform, input.Handle);
+        if (TextRules.LinkProblem(input.Url) is { } urlProblem)
+        {
+            return Outcome.Invalid("Url", urlProblem);
         }
 
         if (!AccountNames.TryParse<AccountKind>(input.Kind, out var kind))
@@ -170,11 +175,12 @@ public sealed class AccountRegistry(
                 return Outcome.Invalid("Platform", "Choose a platform: " + AccountNames.Choices<Platform>() + ".");
             }
 
-            var normalized = Handles.Normalize(platform, input.Handle ?? account.Handle);
-            if (normalized.Length == 0)
+            if (Handles.Problem(platform, input.Handle ?? account.Handle) is { } handleProblem)
             {
-                return Outcome.Invalid("Handle", "Enter the account's handle or address.");
+                return Outcome.Invalid("Handle", handleProblem);
             }
+
+            var normalized = Handles.Normalize(platform, input.Handle ?? account.Handle);
 
             if (await db.Set<SocialAccount>().AnyAsync(a => a.OrganizationId == org.Id && a.Id != id && a.Platform == platform && a.NormalizedHandle == normalized, cancellationToken))
             {
@@ -194,6 +200,11 @@ public sealed class AccountRegistry(
             }
 
             account.Kind = kind;
+        }
+
+        if (TextRules.LinkProblem(input.Url) is { } urlProblem)
+        {
+            return Outcome.Invalid("Url", urlProblem);
         }
 
         account.Url = input.Url is null ? account.Url : Trimmed(input.Url, 500);

@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Learning;
 
@@ -69,20 +69,16 @@ public sealed class CreditReport(RoundsDbContext db)
             where claim.OrganizationId == org.Id && claim.CompletedOn >= start && claim.CompletedOn <= end
             select new { user.DisplayName, Degree = profile == null ? "" : profile.Degree, Licence = profile == null ? "" : profile.Licence, BirthMonth = profile == null ? null : profile.BirthMonth, BirthDay = profile == null ? null : profile.BirthDay, claim.ActivityTitle, claim.IsCourse, claim.CompletedOn, claim.Credits, claim.CreditType, cert.Code, cert.RevokedAt }).ToListAsync(cancellationToken);
 
-        var csv = new StringBuilder();
-        AppendLine(csv, Columns);
-        foreach (var r in rows.OrderBy(r => r.ActivityTitle, StringComparer.Ordinal).ThenBy(r => r.CompletedOn).ThenBy(r => r.DisplayName, StringComparer.Ordinal))
+        return CsvExport.Write(Columns, rows.OrderBy(r => r.ActivityTitle, StringComparer.Ordinal).ThenBy(r => r.CompletedOn).ThenBy(r => r.DisplayName, StringComparer.Ordinal).Select(r =>
         {
             var (last, first) = SplitName(r.DisplayName);
-            AppendLine(csv,
-            [
+            return new[]
+            {
                 last, first, r.Degree, r.Licence, r.BirthMonth?.ToString(CultureInfo.InvariantCulture) ?? "", r.BirthDay?.ToString(CultureInfo.InvariantCulture) ?? "",
                 r.ActivityTitle, r.IsCourse ? "course" : "module", r.CompletedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), CreditRules.Format(r.Credits), r.CreditType,
                 IssueCertificate.DisplayCode(r.Code), r.RevokedAt is null ? "valid" : "revoked",
-            ]);
-        }
-
-        return csv.ToString();
+            };
+        }));
     }
 
     /// <summary>Report forms ask for last and first name apart; the last word is taken as the family name.</summary>
@@ -96,21 +92,5 @@ public sealed class CreditReport(RoundsDbContext db)
 
         var space = name.LastIndexOf(' ');
         return space < 0 ? (name, "") : (name[(space + 1)..], name[..space]);
-    }
-
-    private static void AppendLine(StringBuilder csv, IEnumerable<string> fields)
-    {
-        csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
-    }
-
-    private static string Quote(string field)
-    {
-        // A leading =, +, - or @ would run as a formula when the file is opened in a spreadsheet.
-        if (field.Length > 0 && "=+-@".Contains(field[0], StringComparison.Ordinal))
-        {
-            field = "'" + field;
-        }
-
-        return field.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
     }
 }

@@ -21,6 +21,12 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
     public const int MaxBytes = 5 * 1024 * 1024;
     public const int MaxAltText = 1_000;
 
+    /// <summary>
+    /// 40 megapixels: above the largest phone and DSLR photos people post (a 48 MP phone saves 12 MP by default),
+    /// and about 160 MB once decoded, where a declared 50,000 × 50,000 would need 10 GB in whatever decodes it.
+    /// </summary>
+    public const long MaxPixels = 40_000_000;
+
     private static readonly string[] Types = ["image/jpeg", "image/png", "image/webp"];
 
     public async Task<Outcome<MediaItem>> AddAsync(OrgContext org, Guid postId, string? fileName, string? contentType, byte[] content, string? altText, CancellationToken cancellationToken = default)
@@ -51,6 +57,11 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
         if (content.Length == 0 || content.Length > MaxBytes)
         {
             return Outcome.Invalid("file", $"The image must be between 1 byte and {MaxBytes / 1024 / 1024} MB.");
+        }
+
+        if (ImageSize.Read(content) is var (width, height) && width * height > MaxPixels)
+        {
+            return Outcome.Invalid("file", $"The image declares {width:N0} × {height:N0} pixels; send one of at most {MaxPixels / 1_000_000} megapixels.");
         }
 
         if (await db.Set<MediaItem>().CountAsync(m => m.PostId == postId, cancellationToken) >= MaxImages)

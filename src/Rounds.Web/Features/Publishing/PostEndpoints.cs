@@ -53,7 +53,9 @@ public static class PostEndpoints
         posts.MapPost("/{id:guid}/request-changes", RequestChangesAsync).WithName("RequestPostChanges").WithSummary("Sends the post back to its author; a note is required.");
         posts.MapPost("/{id:guid}/reject", RejectAsync).WithName("RejectPost").WithSummary("Rejects the post for good; a note is required.");
         posts.MapPost("/{id:guid}/override", OverrideAsync).WithName("OverridePostScreening").WithSummary("Lets a blocked post go to review, with a written reason (reviewers and up, audited).");
+        // The image, its description and the multipart framing; a larger body is answered 413 before it is read.
         posts.MapPost("/{id:guid}/media", AddImageAsync).WithName("AddPostImage").DisableAntiforgery()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(AttachImage.MaxBytes + 1_000_000))
             .WithSummary("Attaches an image (multipart: file, altText). Metadata such as GPS is stripped before storage; alt text is required and screened.");
         posts.MapGet("/{id:guid}/media/{mediaId:guid}", GetImageAsync).WithName("GetPostImage");
         posts.MapDelete("/{id:guid}/media/{mediaId:guid}", RemoveImageAsync).WithName("RemovePostImage");

@@ -135,7 +135,12 @@ public sealed class DraftRequest(RoundsDbContext db, RequestQueries queries, Mov
             return Outcome.Invalid("BackupEmail", "The backup must be someone other than the owner.");
         }
 
-        request.ProposedHandle = RequestText.Clip(input.ProposedHandle, 200);
+        if (!string.IsNullOrWhiteSpace(input.ProposedHandle) && Handles.Problem(request.Platform, input.ProposedHandle) is { } handleProblem)
+        {
+            return Outcome.Invalid("ProposedHandle", handleProblem);
+        }
+
+        request.ProposedHandle = RequestText.Clip(Handles.Fold(input.ProposedHandle), Handles.MaxLength);
         request.Department = RequestText.Clip(input.Department, 200);
         request.Justification = RequestText.Clip(input.Justification, 4000);
         request.Goals = RequestText.Clip(input.Goals, 4000);

@@ -42,6 +42,9 @@ public sealed class ScreenerCache
 /// <summary>Reads, validates and saves an organization's screening rules, and screens posts with them.</summary>
 public sealed class ScreeningRules(RoundsDbContext db, ScreenerCache cache, IAuditLog audit, ICurrentActor actor, TimeProvider clock) : IOrganizationScreener
 {
+    /// <summary>Room for the largest valid rule set written out with generous indentation and every rule listed.</summary>
+    public const int MaxJsonLength = 2_000_000;
+
     public async Task<string?> StoredJsonAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
         await db.Set<OrganizationRuleSet>().Where(r => r.OrganizationId == organizationId).Select(r => r.Json).FirstOrDefaultAsync(cancellationToken);
 
@@ -67,6 +70,12 @@ public sealed class ScreeningRules(RoundsDbContext db, ScreenerCache cache, IAud
         if (string.IsNullOrWhiteSpace(json))
         {
             return Outcome.Invalid("Json", "Enter the rules as a JSON object, or reset to the defaults.");
+        }
+
+        // Parsing reports every problem with its path; a body far beyond the largest valid rule set is refused unread.
+        if (json.Length > MaxJsonLength)
+        {
+            return Outcome.Invalid("Json", $"A rule set holds at most {RuleSet.MaxEntries:N0} entries of {RuleSet.MaxEntryLength} characters; this text is {json.Length:N0} characters long.");
         }
 
         var parsed = RuleSet.Parse(json);

@@ -41,7 +41,7 @@ public sealed class AccountCsvTests
     {
         var csv = AccountCsv.Export([new SocialAccount { Platform = Platform.X, Handle = "@Heart", Department = "=HYPERLINK(\"x\")", Owners = "a@x.org, b@x.org", Kind = AccountKind.Department, Status = AccountStatus.Active }]);
         var row = AccountCsv.Parse(csv).Skip(1).Single().Fields;
-        Assert.Equal("@Heart", row[1]);
+        Assert.Equal("'@Heart", row[1]);
         Assert.Equal("'=HYPERLINK(\"x\")", row[4]);
         Assert.Equal("a@x.org, b@x.org", row[5]);
     }

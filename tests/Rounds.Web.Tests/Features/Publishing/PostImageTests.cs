@@ -69,6 +69,22 @@ public abstract class PostImageTests(RoundsFactory app)
         Assert.Equal(AttachImage.MaxImages, count);
     }
 
+    /// <summary>A few hundred bytes declaring 50,000 × 50,000 pixels were accepted; decoding them would take 10 GB.</summary>
+    [Fact]
+    public async Task An_image_declaring_more_than_40_megapixels_is_refused()
+    {
+        var (org, contributor, _, account) = await CastAsync();
+        var author = await app.ApiClientAsync(contributor);
+        var id = await PostAsync(author, org, account);
+
+        var bomb = await UploadAsync(author, org, id, TestImages.PngDeclaring(50_000, 50_000), "image/png", "A poster for the flu clinic.");
+        Assert.Equal(HttpStatusCode.BadRequest, bomb.StatusCode);
+        Assert.Contains("megapixels", await bomb.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await UploadAsync(author, org, id, TestImages.PngDeclaring(8_000, 5_000), "image/png", "A poster for the flu clinic.")).StatusCode);
+        var count = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<MediaItem>().CountAsync(m => m.PostId == id));
+        Assert.Equal(1, count);
+    }
+
     private async Task<(Organization Org, Rounds.Web.Features.Identity.User Contributor, Rounds.Web.Features.Identity.User Reviewer, Guid Account)> CastAsync()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];

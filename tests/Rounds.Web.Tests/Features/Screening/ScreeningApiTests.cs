@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Rounds.Screening.Rules;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Tests.Infrastructure;
 
@@ -85,6 +86,31 @@ public abstract class ScreeningApiTests(RoundsFactory app)
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/orgs/{org.Slug}/screening/rules")).StatusCode);
         result = await HttpAssert.ReadAsync<JsonElement>(await contributor.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/screen", new { text = PatientPost }));
         Assert.Equal("block", result.GetProperty("verdict").GetString());
+    }
+
+    // 200,000 allowed names were accepted and made every check take 1.4 s; a rule set is now capped.
+    [Fact]
+    public async Task A_rule_set_over_the_size_cap_is_refused_with_the_reason_and_the_largest_allowed_is_saved()
+    {
+        var (org, admin, _, _) = await SetUpAsync();
+        var defaults = await (await admin.GetAsync($"/api/v1/orgs/{org.Slug}/screening/rules")).Content.ReadAsStringAsync();
+        static string Names(int count, int length) =>
+            "{\"allow\":{\"names\":[" + string.Join(",", Enumerable.Range(0, count).Select(i => $"\"{$"Dana Okafor {i}".PadRight(length, 'x')}\"")) + "]}}";
+
+        var tooMany = await admin.PutAsync($"/api/v1/orgs/{org.Slug}/screening/rules", new StringContent(Names(RuleSet.MaxEntries + 1, 20), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Contains("at most 5,000 entries", await tooMany.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var tooLong = await admin.PutAsync($"/api/v1/orgs/{org.Slug}/screening/rules", new StringContent(Names(1, RuleSet.MaxEntryLength + 1), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("$.allow.names[0]", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var huge = await admin.PutAsync($"/api/v1/orgs/{org.Slug}/screening/rules", new StringContent(Names(200_000, 20), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Equal(defaults, await (await admin.GetAsync($"/api/v1/orgs/{org.Slug}/screening/rules")).Content.ReadAsStringAsync());
+
+        var largest = await admin.PutAsync($"/api/v1/orgs/{org.Slug}/screening/rules", new StringContent(Names(RuleSet.MaxEntries, RuleSet.MaxEntryLength), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, largest.StatusCode);
     }
 
     [Fact]

@@ -37,9 +37,18 @@ public static class CalendarEndpoints
             errors["from"] = ["Give the start, e.g. 2026-11-01T00:00:00-04:00."];
         }
 
+        else if (!CalendarPeriod.IsShown(from.Value))
+        {
+            errors["from"] = [CalendarPeriod.RangeMessage];
+        }
+
         if (to is null)
         {
             errors["to"] = ["Give the end (exclusive), e.g. 2026-12-01T00:00:00-05:00."];
+        }
+        else if (!CalendarPeriod.IsShown(to.Value))
+        {
+            errors["to"] = [CalendarPeriod.RangeMessage];
         }
         else if (from is not null && (to <= from || to - from > PublishingCalendar.MaxSpan))
         {

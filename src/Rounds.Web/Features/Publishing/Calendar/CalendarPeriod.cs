@@ -14,6 +14,23 @@ public enum CalendarView
 /// </summary>
 public sealed record CalendarPeriod(CalendarView View, DateOnly First, DateOnly Last, DateOnly Previous, DateOnly Next)
 {
+    /// <summary>
+    /// The days a calendar may show. Posts are scheduled at most two years ahead and none predate Rounds, so this
+    /// is generous; it keeps the period's neighbours and every time-zone conversion inside what dates can hold
+    /// (a month after 9999-12-31 does not exist).
+    /// </summary>
+    public static readonly DateOnly Earliest = new(2000, 1, 1);
+
+    public static readonly DateOnly Latest = new(2999, 12, 31);
+
+    public static string RangeMessage { get; } = $"Choose a date from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}.";
+
+    public static bool IsShown(DateOnly day) => day >= Earliest && day <= Latest;
+
+    /// <summary>Whether an instant falls on a day the calendar may show, in any time zone.</summary>
+    public static bool IsShown(DateTimeOffset instant) =>
+        instant.UtcDateTime >= Earliest.ToDateTime(TimeOnly.MinValue) && instant.UtcDateTime <= Latest.ToDateTime(TimeOnly.MaxValue);
+
     public static CalendarPeriod For(CalendarView view, DateOnly date)
     {
         if (view == CalendarView.Week)
