@@ -48,6 +48,8 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests run publishing cycles themselves, at times of their choosing.
         builder.UseSetting("Publishing:Enabled", "false");
+        // The Bluesky PDS and other stand-ins of networks run on loopback.
+        builder.UseSetting("Rounds:Networks:AllowPrivateAddresses", "true");
     }
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
