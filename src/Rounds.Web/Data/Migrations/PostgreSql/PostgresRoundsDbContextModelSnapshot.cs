@@ -1152,6 +1152,14 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("VerificationToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Domain");
@@ -1159,7 +1167,75 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "Domain")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "Domain" }, "IX_OrganizationDomains_Domain_Verified")
+                        .IsUnique()
+                        .HasFilter("\"VerifiedAt\" IS NOT NULL");
+
                     b.ToTable("OrganizationDomains");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalStep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ApproverRole")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Approvers")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Quorum")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("ApprovalStep");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Calendar.CalendarFeed", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("CalendarFeed");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
@@ -1219,70 +1295,6 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("AccountConnection");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalStep", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("ApproverRole")
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<string>("Approvers")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Quorum")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId", "Position")
-                        .IsUnique();
-
-                    b.ToTable("ApprovalStep");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.CalendarFeed", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.HasKey("UserId");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique();
-
-                    b.ToTable("CalendarFeed");
-                });
-
             modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1323,7 +1335,101 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("DeliveryAttempt");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.LibraryItem", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ExternalUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("OutcomeUnknown")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("PostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(70000)
+                        .HasColumnType("character varying(70000)");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("PostId", "AccountId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("PostTarget");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("GraceMinutes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("PublishingSettings");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Library.LibraryItem", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1363,71 +1469,6 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "CreatedAt");
 
                     b.ToTable("LibraryItem");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.MainChannelSubmission", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid?>("AdoptedPostId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("DecidedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("DecidedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("Department")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Note")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<DateTimeOffset>("SubmittedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("SubmitterId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.Property<string>("SubmitterName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasMaxLength(70000)
-                        .HasColumnType("character varying(70000)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrganizationId", "Status");
-
-                    b.ToTable("MainChannelSubmission");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.MediaItem", b =>
@@ -1644,98 +1685,69 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("PostRevision");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Submissions.MainChannelSubmission", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("AccountId")
+                    b.Property<Guid?>("AdoptedPostId")
                         .HasColumnType("uuid");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("ClaimedBy")
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<DateTimeOffset?>("ClaimedUntil")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("ExternalId")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
-                    b.Property<string>("ExternalUrl")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<string>("IdempotencyKey")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("LastError")
+                    b.Property<string>("Note")
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
-                    b.Property<DateTimeOffset?>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone");
-
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
-                    b.Property<bool>("OutcomeUnknown")
-                        .HasColumnType("boolean");
-
-                    b.Property<Guid>("PostId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("PublishedAt")
-                        .HasColumnType("timestamp with time zone");
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SubmitterId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("SubmitterName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("Text")
+                        .IsRequired()
                         .HasMaxLength(70000)
                         .HasColumnType("character varying(70000)");
 
-                    b.Property<string>("Verdict")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("character varying(10)");
-
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId");
+                    b.HasIndex("OrganizationId", "Status");
 
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique();
-
-                    b.HasIndex("PostId", "AccountId")
-                        .IsUnique();
-
-                    b.HasIndex("Status", "NextAttemptAt");
-
-                    b.ToTable("PostTarget");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
-                {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("GraceMinutes")
-                        .HasColumnType("integer");
-
-                    b.HasKey("OrganizationId");
-
-                    b.ToTable("PublishingSettings");
+                    b.ToTable("MainChannelSubmission");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Requests.AccountRequest", b =>
@@ -2217,20 +2229,20 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
-                {
-                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
-                        .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.AccountConnection", "AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalStep", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.AccountConnection", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2244,16 +2256,31 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.LibraryItem", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
-                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
-                        .HasForeignKey("OrganizationId")
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.MainChannelSubmission", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", "OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Library.LibraryItem", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
@@ -2298,26 +2325,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
-                {
-                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Rounds.Web.Features.Publishing.Post", null)
-                        .WithMany()
-                        .HasForeignKey("PostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Submissions.MainChannelSubmission", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
-                        .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", "OrganizationId")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1139,6 +1139,14 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VerificationToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Domain");
@@ -1146,7 +1154,75 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "Domain")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "Domain" }, "IX_OrganizationDomains_Domain_Verified")
+                        .IsUnique()
+                        .HasFilter("\"VerifiedAt\" IS NOT NULL");
+
                     b.ToTable("OrganizationDomains");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalStep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApproverRole")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Approvers")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Quorum")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("ApprovalStep");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Calendar.CalendarFeed", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("CalendarFeed");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
@@ -1206,70 +1282,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("AccountConnection");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalStep", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("AccountId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ApproverRole")
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Approvers")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Position")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Quorum")
-                        .IsRequired()
-                        .HasMaxLength(10)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("AccountId", "Position")
-                        .IsUnique();
-
-                    b.ToTable("ApprovalStep");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.CalendarFeed", b =>
-                {
-                    b.Property<string>("UserId")
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("UserId");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique();
-
-                    b.ToTable("CalendarFeed");
-                });
-
             modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.DeliveryAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1310,7 +1322,101 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("DeliveryAttempt");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.LibraryItem", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OutcomeUnknown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PostId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PublishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(70000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("PostId", "AccountId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("PostTarget");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("GraceMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("PublishingSettings");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Library.LibraryItem", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1350,71 +1456,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "CreatedAt");
 
                     b.ToTable("LibraryItem");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.MainChannelSubmission", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("AdoptedPostId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("DecidedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DecidedBy")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Department")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Note")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("SubmittedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SubmitterId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SubmitterName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Text")
-                        .IsRequired()
-                        .HasMaxLength(70000)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrganizationId", "Status");
-
-                    b.ToTable("MainChannelSubmission");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.MediaItem", b =>
@@ -1631,98 +1672,69 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("PostRevision");
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Submissions.MainChannelSubmission", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("AccountId")
+                    b.Property<Guid?>("AdoptedPostId")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Attempts")
+                    b.Property<long?>("DecidedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ClaimedBy")
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("ClaimedUntil")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ExternalId")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ExternalUrl")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("IdempotencyKey")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("LastError")
+                    b.Property<string>("Note")
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("NextAttemptAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("OutcomeUnknown")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("PostId")
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("PublishedAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Text")
-                        .HasMaxLength(70000)
+                    b.Property<long>("SubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubmitterId")
+                        .IsRequired()
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Verdict")
+                    b.Property<string>("SubmitterName")
                         .IsRequired()
-                        .HasMaxLength(10)
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(70000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AccountId");
+                    b.HasIndex("OrganizationId", "Status");
 
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique();
-
-                    b.HasIndex("PostId", "AccountId")
-                        .IsUnique();
-
-                    b.HasIndex("Status", "NextAttemptAt");
-
-                    b.ToTable("PostTarget");
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
-                {
-                    b.Property<Guid>("OrganizationId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("GraceMinutes")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("OrganizationId");
-
-                    b.ToTable("PublishingSettings");
+                    b.ToTable("MainChannelSubmission");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Requests.AccountRequest", b =>
@@ -2204,20 +2216,20 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
-                {
-                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
-                        .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.AccountConnection", "AccountId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Rounds.Web.Features.Publishing.ApprovalStep", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
                         .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.AccountConnection", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.AccountConnection", "AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -2231,16 +2243,31 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.LibraryItem", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
                 {
-                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
                         .WithMany()
-                        .HasForeignKey("OrganizationId")
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.MainChannelSubmission", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", "OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Library.LibraryItem", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
@@ -2285,26 +2312,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PostTarget", b =>
-                {
-                    b.HasOne("Rounds.Web.Features.Accounts.SocialAccount", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Rounds.Web.Features.Publishing.Post", null)
-                        .WithMany()
-                        .HasForeignKey("PostId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", b =>
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.Submissions.MainChannelSubmission", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
-                        .WithOne()
-                        .HasForeignKey("Rounds.Web.Features.Publishing.Delivery.PublishingSettings", "OrganizationId")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
