@@ -15,16 +15,41 @@ public interface IDomainTxtLookup
 /// <summary>Asks the machine's DNS resolvers, bypassing any cache so that a record just published is seen.</summary>
 internal sealed class DnsTxtLookup : IDomainTxtLookup
 {
-    private readonly LookupClient client = new(new LookupClientOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(5), Retries = 1 });
+    // Made at the first lookup: reading the machine's resolver settings must not fail the pages that never verify.
+    private readonly Lazy<LookupClient> client;
+
+    public DnsTxtLookup()
+        : this(() => new LookupClientOptions())
+    {
+    }
+
+    /// <summary>Asks the one given name server, as the tests do with a server of their own.</summary>
+    internal DnsTxtLookup(System.Net.IPEndPoint nameServer)
+        : this(() => new LookupClientOptions(new NameServer(nameServer)))
+    {
+    }
+
+    // A failure to read the resolver settings is not remembered: the next lookup tries again.
+    private DnsTxtLookup(Func<LookupClientOptions> options) =>
+        client = new Lazy<LookupClient>(
+            () =>
+            {
+                var chosen = options();
+                chosen.UseCache = false;
+                chosen.Timeout = TimeSpan.FromSeconds(5);
+                chosen.Retries = 1;
+                return new LookupClient(chosen);
+            },
+            LazyThreadSafetyMode.PublicationOnly);
 
     public async Task<IReadOnlyList<string>> TxtRecordsAsync(string domain, CancellationToken cancellationToken = default)
     {
         IDnsQueryResponse response;
         try
         {
-            response = await client.QueryAsync(domain, QueryType.TXT, QueryClass.IN, cancellationToken);
+            response = await client.Value.QueryAsync(domain, QueryType.TXT, QueryClass.IN, cancellationToken);
         }
-        catch (DnsResponseException e)
+        catch (Exception e) when (e is DnsResponseException or InvalidOperationException or ArgumentException)
         {
             throw new IOException($"DNS could not be asked about {domain}: {e.Message}", e);
         }
