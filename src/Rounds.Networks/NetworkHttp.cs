@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -25,6 +26,7 @@ internal static class NetworkHttp
     /// </summary>
     public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, string network, bool publishing, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try
         {
@@ -47,7 +49,11 @@ internal static class NetworkHttp
 
         try
         {
-            await BufferAsync(response, http.Timeout, network, publishing, ct);
+            // One timeout for the whole exchange, as when the client read the body itself.
+            var left = http.Timeout == Timeout.InfiniteTimeSpan
+                ? Timeout.InfiniteTimeSpan
+                : TimeSpan.FromTicks(Math.Max(0, (http.Timeout - Stopwatch.GetElapsedTime(started)).Ticks));
+            await BufferAsync(response, left, network, publishing, ct);
             return response;
         }
         catch
@@ -57,7 +63,7 @@ internal static class NetworkHttp
         }
     }
 
-    /// <summary>Reads the answer's body into memory with a limit, under the client's timeout like the headers before it.</summary>
+    /// <summary>Reads the answer's body into memory with a limit, within what is left of the client's timeout.</summary>
     private static async Task BufferAsync(HttpResponseMessage response, TimeSpan timeout, string network, bool publishing, CancellationToken ct)
     {
         var tooLarge = new NetworkException(FailureKind.Retryable,

@@ -136,6 +136,23 @@ public sealed class OutboundHttpTests
         Assert.Contains("more than 4 MB", failed.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_answer_that_stalls_after_its_headers_times_out_with_the_client()
+    {
+        await using var stalling = await LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        using var http = new HttpClient(OutboundHttp.CreateHandler(allowPrivateAddresses: true)) { Timeout = TimeSpan.FromSeconds(1) };
+
+        var failed = await Assert.ThrowsAsync<NetworkException>(() => VerifyBlueskyAsync(http, stalling.Url.ToString()));
+
+        Assert.Contains("did not answer in time", failed.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A Bluesky address that answered a web page threw a JSON parse error out of the connector.</summary>
     [Fact]
     public async Task A_service_answering_a_web_page_is_a_network_failure_that_does_not_repeat_the_page()
