@@ -11,7 +11,26 @@ public static class Connectors
 {
     public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook"];
 
-    public static INetworkConnector Create(string network, NetworkCredentials credentials, HttpClient http, TimeProvider clock) => network switch
+    /// <summary>
+    /// The one API address of a network that has one. Bluesky and Mastodon have none: each account lives on a
+    /// server of its own choosing.
+    /// </summary>
+    public static Uri? KnownService(string network) => network switch
+    {
+        "x" => new Uri("https://api.x.com/"),
+        "linkedin" => new Uri("https://api.linkedin.com/"),
+        "facebook" => new Uri("https://graph.facebook.com/"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// A network with a known API address is always called there, whatever service was stored with the
+    /// credentials, so that a stored address cannot send a token, or a request, anywhere else.
+    /// </summary>
+    public static INetworkConnector Create(string network, NetworkCredentials credentials, HttpClient http, TimeProvider clock) =>
+        CreateAt(network, KnownService(network) is { } known ? credentials with { Service = known } : credentials, http, clock);
+
+    private static INetworkConnector CreateAt(string network, NetworkCredentials credentials, HttpClient http, TimeProvider clock) => network switch
     {
         "bluesky" => new BlueskyConnector(http, credentials, clock),
         "mastodon" => new MastodonConnector(http, credentials, clock),

@@ -30,7 +30,7 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
     public async Task<ConnectionCheck> VerifyAsync(CancellationToken ct = default)
     {
         var answer = await CallAsync(HttpMethod.Get, "com.atproto.server.getSession", null, ct);
-        return new ConnectionCheck("@" + answer.GetProperty("handle").GetString(), null);
+        return new ConnectionCheck("@" + NetworkHttp.Required(answer, "handle", "Bluesky"), null);
     }
 
     public async Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken ct = default)
@@ -247,10 +247,10 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
     }
 
     private static Session ReadSession(JsonElement answer) => new(
-        answer.GetProperty("accessJwt").GetString()!,
-        answer.GetProperty("refreshJwt").GetString()!,
-        answer.GetProperty("did").GetString()!,
-        answer.GetProperty("handle").GetString()!);
+        NetworkHttp.Required(answer, "accessJwt", "Bluesky"),
+        NetworkHttp.Required(answer, "refreshJwt", "Bluesky"),
+        NetworkHttp.Required(answer, "did", "Bluesky"),
+        NetworkHttp.Required(answer, "handle", "Bluesky"));
 
     /// <summary>An authenticated call; an expired access token is refreshed (or the session re-created) once.</summary>
     private async Task<JsonElement> CallAsync(HttpMethod method, string pathAndQuery, JsonObject? body, CancellationToken ct, bool publishing = false)
@@ -297,11 +297,11 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
             var text = await response.Content.ReadAsStringAsync(ct);
             if (response.IsSuccessStatusCode)
             {
-                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+                return text.Length == 0 ? default : NetworkHttp.TryParse(text) ?? throw NetworkHttp.NotJson(response, "Bluesky");
             }
 
             var (error, message) = ReadError(text);
-            var detail = $"Bluesky answered {(int)response.StatusCode} {error}: {message}".TrimEnd(' ', ':');
+            var detail = $"Bluesky answered {(int)response.StatusCode}{(error.Length > 0 ? " " + error : "")}: {message}";
             throw response.StatusCode switch
             {
                 HttpStatusCode.TooManyRequests => new NetworkException(FailureKind.RateLimited, detail, RetryAfter(response)),
@@ -316,18 +316,12 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
         }
     }
 
+    /// <summary>XRPC errors are <c>{"error", "message"}</c>; anything else the address answered is not repeated.</summary>
     private static (string Error, string Message) ReadError(string text)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            return (root.TryGetProperty("error", out var e) ? e.GetString() ?? "" : "", root.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "");
-        }
-        catch (JsonException)
-        {
-            return ("", text.Length > 200 ? text[..200] : text);
-        }
+        var json = NetworkHttp.TryParse(text);
+        var error = json is { } e ? NetworkHttp.String(e, "error") : null;
+        return (error is null ? "" : NetworkHttp.ErrorText(error), NetworkHttp.ErrorText(json is { } m ? NetworkHttp.String(m, "message") : null));
     }
 
     /// <summary>Bluesky sends <c>ratelimit-reset</c> (epoch seconds); some proxies send <c>Retry-After</c>.</summary>

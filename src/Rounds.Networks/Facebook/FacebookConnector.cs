@@ -74,7 +74,7 @@ public sealed class FacebookConnector(HttpClient http, NetworkCredentials creden
             return ToPublished(id);
         }
 
-        var error = GraphError.Read(json, body);
+        var error = GraphError.Read(json);
         // Graph refuses a status it has just seen (code 506): after a lost answer, that is the earlier attempt's post.
         if (error.Code == 506 && await FindAsync(request, ct) is { } existing)
         {
@@ -127,7 +127,7 @@ public sealed class FacebookConnector(HttpClient http, NetworkCredentials creden
         }
 
         var body = await response.Content.ReadAsStringAsync(ct);
-        var error = GraphError.Read(NetworkHttp.TryParse(body), body);
+        var error = GraphError.Read(NetworkHttp.TryParse(body));
         // Code 100 with subcode 33: the object does not exist (already deleted), which counts as deleted.
         if (error is not { Code: 100, Subcode: 33 })
         {
@@ -177,7 +177,7 @@ public sealed class FacebookConnector(HttpClient http, NetworkCredentials creden
             return answer;
         }
 
-        throw Failure(response, GraphError.Read(json, body), publishing: false);
+        throw Failure(response, GraphError.Read(json), publishing: false);
     }
 
     private NetworkException Failure(HttpResponseMessage response, GraphError error, bool publishing)
@@ -230,17 +230,17 @@ public sealed class FacebookConnector(HttpClient http, NetworkCredentials creden
     /// <summary>Graph's error body: <c>{"error": {"message", "type", "code", "error_subcode", "is_transient"}}</c>.</summary>
     private sealed record GraphError(int Code, int? Subcode, string Message, bool Transient)
     {
-        public static GraphError Read(JsonElement? json, string body)
+        public static GraphError Read(JsonElement? json)
         {
             if (json is not { ValueKind: JsonValueKind.Object } root || !root.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
             {
-                return new GraphError(0, null, NetworkHttp.Excerpt(body), false);
+                return new GraphError(0, null, NetworkHttp.ErrorText(null), false);
             }
 
             return new GraphError(
                 error.TryGetProperty("code", out var code) && code.TryGetInt32(out var c) ? c : 0,
                 error.TryGetProperty("error_subcode", out var sub) && sub.TryGetInt32(out var s) ? s : null,
-                NetworkHttp.String(error, "message") ?? "",
+                NetworkHttp.ErrorText(NetworkHttp.String(error, "message")),
                 error.TryGetProperty("is_transient", out var transient) && transient.ValueKind == JsonValueKind.True);
         }
     }

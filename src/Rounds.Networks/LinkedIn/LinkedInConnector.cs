@@ -181,7 +181,15 @@ public sealed class LinkedInConnector(HttpClient http, NetworkCredentials creden
         var value = (await SendAsync(initialize, ct)).GetProperty("value");
         var image = value.GetProperty("image").GetString()!;
 
-        using var upload = new HttpRequestMessage(HttpMethod.Put, new Uri(value.GetProperty("uploadUrl").GetString()!));
+        var uploadUrl = new Uri(value.GetProperty("uploadUrl").GetString()!);
+        // The token goes with the bytes, so only LinkedIn's own hosts may receive them.
+        if (uploadUrl.Scheme != credentials.Service.Scheme
+            || (uploadUrl.Host != credentials.Service.Host && !uploadUrl.Host.EndsWith(".linkedin.com", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new NetworkException(FailureKind.Retryable, $"LinkedIn gave an upload address outside LinkedIn ({uploadUrl.Host}); the image was not sent.");
+        }
+
+        using var upload = new HttpRequestMessage(HttpMethod.Put, uploadUrl);
         upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials.Secret);
         upload.Content = new ByteArrayContent(item.Content);
         upload.Content.Headers.ContentType = new MediaTypeHeaderValue(item.ContentType);
@@ -208,7 +216,7 @@ public sealed class LinkedInConnector(HttpClient http, NetworkCredentials creden
         using var response = await NetworkHttp.SendAsync(http, request, "LinkedIn", publishing: false, ct);
         if (response.IsSuccessStatusCode)
         {
-            return await NetworkHttp.ReadJsonAsync(response, ct);
+            return await NetworkHttp.ReadJsonAsync(response, "LinkedIn", ct);
         }
 
         throw Failure(response, await ErrorAsync(response, ct), publishing: false);
@@ -218,7 +226,7 @@ public sealed class LinkedInConnector(HttpClient http, NetworkCredentials creden
     private static async Task<string> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var text = await response.Content.ReadAsStringAsync(ct);
-        return (NetworkHttp.TryParse(text) is { } json ? NetworkHttp.String(json, "message") : null) ?? NetworkHttp.Excerpt(text);
+        return NetworkHttp.ErrorText(NetworkHttp.TryParse(text) is { } json ? NetworkHttp.String(json, "message") : null);
     }
 
     private NetworkException Failure(HttpResponseMessage response, string error, bool publishing)

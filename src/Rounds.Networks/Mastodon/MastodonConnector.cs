@@ -177,7 +177,7 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
 
         using var message = Request(HttpMethod.Get, "/api/v1/accounts/verify_credentials");
         var (_, me) = await SendAsync(message, ct);
-        var acct = me.GetProperty("acct").GetString()!;
+        var acct = NetworkHttp.Required(me, "acct", "Mastodon");
         var expected = credentials.Identifier.TrimStart('@').Split('@')[0];
         if (expected.Length > 0 && !string.Equals(expected, acct.Split('@')[0], StringComparison.OrdinalIgnoreCase))
         {
@@ -185,7 +185,7 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
             throw new NetworkException(FailureKind.Auth, $"The access token belongs to @{acct}, not @{expected}.");
         }
 
-        return account = new Account(me.GetProperty("id").GetString()!, acct);
+        return account = new Account(NetworkHttp.Required(me, "id", "Mastodon"), acct);
     }
 
     private HttpRequestMessage Request(HttpMethod method, string pathAndQuery)
@@ -200,7 +200,7 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
         using var response = await NetworkHttp.SendAsync(http, request, "Mastodon", publishing, ct);
         if (response.IsSuccessStatusCode)
         {
-            return (response.StatusCode, await NetworkHttp.ReadJsonAsync(response, ct));
+            return (response.StatusCode, await NetworkHttp.ReadJsonAsync(response, "Mastodon", ct));
         }
 
         throw await FailureAsync(response, publishing, ct);
@@ -209,9 +209,9 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
     private async Task<NetworkException> FailureAsync(HttpResponseMessage response, bool publishing, CancellationToken ct)
     {
         var text = await response.Content.ReadAsStringAsync(ct);
-        // Mastodon's errors are {"error": "...", "error_description": "..."}; a proxy in front may answer with HTML.
+        // Mastodon's errors are {"error": "...", "error_description": "..."}; a proxy in front may answer with HTML, which is not repeated.
         var error = NetworkHttp.TryParse(text) is { } json ? NetworkHttp.String(json, "error") : null;
-        var detail = $"Mastodon answered {(int)response.StatusCode}: {error ?? NetworkHttp.Excerpt(text)}";
+        var detail = $"Mastodon answered {(int)response.StatusCode}: {NetworkHttp.ErrorText(error)}";
         return response.StatusCode switch
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new NetworkException(FailureKind.Auth, detail),

@@ -68,7 +68,7 @@ public sealed partial class XConnector(HttpClient http, NetworkCredentials crede
         using var response = await NetworkHttp.SendAsync(http, message, "X", publishing: true, ct);
         if (response.IsSuccessStatusCode)
         {
-            var data = (await NetworkHttp.ReadJsonAsync(response, ct)).GetProperty("data");
+            var data = (await NetworkHttp.ReadJsonAsync(response, "X", ct)).GetProperty("data");
             return ToPublished(user, data.GetProperty("id").GetString()!);
         }
 
@@ -203,7 +203,7 @@ public sealed partial class XConnector(HttpClient http, NetworkCredentials crede
         using var response = await NetworkHttp.SendAsync(http, request, "X", publishing: false, ct);
         if (response.IsSuccessStatusCode)
         {
-            return await NetworkHttp.ReadJsonAsync(response, ct);
+            return await NetworkHttp.ReadJsonAsync(response, "X", ct);
         }
 
         throw Failure(response, await ProblemAsync(response, ct), publishing: false);
@@ -217,7 +217,7 @@ public sealed partial class XConnector(HttpClient http, NetworkCredentials crede
         var text = await response.Content.ReadAsStringAsync(ct);
         if (NetworkHttp.TryParse(text) is not { ValueKind: JsonValueKind.Object } json)
         {
-            return new Problem("", NetworkHttp.Excerpt(text), "");
+            return new Problem("", "", "");
         }
 
         var detail = NetworkHttp.String(json, "detail") ?? "";
@@ -227,7 +227,7 @@ public sealed partial class XConnector(HttpClient http, NetworkCredentials crede
             detail = string.Join(" ", new[] { detail }.Concat(messages)).Trim();
         }
 
-        return new Problem(NetworkHttp.String(json, "title") ?? "", detail, NetworkHttp.String(json, "type") ?? "");
+        return new Problem(NetworkHttp.String(json, "title") ?? "", NetworkHttp.ErrorText(detail), NetworkHttp.String(json, "type") ?? "");
     }
 
     private NetworkException Failure(HttpResponseMessage response, Problem problem, bool publishing)

@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Identity.Tokens;
@@ -29,6 +31,9 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
     private readonly string folder = Directory.CreateTempSubdirectory("rounds-test-").FullName;
 
     public TestDatabase Database { get; } = database;
+
+    /// <summary>The TXT records that prove email domains; no test asks real DNS.</summary>
+    public DomainTxtRecords Dns { get; } = new();
 
     public string MailFolder => Path.Combine(folder, "mail");
 
@@ -59,6 +64,9 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests run publishing cycles themselves, at times of their choosing.
         builder.UseSetting("Publishing:Enabled", "false");
+        // The Bluesky PDS and other stand-ins of networks run on loopback.
+        builder.UseSetting("Rounds:Networks:AllowPrivateAddresses", "true");
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IDomainTxtLookup>(Dns)));
     }
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
@@ -94,6 +102,19 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         organization!.RequireTwoFactorForStaff = requireTwoFactor;
         await db.SaveChangesAsync();
         return organization;
+    });
+
+    /// <summary>Claims an email domain for the organization and proves it with its TXT record, as its admin would.</summary>
+    public Task<OrganizationDomain> AddVerifiedDomainAsync(Organization organization, User admin, string domain) => WithScopeAsync(async services =>
+    {
+        var settings = services.GetRequiredService<OrganizationSettings>();
+        var org = await ContextAsync(services, organization, admin);
+        var added = await settings.AddDomainAsync(org, domain);
+        Assert.True(added.Succeeded, added.Status.Message);
+        Dns.Publish(domain, added.Value!.TxtRecord);
+        var verified = await settings.VerifyDomainAsync(org, added.Value.Id);
+        Assert.True(verified.Succeeded, verified.Status.Message);
+        return verified.Value!;
     });
 
     public Task AddMemberAsync(Organization organization, User user, Role role) => WithScopeAsync(async services =>

@@ -6,8 +6,8 @@ using Rounds.Web.Features.Identity;
 namespace Rounds.Web.Features.Organizations;
 
 /// <summary>
-/// Keeps automatic memberships in line with a person's verified address: a confirmed address on an
-/// organization's domain makes them a member; changing it away removes the memberships the domain gave.
+/// Keeps automatic memberships in line with a person's verified address: a confirmed address on a domain the
+/// organization has proven it controls makes them a member; changing it away removes the memberships the domain gave.
 /// OrganizationMembers granted by hand or by invitation are never touched here.
 /// </summary>
 public sealed class DomainMembership(RoundsDbContext db, IAuditLog audit) : IEmailAddressListener
@@ -25,7 +25,7 @@ public sealed class DomainMembership(RoundsDbContext db, IAuditLog audit) : IEma
         var domain = user.EmailConfirmed ? DomainOf(user.Email) : null;
         var matching = domain is null
             ? []
-            : await db.OrganizationDomains.Where(d => d.Domain == domain).Select(d => d.OrganizationId).Distinct().ToListAsync(cancellationToken);
+            : await db.OrganizationDomains.Where(d => d.Domain == domain && d.VerifiedAt != null).Select(d => d.OrganizationId).Distinct().ToListAsync(cancellationToken);
 
         var current = await db.OrganizationMembers.Where(m => m.UserId == user.Id).ToListAsync(cancellationToken);
 

@@ -11,7 +11,8 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Organizations;
 
-public sealed record MemberView(Guid MembershipId, string UserId, string DisplayName, string Email, Role Role, MemberSource Source, bool TwoFactorEnabled);
+/// <summary>A member as the viewer may see them; <see cref="TwoFactorEnabled"/> is null unless the viewer is an admin.</summary>
+public sealed record MemberView(Guid MembershipId, string UserId, string DisplayName, string Email, Role Role, MemberSource Source, bool? TwoFactorEnabled);
 
 public sealed record InvitationView(Guid Id, string Email, Role Role, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 
@@ -21,12 +22,19 @@ public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer,
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(14);
 
-    public Task<List<MemberView>> ListAsync(OrgContext org, CancellationToken cancellationToken = default) =>
-        (from m in db.OrganizationMembers
-         join u in db.People() on m.UserId equals u.Id
-         where m.OrganizationId == org.Id
-         orderby u.DisplayName, u.Email
-         select new MemberView(m.Id, u.Id, u.DisplayName, u.Email ?? "", m.Role, m.Source, u.TwoFactorEnabled)).ToListAsync(cancellationToken);
+    /// <summary>
+    /// The organization's members. Whether someone uses two-factor sign-in tells an attacker whose account is the
+    /// easier one to take, so only admins, who enforce the rule, are told.
+    /// </summary>
+    public Task<List<MemberView>> ListAsync(OrgContext org, CancellationToken cancellationToken = default)
+    {
+        var admin = org.IsAtLeast(Role.Admin);
+        return (from m in db.OrganizationMembers
+                join u in db.People() on m.UserId equals u.Id
+                where m.OrganizationId == org.Id
+                orderby u.DisplayName, u.Email
+                select new MemberView(m.Id, u.Id, u.DisplayName, u.Email ?? "", m.Role, m.Source, admin ? u.TwoFactorEnabled : null)).ToListAsync(cancellationToken);
+    }
 
     public async Task<List<InvitationView>> OpenInvitationsAsync(OrgContext org, CancellationToken cancellationToken = default)
     {

@@ -7,7 +7,8 @@ namespace Rounds.Web.Features.Organizations;
 
 public sealed record OrganizationDto(Guid Id, string Slug, string Name, bool RequireTwoFactorForStaff, string Role, IReadOnlyList<string> Domains);
 
-public sealed record MemberDto(Guid Id, string UserId, string DisplayName, string Email, string Role, string Source, bool TwoFactorEnabled);
+/// <summary>A member; <see cref="TwoFactorEnabled"/> is told to admins only, and is null for anyone else.</summary>
+public sealed record MemberDto(Guid Id, string UserId, string DisplayName, string Email, string Role, string Source, bool? TwoFactorEnabled);
 
 public sealed record CreateOrganizationRequest([property: Required, StringLength(200)] string Name, [property: Required, StringLength(64)] string Slug);
 
@@ -17,7 +18,14 @@ public sealed record ChangeRoleRequest([property: Required] string Role);
 
 public sealed record AddDomainRequest([property: Required] string Domain);
 
-public sealed record DomainDto(Guid Id, string Domain);
+/// <summary>
+/// A claimed email domain: <c>pending</c> until the TXT record <see cref="VerificationRecord"/> is found on it,
+/// then <c>verified</c>, when its addresses join.
+/// </summary>
+public sealed record DomainDto(Guid Id, string Domain, string Status, string VerificationRecord, DateTimeOffset? VerifiedAt)
+{
+    public static DomainDto Of(OrganizationDomain d) => new(d.Id, d.Domain, d.IsVerified ? "verified" : "pending", d.TxtRecord, d.VerifiedAt);
+}
 
 public static class OrganizationEndpoints
 {
@@ -32,7 +40,8 @@ public static class OrganizationEndpoints
         org.MapDelete("/members/{id:guid}", RemoveMemberAsync).WithName("RemoveMember");
         org.MapPost("/invitations", InviteAsync).WithName("InviteMember").WithSummary("Emails an invitation with a role (admins).");
         org.MapGet("/domains", ListDomainsAsync).WithName("ListDomains");
-        org.MapPost("/domains", AddDomainAsync).WithName("AddDomain").WithSummary("Verified addresses on the domain join as members.");
+        org.MapPost("/domains", AddDomainAsync).WithName("AddDomain").WithSummary("Claims an email domain; it stays pending until its TXT record is verified.");
+        org.MapPost("/domains/{id:guid}/verification", VerifyDomainAsync).WithName("VerifyDomain").WithSummary("Looks for the domain's TXT record; once verified, confirmed addresses on it join as members.");
         org.MapDelete("/domains/{id:guid}", RemoveDomainAsync).WithName("RemoveDomain");
     }
 
@@ -57,7 +66,7 @@ public static class OrganizationEndpoints
     public static async Task<Ok<OrganizationDto>> GetAsync(OrgContext org, OrganizationSettings settings, CancellationToken cancellationToken)
     {
         var domains = await settings.DomainsAsync(org, cancellationToken);
-        return TypedResults.Ok(new OrganizationDto(org.Id, org.Organization.Slug, org.Organization.Name, org.Organization.RequireTwoFactorForStaff, Roles.Key(org.Role), domains.Select(d => d.Domain).ToList()));
+        return TypedResults.Ok(new OrganizationDto(org.Id, org.Organization.Slug, org.Organization.Name, org.Organization.RequireTwoFactorForStaff, Roles.Key(org.Role), domains.Where(d => d.IsVerified).Select(d => d.Domain).ToList()));
     }
 
     public static async Task<Ok<List<MemberDto>>> ListMembersAsync(OrgContext org, Members members, CancellationToken cancellationToken)
@@ -91,10 +100,21 @@ public static class OrganizationEndpoints
     }
 
     public static async Task<Ok<List<DomainDto>>> ListDomainsAsync(OrgContext org, OrganizationSettings settings, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await settings.DomainsAsync(org, cancellationToken)).Select(d => new DomainDto(d.Id, d.Domain)).ToList());
+        TypedResults.Ok((await settings.DomainsAsync(org, cancellationToken)).Select(DomainDto.Of).ToList());
 
-    public static async Task<IResult> AddDomainAsync(OrgContext org, AddDomainRequest request, OrganizationSettings settings, CancellationToken cancellationToken) =>
-        (await settings.AddDomainAsync(org, request.Domain, cancellationToken)).ToProblem();
+    public static async Task<IResult> AddDomainAsync(OrgContext org, AddDomainRequest request, OrganizationSettings settings, CancellationToken cancellationToken)
+    {
+        var added = await settings.AddDomainAsync(org, request.Domain, cancellationToken);
+        return added.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/domains/{added.Value!.Id}", DomainDto.Of(added.Value))
+            : added.Status.ToProblem();
+    }
+
+    public static async Task<IResult> VerifyDomainAsync(OrgContext org, Guid id, OrganizationSettings settings, CancellationToken cancellationToken)
+    {
+        var verified = await settings.VerifyDomainAsync(org, id, cancellationToken);
+        return verified.Succeeded ? TypedResults.Ok(DomainDto.Of(verified.Value!)) : verified.Status.ToProblem();
+    }
 
     public static async Task<IResult> RemoveDomainAsync(OrgContext org, Guid id, OrganizationSettings settings, CancellationToken cancellationToken) =>
         (await settings.RemoveDomainAsync(org, id, cancellationToken)).ToProblem();

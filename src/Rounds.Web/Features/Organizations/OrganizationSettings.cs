@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
@@ -6,8 +7,8 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Organizations;
 
-/// <summary>Creating an organization and changing its name, two-factor rule and email domains.</summary>
-public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog audit, OrganizationCreation creation, InstanceOperators operators)
+/// <summary>Creating an organization and changing its name, two-factor rule and email domains (decision 20).</summary>
+public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog audit, OrganizationCreation creation, InstanceOperators operators, IDomainTxtLookup txt, TimeProvider clock)
 {
     public const string OperatorsOnlyMessage = "On this instance only its operators create organizations. Ask an operator to create one for you, or an admin of an existing organization to invite you.";
 
@@ -80,13 +81,21 @@ public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog a
     public Task<List<OrganizationDomain>> DomainsAsync(OrgContext org, CancellationToken cancellationToken = default) =>
         db.OrganizationDomains.Where(d => d.OrganizationId == org.Id).OrderBy(d => d.Domain).ToListAsync(cancellationToken);
 
-    /// <summary>Adds an email domain; people with a verified address there become members.</summary>
-    public async Task<Outcome> AddDomainAsync(OrgContext org, string? domain, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Claims an email domain for the organization. The claim is pending, and admits nobody, until
+    /// <see cref="VerifyDomainAsync"/> finds its TXT record on the domain.
+    /// </summary>
+    public async Task<Outcome<OrganizationDomain>> AddDomainAsync(OrgContext org, string? domain, CancellationToken cancellationToken = default)
     {
-        domain = domain?.Trim().TrimStart('@').ToLowerInvariant() ?? "";
+        domain = domain?.Trim().TrimStart('@').TrimEnd('.').ToLowerInvariant() ?? "";
         if (!DomainPattern().IsMatch(domain))
         {
             return Outcome.Invalid("Domain", "Enter a domain such as northfield.org (no @, no spaces).");
+        }
+
+        if (PublicMailDomains.Contains(domain))
+        {
+            return Outcome.Invalid("Domain", $"{domain} is a public mail service where anyone can have an address; only your organization's own domain can admit members.");
         }
 
         if (await db.OrganizationDomains.AnyAsync(d => d.OrganizationId == org.Id && d.Domain == domain, cancellationToken))
@@ -94,12 +103,59 @@ public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog a
             return Outcome.Invalid("Domain", $"{domain} is already listed.");
         }
 
-        var row = new OrganizationDomain { OrganizationId = org.Id, Domain = domain };
-        db.OrganizationDomains.Add(row);
-        audit.Record(org.Id, "domain.added", "OrganizationDomain", row.Id.ToString(), after: new { domain });
+        if (await VerifiedElsewhereAsync(org, domain, cancellationToken))
+        {
+            return Outcome.Refused(TakenMessage(domain));
+        }
 
-        // People who already hold a verified address on the domain join now rather than at their next change.
-        var suffix = "@" + domain.ToUpperInvariant();
+        var row = new OrganizationDomain { OrganizationId = org.Id, Domain = domain, VerificationToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) };
+        db.OrganizationDomains.Add(row);
+        audit.Record(org.Id, "domain.added", "OrganizationDomain", row.Id.ToString(), after: new { domain, status = "pending" });
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<OrganizationDomain>(Outcome.Success, row);
+    }
+
+    /// <summary>
+    /// Looks for the claim's TXT record on the domain; once found, the domain is verified and people who already
+    /// hold a verified address there join now rather than at their next change.
+    /// </summary>
+    public async Task<Outcome<OrganizationDomain>> VerifyDomainAsync(OrgContext org, Guid domainId, CancellationToken cancellationToken = default)
+    {
+        var row = await db.OrganizationDomains.FirstOrDefaultAsync(d => d.Id == domainId && d.OrganizationId == org.Id, cancellationToken);
+        if (row is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (row.IsVerified)
+        {
+            return new Outcome<OrganizationDomain>(Outcome.Success, row);
+        }
+
+        if (await VerifiedElsewhereAsync(org, row.Domain, cancellationToken))
+        {
+            return Outcome.Refused(TakenMessage(row.Domain));
+        }
+
+        IReadOnlyList<string> records;
+        try
+        {
+            records = await txt.TxtRecordsAsync(row.Domain, cancellationToken);
+        }
+        catch (IOException)
+        {
+            return Outcome.Invalid("Domain", $"DNS could not be asked about {row.Domain} just now; try again in a minute.");
+        }
+
+        if (!records.Any(r => r.Trim() == row.TxtRecord))
+        {
+            return Outcome.Invalid("Domain", $"{row.Domain} has no TXT record \"{row.TxtRecord}\" yet. Add it at your DNS provider; changes can take a while to be seen.");
+        }
+
+        row.VerifiedAt = clock.GetUtcNow();
+        audit.Record(org.Id, "domain.verified", "OrganizationDomain", row.Id.ToString(), after: new { row.Domain, proof = "dns-txt" });
+
+        var suffix = "@" + row.Domain.ToUpperInvariant();
         var joining = await db.People()
             .Where(u => u.EmailConfirmed && u.NormalizedEmail!.EndsWith(suffix) && !db.OrganizationMembers.Any(m => m.OrganizationId == org.Id && m.UserId == u.Id))
             .Select(u => new { u.Id, u.Email })
@@ -111,9 +167,28 @@ public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog a
             audit.Record(org.Id, "membership.domain_joined", "OrganizationMember", membership.Id.ToString(), after: new { person.Id, person.Email, role = Roles.Key(Role.Member) });
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return Outcome.Success;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another organization proved the same domain at the same moment; the unique index chose it.
+            return Outcome.Refused(TakenMessage(row.Domain));
+        }
+
+        return new Outcome<OrganizationDomain>(Outcome.Success, row);
     }
+
+    /// <summary>
+    /// Deliberately looks past the tenant filter: a domain belongs to one organization on the instance. Only
+    /// yes or no leaves this method, never which organization holds it.
+    /// </summary>
+    private Task<bool> VerifiedElsewhereAsync(OrgContext org, string domain, CancellationToken cancellationToken) =>
+        db.OrganizationDomains.IgnoreQueryFilters().AnyAsync(d => d.Domain == domain && d.OrganizationId != org.Id && d.VerifiedAt != null, cancellationToken);
+
+    private static string TakenMessage(string domain) =>
+        $"{domain} belongs to another organization on this instance. If it is yours, ask that organization's admins or the instance's operators.";
 
     public async Task<Outcome> RemoveDomainAsync(OrgContext org, Guid domainId, CancellationToken cancellationToken = default)
     {

@@ -143,7 +143,10 @@ public abstract class OrganizationApiTests(RoundsFactory app)
         var client = await app.ApiClientAsync(admin);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/domains", new { domain = "not a domain" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/domains", new { domain = "@" + domain.ToUpperInvariant() })).StatusCode);
+        var claimed = await HttpAssert.ReadAsync<DomainDto>(await client.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/domains", new { domain = "@" + domain.ToUpperInvariant() }));
+        Assert.Equal((domain, "pending"), (claimed.Domain, claimed.Status));
+        app.Dns.Publish(domain, claimed.VerificationRecord);
+        Assert.Equal("verified", (await HttpAssert.ReadAsync<DomainDto>(await client.PostAsync($"/api/v1/orgs/{org.Slug}/domains/{claimed.Id}/verification", null))).Status);
 
         var late = await app.CreateUserAsync($"late@{domain}", confirmed: false);
         await app.WithScopeAsync(async services =>

@@ -34,7 +34,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
         var mallory = await app.CreateUserAsync($"mallory-{Guid.NewGuid():N}@example.org");
         var own = await app.CreateOrganizationAsync("mallory-" + Guid.NewGuid().ToString("N")[..8], mallory);
         var apiClient = await app.ApiClientAsync(alice);
-        Assert.Equal(HttpStatusCode.NoContent, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/domains", Json("{\"domain\":\"victim.example\"}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/domains", Json("{\"domain\":\"victim.example\"}"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/accounts", Json("{\"platform\":\"x\",\"handle\":\"@VictimHealth\",\"kind\":\"enterprise\"}"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await apiClient.PostAsync($"/api/v1/orgs/{victim.Slug}/requests", Json("{\"request\":{\"platform\":\"x\",\"proposedHandle\":\"@VictimKids\"},\"submit\":false}"))).StatusCode);
 

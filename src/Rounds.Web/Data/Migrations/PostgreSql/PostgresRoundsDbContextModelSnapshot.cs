@@ -1155,12 +1155,24 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("VerificationToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Domain");
 
                     b.HasIndex("OrganizationId", "Domain")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "Domain" }, "IX_OrganizationDomains_Domain_Verified")
+                        .IsUnique()
+                        .HasFilter("\"VerifiedAt\" IS NOT NULL");
 
                     b.ToTable("OrganizationDomains");
                 });

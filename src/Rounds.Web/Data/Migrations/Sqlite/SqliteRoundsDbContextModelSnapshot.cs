@@ -1142,12 +1142,24 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VerificationToken")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Domain");
 
                     b.HasIndex("OrganizationId", "Domain")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "Domain" }, "IX_OrganizationDomains_Domain_Verified")
+                        .IsUnique()
+                        .HasFilter("\"VerifiedAt\" IS NOT NULL");
 
                     b.ToTable("OrganizationDomains");
                 });

@@ -75,6 +75,10 @@ public sealed class AccountConnections(RoundsDbContext db, IConnectorFactory con
         {
             errors["service"] = ["Give the service's address, e.g. https://bsky.social (https, or http on this machine only)."];
         }
+        else if (network is not null && Connectors.KnownService(network) is { } known && (service.Scheme != known.Scheme || !service.Host.Equals(known.Host, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors["service"] = [$"{AccountNames.Label(account.Platform)} accounts are reached at {known}."];
+        }
 
         var identifier = (input.Identifier ?? "").Trim();
         if (identifier.Length is 0 or > 300)

@@ -23,6 +23,19 @@ public sealed class DeliveryOptions
     public string? InstanceId { get; set; }
 }
 
+/// <summary>The <c>Rounds:Networks</c> configuration section: what the connectors may call.</summary>
+public sealed class NetworkAccessOptions
+{
+    public const string Section = "Rounds:Networks";
+
+    /// <summary>
+    /// Lets connectors call loopback and private addresses, for a Bluesky PDS or Mastodon instance on this
+    /// machine or inside the hospital's network. Off by default: a service address is typed in by people, and
+    /// with this on it could point Rounds at anything the server itself can reach.
+    /// </summary>
+    public bool AllowPrivateAddresses { get; set; }
+}
+
 /// <summary>This instance's name in claims and attempts.</summary>
 public sealed record DeliveryInstance(string Id)
 {

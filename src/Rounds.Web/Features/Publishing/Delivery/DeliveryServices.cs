@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Rounds.Networks.Outbound;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
 
@@ -7,7 +8,9 @@ public static class DeliveryServices
     public static IServiceCollection AddDelivery(this IServiceCollection services)
     {
         services.AddOptions<DeliveryOptions>().BindConfiguration("Publishing");
-        services.AddHttpClient(LibraryConnectorFactory.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddOptions<NetworkAccessOptions>().BindConfiguration(NetworkAccessOptions.Section);
+        services.AddHttpClient(LibraryConnectorFactory.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(sp.GetRequiredService<IOptions<NetworkAccessOptions>>().Value.AllowPrivateAddresses));
         services.AddSingleton<IConnectorFactory, LibraryConnectorFactory>();
         services.AddSingleton(sp => DeliveryInstance.Create(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.InstanceId));
         services.AddSingleton<AccountThrottle>();

@@ -45,6 +45,8 @@ public sealed class RoundsProcess : IDisposable
         info.Environment["Demo__Enabled"] = "false";
         info.Environment["Mail__MailboxPath"] = Path.Combine(folder, "mail");
         info.Environment["Publishing__InstanceId"] = instanceId;
+        // The PDS runs on loopback.
+        info.Environment["Rounds__Networks__AllowPrivateAddresses"] = "true";
         info.Environment["Publishing__LeaseSeconds"] = leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new RoundsProcess(Process.Start(info) ?? throw new InvalidOperationException("Could not start " + info.FileName));
     }
