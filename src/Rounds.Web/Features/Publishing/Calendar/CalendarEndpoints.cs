@@ -70,9 +70,10 @@ public static class CalendarEndpoints
         return outcome.Succeeded ? TypedResults.Ok(new { id, scheduledAt = body.ScheduledAt!.Value.ToUniversalTime() }) : outcome.ToProblem();
     }
 
-    public static async Task<IResult> FeedAsync(string token, HttpRequest request, CalendarFeeds feeds, CancellationToken cancellationToken)
+    /// <summary>A calendar app keeps the feed's links, so they name the public address, not whatever host the app asked.</summary>
+    public static async Task<IResult> FeedAsync(string token, PublicUrl publicUrl, CalendarFeeds feeds, CancellationToken cancellationToken)
     {
-        var ics = await feeds.RenderAsync(token, $"{request.Scheme}://{request.Host}{request.PathBase}", cancellationToken);
+        var ics = await feeds.RenderAsync(token, publicUrl.Root.AbsoluteUri, cancellationToken);
         return ics is null
             ? TypedResults.NotFound()
             : TypedResults.Text(ics, "text/calendar; charset=utf-8");
