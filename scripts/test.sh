@@ -30,6 +30,24 @@ if [ ! -f tests/tooling/node_modules/axe-core/axe.min.js ] || [ ! -d tests/tooli
   (cd tests/tooling && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# A test host that the runner kills at the end never runs its exit handler, so the PostgreSQL cluster it started
+# would outlive the run. Each cluster's folder names the process that started it; stop those whose process is gone.
+stop_leftover_clusters() {
+  local folder pid pg_ctl
+  pg_ctl="$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -1)"
+  for folder in "${TMPDIR:-/tmp}"/rounds-pg-*; do
+    [ -d "$folder" ] || continue
+    pid="${folder##*/rounds-pg-}"; pid="${pid%%-*}"
+    kill -0 "$pid" 2>/dev/null && continue
+    if [ -n "$pg_ctl" ] && [ -f "$folder/data/postmaster.pid" ]; then
+      if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl" -D "$folder/data" -m immediate stop >/dev/null 2>&1 || true
+      else "$pg_ctl" -D "$folder/data" -m immediate stop >/dev/null 2>&1 || true; fi
+    fi
+    rm -rf "$folder" 2>/dev/null || true
+  done
+}
+trap stop_leftover_clusters EXIT
+
 echo "Building ..."
 dotnet build Rounds.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
 

@@ -44,12 +44,15 @@ internal sealed class PostgresCluster
     private string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Pooling=true;Include Error Detail=true";
 
+    private const string FolderPrefix = "rounds-pg-";
+
     private static PostgresCluster Start()
     {
         var binaries = FindBinaries();
-        var folder = Path.Combine(Path.GetTempPath(), $"rounds-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
-        Directory.CreateDirectory(folder);
         var asRoot = Environment.UserName == "root";
+        StopLeftovers(binaries, asRoot);
+        var folder = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        Directory.CreateDirectory(folder);
         if (asRoot)
         {
             Run("chown", "postgres:postgres", folder);
@@ -76,6 +79,50 @@ internal sealed class PostgresCluster
         catch (InvalidOperationException)
         {
             // The process is exiting; a cluster left behind lives in a temporary folder.
+        }
+    }
+
+    /// <summary>
+    /// A test host that is killed rather than ended (the runner does this after a run, and on a timeout or Ctrl+C)
+    /// never runs its exit handler, so its cluster outlives it. Each cluster's folder names the process that
+    /// started it; a cluster whose process is gone is stopped and removed here, so runs do not pile servers up.
+    /// </summary>
+    private static void StopLeftovers(string binaries, bool asRoot)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var name = Path.GetFileName(folder)[FolderPrefix.Length..];
+            if (!int.TryParse(name.Split('-')[0], out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.Exists(Path.Combine(folder, "data", "postmaster.pid")))
+                {
+                    RunPg(asRoot, Path.Combine(binaries, "pg_ctl"), "-D", Path.Combine(folder, "data"), "-m", "immediate", "stop");
+                }
+
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                // Someone else's leftover, or one already half gone: it does not stop this run.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
