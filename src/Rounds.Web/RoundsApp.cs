@@ -87,7 +87,7 @@ public static class RoundsApp
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Rounds API";
-                document.Info.Description = "Authenticate with the session cookie or `Authorization: Bearer <personal access token>` (create one under Account › Access tokens, or with `./rounds token create`).";
+                document.Info.Description = "[Back to Rounds](/) · Authenticate with the session cookie or `Authorization: Bearer <personal access token>` (create one under Account › Access tokens, or with `./rounds token create`).";
                 return Task.CompletedTask;
             });
         });
@@ -133,7 +133,10 @@ public static class RoundsApp
         app.MapHealthChecks("/health", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json").DisableDefaultFonts());
+        // The reference is served from this instance alone: no AI chat, MCP, telemetry or hosted-service toolbar,
+        // each of which would send the reader (or the API description) to a third party.
+        app.MapScalarApiReference("/api/reference", options => options.WithTitle("Rounds API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools());
 
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiPolicy).RequireRateLimiting(RateLimits.ApiPolicy)
             .AddEndpointFilter(RequestGuards.RefuseControlCharactersAsync);

@@ -47,7 +47,15 @@ public abstract class OperationsTests(RoundsFactory app)
 
         var reference = await app.CreateClient().GetAsync("/api/reference");
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
-        Assert.Contains("openapi/v1.json", await reference.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await reference.Content.ReadAsStringAsync();
+        Assert.Contains("openapi/v1.json", page, StringComparison.Ordinal);
+
+        // Nothing on the reference sends readers or the API description to a third party, and it leads back home.
+        Assert.Contains("\"agent\":{\"disabled\":true", page, StringComparison.Ordinal);
+        Assert.Contains("\"mcp\":{\"disabled\":true", page, StringComparison.Ordinal);
+        Assert.Contains("\"telemetry\":false", page, StringComparison.Ordinal);
+        Assert.Contains("\"showDeveloperTools\":\"never\"", page, StringComparison.Ordinal);
+        Assert.Contains("[Back to Rounds](/)", document, StringComparison.Ordinal);
     }
 
     [Fact]
