@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Rounds.Web.Tests.Browser;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.Identity;
@@ -35,6 +36,26 @@ public sealed class SignInTests(SqliteRounds app) : IClassFixture<SqliteRounds>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("localhost", response.RequestMessage!.RequestUri!.Host);
         Assert.DoesNotContain("evil", response.RequestMessage.RequestUri.AbsoluteUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_authenticator_page_shows_a_qr_code_of_the_key_it_prints_and_a_code_from_that_key_turns_two_factor_on()
+    {
+        var user = await app.CreateUserAsync($"qr-{Guid.NewGuid():N}@example.org");
+        var session = FormSession.Create(app);
+        await session.LoginAsync(user.Email!);
+        var html = await session.Client.GetStringAsync("/Account/Manage/EnableAuthenticator");
+        var key = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html).QuerySelector("kbd")!.TextContent;
+
+        // What a phone reads from the code: the standard otpauth address naming Rounds, the person and the key.
+        var secret = key.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        var payload = $"otpauth://totp/Rounds:{System.Text.Encodings.Web.UrlEncoder.Default.Encode(user.Email!)}?secret={secret}&issuer=Rounds&digits=6";
+        using var data = QRCoder.QRCodeGenerator.GenerateQrCode(payload, QRCoder.QRCodeGenerator.ECCLevel.M);
+        using var expected = new QRCoder.SvgQRCode(data);
+        Assert.Contains(expected.GetGraphic(4), html, StringComparison.Ordinal);
+
+        var (_, page) = await session.SubmitAsync("/Account/Manage/EnableAuthenticator", "send-code", new Dictionary<string, string> { ["Input.Code"] = Totp.Code(secret, DateTimeOffset.UtcNow) });
+        Assert.Contains("Your authenticator app has been verified", page.Body!.TextContent, StringComparison.Ordinal);
     }
 
     [Theory]
