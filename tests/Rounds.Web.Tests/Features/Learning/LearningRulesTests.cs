@@ -176,6 +176,25 @@ public sealed class CertificatePdfTests
         Assert.Contains("(with parentheses) \\ backslash.", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Nguyễn Thị Minh")]
+    [InlineData("Zoë Ó Súilleabháin")]
+    [InlineData("Αλεξάνδρα Παπαδοπούλου")]
+    [InlineData("Łukasz Żółć-Øverland")]
+    public void Names_outside_latin_1_print_exactly(string learner)
+    {
+        var certificate = new Certificate
+        {
+            Code = "ABCDE23456", LearnerName = learner, Degree = "RN", ActivityTitle = "Giao tiếp an toàn trên mạng xã hội", IssuerName = "Northfield Health",
+            CompletedOn = new DateOnly(2026, 11, 23), Credits = 1m, CreditType = "contact hours", Statement = "Statement.",
+        };
+        using var pdf = PdfDocument.Open(CertificatePdf.Render(certificate, "https://rounds.example/verify/ABCDE-23456"));
+        var text = string.Join(' ', pdf.GetPage(1).GetWords().Select(w => w.Text));
+        Assert.Contains($"{learner}, RN", text, StringComparison.Ordinal);
+        Assert.Contains("Giao tiếp an toàn trên mạng xã hội", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("?", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Long_names_and_titles_stay_inside_the_frame()
     {
