@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
-using Rounds.Web.Features.PressRoom.Contracts;
 
 namespace Rounds.Web.Features.PressRoom;
 

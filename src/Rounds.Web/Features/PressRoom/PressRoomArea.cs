@@ -1,4 +1,3 @@
-using Rounds.Web.Features.PressRoom.Contracts;
 
 namespace Rounds.Web.Features.PressRoom;
 
