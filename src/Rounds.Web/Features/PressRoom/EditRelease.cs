@@ -79,6 +79,11 @@ public sealed class EditRelease(RoundsDbContext db, IOrganizationScreener screen
         return new Outcome<PressRelease>(Outcome.Success, release);
     }
 
+    private static Outcome? Check(string field, string text, int limit) =>
+        TextRules.FirstRefused(text) is { } c ? Outcome.Invalid(field, TextRules.ControlMessage(c))
+        : text.Length > limit ? Outcome.Invalid(field, $"Keep the {field.ToLowerInvariant()} within {limit} characters.")
+        : null;
+
     internal static object Snapshot(PressRelease r) => new { r.Title, r.Summary, Status = r.Status.ToString(), r.LiftAt, r.LiftZone, Screening = r.Screening.ToString() };
 
     private async Task<Outcome> ApplyAsync(OrgContext org, PressRelease release, ReleaseInput input, CancellationToken cancellationToken)
@@ -87,17 +92,11 @@ public sealed class EditRelease(RoundsDbContext db, IOrganizationScreener screen
         var summary = input.Summary?.Trim() ?? "";
         var body = input.Body?.Trim() ?? "";
         var contacts = input.Contacts?.Trim() ?? "";
-        foreach (var (field, text, limit) in new[] { ("Title", title, ReleaseInput.TitleLimit), ("Summary", summary, ReleaseInput.SummaryLimit), ("Body", body, ReleaseInput.BodyLimit), ("Contacts", contacts, ReleaseInput.ContactsLimit) })
+        var problem = Check("Title", title, ReleaseInput.TitleLimit) ?? Check("Summary", summary, ReleaseInput.SummaryLimit)
+            ?? Check("Body", body, ReleaseInput.BodyLimit) ?? Check("Contacts", contacts, ReleaseInput.ContactsLimit);
+        if (problem is not null)
         {
-            if (TextRules.FirstRefused(text) is { } c)
-            {
-                return Outcome.Invalid(field, TextRules.ControlMessage(c));
-            }
-
-            if (text.Length > limit)
-            {
-                return Outcome.Invalid(field, $"Keep the {field.ToLowerInvariant()} within {limit} characters.");
-            }
+            return problem;
         }
 
         if (title.Length == 0)
@@ -114,7 +113,7 @@ public sealed class EditRelease(RoundsDbContext db, IOrganizationScreener screen
         release.Summary = summary;
         release.Body = body;
         release.Contacts = contacts;
-        var result = await screener.ScreenAsync(org.Id, new Rounds.Screening.Post(string.Join("\n\n", title, summary, body)), Profile.Social, cancellationToken);
+        var result = await screener.ScreenAsync(org.Id, new Rounds.Screening.Post($"{title}\n\n{summary}\n\n{body}"), Profile.Social, cancellationToken);
         release.Screening = result.Verdict;
         release.ScreeningNote = result.Verdict == Verdict.Pass
             ? ""
