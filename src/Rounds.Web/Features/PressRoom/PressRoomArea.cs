@@ -20,4 +20,6 @@ public sealed class PressRoomArea : IRoundsArea
     }
 
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => PressEndpoints.Map(api, app);
+
+    public IEnumerable<NavEntry> Navigation => [new("Press room", "/press", Role.Reviewer, 60)];
 }

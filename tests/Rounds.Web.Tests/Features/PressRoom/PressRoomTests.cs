@@ -236,6 +236,41 @@ public abstract class PressRoomTests(PressRounds app)
     }
 
     [Fact]
+    public async Task The_team_writes_and_schedules_on_its_pages_where_12_00_is_refused_as_in_the_API_and_a_journalist_asks_on_the_newsroom()
+    {
+        var cast = await app.CastAsync();
+        var team = FormSession.Create(app);
+        await team.LoginAsync(cast.Admin.Email!);
+        var (created, _) = await team.SubmitAsync($"/o/{cast.Org.Slug}/press", "new-release", new Dictionary<string, string>
+        {
+            ["Input.Title"] = "Pages news", ["Input.Summary"] = "Short.", ["Input.Body"] = "Long **text**.", ["Input.Contacts"] = "press@example.org",
+        });
+        var editor = created.RequestMessage!.RequestUri!.AbsolutePath;
+        Assert.Matches("/press/releases/[0-9a-f-]{36}$", editor);
+
+        var day = app.Clock.GetUtcNow().AddDays(4).ToString("yyyy-MM-dd");
+        var fields = new Dictionary<string, string> { ["Schedule.LiftDate"] = day, ["Schedule.LiftTime"] = "12:00", ["Schedule.LiftZone"] = "Europe/London", ["Schedule.Audience"] = "all_accredited" };
+        var (_, refused) = await team.SubmitAsync(editor, "schedule-release", fields);
+        Assert.Contains("write noon", refused.QuerySelector("#lift-time-error")?.TextContent ?? "", StringComparison.Ordinal);
+        Assert.Contains("draft", refused.QuerySelector("#release-state")!.TextContent, StringComparison.Ordinal);
+
+        fields["Schedule.LiftTime"] = "noon";
+        var (_, scheduled) = await team.SubmitAsync(editor, "schedule-release", fields);
+        Assert.Contains("scheduled", scheduled.QuerySelector("#release-state")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"{day} 12:00 Europe/London (UTC+00:00)", scheduled.QuerySelector("#release-state")!.TextContent, StringComparison.Ordinal);
+
+        var journalist = FormSession.Create(app);
+        await journalist.LoginAsync(cast.Stranger.Email!);
+        var (_, asked) = await journalist.SubmitAsync($"/press/{cast.Org.Slug}/accreditation", "accreditation", new Dictionary<string, string>
+        {
+            ["Input.Outlet"] = "Ledger", ["Input.OutletRole"] = "Reporter", ["Input.WorkSamples"] = "https://ledger.example/1\nhttps://ledger.example/2",
+        });
+        Assert.Contains("waiting for a decision", asked.Body!.TextContent, StringComparison.Ordinal);
+        var requests = await team.GetAsync($"/o/{cast.Org.Slug}/press/journalists");
+        Assert.Contains("Ledger", requests.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publishing_can_ask_whether_a_link_points_at_an_embargoed_release()
     {
         var cast = await app.CastAsync();
