@@ -89,7 +89,20 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (await services.GetRequiredService<Rounds.Web.Features.Publishing.Library.LibraryCatalog>().CreateAsync(context, new("Flu shots", "Get your flu shot at any clinic.", "flu, vaccines"))).Value!.Id;
         });
 
-        string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify"];
+        // A public release and one under embargo, and a journalist's request waiting for the team.
+        var press = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var lifted = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = org.Id, Title = "A new clinic opens", Summary = "Open every day.", Body = "The clinic **opens** today.", Contacts = "press@example.org", Status = Rounds.Web.Features.PressRoom.ReleaseStatus.Public, LiftAt = DateTimeOffset.UtcNow.AddDays(-1), LiftZone = "America/Chicago", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            var embargoed = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = org.Id, Title = "A study begins", Body = "Enrolment starts in spring.", Status = Rounds.Web.Features.PressRoom.ReleaseStatus.Scheduled, LiftAt = DateTimeOffset.UtcNow.AddDays(2), LiftZone = "Europe/London", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            var request = new Rounds.Web.Features.PressRoom.PressAccreditation { OrganizationId = org.Id, UserId = member.Id, Outlet = "Riverside Ledger", OutletRole = "Health reporter", WorkSamples = "https://ledger.example/a", RequestedAt = DateTimeOffset.UtcNow };
+            db.AddRange(lifted, embargoed, request);
+            await db.SaveChangesAsync();
+            return (Lifted: lifted.Id, Embargoed: embargoed.Id, Request: request.Id);
+        });
+
+        string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify",
+            $"/press/{org.Slug}", $"/press/{org.Slug}/releases/{press.Lifted}"];
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
@@ -104,6 +117,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/posts", $"/o/{org.Slug}/posts/new", $"/o/{org.Slug}/posts/{postId}", $"/o/{org.Slug}/posts/{postId}/edit", $"/o/{org.Slug}/accounts/{accountId}/approval",
             $"/o/{org.Slug}/calendar?date={soonLocal}", $"/o/{org.Slug}/calendar?view=week&date={soonLocal}", $"/o/{org.Slug}/library", $"/o/{org.Slug}/library/new",
             $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new",
+            $"/o/{org.Slug}/press", $"/o/{org.Slug}/press/releases/{press.Embargoed}", $"/o/{org.Slug}/press/releases/{press.Lifted}",
+            $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
         ];
 
         var failures = new List<string>();

@@ -34,7 +34,7 @@ public sealed record ReviewState(
 /// person approves at most one step of a revision; approvals belong to one revision, so an edit resets them; a
 /// blocked post goes to review only after a reviewer, not one of its authors, overrode the verdict with a written reason.
 /// </summary>
-public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLog audit, INotifier notifier, RevisionHistory history, TimeProvider clock)
+public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLog audit, INotifier notifier, RevisionHistory history, IEmbargoedLinks embargoes, TimeProvider clock)
 {
     public const int MinimumReasonLength = 10;
 
@@ -144,6 +144,20 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         return await SaveAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A post that links to a press release still under embargo must not go out before the lift: approving it is
+    /// refused unless it is scheduled for the lift or later.
+    /// </summary>
+    private async Task<Outcome?> EmbargoRefusalAsync(Post post, CancellationToken cancellationToken)
+    {
+        var copies = await db.Set<PostTarget>().Where(t => t.PostId == post.Id && t.Text != null).Select(t => t.Text!).ToListAsync(cancellationToken);
+        var links = await embargoes.FindAsync(post.OrganizationId, string.Join("\n", copies.Prepend(post.Text)), cancellationToken);
+        var blocking = links.Where(l => post.ScheduledAt is not { } at || at < l.LiftAt).OrderByDescending(l => l.LiftAt).FirstOrDefault();
+        return blocking is null
+            ? null
+            : Outcome.Refused($"The post links to a press release under embargo until {blocking.LiftDescribed}; schedule the post for then or later, or remove the link.");
+    }
+
     public async Task<ReviewState> StateAsync(Post post, CancellationToken cancellationToken = default)
     {
         var facts = await FactsAsync(post, cancellationToken);
@@ -205,6 +219,11 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             if (post.ScheduledAt is { } at && at <= clock.GetUtcNow())
             {
                 return Outcome.Refused("The scheduled time has passed, so the post can no longer be approved for it; ask the author to choose a new time.");
+            }
+
+            if (await EmbargoRefusalAsync(post, cancellationToken) is { } embargoed)
+            {
+                return embargoed;
             }
 
             if (state.ApprovedBy.Contains(org.UserId))

@@ -86,6 +86,33 @@ public abstract class PostReviewTests(RoundsFactory app)
     }
 
     [Fact]
+    public async Task A_post_linking_to_an_embargoed_press_release_is_approved_only_for_a_time_at_or_after_the_lift()
+    {
+        var c = await CastAsync();
+        var contributor = await app.ApiClientAsync(c.Contributor);
+        var reviewer = await app.ApiClientAsync(c.Reviewer);
+        // Posts here are scheduled two days ahead: one release lifts after that, one before.
+        var later = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = c.Org.Id, Title = "Later news", Status = Rounds.Web.Features.PressRoom.ReleaseStatus.Scheduled, LiftAt = DateTimeOffset.UtcNow.AddDays(3), LiftZone = "America/Chicago" };
+        var sooner = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = c.Org.Id, Title = "Sooner news", Status = Rounds.Web.Features.PressRoom.ReleaseStatus.Scheduled, LiftAt = DateTimeOffset.UtcNow.AddDays(1), LiftZone = "America/Chicago" };
+        await DbAsync(async db =>
+        {
+            db.AddRange(later, sooner);
+            return await db.SaveChangesAsync();
+        });
+
+        var early = (await CreateAsync(contributor, c, $"Big news: https://rounds.example/press/{c.Org.Slug}/releases/{later.Id}", c.Bluesky)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(contributor, c, early, "submit")).StatusCode);
+        var refused = await ActAsync(reviewer, c, early, "approve");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("under embargo until", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("in_review", await StatusAsync(contributor, c, early));
+
+        var afterLift = (await CreateAsync(contributor, c, $"Read it: https://rounds.example/press/{c.Org.Slug}/releases/{sooner.Id}", c.Bluesky)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(contributor, c, afterLift, "submit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(reviewer, c, afterLift, "approve")).StatusCode);
+    }
+
+    [Fact]
     public async Task Nobody_approves_their_own_post_and_members_cannot_draft()
     {
         var c = await CastAsync();

@@ -1,0 +1,199 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.PressRoom;
+
+public sealed record ReleaseDto(
+    Guid Id, string Status, string Title, string Summary, string Body, string Contacts, DateTimeOffset? LiftAt, string LiftZone, string? LiftLocal,
+    string Audience, string Screening, string ScreeningNote, DateTimeOffset? PublishedAt);
+
+/// <summary>A release as a journalist reads it; <c>Embargoed</c> until it lifts.</summary>
+public sealed record PressReleaseDto(Guid Id, string Title, string Summary, string BodyHtml, string Contacts, DateTimeOffset? LiftAt, string? LiftLocal, bool Embargoed);
+
+public sealed record AccreditationDto(
+    Guid Id, string UserId, string Outlet, string OutletRole, IReadOnlyList<string> WorkSamples, string Status, string Reason, DateTimeOffset RequestedAt, DateTimeOffset? ExpiresAt);
+
+public sealed record EmbargoViewDto(string UserId, string Name, string Channel, DateTimeOffset At);
+
+public sealed record RevokeBody(string? Reason);
+
+/// <summary>
+/// The press room's API. The communications team (reviewers and admins) writes, schedules and decides under
+/// <c>/orgs/{org}/press</c>; members below that see nothing there, since a release under embargo is not theirs to
+/// read either. Journalists, who need not be members, use <c>/press/{org}</c> with their own sign-in.
+/// </summary>
+public static class PressEndpoints
+{
+    public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
+    {
+        var team = api.MapGroup("/orgs/{org}/press").WithTags("Press room").RequireOrg(Role.Reviewer);
+        team.MapGet("/releases", ListAsync).WithName("ListPressReleases");
+        team.MapPost("/releases", CreateAsync).WithName("CreatePressRelease");
+        team.MapGet("/releases/{id:guid}", GetAsync).WithName("GetPressRelease");
+        team.MapPut("/releases/{id:guid}", UpdateAsync).WithName("UpdatePressRelease");
+        team.MapPost("/releases/{id:guid}/schedule", ScheduleAsync).WithName("SchedulePressRelease")
+            .WithSummary("Embargoes the release until its lift: {\"liftDate\":\"2026-03-08\",\"liftTime\":\"09:30\",\"liftZone\":\"America/Chicago\"}.");
+        team.MapPost("/releases/{id:guid}/unschedule", UnscheduleAsync).WithName("UnschedulePressRelease");
+        team.MapGet("/releases/{id:guid}/views", ViewsAsync).WithName("ListPressReleaseEmbargoViews");
+        team.MapGet("/accreditations", AccreditationsAsync).WithName("ListPressAccreditations");
+        team.MapPost("/accreditations/{id:guid}/decision", DecideAsync).WithName("DecidePressAccreditation");
+        team.MapPost("/accreditations/{id:guid}/revoke", RevokeAsync).WithName("RevokePressAccreditation");
+
+        var journalist = api.MapGroup("/press/{org}").WithTags("Press room (journalists)");
+        journalist.MapPost("/accreditations", RequestAccreditationAsync).WithName("RequestPressAccreditation");
+        journalist.MapGet("/accreditations", MyAccreditationsAsync).WithName("ListMyPressAccreditations");
+        journalist.MapGet("/releases", ReadableAsync).WithName("ListReadablePressReleases");
+        journalist.MapGet("/releases/{id:guid}", ReadAsync).WithName("ReadPressRelease");
+
+        app.MapGet("/press/{org}/feed.atom", NewsroomFeed.AtomAsync).AllowAnonymous().WithName("PressRoomFeed");
+    }
+
+    public static ReleaseDto ToDto(PressRelease r) => new(
+        r.Id, Key(r.Status), r.Title, r.Summary, r.Body, r.Contacts, r.LiftAt, r.LiftZone, r.LiftAt is { } at ? LiftTime.Describe(at, r.LiftZone) : null,
+        r.Audience == EmbargoAudience.Named ? "named" : "all_accredited", r.Screening.ToString().ToLowerInvariant(), r.ScreeningNote, r.PublishedAt);
+
+    public static string Key(ReleaseStatus status) => status switch
+    {
+        ReleaseStatus.Draft => "draft",
+        ReleaseStatus.Scheduled => "scheduled",
+        ReleaseStatus.Public => "public",
+    };
+
+    private static AccreditationDto ToDto(PressAccreditation a) => new(
+        a.Id, a.UserId, a.Outlet, a.OutletRole, a.WorkSamples.Split('\n', StringSplitOptions.RemoveEmptyEntries), a.Status.ToString().ToLowerInvariant(), a.Reason, a.RequestedAt, a.ExpiresAt);
+
+    private static PressReleaseDto ToReaderDto(ReleaseView view) => new(
+        view.Release.Id, view.Release.Title, view.Release.Summary, ReleaseMarkdown.ToSafeHtml(view.Release.Body), view.Release.Contacts, view.Release.LiftAt,
+        view.Release.LiftAt is { } at ? LiftTime.Describe(at, view.Release.LiftZone) : null, view.Embargoed);
+
+    public static async Task<IResult> ListAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Set<PressRelease>().Where(r => r.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.OrderByDescending(r => r.UpdatedAt).Select(ToDto).ToList());
+    }
+
+    public static async Task<IResult> CreateAsync(OrgContext org, ReleaseInput body, EditRelease edit, CancellationToken cancellationToken)
+    {
+        var created = await edit.CreateAsync(org, body, cancellationToken);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/press/releases/{created.Value!.Id}", ToDto(created.Value))
+            : created.Status.ToProblem();
+    }
+
+    public static async Task<IResult> GetAsync(OrgContext org, Guid id, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var release = await db.Set<PressRelease>().FirstOrDefaultAsync(r => r.Id == id && r.OrganizationId == org.Id, cancellationToken);
+        return release is null ? Outcome.NotFound.ToProblem() : TypedResults.Ok(ToDto(release));
+    }
+
+    public static async Task<IResult> UpdateAsync(OrgContext org, Guid id, ReleaseInput body, EditRelease edit, CancellationToken cancellationToken)
+    {
+        var updated = await edit.UpdateAsync(org, id, body, cancellationToken);
+        return updated.Succeeded ? TypedResults.Ok(ToDto(updated.Value!)) : updated.Status.ToProblem();
+    }
+
+    public static async Task<IResult> ScheduleAsync(OrgContext org, Guid id, ScheduleInput body, ScheduleRelease schedule, CancellationToken cancellationToken)
+    {
+        var scheduled = await schedule.ScheduleAsync(org, id, body, cancellationToken);
+        return scheduled.Succeeded ? TypedResults.Ok(ToDto(scheduled.Value!)) : scheduled.Status.ToProblem();
+    }
+
+    public static async Task<IResult> UnscheduleAsync(OrgContext org, Guid id, ScheduleRelease schedule, CancellationToken cancellationToken) =>
+        (await schedule.UnscheduleAsync(org, id, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> ViewsAsync(OrgContext org, Guid id, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<PressRelease>().AnyAsync(r => r.Id == id && r.OrganizationId == org.Id, cancellationToken))
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        var views = await (
+            from v in db.Set<EmbargoView>()
+            join p in db.People() on v.UserId equals p.Id into people
+            from p in people.DefaultIfEmpty()
+            where v.ReleaseId == id && v.OrganizationId == org.Id
+            orderby v.Id
+            select new EmbargoViewDto(v.UserId, p == null ? "(deleted)" : p.DisplayName, v.Channel, v.At)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(views);
+    }
+
+    public static async Task<IResult> AccreditationsAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Set<PressAccreditation>().Where(a => a.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.OrderByDescending(a => a.RequestedAt).Select(ToDto).ToList());
+    }
+
+    public static async Task<IResult> DecideAsync(OrgContext org, Guid id, AccreditationDecision body, Journalists journalists, CancellationToken cancellationToken)
+    {
+        var decided = await journalists.DecideAsync(org, id, body, cancellationToken);
+        return decided.Succeeded ? TypedResults.Ok(ToDto(decided.Value!)) : decided.Status.ToProblem();
+    }
+
+    public static async Task<IResult> RevokeAsync(OrgContext org, Guid id, RevokeBody body, Journalists journalists, CancellationToken cancellationToken) =>
+        (await journalists.RevokeAsync(org, id, body.Reason, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> RequestAccreditationAsync(string org, AccreditationInput body, ICurrentActor actor, Journalists journalists, CancellationToken cancellationToken)
+    {
+        var requested = await journalists.RequestAsync(actor.UserId!, org, body, cancellationToken);
+        return requested.Succeeded
+            ? TypedResults.Created($"/api/v1/press/{org}/accreditations", ToDto(requested.Value!))
+            : requested.Status.ToProblem();
+    }
+
+    public static async Task<IResult> MyAccreditationsAsync(string org, ICurrentActor actor, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var organization = await Newsroom.FindOrganizationAsync(db, org, cancellationToken);
+        if (organization is null)
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        var rows = await db.Set<PressAccreditation>().Where(a => a.OrganizationId == organization.Id && a.UserId == actor.UserId).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.OrderByDescending(a => a.RequestedAt).Select(ToDto).ToList());
+    }
+
+    public static async Task<IResult> ReadableAsync(string org, ICurrentActor actor, Newsroom newsroom, HttpContext http, CancellationToken cancellationToken)
+    {
+        var organization = await newsroom.OrganizationAsync(org, cancellationToken);
+        if (organization is null)
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        var embargoed = await newsroom.EmbargoedForAsync(organization.Id, actor.UserId, cancellationToken);
+        var lifted = await newsroom.PublicAsync(organization.Id, cancellationToken: cancellationToken);
+        if (embargoed.Count > 0)
+        {
+            NoStore(http);
+        }
+
+        // A list names embargoed releases without their text; reading one is what is recorded.
+        return TypedResults.Ok(embargoed.Select(r => new ReleaseView(r, true)).Concat(lifted.Select(r => new ReleaseView(r, false)))
+            .Select(v => ToReaderDto(v) with { BodyHtml = "", Contacts = "" }).ToList());
+    }
+
+    public static async Task<IResult> ReadAsync(string org, Guid id, ICurrentActor actor, Newsroom newsroom, HttpContext http, CancellationToken cancellationToken)
+    {
+        var organization = await newsroom.OrganizationAsync(org, cancellationToken);
+        var view = organization is null ? null : await newsroom.ReadAsync(organization.Id, id, actor.UserId, "api", cancellationToken);
+        if (view is null)
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        if (view.Embargoed)
+        {
+            NoStore(http);
+        }
+
+        return TypedResults.Ok(ToReaderDto(view));
+    }
+
+    /// <summary>Embargoed text must not sit in a shared or browser cache past the reader's accreditation.</summary>
+    public static void NoStore(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.Pragma = "no-cache";
+    }
+}

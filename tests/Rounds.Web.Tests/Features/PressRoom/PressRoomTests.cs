@@ -1,0 +1,288 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Features.PressRoom.Contracts;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.PressRoom;
+
+/// <summary>
+/// The press room end to end: releases screened and scheduled by the team, accreditation, and the embargo held
+/// on every channel until the lift and lifted on every channel after it.
+/// </summary>
+public abstract class PressRoomTests(PressRounds app)
+{
+    private const string PatientText = "Mr. Dabrowski in bed 4 (MRN 7730184) finally went home today after six weeks with us!";
+
+    /// <summary>Every way a reader outside the team could come across a release, as text.</summary>
+    private static async Task<List<(string Channel, HttpStatusCode Status, string Text, HttpResponseMessage Response)>> ChannelsAsync(
+        PressCast cast, Guid id, HttpClient? api, FormSession? pages, HttpClient anonymous)
+    {
+        var slug = cast.Org.Slug;
+        var pageClient = pages?.Client ?? anonymous;
+        var requests = new List<(string, HttpClient, string)>
+        {
+            ("newsroom page", pageClient, $"/press/{slug}"),
+            ("release page", pageClient, $"/press/{slug}/releases/{id}"),
+            ("atom feed", anonymous, $"/press/{slug}/feed.atom"),
+            ("atom feed signed in", pageClient, $"/press/{slug}/feed.atom"),
+        };
+        if (api is not null)
+        {
+            requests.Add(("journalist api list", api, $"/api/v1/press/{slug}/releases"));
+            requests.Add(("journalist api release", api, $"/api/v1/press/{slug}/releases/{id}"));
+            requests.Add(("team api list", api, $"/api/v1/orgs/{slug}/press/releases"));
+            requests.Add(("team api release", api, $"/api/v1/orgs/{slug}/press/releases/{id}"));
+        }
+
+        var results = new List<(string, HttpStatusCode, string, HttpResponseMessage)>();
+        foreach (var (channel, client, url) in requests)
+        {
+            var response = await client.GetAsync(url);
+            results.Add((channel, response.StatusCode, await response.Content.ReadAsStringAsync(), response));
+        }
+
+        return results;
+    }
+
+    private async Task<(HttpClient? Api, FormSession? Pages)> AsAsync(Rounds.Web.Features.Identity.User? user)
+    {
+        if (user is null)
+        {
+            return (null, null);
+        }
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(user.Email!);
+        return (await app.ApiClientAsync(user), pages);
+    }
+
+    [Fact]
+    public async Task An_embargoed_release_reveals_nothing_on_any_channel_to_anyone_outside_its_audience_until_the_lift_and_shows_everywhere_after()
+    {
+        var cast = await app.CastAsync();
+        await app.AccreditAsync(cast, cast.Listed);
+        await app.AccreditAsync(cast, cast.Unlisted);
+        var title = "Leakproof " + Guid.NewGuid().ToString("N")[..6];
+        var (id, liftAt) = await app.EmbargoedReleaseAsync(cast, title, TimeSpan.FromMinutes(2), "named", cast.Listed.Email!);
+        var anonymous = app.CreateClient();
+        var outsiders = new[] { ("anonymous", (Rounds.Web.Features.Identity.User?)null), ("member", cast.Member), ("unaccredited journalist", cast.Stranger), ("accredited journalist not listed", cast.Unlisted) };
+        var sessions = new Dictionary<string, (HttpClient? Api, FormSession? Pages)>();
+        foreach (var (who, user) in outsiders)
+        {
+            sessions[who] = await AsAsync(user);
+            foreach (var (channel, status, text, _) in await ChannelsAsync(cast, id, sessions[who].Api, sessions[who].Pages, anonymous))
+            {
+                Assert.False(text.Contains(title, StringComparison.Ordinal), $"{channel} showed the title to the {who} before the lift ({(int)status}).");
+                Assert.False(text.Contains("Body of", StringComparison.Ordinal), $"{channel} showed the body to the {who} before the lift.");
+                Assert.False(text.Contains(id.ToString(), StringComparison.Ordinal) && !channel.Contains("release", StringComparison.Ordinal), $"{channel} named the release to the {who}.");
+            }
+        }
+
+        // One second before the lift nothing has changed; the lift job finds nothing due.
+        var team = await app.ApiClientAsync(cast.Admin);
+        async Task<string?> StatusAsync() => (await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}"))).GetProperty("status").GetString();
+        app.Clock.SetUtcNow(liftAt.AddSeconds(-1));
+        await app.LiftAsync();
+        Assert.Equal("scheduled", await StatusAsync());
+        Assert.DoesNotContain(title, await anonymous.GetStringAsync($"/press/{cast.Org.Slug}/feed.atom"), StringComparison.Ordinal);
+
+        app.Clock.SetUtcNow(liftAt);
+        foreach (var (who, _) in outsiders)
+        {
+            foreach (var (channel, status, text, _) in await ChannelsAsync(cast, id, sessions[who].Api, sessions[who].Pages, anonymous))
+            {
+                if (channel.StartsWith("team api", StringComparison.Ordinal))
+                {
+                    // The team's API stays the team's: everyone else is refused, before and after.
+                    Assert.True(status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"{channel} answered {(int)status} to the {who}.");
+                    continue;
+                }
+
+                Assert.True(text.Contains(title, StringComparison.Ordinal), $"{channel} did not show the lifted release to the {who} ({(int)status}).");
+            }
+        }
+
+        // The job makes it public once, however often and on however many instances it runs, and tells the accredited journalists.
+        await Task.WhenAll(app.LiftAsync(), app.LiftAsync());
+        await app.LiftAsync();
+        Assert.Equal("public", await StatusAsync());
+        Assert.Single(app.MailTo(cast.Listed.Email!), m => m.Contains(title, StringComparison.Ordinal));
+        Assert.Single(app.MailTo(cast.Unlisted.Email!), m => m.Contains(title, StringComparison.Ordinal));
+        Assert.DoesNotContain(app.MailTo(cast.Stranger.Email!), m => m.Contains(title, StringComparison.Ordinal));
+        var page = await anonymous.GetStringAsync($"/press/{cast.Org.Slug}/releases/{id}");
+        Assert.Contains("og:title", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_journalist_in_the_audience_reads_the_release_uncached_and_each_reading_is_listed_for_the_team()
+    {
+        var cast = await app.CastAsync();
+        await app.AccreditAsync(cast, cast.Listed);
+        var title = "Early " + Guid.NewGuid().ToString("N")[..6];
+        var (id, _) = await app.EmbargoedReleaseAsync(cast, title, TimeSpan.FromHours(3));
+        var (api, pages) = await AsAsync(cast.Listed);
+
+        var read = await api!.GetAsync($"/api/v1/press/{cast.Org.Slug}/releases/{id}");
+        var release = await HttpAssert.ReadAsync<JsonElement>(read);
+        Assert.True(release.GetProperty("embargoed").GetBoolean());
+        Assert.True(read.Headers.CacheControl?.NoStore);
+
+        var page = await pages!.Client.GetAsync($"/press/{cast.Org.Slug}/releases/{id}");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains(title, html, StringComparison.Ordinal);
+        Assert.Contains("Embargoed", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("og:title", html, StringComparison.Ordinal);
+        Assert.True(page.Headers.CacheControl?.NoStore);
+
+        var team = await app.ApiClientAsync(cast.Admin);
+        var views = await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/views"));
+        Assert.Equal(["api", "page"], views.EnumerateArray().Select(v => v.GetProperty("channel").GetString()!).ToArray());
+        Assert.All(views.EnumerateArray(), v => Assert.Equal(cast.Listed.Id, v.GetProperty("userId").GetString()));
+    }
+
+    [Fact]
+    public async Task A_journalist_taken_off_the_audience_or_whose_accreditation_is_revoked_loses_the_release_at_once()
+    {
+        var cast = await app.CastAsync();
+        await app.AccreditAsync(cast, cast.Listed);
+        await app.AccreditAsync(cast, cast.Unlisted);
+        var (id, _) = await app.EmbargoedReleaseAsync(cast, "Narrowed", TimeSpan.FromHours(3), "named", cast.Listed.Email!, cast.Unlisted.Email!);
+        var unlisted = await app.ApiClientAsync(cast.Unlisted);
+        Assert.Equal(HttpStatusCode.OK, (await unlisted.GetAsync($"/api/v1/press/{cast.Org.Slug}/releases/{id}")).StatusCode);
+
+        var team = await app.ApiClientAsync(cast.Admin);
+        var lift = DateTimeOffset.Parse((await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}"))).GetProperty("liftAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var chicago = TimeZoneInfo.ConvertTime(lift, TimeZoneInfo.FindSystemTimeZoneById("America/Chicago"));
+        var time = chicago.ToString("HH:mm") switch { "12:00" => "noon", "00:00" => "midnight", var t => t };
+        await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/schedule",
+            new { liftDate = chicago.ToString("yyyy-MM-dd"), liftTime = time, liftZone = "America/Chicago", audience = "named", readers = new[] { cast.Listed.Email } }));
+        Assert.Equal(HttpStatusCode.NotFound, (await unlisted.GetAsync($"/api/v1/press/{cast.Org.Slug}/releases/{id}")).StatusCode);
+
+        var listed = await app.ApiClientAsync(cast.Listed);
+        Assert.Equal(HttpStatusCode.OK, (await listed.GetAsync($"/api/v1/press/{cast.Org.Slug}/releases/{id}")).StatusCode);
+        var accreditations = await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/accreditations"));
+        var listedAccreditation = accreditations.EnumerateArray().Single(a => a.GetProperty("userId").GetString() == cast.Listed.Id).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/accreditations/{listedAccreditation}/revoke", new { reason = "Broke an embargo." })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await listed.GetAsync($"/api/v1/press/{cast.Org.Slug}/releases/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Screening_runs_on_save_and_a_blocked_release_cannot_be_scheduled()
+    {
+        var cast = await app.CastAsync();
+        var team = await app.ApiClientAsync(cast.Admin);
+        var created = await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases",
+            new { title = "A patient goes home", summary = "", body = PatientText, contacts = "" }));
+        Assert.Equal("block", created.GetProperty("screening").GetString());
+        var id = created.GetProperty("id").GetGuid();
+        var refused = await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/schedule",
+            new { liftDate = app.Clock.GetUtcNow().AddDays(2).ToString("yyyy-MM-dd"), liftTime = "09:00", liftZone = "America/Chicago" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("draft", (await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}"))).GetProperty("status").GetString());
+
+        var cleaned = await HttpAssert.ReadAsync<JsonElement>(await team.PutAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}",
+            new { title = "A new ward opens", summary = "", body = "The ward has twelve beds.", contacts = "" }));
+        Assert.Equal("pass", cleaned.GetProperty("screening").GetString());
+    }
+
+    [Fact]
+    public async Task Lift_times_are_refused_at_the_edges_with_the_field_and_nothing_changes()
+    {
+        var cast = await app.CastAsync();
+        var team = await app.ApiClientAsync(cast.Admin);
+        var created = await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases", new { title = "Noon news", body = "Text." }));
+        var id = created.GetProperty("id").GetGuid();
+        var day = app.Clock.GetUtcNow().AddDays(3).ToString("yyyy-MM-dd");
+        foreach (var (time, zone, field) in new[] { ("12:00", "America/Chicago", "LiftTime"), ("9am", "America/Chicago", "LiftTime"), ("09:00", "CST", "LiftZone") })
+        {
+            var response = await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/schedule", new { liftDate = day, liftTime = time, liftZone = zone });
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _), time + " " + zone);
+        }
+
+        var past = await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/schedule",
+            new { liftDate = app.Clock.GetUtcNow().AddDays(-1).ToString("yyyy-MM-dd"), liftTime = "09:00", liftZone = "Europe/London" });
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+        var noon = await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/schedule", new { liftDate = day, liftTime = "noon", liftZone = "Europe/London" }));
+        Assert.Equal("scheduled", noon.GetProperty("status").GetString());
+        Assert.Contains(" 12:00 Europe/London (UTC+00:00)", noon.GetProperty("liftLocal").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Accreditation_needs_web_links_and_a_refusal_needs_its_reason()
+    {
+        var cast = await app.CastAsync();
+        var journalist = await app.ApiClientAsync(cast.Stranger);
+        var url = $"/api/v1/press/{cast.Org.Slug}/accreditations";
+        var bad = await journalist.PostAsJsonAsync(url, new { outlet = "Ledger", outletRole = "Reporter", workSamples = new[] { "javascript:alert(1)" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await journalist.PostAsJsonAsync(url, new { outlet = "Ledger", outletRole = "Reporter", workSamples = new[] { "ftp://ledger.example/x" } })).StatusCode);
+        var asked = await HttpAssert.ReadAsync<JsonElement>(await journalist.PostAsJsonAsync(url, new { outlet = "Ledger", outletRole = "Reporter", workSamples = new[] { "https://ledger.example/a" } }));
+        Assert.Equal(HttpStatusCode.Conflict, (await journalist.PostAsJsonAsync(url, new { outlet = "Ledger", outletRole = "Reporter", workSamples = new[] { "https://ledger.example/a" } })).StatusCode);
+
+        var team = await app.ApiClientAsync(cast.Admin);
+        var decision = $"/api/v1/orgs/{cast.Org.Slug}/press/accreditations/{asked.GetProperty("id").GetGuid()}/decision";
+        Assert.Equal(HttpStatusCode.BadRequest, (await team.PostAsJsonAsync(decision, new { approve = false, reason = " " })).StatusCode);
+        var refused = await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(decision, new { approve = false, reason = "We could not confirm the outlet." }));
+        Assert.Equal("refused", refused.GetProperty("status").GetString());
+        var mine = await HttpAssert.ReadAsync<JsonElement>(await journalist.GetAsync(url));
+        Assert.Equal("We could not confirm the outlet.", mine[0].GetProperty("reason").GetString());
+
+        // A member below the team cannot decide, and a member's own API has no press list.
+        var member = await app.ApiClientAsync(cast.Member);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsJsonAsync(decision, new { approve = true, expiresOn = "2099-01-01" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_team_writes_and_schedules_on_its_pages_where_12_00_is_refused_as_in_the_API_and_a_journalist_asks_on_the_newsroom()
+    {
+        var cast = await app.CastAsync();
+        var team = FormSession.Create(app);
+        await team.LoginAsync(cast.Admin.Email!);
+        var (created, _) = await team.SubmitAsync($"/o/{cast.Org.Slug}/press", "new-release", new Dictionary<string, string>
+        {
+            ["Input.Title"] = "Pages news", ["Input.Summary"] = "Short.", ["Input.Body"] = "Long **text**.", ["Input.Contacts"] = "press@example.org",
+        });
+        var editor = created.RequestMessage!.RequestUri!.AbsolutePath;
+        Assert.Matches("/press/releases/[0-9a-f-]{36}$", editor);
+
+        var day = app.Clock.GetUtcNow().AddDays(4).ToString("yyyy-MM-dd");
+        var fields = new Dictionary<string, string> { ["Schedule.LiftDate"] = day, ["Schedule.LiftTime"] = "12:00", ["Schedule.LiftZone"] = "Europe/London", ["Schedule.Audience"] = "all_accredited" };
+        var (_, refused) = await team.SubmitAsync(editor, "schedule-release", fields);
+        Assert.Contains("write noon", refused.QuerySelector("#lift-time-error")?.TextContent ?? "", StringComparison.Ordinal);
+        Assert.Contains("draft", refused.QuerySelector("#release-state")!.TextContent, StringComparison.Ordinal);
+
+        fields["Schedule.LiftTime"] = "noon";
+        var (_, scheduled) = await team.SubmitAsync(editor, "schedule-release", fields);
+        Assert.Contains("scheduled", scheduled.QuerySelector("#release-state")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"{day} 12:00 Europe/London (UTC+00:00)", scheduled.QuerySelector("#release-state")!.TextContent, StringComparison.Ordinal);
+
+        var journalist = FormSession.Create(app);
+        await journalist.LoginAsync(cast.Stranger.Email!);
+        var (_, asked) = await journalist.SubmitAsync($"/press/{cast.Org.Slug}/accreditation", "accreditation", new Dictionary<string, string>
+        {
+            ["Input.Outlet"] = "Ledger", ["Input.OutletRole"] = "Reporter", ["Input.WorkSamples"] = "https://ledger.example/1\nhttps://ledger.example/2",
+        });
+        Assert.Contains("waiting for a decision", asked.Body!.TextContent, StringComparison.Ordinal);
+        var requests = await team.GetAsync($"/o/{cast.Org.Slug}/press/journalists");
+        Assert.Contains("Ledger", requests.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Publishing_can_ask_whether_a_link_points_at_an_embargoed_release()
+    {
+        var cast = await app.CastAsync();
+        var (id, liftAt) = await app.EmbargoedReleaseAsync(cast, "Linked", TimeSpan.FromHours(1));
+        var text = $"Big news soon: https://rounds.example/press/{cast.Org.Slug}/releases/{id} !";
+        var found = await app.WithScopeAsync(s => s.GetRequiredService<IEmbargoedLinks>().FindAsync(cast.Org.Id, text));
+        Assert.Equal(liftAt, Assert.Single(found).LiftAt);
+        app.Clock.SetUtcNow(liftAt);
+        Assert.Empty(await app.WithScopeAsync(s => s.GetRequiredService<IEmbargoedLinks>().FindAsync(cast.Org.Id, text)));
+    }
+}
+
+public sealed class PressRoomTestsOnSqlite(SqlitePressRounds app) : PressRoomTests(app), IClassFixture<SqlitePressRounds>;
+
+public sealed class PressRoomTestsOnPostgres(PostgresPressRounds app) : PressRoomTests(app), IClassFixture<PostgresPressRounds>;
