@@ -89,6 +89,15 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (await services.GetRequiredService<Rounds.Web.Features.Publishing.Library.LibraryCatalog>().CreateAsync(context, new("Flu shots", "Get your flu shot at any clinic.", "flu, vaccines"))).Value!.Id;
         });
 
+        var physicianId = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var physician = new Rounds.Web.Features.Engagement.Physician { OrganizationId = org.Id, Npi = "1234567893", Name = "Elin Sorensen", Department = "Cardiology", Email = admin.Email!, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            db.Add(physician);
+            await db.SaveChangesAsync();
+            return physician.Id;
+        });
+
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify"];
         string[] signedIn =
         [
@@ -104,6 +113,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/posts", $"/o/{org.Slug}/posts/new", $"/o/{org.Slug}/posts/{postId}", $"/o/{org.Slug}/posts/{postId}/edit", $"/o/{org.Slug}/accounts/{accountId}/approval",
             $"/o/{org.Slug}/calendar?date={soonLocal}", $"/o/{org.Slug}/calendar?view=week&date={soonLocal}", $"/o/{org.Slug}/library", $"/o/{org.Slug}/library/new",
             $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new",
+            $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}",
         ];
 
         var failures = new List<string>();

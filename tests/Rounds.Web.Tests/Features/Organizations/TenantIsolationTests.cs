@@ -53,7 +53,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var libraryItem = new LibraryItem { OrganizationId = victim.Id, Title = "Victim's wording", Text = "Approved text", Tags = "launch", CreatedBy = "alice", CreatedAt = DateTimeOffset.UtcNow };
             var submission = new MainChannelSubmission { OrganizationId = victim.Id, SubmitterId = alice.Id, SubmitterName = "Alice", Department = "Cardiology", Text = "Offer", SubmittedAt = DateTimeOffset.UtcNow };
             var image = new MediaItem { OrganizationId = victim.Id, PostId = post.Id, FileName = "victim.png", ContentType = "image/png", Content = [1, 2, 3], AltText = "Victim's image", UploadedBy = "Alice", UploadedAt = DateTimeOffset.UtcNow };
-            db.AddRange(post, target, libraryItem, submission, image);
+            var physician = new Rounds.Web.Features.Engagement.Physician { OrganizationId = victim.Id, Npi = "1234567893", Name = "Victim's physician", Email = "dr@victim.example", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            db.AddRange(post, target, libraryItem, submission, image, physician);
             await db.SaveChangesAsync();
             return new
             {
@@ -68,6 +69,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 LibraryItem = libraryItem.Id,
                 Submission = submission.Id,
                 Image = image.Id,
+                Physician = physician.Id,
             };
         });
 
@@ -108,6 +110,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/posts/", StringComparison.Ordinal) => ids.Post.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/library/", StringComparison.Ordinal) => ids.LibraryItem.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/submissions/", StringComparison.Ordinal) => ids.Submission.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "physicianId" or "PhysicianId" } => ids.Physician.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -176,6 +179,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(1, await db.Set<MainChannelSubmission>().CountAsync(m => m.OrganizationId == victim.Id));
             Assert.True(await db.Set<MediaItem>().AnyAsync(m => m.Id == ids.Image));
             Assert.Equal(1, await db.Set<Post>().Where(p => p.Id == ids.Post).Select(p => p.Revision).SingleAsync());
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Engagement.Physician>().CountAsync(p => p.OrganizationId == victim.Id));
+            Assert.Null(await db.Set<Rounds.Web.Features.Engagement.Physician>().Where(p => p.Id == ids.Physician).Select(p => p.EndDate).SingleAsync());
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

@@ -1,0 +1,16 @@
+namespace Rounds.Web.Features.Engagement;
+
+/// <summary>Physician engagement: the roster, each physician's profiles, and the shares computed from them.</summary>
+public sealed class EngagementArea : IRoundsArea
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<Roster>();
+        services.AddScoped<RosterImport>();
+        services.AddScoped<IDemoData, EngagementDemo>();
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => EngagementEndpoints.Map(api);
+
+    public IEnumerable<NavEntry> Navigation => [new("Physicians", "/engagement", Roster.ViewRole, 45)];
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Rounds.Web.Features.Engagement;
+
+public sealed record PhysicianDto(Guid Id, string Npi, string Name, string Credentials, string Department, string Specialty, string Email, DateOnly? StartDate, DateOnly? EndDate);
+
+public sealed record EndPhysicianRequest(DateOnly? EndDate);
+
+public static class EngagementEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/orgs/{org}/engagement").WithTags("Engagement").RequireOrg(Roster.ViewRole);
+        group.MapGet("/physicians", ListAsync).WithName("ListPhysicians").WithSummary("The roster; ?department= narrows it, ?includeLeft=true adds physicians who have left.");
+        group.MapGet("/physicians/{physicianId:guid}", GetAsync).WithName("GetPhysician");
+        group.MapGet("/physicians/export", ExportAsync).WithName("ExportPhysicians").WithSummary("The whole roster as CSV, in the columns the import reads.");
+        group.MapPost("/physicians/import", ImportAsync).WithName("ImportPhysicians")
+            .WithSummary("Imports a roster (CSV or XLSX body), matched on NPI; ?dryRun=true returns the preview only. A file with any invalid row changes nothing (admins).");
+        group.MapPost("/physicians/{physicianId:guid}/end", EndAsync).WithName("EndPhysician").WithSummary("Records the day a physician left; the record is kept (admins).");
+    }
+
+    public static async Task<Ok<List<PhysicianDto>>> ListAsync(OrgContext org, string? department, bool? includeLeft, string? search, Roster roster, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await roster.ListAsync(org, new RosterFilter(department, includeLeft == true, search), cancellationToken)).Select(ToDto).ToList());
+
+    public static async Task<Results<Ok<PhysicianDto>, ProblemHttpResult>> GetAsync(OrgContext org, Guid physicianId, Roster roster, CancellationToken cancellationToken) =>
+        await roster.FindAsync(org, physicianId, cancellationToken) is { } physician
+            ? TypedResults.Ok(ToDto(physician))
+            : TypedResults.Problem("No such physician.", statusCode: StatusCodes.Status404NotFound);
+
+    public static async Task<IResult> ExportAsync(OrgContext org, Roster roster, CancellationToken cancellationToken)
+    {
+        var physicians = await roster.ListAsync(org, new RosterFilter(IncludeLeft: true), cancellationToken);
+        return TypedResults.File(Encoding.UTF8.GetBytes(Roster.Csv(physicians)), "text/csv; charset=utf-8", $"{org.Organization.Slug}-physicians.csv");
+    }
+
+    public static async Task<IResult> ImportAsync(OrgContext org, bool? dryRun, HttpRequest http, RosterImport import, CancellationToken cancellationToken)
+    {
+        if (http.ContentLength > RosterFile.MaxBytes)
+        {
+            return Outcome.Invalid("File", $"A roster file has at most {RosterFile.MaxBytes / 1024 / 1024} MB.").ToProblem();
+        }
+
+        using var buffer = new MemoryStream();
+        await http.Body.CopyToAsync(buffer, cancellationToken);
+        var result = dryRun == true
+            ? await import.PreviewAsync(org, buffer.ToArray(), cancellationToken)
+            : await import.ImportAsync(org, buffer.ToArray(), cancellationToken);
+        if (result.Succeeded)
+        {
+            return TypedResults.Ok(result.Value);
+        }
+
+        // A refused import still says which rows were wrong, so the caller need not preview first.
+        return result.Value is { } rows
+            ? TypedResults.ValidationProblem(result.Status.Errors.ToDictionary(), title: "The roster was not imported.", extensions: new Dictionary<string, object?> { ["rows"] = rows.Lines.Where(l => l.Errors.Count > 0).Take(500).ToList() })
+            : result.Status.ToProblem();
+    }
+
+    public static async Task<IResult> EndAsync(OrgContext org, Guid physicianId, EndPhysicianRequest request, Roster roster, CancellationToken cancellationToken) =>
+        (await roster.EndAsync(org, physicianId, request.EndDate, cancellationToken)).ToProblem();
+
+    internal static PhysicianDto ToDto(Physician p) => new(p.Id, p.Npi, p.Name, p.Credentials, p.Department, p.Specialty, p.Email, p.StartDate, p.EndDate);
+}
