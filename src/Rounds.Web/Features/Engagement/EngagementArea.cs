@@ -7,10 +7,16 @@ public sealed class EngagementArea : IRoundsArea
     {
         services.AddScoped<Roster>();
         services.AddScoped<RosterImport>();
+        services.AddScoped<PhysicianProfiles>();
+        services.AddScoped<EngagementOptions>();
         services.AddScoped<IDemoData, EngagementDemo>();
     }
 
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => EngagementEndpoints.Map(api);
 
-    public IEnumerable<NavEntry> Navigation => [new("Physicians", "/engagement", Roster.ViewRole, 45)];
+    public IEnumerable<NavEntry> Navigation =>
+    [
+        new("Physicians", "/engagement", Roster.ViewRole, 45),
+        new("My physician record", "/engagement/me", Role.Member, 46),
+    ];
 }

@@ -7,6 +7,12 @@ public sealed record PhysicianDto(Guid Id, string Npi, string Name, string Crede
 
 public sealed record EndPhysicianRequest(DateOnly? EndDate);
 
+public sealed record ProfileDto(string Network, string State, string Handle, bool Personal, string Evidence, int? Confidence, string Note, string ChangedBy, DateTimeOffset? ChangedAt);
+
+public sealed record MyRecordDto(PhysicianDto Physician, IReadOnlyList<ProfileDto> Profiles);
+
+public sealed record EngagementSettingsDto(bool ExcludePersonalAccounts);
+
 public static class EngagementEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -18,6 +24,15 @@ public static class EngagementEndpoints
         group.MapPost("/physicians/import", ImportAsync).WithName("ImportPhysicians")
             .WithSummary("Imports a roster (CSV or XLSX body), matched on NPI; ?dryRun=true returns the preview only. A file with any invalid row changes nothing (admins).");
         group.MapPost("/physicians/{physicianId:guid}/end", EndAsync).WithName("EndPhysician").WithSummary("Records the day a physician left; the record is kept (admins).");
+        group.MapGet("/physicians/{physicianId:guid}/profiles", ProfilesAsync).WithName("ListPhysicianProfiles").WithSummary("One row per network with its state: confirmed, suggested, none or unknown.");
+        group.MapPut("/physicians/{physicianId:guid}/profiles/{network}", SetProfileAsync).WithName("SetPhysicianProfile")
+            .WithSummary("Records a verified profile (state confirmed with handle and note), a verified absence (none, with note) or unknown (admins).");
+        group.MapPost("/physicians/{physicianId:guid}/profiles/{network}/suggestion", SuggestAsync).WithName("SuggestPhysicianProfile")
+            .WithSummary("Records a profile found automatically, with evidence and confidence; never replaces a confirmed state (admins).");
+        group.MapGet("/settings", SettingsAsync).WithName("GetEngagementSettings");
+        group.MapPut("/settings", SaveSettingsAsync).WithName("SetEngagementSettings").WithSummary("excludePersonalAccounts: personal profiles are not read or counted (admins).");
+        group.MapGet("/me", MeAsync).WithName("MyPhysicianRecord").WithSummary("Everything stored about the signed-in physician (matched by confirmed email).").RequireOrg(Role.Member);
+        group.MapPut("/me/profiles/{network}", ClaimAsync).WithName("ClaimMyProfile").WithSummary("The signed-in physician claims a profile (handle) or says there is none (noProfile).").RequireOrg(Role.Member);
     }
 
     public static async Task<Ok<List<PhysicianDto>>> ListAsync(OrgContext org, string? department, bool? includeLeft, string? search, Roster roster, CancellationToken cancellationToken) =>
@@ -59,6 +74,35 @@ public static class EngagementEndpoints
 
     public static async Task<IResult> EndAsync(OrgContext org, Guid physicianId, EndPhysicianRequest request, Roster roster, CancellationToken cancellationToken) =>
         (await roster.EndAsync(org, physicianId, request.EndDate, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> ProfilesAsync(OrgContext org, Guid physicianId, Roster roster, PhysicianProfiles profiles, CancellationToken cancellationToken) =>
+        await roster.FindAsync(org, physicianId, cancellationToken) is null
+            ? TypedResults.Problem("No such physician.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok((await profiles.ListAsync(org.Id, physicianId, cancellationToken)).Select(ToDto).ToList());
+
+    public static async Task<IResult> SetProfileAsync(OrgContext org, Guid physicianId, string network, ProfileInput request, PhysicianProfiles profiles, CancellationToken cancellationToken) =>
+        (await profiles.SetAsync(org, physicianId, network, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> SuggestAsync(OrgContext org, Guid physicianId, string network, SuggestionInput request, PhysicianProfiles profiles, CancellationToken cancellationToken) =>
+        (await profiles.SuggestAsync(org, physicianId, network, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> MeAsync(OrgContext org, PhysicianProfiles profiles, CancellationToken cancellationToken) =>
+        await profiles.MeAsync(org, cancellationToken) is { } me
+            ? TypedResults.Ok(new MyRecordDto(ToDto(me), (await profiles.ListAsync(org.Id, me.Id, cancellationToken)).Select(ToDto).ToList()))
+            : TypedResults.Problem("Your confirmed email address is not on this organization's physician roster.", statusCode: StatusCodes.Status404NotFound);
+
+    public static async Task<IResult> ClaimAsync(OrgContext org, string network, ClaimInput request, PhysicianProfiles profiles, CancellationToken cancellationToken) =>
+        (await profiles.ClaimAsync(org, network, request, cancellationToken)).ToProblem();
+
+    public static async Task<Ok<EngagementSettingsDto>> SettingsAsync(OrgContext org, EngagementOptions options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new EngagementSettingsDto((await options.GetAsync(org.Id, cancellationToken)).ExcludePersonalAccounts));
+
+    public static async Task<IResult> SaveSettingsAsync(OrgContext org, EngagementSettingsDto request, EngagementOptions options, CancellationToken cancellationToken) =>
+        (await options.SetExcludePersonalAsync(org, request.ExcludePersonalAccounts, cancellationToken)).ToProblem();
+
+    internal static ProfileDto ToDto(ProfileView v) => new(
+        Rounds.Web.Features.Accounts.Contracts.AccountNames.Key(v.Network), v.State.ToString().ToLowerInvariant(), v.Stored?.Handle ?? "", v.Stored?.Personal ?? false,
+        v.Stored?.Evidence ?? "", v.Stored?.Confidence, v.Stored?.Note ?? "", v.Stored?.ChangedBy ?? "", v.Stored?.ChangedAt);
 
     internal static PhysicianDto ToDto(Physician p) => new(p.Id, p.Npi, p.Name, p.Credentials, p.Department, p.Specialty, p.Email, p.StartDate, p.EndDate);
 }
