@@ -9,6 +9,14 @@ public sealed class EngagementArea : IRoundsArea
         services.AddScoped<RosterImport>();
         services.AddScoped<PhysicianProfiles>();
         services.AddScoped<EngagementOptions>();
+        services.AddScoped<TakeSnapshot>();
+        services.AddScoped<EngagementFigures>();
+        services.AddHostedService<WeeklySnapshots>();
+
+        // Public profiles are read through the same guarded handler as the connectors: public addresses only,
+        // unless the operator allows private ones (a PDS inside the hospital's network, or in tests).
+        services.AddHttpClient(TakeSnapshot.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(sp => Rounds.Networks.Outbound.OutboundHttp.CreateHandler(sp.GetRequiredService<IConfiguration>().GetValue<bool>("Rounds:Networks:AllowPrivateAddresses")));
         services.AddScoped<IDemoData, EngagementDemo>();
     }
 

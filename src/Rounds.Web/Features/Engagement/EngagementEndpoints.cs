@@ -29,6 +29,10 @@ public static class EngagementEndpoints
             .WithSummary("Records a verified profile (state confirmed with handle and note), a verified absence (none, with note) or unknown (admins).");
         group.MapPost("/physicians/{physicianId:guid}/profiles/{network}/suggestion", SuggestAsync).WithName("SuggestPhysicianProfile")
             .WithSummary("Records a profile found automatically, with evidence and confidence; never replaces a confirmed state (admins).");
+        group.MapPost("/snapshots", SnapshotAsync).WithName("TakeEngagementSnapshot").WithSummary("Takes this week's snapshot now, replacing the week's rows (admins).");
+        group.MapGet("/snapshots.csv", SnapshotsCsvAsync).WithName("ExportEngagementSnapshots").WithSummary("Every snapshot row, raw: the dashboard is computed from these alone.");
+        group.MapGet("/dashboard", DashboardAsync).WithName("EngagementDashboard").WithSummary("Figures per week, department (null: all) and network, for the last ?weeks= weeks (default 12).");
+        group.MapGet("/dashboard/physicians", DrillAsync).WithName("EngagementDrillDown").WithSummary("The physicians behind a figure: ?week=&network=&measure=confirmed|active|video|mutual|no_disclaimer[&department=].");
         group.MapGet("/settings", SettingsAsync).WithName("GetEngagementSettings");
         group.MapPut("/settings", SaveSettingsAsync).WithName("SetEngagementSettings").WithSummary("excludePersonalAccounts: personal profiles are not read or counted (admins).");
         group.MapGet("/me", MeAsync).WithName("MyPhysicianRecord").WithSummary("Everything stored about the signed-in physician (matched by confirmed email).").RequireOrg(Role.Member);
@@ -93,6 +97,43 @@ public static class EngagementEndpoints
 
     public static async Task<IResult> ClaimAsync(OrgContext org, string network, ClaimInput request, PhysicianProfiles profiles, CancellationToken cancellationToken) =>
         (await profiles.ClaimAsync(org, network, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> SnapshotAsync(OrgContext org, TakeSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var result = await snapshot.RunAsync(org, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(result.Value) : result.Status.ToProblem();
+    }
+
+    public static async Task<IResult> SnapshotsCsvAsync(OrgContext org, EngagementFigures figures, CancellationToken cancellationToken) =>
+        TypedResults.File(Encoding.UTF8.GetBytes(await figures.CsvAsync(org.Id, cancellationToken)), "text/csv; charset=utf-8", $"{org.Organization.Slug}-engagement-snapshots.csv");
+
+    public static async Task<IResult> DashboardAsync(OrgContext org, int? weeks, EngagementFigures figures, CancellationToken cancellationToken)
+    {
+        var count = weeks is > 0 and <= 520 ? weeks.Value : 12;
+        var chosen = await figures.WeeksAsync(org.Id, count, cancellationToken);
+        return TypedResults.Ok(await figures.ComputeAsync(org.Id, chosen, cancellationToken));
+    }
+
+    public static async Task<IResult> DrillAsync(OrgContext org, DateOnly? week, string? network, string? measure, string? department, EngagementFigures figures, CancellationToken cancellationToken)
+    {
+        // Optional in the signature so that a caller without access hears 404 or 403, not which parameters are missing.
+        if (week is null)
+        {
+            return Outcome.Invalid("week", "Give the week as YYYY-MM-DD (its Monday).").ToProblem();
+        }
+
+        if (PhysicianProfiles.ParseNetwork(network) is not { } platform)
+        {
+            return Outcome.Invalid("network", $"Unknown network '{network}'.").ToProblem();
+        }
+
+        if (!Rounds.Web.Features.Accounts.Contracts.AccountNames.TryParse<EngagementMeasure>(measure, out var chosen))
+        {
+            return Outcome.Invalid("measure", "Use confirmed, active, video, mutual or no_disclaimer.").ToProblem();
+        }
+
+        return TypedResults.Ok(await figures.DrillAsync(org.Id, week.Value, platform, string.IsNullOrWhiteSpace(department) ? null : department, chosen, cancellationToken));
+    }
 
     public static async Task<Ok<EngagementSettingsDto>> SettingsAsync(OrgContext org, EngagementOptions options, CancellationToken cancellationToken) =>
         TypedResults.Ok(new EngagementSettingsDto((await options.GetAsync(org.Id, cancellationToken)).ExcludePersonalAccounts));

@@ -184,6 +184,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Null(await db.Set<Rounds.Web.Features.Engagement.Physician>().Where(p => p.Id == ids.Physician).Select(p => p.EndDate).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.PhysicianProfile>().AnyAsync(p => p.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSettings>().AnyAsync(s => s.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSnapshot>().AnyAsync(s => s.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

@@ -432,6 +432,73 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("EngagementSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool?>("DisclaimerMissing")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("Excluded")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool?>("Exists")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("LastPostAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("MutualFollow")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Network")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PhysicianId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("PostsIn30Days")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("PostsIn90Days")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("VideoPostsIn90Days")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Week");
+
+                    b.HasIndex("PhysicianId", "Network", "Week")
+                        .IsUnique();
+
+                    b.ToTable("EngagementSnapshots", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.Physician", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2296,6 +2363,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshot", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Engagement.Physician", null)
+                        .WithMany()
+                        .HasForeignKey("PhysicianId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

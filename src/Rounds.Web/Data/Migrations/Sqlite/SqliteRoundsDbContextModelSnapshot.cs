@@ -419,6 +419,73 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("EngagementSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("DisclaimerMissing")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Excluded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("Exists")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastPostAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool?>("MutualFollow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Network")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PhysicianId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("PostsIn30Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PostsIn90Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("VideoPostsIn90Days")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Week");
+
+                    b.HasIndex("PhysicianId", "Network", "Week")
+                        .IsUnique();
+
+                    b.ToTable("EngagementSnapshots", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.Physician", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2283,6 +2350,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshot", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Engagement.Physician", null)
+                        .WithMany()
+                        .HasForeignKey("PhysicianId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
