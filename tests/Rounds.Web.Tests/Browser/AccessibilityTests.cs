@@ -95,6 +95,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             var physician = new Rounds.Web.Features.Engagement.Physician { OrganizationId = org.Id, Npi = "1234567893", Name = "Elin Sorensen", Department = "Cardiology", Email = admin.Email!, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
             db.Add(physician);
             await db.SaveChangesAsync();
+            await services.GetRequiredService<Rounds.Web.Features.Engagement.TakeSnapshot>().TakeAsync(org.Id);
             return physician.Id;
         });
 
@@ -113,7 +114,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/posts", $"/o/{org.Slug}/posts/new", $"/o/{org.Slug}/posts/{postId}", $"/o/{org.Slug}/posts/{postId}/edit", $"/o/{org.Slug}/accounts/{accountId}/approval",
             $"/o/{org.Slug}/calendar?date={soonLocal}", $"/o/{org.Slug}/calendar?view=week&date={soonLocal}", $"/o/{org.Slug}/library", $"/o/{org.Slug}/library/new",
             $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new",
-            $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me",
+            $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
+            $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
         ];
 
         var failures = new List<string>();

@@ -45,5 +45,23 @@ public sealed class EngagementDemoTests(SqliteRounds app) : IClassFixture<Sqlite
         }
 
         Assert.DoesNotContain(left.Name, WebUtility.HtmlDecode(await pages.Client.GetStringAsync($"/o/{slug}/engagement")), StringComparison.Ordinal);
+
+        // The dashboard draws the demo's eight weeks as a line chart with its table, and a number opens the physicians behind it.
+        var dashboard = WebUtility.HtmlDecode(await pages.Client.GetStringAsync($"/o/{slug}/engagement/dashboard?network=bluesky"));
+        Assert.Contains("<polyline", dashboard, StringComparison.Ordinal);
+        Assert.Contains("shares of physicians by week as a table", dashboard, StringComparison.Ordinal);
+        var week = Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var link = $"/o/{slug}/engagement/dashboard/physicians?week={week}&network=bluesky&measure=confirmed";
+        Assert.Contains(link, dashboard, StringComparison.Ordinal);
+        var drill = WebUtility.HtmlDecode(await pages.Client.GetStringAsync(link));
+        Assert.Contains("Elin Sorensen", drill, StringComparison.Ordinal);
+        Assert.DoesNotContain("Tendai Mbeki", drill, StringComparison.Ordinal);
+
+        // A physician signs in and sees their own record, with the suggestion kept apart from the facts.
+        var mbeki = FormSession.Create(app);
+        await mbeki.LoginAsync("dr.mbeki@northfield.example", DemoSeeder.Password);
+        var own = WebUtility.HtmlDecode(await mbeki.Client.GetStringAsync($"/o/{slug}/engagement/me"));
+        Assert.Contains("@DrTMbeki", own, StringComparison.Ordinal);
+        Assert.True(own.IndexOf("@tmbeki.bsky.social", StringComparison.Ordinal) > own.IndexOf("Suggested, not confirmed", StringComparison.Ordinal));
     }
 }
