@@ -49,28 +49,32 @@ public sealed class EngagementFigures(RoundsDbContext db)
         (await db.Set<EngagementSnapshot>().Where(s => s.OrganizationId == organizationId).Select(s => s.Week).Distinct()
             .OrderByDescending(w => w).Take(last).ToListAsync(cancellationToken)).Order().ToList();
 
-    /// <summary>Per department and network, plus all departments (Department null) per network, for each week asked.</summary>
+    /// <summary>
+    /// Per department and network, plus all departments (Department null) per network, for each week asked. The
+    /// counting is done by the database, grouped by week, network and department, so two years of weekly rows for
+    /// thousands of physicians are never loaded; the all-departments rows are sums of the department rows.
+    /// </summary>
     public async Task<List<EngagementFigure>> ComputeAsync(Guid organizationId, IReadOnlyCollection<DateOnly> weeks, CancellationToken cancellationToken = default)
     {
-        var rows = await db.Set<EngagementSnapshot>().AsNoTracking()
+        var groups = await db.Set<EngagementSnapshot>().AsNoTracking()
             .Where(s => s.OrganizationId == organizationId && weeks.Contains(s.Week))
-            .Select(s => new { s.Week, s.Department, s.Network, s.State, s.PostsIn90Days, s.VideoPostsIn90Days, s.MutualFollow, s.DisclaimerMissing })
-            .ToListAsync(cancellationToken);
-        var figures = new List<EngagementFigure>();
-        foreach (var group in rows.GroupBy(r => (r.Week, r.Network)))
-        {
-            foreach (var department in group.GroupBy(r => (string?)r.Department).Append(group.GroupBy(_ => (string?)null).Single()))
+            .GroupBy(s => new { s.Week, s.Network, s.Department })
+            .Select(g => new
             {
-                figures.Add(new EngagementFigure(
-                    group.Key.Week, department.Key, AccountNames.Key(group.Key.Network), department.Count(),
-                    department.Count(r => r.State == ProfileState.Confirmed),
-                    department.Count(r => r.PostsIn90Days > 0),
-                    department.Count(r => r.VideoPostsIn90Days > 0),
-                    department.Count(r => r.MutualFollow == true),
-                    department.Count(r => r.DisclaimerMissing == true)));
-            }
-        }
-
+                g.Key.Week,
+                g.Key.Network,
+                g.Key.Department,
+                Physicians = g.Count(),
+                Confirmed = g.Count(r => r.State == ProfileState.Confirmed),
+                Active = g.Count(r => r.PostsIn90Days > 0),
+                Video = g.Count(r => r.VideoPostsIn90Days > 0),
+                Mutual = g.Count(r => r.MutualFollow == true),
+                NoDisclaimer = g.Count(r => r.DisclaimerMissing == true),
+            })
+            .ToListAsync(cancellationToken);
+        var figures = groups.Select(g => new EngagementFigure(g.Week, g.Department, AccountNames.Key(g.Network), g.Physicians, g.Confirmed, g.Active, g.Video, g.Mutual, g.NoDisclaimer)).ToList();
+        figures.AddRange(figures.GroupBy(f => (f.Week, f.Network)).Select(g => new EngagementFigure(
+            g.Key.Week, null, g.Key.Network, g.Sum(f => f.Physicians), g.Sum(f => f.Confirmed), g.Sum(f => f.Active90), g.Sum(f => f.Video), g.Sum(f => f.MutualFollow), g.Sum(f => f.LackingDisclaimer))).ToList());
         return figures.OrderBy(f => f.Week).ThenBy(f => f.Department is null ? 0 : 1).ThenBy(f => f.Department, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Network, StringComparer.Ordinal).ToList();
     }
 
