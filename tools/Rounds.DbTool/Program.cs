@@ -7,9 +7,16 @@ using Rounds.Web.Data;
 
 // Adds a migration for every database provider at once, so the two never drift apart:
 //   dotnet run --project tools/Rounds.DbTool -- add <Name>
+// Measures a physician roster import (rows default to 5,000; a PostgreSQL connection string is optional):
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-roster-import [rows] [postgres-connection]
+if (args is ["measure-roster-import", .. var options])
+{
+    return await Rounds.DbTool.RosterImportMeasure.RunAsync(options);
+}
+
 if (args is not ["add", var name])
 {
-    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName>");
+    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection]");
     return 2;
 }
 

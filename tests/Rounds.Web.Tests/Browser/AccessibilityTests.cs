@@ -89,6 +89,16 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (await services.GetRequiredService<Rounds.Web.Features.Publishing.Library.LibraryCatalog>().CreateAsync(context, new("Flu shots", "Get your flu shot at any clinic.", "flu, vaccines"))).Value!.Id;
         });
 
+        var physicianId = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var physician = new Rounds.Web.Features.Engagement.Physician { OrganizationId = org.Id, Npi = "1234567893", Name = "Elin Sorensen", Department = "Cardiology", Email = admin.Email!, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            db.Add(physician);
+            await db.SaveChangesAsync();
+            await services.GetRequiredService<Rounds.Web.Features.Engagement.TakeSnapshot>().TakeAsync(org.Id);
+            return physician.Id;
+        });
+
         // A public release and one under embargo, and a journalist's request waiting for the team.
         var press = await app.WithScopeAsync(async services =>
         {
@@ -119,6 +129,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new",
             $"/o/{org.Slug}/press", $"/o/{org.Slug}/press/releases/{press.Embargoed}", $"/o/{org.Slug}/press/releases/{press.Lifted}",
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
+            $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
+            $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
         ];
 
         var failures = new List<string>();

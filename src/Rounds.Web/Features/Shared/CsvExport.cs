@@ -22,6 +22,10 @@ public static class CsvExport
         InjectionOptions = InjectionOptions.Escape,
         InjectionCharacters = FormulaStarts,
         InjectionEscapeCharacter = Escape,
+
+        // CsvHelper quotes a field holding the configured line end (CRLF) but not a lone LF or CR, which then
+        // splits the record when the file is read back; any line break must be quoted.
+        ShouldQuote = args => args.Field is { } field && (field.Contains('"') || field.Contains(',') || field.Contains('\n') || field.Contains('\r') || (field.Length > 0 && (field[0] == ' ' || field[^1] == ' '))),
     };
 
     /// <summary>The header and rows as CSV text (RFC 4180, CRLF line ends, quoted where needed).</summary>

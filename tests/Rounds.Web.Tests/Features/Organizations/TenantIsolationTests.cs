@@ -55,7 +55,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var image = new MediaItem { OrganizationId = victim.Id, PostId = post.Id, FileName = "victim.png", ContentType = "image/png", Content = [1, 2, 3], AltText = "Victim's image", UploadedBy = "Alice", UploadedAt = DateTimeOffset.UtcNow };
             var release = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = victim.Id, Title = "Victim's embargoed news", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
             var accreditation = new Rounds.Web.Features.PressRoom.PressAccreditation { OrganizationId = victim.Id, UserId = mallory.Id, Outlet = "Ledger", OutletRole = "Reporter", RequestedAt = DateTimeOffset.UtcNow };
-            db.AddRange(post, target, libraryItem, submission, image, release, accreditation);
+            var physician = new Rounds.Web.Features.Engagement.Physician { OrganizationId = victim.Id, Npi = "1234567893", Name = "Victim's physician", Email = "dr@victim.example", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician);
             await db.SaveChangesAsync();
             return new
             {
@@ -72,6 +73,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Image = image.Id,
                 PressRelease = release.Id,
                 PressAccreditation = accreditation.Id,
+                Physician = physician.Id,
             };
         });
 
@@ -117,6 +119,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/submissions/", StringComparison.Ordinal) => ids.Submission.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/press/releases/", StringComparison.Ordinal) => ids.PressRelease.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/press/accreditations/", StringComparison.Ordinal) || route.RoutePattern.RawText!.Contains("/press/journalists/", StringComparison.Ordinal) => ids.PressAccreditation.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "physicianId" or "PhysicianId" } => ids.Physician.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -188,6 +192,11 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var release = await db.Set<Rounds.Web.Features.PressRoom.PressRelease>().SingleAsync(r => r.Id == ids.PressRelease);
             Assert.Equal(("Victim's embargoed news", Rounds.Web.Features.PressRoom.ReleaseStatus.Draft), (release.Title, release.Status));
             Assert.Equal(Rounds.Web.Features.PressRoom.AccreditationStatus.Requested, await db.Set<Rounds.Web.Features.PressRoom.PressAccreditation>().Where(a => a.Id == ids.PressAccreditation).Select(a => a.Status).SingleAsync());
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Engagement.Physician>().CountAsync(p => p.OrganizationId == victim.Id));
+            Assert.Null(await db.Set<Rounds.Web.Features.Engagement.Physician>().Where(p => p.Id == ids.Physician).Select(p => p.EndDate).SingleAsync());
+            Assert.False(await db.Set<Rounds.Web.Features.Engagement.PhysicianProfile>().AnyAsync(p => p.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSettings>().AnyAsync(s => s.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSnapshot>().AnyAsync(s => s.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

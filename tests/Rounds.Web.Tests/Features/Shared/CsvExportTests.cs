@@ -25,6 +25,19 @@ public sealed class CsvExportTests
         Assert.Equal(cell, CsvExport.Unescape(row[1]));
     }
 
+    // A cell with a lone line feed (typed in a spreadsheet cell) was written unquoted and split its record in two.
+    [Theory]
+    [InlineData("Interventional\ncardiology")]
+    [InlineData("two\rlines")]
+    [InlineData("with \"quotes\"")]
+    public void A_cell_with_a_line_break_or_quote_reads_back_as_one_field(string cell)
+    {
+        var csv = CsvExport.Write(["a", "b"], [[cell, "next"]]);
+
+        var row = AccountCsv.Parse(csv).Skip(1).Single().Fields;
+        Assert.Equal([cell, "next"], row);
+    }
+
     [Fact]
     public void The_account_export_defuses_handles_and_owners_and_quotes_separators()
     {

@@ -1,0 +1,30 @@
+namespace Rounds.Web.Features.Engagement;
+
+/// <summary>Physician engagement: the roster, each physician's profiles, and the shares computed from them.</summary>
+public sealed class EngagementArea : IRoundsArea
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<Roster>();
+        services.AddScoped<RosterImport>();
+        services.AddScoped<PhysicianProfiles>();
+        services.AddScoped<EngagementOptions>();
+        services.AddScoped<TakeSnapshot>();
+        services.AddScoped<EngagementFigures>();
+        services.AddHostedService<WeeklySnapshots>();
+
+        // Public profiles are read through the same guarded handler as the connectors: public addresses only,
+        // unless the operator allows private ones (a PDS inside the hospital's network, or in tests).
+        services.AddHttpClient(TakeSnapshot.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(sp => Rounds.Networks.Outbound.OutboundHttp.CreateHandler(sp.GetRequiredService<IConfiguration>().GetValue<bool>("Rounds:Networks:AllowPrivateAddresses")));
+        services.AddScoped<IDemoData, EngagementDemo>();
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => EngagementEndpoints.Map(api);
+
+    public IEnumerable<NavEntry> Navigation =>
+    [
+        new("Physicians", "/engagement", Roster.ViewRole, 45),
+        new("My physician record", "/engagement/me", Role.Member, 46),
+    ];
+}

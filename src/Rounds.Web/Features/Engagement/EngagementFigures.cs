@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts.Contracts;
+using Rounds.Web.Features.Engagement.Contracts;
+
+namespace Rounds.Web.Features.Engagement;
+
+/// <summary>
+/// The figures of one department (or all, when <see cref="Department"/> is null) on one network in one week. Shares
+/// are of the roster physicians in the snapshot; a signal that was not read counts as not shown, never as absent.
+/// </summary>
+public sealed record EngagementFigure(
+    DateOnly Week, string? Department, string Network, int Physicians, int Confirmed, int Active90, int Video, int MutualFollow, int LackingDisclaimer)
+{
+    public double ConfirmedShare => Share(Confirmed);
+
+    public double ActiveShare => Share(Active90);
+
+    public double VideoShare => Share(Video);
+
+    public double MutualShare => Share(MutualFollow);
+
+    private double Share(int count) => Physicians == 0 ? 0 : Math.Round((double)count / Physicians, 4);
+}
+
+/// <summary>The measures a figure can be drilled into: which physicians are behind the number.</summary>
+public enum EngagementMeasure
+{
+    Confirmed,
+    Active,
+    Video,
+    Mutual,
+    NoDisclaimer,
+}
+
+public sealed record DrillRow(Guid PhysicianId, string Name, string Npi, string Department, string Handle);
+
+/// <summary>Computes every number on the dashboard from snapshot rows, and exports those rows as they are.</summary>
+public sealed class EngagementFigures(RoundsDbContext db)
+{
+    public static readonly string[] CsvColumns =
+    [
+        "week", "physician_id", "npi", "department", "network", "state", "excluded", "exists", "last_post_at",
+        "posts_30_days", "posts_90_days", "video_posts_90_days", "mutual_follow", "disclaimer_missing", "taken_at",
+    ];
+
+    public async Task<List<DateOnly>> WeeksAsync(Guid organizationId, int last, CancellationToken cancellationToken = default) =>
+        (await db.Set<EngagementSnapshot>().Where(s => s.OrganizationId == organizationId).Select(s => s.Week).Distinct()
+            .OrderByDescending(w => w).Take(last).ToListAsync(cancellationToken)).Order().ToList();
+
+    /// <summary>
+    /// Per department and network, plus all departments (Department null) per network, for each week asked. The
+    /// counting is done by the database, grouped by week, network and department, so two years of weekly rows for
+    /// thousands of physicians are never loaded; the all-departments rows are sums of the department rows.
+    /// </summary>
+    public async Task<List<EngagementFigure>> ComputeAsync(Guid organizationId, IReadOnlyCollection<DateOnly> weeks, CancellationToken cancellationToken = default)
+    {
+        var groups = await db.Set<EngagementSnapshot>().AsNoTracking()
+            .Where(s => s.OrganizationId == organizationId && weeks.Contains(s.Week))
+            .GroupBy(s => new { s.Week, s.Network, s.Department })
+            .Select(g => new
+            {
+                g.Key.Week,
+                g.Key.Network,
+                g.Key.Department,
+                Physicians = g.Count(),
+                Confirmed = g.Count(r => r.State == ProfileState.Confirmed),
+                Active = g.Count(r => r.PostsIn90Days > 0),
+                Video = g.Count(r => r.VideoPostsIn90Days > 0),
+                Mutual = g.Count(r => r.MutualFollow == true),
+                NoDisclaimer = g.Count(r => r.DisclaimerMissing == true),
+            })
+            .ToListAsync(cancellationToken);
+        var figures = groups.Select(g => new EngagementFigure(g.Week, g.Department, AccountNames.Key(g.Network), g.Physicians, g.Confirmed, g.Active, g.Video, g.Mutual, g.NoDisclaimer)).ToList();
+        figures.AddRange(figures.GroupBy(f => (f.Week, f.Network)).Select(g => new EngagementFigure(
+            g.Key.Week, null, g.Key.Network, g.Sum(f => f.Physicians), g.Sum(f => f.Confirmed), g.Sum(f => f.Active90), g.Sum(f => f.Video), g.Sum(f => f.MutualFollow), g.Sum(f => f.LackingDisclaimer))).ToList());
+        return figures.OrderBy(f => f.Week).ThenBy(f => f.Department is null ? 0 : 1).ThenBy(f => f.Department, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Network, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The physicians behind one number: a measure in one week, network and (optionally) department.</summary>
+    public async Task<List<DrillRow>> DrillAsync(Guid organizationId, DateOnly week, Platform network, string? department, EngagementMeasure measure, CancellationToken cancellationToken = default)
+    {
+        var rows = db.Set<EngagementSnapshot>().AsNoTracking().Where(s => s.OrganizationId == organizationId && s.Week == week && s.Network == network);
+        if (department is not null)
+        {
+            rows = rows.Where(s => s.Department == department);
+        }
+
+        rows = measure switch
+        {
+            EngagementMeasure.Confirmed => rows.Where(s => s.State == ProfileState.Confirmed),
+            EngagementMeasure.Active => rows.Where(s => s.PostsIn90Days > 0),
+            EngagementMeasure.Video => rows.Where(s => s.VideoPostsIn90Days > 0),
+            EngagementMeasure.Mutual => rows.Where(s => s.MutualFollow == true),
+            EngagementMeasure.NoDisclaimer => rows.Where(s => s.DisclaimerMissing == true),
+        };
+        var found = await (
+            from s in rows
+            join p in db.Set<Physician>() on s.PhysicianId equals p.Id
+            join pr in db.Set<PhysicianProfile>().Where(x => x.Network == network) on s.PhysicianId equals pr.PhysicianId into profiles
+            from pr in profiles.DefaultIfEmpty()
+            select new DrillRow(p.Id, p.Name, p.Npi, s.Department, pr == null ? "" : pr.Handle)).ToListAsync(cancellationToken);
+        return found.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    public async Task<string> CsvAsync(Guid organizationId, CancellationToken cancellationToken = default)
+    {
+        var rows = await (
+            from s in db.Set<EngagementSnapshot>().AsNoTracking()
+            join p in db.Set<Physician>() on s.PhysicianId equals p.Id
+            where s.OrganizationId == organizationId
+            select new { Snapshot = s, p.Npi }).ToListAsync(cancellationToken);
+        return CsvExport.Write(CsvColumns, rows.OrderBy(r => r.Snapshot.Week).ThenBy(r => r.Npi, StringComparer.Ordinal).ThenBy(r => r.Snapshot.Network).Select(r => new[]
+        {
+            r.Snapshot.Week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Snapshot.PhysicianId.ToString(), r.Npi, r.Snapshot.Department,
+            AccountNames.Key(r.Snapshot.Network), r.Snapshot.State.ToString().ToLowerInvariant(), Flag(r.Snapshot.Excluded), Flag(r.Snapshot.Exists),
+            r.Snapshot.LastPostAt?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "",
+            Number(r.Snapshot.PostsIn30Days), Number(r.Snapshot.PostsIn90Days), Number(r.Snapshot.VideoPostsIn90Days),
+            Flag(r.Snapshot.MutualFollow), Flag(r.Snapshot.DisclaimerMissing), r.Snapshot.TakenAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        }));
+    }
+
+    /// <summary>Unknown is an empty cell, so that a spreadsheet cannot mistake it for no.</summary>
+    private static string Flag(bool? value) => value switch { true => "true", false => "false", null => "" };
+
+    private static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+}

@@ -1,0 +1,194 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Networks;
+using Rounds.Networks.Bluesky;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts.Contracts;
+using Rounds.Web.Features.Engagement.Contracts;
+using ScreenedPost = Rounds.Screening.Post;
+
+namespace Rounds.Web.Features.Engagement;
+
+public sealed record SnapshotSummary(DateOnly Week, int Physicians, int Rows, int Read, int Unreadable);
+
+/// <summary>
+/// Takes this week's snapshot of an organization: one row per roster physician and network, replacing the
+/// week's rows if it runs again. Activity is read only for confirmed profiles, only where a network can be read
+/// without the physician's credentials (Bluesky's public repositories); everywhere else the signals stay unknown.
+/// </summary>
+public sealed class TakeSnapshot(
+    RoundsDbContext db, EngagementOptions options, IAccountDirectory accounts, IOrganizationScreener screener,
+    IHttpClientFactory httpFactory, IConfiguration configuration, IAuditLog audit, TimeProvider clock, ILogger<TakeSnapshot> logger)
+{
+    public const string HttpClientName = "engagement";
+
+    /// <summary>Where public Bluesky repositories are read; the entryway answers for every repository it hosts.</summary>
+    public const string BlueskyServiceSetting = "Rounds:Engagement:BlueskyService";
+
+    public async Task<Outcome<SnapshotSummary>> RunAsync(OrgContext org, CancellationToken cancellationToken = default)
+    {
+        if (!org.IsAtLeast(Roster.EditRole))
+        {
+            return Outcome.Refused("Only admins take snapshots.");
+        }
+
+        var summary = await TakeAsync(org.Id, cancellationToken);
+        audit.Record(org.Id, "engagement.snapshot.taken", nameof(EngagementSnapshot), org.Id.ToString(), after: summary);
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<SnapshotSummary>(Outcome.Success, summary);
+    }
+
+    public async Task<SnapshotSummary> TakeAsync(Guid organizationId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var week = EngagementSnapshot.WeekOf(now);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var excludePersonal = (await options.GetAsync(organizationId, cancellationToken)).ExcludePersonalAccounts;
+        var physicians = await db.Set<Physician>().AsNoTracking()
+            .Where(p => p.OrganizationId == organizationId && (p.StartDate == null || p.StartDate <= today) && (p.EndDate == null || p.EndDate >= today))
+            .OrderBy(p => p.Npi).ToListAsync(cancellationToken);
+        var stored = (await db.Set<PhysicianProfile>().AsNoTracking().Where(p => p.OrganizationId == organizationId).ToListAsync(cancellationToken))
+            .ToDictionary(p => (p.PhysicianId, p.Network));
+
+        var reader = new BlueskyPublicReader(httpFactory.CreateClient(HttpClientName), new Uri(configuration[BlueskyServiceSetting] ?? "https://bsky.social"), clock);
+        var hospital = await HospitalAsync(organizationId, reader, cancellationToken);
+
+        var rows = new List<EngagementSnapshot>(physicians.Count * PhysicianProfiles.Networks.Length);
+        int read = 0, unreadable = 0, done = 0;
+        foreach (var physician in physicians)
+        {
+            foreach (var network in PhysicianProfiles.Networks)
+            {
+                stored.TryGetValue((physician.Id, network), out var profile);
+                var row = new EngagementSnapshot
+                {
+                    OrganizationId = organizationId,
+                    PhysicianId = physician.Id,
+                    Week = week,
+                    Network = network,
+                    Department = physician.Department,
+                    State = profile?.State ?? ProfileState.Unknown,
+                    Excluded = excludePersonal && profile is { Personal: true },
+                    TakenAt = now,
+                };
+                if (row.State == ProfileState.Confirmed && !row.Excluded && network == Platform.Bluesky)
+                {
+                    if (await ReadBlueskyAsync(organizationId, row, profile!.Handle, reader, hospital, cancellationToken))
+                    {
+                        read++;
+                    }
+                    else
+                    {
+                        unreadable++;
+                    }
+                }
+
+                rows.Add(row);
+            }
+
+            if (++done % 100 == 0)
+            {
+                logger.LogInformation("Engagement snapshot of {Organization}: {Done} of {Total} physicians.", organizationId, done, physicians.Count);
+            }
+        }
+
+        // The week's rows are replaced whole, so a second run in a week leaves exactly one row per physician and network.
+        await db.Set<EngagementSnapshot>().Where(s => s.OrganizationId == organizationId && s.Week == week).ExecuteDeleteAsync(cancellationToken);
+        db.Set<EngagementSnapshot>().AddRange(rows);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Engagement snapshot of {Organization} for {Week}: {Rows} rows, {Read} profiles read, {Unreadable} unreadable.", organizationId, week, rows.Count, read, unreadable);
+        return new SnapshotSummary(week, physicians.Count, rows.Count, read, unreadable);
+    }
+
+    /// <summary>The organizations with a roster and no snapshot yet this week; read in a scope that sees every organization.</summary>
+    public async Task<List<Guid>> DueAsync(CancellationToken cancellationToken = default)
+    {
+        var week = EngagementSnapshot.WeekOf(clock.GetUtcNow());
+        var withRoster = await db.Set<Physician>().Select(p => p.OrganizationId).Distinct().ToListAsync(cancellationToken);
+        var done = await db.Set<EngagementSnapshot>().Where(s => s.Week == week).Select(s => s.OrganizationId).Distinct().ToListAsync(cancellationToken);
+        return withRoster.Except(done).ToList();
+    }
+
+    private sealed record Hospital(string Did, IReadOnlySet<string> Follows);
+
+    /// <summary>The organization's active enterprise Bluesky account, read once per run for the mutual-follow signal.</summary>
+    private async Task<Hospital?> HospitalAsync(Guid organizationId, BlueskyPublicReader reader, CancellationToken cancellationToken)
+    {
+        var account = (await accounts.ListAsync(organizationId, cancellationToken: cancellationToken))
+            .FirstOrDefault(a => a.Platform == Platform.Bluesky && a.Kind == AccountKind.Enterprise && a.Status == AccountStatus.Active);
+        if (account is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var activity = await reader.ReadAsync(account.NormalizedHandle, cancellationToken);
+            return activity is { Exists: true, Did: { } did } ? new Hospital(did, activity.Follows) : null;
+        }
+        catch (NetworkException e)
+        {
+            logger.LogWarning("The enterprise Bluesky account {Handle} could not be read: {Reason}", account.Handle, e.Message);
+            return null;
+        }
+    }
+
+    private async Task<bool> ReadBlueskyAsync(Guid organizationId, EngagementSnapshot row, string handle, BlueskyPublicReader reader, Hospital? hospital, CancellationToken cancellationToken)
+    {
+        PublicActivity activity;
+        try
+        {
+            activity = await reader.ReadAsync(Handles.Normalize(Platform.Bluesky, handle), cancellationToken);
+        }
+        catch (NetworkException e)
+        {
+            logger.LogInformation("Bluesky profile {Handle} could not be read: {Reason}", handle, e.Message);
+            return false;
+        }
+
+        row.Exists = activity.Exists;
+        if (!activity.Exists)
+        {
+            return true;
+        }
+
+        row.LastPostAt = activity.LastPostAt;
+        row.PostsIn30Days = activity.PostsIn30Days;
+        row.PostsIn90Days = activity.PostsIn90Days;
+        row.VideoPostsIn90Days = activity.VideoPostsIn90Days;
+        row.MutualFollow = hospital is null ? null : hospital.Follows.Contains(activity.Did!) && activity.Follows.Contains(hospital.Did);
+        if (!string.IsNullOrWhiteSpace(activity.Bio))
+        {
+            var result = await screener.ScreenAsync(organizationId, new ScreenedPost("", Rounds.Screening.AccountKind.Personal, activity.Bio), Rounds.Screening.Profile.Social, cancellationToken);
+            row.DisclaimerMissing = result.Findings.Any(f => f.Type == "DISCLAIMER_MISSING");
+        }
+        else
+        {
+            // No bio names no employer, so no disclaimer is needed.
+            row.DisclaimerMissing = false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Takes each organization's snapshot once a week: a daily check finds the organizations whose week has none yet.</summary>
+public sealed class WeeklySnapshots(IServiceScopeFactory scopes, TimeProvider clock, ILogger<WeeklySnapshots> logger, IConfiguration configuration)
+    : RecurringJob(scopes, clock, logger)
+{
+    protected override TimeSpan Interval => TimeSpan.FromDays(1);
+
+    protected override bool RunsAtStart => false;
+
+    protected override bool Enabled => configuration.GetValue("Rounds:Engagement:WeeklySnapshots", true);
+
+    protected override async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var due = await services.GetRequiredService<TakeSnapshot>().DueAsync(cancellationToken);
+        foreach (var organizationId in due)
+        {
+            // One scope per organization, so one organization's tracked rows never pile up in the next one's save.
+            await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<TakeSnapshot>().TakeAsync(organizationId, cancellationToken);
+        }
+    }
+}
