@@ -416,6 +416,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrganizationId", "At");
 
+                    b.HasIndex("OrganizationId", "Action", "At");
+
                     b.ToTable("AuditEntries", (string)null);
                 });
 
@@ -1427,6 +1429,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "PublishedAt");
+
                     b.HasIndex("PostId", "AccountId")
                         .IsUnique();
 
@@ -1615,6 +1619,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(10)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "ScheduledAt");
+
+                    b.HasIndex("OrganizationId", "UpdatedAt");
 
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt");
 

@@ -403,6 +403,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "At");
 
+                    b.HasIndex("OrganizationId", "Action", "At");
+
                     b.ToTable("AuditEntries", (string)null);
                 });
 
@@ -1414,6 +1416,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "PublishedAt");
+
                     b.HasIndex("PostId", "AccountId")
                         .IsUnique();
 
@@ -1602,6 +1606,10 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "ScheduledAt");
+
+                    b.HasIndex("OrganizationId", "UpdatedAt");
 
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt");
 
