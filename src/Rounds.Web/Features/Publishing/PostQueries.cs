@@ -40,8 +40,10 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     /// <summary>Rows per page of the review queue.</summary>
     public const int QueuePageSize = 50;
 
-    // Candidates read per round while filling a queue page: enough that one round usually fills it.
-    private const int QueueBatch = 200;
+    // Candidates read in the first round while filling a queue page: a page and a little, since most candidates
+    // usually qualify; each further round reads twice as many, up to the cap, when many do not.
+    private const int FirstQueueBatch = QueuePageSize + 10;
+    private const int MaxQueueBatch = 800;
 
     /// <summary>
     /// The organization's posts, the latest change first, one page at a time: keyset pagination on
@@ -98,9 +100,11 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             && !db.Set<PostReview>().Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step == p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve));
         var found = new List<Post>();
         var position = after;
+        var size = FirstQueueBatch;
         while (found.Count <= QueuePageSize)
         {
-            var batch = await QueueBatchAsync(waiting, position, cancellationToken);
+            var batch = await QueueBatchAsync(waiting, position, size, cancellationToken);
+            size = Math.Min(size * 2, MaxQueueBatch);
             if (batch.Count == 0)
             {
                 if (position is null or { Scheduled: false })
@@ -121,7 +125,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         return new PostList(await SummariesAsync(found.Take(QueuePageSize).ToList(), cancellationToken), next);
     }
 
-    private static Task<List<Post>> QueueBatchAsync(IQueryable<Post> waiting, QueueCursor? position, CancellationToken cancellationToken)
+    private static Task<List<Post>> QueueBatchAsync(IQueryable<Post> waiting, QueueCursor? position, int size, CancellationToken cancellationToken)
     {
         if (position is null or { Scheduled: false })
         {
@@ -133,7 +137,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
                 unscheduled = unscheduled.Where(p => p.SubmittedAt > submitted || (p.SubmittedAt == submitted && p.Id.CompareTo(id) > 0));
             }
 
-            return unscheduled.OrderBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(QueueBatch).ToListAsync(cancellationToken);
+            return unscheduled.OrderBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(size).ToListAsync(cancellationToken);
         }
 
         var scheduled = waiting.Where(p => p.ScheduledAt != null);
@@ -145,7 +149,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
                 || (p.ScheduledAt == at && (p.SubmittedAt > submitted || (p.SubmittedAt == submitted && p.Id.CompareTo(id) > 0))));
         }
 
-        return scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(QueueBatch).ToListAsync(cancellationToken);
+        return scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(size).ToListAsync(cancellationToken);
     }
 
     public async Task<PostView?> GetAsync(OrgContext org, Guid id, CancellationToken cancellationToken = default)

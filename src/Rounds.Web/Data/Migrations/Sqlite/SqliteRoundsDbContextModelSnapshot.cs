@@ -1607,11 +1607,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "ScheduledAt");
-
-                    b.HasIndex("OrganizationId", "UpdatedAt");
+                    b.HasIndex("OrganizationId", "ScheduledAt", "Id");
 
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt");
+
+                    b.HasIndex("OrganizationId", "UpdatedAt", "Id");
 
                     b.ToTable("Post");
                 });

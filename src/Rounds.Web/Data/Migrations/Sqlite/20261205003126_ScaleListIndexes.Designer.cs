@@ -12,7 +12,7 @@ using Rounds.Web.Data;
 namespace Rounds.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteRoundsDbContext))]
-    [Migration("20261205000945_ScaleListIndexes")]
+    [Migration("20261205003126_ScaleListIndexes")]
     partial class ScaleListIndexes
     {
         /// <inheritdoc />
@@ -1610,11 +1610,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "ScheduledAt");
-
-                    b.HasIndex("OrganizationId", "UpdatedAt");
+                    b.HasIndex("OrganizationId", "ScheduledAt", "Id");
 
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt");
+
+                    b.HasIndex("OrganizationId", "UpdatedAt", "Id");
 
                     b.ToTable("Post");
                 });

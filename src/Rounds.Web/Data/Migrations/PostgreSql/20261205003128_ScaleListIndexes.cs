@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Rounds.Web.Data.Migrations.Sqlite
+namespace Rounds.Web.Data.Migrations.PostgreSql
 {
     /// <inheritdoc />
     public partial class ScaleListIndexes : Migration
@@ -16,14 +16,14 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                 columns: new[] { "OrganizationId", "PublishedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Post_OrganizationId_ScheduledAt",
+                name: "IX_Post_OrganizationId_ScheduledAt_Id",
                 table: "Post",
-                columns: new[] { "OrganizationId", "ScheduledAt" });
+                columns: new[] { "OrganizationId", "ScheduledAt", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Post_OrganizationId_UpdatedAt",
+                name: "IX_Post_OrganizationId_UpdatedAt_Id",
                 table: "Post",
-                columns: new[] { "OrganizationId", "UpdatedAt" });
+                columns: new[] { "OrganizationId", "UpdatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEntries_OrganizationId_Action_At",
@@ -39,11 +39,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                 table: "PostTarget");
 
             migrationBuilder.DropIndex(
-                name: "IX_Post_OrganizationId_ScheduledAt",
+                name: "IX_Post_OrganizationId_ScheduledAt_Id",
                 table: "Post");
 
             migrationBuilder.DropIndex(
-                name: "IX_Post_OrganizationId_UpdatedAt",
+                name: "IX_Post_OrganizationId_UpdatedAt_Id",
                 table: "Post");
 
             migrationBuilder.DropIndex(

@@ -13,7 +13,7 @@ using Rounds.Web.Data;
 namespace Rounds.Web.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresRoundsDbContext))]
-    [Migration("20261205000945_ScaleListIndexes")]
+    [Migration("20261205003128_ScaleListIndexes")]
     partial class ScaleListIndexes
     {
         /// <inheritdoc />
@@ -1623,11 +1623,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "ScheduledAt");
-
-                    b.HasIndex("OrganizationId", "UpdatedAt");
+                    b.HasIndex("OrganizationId", "ScheduledAt", "Id");
 
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt");
+
+                    b.HasIndex("OrganizationId", "UpdatedAt", "Id");
 
                     b.ToTable("Post");
                 });
