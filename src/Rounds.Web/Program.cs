@@ -11,6 +11,7 @@ switch (args.FirstOrDefault())
         return ScreeningCli.Eval(args[1..], Console.In, Console.Out, Console.Error);
     case "migrate":
     case "token":
+    case "seed":
         return await AdminCommands.RunAsync(args);
     case "serve":
         args = args[1..];

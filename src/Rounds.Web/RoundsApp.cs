@@ -93,6 +93,9 @@ public static class RoundsApp
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddRoundsRateLimits(configuration);
+        // On SIGTERM requests in flight get a few seconds, then their aborted tokens stop their queries; the
+        // default 30 s outlasts most orchestrators' patience. Host:ShutdownSeconds changes it.
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(configuration.GetValue("Host:ShutdownSeconds", 5)));
     }
 
     public static void ConfigurePipeline(WebApplication app)

@@ -1,15 +1,19 @@
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Demo.Contracts;
 
 namespace Rounds.Web.Host;
 
-/// <summary><c>./rounds migrate</c> and <c>./rounds token create</c>: administration without the web server.</summary>
+/// <summary><c>./rounds migrate</c>, <c>./rounds token create</c> and <c>./rounds seed</c>: administration without the web server.</summary>
 public static class AdminCommands
 {
     private const string Usage = """
         Usage:
           rounds migrate
           rounds token create --email EMAIL [--org SLUG] [--name NAME]
+          rounds seed [--posts N] [--accounts N] [--audit N] [--org SLUG]
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -41,6 +45,8 @@ public static class AdminCommands
                 await db.Database.MigrateAsync();
                 Console.WriteLine(pending.Count == 0 ? "The database is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
                 return 0;
+            case "seed":
+                return await SeedAsync(services, options);
             default:
                 return await CreateTokenAsync(services, options);
         }
@@ -86,10 +92,64 @@ public static class AdminCommands
         return 0;
     }
 
+    /// <summary>
+    /// Fills an organization with a health system's worth of data (docs/decisions/0026-bounded-work-per-request.md).
+    /// The demo organization is created first when it is the one asked for and does not exist yet.
+    /// </summary>
+    private static async Task<int> SeedAsync(IServiceProvider services, Dictionary<string, string> options)
+    {
+        int Count(string name, int fallback) =>
+            options.TryGetValue(name, out var text) ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;
+
+        int posts, accounts, audit;
+        try
+        {
+            posts = Count("posts", 10_000);
+            accounts = Count("accounts", 150);
+            audit = Count("audit", posts);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            await Console.Error.WriteLineAsync("--posts, --accounts and --audit take a whole number.\n" + Usage);
+            return 2;
+        }
+
+        var db = services.GetRequiredService<RoundsDbContext>();
+        await db.Database.MigrateAsync();
+        var slug = options.GetValueOrDefault("org")?.ToLowerInvariant() ?? "northfield";
+        if (slug == "northfield")
+        {
+            await services.GetRequiredService<IDemo>().SeedAsync();
+        }
+
+        var org = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug);
+        if (org is null)
+        {
+            await Console.Error.WriteLineAsync($"There is no organization '{slug}'.");
+            return 1;
+        }
+
+        var members = await (from m in db.OrganizationMembers
+                             join u in db.People() on m.UserId equals u.Id
+                             where m.OrganizationId == org.Id
+                             select new SeedMember(u.Id, u.Email ?? "", u.DisplayName, m.Role)).ToListAsync();
+        var plan = new SeedPlan(org.Id, members, posts, accounts, audit, DateTimeOffset.UtcNow);
+        var clock = Stopwatch.StartNew();
+        // Rows go straight to the database; nothing is tracked, so memory stays flat whatever the level.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        foreach (var area in services.GetServices<ISeedData>().OrderBy(a => a.Order))
+        {
+            await area.SeedAsync(plan);
+        }
+
+        Console.WriteLine($"Seeded {org.Slug}: {posts} posts, {accounts} accounts, {audit} audit entries in {clock.Elapsed.TotalSeconds:0.0} s.");
+        return 0;
+    }
+
     /// <summary>Takes out <c>--email x</c>-style options; the rest goes to the host (e.g. <c>--ConnectionStrings:Rounds=…</c>).</summary>
     private static (Dictionary<string, string> Options, string[] HostArgs) SplitOptions(string[] args)
     {
-        string[] known = ["--email", "--org", "--name"];
+        string[] known = ["--email", "--org", "--name", "--posts", "--accounts", "--audit"];
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)

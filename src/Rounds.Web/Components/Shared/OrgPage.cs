@@ -76,5 +76,8 @@ public abstract class OrgPage : ComponentBase
 
     protected virtual Task OnOrganizationLoadedAsync() => Task.CompletedTask;
 
+    /// <summary>Ends when the browser goes away, so a page's queries stop instead of rendering for nobody.</summary>
+    protected CancellationToken Aborted => HttpContext?.RequestAborted ?? CancellationToken.None;
+
     protected string OrgPath(string rest = "") => $"/o/{Org?.Organization.Slug ?? Slug}{rest}";
 }

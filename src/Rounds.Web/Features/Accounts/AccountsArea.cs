@@ -14,6 +14,7 @@ public sealed class AccountsArea : IRoundsArea
         services.AddScoped<AccountDashboard>();
         services.AddScoped<DetectDormancy>();
         services.AddScoped<IDemoData, DemoRegistry>();
+        services.AddScoped<ISeedData, SeedAccounts>();
         services.AddHostedService<DormancyWatch>();
     }
 

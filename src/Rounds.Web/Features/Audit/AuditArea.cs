@@ -7,6 +7,7 @@ public sealed class AuditArea : IRoundsArea
     {
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<AuditQuery>();
+        services.AddScoped<ISeedData, SeedAudit>();
     }
 
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => AuditEndpoints.Map(api);

@@ -4,7 +4,7 @@ namespace Rounds.Web.Features.Audit;
 
 public sealed record AuditEntryDto(long Id, DateTimeOffset At, string Actor, string Action, string EntityType, string EntityId, string? Before, string? After);
 
-public sealed record AuditPageDto(IReadOnlyList<AuditEntryDto> Entries, int Total, int Page, int PageSize);
+public sealed record AuditPageDto(IReadOnlyList<AuditEntryDto> Entries, int Total, int Page, int PageSize, bool TotalIsAtLeast);
 
 public static class AuditEndpoints
 {
@@ -18,6 +18,6 @@ public static class AuditEndpoints
         var found = await query.FindAsync(org.Id, new AuditFilter(action, actor, from, to, page ?? 1), cancellationToken);
         return TypedResults.Ok(new AuditPageDto(
             found.Entries.Select(e => new AuditEntryDto(e.Id, e.At, e.ActorName, e.Action, e.EntityType, e.EntityId, e.Before, e.After)).ToList(),
-            found.Total, found.Page, found.PageSize));
+            found.Total, found.Page, found.PageSize, found.TotalIsAtLeast));
     }
 }

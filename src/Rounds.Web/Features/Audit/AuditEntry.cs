@@ -40,5 +40,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(a => a.ActorName).HasMaxLength(256);
         // No foreign keys: an audit row must outlive whatever it describes.
         builder.HasIndex(a => new { a.OrganizationId, a.At });
+        // The log is filtered by action (a prefix such as "post.") and read newest first.
+        builder.HasIndex(a => new { a.OrganizationId, a.Action, a.At });
     }
 }

@@ -172,13 +172,24 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
     /// <summary>The steps of every account a post goes to, with the people who may act on each.</summary>
     public async Task<IReadOnlyList<ResolvedStep>> ResolveAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default)
     {
-        var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == organizationId && accountIds.Contains(s.AccountId)).ToListAsync(cancellationToken);
+        var each = await ResolveEachAsync(organizationId, accountIds, cancellationToken);
+        return accountIds.SelectMany(a => each[a]).ToList();
+    }
+
+    /// <summary>
+    /// The steps of many accounts in two queries, the membership read once: the review queue resolves a whole
+    /// page of posts with it instead of reading the members again for every post.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ResolvedStep>>> ResolveEachAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default)
+    {
+        var distinct = accountIds.Distinct().ToList();
+        var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == organizationId && distinct.Contains(s.AccountId)).ToListAsync(cancellationToken);
         var members = await (from m in db.OrganizationMembers
                              join u in db.People() on m.UserId equals u.Id
                              where m.OrganizationId == organizationId
                              select new { u.Id, Email = u.NormalizedEmail, m.Role }).ToListAsync(cancellationToken);
-        var resolved = new List<ResolvedStep>();
-        foreach (var accountId in accountIds)
+        var resolved = new Dictionary<Guid, IReadOnlyList<ResolvedStep>>();
+        foreach (var accountId in distinct)
         {
             var steps = configured.Where(s => s.AccountId == accountId).OrderBy(s => s.Position).ToList();
             if (steps.Count == 0)
@@ -186,16 +197,37 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
                 steps.Add(Default(organizationId, accountId));
             }
 
-            foreach (var step in steps)
+            resolved[accountId] = steps.Select(step =>
             {
                 var emails = PeopleLists.Split(step.Approvers).Select(e => e.ToUpperInvariant()).ToHashSet();
                 var ids = members.Where(m => step.ApproverRole is { } role ? m.Role >= role : emails.Contains(m.Email ?? "") && m.Role >= Role.Contributor)
                     .Select(m => m.Id).ToList();
-                resolved.Add(new ResolvedStep(accountId, step.Position, step.Name, step.ApproverRole, ids, step.Quorum));
-            }
+                return new ResolvedStep(accountId, step.Position, step.Name, step.ApproverRole, ids, step.Quorum);
+            }).ToList();
         }
 
         return resolved;
+    }
+
+    /// <summary>The accounts (among <paramref name="accountIds"/>) whose admins let one person approve several steps.</summary>
+    public async Task<IReadOnlySet<Guid>> AllowingOneApproverManyStepsAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default) =>
+        (await db.Set<ApprovalSettings>().Where(s => s.OrganizationId == organizationId && accountIds.Contains(s.AccountId) && s.OneApproverManySteps)
+            .Select(s => s.AccountId).ToListAsync(cancellationToken)).ToHashSet();
+
+    /// <summary>
+    /// Whether the person approves any step in the organization: the default step is open to reviewers, and a
+    /// configured step may name a contributor. Someone who approves nothing has an empty queue without reading it.
+    /// </summary>
+    public async Task<bool> ApprovesAnythingAsync(OrgContext org, CancellationToken cancellationToken = default)
+    {
+        if (org.IsAtLeast(Role.Reviewer))
+        {
+            return true;
+        }
+
+        var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == org.Id).Select(s => s.AccountId).Distinct().ToListAsync(cancellationToken);
+        var each = await ResolveEachAsync(org.Id, configured, cancellationToken);
+        return each.Values.Any(steps => steps.Any(s => s.ApproverIds.Contains(org.UserId)));
     }
 
     private static string Describe(ApprovalStep step) =>

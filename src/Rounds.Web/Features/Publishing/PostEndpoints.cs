@@ -69,8 +69,19 @@ public static class PostEndpoints
             .WithSummary("{\"oneApproverManySteps\": true} lets one person approve several steps of a revision on this account (admins; off by default).");
     }
 
-    public static async Task<IResult> ListAsync(OrgContext org, string? status, bool? mine, PostQueries queries, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(OrgContext org, string? status, bool? mine, string? after, PostQueries queries, HttpContext http, CancellationToken cancellationToken)
     {
+        PostCursor? cursor = null;
+        if (after is not null)
+        {
+            if (!PostCursor.TryParse(after, out var parsedCursor))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Use the cursor from the previous page's Link header."] });
+            }
+
+            cursor = parsedCursor;
+        }
+
         PostStatus? parsed = null;
         if (status is not null)
         {
@@ -82,12 +93,38 @@ public static class PostEndpoints
             parsed = value;
         }
 
-        var list = await queries.ListAsync(org, parsed, mine ?? false, cancellationToken);
-        return TypedResults.Ok(list.Select(ToListItem).ToList());
+        var page = await queries.ListAsync(org, parsed, mine ?? false, cursor, cancellationToken);
+        return Paged(http, page);
     }
 
-    public static async Task<IResult> QueueAsync(OrgContext org, PostQueries queries, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await queries.QueueAsync(org, cancellationToken)).Select(ToListItem).ToList());
+    public static async Task<IResult> QueueAsync(OrgContext org, string? after, PostQueries queries, HttpContext http, CancellationToken cancellationToken)
+    {
+        QueueCursor? cursor = null;
+        if (after is not null && !QueueCursor.TryParse(after, out cursor))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Use the cursor from the previous page's Link header."] });
+        }
+
+        return Paged(http, await queries.QueueAsync(org, cursor, cancellationToken));
+    }
+
+    /// <summary>
+    /// A page stays a JSON array, as the lists always were; the next page is named in a <c>Link: rel="next"</c>
+    /// header (RFC 8288), the request's own address with <c>after</c> set to the cursor.
+    /// </summary>
+    private static IResult Paged(HttpContext http, PostList page)
+    {
+        if (page.Next is { } next)
+        {
+            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
+            query["after"] = next;
+            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+            http.Response.Headers.Link = $"<{link}>; rel=\"next\"";
+            http.Response.Headers["X-Next-Cursor"] = next;
+        }
+
+        return TypedResults.Ok(page.Items.Select(ToListItem).ToList());
+    }
 
     public static async Task<IResult> CreateAsync(OrgContext org, PostRequest request, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)
     {

@@ -19,8 +19,14 @@ public sealed record PostView(
 
 public sealed record PostSummary(Post Post, IReadOnlyList<string> Accounts);
 
+/// <summary>One page of a list; <see cref="Next"/> is the cursor of the following page, null on the last one.</summary>
+public sealed record PostList(IReadOnlyList<PostSummary> Items, string? Next)
+{
+    public static readonly PostList Empty = new([], null);
+}
+
 /// <summary>Reading posts: lists, the reviewer's queue, one post with its history.</summary>
-public sealed class PostQueries(RoundsDbContext db, ReviewPost review)
+public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalSteps steps)
 {
     /// <summary>
     /// Contributors and above see the organization's posts: the team plans the calendar together and every post is
@@ -28,14 +34,30 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review)
     /// </summary>
     public static bool CanSee(OrgContext org, Post post) => post.OrganizationId == org.Id && org.IsAtLeast(Role.Contributor);
 
-    public async Task<IReadOnlyList<PostSummary>> ListAsync(OrgContext org, PostStatus? status, bool mine, CancellationToken cancellationToken = default)
+    /// <summary>Rows per page of the posts list; the first page of a small organization shows everything, as before paging.</summary>
+    public const int ListPageSize = 100;
+
+    /// <summary>Rows per page of the review queue.</summary>
+    public const int QueuePageSize = 50;
+
+    // Candidates read in the first round while filling a queue page: a page and a little, since most candidates
+    // usually qualify; each further round reads twice as many, up to the cap, when many do not.
+    private const int FirstQueueBatch = QueuePageSize + 10;
+    private const int MaxQueueBatch = 800;
+
+    /// <summary>
+    /// The organization's posts, the latest change first, one page at a time: keyset pagination on
+    /// (<see cref="Post.UpdatedAt"/>, <see cref="Post.Id"/>) walks the (organization, updated) index, so a page
+    /// costs the same at a thousand posts and at a million. <paramref name="after"/> is a <see cref="PostList.Next"/>.
+    /// </summary>
+    public async Task<PostList> ListAsync(OrgContext org, PostStatus? status, bool mine, PostCursor? after = null, CancellationToken cancellationToken = default)
     {
         if (!org.IsAtLeast(Role.Contributor))
         {
-            return [];
+            return PostList.Empty;
         }
 
-        var query = db.Set<Post>().Where(p => p.OrganizationId == org.Id);
+        var query = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == org.Id);
         if (status is { } s)
         {
             query = query.Where(p => p.Status == s);
@@ -46,33 +68,88 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review)
             query = query.Where(p => p.AuthorId == org.UserId);
         }
 
-        var posts = await query.OrderByDescending(p => p.UpdatedAt).Take(500).ToListAsync(cancellationToken);
-        return await SummariesAsync(posts, cancellationToken);
+        if (after is { } cursor)
+        {
+            var at = cursor.At;
+            var id = cursor.Id;
+            query = query.Where(p => p.UpdatedAt < at || (p.UpdatedAt == at && p.Id.CompareTo(id) < 0));
+        }
+
+        var posts = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(ListPageSize + 1).ToListAsync(cancellationToken);
+        var next = posts.Count > ListPageSize ? new PostCursor(posts[ListPageSize - 1].UpdatedAt, posts[ListPageSize - 1].Id).ToString() : null;
+        return new PostList(await SummariesAsync(posts.Take(ListPageSize).ToList(), cancellationToken), next);
     }
 
-    /// <summary>Posts waiting on a step the person may act on, the one due first on top.</summary>
-    public async Task<IReadOnlyList<PostSummary>> QueueAsync(OrgContext org, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Posts waiting on a step the person may act on, the one due first on top, a page at a time. Candidates are
+    /// read in queue order in batches, already narrowed in the database (in review, someone else's, not yet
+    /// approved by this person at this step); their review states are computed for the whole batch at once
+    /// (<see cref="ReviewPost.StatesAsync"/>). Posts without a time come first: they go out as soon as they are
+    /// approved. The order is walked in two runs (unscheduled, then scheduled) because the databases sort
+    /// nulls differently.
+    /// </summary>
+    public async Task<PostList> QueueAsync(OrgContext org, QueueCursor? after = null, CancellationToken cancellationToken = default)
     {
-        if (!org.IsAtLeast(Role.Contributor))
+        if (!org.IsAtLeast(Role.Contributor) || !await steps.ApprovesAnythingAsync(org, cancellationToken))
         {
-            return [];
+            return PostList.Empty;
         }
 
-        var waiting = await db.Set<Post>().Where(p => p.OrganizationId == org.Id && p.Status == PostStatus.InReview && p.AuthorId != org.UserId)
-            .ToListAsync(cancellationToken);
-        var mine = new List<Post>();
-        foreach (var post in waiting)
+        var userId = org.UserId;
+        var waiting = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == org.Id && p.Status == PostStatus.InReview && p.AuthorId != userId
+            && !db.Set<PostReview>().Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step == p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve));
+        var found = new List<Post>();
+        var position = after;
+        var size = FirstQueueBatch;
+        while (found.Count <= QueuePageSize)
         {
-            var state = await review.StateAsync(post, cancellationToken);
-            if (state.MayApprove(org.UserId) && !state.ApprovedBy.Contains(org.UserId))
+            var batch = await QueueBatchAsync(waiting, position, size, cancellationToken);
+            size = Math.Min(size * 2, MaxQueueBatch);
+            if (batch.Count == 0)
             {
-                mine.Add(post);
+                if (position is null or { Scheduled: false })
+                {
+                    position = QueueCursor.ScheduledStart;
+                    continue;
+                }
+
+                break;
             }
+
+            var states = await review.StatesAsync(org.Id, batch, cancellationToken);
+            found.AddRange(batch.Where(p => states[p.Id] is var state && state.MayApprove(userId) && !state.ApprovedBy.Contains(userId)));
+            position = QueueCursor.Of(batch[^1]);
         }
 
-        // A post without a time goes out as soon as it is approved, so it is the most urgent of all.
-        var ordered = mine.OrderBy(p => p.ScheduledAt ?? DateTimeOffset.MinValue).ThenBy(p => p.SubmittedAt).ToList();
-        return await SummariesAsync(ordered, cancellationToken);
+        var next = found.Count > QueuePageSize ? QueueCursor.Of(found[QueuePageSize - 1]).ToString() : null;
+        return new PostList(await SummariesAsync(found.Take(QueuePageSize).ToList(), cancellationToken), next);
+    }
+
+    private static Task<List<Post>> QueueBatchAsync(IQueryable<Post> waiting, QueueCursor? position, int size, CancellationToken cancellationToken)
+    {
+        if (position is null or { Scheduled: false })
+        {
+            var unscheduled = waiting.Where(p => p.ScheduledAt == null);
+            if (position is { } p0)
+            {
+                var submitted = p0.SubmittedAt;
+                var id = p0.Id;
+                unscheduled = unscheduled.Where(p => p.SubmittedAt > submitted || (p.SubmittedAt == submitted && p.Id.CompareTo(id) > 0));
+            }
+
+            return unscheduled.OrderBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(size).ToListAsync(cancellationToken);
+        }
+
+        var scheduled = waiting.Where(p => p.ScheduledAt != null);
+        if (position.ScheduledAt is { } at)
+        {
+            var submitted = position.SubmittedAt;
+            var id = position.Id;
+            scheduled = scheduled.Where(p => p.ScheduledAt > at
+                || (p.ScheduledAt == at && (p.SubmittedAt > submitted || (p.SubmittedAt == submitted && p.Id.CompareTo(id) > 0))));
+        }
+
+        return scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(size).ToListAsync(cancellationToken);
     }
 
     public async Task<PostView?> GetAsync(OrgContext org, Guid id, CancellationToken cancellationToken = default)

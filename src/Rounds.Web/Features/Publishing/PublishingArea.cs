@@ -27,6 +27,7 @@ public sealed class PublishingArea : IRoundsArea
         services.AddScoped<SaveToLibrary>();
         services.AddScoped<MainChannelOffers>();
         services.AddScoped<IDemoData, DemoPosts>();
+        services.AddScoped<ISeedData, SeedPosts>();
     }
 
     /// <summary>The API under <c>/api/v1</c>, and the few addresses outside it (a calendar feed is fetched by a calendar program, not a signed-in person).</summary>

@@ -89,3 +89,23 @@ public interface IDemoData
 /// <param name="UserIds">Each demo person's id by email address.</param>
 /// <param name="Names">Each demo person's name by email address.</param>
 public sealed record DemoWorld(Guid OrganizationId, Guid NetworkId, IReadOnlyDictionary<string, string> UserIds, IReadOnlyDictionary<string, string> Names);
+
+/// <summary>
+/// Bulk data an area writes for <c>./rounds seed</c>, to measure Rounds at the size of a health system. Lower
+/// orders run first (accounts before the posts that go to them). Rows are written without the change tracker
+/// (<see cref="Data.BulkInsert{T}"/>) and must be valid: the area's own queries read them.
+/// </summary>
+public interface ISeedData
+{
+    int Order { get; }
+
+    Task SeedAsync(SeedPlan plan, CancellationToken cancellationToken = default);
+}
+
+/// <param name="OrganizationId">The organization that receives the data.</param>
+/// <param name="Members">The organization's members (user id, name, role) who author, review and act.</param>
+/// <param name="Now">The end of the two years of history; scheduled posts reach a few weeks past it.</param>
+/// <param name="Seed">Seeds the random choices, so a level can be rebuilt the same.</param>
+public sealed record SeedPlan(Guid OrganizationId, IReadOnlyList<SeedMember> Members, int Posts, int Accounts, int AuditEntries, DateTimeOffset Now, int Seed = 18);
+
+public sealed record SeedMember(string UserId, string Email, string Name, Role Role);

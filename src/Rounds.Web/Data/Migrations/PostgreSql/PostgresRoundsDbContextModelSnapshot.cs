@@ -416,6 +416,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrganizationId", "At");
 
+                    b.HasIndex("OrganizationId", "Action", "At");
+
                     b.ToTable("AuditEntries", (string)null);
                 });
 
@@ -1820,6 +1822,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "PublishedAt");
+
                     b.HasIndex("PostId", "AccountId")
                         .IsUnique();
 
@@ -2009,7 +2013,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "ScheduledAt", "Id");
+
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt");
+
+                    b.HasIndex("OrganizationId", "UpdatedAt", "Id");
 
                     b.ToTable("Post");
                 });

@@ -403,6 +403,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "At");
 
+                    b.HasIndex("OrganizationId", "Action", "At");
+
                     b.ToTable("AuditEntries", (string)null);
                 });
 
@@ -1805,6 +1807,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "PublishedAt");
+
                     b.HasIndex("PostId", "AccountId")
                         .IsUnique();
 
@@ -1994,7 +1998,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OrganizationId", "ScheduledAt", "Id");
+
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt");
+
+                    b.HasIndex("OrganizationId", "UpdatedAt", "Id");
 
                     b.ToTable("Post");
                 });

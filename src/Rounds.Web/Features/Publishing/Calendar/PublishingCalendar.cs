@@ -17,6 +17,9 @@ public sealed record CalendarEntry(
     public string Excerpt => Calendar.Excerpt.Of(Text);
 }
 
+/// <summary>A page of calendar days: the entries shown, and per day (by its start) how many more it has.</summary>
+public sealed record CalendarDays(List<CalendarEntry> Entries, IReadOnlyDictionary<DateTimeOffset, int> More);
+
 /// <summary>
 /// The content calendar: every post that has a time, across the organization's accounts. A post sits at its
 /// scheduled time; one published as soon as it was approved sits at the time its first copy went out. Rejected
@@ -36,24 +39,68 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     /// <summary>Entries in [<paramref name="from"/>, <paramref name="to"/>) of the given organizations, in time order.</summary>
     public async Task<List<CalendarEntry>> ListAsync(IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId = null, CancellationToken cancellationToken = default)
     {
+        var query = InRange(organizationIds, from, to, accountId);
+        return await EntriesAsync(await query.ToListAsync(cancellationToken), query.Select(p => p.Id), cancellationToken);
+    }
+
+    /// <summary>
+    /// A page's days, each with at most <paramref name="perDay"/> entries (the first in time order) and how many
+    /// more it has: a busy organization's month must not become a page of thousands of entries and forms. Each
+    /// day is one seek on the (organization, scheduled) index, and a count only when the day overflows.
+    /// </summary>
+    public async Task<CalendarDays> ListDaysAsync(OrgContext org, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> days, Guid? accountId, int perDay, CancellationToken cancellationToken = default)
+    {
+        var posts = new List<Post>();
+        var more = new Dictionary<DateTimeOffset, int>();
+        foreach (var (from, to) in days)
+        {
+            var query = InRange([org.Id], from, to, accountId);
+            var shown = await query.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id).Take(perDay + 1).ToListAsync(cancellationToken);
+            if (shown.Count > perDay)
+            {
+                more[from] = await query.CountAsync(cancellationToken) - perDay;
+                shown.RemoveAt(perDay);
+            }
+
+            posts.AddRange(shown);
+        }
+
+        var ids = posts.Select(p => p.Id).ToList();
+        return new CalendarDays(await EntriesAsync(posts, db.Set<Post>().Where(p => ids.Contains(p.Id)).Select(p => p.Id), cancellationToken), more);
+    }
+
+    /// <summary>
+    /// Posts with a time in the range, and posts without one whose copy went out in it. The status filter comes
+    /// after the range so the (organization, scheduled) index seeks the range; unscheduled posts are found from
+    /// the copies' (organization, published) index rather than by asking every post about its copies.
+    /// </summary>
+    private IQueryable<Post> InRange(IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId)
+    {
         from = from.ToUniversalTime();
         to = to.ToUniversalTime();
         var targets = db.Set<PostTarget>();
-        var query = db.Set<Post>().Where(p => organizationIds.Contains(p.OrganizationId) && p.Status != PostStatus.Rejected)
-            .Where(p => (p.ScheduledAt != null && p.ScheduledAt >= from && p.ScheduledAt < to)
-                || (p.ScheduledAt == null && targets.Any(t => t.PostId == p.Id && t.PublishedAt != null && t.PublishedAt >= from && t.PublishedAt < to)));
+        var published = targets.Where(t => organizationIds.Contains(t.OrganizationId) && t.PublishedAt >= from && t.PublishedAt < to).Select(t => t.PostId);
+        // Two branches joined by UNION ALL, not one OR: an OR of the two conditions makes the database read every
+        // post of the organization instead of seeking the range.
+        var scheduled = db.Set<Post>().Where(p => organizationIds.Contains(p.OrganizationId) && p.ScheduledAt >= from && p.ScheduledAt < to && p.Status != PostStatus.Rejected);
+        var unscheduled = db.Set<Post>().Where(p => organizationIds.Contains(p.OrganizationId) && p.ScheduledAt == null && published.Contains(p.Id) && p.Status != PostStatus.Rejected);
+        var query = scheduled.Concat(unscheduled).AsNoTracking();
         if (accountId is { } account)
         {
             query = query.Where(p => targets.Any(t => t.PostId == p.Id && t.AccountId == account));
         }
 
-        var posts = await query.ToListAsync(cancellationToken);
-        var ids = posts.Select(p => p.Id).ToList();
+        return query;
+    }
+
+    /// <summary>The posts' copies, read with the posts' own query as a subquery rather than one parameter per post.</summary>
+    private async Task<List<CalendarEntry>> EntriesAsync(List<Post> posts, IQueryable<Guid> postIds, CancellationToken cancellationToken)
+    {
         var copies = await (
-            from t in targets
+            from t in db.Set<PostTarget>()
             join a in db.AccountCards() on t.AccountId equals a.Id
-            where ids.Contains(t.PostId)
-            select new { t.PostId, Target = t, a.Platform, a.Handle }).ToListAsync(cancellationToken);
+            where postIds.Contains(t.PostId)
+            select new { t.PostId, Target = t, a.Platform, a.Handle }).AsNoTracking().ToListAsync(cancellationToken);
         var byPost = copies.ToLookup(c => c.PostId);
 
         return posts
