@@ -15,7 +15,10 @@ public sealed class EngagementArea : IRoundsArea
 
         // Public profiles are read through the same guarded handler as the connectors: public addresses only,
         // unless the operator allows private ones (a PDS inside the hospital's network, or in tests).
+        services.AddSingleton<PublicReadPacing>();
+        services.AddTransient<PacedHandler>();
         services.AddHttpClient(TakeSnapshot.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .AddHttpMessageHandler<PacedHandler>()
             .ConfigurePrimaryHttpMessageHandler(sp => Rounds.Networks.Outbound.OutboundHttp.CreateHandler(sp.GetRequiredService<IConfiguration>().GetValue<bool>("Rounds:Networks:AllowPrivateAddresses")));
         services.AddScoped<IDemoData, EngagementDemo>();
     }
