@@ -311,6 +311,26 @@ public abstract class PressRoomTests(PressRounds app)
     }
 
     [Fact]
+    public async Task The_demo_press_room_shows_its_public_release_to_anyone_and_its_embargoed_one_only_to_the_demo_journalist()
+    {
+        var demo = await app.WithScopeAsync(async services =>
+        {
+            var seeder = services.GetRequiredService<Rounds.Web.Features.Demo.Contracts.IDemo>();
+            await seeder.SeedAsync();
+            return seeder.Password;
+        });
+        const string Embargoed = "national study of heart-failure care";
+        var anonymous = await app.CreateClient().GetStringAsync("/press/northfield");
+        Assert.Contains("pediatric urgent care", anonymous, StringComparison.Ordinal);
+        Assert.DoesNotContain(Embargoed, anonymous, StringComparison.Ordinal);
+
+        var journalist = FormSession.Create(app);
+        await journalist.LoginAsync(Rounds.Web.Features.PressRoom.PressRoomDemo.JournalistEmail, demo);
+        var room = await journalist.GetAsync("/press/northfield");
+        Assert.Contains(Embargoed, room.QuerySelector("#embargoed-heading")!.ParentElement!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publishing_can_ask_whether_a_link_points_at_an_embargoed_release()
     {
         var cast = await app.CastAsync();
