@@ -8,7 +8,7 @@ public sealed record ReleaseDto(
     string Audience, string Screening, string ScreeningNote, DateTimeOffset? PublishedAt);
 
 /// <summary>A release as a journalist reads it; <c>Embargoed</c> until it lifts.</summary>
-public sealed record PressReleaseDto(Guid Id, string Title, string Summary, string BodyHtml, string Contacts, DateTimeOffset? LiftAt, string? LiftLocal, bool Embargoed);
+public sealed record PressReleaseDto(Guid Id, string Title, string Summary, string BodyHtml, string Contacts, DateTimeOffset? LiftAt, string? LiftLocal, bool Embargoed, IReadOnlyList<AssetLink> Assets);
 
 public sealed record AccreditationDto(
     Guid Id, string UserId, string Outlet, string OutletRole, IReadOnlyList<string> WorkSamples, string Status, string Reason, DateTimeOffset RequestedAt, DateTimeOffset? ExpiresAt);
@@ -35,6 +35,9 @@ public static class PressEndpoints
             .WithSummary("Embargoes the release until its lift: {\"liftDate\":\"2026-03-08\",\"liftTime\":\"09:30\",\"liftZone\":\"America/Chicago\"}.");
         team.MapPost("/releases/{id:guid}/unschedule", UnscheduleAsync).WithName("UnschedulePressRelease");
         team.MapGet("/releases/{id:guid}/views", ViewsAsync).WithName("ListPressReleaseEmbargoViews");
+        team.MapPost("/releases/{id:guid}/assets", UploadAsync).WithName("UploadPressAsset").DisableAntiforgery()
+            .WithSummary("Streams one file as the request body; its type in Content-Type, its name in ?fileName=.");
+        team.MapGet("/releases/{id:guid}/assets", TeamAssetsAsync).WithName("ListPressAssets");
         team.MapGet("/accreditations", AccreditationsAsync).WithName("ListPressAccreditations");
         team.MapPost("/accreditations/{id:guid}/decision", DecideAsync).WithName("DecidePressAccreditation");
         team.MapPost("/accreditations/{id:guid}/revoke", RevokeAsync).WithName("RevokePressAccreditation");
@@ -46,6 +49,7 @@ public static class PressEndpoints
         journalist.MapGet("/releases/{id:guid}", ReadAsync).WithName("ReadPressRelease");
 
         app.MapGet("/press/{org}/feed.atom", NewsroomFeed.AtomAsync).AllowAnonymous().WithName("PressRoomFeed");
+        app.MapGet("/press/assets/{token}", DownloadAsync).AllowAnonymous().WithName("DownloadPressAsset");
     }
 
     public static ReleaseDto ToDto(PressRelease r) => new(
@@ -64,7 +68,7 @@ public static class PressEndpoints
 
     private static PressReleaseDto ToReaderDto(ReleaseView view) => new(
         view.Release.Id, view.Release.Title, view.Release.Summary, ReleaseMarkdown.ToSafeHtml(view.Release.Body), view.Release.Contacts, view.Release.LiftAt,
-        view.Release.LiftAt is { } at ? LiftTime.Describe(at, view.Release.LiftZone) : null, view.Embargoed);
+        view.Release.LiftAt is { } at ? LiftTime.Describe(at, view.Release.LiftZone) : null, view.Embargoed, []);
 
     public static async Task<IResult> ListAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
     {
@@ -173,7 +177,7 @@ public static class PressEndpoints
             .Select(v => ToReaderDto(v) with { BodyHtml = "", Contacts = "" }).ToList());
     }
 
-    public static async Task<IResult> ReadAsync(string org, Guid id, ICurrentActor actor, Newsroom newsroom, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<IResult> ReadAsync(string org, Guid id, ICurrentActor actor, Newsroom newsroom, PressAssets assets, HttpContext http, CancellationToken cancellationToken)
     {
         var organization = await newsroom.OrganizationAsync(org, cancellationToken);
         var view = organization is null ? null : await newsroom.ReadAsync(organization.Id, id, actor.UserId, "api", cancellationToken);
@@ -187,7 +191,47 @@ public static class PressEndpoints
             NoStore(http);
         }
 
-        return TypedResults.Ok(ToReaderDto(view));
+        return TypedResults.Ok(ToReaderDto(view) with { Assets = await assets.LinksAsync(view.Release.Id, view.Embargoed ? actor.UserId : null, cancellationToken: cancellationToken) });
+    }
+
+    public static async Task<IResult> UploadAsync(OrgContext org, Guid id, string? fileName, HttpRequest request, PressAssets assets, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        // Large clips are the point of this endpoint; the store's own limit applies while streaming.
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = configuration.GetValue("PressRoom:MaxAssetBytes", PressAssets.DefaultMaxBytes) + 1;
+        }
+
+        var uploaded = await assets.UploadAsync(org, id, fileName, request.ContentType, request.Body, cancellationToken);
+        return uploaded.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/press/releases/{id}/assets", new { uploaded.Value!.Id, uploaded.Value.FileName, uploaded.Value.ContentType, uploaded.Value.Size })
+            : uploaded.Status.ToProblem();
+    }
+
+    public static async Task<IResult> TeamAssetsAsync(OrgContext org, Guid id, RoundsDbContext db, PressAssets assets, CancellationToken cancellationToken) =>
+        await db.Set<PressRelease>().AnyAsync(r => r.Id == id && r.OrganizationId == org.Id, cancellationToken)
+            ? TypedResults.Ok(await assets.LinksAsync(id, org.UserId, team: true, cancellationToken))
+            : Outcome.NotFound.ToProblem();
+
+    public static async Task<IResult> DownloadAsync(string token, PressAssets assets, ICurrentActor actor, HttpContext http, CancellationToken cancellationToken)
+    {
+        var opened = token.Length > 2000 ? null : await assets.OpenAsync(token, actor.UserId, cancellationToken);
+        if (opened is not { } found)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (found.Embargoed)
+        {
+            NoStore(http);
+        }
+        else
+        {
+            http.Response.Headers.CacheControl = "private, max-age=300";
+        }
+
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.PhysicalFile(found.Path, found.Asset.ContentType, found.Asset.FileName, enableRangeProcessing: true);
     }
 
     /// <summary>Embargoed text must not sit in a shared or browser cache past the reader's accreditation.</summary>

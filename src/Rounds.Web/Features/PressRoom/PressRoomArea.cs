@@ -14,6 +14,7 @@ public sealed class PressRoomArea : IRoundsArea
         services.AddScoped<Journalists>();
         services.AddScoped<Newsroom>();
         services.AddScoped<LiftReleases>();
+        services.AddScoped<PressAssets>();
         services.AddScoped<IEmbargoedLinks, EmbargoedLinks>();
         services.AddHostedService<LiftWatch>();
         services.AddScoped<IDemoData, PressRoomDemo>();

@@ -1,15 +1,30 @@
 using Rounds.Web.Data;
+using Rounds.Web.Features.Demo.Contracts;
 
 namespace Rounds.Web.Features.PressRoom;
 
-/// <summary>Northfield's press room: one release already public and one under embargo until a week from now.</summary>
-public sealed class PressRoomDemo(RoundsDbContext db, TimeProvider clock) : IDemoData
+/// <summary>
+/// Northfield's press room: one release already public, one under embargo until a week from now, and an
+/// accredited journalist who signs in with the demo password and reads the embargoed one.
+/// </summary>
+public sealed class PressRoomDemo(RoundsDbContext db, ISignIns signIns, IServiceProvider services, TimeProvider clock) : IDemoData
 {
+    public const string JournalistEmail = "reporter@ledger.example";
+
     public int Order => 60;
 
     public async Task SeedAsync(DemoWorld world, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
+        // The demo's password is the demo's to say; asked for here, at seeding, since the demo runs this class.
+        var password = services.GetRequiredService<IDemo>().Password;
+        var journalist = await signIns.CreateConfirmedAsync(JournalistEmail, "Rosa Delgado", password, cancellationToken);
+        db.Add(new PressAccreditation
+        {
+            OrganizationId = world.OrganizationId, UserId = journalist, Outlet = "Riverside Ledger", OutletRole = "Health reporter",
+            WorkSamples = "https://ledger.example/health/clinic-waits", Status = AccreditationStatus.Approved, RequestedAt = now.AddDays(-30),
+            DecidedAt = now.AddDays(-29), DecidedBy = "reviewer@northfield.example", ExpiresAt = now.AddYears(1),
+        });
         var lifted = now.AddDays(-3);
         db.Add(new PressRelease
         {

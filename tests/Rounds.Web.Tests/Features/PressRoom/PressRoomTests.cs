@@ -66,16 +66,29 @@ public abstract class PressRoomTests(PressRounds app)
         await app.AccreditAsync(cast, cast.Unlisted);
         var title = "Leakproof " + Guid.NewGuid().ToString("N")[..6];
         var (id, liftAt) = await app.EmbargoedReleaseAsync(cast, title, TimeSpan.FromMinutes(2), "named", cast.Listed.Email!);
+        Assert.Equal(HttpStatusCode.Created, (await app.UploadAsync(cast, id, "b-roll-secret.mp4", "video/mp4", [0, 0, 0, 24, 102, 116, 121, 112])).StatusCode);
         var anonymous = app.CreateClient();
+        // The journalist in the audience has a working link; passed on to anyone else it gives nothing.
+        var (_, readerPages) = await AsAsync(cast.Listed);
+        var readerHtml = await readerPages!.Client.GetStringAsync($"/press/{cast.Org.Slug}/releases/{id}");
+        var readerLink = System.Text.RegularExpressions.Regex.Match(readerHtml, "/press/assets/[^\"]+").Value;
+        Assert.NotEmpty(readerLink);
+        var download = await readerPages.Client.GetAsync(readerLink);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.True(download.Headers.CacheControl?.NoStore);
+        Assert.Equal("b-roll-secret.mp4", download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var outsiders = new[] { ("anonymous", (Rounds.Web.Features.Identity.User?)null), ("member", cast.Member), ("unaccredited journalist", cast.Stranger), ("accredited journalist not listed", cast.Unlisted) };
         var sessions = new Dictionary<string, (HttpClient? Api, FormSession? Pages)>();
         foreach (var (who, user) in outsiders)
         {
             sessions[who] = await AsAsync(user);
+            var forwarded = await (sessions[who].Pages?.Client ?? anonymous).GetAsync(readerLink);
+            Assert.True(forwarded.StatusCode == HttpStatusCode.NotFound, $"The reader's asset link answered {(int)forwarded.StatusCode} to the {who}.");
             foreach (var (channel, status, text, _) in await ChannelsAsync(cast, id, sessions[who].Api, sessions[who].Pages, anonymous))
             {
                 Assert.False(text.Contains(title, StringComparison.Ordinal), $"{channel} showed the title to the {who} before the lift ({(int)status}).");
                 Assert.False(text.Contains("Body of", StringComparison.Ordinal), $"{channel} showed the body to the {who} before the lift.");
+                Assert.False(text.Contains("b-roll-secret", StringComparison.Ordinal) || text.Contains("/press/assets/", StringComparison.Ordinal), $"{channel} listed the assets to the {who} before the lift.");
                 Assert.False(text.Contains(id.ToString(), StringComparison.Ordinal) && !channel.Contains("release", StringComparison.Ordinal), $"{channel} named the release to the {who}.");
             }
         }
@@ -113,6 +126,14 @@ public abstract class PressRoomTests(PressRounds app)
         Assert.DoesNotContain(app.MailTo(cast.Stranger.Email!), m => m.Contains(title, StringComparison.Ordinal));
         var page = await anonymous.GetStringAsync($"/press/{cast.Org.Slug}/releases/{id}");
         Assert.Contains("og:title", page, StringComparison.Ordinal);
+        var publicLink = System.Text.RegularExpressions.Regex.Match(page, "/press/assets/[^\"]+").Value;
+        var publicDownload = await anonymous.GetAsync(publicLink);
+        Assert.Equal(HttpStatusCode.OK, publicDownload.StatusCode);
+        Assert.Equal("attachment", publicDownload.Content.Headers.ContentDisposition?.DispositionType);
+
+        // Links expire.
+        app.Clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(publicLink)).StatusCode);
     }
 
     [Fact]
@@ -149,8 +170,12 @@ public abstract class PressRoomTests(PressRounds app)
         await app.AccreditAsync(cast, cast.Listed);
         await app.AccreditAsync(cast, cast.Unlisted);
         var (id, _) = await app.EmbargoedReleaseAsync(cast, "Narrowed", TimeSpan.FromHours(3), "named", cast.Listed.Email!, cast.Unlisted.Email!);
+        Assert.Equal(HttpStatusCode.Created, (await app.UploadAsync(cast, id, "sound-bite.mp3", "audio/mpeg", [73, 68, 51, 4])).StatusCode);
         var unlisted = await app.ApiClientAsync(cast.Unlisted);
         Assert.Equal(HttpStatusCode.OK, (await unlisted.GetAsync($"/api/v1/press/{cast.Org.Slug}/releases/{id}")).StatusCode);
+        var (_, unlistedPages) = await AsAsync(cast.Unlisted);
+        var oldLink = System.Text.RegularExpressions.Regex.Match(await unlistedPages!.Client.GetStringAsync($"/press/{cast.Org.Slug}/releases/{id}"), "/press/assets/[^\"]+").Value;
+        Assert.Equal(HttpStatusCode.OK, (await unlistedPages.Client.GetAsync(oldLink)).StatusCode);
 
         var team = await app.ApiClientAsync(cast.Admin);
         var lift = DateTimeOffset.Parse((await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}"))).GetProperty("liftAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
@@ -159,6 +184,7 @@ public abstract class PressRoomTests(PressRounds app)
         await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/schedule",
             new { liftDate = chicago.ToString("yyyy-MM-dd"), liftTime = time, liftZone = "America/Chicago", audience = "named", readers = new[] { cast.Listed.Email } }));
         Assert.Equal(HttpStatusCode.NotFound, (await unlisted.GetAsync($"/api/v1/press/{cast.Org.Slug}/releases/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await unlistedPages.Client.GetAsync(oldLink)).StatusCode);
 
         var listed = await app.ApiClientAsync(cast.Listed);
         Assert.Equal(HttpStatusCode.OK, (await listed.GetAsync($"/api/v1/press/{cast.Org.Slug}/releases/{id}")).StatusCode);
@@ -268,6 +294,40 @@ public abstract class PressRoomTests(PressRounds app)
         Assert.Contains("waiting for a decision", asked.Body!.TextContent, StringComparison.Ordinal);
         var requests = await team.GetAsync($"/o/{cast.Org.Slug}/press/journalists");
         Assert.Contains("Ledger", requests.Body!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Uploads_are_refused_for_other_types_wrong_names_and_past_the_size_limit_and_nothing_is_kept()
+    {
+        var cast = await app.CastAsync();
+        var (id, _) = await app.EmbargoedReleaseAsync(cast, "Uploads", TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.UploadAsync(cast, id, "page.html", "text/html", [60, 104])).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.UploadAsync(cast, id, "photo.exe", "image/png", [137, 80])).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.UploadAsync(cast, id, "huge.png", "image/png", new byte[100_001])).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await app.UploadAsync(cast, id, "photo.png", "image/png", new byte[100_000])).StatusCode);
+        var team = await app.ApiClientAsync(cast.Admin);
+        var listed = await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/assets"));
+        Assert.Equal("photo.png", Assert.Single(listed.EnumerateArray()).GetProperty("fileName").GetString());
+    }
+
+    [Fact]
+    public async Task The_demo_press_room_shows_its_public_release_to_anyone_and_its_embargoed_one_only_to_the_demo_journalist()
+    {
+        var demo = await app.WithScopeAsync(async services =>
+        {
+            var seeder = services.GetRequiredService<Rounds.Web.Features.Demo.Contracts.IDemo>();
+            await seeder.SeedAsync();
+            return seeder.Password;
+        });
+        const string Embargoed = "national study of heart-failure care";
+        var anonymous = await app.CreateClient().GetStringAsync("/press/northfield");
+        Assert.Contains("pediatric urgent care", anonymous, StringComparison.Ordinal);
+        Assert.DoesNotContain(Embargoed, anonymous, StringComparison.Ordinal);
+
+        var journalist = FormSession.Create(app);
+        await journalist.LoginAsync(Rounds.Web.Features.PressRoom.PressRoomDemo.JournalistEmail, demo);
+        var room = await journalist.GetAsync("/press/northfield");
+        Assert.Contains(Embargoed, room.QuerySelector("#embargoed-heading")!.ParentElement!.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

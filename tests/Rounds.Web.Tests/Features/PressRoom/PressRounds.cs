@@ -21,6 +21,8 @@ public class PressRounds(TestDatabase database) : RoundsFactory(database)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("PressRoom:LiftEnabled", "false");
+        builder.UseSetting("PressRoom:AssetPath", Path.Combine(Path.GetTempPath(), "rounds-press-" + Guid.NewGuid().ToString("N")));
+        builder.UseSetting("PressRoom:MaxAssetBytes", "100000");
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 
@@ -49,6 +51,15 @@ public class PressRounds(TestDatabase database) : RoundsFactory(database)
         var team = await ApiClientAsync(cast.Admin);
         await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/accreditations/{asked.GetProperty("id").GetGuid()}/decision",
             new { approve = true, expiresOn = Clock.GetUtcNow().AddYears(1).ToString("yyyy-MM-dd") }));
+    }
+
+    /// <summary>The team uploads a small PNG-named file to the release.</summary>
+    public async Task<HttpResponseMessage> UploadAsync(PressCast cast, Guid releaseId, string fileName, string contentType, byte[] content)
+    {
+        var team = await ApiClientAsync(cast.Admin);
+        var body = new ByteArrayContent(content);
+        body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        return await team.PostAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{releaseId}/assets?fileName={Uri.EscapeDataString(fileName)}", body);
     }
 
     /// <summary>A release written by the team, and scheduled <paramref name="ahead"/> from now in Chicago time.</summary>
