@@ -72,7 +72,7 @@ COOKIE="$(awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}' "$JAR"; awk '/^#Http
 
 LOAD="$(cut -d" " -f1-3 /proc/loadavg)"
 ORG="$BASE/api/v1/orgs/northfield"
-POST_ID="$(curl -s -H "Authorization: Bearer $TOKEN" "$ORG/posts?status=published" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)"
+POST_ID="$(curl -s -H "Authorization: Bearer $TOKEN" "$ORG/posts?status=published" | grep -o '"id":"[^"]*"' | sed -n 1p | cut -d'"' -f4)"
 TODAY="$(date -u +%F)"
 FROM="$(date -u -d "$TODAY -14 days" +%FT00:00:00Z)" TO="$(date -u -d "$TODAY +14 days" +%FT00:00:00Z)"
 
