@@ -28,7 +28,11 @@ public sealed class DemoSeeder(RoundsDbContext db, ISignIns signIns, IEnumerable
         new("nurse.castellano@northfield.example", "Rosa Castellano, RN", Role.Member, "member (NICU nurse)"),
     ];
 
-    public static IReadOnlyList<DemoLogin> Logins { get; } = People.Select(p => new DemoLogin(p.Email, p.Name, p.Description)).ToList();
+    // The press room's demo journalist is created by that area, not here (a journalist is no member), but belongs
+    // in the list a newcomer reads when the demo starts.
+    public static IReadOnlyList<DemoLogin> Logins { get; } = People.Select(p => new DemoLogin(p.Email, p.Name, p.Description))
+        .Append(new DemoLogin("reporter@ledger.example", "Rosa Delgado", "journalist accredited with the press room (not a member)"))
+        .ToList();
 
     string IDemo.Password => Password;
 
