@@ -88,7 +88,7 @@ public sealed class Lesson : IOrgOwned
 
     public string Title { get; set; } = "";
 
-    /// <summary>Markdown; rendered through <see cref="LessonMarkdown"/>, never as raw HTML.</summary>
+    /// <summary>Markdown; rendered through <see cref="SafeMarkdown"/>, never as raw HTML.</summary>
     public string Markdown { get; set; } = "";
 }
 

@@ -39,7 +39,7 @@ public static class NewsroomFeed
                 xml.WriteElementString("id", Atom, address);
                 xml.WriteElementString("updated", Atom, XmlConvert.ToString(Lifted(release).UtcDateTime, XmlDateTimeSerializationMode.Utc));
                 Link(xml, address, "alternate");
-                xml.WriteElementString("summary", Atom, release.Summary.Length > 0 ? release.Summary : ReleaseMarkdown.ToPlainText(release.Body).Truncate(500));
+                xml.WriteElementString("summary", Atom, release.Summary.Length > 0 ? release.Summary : SafeMarkdown.ToPlainText(release.Body).Truncate(500));
                 xml.WriteStartElement("author", Atom);
                 xml.WriteElementString("name", Atom, organization.Name);
                 xml.WriteEndElement();

@@ -67,7 +67,7 @@ public static class PressEndpoints
         a.Id, a.UserId, a.Outlet, a.OutletRole, a.WorkSamples.Split('\n', StringSplitOptions.RemoveEmptyEntries), a.Status.ToString().ToLowerInvariant(), a.Reason, a.RequestedAt, a.ExpiresAt);
 
     private static PressReleaseDto ToReaderDto(ReleaseView view) => new(
-        view.Release.Id, view.Release.Title, view.Release.Summary, ReleaseMarkdown.ToSafeHtml(view.Release.Body), view.Release.Contacts, view.Release.LiftAt,
+        view.Release.Id, view.Release.Title, view.Release.Summary, SafeMarkdown.ToSafeHtml(view.Release.Body), view.Release.Contacts, view.Release.LiftAt,
         view.Release.LiftAt is { } at ? LiftTime.Describe(at, view.Release.LiftZone) : null, view.Embargoed, []);
 
     public static async Task<IResult> ListAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)

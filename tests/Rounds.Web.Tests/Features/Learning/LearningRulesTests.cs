@@ -110,7 +110,7 @@ public sealed class LessonMarkdownTests
     [Fact]
     public void Script_event_handlers_and_javascript_links_are_removed()
     {
-        var html = LessonMarkdown.ToSafeHtml("# Title\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3)) and **bold** and [ok](https://example.org)");
+        var html = SafeMarkdown.ToSafeHtml("# Title\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3)) and **bold** and [ok](https://example.org)");
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("javascript:", html, StringComparison.OrdinalIgnoreCase);

@@ -1,19 +1,23 @@
 using Ganss.Xss;
 using Markdig;
 
-namespace Rounds.Web.Features.Learning;
+namespace Rounds.Web.Features.Shared;
 
 /// <summary>
-/// Lesson text is written by admins of any organization, so it is rendered as Markdown with raw HTML
-/// escaped, and the result is sanitized once more: no script, no event handlers, no javascript: links.
+/// Markdown that people of one organization write and others read (lessons, press releases): raw HTML is
+/// escaped and the rendered result sanitized once more, so no script, no event handlers, no javascript: links,
+/// and no images, which would load from wherever their author pointed.
 /// </summary>
-public static class LessonMarkdown
+public static class SafeMarkdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePipeTables().UseEmphasisExtras().UseAutoLinks().DisableHtml().Build();
 
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
     public static string ToSafeHtml(string markdown) => Sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+
+    /// <summary>The text without markup, for feeds and link previews.</summary>
+    public static string ToPlainText(string markdown) => Markdown.ToPlainText(markdown, Pipeline).Trim();
 
     private static HtmlSanitizer CreateSanitizer()
     {
