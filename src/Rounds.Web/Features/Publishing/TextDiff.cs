@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DiffPlex;
 
 namespace Rounds.Web.Features.Publishing;
 
@@ -13,54 +14,50 @@ public sealed record DiffPart(DiffKind Kind, string Text);
 
 /// <summary>
 /// Word-level differences between two versions of a post, for the reviewer who approved one version and now
-/// sees another. Posts are short, so the quadratic longest-common-subsequence table is cheap; past a size
-/// where it would not be, the whole text is shown as replaced.
+/// sees another. DiffPlex finds the shortest edit (Myers' algorithm, so a long text costs little more than a short
+/// one); Rounds only decides what a unit is (<see cref="Tokens"/>).
 /// </summary>
 public static partial class TextDiff
 {
-    private const int MaxCells = 4_000_000;
-
     public static IReadOnlyList<DiffPart> Words(string before, string after)
     {
-        var a = Tokens().Matches(before).Select(m => m.Value).ToArray();
-        var b = Tokens().Matches(after).Select(m => m.Value).ToArray();
-        if ((long)a.Length * b.Length > MaxCells)
-        {
-            return Merge([new DiffPart(DiffKind.Removed, before), new DiffPart(DiffKind.Added, after)]);
-        }
-
-        // lengths[i, j] is the longest common run of a[i..] and b[j..].
-        var lengths = new int[a.Length + 1, b.Length + 1];
-        for (var i = a.Length - 1; i >= 0; i--)
-        {
-            for (var j = b.Length - 1; j >= 0; j--)
-            {
-                lengths[i, j] = a[i] == b[j] ? lengths[i + 1, j + 1] + 1 : Math.Max(lengths[i + 1, j], lengths[i, j + 1]);
-            }
-        }
-
+        var result = Differ.Instance.CreateDiffs(before, after, ignoreWhiteSpace: false, ignoreCase: false, Units.Instance);
+        var a = result.PiecesOld;
+        var b = result.PiecesNew;
         var parts = new List<DiffPart>();
         int x = 0, y = 0;
-        while (x < a.Length && y < b.Length)
+        foreach (var block in result.DiffBlocks)
         {
-            if (a[x] == b[y])
+            while (x < block.DeleteStartA)
             {
                 parts.Add(new DiffPart(DiffKind.Same, a[x++]));
                 y++;
             }
-            else if (lengths[x + 1, y] >= lengths[x, y + 1])
+
+            for (var i = 0; i < block.DeleteCountA; i++)
             {
                 parts.Add(new DiffPart(DiffKind.Removed, a[x++]));
             }
-            else
+
+            for (var i = 0; i < block.InsertCountB; i++)
             {
                 parts.Add(new DiffPart(DiffKind.Added, b[y++]));
             }
         }
 
-        parts.AddRange(a[x..].Select(t => new DiffPart(DiffKind.Removed, t)));
-        parts.AddRange(b[y..].Select(t => new DiffPart(DiffKind.Added, t)));
+        while (x < a.Count)
+        {
+            parts.Add(new DiffPart(DiffKind.Same, a[x++]));
+        }
+
         return Merge(parts);
+    }
+
+    private sealed class Units : IChunker
+    {
+        public static readonly Units Instance = new();
+
+        public IReadOnlyList<string> Chunk(string text) => Tokens().Matches(text).Select(m => m.Value).ToArray();
     }
 
     private static List<DiffPart> Merge(IEnumerable<DiffPart> parts)

@@ -13,7 +13,7 @@ namespace Rounds.Web.Features.Publishing.Calendar;
 /// A person's secret calendar address. Calendar programs cannot sign in, so the address itself is the secret:
 /// it is shown once, only its SHA-256 hash is kept, and resetting it makes the old address stop working.
 /// </summary>
-public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calendar, IAuditLog audit, TimeProvider clock)
+public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calendar, PublishingTimeZone zone, IAuditLog audit, TimeProvider clock)
 {
     /// <summary>The feed covers recent history and the year ahead; older posts only weigh down every refresh.</summary>
     public static readonly TimeSpan Past = TimeSpan.FromDays(90);
@@ -80,8 +80,9 @@ public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calenda
                 $"{Excerpt.Of(copy.Text, 60)} ({AccountNames.Label(copy.Platform)} {copy.Handle})",
                 $"{org.Name}, {AccountNames.Label(copy.Platform)} {copy.Handle}: {PostLifecycle.Describe(entry.Status)}" +
                     (copy.ExternalUrl is { } external ? $", published at {external}" : "") + $".\n\n{copy.Text}",
-                url));
+                url,
+                copy.PublishedAt is { } published && published > entry.Changed ? published : entry.Changed));
         });
-        return IcsWriter.Write("Rounds posts", events, now);
+        return IcsWriter.Write("Rounds posts", events, now, zone.Zone);
     }
 }

@@ -1,80 +1,101 @@
 using System.Globalization;
 using System.Text;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
 
 namespace Rounds.Web.Features.Publishing.Calendar;
 
-/// <summary>One event of a calendar feed.</summary>
-public sealed record FeedEvent(string Uid, DateTimeOffset Start, string Summary, string Description, string Url);
+/// <summary>
+/// One event of a calendar feed. <paramref name="Changed"/> is when the post last changed: it becomes the event's
+/// SEQUENCE, so calendar programs replace a rescheduled post instead of keeping the old time.
+/// </summary>
+public sealed record FeedEvent(string Uid, DateTimeOffset Start, string Summary, string Description, string Url, DateTimeOffset Changed);
 
 /// <summary>
-/// Writes iCalendar (RFC 5545): CRLF line ends, content lines folded at 75 octets without splitting a UTF-8
-/// character, and TEXT values escaped. Calendar programs are strict readers, so nothing here is left to chance.
+/// Writes iCalendar (RFC 5545) through Ical.Net, which folds lines, escapes text and writes the time zone's rules.
+/// Times are written in the installation's zone with its TZID, as people plan them; a program in another zone still
+/// places them at the right instant because the VTIMEZONE travels with the feed.
 /// </summary>
 public static class IcsWriter
 {
+    /// <summary>SEQUENCE counts seconds of change since this day, so it only grows and fits the 32-bit integer.</summary>
     private const int MaxOctets = 75;
 
-    public static string Write(string calendarName, IEnumerable<FeedEvent> events, DateTimeOffset stamp)
-    {
-        var output = new StringBuilder();
-        Line(output, "BEGIN:VCALENDAR");
-        Line(output, "VERSION:2.0");
-        Line(output, "PRODID:-//Rounds//Publishing calendar//EN");
-        Line(output, "CALSCALE:GREGORIAN");
-        Line(output, "METHOD:PUBLISH");
-        Line(output, "X-WR-CALNAME:" + Text(calendarName));
-        foreach (var e in events)
-        {
-            Line(output, "BEGIN:VEVENT");
-            Line(output, "UID:" + Text(e.Uid));
-            Line(output, "DTSTAMP:" + Utc(stamp));
-            Line(output, "DTSTART:" + Utc(e.Start));
+    private static readonly DateTimeOffset SequenceEpoch = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-            // A post is a moment; a quarter of an hour makes it visible in day and week views.
-            Line(output, "DURATION:PT15M");
-            Line(output, "SUMMARY:" + Text(e.Summary));
-            Line(output, "DESCRIPTION:" + Text(e.Description));
-            Line(output, "URL:" + e.Url);
-            Line(output, "END:VEVENT");
+    public static string Write(string calendarName, IEnumerable<FeedEvent> events, DateTimeOffset stamp, TimeZoneInfo zone)
+    {
+        var list = events.ToList();
+        var calendar = new Ical.Net.Calendar { ProductId = "-//Rounds//Publishing calendar//EN", Method = "PUBLISH" };
+        calendar.AddProperty("X-WR-CALNAME", calendarName);
+        calendar.AddProperty("X-WR-TIMEZONE", zone.Id);
+
+        // The zone's rules from the earliest event on; history before it only makes every refresh larger.
+        var earliest = list.Count == 0 ? stamp : list.Min(e => e.Start);
+        calendar.AddTimeZone(zone, TimeZoneInfo.ConvertTime(earliest, zone).DateTime.AddDays(-1), includeHistoricalData: false);
+        foreach (var e in list)
+        {
+            calendar.Events.Add(new CalendarEvent
+            {
+                Uid = e.Uid,
+                DtStamp = new CalDateTime(stamp.UtcDateTime, CalDateTime.UtcTzId),
+                DtStart = new CalDateTime(TimeZoneInfo.ConvertTime(e.Start, zone).DateTime, zone.Id),
+
+                // A post is a moment; a quarter of an hour makes it visible in day and week views.
+                Duration = Duration.FromMinutes(15),
+                Summary = e.Summary,
+                Description = e.Description,
+                Url = new Uri(e.Url),
+                Sequence = Sequence(e.Changed),
+            });
         }
 
-        Line(output, "END:VCALENDAR");
+        return Refold(new CalendarSerializer().SerializeToString(calendar) ?? "");
+    }
+
+    /// <summary>
+    /// Folds content lines again at 75 octets. Ical.Net folds by UTF-16 units and can cut an emoji's surrogate
+    /// pair in two, which strict readers reject and others show as "??"; a post full of emoji is ordinary.
+    /// </summary>
+    private static string Refold(string ics)
+    {
+        var output = new StringBuilder(ics.Length + ics.Length / 50);
+        foreach (var line in ics.Replace("\r\n ", "", StringComparison.Ordinal).Split("\r\n"))
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var octets = 0;
+            var index = 0;
+            while (index < line.Length)
+            {
+                var length = char.IsSurrogatePair(line, index) ? 2 : 1;
+                var size = Encoding.UTF8.GetByteCount(line.AsSpan(index, length));
+                if (octets + size > MaxOctets)
+                {
+                    output.Append("\r\n ");
+                    octets = 1;
+                }
+
+                output.Append(line, index, length);
+                octets += size;
+                index += length;
+            }
+
+            output.Append("\r\n");
+        }
+
         return output.ToString();
     }
 
+    public static int Sequence(DateTimeOffset changed) => (int)Math.Clamp((changed - SequenceEpoch).TotalSeconds, 0, int.MaxValue);
+
     public static string Utc(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Escapes a TEXT value: backslash, semicolon, comma and line breaks.</summary>
-    public static string Text(string value) => value
-        .Replace("\\", "\\\\", StringComparison.Ordinal)
-        .Replace(";", "\\;", StringComparison.Ordinal)
-        .Replace(",", "\\,", StringComparison.Ordinal)
-        .Replace("\r\n", "\\n", StringComparison.Ordinal)
-        .Replace("\r", "\\n", StringComparison.Ordinal)
-        .Replace("\n", "\\n", StringComparison.Ordinal);
-
-    /// <summary>Appends one content line, folded: each physical line at most 75 octets, continuations starting with a space.</summary>
-    private static void Line(StringBuilder output, string line)
-    {
-        var octets = 0;
-        var limit = MaxOctets;
-        var index = 0;
-        while (index < line.Length)
-        {
-            // A surrogate pair is one character of four octets and must stay whole.
-            var length = char.IsSurrogatePair(line, index) ? 2 : 1;
-            var size = Encoding.UTF8.GetByteCount(line.AsSpan(index, length));
-            if (octets + size > limit)
-            {
-                output.Append("\r\n ");
-                octets = 1;
-            }
-
-            output.Append(line, index, length);
-            octets += size;
-            index += length;
-        }
-
-        output.Append("\r\n");
-    }
+    /// <summary>A wall-clock time in <paramref name="zone"/> as iCalendar writes it beside a TZID.</summary>
+    public static string Local(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
 }

@@ -12,7 +12,7 @@ public sealed record CalendarCopy(Guid AccountId, Platform Platform, string Hand
 
 /// <summary>A post on the calendar, at the time it goes (or went) out.</summary>
 public sealed record CalendarEntry(
-    Guid PostId, Guid OrganizationId, DateTimeOffset At, PostStatus Status, string Text, string AuthorId, string AuthorName, IReadOnlyList<CalendarCopy> Copies)
+    Guid PostId, Guid OrganizationId, DateTimeOffset At, PostStatus Status, string Text, string AuthorId, string AuthorName, IReadOnlyList<CalendarCopy> Copies, DateTimeOffset Changed = default)
 {
     public string Excerpt => Calendar.Excerpt.Of(Text);
 }
@@ -110,7 +110,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
                     .Select(c => new CalendarCopy(c.Target.AccountId, c.Platform, c.Handle, c.Target.Status, c.Target.ExternalUrl, c.Target.PublishedAt, c.Target.TextFor(p)))
                     .ToList();
                 var at = p.ScheduledAt ?? own.Where(c => c.PublishedAt is not null).Min(c => c.PublishedAt)!.Value;
-                return new CalendarEntry(p.Id, p.OrganizationId, at, p.Status, p.Text, p.AuthorId, p.AuthorName, own);
+                return new CalendarEntry(p.Id, p.OrganizationId, at, p.Status, p.Text, p.AuthorId, p.AuthorName, own, p.UpdatedAt);
             })
             .OrderBy(e => e.At).ThenBy(e => e.PostId)
             .ToList();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -72,7 +73,9 @@ public abstract class CalendarFeedTests(RoundsFactory app)
             new[] { $"{tricky.Id:N}-{x.Id:N}@rounds", $"{tricky.Id:N}-{instagram.Id:N}@rounds" }.Order(),
             events.Where(e => e["URL"].EndsWith($"/o/{own.Slug}/posts/{tricky.Id}", StringComparison.Ordinal)).Select(e => e["UID"]).Order());
         var trickyEvent = events.First(e => e["UID"] == $"{tricky.Id:N}-{x.Id:N}@rounds");
-        Assert.Equal(IcsWriter.Utc(soon), trickyEvent["DTSTART"]);
+        var zone = app.Services.GetRequiredService<PublishingTimeZone>().Zone;
+        Assert.Equal(IcsWriter.Local(soon, zone), trickyEvent["DTSTART"]);
+        Assert.Equal(zone.Id, trickyEvent.Parameter("DTSTART", "TZID"));
         Assert.EndsWith(Tricky, trickyEvent["DESCRIPTION"], StringComparison.Ordinal);
         Assert.StartsWith("Clinic hours, Monday; Tuesday\\Wednesday", trickyEvent["SUMMARY"], StringComparison.Ordinal);
         Assert.Contains("(X (Twitter) @NorthfieldHealth)", trickyEvent["SUMMARY"], StringComparison.Ordinal);
@@ -85,6 +88,17 @@ public abstract class CalendarFeedTests(RoundsFactory app)
         // Identifiers stay put between fetches, so calendar programs update events instead of duplicating them.
         var again = IcsReader.Parse(await (await Anonymous().GetAsync(address.AbsolutePath)).Content.ReadAsStringAsync());
         Assert.Equal(events.Select(e => e["UID"]).Order(), again.Select(e => e["UID"]).Order());
+
+        // A rescheduled post keeps its identifier and raises its SEQUENCE, so programs move the event rather than
+        // keep the old time beside the new one.
+        var later = soon.AddHours(5);
+        var moved = await app.WithScopeAsync(async services =>
+            await services.GetRequiredService<ReschedulePost>().RunAsync(await RoundsFactory.ContextAsync(services, own, person), tricky.Id, later));
+        Assert.True(moved.Succeeded, moved.ToString());
+        var afterMove = IcsReader.Parse(await (await Anonymous().GetAsync(address.AbsolutePath)).Content.ReadAsStringAsync());
+        var movedEvent = afterMove.Single(e => e["UID"] == trickyEvent["UID"]);
+        Assert.Equal(IcsWriter.Local(later, zone), movedEvent["DTSTART"]);
+        Assert.True(int.Parse(movedEvent["SEQUENCE"], CultureInfo.InvariantCulture) > int.Parse(trickyEvent["SEQUENCE"], CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -72,14 +72,16 @@ public sealed class CalendarRulesTests
     public void Icalendar_lines_fold_at_75_octets_without_splitting_a_character_and_text_is_escaped()
     {
         var description = string.Concat(Enumerable.Repeat("é🎉,;\\\n", 40));
-        var ics = IcsWriter.Write("Rounds; test, calendar", [new FeedEvent("a@rounds", DateTimeOffset.Parse("2026-11-23T14:05:09Z"), "Summary", description, "https://rounds.example/o/a/posts/1")], DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+        var ics = IcsWriter.Write("Rounds; test, calendar", [new FeedEvent("a@rounds", DateTimeOffset.Parse("2026-11-23T14:05:09Z"), "Summary", description, "https://rounds.example/o/a/posts/1", DateTimeOffset.Parse("2026-11-20T10:00:00Z"))], DateTimeOffset.Parse("2026-11-23T10:00:00Z"), Zone("America/New_York").Zone);
 
         var events = IcsReader.Parse(ics);
         var single = Assert.Single(events);
         Assert.Equal(description, single["DESCRIPTION"]);
-        Assert.Equal("20261123T140509Z", single["DTSTART"]);
+        Assert.Equal("20261123T090509", single["DTSTART"]);
+        Assert.Equal("America/New_York", single.Parameter("DTSTART", "TZID"));
         Assert.Equal("20261123T100000Z", single["DTSTAMP"]);
         Assert.Contains("X-WR-CALNAME:Rounds\\; test\\, calendar\r\n", ics, StringComparison.Ordinal);
+        Assert.Contains("TZOFFSETFROM:-0400\r\n", ics, StringComparison.Ordinal);
 
         // Every physical line is valid UTF-8 on its own: no character was cut at a fold.
         foreach (var line in ics.Split("\r\n"))

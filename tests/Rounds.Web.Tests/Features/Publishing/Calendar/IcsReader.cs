@@ -10,13 +10,19 @@ namespace Rounds.Web.Tests.Features.Publishing.Calendar;
 /// </summary>
 internal static partial class IcsReader
 {
-    public sealed record Event(IReadOnlyDictionary<string, string> Properties)
+    public sealed record Event(IReadOnlyDictionary<string, string> Properties, IReadOnlyDictionary<string, string> Parameters)
     {
         public string this[string name] => Properties[name];
+
+        /// <summary>A parameter of a property, as <c>DTSTART;TZID=…</c> carries its zone: <c>Parameter("DTSTART", "TZID")</c>.</summary>
+        public string? Parameter(string property, string parameter) => Parameters.GetValueOrDefault($"{property};{parameter}");
     }
 
     [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z$")]
     private static partial Regex UtcDateTime();
+
+    [GeneratedRegex("^[0-9]{8}T[0-9]{6}$")]
+    private static partial Regex LocalDateTime();
 
     public static IReadOnlyList<Event> Parse(string ics)
     {
@@ -49,13 +55,19 @@ internal static partial class IcsReader
         Assert.Contains("VERSION:2.0", lines);
         Assert.Contains(lines, l => l.StartsWith("PRODID:", StringComparison.Ordinal));
 
+        // Every zone an event names must be described in the feed, or programs elsewhere misplace the event.
+        var zones = lines.Select((l, i) => (l, i)).Where(x => x.l == "BEGIN:VTIMEZONE").Select(x => lines[x.i + 1]).ToList();
+        Assert.All(zones, z => Assert.StartsWith("TZID:", z, StringComparison.Ordinal));
+
         var events = new List<Event>();
         Dictionary<string, string>? current = null;
+        Dictionary<string, string> parameters = [];
         foreach (var line in lines.Skip(1).SkipLast(1))
         {
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             Assert.True(colon > 0, $"No property name in: {line}");
-            var name = line[..colon];
+            var head = line[..colon].Split(';');
+            var name = head[0];
             var value = line[(colon + 1)..];
             Assert.Matches("^[A-Z-]+$", name);
             switch (name, value)
@@ -63,6 +75,7 @@ internal static partial class IcsReader
                 case ("BEGIN", "VEVENT"):
                     Assert.Null(current);
                     current = [];
+                    parameters = [];
                     break;
                 case ("END", "VEVENT"):
                     Assert.NotNull(current);
@@ -71,9 +84,18 @@ internal static partial class IcsReader
                         Assert.True(current.ContainsKey(required), $"An event lacks {required}.");
                     }
 
-                    Assert.Matches(UtcDateTime(), current["DTSTART"]);
+                    if (parameters.TryGetValue("DTSTART;TZID", out var zone))
+                    {
+                        Assert.Matches(LocalDateTime(), current["DTSTART"]);
+                        Assert.Contains("TZID:" + zone, zones);
+                    }
+                    else
+                    {
+                        Assert.Matches(UtcDateTime(), current["DTSTART"]);
+                    }
+
                     Assert.Matches(UtcDateTime(), current["DTSTAMP"]);
-                    events.Add(new Event(current));
+                    events.Add(new Event(current, parameters));
                     current = null;
                     break;
                 default:
@@ -81,6 +103,12 @@ internal static partial class IcsReader
                     {
                         Assert.False(current.ContainsKey(name), $"{name} appears twice in one event.");
                         current[name] = name is "SUMMARY" or "DESCRIPTION" or "UID" ? Unescape(value) : value;
+                        foreach (var parameter in head.Skip(1))
+                        {
+                            var equals = parameter.IndexOf('=', StringComparison.Ordinal);
+                            Assert.True(equals > 0, $"A parameter without a value in: {line}");
+                            parameters[$"{name};{parameter[..equals]}"] = parameter[(equals + 1)..];
+                        }
                     }
 
                     break;
