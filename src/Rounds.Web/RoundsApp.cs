@@ -35,6 +35,7 @@ public static class RoundsApp
         }
 
         services.AddSingleton(TimeProvider.System);
+        services.AddRoundsTelemetry(configuration);
         services.AddHttpContextAccessor();
         services.AddPublicAddress(configuration, builder.Environment);
         services.AddRoundsDatabase(configuration);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
 
@@ -32,6 +33,15 @@ public sealed class PublishDuePosts(
     }
 
     public async Task<PublishRun> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        using var cycle = RoundsTelemetry.Source.StartActivity("publisher cycle");
+        var run = await RunCycleAsync(cancellationToken);
+        cycle?.SetTag("rounds.published", run.Published).SetTag("rounds.failed", run.Failed).SetTag("rounds.retrying", run.Retrying)
+            .SetTag("rounds.released", run.Released).SetTag("rounds.expired", run.Expired).SetTag("rounds.missed", run.Missed);
+        return run;
+    }
+
+    private async Task<PublishRun> RunCycleAsync(CancellationToken cancellationToken)
     {
         var expired = await ExpireUnapprovedAsync(cancellationToken);
 
@@ -81,7 +91,18 @@ public sealed class PublishDuePosts(
             }
 
             stamps[copy.PostId] = next;
-            switch (await deliver.SendAsync(copy.TargetId, copy.Revision, session, cancellationToken))
+            using var sending = RoundsTelemetry.Source.StartActivity("publisher deliver");
+            sending?.SetTag("rounds.organization.id", copy.OrganizationId).SetTag("rounds.post.id", copy.PostId).SetTag("rounds.account.id", copy.AccountId);
+            if (copy.ScheduledAt is { } scheduled)
+            {
+                RoundsTelemetry.Lateness.Record(Math.Max(0, (now - scheduled).TotalSeconds));
+            }
+
+            var result = await deliver.SendAsync(copy.TargetId, copy.Revision, session, cancellationToken);
+            var outcome = result.ToString().ToLowerInvariant();
+            sending?.SetTag("rounds.outcome", outcome);
+            RoundsTelemetry.CopiesDelivered.Add(1, new KeyValuePair<string, object?>("rounds.outcome", outcome));
+            switch (result)
             {
                 case CopyResult.Published:
                     published++;
