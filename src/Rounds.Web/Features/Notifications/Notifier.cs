@@ -36,6 +36,22 @@ internal sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider 
         }
     }
 
+    public async Task SettleAsync(Guid organizationId, string eventKeyPrefix, string? userId = null, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var open = await db.Set<Notification>()
+            .Where(n => n.OrganizationId == organizationId && n.ReadAt == null && n.EventKey.StartsWith(eventKeyPrefix) && (userId == null || n.UserId == userId))
+            .ToListAsync(cancellationToken);
+        var queued = db.ChangeTracker.Entries<Notification>()
+            .Where(e => e.State == EntityState.Added && e.Entity.ReadAt == null && e.Entity.EventKey.StartsWith(eventKeyPrefix, StringComparison.Ordinal)
+                && (userId == null || e.Entity.UserId == userId))
+            .Select(e => e.Entity);
+        foreach (var notification in open.Concat(queued))
+        {
+            notification.ReadAt = now;
+        }
+    }
+
     public Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default) =>
         db.OrganizationMembers.Where(m => m.OrganizationId == organizationId && m.Role >= role).Select(m => m.UserId).ToListAsync(cancellationToken);
 

@@ -82,7 +82,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         post.ConcurrencyStamp = Guid.NewGuid();
         audit.Record(org.Id, "post.submitted", "Post", post.Id.ToString(), new { Status = before }, new { Status = "in review", post.Revision });
         var state = State(post, facts, []);
-        await notifier.NotifyAsync(org.Id, state.WaitingOn(), $"post:{post.Id}:r{post.Revision}:s0", $"A post by {post.AuthorName} waits for your review", Link(org, post), cancellationToken);
+        await notifier.NotifyAsync(org.Id, state.WaitingOn(), WaitingKey(post.Id, post.Revision, 0), $"A post by {post.AuthorName} waits for your review", Link(org, post), cancellationToken);
         return await SaveAsync(cancellationToken);
     }
 
@@ -303,6 +303,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
                 break;
         }
 
+        await SettleWaitingAsync(org, post, review.Step, cancellationToken);
         audit.Record(org.Id, decision switch
         {
             ReviewDecision.Approve => "post.approved_step",
@@ -310,6 +311,29 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             ReviewDecision.Reject => "post.rejected",
         }, "Post", post.Id.ToString(), null, new { Step = review.Step, post.Revision, Status = PostLifecycle.Describe(post.Status), Note = quotedNote });
         return await SaveAsync(cancellationToken);
+    }
+
+    /// <summary>The key of the "waits for your review" notice of one step of one revision.</summary>
+    public static string WaitingKey(Guid postId, int revision, int? step = null) => $"post:{postId}:r{revision}:s{step}";
+
+    /// <summary>
+    /// A decision ends other people's "waits for your review" for every step it closed: all of them when the post
+    /// left review, the passed steps when it moved on, and only the decider's own when the step still waits on others.
+    /// </summary>
+    private async Task SettleWaitingAsync(OrgContext org, Post post, int decidedStep, CancellationToken cancellationToken)
+    {
+        if (post.Status != PostStatus.InReview)
+        {
+            await notifier.SettleAsync(org.Id, WaitingKey(post.Id, post.Revision), null, cancellationToken);
+            return;
+        }
+
+        for (var step = decidedStep; step < post.CurrentStep; step++)
+        {
+            await notifier.SettleAsync(org.Id, WaitingKey(post.Id, post.Revision, step), null, cancellationToken);
+        }
+
+        await notifier.SettleAsync(org.Id, WaitingKey(post.Id, post.Revision, decidedStep), org.UserId, cancellationToken);
     }
 
     /// <summary>Moves past every step whose quorum is met; the last one approves the post.</summary>
@@ -328,7 +352,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             if (post.CurrentStep < count)
             {
                 var next = State(post, facts, reviews);
-                await notifier.NotifyAsync(org.Id, next.WaitingOn(), $"post:{post.Id}:r{post.Revision}:s{post.CurrentStep}",
+                await notifier.NotifyAsync(org.Id, next.WaitingOn(), WaitingKey(post.Id, post.Revision, post.CurrentStep),
                     $"A post by {post.AuthorName} waits for your review", Link(org, post), cancellationToken);
             }
         }

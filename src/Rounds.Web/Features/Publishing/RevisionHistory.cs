@@ -19,7 +19,7 @@ public sealed record RevisionChanges(int From, int To, IReadOnlyList<DiffPart> P
 /// revisions hold a placeholder in its place, in storage and in every view of the history. The revision
 /// being fixed stays as it is, since its author and reviewers need to see what to change.
 /// </summary>
-public sealed class RevisionHistory(RoundsDbContext db, IOrganizationScreener screener, IAuditLog audit, TimeProvider clock)
+public sealed class RevisionHistory(RoundsDbContext db, IOrganizationScreener screener, IAuditLog audit, INotifier notifier, TimeProvider clock)
 {
     /// <summary>
     /// Adds the post's current texts as its revision <see cref="Post.Revision"/>, then redacts from earlier
@@ -43,6 +43,12 @@ public sealed class RevisionHistory(RoundsDbContext db, IOrganizationScreener sc
         };
         db.Add(revision);
         await RedactEarlierAsync(post, revision.Revision, texts, findings, cancellationToken);
+
+        // Reviewers were asked to review the old words; the new revision asks them again under its own key.
+        if (revision.Revision > 1)
+        {
+            await notifier.SettleAsync(post.OrganizationId, ReviewPost.WaitingKey(post.Id, revision.Revision - 1), null, cancellationToken);
+        }
         return revision;
     }
 

@@ -62,6 +62,38 @@ public abstract class PostReviewTests(RoundsFactory app)
         (await client.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{c.Org.Slug}/posts/{id}")).GetProperty("status").GetString()!;
 
     [Fact]
+    public async Task A_decision_by_one_reviewer_settles_the_others_waits_for_your_review()
+    {
+        // Otherwise the bell keeps telling every other reviewer that a post handled long ago waits for them.
+        var c = await CastAsync();
+        var contributor = await app.ApiClientAsync(c.Contributor);
+        var reviewer = await app.ApiClientAsync(c.Reviewer);
+
+        async Task<List<(string UserId, bool Read)>> WaitingAsync(Guid id) =>
+            (await DbAsync(db => db.Set<Notification>().Where(n => n.EventKey.StartsWith($"post:{id}:r") && n.EventKey.Contains(":s")).Select(n => new { n.UserId, n.ReadAt }).ToListAsync()))
+            .Select(n => (n.UserId, n.ReadAt != null)).ToList();
+
+        var approved = (await CreateAsync(contributor, c, CleanText, c.Bluesky)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(contributor, c, approved, "submit")).StatusCode);
+        var before = await WaitingAsync(approved);
+        Assert.Contains(before, n => n.UserId == c.SecondReviewer.Id && !n.Read);
+        Assert.Contains(before, n => n.UserId == c.Admin.Id && !n.Read);
+
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(reviewer, c, approved, "approve")).StatusCode);
+        Assert.Equal("approved", await StatusAsync(reviewer, c, approved));
+        Assert.All(await WaitingAsync(approved), n => Assert.True(n.Read, $"{n.UserId} still has the notice"));
+
+        var sentBack = (await CreateAsync(contributor, c, CleanText, c.Bluesky)).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(contributor, c, sentBack, "submit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ActAsync(reviewer, c, sentBack, "request-changes", new { note = "Please add the clinic's address." })).StatusCode);
+        Assert.All(await WaitingAsync(sentBack), n => Assert.True(n.Read, $"{n.UserId} still has the notice"));
+
+        // The author's own news is not settled by it: they have something to do.
+        Assert.False(await DbAsync(db => db.Set<Notification>().AnyAsync(n => n.UserId == c.Contributor.Id && n.EventKey == $"post:{sentBack}:r1:changes" && n.ReadAt != null)));
+        Assert.True(await DbAsync(db => db.Set<Notification>().AnyAsync(n => n.UserId == c.Contributor.Id && n.EventKey == $"post:{sentBack}:r1:changes")));
+    }
+
+    [Fact]
     public async Task A_contributor_drafts_submits_and_a_reviewer_approves()
     {
         var c = await CastAsync();

@@ -9,6 +9,14 @@ public interface INotifier
     /// <summary>Queues one notification per person for the event; people already told about it are skipped.</summary>
     Task NotifyAsync(Guid organizationId, IEnumerable<string> userIds, string eventKey, string title, string link, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Marks done, for everyone, the unread notifications of events whose key starts with
+    /// <paramref name="eventKeyPrefix"/>: the thing they asked for was handled (by anyone), so they would only
+    /// mislead. With <paramref name="userId"/>, only that person's (they acted; the others still have to).
+    /// Joins the caller's unit of work, so a change that fails to save settles nothing.
+    /// </summary>
+    Task SettleAsync(Guid organizationId, string eventKeyPrefix, string? userId = null, CancellationToken cancellationToken = default);
+
     /// <summary>The organization's members with at least <paramref name="role"/>, e.g. the communications team.</summary>
     Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default);
 

@@ -64,6 +64,11 @@ public sealed class PostOutcomes(RoundsDbContext db, IAccountDirectory accounts,
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Expired).SetProperty(t => t.LastError, "Not approved by its scheduled time."), cancellationToken);
         }
 
+        if (from == PostStatus.InReview)
+        {
+            await notifier.SettleAsync(post.OrganizationId, ReviewPost.WaitingKey(post.Id, post.Revision), null, cancellationToken);
+        }
+
         var key = PostLifecycle.Describe(to).Replace(' ', '-');
         audit.Record(post.OrganizationId, $"post.{key}", "Post", post.Id.ToString(), new { Status = PostLifecycle.Describe(from) }, new { Status = PostLifecycle.Describe(to) });
         var slug = await db.Organizations.Where(o => o.Id == post.OrganizationId).Select(o => o.Slug).FirstAsync(cancellationToken);
