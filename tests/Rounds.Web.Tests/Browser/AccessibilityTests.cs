@@ -74,6 +74,23 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return post.Value.Post.Id;
         });
 
+        // A colleague's post waiting for the admin, and a trial near its end, so the home shows what needs them.
+        await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, org, member);
+            var waiting = await services.GetRequiredService<Rounds.Web.Features.Publishing.ComposePost>().CreateAsync(context,
+                new(Text: "Flu shots are free this Saturday at the Eastside clinic.", Accounts: [accountId], Variants: null, ScheduledAt: DateTimeOffset.UtcNow.AddDays(4)));
+            Assert.True((await services.GetRequiredService<Rounds.Web.Features.Publishing.ReviewPost>().SubmitAsync(context, waiting.Value!.Post.Id)).Succeeded);
+            var db = services.GetRequiredService<RoundsDbContext>();
+            db.Add(new Rounds.Web.Features.Accounts.SocialAccount
+            {
+                OrganizationId = org.Id, Platform = Rounds.Web.Features.Accounts.Contracts.Platform.TikTok, Handle = "@a11y_trial", NormalizedHandle = "a11y_trial",
+                Status = Rounds.Web.Features.Accounts.Contracts.AccountStatus.Trial, TrialEnd = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(5),
+                CreatedAt = DateTimeOffset.UtcNow, StatusChangedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        });
+
         // A scheduled post (its reschedule form shows), a library item and an offer waiting for a decision.
         var soon = DateTimeOffset.UtcNow.AddHours(2);
         var soonLocal = TimeZoneInfo.ConvertTime(soon, TimeZoneInfo.FindSystemTimeZoneById(Rounds.Web.Features.Publishing.Calendar.PublishingTimeZone.DefaultId)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -21,4 +21,6 @@ public sealed class AccountsArea : IRoundsArea
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => AccountEndpoints.Map(api);
 
     public IEnumerable<NavEntry> Navigation => [new("Accounts", "/accounts", Role.Member, 40)];
+
+    public IEnumerable<PageSection> Sections => [new(PageSlots.OrganizationHome, typeof(Sections.AccountsHomeSection), 10)];
 }

@@ -54,5 +54,7 @@ public sealed class PublishingArea : IRoundsArea
         new(PageSlots.AccountPage, typeof(AccountPublishingSection), 0),
         new(PageSlots.AccountPage, typeof(ConnectionSection), 10),
         new(PageSlots.OrganizationSettings, typeof(PublishingSettingsSection), 10),
+        new(PageSlots.OrganizationHome, typeof(ReviewHomeSection), 0),
+        new(PageSlots.OrganizationHome, typeof(ReconnectHomeSection), 20),
     ];
 }

@@ -19,5 +19,9 @@ public sealed class RequestsArea : IRoundsArea
 
     public IEnumerable<NavEntry> Navigation => [new("Requests", "/requests", Role.Contributor, 50)];
 
-    public IEnumerable<PageSection> Sections => [new(PageSlots.AccountsDashboard, typeof(RequestsWaitingSection))];
+    public IEnumerable<PageSection> Sections =>
+    [
+        new(PageSlots.AccountsDashboard, typeof(RequestsWaitingSection)),
+        new(PageSlots.OrganizationHome, typeof(RequestsHomeSection), 30),
+    ];
 }

@@ -43,6 +43,12 @@ public static class PageSlots
     /// <summary>A social account's page, under its details; parameters: Org, AccountId.</summary>
     public const string AccountPage = "account-page";
 
+    /// <summary>
+    /// The organization's home, which says what needs the person now; parameters: Org. A section shows only what
+    /// waits on this person (or, for admins, on anyone) and renders nothing when nothing does.
+    /// </summary>
+    public const string OrganizationHome = "organization-home";
+
     /// <summary>The accounts dashboard; parameters: Org.</summary>
     public const string AccountsDashboard = "accounts-dashboard";
 }
