@@ -75,6 +75,28 @@ public sealed partial class PublishingFlowTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task A_reviewer_on_call_approves_from_the_home_page_on_a_phone()
+    {
+        var c = await CastAsync();
+        var account = await PostRows.AccountAsync(fixture.App, c.Org, "@NorthfieldHealth");
+        var post = await PostRows.PostAsync(fixture.App, c.Org, c.Contributor, "Blood drive in the main lobby on Friday", DateTimeOffset.UtcNow.AddDays(2), PostStatus.InReview, [account]);
+
+        var reviewer = await AsAsync(c.Reviewer, width: 390);
+        await reviewer.GotoAsync($"/o/{c.Org.Slug}");
+        var waiting = reviewer.Locator($"#review-{post.Id:N}");
+        await Assertions.Expect(waiting).ToContainTextAsync("Blood drive in the main lobby");
+        await Assertions.Expect(waiting).ToContainTextAsync("by Casey Contributor");
+        await waiting.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        await Assertions.Expect(reviewer.GetByRole(AriaRole.Status)).ToHaveTextAsync("Approved.");
+        await Assertions.Expect(reviewer.Locator($"#review-{post.Id:N}")).ToHaveCountAsync(0);
+        Assert.Equal(PostStatus.Approved, await fixture.App.WithScopeAsync(services =>
+            services.GetRequiredService<RoundsDbContext>().Set<Post>().Where(p => p.Id == post.Id).Select(p => p.Status).SingleAsync()));
+        var width = await reviewer.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"The home scrolls sideways on a phone ({width} px).");
+    }
+
+    [Fact]
     public async Task A_contributors_offer_is_adopted_by_a_reviewer()
     {
         var c = await CastAsync();
