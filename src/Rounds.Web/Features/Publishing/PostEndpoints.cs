@@ -1,4 +1,5 @@
 using Rounds.Web.Features.Accounts.Contracts;
+using Rounds.Web.Features.Publishing.Calendar;
 using Rounds.Web.Features.Screening;
 using Rounds.Web.Features.Shared;
 
@@ -42,7 +43,7 @@ public static class PostEndpoints
         // Contributors and up reach every endpoint; who may decide on a post is the use case's to say.
         var org = api.MapGroup("/orgs/{org}").WithTags("Publishing").RequireOrg(Role.Contributor);
         var posts = org.MapGroup("/posts");
-        posts.MapGet("/", ListAsync).WithName("ListPosts").WithSummary("Posts of the organization, newest change first; ?status=in_review, ?mine=true.");
+        posts.MapGet("/", ListAsync).WithName("ListPosts").WithSummary("Posts of the organization, newest change first; filters: ?status=in_review, ?mine=true, ?account={id}, ?author={user id}, ?from=2026-12-01&to=2026-12-31 (the day a post goes out, in the installation's zone), ?q=words.");
         posts.MapPost("/", CreateAsync).WithName("CreatePost").WithSummary("Drafts a post for one or several accounts; each copy is measured and screened.");
         posts.MapPost("/check", CheckAsync).WithName("CheckPost").WithSummary("Measures and screens each account's copy without saving: the composer calls it as the user types.");
         posts.MapGet("/{id:guid}", GetAsync).WithName("GetPost").WithSummary("The post, its reviews, and per account the delivery status, the network's post id and URL.");
@@ -69,8 +70,15 @@ public static class PostEndpoints
             .WithSummary("{\"oneApproverManySteps\": true} lets one person approve several steps of a revision on this account (admins; off by default).");
     }
 
-    public static async Task<IResult> ListAsync(OrgContext org, string? status, bool? mine, string? after, PostQueries queries, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(
+        OrgContext org, string? status, bool? mine, string? after, Guid? account, string? author, string? from, string? to, string? q,
+        PostQueries queries, PublishingTimeZone zone, HttpContext http, CancellationToken cancellationToken)
     {
+        if (PostFilters.Read(zone, from, to, q) is { Error: { } error })
+        {
+            return TypedResults.ValidationProblem(error);
+        }
+
         PostCursor? cursor = null;
         if (after is not null)
         {
@@ -93,7 +101,8 @@ public static class PostEndpoints
             parsed = value;
         }
 
-        var page = await queries.ListAsync(org, parsed, mine ?? false, cursor, cancellationToken);
+        var (start, before, text, _) = PostFilters.Read(zone, from, to, q);
+        var page = await queries.ListAsync(org, new PostFilter(parsed, mine ?? false, account, author, start, before, text), cursor, cancellationToken);
         return Paged(http, page);
     }
 

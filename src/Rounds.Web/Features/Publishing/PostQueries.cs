@@ -17,6 +17,17 @@ public sealed record PostView(
     ReviewState? Review,
     IReadOnlyList<MediaItem> Images);
 
+/// <summary>
+/// What narrows the list of posts. <paramref name="From"/> and <paramref name="Before"/> bound the day a post goes
+/// out (or was written, for one without a time); <paramref name="Text"/> is found anywhere in any copy.
+/// </summary>
+public sealed record PostFilter(
+    PostStatus? Status = null, bool Mine = false, Guid? AccountId = null, string? AuthorId = null,
+    DateTimeOffset? From = null, DateTimeOffset? Before = null, string? Text = null)
+{
+    public const int MaxTextLength = 200;
+}
+
 public sealed record PostSummary(Post Post, IReadOnlyList<string> Accounts);
 
 /// <summary>One page of a list; <see cref="Next"/> is the cursor of the following page, null on the last one.</summary>
@@ -50,7 +61,11 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     /// (<see cref="Post.UpdatedAt"/>, <see cref="Post.Id"/>) walks the (organization, updated) index, so a page
     /// costs the same at a thousand posts and at a million. <paramref name="after"/> is a <see cref="PostList.Next"/>.
     /// </summary>
-    public async Task<PostList> ListAsync(OrgContext org, PostStatus? status, bool mine, PostCursor? after = null, CancellationToken cancellationToken = default)
+    public Task<PostList> ListAsync(OrgContext org, PostStatus? status, bool mine, PostCursor? after = null, CancellationToken cancellationToken = default) =>
+        ListAsync(org, new PostFilter(status, mine), after, cancellationToken);
+
+    /// <summary>The same list narrowed by <paramref name="filter"/>; every part of it is optional.</summary>
+    public async Task<PostList> ListAsync(OrgContext org, PostFilter filter, PostCursor? after = null, CancellationToken cancellationToken = default)
     {
         if (!org.IsAtLeast(Role.Contributor))
         {
@@ -58,14 +73,43 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         }
 
         var query = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == org.Id);
-        if (status is { } s)
+        if (filter.Status is { } s)
         {
             query = query.Where(p => p.Status == s);
         }
 
-        if (mine)
+        if (filter.Mine)
         {
             query = query.Where(p => p.AuthorId == org.UserId);
+        }
+
+        if (filter.AuthorId is { Length: > 0 } author)
+        {
+            query = query.Where(p => p.AuthorId == author);
+        }
+
+        if (filter.AccountId is { } account)
+        {
+            query = query.Where(p => db.Set<PostTarget>().Any(t => t.PostId == p.Id && t.AccountId == account));
+        }
+
+        // A post's day is the day it goes out, or for one without a time the day it was written.
+        if (filter.From is { } from)
+        {
+            query = query.Where(p => (p.ScheduledAt ?? p.CreatedAt) >= from);
+        }
+
+        if (filter.Before is { } before)
+        {
+            query = query.Where(p => (p.ScheduledAt ?? p.CreatedAt) < before);
+        }
+
+        // Lower-cased on both sides so both databases match without regard to case; words in any account's copy count.
+        if (filter.Text is { Length: > 0 } text)
+        {
+            var needle = text.ToLowerInvariant();
+            query = query.Where(p => p.Text.ToLower().Contains(needle)
+                || db.Set<PostTarget>().Any(t => t.PostId == p.Id && t.Text != null && t.Text.ToLower().Contains(needle)));
         }
 
         if (after is { } cursor)
@@ -179,6 +223,23 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     }
 
     /// <summary>Accounts the composer offers: live accounts on networks Rounds publishes to.</summary>
+    /// <summary>Every account of the organization, for the posts filter: old posts went to accounts retired since.</summary>
+    public async Task<IReadOnlyList<AccountCard>> AccountChoicesAsync(OrgContext org, CancellationToken cancellationToken = default) =>
+        (await db.AccountCards().Where(a => a.OrganizationId == org.Id).AsNoTracking().ToListAsync(cancellationToken))
+            .OrderBy(a => a.Handle, StringComparer.OrdinalIgnoreCase).ThenBy(a => a.Platform).ToList();
+
+    /// <summary>The members who may write posts, by name, for the posts filter.</summary>
+    public async Task<IReadOnlyList<(string Id, string Name)>> AuthorChoicesAsync(OrgContext org, CancellationToken cancellationToken = default)
+    {
+        var people = await (
+            from m in db.OrganizationMembers
+            join u in db.People() on m.UserId equals u.Id
+            where m.OrganizationId == org.Id && m.Role >= Role.Contributor
+            select new { u.Id, u.DisplayName, u.Email }).AsNoTracking().ToListAsync(cancellationToken);
+        return people.Select(p => (p.Id, p.DisplayName is { Length: > 0 } name ? name : p.Email ?? p.Id))
+            .OrderBy(p => p.Item2, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
     public async Task<IReadOnlyList<AccountCard>> PostableAccountsAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
         var accounts = await db.AccountCards().Where(a => a.OrganizationId == org.Id).AsNoTracking().ToListAsync(cancellationToken);
