@@ -35,8 +35,12 @@ public sealed class LearningFlowTests(BrowserFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "Next: How your organization governs social media" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Go to the assessment" }).ClickAsync();
         await Assertions.Expect(page.Locator("#pass-mark")).ToContainTextAsync("Pass mark: 80%");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit answers" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No question is answered; answer every question. No attempt was used.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#pass-mark")).ToContainTextAsync("0 used of 3");
         await AnswerAsync(page, answers["introduction"], wrong: 2);
         await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("You did not pass this time.");
+        await Assertions.Expect(page.Locator("#wrong")).ToContainTextAsync("Questions answered wrongly: 1, 2.");
         await Assertions.Expect(page.Locator("#pass-mark")).ToContainTextAsync("1 used of 3");
         await AnswerAsync(page, answers["introduction"], wrong: 0);
         await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("You passed this module.");

@@ -8,7 +8,8 @@ public enum ModuleState
     Failed,
 }
 
-public sealed record AssessmentResult(int Right, int Total, int Score, int PassMark, bool Passed);
+/// <param name="Wrong">The numbers (from 1, in the order shown) of the questions answered wrongly; never the right answers.</param>
+public sealed record AssessmentResult(int Right, int Total, int Score, int PassMark, bool Passed, IReadOnlyList<int> Wrong);
 
 /// <summary>
 /// Scoring and attempt rules of a module's assessment. A question counts as right only when exactly its right
@@ -18,11 +19,21 @@ public static class Assessment
 {
     public static AssessmentResult Score(IReadOnlyList<Question> questions, IReadOnlyDictionary<Guid, IReadOnlySet<int>> picked, int passMark)
     {
-        var right = questions.Count(q => picked.TryGetValue(q.Id, out var choices) && choices.SetEquals(q.Correct));
+        var ordered = questions.OrderBy(q => q.Position).ToList();
+        var wrong = ordered.Select((q, i) => (q, Number: i + 1))
+            .Where(x => !(picked.TryGetValue(x.q.Id, out var choices) && choices.SetEquals(x.q.Correct)))
+            .Select(x => x.Number).ToList();
+        var right = ordered.Count - wrong.Count;
         // Whole percentages, rounded down, so that "80%" never passes someone at 79.9%.
-        var score = questions.Count == 0 ? 0 : right * 100 / questions.Count;
-        return new AssessmentResult(right, questions.Count, score, passMark, score >= passMark);
+        var score = ordered.Count == 0 ? 0 : right * 100 / ordered.Count;
+        return new AssessmentResult(right, ordered.Count, score, passMark, score >= passMark, wrong);
     }
+
+    /// <summary>The numbers (from 1, in the order shown) of the questions with no choice picked.</summary>
+    public static IReadOnlyList<int> Blank(IReadOnlyList<Question> questions, IReadOnlyDictionary<Guid, IReadOnlySet<int>> picked) =>
+        questions.OrderBy(q => q.Position).Select((q, i) => (q, Number: i + 1))
+            .Where(x => !picked.TryGetValue(x.q.Id, out var choices) || choices.Count == 0)
+            .Select(x => x.Number).ToList();
 
     /// <summary>Why another attempt is not allowed, or null when it is.</summary>
     public static string? RefuseAttempt(bool passed, int attemptsUsed, int? attemptLimit)

@@ -26,6 +26,14 @@ public sealed class SubmitAttempt(RoundsDbContext db, CourseCatalog catalog, Tim
             return Outcome.Refused(refusal);
         }
 
+        // An unanswered question is a slip (a missed radio button, a form sent by Enter), not an answer: it is
+        // refused before it costs one of a limited number of attempts.
+        if (Assessment.Blank(module.Questions, picked) is { Count: > 0 } blank)
+        {
+            var which = blank.Count == module.Questions.Count ? "No question is answered" : $"Question{(blank.Count == 1 ? "" : "s")} {Join(blank)} {(blank.Count == 1 ? "is" : "are")} not answered";
+            return Outcome.Invalid("answers", $"{which}; answer every question. No attempt was used.");
+        }
+
         var result = Assessment.Score(module.Questions, picked, module.PassMark);
         var now = clock.GetUtcNow();
         db.Add(new Attempt
@@ -54,6 +62,10 @@ public sealed class SubmitAttempt(RoundsDbContext db, CourseCatalog catalog, Tim
 
         return new Outcome<AssessmentResult>(Outcome.Success, result);
     }
+
+    private static string Join(IReadOnlyList<int> numbers) => numbers.Count == 1
+        ? numbers[0].ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : string.Join(", ", numbers.SkipLast(1)) + " and " + numbers[^1];
 
     /// <summary>Reads form values of the shape <c>{questionId}:{choiceIndex}</c>, one per ticked box or radio.</summary>
     public static IReadOnlyDictionary<Guid, IReadOnlySet<int>> ParsePicks(IEnumerable<string>? values)

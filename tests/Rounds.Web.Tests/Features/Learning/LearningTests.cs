@@ -30,6 +30,35 @@ public abstract class LearningTests(RoundsFactory app)
     }
 
     [Fact]
+    public async Task A_blank_or_partly_blank_submission_is_refused_without_using_an_attempt_and_a_failed_one_says_which_were_wrong()
+    {
+        var (org, admin) = await NewOrganizationAsync();
+        var moduleId = await ModuleIdAsync(org, "x");
+        Task<Outcome<AssessmentResult>> SubmitAsync(Func<Question, int, IReadOnlySet<int>?> pick) => app.WithScopeAsync(async services =>
+        {
+            var module = await services.GetRequiredService<RoundsDbContext>().Set<Module>().Include(m => m.Questions).SingleAsync(m => m.Id == moduleId);
+            var picks = module.Questions.OrderBy(q => q.Position).Select((q, i) => (q.Id, Choices: pick(q, i)))
+                .Where(p => p.Choices is not null).ToDictionary(p => p.Id, p => p.Choices!);
+            return await services.GetRequiredService<SubmitAttempt>().RunAsync(await RoundsFactory.ContextAsync(services, org, admin), moduleId, picks);
+        });
+        Task<int> AttemptsAsync() => app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Attempt>().CountAsync(a => a.ModuleId == moduleId));
+
+        var blank = await SubmitAsync((_, _) => null);
+        Assert.Equal(OutcomeKind.Invalid, blank.Status.Kind);
+        Assert.Contains("No question is answered", blank.Status.Message, StringComparison.Ordinal);
+        var partly = await SubmitAsync((q, i) => i is 1 or 3 ? new HashSet<int>() : q.Correct.ToHashSet());
+        Assert.Contains("Questions 2 and 4 are not answered", partly.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("No attempt was used", partly.Status.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await AttemptsAsync());
+
+        var failed = await SubmitAsync((q, i) => i is 0 or 2 ? new HashSet<int> { Enumerable.Range(0, q.Choices.Count).First(c => !q.Correct.Contains(c)) } : q.Correct.ToHashSet());
+        Assert.True(failed.Succeeded);
+        Assert.False(failed.Value!.Passed);
+        Assert.Equal([1, 3], failed.Value.Wrong);
+        Assert.Equal(1, await AttemptsAsync());
+    }
+
+    [Fact]
     public async Task The_attempt_limit_is_enforced()
     {
         var (org, admin) = await NewOrganizationAsync();
