@@ -401,6 +401,14 @@ public abstract class PostReviewTests(RoundsFactory app)
         Assert.Contains("Screening blocked", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("draft", await StatusAsync(contributor, c, id));
 
+        // The post's page shows what was found, marked in the words, so the author knows what to change.
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(c.Contributor.Email!);
+        var findings = (await pages.GetAsync($"/o/{c.Org.Slug}/posts/{id}")).QuerySelector("#findings");
+        Assert.NotNull(findings);
+        Assert.Contains(findings.QuerySelectorAll("mark"), m => m.TextContent.Contains("Dabrowski", StringComparison.Ordinal));
+        Assert.Contains(findings.QuerySelectorAll(".findings li"), li => li.TextContent.Contains("NAME", StringComparison.Ordinal));
+
         Assert.Equal(HttpStatusCode.Conflict, (await ActAsync(contributor, c, id, "override", new { reason = "The patient signed a consent form." })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await ActAsync(reviewer, c, id, "override", new { reason = "ok" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ActAsync(reviewer, c, id, "override", new { reason = "Consent form on file, signed 2026-11-02." })).StatusCode);
