@@ -23,6 +23,13 @@ public sealed class DraftRequest(RoundsDbContext db, RequestQueries queries, Mov
             return applied;
         }
 
+        // Submitting an incomplete request saves nothing: the form keeps what was typed and says, field by
+        // field, what is missing; a draft saved behind the person's back would look submitted to them.
+        if (submit && Incomplete(request) is { } incomplete)
+        {
+            return incomplete;
+        }
+
         db.Add(request);
         db.Add(new RequestEvent { OrganizationId = org.Id, RequestId = request.Id, At = now, ActorName = actor.Name, From = RequestStatus.Draft, To = RequestStatus.Draft, Note = "Draft saved." });
         audit.Record(org.Id, "account_request.created", "AccountRequest", request.Id.ToString(), after: RequestText.Snapshot(request));
@@ -40,7 +47,18 @@ public sealed class DraftRequest(RoundsDbContext db, RequestQueries queries, Mov
         return new Outcome<AccountRequest>(Outcome.Success, request);
     }
 
-    public async Task<Outcome> UpdateAsync(OrgContext org, Guid id, RequestInput input, CancellationToken cancellationToken = default)
+    /// <summary>Field errors for everything a submitted request must have, or null when it is complete.</summary>
+    public static Outcome? Incomplete(AccountRequest request)
+    {
+        var missing = RequestText.Missing(request);
+        return missing.Count == 0
+            ? null
+            : new Outcome(OutcomeKind.Invalid, missing.ToDictionary(m => m.Field, m => new[] { $"Fill in {m.Label} before submitting." }),
+                "Complete the request before submitting it: " + string.Join(", ", missing.Select(m => m.Label)) + ".");
+    }
+
+    /// <param name="submitting">When the changes are saved to submit at once: an incomplete request is then refused whole, and the draft stays as it was.</param>
+    public async Task<Outcome> UpdateAsync(OrgContext org, Guid id, RequestInput input, bool submitting = false, CancellationToken cancellationToken = default)
     {
         var request = await queries.FindAsync(org, id, cancellationToken);
         if (request is null)
@@ -64,6 +82,12 @@ public sealed class DraftRequest(RoundsDbContext db, RequestQueries queries, Mov
         {
             db.ChangeTracker.Clear();
             return applied;
+        }
+
+        if (submitting && Incomplete(request) is { } incomplete)
+        {
+            db.ChangeTracker.Clear();
+            return incomplete;
         }
 
         request.UpdatedAt = clock.GetUtcNow();

@@ -49,7 +49,7 @@ public static class RequestEndpoints
             return created.Status.ToProblem();
         }
 
-        // A draft that could not be submitted is still saved: 201 with the refusal would hide it, so answer 409 with its id.
+        // The draft was saved but the step after it refused (a rule of the lifecycle): say so with its id.
         return created.Succeeded
             ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/requests/{created.Value.Id}", ToDto(created.Value))
             : TypedResults.Problem(created.Status.Message + $" The draft is saved as {created.Value.Id}.", statusCode: StatusCodes.Status409Conflict, title: "The action is not allowed.");

@@ -6,29 +6,35 @@ namespace Rounds.Web.Features.Requests;
 public static class RequestText
 {
     /// <summary>The fields a request needs before the communications team can consider it.</summary>
-    public static IReadOnlyList<string> MissingFields(AccountRequest r)
+    public static IReadOnlyList<string> MissingFields(AccountRequest r) => Missing(r).Select(m => m.Label).ToList();
+
+    /// <summary>
+    /// What a request still lacks before it can be submitted: per form field (named as in <see cref="RequestInput"/>)
+    /// the words a person reads beside it.
+    /// </summary>
+    public static IReadOnlyList<(string Field, string Label)> Missing(AccountRequest r)
     {
-        var missing = new List<string>();
-        void Need(bool present, string label)
+        var missing = new List<(string, string)>();
+        void Need(bool present, string field, string label)
         {
             if (!present)
             {
-                missing.Add(label);
+                missing.Add((field, label));
             }
         }
 
-        Need(Handles.Normalize(r.Platform, r.ProposedHandle).Length > 0, "the proposed handle");
-        Need(r.Department.Length > 0, "the department");
-        Need(r.Justification.Length > 0, "the justification");
-        Need(r.Goals.Length > 0, "the goals");
-        Need(r.Audience.Length > 0, "the audience");
-        Need(r.PatientBenefit.Length > 0, "how it helps patients");
-        Need(r.OwnerId is not null, "the owner");
-        Need(r.BackupId is not null, "the backup");
-        Need(r.OwnerFte > 0, "the owner's time (FTE)");
-        Need(r.ContentPlan.Length > 0, "the content plan");
-        Need(r.PostsPerWeek > 0, "posts per week");
-        Need(r.ResponseHours > 0, "the response-time commitment");
+        Need(Handles.Normalize(r.Platform, r.ProposedHandle).Length > 0, nameof(RequestInput.ProposedHandle), "the proposed handle");
+        Need(r.Department.Length > 0, nameof(RequestInput.Department), "the department");
+        Need(r.Justification.Length > 0, nameof(RequestInput.Justification), "the justification");
+        Need(r.Goals.Length > 0, nameof(RequestInput.Goals), "the goals");
+        Need(r.Audience.Length > 0, nameof(RequestInput.Audience), "the audience");
+        Need(r.PatientBenefit.Length > 0, nameof(RequestInput.PatientBenefit), "how it helps patients");
+        Need(r.OwnerId is not null, nameof(RequestInput.OwnerEmail), "the owner");
+        Need(r.BackupId is not null, nameof(RequestInput.BackupEmail), "the backup");
+        Need(r.OwnerFte > 0, nameof(RequestInput.OwnerFte), "the owner's time (FTE)");
+        Need(r.ContentPlan.Length > 0, nameof(RequestInput.ContentPlan), "the content plan");
+        Need(r.PostsPerWeek > 0, nameof(RequestInput.PostsPerWeek), "posts per week");
+        Need(r.ResponseHours > 0, nameof(RequestInput.ResponseHours), "the response-time commitment");
         return missing;
     }
 

@@ -200,13 +200,31 @@ public abstract class AccountRequestApiTests(RoundsFactory app)
     }
 
     [Fact]
-    public async Task A_request_missing_fields_stays_a_draft_and_says_what_is_missing()
+    public async Task A_request_missing_fields_is_refused_field_by_field_and_nothing_is_saved()
     {
         var c = await CastAsync();
         var api = await app.ApiClientAsync(c.Contributor);
         var response = await api.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests", new { request = new { platform = "x", proposedHandle = "@Heart" }, submit = true });
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Contains("the justification", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("the justification", errors.GetProperty("Justification")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(errors.TryGetProperty("OwnerEmail", out _));
+        Assert.False(errors.TryGetProperty("ProposedHandle", out _));
+        Assert.Empty((await HttpAssert.ReadAsync<JsonElement>(await api.GetAsync($"/api/v1/orgs/{c.Org.Slug}/requests"))).EnumerateArray());
+
+        // The form does the same: it stays on screen with what was typed and the missing fields named.
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(c.Contributor.Email!);
+        var (_, form) = await pages.SubmitAsync($"/o/{c.Org.Slug}/requests/new", "request", new Dictionary<string, string>
+        {
+            ["Input.Platform"] = "x", ["Input.ProposedHandle"] = "@HeartForm", ["Input.Department"] = "Cardiology", ["Input.Submit"] = "True",
+        });
+        Assert.Contains("Fill in the justification before submitting.", form.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("@HeartForm", form.QuerySelector("input[name='Input.ProposedHandle']")?.GetAttribute("value"));
+        Assert.Empty((await HttpAssert.ReadAsync<JsonElement>(await api.GetAsync($"/api/v1/orgs/{c.Org.Slug}/requests"))).EnumerateArray());
+
+        // Saved as a draft it is kept, and only that person sees it.
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests", new { request = new { platform = "x", proposedHandle = "@Heart" }, submit = false })).StatusCode);
         var list = await HttpAssert.ReadAsync<JsonElement>(await api.GetAsync($"/api/v1/orgs/{c.Org.Slug}/requests"));
         Assert.Equal("draft", list.EnumerateArray().Single().GetProperty("status").GetString());
 
