@@ -60,6 +60,23 @@ public abstract class AccountRequestApiTests(RoundsFactory app)
         api.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests/{id}/transitions", new { to, note });
 
     [Fact]
+    public async Task The_requester_never_sees_the_teams_note_box_while_the_team_does()
+    {
+        var c = await CastAsync();
+        var id = await SubmittedRequestAsync(c, "@NorthfieldNotes");
+
+        var requester = FormSession.Create(app);
+        await requester.LoginAsync(c.Contributor.Email!);
+        var own = await requester.GetAsync($"/o/{c.Org.Slug}/requests/{id}");
+        Assert.NotNull(own.QuerySelector("#step-heading"));
+        Assert.Null(own.QuerySelector("#step-note"));
+
+        var team = FormSession.Create(app);
+        await team.LoginAsync(c.Manager.Email!);
+        Assert.NotNull((await team.GetAsync($"/o/{c.Org.Slug}/requests/{id}")).QuerySelector("#step-note"));
+    }
+
+    [Fact]
     public async Task Request_goes_through_consult_requirements_committee_trial_and_activation()
     {
         var c = await CastAsync();
