@@ -21,13 +21,15 @@ public class HeldOutEvaluationTests
         var report = TrainAndScore(new TrainingOptions { SocialPosts = Read("dev-posts.jsonl") }, Read("dev-posts-2.jsonl"), Profile.Social);
 
         // Floors asked for: recall 0.97, precision 0.90, no PHI post passing, policy 0.90, verdicts 0.90. Not met yet.
-        // The recall bias is chosen by cross-validation on dev-posts alone (it picks 0 there); with that choice two
-        // PHI posts of this set pass with the shipped seed (1–2 over seeds), so the test holds the figures reached.
+        // The recall bias is chosen by cross-validation on dev-posts alone (it picks 0 there). A single social
+        // labeller reached precision 0.738, two PHI posts passing and verdicts 0.784 here; the mean of three labellers
+        // trained on different generated draws reaches 0.775, one and 0.814 (0.76–0.79, 1 and 0.81–0.83 over seeds),
+        // which is what this test holds.
         Assert.True(report.PhiSpans.Recall >= 0.76, $"PHI span recall {report.PhiSpans.Recall:0.000}");
-        Assert.True(report.PhiSpans.Precision >= 0.73, $"PHI span precision {report.PhiSpans.Precision:0.000}");
-        Assert.True(report.PhiPostsPassed <= 2, $"{report.PhiPostsPassed} PHI posts passed");
+        Assert.True(report.PhiSpans.Precision >= 0.75, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        Assert.True(report.PhiPostsPassed <= 1, $"{report.PhiPostsPassed} PHI posts passed");
         Assert.True(report.PolicyMicro.F1 >= 0.84, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
-        Assert.True(report.VerdictAccuracy >= 0.77, $"verdict accuracy {report.VerdictAccuracy:0.000}");
+        Assert.True(report.VerdictAccuracy >= 0.80, $"verdict accuracy {report.VerdictAccuracy:0.000}");
     }
 
     [Fact]
@@ -36,9 +38,10 @@ public class HeldOutEvaluationTests
         var report = TrainAndScore(new TrainingOptions { SocialPosts = Read("dev-posts-2.jsonl") }, Read("dev-posts.jsonl"), Profile.Social);
 
         // The rule detectors were written against dev-posts, so this direction flatters the method; both are shown.
-        // Cross-validation on dev-posts-2 picks a recall bias of 0.45, which costs precision here.
+        // Cross-validation on dev-posts-2 picks a recall bias of 0.45–0.6 (0.6 with this seed: its F2 there is 0.001
+        // above 0.45's), which costs precision here: 0.68–0.82 over seeds, against 0.97 at bias 0.
         Assert.True(report.PhiSpans.Recall >= 0.97, $"PHI span recall {report.PhiSpans.Recall:0.000}");
-        Assert.True(report.PhiSpans.Precision >= 0.72, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.67, $"PHI span precision {report.PhiSpans.Precision:0.000}");
         Assert.Equal(0, report.PhiPostsPassed);
         Assert.True(report.PolicyMicro.F1 >= 0.97, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
         Assert.True(report.VerdictAccuracy >= 0.90, $"verdict accuracy {report.VerdictAccuracy:0.000}");

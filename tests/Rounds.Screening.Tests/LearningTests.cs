@@ -130,6 +130,49 @@ public class LearningTests
         }
     }
 
+    /// <summary>
+    /// The shipped social labeller is the mean of labellers trained on different generated draws; one model file must
+    /// score every token exactly as the mean of their scores, including keys only one of them knows.
+    /// </summary>
+    [Fact]
+    public void TheSocialLabellerIsTheMeanOfItsBags()
+    {
+        var padding = new float[Tags.Count - 2];
+        var a = new SequenceModel([(11UL, [1f, 2f, .. padding]), (22UL, [4f, 0f, .. padding])], 1f);
+        var b = new SequenceModel([(11UL, [3f, 0f, .. padding]), (33UL, [0f, 6f, .. padding])], 3f);
+
+        var mean = SequenceModel.Average([a, b]);
+
+        Assert.Equal(3, mean.FeatureCount);
+        Assert.Equal(2f, mean.Scale);
+        ulong[] keys = [11, 22, 33, 44];
+        var scores = new float[mean.Stride];
+        var sa = new float[a.Stride];
+        var sb = new float[b.Stride];
+        mean.Score(keys, scores);
+        a.Score(keys, sa);
+        b.Score(keys, sb);
+        for (var t = 0; t < Tags.Count; t++)
+        {
+            Assert.Equal((sa[t] + sb[t]) / 2, scores[t], 5);
+        }
+    }
+
+    [Fact]
+    public void TrainingAveragesTheConfiguredNumberOfBags()
+    {
+        var posts = LabelledData.Read(File.ReadAllText(TestData.SharedScreening("dev-posts.jsonl")));
+        var one = new TrainingOptions { SocialPosts = posts, GeneratedSocial = 100, GeneratedStrict = 20, LabelledRepeats = 1, Epochs = 1, Seed = 5, SocialBags = 1 };
+        var log = new StringWriter();
+
+        var single = ModelTraining.Train(one);
+        var bagged = ModelTraining.Train(one with { SocialBags = 3 }, log);
+
+        // Each bag learns some keys the others never see, so the mean knows more keys than any one of them.
+        Assert.True(bagged.Social.FeatureCount > single.Social.FeatureCount, $"{bagged.Social.FeatureCount} vs {single.Social.FeatureCount}");
+        Assert.Equal(3, log.ToString().Split('\n').Count(l => l.Contains("social epoch 1:", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void TheRecallBiasIsChosenByCrossValidationOnTheTrainingPosts()
     {

@@ -18,13 +18,16 @@ public static class ScreeningCli
 
     public const string EvalUsage =
         "usage: rounds eval FILE [--profile social|strict] [--rules FILE] [--details]\n" +
-        "                  [--train-on POSTS]... [--strict-train PRESIDIO] [--hold-family F]... [--seed N] [--recall-bias B]\n" +
+        "                  [--train-on POSTS]... [--strict-train PRESIDIO] [--hold-family F]... [--seed N] [--bags N]\n" +
+        "                  [--recall-bias B] [--log]\n" +
         "  Scores the screener against labelled posts (dev-posts JSON lines or a presidio JSON array).\n" +
         "  With --train-on, --strict-train or --hold-family it first trains a fresh model on those files plus generated\n" +
         "  posts (without the held-out generator families) instead of using the shipped one: a held-out score.\n" +
         "  FILE may be generated:FAMILY to score 400 generated posts of one template family. --recall-bias B reports\n" +
         "  model spans up to B typical margins below 'outside' in both profiles, instead of the model's own bias\n" +
-        "  (social: chosen by cross-validation on its training posts; strict: 0.2): higher finds more and flags more.";
+        "  (social: chosen by cross-validation on its training posts; strict: 0.2): higher finds more and flags more.\n" +
+        "  --bags N averages N social labellers, each trained on its own draw of generated posts (default 3).\n" +
+        "  --log prints the training log first, with the cross-validated recall and precision at every recall bias.";
 
     public const string TrainUsage =
         "usage: rounds screen-train --data DIR [--out FILE] [--seed N]\n" +
@@ -133,6 +136,8 @@ public static class ScreeningCli
         RuleSet? rules = null;
         string? file = null;
         var details = false;
+        var log = false;
+        var bags = new TrainingOptions().SocialBags;
         var trainOn = new List<string>();
         string? strictTrain = null;
         var heldOut = new HashSet<string>(StringComparer.Ordinal);
@@ -150,6 +155,14 @@ public static class ScreeningCli
                     }
 
                     recallBias = bias;
+                    break;
+                case "--bags" when i + 1 < args.Length:
+                    if (!int.TryParse(args[++i], out bags) || bags < 1)
+                    {
+                        stderr.WriteLine("rounds eval: --bags needs a whole number of at least 1.");
+                        return 2;
+                    }
+
                     break;
                 case "--train-on" or "--strict-train" or "--hold-family" or "--seed" when i + 1 < args.Length:
                     var value = args[++i];
@@ -194,6 +207,9 @@ public static class ScreeningCli
                         return 2;
                     }
 
+                    break;
+                case "--log":
+                    log = true;
                     break;
                 case "--details":
                     details = true;
@@ -260,7 +276,7 @@ public static class ScreeningCli
             }
 
             var clock = Stopwatch.StartNew();
-            var model = trained = ModelTraining.Train(new TrainingOptions { SocialPosts = social, StrictPosts = strict, HeldOutFamilies = heldOut, Seed = seed });
+            var model = trained = ModelTraining.Train(new TrainingOptions { SocialPosts = social, StrictPosts = strict, HeldOutFamilies = heldOut, Seed = seed, SocialBags = bags }, log ? stdout : null);
             stdout.WriteLine($"trained a fresh model in {clock.Elapsed.TotalSeconds:0.0} s on {string.Join(", ", trainOn.Append(strictTrain ?? "").Where(p => p.Length > 0).Select(Path.GetFileName))} + generated{(heldOut.Count > 0 ? $" without {string.Join(", ", heldOut)}" : "")}{(social.Count >= ModelTraining.CrossValidationFolds ? $"; social recall bias {model.RecallBias:0.00}, cross-validated on the training posts" : "")}");
             screener = new Screener(rules, model);
         }

@@ -97,6 +97,34 @@ internal sealed class SequenceModel
         }
     }
 
+    /// <summary>The mean of several models' weights (a key missing from one counts as zero there) and of their scales.</summary>
+    public static SequenceModel Average(IReadOnlyList<SequenceModel> models)
+    {
+        if (models.Count == 1)
+        {
+            return models[0];
+        }
+
+        var sums = new Dictionary<ulong, float[]>();
+        foreach (var model in models)
+        {
+            foreach (var (key, weights) in model.Features())
+            {
+                if (!sums.TryGetValue(key, out var sum))
+                {
+                    sums[key] = sum = new float[Tags.Count];
+                }
+
+                for (var t = 0; t < Tags.Count; t++)
+                {
+                    sum[t] += weights[t] / models.Count;
+                }
+            }
+        }
+
+        return new SequenceModel(sums.OrderBy(p => p.Key).Select(p => (p.Key, p.Value)).ToList(), models.Average(m => m.Scale));
+    }
+
     public IEnumerable<(ulong Key, float[] Weights)> Features()
     {
         for (var slot = 0; slot < _keys.Length; slot++)
