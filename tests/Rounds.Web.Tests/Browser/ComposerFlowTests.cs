@@ -43,11 +43,16 @@ public sealed class ComposerFlowTests(BrowserFixture fixture)
         await Assertions.Expect(live.Locator(".copy-check")).ToHaveCountAsync(2);
         await Assertions.Expect(live.Locator("mark.finding-phi").Filter(new() { HasText = "7730184" }).First).ToBeVisibleAsync();
         await Assertions.Expect(live.Locator(".verdict-block").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save and submit for review" })).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("#submit-why")).ToContainTextAsync("Submitting is off: screening blocks the copy for");
+        var below = await page.EvaluateAsync<double>("document.getElementById('live-check').getBoundingClientRect().top - document.getElementById('post-text').getBoundingClientRect().bottom");
+        Assert.True(below < 100, $"The findings start {below} px below the text.");
 
         await page.GetByLabel("Text", new() { Exact = true }).FillAsync("Flu shots are free this Saturday at the Eastside clinic, 9 to 1.");
         await Assertions.Expect(live.Locator("mark")).ToHaveCountAsync(0);
         await Assertions.Expect(live.Locator(".copy-check").Filter(new() { HasText = "(bluesky)" })).ToContainTextAsync("64 / 300");
         await Assertions.Expect(live.Locator(".copy-check").Filter(new() { HasText = "(x)" })).ToContainTextAsync("64 / 280");
+        await Assertions.Expect(page.Locator("#submit-why")).ToHaveTextAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save and submit for review" }).ClickAsync();
         await Assertions.Expect(page.Locator(".post-status")).ToHaveTextAsync("in review");
         var postUrl = new Uri(page.Url).AbsolutePath;

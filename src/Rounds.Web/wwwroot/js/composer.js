@@ -56,7 +56,20 @@ function roundsComposer() {
     return paragraph;
   }
 
+  // A blocked copy cannot go to review, so the button says so rather than failing after a click.
+  function explainSubmit(copies) {
+    const button = document.getElementById('submit-post');
+    const why = document.getElementById('submit-why');
+    if (!button || !why) return;
+    const blocked = copies.filter(c => c.screening.verdict === 'block').map(c => c.handle);
+    button.disabled = blocked.length > 0;
+    why.textContent = blocked.length > 0
+      ? 'Submitting is off: screening blocks the copy for ' + blocked.join(', ') + '. Change the marked words, or save the draft and ask a reviewer to override.'
+      : '';
+  }
+
   function render(copies, sent) {
+    explainSubmit(copies);
     const heading = panel.querySelector('h2');
     panel.replaceChildren(heading);
     if (copies.length === 0) {
