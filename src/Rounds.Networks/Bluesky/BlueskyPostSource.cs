@@ -214,7 +214,8 @@ public sealed class BlueskyPostSource(HttpClient http, Uri service) : IPostSourc
         return NetworkHttp.String(await ReadAsync(response, ct), "did");
     }
 
-    private async Task<string> HandleOfAsync(string did, CancellationToken ct)
+    /// <summary>The handle a repository names itself by, or the DID when the server does not say.</summary>
+    public async Task<string> HandleOfAsync(string did, CancellationToken ct = default)
     {
         using var response = await GetAsync($"com.atproto.repo.describeRepo?repo={Uri.EscapeDataString(did)}", ct);
         return response.IsSuccessStatusCode ? NetworkHttp.String(await ReadAsync(response, ct), "handle") ?? did : did;

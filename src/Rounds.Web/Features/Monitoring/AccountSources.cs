@@ -61,7 +61,7 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
 
     private static string Explain(AccountCard account, SourceKind kind, SourceMode mode) => mode switch
     {
-        SourceMode.Live => "Pushed to Rounds as it happens.",
+        SourceMode.Live => "Read from the server's event stream as it happens, and polled to fill gaps.",
         SourceMode.Polled when kind == SourceKind.Posts => "Read from the account's public repository every round; no sign-in needed.",
         SourceMode.Polled => "Found in the other repositories its server hosts: mentions, replies and quotes naming the account.",
         _ => $"Rounds has no reader for {AccountNames.Label(account.Platform)} yet.",

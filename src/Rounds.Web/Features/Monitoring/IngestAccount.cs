@@ -67,18 +67,9 @@ public sealed class IngestAccount(
             }
 
             read += batch.Posts.Count;
-            foreach (var post in batch.Posts.OrderBy(p => p.PostedAt))
-            {
-                if (post.AuthorId == batch.AccountId)
-                {
-                    alerts += await ScreenAsync(account, post, state, cancellationToken);
-                    messages += await FileOwnReplyAsync(account, network, post, cancellationToken) ? 1 : 0;
-                }
-                else
-                {
-                    messages += await FileInboundAsync(account, network, post, cancellationToken) ? 1 : 0;
-                }
-            }
+            var (filed, raised) = await FileAsync(account, batch.AccountId, batch.Posts, state, cancellationToken);
+            messages += filed;
+            alerts += raised;
 
             state.Cursor = batch.Cursor;
             state.NetworkAccountId = batch.AccountId;
@@ -88,6 +79,30 @@ public sealed class IngestAccount(
         }
 
         return new IngestSummary(read, messages, alerts, errors);
+    }
+
+    /// <summary>
+    /// Files posts read about the account (by whatever source): the account's own are screened and answer their
+    /// threads, others' become inbound messages. Joins the caller's unit of work; the caller saves.
+    /// </summary>
+    public async Task<(int Messages, int Alerts)> FileAsync(AccountCard account, string networkAccountId, IEnumerable<InboundPost> posts, MonitoringSource ownPosts, CancellationToken cancellationToken = default)
+    {
+        var network = AccountNames.Key(account.Platform);
+        int messages = 0, alerts = 0;
+        foreach (var post in posts.OrderBy(p => p.PostedAt))
+        {
+            if (post.AuthorId == networkAccountId)
+            {
+                alerts += await ScreenAsync(account, post, ownPosts, cancellationToken);
+                messages += await FileOwnReplyAsync(account, network, post, cancellationToken) ? 1 : 0;
+            }
+            else
+            {
+                messages += await FileInboundAsync(account, network, post, cancellationToken) ? 1 : 0;
+            }
+        }
+
+        return (messages, alerts);
     }
 
     public static ScreenedKind ScreenedKindOf(AccountKind kind) => kind switch

@@ -18,6 +18,8 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddScoped<Alerts>();
         services.AddScoped<SlaPolicies>();
         services.AddHostedService<IngestionRounds>();
+        services.AddSingleton<ReadFirehose>();
+        services.AddHostedService<FirehoseRounds>();
 
         // Networks are read through the same guarded handler as the connectors: public addresses only, unless the
         // operator allows private ones (a PDS inside the hospital's network, or in tests).

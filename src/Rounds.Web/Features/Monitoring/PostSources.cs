@@ -20,6 +20,7 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration)
         _ => null,
     };
 
-    /// <summary>How each source of an account on the network reaches Rounds.</summary>
-    public SourceMode ModeOf(string network, SourceKind kind) => For(network)?.ModeOf(kind) ?? SourceMode.Impossible;
+    /// <summary>How each source of an account on the network reaches Rounds; Bluesky is live where an event stream is followed.</summary>
+    public SourceMode ModeOf(string network, SourceKind kind) =>
+        network == "bluesky" && configuration[ReadFirehose.ServiceSetting] is { Length: > 0 } ? SourceMode.Live : For(network)?.ModeOf(kind) ?? SourceMode.Impossible;
 }

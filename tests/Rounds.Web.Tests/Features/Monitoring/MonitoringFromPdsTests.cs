@@ -163,6 +163,79 @@ public abstract class MonitoringFromPdsTests(RoundsFactory app, BlueskyPds pds)
         Assert.Single(await pds.ListPostsAsync(room.Bluesky.Did));
     }
 
+    [Fact]
+    public async Task The_event_stream_files_a_mention_and_raises_an_alert_within_five_seconds_and_a_restart_loses_and_doubles_nothing()
+    {
+        var room = await RoomAsync("stream");
+        var fan = await pds.CreateAccountAsync("streamfan");
+        // A poll learns the account's DID; from then on the stream watches it.
+        await HttpAssert.ReadAsync<JsonElement>(await room.Api.PostAsync($"/api/v1/orgs/{room.Slug}/monitoring/accounts/{room.AccountId}/read", null));
+        var reader = app.Services.GetRequiredService<ReadFirehose>();
+        var first = new CancellationTokenSource();
+        var running = reader.RunAsync(pds.Url, first.Token);
+        await StreamConnectedAsync(fan);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var mention = await CreateAsync(fan, Mention($"@{room.Bluesky.Handle} is parking free?", room.Bluesky));
+        await UntilAsync(async () => (await ConversationsAsync(room)).Count == 1, TimeSpan.FromSeconds(5));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"The mention took {clock.Elapsed} to reach the inbox.");
+        var row = Assert.Single(await ConversationsAsync(room));
+        Assert.Equal(fan.Handle, row.GetProperty("from").GetString());
+
+        clock.Restart();
+        var blocked = await CreateAsync(room.Bluesky, Post("Mr. Dabrowski (MRN 7730184) went home today!"));
+        await UntilAsync(async () => (await room.Api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{room.Slug}/monitoring/alerts")).GetArrayLength() >= 1, TimeSpan.FromSeconds(5));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"The alert took {clock.Elapsed}.");
+
+        // The reader stops; a mention is written meanwhile; the reader starts again from its stored cursor,
+        // rewinding past events it had already filed.
+        await first.CancelAsync();
+        await running;
+        var missed = await CreateAsync(fan, Mention($"@{room.Bluesky.Handle} and on weekends?", room.Bluesky));
+        using var second = new CancellationTokenSource();
+        var again = reader.RunAsync(pds.Url, second.Token);
+        await UntilAsync(async () => (await ConversationsAsync(room)).Count == 2, TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await second.CancelAsync();
+        await again;
+
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var messages = await db.Set<Message>().Where(m => m.AccountId == room.AccountId).Select(m => m.NetworkId).ToListAsync();
+            Assert.Equal(new[] { mention.Uri, missed.Uri }.Order(), messages.Order());
+            Assert.Equal(["MRN", "NAME"], (await db.Set<MonitoringAlert>().Where(a => a.AccountId == room.AccountId).Select(a => a.FindingType).ToListAsync()).Order());
+            Assert.All(await db.Set<MonitoringAlert>().Where(a => a.AccountId == room.AccountId).ToListAsync(), a => Assert.Equal(blocked.Uri, a.PostId));
+        });
+        var sources = await room.Api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{room.Slug}/monitoring/accounts/{room.AccountId}/sources");
+        Assert.All(sources.GetProperty("sources").EnumerateArray(), s => Assert.Equal("polled", s.GetProperty("mode").GetString()));
+    }
+
+    /// <summary>Writes posts nobody watches until the reader has stored a cursor: from then on it is connected.</summary>
+    private async Task StreamConnectedAsync(PdsAccount someone)
+    {
+        var before = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<MonitoringStream>().Select(s => s.UpdatedAt).ToListAsync());
+        await UntilAsync(async () =>
+        {
+            await CreateAsync(someone, Post("Warming up."));
+            var now = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<MonitoringStream>().Select(s => s.UpdatedAt).ToListAsync());
+            return now.Count > 0 && !now.SequenceEqual(before);
+        }, TimeSpan.FromSeconds(30));
+    }
+
+    private static async Task<List<JsonElement>> ConversationsAsync(Room room) =>
+        (await room.Api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{room.Slug}/monitoring/conversations")).EnumerateArray().ToList();
+
+    private static async Task UntilAsync(Func<Task<bool>> done, TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await done())
+        {
+            Assert.True(clock.Elapsed < limit, $"Not done within {limit}.");
+            await Task.Delay(100);
+        }
+    }
+
     private sealed record Room(string Slug, Guid AccountId, HttpClient Api, PdsAccount Bluesky, Rounds.Web.Features.Identity.User Admin, Rounds.Web.Features.Identity.User Owner, Rounds.Web.Features.Identity.User Reviewer, Rounds.Web.Features.Identity.User Member);
 
     private sealed record Created(string Uri, string Cid);

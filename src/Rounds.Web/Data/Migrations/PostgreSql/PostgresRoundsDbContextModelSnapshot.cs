@@ -1549,6 +1549,23 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("MonitoringSources", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringStream", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Service");
+
+                    b.ToTable("MonitoringStreams", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.SlaPolicy", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1536,6 +1536,23 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("MonitoringSources", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringStream", b =>
+                {
+                    b.Property<string>("Service")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Service");
+
+                    b.ToTable("MonitoringStreams", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.SlaPolicy", b =>
                 {
                     b.Property<Guid>("Id")
