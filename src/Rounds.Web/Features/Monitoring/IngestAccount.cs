@@ -243,6 +243,10 @@ public sealed class IngestAccount(
     private async Task<int> ScreenAsync(AccountCard account, InboundPost post, MonitoringSource state, CancellationToken cancellationToken)
     {
         state.LastPostAt = state.LastPostAt is null || post.PostedAt > state.LastPostAt ? post.PostedAt : state.LastPostAt;
+
+        // The registry counts the post (once, by its URI, whoever published it), so trials and dormancy see what the
+        // account really did, not only what Rounds published for it.
+        await accounts.AddPublishedPostAsync(account.OrganizationId, account.Id, post.Id, post.PostedAt, cancellationToken);
         var result = await screener.ScreenAsync(account.OrganizationId, new Rounds.Screening.Post(post.Text, ScreenedKindOf(account.Kind)), Profile.Social, cancellationToken);
         var raised = 0;
         foreach (var finding in result.Findings.Where(f => f.Severity == Severity.High).DistinctBy(f => f.Type))

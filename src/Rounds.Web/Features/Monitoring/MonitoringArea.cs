@@ -17,6 +17,7 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddScoped<SendReply>();
         services.AddScoped<Alerts>();
         services.AddScoped<SlaPolicies>();
+        services.AddScoped<ResponseReport>();
         services.AddHostedService<IngestionRounds>();
         services.AddSingleton<ReadFirehose>();
         services.AddHostedService<FirehoseRounds>();
@@ -32,7 +33,11 @@ public sealed class MonitoringArea : IRoundsArea
 
     public IEnumerable<NavEntry> Navigation => [new("Inbox", "/inbox", Inbox.ViewRole, 25, Count: WaitingAsync)];
 
-    public IEnumerable<PageSection> Sections => [new(PageSlots.AccountPage, typeof(AccountMonitoringSection), 30)];
+    public IEnumerable<PageSection> Sections =>
+    [
+        new(PageSlots.AccountPage, typeof(AccountMonitoringSection), 30),
+        new(PageSlots.OrganizationSettings, typeof(SlaSettingsSection), 30),
+    ];
 
     private static async Task<int> WaitingAsync(IServiceProvider services, Guid organizationId, string userId) =>
         await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(

@@ -23,6 +23,8 @@ public static class MonitoringEndpoints
         group.MapGet("/sla-policies", PoliciesAsync).WithName("ListSlaPolicies");
         group.MapPut("/sla-policies", SavePolicyAsync).WithName("SaveSlaPolicy").WithSummary("Creates or replaces the policy of accountId (none: the organization's default) (admins).");
         group.MapDelete("/sla-policies/{policyId:guid}", DeletePolicyAsync).WithName("DeleteSlaPolicy");
+        group.MapGet("/report", ReportAsync).WithName("MonitoringResponseReport")
+            .WithSummary("Per account, over the last ?days= (default 30, at most 366): first-answer median and p90 in minutes, answered, unanswered, met and missed targets.");
         group.MapGet("/accounts/{accountId:guid}/sources", SourcesAsync).WithName("GetMonitoringSources").WithSummary("Which sources of the account are live, polled or impossible, and its last post seen.");
         group.MapPost("/accounts/{accountId:guid}/read", ReadNowAsync).WithName("ReadAccountNow").WithSummary("Reads the account's sources now.");
     }
@@ -67,6 +69,11 @@ public static class MonitoringEndpoints
 
     public static async Task<IResult> DeletePolicyAsync(OrgContext org, Guid policyId, SlaPolicies policies, CancellationToken cancellationToken) =>
         (await policies.DeleteAsync(org, policyId, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> ReportAsync(OrgContext org, int? days, ResponseReport report, CancellationToken cancellationToken) =>
+        days is not null and (< 1 or > ResponseReport.MaxDays)
+            ? Outcome.Invalid("days", $"Give 1 to {ResponseReport.MaxDays} days.").ToProblem()
+            : TypedResults.Ok(await report.ComputeAsync(org, days ?? 30, cancellationToken));
 
     public static async Task<IResult> SourcesAsync(OrgContext org, Guid accountId, AccountSources sources, CancellationToken cancellationToken) =>
         await sources.GetAsync(org, accountId, cancellationToken) is { } found ? TypedResults.Ok(found) : Outcome.NotFound.ToProblem();

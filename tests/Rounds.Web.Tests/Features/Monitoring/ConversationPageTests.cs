@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
@@ -57,6 +58,31 @@ public abstract class ConversationPageTests(RoundsFactory app)
             var conversation = await db.Set<Conversation>().SingleAsync(c => c.Id == conversationId);
             Assert.Equal((admin.Id, true, (DateTimeOffset?)null), (conversation.AssignedTo, conversation.WaitingSince is not null, conversation.FirstResponseAt));
         });
+    }
+
+    [Fact]
+    public async Task The_response_target_is_set_on_the_settings_page_and_a_bad_zone_is_refused_beside_its_field()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"sla-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("sla-" + suffix, admin);
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(admin.Email!);
+        var fields = new Dictionary<string, string>
+        {
+            ["Policy.Name"] = "Central hours", ["Policy.Minutes"] = "120", ["Policy.TimeZone"] = "Mars/Olympus", ["Policy.OpensAt"] = "08:00",
+            ["Policy.ClosesAt"] = "18:00", ["Policy.Days"] = "mon, tue, wed, thu, fri", ["Policy.Holidays"] = "2026-12-25",
+        };
+        var (_, refused) = await pages.SubmitAsync($"/o/{org.Slug}/settings", "sla", fields);
+        Assert.Contains("IANA", refused.QuerySelector("#sla-zone-error")?.TextContent ?? "", StringComparison.Ordinal);
+        var api = await app.ApiClientAsync(admin);
+        Assert.Empty((await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/sla-policies")).EnumerateArray());
+
+        fields["Policy.TimeZone"] = "America/Chicago";
+        var (_, saved) = await pages.SubmitAsync($"/o/{org.Slug}/settings", "sla", fields);
+        Assert.Contains("Response target saved.", saved.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var policy = Assert.Single((await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/sla-policies")).EnumerateArray());
+        Assert.Equal(("America/Chicago", 120, "08:00", "2026-12-25"), (policy.GetProperty("timeZone").GetString(), policy.GetProperty("firstResponseMinutes").GetInt32(), policy.GetProperty("opensAt").GetString(), policy.GetProperty("holidays")[0].GetString()));
     }
 }
 

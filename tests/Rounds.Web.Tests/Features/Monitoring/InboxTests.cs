@@ -74,10 +74,20 @@ public abstract class InboxTests(MonitoringRounds app)
         Assert.False(rows[1].GetProperty("breached").GetBoolean());
         Assert.False(rows[2].GetProperty("breached").GetBoolean());
 
+        // The report: the first account's one conversation is unanswered and missed; the second's answered one took
+        // 30 minutes and met its target, and its fresh one is still within its time, so it counts for neither.
+        var report = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/report")).EnumerateArray().ToDictionary(r => r.GetProperty("accountId").GetGuid());
+        Assert.Equal((1, 1, 0, 1), (report[first].GetProperty("unanswered").GetInt32(), report[first].GetProperty("missed").GetInt32(), report[first].GetProperty("met").GetInt32(), report[first].GetProperty("conversations").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, report[first].GetProperty("medianMinutes").ValueKind);
+        Assert.Equal((30.0, 30.0, 1, 0, 1.0), (report[second].GetProperty("medianMinutes").GetDouble(), report[second].GetProperty("p90Minutes").GetDouble(), report[second].GetProperty("met").GetInt32(), report[second].GetProperty("missed").GetInt32(), report[second].GetProperty("metShare").GetDouble()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync($"/api/v1/orgs/{org.Slug}/monitoring/report?days=0")).StatusCode);
+
         // Two hours later the fresh one is missed too.
         app.Clock.Advance(TimeSpan.FromHours(2));
         rows = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/conversations")).EnumerateArray().ToList();
         Assert.True(rows[1].GetProperty("breached").GetBoolean());
+        var later = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/report")).EnumerateArray().Single(r => r.GetProperty("accountId").GetGuid() == second);
+        Assert.Equal((1, 1, 0.5), (later.GetProperty("met").GetInt32(), later.GetProperty("missed").GetInt32(), later.GetProperty("metShare").GetDouble()));
 
         // Filters: one account, waiting only, unassigned, mine.
         Assert.Equal([fresh, answered], (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/conversations?accountId={second}")).EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));

@@ -81,6 +81,9 @@ public abstract class MonitoringFromPdsTests(RoundsFactory app, BlueskyPds pds)
             var source = await db.Set<MonitoringSource>().SingleAsync(s => s.AccountId == room.AccountId && s.Kind == Rounds.Networks.Ingestion.SourceKind.Posts);
             Assert.Equal(room.Bluesky.Did, source.NetworkAccountId);
             Assert.NotNull(source.LastPostAt);
+            // Both of the account's posts count for its activity in the registry, once each after two reads.
+            Assert.Equal(new[] { own.Uri, blocked.Uri }.Order(), (await db.Set<AccountPost>().Where(p => p.AccountId == room.AccountId).Select(p => p.ExternalId).ToListAsync()).Order());
+            Assert.NotNull(await db.Set<SocialAccount>().Where(a => a.Id == room.AccountId).Select(a => a.LastPostAt).SingleAsync());
         });
         var mail = Assert.Single(app.MailTo(room.Owner.Email!), m => m.Contains("MRN", StringComparison.Ordinal));
         Assert.Contains("http://localhost/o/" + room.Slug + "/inbox/alerts/", mail, StringComparison.Ordinal);
