@@ -10,9 +10,15 @@ public sealed record AlertRow(
 
 public sealed record ResolveInput(string? Note);
 
+/// <param name="Confirm">The reviewer confirms that the post is to be removed from the network.</param>
+public sealed record DeletePostInput(bool Confirm);
+
 /// <summary>Alerts on posts the organization's accounts published with a blocking finding; open ones first.</summary>
-public sealed class Alerts(RoundsDbContext db, IAccountDirectory accounts, IAuditLog audit, TimeProvider clock)
+public sealed class Alerts(RoundsDbContext db, IAccountDirectory accounts, Rounds.Web.Features.Publishing.Contracts.IConnectedAccounts connections, IAuditLog audit, TimeProvider clock)
 {
+    /// <summary>Removing what an account said is a reviewer's decision, not the account manager's.</summary>
+    public const Role DeleteRole = Role.Reviewer;
+
     public const int PageSize = 200;
 
     public async Task<IReadOnlyList<AlertRow>> ListAsync(OrgContext org, bool includeResolved, CancellationToken cancellationToken = default)
@@ -62,6 +68,60 @@ public sealed class Alerts(RoundsDbContext db, IAccountDirectory accounts, IAudi
         alert.ResolvedBy = org.UserId;
         alert.ResolutionNote = note;
         audit.Record(org.Id, "monitoring.alert.resolved", nameof(MonitoringAlert), alert.Id.ToString(), after: new { alert.PostId, alert.FindingType, Note = note });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    /// <summary>
+    /// Deletes the alerted post through the account's connection, once a reviewer confirms, and resolves every open
+    /// alert on that post. Only for accounts Rounds publishes for: others are resolved after the owner acts.
+    /// </summary>
+    public async Task<Outcome> DeletePostAsync(OrgContext org, Guid alertId, DeletePostInput input, CancellationToken cancellationToken = default)
+    {
+        var alert = await db.Set<MonitoringAlert>().FirstOrDefaultAsync(a => a.Id == alertId && a.OrganizationId == org.Id, cancellationToken);
+        if (alert is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(DeleteRole))
+        {
+            return Outcome.Forbidden("Only reviewers and admins delete a post from the network.");
+        }
+
+        if (!input.Confirm)
+        {
+            return Outcome.Invalid("Confirm", "Confirm that the post is to be deleted from the network; this cannot be undone.");
+        }
+
+        if (alert.ResolvedAt is not null)
+        {
+            return Outcome.Refused("The alert is already resolved.");
+        }
+
+        var connector = await connections.ConnectorForAsync(org.Id, alert.AccountId, cancellationToken);
+        if (connector is null)
+        {
+            return Outcome.Refused("Rounds does not publish for this account, so it cannot delete the post: contact the owner.");
+        }
+
+        try
+        {
+            await connector.DeleteAsync(new Rounds.Networks.PublishedPost(alert.PostId, alert.PostUrl), cancellationToken);
+        }
+        catch (Exception e) when (e is Rounds.Networks.NetworkException or ArgumentException)
+        {
+            return Outcome.Refused("The network did not delete the post: " + e.Message);
+        }
+
+        var now = clock.GetUtcNow();
+        var open = await db.Set<MonitoringAlert>().Where(a => a.AccountId == alert.AccountId && a.PostId == alert.PostId && a.ResolvedAt == null).ToListAsync(cancellationToken);
+        foreach (var each in open)
+        {
+            (each.ResolvedAt, each.ResolvedBy, each.ResolutionNote) = (now, org.UserId, "Deleted from the network through Rounds.");
+        }
+
+        audit.Record(org.Id, "monitoring.post.deleted", nameof(MonitoringAlert), alert.Id.ToString(), after: new { alert.AccountId, alert.PostId, Alerts = open.Select(a => a.FindingType) });
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
     }

@@ -20,6 +20,8 @@ public static class MonitoringEndpoints
             .WithSummary("Screens the text as the account, then sends it once as a reply to the newest inbound message; a blocking finding refuses it (400 with the findings).");
         group.MapGet("/alerts", AlertsAsync).WithName("ListMonitoringAlerts").WithSummary("Posts published with a blocking finding, open first; ?includeResolved=true adds resolved ones.");
         group.MapPost("/alerts/{alertId:guid}/resolve", ResolveAsync).WithName("ResolveMonitoringAlert");
+        group.MapPost("/alerts/{alertId:guid}/delete-post", DeletePostAsync).WithName("DeleteAlertedPost")
+            .WithSummary("confirm: true deletes the post through the account's connection and resolves its alerts (reviewers and admins).");
         group.MapGet("/sla-policies", PoliciesAsync).WithName("ListSlaPolicies");
         group.MapPut("/sla-policies", SavePolicyAsync).WithName("SaveSlaPolicy").WithSummary("Creates or replaces the policy of accountId (none: the organization's default) (admins).");
         group.MapDelete("/sla-policies/{policyId:guid}", DeletePolicyAsync).WithName("DeleteSlaPolicy");
@@ -57,6 +59,9 @@ public static class MonitoringEndpoints
 
     public static async Task<IResult> ResolveAsync(OrgContext org, Guid alertId, ResolveInput request, Alerts alerts, CancellationToken cancellationToken) =>
         (await alerts.ResolveAsync(org, alertId, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> DeletePostAsync(OrgContext org, Guid alertId, DeletePostInput request, Alerts alerts, CancellationToken cancellationToken) =>
+        (await alerts.DeletePostAsync(org, alertId, request, cancellationToken)).ToProblem();
 
     public static async Task<IResult> PoliciesAsync(OrgContext org, SlaPolicies policies, CancellationToken cancellationToken) =>
         TypedResults.Ok(await policies.ListAsync(org, cancellationToken));

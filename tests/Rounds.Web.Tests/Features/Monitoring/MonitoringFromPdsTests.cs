@@ -167,6 +167,35 @@ public abstract class MonitoringFromPdsTests(RoundsFactory app, BlueskyPds pds)
     }
 
     [Fact]
+    public async Task A_reviewer_deletes_an_alerted_post_through_the_connection_after_confirming_and_its_alerts_resolve()
+    {
+        var room = await RoomAsync("delete");
+        var blocked = await CreateAsync(room.Bluesky, Post("Mr. Dabrowski (MRN 7730184) went home today!"));
+        await HttpAssert.ReadAsync<JsonElement>(await room.Api.PostAsync($"/api/v1/orgs/{room.Slug}/monitoring/accounts/{room.AccountId}/read", null));
+        var alertId = (await room.Api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{room.Slug}/monitoring/alerts")).EnumerateArray().First().GetProperty("id").GetGuid();
+        var url = $"/api/v1/orgs/{room.Slug}/monitoring/alerts/{alertId}/delete-post";
+
+        // Not connected: Rounds cannot delete it, and says to contact the owner.
+        Assert.Equal(HttpStatusCode.Conflict, (await room.Api.PostAsJsonAsync(url, new { confirm = true })).StatusCode);
+        var connected = await room.Api.PostAsJsonAsync($"/api/v1/orgs/{room.Slug}/accounts/{room.AccountId}/connection", new { service = pds.Url.ToString(), identifier = room.Bluesky.Handle, secret = room.Bluesky.Password });
+        Assert.True(connected.IsSuccessStatusCode, await connected.Content.ReadAsStringAsync());
+
+        // The account manager may not; a reviewer must confirm.
+        var owner = await app.ApiClientAsync(room.Owner);
+        Assert.Equal(HttpStatusCode.Forbidden, (await owner.PostAsJsonAsync(url, new { confirm = true })).StatusCode);
+        var reviewer = await app.ApiClientAsync(room.Reviewer);
+        Assert.Equal(HttpStatusCode.BadRequest, (await reviewer.PostAsJsonAsync(url, new { confirm = false })).StatusCode);
+        Assert.NotNull(await pds.GetRecordAsync(blocked.Uri));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await reviewer.PostAsJsonAsync(url, new { confirm = true })).StatusCode);
+        Assert.Null(await pds.GetRecordAsync(blocked.Uri));
+        var alerts = (await room.Api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{room.Slug}/monitoring/alerts?includeResolved=true")).EnumerateArray().ToList();
+        Assert.Equal(2, alerts.Count);
+        Assert.All(alerts, a => Assert.Equal("Deleted from the network through Rounds.", a.GetProperty("resolutionNote").GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PostAsJsonAsync(url, new { confirm = true })).StatusCode);
+    }
+
+    [Fact]
     public async Task The_event_stream_files_a_mention_and_raises_an_alert_within_five_seconds_and_a_restart_loses_and_doubles_nothing()
     {
         var room = await RoomAsync("stream");
