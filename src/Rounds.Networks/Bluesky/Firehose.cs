@@ -6,8 +6,8 @@ using Rounds.Networks.Ingestion;
 
 namespace Rounds.Networks.Bluesky;
 
-/// <summary>One event of the stream: its sequence number (the cursor to resume after) and the posts it created.</summary>
-public sealed record FirehoseEvent(long Seq, IReadOnlyList<InboundPost> Posts);
+/// <summary>One event of the stream: its sequence number (the cursor to resume after), the posts it created and the URIs of those it deleted.</summary>
+public sealed record FirehoseEvent(long Seq, IReadOnlyList<InboundPost> Posts, IReadOnlyList<string> Deleted);
 
 /// <summary>
 /// Reads <c>com.atproto.sync.subscribeRepos</c>, the event stream a PDS or relay sends over a WebSocket: each
@@ -62,16 +62,16 @@ public sealed class BlueskyFirehose(Uri service, HttpMessageInvoker invoker)
             }
             while (!received.EndOfMessage);
 
-            var (seq, posts) = Decode(frame.ToArray());
+            var (seq, posts, deleted) = Decode(frame.ToArray());
             if (seq is { } number)
             {
-                yield return new FirehoseEvent(number, posts);
+                yield return new FirehoseEvent(number, posts, deleted);
             }
         }
     }
 
-    /// <summary>The sequence number of a frame and the posts it creates; an error frame throws.</summary>
-    public static (long? Seq, IReadOnlyList<InboundPost> Posts) Decode(byte[] frame)
+    /// <summary>The sequence number of a frame, the posts it creates and the post URIs it deletes; an error frame throws.</summary>
+    public static (long? Seq, IReadOnlyList<InboundPost> Posts, IReadOnlyList<string> Deleted) Decode(byte[] frame)
     {
         var reader = new CborReader(frame, CborConformanceMode.Lax, allowMultipleRootLevelValues: true);
         if (ReadValue(reader) is not Dictionary<string, object?> header || ReadValue(reader) is not Dictionary<string, object?> body)
@@ -88,13 +88,20 @@ public sealed class BlueskyFirehose(Uri service, HttpMessageInvoker invoker)
         if (header.GetValueOrDefault("t") as string != "#commit" || body.GetValueOrDefault("repo") is not string repo
             || body.GetValueOrDefault("ops") is not List<object?> ops || body.GetValueOrDefault("blocks") is not byte[] car)
         {
-            return (seq, []);
+            return (seq, [], []);
         }
 
         var blocks = ReadCar(car);
         var posts = new List<InboundPost>();
+        var deleted = new List<string>();
         foreach (var item in ops.OfType<Dictionary<string, object?>>())
         {
+            if (item.GetValueOrDefault("action") as string == "delete" && item.GetValueOrDefault("path") is string gone && gone.StartsWith(PostCollection + "/", StringComparison.Ordinal))
+            {
+                deleted.Add($"at://{repo}/{gone}");
+                continue;
+            }
+
             if (item.GetValueOrDefault("action") as string != "create" || item.GetValueOrDefault("path") is not string path
                 || !path.StartsWith(PostCollection + "/", StringComparison.Ordinal) || item.GetValueOrDefault("cid") is not CidLink cid
                 || !blocks.TryGetValue(Convert.ToHexString(cid.Bytes), out var block))
@@ -109,7 +116,7 @@ public sealed class BlueskyFirehose(Uri service, HttpMessageInvoker invoker)
             }
         }
 
-        return (seq, posts);
+        return (seq, posts, deleted);
     }
 
     /// <summary>A CID link (CBOR tag 42); serialized the way the AT Protocol's JSON writes links.</summary>

@@ -1,6 +1,6 @@
 namespace Rounds.Web.Features.Monitoring;
 
-public sealed record MessageDto(Guid Id, string NetworkId, string Url, string AuthorHandle, string Text, DateTimeOffset PostedAt, bool Inbound, string State, string? SentBy, string Error);
+public sealed record MessageDto(Guid Id, string NetworkId, string Url, string AuthorHandle, string Text, DateTimeOffset PostedAt, bool Inbound, string State, string? SentBy, string Error, DateTimeOffset? DeletedAt);
 
 public sealed record NoteDto(Guid Id, string AuthorName, string Text, DateTimeOffset CreatedAt);
 
@@ -38,7 +38,7 @@ public static class MonitoringEndpoints
         await inbox.FindAsync(org, conversationId, cancellationToken) is { } detail
             ? TypedResults.Ok(new ConversationDto(
                 detail.Summary,
-                detail.Messages.Select(m => new MessageDto(m.Id, m.NetworkId, m.Url, m.AuthorHandle, m.Text, m.PostedAt, m.Inbound, m.State.ToString().ToLowerInvariant(), m.SentBy, m.Error)).ToList(),
+                detail.Messages.Select(m => new MessageDto(m.Id, m.NetworkId, m.Url, m.AuthorHandle, m.Text, m.PostedAt, m.Inbound, m.State.ToString().ToLowerInvariant(), m.SentBy, m.Error, m.DeletedAt)).ToList(),
                 detail.Notes.Select(n => new NoteDto(n.Id, n.AuthorName, n.Text, n.CreatedAt)).ToList()))
             : Outcome.NotFound.ToProblem();
 

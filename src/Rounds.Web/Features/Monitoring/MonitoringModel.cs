@@ -127,6 +127,9 @@ public sealed class Message : IOrgOwned
     public string? IdempotencyKey { get; set; }
 
     public string Error { get; set; } = "";
+
+    /// <summary>When the network reported the post deleted.</summary>
+    public DateTimeOffset? DeletedAt { get; set; }
 }
 
 /// <summary>A note the team leaves on a conversation; never sent to the network.</summary>

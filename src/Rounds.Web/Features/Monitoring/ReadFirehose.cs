@@ -109,6 +109,11 @@ public sealed class ReadFirehose(IServiceScopeFactory scopes, IHttpClientFactory
                 }
             }
 
+            if (item.Deleted.Count > 0)
+            {
+                filed |= await MarkDeletedAsync(item.Deleted, cancellationToken) > 0;
+            }
+
             // The cursor is saved with every event that filed something, and otherwise every few seconds.
             if (filed || clock.GetUtcNow() - savedAt > TimeSpan.FromSeconds(5))
             {
@@ -116,6 +121,16 @@ public sealed class ReadFirehose(IServiceScopeFactory scopes, IHttpClientFactory
                 savedAt = clock.GetUtcNow();
             }
         }
+    }
+
+    /// <summary>Messages deleted on the network stay in the conversation, marked, so the thread still reads as it happened.</summary>
+    private async Task<int> MarkDeletedAsync(IReadOnlyList<string> uris, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var now = clock.GetUtcNow();
+        return await scope.ServiceProvider.GetRequiredService<RoundsDbContext>().Set<Message>()
+            .Where(m => uris.Contains(m.NetworkId) && m.DeletedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.DeletedAt, now), cancellationToken);
     }
 
     /// <summary>The watched DIDs a post is by or addressed to.</summary>

@@ -227,6 +227,12 @@ public abstract class MonitoringFromPdsTests(RoundsFactory app, BlueskyPds pds)
         using var second = new CancellationTokenSource();
         var again = reader.RunAsync(pds.Url, second.Token);
         await UntilAsync(async () => (await ConversationsAsync(room)).Count == 2, TimeSpan.FromSeconds(10));
+
+        // The fan deletes the second mention: the message stays in the thread, marked deleted.
+        await DeleteAsync(fan, missed.Uri);
+        var missedConversation = (await ConversationsAsync(room)).Single(r => r.GetProperty("preview").GetString()!.Contains("weekends", StringComparison.Ordinal)).GetProperty("id").GetGuid();
+        await UntilAsync(async () => (await room.Api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{room.Slug}/monitoring/conversations/{missedConversation}"))
+            .GetProperty("messages")[0].GetProperty("deletedAt").ValueKind != JsonValueKind.Null, TimeSpan.FromSeconds(5));
         await Task.Delay(TimeSpan.FromSeconds(1));
         await second.CancelAsync();
         await again;
@@ -323,6 +329,18 @@ public abstract class MonitoringFromPdsTests(RoundsFactory app, BlueskyPds pds)
             },
         };
         return post;
+    }
+
+    private async Task DeleteAsync(PdsAccount account, string uri)
+    {
+        var session = await HttpAssert.ReadAsync<JsonElement>(await pds.Http.PostAsJsonAsync(new Uri(pds.Url, "/xrpc/com.atproto.server.createSession"), new { identifier = account.Handle, password = account.Password }));
+        var parts = uri["at://".Length..].Split('/');
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(pds.Url, "/xrpc/com.atproto.repo.deleteRecord"))
+        {
+            Content = JsonContent.Create(new { repo = parts[0], collection = parts[1], rkey = parts[2] }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessJwt").GetString());
+        Assert.True((await pds.Http.SendAsync(request)).IsSuccessStatusCode);
     }
 
     private async Task<Created> CreateAsync(PdsAccount account, object record)

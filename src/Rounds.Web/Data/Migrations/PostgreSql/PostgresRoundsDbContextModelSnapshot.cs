@@ -1383,6 +1383,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("ConversationId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Error")
                         .IsRequired()
                         .HasMaxLength(500)

@@ -1370,6 +1370,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("ConversationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DeletedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Error")
                         .IsRequired()
                         .HasMaxLength(500)
