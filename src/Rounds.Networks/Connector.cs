@@ -47,9 +47,10 @@ public sealed record MediaAttachment(byte[] Content, string ContentType, string 
 /// <summary>
 /// A post to publish. <see cref="IdempotencyKey"/> and <see cref="FirstAttemptAt"/> are chosen and stored before
 /// the first attempt and are the same on every retry, so that the network (or a read-back of posts made since
-/// the first attempt) can tell a retry from a new post.
+/// the first attempt) can tell a retry from a new post. <see cref="ReplyTo"/> makes the post a reply in a thread;
+/// only Bluesky's connector threads replies, the others refuse one rather than post it unthreaded.
 /// </summary>
-public sealed record PublishRequest(string Text, string IdempotencyKey, DateTimeOffset FirstAttemptAt, IReadOnlyList<MediaAttachment>? Media = null);
+public sealed record PublishRequest(string Text, string IdempotencyKey, DateTimeOffset FirstAttemptAt, IReadOnlyList<MediaAttachment>? Media = null, Ingestion.ReplyReference? ReplyTo = null);
 
 /// <summary>Where a published post lives on the network: its id there and its public address.</summary>
 public sealed record PublishedPost(string Id, string Url);

@@ -54,6 +54,15 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
             ["createdAt"] = request.FirstAttemptAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
         };
 
+        if (request.ReplyTo is { } reply)
+        {
+            record["reply"] = new JsonObject
+            {
+                ["root"] = new JsonObject { ["uri"] = reply.Root.Id, ["cid"] = reply.Root.Version },
+                ["parent"] = new JsonObject { ["uri"] = reply.Parent.Id, ["cid"] = reply.Parent.Version },
+            };
+        }
+
         var facets = await BuildFacetsAsync(request.Text, ct);
         if (facets.Count > 0)
         {

@@ -29,6 +29,32 @@ public static class Tid
         return new string(chars);
     }
 
+    /// <summary>The microseconds since 1970 a TID carries, or null when the key is not a TID.</summary>
+    public static long? MicrosecondsOf(string key)
+    {
+        if (key.Length != 13)
+        {
+            return null;
+        }
+
+        ulong value = 0;
+        foreach (var c in key)
+        {
+            var digit = Alphabet.IndexOf(c, StringComparison.Ordinal);
+            if (digit < 0)
+            {
+                return null;
+            }
+
+            value = (value << 5) | (uint)digit;
+        }
+
+        return (long)(value >> 10);
+    }
+
+    /// <summary>The smallest TID of a moment, to compare record keys against: TIDs sort as their times do.</summary>
+    public static string AtMicroseconds(long micros) => Encode((ulong)Math.Max(0, micros) << 10);
+
     /// <summary>Record keys may use letters, digits and <c>. _ : ~ -</c>, 1 to 512 of them, but not "." or "..".</summary>
     public static bool IsValidRecordKey(string key) =>
         key.Length is >= 1 and <= 512 && key is not "." and not ".."

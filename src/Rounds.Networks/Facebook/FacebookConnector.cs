@@ -50,6 +50,11 @@ public sealed class FacebookConnector(HttpClient http, NetworkCredentials creden
 
     public async Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken ct = default)
     {
+        if (request.ReplyTo is not null)
+        {
+            throw new NetworkException(FailureKind.Content, $"Rounds does not send replies to {Network} yet.");
+        }
+
         if (!Limits.Fits(request.Text))
         {
             throw new NetworkException(FailureKind.Content, $"The post is {Limits.Measure(request.Text)} characters; Facebook allows {Limits.MaxLength}.");

@@ -39,6 +39,11 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
 
     public async Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken ct = default)
     {
+        if (request.ReplyTo is not null)
+        {
+            throw new NetworkException(FailureKind.Content, $"Rounds does not send replies to {Network} yet.");
+        }
+
         if (!Limits.Fits(request.Text))
         {
             throw new NetworkException(FailureKind.Content, $"The post is {Limits.Measure(request.Text)} characters; Mastodon allows {Limits.MaxLength}.");

@@ -38,6 +38,11 @@ public sealed partial class XConnector(HttpClient http, NetworkCredentials crede
 
     public async Task<PublishedPost> PublishAsync(PublishRequest request, CancellationToken ct = default)
     {
+        if (request.ReplyTo is not null)
+        {
+            throw new NetworkException(FailureKind.Content, $"Rounds does not send replies to {Network} yet.");
+        }
+
         if (!Limits.Fits(request.Text))
         {
             throw new NetworkException(FailureKind.Content, $"The post weighs {Limits.Measure(request.Text)}; X allows {Limits.MaxLength}.");

@@ -128,6 +128,20 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (Lifted: lifted.Id, Embargoed: embargoed.Id, Request: request.Id);
         });
 
+        // A conversation waiting for an answer with a note, and an open alert on a published post.
+        var monitoring = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var conversation = new Rounds.Web.Features.Monitoring.Conversation { OrganizationId = org.Id, AccountId = accountId, Network = "x", RootId = "m1", StartedAt = DateTimeOffset.UtcNow, LastMessageAt = DateTimeOffset.UtcNow, HasInbound = true, FirstInboundAt = DateTimeOffset.UtcNow, WaitingSince = DateTimeOffset.UtcNow };
+            db.Add(conversation);
+            db.Add(new Rounds.Web.Features.Monitoring.Message { OrganizationId = org.Id, ConversationId = conversation.Id, AccountId = accountId, NetworkId = "m1", AuthorHandle = "riverside-mom", Text = "Is the heart study enrolling?", PostedAt = DateTimeOffset.UtcNow, Inbound = true });
+            db.Add(new Rounds.Web.Features.Monitoring.ConversationNote { OrganizationId = org.Id, ConversationId = conversation.Id, AuthorId = admin.Id, AuthorName = "Casey Admin", Text = "Ask research.", CreatedAt = DateTimeOffset.UtcNow });
+            var alert = new Rounds.Web.Features.Monitoring.MonitoringAlert { OrganizationId = org.Id, AccountId = accountId, PostId = "p1", PostUrl = "https://x.com/A11yHealth/status/1", FindingType = "MRN", FindingMessage = "'[removed]' looks like a medical record number.", PostedAt = DateTimeOffset.UtcNow, RaisedAt = DateTimeOffset.UtcNow };
+            db.Add(alert);
+            await db.SaveChangesAsync();
+            return (Conversation: conversation.Id, Alert: alert.Id);
+        });
+
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify",
             $"/press/{org.Slug}", $"/press/{org.Slug}/releases/{press.Lifted}"];
         string[] signedIn =
@@ -148,6 +162,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
             $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
+            $"/o/{org.Slug}/inbox", $"/o/{org.Slug}/inbox?waiting=true&unassigned=true", $"/o/{org.Slug}/inbox/{monitoring.Conversation}", $"/o/{org.Slug}/inbox/alerts", $"/o/{org.Slug}/inbox/alerts/{monitoring.Alert}",
         ];
 
         var failures = new List<string>();

@@ -64,6 +64,8 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Tests run publishing cycles themselves, at times of their choosing.
         builder.UseSetting("Publishing:Enabled", "false");
+        // Tests read monitored accounts themselves; the rounds would otherwise call the public Bluesky service.
+        builder.UseSetting("Rounds:Monitoring:Ingestion", "false");
         // The Bluesky PDS and other stand-ins of networks run on loopback.
         builder.UseSetting("Rounds:Networks:AllowPrivateAddresses", "true");
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IDomainTxtLookup>(Dns)));

@@ -56,7 +56,11 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var release = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = victim.Id, Title = "Victim's embargoed news", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
             var accreditation = new Rounds.Web.Features.PressRoom.PressAccreditation { OrganizationId = victim.Id, UserId = mallory.Id, Outlet = "Ledger", OutletRole = "Reporter", RequestedAt = DateTimeOffset.UtcNow };
             var physician = new Rounds.Web.Features.Engagement.Physician { OrganizationId = victim.Id, Npi = "1234567893", Name = "Victim's physician", Email = "dr@victim.example", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
-            db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician);
+            var conversation = new Rounds.Web.Features.Monitoring.Conversation { OrganizationId = victim.Id, AccountId = account, Network = "x", RootId = "victim-root", StartedAt = DateTimeOffset.UtcNow, LastMessageAt = DateTimeOffset.UtcNow, HasInbound = true, FirstInboundAt = DateTimeOffset.UtcNow, WaitingSince = DateTimeOffset.UtcNow };
+            var inbound = new Rounds.Web.Features.Monitoring.Message { OrganizationId = victim.Id, ConversationId = conversation.Id, AccountId = account, NetworkId = "victim-root", AuthorHandle = "asker", Text = "Victim's question", PostedAt = DateTimeOffset.UtcNow, Inbound = true };
+            var alert = new Rounds.Web.Features.Monitoring.MonitoringAlert { OrganizationId = victim.Id, AccountId = account, PostId = "victim-post", PostUrl = "https://x.com/VictimHealth/status/1", FindingType = "MRN", FindingMessage = "found", PostedAt = DateTimeOffset.UtcNow, RaisedAt = DateTimeOffset.UtcNow };
+            var sla = new Rounds.Web.Features.Monitoring.SlaPolicy { OrganizationId = victim.Id, Name = "Victim's hours", FirstResponseMinutes = 60 };
+            db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician, conversation, inbound, alert, sla);
             await db.SaveChangesAsync();
             return new
             {
@@ -74,6 +78,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 PressRelease = release.Id,
                 PressAccreditation = accreditation.Id,
                 Physician = physician.Id,
+                Conversation = conversation.Id,
+                Alert = alert.Id,
+                SlaPolicy = sla.Id,
             };
         });
 
@@ -120,6 +127,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/press/releases/", StringComparison.Ordinal) => ids.PressRelease.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/press/accreditations/", StringComparison.Ordinal) || route.RoutePattern.RawText!.Contains("/press/journalists/", StringComparison.Ordinal) => ids.PressAccreditation.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "physicianId" or "PhysicianId" } => ids.Physician.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "conversationId" or "ConversationId" } => ids.Conversation.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "alertId" or "AlertId" } => ids.Alert.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "policyId" } => ids.SlaPolicy.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "accountId" } => ids.Account.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
@@ -197,6 +208,14 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.PhysicianProfile>().AnyAsync(p => p.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSettings>().AnyAsync(s => s.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSnapshot>().AnyAsync(s => s.OrganizationId == victim.Id));
+            var conversation = await db.Set<Rounds.Web.Features.Monitoring.Conversation>().SingleAsync(c => c.Id == ids.Conversation);
+            Assert.Equal((null, true), (conversation.AssignedTo, conversation.WaitingSince is not null));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Monitoring.Message>().CountAsync(m => m.ConversationId == ids.Conversation));
+            Assert.False(await db.Set<Rounds.Web.Features.Monitoring.ConversationNote>().AnyAsync(n => n.OrganizationId == victim.Id));
+            Assert.Null(await db.Set<Rounds.Web.Features.Monitoring.MonitoringAlert>().Where(a => a.Id == ids.Alert).Select(a => a.ResolvedAt).SingleAsync());
+            var sla = await db.Set<Rounds.Web.Features.Monitoring.SlaPolicy>().SingleAsync(p => p.Id == ids.SlaPolicy);
+            Assert.Equal(("Victim's hours", 60), (sla.Name, sla.FirstResponseMinutes));
+            Assert.False(await db.Set<Rounds.Web.Features.Monitoring.MonitoringSource>().AnyAsync(m => m.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

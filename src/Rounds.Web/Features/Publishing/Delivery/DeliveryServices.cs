@@ -16,6 +16,7 @@ public static class DeliveryServices
         services.AddSingleton<AccountThrottle>();
         services.AddSingleton<ConnectionSecrets>();
         services.AddScoped<AccountConnections>();
+        services.AddScoped<Contracts.IConnectedAccounts, ConnectedAccounts>();
         services.AddScoped<DeliverySettings>();
         services.AddScoped<PostOutcomes>();
         services.AddScoped<DeliverCopy>();

@@ -1,0 +1,66 @@
+namespace Rounds.Networks.Ingestion;
+
+/// <summary>What a source of an account reads: the account's own posts, or posts others address to it.</summary>
+public enum SourceKind
+{
+    /// <summary>Posts the account wrote, its replies included.</summary>
+    Posts,
+
+    /// <summary>Replies, mentions and quotes others wrote to the account.</summary>
+    Addressed,
+}
+
+/// <summary>How a source reaches Rounds: pushed as it happens, read on a schedule, or not at all.</summary>
+public enum SourceMode
+{
+    Live,
+    Polled,
+    Impossible,
+}
+
+/// <summary>The post a reply answers (<see cref="Parent"/>) and the first post of its thread (<see cref="Root"/>).</summary>
+public sealed record ReplyReference(PostReference Parent, PostReference Root);
+
+/// <summary>A post by its network id and, where the network versions records (Bluesky's CID), the version replied to.</summary>
+public sealed record PostReference(string Id, string Version);
+
+/// <summary>
+/// A post read from a network. <see cref="Id"/> is its network id (Bluesky: the record's at:// URI), the key
+/// everything read is deduplicated on. <see cref="AuthorId"/> is the author's stable id (a DID), not the handle,
+/// which can change.
+/// </summary>
+public sealed record InboundPost(
+    string Id,
+    string Version,
+    string Url,
+    string AuthorId,
+    string AuthorHandle,
+    string Text,
+    DateTimeOffset PostedAt,
+    ReplyReference? Reply,
+    IReadOnlyList<string> Mentions,
+    string? Quotes)
+{
+    /// <summary>The key the network stored the post under; the last part of the id.</summary>
+    public string Key => Id[(Id.LastIndexOf('/') + 1)..];
+}
+
+/// <summary>
+/// One read of a source: what is new since the cursor, the cursor to store for the next read, and the
+/// account's own stable id as the network knows it.
+/// </summary>
+public sealed record SourceBatch(string AccountId, IReadOnlyList<InboundPost> Posts, string? Cursor);
+
+/// <summary>
+/// Reads what happens on one network around a registered account. A read returns the posts since the cursor
+/// the caller stored from the previous read (null for the first), newest or oldest in any order; a source may
+/// return a post twice (it rewinds a little to miss nothing), so callers deduplicate on <see cref="InboundPost.Id"/>.
+/// </summary>
+public interface IPostSource
+{
+    string Network { get; }
+
+    SourceMode ModeOf(SourceKind kind);
+
+    Task<SourceBatch> ReadAsync(string handle, SourceKind kind, string? cursor, CancellationToken ct = default);
+}

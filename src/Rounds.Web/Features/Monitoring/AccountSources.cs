@@ -1,0 +1,104 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Networks.Ingestion;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts.Contracts;
+
+namespace Rounds.Web.Features.Monitoring;
+
+public sealed record SourceStatus(string Kind, string Mode, string Explanation, DateTimeOffset? LastReadAt, string LastError);
+
+public sealed record AccountMonitoring(Guid AccountId, IReadOnlyList<SourceStatus> Sources, DateTimeOffset? LastPostAt);
+
+/// <summary>What Rounds watches of one account, how (live, polled or not at all), and the last post it saw.</summary>
+public sealed class AccountSources(RoundsDbContext db, IAccountDirectory accounts, PostSources sources, IngestAccount ingest)
+{
+    public async Task<AccountMonitoring?> GetAsync(OrgContext org, Guid accountId, CancellationToken cancellationToken = default)
+    {
+        var account = await accounts.FindAsync(org.Id, accountId, cancellationToken);
+        if (account is null)
+        {
+            return null;
+        }
+
+        var network = AccountNames.Key(account.Platform);
+        var stored = await db.Set<MonitoringSource>().AsNoTracking().Where(s => s.AccountId == accountId && s.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        var statuses = Enum.GetValues<SourceKind>().Select(kind =>
+        {
+            var mode = sources.ModeOf(network, kind);
+            var state = stored.FirstOrDefault(s => s.Kind == kind);
+            return new SourceStatus(
+                kind == SourceKind.Posts ? "posts" : "addressed", mode.ToString().ToLowerInvariant(), Explain(account, kind, mode), state?.LastReadAt, state?.LastError ?? "");
+        }).ToList();
+        return new AccountMonitoring(accountId, statuses, stored.Max(s => s.LastPostAt));
+    }
+
+    /// <summary>Reads the account's sources now instead of waiting for the next round.</summary>
+    public async Task<Outcome<IngestSummary>> ReadNowAsync(OrgContext org, Guid accountId, CancellationToken cancellationToken = default)
+    {
+        var account = await accounts.FindAsync(org.Id, accountId, cancellationToken);
+        if (account is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(Inbox.ViewRole))
+        {
+            return Outcome.Forbidden("Only account managers, reviewers and admins read accounts on demand.");
+        }
+
+        if (account.Status == AccountStatus.Retired)
+        {
+            return Outcome.Refused("The account is retired; Rounds no longer watches it.");
+        }
+
+        if (sources.For(AccountNames.Key(account.Platform)) is null)
+        {
+            return Outcome.Refused($"Rounds cannot read {AccountNames.Label(account.Platform)} accounts yet.");
+        }
+
+        return new Outcome<IngestSummary>(Outcome.Success, await ingest.RunAsync(account, cancellationToken));
+    }
+
+    private static string Explain(AccountCard account, SourceKind kind, SourceMode mode) => mode switch
+    {
+        SourceMode.Live => "Read from the server's event stream as it happens, and polled to fill gaps.",
+        SourceMode.Polled when kind == SourceKind.Posts => "Read from the account's public repository every round; no sign-in needed.",
+        SourceMode.Polled => "Found in the other repositories its server hosts: mentions, replies and quotes naming the account.",
+        _ => $"Rounds has no reader for {AccountNames.Label(account.Platform)} yet.",
+    };
+}
+
+/// <summary>
+/// Reads every watched account once a round (<c>Rounds:Monitoring:PollSeconds</c>, default 60), each in its own
+/// scope, so one account's failure or tracked rows never touch the next. Off where <c>Rounds:Monitoring:Ingestion</c>
+/// is false.
+/// </summary>
+public sealed class IngestionRounds(IServiceScopeFactory scopes, TimeProvider clock, ILogger<IngestionRounds> logger, IConfiguration configuration)
+    : RecurringJob(scopes, clock, logger)
+{
+    public const string EnabledSetting = "Rounds:Monitoring:Ingestion";
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Rounds:Monitoring:PollSeconds", 60), 5, 3600));
+
+    protected override bool Enabled => configuration.GetValue(EnabledSetting, true);
+
+    protected override async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        // No organization is granted in this scope, so the query sees every organization's accounts.
+        var watched = await services.GetRequiredService<IAccountDirectory>().Cards
+            .Where(a => a.Platform == Platform.Bluesky && a.Status != AccountStatus.Retired)
+            .ToListAsync(cancellationToken);
+        foreach (var account in watched)
+        {
+            await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+            try
+            {
+                await scope.ServiceProvider.GetRequiredService<IngestAccount>().RunAsync(account, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Logger.LogError(e, "Reading {Account} failed; the next round tries again.", account.Label);
+            }
+        }
+    }
+}

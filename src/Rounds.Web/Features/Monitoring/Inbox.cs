@@ -1,0 +1,150 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts.Contracts;
+
+namespace Rounds.Web.Features.Monitoring;
+
+/// <param name="Mine">Only conversations assigned to the caller.</param>
+/// <param name="Waiting">Only conversations waiting for an answer.</param>
+public sealed record InboxFilter(Guid? AccountId = null, bool Unassigned = false, bool Mine = false, bool Waiting = false);
+
+public sealed record ConversationRow(
+    Guid Id, Guid AccountId, string Account, string Network, string Preview, string From, DateTimeOffset LastMessageAt,
+    DateTimeOffset? WaitingSince, string? AssignedTo, string AssignedName, DateTimeOffset? FirstResponseAt, DateTimeOffset? DueAt, bool Breached);
+
+public sealed record ConversationDetail(ConversationRow Summary, IReadOnlyList<Message> Messages, IReadOnlyList<ConversationNote> Notes);
+
+public sealed record AssignInput(string? UserId);
+
+public sealed record NoteInput(string? Text);
+
+/// <summary>
+/// The response inbox: the conversations on an organization's accounts, the ones waiting longest first, with
+/// who has them and when their answer is due. Assigning and noting never answer a conversation.
+/// </summary>
+public sealed class Inbox(RoundsDbContext db, IAccountDirectory accounts, IAuditLog audit, TimeProvider clock)
+{
+    /// <summary>Account managers answer for their accounts; reviewers and admins for all.</summary>
+    public const Role ViewRole = Role.AccountManager;
+
+    /// <summary>A page of the inbox holds at most this many conversations; filters narrow it.</summary>
+    public const int PageSize = 200;
+
+    public async Task<IReadOnlyList<ConversationRow>> ListAsync(OrgContext org, InboxFilter filter, CancellationToken cancellationToken = default)
+    {
+        var query = db.Set<Conversation>().AsNoTracking().Where(c => c.OrganizationId == org.Id && c.HasInbound);
+        if (filter.AccountId is { } accountId)
+        {
+            query = query.Where(c => c.AccountId == accountId);
+        }
+
+        if (filter.Unassigned)
+        {
+            query = query.Where(c => c.AssignedTo == null);
+        }
+
+        if (filter.Mine)
+        {
+            query = query.Where(c => c.AssignedTo == org.UserId);
+        }
+
+        if (filter.Waiting)
+        {
+            query = query.Where(c => c.WaitingSince != null);
+        }
+
+        var found = await query.OrderBy(c => c.WaitingSince == null).ThenBy(c => c.WaitingSince).ThenByDescending(c => c.LastMessageAt)
+            .Take(PageSize).ToListAsync(cancellationToken);
+        return await RowsAsync(org.Id, found, cancellationToken);
+    }
+
+    public async Task<ConversationDetail?> FindAsync(OrgContext org, Guid conversationId, CancellationToken cancellationToken = default)
+    {
+        var conversation = await db.Set<Conversation>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == conversationId && c.OrganizationId == org.Id, cancellationToken);
+        if (conversation is null)
+        {
+            return null;
+        }
+
+        var messages = await db.Set<Message>().AsNoTracking().Where(m => m.ConversationId == conversationId).OrderBy(m => m.PostedAt).ToListAsync(cancellationToken);
+        var notes = await db.Set<ConversationNote>().AsNoTracking().Where(n => n.ConversationId == conversationId).OrderBy(n => n.CreatedAt).ToListAsync(cancellationToken);
+        return new ConversationDetail((await RowsAsync(org.Id, [conversation], cancellationToken))[0], messages, notes);
+    }
+
+    public async Task<Outcome> AssignAsync(OrgContext org, Guid conversationId, AssignInput input, CancellationToken cancellationToken = default)
+    {
+        var conversation = await db.Set<Conversation>().FirstOrDefaultAsync(c => c.Id == conversationId && c.OrganizationId == org.Id, cancellationToken);
+        if (conversation is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(ViewRole))
+        {
+            return Outcome.Forbidden("Only account managers, reviewers and admins assign conversations.");
+        }
+
+        var assignee = string.IsNullOrWhiteSpace(input.UserId) ? null : input.UserId.Trim();
+        if (assignee is not null && !await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == org.Id && m.UserId == assignee && m.Role >= ViewRole, cancellationToken))
+        {
+            return Outcome.Invalid("UserId", "Assign the conversation to an account manager, reviewer or admin of this organization.");
+        }
+
+        var before = conversation.AssignedTo;
+        conversation.AssignedTo = assignee;
+        conversation.Version = Guid.NewGuid();
+        audit.Record(org.Id, "monitoring.conversation.assigned", nameof(Conversation), conversation.Id.ToString(), new { AssignedTo = before }, new { AssignedTo = assignee });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    public async Task<Outcome> AddNoteAsync(OrgContext org, Guid conversationId, NoteInput input, CancellationToken cancellationToken = default)
+    {
+        if (!await db.Set<Conversation>().AnyAsync(c => c.Id == conversationId && c.OrganizationId == org.Id, cancellationToken))
+        {
+            return Outcome.NotFound;
+        }
+
+        var text = input.Text?.Trim() ?? "";
+        if (text.Length is 0 or > 4000)
+        {
+            return Outcome.Invalid("Text", "Write a note of 1 to 4,000 characters.");
+        }
+
+        var name = await db.People().Where(p => p.Id == org.UserId).Select(p => p.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "";
+        db.Add(new ConversationNote { OrganizationId = org.Id, ConversationId = conversationId, AuthorId = org.UserId, AuthorName = name, Text = text, CreatedAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    /// <summary>The people a conversation can be given to.</summary>
+    public async Task<IReadOnlyList<PersonCard>> AssigneesAsync(OrgContext org, CancellationToken cancellationToken = default)
+    {
+        var ids = await db.OrganizationMembers.Where(m => m.OrganizationId == org.Id && m.Role >= ViewRole).Select(m => m.UserId).ToListAsync(cancellationToken);
+        return await db.People().Where(p => ids.Contains(p.Id)).OrderBy(p => p.DisplayName).ToListAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<ConversationRow>> RowsAsync(Guid organizationId, IReadOnlyList<Conversation> conversations, CancellationToken cancellationToken)
+    {
+        var ids = conversations.Select(c => c.Id).ToList();
+        var latest = (await db.Set<Message>().AsNoTracking().Where(m => ids.Contains(m.ConversationId) && m.Inbound)
+                .Select(m => new { m.ConversationId, m.Text, m.AuthorHandle, m.PostedAt }).ToListAsync(cancellationToken))
+            .GroupBy(m => m.ConversationId).ToDictionary(g => g.Key, g => g.MaxBy(m => m.PostedAt)!);
+        var cards = (await accounts.FindManyAsync(organizationId, conversations.Select(c => c.AccountId).Distinct(), cancellationToken)).ToDictionary(a => a.Id);
+        var assigned = conversations.Where(c => c.AssignedTo != null).Select(c => c.AssignedTo!).Distinct().ToList();
+        var names = await db.People().Where(p => assigned.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
+        var policies = await SlaPolicies.ForAccountsAsync(db, organizationId, cancellationToken);
+        var now = clock.GetUtcNow();
+        return conversations.Select(c =>
+        {
+            latest.TryGetValue(c.Id, out var message);
+            var policy = policies.GetValueOrDefault(c.AccountId) ?? policies.GetValueOrDefault(Guid.Empty);
+            DateTimeOffset? due = policy is not null && c.FirstInboundAt is { } first ? SlaClock.DueAt(policy, first) : null;
+            var breached = due is { } d && (c.FirstResponseAt ?? now) > d;
+            return new ConversationRow(
+                c.Id, c.AccountId, cards.TryGetValue(c.AccountId, out var card) ? card.Label : "a retired account", c.Network,
+                message?.Text ?? "", message?.AuthorHandle ?? "", c.LastMessageAt, c.WaitingSince, c.AssignedTo,
+                c.AssignedTo is { } who && names.TryGetValue(who, out var name) ? name : "", c.FirstResponseAt, due, breached);
+        }).ToList();
+    }
+}

@@ -1,0 +1,45 @@
+using Rounds.Web.Features.Monitoring.Pages;
+
+namespace Rounds.Web.Features.Monitoring;
+
+/// <summary>
+/// Monitoring: what the organization's accounts publish and what is addressed to them, read from the networks;
+/// posts screened after the fact, and the inbox where the team answers (docs/decisions/0027-monitoring-reads-polled-sources.md).
+/// </summary>
+public sealed class MonitoringArea : IRoundsArea
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<PostSources>();
+        services.AddScoped<IngestAccount>();
+        services.AddScoped<AccountSources>();
+        services.AddScoped<Inbox>();
+        services.AddScoped<SendReply>();
+        services.AddScoped<Alerts>();
+        services.AddScoped<SlaPolicies>();
+        services.AddScoped<ResponseReport>();
+        services.AddHostedService<IngestionRounds>();
+        services.AddSingleton<ReadFirehose>();
+        services.AddHostedService<FirehoseRounds>();
+
+        // Networks are read through the same guarded handler as the connectors: public addresses only, unless the
+        // operator allows private ones (a PDS inside the hospital's network, or in tests).
+        services.AddHttpClient(PostSources.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(sp => Rounds.Networks.Outbound.OutboundHttp.CreateHandler(sp.GetRequiredService<IConfiguration>().GetValue<bool>("Rounds:Networks:AllowPrivateAddresses")));
+        services.AddScoped<IDemoData, MonitoringDemo>();
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => MonitoringEndpoints.Map(api);
+
+    public IEnumerable<NavEntry> Navigation => [new("Inbox", "/inbox", Inbox.ViewRole, 25, Count: WaitingAsync)];
+
+    public IEnumerable<PageSection> Sections =>
+    [
+        new(PageSlots.AccountPage, typeof(AccountMonitoringSection), 30),
+        new(PageSlots.OrganizationSettings, typeof(SlaSettingsSection), 30),
+    ];
+
+    private static async Task<int> WaitingAsync(IServiceProvider services, Guid organizationId, string userId) =>
+        await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
+            services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>().Set<Conversation>(), c => c.OrganizationId == organizationId && c.WaitingSince != null);
+}

@@ -1,0 +1,91 @@
+namespace Rounds.Web.Features.Monitoring;
+
+public sealed record MessageDto(Guid Id, string NetworkId, string Url, string AuthorHandle, string Text, DateTimeOffset PostedAt, bool Inbound, string State, string? SentBy, string Error, DateTimeOffset? DeletedAt);
+
+public sealed record NoteDto(Guid Id, string AuthorName, string Text, DateTimeOffset CreatedAt);
+
+public sealed record ConversationDto(ConversationRow Conversation, IReadOnlyList<MessageDto> Messages, IReadOnlyList<NoteDto> Notes);
+
+public static class MonitoringEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/orgs/{org}/monitoring").WithTags("Monitoring").RequireOrg(Inbox.ViewRole);
+        group.MapGet("/conversations", ListAsync).WithName("ListConversations")
+            .WithSummary("The inbox, waiting longest first: ?accountId=, ?unassigned=true, ?mine=true, ?waiting=true narrow it; at most 200.");
+        group.MapGet("/conversations/{conversationId:guid}", GetAsync).WithName("GetConversation").WithSummary("A conversation with its messages and internal notes.");
+        group.MapPut("/conversations/{conversationId:guid}/assignee", AssignAsync).WithName("AssignConversation").WithSummary("userId: an account manager, reviewer or admin; null unassigns.");
+        group.MapPost("/conversations/{conversationId:guid}/notes", NoteAsync).WithName("AddConversationNote").WithSummary("An internal note; never sent to the network.");
+        group.MapPost("/conversations/{conversationId:guid}/replies", ReplyAsync).WithName("ReplyToConversation")
+            .WithSummary("Screens the text as the account, then sends it once as a reply to the newest inbound message; a blocking finding refuses it (400 with the findings).");
+        group.MapGet("/alerts", AlertsAsync).WithName("ListMonitoringAlerts").WithSummary("Posts published with a blocking finding, open first; ?includeResolved=true adds resolved ones.");
+        group.MapPost("/alerts/{alertId:guid}/resolve", ResolveAsync).WithName("ResolveMonitoringAlert");
+        group.MapPost("/alerts/{alertId:guid}/delete-post", DeletePostAsync).WithName("DeleteAlertedPost")
+            .WithSummary("confirm: true deletes the post through the account's connection and resolves its alerts (reviewers and admins).");
+        group.MapGet("/sla-policies", PoliciesAsync).WithName("ListSlaPolicies");
+        group.MapPut("/sla-policies", SavePolicyAsync).WithName("SaveSlaPolicy").WithSummary("Creates or replaces the policy of accountId (none: the organization's default) (admins).");
+        group.MapDelete("/sla-policies/{policyId:guid}", DeletePolicyAsync).WithName("DeleteSlaPolicy");
+        group.MapGet("/report", ReportAsync).WithName("MonitoringResponseReport")
+            .WithSummary("Per account, over the last ?days= (default 30, at most 366): first-answer median and p90 in minutes, answered, unanswered, met and missed targets.");
+        group.MapGet("/accounts/{accountId:guid}/sources", SourcesAsync).WithName("GetMonitoringSources").WithSummary("Which sources of the account are live, polled or impossible, and its last post seen.");
+        group.MapPost("/accounts/{accountId:guid}/read", ReadNowAsync).WithName("ReadAccountNow").WithSummary("Reads the account's sources now.");
+    }
+
+    public static async Task<IResult> ListAsync(OrgContext org, Guid? accountId, bool? unassigned, bool? mine, bool? waiting, Inbox inbox, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await inbox.ListAsync(org, new InboxFilter(accountId, unassigned == true, mine == true, waiting == true), cancellationToken));
+
+    public static async Task<IResult> GetAsync(OrgContext org, Guid conversationId, Inbox inbox, CancellationToken cancellationToken) =>
+        await inbox.FindAsync(org, conversationId, cancellationToken) is { } detail
+            ? TypedResults.Ok(new ConversationDto(
+                detail.Summary,
+                detail.Messages.Select(m => new MessageDto(m.Id, m.NetworkId, m.Url, m.AuthorHandle, m.Text, m.PostedAt, m.Inbound, m.State.ToString().ToLowerInvariant(), m.SentBy, m.Error, m.DeletedAt)).ToList(),
+                detail.Notes.Select(n => new NoteDto(n.Id, n.AuthorName, n.Text, n.CreatedAt)).ToList()))
+            : Outcome.NotFound.ToProblem();
+
+    public static async Task<IResult> AssignAsync(OrgContext org, Guid conversationId, AssignInput request, Inbox inbox, CancellationToken cancellationToken) =>
+        (await inbox.AssignAsync(org, conversationId, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> NoteAsync(OrgContext org, Guid conversationId, NoteInput request, Inbox inbox, CancellationToken cancellationToken) =>
+        (await inbox.AddNoteAsync(org, conversationId, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> ReplyAsync(OrgContext org, Guid conversationId, ReplyInput request, SendReply reply, CancellationToken cancellationToken)
+    {
+        var sent = await reply.RunAsync(org, conversationId, request, cancellationToken);
+        return sent.Succeeded ? TypedResults.Ok(sent.Value) : sent.Status.ToProblem();
+    }
+
+    public static async Task<IResult> AlertsAsync(OrgContext org, bool? includeResolved, Alerts alerts, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await alerts.ListAsync(org, includeResolved == true, cancellationToken));
+
+    public static async Task<IResult> ResolveAsync(OrgContext org, Guid alertId, ResolveInput request, Alerts alerts, CancellationToken cancellationToken) =>
+        (await alerts.ResolveAsync(org, alertId, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> DeletePostAsync(OrgContext org, Guid alertId, DeletePostInput request, Alerts alerts, CancellationToken cancellationToken) =>
+        (await alerts.DeletePostAsync(org, alertId, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> PoliciesAsync(OrgContext org, SlaPolicies policies, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await policies.ListAsync(org, cancellationToken));
+
+    public static async Task<IResult> SavePolicyAsync(OrgContext org, SlaPolicyInput request, SlaPolicies policies, CancellationToken cancellationToken)
+    {
+        var saved = await policies.SaveAsync(org, request, cancellationToken);
+        return saved.Succeeded ? TypedResults.Ok(saved.Value) : saved.Status.ToProblem();
+    }
+
+    public static async Task<IResult> DeletePolicyAsync(OrgContext org, Guid policyId, SlaPolicies policies, CancellationToken cancellationToken) =>
+        (await policies.DeleteAsync(org, policyId, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> ReportAsync(OrgContext org, int? days, ResponseReport report, CancellationToken cancellationToken) =>
+        days is not null and (< 1 or > ResponseReport.MaxDays)
+            ? Outcome.Invalid("days", $"Give 1 to {ResponseReport.MaxDays} days.").ToProblem()
+            : TypedResults.Ok(await report.ComputeAsync(org, days ?? 30, cancellationToken));
+
+    public static async Task<IResult> SourcesAsync(OrgContext org, Guid accountId, AccountSources sources, CancellationToken cancellationToken) =>
+        await sources.GetAsync(org, accountId, cancellationToken) is { } found ? TypedResults.Ok(found) : Outcome.NotFound.ToProblem();
+
+    public static async Task<IResult> ReadNowAsync(OrgContext org, Guid accountId, AccountSources sources, CancellationToken cancellationToken)
+    {
+        var read = await sources.ReadNowAsync(org, accountId, cancellationToken);
+        return read.Succeeded ? TypedResults.Ok(read.Value) : read.Status.ToProblem();
+    }
+}

@@ -1,0 +1,13 @@
+using Rounds.Networks;
+
+namespace Rounds.Web.Features.Publishing.Contracts;
+
+/// <summary>
+/// The connectors of accounts Rounds publishes for, for other areas that act on the network as the account
+/// (the inbox sends replies). The credentials stay inside publishing.
+/// </summary>
+public interface IConnectedAccounts
+{
+    /// <summary>A connector signed in as the account, or null when the account is not connected or needs reconnecting.</summary>
+    Task<INetworkConnector?> ConnectorForAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default);
+}

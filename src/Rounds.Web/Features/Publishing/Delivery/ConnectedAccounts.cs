@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Networks;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Publishing.Contracts;
+
+namespace Rounds.Web.Features.Publishing.Delivery;
+
+internal sealed class ConnectedAccounts(RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets) : IConnectedAccounts
+{
+    public async Task<INetworkConnector?> ConnectorForAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default)
+    {
+        var connection = await db.Set<AccountConnection>().AsNoTracking()
+            .FirstOrDefaultAsync(c => c.AccountId == accountId && c.OrganizationId == organizationId && c.Status == ConnectionStatus.Connected, cancellationToken);
+        return connection is null ? null : connectors.Create(connection.Network, secrets.CredentialsOf(connection));
+    }
+}
