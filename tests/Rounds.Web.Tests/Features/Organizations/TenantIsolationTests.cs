@@ -56,7 +56,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var release = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = victim.Id, Title = "Victim's embargoed news", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
             var accreditation = new Rounds.Web.Features.PressRoom.PressAccreditation { OrganizationId = victim.Id, UserId = mallory.Id, Outlet = "Ledger", OutletRole = "Reporter", RequestedAt = DateTimeOffset.UtcNow };
             var physician = new Rounds.Web.Features.Engagement.Physician { OrganizationId = victim.Id, Npi = "1234567893", Name = "Victim's physician", Email = "dr@victim.example", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
-            db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician);
+            var boardCategory = new Rounds.Web.Features.Community.CommunityCategory { OrganizationId = victim.Id, Name = "Victim's board", CreatedAt = DateTimeOffset.UtcNow };
+            var boardTopic = new Rounds.Web.Features.Community.CommunityTopic { OrganizationId = victim.Id, CategoryId = boardCategory.Id, Title = "Victim's topic", AuthorId = alice.Id, Visible = true, LastNumber = 1, CreatedAt = DateTimeOffset.UtcNow, LastPostedAt = DateTimeOffset.UtcNow };
+            var boardPost = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = victim.Id, TopicId = boardTopic.Id, Number = 1, AuthorId = alice.Id, Body = "Victim's post", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = DateTimeOffset.UtcNow };
+            db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician, boardCategory, boardTopic, boardPost);
             await db.SaveChangesAsync();
             return new
             {
@@ -74,6 +77,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 PressRelease = release.Id,
                 PressAccreditation = accreditation.Id,
                 Physician = physician.Id,
+                BoardCategory = boardCategory.Id,
+                BoardTopic = boardTopic.Id,
+                BoardPost = boardPost.Id,
             };
         });
 
@@ -120,6 +126,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/press/releases/", StringComparison.Ordinal) => ids.PressRelease.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/press/accreditations/", StringComparison.Ordinal) || route.RoutePattern.RawText!.Contains("/press/journalists/", StringComparison.Ordinal) => ids.PressAccreditation.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "physicianId" or "PhysicianId" } => ids.Physician.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "categoryId" or "CategoryId" } => ids.BoardCategory.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "topicId" or "TopicId" } => ids.BoardTopic.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "postId" } => ids.BoardPost.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
@@ -197,6 +206,13 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.PhysicianProfile>().AnyAsync(p => p.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSettings>().AnyAsync(s => s.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSnapshot>().AnyAsync(s => s.OrganizationId == victim.Id));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityCategory>().CountAsync(c => c.OrganizationId == victim.Id));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityTopic>().CountAsync(t => t.OrganizationId == victim.Id && !t.Pinned && !t.Closed));
+            Assert.Equal(("Victim's post", Rounds.Web.Features.Community.PostState.Visible), await db.Set<Rounds.Web.Features.Community.CommunityPost>().Where(p => p.Id == ids.BoardPost).Select(p => ValueTuple.Create(p.Body, p.State)).SingleAsync());
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityPost>().CountAsync(p => p.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityLike>().AnyAsync(l => l.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityFlag>().AnyAsync(f => f.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityWatch>().AnyAsync(w => w.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }
