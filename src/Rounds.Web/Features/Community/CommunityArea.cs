@@ -19,6 +19,7 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<Moderate>();
         services.AddScoped<SetWatchLevel>();
         services.AddScoped<Categories>();
+        services.AddScoped<BoardSearch>();
         services.AddScoped<IDemoData, CommunityDemo>();
     }
 

@@ -78,9 +78,11 @@ public sealed class CommunityDemo(RoundsDbContext db, BoardMembers members, Time
 
         db.AddRange(handlesTopic, departments, disclaimers, staffTopic);
         db.AddRange(first, welcome, clarify, advice, thanks, ask, answer, mention, disclaimer, reply, staffPost);
-        foreach (var (post, who) in new[] { (welcome, marisol), (advice, marisol), (advice, admin), (advice, elin), (answer, tendai), (mention, tendai), (reply, elin) })
+        var likes = new[] { (welcome, marisol), (advice, marisol), (advice, admin), (advice, elin), (answer, tendai), (mention, tendai), (reply, elin) };
+        for (var i = 0; i < likes.Length; i++)
         {
-            db.Add(new CommunityLike { OrganizationId = network, PostId = post.Id, UserId = Id(who), CreatedAt = post.CreatedAt.AddHours(1) });
+            var (post, who) = likes[i];
+            db.Add(new CommunityLike { OrganizationId = network, PostId = post.Id, UserId = Id(who), CreatedAt = post.CreatedAt.AddMinutes(30 + i) });
         }
 
         db.Add(new CommunityWatch { OrganizationId = network, UserId = Id(priya), CategoryId = strategy.Id, Level = WatchLevel.Watching });

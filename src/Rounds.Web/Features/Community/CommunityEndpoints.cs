@@ -27,6 +27,8 @@ public sealed record ReviewItemDto(Guid PostId, Guid TopicId, string Topic, stri
 
 public sealed record FlagDto(Guid Id, string Reason, string Note, string By, DateTimeOffset At);
 
+public sealed record SearchHitDto(Guid TopicId, string Topic, int Number, string Author, string SnippetHtml);
+
 public sealed record RevisionDto(int Revision, string Body, DateTimeOffset EditedAt);
 
 /// <summary>
@@ -54,6 +56,7 @@ public static class CommunityEndpoints
         board.MapDelete("/posts/{postId:guid}/like", (OrgContext org, Guid postId, LikePost likes, CancellationToken ct) => LikeAsync(org, postId, false, likes, ct)).WithName("UnlikeCommunityPost");
         board.MapPost("/posts/{postId:guid}/flags", FlagAsync).WithName("FlagCommunityPost")
             .WithSummary("Reason: off_topic, inappropriate, patient_information, spam or something_else (with a note).");
+        board.MapGet("/search", SearchAsync).WithName("SearchCommunity").WithSummary("Posts with every word of q, best first; categoryId narrows to one category.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
         board.MapPost("/review/{postId:guid}", ReviewAsync).WithName("ReviewCommunityPost").WithSummary("Action: release, reject, hide or dismiss.");
     }
@@ -123,6 +126,9 @@ public static class CommunityEndpoints
 
     public static async Task<IResult> FlagAsync(OrgContext org, Guid postId, FlagBody body, FlagPost flags, CancellationToken cancellationToken) =>
         Done(await flags.FlagAsync(org, postId, FlagNames.Parse(body.Reason), body.Note, cancellationToken), f => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/review", new { f.Id }));
+
+    public static async Task<IResult> SearchAsync(OrgContext org, string? q, Guid? categoryId, BoardSearch search, CancellationToken cancellationToken) =>
+        Done(await search.SearchAsync(org, q, categoryId, 20, cancellationToken), hits => TypedResults.Ok(hits.Select(h => new SearchHitDto(h.TopicId, h.TopicTitle, h.Number, h.AuthorName, h.SnippetHtml)).ToList()));
 
     public static async Task<IResult> ReviewQueueAsync(OrgContext org, BoardQueries queries, CancellationToken cancellationToken)
     {

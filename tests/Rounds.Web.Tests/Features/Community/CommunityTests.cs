@@ -334,6 +334,41 @@ public abstract class CommunityTests(RoundsFactory app)
         Assert.Equal(2, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityTopic>().CountAsync(t => t.OrganizationId == cast.Org.Id)));
         Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityPost>().CountAsync(p => p.TopicId == topic)));
     }
+
+    [Fact]
+    public async Task Search_finds_stemmed_words_in_visible_posts_ranked_and_highlighted_but_never_held_posts_or_unreadable_categories()
+    {
+        var cast = await CastAsync();
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Disclaimers for physicians", "What should a profile say about the employer?");
+        await ReplyAsync(cast, cast.Expert, topic, "Our physicians write that their views are their own.");
+        await ReplyAsync(cast, cast.Watcher, topic, "Unrelated note about parking.");
+        await ReplyAsync(cast, cast.Other, topic, "Parking, parking and more parking at the clinic.");
+        Assert.Equal("held", (await ReplyAsync(cast, cast.Asker, topic, PatientText + " Parking disclaimers.")).GetProperty("state").GetString());
+        var staff = await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Staff room", readRole = "reviewer" }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories/{staff.GetProperty("id").GetGuid()}/topics", new { title = "Disclaimer wording for staff", body = "Draft disclaimer." }, HttpStatusCode.Created);
+
+        var byTitle = await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=disclaimer");
+        var hit = Assert.Single(byTitle.EnumerateArray());
+        Assert.Equal((topic, 1), (hit.GetProperty("topicId").GetGuid(), hit.GetProperty("number").GetInt32()));
+        Assert.Equal(2, (await SendAsync(cast.Moderator, HttpMethod.Get, $"{cast.Base}/search?q=disclaimer")).GetArrayLength());
+
+        // "physician" finds "physicians" (stemmed); the match is marked, and the text around it encoded.
+        var stemmed = await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=physician");
+        var inBody = stemmed.EnumerateArray().Single(h => h.GetProperty("number").GetInt32() == 2);
+        Assert.Contains("<mark>physicians</mark>", inBody.GetProperty("snippetHtml").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        var parking = (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=parking")).EnumerateArray().Select(h => h.GetProperty("number").GetInt32()).ToList();
+        Assert.Equal([4, 3], parking);
+        Assert.DoesNotContain("Dabrowski", (await SendAsync(cast.Moderator, HttpMethod.Get, $"{cast.Base}/search?q=Dabrowski")).GetRawText(), StringComparison.Ordinal);
+        await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=%20%22*", expected: HttpStatusCode.BadRequest);
+        Assert.Equal(0, (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=%22parking%20OR%20NEAR(*")).EnumerateArray().Count(h => h.GetProperty("number").GetInt32() != 4 && h.GetProperty("number").GetInt32() != 3));
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Other.Email!);
+        var page = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=parking");
+        Assert.Equal(2, page.QuerySelectorAll("ol.search-results li").Length);
+        Assert.Equal($"/o/{cast.Org.Slug}/community/t/{topic}#post-4", page.QuerySelector("ol.search-results a")!.GetAttribute("href"));
+    }
 }
 
 public sealed class CommunityTestsOnSqlite(SqliteRounds app) : CommunityTests(app), IClassFixture<SqliteRounds>;
