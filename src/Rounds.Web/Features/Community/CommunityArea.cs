@@ -20,6 +20,7 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<SetWatchLevel>();
         services.AddScoped<Categories>();
         services.AddScoped<BoardSearch>();
+        services.AddScoped<WelcomeMember>();
         services.AddScoped<IDemoData, CommunityDemo>();
     }
 

@@ -369,6 +369,22 @@ public abstract class CommunityTests(RoundsFactory app)
         Assert.Equal(2, page.QuerySelectorAll("ol.search-results li").Length);
         Assert.Equal($"/o/{cast.Org.Slug}/community/t/{topic}#post-4", page.QuerySelector("ol.search-results a")!.GetAttribute("href"));
     }
+
+    [Fact]
+    public async Task A_member_is_welcomed_once_on_their_first_visit_to_the_board()
+    {
+        var cast = await CastAsync();
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Other.Email!);
+        var first = await pages.GetAsync($"/o/{cast.Org.Slug}/community");
+        Assert.Contains("Nice to have you here", first.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var again = await pages.GetAsync($"/o/{cast.Org.Slug}/community");
+        Assert.DoesNotContain("Nice to have you here", again.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var welcomes = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.EventKey == $"community-welcome:{cast.Org.Id}").ToListAsync());
+        Assert.Equal(cast.Other.Id, Assert.Single(welcomes).UserId);
+        Assert.Contains("@OlgaOther", welcomes[0].Title, StringComparison.Ordinal);
+        Assert.Single(app.MailTo(cast.Other.Email!), m => m.Contains("Welcome to the", StringComparison.Ordinal));
+    }
 }
 
 public sealed class CommunityTestsOnSqlite(SqliteRounds app) : CommunityTests(app), IClassFixture<SqliteRounds>;
