@@ -21,10 +21,12 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<Categories>();
         services.AddScoped<BoardSearch>();
         services.AddScoped<WelcomeMember>();
+        services.AddScoped<Digests>();
+        services.AddHostedService<DigestJob>();
         services.AddScoped<IDemoData, CommunityDemo>();
     }
 
-    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => CommunityEndpoints.Map(api);
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => CommunityEndpoints.Map(api, app);
 
     public IEnumerable<NavEntry> Navigation =>
     [

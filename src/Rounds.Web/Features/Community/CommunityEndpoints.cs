@@ -23,6 +23,8 @@ public sealed record TopicStateBody(bool? Pinned, bool? Closed);
 
 public sealed record ReviewBody(string? Action);
 
+public sealed record DigestBody(string? Frequency);
+
 public sealed record ReviewItemDto(Guid PostId, Guid TopicId, string Topic, string Author, string State, string Body, string? Findings, IReadOnlyList<FlagDto> Flags);
 
 public sealed record FlagDto(Guid Id, string Reason, string Note, string By, DateTimeOffset At);
@@ -37,7 +39,7 @@ public sealed record RevisionDto(int Revision, string Body, DateTimeOffset Edite
 /// </summary>
 public static class CommunityEndpoints
 {
-    public static void Map(RouteGroupBuilder api)
+    public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
         var board = api.MapGroup("/orgs/{org}/community").WithTags("Community").RequireOrg(Role.Member);
         board.MapGet("/categories", CategoriesAsync).WithName("ListCommunityCategories");
@@ -57,8 +59,16 @@ public static class CommunityEndpoints
         board.MapPost("/posts/{postId:guid}/flags", FlagAsync).WithName("FlagCommunityPost")
             .WithSummary("Reason: off_topic, inappropriate, patient_information, spam or something_else (with a note).");
         board.MapGet("/search", SearchAsync).WithName("SearchCommunity").WithSummary("Posts with every word of q, best first; categoryId narrows to one category.");
+        board.MapGet("/digest", async (OrgContext org, Digests digests, CancellationToken ct) => TypedResults.Ok(new { Frequency = Digests.Key(await digests.FrequencyAsync(org, ct)) })).WithName("GetCommunityDigest");
+        board.MapPut("/digest", async (OrgContext org, DigestBody body, Digests digests, CancellationToken ct) => (await digests.SetAsync(org, Digests.Parse(body.Frequency), ct)).ToProblem())
+            .WithName("SetCommunityDigest").WithSummary("Frequency: off, daily or weekly.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
         board.MapPost("/review/{postId:guid}", ReviewAsync).WithName("ReviewCommunityPost").WithSummary("Action: release, reject, hide or dismiss.");
+
+        // The link in a digest works without signing in: the signed token is the permission. Opening it asks for a
+        // click, so a mail scanner that follows links does not unsubscribe anyone.
+        app.MapGet("/community/unsubscribe/{token}", UnsubscribePage).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/community/unsubscribe/{token}", UnsubscribeAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
     }
 
     public static PostDto ToDto(PostView view, bool mayReadFindings)
@@ -129,6 +139,18 @@ public static class CommunityEndpoints
 
     public static async Task<IResult> SearchAsync(OrgContext org, string? q, Guid? categoryId, BoardSearch search, CancellationToken cancellationToken) =>
         Done(await search.SearchAsync(org, q, categoryId, 20, cancellationToken), hits => TypedResults.Ok(hits.Select(h => new SearchHitDto(h.TopicId, h.TopicTitle, h.Number, h.AuthorName, h.SnippetHtml)).ToList()));
+
+    private static IResult Html(string title, string body, int status = StatusCodes.Status200OK) => TypedResults.Content(
+        $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Rounds</title></head><body><main><h1>{title}</h1>{body}</main></body></html>",
+        "text/html; charset=utf-8", statusCode: status);
+
+    public static IResult UnsubscribePage(string token) => Html("Stop community digests",
+        $"<form method=\"post\" action=\"/community/unsubscribe/{System.Net.WebUtility.HtmlEncode(Uri.EscapeDataString(token))}\"><p>Stop the community digests sent to you?</p><button type=\"submit\">Stop digests</button></form>");
+
+    public static async Task<IResult> UnsubscribeAsync(string token, Digests digests, CancellationToken cancellationToken) =>
+        await digests.UnsubscribeAsync(token, cancellationToken)
+            ? Html("Digests stopped", "<p>You will get no more community digests. Choose them again on the community page whenever you like.</p>")
+            : Html("Link not recognised", "<p>This link is not valid. Turn digests off on the community page after signing in.</p>", StatusCodes.Status404NotFound);
 
     public static async Task<IResult> ReviewQueueAsync(OrgContext org, BoardQueries queries, CancellationToken cancellationToken)
     {

@@ -385,6 +385,46 @@ public abstract class CommunityTests(RoundsFactory app)
         Assert.Contains("@OlgaOther", welcomes[0].Title, StringComparison.Ordinal);
         Assert.Single(app.MailTo(cast.Other.Email!), m => m.Contains("Welcome to the", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_daily_digest_lists_unread_topics_once_per_day_and_its_signed_link_stops_it_without_signing_in()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/digest", new { frequency = "daily" }, HttpStatusCode.NoContent);
+        await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/digest", new { frequency = "hourly" }, HttpStatusCode.BadRequest);
+        var start = DateTimeOffset.UtcNow;
+        var (unread, _) = await TopicAsync(cast, cast.Expert, "Unread question about handles", "Anyone?");
+        var (read, _) = await TopicAsync(cast, cast.Expert, "Already read topic", "Seen it.");
+        await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/topics/{read}");
+        var staff = await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Staff room", readRole = "reviewer" }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories/{staff.GetProperty("id").GetGuid()}/topics", new { title = "Staff only topic", body = "Hush." }, HttpStatusCode.Created);
+        Task<int> SendDueAsync(TimeSpan after) => app.WithScopeAsync(s => s.GetRequiredService<Digests>().SendDueAsync(start.Add(after)));
+        int Digests() => app.MailTo(cast.Asker.Email!).Count(m => m.Contains("you have not read", StringComparison.Ordinal));
+
+        Assert.Equal(0, await SendDueAsync(TimeSpan.FromHours(23)));
+        Assert.Equal(0, Digests());
+        Assert.Equal(1, await SendDueAsync(TimeSpan.FromHours(25)));
+        Assert.Equal(0, await SendDueAsync(TimeSpan.FromHours(25)));
+        var mail = string.Concat(JsonDocument.Parse(Assert.Single(app.MailTo(cast.Asker.Email!), m => m.Contains("you have not read", StringComparison.Ordinal)))
+            .RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => p.Value.GetString()));
+        Assert.Contains("Unread question about handles", mail, StringComparison.Ordinal);
+        Assert.Contains($"http://localhost/o/{cast.Org.Slug}/community/t/{unread}#post-1", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Already read topic", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Staff only topic", mail, StringComparison.Ordinal);
+
+        var link = System.Text.RegularExpressions.Regex.Match(mail, "http://localhost(/community/unsubscribe/[^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(link);
+        var anonymous = app.CreateClient();
+        Assert.Contains("Stop digests", await anonymous.GetStringAsync(link), StringComparison.Ordinal);
+        var tampered = link[..^3] + (link[^3] == 'A' ? "B" : "A") + link[^2..];
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync(tampered, null)).StatusCode);
+        Assert.Equal("daily", (await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/digest")).GetProperty("frequency").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync(link, null)).StatusCode);
+        Assert.Equal("off", (await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/digest")).GetProperty("frequency").GetString());
+        await TopicAsync(cast, cast.Expert, "After unsubscribing", "Quiet now.");
+        Assert.Equal(0, await SendDueAsync(TimeSpan.FromDays(3)));
+        Assert.Equal(1, Digests());
+    }
 }
 
 public sealed class CommunityTestsOnSqlite(SqliteRounds app) : CommunityTests(app), IClassFixture<SqliteRounds>;
