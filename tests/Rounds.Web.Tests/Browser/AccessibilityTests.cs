@@ -142,6 +142,24 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (Conversation: conversation.Id, Alert: alert.Id);
         });
 
+        // A board with a quote, a like, a held post with its findings, a flagged post and an edited one.
+        var board = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var now = DateTimeOffset.UtcNow;
+            var category = new Rounds.Web.Features.Community.CommunityCategory { OrganizationId = org.Id, Name = "Strategy", Description = "Who speaks for us", CreatedAt = now };
+            var topic = new Rounds.Web.Features.Community.CommunityTopic { OrganizationId = org.Id, CategoryId = category.Id, Title = "Branded handles", AuthorId = member.Id, Visible = true, Pinned = true, LastNumber = 2, CreatedAt = now, LastPostedAt = now };
+            var first = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, Number = 1, AuthorId = member.Id, Body = "Should leaders have **branded** handles?", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = now, Revision = 2, EditedAt = now };
+            var second = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, Number = 2, AuthorId = admin.Id, ReplyToNumber = 1, Body = "[quote post=1]\nShould leaders have branded handles?\n[/quote]\n\nAccounts in their own name work better.", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = now };
+            var held = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, AuthorId = admin.Id, Body = "A patient's story", Findings = "A patient's name appears.", State = Rounds.Web.Features.Community.PostState.Held, CreatedAt = now };
+            db.AddRange(category, topic, first, second, held);
+            db.Add(new Rounds.Web.Features.Community.CommunityPostRevision { OrganizationId = org.Id, PostId = first.Id, Revision = 1, Body = "Should leaders have handles?", EditedBy = member.Id, EditedAt = now });
+            db.Add(new Rounds.Web.Features.Community.CommunityLike { OrganizationId = org.Id, PostId = first.Id, UserId = admin.Id, CreatedAt = now });
+            db.Add(new Rounds.Web.Features.Community.CommunityFlag { OrganizationId = org.Id, PostId = first.Id, UserId = admin.Id, Reason = Rounds.Web.Features.Community.FlagReason.OffTopic, CreatedAt = now });
+            await db.SaveChangesAsync();
+            return (Category: category.Id, Topic: topic.Id, First: first.Id);
+        });
+
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify",
             $"/press/{org.Slug}", $"/press/{org.Slug}/releases/{press.Lifted}"];
         string[] signedIn =
@@ -161,6 +179,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/press", $"/o/{org.Slug}/press/releases/{press.Embargoed}", $"/o/{org.Slug}/press/releases/{press.Lifted}",
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
+            $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
+            $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles",
             $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
             $"/o/{org.Slug}/inbox", $"/o/{org.Slug}/inbox?waiting=true&unassigned=true", $"/o/{org.Slug}/inbox/{monitoring.Conversation}", $"/o/{org.Slug}/inbox/alerts", $"/o/{org.Slug}/inbox/alerts/{monitoring.Alert}",
         ];

@@ -52,6 +52,22 @@ internal sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider 
         }
     }
 
+    public async Task RestateAsync(Guid organizationId, string userId, string eventKey, string title, string link, CancellationToken cancellationToken = default)
+    {
+        var existing = db.ChangeTracker.Entries<Notification>().Select(e => e.Entity).FirstOrDefault(n => n.UserId == userId && n.EventKey == eventKey)
+            ?? await db.Set<Notification>().FirstOrDefaultAsync(n => n.UserId == userId && n.EventKey == eventKey, cancellationToken);
+        if (existing is null)
+        {
+            await NotifyAsync(organizationId, [userId], eventKey, title, link, cancellationToken);
+            return;
+        }
+
+        existing.Title = title;
+        existing.Link = link;
+        existing.ReadAt = null;
+        existing.CreatedAt = clock.GetUtcNow();
+    }
+
     public Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default) =>
         db.OrganizationMembers.Where(m => m.OrganizationId == organizationId && m.Role >= role).Select(m => m.UserId).ToListAsync(cancellationToken);
 

@@ -60,7 +60,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var inbound = new Rounds.Web.Features.Monitoring.Message { OrganizationId = victim.Id, ConversationId = conversation.Id, AccountId = account, NetworkId = "victim-root", AuthorHandle = "asker", Text = "Victim's question", PostedAt = DateTimeOffset.UtcNow, Inbound = true };
             var alert = new Rounds.Web.Features.Monitoring.MonitoringAlert { OrganizationId = victim.Id, AccountId = account, PostId = "victim-post", PostUrl = "https://x.com/VictimHealth/status/1", FindingType = "MRN", FindingMessage = "found", PostedAt = DateTimeOffset.UtcNow, RaisedAt = DateTimeOffset.UtcNow };
             var sla = new Rounds.Web.Features.Monitoring.SlaPolicy { OrganizationId = victim.Id, Name = "Victim's hours", FirstResponseMinutes = 60 };
-            db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician, conversation, inbound, alert, sla);
+            var boardCategory = new Rounds.Web.Features.Community.CommunityCategory { OrganizationId = victim.Id, Name = "Victim's board", CreatedAt = DateTimeOffset.UtcNow };
+            var boardTopic = new Rounds.Web.Features.Community.CommunityTopic { OrganizationId = victim.Id, CategoryId = boardCategory.Id, Title = "Victim's topic", AuthorId = alice.Id, Visible = true, LastNumber = 1, CreatedAt = DateTimeOffset.UtcNow, LastPostedAt = DateTimeOffset.UtcNow };
+            var boardPost = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = victim.Id, TopicId = boardTopic.Id, Number = 1, AuthorId = alice.Id, Body = "Victim's post", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = DateTimeOffset.UtcNow };
+            db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician, conversation, inbound, alert, sla, boardCategory, boardTopic, boardPost);
             await db.SaveChangesAsync();
             return new
             {
@@ -81,6 +84,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Conversation = conversation.Id,
                 Alert = alert.Id,
                 SlaPolicy = sla.Id,
+                BoardCategory = boardCategory.Id,
+                BoardTopic = boardTopic.Id,
+                BoardPost = boardPost.Id,
             };
         });
 
@@ -131,6 +137,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "alertId" or "AlertId" } => ids.Alert.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "policyId" } => ids.SlaPolicy.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "accountId" } => ids.Account.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "categoryId" or "CategoryId" } => ids.BoardCategory.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "topicId" or "TopicId" } => ids.BoardTopic.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "postId" } => ids.BoardPost.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
@@ -216,6 +225,13 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var sla = await db.Set<Rounds.Web.Features.Monitoring.SlaPolicy>().SingleAsync(p => p.Id == ids.SlaPolicy);
             Assert.Equal(("Victim's hours", 60), (sla.Name, sla.FirstResponseMinutes));
             Assert.False(await db.Set<Rounds.Web.Features.Monitoring.MonitoringSource>().AnyAsync(m => m.OrganizationId == victim.Id));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityCategory>().CountAsync(c => c.OrganizationId == victim.Id));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityTopic>().CountAsync(t => t.OrganizationId == victim.Id && !t.Pinned && !t.Closed));
+            Assert.Equal(("Victim's post", Rounds.Web.Features.Community.PostState.Visible), await db.Set<Rounds.Web.Features.Community.CommunityPost>().Where(p => p.Id == ids.BoardPost).Select(p => ValueTuple.Create(p.Body, p.State)).SingleAsync());
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityPost>().CountAsync(p => p.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityLike>().AnyAsync(l => l.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityFlag>().AnyAsync(f => f.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityWatch>().AnyAsync(w => w.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

@@ -17,6 +17,13 @@ public interface INotifier
     /// </summary>
     Task SettleAsync(Guid organizationId, string eventKeyPrefix, string? userId = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Keeps one notification for a person about an event that grows (more likes of one post): the first call
+    /// queues it and mails it like <see cref="NotifyAsync"/>; later calls rewrite its title and mark it unread
+    /// again, without another mail.
+    /// </summary>
+    Task RestateAsync(Guid organizationId, string userId, string eventKey, string title, string link, CancellationToken cancellationToken = default);
+
     /// <summary>The organization's members with at least <paramref name="role"/>, e.g. the communications team.</summary>
     Task<List<string>> MembersAtLeastAsync(Guid organizationId, Role role, CancellationToken cancellationToken = default);
 

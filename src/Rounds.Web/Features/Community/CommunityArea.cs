@@ -1,0 +1,36 @@
+namespace Rounds.Web.Features.Community;
+
+/// <summary>
+/// The members' discussion board: categories, topics with numbered posts, quotes and mentions, likes, watching,
+/// and screening that holds a post with patient details before anyone is told of it
+/// (docs/decisions/0028-community-screens-before-fan-out.md).
+/// </summary>
+public sealed class CommunityArea : IRoundsArea
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<BoardMembers>();
+        services.AddScoped<BoardQueries>();
+        services.AddScoped<FanOut>();
+        services.AddScoped<WritePost>();
+        services.AddScoped<EditPost>();
+        services.AddScoped<LikePost>();
+        services.AddScoped<FlagPost>();
+        services.AddScoped<Moderate>();
+        services.AddScoped<SetWatchLevel>();
+        services.AddScoped<Categories>();
+        services.AddScoped<BoardSearch>();
+        services.AddScoped<WelcomeMember>();
+        services.AddScoped<Digests>();
+        services.AddHostedService<DigestJob>();
+        services.AddScoped<IDemoData, CommunityDemo>();
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => CommunityEndpoints.Map(api, app);
+
+    public IEnumerable<NavEntry> Navigation =>
+    [
+        new("Community", "/community", Role.Member, 65),
+        new("Community review", "/community/review", Role.Reviewer, 66, Count: (services, organizationId, _) => services.GetRequiredService<BoardQueries>().QueueSizeAsync(organizationId)),
+    ];
+}

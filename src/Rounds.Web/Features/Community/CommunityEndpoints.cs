@@ -1,0 +1,176 @@
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Community;
+
+public sealed record CategoryDto(Guid Id, string Name, string Description, string ReadRole, string PostRole, int Topics, bool CanPost, string WatchLevel);
+
+public sealed record TopicSummaryDto(Guid Id, Guid CategoryId, string Category, string Title, string Author, int Posts, bool Pinned, bool Closed, bool Held, int? Unread, DateTimeOffset LastPostedAt);
+
+/// <summary>A post as its reader may see it: the findings only for its author and the moderators, no text once hidden.</summary>
+public sealed record PostDto(Guid Id, int? Number, string State, string Author, string AuthorHandle, string? Body, string? Html, int? ReplyTo, IReadOnlyList<string> LikedBy, bool LikedByMe, string? Findings, int Revision, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt);
+
+public sealed record TopicDto(Guid Id, Guid CategoryId, string Title, bool Pinned, bool Closed, string WatchLevel, IReadOnlyList<PostDto> Posts);
+
+public sealed record PostBody(string? Body, int? ReplyTo);
+
+public sealed record TopicBody(string? Title, string? Body);
+
+public sealed record WatchBody(string? Level);
+
+public sealed record FlagBody(string? Reason, string? Note);
+
+public sealed record TopicStateBody(bool? Pinned, bool? Closed);
+
+public sealed record ReviewBody(string? Action);
+
+public sealed record DigestBody(string? Frequency);
+
+public sealed record ReviewItemDto(Guid PostId, Guid TopicId, string Topic, string Author, string State, string Body, string? Findings, IReadOnlyList<FlagDto> Flags);
+
+public sealed record FlagDto(Guid Id, string Reason, string Note, string By, DateTimeOffset At);
+
+public sealed record SearchHitDto(Guid TopicId, string Topic, int Number, string Author, string SnippetHtml);
+
+public sealed record RevisionDto(int Revision, string Body, DateTimeOffset EditedAt);
+
+/// <summary>
+/// The board's API under <c>/orgs/{org}/community</c>, for every member; what each may read or do is decided by
+/// the categories and the use cases, as on the pages.
+/// </summary>
+public static class CommunityEndpoints
+{
+    public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
+    {
+        var board = api.MapGroup("/orgs/{org}/community").WithTags("Community").RequireOrg(Role.Member);
+        board.MapGet("/categories", CategoriesAsync).WithName("ListCommunityCategories");
+        board.MapPost("/categories", CreateCategoryAsync).WithName("CreateCommunityCategory");
+        board.MapPut("/categories/{categoryId:guid}/watch", WatchCategoryAsync).WithName("WatchCommunityCategory")
+            .WithSummary("Level: watching, watching_first_post, tracking, normal or muted.");
+        board.MapGet("/topics", TopicsAsync).WithName("ListCommunityTopics");
+        board.MapPost("/categories/{categoryId:guid}/topics", StartTopicAsync).WithName("StartCommunityTopic");
+        board.MapGet("/topics/{topicId:guid}", TopicAsync).WithName("GetCommunityTopic");
+        board.MapPost("/topics/{topicId:guid}/posts", ReplyAsync).WithName("ReplyInCommunityTopic");
+        board.MapPut("/topics/{topicId:guid}/watch", WatchTopicAsync).WithName("WatchCommunityTopic");
+        board.MapPatch("/topics/{topicId:guid}", SetTopicAsync).WithName("UpdateCommunityTopic").WithSummary("Moderators pin or close a topic.");
+        board.MapPut("/posts/{postId:guid}", EditAsync).WithName("EditCommunityPost");
+        board.MapGet("/posts/{postId:guid}/revisions", RevisionsAsync).WithName("ListCommunityPostRevisions");
+        board.MapPut("/posts/{postId:guid}/like", (OrgContext org, Guid postId, LikePost likes, CancellationToken ct) => LikeAsync(org, postId, true, likes, ct)).WithName("LikeCommunityPost");
+        board.MapDelete("/posts/{postId:guid}/like", (OrgContext org, Guid postId, LikePost likes, CancellationToken ct) => LikeAsync(org, postId, false, likes, ct)).WithName("UnlikeCommunityPost");
+        board.MapPost("/posts/{postId:guid}/flags", FlagAsync).WithName("FlagCommunityPost")
+            .WithSummary("Reason: off_topic, inappropriate, patient_information, spam or something_else (with a note).");
+        board.MapGet("/search", SearchAsync).WithName("SearchCommunity").WithSummary("Posts with every word of q, best first; categoryId narrows to one category.");
+        board.MapGet("/digest", async (OrgContext org, Digests digests, CancellationToken ct) => TypedResults.Ok(new { Frequency = Digests.Key(await digests.FrequencyAsync(org, ct)) })).WithName("GetCommunityDigest");
+        board.MapPut("/digest", async (OrgContext org, DigestBody body, Digests digests, CancellationToken ct) => (await digests.SetAsync(org, Digests.Parse(body.Frequency), ct)).ToProblem())
+            .WithName("SetCommunityDigest").WithSummary("Frequency: off, daily or weekly.");
+        board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
+        board.MapPost("/review/{postId:guid}", ReviewAsync).WithName("ReviewCommunityPost").WithSummary("Action: release, reject, hide or dismiss.");
+
+        // The link in a digest works without signing in: the signed token is the permission. Opening it asks for a
+        // click, so a mail scanner that follows links does not unsubscribe anyone.
+        app.MapGet("/community/unsubscribe/{token}", UnsubscribePage).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/community/unsubscribe/{token}", UnsubscribeAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
+    }
+
+    public static PostDto ToDto(PostView view, bool mayReadFindings)
+    {
+        var p = view.Post;
+        var shown = view.Html.Length > 0 || p.State != PostState.Hidden;
+        return new(p.Id, p.Number, p.State.ToString().ToLowerInvariant(), view.AuthorName, view.AuthorHandle, shown ? p.Body : null, shown ? view.Html : null,
+            p.ReplyToNumber, view.LikedBy, view.LikedByMe, mayReadFindings && p.Findings.Length > 0 ? p.Findings : null, p.Revision, p.CreatedAt, p.EditedAt);
+    }
+
+    private static IResult Done<T>(Outcome<T> outcome, Func<T, IResult> ok) => outcome.Succeeded ? ok(outcome.Value!) : outcome.Status.ToProblem();
+
+    public static async Task<IResult> CategoriesAsync(OrgContext org, BoardQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await queries.CategoriesAsync(org, cancellationToken)).Select(c => new CategoryDto(
+            c.Category.Id, c.Category.Name, c.Category.Description, Roles.Key(c.Category.ReadRole), Roles.Key(c.Category.PostRole), c.Topics, c.CanPost, SetWatchLevel.Key(c.Level))).ToList());
+
+    public static async Task<IResult> CreateCategoryAsync(OrgContext org, CategoryInput body, Categories categories, CancellationToken cancellationToken) =>
+        Done(await categories.CreateAsync(org, body, cancellationToken), c => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/categories", new { c.Id, c.Name }));
+
+    public static async Task<IResult> TopicsAsync(OrgContext org, Guid? categoryId, BoardQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await queries.TopicsAsync(org, categoryId, 100, cancellationToken)).Select(t => new TopicSummaryDto(
+            t.Topic.Id, t.Topic.CategoryId, t.CategoryName, t.Topic.Title, t.AuthorName, t.Topic.LastNumber, t.Topic.Pinned, t.Topic.Closed, t.Held, t.Unread, t.Topic.LastPostedAt)).ToList());
+
+    public static async Task<IResult> StartTopicAsync(OrgContext org, Guid categoryId, TopicBody body, WritePost write, CancellationToken cancellationToken) =>
+        Done(await write.StartTopicAsync(org, categoryId, new TopicInput(body.Title, body.Body), cancellationToken),
+            p => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/topics/{p.TopicId}", new { TopicId = p.TopicId, PostId = p.Id, p.Number, State = p.State.ToString().ToLowerInvariant(), Findings = p.Findings.Length > 0 ? p.Findings : null }));
+
+    public static async Task<IResult> TopicAsync(OrgContext org, Guid topicId, BoardQueries queries, CancellationToken cancellationToken)
+    {
+        var view = await queries.TopicAsync(org, topicId, cancellationToken);
+        if (view is null)
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        await queries.MarkReadAsync(org, view.Topic, cancellationToken);
+        var moderator = BoardAccess.IsModerator(org);
+        return TypedResults.Ok(new TopicDto(view.Topic.Id, view.Category.Id, view.Topic.Title, view.Topic.Pinned, view.Topic.Closed, SetWatchLevel.Key(view.Level),
+            view.Posts.Select(p => ToDto(p, moderator || p.Post.AuthorId == org.UserId)).ToList()));
+    }
+
+    public static async Task<IResult> ReplyAsync(OrgContext org, Guid topicId, PostBody body, WritePost write, CancellationToken cancellationToken) =>
+        Done(await write.ReplyAsync(org, topicId, new ReplyInput(body.Body, body.ReplyTo), cancellationToken),
+            p => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/topics/{topicId}", new { PostId = p.Id, p.Number, State = p.State.ToString().ToLowerInvariant(), Findings = p.Findings.Length > 0 ? p.Findings : null }));
+
+    public static async Task<IResult> WatchCategoryAsync(OrgContext org, Guid categoryId, WatchBody body, SetWatchLevel watch, CancellationToken cancellationToken) =>
+        (await watch.ForCategoryAsync(org, categoryId, SetWatchLevel.Parse(body.Level), cancellationToken)).ToProblem();
+
+    public static async Task<IResult> WatchTopicAsync(OrgContext org, Guid topicId, WatchBody body, SetWatchLevel watch, CancellationToken cancellationToken) =>
+        (await watch.ForTopicAsync(org, topicId, SetWatchLevel.Parse(body.Level), cancellationToken)).ToProblem();
+
+    public static async Task<IResult> SetTopicAsync(OrgContext org, Guid topicId, TopicStateBody body, Moderate moderate, CancellationToken cancellationToken) =>
+        Done(await moderate.SetTopicAsync(org, topicId, body.Pinned, body.Closed, cancellationToken), t => TypedResults.Ok(new { t.Id, t.Pinned, t.Closed }));
+
+    public static async Task<IResult> EditAsync(OrgContext org, Guid postId, PostBody body, EditPost edit, CancellationToken cancellationToken) =>
+        Done(await edit.EditAsync(org, postId, body.Body, cancellationToken), p => TypedResults.Ok(new { PostId = p.Id, p.Revision }));
+
+    public static async Task<IResult> RevisionsAsync(OrgContext org, Guid postId, BoardQueries queries, CancellationToken cancellationToken) =>
+        await queries.RevisionsAsync(org, postId, cancellationToken) is { } revisions
+            ? TypedResults.Ok(revisions.Select(r => new RevisionDto(r.Revision, r.Body, r.EditedAt)).ToList())
+            : Outcome.NotFound.ToProblem();
+
+    private static async Task<IResult> LikeAsync(OrgContext org, Guid postId, bool like, LikePost likes, CancellationToken cancellationToken) =>
+        (await likes.LikeAsync(org, postId, like, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> FlagAsync(OrgContext org, Guid postId, FlagBody body, FlagPost flags, CancellationToken cancellationToken) =>
+        Done(await flags.FlagAsync(org, postId, FlagNames.Parse(body.Reason), body.Note, cancellationToken), f => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/review", new { f.Id }));
+
+    public static async Task<IResult> SearchAsync(OrgContext org, string? q, Guid? categoryId, BoardSearch search, CancellationToken cancellationToken) =>
+        Done(await search.SearchAsync(org, q, categoryId, 20, cancellationToken), hits => TypedResults.Ok(hits.Select(h => new SearchHitDto(h.TopicId, h.TopicTitle, h.Number, h.AuthorName, h.SnippetHtml)).ToList()));
+
+    private static IResult Html(string title, string body, int status = StatusCodes.Status200OK) => TypedResults.Content(
+        $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Rounds</title></head><body><main><h1>{title}</h1>{body}</main></body></html>",
+        "text/html; charset=utf-8", statusCode: status);
+
+    public static IResult UnsubscribePage(string token) => Html("Stop community digests",
+        $"<form method=\"post\" action=\"/community/unsubscribe/{System.Net.WebUtility.HtmlEncode(Uri.EscapeDataString(token))}\"><p>Stop the community digests sent to you?</p><button type=\"submit\">Stop digests</button></form>");
+
+    public static async Task<IResult> UnsubscribeAsync(string token, Digests digests, CancellationToken cancellationToken) =>
+        await digests.UnsubscribeAsync(token, cancellationToken)
+            ? Html("Digests stopped", "<p>You will get no more community digests. Choose them again on the community page whenever you like.</p>")
+            : Html("Link not recognised", "<p>This link is not valid. Turn digests off on the community page after signing in.</p>", StatusCodes.Status404NotFound);
+
+    public static async Task<IResult> ReviewQueueAsync(OrgContext org, BoardQueries queries, CancellationToken cancellationToken)
+    {
+        if (!BoardAccess.IsModerator(org))
+        {
+            return Outcome.Forbidden("Only moderators (reviewers and admins) see the review queue.").ToProblem();
+        }
+
+        return TypedResults.Ok((await queries.ReviewQueueAsync(org, cancellationToken)).Select(i => new ReviewItemDto(
+            i.Post.Id, i.Post.TopicId, i.TopicTitle, i.AuthorName, i.Post.State.ToString().ToLowerInvariant(), i.Post.Body, i.Post.Findings.Length > 0 ? i.Post.Findings : null,
+            i.Flags.Select(f => new FlagDto(f.Flag.Id, FlagNames.Key(f.Flag.Reason), f.Flag.Note, f.By, f.Flag.CreatedAt)).ToList())).ToList());
+    }
+
+    public static async Task<IResult> ReviewAsync(OrgContext org, Guid postId, ReviewBody body, Moderate moderate, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse<ReviewAction>(body.Action, ignoreCase: true, out var action) || !Enum.IsDefined(action) || int.TryParse(body.Action, out _))
+        {
+            return Outcome.Invalid("Action", "Choose release, reject, hide or dismiss.").ToProblem();
+        }
+
+        return Done(await moderate.ReviewAsync(org, postId, action, cancellationToken), p => TypedResults.Ok(new { PostId = p.Id, p.Number, State = p.State.ToString().ToLowerInvariant() }));
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Screening;
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Community;
+
+/// <summary>
+/// Its author (or a moderator) changes a post; the text it had is kept as a revision anyone who can read the
+/// post can open. The new text is screened like a new post: a blocked edit is refused with its findings and the
+/// post keeps its text, since it is already in front of readers. A held post's author may fix it while it waits.
+/// </summary>
+public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener, IAuditLog audit, TimeProvider clock)
+{
+    public async Task<Outcome<CommunityPost>> EditAsync(OrgContext org, Guid postId, string? body, CancellationToken cancellationToken = default)
+    {
+        var problem = BoardText.CheckBody(body);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var post = await db.Set<CommunityPost>().FirstOrDefaultAsync(p => p.Id == postId && p.OrganizationId == org.Id, cancellationToken);
+        var found = post is null ? null : await BoardAccess.TopicAsync(db, org, post.TopicId, cancellationToken);
+        if (post is null || found is null || (post.State != PostState.Visible && post.AuthorId != org.UserId && !BoardAccess.IsModerator(org)))
+        {
+            return Outcome.NotFound;
+        }
+
+        if (post.AuthorId != org.UserId && !BoardAccess.IsModerator(org))
+        {
+            return Outcome.Forbidden("Only the author of a post and the moderators edit it.");
+        }
+
+        if (post.State is PostState.Hidden or PostState.Rejected)
+        {
+            return Outcome.Refused("A hidden or rejected post can no longer be edited.");
+        }
+
+        var text = body!.Trim();
+        if (text == post.Body)
+        {
+            return new Outcome<CommunityPost>(Outcome.Success, post);
+        }
+
+        var topic = found.Value.Topic;
+        var result = await screener.ScreenAsync(org.Id, new Rounds.Screening.Post(post.Number == 1 ? $"{topic.Title}\n\n{text}" : text, AccountKind.Personal), Profile.Social, cancellationToken);
+        if (result.Verdict == Verdict.Block && post.State == PostState.Visible)
+        {
+            return Outcome.Invalid("Body", "Screening holds this text back, so the post keeps its earlier text: " + BoardText.Describe(result).Replace('\n', ' '));
+        }
+
+        var now = clock.GetUtcNow();
+        db.Add(new CommunityPostRevision { OrganizationId = org.Id, PostId = post.Id, Revision = post.Revision, Body = post.Body, EditedBy = org.UserId, EditedAt = now });
+        post.Revision++;
+        post.Body = text;
+        post.EditedAt = now;
+        post.Screening = result.Verdict;
+        post.Findings = BoardText.Describe(result);
+        audit.Record(org.Id, "community_post.edited", nameof(CommunityPost), post.Id.ToString(), new { Revision = post.Revision - 1 }, new { post.Revision, State = post.State.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<CommunityPost>(Outcome.Success, post);
+    }
+}

@@ -1,0 +1,47 @@
+namespace Rounds.Web.Features.Community.Pages;
+
+public sealed class CategoryForm
+{
+    public string? Name { get; set; }
+
+    public string? Description { get; set; }
+
+    public string? ReadRole { get; set; } = "member";
+
+    public string? PostRole { get; set; } = "member";
+}
+
+public sealed class TopicForm
+{
+    public string? Title { get; set; }
+
+    public string? Body { get; set; }
+}
+
+public sealed class ReplyForm
+{
+    public string? Body { get; set; }
+
+    public int? ReplyTo { get; set; }
+}
+
+public sealed class PostEditForm
+{
+    public Guid PostId { get; set; }
+
+    public string? Body { get; set; }
+}
+
+public sealed class FlagForm
+{
+    public Guid PostId { get; set; }
+
+    public string? Reason { get; set; }
+
+    public string? Note { get; set; }
+}
+
+public sealed class WatchForm
+{
+    public string? Level { get; set; }
+}

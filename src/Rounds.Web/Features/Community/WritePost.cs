@@ -1,0 +1,203 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Screening;
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Community;
+
+public sealed record TopicInput(string? Title, string? Body);
+
+public sealed record ReplyInput(string? Body, int? ReplyTo);
+
+/// <summary>
+/// Starting a topic and replying. Every post is screened (the social profile, its author as a personal account)
+/// before anyone but its author can see it: a blocked post is held for the moderators with its findings shown to
+/// the author, gets no number and tells nobody. A post that passes gets the topic's next number and is fanned out.
+/// </summary>
+public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener, BoardMembers members, FanOut fanOut, IAuditLog audit, TimeProvider clock)
+{
+    public async Task<Outcome<CommunityPost>> StartTopicAsync(OrgContext org, Guid categoryId, TopicInput input, CancellationToken cancellationToken = default)
+    {
+        var category = await db.Set<CommunityCategory>().FirstOrDefaultAsync(c => c.Id == categoryId && c.OrganizationId == org.Id, cancellationToken);
+        if (category is null || !org.IsAtLeast(category.ReadRole))
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!org.IsAtLeast(category.PostRole))
+        {
+            return Outcome.Forbidden($"Only {Roles.Label(category.PostRole).ToLowerInvariant()}s and above start topics in {category.Name}.");
+        }
+
+        var title = input.Title?.Trim() ?? "";
+        var problem = BoardText.Check("Title", title, BoardLimits.Title) ?? BoardText.CheckBody(input.Body);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (title.Length < 3 || title.Contains('\n', StringComparison.Ordinal))
+        {
+            return Outcome.Invalid("Title", "Give the topic a title of at least three characters, on one line.");
+        }
+
+        var me = await members.MeAsync(org, cancellationToken);
+        var now = clock.GetUtcNow();
+        var firstTopic = !await db.Set<CommunityTopic>().AnyAsync(t => t.OrganizationId == org.Id && t.AuthorId == org.UserId, cancellationToken);
+        var topic = new CommunityTopic
+        {
+            OrganizationId = org.Id, CategoryId = category.Id, Title = title, AuthorId = org.UserId, CreatedAt = now, LastPostedAt = now, FirstFromMember = firstTopic,
+        };
+        var post = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, AuthorId = org.UserId, Body = input.Body!.Trim(), CreatedAt = now };
+        await ScreenAsync(org, post, $"{title}\n\n{post.Body}", cancellationToken);
+        db.Add(topic);
+        db.Add(post);
+        // The author follows what becomes of their question.
+        db.Add(new CommunityWatch { OrganizationId = org.Id, UserId = org.UserId, TopicId = topic.Id, Level = WatchLevel.Watching });
+        if (post.State == PostState.Visible)
+        {
+            topic.Visible = true;
+            Number(topic, post, now);
+            await fanOut.PostVisibleAsync(org, category, topic, post, me.DisplayName, cancellationToken);
+        }
+
+        audit.Record(org.Id, post.State == PostState.Held ? "community_post.held" : "community_topic.created", nameof(CommunityTopic), topic.Id.ToString(), after: new { topic.Title, Category = category.Name, State = post.State.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<CommunityPost>(Outcome.Success, post);
+    }
+
+    public async Task<Outcome<CommunityPost>> ReplyAsync(OrgContext org, Guid topicId, ReplyInput input, CancellationToken cancellationToken = default)
+    {
+        var problem = BoardText.CheckBody(input.Body);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var me = await members.MeAsync(org, cancellationToken);
+        // Two replies racing for the same number: the unique index refuses one, which takes the next number.
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await BoardAccess.TopicAsync(db, org, topicId, cancellationToken);
+            if (found is null)
+            {
+                return Outcome.NotFound;
+            }
+
+            var (topic, category) = found.Value;
+            if (!org.IsAtLeast(category.PostRole))
+            {
+                return Outcome.Forbidden($"Only {Roles.Label(category.PostRole).ToLowerInvariant()}s and above post in {category.Name}.");
+            }
+
+            if (!topic.Visible)
+            {
+                return Outcome.Refused("The topic waits for a moderator; replies open once its first post is released.");
+            }
+
+            if (topic.Closed && !BoardAccess.IsModerator(org))
+            {
+                return Outcome.Refused("The topic is closed; it takes no new replies.");
+            }
+
+            if (input.ReplyTo is { } replyTo && !await db.Set<CommunityPost>().AnyAsync(p => p.TopicId == topic.Id && p.Number == replyTo && p.State == PostState.Visible, cancellationToken))
+            {
+                return Outcome.Invalid("ReplyTo", $"There is no post #{replyTo} in this topic to reply to.");
+            }
+
+            var now = clock.GetUtcNow();
+            var post = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, AuthorId = org.UserId, Body = input.Body!.Trim(), ReplyToNumber = input.ReplyTo, CreatedAt = now };
+            await ScreenAsync(org, post, post.Body, cancellationToken);
+            db.Add(post);
+            // Taking part makes a topic tracked, unless the person already chose more (watching) or less (muted).
+            var mine = await db.Set<CommunityWatch>().Where(w => w.UserId == org.UserId && (w.TopicId == topic.Id || w.CategoryId == category.Id)).ToListAsync(cancellationToken);
+            if (FanOut.Effective(mine).GetValueOrDefault(org.UserId, WatchLevel.Normal) is WatchLevel.Normal or WatchLevel.WatchingFirstPost)
+            {
+                db.Add(new CommunityWatch { OrganizationId = org.Id, UserId = org.UserId, TopicId = topic.Id, Level = WatchLevel.Tracking });
+            }
+
+            if (post.State == PostState.Visible)
+            {
+                Number(topic, post, now);
+                await fanOut.PostVisibleAsync(org, category, topic, post, me.DisplayName, cancellationToken);
+            }
+            else
+            {
+                audit.Record(org.Id, "community_post.held", nameof(CommunityPost), post.Id.ToString(), after: new { Topic = topic.Title, post.Findings });
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return new Outcome<CommunityPost>(Outcome.Success, post);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    /// <summary>The next number of the topic, given only to a visible post.</summary>
+    internal static void Number(CommunityTopic topic, CommunityPost post, DateTimeOffset now)
+    {
+        topic.LastNumber++;
+        post.Number = topic.LastNumber;
+        post.ReleasedAt = now;
+        topic.LastPostedAt = now;
+    }
+
+    private async Task ScreenAsync(OrgContext org, CommunityPost post, string text, CancellationToken cancellationToken)
+    {
+        var result = await screener.ScreenAsync(org.Id, new Rounds.Screening.Post(text, AccountKind.Personal), Profile.Social, cancellationToken);
+        post.Screening = result.Verdict;
+        post.State = result.Verdict == Verdict.Block ? PostState.Held : PostState.Visible;
+        post.Findings = BoardText.Describe(result);
+    }
+}
+
+/// <summary>The checks every text of the board goes through, and how findings read to the people who see them.</summary>
+public static class BoardText
+{
+    public static Outcome? Check(string field, string text, int limit) =>
+        TextRules.FirstRefused(text) is { } c ? Outcome.Invalid(field, TextRules.ControlMessage(c))
+        : text.Length > limit ? Outcome.Invalid(field, $"Keep the {field.ToLowerInvariant()} within {limit} characters.")
+        : null;
+
+    public static Outcome? CheckBody(string? body)
+    {
+        var text = body?.Trim() ?? "";
+        return Check("Body", text, BoardLimits.Body) ?? (text.Length == 0 ? Outcome.Invalid("Body", "Write something to post.") : null);
+    }
+
+    /// <summary>Findings above advice, one per line, as the author reads them to fix the post.</summary>
+    public static string Describe(ScreeningResult result)
+    {
+        var lines = result.Findings.Where(f => f.Severity != Severity.Low).Select(f => f.Message + (f.Suggestion.Length > 0 ? " " + f.Suggestion : "")).Distinct(StringComparer.Ordinal);
+        var text = string.Join("\n", lines);
+        return text.Length <= 4000 ? text : text[..4000];
+    }
+}
+
+/// <summary>Who may see and do what on the board.</summary>
+public static class BoardAccess
+{
+    /// <summary>Reviewers and admins moderate: they release held posts, decide flags, pin, close and hide.</summary>
+    public static bool IsModerator(OrgContext org) => org.IsAtLeast(Role.Reviewer);
+
+    /// <summary>A topic the caller may read, with its category; null when it does not exist for them.</summary>
+    public static async Task<(CommunityTopic Topic, CommunityCategory Category)?> TopicAsync(RoundsDbContext db, OrgContext org, Guid topicId, CancellationToken cancellationToken)
+    {
+        var row = await (
+            from t in db.Set<CommunityTopic>()
+            join c in db.Set<CommunityCategory>() on t.CategoryId equals c.Id
+            where t.Id == topicId && t.OrganizationId == org.Id
+            select new { t, c }).FirstOrDefaultAsync(cancellationToken);
+        if (row is null || !org.IsAtLeast(row.c.ReadRole))
+        {
+            return null;
+        }
+
+        // A held topic exists only for its author and the moderators.
+        return row.t.Visible || row.t.AuthorId == org.UserId || IsModerator(org) ? (row.t, row.c) : null;
+    }
+}

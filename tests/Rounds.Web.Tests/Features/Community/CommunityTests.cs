@@ -1,0 +1,433 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Audit;
+using Rounds.Web.Features.Community;
+using Rounds.Web.Features.Identity;
+using Rounds.Web.Features.Notifications;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Community;
+
+/// <summary>
+/// The board end to end through its API and pages: screening before anyone is told, one notification per person
+/// per post, likes, quotes, edits, categories that limit who reads and posts, and moderation.
+/// </summary>
+public abstract class CommunityTests(RoundsFactory app)
+{
+    private const string PatientText = "Mr. Dabrowski in bed 4 (MRN 7730184) finally went home today after six weeks with us!";
+
+    private sealed record Cast(Organization Org, User Moderator, User Asker, User Expert, User Watcher, User Other, Guid CategoryId)
+    {
+        public string Base => $"/api/v1/orgs/{Org.Slug}/community";
+    }
+
+    private async Task<Cast> CastAsync(string readRole = "member")
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var moderator = await app.CreateUserAsync($"mod-{suffix}@example.org", "Avery Moderator");
+        var org = await app.CreateOrganizationAsync("board-" + suffix, moderator);
+        var asker = await app.CreateUserAsync($"asker-{suffix}@example.org", "Gregory Leone");
+        var expert = await app.CreateUserAsync($"expert-{suffix}@example.org", "Dr. Dana Hinmon");
+        var watcher = await app.CreateUserAsync($"watcher-{suffix}@example.org", "Wes Watcher");
+        var other = await app.CreateUserAsync($"other-{suffix}@example.org", "Olga Other");
+        foreach (var user in new[] { asker, expert, watcher, other })
+        {
+            await app.AddMemberAsync(org, user, Role.Member);
+        }
+
+        var api = await app.ApiClientAsync(moderator);
+        var created = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/community/categories", new { name = "Strategy", description = "Who speaks for us", readRole, postRole = readRole }));
+        return new Cast(org, moderator, asker, expert, watcher, other, created.GetProperty("id").GetGuid());
+    }
+
+    private async Task<JsonElement> SendAsync(User user, HttpMethod method, string url, object? body = null, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var api = await app.ApiClientAsync(user);
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+        var response = await api.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {url} answered {(int)response.StatusCode}, not {(int)expected}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<(Guid Topic, Guid Post)> TopicAsync(Cast cast, User author, string title, string body)
+    {
+        var created = await SendAsync(author, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics", new { title, body }, HttpStatusCode.Created);
+        return (created.GetProperty("topicId").GetGuid(), created.GetProperty("postId").GetGuid());
+    }
+
+    private Task<JsonElement> ReplyAsync(Cast cast, User author, Guid topic, string body, int? replyTo = null) =>
+        SendAsync(author, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body, replyTo }, HttpStatusCode.Created);
+
+    private Task<List<Notification>> NotificationsAsync(User user, Guid postId) => app.WithScopeAsync(s =>
+        s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.UserId == user.Id && n.EventKey.Contains(postId.ToString())).ToListAsync());
+
+    [Fact]
+    public async Task A_post_with_patient_details_is_held_and_nobody_is_notified_or_mailed_until_a_moderator_releases_it()
+    {
+        // Protects the board's promise: screening comes before fan-out, so a blocked post reaches no inbox and no bell.
+        var cast = await CastAsync();
+        await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Sharing good news from the ward", "How do we share a patient's good news safely?");
+        var before = cast.Expert.Email is { } e ? app.MailTo(e).Count : 0;
+        var watcherMail = app.MailTo(cast.Watcher.Email!).Count;
+        var expertHandle = BoardMembers.HandleFor(cast.Expert.DisplayName);
+
+        var held = await ReplyAsync(cast, cast.Asker, topic, $"{PatientText} @{expertHandle} what do you think?");
+        Assert.Equal("held", held.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, held.GetProperty("number").ValueKind);
+        Assert.False(string.IsNullOrEmpty(held.GetProperty("findings").GetString()));
+        var postId = held.GetProperty("postId").GetGuid();
+
+        foreach (var user in new[] { cast.Expert, cast.Watcher, cast.Moderator, cast.Other })
+        {
+            Assert.Empty(await NotificationsAsync(user, postId));
+        }
+
+        Assert.Equal(before, app.MailTo(cast.Expert.Email!).Count);
+        Assert.Equal(watcherMail, app.MailTo(cast.Watcher.Email!).Count);
+        Assert.DoesNotContain(app.MailTo(cast.Expert.Email!).Concat(app.MailTo(cast.Watcher.Email!)), m => m.Contains("Dabrowski", StringComparison.Ordinal));
+        var othersView = await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        Assert.DoesNotContain("Dabrowski", othersView.GetRawText(), StringComparison.Ordinal);
+        var authorView = await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        var own = authorView.GetProperty("posts").EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == postId);
+        Assert.Equal("held", own.GetProperty("state").GetString());
+        Assert.False(string.IsNullOrEmpty(own.GetProperty("findings").GetString()));
+
+        // The moderator finds it in the queue with its findings, and releases it: only now is anyone told.
+        var queue = await SendAsync(cast.Moderator, HttpMethod.Get, $"{cast.Base}/review");
+        Assert.Contains(queue.EnumerateArray(), i => i.GetProperty("postId").GetGuid() == postId && i.GetProperty("findings").GetString()!.Length > 0);
+        await SendAsync(cast.Watcher, HttpMethod.Post, $"{cast.Base}/review/{postId}", new { action = "release" }, HttpStatusCode.Forbidden);
+        var released = await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{postId}", new { action = "release" });
+        Assert.Equal(2, released.GetProperty("number").GetInt32());
+        Assert.Contains("mentioned you", Assert.Single(await NotificationsAsync(cast.Expert, postId)).Title, StringComparison.Ordinal);
+        Assert.Single(await NotificationsAsync(cast.Watcher, postId));
+        Assert.Equal(before + 1, app.MailTo(cast.Expert.Email!).Count);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{postId}", new { action = "release" }, HttpStatusCode.Conflict);
+        Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<AuditEntry>().AnyAsync(a => a.Action == "community_post.release" && a.EntityId == postId.ToString())));
+    }
+
+    [Fact]
+    public async Task A_held_first_post_keeps_its_topic_out_of_every_list_until_released()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "watching_first_post" }, HttpStatusCode.NoContent);
+        var created = await SendAsync(cast.Asker, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics", new { title = "Discharge day", body = PatientText }, HttpStatusCode.Created);
+        Assert.Equal("held", created.GetProperty("state").GetString());
+        var topic = created.GetProperty("topicId").GetGuid();
+        Assert.DoesNotContain(topic.ToString(), (await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics")).GetRawText(), StringComparison.Ordinal);
+        await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+        await SendAsync(cast.Watcher, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Congratulations!" }, HttpStatusCode.NotFound);
+        Assert.Contains(topic.ToString(), (await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/topics")).GetRawText(), StringComparison.Ordinal);
+        Assert.Empty(await NotificationsAsync(cast.Watcher, created.GetProperty("postId").GetGuid()));
+
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{created.GetProperty("postId").GetGuid()}", new { action = "release" });
+        Assert.Contains("New topic", Assert.Single(await NotificationsAsync(cast.Watcher, created.GetProperty("postId").GetGuid())).Title, StringComparison.Ordinal);
+        Assert.Contains(topic.ToString(), (await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics")).GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_person_hears_once_per_post_for_the_strongest_reason_and_a_muted_topic_silences_even_mentions()
+    {
+        var cast = await CastAsync();
+        var (topic, _) = await TopicAsync(cast, cast.Expert, "Branded handles for clinical leaders", "Should a chief medical officer have a branded handle?");
+        // The watcher watches the whole category, and is also answered and mentioned by the same post.
+        await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        var watcherPost = (await ReplyAsync(cast, cast.Watcher, topic, "We keep role accounts inside governance.", 1)).GetProperty("number").GetInt32();
+        // The other member watches the category but muted this topic.
+        await SendAsync(cast.Other, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        await SendAsync(cast.Other, HttpMethod.Put, $"{cast.Base}/topics/{topic}/watch", new { level = "muted" }, HttpStatusCode.NoContent);
+
+        var handles = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityMember>().Where(m => m.OrganizationId == cast.Org.Id).ToDictionaryAsync(m => m.UserId, m => m.Handle));
+        var reply = await ReplyAsync(cast, cast.Asker, topic, $"Agreed, @{handles[cast.Watcher.Id]}. @{handles[cast.Other.Id]} @{handles[cast.Asker.Id]} what do you do?", watcherPost);
+        var postId = reply.GetProperty("postId").GetGuid();
+
+        var watcher = Assert.Single(await NotificationsAsync(cast.Watcher, postId));
+        Assert.Contains("mentioned you", watcher.Title, StringComparison.Ordinal);
+        Assert.Empty(await NotificationsAsync(cast.Other, postId));
+        Assert.Empty(await NotificationsAsync(cast.Asker, postId));
+        // The topic's author watches their own topic by default, and hears once, as a watcher.
+        Assert.Contains("posted in", Assert.Single(await NotificationsAsync(cast.Expert, postId)).Title, StringComparison.Ordinal);
+        Assert.Equal(1, app.MailTo(cast.Watcher.Email!).Count(m => m.Contains("mentioned you", StringComparison.Ordinal)));
+
+        // A reply to the watcher's post without a mention is a reply, which beats their watching.
+        var answer = await ReplyAsync(cast, cast.Expert, topic, "Same here.", watcherPost);
+        Assert.Contains("replied to you", Assert.Single(await NotificationsAsync(cast.Watcher, answer.GetProperty("postId").GetGuid())).Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_topic_takes_its_categorys_watch_level_until_it_has_its_own()
+    {
+        var cast = await CastAsync();
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Disclaimers in bios", "What should a physician's disclaimer say?");
+        await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "muted" }, HttpStatusCode.NoContent);
+        Assert.Equal("muted", (await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}")).GetProperty("watchLevel").GetString());
+        var quiet = await ReplyAsync(cast, cast.Asker, topic, $"@{BoardMembers.HandleFor(cast.Watcher.DisplayName)} any advice?");
+        Assert.Empty(await NotificationsAsync(cast.Watcher, quiet.GetProperty("postId").GetGuid()));
+
+        await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/topics/{topic}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        Assert.Equal("watching", (await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}")).GetProperty("watchLevel").GetString());
+        var heard = await ReplyAsync(cast, cast.Asker, topic, "Anyone?");
+        Assert.Single(await NotificationsAsync(cast.Watcher, heard.GetProperty("postId").GetGuid()));
+        await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/topics/{topic}/watch", new { level = "loud" }, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Likes_grow_one_notification_for_the_author_and_show_who_liked()
+    {
+        var cast = await CastAsync();
+        var extra = await app.CreateUserAsync($"extra-{Guid.NewGuid():N}@example.org", "Eve Extra");
+        await app.AddMemberAsync(cast.Org, extra, Role.Member);
+        var (topic, post) = await TopicAsync(cast, cast.Asker, "Departments asking for accounts", "Do your departments run their own accounts?");
+        var mailsBefore = app.MailTo(cast.Asker.Email!).Count;
+        foreach (var liker in new[] { cast.Expert, cast.Watcher, cast.Other, extra })
+        {
+            await SendAsync(liker, HttpMethod.Put, $"{cast.Base}/posts/{post}/like", expected: HttpStatusCode.NoContent);
+        }
+
+        await SendAsync(extra, HttpMethod.Put, $"{cast.Base}/posts/{post}/like", expected: HttpStatusCode.NoContent);
+        await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/posts/{post}/like", expected: HttpStatusCode.Conflict);
+        var told = Assert.Single(await NotificationsAsync(cast.Asker, post));
+        Assert.Equal("Eve Extra and 3 others liked your post in “Departments asking for accounts”", told.Title);
+        // One mail for the first like; the growing notification does not mail again.
+        Assert.Equal(mailsBefore + 1, app.MailTo(cast.Asker.Email!).Count);
+        var first = (await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/topics/{topic}")).GetProperty("posts")[0];
+        Assert.Equal(["Dr. Dana Hinmon", "Wes Watcher", "Olga Other", "Eve Extra"], first.GetProperty("likedBy").EnumerateArray().Select(n => n.GetString()!).ToArray());
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Other.Email!);
+        var page = await pages.GetAsync($"/o/{cast.Org.Slug}/community/t/{topic}");
+        Assert.Contains("Liked by Dr. Dana Hinmon, Wes Watcher, Olga Other and Eve Extra", page.QuerySelector("#post-1")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Dan and Kim liked your post in “T”", FanOut.LikesTitle(["Dan", "Kim"], "T"));
+    }
+
+    [Fact]
+    public async Task A_quote_carries_its_source_and_links_to_it_and_a_reply_says_what_it_answers()
+    {
+        var cast = await CastAsync();
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Branded handles", "Is a branded handle for the CMO a good idea?");
+        await ReplyAsync(cast, cast.Expert, topic, "Can you clarify: a generic handle or one in the leader's own name?", 1);
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Asker.Email!);
+        // The quote link fills the reply box with the source post, and the form posts without scripts.
+        var quoting = await pages.GetAsync($"/o/{cast.Org.Slug}/community/t/{topic}?quote=2");
+        var prefilled = quoting.QuerySelector("#reply-body")!.TextContent;
+        Assert.StartsWith("[quote post=2]", prefilled, StringComparison.Ordinal);
+        var (response, page) = await pages.SubmitAsync($"/o/{cast.Org.Slug}/community/t/{topic}?quote=2", "reply", new Dictionary<string, string>
+        {
+            ["ReplyInput.Body"] = prefilled + "A generic handle for the role.",
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var third = page.QuerySelector("#post-3")!;
+        var jump = third.QuerySelector("figure.quote a")!;
+        Assert.Equal("#post-2", jump.GetAttribute("href"));
+        Assert.Contains("Jump to this post", jump.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Dr. Dana Hinmon wrote in post #2", third.QuerySelector("figcaption")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("in reply to Dr. Dana Hinmon (#2)", third.TextContent, StringComparison.Ordinal);
+        Assert.Contains("replied to you", Assert.Single(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>()
+            .Where(n => n.UserId == cast.Expert.Id && n.Link.EndsWith("#post-3")).ToListAsync())).Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Edits_keep_the_earlier_text_and_an_edit_that_screening_blocks_changes_nothing()
+    {
+        var cast = await CastAsync();
+        var (topic, post) = await TopicAsync(cast, cast.Asker, "Disclaimers", "Is 'views my own' enough?");
+        await SendAsync(cast.Other, HttpMethod.Put, $"{cast.Base}/posts/{post}", new { body = "Hijacked" }, HttpStatusCode.Forbidden);
+        await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/posts/{post}", new { body = "Is 'views my own, not medical advice' enough?" });
+        await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/posts/{post}", new { body = PatientText }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/posts/{post}", new { body = "  " }, HttpStatusCode.BadRequest);
+        var view = (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics/{topic}")).GetProperty("posts")[0];
+        Assert.Equal("Is 'views my own, not medical advice' enough?", view.GetProperty("body").GetString());
+        Assert.Equal(2, view.GetProperty("revision").GetInt32());
+        var history = await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/posts/{post}/revisions");
+        Assert.Equal("Is 'views my own' enough?", Assert.Single(history.EnumerateArray()).GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task A_category_limits_who_reads_and_who_posts()
+    {
+        var cast = await CastAsync(readRole: "reviewer");
+        var (topic, _) = await TopicAsync(cast, cast.Moderator, "Watched words", "Which words should hold a post?");
+        Assert.Equal(0, (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/categories")).GetArrayLength());
+        Assert.Equal(0, (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics")).GetArrayLength());
+        await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics", new { title = "Sneaking in", body = "Hello" }, HttpStatusCode.NotFound);
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Mine" }, HttpStatusCode.Forbidden);
+
+        var open = await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Announcements", readRole = "member", postRole = "admin" }, HttpStatusCode.Created);
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/categories/{open.GetProperty("id").GetGuid()}/topics", new { title = "Hello", body = "Hi" }, HttpStatusCode.Forbidden);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Backwards", readRole = "admin", postRole = "member" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories", new { name = "announcements" }, HttpStatusCode.BadRequest);
+        Assert.Equal(2, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityCategory>().CountAsync(c => c.OrganizationId == cast.Org.Id)));
+    }
+
+    [Fact]
+    public async Task Pinned_topics_come_first_closed_topics_refuse_replies_and_unread_posts_are_counted()
+    {
+        var cast = await CastAsync();
+        var (older, _) = await TopicAsync(cast, cast.Asker, "Older topic", "First");
+        var (newer, _) = await TopicAsync(cast, cast.Asker, "Newer topic", "Second");
+        await SendAsync(cast.Other, HttpMethod.Patch, $"{cast.Base}/topics/{older}", new { pinned = true }, HttpStatusCode.Forbidden);
+        await SendAsync(cast.Moderator, HttpMethod.Patch, $"{cast.Base}/topics/{older}", new { pinned = true, closed = true });
+        var list = await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics");
+        Assert.Equal([older, newer], list.EnumerateArray().Select(t => t.GetProperty("id").GetGuid()).ToArray());
+        Assert.Equal(JsonValueKind.Null, list[1].GetProperty("unread").ValueKind);
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/topics/{older}/posts", new { body = "Late reply" }, HttpStatusCode.Conflict);
+
+        await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics/{newer}");
+        await ReplyAsync(cast, cast.Asker, newer, "One more");
+        await ReplyAsync(cast, cast.Asker, newer, "And another");
+        var unread = (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics")).EnumerateArray().Single(t => t.GetProperty("id").GetGuid() == newer);
+        Assert.Equal(2, unread.GetProperty("unread").GetInt32());
+        await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics/{newer}");
+        Assert.Equal(0, (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics")).EnumerateArray().Single(t => t.GetProperty("id").GetGuid() == newer).GetProperty("unread").GetInt32());
+    }
+
+    [Fact]
+    public async Task Flags_reach_the_review_queue_and_hiding_a_post_settles_them_with_an_audit_entry()
+    {
+        var cast = await CastAsync();
+        var (topic, post) = await TopicAsync(cast, cast.Asker, "Buy followers cheap", "Visit my shop for followers.");
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/posts/{post}/flags", new { reason = "rude" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/posts/{post}/flags", new { reason = "something_else" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/posts/{post}/flags", new { reason = "spam" }, HttpStatusCode.Created);
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/posts/{post}/flags", new { reason = "spam" }, HttpStatusCode.Conflict);
+        await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/review", expected: HttpStatusCode.Forbidden);
+        Assert.Contains(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.UserId == cast.Moderator.Id).Select(n => n.Title).ToListAsync()),
+            t => t.Contains("flagged: spam", StringComparison.Ordinal));
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Moderator.Email!);
+        var review = $"/o/{cast.Org.Slug}/community/review";
+        Assert.Contains("spam (Olga Other)", (await pages.GetAsync(review)).QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var (_, page) = await pages.SubmitAsync(review, "review", new Dictionary<string, string> { ["Decision"] = $"hide:{post}" });
+        Assert.Contains("Nothing waits for review.", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var hidden = (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics/{topic}")).GetProperty("posts")[0];
+        Assert.Equal("hidden", hidden.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, hidden.GetProperty("body").ValueKind);
+        await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            Assert.False(await db.Set<CommunityFlag>().AnyAsync(f => f.PostId == post && f.ResolvedAt == null));
+            Assert.True(await db.Set<AuditEntry>().AnyAsync(a => a.Action == "community_post.hide" && a.EntityId == post.ToString() && a.ActorId == cast.Moderator.Id));
+            Assert.True(await db.Set<AuditEntry>().AnyAsync(a => a.Action == "community_post.flagged" && a.EntityId == post.ToString()));
+        });
+    }
+
+    [Fact]
+    public async Task A_new_members_first_topic_is_marked_for_the_community_managers_and_bad_input_changes_nothing()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Asker, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics", new { title = "", body = "No title" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Asker, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics", new { title = "No body", body = "" }, HttpStatusCode.BadRequest);
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Hello from a new member", "Glad to be here.");
+        await SendAsync(cast.Asker, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Anyone?", replyTo = 7 }, HttpStatusCode.BadRequest);
+        var managers = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.EventKey == $"community-first-topic:{topic}").ToListAsync());
+        Assert.Equal(cast.Moderator.Id, Assert.Single(managers).UserId);
+        var (second, _) = await TopicAsync(cast, cast.Asker, "A second topic", "More.");
+        Assert.False(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().AnyAsync(n => n.EventKey == $"community-first-topic:{second}")));
+        Assert.Equal(2, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityTopic>().CountAsync(t => t.OrganizationId == cast.Org.Id)));
+        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityPost>().CountAsync(p => p.TopicId == topic)));
+    }
+
+    [Fact]
+    public async Task Search_finds_stemmed_words_in_visible_posts_ranked_and_highlighted_but_never_held_posts_or_unreadable_categories()
+    {
+        var cast = await CastAsync();
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Disclaimers for physicians", "What should a profile say about the employer?");
+        await ReplyAsync(cast, cast.Expert, topic, "Our physicians write that their views are their own.");
+        await ReplyAsync(cast, cast.Watcher, topic, "Unrelated note about parking.");
+        await ReplyAsync(cast, cast.Other, topic, "Parking, parking and more parking at the clinic.");
+        Assert.Equal("held", (await ReplyAsync(cast, cast.Asker, topic, PatientText + " Parking disclaimers.")).GetProperty("state").GetString());
+        var staff = await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Staff room", readRole = "reviewer" }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories/{staff.GetProperty("id").GetGuid()}/topics", new { title = "Disclaimer wording for staff", body = "Draft disclaimer." }, HttpStatusCode.Created);
+
+        var byTitle = await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=disclaimer");
+        var hit = Assert.Single(byTitle.EnumerateArray());
+        Assert.Equal((topic, 1), (hit.GetProperty("topicId").GetGuid(), hit.GetProperty("number").GetInt32()));
+        Assert.Equal(2, (await SendAsync(cast.Moderator, HttpMethod.Get, $"{cast.Base}/search?q=disclaimer")).GetArrayLength());
+
+        // "physician" finds "physicians" (stemmed); the match is marked, and the text around it encoded.
+        var stemmed = await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=physician");
+        var inBody = stemmed.EnumerateArray().Single(h => h.GetProperty("number").GetInt32() == 2);
+        Assert.Contains("<mark>physicians</mark>", inBody.GetProperty("snippetHtml").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        var parking = (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=parking")).EnumerateArray().Select(h => h.GetProperty("number").GetInt32()).ToList();
+        Assert.Equal([4, 3], parking);
+        Assert.DoesNotContain("Dabrowski", (await SendAsync(cast.Moderator, HttpMethod.Get, $"{cast.Base}/search?q=Dabrowski")).GetRawText(), StringComparison.Ordinal);
+        await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=%20%22*", expected: HttpStatusCode.BadRequest);
+        Assert.Equal(0, (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=%22parking%20OR%20NEAR(*")).EnumerateArray().Count(h => h.GetProperty("number").GetInt32() != 4 && h.GetProperty("number").GetInt32() != 3));
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Other.Email!);
+        var page = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=parking");
+        Assert.Equal(2, page.QuerySelectorAll("ol.search-results li").Length);
+        Assert.Equal($"/o/{cast.Org.Slug}/community/t/{topic}#post-4", page.QuerySelector("ol.search-results a")!.GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task A_member_is_welcomed_once_on_their_first_visit_to_the_board()
+    {
+        var cast = await CastAsync();
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Other.Email!);
+        var first = await pages.GetAsync($"/o/{cast.Org.Slug}/community");
+        Assert.Contains("Nice to have you here", first.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var again = await pages.GetAsync($"/o/{cast.Org.Slug}/community");
+        Assert.DoesNotContain("Nice to have you here", again.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
+        var welcomes = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.EventKey == $"community-welcome:{cast.Org.Id}").ToListAsync());
+        Assert.Equal(cast.Other.Id, Assert.Single(welcomes).UserId);
+        Assert.Contains("@OlgaOther", welcomes[0].Title, StringComparison.Ordinal);
+        Assert.Single(app.MailTo(cast.Other.Email!), m => m.Contains("Welcome to the", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_daily_digest_lists_unread_topics_once_per_day_and_its_signed_link_stops_it_without_signing_in()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/digest", new { frequency = "daily" }, HttpStatusCode.NoContent);
+        await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/digest", new { frequency = "hourly" }, HttpStatusCode.BadRequest);
+        var start = DateTimeOffset.UtcNow;
+        var (unread, _) = await TopicAsync(cast, cast.Expert, "Unread question about handles", "Anyone?");
+        var (read, _) = await TopicAsync(cast, cast.Expert, "Already read topic", "Seen it.");
+        await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/topics/{read}");
+        var staff = await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Staff room", readRole = "reviewer" }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories/{staff.GetProperty("id").GetGuid()}/topics", new { title = "Staff only topic", body = "Hush." }, HttpStatusCode.Created);
+        Task<int> SendDueAsync(TimeSpan after) => app.WithScopeAsync(s => s.GetRequiredService<Digests>().SendDueAsync(start.Add(after)));
+        int Digests() => app.MailTo(cast.Asker.Email!).Count(m => m.Contains("you have not read", StringComparison.Ordinal));
+
+        Assert.Equal(0, await SendDueAsync(TimeSpan.FromHours(23)));
+        Assert.Equal(0, Digests());
+        Assert.Equal(1, await SendDueAsync(TimeSpan.FromHours(25)));
+        Assert.Equal(0, await SendDueAsync(TimeSpan.FromHours(25)));
+        var mail = string.Concat(JsonDocument.Parse(Assert.Single(app.MailTo(cast.Asker.Email!), m => m.Contains("you have not read", StringComparison.Ordinal)))
+            .RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => p.Value.GetString()));
+        Assert.Contains("Unread question about handles", mail, StringComparison.Ordinal);
+        Assert.Contains($"http://localhost/o/{cast.Org.Slug}/community/t/{unread}#post-1", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Already read topic", mail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Staff only topic", mail, StringComparison.Ordinal);
+
+        var link = System.Text.RegularExpressions.Regex.Match(mail, "http://localhost(/community/unsubscribe/[^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(link);
+        var anonymous = app.CreateClient();
+        Assert.Contains("Stop digests", await anonymous.GetStringAsync(link), StringComparison.Ordinal);
+        var tampered = link[..^3] + (link[^3] == 'A' ? "B" : "A") + link[^2..];
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync(tampered, null)).StatusCode);
+        Assert.Equal("daily", (await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/digest")).GetProperty("frequency").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync(link, null)).StatusCode);
+        Assert.Equal("off", (await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/digest")).GetProperty("frequency").GetString());
+        await TopicAsync(cast, cast.Expert, "After unsubscribing", "Quiet now.");
+        Assert.Equal(0, await SendDueAsync(TimeSpan.FromDays(3)));
+        Assert.Equal(1, Digests());
+    }
+}
+
+public sealed class CommunityTestsOnSqlite(SqliteRounds app) : CommunityTests(app), IClassFixture<SqliteRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class CommunityTestsOnPostgres(PostgresRounds app) : CommunityTests(app), IClassFixture<PostgresRounds>;
