@@ -215,7 +215,8 @@ public abstract class MembershipTests(MembershipRounds app)
         Assert.Equal(1, await SeatsTakenAsync(eventId));
 
         app.Clock.Advance(Seats.OfferLifetime + TimeSpan.FromMinutes(1));
-        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<Registrations>().ExpireAsync()));
+        // Expiry runs across every event; other tests' holds may expire in the same run.
+        Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<Registrations>().ExpireAsync()) >= 1);
         Assert.Equal("expired", await StatusOfAsync(people[1]));
         Assert.Equal("offered", await StatusOfAsync(people[2]));
         var offer = Assert.Single((await app.GetJsonAsync(people[2], $"/api/v1/membership/{cast.Network.Slug}/registrations")).EnumerateArray()).GetProperty("id").GetGuid();

@@ -57,6 +57,11 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var accreditation = new Rounds.Web.Features.PressRoom.PressAccreditation { OrganizationId = victim.Id, UserId = mallory.Id, Outlet = "Ledger", OutletRole = "Reporter", RequestedAt = DateTimeOffset.UtcNow };
             var physician = new Rounds.Web.Features.Engagement.Physician { OrganizationId = victim.Id, Npi = "1234567893", Name = "Victim's physician", Email = "dr@victim.example", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
             db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician);
+            var membershipProduct = new Rounds.Web.Features.Membership.Product { OrganizationId = victim.Id, Kind = Rounds.Web.Features.Membership.ProductKind.Webinar, Name = "Victim's webinar", ListPrice = 95m };
+            var networkEvent = new Rounds.Web.Features.Membership.NetworkEvent { OrganizationId = victim.Id, ProductId = membershipProduct.Id, Title = "Victim's webinar", StartsAt = Scheduled, EndsAt = Scheduled.AddHours(1), Capacity = 10 };
+            var membershipOrder = new Rounds.Web.Features.Membership.Order { OrganizationId = victim.Id, BuyerUserId = alice.Id, Total = 95m, CreatedAt = DateTimeOffset.UtcNow };
+            var invoice = new Rounds.Web.Features.Membership.Invoice { OrganizationId = victim.Id, OrderId = membershipOrder.Id, Number = "INV-2030-000001", Year = 2030, Sequence = 1, Total = 95m, IssuedAt = DateTimeOffset.UtcNow };
+            db.AddRange(membershipProduct, networkEvent, membershipOrder, invoice);
             await db.SaveChangesAsync();
             return new
             {
@@ -74,6 +79,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 PressRelease = release.Id,
                 PressAccreditation = accreditation.Id,
                 Physician = physician.Id,
+                NetworkEvent = networkEvent.Id,
+                Invoice = invoice.Id,
             };
         });
 
@@ -121,6 +128,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" or "Id" } when route.RoutePattern.RawText!.Contains("/press/accreditations/", StringComparison.Ordinal) || route.RoutePattern.RawText!.Contains("/press/journalists/", StringComparison.Ordinal) => ids.PressAccreditation.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "physicianId" or "PhysicianId" } => ids.Physician.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -197,6 +206,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.PhysicianProfile>().AnyAsync(p => p.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSettings>().AnyAsync(s => s.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSnapshot>().AnyAsync(s => s.OrganizationId == victim.Id));
+            Assert.Null(await db.Set<Rounds.Web.Features.Membership.Invoice>().Where(i => i.Id == ids.Invoice).Select(i => i.PaidAt).SingleAsync());
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.Invoice>().CountAsync(i => i.OrganizationId == victim.Id));
+            Assert.Equal(0, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.Id == ids.NetworkEvent).Select(e => e.SeatsTaken).SingleAsync());
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().CountAsync(e => e.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }
