@@ -111,8 +111,21 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (Lifted: lifted.Id, Embargoed: embargoed.Id, Request: request.Id);
         });
 
+        // The organization sells the demo's plans and events; the admin holds an invoice, a held seat and a confirmed ticket.
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            await new Rounds.Web.Features.Membership.MembershipDemo(db, TimeProvider.System).SeedAsync(new DemoWorld(org.Id, org.Id, new Dictionary<string, string>(), new Dictionary<string, string>()));
+            var placed = await services.GetRequiredService<Rounds.Web.Features.Membership.PlaceOrder>().PlaceAsync(org.Id, admin.Id, new("premium", null, "1 Main Street", "PO-1", null, "invoice", null));
+            Assert.True(placed.Succeeded, placed.Status.Message);
+            var events = await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.OrganizationId == org.Id).OrderBy(e => e.StartsAt).ToListAsync();
+            Assert.True((await services.GetRequiredService<Rounds.Web.Features.Membership.Registrations>().RegisterAsync(org.Id, admin.Id, events[0].Id, null)).Succeeded);
+            db.Add(new Rounds.Web.Features.Membership.Registration { OrganizationId = org.Id, EventId = events[1].Id, UserId = admin.Id, AttendeeName = "Casey Admin", Status = Rounds.Web.Features.Membership.RegistrationStatus.Confirmed, TicketCode = Rounds.Web.Features.Membership.Registrations.NewTicketCode(), CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        });
+
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify",
-            $"/press/{org.Slug}", $"/press/{org.Slug}/releases/{press.Lifted}"];
+            $"/press/{org.Slug}", $"/press/{org.Slug}/releases/{press.Lifted}", $"/membership/{org.Slug}"];
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
@@ -129,6 +142,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new",
             $"/o/{org.Slug}/press", $"/o/{org.Slug}/press/releases/{press.Embargoed}", $"/o/{org.Slug}/press/releases/{press.Lifted}",
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
+            $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/o/{org.Slug}/membership",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
             $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
         ];
