@@ -62,6 +62,7 @@ public static class MembershipEndpoints
         admin.MapPost("/invoices/{invoiceId:guid}/credit", CreditAsync).WithName("CreditInvoice");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
+        admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
         admin.MapPost("/check-in", CheckInAsync).WithName("CheckInTicket");
 
         app.MapPost("/webhooks/stripe", StripeWebhookAsync).AllowAnonymous().DisableAntiforgery().WithName("StripeWebhook");
@@ -341,6 +342,20 @@ public static class MembershipEndpoints
         await db.Set<NetworkEvent>().AnyAsync(e => e.Id == eventId && e.OrganizationId == org.Id, cancellationToken)
             ? TypedResults.Ok(await AttendeeListAsync(db, org.Id, eventId, cancellationToken))
             : Outcome.NotFound.ToProblem();
+
+    /// <summary>The attendee list for the door or the caterer; cells that a spreadsheet would run as formulas are neutralised.</summary>
+    public static async Task<IResult> AttendeesCsvAsync(OrgContext org, Guid eventId, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<NetworkEvent>().AnyAsync(e => e.Id == eventId && e.OrganizationId == org.Id, cancellationToken))
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        var rows = await AttendeeListAsync(db, org.Id, eventId, cancellationToken);
+        var csv = CsvExport.Write(["name", "email", "status", "registered_at", "checked_in_at"],
+            rows.Select(a => new[] { a.Name, a.Email, a.Status, a.CreatedAt.ToString("o"), a.CheckedInAt?.ToString("o") ?? "" }));
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", "attendees.csv");
+    }
 
     public static async Task<IResult> CheckInAsync(OrgContext org, CheckInBody body, RoundsDbContext db, Registrations registrations, CancellationToken cancellationToken)
     {

@@ -241,6 +241,9 @@ public abstract class MembershipTests(MembershipRounds app)
         Assert.Equal(HttpStatusCode.NotFound, (await app.PostJsonAsync(cast.NetworkAdmin, path, new { code = "0000" })).StatusCode);
         var attendees = await app.GetJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{cast.Network.Slug}/membership/events/{eventId}/registrations");
         Assert.Equal(JsonValueKind.String, Assert.Single(attendees.EnumerateArray()).GetProperty("checkedInAt").ValueKind);
+        var csv = await (await app.ApiClientAsync(cast.NetworkAdmin)).GetStringAsync($"/api/v1/orgs/{cast.Network.Slug}/membership/events/{eventId}/registrations.csv");
+        Assert.StartsWith("name,email,status,registered_at,checked_in_at", csv, StringComparison.Ordinal);
+        Assert.Contains($"Dana Door,{attendee.Email},confirmed,", csv, StringComparison.Ordinal);
     }
 
     [Fact]
