@@ -160,8 +160,21 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             return (Category: category.Id, Topic: topic.Id, First: first.Id);
         });
 
+        // The organization sells the demo's plans and events; the admin holds an invoice, a held seat and a confirmed ticket.
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            await new Rounds.Web.Features.Membership.MembershipDemo(db, TimeProvider.System).SeedAsync(new DemoWorld(org.Id, org.Id, new Dictionary<string, string>(), new Dictionary<string, string>()));
+            var placed = await services.GetRequiredService<Rounds.Web.Features.Membership.PlaceOrder>().PlaceAsync(org.Id, admin.Id, new("premium", null, "1 Main Street", "PO-1", null, "invoice", null));
+            Assert.True(placed.Succeeded, placed.Status.Message);
+            var events = await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.OrganizationId == org.Id).OrderBy(e => e.StartsAt).ToListAsync();
+            Assert.True((await services.GetRequiredService<Rounds.Web.Features.Membership.Registrations>().RegisterAsync(org.Id, admin.Id, events[0].Id, null)).Succeeded);
+            db.Add(new Rounds.Web.Features.Membership.Registration { OrganizationId = org.Id, EventId = events[1].Id, UserId = admin.Id, AttendeeName = "Casey Admin", Status = Rounds.Web.Features.Membership.RegistrationStatus.Confirmed, TicketCode = Rounds.Web.Features.Membership.Registrations.NewTicketCode(), CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        });
+
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify",
-            $"/press/{org.Slug}", $"/press/{org.Slug}/releases/{press.Lifted}"];
+            $"/press/{org.Slug}", $"/press/{org.Slug}/releases/{press.Lifted}", $"/membership/{org.Slug}"];
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
@@ -178,6 +191,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new",
             $"/o/{org.Slug}/press", $"/o/{org.Slug}/press/releases/{press.Embargoed}", $"/o/{org.Slug}/press/releases/{press.Lifted}",
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
+            $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/o/{org.Slug}/membership",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
             $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
             $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles",

@@ -9,6 +9,7 @@ public sealed class OrganizationsArea : IRoundsArea
         services.AddScoped<OrganizationSettings>();
         services.AddSingleton(sp => OrganizationCreation.From(configuration, sp.GetRequiredService<IHostEnvironment>()));
         services.AddScoped<DomainMembership>();
+        services.AddScoped<Contracts.IProvenDomains, ProvenDomains>();
         services.AddSingleton<IDomainTxtLookup, DnsTxtLookup>();
         services.AddScoped<IEmailAddressListener>(sp => sp.GetRequiredService<DomainMembership>());
         services.AddScoped<IDemoData, OrganizationsDemo>();

@@ -64,6 +64,11 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var boardTopic = new Rounds.Web.Features.Community.CommunityTopic { OrganizationId = victim.Id, CategoryId = boardCategory.Id, Title = "Victim's topic", AuthorId = alice.Id, Visible = true, LastNumber = 1, CreatedAt = DateTimeOffset.UtcNow, LastPostedAt = DateTimeOffset.UtcNow };
             var boardPost = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = victim.Id, TopicId = boardTopic.Id, Number = 1, AuthorId = alice.Id, Body = "Victim's post", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = DateTimeOffset.UtcNow };
             db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician, conversation, inbound, alert, sla, boardCategory, boardTopic, boardPost);
+            var membershipProduct = new Rounds.Web.Features.Membership.Product { OrganizationId = victim.Id, Kind = Rounds.Web.Features.Membership.ProductKind.Webinar, Name = "Victim's webinar", ListPrice = 95m };
+            var networkEvent = new Rounds.Web.Features.Membership.NetworkEvent { OrganizationId = victim.Id, ProductId = membershipProduct.Id, Title = "Victim's webinar", StartsAt = Scheduled, EndsAt = Scheduled.AddHours(1), Capacity = 10 };
+            var membershipOrder = new Rounds.Web.Features.Membership.Order { OrganizationId = victim.Id, BuyerUserId = alice.Id, Total = 95m, CreatedAt = DateTimeOffset.UtcNow };
+            var invoice = new Rounds.Web.Features.Membership.Invoice { OrganizationId = victim.Id, OrderId = membershipOrder.Id, Number = "INV-2030-000001", Year = 2030, Sequence = 1, Total = 95m, IssuedAt = DateTimeOffset.UtcNow };
+            db.AddRange(membershipProduct, networkEvent, membershipOrder, invoice);
             await db.SaveChangesAsync();
             return new
             {
@@ -87,6 +92,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 BoardCategory = boardCategory.Id,
                 BoardTopic = boardTopic.Id,
                 BoardPost = boardPost.Id,
+                NetworkEvent = networkEvent.Id,
+                Invoice = invoice.Id,
             };
         });
 
@@ -141,6 +148,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "topicId" or "TopicId" } => ids.BoardTopic.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "postId" } => ids.BoardPost.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -232,6 +241,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityLike>().AnyAsync(l => l.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityFlag>().AnyAsync(f => f.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityWatch>().AnyAsync(w => w.OrganizationId == victim.Id));
+            Assert.Null(await db.Set<Rounds.Web.Features.Membership.Invoice>().Where(i => i.Id == ids.Invoice).Select(i => i.PaidAt).SingleAsync());
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.Invoice>().CountAsync(i => i.OrganizationId == victim.Id));
+            Assert.Equal(0, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.Id == ids.NetworkEvent).Select(e => e.SeatsTaken).SingleAsync());
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().CountAsync(e => e.OrganizationId == victim.Id));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }

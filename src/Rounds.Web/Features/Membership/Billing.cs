@@ -1,0 +1,333 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Membership;
+
+public sealed record OrderInput(string? Plan, string? BuyerName, string? BuyerAddress, string? PoNumber, string? Voucher, string? PayBy, string? ForOrganization);
+
+/// <summary>A product priced for one buyer now: the steps, and the plan (with a seat to take) that lowered it.</summary>
+public sealed record PricedProduct(Product Product, PriceQuote Quote, HeldPlan? UsedPlan, Voucher? Voucher);
+
+/// <summary>Prices products for a buyer through the one price engine, with their plans, a voucher and the running discounts.</summary>
+public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimeProvider clock)
+{
+    public async Task<Outcome<PricedProduct>> QuoteAsync(Guid sellerId, string? userId, Product product, string? voucherCode, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var plans = await benefits.PlansAsync(sellerId, userId, now, cancellationToken);
+        Voucher? voucher = null;
+        var code = voucherCode?.Trim().ToUpperInvariant() ?? "";
+        if (code.Length > 0)
+        {
+            voucher = await db.Set<Voucher>().FirstOrDefaultAsync(v => v.OrganizationId == sellerId && v.Code == code, cancellationToken);
+            if (voucher is null || (voucher.ValidUntil is { } until && until <= now) || (voucher.MaxUses is { } max && voucher.Uses >= max))
+            {
+                return Outcome.Invalid("Voucher", "This voucher code is not valid, has expired or has been used up.");
+            }
+        }
+
+        var discounts = await db.Set<Discount>().Where(d => d.OrganizationId == sellerId && d.ProductKind == product.Kind).ToListAsync(cancellationToken);
+        var discount = discounts.Where(d => d.StartsAt <= now && now < d.EndsAt).OrderByDescending(d => d.PercentOff).FirstOrDefault();
+        var reductions = MemberBenefits.ReductionsFor(plans, product.Kind);
+        var quote = PriceEngine.Price(new Money(product.ListPrice, product.Currency), reductions,
+            voucher is null ? null : new VoucherReduction(voucher.Code, voucher.PercentOff, voucher.AmountOff),
+            discount is null ? null : new DiscountReduction(discount.Name, discount.PercentOff));
+        var planStep = quote.Steps.FirstOrDefault(s => s.Kind == PriceStepKind.PlanRule);
+        var used = planStep is null ? null : plans.Where(h => h.Plan.Rules.Any(r => r.ProductKind == product.Kind && r.PercentOff > 0))
+            .OrderByDescending(h => h.Plan.Rules.First(r => r.ProductKind == product.Kind).PercentOff).FirstOrDefault();
+        return new Outcome<PricedProduct>(Outcome.Success, new PricedProduct(product, quote, used, voucher));
+    }
+
+    /// <summary>
+    /// Freezes a priced product as an order line and takes what it used: a voucher use, and a seat of the
+    /// organization's capped membership when the line used one.
+    /// </summary>
+    public OrderLine Freeze(Order order, PricedProduct priced, string description, string userId)
+    {
+        if (priced.Voucher is { } voucher && priced.Quote.Steps.Any(s => s.Kind == PriceStepKind.Voucher))
+        {
+            voucher.Uses++;
+        }
+
+        if (priced.UsedPlan is { NeedsSeat: true } held)
+        {
+            db.Add(new MembershipSeat { OrganizationId = order.OrganizationId, MembershipId = held.Membership.Id, UserId = userId, TakenAt = clock.GetUtcNow() });
+        }
+
+        var line = new OrderLine
+        {
+            OrganizationId = order.OrganizationId, OrderId = order.Id, ProductId = priced.Product.Id, Kind = priced.Product.Kind, Description = description.Clip(300),
+            ListPrice = priced.Quote.ListPrice.Amount, Total = priced.Quote.Total.Amount, Steps = StepJson.Write(priced.Quote.Steps),
+        };
+        order.Lines.Add(line);
+        order.Total += line.Total;
+        return line;
+    }
+}
+
+/// <summary>
+/// A person orders a membership plan: for themselves, or as an admin of their organization for everyone on its
+/// proven domains. The price is frozen on the order. Card orders are paid through Stripe Checkout; invoice orders
+/// get their invoice at once and are marked paid by the seller's admin when the money arrives.
+/// </summary>
+public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment fulfilment, IAuditLog audit, TimeProvider clock)
+{
+    public async Task<Outcome<Order>> PlaceAsync(Guid sellerId, string userId, OrderInput input, CancellationToken cancellationToken = default)
+    {
+        var planKey = input.Plan?.Trim().ToLowerInvariant() ?? "";
+        var plan = await db.Set<MembershipPlan>().FirstOrDefaultAsync(p => p.OrganizationId == sellerId && p.Key == planKey, cancellationToken);
+        if (plan is null)
+        {
+            return Outcome.Invalid("Plan", "Choose one of the plans in the catalogue.");
+        }
+
+        var buyer = await db.People().Where(p => p.Id == userId).Select(p => new { p.DisplayName, p.Email }).FirstAsync(cancellationToken);
+        Guid? buyerOrganization = null;
+        if (plan.Scope == PlanScope.Organization)
+        {
+            var slug = input.ForOrganization?.Trim().ToLowerInvariant() ?? "";
+            var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug, cancellationToken);
+            var isAdmin = organization is not null && await db.OrganizationMembers.IgnoreQueryFilters()
+                .AnyAsync(m => m.OrganizationId == organization.Id && m.UserId == userId && m.Role == Role.Admin, cancellationToken);
+            if (!isAdmin)
+            {
+                return Outcome.Invalid("ForOrganization", "An organization membership is ordered by an admin of the organization; name one you administer.");
+            }
+
+            buyerOrganization = organization!.Id;
+        }
+
+        var name = (input.BuyerName?.Trim() is { Length: > 0 } given ? given : buyer.DisplayName).Clip(200);
+        var address = input.BuyerAddress?.Trim() ?? "";
+        var po = input.PoNumber?.Trim() ?? "";
+        if (address.Length > 1000 || TextRules.FirstRefused(address) is not null)
+        {
+            return Outcome.Invalid("BuyerAddress", "Give the billing address in up to 1000 characters of plain text.");
+        }
+
+        if (po.Length > 100 || TextRules.FirstRefused(po) is not null)
+        {
+            return Outcome.Invalid("PoNumber", "A purchase order number is up to 100 characters on one line.");
+        }
+
+        if (TextRules.FirstRefused(name) is not null)
+        {
+            return Outcome.Invalid("BuyerName", "Give the buyer's name as plain text.");
+        }
+
+        var payBy = (input.PayBy?.Trim().ToLowerInvariant() ?? "card") switch
+        {
+            "card" => PaymentMethod.Card,
+            "invoice" => PaymentMethod.Invoice,
+            _ => (PaymentMethod?)null,
+        };
+        if (payBy is null)
+        {
+            return Outcome.Invalid("PayBy", "Pay by card or by invoice.");
+        }
+
+        var product = await db.Set<Product>().FirstAsync(p => p.Id == plan.ProductId, cancellationToken);
+        var priced = await pricing.QuoteAsync(sellerId, plan.Scope == PlanScope.Individual ? userId : null, product, input.Voucher, cancellationToken);
+        if (!priced.Succeeded)
+        {
+            return priced.Status;
+        }
+
+        var now = clock.GetUtcNow();
+        var order = new Order
+        {
+            OrganizationId = sellerId, BuyerUserId = userId, BuyerOrganizationId = buyerOrganization, BuyerName = name, BuyerEmail = buyer.Email ?? "",
+            BuyerAddress = address, PoNumber = po, Currency = product.Currency, CreatedAt = now, Status = OrderStatus.AwaitingPayment,
+        };
+        var line = pricing.Freeze(order, priced.Value!, plan.Name + (plan.TermMonths > 0 ? $", {plan.TermMonths} months" : ""), userId);
+        line.PlanId = plan.Id;
+        order.PaymentMethod = order.Total == 0 ? PaymentMethod.None : payBy.Value;
+        db.Add(order);
+        audit.Record(sellerId, "membership_order.placed", nameof(Order), order.Id.ToString(), after: new { plan = plan.Key, order.Total, order.Currency, PaymentMethod = order.PaymentMethod.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
+
+        if (order.Total == 0)
+        {
+            await fulfilment.MarkPaidAsync(order.Id, "included", null, cancellationToken);
+        }
+        else if (order.PaymentMethod == PaymentMethod.Invoice)
+        {
+            await fulfilment.IssueInvoiceAsync(order.Id, cancellationToken);
+        }
+
+        await db.Entry(order).ReloadAsync(cancellationToken);
+        return new Outcome<Order>(Outcome.Success, order);
+    }
+}
+
+/// <summary>
+/// What happens when an order is paid, once: the order is moved from awaiting payment to paid by a guarded
+/// update, and only the request that made that move issues the invoice, starts the membership and confirms the
+/// seats. A second call, from a replayed webhook or a second admin, finds the order paid and changes nothing.
+/// </summary>
+public sealed class Fulfilment(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
+{
+    /// <returns>True when this call paid the order; false when it was paid (or closed) already.</returns>
+    public async Task<bool> MarkPaidAsync(Guid orderId, string paidBy, string? reference, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var order = await db.Set<Order>().AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        if (order is null)
+        {
+            return false;
+        }
+
+        await InvoiceNumbers.EnsureCounterAsync(db, order.OrganizationId, InvoiceNumbers.InvoiceSeries, now.Year, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var moved = await db.Set<Order>().Where(o => o.Id == orderId && o.Status == OrderStatus.AwaitingPayment)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now).SetProperty(o => o.PaymentReference, reference), cancellationToken);
+        if (moved == 0)
+        {
+            return false;
+        }
+
+        order = await db.Set<Order>().Include(o => o.Lines).FirstAsync(o => o.Id == orderId, cancellationToken);
+        if (order.Total > 0)
+        {
+            var invoice = await db.Set<Invoice>().FirstOrDefaultAsync(i => i.OrderId == orderId && i.Kind == InvoiceKind.Invoice, cancellationToken)
+                ?? await NewInvoiceAsync(order, now, cancellationToken);
+            invoice.PaidAt = now;
+            invoice.PaidBy = paidBy.Clip(256);
+        }
+
+        foreach (var line in order.Lines)
+        {
+            if (line.PlanId is { } planId)
+            {
+                await StartMembershipAsync(order, planId, now, cancellationToken);
+            }
+
+            if (line.RegistrationId is { } registrationId)
+            {
+                await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.AwaitingPayment)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RegistrationStatus.Confirmed).SetProperty(r => r.ExpiresAt, (DateTimeOffset?)null), cancellationToken);
+            }
+        }
+
+        audit.Record(order.OrganizationId, "membership_order.paid", nameof(Order), order.Id.ToString(), after: new { paidBy, reference, order.Total });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Issues the invoice of an order paid by invoice, before it is paid.</summary>
+    public async Task<Invoice> IssueInvoiceAsync(Guid orderId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var order = await db.Set<Order>().Include(o => o.Lines).FirstAsync(o => o.Id == orderId, cancellationToken);
+        await InvoiceNumbers.EnsureCounterAsync(db, order.OrganizationId, InvoiceNumbers.InvoiceSeries, now.Year, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var invoice = await db.Set<Invoice>().FirstOrDefaultAsync(i => i.OrderId == orderId && i.Kind == InvoiceKind.Invoice, cancellationToken)
+            ?? await NewInvoiceAsync(order, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return invoice;
+    }
+
+    private async Task<Invoice> NewInvoiceAsync(Order order, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (sequence, number) = await InvoiceNumbers.TakeAsync(db, order.OrganizationId, InvoiceNumbers.InvoiceSeries, now.Year, cancellationToken);
+        var seller = await db.Organizations.Where(o => o.Id == order.OrganizationId).Select(o => o.Name).FirstAsync(cancellationToken);
+        var invoice = new Invoice
+        {
+            OrganizationId = order.OrganizationId, OrderId = order.Id, Kind = InvoiceKind.Invoice, Number = number, Year = now.Year, Sequence = sequence, IssuedAt = now,
+            SellerName = seller, BuyerName = order.BuyerName, BuyerEmail = order.BuyerEmail, BuyerAddress = order.BuyerAddress, PoNumber = order.PoNumber,
+            Currency = order.Currency, Total = order.Total,
+        };
+        invoice.Lines.AddRange(order.Lines.Select(l => new InvoiceLine
+        {
+            OrganizationId = order.OrganizationId, InvoiceId = invoice.Id, Description = l.Description, ListPrice = l.ListPrice, Total = l.Total, Steps = l.Steps,
+        }));
+        db.Add(invoice);
+        audit.Record(order.OrganizationId, "membership_invoice.issued", nameof(Invoice), invoice.Id.ToString(), after: new { number, invoice.Total, invoice.PoNumber });
+        return invoice;
+    }
+
+    /// <summary>A renewal runs on from the end of the membership it renews, so paying early loses no days.</summary>
+    private async Task StartMembershipAsync(Order order, Guid planId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var plan = await db.Set<MembershipPlan>().FirstAsync(p => p.Id == planId, cancellationToken);
+        var current = await db.Set<Membership>()
+            .Where(m => m.OrganizationId == order.OrganizationId && m.PlanId == planId
+                && (plan.Scope == PlanScope.Individual ? m.HolderUserId == order.BuyerUserId : m.HolderOrganizationId == order.BuyerOrganizationId))
+            .ToListAsync(cancellationToken);
+        var start = current.Where(m => m.IsInForce(now) && m.EndsAt is not null).Select(m => m.EndsAt!.Value).DefaultIfEmpty(now).Max();
+        db.Add(new Membership
+        {
+            OrganizationId = order.OrganizationId, PlanId = planId, OrderId = order.Id, StartsAt = start,
+            EndsAt = plan.TermMonths > 0 ? start.AddMonths(plan.TermMonths) : null,
+            HolderUserId = plan.Scope == PlanScope.Individual ? order.BuyerUserId : null,
+            HolderOrganizationId = plan.Scope == PlanScope.Organization ? order.BuyerOrganizationId : null,
+        });
+    }
+}
+
+/// <summary>
+/// Reverses an issued invoice in full with a credit note of its own number, and refunds the order: memberships it
+/// started end now and the seats it paid for go back. The invoice itself is left exactly as it was issued.
+/// </summary>
+public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog audit, TimeProvider clock)
+{
+    public async Task<Outcome<Invoice>> CreditAsync(OrgContext org, Guid invoiceId, string? reason, CancellationToken cancellationToken = default)
+    {
+        if (!org.IsAtLeast(Role.Admin))
+        {
+            return Outcome.Forbidden("Only the network's admins issue credit notes.");
+        }
+
+        var text = reason?.Trim() ?? "";
+        if (text.Length is 0 or > 1000 || TextRules.FirstRefused(text) is not null)
+        {
+            return Outcome.Invalid("Reason", "Say why the invoice is credited, in up to 1000 characters; the buyer reads it.");
+        }
+
+        var original = await db.Set<Invoice>().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == invoiceId && i.OrganizationId == org.Id, cancellationToken);
+        if (original is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (original.Kind != InvoiceKind.Invoice || await db.Set<Invoice>().AnyAsync(i => i.CorrectsInvoiceId == invoiceId, cancellationToken))
+        {
+            return Outcome.Refused("This invoice has been credited already, or is itself a credit note.");
+        }
+
+        var now = clock.GetUtcNow();
+        await InvoiceNumbers.EnsureCounterAsync(db, org.Id, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (sequence, number) = await InvoiceNumbers.TakeAsync(db, org.Id, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
+        var note = new Invoice
+        {
+            OrganizationId = org.Id, OrderId = original.OrderId, Kind = InvoiceKind.CreditNote, CorrectsInvoiceId = original.Id, Number = number, Year = now.Year,
+            Sequence = sequence, IssuedAt = now, SellerName = original.SellerName, BuyerName = original.BuyerName, BuyerEmail = original.BuyerEmail,
+            BuyerAddress = original.BuyerAddress, PoNumber = original.PoNumber, Currency = original.Currency, Total = -original.Total, Reason = text,
+        };
+        note.Lines.AddRange(original.Lines.Select(l => new InvoiceLine
+        {
+            OrganizationId = org.Id, InvoiceId = note.Id, Description = $"Credit for {original.Number}: {l.Description}".Clip(300), ListPrice = -l.ListPrice, Total = -l.Total, Steps = l.Steps,
+        }));
+        db.Add(note);
+
+        var order = await db.Set<Order>().Include(o => o.Lines).FirstAsync(o => o.Id == original.OrderId, cancellationToken);
+        order.Status = order.Status == OrderStatus.Paid ? OrderStatus.Refunded : OrderStatus.Cancelled;
+        foreach (var membership in await db.Set<Membership>().Where(m => m.OrderId == order.Id).ToListAsync(cancellationToken))
+        {
+            membership.EndsAt = membership.StartsAt > now ? membership.StartsAt : now;
+        }
+
+        foreach (var registrationId in order.Lines.Where(l => l.RegistrationId is not null).Select(l => l.RegistrationId!.Value))
+        {
+            await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken);
+        }
+
+        audit.Record(org.Id, "membership_invoice.credited", nameof(Invoice), original.Id.ToString(), after: new { creditNote = number, reason = text });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Outcome<Invoice>(Outcome.Success, note);
+    }
+}

@@ -1,0 +1,40 @@
+namespace Rounds.Web.Features.Membership;
+
+/// <summary>
+/// Membership of a professional network and its events: plans, one price engine, orders, invoices and card
+/// payments, and events with seats that are never oversold (docs/decisions/0029-membership-prices-invoices-and-seats.md).
+/// </summary>
+public sealed class MembershipArea : IRoundsArea
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<MemberBenefits>();
+        services.AddScoped<Pricing>();
+        services.AddScoped<PlaceOrder>();
+        services.AddScoped<Fulfilment>();
+        services.AddScoped<CreditInvoice>();
+        services.AddScoped<Seats>();
+        services.AddScoped<Registrations>();
+        services.AddScoped<EventEditor>();
+        services.AddScoped<CardPayments>();
+        services.AddHttpClient(CardPayments.HttpClientName);
+        services.AddHostedService<ExpireHolds>();
+        services.AddScoped<IDemoData, MembershipDemo>();
+    }
+
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => MembershipEndpoints.Map(api, app);
+
+    public IEnumerable<NavEntry> Navigation => [new("Membership", "/membership", Role.Admin, 70)];
+}
+
+/// <summary>Ends unpaid seat holds and unanswered waiting-list offers every minute, so their seats go on to the next in line.</summary>
+internal sealed class ExpireHolds(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ExpireHolds> logger, IConfiguration configuration)
+    : RecurringJob(scopes, clock, logger)
+{
+    protected override TimeSpan Interval => TimeSpan.FromMinutes(1);
+
+    protected override bool Enabled => configuration.GetValue("Membership:ExpiryEnabled", true);
+
+    protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<Registrations>().ExpireAsync(cancellationToken);
+}

@@ -1,0 +1,63 @@
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Membership;
+
+/// <summary>
+/// The Harbor network's plans and events at the prices it publishes, and Northfield Health as an organization
+/// member: everyone with a confirmed northfield.example address sees the residency at $596.25 and the webinars
+/// at no charge.
+/// </summary>
+public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDemoData
+{
+    public int Order => 70;
+
+    public async Task SeedAsync(DemoWorld world, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var seller = world.NetworkId;
+        var included = new (ProductKind Kind, decimal Percent)[] { (ProductKind.Course, 100m), (ProductKind.Webinar, 100m) };
+        var basic = Plan(seller, "basic", "Basic", PlanScope.Individual, 0m, 0, "Free membership: the network's newsletter and public board categories.", "Newsletter\nPublic board categories", []);
+        var premium = Plan(seller, "premium", "Premium", PlanScope.Individual, 295m, 12, "For one person, for a year.", "Certificate course included\nMonthly webinars included\nMembers' board categories", included);
+        var organization = Plan(seller, "organization", "Organization", PlanScope.Organization, 4500m, 12,
+            "A flat annual rate that gives premium membership to everyone on the organization's proven email domains.",
+            "Premium for everyone on your domain\n25% off the Social Media Residency\nHost a private residency for your staff", [.. included, (ProductKind.Residency, 25m)]);
+        var course = new Product { OrganizationId = seller, Kind = ProductKind.Course, Name = "Social media certificate course", ListPrice = 250m };
+        db.Add(course);
+
+        var chicago = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
+        DateTimeOffset At(int days, int hour) => new(now.Date.AddDays(days).AddHours(hour), chicago.GetUtcOffset(now.Date.AddDays(days).AddHours(hour)));
+        Event(seller, ProductKind.Residency, "Social Media Residency", "One day, in person. Includes the certificate course.", At(30, 9), At(30, 17), 795m, 24, "Harbor Conference Center, 200 Pier Street, Chicago", "");
+        Event(seller, ProductKind.Webinar, "Monthly webinar: measuring what matters", "An hour online with the network's analysts.", At(14, 12), At(14, 13), 95m, 500, "", "https://meet.example/harbor-webinar");
+        Event(seller, ProductKind.Conference, "Harbor annual conference", "Two days of keynotes and three tracks; the residency runs the day before.", At(90, 9), At(91, 17), 1295m, 300, "Harbor Conference Center, 200 Pier Street, Chicago", "");
+
+        db.Add(new Membership
+        {
+            OrganizationId = seller, PlanId = organization.Id, HolderOrganizationId = world.OrganizationId, StartsAt = now.AddMonths(-2), EndsAt = now.AddMonths(10),
+        });
+        _ = basic;
+        _ = premium;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private MembershipPlan Plan(Guid seller, string key, string name, PlanScope scope, decimal price, int months, string description, string benefits, IEnumerable<(ProductKind Kind, decimal Percent)> rules)
+    {
+        var product = new Product { OrganizationId = seller, Kind = ProductKind.Membership, Name = name + " membership", ListPrice = price };
+        var plan = new MembershipPlan
+        {
+            OrganizationId = seller, ProductId = product.Id, Key = key, Name = name, Scope = scope, TermMonths = months, Description = description, Benefits = benefits,
+        };
+        plan.Rules.AddRange(rules.Select(r => new PlanRule { OrganizationId = seller, PlanId = plan.Id, ProductKind = r.Kind, PercentOff = r.Percent }));
+        db.AddRange(product, plan);
+        return plan;
+    }
+
+    private void Event(Guid seller, ProductKind kind, string title, string description, DateTimeOffset starts, DateTimeOffset ends, decimal price, int capacity, string venue, string link)
+    {
+        var product = new Product { OrganizationId = seller, Kind = kind, Name = title, ListPrice = price };
+        db.AddRange(product, new NetworkEvent
+        {
+            OrganizationId = seller, ProductId = product.Id, Kind = kind, Title = title, Description = description, StartsAt = starts.ToUniversalTime(), EndsAt = ends.ToUniversalTime(),
+            TimeZone = "America/Chicago", Venue = venue, OnlineLink = link, Capacity = capacity,
+        });
+    }
+}

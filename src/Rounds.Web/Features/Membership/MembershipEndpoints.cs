@@ -1,0 +1,387 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Membership;
+
+public sealed record PriceDto(decimal ListPrice, decimal Price, string Currency, IReadOnlyList<PriceStep> Steps);
+
+public sealed record PlanDto(Guid Id, string Key, string Name, string Description, string Scope, int TermMonths, int? SeatCap, IReadOnlyList<string> Benefits, IReadOnlyDictionary<string, decimal> Rules, PriceDto Price);
+
+public sealed record EventDto(Guid Id, string Kind, string Title, string Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string TimeZone, string When, int Capacity, int SeatsLeft, PriceDto Price, string? Venue, string? OnlineLink);
+
+public sealed record MembershipDto(Guid Id, string Plan, string PlanName, string Holder, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool ThroughOrganization);
+
+public sealed record OrderLineDto(string Description, decimal ListPrice, decimal Total, IReadOnlyList<PriceStep> Steps);
+
+public sealed record OrderDto(Guid Id, string Status, string PaymentMethod, string Currency, decimal Total, string BuyerName, string PoNumber, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt, IReadOnlyList<OrderLineDto> Lines);
+
+public sealed record InvoiceDto(Guid Id, string Number, string Kind, Guid OrderId, DateTimeOffset IssuedAt, string BuyerName, string PoNumber, string Currency, decimal Total, DateTimeOffset? PaidAt, string? CorrectsInvoice);
+
+public sealed record RegistrationDto(Guid Id, Guid EventId, string EventTitle, string Status, string? TicketCode, DateTimeOffset? ExpiresAt, DateTimeOffset? CheckedInAt, Guid? OrderId);
+
+public sealed record AttendeeDto(Guid Id, string Name, string Email, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CheckedInAt);
+
+public sealed record RegisterBody(string? Voucher);
+
+public sealed record PaidBody(string? Reference);
+
+public sealed record CreditBody(string? Reason);
+
+public sealed record CheckInBody(string? Code);
+
+/// <summary>
+/// Membership and events. Members and buyers use <c>/membership/{seller}</c>, the network's public side: anyone
+/// signed in may buy and register there, and sees their own orders and tickets only. The network's admins run
+/// it under <c>/orgs/{org}/membership</c>. Stripe calls <c>/webhooks/stripe</c>.
+/// </summary>
+public static class MembershipEndpoints
+{
+    public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
+    {
+        var buyer = api.MapGroup("/membership/{seller}").WithTags("Membership");
+        buyer.MapGet("/plans", PlansAsync).WithName("ListMembershipPlans");
+        buyer.MapGet("/events", EventsAsync).WithName("ListNetworkEvents");
+        buyer.MapGet("/memberships", MyMembershipsAsync).WithName("ListMyMemberships");
+        buyer.MapPost("/orders", PlaceOrderAsync).WithName("PlaceMembershipOrder")
+            .WithSummary("Orders a plan: {\"plan\":\"premium\",\"payBy\":\"card\"}, or for an organization one administers {\"plan\":\"organization\",\"forOrganization\":\"northfield\",\"payBy\":\"invoice\",\"poNumber\":\"PO-1\"}.");
+        buyer.MapGet("/orders", MyOrdersAsync).WithName("ListMyOrders");
+        buyer.MapPost("/orders/{orderId:guid}/checkout", CheckoutAsync).WithName("StartCardCheckout");
+        buyer.MapGet("/invoices", MyInvoicesAsync).WithName("ListMyInvoices");
+        buyer.MapGet("/invoices/{invoiceId:guid}/pdf", MyInvoicePdfAsync).WithName("DownloadMyInvoice");
+        buyer.MapPost("/events/{eventId:guid}/registrations", RegisterAsync).WithName("RegisterForEvent");
+        buyer.MapGet("/registrations", MyRegistrationsAsync).WithName("ListMyRegistrations");
+        buyer.MapPost("/registrations/{registrationId:guid}/accept", AcceptOfferAsync).WithName("AcceptSeatOffer");
+        buyer.MapDelete("/registrations/{registrationId:guid}", CancelAsync).WithName("CancelRegistration");
+
+        var admin = api.MapGroup("/orgs/{org}/membership").WithTags("Membership (network admins)").RequireOrg(Role.Admin);
+        admin.MapGet("/memberships", AllMembershipsAsync).WithName("ListMemberships");
+        admin.MapGet("/orders", AllOrdersAsync).WithName("ListOrders");
+        admin.MapGet("/invoices", AllInvoicesAsync).WithName("ListInvoices");
+        admin.MapGet("/invoices/{invoiceId:guid}/pdf", InvoicePdfAsync).WithName("DownloadInvoice");
+        admin.MapPost("/invoices/{invoiceId:guid}/paid", MarkPaidAsync).WithName("MarkInvoicePaid");
+        admin.MapPost("/invoices/{invoiceId:guid}/credit", CreditAsync).WithName("CreditInvoice");
+        admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
+        admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
+        admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
+        admin.MapPost("/check-in", CheckInAsync).WithName("CheckInTicket");
+
+        app.MapPost("/webhooks/stripe", StripeWebhookAsync).AllowAnonymous().DisableAntiforgery().WithName("StripeWebhook");
+        app.MapGet("/membership/{seller}/events.ics", CalendarAsync).AllowAnonymous().WithName("NetworkEventsCalendar");
+    }
+
+    public static Task<Organization?> SellerAsync(RoundsDbContext db, string slug, CancellationToken cancellationToken) =>
+        db.Organizations.FirstOrDefaultAsync(o => o.Slug == slug.ToLowerInvariant() && db.Set<MembershipPlan>().Any(p => p.OrganizationId == o.Id), cancellationToken);
+
+    private static IResult NoSeller() => Outcome.NotFound.ToProblem();
+
+    public static PriceDto ToDto(PriceQuote quote) => new(quote.ListPrice.Amount, quote.Total.Amount, quote.ListPrice.Currency, quote.Steps);
+
+    public static string Key<T>(T value) where T : struct, Enum => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public static async Task<IResult> PlansAsync(string seller, ICurrentActor actor, RoundsDbContext db, Pricing pricing, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var plans = await db.Set<MembershipPlan>().Include(p => p.Rules).Where(p => p.OrganizationId == organization.Id).ToListAsync(cancellationToken);
+        var products = await db.Set<Product>().Where(p => p.OrganizationId == organization.Id).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var result = new List<PlanDto>();
+        foreach (var plan in plans.OrderBy(p => products[p.ProductId].ListPrice))
+        {
+            var quote = await pricing.QuoteAsync(organization.Id, plan.Scope == PlanScope.Individual ? actor.UserId : null, products[plan.ProductId], null, cancellationToken);
+            result.Add(new PlanDto(plan.Id, plan.Key, plan.Name, plan.Description, Key(plan.Scope), plan.TermMonths, plan.SeatCap,
+                plan.Benefits.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                plan.Rules.ToDictionary(r => Key(r.ProductKind), r => r.PercentOff), ToDto(quote.Value!.Quote)));
+        }
+
+        return TypedResults.Ok(result);
+    }
+
+    public static async Task<IReadOnlyList<EventDto>> EventListAsync(RoundsDbContext db, Pricing pricing, Guid sellerId, string? userId, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var events = (await db.Set<NetworkEvent>().Where(e => e.OrganizationId == sellerId).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now).OrderBy(e => e.StartsAt).ToList();
+        var ids = events.Select(e => e.Id).ToList();
+        var mine = userId is null ? [] : await db.Set<Registration>()
+            .Where(r => ids.Contains(r.EventId) && r.UserId == userId && r.Status == RegistrationStatus.Confirmed).Select(r => r.EventId).ToListAsync(cancellationToken);
+        var result = new List<EventDto>();
+        foreach (var e in events)
+        {
+            var product = await db.Set<Product>().FirstAsync(p => p.Id == e.ProductId, cancellationToken);
+            var quote = await pricing.QuoteAsync(sellerId, userId, product, null, cancellationToken);
+            var registered = mine.Contains(e.Id);
+            result.Add(new EventDto(e.Id, Key(e.Kind), e.Title, e.Description, e.StartsAt, e.EndsAt, e.TimeZone, EventEditor.Describe(e), e.Capacity, e.Capacity - e.SeatsTaken,
+                ToDto(quote.Value!.Quote), registered ? e.Venue : null, registered ? e.OnlineLink : null));
+        }
+
+        return result;
+    }
+
+    public static async Task<IResult> EventsAsync(string seller, ICurrentActor actor, RoundsDbContext db, Pricing pricing, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        return organization is null ? NoSeller() : TypedResults.Ok(await EventListAsync(db, pricing, organization.Id, actor.UserId, clock, cancellationToken));
+    }
+
+    public static async Task<IReadOnlyList<MembershipDto>> MembershipsOfAsync(MemberBenefits benefits, RoundsDbContext db, Guid sellerId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var held = await benefits.PlansAsync(sellerId, userId, now, cancellationToken);
+        var orgIds = held.Where(h => h.ThroughOrganization).Select(h => h.Membership.HolderOrganizationId!.Value).ToList();
+        var names = await db.Organizations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        return held.Select(h => new MembershipDto(h.Membership.Id, h.Plan.Key, h.Plan.Name, h.ThroughOrganization ? names[h.Membership.HolderOrganizationId!.Value] : "you",
+            h.Membership.StartsAt, h.Membership.EndsAt, h.ThroughOrganization)).ToList();
+    }
+
+    public static async Task<IResult> MyMembershipsAsync(string seller, ICurrentActor actor, RoundsDbContext db, MemberBenefits benefits, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        return organization is null ? NoSeller() : TypedResults.Ok(await MembershipsOfAsync(benefits, db, organization.Id, actor.UserId!, clock.GetUtcNow(), cancellationToken));
+    }
+
+    public static async Task<IResult> PlaceOrderAsync(string seller, OrderInput body, ICurrentActor actor, RoundsDbContext db, PlaceOrder place, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var placed = await place.PlaceAsync(organization.Id, actor.UserId!, body, cancellationToken);
+        return placed.Succeeded
+            ? TypedResults.Created($"/api/v1/membership/{organization.Slug}/orders", ToDto(await db.Set<Order>().Include(o => o.Lines).FirstAsync(o => o.Id == placed.Value!.Id, cancellationToken)))
+            : placed.Status.ToProblem();
+    }
+
+    public static OrderDto ToDto(Order o) => new(o.Id, Key(o.Status), Key(o.PaymentMethod), o.Currency, o.Total, o.BuyerName, o.PoNumber, o.CreatedAt, o.PaidAt,
+        o.Lines.Select(l => new OrderLineDto(l.Description, l.ListPrice, l.Total, l.ReadSteps())).ToList());
+
+    public static InvoiceDto ToDto(Invoice i, IReadOnlyDictionary<Guid, string> numbers) => new(i.Id, i.Number, Key(i.Kind), i.OrderId, i.IssuedAt, i.BuyerName, i.PoNumber, i.Currency, i.Total, i.PaidAt,
+        i.CorrectsInvoiceId is { } corrected && numbers.TryGetValue(corrected, out var number) ? number : null);
+
+    public static async Task<IResult> MyOrdersAsync(string seller, ICurrentActor actor, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var orders = await db.Set<Order>().Include(o => o.Lines).Where(o => o.OrganizationId == organization.Id && o.BuyerUserId == actor.UserId).ToListAsync(cancellationToken);
+        return TypedResults.Ok(orders.OrderByDescending(o => o.CreatedAt).Select(ToDto).ToList());
+    }
+
+    public static async Task<IResult> CheckoutAsync(string seller, Guid orderId, ICurrentActor actor, RoundsDbContext db, CardPayments payments, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var started = await payments.StartCheckoutAsync(organization.Id, actor.UserId!, orderId, cancellationToken);
+        return started.Succeeded ? TypedResults.Ok(new { url = started.Value }) : started.Status.ToProblem();
+    }
+
+    public static IQueryable<Invoice> InvoicesOf(RoundsDbContext db, Guid sellerId, string userId) =>
+        db.Set<Invoice>().Where(i => i.OrganizationId == sellerId && db.Set<Order>().Any(o => o.Id == i.OrderId && o.BuyerUserId == userId));
+
+    public static async Task<IResult> MyInvoicesAsync(string seller, ICurrentActor actor, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var invoices = await InvoicesOf(db, organization.Id, actor.UserId!).ToListAsync(cancellationToken);
+        var numbers = invoices.ToDictionary(i => i.Id, i => i.Number);
+        return TypedResults.Ok(invoices.OrderBy(i => i.IssuedAt).Select(i => ToDto(i, numbers)).ToList());
+    }
+
+    public static async Task<IResult> MyInvoicePdfAsync(string seller, Guid invoiceId, ICurrentActor actor, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        var invoice = organization is null ? null : await InvoicesOf(db, organization.Id, actor.UserId!).Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == invoiceId, cancellationToken);
+        return invoice is null ? NoSeller() : Pdf(invoice);
+    }
+
+    private static IResult Pdf(Invoice invoice) => TypedResults.File(InvoicePdf.Render(invoice), "application/pdf", $"{invoice.Number}.pdf");
+
+    public static async Task<IResult> RegisterAsync(string seller, Guid eventId, RegisterBody? body, ICurrentActor actor, RoundsDbContext db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var registered = await registrations.RegisterAsync(organization.Id, actor.UserId!, eventId, body?.Voucher, cancellationToken);
+        return registered.Succeeded ? TypedResults.Created($"/api/v1/membership/{organization.Slug}/registrations", await RegistrationDtoAsync(db, registered.Value!, cancellationToken)) : registered.Status.ToProblem();
+    }
+
+    private static async Task<RegistrationDto> RegistrationDtoAsync(RoundsDbContext db, Registration r, CancellationToken cancellationToken)
+    {
+        var title = await db.Set<NetworkEvent>().Where(e => e.Id == r.EventId).Select(e => e.Title).FirstAsync(cancellationToken);
+        return ToDto(r, title);
+    }
+
+    public static RegistrationDto ToDto(Registration r, string title) =>
+        new(r.Id, r.EventId, title, Key(r.Status), r.Status == RegistrationStatus.Confirmed ? r.TicketCode : null, r.ExpiresAt, r.CheckedInAt, r.OrderId);
+
+    public static async Task<IResult> MyRegistrationsAsync(string seller, ICurrentActor actor, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var rows = await (from r in db.Set<Registration>()
+                          join e in db.Set<NetworkEvent>() on r.EventId equals e.Id
+                          where r.OrganizationId == organization.Id && r.UserId == actor.UserId
+                          select new { r, e.Title }).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.OrderByDescending(x => x.r.CreatedAt).Select(x => ToDto(x.r, x.Title)).ToList());
+    }
+
+    public static async Task<IResult> AcceptOfferAsync(string seller, Guid registrationId, ICurrentActor actor, RoundsDbContext db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var accepted = await registrations.AcceptOfferAsync(organization.Id, actor.UserId!, registrationId, cancellationToken);
+        return accepted.Succeeded ? TypedResults.Ok(await RegistrationDtoAsync(db, accepted.Value!, cancellationToken)) : accepted.Status.ToProblem();
+    }
+
+    public static async Task<IResult> CancelAsync(string seller, Guid registrationId, ICurrentActor actor, RoundsDbContext db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        return organization is null ? NoSeller() : (await registrations.CancelAsync(organization.Id, actor.UserId!, registrationId, cancellationToken)).ToProblem();
+    }
+
+    public static async Task<IResult> AllMembershipsAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Set<Membership>().Where(m => m.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        var plans = await db.Set<MembershipPlan>().Where(p => p.OrganizationId == org.Id).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var orgIds = rows.Where(m => m.HolderOrganizationId is not null).Select(m => m.HolderOrganizationId!.Value).ToList();
+        var userIds = rows.Where(m => m.HolderUserId is not null).Select(m => m.HolderUserId!).ToList();
+        var orgNames = await db.Organizations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var people = await db.People().Where(p => userIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
+        return TypedResults.Ok(rows.OrderByDescending(m => m.StartsAt).Select(m => new MembershipDto(m.Id, plans[m.PlanId].Key, plans[m.PlanId].Name,
+            m.HolderOrganizationId is { } o ? orgNames.GetValueOrDefault(o, "(removed)") : people.GetValueOrDefault(m.HolderUserId!, "(removed)"), m.StartsAt, m.EndsAt, m.HolderOrganizationId is not null)).ToList());
+    }
+
+    public static async Task<IResult> AllOrdersAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var orders = await db.Set<Order>().Include(o => o.Lines).Where(o => o.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(orders.OrderByDescending(o => o.CreatedAt).Select(ToDto).ToList());
+    }
+
+    public static async Task<IResult> AllInvoicesAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var invoices = await db.Set<Invoice>().Where(i => i.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        var numbers = invoices.ToDictionary(i => i.Id, i => i.Number);
+        return TypedResults.Ok(invoices.OrderBy(i => i.Year).ThenBy(i => i.Number, StringComparer.Ordinal).Select(i => ToDto(i, numbers)).ToList());
+    }
+
+    public static async Task<IResult> InvoicePdfAsync(OrgContext org, Guid invoiceId, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        var invoice = await db.Set<Invoice>().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == invoiceId && i.OrganizationId == org.Id, cancellationToken);
+        return invoice is null ? Outcome.NotFound.ToProblem() : Pdf(invoice);
+    }
+
+    public static async Task<IResult> MarkPaidAsync(OrgContext org, Guid invoiceId, PaidBody? body, ICurrentActor actor, RoundsDbContext db, Fulfilment fulfilment, CancellationToken cancellationToken)
+    {
+        var invoice = await db.Set<Invoice>().FirstOrDefaultAsync(i => i.Id == invoiceId && i.OrganizationId == org.Id, cancellationToken);
+        if (invoice is null)
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        var reference = body?.Reference?.Trim() ?? "";
+        if (reference.Length > 200 || TextRules.FirstRefused(reference) is not null)
+        {
+            return Outcome.Invalid("Reference", "The payment reference is up to 200 characters of plain text.").ToProblem();
+        }
+
+        if (invoice.Kind != InvoiceKind.Invoice || invoice.PaidAt is not null)
+        {
+            return Outcome.Refused("This invoice is paid already, or is a credit note.").ToProblem();
+        }
+
+        return await fulfilment.MarkPaidAsync(invoice.OrderId, "transfer, marked by " + actor.Name, reference, cancellationToken)
+            ? TypedResults.NoContent()
+            : Outcome.Refused("The order of this invoice is paid, cancelled or refunded already.").ToProblem();
+    }
+
+    public static async Task<IResult> CreditAsync(OrgContext org, Guid invoiceId, CreditBody? body, RoundsDbContext db, CreditInvoice credit, CancellationToken cancellationToken)
+    {
+        var credited = await credit.CreditAsync(org, invoiceId, body?.Reason, cancellationToken);
+        return credited.Succeeded ? TypedResults.Ok(ToDto(credited.Value!, new Dictionary<Guid, string>())) : credited.Status.ToProblem();
+    }
+
+    public static async Task<IResult> CreateEventAsync(OrgContext org, EventInput body, EventEditor editor, CancellationToken cancellationToken)
+    {
+        var created = await editor.CreateAsync(org, body, cancellationToken);
+        return created.Succeeded ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/membership/events/{created.Value!.Id}/registrations", new { created.Value.Id }) : created.Status.ToProblem();
+    }
+
+    public static async Task<IReadOnlyList<AttendeeDto>> AttendeeListAsync(RoundsDbContext db, Guid sellerId, Guid eventId, CancellationToken cancellationToken) =>
+        (await (from r in db.Set<Registration>()
+                join p in db.People() on r.UserId equals p.Id
+                where r.OrganizationId == sellerId && r.EventId == eventId
+                select new { r, p.Email }).ToListAsync(cancellationToken))
+        .OrderBy(x => x.r.CreatedAt).Select(x => new AttendeeDto(x.r.Id, x.r.AttendeeName, x.Email ?? "", Key(x.r.Status), x.r.CreatedAt, x.r.CheckedInAt)).ToList();
+
+    public static async Task<IResult> AttendeesAsync(OrgContext org, Guid eventId, RoundsDbContext db, CancellationToken cancellationToken) =>
+        await db.Set<NetworkEvent>().AnyAsync(e => e.Id == eventId && e.OrganizationId == org.Id, cancellationToken)
+            ? TypedResults.Ok(await AttendeeListAsync(db, org.Id, eventId, cancellationToken))
+            : Outcome.NotFound.ToProblem();
+
+    /// <summary>The attendee list for the door or the caterer; cells that a spreadsheet would run as formulas are neutralised.</summary>
+    public static async Task<IResult> AttendeesCsvAsync(OrgContext org, Guid eventId, RoundsDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<NetworkEvent>().AnyAsync(e => e.Id == eventId && e.OrganizationId == org.Id, cancellationToken))
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        var rows = await AttendeeListAsync(db, org.Id, eventId, cancellationToken);
+        var csv = CsvExport.Write(["name", "email", "status", "registered_at", "checked_in_at"],
+            rows.Select(a => new[] { a.Name, a.Email, a.Status, a.CreatedAt.ToString("o"), a.CheckedInAt?.ToString("o") ?? "" }));
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", "attendees.csv");
+    }
+
+    public static async Task<IResult> CheckInAsync(OrgContext org, CheckInBody body, RoundsDbContext db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var checkedIn = await registrations.CheckInAsync(org, body.Code, cancellationToken);
+        return checkedIn.Succeeded ? TypedResults.Ok(await RegistrationDtoAsync(db, checkedIn.Value!, cancellationToken)) : checkedIn.Status.ToProblem();
+    }
+
+    public static async Task<IResult> StripeWebhookAsync(HttpRequest request, CardPayments payments, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body);
+        var json = await reader.ReadToEndAsync(cancellationToken);
+        var handled = await payments.HandleWebhookAsync(json, request.Headers["Stripe-Signature"].ToString(), cancellationToken);
+        return handled.Succeeded ? TypedResults.Ok() : handled.ToProblem();
+    }
+
+    public static async Task<IResult> CalendarAsync(string seller, RoundsDbContext db, PublicUrl publicUrl, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var now = clock.GetUtcNow();
+        var events = (await db.Set<NetworkEvent>().Where(e => e.OrganizationId == organization.Id).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now.AddDays(-30));
+        var ics = Tickets.Calendar($"{organization.Name} events", events.Select(e => (e, false)), publicUrl.For($"/membership/{organization.Slug}"));
+        return TypedResults.Text(ics, "text/calendar; charset=utf-8");
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Organizations.Contracts;
+
+namespace Rounds.Web.Features.Membership;
+
+/// <summary>
+/// A plan held for a term, by a person or by an organization. An organization's membership gives the plan to
+/// everyone with a confirmed address on a domain the organization has proven, for as long as it runs, and to
+/// nobody once it ends.
+/// </summary>
+public sealed class Membership : IOrgOwned
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    /// <summary>The seller: the network organization.</summary>
+    public Guid OrganizationId { get; set; }
+
+    public Guid PlanId { get; set; }
+
+    public string? HolderUserId { get; set; }
+
+    public Guid? HolderOrganizationId { get; set; }
+
+    public DateTimeOffset StartsAt { get; set; }
+
+    /// <summary>Null for a plan that does not expire.</summary>
+    public DateTimeOffset? EndsAt { get; set; }
+
+    public Guid? OrderId { get; set; }
+
+    public bool IsInForce(DateTimeOffset now) => StartsAt <= now && (EndsAt is null || now < EndsAt);
+}
+
+/// <summary>A person covered by an organization's capped membership; taken by their first order that uses it.</summary>
+public sealed class MembershipSeat : IOrgOwned
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public Guid MembershipId { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public DateTimeOffset TakenAt { get; set; }
+}
+
+internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> builder)
+    {
+        builder.ToTable("NetworkMemberships");
+        builder.Property(m => m.HolderUserId).HasMaxLength(450);
+        builder.HasIndex(m => new { m.OrganizationId, m.HolderUserId });
+        builder.HasIndex(m => new { m.OrganizationId, m.HolderOrganizationId });
+        builder.HasOne<MembershipPlan>().WithMany().HasForeignKey(m => m.PlanId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MembershipSeatConfiguration : IEntityTypeConfiguration<MembershipSeat>
+{
+    public void Configure(EntityTypeBuilder<MembershipSeat> builder)
+    {
+        builder.ToTable("MembershipSeats");
+        builder.Property(s => s.UserId).HasMaxLength(450);
+        builder.HasIndex(s => new { s.MembershipId, s.UserId }).IsUnique();
+        builder.HasOne<Membership>().WithMany().HasForeignKey(s => s.MembershipId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>A plan a person has now, and how: their own membership or their organization's.</summary>
+public sealed record HeldPlan(Membership Membership, MembershipPlan Plan, bool ThroughOrganization, bool NeedsSeat);
+
+/// <summary>
+/// Which plans a person holds at a seller right now. Worked out at every question rather than stored, so that an
+/// organization's membership ending, or a person's address leaving its domain, takes the plan away at once.
+/// </summary>
+public sealed class MemberBenefits(RoundsDbContext db, IProvenDomains domains)
+{
+    public async Task<IReadOnlyList<HeldPlan>> PlansAsync(Guid sellerId, string? userId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (userId is null)
+        {
+            return [];
+        }
+
+        var person = await db.People().Where(p => p.Id == userId).Select(p => new { p.Email, p.EmailConfirmed }).FirstOrDefaultAsync(cancellationToken);
+        if (person is null)
+        {
+            return [];
+        }
+
+        var organizations = new List<Guid>();
+        var at = person.Email?.LastIndexOf('@') ?? -1;
+        if (person.EmailConfirmed && at > 0)
+        {
+            organizations.AddRange(await domains.OrganizationsProvingAsync(person.Email![(at + 1)..], cancellationToken));
+        }
+
+        var memberships = await db.Set<Membership>()
+            .Where(m => m.OrganizationId == sellerId && (m.HolderUserId == userId || (m.HolderOrganizationId != null && organizations.Contains(m.HolderOrganizationId.Value))))
+            .ToListAsync(cancellationToken);
+        memberships = memberships.Where(m => m.IsInForce(now)).ToList();
+        if (memberships.Count == 0)
+        {
+            return [];
+        }
+
+        var planIds = memberships.Select(m => m.PlanId).Distinct().ToList();
+        var plans = await db.Set<MembershipPlan>().Include(p => p.Rules).Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var held = new List<HeldPlan>();
+        foreach (var membership in memberships)
+        {
+            var plan = plans[membership.PlanId];
+            if (membership.HolderOrganizationId is null || plan.SeatCap is null)
+            {
+                held.Add(new HeldPlan(membership, plan, membership.HolderOrganizationId is not null, false));
+                continue;
+            }
+
+            var seats = await db.Set<MembershipSeat>().Where(s => s.MembershipId == membership.Id).Select(s => s.UserId).ToListAsync(cancellationToken);
+            if (seats.Contains(userId))
+            {
+                held.Add(new HeldPlan(membership, plan, true, false));
+            }
+            else if (seats.Count < plan.SeatCap)
+            {
+                held.Add(new HeldPlan(membership, plan, true, true));
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>What each held plan takes off a product kind, for the price engine.</summary>
+    public static IReadOnlyList<PlanReduction> ReductionsFor(IEnumerable<HeldPlan> plans, ProductKind kind) =>
+        plans.SelectMany(h => h.Plan.Rules.Where(r => r.ProductKind == kind).Select(r => new PlanReduction(h.Plan.Name, r.PercentOff))).ToList();
+}

@@ -1,0 +1,281 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+
+namespace Rounds.Web.Features.Membership;
+
+/// <summary>
+/// The seat count of events. A seat is taken only by an update guarded on the count being below capacity, which
+/// the database applies one at a time per event row; whoever loses the race finds no seat and goes on the waiting
+/// list. Callers run these inside their own transaction, so the count and the registration change together.
+/// </summary>
+public sealed class Seats(RoundsDbContext db, TimeProvider clock)
+{
+    public static readonly TimeSpan OfferLifetime = TimeSpan.FromHours(48);
+
+    public async Task<bool> TryTakeAsync(Guid eventId, CancellationToken cancellationToken = default) =>
+        await db.Set<NetworkEvent>().Where(e => e.Id == eventId && e.SeatsTaken < e.Capacity)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.SeatsTaken, e => e.SeatsTaken + 1), cancellationToken) == 1;
+
+    /// <summary>Moves a registration that holds a seat to <paramref name="to"/>, gives the seat back and offers it on.</summary>
+    public async Task<bool> ReleaseAsync(Guid registrationId, RegistrationStatus to, CancellationToken cancellationToken = default)
+    {
+        var registration = await db.Set<Registration>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == registrationId, cancellationToken);
+        if (registration is null)
+        {
+            return false;
+        }
+
+        var moved = await db.Set<Registration>()
+            .Where(r => r.Id == registrationId && (r.Status == RegistrationStatus.AwaitingPayment || r.Status == RegistrationStatus.Confirmed || r.Status == RegistrationStatus.Offered))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, to).SetProperty(r => r.ExpiresAt, (DateTimeOffset?)null), cancellationToken);
+        if (moved == 0)
+        {
+            return false;
+        }
+
+        await db.Set<NetworkEvent>().Where(e => e.Id == registration.EventId && e.SeatsTaken > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.SeatsTaken, e => e.SeatsTaken - 1), cancellationToken);
+        await OfferNextAsync(registration.EventId, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Offers free seats to the waiting list in the order people joined it; each offer holds its seat until it expires.</summary>
+    public async Task OfferNextAsync(Guid eventId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        while (true)
+        {
+            var next = await db.Set<Registration>().Where(r => r.EventId == eventId && r.Status == RegistrationStatus.Waitlisted)
+                .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+            if (next == Guid.Empty || !await TryTakeAsync(eventId, cancellationToken))
+            {
+                return;
+            }
+
+            var offered = await db.Set<Registration>().Where(r => r.Id == next && r.Status == RegistrationStatus.Waitlisted)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RegistrationStatus.Offered).SetProperty(r => r.ExpiresAt, now + OfferLifetime), cancellationToken);
+            if (offered == 0)
+            {
+                // Someone else moved that registration first; put the seat back and look again.
+                await db.Set<NetworkEvent>().Where(e => e.Id == eventId).ExecuteUpdateAsync(s => s.SetProperty(e => e.SeatsTaken, e => e.SeatsTaken - 1), cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// People registering for events: a seat if one is free (held until paid, when the price is not zero), the
+/// waiting list otherwise; offers from the waiting list, cancellation, expiry of unpaid holds and offers, and
+/// check-in at the door.
+/// </summary>
+public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing pricing, IAuditLog audit, TimeProvider clock)
+{
+    public static readonly TimeSpan HoldLifetime = TimeSpan.FromMinutes(30);
+
+    public async Task<Outcome<Registration>> RegisterAsync(Guid sellerId, string userId, Guid eventId, string? voucher, CancellationToken cancellationToken = default)
+    {
+        var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId && e.OrganizationId == sellerId, cancellationToken);
+        if (networkEvent is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        var now = clock.GetUtcNow();
+        if (networkEvent.StartsAt <= now)
+        {
+            return Outcome.Refused("This event has started; registration is closed.");
+        }
+
+        if (await db.Set<Registration>().AnyAsync(r => r.EventId == eventId && r.UserId == userId && r.Status != RegistrationStatus.Cancelled && r.Status != RegistrationStatus.Expired, cancellationToken))
+        {
+            return Outcome.Refused("You are registered for this event already, or on its waiting list.");
+        }
+
+        var product = await db.Set<Product>().FirstAsync(p => p.Id == networkEvent.ProductId, cancellationToken);
+        var priced = await pricing.QuoteAsync(sellerId, userId, product, voucher, cancellationToken);
+        if (!priced.Succeeded)
+        {
+            return priced.Status;
+        }
+
+        var name = await db.People().Where(p => p.Id == userId).Select(p => p.DisplayName).FirstAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var registration = new Registration
+        {
+            OrganizationId = sellerId, EventId = eventId, UserId = userId, AttendeeName = name, CreatedAt = now, TicketCode = NewTicketCode(),
+            Status = RegistrationStatus.Waitlisted,
+        };
+        db.Add(registration);
+        if (await seats.TryTakeAsync(eventId, cancellationToken))
+        {
+            await HoldAsync(registration, priced.Value!, networkEvent, now, cancellationToken);
+        }
+
+        audit.Record(sellerId, "event_registration.created", nameof(Registration), registration.Id.ToString(), after: new { eventId, Status = registration.Status.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Outcome<Registration>(Outcome.Success, registration);
+    }
+
+    /// <summary>Takes up an offer from the waiting list while it lasts: confirmed at once when free, otherwise held for payment.</summary>
+    public async Task<Outcome<Registration>> AcceptOfferAsync(Guid sellerId, string userId, Guid registrationId, CancellationToken cancellationToken = default)
+    {
+        var registration = await db.Set<Registration>().FirstOrDefaultAsync(r => r.Id == registrationId && r.OrganizationId == sellerId && r.UserId == userId, cancellationToken);
+        if (registration is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        var now = clock.GetUtcNow();
+        if (registration.Status != RegistrationStatus.Offered || registration.ExpiresAt <= now)
+        {
+            return Outcome.Refused("There is no open offer of a seat on this registration.");
+        }
+
+        var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstAsync(e => e.Id == registration.EventId, cancellationToken);
+        var product = await db.Set<Product>().FirstAsync(p => p.Id == networkEvent.ProductId, cancellationToken);
+        var priced = await pricing.QuoteAsync(sellerId, userId, product, null, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The seat was taken for the offer; the guarded move keeps an expiry running at the same moment from giving it away twice.
+        var claimed = await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.Offered)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RegistrationStatus.AwaitingPayment), cancellationToken);
+        if (claimed == 0)
+        {
+            return Outcome.Refused("The offer has just expired.");
+        }
+
+        await db.Entry(registration).ReloadAsync(cancellationToken);
+        await HoldAsync(registration, priced.Value!, networkEvent, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Outcome<Registration>(Outcome.Success, registration);
+    }
+
+    /// <summary>The seat is held: free registrations are confirmed, others wait for their order's payment.</summary>
+    private Task HoldAsync(Registration registration, PricedProduct priced, NetworkEvent networkEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (priced.Quote.Total.Amount == 0)
+        {
+            registration.Status = RegistrationStatus.Confirmed;
+            registration.ExpiresAt = null;
+            pricing.Freeze(NewOrder(registration, priced, now, OrderStatus.Paid, PaymentMethod.None), priced, networkEvent.Title, registration.UserId).RegistrationId = registration.Id;
+            return Task.CompletedTask;
+        }
+
+        registration.Status = RegistrationStatus.AwaitingPayment;
+        registration.ExpiresAt = now + HoldLifetime;
+        pricing.Freeze(NewOrder(registration, priced, now, OrderStatus.AwaitingPayment, PaymentMethod.Card), priced, networkEvent.Title, registration.UserId).RegistrationId = registration.Id;
+        return Task.CompletedTask;
+    }
+
+    private Order NewOrder(Registration registration, PricedProduct priced, DateTimeOffset now, OrderStatus status, PaymentMethod method)
+    {
+        var order = new Order
+        {
+            OrganizationId = registration.OrganizationId, BuyerUserId = registration.UserId, BuyerName = registration.AttendeeName, Currency = priced.Product.Currency,
+            CreatedAt = now, Status = status, PaymentMethod = method, PaidAt = status == OrderStatus.Paid ? now : null,
+        };
+        registration.OrderId = order.Id;
+        db.Add(order);
+        return order;
+    }
+
+    /// <summary>The attendee gives up their place or leaves the waiting list; a freed seat is offered on at once.</summary>
+    public async Task<Outcome> CancelAsync(Guid sellerId, string userId, Guid registrationId, CancellationToken cancellationToken = default)
+    {
+        var registration = await db.Set<Registration>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == registrationId && r.OrganizationId == sellerId && r.UserId == userId, cancellationToken);
+        if (registration is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var done = await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken)
+            || await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.Waitlisted)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RegistrationStatus.Cancelled), cancellationToken) == 1;
+        if (!done)
+        {
+            return Outcome.Refused("This registration is cancelled or expired already.");
+        }
+
+        if (registration.OrderId is { } orderId)
+        {
+            await db.Set<Order>().Where(o => o.Id == orderId && o.Status == OrderStatus.AwaitingPayment)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled), cancellationToken);
+        }
+
+        audit.Record(sellerId, "event_registration.cancelled", nameof(Registration), registrationId.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    /// <summary>
+    /// Ends unpaid holds and unanswered offers whose time ran out. An unpaid hold ends only if its order can still
+    /// be cancelled: a payment that arrived first keeps the seat, so a paid seat is never lost to the clock.
+    /// </summary>
+    public async Task<int> ExpireAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.Set<Registration>()
+            .Where(r => (r.Status == RegistrationStatus.AwaitingPayment || r.Status == RegistrationStatus.Offered) && r.ExpiresAt != null)
+            .Select(r => new { r.Id, r.Status, r.OrderId, r.ExpiresAt }).ToListAsync(cancellationToken);
+        var expired = 0;
+        foreach (var item in due.Where(r => r.ExpiresAt <= now))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (item.Status == RegistrationStatus.AwaitingPayment && item.OrderId is { } orderId)
+            {
+                var cancelled = await db.Set<Order>().Where(o => o.Id == orderId && o.Status == OrderStatus.AwaitingPayment)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled), cancellationToken);
+                if (cancelled == 0)
+                {
+                    continue;
+                }
+            }
+
+            if (await seats.ReleaseAsync(item.Id, RegistrationStatus.Expired, cancellationToken))
+            {
+                expired++;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return expired;
+    }
+
+    /// <summary>Checks a ticket in at the door, once: a second scan of the same ticket is refused with the time of the first.</summary>
+    public async Task<Outcome<Registration>> CheckInAsync(OrgContext org, string? code, CancellationToken cancellationToken = default)
+    {
+        var ticket = code?.Trim() ?? "";
+        if (ticket.Length is 0 or > 64)
+        {
+            return Outcome.Invalid("Code", "Scan the ticket's QR code or type the code printed under it.");
+        }
+
+        var now = clock.GetUtcNow();
+        var checkedIn = await db.Set<Registration>()
+            .Where(r => r.OrganizationId == org.Id && r.TicketCode == ticket && r.Status == RegistrationStatus.Confirmed && r.CheckedInAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.CheckedInAt, now), cancellationToken);
+        var registration = await db.Set<Registration>().AsNoTracking().FirstOrDefaultAsync(r => r.OrganizationId == org.Id && r.TicketCode == ticket, cancellationToken);
+        if (registration is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (checkedIn == 0)
+        {
+            return registration.CheckedInAt is { } at
+                ? Outcome.Refused($"This ticket was checked in already, at {at:yyyy-MM-dd HH:mm} UTC.")
+                : Outcome.Refused("This ticket is not confirmed: it is unpaid, cancelled or on the waiting list.");
+        }
+
+        audit.Record(org.Id, "event_registration.checked_in", nameof(Registration), registration.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<Registration>(Outcome.Success, registration);
+    }
+
+    public static string NewTicketCode() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+}

@@ -1,0 +1,83 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Rounds.Web.Features.Identity;
+using Rounds.Web.Features.Membership;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Membership;
+
+/// <summary>Rounds with a clock the tests move, Stripe's stand-in behind the card payments, and no expiry job of its own.</summary>
+public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds()));
+
+    public StripeStandIn Stripe { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Membership:ExpiryEnabled", "false");
+        // These tests move the clock by hours and days; jobs of other areas would otherwise run at every tick passed.
+        builder.UseSetting("PressRoom:LiftEnabled", "false");
+        builder.UseSetting("Accounts:DormancyCheckMinutes", "1000000");
+        builder.UseSetting("Stripe:SecretKey", StripeStandIn.SecretKey);
+        builder.UseSetting("Stripe:WebhookSecret", StripeStandIn.WebhookSecret);
+        builder.UseSetting("Stripe:ApiBase", "https://api.stripe.test");
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            services.AddHttpClient(CardPayments.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Stripe);
+        });
+    }
+
+    /// <summary>
+    /// A network selling the demo's plans and events at the seeds' prices, a hospital with a proven domain, and
+    /// the hospital's admin. The demo's organization membership goes to a bystander organization, so the
+    /// hospital buys its own.
+    /// </summary>
+    public async Task<MembershipCast> CastAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var networkAdmin = await CreateUserAsync($"net-{suffix}@harbor.example", "Nora Network");
+        var network = await CreateOrganizationAsync("harbor-" + suffix, networkAdmin);
+        var bystanderAdmin = await CreateUserAsync($"by-{suffix}@bystander.example", "Bo Bystander");
+        var bystander = await CreateOrganizationAsync("bystander-" + suffix, bystanderAdmin);
+        var domain = $"h{suffix}.example";
+        var hospitalAdmin = await CreateUserAsync($"admin@{domain}", "Hana Hospital");
+        var hospital = await CreateOrganizationAsync("hospital-" + suffix, hospitalAdmin);
+        await AddVerifiedDomainAsync(hospital, hospitalAdmin, domain);
+        await WithScopeAsync(services => new MembershipDemo(services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>(), Clock)
+            .SeedAsync(new Rounds.Web.Features.Shared.DemoWorld(bystander.Id, network.Id, new Dictionary<string, string>(), new Dictionary<string, string>())));
+        return new MembershipCast(network, networkAdmin, hospital, hospitalAdmin, domain);
+    }
+
+    public async Task<JsonElement> GetJsonAsync(User user, string path) => await HttpAssert.ReadAsync<JsonElement>(await (await ApiClientAsync(user)).GetAsync(path));
+
+    public async Task<HttpResponseMessage> PostJsonAsync(User user, string path, object body) => await (await ApiClientAsync(user)).PostAsJsonAsync(path, body);
+
+    public async Task<HttpResponseMessage> WebhookAsync(string payload, string signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Stripe-Signature", signature);
+        return await CreateClient().SendAsync(request);
+    }
+
+    /// <summary>The price the person is offered for the event with this title, with its steps.</summary>
+    public async Task<JsonElement> EventAsync(User user, MembershipCast cast, string titleStart)
+    {
+        var events = await GetJsonAsync(user, $"/api/v1/membership/{cast.Network.Slug}/events");
+        return events.EnumerateArray().First(e => e.GetProperty("title").GetString()!.StartsWith(titleStart, StringComparison.Ordinal));
+    }
+}
+
+public sealed record MembershipCast(Organization Network, User NetworkAdmin, Organization Hospital, User HospitalAdmin, string Domain);
+
+public sealed class SqliteMembershipRounds() : MembershipRounds(TestDatabase.Sqlite);
+
+public sealed class PostgresMembershipRounds() : MembershipRounds(TestDatabase.PostgreSql);
