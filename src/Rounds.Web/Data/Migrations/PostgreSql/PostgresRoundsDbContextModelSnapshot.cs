@@ -819,6 +819,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<DateOnly>("CompletedOn")
                         .HasColumnType("date");
 
+                    b.Property<string>("CourseTitle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("CreditType")
                         .IsRequired()
                         .HasColumnType("text");
@@ -844,6 +849,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("RevocationReason")
                         .HasColumnType("text");
@@ -916,6 +926,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                             b1.Property<decimal>("MaximumCredits")
                                 .HasPrecision(5, 2)
                                 .HasColumnType("numeric(5,2)");
+
+                            b1.Property<string>("Provider")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)");
 
                             b1.Property<DateOnly?>("ReleasedOn")
                                 .HasColumnType("date");
@@ -1095,6 +1110,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                             b1.Property<decimal>("MaximumCredits")
                                 .HasPrecision(5, 2)
                                 .HasColumnType("numeric(5,2)");
+
+                            b1.Property<string>("Provider")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)");
 
                             b1.Property<DateOnly?>("ReleasedOn")
                                 .HasColumnType("date");

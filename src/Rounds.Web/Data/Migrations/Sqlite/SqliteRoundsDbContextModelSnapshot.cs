@@ -806,6 +806,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<DateOnly>("CompletedOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CourseTitle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CreditType")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -830,6 +835,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RevocationReason")
@@ -902,6 +912,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                             b1.Property<decimal>("MaximumCredits")
                                 .HasPrecision(5, 2)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Provider")
+                                .IsRequired()
+                                .HasMaxLength(200)
                                 .HasColumnType("TEXT");
 
                             b1.Property<DateOnly?>("ReleasedOn")
@@ -1081,6 +1096,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                             b1.Property<decimal>("MaximumCredits")
                                 .HasPrecision(5, 2)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Provider")
+                                .IsRequired()
+                                .HasMaxLength(200)
                                 .HasColumnType("TEXT");
 
                             b1.Property<DateOnly?>("ReleasedOn")
