@@ -49,6 +49,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             // A module passed (its claim form shows), another with a certificate (its verification page shows), and one untaken (its quiz shows).
             var context = await RoundsFactory.ContextAsync(services, org, admin);
             await services.GetRequiredService<CourseCatalog>().EnsureShippedCourseAsync(org.Id);
+            await Rounds.Web.Tests.Features.Learning.Accreditation.AccreditAsync(app, org.Id);
             var modules = await services.GetRequiredService<RoundsDbContext>().Set<Module>().Include(m => m.Questions).Where(m => m.OrganizationId == org.Id).OrderBy(m => m.Position).Take(3).ToListAsync();
             foreach (var module in modules.Take(2))
             {

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Tests.Features.Learning;
 using UglyToad.PdfPig;
 
 namespace Rounds.Web.Tests.Browser;
@@ -52,8 +53,14 @@ public sealed class LearningFlowTests(BrowserFixture fixture)
         await AnswerAsync(page, answers["professionalism"], wrong: 1);
         await Assertions.Expect(page.Locator("#result")).ToContainTextAsync("You passed this module.");
 
-        // Evaluation, attestation and claim for the professionalism module; above the maximum is refused first.
+        // While the shipped designation names no provider, the claim page says so instead of offering the form.
         await page.GetByRole(AriaRole.Link, new() { Name = "Claim credit" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("the designation does not name its accredited provider")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Claim credit and get the certificate" })).ToHaveCountAsync(0);
+        await Accreditation.AccreditAsync(app, org.Id);
+        await page.ReloadAsync();
+
+        // Evaluation, attestation and claim for the professionalism module; above the maximum is refused first.
         await page.GetByLabel("How well did the activity meet its objectives?").SelectOptionAsync("5");
         await page.GetByRole(AriaRole.Group, new() { Name = "Was the content free of commercial bias?" }).GetByLabel("Yes").CheckAsync();
         await page.GetByLabel("What will you do differently in your work?").FillAsync("Check every photo's background before posting.");
@@ -76,7 +83,8 @@ public sealed class LearningFlowTests(BrowserFixture fixture)
         {
             var text = string.Join(' ', pdf.GetPage(1).GetWords().Select(w => w.Text));
             Assert.Contains("Elin Sorensen, MD", text, StringComparison.Ordinal);
-            Assert.Contains("Professionalism and privacy", text, StringComparison.Ordinal);
+            Assert.Contains("Professionalism and privacy, a module of Social Media Basics for Health Care", text, StringComparison.Ordinal);
+            Assert.Contains($"Accredited provider: {Accreditation.Provider}", text, StringComparison.Ordinal);
             Assert.Contains("0.5 AMA PRA Category 1 Credit™", text, StringComparison.Ordinal);
             Assert.Contains(code, text, StringComparison.Ordinal);
         }
@@ -88,6 +96,7 @@ public sealed class LearningFlowTests(BrowserFixture fixture)
         await visitor.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
         await Assertions.Expect(visitor.Locator("#verdict")).ToContainTextAsync("Valid");
         await Assertions.Expect(visitor.GetByText("Elin Sorensen, MD")).ToBeVisibleAsync();
+        await Assertions.Expect(visitor.Locator("#provider")).ToHaveTextAsync(Accreditation.Provider);
 
         // The transcript lists both modules and the credit.
         await page.GotoAsync($"/o/{org.Slug}/learning/transcript");

@@ -22,7 +22,7 @@ public static class CertificatePdf
     {
         CertificateFonts.Install();
         using var document = new PdfDocument();
-        document.Info.Title = $"{certificate.ActivityTitle} - {certificate.LearnerName}";
+        document.Info.Title = $"{certificate.Activity} - {certificate.LearnerName}";
         document.Info.Creator = "Rounds";
         var page = document.AddPage();
         page.Width = XUnit.FromPoint(PageWidth);
@@ -40,10 +40,16 @@ public static class CertificatePdf
             sheet.Centered(392, name, sheet.Fit(name, 26), bold: true);
             sheet.Line(196, 382, 596, 382, 0.75, 0.6);
             sheet.Centered(356, "has completed", 13, gray: 0.3);
-            sheet.Centered(326, certificate.ActivityTitle, sheet.Fit(certificate.ActivityTitle, 20), bold: true);
+            sheet.Centered(326, certificate.Activity, sheet.Fit(certificate.Activity, 20), bold: true);
             sheet.Centered(296, $"on {certificate.CompletedOn.ToString("MMMM d, yyyy", CultureInfo.InvariantCulture)} and was awarded", 13, gray: 0.3);
             sheet.Centered(266, $"{CreditRules.Format(certificate.Credits)} {certificate.CreditType}", 16, bold: true);
             var y = sheet.Paragraph(226, certificate.Statement, 10, 600, 14, 0.25);
+            if (certificate.ProviderName.Length > 0)
+            {
+                var provider = $"Accredited provider: {certificate.ProviderName}";
+                sheet.Centered(y - 4, provider, Math.Min(11, sheet.Fit(provider, 11)), bold: true);
+                y -= 22;
+            }
 
             var rule = Math.Min(y, 120);
             sheet.Line(120, rule, 672, rule, 0.5, 0.75);

@@ -27,7 +27,7 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
             return Outcome.NotFound;
         }
 
-        var (title, designation, passed, isCourse, completedAt, alreadyClaimed) = activity.Value;
+        var (title, courseTitle, designation, passed, isCourse, completedAt, alreadyClaimed) = activity.Value;
         if (!passed)
         {
             return Outcome.Refused(isCourse ? "Pass every module of the course first." : "Pass the module's assessment first.");
@@ -36,6 +36,11 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
         if (await db.Set<CreditClaim>().AnyAsync(c => c.OrganizationId == org.Id && c.UserId == org.UserId && c.ActivityId == activityId, cancellationToken))
         {
             return Outcome.Refused("You have already claimed credit for this activity.");
+        }
+
+        if (CreditRules.RefuseToCertify(designation) is { } unaccredited)
+        {
+            return Outcome.Refused(unaccredited);
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -75,7 +80,7 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
             ClaimedAt = clock.GetUtcNow(),
         };
         db.Add(claim);
-        var certificate = await issue.AddAsync(org, claim, profile.Degree, designation.Statement, cancellationToken);
+        var certificate = await issue.AddAsync(org, claim, profile.Degree, courseTitle, designation, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<Certificate>(Outcome.Success, certificate);
     }
@@ -140,7 +145,7 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
         return request.Attested ? null : Outcome.Invalid("Attested", "Tick the attestation to claim credit.");
     }
 
-    private async Task<(string Title, CreditDesignation Designation, bool Passed, bool IsCourse, DateTimeOffset CompletedAt, decimal AlreadyClaimed)?> ActivityAsync(OrgContext org, Guid activityId, CancellationToken cancellationToken)
+    private async Task<(string Title, string CourseTitle, CreditDesignation Designation, bool Passed, bool IsCourse, DateTimeOffset CompletedAt, decimal AlreadyClaimed)?> ActivityAsync(OrgContext org, Guid activityId, CancellationToken cancellationToken)
     {
         var courses = await catalog.ListAsync(org, cancellationToken);
         var passes = await db.Set<Attempt>().Where(a => a.OrganizationId == org.Id && a.UserId == org.UserId && a.Passed)
@@ -154,7 +159,7 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
             // Credit already claimed module by module is part of the course's credit, not on top of it.
             var moduleCredits = course.Modules.Sum(m => ClaimedFor(m.Module.Id));
             var completed = course.Modules.Select(m => passes.Where(p => p.ModuleId == m.Module.Id).Select(p => p.SubmittedAt).DefaultIfEmpty().Min()).DefaultIfEmpty().Max();
-            return (course.Course.Title, course.Course.Credit, course.AllPassed, true, completed, moduleCredits);
+            return (course.Course.Title, course.Course.Title, course.Course.Credit, course.AllPassed, true, completed, moduleCredits);
         }
 
         foreach (var view in courses)
@@ -164,7 +169,7 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
                 // Once the whole course is claimed, its modules carry no further credit.
                 var courseClaimed = ClaimedFor(view.Course.Id) > 0 ? row.Module.Credit.MaximumCredits : 0;
                 var passedAt = passes.Where(p => p.ModuleId == activityId).Select(p => p.SubmittedAt).DefaultIfEmpty().Min();
-                return (row.Module.Title, row.Module.Credit, row.State == ModuleState.Passed, false, passedAt, courseClaimed);
+                return (row.Module.Title, view.Course.Title, row.Module.Credit, row.State == ModuleState.Passed, false, passedAt, courseClaimed);
             }
         }
 

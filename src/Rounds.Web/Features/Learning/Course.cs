@@ -16,11 +16,14 @@ public sealed class CreditDesignation
 
     public string Statement { get; set; } = "";
 
+    /// <summary>The accredited provider that designates the credit and whose name the certificate carries.</summary>
+    public string Provider { get; set; } = "";
+
     public DateOnly? ReleasedOn { get; set; }
 
     public DateOnly? ExpiresOn { get; set; }
 
-    public CreditDesignation Copy() => new() { CreditType = CreditType, MaximumCredits = MaximumCredits, Statement = Statement, ReleasedOn = ReleasedOn, ExpiresOn = ExpiresOn };
+    public CreditDesignation Copy() => new() { CreditType = CreditType, MaximumCredits = MaximumCredits, Statement = Statement, Provider = Provider, ReleasedOn = ReleasedOn, ExpiresOn = ExpiresOn };
 }
 
 public sealed class Course : IOrgOwned
@@ -163,6 +166,7 @@ internal static class CreditColumns
     public static void Configure(ComplexPropertyBuilder<CreditDesignation> credit)
     {
         credit.Property(c => c.CreditType).HasMaxLength(100);
+        credit.Property(c => c.Provider).HasMaxLength(200);
         credit.Property(c => c.MaximumCredits).HasPrecision(5, 2);
     }
 }

@@ -105,15 +105,25 @@ public sealed record CourseDocument(
             return problems;
         }
 
+        if (Modules.Select(m => m.Credit).Prepend(Credit).Any(c => c.Provider?.Trim().Length > 200))
+        {
+            return "An accredited provider's name has at most 200 characters.";
+        }
+
         return Modules.Select(m => m.Key).Distinct().Count() != Modules.Count ? "Two modules have the same key." : CourseRules.CheckCredit(Credit.Amount);
     }
 }
 
-public sealed record CreditDocument(string Type, decimal Amount, string Statement, DateOnly? ReleasedOn, DateOnly? ExpiresOn)
+/// <param name="Provider">The accredited provider; left out of a file for a course that no provider has designated yet.</param>
+public sealed record CreditDocument(string Type, decimal Amount, string Statement, DateOnly? ReleasedOn, DateOnly? ExpiresOn, string? Provider = null)
 {
-    public static CreditDocument From(CreditDesignation d) => new(d.CreditType, CreditRules.Normalize(d.MaximumCredits), d.Statement, d.ReleasedOn, d.ExpiresOn);
+    public static CreditDocument From(CreditDesignation d) =>
+        new(d.CreditType, CreditRules.Normalize(d.MaximumCredits), d.Statement, d.ReleasedOn, d.ExpiresOn, string.IsNullOrEmpty(d.Provider) ? null : d.Provider);
 
-    public CreditDesignation ToDesignation() => new() { CreditType = Type ?? "", MaximumCredits = CreditRules.Normalize(Amount), Statement = Statement ?? "", ReleasedOn = ReleasedOn, ExpiresOn = ExpiresOn };
+    public CreditDesignation ToDesignation() => new()
+    {
+        CreditType = Type ?? "", MaximumCredits = CreditRules.Normalize(Amount), Statement = Statement ?? "", Provider = Provider?.Trim() ?? "", ReleasedOn = ReleasedOn, ExpiresOn = ExpiresOn,
+    };
 }
 
 public sealed record ModuleDocument(

@@ -6,9 +6,9 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Learning;
 
-public sealed record CourseFields(string? Title, string? Summary, bool Sequential, string? CreditType, decimal CreditAmount, string? Statement, DateOnly? ReleasedOn, DateOnly? ExpiresOn);
+public sealed record CourseFields(string? Title, string? Summary, bool Sequential, string? CreditType, decimal CreditAmount, string? Statement, DateOnly? ReleasedOn, DateOnly? ExpiresOn, string? Provider = null);
 
-public sealed record ModuleFields(string? Title, string? Summary, int PassMark, int? AttemptLimit, string? CreditType, decimal CreditAmount, string? Statement, DateOnly? ReleasedOn, DateOnly? ExpiresOn);
+public sealed record ModuleFields(string? Title, string? Summary, int PassMark, int? AttemptLimit, string? CreditType, decimal CreditAmount, string? Statement, DateOnly? ReleasedOn, DateOnly? ExpiresOn, string? Provider = null);
 
 /// <summary>
 /// Admins write and change courses: course, modules, lessons, questions, and whole courses as JSON. Every change
@@ -64,7 +64,7 @@ public sealed class CourseEditor(RoundsDbContext db, IAuditLog audit, TimeProvid
             return Outcome.Invalid("Title", "Enter a title of 1 to 200 characters.");
         }
 
-        if (CheckCredit(fields.CreditAmount, fields.ReleasedOn, fields.ExpiresOn) is { } invalid)
+        if (CheckCredit(fields.CreditAmount, fields.ReleasedOn, fields.ExpiresOn, fields.Provider) is { } invalid)
         {
             return invalid;
         }
@@ -73,7 +73,7 @@ public sealed class CourseEditor(RoundsDbContext db, IAuditLog audit, TimeProvid
         course.Title = fields.Title.Trim();
         course.Summary = fields.Summary?.Trim() ?? "";
         course.Sequential = fields.Sequential;
-        course.Credit = new CreditDesignation { CreditType = fields.CreditType?.Trim() ?? "", MaximumCredits = fields.CreditAmount, Statement = fields.Statement?.Trim() ?? "", ReleasedOn = fields.ReleasedOn, ExpiresOn = fields.ExpiresOn };
+        course.Credit = new CreditDesignation { CreditType = fields.CreditType?.Trim() ?? "", MaximumCredits = fields.CreditAmount, Statement = fields.Statement?.Trim() ?? "", Provider = fields.Provider?.Trim() ?? "", ReleasedOn = fields.ReleasedOn, ExpiresOn = fields.ExpiresOn };
         course.UpdatedAt = clock.GetUtcNow();
         audit.Record(org.Id, "course.updated", "Course", course.Id.ToString(), before, Describe(course));
         await db.SaveChangesAsync(cancellationToken);
@@ -124,7 +124,7 @@ public sealed class CourseEditor(RoundsDbContext db, IAuditLog audit, TimeProvid
             return Outcome.Invalid(problem.Contains("pass mark", StringComparison.Ordinal) ? "PassMark" : problem.Contains("attempt", StringComparison.Ordinal) ? "AttemptLimit" : "Title", problem);
         }
 
-        if (CheckCredit(fields.CreditAmount, fields.ReleasedOn, fields.ExpiresOn) is { } invalid)
+        if (CheckCredit(fields.CreditAmount, fields.ReleasedOn, fields.ExpiresOn, fields.Provider) is { } invalid)
         {
             return invalid;
         }
@@ -134,7 +134,7 @@ public sealed class CourseEditor(RoundsDbContext db, IAuditLog audit, TimeProvid
         module.Summary = fields.Summary?.Trim() ?? "";
         module.PassMark = fields.PassMark;
         module.AttemptLimit = fields.AttemptLimit;
-        module.Credit = new CreditDesignation { CreditType = fields.CreditType?.Trim() ?? "", MaximumCredits = fields.CreditAmount, Statement = fields.Statement?.Trim() ?? "", ReleasedOn = fields.ReleasedOn, ExpiresOn = fields.ExpiresOn };
+        module.Credit = new CreditDesignation { CreditType = fields.CreditType?.Trim() ?? "", MaximumCredits = fields.CreditAmount, Statement = fields.Statement?.Trim() ?? "", Provider = fields.Provider?.Trim() ?? "", ReleasedOn = fields.ReleasedOn, ExpiresOn = fields.ExpiresOn };
         await TouchCourseAsync(org, module, "module.updated", "Module", module.Id, before, new { module.Title, module.Summary, module.PassMark, module.AttemptLimit, Credit = CreditDocument.From(module.Credit) }, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
@@ -299,8 +299,13 @@ public sealed class CourseEditor(RoundsDbContext db, IAuditLog audit, TimeProvid
         return new Outcome<Course>(Outcome.Success, course);
     }
 
-    private static Outcome? CheckCredit(decimal amount, DateOnly? releasedOn, DateOnly? expiresOn)
+    private static Outcome? CheckCredit(decimal amount, DateOnly? releasedOn, DateOnly? expiresOn, string? provider)
     {
+        if (provider?.Trim().Length > 200)
+        {
+            return Outcome.Invalid("Provider", "The accredited provider's name has at most 200 characters.");
+        }
+
         if (CourseRules.CheckCredit(amount) is { } problem)
         {
             return Outcome.Invalid("CreditAmount", problem);

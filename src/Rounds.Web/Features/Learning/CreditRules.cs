@@ -10,6 +10,32 @@ public static class CreditRules
 {
     public const decimal Step = 0.25m;
 
+    /// <summary>
+    /// The wording of the shipped course's statements where an accredited provider's own statement names itself.
+    /// Until it is replaced, no provider has designated the credit, so no certificate may claim it.
+    /// </summary>
+    public const string PlaceholderWording = "by the accredited provider that offers it";
+
+    /// <summary>Why no certificate can be issued under the designation, or null when it names its accredited provider.</summary>
+    public static string? RefuseToCertify(CreditDesignation designation)
+    {
+        if (string.IsNullOrWhiteSpace(designation.Provider))
+        {
+            return "Credit cannot be claimed yet: the designation does not name its accredited provider. The organization's admins can add it in the course editor.";
+        }
+
+        return designation.Statement.Contains(PlaceholderWording, StringComparison.OrdinalIgnoreCase)
+            ? "Credit cannot be claimed yet: the designation statement is still the placeholder shipped with the course. The organization's admins can replace it with the accredited provider's statement in the course editor."
+            : null;
+    }
+
+    /// <summary>Names the accredited provider and puts its name where the statement has the placeholder wording.</summary>
+    public static void NameProvider(CreditDesignation designation, string provider)
+    {
+        designation.Provider = provider;
+        designation.Statement = designation.Statement.Replace(PlaceholderWording, "by " + provider, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Why credit cannot be claimed on <paramref name="today"/>, or null while the designation is in force.</summary>
     public static string? RefuseOn(CreditDesignation designation, DateOnly today)
     {

@@ -17,7 +17,7 @@ public sealed class IssueCertificate(RoundsDbContext db, IAuditLog audit, TimePr
     private const int CodeLength = 10;
 
     /// <summary>Adds the certificate and its audit entry to the caller's unit of work.</summary>
-    public async Task<Certificate> AddAsync(OrgContext org, CreditClaim claim, string degree, string statement, CancellationToken cancellationToken = default)
+    public async Task<Certificate> AddAsync(OrgContext org, CreditClaim claim, string degree, string courseTitle, CreditDesignation designation, CancellationToken cancellationToken = default)
     {
         var learnerName = await db.People().Where(u => u.Id == claim.UserId).Select(u => u.DisplayName).FirstAsync(cancellationToken);
         var certificate = new Certificate
@@ -29,15 +29,17 @@ public sealed class IssueCertificate(RoundsDbContext db, IAuditLog audit, TimePr
             LearnerName = learnerName,
             Degree = degree,
             ActivityTitle = claim.ActivityTitle,
+            CourseTitle = courseTitle,
+            ProviderName = designation.Provider,
             IssuerName = org.Organization.Name,
             CompletedOn = claim.CompletedOn,
             Credits = claim.Credits,
             CreditType = claim.CreditType,
-            Statement = statement,
+            Statement = designation.Statement,
             IssuedAt = clock.GetUtcNow(),
         };
         db.Add(certificate);
-        audit.Record(org.Id, "certificate.issued", "Certificate", certificate.Id.ToString(), after: new { certificate.Code, certificate.LearnerName, certificate.ActivityTitle, certificate.Credits, certificate.CreditType });
+        audit.Record(org.Id, "certificate.issued", "Certificate", certificate.Id.ToString(), after: new { certificate.Code, certificate.LearnerName, certificate.ActivityTitle, certificate.CourseTitle, certificate.ProviderName, certificate.Credits, certificate.CreditType });
         return certificate;
     }
 

@@ -112,6 +112,12 @@ public sealed class Certificate : IOrgOwned
 
     public string ActivityTitle { get; set; } = "";
 
+    /// <summary>The course the activity is, or belongs to; empty on certificates issued before it was recorded.</summary>
+    public string CourseTitle { get; set; } = "";
+
+    /// <summary>The accredited provider that designated the credit.</summary>
+    public string ProviderName { get; set; } = "";
+
     public string IssuerName { get; set; } = "";
 
     public DateOnly CompletedOn { get; set; }
@@ -129,6 +135,9 @@ public sealed class Certificate : IOrgOwned
     public string? RevocationReason { get; set; }
 
     public bool IsValid => RevokedAt is null;
+
+    /// <summary>What was completed, as printed: a module names the course it is part of.</summary>
+    public string Activity => CourseTitle.Length == 0 || CourseTitle == ActivityTitle ? ActivityTitle : $"{ActivityTitle}, a module of {CourseTitle}";
 }
 
 /// <summary>
@@ -205,6 +214,9 @@ internal sealed class CertificateConfiguration : IEntityTypeConfiguration<Certif
         builder.Property(c => c.Code).HasMaxLength(16);
         builder.Property(c => c.Credits).HasPrecision(5, 2);
         builder.Ignore(c => c.IsValid);
+        builder.Ignore(c => c.Activity);
+        builder.Property(c => c.CourseTitle).HasMaxLength(200);
+        builder.Property(c => c.ProviderName).HasMaxLength(200);
         builder.HasOne<CreditClaim>().WithOne().HasForeignKey<Certificate>(c => c.ClaimId).OnDelete(DeleteBehavior.Restrict);
     }
 }

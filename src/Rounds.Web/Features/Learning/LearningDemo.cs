@@ -12,6 +12,9 @@ public sealed class LearningDemo(RoundsDbContext db, CourseCatalog catalog, Stud
 {
     public int Order => 30;
 
+    /// <summary>An invented provider: the shipped statements name none, and credit is refused until one is named.</summary>
+    public const string DemoProvider = "Northfield Health Office of Continuing Medical Education";
+
     public async Task SeedAsync(DemoWorld world, CancellationToken cancellationToken = default)
     {
         await SeedAsync(world.OrganizationId, world.NetworkId, "dr.sorensen@northfield.example", "contributor@northfield.example", cancellationToken);
@@ -30,6 +33,13 @@ public sealed class LearningDemo(RoundsDbContext db, CourseCatalog catalog, Stud
     {
         await catalog.EnsureShippedCourseAsync(organizationId, cancellationToken);
         await catalog.EnsureShippedCourseAsync(networkId, cancellationToken);
+        var courses = await db.Set<Course>().Include(c => c.Modules).Where(c => c.OrganizationId == organizationId).ToListAsync(cancellationToken);
+        foreach (var designation in courses.SelectMany(c => c.Modules.Select(m => m.Credit).Prepend(c.Credit)))
+        {
+            CreditRules.NameProvider(designation, DemoProvider);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
 
         var physician = await ContextAsync(organizationId, physicianEmail, cancellationToken);
         foreach (var key in new[] { "introduction", "professionalism" })

@@ -9,7 +9,7 @@ public sealed record CourseDto(Guid Id, string Key, string Title, string Summary
 
 public sealed record TranscriptDto(string? Degree, IReadOnlyList<PassedModule> Passed, IReadOnlyList<ClaimedCredit> Credits);
 
-public sealed record CertificateDto(string Code, bool Valid, string LearnerName, string Degree, string Activity, string Issuer, DateOnly CompletedOn, decimal Credits, string CreditType, string Statement, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt, string? RevocationReason);
+public sealed record CertificateDto(string Code, bool Valid, string LearnerName, string Degree, string Activity, string Issuer, DateOnly CompletedOn, decimal Credits, string CreditType, string Statement, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt, string? RevocationReason, string Course, string Provider);
 
 public sealed record RequirementDto(string AccountKind, IReadOnlyList<string> ModuleKeys, bool IncludePlatformModule);
 
@@ -99,7 +99,7 @@ public static class LearningEndpoints
             return TypedResults.Problem("No certificate has this code.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        return TypedResults.Ok(new CertificateDto(IssueCertificate.DisplayCode(c.Code), c.IsValid, c.LearnerName, c.Degree, c.ActivityTitle, c.IssuerName, c.CompletedOn, CreditRules.Normalize(c.Credits), c.CreditType, c.Statement, c.IssuedAt, c.RevokedAt, c.RevocationReason));
+        return TypedResults.Ok(new CertificateDto(IssueCertificate.DisplayCode(c.Code), c.IsValid, c.LearnerName, c.Degree, c.ActivityTitle, c.IssuerName, c.CompletedOn, CreditRules.Normalize(c.Credits), c.CreditType, c.Statement, c.IssuedAt, c.RevokedAt, c.RevocationReason, c.CourseTitle, c.ProviderName));
     }
 
     private static CourseDto ToDto(CourseView view) => new(

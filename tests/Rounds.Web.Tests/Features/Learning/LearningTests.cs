@@ -99,6 +99,75 @@ public abstract class LearningTests(RoundsFactory app)
     }
 
     [Fact]
+    public async Task Credit_is_refused_and_nothing_saved_while_the_designation_names_no_provider_or_keeps_the_placeholder_statement()
+    {
+        // The shipped course names no provider and its statements keep the placeholder wording: no certificate may claim them.
+        var (org, admin) = await NewOrganizationAsync(accredited: false);
+        var moduleId = await PassAsync(org, admin, "linkedin");
+        var shipped = await ClaimAsync(org, admin, moduleId, 0.5m);
+        Assert.Equal(OutcomeKind.Refused, shipped.Status.Kind);
+        Assert.Contains("does not name its accredited provider", shipped.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("admins", shipped.Status.Message, StringComparison.Ordinal);
+
+        Task SetAsync(string provider, Func<string, string> statement) => app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var module = await db.Set<Module>().SingleAsync(m => m.Id == moduleId);
+            module.Credit.Provider = provider;
+            module.Credit.Statement = statement(module.Credit.Statement);
+            await db.SaveChangesAsync();
+        });
+
+        await SetAsync("Lakeside Institute", s => s);
+        var placeholder = await ClaimAsync(org, admin, moduleId, 0.5m);
+        Assert.Equal(OutcomeKind.Refused, placeholder.Status.Kind);
+        Assert.Contains("still the placeholder", placeholder.Status.Message, StringComparison.Ordinal);
+
+        await SetAsync("  ", s => s.Replace(CreditRules.PlaceholderWording, "by Lakeside Institute", StringComparison.Ordinal));
+        var noProvider = await ClaimAsync(org, admin, moduleId, 0.5m);
+        Assert.Equal(OutcomeKind.Refused, noProvider.Status.Kind);
+        Assert.Contains("does not name its accredited provider", noProvider.Status.Message, StringComparison.Ordinal);
+
+        var saved = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            return (await db.Set<CreditClaim>().CountAsync(c => c.OrganizationId == org.Id), await db.Set<Certificate>().CountAsync(c => c.OrganizationId == org.Id),
+                await db.Set<LearnerProfile>().CountAsync(p => p.UserId == admin.Id));
+        });
+        Assert.Equal((0, 0, 0), saved);
+
+        await SetAsync("Lakeside Institute", s => s);
+        Assert.True((await ClaimAsync(org, admin, moduleId, 0.5m)).Succeeded);
+    }
+
+    [Fact]
+    public async Task The_certificate_names_the_course_and_the_accredited_provider_on_the_pdf_and_when_verified()
+    {
+        var (org, admin) = await NewOrganizationAsync();
+        var moduleId = await PassAsync(org, admin, "professionalism");
+        var certificate = (await ClaimAsync(org, admin, moduleId, 0.5m)).Value!;
+        Assert.Equal(("Social Media Basics for Health Care", Accreditation.Provider), (certificate.CourseTitle, certificate.ProviderName));
+        Assert.DoesNotContain(CreditRules.PlaceholderWording, certificate.Statement, StringComparison.Ordinal);
+
+        var api = await app.ApiClientAsync(admin);
+        var bytes = await (await api.GetAsync($"/api/v1/orgs/{org.Slug}/certificates/{certificate.Id}/pdf")).Content.ReadAsByteArrayAsync();
+        using (var pdf = UglyToad.PdfPig.PdfDocument.Open(bytes))
+        {
+            var text = string.Join(' ', pdf.GetPage(1).GetWords().Select(w => w.Text));
+            Assert.Contains("Professionalism and privacy, a module of Social Media Basics for Health Care", text, StringComparison.Ordinal);
+            Assert.Contains($"Accredited provider: {Accreditation.Provider}", text, StringComparison.Ordinal);
+        }
+
+        var anonymous = app.CreateClient();
+        var verified = await HttpAssert.ReadAsync<JsonElement>(await anonymous.GetAsync($"/api/v1/certificates/{certificate.Code}"));
+        Assert.Equal("Social Media Basics for Health Care", verified.GetProperty("course").GetString());
+        Assert.Equal(Accreditation.Provider, verified.GetProperty("provider").GetString());
+        var page = await anonymous.GetStringAsync($"/verify/{certificate.Code}");
+        Assert.Contains("Professionalism and privacy, a module of Social Media Basics for Health Care", page, StringComparison.Ordinal);
+        Assert.Contains(Accreditation.Provider, page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unpassed_module_and_an_expired_designation_are_refused()
     {
         var (org, admin) = await NewOrganizationAsync();
@@ -163,7 +232,7 @@ public abstract class LearningTests(RoundsFactory app)
     [Fact]
     public async Task A_course_exports_and_imports_as_json_exactly()
     {
-        var (org, admin) = await NewOrganizationAsync();
+        var (org, admin) = await NewOrganizationAsync(accredited: false);
         var api = await app.ApiClientAsync(admin);
         var courses = await HttpAssert.ReadAsync<JsonElement>(await api.GetAsync($"/api/v1/orgs/{org.Slug}/courses"));
         var courseId = courses[0].GetProperty("id").GetString();
@@ -317,6 +386,7 @@ public abstract class LearningTests(RoundsFactory app)
             ["Input.Credit.CreditType"] = "AMA PRA Category 1 Credit™",
             ["Input.Credit.Amount"] = "1",
             ["Input.Credit.Statement"] = "Designated by the provider.",
+            ["Input.Credit.Provider"] = "Lakeside Institute",
             ["Input.Credit.ReleasedOn"] = "2026-01-01",
             ["Input.Credit.ExpiresOn"] = "2027-12-31",
         });
@@ -332,6 +402,7 @@ public abstract class LearningTests(RoundsFactory app)
             {
                 ["Input.Title"] = "Module " + key, ["Input.PassMark"] = "100", ["Input.AttemptLimit"] = "2",
                 ["Input.Credit.CreditType"] = "AMA PRA Category 1 Credit™", ["Input.Credit.Amount"] = "0.5", ["Input.Credit.Statement"] = "Half a credit.",
+                ["Input.Credit.Provider"] = "Lakeside Institute " + key,
             });
             Assert.Contains("Module saved.", savedModule.Body!.TextContent, StringComparison.Ordinal);
             await session.SubmitAsync(moduleUrl, "lesson", new Dictionary<string, string> { ["LessonInput.Title"] = "Why consent", ["LessonInput.Markdown"] = "Ask **first**." });
@@ -346,6 +417,11 @@ public abstract class LearningTests(RoundsFactory app)
         Assert.Equal((100, (int?)2, 0.5m, "Why consent"), (consent.PassMark, consent.AttemptLimit, consent.Credit.Amount, consent.Lessons.Single().Title));
         Assert.Equal([true, false, true], consent.Questions.Single().Choices.Select(c => c.Correct));
 
+        // The provider is edited on the course and on each module, and travels with the exported file.
+        Assert.Equal(("Lakeside Institute", "Lakeside Institute consent"), (document.Credit.Provider, consent.Credit.Provider));
+        var reimported = CourseDocument.Parse(document.ToJson()).Document!.ToCourse(Guid.NewGuid(), DateTimeOffset.UtcNow);
+        Assert.Equal(("Lakeside Institute", "Lakeside Institute consent"), (reimported.Credit.Provider, reimported.Modules[0].Credit.Provider));
+
         // Sequential: the second module opens only once the first is passed.
         var early = await AttemptAsync(org, admin, "telling", wrong: 0);
         Assert.Equal(OutcomeKind.Refused, early.Status.Kind);
@@ -356,12 +432,17 @@ public abstract class LearningTests(RoundsFactory app)
         Assert.Superset(new HashSet<string> { "course.created", "course.updated", "module.added", "module.updated", "lesson.added", "question.added" }, actions.ToHashSet());
     }
 
-    private async Task<(Organization Org, User Admin)> NewOrganizationAsync()
+    private async Task<(Organization Org, User Admin)> NewOrganizationAsync(bool accredited = true)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var admin = await app.CreateUserAsync($"learner-{suffix}@example.org", "Casey Admin");
         var org = await app.CreateOrganizationAsync("learn-" + suffix, admin);
         await app.WithScopeAsync(services => services.GetRequiredService<CourseCatalog>().EnsureShippedCourseAsync(org.Id));
+        if (accredited)
+        {
+            await Accreditation.AccreditAsync(app, org.Id);
+        }
+
         return (org, admin);
     }
 

@@ -1222,6 +1222,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<DateOnly>("CompletedOn")
                         .HasColumnType("date");
 
+                    b.Property<string>("CourseTitle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("CreditType")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1247,6 +1252,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("RevocationReason")
                         .HasColumnType("text");
@@ -1319,6 +1329,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                             b1.Property<decimal>("MaximumCredits")
                                 .HasPrecision(5, 2)
                                 .HasColumnType("numeric(5,2)");
+
+                            b1.Property<string>("Provider")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)");
 
                             b1.Property<DateOnly?>("ReleasedOn")
                                 .HasColumnType("date");
@@ -1498,6 +1513,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                             b1.Property<decimal>("MaximumCredits")
                                 .HasPrecision(5, 2)
                                 .HasColumnType("numeric(5,2)");
+
+                            b1.Property<string>("Provider")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)");
 
                             b1.Property<DateOnly?>("ReleasedOn")
                                 .HasColumnType("date");

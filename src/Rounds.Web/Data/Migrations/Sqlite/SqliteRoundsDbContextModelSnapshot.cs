@@ -1209,6 +1209,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<DateOnly>("CompletedOn")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CourseTitle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CreditType")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1233,6 +1238,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RevocationReason")
@@ -1305,6 +1315,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                             b1.Property<decimal>("MaximumCredits")
                                 .HasPrecision(5, 2)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Provider")
+                                .IsRequired()
+                                .HasMaxLength(200)
                                 .HasColumnType("TEXT");
 
                             b1.Property<DateOnly?>("ReleasedOn")
@@ -1484,6 +1499,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                             b1.Property<decimal>("MaximumCredits")
                                 .HasPrecision(5, 2)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Provider")
+                                .IsRequired()
+                                .HasMaxLength(200)
                                 .HasColumnType("TEXT");
 
                             b1.Property<DateOnly?>("ReleasedOn")

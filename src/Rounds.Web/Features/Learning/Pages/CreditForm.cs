@@ -9,12 +9,14 @@ public sealed class CreditForm
 
     public string? Statement { get; set; }
 
+    public string? Provider { get; set; }
+
     public DateOnly? ReleasedOn { get; set; }
 
     public DateOnly? ExpiresOn { get; set; }
 
     public static CreditForm From(CreditDesignation d) => new()
     {
-        CreditType = d.CreditType, Amount = CreditRules.Normalize(d.MaximumCredits), Statement = d.Statement, ReleasedOn = d.ReleasedOn, ExpiresOn = d.ExpiresOn,
+        CreditType = d.CreditType, Amount = CreditRules.Normalize(d.MaximumCredits), Statement = d.Statement, Provider = d.Provider, ReleasedOn = d.ReleasedOn, ExpiresOn = d.ExpiresOn,
     };
 }
