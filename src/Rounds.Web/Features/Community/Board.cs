@@ -137,6 +137,9 @@ public sealed class CommunityMember : IOrgOwned
     public DateTimeOffset JoinedAt { get; set; }
 
     public DateTimeOffset? WelcomedAt { get; set; }
+
+    /// <summary>Until then the member reads but cannot post; set by a moderator from the review queue.</summary>
+    public DateTimeOffset? SilencedUntil { get; set; }
 }
 
 internal sealed class CommunityCategoryConfiguration : IEntityTypeConfiguration<CommunityCategory>

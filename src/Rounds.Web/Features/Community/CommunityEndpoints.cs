@@ -21,7 +21,7 @@ public sealed record FlagBody(string? Reason, string? Note);
 
 public sealed record TopicStateBody(bool? Pinned, bool? Closed);
 
-public sealed record ReviewBody(string? Action);
+public sealed record ReviewBody(string? Action, int? Days = null);
 
 public sealed record DigestBody(string? Frequency);
 
@@ -63,7 +63,7 @@ public static class CommunityEndpoints
         board.MapPut("/digest", async (OrgContext org, DigestBody body, Digests digests, CancellationToken ct) => (await digests.SetAsync(org, Digests.Parse(body.Frequency), ct)).ToProblem())
             .WithName("SetCommunityDigest").WithSummary("Frequency: off, daily or weekly.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
-        board.MapPost("/review/{postId:guid}", ReviewAsync).WithName("ReviewCommunityPost").WithSummary("Action: release, reject, hide or dismiss.");
+        board.MapPost("/review/{postId:guid}", ReviewAsync).WithName("ReviewCommunityPost").WithSummary("Action: release, reject, hide, dismiss, or silence (the author, with days: 1 to 365, 0 lifts).");
 
         // The link in a digest works without signing in: the signed token is the permission. Opening it asks for a
         // click, so a mail scanner that follows links does not unsubscribe anyone.
@@ -168,9 +168,9 @@ public static class CommunityEndpoints
     {
         if (!Enum.TryParse<ReviewAction>(body.Action, ignoreCase: true, out var action) || !Enum.IsDefined(action) || int.TryParse(body.Action, out _))
         {
-            return Outcome.Invalid("Action", "Choose release, reject, hide or dismiss.").ToProblem();
+            return Outcome.Invalid("Action", "Choose release, reject, hide, dismiss or silence.").ToProblem();
         }
 
-        return Done(await moderate.ReviewAsync(org, postId, action, cancellationToken), p => TypedResults.Ok(new { PostId = p.Id, p.Number, State = p.State.ToString().ToLowerInvariant() }));
+        return Done(await moderate.ReviewAsync(org, postId, action, cancellationToken, body.Days), p => TypedResults.Ok(new { PostId = p.Id, p.Number, State = p.State.ToString().ToLowerInvariant() }));
     }
 }

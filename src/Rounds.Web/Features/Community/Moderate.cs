@@ -16,6 +16,9 @@ public enum ReviewAction
 
     /// <summary>The flags of a post are settled and the post stays.</summary>
     Dismiss,
+
+    /// <summary>The post's author may read but not post for a number of days (zero lifts it); open flags are settled.</summary>
+    Silence,
 }
 
 /// <summary>
@@ -24,7 +27,9 @@ public enum ReviewAction
 /// </summary>
 public sealed class Moderate(RoundsDbContext db, BoardMembers members, FanOut fanOut, IAuditLog audit, TimeProvider clock)
 {
-    public async Task<Outcome<CommunityPost>> ReviewAsync(OrgContext org, Guid postId, ReviewAction action, CancellationToken cancellationToken = default)
+    public const int MaxSilenceDays = 365;
+
+    public async Task<Outcome<CommunityPost>> ReviewAsync(OrgContext org, Guid postId, ReviewAction action, CancellationToken cancellationToken = default, int? days = null)
     {
         if (!BoardAccess.IsModerator(org))
         {
@@ -80,8 +85,25 @@ public sealed class Moderate(RoundsDbContext db, BoardMembers members, FanOut fa
                 }
 
                 break;
+            case ReviewAction.Silence:
+                if (days is not (>= 0 and <= MaxSilenceDays))
+                {
+                    return Outcome.Invalid("Days", $"Silence for 1 to {MaxSilenceDays} days, or 0 to lift a silence.");
+                }
+
+                var authorRole = await db.OrganizationMembers.Where(m => m.OrganizationId == org.Id && m.UserId == post.AuthorId).Select(m => (Role?)m.Role).FirstOrDefaultAsync(cancellationToken);
+                if (post.AuthorId == org.UserId || authorRole >= Role.Reviewer)
+                {
+                    return Outcome.Refused("Moderators are not silenced; an admin changes their role instead.");
+                }
+
+                var member = await db.Set<CommunityMember>().FirstAsync(m => m.OrganizationId == org.Id && m.UserId == post.AuthorId, cancellationToken);
+                member.SilencedUntil = days == 0 ? null : now.AddDays(days.Value);
+                await SettleFlagsAsync(org, post.Id, now, cancellationToken);
+                audit.Record(org.Id, "community_member.silenced", nameof(CommunityMember), member.Id.ToString(), after: new { member.Handle, member.SilencedUntil });
+                break;
             default:
-                return Outcome.Invalid("Action", "Choose release, reject, hide or dismiss.");
+                return Outcome.Invalid("Action", "Choose release, reject, hide, dismiss or silence.");
         }
 
         post.ModeratedBy = org.UserId;

@@ -42,6 +42,11 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
 
         var me = await members.MeAsync(org, cancellationToken);
         var now = clock.GetUtcNow();
+        if (Silenced(me, now) is { } silenced)
+        {
+            return silenced;
+        }
+
         var firstTopic = !await db.Set<CommunityTopic>().AnyAsync(t => t.OrganizationId == org.Id && t.AuthorId == org.UserId, cancellationToken);
         var topic = new CommunityTopic
         {
@@ -74,6 +79,11 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
         }
 
         var me = await members.MeAsync(org, cancellationToken);
+        if (Silenced(me, clock.GetUtcNow()) is { } silenced)
+        {
+            return silenced;
+        }
+
         // Two replies racing for the same number: the unique index refuses one, which takes the next number.
         for (var attempt = 1; ; attempt++)
         {
@@ -136,6 +146,10 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             }
         }
     }
+
+    private static Outcome? Silenced(CommunityMember me, DateTimeOffset now) => me.SilencedUntil > now
+        ? Outcome.Refused($"The moderators have silenced you on this board until {me.SilencedUntil.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC; you can still read.")
+        : null;
 
     /// <summary>The next number of the topic, given only to a visible post.</summary>
     internal static void Number(CommunityTopic topic, CommunityPost post, DateTimeOffset now)

@@ -425,6 +425,26 @@ public abstract class CommunityTests(RoundsFactory app)
         Assert.Equal(0, await SendDueAsync(TimeSpan.FromDays(3)));
         Assert.Equal(1, Digests());
     }
+
+    [Fact]
+    public async Task A_moderator_silences_a_posts_author_for_some_days_who_can_still_read_but_not_post()
+    {
+        var cast = await CastAsync();
+        var (topic, post) = await TopicAsync(cast, cast.Other, "Follow my shop", "Cheap followers here.");
+        var (_, ownPost) = await TopicAsync(cast, cast.Moderator, "House rules", "Be kind.");
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{post}", new { action = "silence", days = 400 }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{post}", new { action = "silence" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{ownPost}", new { action = "silence", days = 3 }, HttpStatusCode.Conflict);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{post}", new { action = "silence", days = 3 });
+
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Still here" }, HttpStatusCode.Conflict);
+        await SendAsync(cast.Other, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics", new { title = "Another shop", body = "Buy" }, HttpStatusCode.Conflict);
+        await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        Assert.True(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<AuditEntry>().AnyAsync(a => a.Action == "community_member.silenced" && a.ActorId == cast.Moderator.Id)));
+
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{post}", new { action = "silence", days = 0 });
+        await ReplyAsync(cast, cast.Other, topic, "Sorry, I will behave.");
+    }
 }
 
 public sealed class CommunityTestsOnSqlite(SqliteRounds app) : CommunityTests(app), IClassFixture<SqliteRounds>;
