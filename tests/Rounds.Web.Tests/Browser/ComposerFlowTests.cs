@@ -70,7 +70,9 @@ public sealed class ComposerFlowTests(BrowserFixture fixture)
         await second.GotoAsync($"/o/{org.Slug}/posts");
         await second.Locator("section[aria-labelledby=queue-heading] a").First.ClickAsync();
         await second.WaitForURLAsync($"**{postUrl}");
-        await second.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        // Exact: the queue page it came from has "Approve selected", and an enhanced navigation may show the new URL first.
+        await Assertions.Expect(second.Locator(".post-status")).ToHaveTextAsync("in review");
+        await second.GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = true }).ClickAsync();
         await Assertions.Expect(second.Locator(".post-status")).ToHaveTextAsync("approved");
         await Assertions.Expect(second.GetByText("Riley Reviewer: approved")).ToBeVisibleAsync();
     }

@@ -86,7 +86,7 @@ public sealed partial class PublishingFlowTests(BrowserFixture fixture)
         var waiting = reviewer.Locator($"#review-{post.Id:N}");
         await Assertions.Expect(waiting).ToContainTextAsync("Blood drive in the main lobby");
         await Assertions.Expect(waiting).ToContainTextAsync("by Casey Contributor");
-        await waiting.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await waiting.GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = true }).ClickAsync();
 
         await Assertions.Expect(reviewer.GetByRole(AriaRole.Status)).ToHaveTextAsync("Approved.");
         await Assertions.Expect(reviewer.Locator($"#review-{post.Id:N}")).ToHaveCountAsync(0);

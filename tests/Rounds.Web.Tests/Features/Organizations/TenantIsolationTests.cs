@@ -236,7 +236,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Monitoring.MonitoringSource>().AnyAsync(m => m.OrganizationId == victim.Id));
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityCategory>().CountAsync(c => c.OrganizationId == victim.Id));
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityTopic>().CountAsync(t => t.OrganizationId == victim.Id && !t.Pinned && !t.Closed));
-            Assert.Equal(("Victim's post", Rounds.Web.Features.Community.PostState.Visible), await db.Set<Rounds.Web.Features.Community.CommunityPost>().Where(p => p.Id == ids.BoardPost).Select(p => ValueTuple.Create(p.Body, p.State)).SingleAsync());
+            var boardPost = await db.Set<Rounds.Web.Features.Community.CommunityPost>().Where(p => p.Id == ids.BoardPost).Select(p => new { p.Body, p.State }).SingleAsync();
+            Assert.Equal(("Victim's post", Rounds.Web.Features.Community.PostState.Visible), (boardPost.Body, boardPost.State));
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityPost>().CountAsync(p => p.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityLike>().AnyAsync(l => l.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityFlag>().AnyAsync(f => f.OrganizationId == victim.Id));
