@@ -22,6 +22,7 @@ public sealed class LearningArea : IRoundsArea
         services.AddScoped<ITrainingSource, TrainingRecords>();
         services.AddScoped<ITrainingSource, RecordedTrainingRecords>();
         services.AddScoped<ITrainingRecords, CombinedTrainingRecords>();
+        services.AddScoped<IModuleTitles, ModuleTitles>();
         services.AddScoped<ITrainingRequirements>(sp => sp.GetRequiredService<TrainingRequirements>());
         services.AddScoped<IDemoData, LearningDemo>();
     }

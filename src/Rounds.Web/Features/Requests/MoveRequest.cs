@@ -78,6 +78,12 @@ public sealed class MoveRequest(RoundsDbContext db, RequestQueries queries, IAcc
             told.Add(request.OwnerId);
         }
 
+        // The backup runs the account when the owner is away, so they follow its request from the start too.
+        if (request.BackupId is not null)
+        {
+            told.Add(request.BackupId);
+        }
+
         // Whoever acts next hears about it: the communications team for its steps, the committee for its review.
         told.AddRange(to switch
         {

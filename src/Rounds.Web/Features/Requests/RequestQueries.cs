@@ -5,7 +5,7 @@ using Rounds.Web.Features.Accounts.Contracts;
 namespace Rounds.Web.Features.Requests;
 
 /// <summary>Reading requests: the list, one request with its people and history, and what still stands in its way.</summary>
-public sealed class RequestQueries(RoundsDbContext db, IAccountDirectory accounts, ITrainingRecords training, ITrainingRequirements requirements)
+public sealed class RequestQueries(RoundsDbContext db, IAccountDirectory accounts, ITrainingRecords training, ITrainingRequirements requirements, IModuleTitles moduleTitles)
 {
     /// <summary>The communications team sees every request; everyone else sees their own.</summary>
     public static bool SeesAll(OrgContext org) => org.IsAtLeast(Role.AccountManager);
@@ -65,6 +65,14 @@ public sealed class RequestQueries(RoundsDbContext db, IAccountDirectory account
     public Task<IReadOnlyList<string>> RequiredModulesAsync(AccountRequest request, CancellationToken cancellationToken = default) =>
         RequiredModules.ForAsync(requirements, request.OrganizationId, request.Kind, request.Platform, cancellationToken);
 
+    /// <summary>The required modules by the titles people know them by, for pages and notices.</summary>
+    public async Task<IReadOnlyList<string>> RequiredModuleTitlesAsync(AccountRequest request, CancellationToken cancellationToken = default)
+    {
+        var keys = await RequiredModulesAsync(request, cancellationToken);
+        var titles = await moduleTitles.TitlesAsync(request.OrganizationId, keys, cancellationToken);
+        return keys.Select(k => titles[k]).ToList();
+    }
+
     /// <summary>What still stands between the request and the committee, in words.</summary>
     public async Task<IReadOnlyList<string>> UnmetRequirementsAsync(AccountRequest request, CancellationToken cancellationToken)
     {
@@ -81,7 +89,8 @@ public sealed class RequestQueries(RoundsDbContext db, IAccountDirectory account
             var missing = await training.MissingModulesAsync(request.OrganizationId, userId, modules, cancellationToken);
             if (missing.Count > 0)
             {
-                unmet.Add($"the {who} has not passed {string.Join(", ", missing)}");
+                var titles = await moduleTitles.TitlesAsync(request.OrganizationId, missing, cancellationToken);
+                unmet.Add($"the {who} has not passed {string.Join(", ", missing.Select(k => titles[k]))}");
             }
 
             if (!policy)

@@ -60,6 +60,31 @@ public abstract class AccountRequestApiTests(RoundsFactory app)
         api.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests/{id}/transitions", new { to, note });
 
     [Fact]
+    public async Task The_request_page_tracks_its_steps_names_modules_by_title_and_the_backup_hears_of_it()
+    {
+        var c = await CastAsync();
+        await app.WithScopeAsync(services => services.GetRequiredService<Rounds.Web.Features.Learning.CourseCatalog>().EnsureShippedCourseAsync(c.Org.Id));
+        var id = await SubmittedRequestAsync(c, "@NorthfieldSteps");
+        Assert.True(await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Notification>()
+            .AnyAsync(n => n.UserId == c.Backup.Id && n.EventKey == $"request:{id}:submitted")));
+
+        var manager = await app.ApiClientAsync(c.Manager);
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(manager, c, id, "consult", "Talked it through.")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(manager, c, id, "requirements")).StatusCode);
+
+        var requester = FormSession.Create(app);
+        await requester.LoginAsync(c.Contributor.Email!);
+        var page = await requester.GetAsync($"/o/{c.Org.Slug}/requests/{id}");
+        Assert.Equal(["Draft", "Submitted", "Consult"], page.QuerySelectorAll(".request-step-done").Select(s => s.TextContent.Replace("Done: ", "", StringComparison.Ordinal).Trim()).ToArray());
+        Assert.Equal("Now: Requirements", page.QuerySelector("[aria-current=step]")?.TextContent.Trim());
+        var titles = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Rounds.Web.Features.Learning.Module>()
+            .Where(m => m.OrganizationId == c.Org.Id && m.Key == "professionalism").Select(m => m.Title).SingleAsync());
+        var requirements = page.QuerySelector("#requirements-heading")!.ParentElement!.TextContent;
+        Assert.Contains(titles, requirements, StringComparison.Ordinal);
+        Assert.DoesNotContain("professionalism,", requirements, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_requester_never_sees_the_teams_note_box_while_the_team_does()
     {
         var c = await CastAsync();

@@ -11,6 +11,15 @@ public interface ITrainingRecords
     Task<IReadOnlyList<string>> MissingModulesAsync(Guid organizationId, string userId, IReadOnlyCollection<string> moduleKeys, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// The titles people know modules by ("LinkedIn for health care"), for pages outside learning that name them;
+/// a key the organization has no module for stays as it is.
+/// </summary>
+public interface IModuleTitles
+{
+    Task<IReadOnlyDictionary<string, string>> TitlesAsync(Guid organizationId, IReadOnlyCollection<string> moduleKeys, CancellationToken cancellationToken = default);
+}
+
 /// <summary>One place where training is recorded: modules passed in a course, or completions an admin recorded by hand.</summary>
 public interface ITrainingSource
 {
