@@ -41,6 +41,14 @@ public abstract class CalendarFeedTests(RoundsFactory app)
         var instagram = await PostRows.AccountAsync(app, own, "@northfield", Platform.Instagram);
         var soon = DateTimeOffset.UtcNow.AddDays(3);
         var tricky = await PostRows.PostAsync(app, own, person, Tricky, soon, PostStatus.Approved, [x, instagram]);
+
+        // Written an hour ago, so that the reschedule below is a later change even when the test runs within a second.
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            (await db.Set<Post>().SingleAsync(p => p.Id == tricky.Id)).UpdatedAt = DateTimeOffset.UtcNow.AddHours(-1);
+            await db.SaveChangesAsync();
+        });
         var published = await PostRows.PostAsync(app, own, person, "Thank you, nurses", null, PostStatus.Published, [x], DeliveryStatus.Published, DateTimeOffset.UtcNow.AddDays(-2));
         var sharedPost = await PostRows.PostAsync(app, shared, otherAdmin, "Shared organization's post", soon, PostStatus.InReview, [await PostRows.AccountAsync(app, shared, "@SharedHealth")]);
         await PostRows.PostAsync(app, stranger, otherAdmin, "Stranger's secret launch", soon, PostStatus.Approved, [await PostRows.AccountAsync(app, stranger, "@StrangerHealth")]);
