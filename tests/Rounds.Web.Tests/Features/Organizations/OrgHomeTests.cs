@@ -39,6 +39,11 @@ public abstract class OrgHomeTests(RoundsFactory app)
             var kids = await db.Set<SocialAccount>().SingleAsync(a => a.Id == trial.Id);
             kids.TrialEnd = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3);
             kids.Owners = contributor.Email!;
+            db.Add(new Rounds.Web.Features.Publishing.Delivery.AccountConnection
+            {
+                AccountId = bluesky.Id, OrganizationId = org.Id, Network = "bluesky", Service = "https://bsky.social", Identifier = "northfield.bsky.social",
+                Status = Rounds.Web.Features.Publishing.Delivery.ConnectionStatus.NeedsReconnect, ConnectedAt = DateTimeOffset.UtcNow.AddDays(-30),
+            });
             await db.SaveChangesAsync();
         });
 
@@ -65,6 +70,9 @@ public abstract class OrgHomeTests(RoundsFactory app)
         Assert.Contains("@NorthfieldKids", accounts, StringComparison.Ordinal);
         Assert.Contains("ends in 3 days", accounts, StringComparison.Ordinal);
         Assert.Contains("@OldClinicNews", accounts, StringComparison.Ordinal);
+        var renew = home.QuerySelector("#home-reconnect-heading")?.ParentElement?.TextContent ?? "";
+        Assert.Contains("@northfield.bsky.social", renew, StringComparison.Ordinal);
+        Assert.Contains("reconnect it", renew, StringComparison.Ordinal);
 
         // Sending back needs a note; without one nothing changes and the page says why.
         var (_, refused) = await pages.SubmitAsync($"/o/{org.Slug}", $"home-review-{second:N}", new Dictionary<string, string> { ["HomeReview.Action"] = "changes", ["HomeReview.Note"] = " " });
@@ -80,14 +88,20 @@ public abstract class OrgHomeTests(RoundsFactory app)
         Assert.Contains("Sent back", sentBack.QuerySelector("[role=status]")?.TextContent ?? "", StringComparison.Ordinal);
         Assert.Equal(PostStatus.ChangesRequested, await StatusAsync(second));
 
-        // The author reviews nothing of their own, and sees the trial of the account they own but not the others.
+        // The author reviews nothing of their own, sees the trial of the account they own but not the others,
+        // and the step their own account request is at.
+        Assert.Equal(HttpStatusCode.Created, (await author.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/requests", new { request = new { platform = "instagram", proposedHandle = "@northfield_kids" }, submit = false })).StatusCode);
         var authorPages = FormSession.Create(app);
         await authorPages.LoginAsync(contributor.Email!);
         var authorHome = await authorPages.GetAsync($"/o/{org.Slug}");
         Assert.Null(authorHome.QuerySelector("#home-review-heading"));
+        Assert.Null(authorHome.QuerySelector("#home-reconnect-heading"));
         var own = authorHome.QuerySelector("#home-accounts-heading")?.ParentElement?.TextContent ?? "";
         Assert.Contains("@NorthfieldKids", own, StringComparison.Ordinal);
         Assert.DoesNotContain("@OldClinicNews", own, StringComparison.Ordinal);
+        var requests = authorHome.QuerySelector("#home-requests-heading")?.ParentElement?.TextContent ?? "";
+        Assert.Contains("@northfield_kids", requests, StringComparison.Ordinal);
+        Assert.Contains("a draft; submit it when it is complete", requests, StringComparison.Ordinal);
 
         var memberPages = FormSession.Create(app);
         await memberPages.LoginAsync(member.Email!);
