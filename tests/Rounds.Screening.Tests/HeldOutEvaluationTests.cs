@@ -39,11 +39,12 @@ public class HeldOutEvaluationTests
 
         // The rule detectors were written against dev-posts, so this direction flatters the method; both are shown.
         // Cross-validation on dev-posts-2 picks a recall bias of 0.45–0.6 (0.6 with this seed: its F2 there is 0.001
-        // above 0.45's), which costs precision here: 0.68–0.82 over seeds, against 0.97 at bias 0.
+        // above 0.45's), which costs precision here: 0.68–0.82 over seeds, against 0.97 at bias 0. Policy micro-F1
+        // moves between 0.966 and 0.977 over seeds with it (the PATIENT_STORY label follows the PHI findings).
         Assert.True(report.PhiSpans.Recall >= 0.97, $"PHI span recall {report.PhiSpans.Recall:0.000}");
         Assert.True(report.PhiSpans.Precision >= 0.67, $"PHI span precision {report.PhiSpans.Precision:0.000}");
         Assert.Equal(0, report.PhiPostsPassed);
-        Assert.True(report.PolicyMicro.F1 >= 0.97, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
+        Assert.True(report.PolicyMicro.F1 >= 0.96, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
         Assert.True(report.VerdictAccuracy >= 0.90, $"verdict accuracy {report.VerdictAccuracy:0.000}");
     }
 

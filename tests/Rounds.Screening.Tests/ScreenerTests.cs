@@ -162,6 +162,25 @@ public class ScreenerTests
         Assert.Contains((type, expected), Phi(text));
     }
 
+    [Theory]
+    [InlineData("someone logged into pt Haugen's portal from 2001:db8:4a1::7c2 at 3am", "2001:db8:4a1::7c2")]
+    [InlineData("her tablet kept dropping off 2001:0db8:85a3:0000:0000:8a2e:0370:7334.", "2001:0db8:85a3:0000:0000:8a2e:0370:7334")]
+    [InlineData("the pump at fe80::1 went offline", "fe80::1")]
+    public void IPv6AddressesAreFoundInFullAndShortForm(string text, string expected)
+    {
+        Assert.Contains(("IP", expected), Phi(text, profile: Profile.Strict));
+        Assert.Contains(("IP", expected), Phi(text));
+    }
+
+    [Theory]
+    [InlineData("Code ran 3:45:10 and ended at 12:30.")]
+    [InlineData("Nurse-to-patient ratio is 1:4, down from 1:6:2 last year.")]
+    [InlineData("Shift starts at 7:00 sharp; coffee at ab:cd.")]
+    public void ClockTimesAndRatiosAreNotIPv6Addresses(string text)
+    {
+        Assert.DoesNotContain(Phi(text, profile: Profile.Strict), f => f.Type == "IP");
+    }
+
     [Fact]
     public void APhotoThatShowsNoPatientIsNotPhi()
     {

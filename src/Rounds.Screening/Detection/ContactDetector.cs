@@ -27,8 +27,11 @@ internal static class ContactDetector
     {
         var text = ctx.Text;
 
-        // Every email, URL and IP address has a dot; a vectorised scan rules most posts out at once.
-        if (!text.Text.Contains('.'))
+        // Every email, URL and IPv4 address has a dot and every IPv6 address a colon; a vectorised scan rules most
+        // posts out at once.
+        var hasDot = text.Text.Contains('.');
+        var hasColon = text.Text.Contains(':');
+        if (!hasDot && !hasColon)
         {
             return;
         }
@@ -41,7 +44,20 @@ internal static class ContactDetector
                 continue;
             }
 
-            var last = hasAt ? Email(text, i) : -1;
+            var last = hasColon ? Ipv6(text, i) : -1;
+            if (last >= 0)
+            {
+                ctx.Add(new PhiCandidate(i, last, "IP", "an IP address", Tie.Always));
+                i = last;
+                continue;
+            }
+
+            if (!hasDot)
+            {
+                continue;
+            }
+
+            last = hasAt ? Email(text, i) : -1;
             if (last >= 0)
             {
                 ctx.Add(new PhiCandidate(i, last, "EMAIL", "an email address", Tie.Contact));
@@ -182,6 +198,81 @@ internal static class ContactDetector
 
         var c = text.Text[text[i].Start];
         return c is '/' or '.' or '-' or '_' or '?' or '=' or '&' or '%' or '#' or '~' or '+' or ':' or '@';
+    }
+
+    /// <summary>
+    /// Last token of an IPv6 address starting at <paramref name="i"/>, or -1. Only the full eight groups or the
+    /// "::" short form count, so clock times ("3:45:10") and ratios ("2:1") are never taken for one.
+    /// </summary>
+    private static int Ipv6(TokenizedText text, int i)
+    {
+        if (!IsHexToken(text, i) || (i > 0 && text.Adjacent(i - 1, i) && (text.IsSymbol(i - 1, ':') || text[i - 1].IsWordLike)))
+        {
+            return -1;
+        }
+
+        // An address has at most 8 groups and 7 separators; the bound keeps a long run of "a:b:c:…" linear.
+        var j = i;
+        var colons = 0;
+        var shortForm = false;
+        while (j + 1 < text.Count && j - i < 32 && text.Adjacent(j, j + 1))
+        {
+            if (text.IsSymbol(j + 1, ':'))
+            {
+                var doubled = j + 2 < text.Count && text.Adjacent(j + 1, j + 2) && text.IsSymbol(j + 2, ':');
+                var after = doubled ? j + 3 : j + 2;
+                if (after >= text.Count || !text.Adjacent(after - 1, after) || !IsHexToken(text, after))
+                {
+                    break;
+                }
+
+                colons += doubled ? 2 : 1;
+                shortForm |= doubled;
+                j = after;
+            }
+            else if (IsHexToken(text, j + 1))
+            {
+                j++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (colons < 2 || (!shortForm && colons != 7))
+        {
+            return -1;
+        }
+
+        // The words around it must not run on: "ab:cd::ef-g" is not an address.
+        if (j + 1 < text.Count && text.Adjacent(j, j + 1) && text[j + 1].IsWordLike)
+        {
+            return -1;
+        }
+
+        return System.Net.IPAddress.TryParse(text.Span(i, j), out var address)
+               && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? j
+            : -1;
+    }
+
+    private static bool IsHexToken(TokenizedText text, int i)
+    {
+        if (!text[i].IsWordLike || text[i].Length > 4)
+        {
+            return false;
+        }
+
+        foreach (var c in text.Span(i))
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static int Ip(TokenizedText text, int i)

@@ -209,8 +209,11 @@ internal static class Labeller
             {
                 var r = validatedAt[k] > 0 ? validatedAt[k] : ruleAt[k];
                 // A detector span much longer than the model's is a guess the model did not share; it is not taken.
+                // An identifier that names someone whoever posts it (an IP address) is no guess, whatever its length:
+                // an IPv6 address is fifteen tokens, of which the model may tag only the first.
                 if (r > 0 && (validatedAt[k] > 0 || ctx.Candidates[r - 1].Type == candidate.Type)
-                    && ctx.Candidates[r - 1].Last - ctx.Candidates[r - 1].First <= candidate.Last - candidate.First + 4)
+                    && (ctx.Candidates[r - 1].Tie == Tie.Always
+                        || ctx.Candidates[r - 1].Last - ctx.Candidates[r - 1].First <= candidate.Last - candidate.First + 4))
                 {
                     var rule = ctx.Candidates[r - 1];
 
