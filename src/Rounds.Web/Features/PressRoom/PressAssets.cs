@@ -29,6 +29,9 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
         ["video/mp4"] = [".mp4"], ["video/quicktime"] = [".mov"],
     };
 
+    /// <summary>The types and endings a file picker offers, from the same list the store checks.</summary>
+    public static string AcceptList => string.Join(',', Allowed.Keys.Concat(Allowed.Values.SelectMany(e => e)));
+
     private IDataProtector Protector => protection.CreateProtector("Rounds.PressRoom.AssetLinks");
 
     private string Folder => Path.GetFullPath(configuration["PressRoom:AssetPath"] ?? "data/press-assets", environment.ContentRootPath);
