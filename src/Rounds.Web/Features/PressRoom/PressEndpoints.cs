@@ -49,6 +49,7 @@ public static class PressEndpoints
         journalist.MapGet("/releases/{id:guid}", ReadAsync).WithName("ReadPressRelease");
 
         app.MapGet("/press/{org}/feed.atom", NewsroomFeed.AtomAsync).AllowAnonymous().WithName("PressRoomFeed");
+        app.MapGet("/press/{org}/sitemap.xml", NewsroomSitemap.XmlAsync).AllowAnonymous().WithName("PressRoomSitemap");
         app.MapGet("/press/assets/{token}", DownloadAsync).AllowAnonymous().WithName("DownloadPressAsset");
     }
 

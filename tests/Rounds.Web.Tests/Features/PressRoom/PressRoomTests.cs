@@ -27,6 +27,8 @@ public abstract class PressRoomTests(PressRounds app)
             ("release page", pageClient, $"/press/{slug}/releases/{id}"),
             ("atom feed", anonymous, $"/press/{slug}/feed.atom"),
             ("atom feed signed in", pageClient, $"/press/{slug}/feed.atom"),
+            ("sitemap", anonymous, $"/press/{slug}/sitemap.xml"),
+            ("sitemap signed in", pageClient, $"/press/{slug}/sitemap.xml"),
         };
         if (api is not null)
         {
@@ -114,6 +116,7 @@ public abstract class PressRoomTests(PressRounds app)
                 }
 
                 Assert.True(text.Contains(title, StringComparison.Ordinal), $"{channel} did not show the lifted release to the {who} ({(int)status}).");
+                Assert.True(!channel.StartsWith("sitemap", StringComparison.Ordinal) || text.Contains($"/press/{cast.Org.Slug}/releases/{id}</loc>", StringComparison.Ordinal), $"{channel} did not list the lifted release's page.");
             }
         }
 
