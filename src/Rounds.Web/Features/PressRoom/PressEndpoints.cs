@@ -5,7 +5,7 @@ namespace Rounds.Web.Features.PressRoom;
 
 public sealed record ReleaseDto(
     Guid Id, string Status, string Title, string Summary, string Body, string Contacts, DateTimeOffset? LiftAt, string LiftZone, string? LiftLocal,
-    string Audience, string Screening, string ScreeningNote, DateTimeOffset? PublishedAt);
+    string Audience, string Screening, string ScreeningNote, DateTimeOffset? PublishedAt, IReadOnlyList<string> Topics);
 
 /// <summary>A release as a journalist reads it; <c>Embargoed</c> until it lifts.</summary>
 public sealed record PressReleaseDto(Guid Id, string Title, string Summary, string BodyHtml, string Contacts, DateTimeOffset? LiftAt, string? LiftLocal, bool Embargoed, IReadOnlyList<AssetLink> Assets);
@@ -45,6 +45,9 @@ public static class PressEndpoints
         var journalist = api.MapGroup("/press/{org}").WithTags("Press room (journalists)");
         journalist.MapPost("/accreditations", RequestAccreditationAsync).WithName("RequestPressAccreditation");
         journalist.MapGet("/accreditations", MyAccreditationsAsync).WithName("ListMyPressAccreditations");
+        journalist.MapGet("/topics", FollowedTopicsAsync).WithName("ListFollowedPressTopics");
+        journalist.MapPut("/topics", FollowTopicsAsync).WithName("FollowPressTopics")
+            .WithSummary("Replaces the topics followed: {\"topics\":\"cardiology, research\"}; none means every release.");
         journalist.MapGet("/releases", ReadableAsync).WithName("ListReadablePressReleases");
         journalist.MapGet("/releases/{id:guid}", ReadAsync).WithName("ReadPressRelease");
 
@@ -55,7 +58,7 @@ public static class PressEndpoints
 
     public static ReleaseDto ToDto(PressRelease r) => new(
         r.Id, Key(r.Status), r.Title, r.Summary, r.Body, r.Contacts, r.LiftAt, r.LiftZone, r.LiftAt is { } at ? LiftTime.Describe(at, r.LiftZone) : null,
-        r.Audience == EmbargoAudience.Named ? "named" : "all_accredited", r.Screening.ToString().ToLowerInvariant(), r.ScreeningNote, r.PublishedAt);
+        r.Audience == EmbargoAudience.Named ? "named" : "all_accredited", r.Screening.ToString().ToLowerInvariant(), r.ScreeningNote, r.PublishedAt, PressTopics.Split(r.Topics));
 
     public static string Key(ReleaseStatus status) => status switch
     {
@@ -144,6 +147,15 @@ public static class PressEndpoints
         return requested.Succeeded
             ? TypedResults.Created($"/api/v1/press/{org}/accreditations", ToDto(requested.Value!))
             : requested.Status.ToProblem();
+    }
+
+    public static async Task<IResult> FollowedTopicsAsync(string org, ICurrentActor actor, PressTopics topics, CancellationToken cancellationToken) =>
+        await topics.FollowedAsync(actor.UserId!, org, cancellationToken) is { } followed ? TypedResults.Ok(new { topics = followed }) : Outcome.NotFound.ToProblem();
+
+    public static async Task<IResult> FollowTopicsAsync(string org, TopicsInput body, ICurrentActor actor, PressTopics topics, CancellationToken cancellationToken)
+    {
+        var followed = await topics.FollowAsync(actor.UserId!, org, body, cancellationToken);
+        return followed.Succeeded ? TypedResults.Ok(new { topics = followed.Value }) : followed.Status.ToProblem();
     }
 
     public static async Task<IResult> MyAccreditationsAsync(string org, ICurrentActor actor, RoundsDbContext db, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ public sealed class PressRoomArea : IRoundsArea
         services.AddScoped<Newsroom>();
         services.AddScoped<LiftReleases>();
         services.AddScoped<PressAssets>();
+        services.AddScoped<PressTopics>();
         services.AddScoped<IEmbargoedLinks, EmbargoedLinks>();
         services.AddHostedService<LiftWatch>();
         services.AddScoped<IDemoData, PressRoomDemo>();

@@ -344,6 +344,46 @@ public abstract class PressRoomTests(PressRounds app)
         app.Clock.SetUtcNow(liftAt);
         Assert.Empty(await app.WithScopeAsync(s => s.GetRequiredService<IEmbargoedLinks>().FindAsync(cast.Org.Id, text)));
     }
+
+    /// <summary>Before topics, the lift mailed every accredited journalist whatever the release was about.</summary>
+    [Fact]
+    public async Task The_lift_mails_journalists_following_a_topic_of_the_release_or_none_and_a_release_without_topics_goes_to_all()
+    {
+        var cast = await app.CastAsync();
+        var slug = cast.Org.Slug;
+        foreach (var journalist in new[] { cast.Listed, cast.Unlisted, cast.Stranger })
+        {
+            await app.AccreditAsync(cast, journalist);
+        }
+
+        var cardiology = await app.ApiClientAsync(cast.Listed);
+        var followed = await HttpAssert.ReadAsync<JsonElement>(await cardiology.PutAsJsonAsync($"/api/v1/press/{slug}/topics", new { topics = " Cardiology,  stroke   care ,cardiology" }));
+        Assert.Equal(["cardiology", "stroke care"], followed.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        var oncology = await app.ApiClientAsync(cast.Unlisted);
+        await HttpAssert.ReadAsync<JsonElement>(await oncology.PutAsJsonAsync($"/api/v1/press/{slug}/topics", new { topics = "oncology" }));
+        var refused = await oncology.PutAsJsonAsync($"/api/v1/press/{slug}/topics", new { topics = "oncology, <b>cancer</b>" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("oncology", (await HttpAssert.ReadAsync<JsonElement>(await oncology.GetAsync($"/api/v1/press/{slug}/topics"))).GetProperty("topics")[0].GetString());
+
+        var team = await app.ApiClientAsync(cast.Admin);
+        var tagged = "Heart news " + Guid.NewGuid().ToString("N")[..6];
+        var (taggedId, taggedLift) = await app.EmbargoedReleaseAsync(cast, tagged, TimeSpan.FromMinutes(2));
+        var badTopic = await team.PutAsJsonAsync($"/api/v1/orgs/{slug}/press/releases/{taggedId}", new { title = tagged, topics = string.Join(",", Enumerable.Range(1, 11).Select(n => "t" + n)) });
+        Assert.Equal(HttpStatusCode.BadRequest, badTopic.StatusCode);
+        var updated = await HttpAssert.ReadAsync<JsonElement>(await team.PutAsJsonAsync($"/api/v1/orgs/{slug}/press/releases/{taggedId}",
+            new { title = tagged, summary = "Summary of " + tagged, body = "Body of " + tagged, contacts = "press@example.org", topics = "Cardiology, research" }));
+        Assert.Equal(["cardiology", "research"], updated.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        var untagged = "General news " + Guid.NewGuid().ToString("N")[..6];
+        var (_, untaggedLift) = await app.EmbargoedReleaseAsync(cast, untagged, TimeSpan.FromMinutes(3));
+
+        app.Clock.SetUtcNow(new[] { taggedLift, untaggedLift }.Max());
+        await app.LiftAsync();
+        bool Told(Rounds.Web.Features.Identity.User who, string title) => app.MailTo(who.Email!).Any(m => m.Contains("Embargo lifted: " + title, StringComparison.Ordinal));
+        Assert.True(Told(cast.Listed, tagged), "A follower of cardiology heard nothing of a cardiology release.");
+        Assert.True(Told(cast.Stranger, tagged), "A journalist following no topic heard nothing.");
+        Assert.False(Told(cast.Unlisted, tagged), "A follower of oncology only was mailed about a cardiology release.");
+        Assert.True(new[] { cast.Listed, cast.Unlisted, cast.Stranger }.All(j => Told(j, untagged)), "A release without topics did not reach every accredited journalist.");
+    }
 }
 
 public sealed class PressRoomTestsOnSqlite(SqlitePressRounds app) : PressRoomTests(app), IClassFixture<SqlitePressRounds>;
