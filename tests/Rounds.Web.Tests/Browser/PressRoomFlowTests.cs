@@ -111,6 +111,10 @@ public sealed class PressRoomFlowTests(BrowserFixture browser, PressBrowserApp s
         await Assertions.Expect(journalist.GetByRole(AriaRole.Heading, new() { Name = "Under embargo" })).ToBeVisibleAsync();
         await journalist.GetByRole(AriaRole.Link, new() { Name = "Riverside opens a stroke unit" }).ClickAsync();
         await Assertions.Expect(journalist.Locator("#embargo")).ToContainTextAsync("America/Chicago");
+        // The preview is the original image, scaled by the page, loaded through the journalist's own link.
+        var preview = journalist.GetByRole(AriaRole.Img, new() { Name = "Preview of stroke-unit.png" });
+        await Assertions.Expect(preview).ToBeVisibleAsync();
+        await Assertions.Expect(preview).ToHaveJSPropertyAsync("naturalWidth", 1);
         var download = await journalist.RunAndWaitForDownloadAsync(() => journalist.GetByRole(AriaRole.Link, new() { Name = "stroke-unit.png" }).ClickAsync());
         Assert.Equal("stroke-unit.png", download.SuggestedFilename);
         Assert.Equal(Pixel, await File.ReadAllBytesAsync((await download.PathAsync())!));

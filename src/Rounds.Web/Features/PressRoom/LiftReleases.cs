@@ -87,6 +87,7 @@ public sealed class LiftWatch(IServiceScopeFactory scopes, IConfiguration config
     protected override async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var lifted = await services.GetRequiredService<LiftReleases>().RunOnceAsync(cancellationToken);
+        services.GetRequiredService<ChunkedUploads>().SweepStale();
         if (lifted > 0)
         {
             Logger.LogInformation("Press room: {Count} releases lifted.", lifted);

@@ -384,6 +384,72 @@ public abstract class PressRoomTests(PressRounds app)
         Assert.False(Told(cast.Unlisted, tagged), "A follower of oncology only was mailed about a cardiology release.");
         Assert.True(new[] { cast.Listed, cast.Unlisted, cast.Stranger }.All(j => Told(j, untagged)), "A release without topics did not reach every accredited journalist.");
     }
+
+    /// <summary>Before chunked uploads a clip had to arrive in one request, and a dropped connection lost all of it.</summary>
+    [Fact]
+    public async Task A_clip_arrives_in_chunks_resumes_from_the_held_offset_and_is_checked_for_size_and_type_at_finish()
+    {
+        var cast = await app.CastAsync();
+        var (id, _) = await app.EmbargoedReleaseAsync(cast, "Chunked", TimeSpan.FromHours(1));
+        var team = await app.ApiClientAsync(cast.Admin);
+        var uploads = $"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/uploads";
+        var clip = new byte[2500];
+        Random.Shared.NextBytes(clip);
+        "\0\0\0\u0018ftypmp42"u8.ToArray().CopyTo(clip, 0);
+        Task<HttpResponseMessage> PutAsync(string upload, long offset, byte[] bytes) =>
+            team.PutAsync($"{uploads}/{upload}?offset={offset}", new ByteArrayContent(bytes));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await team.PostAsJsonAsync(uploads, new { fileName = "b-roll.mp4", contentType = "video/mp4", size = 100_001 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await team.PostAsJsonAsync(uploads, new { fileName = "b-roll.exe", contentType = "video/mp4", size = 10 })).StatusCode);
+        var started = await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(uploads, new { fileName = "b-roll.mp4", contentType = "video/mp4", size = clip.Length }));
+        var upload = started.GetProperty("id").GetString()!;
+        Assert.Equal(0, started.GetProperty("offset").GetInt64());
+
+        Assert.Equal(1000, (await HttpAssert.ReadAsync<JsonElement>(await PutAsync(upload, 0, clip[..1000]))).GetProperty("offset").GetInt64());
+        // The same chunk resent after a lost answer is refused, not written twice; the server says where to resume.
+        var resent = await PutAsync(upload, 0, clip[..1000]);
+        Assert.Equal(HttpStatusCode.Conflict, resent.StatusCode);
+        Assert.Contains("offset 1000", await resent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1000, (await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"{uploads}/{upload}"))).GetProperty("offset").GetInt64());
+        var early = await team.PostAsync($"{uploads}/{upload}/finish", null);
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+        Assert.Contains("1000 of 2500 bytes", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A chunk that runs past the declared size is refused whole.
+        Assert.Equal(HttpStatusCode.BadRequest, (await PutAsync(upload, 1000, new byte[1501])).StatusCode);
+        Assert.Equal(1000, (await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"{uploads}/{upload}"))).GetProperty("offset").GetInt64());
+        Assert.Equal(2500, (await HttpAssert.ReadAsync<JsonElement>(await PutAsync(upload, 1000, clip[1000..]))).GetProperty("offset").GetInt64());
+        Assert.Equal(HttpStatusCode.Created, (await team.PostAsync($"{uploads}/{upload}/finish", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await team.GetAsync($"{uploads}/{upload}")).StatusCode);
+
+        var listed = await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/assets"));
+        var asset = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(("b-roll.mp4", 2500), (asset.GetProperty("fileName").GetString(), asset.GetProperty("size").GetInt64()));
+        // Asset links are followed in a signed-in browser session, as the team's pages give them.
+        var teamPages = FormSession.Create(app);
+        await teamPages.LoginAsync(cast.Admin.Email!);
+        Assert.Equal(clip, await teamPages.Client.GetByteArrayAsync(asset.GetProperty("url").GetString()));
+
+        // Declared as a PNG but not one: discarded at finish, and nothing is added.
+        var fake = (await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(uploads, new { fileName = "photo.png", contentType = "image/png", size = 4 }))).GetProperty("id").GetString()!;
+        await HttpAssert.ReadAsync<JsonElement>(await PutAsync(fake, 0, [1, 2, 3, 4]));
+        var wrongType = await team.PostAsync($"{uploads}/{fake}/finish", null);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Contains("not image/png", await wrongType.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await team.GetAsync($"{uploads}/{fake}")).StatusCode);
+        Assert.Single((await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/assets"))).EnumerateArray());
+
+        // An upload left unfinished is gone a day later, part and all; an aborted one at once.
+        var left = (await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(uploads, new { fileName = "left.mp4", contentType = "video/mp4", size = 10 }))).GetProperty("id").GetString()!;
+        var aborted = (await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(uploads, new { fileName = "gone.mp4", contentType = "video/mp4", size = 10 }))).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.NoContent, (await team.DeleteAsync($"{uploads}/{aborted}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await team.GetAsync($"{uploads}/{aborted}")).StatusCode);
+        var folder = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["PressRoom:AssetPath"]!, "partial");
+        Assert.True(File.Exists(Path.Combine(folder, Guid.Parse(left).ToString("N") + ".part")));
+        Assert.False(File.Exists(Path.Combine(folder, Guid.Parse(aborted).ToString("N") + ".part")));
+        app.Clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(1, await app.WithScopeAsync(s => Task.FromResult(s.GetRequiredService<Rounds.Web.Features.PressRoom.ChunkedUploads>().SweepStale())));
+        Assert.False(File.Exists(Path.Combine(folder, Guid.Parse(left).ToString("N") + ".part")));
+    }
 }
 
 public sealed class PressRoomTestsOnSqlite(SqlitePressRounds app) : PressRoomTests(app), IClassFixture<SqlitePressRounds>;
