@@ -5,7 +5,8 @@ using Rounds.Web.Data;
 namespace Rounds.Web.Features.PressRoom;
 
 /// <summary>What the communications team types for a release.</summary>
-public sealed record ReleaseInput(string? Title, string? Summary, string? Body, string? Contacts)
+/// <param name="Topics">Comma-separated; null leaves the release's topics as they are.</param>
+public sealed record ReleaseInput(string? Title, string? Summary, string? Body, string? Contacts, string? Topics = null)
 {
     public const int TitleLimit = 200;
     public const int SummaryLimit = 1000;
@@ -84,7 +85,7 @@ public sealed class EditRelease(RoundsDbContext db, IOrganizationScreener screen
         : text.Length > limit ? Outcome.Invalid(field, $"Keep the {field.ToLowerInvariant()} within {limit} characters.")
         : null;
 
-    internal static object Snapshot(PressRelease r) => new { r.Title, r.Summary, Status = r.Status.ToString(), r.LiftAt, r.LiftZone, Screening = r.Screening.ToString() };
+    internal static object Snapshot(PressRelease r) => new { r.Title, r.Summary, Status = r.Status.ToString(), r.LiftAt, r.LiftZone, Screening = r.Screening.ToString(), Topics = PressTopics.Split(r.Topics) };
 
     private async Task<Outcome> ApplyAsync(OrgContext org, PressRelease release, ReleaseInput input, CancellationToken cancellationToken)
     {
@@ -107,6 +108,17 @@ public sealed class EditRelease(RoundsDbContext db, IOrganizationScreener screen
         if (title.Contains('\n', StringComparison.Ordinal))
         {
             return Outcome.Invalid("Title", "Keep the title on one line.");
+        }
+
+        if (input.Topics is not null)
+        {
+            var (topics, topicProblem) = PressTopics.Parse(input.Topics);
+            if (topicProblem is not null)
+            {
+                return Outcome.Invalid("Topics", topicProblem);
+            }
+
+            release.Topics = PressTopics.Store(topics);
         }
 
         release.Title = title;

@@ -44,9 +44,14 @@ public sealed class LiftReleases(RoundsDbContext db, IMailer mailer, PublicUrl p
 
         var release = await db.Set<PressRelease>().AsNoTracking().FirstAsync(r => r.Id == id, cancellationToken);
         var slug = await db.Organizations.Where(o => o.Id == release.OrganizationId).Select(o => o.Slug).FirstAsync(cancellationToken);
-        var recipients = await Journalists.CurrentlyAccredited(db, release.OrganizationId, now)
-            .Join(db.People(), a => a.UserId, p => p.Id, (a, p) => p.Email)
-            .Where(e => e != null).Distinct().ToListAsync(cancellationToken);
+        var accredited = await Journalists.CurrentlyAccredited(db, release.OrganizationId, now)
+            .Join(db.People(), a => a.UserId, p => p.Id, (a, p) => new { a.UserId, p.Email })
+            .Where(j => j.Email != null).Distinct().ToListAsync(cancellationToken);
+        var ids = accredited.Select(j => j.UserId).ToList();
+        var follows = await db.Set<PressTopicFollow>().Where(f => f.OrganizationId == release.OrganizationId && ids.Contains(f.UserId))
+            .ToDictionaryAsync(f => f.UserId, f => PressTopics.Split(f.Topics), cancellationToken);
+        var topics = PressTopics.Split(release.Topics);
+        var recipients = accredited.Where(j => PressTopics.Reaches(topics, follows.GetValueOrDefault(j.UserId, []))).Select(j => j.Email).Distinct().ToList();
         audit.Record(release.OrganizationId, "press_release.lifted", nameof(PressRelease), release.Id.ToString(), after: new { release.LiftAt, recipients = recipients.Count });
         var link = publicUrl.For($"press/{slug}/releases/{release.Id}");
         var body = $"<p>{WebUtility.HtmlEncode(release.Title)}</p><p>{WebUtility.HtmlEncode(release.Summary)}</p><p><a href=\"{WebUtility.HtmlEncode(link)}\">Read the release</a></p>";
@@ -82,6 +87,7 @@ public sealed class LiftWatch(IServiceScopeFactory scopes, IConfiguration config
     protected override async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var lifted = await services.GetRequiredService<LiftReleases>().RunOnceAsync(cancellationToken);
+        services.GetRequiredService<ChunkedUploads>().SweepStale();
         if (lifted > 0)
         {
             Logger.LogInformation("Press room: {Count} releases lifted.", lifted);

@@ -29,11 +29,14 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
         ["video/mp4"] = [".mp4"], ["video/quicktime"] = [".mov"],
     };
 
+    /// <summary>The types and endings a file picker offers, from the same list the store checks.</summary>
+    public static string AcceptList => string.Join(',', Allowed.Keys.Concat(Allowed.Values.SelectMany(e => e)));
+
     private IDataProtector Protector => protection.CreateProtector("Rounds.PressRoom.AssetLinks");
 
-    private string Folder => Path.GetFullPath(configuration["PressRoom:AssetPath"] ?? "data/press-assets", environment.ContentRootPath);
+    internal string Folder => Path.GetFullPath(configuration["PressRoom:AssetPath"] ?? "data/press-assets", environment.ContentRootPath);
 
-    private long MaxBytes => configuration.GetValue("PressRoom:MaxAssetBytes", DefaultMaxBytes);
+    internal long MaxBytes => configuration.GetValue("PressRoom:MaxAssetBytes", DefaultMaxBytes);
 
     public async Task<Outcome<PressAsset>> UploadAsync(OrgContext org, Guid releaseId, string? fileName, string? contentType, Stream content, CancellationToken cancellationToken = default)
     {
@@ -48,16 +51,10 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
             return Outcome.NotFound;
         }
 
-        var name = Path.GetFileName(fileName?.Trim() ?? "");
-        var type = (contentType ?? "").Split(';')[0].Trim();
-        if (!Allowed.TryGetValue(type, out var extensions))
+        var (name, type, problem) = CheckFile(fileName, contentType);
+        if (problem is not null)
         {
-            return Outcome.Invalid("ContentType", "Upload a JPEG, PNG or WebP image, MP3, WAV or M4A audio, or MP4 or MOV video.");
-        }
-
-        if (name.Length is 0 or > 200 || TextRules.FirstRefused(name) is not null || !extensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
-        {
-            return Outcome.Invalid("FileName", $"Name the file, ending in {string.Join(" or ", extensions)} for {type}.");
+            return problem;
         }
 
         Directory.CreateDirectory(Folder);
@@ -100,11 +97,32 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
             throw;
         }
 
-        var asset = new PressAsset { OrganizationId = org.Id, ReleaseId = release.Id, FileName = name, ContentType = type.ToLowerInvariant(), Size = size, StorageName = storage, UploadedAt = clock.GetUtcNow() };
+        return new Outcome<PressAsset>(Outcome.Success, await AddAsync(org, release.Id, name, type, size, storage, cancellationToken));
+    }
+
+    /// <summary>A file's name and type as given, normalized, or why they cannot be taken.</summary>
+    internal static (string Name, string Type, Outcome? Problem) CheckFile(string? fileName, string? contentType)
+    {
+        var name = Path.GetFileName(fileName?.Trim() ?? "");
+        var type = (contentType ?? "").Split(';')[0].Trim();
+        if (!Allowed.TryGetValue(type, out var extensions))
+        {
+            return ("", "", Outcome.Invalid("ContentType", "Upload a JPEG, PNG or WebP image, MP3, WAV or M4A audio, or MP4 or MOV video."));
+        }
+
+        return name.Length is 0 or > 200 || TextRules.FirstRefused(name) is not null || !extensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase)
+            ? ("", "", Outcome.Invalid("FileName", $"Name the file, ending in {string.Join(" or ", extensions)} for {type}."))
+            : (name, type.ToLowerInvariant(), null);
+    }
+
+    /// <summary>Records a file already in the store under <paramref name="storage"/> as an asset of the release.</summary>
+    internal async Task<PressAsset> AddAsync(OrgContext org, Guid releaseId, string name, string type, long size, string storage, CancellationToken cancellationToken)
+    {
+        var asset = new PressAsset { OrganizationId = org.Id, ReleaseId = releaseId, FileName = name, ContentType = type, Size = size, StorageName = storage, UploadedAt = clock.GetUtcNow() };
         db.Add(asset);
-        audit.Record(org.Id, "press_asset.uploaded", nameof(PressAsset), asset.Id.ToString(), after: new { release = release.Id, name, type, size });
+        audit.Record(org.Id, "press_asset.uploaded", nameof(PressAsset), asset.Id.ToString(), after: new { release = releaseId, name, type, size });
         await db.SaveChangesAsync(cancellationToken);
-        return new Outcome<PressAsset>(Outcome.Success, asset);
+        return asset;
     }
 
     /// <summary>Links to a release's assets for one reader; call only once the reader may see the release.</summary>

@@ -5,7 +5,7 @@ namespace Rounds.Web.Features.PressRoom;
 
 public sealed record ReleaseDto(
     Guid Id, string Status, string Title, string Summary, string Body, string Contacts, DateTimeOffset? LiftAt, string LiftZone, string? LiftLocal,
-    string Audience, string Screening, string ScreeningNote, DateTimeOffset? PublishedAt);
+    string Audience, string Screening, string ScreeningNote, DateTimeOffset? PublishedAt, IReadOnlyList<string> Topics);
 
 /// <summary>A release as a journalist reads it; <c>Embargoed</c> until it lifts.</summary>
 public sealed record PressReleaseDto(Guid Id, string Title, string Summary, string BodyHtml, string Contacts, DateTimeOffset? LiftAt, string? LiftLocal, bool Embargoed, IReadOnlyList<AssetLink> Assets);
@@ -38,6 +38,14 @@ public static class PressEndpoints
         team.MapPost("/releases/{id:guid}/assets", UploadAsync).WithName("UploadPressAsset").DisableAntiforgery()
             .WithSummary("Streams one file as the request body; its type in Content-Type, its name in ?fileName=.");
         team.MapGet("/releases/{id:guid}/assets", TeamAssetsAsync).WithName("ListPressAssets");
+        team.MapPost("/releases/{id:guid}/uploads", StartUploadAsync).WithName("StartPressUpload")
+            .WithSummary("Declares a file to send in chunks: {\"fileName\":\"b-roll.mp4\",\"contentType\":\"video/mp4\",\"size\":123456789}.");
+        team.MapGet("/releases/{id:guid}/uploads/{uploadId:guid}", UploadStatusAsync).WithName("GetPressUpload")
+            .WithSummary("How many bytes have arrived: the offset to resume from.");
+        team.MapPut("/releases/{id:guid}/uploads/{uploadId:guid}", AppendChunkAsync).WithName("AppendPressUploadChunk").DisableAntiforgery()
+            .WithSummary("One chunk as the request body, starting at ?offset= (the bytes held so far); a chunk from any other offset is refused with 409.");
+        team.MapPost("/releases/{id:guid}/uploads/{uploadId:guid}/finish", FinishUploadAsync).WithName("FinishPressUpload");
+        team.MapDelete("/releases/{id:guid}/uploads/{uploadId:guid}", AbortUploadAsync).WithName("AbortPressUpload");
         team.MapGet("/accreditations", AccreditationsAsync).WithName("ListPressAccreditations");
         team.MapPost("/accreditations/{id:guid}/decision", DecideAsync).WithName("DecidePressAccreditation");
         team.MapPost("/accreditations/{id:guid}/revoke", RevokeAsync).WithName("RevokePressAccreditation");
@@ -45,16 +53,20 @@ public static class PressEndpoints
         var journalist = api.MapGroup("/press/{org}").WithTags("Press room (journalists)");
         journalist.MapPost("/accreditations", RequestAccreditationAsync).WithName("RequestPressAccreditation");
         journalist.MapGet("/accreditations", MyAccreditationsAsync).WithName("ListMyPressAccreditations");
+        journalist.MapGet("/topics", FollowedTopicsAsync).WithName("ListFollowedPressTopics");
+        journalist.MapPut("/topics", FollowTopicsAsync).WithName("FollowPressTopics")
+            .WithSummary("Replaces the topics followed: {\"topics\":\"cardiology, research\"}; none means every release.");
         journalist.MapGet("/releases", ReadableAsync).WithName("ListReadablePressReleases");
         journalist.MapGet("/releases/{id:guid}", ReadAsync).WithName("ReadPressRelease");
 
         app.MapGet("/press/{org}/feed.atom", NewsroomFeed.AtomAsync).AllowAnonymous().WithName("PressRoomFeed");
+        app.MapGet("/press/{org}/sitemap.xml", NewsroomSitemap.XmlAsync).AllowAnonymous().WithName("PressRoomSitemap");
         app.MapGet("/press/assets/{token}", DownloadAsync).AllowAnonymous().WithName("DownloadPressAsset");
     }
 
     public static ReleaseDto ToDto(PressRelease r) => new(
         r.Id, Key(r.Status), r.Title, r.Summary, r.Body, r.Contacts, r.LiftAt, r.LiftZone, r.LiftAt is { } at ? LiftTime.Describe(at, r.LiftZone) : null,
-        r.Audience == EmbargoAudience.Named ? "named" : "all_accredited", r.Screening.ToString().ToLowerInvariant(), r.ScreeningNote, r.PublishedAt);
+        r.Audience == EmbargoAudience.Named ? "named" : "all_accredited", r.Screening.ToString().ToLowerInvariant(), r.ScreeningNote, r.PublishedAt, PressTopics.Split(r.Topics));
 
     public static string Key(ReleaseStatus status) => status switch
     {
@@ -145,6 +157,15 @@ public static class PressEndpoints
             : requested.Status.ToProblem();
     }
 
+    public static async Task<IResult> FollowedTopicsAsync(string org, ICurrentActor actor, PressTopics topics, CancellationToken cancellationToken) =>
+        await topics.FollowedAsync(actor.UserId!, org, cancellationToken) is { } followed ? TypedResults.Ok(new { topics = followed }) : Outcome.NotFound.ToProblem();
+
+    public static async Task<IResult> FollowTopicsAsync(string org, TopicsInput body, ICurrentActor actor, PressTopics topics, CancellationToken cancellationToken)
+    {
+        var followed = await topics.FollowAsync(actor.UserId!, org, body, cancellationToken);
+        return followed.Succeeded ? TypedResults.Ok(new { topics = followed.Value }) : followed.Status.ToProblem();
+    }
+
     public static async Task<IResult> MyAccreditationsAsync(string org, ICurrentActor actor, RoundsDbContext db, CancellationToken cancellationToken)
     {
         var organization = await Newsroom.FindOrganizationAsync(db, org, cancellationToken);
@@ -207,6 +228,37 @@ public static class PressEndpoints
             ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/press/releases/{id}/assets", new { uploaded.Value!.Id, uploaded.Value.FileName, uploaded.Value.ContentType, uploaded.Value.Size })
             : uploaded.Status.ToProblem();
     }
+
+    public static async Task<IResult> StartUploadAsync(OrgContext org, Guid id, UploadStart body, ChunkedUploads uploads, CancellationToken cancellationToken)
+    {
+        var started = await uploads.StartAsync(org, id, body, cancellationToken);
+        return started.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/press/releases/{id}/uploads/{started.Value!.Id}", started.Value)
+            : started.Status.ToProblem();
+    }
+
+    public static async Task<IResult> UploadStatusAsync(OrgContext org, Guid id, Guid uploadId, ChunkedUploads uploads, CancellationToken cancellationToken)
+    {
+        var state = await uploads.StatusAsync(org, id, uploadId, cancellationToken);
+        return state.Succeeded ? TypedResults.Ok(state.Value) : state.Status.ToProblem();
+    }
+
+    public static async Task<IResult> AppendChunkAsync(OrgContext org, Guid id, Guid uploadId, long? offset, HttpRequest request, ChunkedUploads uploads, CancellationToken cancellationToken)
+    {
+        var state = await uploads.AppendAsync(org, id, uploadId, offset, request.Body, cancellationToken);
+        return state.Succeeded ? TypedResults.Ok(state.Value) : state.Status.ToProblem();
+    }
+
+    public static async Task<IResult> FinishUploadAsync(OrgContext org, Guid id, Guid uploadId, ChunkedUploads uploads, CancellationToken cancellationToken)
+    {
+        var finished = await uploads.FinishAsync(org, id, uploadId, cancellationToken);
+        return finished.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/press/releases/{id}/assets", new { finished.Value!.Id, finished.Value.FileName, finished.Value.ContentType, finished.Value.Size })
+            : finished.Status.ToProblem();
+    }
+
+    public static async Task<IResult> AbortUploadAsync(OrgContext org, Guid id, Guid uploadId, ChunkedUploads uploads, CancellationToken cancellationToken) =>
+        (await uploads.AbortAsync(org, id, uploadId, cancellationToken)).ToProblem();
 
     public static async Task<IResult> TeamAssetsAsync(OrgContext org, Guid id, RoundsDbContext db, PressAssets assets, CancellationToken cancellationToken) =>
         await db.Set<PressRelease>().AnyAsync(r => r.Id == id && r.OrganizationId == org.Id, cancellationToken)

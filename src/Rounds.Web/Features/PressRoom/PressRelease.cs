@@ -44,6 +44,9 @@ public sealed class PressRelease : IOrgOwned
 
     public EmbargoAudience Audience { get; set; }
 
+    /// <summary>Normalized topics, one a line (see <see cref="PressTopics"/>); empty: news for every accredited journalist.</summary>
+    public string Topics { get; set; } = "";
+
     /// <summary>The screening verdict of the title, summary and body as last saved; a blocked release cannot be scheduled.</summary>
     public Verdict Screening { get; set; }
 
@@ -78,6 +81,7 @@ internal sealed class PressReleaseConfiguration : IEntityTypeConfiguration<Press
         builder.Property(r => r.Contacts).HasMaxLength(ReleaseInput.ContactsLimit);
         builder.Property(r => r.LiftZone).HasMaxLength(64);
         builder.Property(r => r.ScreeningNote).HasMaxLength(1000);
+        builder.Property(r => r.Topics).HasMaxLength(PressTopics.StoredLimit);
         builder.HasIndex(r => new { r.Status, r.LiftAt });
         builder.HasIndex(r => new { r.OrganizationId, r.Status });
         builder.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);

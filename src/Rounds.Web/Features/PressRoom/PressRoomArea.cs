@@ -15,6 +15,8 @@ public sealed class PressRoomArea : IRoundsArea
         services.AddScoped<Newsroom>();
         services.AddScoped<LiftReleases>();
         services.AddScoped<PressAssets>();
+        services.AddScoped<PressTopics>();
+        services.AddScoped<ChunkedUploads>();
         services.AddScoped<IEmbargoedLinks, EmbargoedLinks>();
         services.AddHostedService<LiftWatch>();
         services.AddScoped<IDemoData, PressRoomDemo>();

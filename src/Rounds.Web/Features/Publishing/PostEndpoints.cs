@@ -12,7 +12,10 @@ public sealed record NoteRequest(string? Note);
 
 public sealed record OverrideRequest(string? Reason);
 
-public sealed record CopyCheckDto(Guid Account, string Handle, string Network, int Length, int MaxLength, bool Fits, ScreenResultDto Screening);
+public sealed record CopyCheckDto(Guid Account, string Handle, string Network, int Length, int MaxLength, bool Fits, ScreenResultDto Screening, IReadOnlyList<EmbargoWarningDto> Embargoes);
+
+/// <summary>A link in the copy to a press release that has not lifted yet: its lift, and what to tell the author.</summary>
+public sealed record EmbargoWarningDto(string Url, DateTimeOffset LiftAt, string Lift, string Message);
 
 public sealed record DeliveryDto(Guid Account, string Handle, string Platform, string? Text, string Verdict, string Status, string? NetworkPostId, string? Url, DateTimeOffset? PublishedAt, int Attempts, string? LastError);
 
@@ -307,7 +310,8 @@ public static class PostEndpoints
     private static PostInput Input(PostRequest request) => new(request.Text, request.Accounts, request.Variants, request.ScheduledAt);
 
     public static CopyCheckDto ToDto(CopyCheck copy) =>
-        new(copy.AccountId, copy.Handle, copy.Network, copy.Length, copy.MaxLength, copy.Fits, ScreeningResults.ToDto(copy.Screening));
+        new(copy.AccountId, copy.Handle, copy.Network, copy.Length, copy.MaxLength, copy.Fits, ScreeningResults.ToDto(copy.Screening),
+            copy.Embargoes.Select(l => new EmbargoWarningDto(l.Url, l.LiftAt, l.LiftDescribed, CopyCheck.EmbargoWarning(l))).ToList());
 
     private static PostListItemDto ToListItem(PostSummary s) =>
         new(s.Post.Id, AccountNames.Key(s.Post.Status), s.Post.Text, s.Post.ScheduledAt, s.Post.AuthorName, s.Accounts, s.Post.UpdatedAt);

@@ -2,20 +2,28 @@ using Rounds.Networks;
 using Rounds.Screening;
 using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
+using Rounds.Web.Features.PressRoom.Contracts;
 using Rounds.Web.Features.Screening;
 using AccountKind = Rounds.Web.Features.Accounts.Contracts.AccountKind;
 using ScreenedKind = Rounds.Screening.AccountKind;
 
 namespace Rounds.Web.Features.Publishing;
 
-/// <summary>A copy measured against its network's limit and screened as the account that will post it.</summary>
-public sealed record CopyCheck(Guid AccountId, string Handle, string Network, string Text, int Length, int MaxLength, ScreeningResult Screening)
+/// <summary>
+/// A copy measured against its network's limit and screened as the account that will post it, with the press
+/// releases it links to that are still under embargo.
+/// </summary>
+public sealed record CopyCheck(Guid AccountId, string Handle, string Network, string Text, int Length, int MaxLength, ScreeningResult Screening, IReadOnlyList<EmbargoedLink> Embargoes)
 {
     public bool Fits => Length <= MaxLength;
+
+    /// <summary>What the composer says about a link to an embargoed release, on the page and as the author types.</summary>
+    public static string EmbargoWarning(EmbargoedLink link) =>
+        $"This links to a press release under embargo until {link.LiftDescribed}. The post cannot be approved for a time before the lift, and will not go out before it.";
 }
 
 /// <summary>What the composer and review share: which accounts can be published to, how long a copy may be, how it is screened.</summary>
-public sealed class PostRules(IOrganizationScreener screening)
+public sealed class PostRules(IOrganizationScreener screening, IEmbargoedLinks embargoes)
 {
     /// <summary>
     /// How far ahead a post may be scheduled. Further than this is a typing slip (a year 9999, a swapped day and
@@ -45,7 +53,7 @@ public sealed class PostRules(IOrganizationScreener screening)
     {
         var limits = LimitsFor(account.Platform) ?? throw new InvalidOperationException($"{account.Platform} has no connector.");
         var result = await screening.ScreenAsync(organizationId, new Rounds.Screening.Post(text, ScreenedKindOf(account.Kind)), Profile.Social, cancellationToken);
-        return new CopyCheck(account.Id, account.Handle, limits.Network, text, limits.Measure(text), limits.MaxLength, result);
+        return new CopyCheck(account.Id, account.Handle, limits.Network, text, limits.Measure(text), limits.MaxLength, result, await embargoes.FindAsync(organizationId, text, cancellationToken));
     }
 
     /// <summary>The worst of the verdicts: block over review over pass.</summary>

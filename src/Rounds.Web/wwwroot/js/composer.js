@@ -91,6 +91,8 @@ function roundsComposer() {
         findings.forEach(f => list.append(element('li', '', f.type + ': ' + f.message + ' ' + f.suggestion)));
         box.append(list);
       }
+      // A link to a release still under embargo: the server words it, with the lift instant.
+      (copy.embargoes || []).forEach(e => box.append(element('p', 'embargo-warning text-danger', e.message)));
       panel.append(box);
     });
   }

@@ -27,6 +27,8 @@ public abstract class PressRoomTests(PressRounds app)
             ("release page", pageClient, $"/press/{slug}/releases/{id}"),
             ("atom feed", anonymous, $"/press/{slug}/feed.atom"),
             ("atom feed signed in", pageClient, $"/press/{slug}/feed.atom"),
+            ("sitemap", anonymous, $"/press/{slug}/sitemap.xml"),
+            ("sitemap signed in", pageClient, $"/press/{slug}/sitemap.xml"),
         };
         if (api is not null)
         {
@@ -114,6 +116,7 @@ public abstract class PressRoomTests(PressRounds app)
                 }
 
                 Assert.True(text.Contains(title, StringComparison.Ordinal), $"{channel} did not show the lifted release to the {who} ({(int)status}).");
+                Assert.True(!channel.StartsWith("sitemap", StringComparison.Ordinal) || text.Contains($"/press/{cast.Org.Slug}/releases/{id}</loc>", StringComparison.Ordinal), $"{channel} did not list the lifted release's page.");
             }
         }
 
@@ -340,6 +343,112 @@ public abstract class PressRoomTests(PressRounds app)
         Assert.Equal(liftAt, Assert.Single(found).LiftAt);
         app.Clock.SetUtcNow(liftAt);
         Assert.Empty(await app.WithScopeAsync(s => s.GetRequiredService<IEmbargoedLinks>().FindAsync(cast.Org.Id, text)));
+    }
+
+    /// <summary>Before topics, the lift mailed every accredited journalist whatever the release was about.</summary>
+    [Fact]
+    public async Task The_lift_mails_journalists_following_a_topic_of_the_release_or_none_and_a_release_without_topics_goes_to_all()
+    {
+        var cast = await app.CastAsync();
+        var slug = cast.Org.Slug;
+        foreach (var journalist in new[] { cast.Listed, cast.Unlisted, cast.Stranger })
+        {
+            await app.AccreditAsync(cast, journalist);
+        }
+
+        var cardiology = await app.ApiClientAsync(cast.Listed);
+        var followed = await HttpAssert.ReadAsync<JsonElement>(await cardiology.PutAsJsonAsync($"/api/v1/press/{slug}/topics", new { topics = " Cardiology,  stroke   care ,cardiology" }));
+        Assert.Equal(["cardiology", "stroke care"], followed.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        var oncology = await app.ApiClientAsync(cast.Unlisted);
+        await HttpAssert.ReadAsync<JsonElement>(await oncology.PutAsJsonAsync($"/api/v1/press/{slug}/topics", new { topics = "oncology" }));
+        var refused = await oncology.PutAsJsonAsync($"/api/v1/press/{slug}/topics", new { topics = "oncology, <b>cancer</b>" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("oncology", (await HttpAssert.ReadAsync<JsonElement>(await oncology.GetAsync($"/api/v1/press/{slug}/topics"))).GetProperty("topics")[0].GetString());
+
+        var team = await app.ApiClientAsync(cast.Admin);
+        var tagged = "Heart news " + Guid.NewGuid().ToString("N")[..6];
+        var (taggedId, taggedLift) = await app.EmbargoedReleaseAsync(cast, tagged, TimeSpan.FromMinutes(2));
+        var badTopic = await team.PutAsJsonAsync($"/api/v1/orgs/{slug}/press/releases/{taggedId}", new { title = tagged, topics = string.Join(",", Enumerable.Range(1, 11).Select(n => "t" + n)) });
+        Assert.Equal(HttpStatusCode.BadRequest, badTopic.StatusCode);
+        var updated = await HttpAssert.ReadAsync<JsonElement>(await team.PutAsJsonAsync($"/api/v1/orgs/{slug}/press/releases/{taggedId}",
+            new { title = tagged, summary = "Summary of " + tagged, body = "Body of " + tagged, contacts = "press@example.org", topics = "Cardiology, research" }));
+        Assert.Equal(["cardiology", "research"], updated.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        var untagged = "General news " + Guid.NewGuid().ToString("N")[..6];
+        var (_, untaggedLift) = await app.EmbargoedReleaseAsync(cast, untagged, TimeSpan.FromMinutes(3));
+
+        app.Clock.SetUtcNow(new[] { taggedLift, untaggedLift }.Max());
+        await app.LiftAsync();
+        bool Told(Rounds.Web.Features.Identity.User who, string title) => app.MailTo(who.Email!).Any(m => m.Contains("Embargo lifted: " + title, StringComparison.Ordinal));
+        Assert.True(Told(cast.Listed, tagged), "A follower of cardiology heard nothing of a cardiology release.");
+        Assert.True(Told(cast.Stranger, tagged), "A journalist following no topic heard nothing.");
+        Assert.False(Told(cast.Unlisted, tagged), "A follower of oncology only was mailed about a cardiology release.");
+        Assert.True(new[] { cast.Listed, cast.Unlisted, cast.Stranger }.All(j => Told(j, untagged)), "A release without topics did not reach every accredited journalist.");
+    }
+
+    /// <summary>Before chunked uploads a clip had to arrive in one request, and a dropped connection lost all of it.</summary>
+    [Fact]
+    public async Task A_clip_arrives_in_chunks_resumes_from_the_held_offset_and_is_checked_for_size_and_type_at_finish()
+    {
+        var cast = await app.CastAsync();
+        var (id, _) = await app.EmbargoedReleaseAsync(cast, "Chunked", TimeSpan.FromHours(1));
+        var team = await app.ApiClientAsync(cast.Admin);
+        var uploads = $"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/uploads";
+        var clip = new byte[2500];
+        Random.Shared.NextBytes(clip);
+        "\0\0\0\u0018ftypmp42"u8.ToArray().CopyTo(clip, 0);
+        Task<HttpResponseMessage> PutAsync(string upload, long offset, byte[] bytes) =>
+            team.PutAsync($"{uploads}/{upload}?offset={offset}", new ByteArrayContent(bytes));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await team.PostAsJsonAsync(uploads, new { fileName = "b-roll.mp4", contentType = "video/mp4", size = 100_001 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await team.PostAsJsonAsync(uploads, new { fileName = "b-roll.exe", contentType = "video/mp4", size = 10 })).StatusCode);
+        var started = await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(uploads, new { fileName = "b-roll.mp4", contentType = "video/mp4", size = clip.Length }));
+        var upload = started.GetProperty("id").GetString()!;
+        Assert.Equal(0, started.GetProperty("offset").GetInt64());
+
+        Assert.Equal(1000, (await HttpAssert.ReadAsync<JsonElement>(await PutAsync(upload, 0, clip[..1000]))).GetProperty("offset").GetInt64());
+        // The same chunk resent after a lost answer is refused, not written twice; the server says where to resume.
+        var resent = await PutAsync(upload, 0, clip[..1000]);
+        Assert.Equal(HttpStatusCode.Conflict, resent.StatusCode);
+        Assert.Contains("offset 1000", await resent.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1000, (await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"{uploads}/{upload}"))).GetProperty("offset").GetInt64());
+        var early = await team.PostAsync($"{uploads}/{upload}/finish", null);
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+        Assert.Contains("1000 of 2500 bytes", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A chunk that runs past the declared size is refused whole.
+        Assert.Equal(HttpStatusCode.BadRequest, (await PutAsync(upload, 1000, new byte[1501])).StatusCode);
+        Assert.Equal(1000, (await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"{uploads}/{upload}"))).GetProperty("offset").GetInt64());
+        Assert.Equal(2500, (await HttpAssert.ReadAsync<JsonElement>(await PutAsync(upload, 1000, clip[1000..]))).GetProperty("offset").GetInt64());
+        Assert.Equal(HttpStatusCode.Created, (await team.PostAsync($"{uploads}/{upload}/finish", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await team.GetAsync($"{uploads}/{upload}")).StatusCode);
+
+        var listed = await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/assets"));
+        var asset = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(("b-roll.mp4", 2500), (asset.GetProperty("fileName").GetString(), asset.GetProperty("size").GetInt64()));
+        // Asset links are followed in a signed-in browser session, as the team's pages give them.
+        var teamPages = FormSession.Create(app);
+        await teamPages.LoginAsync(cast.Admin.Email!);
+        Assert.Equal(clip, await teamPages.Client.GetByteArrayAsync(asset.GetProperty("url").GetString()));
+
+        // Declared as a PNG but not one: discarded at finish, and nothing is added.
+        var fake = (await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(uploads, new { fileName = "photo.png", contentType = "image/png", size = 4 }))).GetProperty("id").GetString()!;
+        await HttpAssert.ReadAsync<JsonElement>(await PutAsync(fake, 0, [1, 2, 3, 4]));
+        var wrongType = await team.PostAsync($"{uploads}/{fake}/finish", null);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Contains("not image/png", await wrongType.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await team.GetAsync($"{uploads}/{fake}")).StatusCode);
+        Assert.Single((await HttpAssert.ReadAsync<JsonElement>(await team.GetAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases/{id}/assets"))).EnumerateArray());
+
+        // An upload left unfinished is gone a day later, part and all; an aborted one at once.
+        var left = (await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(uploads, new { fileName = "left.mp4", contentType = "video/mp4", size = 10 }))).GetProperty("id").GetString()!;
+        var aborted = (await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync(uploads, new { fileName = "gone.mp4", contentType = "video/mp4", size = 10 }))).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.NoContent, (await team.DeleteAsync($"{uploads}/{aborted}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await team.GetAsync($"{uploads}/{aborted}")).StatusCode);
+        var folder = Path.Combine(app.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["PressRoom:AssetPath"]!, "partial");
+        Assert.True(File.Exists(Path.Combine(folder, Guid.Parse(left).ToString("N") + ".part")));
+        Assert.False(File.Exists(Path.Combine(folder, Guid.Parse(aborted).ToString("N") + ".part")));
+        app.Clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal(1, await app.WithScopeAsync(s => Task.FromResult(s.GetRequiredService<Rounds.Web.Features.PressRoom.ChunkedUploads>().SweepStale())));
+        Assert.False(File.Exists(Path.Combine(folder, Guid.Parse(left).ToString("N") + ".part")));
     }
 }
 

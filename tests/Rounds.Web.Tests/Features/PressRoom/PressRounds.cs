@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -11,8 +12,11 @@ using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.PressRoom;
 
-/// <summary>Rounds with a clock the test moves; the lift job is run by the tests, at the times they choose.</summary>
-public class PressRounds(TestDatabase database) : RoundsFactory(database)
+/// <summary>
+/// Rounds with a clock the test moves; the lift job is run by the tests, at the times they choose. With
+/// <paramref name="connectionString"/> it shares another host's database, as a second instance would.
+/// </summary>
+public class PressRounds(TestDatabase database, string? connectionString = null) : RoundsFactory(database)
 {
     /// <summary>Starts on a whole second, which PostgreSQL (microseconds) and SQLite store alike.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds()));
@@ -20,11 +24,18 @@ public class PressRounds(TestDatabase database) : RoundsFactory(database)
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        if (connectionString is not null)
+        {
+            builder.UseSetting("ConnectionStrings:Rounds", connectionString);
+        }
+
         builder.UseSetting("PressRoom:LiftEnabled", "false");
         builder.UseSetting("PressRoom:AssetPath", Path.Combine(Path.GetTempPath(), "rounds-press-" + Guid.NewGuid().ToString("N")));
         builder.UseSetting("PressRoom:MaxAssetBytes", "100000");
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
+
+    public Task<string> ConnectionStringAsync() => WithScopeAsync(s => Task.FromResult(s.GetRequiredService<Rounds.Web.Data.RoundsDbContext>().Database.GetConnectionString()!));
 
     public Task<int> LiftAsync() => WithScopeAsync(s => s.GetRequiredService<LiftReleases>().RunOnceAsync());
 

@@ -119,6 +119,50 @@ public abstract class PostPagesTests(RoundsFactory app)
         Assert.Equal("Flu shots on Saturday. Bring your card.", page.QuerySelector("#post-text")?.TextContent);
         Assert.Equal("Flu shots on Saturday, 9 to 1.", await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Post>().Where(p => p.Id == postId).Select(p => p.Text).SingleAsync()));
     }
+
+    /// <summary>Before the composer knew of embargoes, an author learned of one only when the reviewer was refused.</summary>
+    [Fact]
+    public async Task The_composer_warns_with_the_lift_instant_when_the_text_links_to_an_embargoed_press_release()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"admin-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("embargo-" + suffix, admin);
+        var accountId = await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, org, admin);
+            return (await services.GetRequiredService<AccountRegistry>().CreateAsync(context, new("mastodon", "@northfield@health.social", Kind: "enterprise"))).Value!.Id;
+        });
+        var lift = new DateTimeOffset(2031, 3, 20, 14, 30, 0, TimeSpan.Zero);
+        var release = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = org.Id, Title = "Stroke unit", Status = Rounds.Web.Features.PressRoom.ReleaseStatus.Scheduled, LiftAt = lift, LiftZone = "America/Chicago" };
+        var lifted = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = org.Id, Title = "Old news", Status = Rounds.Web.Features.PressRoom.ReleaseStatus.Public, LiftAt = DateTimeOffset.UtcNow.AddDays(-1), LiftZone = "America/Chicago" };
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            db.AddRange(release, lifted);
+            return await db.SaveChangesAsync();
+        });
+        var text = $"Big news soon: https://rounds.example/press/{org.Slug}/releases/{release.Id} and https://rounds.example/press/{org.Slug}/releases/{lifted.Id}";
+
+        // As the author types: the check the composer's script calls.
+        var api = await app.ApiClientAsync(admin);
+        var checkedCopies = await HttpAssert.ReadAsync<System.Text.Json.JsonElement>(await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(api,
+            $"/api/v1/orgs/{org.Slug}/posts/check", new { text, accounts = new[] { accountId } }));
+        var warning = Assert.Single(checkedCopies[0].GetProperty("embargoes").EnumerateArray().ToList());
+        Assert.Equal(lift, warning.GetProperty("liftAt").GetDateTimeOffset());
+        Assert.Contains("2031-03-20 09:30 America/Chicago (UTC−05:00)", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Without scripts, the Check button says the same.
+        var author = FormSession.Create(app);
+        await author.LoginAsync(admin.Email!);
+        var (_, page) = await author.SubmitAsync($"/o/{org.Slug}/posts/new", "compose", new Dictionary<string, string>
+        {
+            ["Input.Text"] = text,
+            [$"Input.Selected[{accountId}]"] = "true",
+            ["Input.Action"] = "check",
+        });
+        var shown = Assert.Single(page.QuerySelectorAll("#live-check .embargo-warning"));
+        Assert.Equal(warning.GetProperty("message").GetString(), shown.TextContent);
+    }
 }
 
 public sealed class PostPagesTestsOnSqlite(SqliteRounds app) : PostPagesTests(app), IClassFixture<SqliteRounds>;

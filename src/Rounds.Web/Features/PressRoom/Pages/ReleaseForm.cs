@@ -11,9 +11,12 @@ public sealed class ReleaseForm
 
     public string? Contacts { get; set; }
 
-    public ReleaseInput ToInput() => new(Title, Summary, Body, Contacts);
+    /// <summary>Comma-separated, as the team types them.</summary>
+    public string? Topics { get; set; }
 
-    public static ReleaseForm From(PressRelease r) => new() { Title = r.Title, Summary = r.Summary, Body = r.Body, Contacts = r.Contacts };
+    public ReleaseInput ToInput() => new(Title, Summary, Body, Contacts, Topics ?? "");
+
+    public static ReleaseForm From(PressRelease r) => new() { Title = r.Title, Summary = r.Summary, Body = r.Body, Contacts = r.Contacts, Topics = string.Join(", ", PressTopics.Split(r.Topics)) };
 }
 
 /// <summary>When a release lifts and for whom, as the schedule form posts it.</summary>

@@ -7,6 +7,7 @@ using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.PressRoom.Contracts;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
 
@@ -18,6 +19,9 @@ public enum CopyResult
 
     /// <summary>The post was no longer approved, or no longer due, when its copy was about to go out.</summary>
     Released,
+
+    /// <summary>The copy links to a press release whose lift was moved past the post's time: it waits for the lift.</summary>
+    Held,
 }
 
 /// <summary>Connectors of one publisher cycle, one per account, so that a network session serves all of an account's copies.</summary>
@@ -33,7 +37,7 @@ public sealed class ConnectorSession
 /// </summary>
 public sealed class DeliverCopy(
     RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AccountThrottle throttle, DeliveryInstance instance,
-    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, TimeProvider clock, ILogger<DeliverCopy> logger)
+    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, TimeProvider clock, ILogger<DeliverCopy> logger)
 {
     /// <summary>Retryable failures are tried this many times in all before the copy fails.</summary>
     public const int MaxAttempts = 8;
@@ -57,6 +61,13 @@ public sealed class DeliverCopy(
         if (post.Status != PostStatus.Approved || post.Revision != claimedRevision || post.ScheduledAt > now)
         {
             return await ReleaseAsync(target, null, cancellationToken);
+        }
+
+        // Approval checked the embargo against the lift of that moment; the team may have moved the lift since.
+        var embargoed = await embargoes.FindAsync(target.OrganizationId, target.TextFor(post), cancellationToken);
+        if (embargoed.Count > 0)
+        {
+            return await HoldForLiftAsync(target, post, embargoed.MaxBy(l => l.LiftAt)!, cancellationToken);
         }
 
         // Only a running account publishes: one retired since the post was approved says nothing more for the organization.
@@ -259,6 +270,25 @@ public sealed class DeliverCopy(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// Puts the copy off until the latest lift among the releases it links to, with the reason on the copy, and
+    /// tells the author once per lift. No attempt is recorded: the network never hears of it, so the copy keeps its
+    /// tries and is not counted as missed when it goes out after its scheduled time.
+    /// </summary>
+    private async Task<CopyResult> HoldForLiftAsync(PostTarget target, Post post, EmbargoedLink link, CancellationToken cancellationToken)
+    {
+        target.Status = DeliveryStatus.Waiting;
+        target.NextAttemptAt = link.LiftAt;
+        target.LastError = $"Held: the copy links to a press release under embargo until {link.LiftDescribed}; it goes out after the lift.";
+        Release(target);
+        var slug = await db.Organizations.Where(o => o.Id == target.OrganizationId).Select(o => o.Slug).FirstAsync(cancellationToken);
+        audit.Record(target.OrganizationId, "post.held_for_embargo", "Post", post.Id.ToString(), after: new { Account = target.AccountId, link.LiftAt });
+        await notifier.NotifyAsync(target.OrganizationId, [post.AuthorId], $"post:{post.Id}:embargo-hold:{link.LiftAt.UtcTicks}",
+            $"Your post waits for a press release's lift ({link.LiftDescribed}): the release's embargo was moved after the post was approved.", $"/o/{slug}/posts/{post.Id}", cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return CopyResult.Held;
     }
 
     /// <summary>Gives the copy back unsent; an attempt recorded for it never reached the network, so it is not kept.</summary>

@@ -6,7 +6,7 @@ using Rounds.Web.Features.Shared;
 namespace Rounds.Web.Features.Publishing.Delivery;
 
 /// <summary>What one cycle did.</summary>
-public sealed record PublishRun(int Published, int Failed, int Retrying, int Released, int Expired, int Missed);
+public sealed record PublishRun(int Published, int Failed, int Retrying, int Released, int Expired, int Missed, int Held);
 
 /// <summary>
 /// One cycle of the publisher: posts still in review at their time expire; approved posts whose time has come
@@ -37,7 +37,7 @@ public sealed class PublishDuePosts(
         using var cycle = RoundsTelemetry.Source.StartActivity("publisher cycle");
         var run = await RunCycleAsync(cancellationToken);
         cycle?.SetTag("rounds.published", run.Published).SetTag("rounds.failed", run.Failed).SetTag("rounds.retrying", run.Retrying)
-            .SetTag("rounds.released", run.Released).SetTag("rounds.expired", run.Expired).SetTag("rounds.missed", run.Missed);
+            .SetTag("rounds.released", run.Released).SetTag("rounds.expired", run.Expired).SetTag("rounds.missed", run.Missed).SetTag("rounds.held", run.Held);
         return run;
     }
 
@@ -60,7 +60,7 @@ public sealed class PublishDuePosts(
         var grace = await db.Set<PublishingSettings>().Where(s => organizations.Contains(s.OrganizationId))
             .ToDictionaryAsync(s => s.OrganizationId, s => TimeSpan.FromMinutes(s.GraceMinutes), cancellationToken);
 
-        int published = 0, failed = 0, retrying = 0, released = 0, missed = 0;
+        int published = 0, failed = 0, retrying = 0, released = 0, missed = 0, held = 0;
         var session = new ConnectorSession();
         // Each claim changes its post's stamp; the next copy of the same post is claimed against the stamp this cycle set.
         var stamps = new Dictionary<Guid, Guid>();
@@ -116,11 +116,14 @@ public sealed class PublishDuePosts(
                 case CopyResult.Released:
                     released++;
                     break;
+                case CopyResult.Held:
+                    held++;
+                    break;
             }
         }
 
         await CompleteFinishedPostsAsync(cancellationToken);
-        return new PublishRun(published, failed, retrying, released, expired, missed);
+        return new PublishRun(published, failed, retrying, released, expired, missed, held);
     }
 
     /// <summary>

@@ -345,6 +345,49 @@ public abstract class PublisherTests(DeliveryRounds app)
         Assert.Contains("Publishing settings saved.", saved.Body!.TextContent, StringComparison.Ordinal);
         Assert.Equal(120, await app.WithScopeAsync(s => s.GetRequiredService<DeliverySettings>().GraceMinutesAsync(room.Org.Id)));
     }
+
+    /// <summary>
+    /// Approval checks the lift of its moment; before delivery checked again, a lift pushed back after approval let
+    /// the copy go out at the post's time, breaking the embargo.
+    /// </summary>
+    [Fact]
+    public async Task A_copy_linking_to_a_release_whose_lift_was_pushed_back_after_approval_waits_for_the_new_lift()
+    {
+        var room = await app.NewsroomAsync("lift");
+        var network = await room.ConnectFakeAsync();
+        var now = app.Clock.GetUtcNow();
+        var release = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = room.Org.Id, Title = "Stroke unit", Status = Rounds.Web.Features.PressRoom.ReleaseStatus.Scheduled, LiftAt = now.AddMinutes(5), LiftZone = "America/Chicago", CreatedAt = now, UpdatedAt = now };
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            db.Add(release);
+            return await db.SaveChangesAsync();
+        });
+        var postId = await room.PostAsync($"The stroke unit is open: https://rounds.example/press/{room.Org.Slug}/releases/{release.Id}", now.AddMinutes(10));
+
+        // The team moves the lift an hour on, after the post was approved for ten minutes from now.
+        var newLift = now.AddMinutes(60);
+        await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Rounds.Web.Features.PressRoom.PressRelease>()
+            .Where(r => r.Id == release.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.LiftAt, newLift)));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        var run = await app.PublishAsync();
+        Assert.Equal((0, 1), (run.Published, run.Held));
+        Assert.Equal(0, network.PublishCalls);
+        var copy = Assert.Single(await room.CopiesAsync(postId));
+        Assert.Equal((DeliveryStatus.Waiting, newLift, 0), (copy.Status, copy.NextAttemptAt, copy.Attempts));
+        Assert.Contains("under embargo until", copy.LastError, StringComparison.Ordinal);
+        Assert.Empty(await room.AttemptsAsync(copy.Id));
+        Assert.Contains(await room.NotificationsAsync(room.Author), n => n.StartsWith($"post:{postId}:embargo-hold:", StringComparison.Ordinal));
+
+        // Still held a minute before the new lift, however often the publisher runs; out at the lift, not missed.
+        app.Clock.SetUtcNow(newLift.AddMinutes(-1));
+        Assert.Equal(0, (await app.PublishAsync()).Published);
+        app.Clock.SetUtcNow(newLift);
+        Assert.Equal(1, (await app.PublishAsync()).Published);
+        Assert.Equal(1, network.PublishCalls);
+        Assert.Equal(DeliveryStatus.Published, Assert.Single(await room.CopiesAsync(postId)).Status);
+    }
 }
 
 public sealed class PublisherTestsOnSqlite(DeliverySqlite app) : PublisherTests(app), IClassFixture<DeliverySqlite>;
