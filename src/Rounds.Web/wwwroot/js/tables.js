@@ -3,9 +3,9 @@
 // Enhanced navigation swaps pages without running scripts, so the labels are written again after each one.
 function roundsLabelTables() {
   document.querySelectorAll('table.table').forEach(table => {
-    const headings = Array.from(table.querySelectorAll('thead th')).map(th => th.textContent.trim());
+    const headings = Array.from(table.querySelectorAll(':scope > thead th')).map(th => th.textContent.trim());
     if (headings.length === 0) return;
-    table.querySelectorAll('tbody tr').forEach(row => {
+    table.querySelectorAll(':scope > tbody > tr').forEach(row => {
       Array.from(row.children).forEach((cell, index) => {
         if (headings[index] && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', headings[index]);
       });
