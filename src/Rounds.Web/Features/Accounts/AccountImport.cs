@@ -15,7 +15,8 @@ public enum ImportAction
     Error,
 }
 
-public sealed record ImportRow(int Line, string Action, string Platform, string Handle, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings);
+/// <param name="Changes">For an update, each field the row changes: "department: “Cardiology” → “Heart Center”".</param>
+public sealed record ImportRow(int Line, string Action, string Platform, string Handle, IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings, IReadOnlyList<string>? Changes = null);
 
 public sealed record ImportResult(bool Written, int Rows, int Created, int Updated, int Unchanged, int Errors, IReadOnlyList<ImportRow> Lines);
 
@@ -222,14 +223,30 @@ public sealed class AccountImport(RoundsDbContext db, IAuditLog audit, ICurrentA
         proposed.Department = proposed.Department.Length > 0 ? proposed.Department : current.Department;
         proposed.Owners = proposed.Owners.Length > 0 ? proposed.Owners : current.Owners;
         proposed.Backup = proposed.Backup.Length > 0 ? proposed.Backup : current.Backup;
-        var changed = current.Url != proposed.Url || current.Kind != proposed.Kind || current.Department != proposed.Department
-            || current.Owners != proposed.Owners || current.Backup != proposed.Backup;
+        // The preview names each field it would change, so nobody imports a sheet to find out what it overwrites.
+        var changes = new List<string>();
+        void Compare(string field, string? before, string? after)
+        {
+            if ((before ?? "") != (after ?? ""))
+            {
+                changes.Add($"{field}: {Quoted(before)} → {Quoted(after)}");
+            }
+        }
+
+        Compare("url", current.Url, proposed.Url);
+        Compare("kind", AccountNames.Key(current.Kind), AccountNames.Key(proposed.Kind));
+        Compare("department", current.Department, proposed.Department);
+        Compare("owners", current.Owners, proposed.Owners);
+        Compare("backup", current.Backup, proposed.Backup);
+        var changed = changes.Count > 0;
         return new(
-            new ImportRow(line, changed ? "update" : "unchanged", AccountNames.Key(platform), display, errors, warnings),
+            new ImportRow(line, changed ? "update" : "unchanged", AccountNames.Key(platform), display, errors, warnings, changed ? changes : null),
             changed ? ImportAction.Update : ImportAction.Unchanged,
             current,
             proposed);
     }
 
     private static string Clip(string value, int max) => value.Length > max ? value[..max] : value;
+
+    private static string Quoted(string? value) => string.IsNullOrEmpty(value) ? "(empty)" : $"“{value}”";
 }

@@ -109,6 +109,12 @@ public sealed class AccountPolicy : IOrgOwned
 
     public Quorum Quorum { get; set; } = Quorum.Any;
 
+    /// <summary>
+    /// The fewest distinct committee members whose approval a request needs (docs/decisions/0034). One keeps a
+    /// committee of one working; two makes every new account a second person's decision.
+    /// </summary>
+    public int MinimumApprovers { get; set; } = 1;
+
     /// <summary>Emails of the committee; empty means every reviewer and admin of the organization.</summary>
     public string Committee { get; set; } = "";
 }

@@ -26,7 +26,11 @@ public sealed class AccountPolicies(RoundsDbContext db, IAuditLog audit)
                       select u.Id).ToListAsync(cancellationToken);
     }
 
-    public async Task<Outcome> SaveAsync(OrgContext org, int dormancyDays, string? quorum, string? committee, CancellationToken cancellationToken = default)
+    /// <summary>The most approvers an organization may ask for; a committee is a handful of people.</summary>
+    public const int MaxMinimumApprovers = 9;
+
+    /// <summary>Saves the policy; a null <paramref name="minimumApprovers"/> keeps the one in force.</summary>
+    public async Task<Outcome> SaveAsync(OrgContext org, int dormancyDays, string? quorum, string? committee, int? minimumApprovers = null, CancellationToken cancellationToken = default)
     {
         if (!org.IsAtLeast(Role.Admin))
         {
@@ -43,6 +47,11 @@ public sealed class AccountPolicies(RoundsDbContext db, IAuditLog audit)
             return Outcome.Invalid("Quorum", "Choose any or all.");
         }
 
+        if (minimumApprovers is < 1 or > MaxMinimumApprovers)
+        {
+            return Outcome.Invalid("MinimumApprovers", $"Choose between 1 and {MaxMinimumApprovers} approvers.");
+        }
+
         var emails = PeopleLists.Split(committee ?? "").ToList();
         var normalized = emails.Select(e => e.ToUpperInvariant()).ToList();
         var known = await (from m in db.OrganizationMembers
@@ -55,8 +64,14 @@ public sealed class AccountPolicies(RoundsDbContext db, IAuditLog audit)
             return Outcome.Invalid("Committee", "Committee members must be reviewers or admins here: " + string.Join(", ", unknown) + ".");
         }
 
+        // A named committee smaller than the approvals it needs could never approve anything.
+        if (minimumApprovers is { } needed && emails.Count > 0 && emails.Count < needed)
+        {
+            return Outcome.Invalid("MinimumApprovers", $"The committee names {emails.Count} {(emails.Count == 1 ? "person" : "people")}; it cannot give {needed} approvals. Name more members or ask for fewer.");
+        }
+
         var policy = await db.Set<AccountPolicy>().FirstOrDefaultAsync(p => p.OrganizationId == org.Id, cancellationToken);
-        var before = policy is null ? null : new { policy.DormancyDays, Quorum = AccountNames.Key(policy.Quorum), policy.Committee };
+        var before = policy is null ? null : new { policy.DormancyDays, Quorum = AccountNames.Key(policy.Quorum), policy.Committee, policy.MinimumApprovers };
         if (policy is null)
         {
             policy = new AccountPolicy { OrganizationId = org.Id };
@@ -66,7 +81,8 @@ public sealed class AccountPolicies(RoundsDbContext db, IAuditLog audit)
         policy.DormancyDays = dormancyDays;
         policy.Quorum = parsedQuorum;
         policy.Committee = string.Join(", ", emails);
-        audit.Record(org.Id, "account_policy.updated", "AccountPolicy", org.Id.ToString(), before, new { policy.DormancyDays, Quorum = AccountNames.Key(policy.Quorum), policy.Committee });
+        policy.MinimumApprovers = minimumApprovers ?? policy.MinimumApprovers;
+        audit.Record(org.Id, "account_policy.updated", "AccountPolicy", org.Id.ToString(), before, new { policy.DormancyDays, Quorum = AccountNames.Key(policy.Quorum), policy.Committee, policy.MinimumApprovers });
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
     }

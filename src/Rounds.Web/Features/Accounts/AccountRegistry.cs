@@ -336,6 +336,9 @@ public sealed class AccountRegistry(
     public async Task<Quorum> CommitteeQuorumAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
         (await policies.GetAsync(organizationId, cancellationToken)).Quorum;
 
+    public async Task<int> CommitteeMinimumApproversAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
+        (await policies.GetAsync(organizationId, cancellationToken)).MinimumApprovers;
+
     public async Task<Outcome<AccountCard>> StartTrialAsync(OrgContext org, StartTrial command, CancellationToken cancellationToken = default)
     {
         var normalized = Handles.Normalize(command.Platform, command.Handle);

@@ -3,7 +3,8 @@ using Rounds.Web.Data;
 
 namespace Rounds.Web.Features.Audit;
 
-public sealed record AuditFilter(string? Action = null, string? Actor = null, DateTimeOffset? From = null, DateTimeOffset? To = null, int Page = 1, int PageSize = 50);
+/// <param name="Record">The id of one record (a post, an account, a request): its whole history.</param>
+public sealed record AuditFilter(string? Action = null, string? Actor = null, DateTimeOffset? From = null, DateTimeOffset? To = null, int Page = 1, int PageSize = 50, string? Record = null);
 
 /// <param name="Total">Matching entries, counted up to <see cref="AuditQuery.CountLimit"/>; <paramref name="TotalIsAtLeast"/> says the count stopped there.</param>
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Total, int Page, int PageSize, bool TotalIsAtLeast = false);
@@ -31,6 +32,12 @@ public sealed class AuditQuery(RoundsDbContext db)
             query = query.Where(a => a.ActorName.ToLower().Contains(actor));
         }
 
+        if (!string.IsNullOrWhiteSpace(filter.Record))
+        {
+            var record = filter.Record.Trim();
+            query = query.Where(a => a.EntityId == record);
+        }
+
         if (filter.From is { } from)
         {
             query = query.Where(a => a.At >= from);
@@ -41,7 +48,7 @@ public sealed class AuditQuery(RoundsDbContext db)
             query = query.Where(a => a.At < to);
         }
 
-        var pageSize = Math.Clamp(filter.PageSize, 1, 200);
+        var pageSize = Math.Clamp(filter.PageSize, 1, CountLimit);
         var page = Math.Max(1, filter.Page);
         var entries = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);

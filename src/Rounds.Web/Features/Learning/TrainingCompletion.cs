@@ -23,6 +23,9 @@ public sealed class TrainingCompletion : IOrgOwned
 
     public string RecordedBy { get; set; } = "";
 
+    /// <summary>Where the module was completed and on what evidence, in the words of whoever recorded it.</summary>
+    public string Note { get; set; } = "";
+
     public DateTimeOffset RecordedAt { get; set; }
 }
 
@@ -32,6 +35,7 @@ internal sealed class TrainingCompletionConfiguration : IEntityTypeConfiguration
     {
         builder.Property(t => t.ModuleKey).HasMaxLength(64);
         builder.Property(t => t.RecordedBy).HasMaxLength(256);
+        builder.Property(t => t.Note).HasMaxLength(TrainingRegister.MaxNote);
         builder.HasIndex(t => new { t.OrganizationId, t.UserId, t.ModuleKey }).IsUnique();
         builder.HasOne<Organization>().WithMany().HasForeignKey(t => t.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
@@ -50,23 +54,40 @@ public sealed class RecordedTrainingRecords(RoundsDbContext db) : ITrainingSourc
     }
 }
 
-public sealed record TrainingRow(Guid Id, string UserId, string Person, string ModuleKey, DateOnly CompletedOn, string RecordedBy);
+public sealed record TrainingRow(Guid Id, string UserId, string Person, string ModuleKey, DateOnly CompletedOn, string RecordedBy, string Note);
 
-/// <summary>Admins record and remove completions by hand.</summary>
+/// <summary>
+/// Admins keep the register of training completed outside Rounds. Reviewers may record one too, for a requester
+/// whose training was done elsewhere, but must say where and on what evidence: the note is audited with the record.
+/// Only admins remove records.
+/// </summary>
 public sealed class TrainingRegister(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, TimeProvider clock)
 {
+    public const int MaxNote = 500;
+
     public Task<List<TrainingRow>> ListAsync(OrgContext org, CancellationToken cancellationToken = default) => (
         from t in db.Set<TrainingCompletion>()
         join u in db.People() on t.UserId equals u.Id
         where t.OrganizationId == org.Id
         orderby u.DisplayName, t.ModuleKey
-        select new TrainingRow(t.Id, t.UserId, u.DisplayName + " <" + u.Email + ">", t.ModuleKey, t.CompletedOn, t.RecordedBy)).ToListAsync(cancellationToken);
+        select new TrainingRow(t.Id, t.UserId, u.DisplayName + " <" + u.Email + ">", t.ModuleKey, t.CompletedOn, t.RecordedBy, t.Note)).ToListAsync(cancellationToken);
 
-    public async Task<Outcome> RecordAsync(OrgContext org, string? email, string? moduleKey, DateOnly? completedOn, CancellationToken cancellationToken = default)
+    public async Task<Outcome> RecordAsync(OrgContext org, string? email, string? moduleKey, DateOnly? completedOn, string? note = null, CancellationToken cancellationToken = default)
     {
-        if (!org.IsAtLeast(Role.Admin))
+        if (!org.IsAtLeast(Role.Reviewer))
         {
-            return Outcome.Refused("Only admins record training by hand.");
+            return Outcome.Refused("Only reviewers and admins record training completed elsewhere.");
+        }
+
+        note = note?.Trim() ?? "";
+        if (note.Length == 0 && !org.IsAtLeast(Role.Admin))
+        {
+            return Outcome.Invalid("Note", "Say where the module was completed and how you know (e.g. \"Grand rounds on 3 December, sign-in sheet\").");
+        }
+
+        if (note.Length > MaxNote)
+        {
+            return Outcome.Invalid("Note", $"Keep the note under {MaxNote} characters.");
         }
 
         var normalized = (email ?? "").Trim().ToUpperInvariant();
@@ -97,9 +118,9 @@ public sealed class TrainingRegister(RoundsDbContext db, IAuditLog audit, ICurre
             return Outcome.Invalid("ModuleKey", "That completion is already recorded.");
         }
 
-        var row = new TrainingCompletion { OrganizationId = org.Id, UserId = userId, ModuleKey = moduleKey, CompletedOn = on, RecordedBy = actor.Name, RecordedAt = clock.GetUtcNow() };
+        var row = new TrainingCompletion { OrganizationId = org.Id, UserId = userId, ModuleKey = moduleKey, CompletedOn = on, RecordedBy = actor.Name, RecordedAt = clock.GetUtcNow(), Note = note };
         db.Add(row);
-        audit.Record(org.Id, "training.recorded", "TrainingCompletion", row.Id.ToString(), after: new { email, moduleKey, on });
+        audit.Record(org.Id, "training.recorded", "TrainingCompletion", row.Id.ToString(), after: new { email, moduleKey, on, note });
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
     }

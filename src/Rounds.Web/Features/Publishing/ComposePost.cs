@@ -200,6 +200,28 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
         return new Outcome<IReadOnlyList<CopyCheck>>(Outcome.Success, copies);
     }
 
+    /// <summary>
+    /// Each chosen account's copy as its network will show it, with the images of the post being edited. Nothing
+    /// is screened or written: the live check screens, this only lays the copies out.
+    /// </summary>
+    public async Task<Outcome<(IReadOnlyList<PreviewCopy> Copies, IReadOnlyList<Rounds.Networks.Preview.PreviewImage> Images)>> LayOutAsync(OrgContext org, PostInput input, Guid? postId, CancellationToken cancellationToken = default)
+    {
+        var ids = (input.Accounts ?? []).Distinct().Take(MaxAccounts).ToList();
+        var accounts = await db.AccountCards().Where(a => a.OrganizationId == org.Id && ids.Contains(a.Id)).ToListAsync(cancellationToken);
+        if (accounts.Count != ids.Count)
+        {
+            return Outcome.Invalid("accounts", "One of the chosen accounts is not in this organization's registry.");
+        }
+
+        var copies = accounts.Where(PostRules.CanReceivePosts).OrderBy(a => ids.IndexOf(a.Id))
+            .Select(a => new PreviewCopy(a.Id, a.Handle, PostRules.LimitsFor(a.Platform)!.Network, Variant(input, a.Id) ?? input.Text?.Trim() ?? ""))
+            .ToList();
+        var media = postId is { } id
+            ? await db.Set<MediaItem>().Where(m => m.PostId == id && m.OrganizationId == org.Id).OrderBy(m => m.UploadedAt).AsNoTracking().ToListAsync(cancellationToken)
+            : [];
+        return new Outcome<(IReadOnlyList<PreviewCopy>, IReadOnlyList<Rounds.Networks.Preview.PreviewImage>)>(Outcome.Success, (copies, PreviewCopy.Images(org.Organization.Slug, media)));
+    }
+
     /// <summary>Validates the input and checks every copy; nothing is written.</summary>
     public async Task<Outcome<(IReadOnlyList<AccountCard> Accounts, IReadOnlyList<CopyCheck> Copies)>> CheckAsync(OrgContext org, PostInput input, CancellationToken cancellationToken = default)
     {

@@ -10,6 +10,9 @@ public sealed record PostRequest(IReadOnlyList<Guid>? Accounts, string? Text, Da
 
 public sealed record NoteRequest(string? Note);
 
+/// <summary>The composer's copies to lay out; Post names the post being edited, whose images the previews show.</summary>
+public sealed record PreviewRequest(IReadOnlyList<Guid>? Accounts, string? Text, IReadOnlyDictionary<Guid, string>? Variants, Guid? Post);
+
 public sealed record OverrideRequest(string? Reason);
 
 public sealed record CopyCheckDto(Guid Account, string Handle, string Network, int Length, int MaxLength, bool Fits, ScreenResultDto Screening, IReadOnlyList<EmbargoWarningDto> Embargoes);
@@ -49,6 +52,8 @@ public static class PostEndpoints
         posts.MapGet("/", ListAsync).WithName("ListPosts").WithSummary("Posts of the organization, newest change first; filters: ?status=in_review, ?mine=true, ?account={id}, ?author={user id}, ?from=2026-12-01&to=2026-12-31 (the day a post goes out, in the installation's zone), ?q=words.");
         posts.MapPost("/", CreateAsync).WithName("CreatePost").WithSummary("Drafts a post for one or several accounts; each copy is measured and screened.");
         posts.MapPost("/check", CheckAsync).WithName("CheckPost").WithSummary("Measures and screens each account's copy without saving: the composer calls it as the user types.");
+        posts.MapPost("/preview", PreviewAsync).WithName("PreviewPost").Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithSummary("Each chosen account's copy as its network's feed will show it, as HTML for the composer: where \"more\" folds it, what the limit cuts, the link card, image crops and alt text.");
         posts.MapGet("/{id:guid}", GetAsync).WithName("GetPost").WithSummary("The post, its reviews, and per account the delivery status, the network's post id and URL.");
         posts.MapPut("/{id:guid}", EditAsync).WithName("EditPost")
             .WithSummary("Changes text, accounts or time; a changed text starts a new revision and resets approvals. Send the post's ETag as If-Match (or its \"revision\"): 409 when someone saved a newer one.");
@@ -158,6 +163,14 @@ public static class PostEndpoints
         return result.Succeeded
             ? TypedResults.Ok(result.Value!.Select(ToDto).ToList())
             : result.Status.ToProblem();
+    }
+
+    public static async Task<IResult> PreviewAsync(OrgContext org, PreviewRequest request, ComposePost compose, CancellationToken cancellationToken)
+    {
+        var laidOut = await compose.LayOutAsync(org, new PostInput(request.Text, request.Accounts, request.Variants, null), request.Post, cancellationToken);
+        return laidOut.Succeeded
+            ? new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<Pages.NetworkPreviews>(new Dictionary<string, object?> { ["Copies"] = laidOut.Value.Copies, ["Images"] = laidOut.Value.Images })
+            : laidOut.Status.ToProblem();
     }
 
     public static async Task<IResult> GetAsync(OrgContext org, Guid id, PostQueries queries, HttpResponse response, CancellationToken cancellationToken)

@@ -106,8 +106,7 @@ public sealed class MoveRequest(RoundsDbContext db, RequestQueries queries, IAcc
     {
         var approving = await db.Set<RequestVote>().Where(v => v.RequestId == requestId && v.Approve).Select(v => v.UserId).ToListAsync(cancellationToken);
         var members = approving.Intersect(committee).Count();
-        var quorum = await accounts.CommitteeQuorumAsync(organizationId, cancellationToken);
-        return quorum == Quorum.All ? committee.Count > 0 && members == committee.Count : members > 0;
+        return members >= await RequestQueries.ApprovalsNeededAsync(accounts, organizationId, committee, cancellationToken);
     }
 
     /// <summary>An approved request puts the account in the registry in trial, or brings back a retired or rogue one.</summary>

@@ -45,4 +45,6 @@ public sealed record RequestView(
     IReadOnlyList<(RequestVote Vote, string Name)> Votes,
     IReadOnlyList<string> UnmetRequirements,
     IReadOnlyList<string> Committee,
-    Quorum Quorum);
+    Quorum Quorum,
+    int Approvals,
+    int ApprovalsNeeded);

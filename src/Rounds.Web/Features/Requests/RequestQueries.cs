@@ -50,6 +50,7 @@ public sealed class RequestQueries(RoundsDbContext db, IAccountDirectory account
                            orderby v.At
                            select new { v, u.DisplayName }).ToListAsync(cancellationToken);
         var quorum = await accounts.CommitteeQuorumAsync(org.Id, cancellationToken);
+        var committee = await accounts.CommitteeAsync(org.Id, cancellationToken);
         return new RequestView(
             request,
             people.FirstOrDefault(p => p.Id == request.RequesterId) ?? new PersonRef(request.RequesterId, "(former member)", ""),
@@ -58,8 +59,20 @@ public sealed class RequestQueries(RoundsDbContext db, IAccountDirectory account
             history,
             votes.Select(x => (x.v, x.DisplayName)).ToList(),
             await UnmetRequirementsAsync(request, cancellationToken),
-            await accounts.CommitteeAsync(org.Id, cancellationToken),
-            quorum);
+            committee,
+            quorum,
+            votes.Where(x => x.v.Approve && committee.Contains(x.v.UserId)).Select(x => x.v.UserId).Distinct().Count(),
+            await ApprovalsNeededAsync(accounts, org.Id, committee, cancellationToken));
+    }
+
+    /// <summary>
+    /// How many distinct committee members must approve: every member when the quorum is "all", else the
+    /// organization's minimum. Never fewer than one, so an empty committee approves nothing.
+    /// </summary>
+    public static async Task<int> ApprovalsNeededAsync(IAccountDirectory accounts, Guid organizationId, IReadOnlyList<string> committee, CancellationToken cancellationToken = default)
+    {
+        var minimum = Math.Max(1, await accounts.CommitteeMinimumApproversAsync(organizationId, cancellationToken));
+        return await accounts.CommitteeQuorumAsync(organizationId, cancellationToken) == Quorum.All ? Math.Max(minimum, committee.Count) : minimum;
     }
 
     public Task<IReadOnlyList<string>> RequiredModulesAsync(AccountRequest request, CancellationToken cancellationToken = default) =>

@@ -17,13 +17,18 @@ public static class RequestSteps
     ];
 
     /// <summary>Each step's label and state: <c>done</c>, <c>current</c>, <c>todo</c> or <c>ended</c>.</summary>
-    public static IReadOnlyList<(string Label, string State)> Of(RequestStatus status)
+    /// <remarks>While the committee decides, its step says how many approvals it has of how many it needs.</remarks>
+    public static IReadOnlyList<(string Label, string State)> Of(RequestStatus status, int approvals = 0, int approvalsNeeded = 0)
     {
         var position = Array.FindIndex(Path, p => p.Status == status);
         if (position >= 0)
         {
             // The last step reached is done rather than waiting once the request is approved.
-            return Path.Select((p, i) => (p.Label, i < position || status == RequestStatus.Approved ? "done" : i == position ? "current" : "todo")).ToList();
+            return Path.Select((p, i) => (
+                p.Status == RequestStatus.CommitteeReview && status == RequestStatus.CommitteeReview && approvalsNeeded > 0
+                    ? $"{p.Label}: {approvals} of {approvalsNeeded} approvals"
+                    : p.Label,
+                i < position || status == RequestStatus.Approved ? "done" : i == position ? "current" : "todo")).ToList();
         }
 
         var ending = status switch

@@ -119,9 +119,34 @@ function roundsComposer() {
     }
   }
 
+  // The previews are laid out by the server (the same component the pages render), so the browser only swaps them in.
+  const previews = document.getElementById('preview-list');
+  const previewUrl = document.getElementById('previews')?.dataset.previewUrl;
+  let previewSequence = 0;
+
+  async function preview() {
+    if (!previews || !previewUrl) return;
+    const mine = ++previewSequence;
+    const sent = input();
+    const post = document.getElementById('previews').dataset.post;
+    if (post) sent.post = post;
+    try {
+      const response = await fetch(previewUrl, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'Accept': 'text/html' },
+        body: JSON.stringify(sent),
+      });
+      if (!response.ok || mine !== previewSequence) return;
+      previews.innerHTML = await response.text();
+    } catch {
+      // The Check button lays the previews out again through the form.
+    }
+  }
+
   function schedule() {
     clearTimeout(timer);
-    timer = setTimeout(check, 350);
+    timer = setTimeout(() => { check(); preview(); }, 350);
   }
 
   form.addEventListener('input', schedule);

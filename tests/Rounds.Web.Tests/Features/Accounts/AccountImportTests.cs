@@ -64,6 +64,13 @@ public abstract class AccountImportTests(RoundsFactory app, ITestOutputHelper ou
         Assert.Equal(3, again.GetProperty("unchanged").GetInt32());
         Assert.Equal(3, await CountAsync(org));
 
+        // A sheet that moves an account to another department says which fields change, and only those.
+        var moved = MessyAudit.Replace("\"Pediatrics; outpatient\"", "Children's Hospital", StringComparison.Ordinal);
+        var movePreview = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/accounts/import?dryRun=true", Csv(moved)));
+        Assert.Equal(1, movePreview.GetProperty("updated").GetInt32());
+        var update = movePreview.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("action").GetString() == "update");
+        Assert.Equal(["department: “Pediatrics; outpatient” → “Children's Hospital”"], update.GetProperty("changes").EnumerateArray().Select(c => c.GetString()!).ToArray());
+
         // The export reads back in as unchanged.
         var export = await api.GetStringAsync($"/api/v1/orgs/{org.Slug}/accounts/export");
         var roundTrip = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/accounts/import?dryRun=true", Csv(export)));

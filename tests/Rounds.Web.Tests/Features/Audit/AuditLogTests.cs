@@ -35,6 +35,40 @@ public abstract class AuditLogTests(RoundsFactory app)
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ApiClientAsync(member)).GetAsync($"/api/v1/orgs/{org.Slug}/audit")).StatusCode);
     }
 
+    /// <summary>The log reads as sentences with a field table, follows one record's history, and exports what it shows as CSV.</summary>
+    [Fact]
+    public async Task The_log_page_shows_sentences_and_field_tables_filters_by_record_and_exports_csv()
+    {
+        var admin = await app.CreateUserAsync($"audit-{Guid.NewGuid():N}@example.org", "Avery Admin");
+        var org = await app.CreateOrganizationAsync("audit-" + Guid.NewGuid().ToString("N")[..8], admin);
+        var member = await app.CreateUserAsync($"member-{Guid.NewGuid():N}@example.org");
+        await app.AddMemberAsync(org, member, Role.Member);
+        var client = await app.ApiClientAsync(admin);
+        var members = await HttpAssert.ReadAsync<JsonElement>(await client.GetAsync($"/api/v1/orgs/{org.Slug}/members"));
+        var membership = members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == member.Email).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PatchAsJsonAsync($"/api/v1/orgs/{org.Slug}/members/{membership}", new { role = "reviewer" })).StatusCode);
+
+        var session = FormSession.Create(app);
+        await session.LoginAsync(admin.Email!);
+        var page = await session.GetAsync($"/o/{org.Slug}/audit?record={membership}");
+        var entry = Assert.Single(page.QuerySelectorAll(".audit-entry"));
+        Assert.EndsWith("changed the role of the membership.", entry.QuerySelector(".audit-sentence")!.TextContent.Trim(), StringComparison.Ordinal);
+        var changed = Assert.Single(entry.QuerySelectorAll(".audit-fields tr.audit-changed"));
+        Assert.Equal(["member", "reviewer"], changed.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray());
+        Assert.NotNull(page.QuerySelector($"a[href*='audit.csv?record={membership}']"));
+
+        var export = await client.GetAsync($"/api/v1/orgs/{org.Slug}/audit.csv?record={membership}");
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        var lines = (await export.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("at_utc,who,what,action,record_type,record_id,before,after", lines[0], StringComparison.Ordinal);
+        Assert.Contains("changed the role of the membership.", lines[1], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ApiClientAsync(member)).GetAsync($"/api/v1/orgs/{org.Slug}/audit.csv")).StatusCode);
+
+        var post = Guid.NewGuid();
+        Assert.Equal($"/o/{org.Slug}/posts/{post}", Rounds.Web.Features.Audit.AuditReading.Link(org.Slug, new Rounds.Web.Features.Audit.AuditEntry { EntityType = "Post", EntityId = post.ToString() }));
+    }
+
     [Fact]
     public async Task Audit_rows_cannot_be_changed_or_deleted_by_code_or_by_sql()
     {

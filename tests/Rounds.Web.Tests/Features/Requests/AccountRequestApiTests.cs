@@ -118,7 +118,7 @@ public abstract class AccountRequestApiTests(RoundsFactory app)
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         Assert.Contains("has not passed introduction, professionalism, facebook-instagram", await early.Content.ReadAsStringAsync());
 
-        // Only admins record training; the manager is refused.
+        // Only reviewers and admins record training; the manager is refused.
         Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/training", new { email = c.Contributor.Email, moduleKey = "introduction" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/training", new { email = c.Contributor.Email, moduleKey = "knitting" })).StatusCode);
         foreach (var person in new[] { c.Contributor, c.Backup })
@@ -169,6 +169,70 @@ public abstract class AccountRequestApiTests(RoundsFactory app)
             var keys = await db.Set<Notification>().Where(n => n.UserId == c.Contributor.Id).Select(n => n.EventKey).ToListAsync();
             Assert.Equal(keys.Count, keys.Distinct().Count());
             Assert.Contains($"request:{id}:approved", keys);
+        });
+    }
+
+    /// <summary>
+    /// A committee that asks for two approvers cannot approve on one vote, the tracker counts the approvals, and a
+    /// reviewer records a requester's training done elsewhere only with a note, which the audit log keeps.
+    /// </summary>
+    [Fact]
+    public async Task The_committee_step_needs_the_policys_number_of_distinct_approvers_and_reviewers_record_training_with_a_note()
+    {
+        var c = await CastAsync();
+        await app.WithScopeAsync(async services =>
+        {
+            var context = await RoundsFactory.ContextAsync(services, c.Org, c.Admin);
+            var policies = services.GetRequiredService<AccountPolicies>();
+            // A named committee of two cannot give three approvals: refused, and nothing changes.
+            var tooMany = await policies.SaveAsync(context, 30, "any", $"{c.Admin.Email}, {c.Reviewer.Email}", 3);
+            Assert.Contains("MinimumApprovers", tooMany.Errors.Keys);
+            Assert.True((await policies.SaveAsync(context, 30, "any", "", 2)).Succeeded);
+        });
+
+        var id = await SubmittedRequestAsync(c, "@NorthfieldTwoVotes");
+        var manager = await app.ApiClientAsync(c.Manager);
+        var reviewer = await app.ApiClientAsync(c.Reviewer);
+        var admin = await app.ApiClientAsync(c.Admin);
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(manager, c, id, "consult")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(manager, c, id, "requirements")).StatusCode);
+
+        var training = $"/api/v1/orgs/{c.Org.Slug}/training";
+        var bare = await reviewer.PostAsJsonAsync(training, new { email = c.Contributor.Email, moduleKey = "introduction" });
+        Assert.Equal(HttpStatusCode.BadRequest, bare.StatusCode);
+        Assert.Contains("note", await bare.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        foreach (var person in new[] { c.Contributor, c.Backup })
+        {
+            foreach (var module in new[] { "introduction", "professionalism", "facebook-instagram" })
+            {
+                Assert.Equal(HttpStatusCode.NoContent, (await reviewer.PostAsJsonAsync(training, new { email = person.Email, moduleKey = module, note = "Regional social media course, certificate seen" })).StatusCode);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests/{id}/requirements", new { ownerAcceptedPolicy = true, backupAcceptedPolicy = true, ownerHasSeat = true, backupHasSeat = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(manager, c, id, "committee_review")).StatusCode);
+
+        // One approving vote, and the same person voting again, is still one approver of the two needed.
+        Assert.Equal(HttpStatusCode.NoContent, (await reviewer.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests/{id}/votes", new { approve = true, comment = "Strong plan" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await reviewer.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests/{id}/votes", new { approve = true, comment = "Still a strong plan" })).StatusCode);
+        var early = await MoveAsync(reviewer, c, id, "approved", "Good plan");
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("quorum", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var session = FormSession.Create(app);
+        await session.LoginAsync(c.Reviewer.Email!);
+        var page = await session.GetAsync($"/o/{c.Org.Slug}/requests/{id}");
+        Assert.Equal("Now: Committee review: 1 of 2 approvals", page.QuerySelector("[aria-current=step]")?.TextContent.Trim());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/v1/orgs/{c.Org.Slug}/requests/{id}/votes", new { approve = true, comment = "Agreed" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(reviewer, c, id, "approved", "Two of the committee agreed.")).StatusCode);
+
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var recorded = await db.AuditEntries.Where(a => a.OrganizationId == c.Org.Id && a.Action == "training.recorded").ToListAsync();
+            Assert.Equal(6, recorded.Count);
+            Assert.All(recorded, a => Assert.Contains("certificate seen", a.After, StringComparison.Ordinal));
         });
     }
 

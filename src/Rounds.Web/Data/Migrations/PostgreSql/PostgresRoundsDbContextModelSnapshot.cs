@@ -227,6 +227,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<int>("DormancyDays")
                         .HasColumnType("integer");
 
+                    b.Property<int>("MinimumApprovers")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Quorum")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -1627,6 +1630,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");

@@ -216,6 +216,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<int>("DormancyDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MinimumApprovers")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Quorum")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -1613,6 +1616,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<string>("ModuleKey")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganizationId")

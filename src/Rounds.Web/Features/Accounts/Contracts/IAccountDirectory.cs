@@ -67,6 +67,9 @@ public interface IAccountDirectory
     /// <summary>How many of the committee must approve a request.</summary>
     Task<Quorum> CommitteeQuorumAsync(Guid organizationId, CancellationToken cancellationToken = default);
 
+    /// <summary>The fewest distinct committee members whose approval a request needs, whatever the quorum.</summary>
+    Task<int> CommitteeMinimumApproversAsync(Guid organizationId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Puts a newly approved account in trial, or brings back a retired or unregistered one, through the
     /// account lifecycle; the owners are told. Added to the caller's unit of work.
