@@ -148,7 +148,7 @@ public sealed class ChunkedUploads(RoundsDbContext db, PressAssets assets, TimeP
         }
 
         var storage = Guid.NewGuid().ToString("N");
-        File.Move(part, Path.Combine(assets.Folder, storage));
+        await assets.Store.SaveAsync(storage, part, declaration.ContentType, cancellationToken);
         File.Delete(DeclarationPath(uploadId));
         return new Outcome<PressAsset>(Outcome.Success, await assets.AddAsync(org, releaseId, declaration.FileName, declaration.ContentType, declaration.Size, storage, cancellationToken));
     }

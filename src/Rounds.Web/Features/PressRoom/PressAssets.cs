@@ -15,7 +15,7 @@ public sealed record AssetLink(Guid Id, string FileName, string ContentType, lon
 /// under embargo stops working the moment the reader leaves the audience, and a link made for a journalist works
 /// only in that journalist's signed-in session.
 /// </summary>
-public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider protection, IConfiguration configuration, IHostEnvironment environment, Newsroom newsroom, IAuditLog audit, TimeProvider clock)
+public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider protection, IConfiguration configuration, IHostEnvironment environment, Newsroom newsroom, IAuditLog audit, TimeProvider clock, IPressAssetStore store)
 {
     public const long DefaultMaxBytes = 512L * 1024 * 1024;
 
@@ -34,7 +34,13 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
 
     private IDataProtector Protector => protection.CreateProtector("Rounds.PressRoom.AssetLinks");
 
-    internal string Folder => Path.GetFullPath(configuration["PressRoom:AssetPath"] ?? "data/press-assets", environment.ContentRootPath);
+    /// <summary>The local folder: the file store's home, and where uploads are staged whatever the store.</summary>
+    internal string Folder => FolderOf(configuration, environment);
+
+    internal static string FolderOf(IConfiguration configuration, IHostEnvironment environment) =>
+        Path.GetFullPath(configuration["PressRoom:AssetPath"] ?? "data/press-assets", environment.ContentRootPath);
+
+    internal IPressAssetStore Store => store;
 
     internal long MaxBytes => configuration.GetValue("PressRoom:MaxAssetBytes", DefaultMaxBytes);
 
@@ -57,9 +63,10 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
             return problem;
         }
 
-        Directory.CreateDirectory(Folder);
+        var staging = Path.Combine(Folder, "partial");
+        Directory.CreateDirectory(staging);
         var storage = Guid.NewGuid().ToString("N");
-        var path = Path.Combine(Folder, storage);
+        var path = Path.Combine(staging, storage + ".upload");
         long size = 0;
         try
         {
@@ -90,6 +97,8 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
                 File.Delete(path);
                 return Outcome.Invalid("Content", "The file is empty.");
             }
+
+            await store.SaveAsync(storage, path, type, cancellationToken);
         }
         catch
         {
@@ -139,7 +148,7 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
     /// The asset a link names, when the link is genuine, not expired, presented by the reader it was made for, and
     /// that reader may still see the release; null otherwise, whatever the reason, so a link reveals nothing.
     /// </summary>
-    public async Task<(PressAsset Asset, string Path, bool Embargoed)?> OpenAsync(string token, string? requesterId, CancellationToken cancellationToken = default)
+    public async Task<(PressAsset Asset, bool Embargoed)?> OpenAsync(string token, string? requesterId, CancellationToken cancellationToken = default)
     {
         string payload;
         try
@@ -171,20 +180,14 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
             return null;
         }
 
-        var path = Path.Combine(Folder, asset.StorageName);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
         if (team)
         {
             // The communications team's own link: good while the holder is still on the team.
             var onTeam = requesterId is not null && await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == asset.OrganizationId && m.UserId == requesterId && m.Role >= Role.Reviewer, cancellationToken);
-            return onTeam ? (asset, path, true) : null;
+            return onTeam ? (asset, true) : null;
         }
 
         var view = await newsroom.ReadAsync(asset.OrganizationId, asset.ReleaseId, readerId, ("asset " + asset.FileName).Truncate(100), cancellationToken);
-        return view is null ? null : (asset, path, view.Embargoed);
+        return view is null ? null : (asset, view.Embargoed);
     }
 }

@@ -283,7 +283,15 @@ public static class PressEndpoints
         }
 
         http.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.PhysicalFile(found.Path, found.Asset.ContentType, found.Asset.FileName, enableRangeProcessing: true);
+        if (assets.Store.LocalPath(found.Asset.StorageName) is { } path)
+        {
+            return TypedResults.PhysicalFile(path, found.Asset.ContentType, found.Asset.FileName, enableRangeProcessing: true);
+        }
+
+        var content = await assets.Store.OpenReadAsync(found.Asset.StorageName, cancellationToken);
+        return content is null
+            ? TypedResults.NotFound()
+            : TypedResults.Stream(content, found.Asset.ContentType, found.Asset.FileName);
     }
 
     /// <summary>Embargoed text must not sit in a shared or browser cache past the reader's accreditation.</summary>

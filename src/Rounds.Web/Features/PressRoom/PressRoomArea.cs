@@ -15,6 +15,8 @@ public sealed class PressRoomArea : IRoundsArea
         services.AddScoped<Newsroom>();
         services.AddScoped<LiftReleases>();
         services.AddScoped<PressAssets>();
+        services.AddSingleton<IPressAssetStore>(sp => S3PressAssetStore.FromConfiguration(configuration,
+            PressAssets.FolderOf(configuration, sp.GetRequiredService<IHostEnvironment>())));
         services.AddScoped<PressTopics>();
         services.AddScoped<ChunkedUploads>();
         services.AddScoped<IEmbargoedLinks, EmbargoedLinks>();
