@@ -30,6 +30,23 @@ public abstract partial class PostLimits
 
     public static IReadOnlyList<PostLimits> All { get; } = [Bluesky, X, Mastodon, LinkedIn, Facebook];
 
+    /// <summary>An Instagram caption (Graph API content publishing).</summary>
+    public static PostLimits Instagram { get; } = new CharacterLimits("instagram", 2_200);
+
+    public static PostLimits Threads { get; } = new CharacterLimits("threads", 500);
+
+    /// <summary>A TikTok caption, as its Content Posting API counts it.</summary>
+    public static PostLimits TikTok { get; } = new CharacterLimits("tiktok", 2_200);
+
+    /// <summary>A YouTube video's description.</summary>
+    public static PostLimits YouTube { get; } = new CharacterLimits("youtube", 5_000);
+
+    /// <summary>
+    /// A network that publishes no limit (Doximity, a network the registry calls other): the post's own bound,
+    /// so the copy is still measured and the person posting it by hand sees its length.
+    /// </summary>
+    public static PostLimits Unpublished(string network) => new CharacterLimits(network, 70_000);
+
     /// <summary>Bluesky counts graphemes: an emoji with skin tone or a flag is one.</summary>
     private sealed class GraphemeLimits(string network, int max) : PostLimits
     {

@@ -102,6 +102,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             var post = new Rounds.Web.Features.Publishing.Post { OrganizationId = org.Id, AuthorId = admin.Id, AuthorName = "Casey Admin", Text = "Flu shots at every clinic this week", Status = Rounds.Web.Features.Publishing.PostStatus.Approved, ScheduledAt = soon, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
             db.Add(post);
             db.Add(new Rounds.Web.Features.Publishing.Delivery.PostTarget { OrganizationId = org.Id, PostId = post.Id, AccountId = accountId, IdempotencyKey = Guid.NewGuid().ToString("N") });
+            // An approved copy waiting to be posted by hand: the tasks page and the home's section show it.
+            var byHand = new Rounds.Web.Features.Publishing.Post { OrganizationId = org.Id, AuthorId = admin.Id, AuthorName = "Casey Admin", Text = "Our nurses answer your questions live on Friday.", Status = Rounds.Web.Features.Publishing.PostStatus.Approved, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, ApprovedAt = DateTimeOffset.UtcNow };
+            db.Add(byHand);
+            db.Add(new Rounds.Web.Features.Publishing.Delivery.PostTarget { OrganizationId = org.Id, PostId = byHand.Id, AccountId = accountId, Status = DeliveryStatus.WithOwner, IdempotencyKey = Guid.NewGuid().ToString("N") });
             await db.SaveChangesAsync();
             await services.GetRequiredService<Rounds.Web.Features.Publishing.Submissions.MainChannelOffers>().OfferAsync(context, new("Our NICU reunion is on Saturday.", "Neonatology", "Photos on request."));
             return (await services.GetRequiredService<Rounds.Web.Features.Publishing.Library.LibraryCatalog>().CreateAsync(context, new("Flu shots", "Get your flu shot at any clinic.", "flu, vaccines"))).Value!.Id;
@@ -189,7 +193,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/requests/{requestId}", $"/o/{org.Slug}/requests/{requestId}/edit", $"/o/{org.Slug}/training", $"/o/{org.Slug}/notifications",
             $"/o/{org.Slug}/posts", $"/o/{org.Slug}/posts/new", $"/o/{org.Slug}/posts/{postId}", $"/o/{org.Slug}/posts/{postId}/edit", $"/o/{org.Slug}/accounts/{accountId}/approval",
             $"/o/{org.Slug}/calendar?date={soonLocal}", $"/o/{org.Slug}/calendar?view=week&date={soonLocal}", $"/o/{org.Slug}/library", $"/o/{org.Slug}/library/new",
-            $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new",
+            $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new", $"/o/{org.Slug}/tasks",
             $"/o/{org.Slug}/press", $"/o/{org.Slug}/press/releases/{press.Embargoed}", $"/o/{org.Slug}/press/releases/{press.Lifted}",
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
             $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/o/{org.Slug}/membership",

@@ -18,6 +18,9 @@ public enum CopyResult
 
     /// <summary>The post was no longer approved, or no longer due, when its copy was about to go out.</summary>
     Released,
+
+    /// <summary>Rounds cannot publish to the account; the copy went to its owners to post by hand.</summary>
+    HandedToOwner,
 }
 
 /// <summary>Connectors of one publisher cycle, one per account, so that a network session serves all of an account's copies.</summary>
@@ -33,7 +36,7 @@ public sealed class ConnectorSession
 /// </summary>
 public sealed class DeliverCopy(
     RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AccountThrottle throttle, DeliveryInstance instance,
-    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, TimeProvider clock, ILogger<DeliverCopy> logger)
+    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, PostByHand byHand, TimeProvider clock, ILogger<DeliverCopy> logger)
 {
     /// <summary>Retryable failures are tried this many times in all before the copy fails.</summary>
     public const int MaxAttempts = 8;
@@ -71,12 +74,16 @@ public sealed class DeliverCopy(
         }
 
         var connection = await db.Set<AccountConnection>().FirstOrDefaultAsync(c => c.AccountId == target.AccountId, cancellationToken);
-        if (connection is null || connection.Status == ConnectionStatus.NeedsReconnect)
+        if (PublishingPaths.IsByHand(account.Platform, connection))
         {
-            var reason = connection is null
-                ? "the account is not connected to Rounds; connect it on the account's page"
-                : "the account needs reconnecting on its page";
-            return await FailAsync(target, null, reason, cancellationToken);
+            await byHand.HandOverAsync(target, account, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            return CopyResult.HandedToOwner;
+        }
+
+        if (connection!.Status == ConnectionStatus.NeedsReconnect)
+        {
+            return await FailAsync(target, null, "the account needs reconnecting on its page", cancellationToken);
         }
 
         // An earlier attempt still marked started belongs to an instance that stopped mid-send: its outcome is unknown.
