@@ -74,9 +74,10 @@ public sealed class DeliverCopy(
         }
 
         var connection = await db.Set<AccountConnection>().FirstOrDefaultAsync(c => c.AccountId == target.AccountId, cancellationToken);
-        if (PublishingPaths.IsByHand(account.Platform, connection))
+        var hasImages = await db.Set<MediaItem>().AnyAsync(m => m.PostId == post.Id, cancellationToken);
+        if (PublishingPaths.IsByHand(account.Platform, connection, hasImages))
         {
-            await byHand.HandOverAsync(target, account, cancellationToken);
+            await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform, connection), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             return CopyResult.HandedToOwner;
         }

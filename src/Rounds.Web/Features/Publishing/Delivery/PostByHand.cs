@@ -29,7 +29,7 @@ public sealed class PostByHand(
     /// work. Only members who can open the post's images (contributors and up) are asked; when none of the
     /// account's people is one, the account managers are.
     /// </summary>
-    public async Task HandOverAsync(PostTarget target, AccountCard account, CancellationToken cancellationToken = default)
+    public async Task HandOverAsync(PostTarget target, AccountCard account, string reason, CancellationToken cancellationToken = default)
     {
         target.Status = DeliveryStatus.WithOwner;
         target.ClaimedBy = null;
@@ -44,7 +44,7 @@ public sealed class PostByHand(
 
         var slug = await db.Organizations.Where(o => o.Id == target.OrganizationId).Select(o => o.Slug).FirstAsync(cancellationToken);
         audit.Record(target.OrganizationId, "post.copy_handed_to_owner", "Post", target.PostId.ToString(),
-            new { Account = target.AccountId, Status = "waiting" }, new { Account = target.AccountId, Status = "with owner", Reason = PublishingPaths.WhyByHand(account.Platform) });
+            new { Account = target.AccountId, Status = "waiting" }, new { Account = target.AccountId, Status = "with owner", Reason = reason });
         await notifier.NotifyAsync(target.OrganizationId, people, TaskKey(target.Id),
             $"An approved post is ready for you to post by hand on {account.Label}.", $"/o/{slug}/tasks", cancellationToken);
     }
