@@ -71,7 +71,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             db.AddRange(membershipProduct, networkEvent, membershipOrder, invoice);
             // A copy waiting to be posted by hand, so the tasks page shows the victim's admin a form to try.
             var byHandPost = new Post { OrganizationId = victim.Id, AuthorId = alice.Id, AuthorName = "Alice", Text = "Victim's post by hand", Status = PostStatus.Approved, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, ApprovedAt = DateTimeOffset.UtcNow };
-            db.AddRange(byHandPost, new PostTarget { OrganizationId = victim.Id, PostId = byHandPost.Id, AccountId = account, Status = DeliveryStatus.WithOwner, IdempotencyKey = Guid.NewGuid().ToString("N") });
+            var byHandTask = new PostTarget { OrganizationId = victim.Id, PostId = byHandPost.Id, AccountId = account, Status = DeliveryStatus.WithOwner, IdempotencyKey = Guid.NewGuid().ToString("N") };
+            db.AddRange(byHandPost, byHandTask);
             await db.SaveChangesAsync();
             return new
             {
@@ -97,6 +98,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 BoardPost = boardPost.Id,
                 NetworkEvent = networkEvent.Id,
                 Invoice = invoice.Id,
+                ByHandTask = byHandTask.Id,
             };
         });
 
@@ -153,6 +155,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("/posting-tasks/", StringComparison.Ordinal) => ids.ByHandTask.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
@@ -174,6 +175,30 @@ public abstract class PostByHandTests(DeliveryRounds app)
         Assert.Empty(await room.AttemptsAsync(copy.Id));
         var task = Assert.Single(await TasksAsync(room, room.Owner));
         Assert.Equal("The new lobby", Assert.Single(task.Images).AltText);
+    }
+
+    [Fact]
+    public async Task The_api_lists_the_tasks_and_records_an_address_refusing_one_off_the_network()
+    {
+        var room = await app.NewsroomAsync("taskapi");
+        var youtube = await app.AddAccountAsync(room.Org, room.Admin, room.Owner, "@NorthfieldTube" + Guid.NewGuid().ToString("N")[..6], "youtube");
+        var postId = await room.PostAsync("Watch our new hand-hygiene video.", app.Clock.GetUtcNow(), PostStatus.Approved, youtube);
+        await app.PublishAsync();
+        var copy = Assert.Single(await room.CopiesAsync(postId));
+        var owner = await app.ApiClientAsync(room.Owner);
+        var url = $"/api/v1/orgs/{room.Org.Slug}/posting-tasks";
+
+        var listed = await HttpAssert.ReadAsync<List<PostingTaskDto>>(await owner.GetAsync(url));
+        Assert.Equal((copy.Id, "Watch our new hand-hygiene video."), (Assert.Single(listed).Id, listed[0].Text));
+        Assert.Empty(await HttpAssert.ReadAsync<List<PostingTaskDto>>(await (await app.ApiClientAsync(room.Author)).GetAsync(url)));
+
+        var refused = await owner.PostAsJsonAsync($"{url}/{copy.Id}/published", new { url = "https://vimeo.com/1" });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("youtube.com", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.WithOwner, Assert.Single(await room.CopiesAsync(postId)).Status);
+
+        Assert.True((await owner.PostAsJsonAsync($"{url}/{copy.Id}/published", new { url = "https://www.youtube.com/watch?v=abc" })).IsSuccessStatusCode);
+        Assert.Equal(PostStatus.Published, (await room.ReadPostAsync(postId)).Status);
     }
 
     private Task<IReadOnlyList<PostingTask>> TasksAsync(Newsroom room, Rounds.Web.Features.Identity.User user) => app.WithScopeAsync(async services =>
