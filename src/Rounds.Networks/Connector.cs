@@ -58,7 +58,7 @@ public sealed record PublishedPost(string Id, string Url);
 /// <summary>One network, one account: check the connection, publish, read back, delete.</summary>
 public interface INetworkConnector
 {
-    /// <summary>"bluesky", "mastodon", "x", "linkedin" or "facebook".</summary>
+    /// <summary>"bluesky", "mastodon", "x", "linkedin", "facebook" or "threads".</summary>
     string Network { get; }
 
     PostLimits Limits { get; }

@@ -2,6 +2,7 @@ using Rounds.Networks.Bluesky;
 using Rounds.Networks.Facebook;
 using Rounds.Networks.LinkedIn;
 using Rounds.Networks.Mastodon;
+using Rounds.Networks.Threads;
 using Rounds.Networks.X;
 
 namespace Rounds.Networks;
@@ -9,7 +10,7 @@ namespace Rounds.Networks;
 /// <summary>The one place that turns a network name and stored credentials into a connector.</summary>
 public static class Connectors
 {
-    public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook"];
+    public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook", "threads"];
 
     /// <summary>
     /// The one API address of a network that has one. Bluesky and Mastodon have none: each account lives on a
@@ -20,6 +21,7 @@ public static class Connectors
         "x" => new Uri("https://api.x.com/"),
         "linkedin" => new Uri("https://api.linkedin.com/"),
         "facebook" => new Uri("https://graph.facebook.com/"),
+        "threads" => new Uri("https://graph.threads.net/"),
         _ => null,
     };
 
@@ -37,6 +39,7 @@ public static class Connectors
         "x" => new XConnector(http, credentials, clock),
         "linkedin" => new LinkedInConnector(http, credentials, clock),
         "facebook" => new FacebookConnector(http, credentials, clock),
+        "threads" => new ThreadsConnector(http, credentials, clock),
         _ => throw new ArgumentException($"Unknown network '{network}'; known: {string.Join(", ", Networks)}.", nameof(network)),
     };
 }

@@ -30,6 +30,23 @@ public abstract partial class PostLimits
 
     public static IReadOnlyList<PostLimits> All { get; } = [Bluesky, X, Mastodon, LinkedIn, Facebook];
 
+    /// <summary>An Instagram caption (Graph API content publishing).</summary>
+    public static PostLimits Instagram { get; } = new CharacterLimits("instagram", 2_200);
+
+    public static PostLimits Threads { get; } = new EmojiBytesLimits("threads", 500);
+
+    /// <summary>A TikTok caption, as its Content Posting API counts it.</summary>
+    public static PostLimits TikTok { get; } = new CharacterLimits("tiktok", 2_200);
+
+    /// <summary>A YouTube video's description.</summary>
+    public static PostLimits YouTube { get; } = new CharacterLimits("youtube", 5_000);
+
+    /// <summary>
+    /// A network that publishes no limit (Doximity, a network the registry calls other): the post's own bound,
+    /// so the copy is still measured and the person posting it by hand sees its length.
+    /// </summary>
+    public static PostLimits Unpublished(string network) => new CharacterLimits(network, 70_000);
+
     /// <summary>Bluesky counts graphemes: an emoji with skin tone or a flag is one.</summary>
     private sealed class GraphemeLimits(string network, int max) : PostLimits
     {
@@ -48,6 +65,29 @@ public abstract partial class PostLimits
         public override int MaxLength => max;
 
         public override int Measure(string text) => text.Length;
+    }
+
+    /// <summary>
+    /// Threads counts characters, but an emoji as the number of its UTF-8 bytes (usually 4). Emoji are taken to be
+    /// the characters outside the basic plane and the symbol blocks of U+2600–U+27BF and U+2B00–U+2BFF.
+    /// </summary>
+    private sealed class EmojiBytesLimits(string network, int max) : PostLimits
+    {
+        public override string Network => network;
+
+        public override int MaxLength => max;
+
+        public override int Measure(string text)
+        {
+            var length = 0;
+            foreach (var rune in text.EnumerateRunes())
+            {
+                var emoji = rune.Value >= 0x10000 || rune.Value is >= 0x2600 and <= 0x27BF || rune.Value is >= 0x2B00 and <= 0x2BFF;
+                length += emoji ? rune.Utf8SequenceLength : 1;
+            }
+
+            return length;
+        }
     }
 
     /// <summary>Mastodon counts code points, and every link as 23 whatever its length.</summary>

@@ -2,6 +2,7 @@ using Rounds.Networks.Bluesky;
 using Rounds.Networks.Facebook;
 using Rounds.Networks.LinkedIn;
 using Rounds.Networks.Mastodon;
+using Rounds.Networks.Threads;
 using Rounds.Networks.X;
 
 namespace Rounds.Networks.Tests;
@@ -16,6 +17,7 @@ public sealed class ConnectorsTests
     [InlineData("x", typeof(XConnector))]
     [InlineData("linkedin", typeof(LinkedInConnector))]
     [InlineData("facebook", typeof(FacebookConnector))]
+    [InlineData("threads", typeof(ThreadsConnector))]
     public void Each_network_name_makes_its_connector_with_its_limits(string network, Type type)
     {
         using var http = new HttpClient();
@@ -32,7 +34,7 @@ public sealed class ConnectorsTests
     {
         using var http = new HttpClient();
 
-        Assert.Equal(["bluesky", "mastodon", "x", "linkedin", "facebook"], Connectors.Networks);
+        Assert.Equal(["bluesky", "mastodon", "x", "linkedin", "facebook", "threads"], Connectors.Networks);
         Assert.All(Connectors.Networks, n => Connectors.Create(n, Credentials, http, TimeProvider.System));
         Assert.Throws<ArgumentException>(() => Connectors.Create("myspace", Credentials, http, TimeProvider.System));
     }

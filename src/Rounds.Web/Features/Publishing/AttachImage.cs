@@ -141,7 +141,8 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
             return Outcome.Refused($"A {PostLifecycle.Describe(post.Status)} post cannot be changed.");
         }
 
-        return await db.Set<PostTarget>().AnyAsync(t => t.PostId == postId && (t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.Published), cancellationToken)
+        // A copy with its owner has the approved images in someone's hands; changing them now would not match what they post.
+        return await db.Set<PostTarget>().AnyAsync(t => t.PostId == postId && (t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.Published || t.Status == DeliveryStatus.WithOwner), cancellationToken)
             ? Outcome.Refused("Part of this post is already going out or published, so its images can no longer change.")
             : new Outcome<Post>(Outcome.Success, post);
     }

@@ -109,7 +109,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
 
         var (accounts, copies) = checkedInput.Value;
         var targets = await db.Set<PostTarget>().Where(t => t.PostId == post.Id).ToListAsync(cancellationToken);
-        if (targets.Any(t => t.Status is DeliveryStatus.Sending or DeliveryStatus.Published))
+        if (targets.Any(t => t.Status is DeliveryStatus.Sending or DeliveryStatus.Published or DeliveryStatus.WithOwner))
         {
             // The network already has (or is receiving) the approved words; changing them here would no longer match.
             return Outcome.Refused("Part of this post is already going out or published, so it can no longer be edited.");
@@ -172,7 +172,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
     internal static async Task<string> WhyNotSavedAsync(RoundsDbContext db, Guid postId, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        var started = await db.Set<PostTarget>().AnyAsync(t => t.PostId == postId && (t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.Published), cancellationToken);
+        var started = await db.Set<PostTarget>().AnyAsync(t => t.PostId == postId && (t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.Published || t.Status == DeliveryStatus.WithOwner), cancellationToken);
         return started
             ? "This post is being published right now, or has just gone out, so your change was not saved. Reload it to see whether it went out; if it did not, try again."
             : "Someone else changed this post at the same time; reload it and try again.";
@@ -257,7 +257,7 @@ public sealed class ComposePost(RoundsDbContext db, PostRules rules, RevisionHis
         }
         else if (accounts.FirstOrDefault(a => !PostRules.CanReceivePosts(a)) is { } closed)
         {
-            errors["accounts"] = [$"{closed.Handle} cannot receive posts: it is {AccountNames.Label(closed.Status).ToLowerInvariant()} or on a network Rounds does not publish to."];
+            errors["accounts"] = [$"{closed.Handle} cannot receive posts: it is {AccountNames.Label(closed.Status).ToLowerInvariant()}, and only running accounts post."];
         }
 
         foreach (var key in (input.Variants ?? new Dictionary<Guid, string>()).Keys.Where(k => !ids.Contains(k)))

@@ -42,5 +42,6 @@ public static class PostLifecycle
         DeliveryStatus.Expired => "expired",
         DeliveryStatus.Missed => "missed",
         DeliveryStatus.Cancelled => "cancelled",
+        DeliveryStatus.WithOwner => "with its owner to post by hand",
     };
 }

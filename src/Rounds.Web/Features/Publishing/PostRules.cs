@@ -31,13 +31,31 @@ public sealed class PostRules(IOrganizationScreener screening, IEmbargoedLinks e
     /// </summary>
     public static readonly TimeSpan ScheduleHorizon = TimeSpan.FromDays(2 * 366);
 
-    /// <summary>Accounts that can receive posts: the registry's live accounts on a network Rounds publishes to.</summary>
+    /// <summary>
+    /// Accounts that can receive posts: the registry's live accounts, on any network. Rounds publishes to those it
+    /// is connected to; the others' copies go to their owners to post by hand (<see cref="Delivery.PublishingPaths"/>).
+    /// </summary>
     public static bool CanReceivePosts(AccountCard account) =>
-        LimitsFor(account.Platform) is not null
-        && account.Status is AccountStatus.Active or AccountStatus.Trial or AccountStatus.Dormant;
+        account.Status is AccountStatus.Active or AccountStatus.Trial or AccountStatus.Dormant;
 
-    public static PostLimits? LimitsFor(Platform platform) =>
-        Delivery.DeliveryKeys.NetworkOf(platform) is { } network ? PostLimits.All.Single(l => l.Network == network) : null;
+    private static readonly PostLimits Doximity = PostLimits.Unpublished("doximity");
+
+    private static readonly PostLimits OtherNetwork = PostLimits.Unpublished("other");
+
+    public static PostLimits LimitsFor(Platform platform) => platform switch
+    {
+        Platform.Bluesky => PostLimits.Bluesky,
+        Platform.X => PostLimits.X,
+        Platform.Mastodon => PostLimits.Mastodon,
+        Platform.LinkedIn => PostLimits.LinkedIn,
+        Platform.Facebook => PostLimits.Facebook,
+        Platform.Instagram => PostLimits.Instagram,
+        Platform.Threads => PostLimits.Threads,
+        Platform.TikTok => PostLimits.TikTok,
+        Platform.YouTube => PostLimits.YouTube,
+        Platform.Doximity => Doximity,
+        Platform.Other => OtherNetwork,
+    };
 
     /// <summary>Policy rules depend on who speaks: a vaccine post is fine from the hospital, not from a clinician's own account.</summary>
     public static ScreenedKind ScreenedKindOf(AccountKind kind) => kind switch
@@ -51,7 +69,7 @@ public sealed class PostRules(IOrganizationScreener screening, IEmbargoedLinks e
 
     public async Task<CopyCheck> CheckAsync(Guid organizationId, AccountCard account, string text, CancellationToken cancellationToken = default)
     {
-        var limits = LimitsFor(account.Platform) ?? throw new InvalidOperationException($"{account.Platform} has no connector.");
+        var limits = LimitsFor(account.Platform);
         var result = await screening.ScreenAsync(organizationId, new Rounds.Screening.Post(text, ScreenedKindOf(account.Kind)), Profile.Social, cancellationToken);
         return new CopyCheck(account.Id, account.Handle, limits.Network, text, limits.Measure(text), limits.MaxLength, result, await embargoes.FindAsync(organizationId, text, cancellationToken));
     }

@@ -56,5 +56,6 @@ public sealed class PublishingArea : IRoundsArea
         new(PageSlots.OrganizationSettings, typeof(PublishingSettingsSection), 10),
         new(PageSlots.OrganizationHome, typeof(ReviewHomeSection), 0),
         new(PageSlots.OrganizationHome, typeof(ReconnectHomeSection), 20),
+        new(PageSlots.OrganizationHome, typeof(PostingTasksHomeSection), 5),
     ];
 }

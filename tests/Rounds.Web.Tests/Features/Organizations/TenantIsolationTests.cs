@@ -69,6 +69,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var membershipOrder = new Rounds.Web.Features.Membership.Order { OrganizationId = victim.Id, BuyerUserId = alice.Id, Total = 95m, CreatedAt = DateTimeOffset.UtcNow };
             var invoice = new Rounds.Web.Features.Membership.Invoice { OrganizationId = victim.Id, OrderId = membershipOrder.Id, Number = "INV-2030-000001", Year = 2030, Sequence = 1, Total = 95m, IssuedAt = DateTimeOffset.UtcNow };
             db.AddRange(membershipProduct, networkEvent, membershipOrder, invoice);
+            // A copy waiting to be posted by hand, so the tasks page shows the victim's admin a form to try.
+            var byHandPost = new Post { OrganizationId = victim.Id, AuthorId = alice.Id, AuthorName = "Alice", Text = "Victim's post by hand", Status = PostStatus.Approved, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, ApprovedAt = DateTimeOffset.UtcNow };
+            var byHandTask = new PostTarget { OrganizationId = victim.Id, PostId = byHandPost.Id, AccountId = account, Status = DeliveryStatus.WithOwner, IdempotencyKey = Guid.NewGuid().ToString("N") };
+            db.AddRange(byHandPost, byHandTask);
             await db.SaveChangesAsync();
             return new
             {
@@ -94,6 +98,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 BoardPost = boardPost.Id,
                 NetworkEvent = networkEvent.Id,
                 Invoice = invoice.Id,
+                ByHandTask = byHandTask.Id,
             };
         });
 
@@ -151,6 +156,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "uploadId" } => Guid.NewGuid().ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("/posting-tasks/", StringComparison.Ordinal) => ids.ByHandTask.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
                 _ => "",
@@ -212,7 +218,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Publishing.ApprovalStep>().AnyAsync(s => s.OrganizationId == victim.Id));
             Assert.Equal(Rounds.Web.Features.Requests.RequestStatus.Draft, await db.Set<Rounds.Web.Features.Requests.AccountRequest>().Where(r => r.Id == ids.Request).Select(r => r.Status).SingleAsync());
             Assert.Equal(Scheduled, await db.Set<Post>().Where(p => p.Id == ids.Post).Select(p => p.ScheduledAt).SingleAsync());
-            Assert.Equal(1, await db.Set<Post>().CountAsync(p => p.OrganizationId == victim.Id));
+            Assert.Equal(2, await db.Set<Post>().CountAsync(p => p.OrganizationId == victim.Id));
+            Assert.False(await db.Set<PostTarget>().AnyAsync(t => t.OrganizationId == victim.Id && t.Status == DeliveryStatus.Published));
             Assert.Equal("Victim's wording", await db.Set<LibraryItem>().Where(l => l.Id == ids.LibraryItem).Select(l => l.Title).SingleAsync());
             Assert.Equal(1, await db.Set<LibraryItem>().CountAsync(l => l.OrganizationId == victim.Id));
             Assert.Equal(SubmissionStatus.Offered, await db.Set<MainChannelSubmission>().Where(m => m.Id == ids.Submission).Select(m => m.Status).SingleAsync());

@@ -22,6 +22,8 @@ public enum CopyResult
 
     /// <summary>The copy links to a press release whose lift was moved past the post's time: it waits for the lift.</summary>
     Held,
+    /// <summary>Rounds cannot publish to the account; the copy went to its owners to post by hand.</summary>
+    HandedToOwner,
 }
 
 /// <summary>Connectors of one publisher cycle, one per account, so that a network session serves all of an account's copies.</summary>
@@ -37,7 +39,7 @@ public sealed class ConnectorSession
 /// </summary>
 public sealed class DeliverCopy(
     RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AccountThrottle throttle, DeliveryInstance instance,
-    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, TimeProvider clock, ILogger<DeliverCopy> logger)
+    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, PostByHand byHand, TimeProvider clock, ILogger<DeliverCopy> logger)
 {
     /// <summary>Retryable failures are tried this many times in all before the copy fails.</summary>
     public const int MaxAttempts = 8;
@@ -82,12 +84,17 @@ public sealed class DeliverCopy(
         }
 
         var connection = await db.Set<AccountConnection>().FirstOrDefaultAsync(c => c.AccountId == target.AccountId, cancellationToken);
-        if (connection is null || connection.Status == ConnectionStatus.NeedsReconnect)
+        var hasImages = await db.Set<MediaItem>().AnyAsync(m => m.PostId == post.Id, cancellationToken);
+        if (PublishingPaths.IsByHand(account.Platform, connection, hasImages))
         {
-            var reason = connection is null
-                ? "the account is not connected to Rounds; connect it on the account's page"
-                : "the account needs reconnecting on its page";
-            return await FailAsync(target, null, reason, cancellationToken);
+            await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform, connection), cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            return CopyResult.HandedToOwner;
+        }
+
+        if (connection!.Status == ConnectionStatus.NeedsReconnect)
+        {
+            return await FailAsync(target, null, "the account needs reconnecting on its page", cancellationToken);
         }
 
         // An earlier attempt still marked started belongs to an instance that stopped mid-send: its outcome is unknown.

@@ -6,6 +6,10 @@ public sealed record PublishingSettingsDto(int GraceMinutes);
 
 public sealed record PublishingSettingsInput(int? GraceMinutes);
 
+public sealed record PostingTaskDto(Guid Id, Guid PostId, Guid AccountId, string Account, string Text, DateTimeOffset? ApprovedAt, IReadOnlyList<TaskImage> Images);
+
+public sealed record PostedByHandInput(string? Url);
+
 /// <summary>Account connections (the secret goes in, never out) and the organization's publishing settings.</summary>
 public static class DeliveryEndpoints
 {
@@ -16,6 +20,12 @@ public static class DeliveryEndpoints
             .RequireOrg(Role.Member);
         connection.MapPost("/", ConnectAsync).WithName("ConnectAccount").WithSummary("Checks the credentials with the network, then stores them encrypted.");
         connection.MapDelete("/", DisconnectAsync).WithName("DisconnectAccount");
+
+        var tasks = api.MapGroup("/orgs/{org}/posting-tasks").WithTags("Publishing").RequireOrg(Role.Contributor);
+        tasks.MapGet("/", ListTasksAsync).WithName("ListPostingTasks")
+            .WithSummary("Approved copies waiting to be posted by hand that you may record (accounts you run; all of them for account managers and up).");
+        tasks.MapPost("/{id:guid}/published", MarkPublishedAsync).WithName("MarkPostedByHand")
+            .WithSummary("{\"url\":\"https://…\"}: the address of the post made by hand, on the account's network; the copy is then published.");
 
         var settings = api.MapGroup("/orgs/{org}/publishing/settings").WithTags("Publishing").RequireOrg(Role.Admin);
         settings.MapGet("/", GetSettingsAsync).WithName("GetPublishingSettings").RequireOrg(Role.Member);
@@ -41,6 +51,13 @@ public static class DeliveryEndpoints
 
     public static async Task<IResult> DisconnectAsync(OrgContext org, Guid id, AccountConnections connections, CancellationToken cancellationToken) =>
         (await connections.DisconnectAsync(org, id, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> ListTasksAsync(OrgContext org, PostByHand byHand, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await byHand.TasksAsync(org, cancellationToken))
+            .Select(t => new PostingTaskDto(t.TargetId, t.PostId, t.Account.Id, t.Account.Label, t.Text, t.ApprovedAt, t.Images)).ToList());
+
+    public static async Task<IResult> MarkPublishedAsync(OrgContext org, Guid id, PostedByHandInput input, PostByHand byHand, CancellationToken cancellationToken) =>
+        (await byHand.MarkPublishedAsync(org, id, input.Url, cancellationToken)).ToProblem();
 
     public static async Task<IResult> GetSettingsAsync(OrgContext org, DeliverySettings settings, CancellationToken cancellationToken) =>
         TypedResults.Ok(new PublishingSettingsDto(await settings.GraceMinutesAsync(org.Id, cancellationToken)));

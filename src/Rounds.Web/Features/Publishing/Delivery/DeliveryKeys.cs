@@ -29,7 +29,8 @@ public static class DeliveryKeys
         Platform.X => "x",
         Platform.LinkedIn => "linkedin",
         Platform.Facebook => "facebook",
-        Platform.Instagram or Platform.YouTube or Platform.TikTok or Platform.Threads or Platform.Doximity or Platform.Other => null,
+        Platform.Threads => "threads",
+        Platform.Instagram or Platform.YouTube or Platform.TikTok or Platform.Doximity or Platform.Other => null,
     };
 
     /// <summary>

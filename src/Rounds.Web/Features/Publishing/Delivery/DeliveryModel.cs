@@ -20,6 +20,12 @@ public enum DeliveryStatus
 
     /// <summary>The account was retired (or otherwise stopped running) before the copy went out.</summary>
     Cancelled,
+
+    /// <summary>
+    /// Rounds cannot publish to the account, so the approved copy waits for one of its owners to post it by hand
+    /// and record its address (<see cref="PostByHand"/>).
+    /// </summary>
+    WithOwner,
 }
 
 /// <summary>One account's copy of a post, and its delivery.</summary>

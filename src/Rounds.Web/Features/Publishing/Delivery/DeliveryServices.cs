@@ -20,6 +20,8 @@ public static class DeliveryServices
         services.AddScoped<DeliverySettings>();
         services.AddScoped<PostOutcomes>();
         services.AddScoped<DeliverCopy>();
+        services.AddScoped<PublishingPaths>();
+        services.AddScoped<PostByHand>();
         services.AddScoped<Accounts.Contracts.IAccountRetirementListener, StopRetiredAccount>();
         services.AddScoped<PublishDuePosts>();
         services.AddScoped<WarnExpiringConnections>();

@@ -17,7 +17,7 @@ public sealed class PostOutcomes(RoundsDbContext db, IAccountDirectory accounts,
     {
         var copies = await db.Set<PostTarget>().AsNoTracking().Where(t => t.PostId == postId)
             .Select(t => new { t.AccountId, t.Status, t.LastError }).ToListAsync(cancellationToken);
-        if (copies.Count == 0 || copies.Any(c => c.Status is DeliveryStatus.Waiting or DeliveryStatus.Sending))
+        if (copies.Count == 0 || copies.Any(c => c.Status is DeliveryStatus.Waiting or DeliveryStatus.Sending or DeliveryStatus.WithOwner))
         {
             return;
         }

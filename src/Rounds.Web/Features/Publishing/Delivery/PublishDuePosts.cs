@@ -5,8 +5,8 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
 
-/// <summary>What one cycle did.</summary>
-public sealed record PublishRun(int Published, int Failed, int Retrying, int Released, int Expired, int Missed, int Held);
+/// <summary>What one cycle did; <see cref="ByHand"/> counts copies handed to their accounts' owners to post by hand.</summary>
+public sealed record PublishRun(int Published, int Failed, int Retrying, int Released, int Expired, int Missed, int Held = 0, int ByHand = 0);
 
 /// <summary>
 /// One cycle of the publisher: posts still in review at their time expire; approved posts whose time has come
@@ -60,7 +60,7 @@ public sealed class PublishDuePosts(
         var grace = await db.Set<PublishingSettings>().Where(s => organizations.Contains(s.OrganizationId))
             .ToDictionaryAsync(s => s.OrganizationId, s => TimeSpan.FromMinutes(s.GraceMinutes), cancellationToken);
 
-        int published = 0, failed = 0, retrying = 0, released = 0, missed = 0, held = 0;
+        int published = 0, failed = 0, retrying = 0, released = 0, missed = 0, held = 0, byHand = 0;
         var session = new ConnectorSession();
         // Each claim changes its post's stamp; the next copy of the same post is claimed against the stamp this cycle set.
         var stamps = new Dictionary<Guid, Guid>();
@@ -119,11 +119,14 @@ public sealed class PublishDuePosts(
                 case CopyResult.Held:
                     held++;
                     break;
+                case CopyResult.HandedToOwner:
+                    byHand++;
+                    break;
             }
         }
 
         await CompleteFinishedPostsAsync(cancellationToken);
-        return new PublishRun(published, failed, retrying, released, expired, missed, held);
+        return new PublishRun(published, failed, retrying, released, expired, missed, held, byHand);
     }
 
     /// <summary>
@@ -154,7 +157,7 @@ public sealed class PublishDuePosts(
         var finished = await db.Set<Post>().AsNoTracking()
             .Where(p => p.Status == PostStatus.Approved && (p.ScheduledAt == null || p.ScheduledAt <= now)
                 && copies.Any(t => t.PostId == p.Id)
-                && !copies.Any(t => t.PostId == p.Id && (t.Status == DeliveryStatus.Waiting || t.Status == DeliveryStatus.Sending)))
+                && !copies.Any(t => t.PostId == p.Id && (t.Status == DeliveryStatus.Waiting || t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.WithOwner)))
             .Select(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var postId in finished)
         {

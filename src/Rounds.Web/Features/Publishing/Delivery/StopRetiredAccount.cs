@@ -26,7 +26,7 @@ public sealed class StopRetiredAccount(RoundsDbContext db, IAuditLog audit, INot
 
         var copies = await (from t in db.Set<PostTarget>()
                             join p in db.Set<Post>() on t.PostId equals p.Id
-                            where t.AccountId == account.Id && t.OrganizationId == account.OrganizationId && t.Status == DeliveryStatus.Waiting
+                            where t.AccountId == account.Id && t.OrganizationId == account.OrganizationId && (t.Status == DeliveryStatus.Waiting || t.Status == DeliveryStatus.WithOwner)
                                 && (p.Status == PostStatus.Draft || p.Status == PostStatus.InReview || p.Status == PostStatus.ChangesRequested || p.Status == PostStatus.Approved)
                             select new { Target = t, p.AuthorId }).ToListAsync(cancellationToken);
         if (copies.Count == 0)
@@ -37,6 +37,8 @@ public sealed class StopRetiredAccount(RoundsDbContext db, IAuditLog audit, INot
         var slug = await db.Organizations.Where(o => o.Id == account.OrganizationId).Select(o => o.Slug).FirstAsync(cancellationToken);
         foreach (var copy in copies)
         {
+            // A copy waiting to be posted by hand is no longer anyone's task.
+            await notifier.SettleAsync(account.OrganizationId, PostByHand.TaskKey(copy.Target.Id), null, cancellationToken);
             copy.Target.Status = DeliveryStatus.Cancelled;
             copy.Target.LastError = $"{account.Label} was retired before the post went out.";
             audit.Record(account.OrganizationId, "post.copy_cancelled", "Post", copy.Target.PostId.ToString(), new { Account = account.Id, Status = "waiting" }, new { Status = "cancelled", Reason = "account retired" });

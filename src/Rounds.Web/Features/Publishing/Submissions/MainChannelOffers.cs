@@ -104,13 +104,13 @@ public sealed class MainChannelOffers(RoundsDbContext db, IAuditLog audit, INoti
             return refusal!;
         }
 
-        // Only the main accounts Rounds can publish to: an Instagram or YouTube copy could never be delivered.
+        // Every running main account: a copy Rounds cannot publish itself goes to the account's owners to post by hand.
         var accounts = (await db.AccountCards()
             .Where(a => a.OrganizationId == org.Id && a.Kind == AccountKind.Enterprise && a.Status == AccountStatus.Active)
             .ToListAsync(cancellationToken)).Where(PostRules.CanReceivePosts).ToList();
         if (accounts.Count == 0)
         {
-            return Outcome.Refused("The organization has no active enterprise account on a network Rounds publishes to; add its main accounts to the registry first.");
+            return Outcome.Refused("The organization has no active enterprise account; add its main accounts to the registry first.");
         }
 
         var now = clock.GetUtcNow();

@@ -298,19 +298,6 @@ public abstract class PublisherTests(DeliveryRounds app)
     }
 
     [Fact]
-    public async Task Copies_for_an_account_that_is_not_connected_fail_with_the_reason()
-    {
-        var room = await app.NewsroomAsync("unconnected");
-        var postId = await room.PostAsync("Welcome to our new residents.", app.Clock.GetUtcNow());
-
-        Assert.Equal(1, (await app.PublishAsync()).Failed);
-
-        var copy = Assert.Single(await room.CopiesAsync(postId));
-        Assert.Contains("not connected", copy.LastError, StringComparison.Ordinal);
-        Assert.Equal(PostStatus.Failed, (await room.ReadPostAsync(postId)).Status);
-    }
-
-    [Fact]
     public async Task Publishing_settings_are_read_by_members_and_changed_by_admins_within_bounds()
     {
         var room = await app.NewsroomAsync("settings");
