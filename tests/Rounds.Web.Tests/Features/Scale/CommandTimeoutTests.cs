@@ -40,8 +40,14 @@ public abstract class CommandTimeoutTests(RoundsFactory app)
         var finished = await Task.WhenAny(query, Task.Delay(TimeSpan.FromSeconds(20)));
         Assert.True(finished == query, $"the query was still running after {watch.Elapsed}");
         var error = await Assert.ThrowsAnyAsync<Exception>(() => query);
-        var stopped = error is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 9 } // SQLITE_INTERRUPT
-            || error.InnerException is TimeoutException;
+        var causes = new List<Exception>();
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            causes.Add(e);
+        }
+
+        // SQLite: SQLITE_INTERRUPT; PostgreSQL: Npgsql's timeout, under the execution strategy's wrapper.
+        var stopped = causes.Any(e => e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 9 } or TimeoutException);
         Assert.True(stopped, $"failed otherwise than by its timeout: {error}");
 
         // The connection pool stays usable after the interruption.
