@@ -37,7 +37,8 @@ case "$DB" in
   *) echo "--db is sqlite or postgres" >&2; exit 2 ;;
 esac
 
-export ConnectionStrings__Rounds="$CONNECTION" Database__Provider="$PROVIDER" Mail__MailboxPath="$DATA/mail"
+# The seeder creates the demo organization, whose services build mail links, so it needs the public address too.
+export ConnectionStrings__Rounds="$CONNECTION" Database__Provider="$PROVIDER" Mail__MailboxPath="$DATA/mail" Rounds__PublicUrl="http://127.0.0.1:$PORT"
 rounds() { dotnet "$OUT/Rounds.Web.dll" "$@" --contentRoot "$OUT"; }
 
 # Seeds once per level: the marker holds the level the database was filled to.

@@ -14,9 +14,16 @@ if (args is ["measure-roster-import", .. var options])
     return await Rounds.DbTool.RosterImportMeasure.RunAsync(options);
 }
 
+// Sends a burst of due posts through the publisher to a network in memory (defaults: 10,000 posts, 100 accounts):
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst [--posts N] [--accounts N] [--limit N] [--latency-ms N] [--postgres CONNECTION]
+if (args is ["measure-publisher-burst", .. var burst])
+{
+    return await Rounds.DbTool.PublisherBurstMeasure.RunAsync(burst);
+}
+
 if (args is not ["add", var name])
 {
-    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection]");
+    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N]");
     return 2;
 }
 

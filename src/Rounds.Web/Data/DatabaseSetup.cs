@@ -12,6 +12,23 @@ public static class DatabaseSetup
 {
     public const string DefaultSqliteConnection = "Data Source=data/rounds.db";
 
+    /// <summary>
+    /// How long one query may run (<c>Database:CommandTimeoutSeconds</c>). A query that runs longer is stopped
+    /// rather than holding a connection and a request for minutes.
+    /// </summary>
+    public const int DefaultCommandTimeoutSeconds = 30;
+
+    /// <summary>Migrations and seeding rewrite whole tables; they are not requests and get far longer.</summary>
+    public static readonly TimeSpan MaintenanceTimeout = TimeSpan.FromHours(1);
+
+    public static int ReadCommandTimeout(IConfiguration configuration)
+    {
+        var seconds = configuration.GetValue("Database:CommandTimeoutSeconds", DefaultCommandTimeoutSeconds);
+        return seconds > 0
+            ? seconds
+            : throw new InvalidOperationException($"Database:CommandTimeoutSeconds must be a positive number of seconds, not {seconds}.");
+    }
+
     public static DatabaseProvider ReadProvider(IConfiguration configuration)
     {
         var value = configuration["Database:Provider"];
@@ -32,12 +49,13 @@ public static class DatabaseSetup
     {
         var provider = ReadProvider(configuration);
         var connection = configuration.GetConnectionString("Rounds");
+        var timeout = ReadCommandTimeout(configuration);
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
                 connection = string.IsNullOrWhiteSpace(connection) ? DefaultSqliteConnection : connection;
                 EnsureSqliteFolder(connection);
-                services.AddDbContext<RoundsDbContext, SqliteRoundsDbContext>(o => o.UseSqlite(connection));
+                services.AddDbContext<RoundsDbContext, SqliteRoundsDbContext>(o => o.UseSqlite(connection, sqlite => sqlite.CommandTimeout(timeout)).AddInterceptors(SqliteCommandTimeout.Instance));
                 break;
             case DatabaseProvider.PostgreSql:
                 if (string.IsNullOrWhiteSpace(connection))
@@ -45,7 +63,7 @@ public static class DatabaseSetup
                     throw new InvalidOperationException("ConnectionStrings:Rounds is required when Database:Provider is PostgreSql.");
                 }
 
-                services.AddDbContext<RoundsDbContext, PostgresRoundsDbContext>(o => o.UseNpgsql(connection));
+                services.AddDbContext<RoundsDbContext, PostgresRoundsDbContext>(o => o.UseNpgsql(connection, npgsql => npgsql.CommandTimeout(timeout)));
                 break;
         }
 

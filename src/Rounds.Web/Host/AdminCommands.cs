@@ -36,6 +36,7 @@ public static class AdminCommands
         await using var app = builder.Build();
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
+        services.GetRequiredService<RoundsDbContext>().Database.SetCommandTimeout(DatabaseSetup.MaintenanceTimeout);
 
         switch (args[0])
         {

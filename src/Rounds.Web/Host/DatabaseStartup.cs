@@ -16,7 +16,9 @@ internal sealed class DatabaseStartup(IServiceProvider services, IConfiguration 
         await using var scope = services.CreateAsyncScope();
         if (configuration.GetValue("Database:MigrateOnStart", true))
         {
-            await scope.ServiceProvider.GetRequiredService<RoundsDbContext>().Database.MigrateAsync(cancellationToken);
+            var db = scope.ServiceProvider.GetRequiredService<RoundsDbContext>();
+            db.Database.SetCommandTimeout(DatabaseSetup.MaintenanceTimeout);
+            await db.Database.MigrateAsync(cancellationToken);
         }
 
         if (configuration.GetValue<bool>("Demo:Enabled"))

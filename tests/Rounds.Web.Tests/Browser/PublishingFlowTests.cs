@@ -62,7 +62,7 @@ public sealed partial class PublishingFlowTests(BrowserFixture fixture)
         await Assertions.Expect(entry).ToContainTextAsync("Blood drive in the main lobby");
         await Assertions.Expect(entry).ToContainTextAsync("approved");
 
-        await entry.GetByText("Reschedule").ClickAsync();
+        await entry.GetByRole(AriaRole.Link, new() { Name = "Reschedule" }).ClickAsync();
         await entry.GetByLabel("New date").FillAsync(newDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await entry.GetByLabel("New time").FillAsync("10:45");
         await entry.GetByRole(AriaRole.Button, new() { Name = "Move" }).ClickAsync();

@@ -27,7 +27,7 @@ public static class AccountEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var group = api.MapGroup("/orgs/{org}/accounts").WithTags("Accounts").RequireOrg(Role.Member);
-        group.MapGet("/", ListAsync).WithName("ListAccounts").WithSummary("The registry, filtered by platform, kind, status, department, owner.");
+        group.MapGet("/", ListAsync).WithName("ListAccounts").WithSummary("The registry, filtered by platform, kind, status, department, owner; 100 a page by platform and handle, the next page named in the Link header.");
         group.MapPost("/", CreateAsync).WithName("CreateAccount").RequireOrg(AccountRegistry.EditRole);
         group.MapGet("/export", ExportAsync).WithName("ExportAccounts").WithSummary("The registry as CSV.");
         group.MapPost("/import", ImportAsync).WithName("ImportAccounts").WithSummary("Imports an audit spreadsheet (CSV body); ?dryRun=true returns the preview only.");
@@ -42,17 +42,34 @@ public static class AccountEndpoints
         a.LastPostAt, a.TrialStart, a.TrialEnd, a.RequestId);
 
     public static async Task<IResult> ListAsync(
-        OrgContext org, string? platform, string? kind, string? status, string? department, string? owner, AccountRegistry registry, CancellationToken cancellationToken)
+        OrgContext org, string? platform, string? kind, string? status, string? department, string? owner, string? after, AccountRegistry registry, HttpContext http,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var filter = new AccountFilter(
             Parse<Platform>(platform, "platform", errors), Parse<AccountKind>(kind, "kind", errors), Parse<AccountStatus>(status, "status", errors), department, owner);
+        AccountCursor? cursor = null;
+        if (after is not null && !AccountCursor.TryParse(after, out cursor))
+        {
+            errors["after"] = ["Use the cursor from the previous page's Link header."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok((await registry.ListAsync(org, filter, cancellationToken)).Select(ToDto).ToList());
+        var page = await registry.PageAsync(org, filter, cursor, cancellationToken);
+        if (page.Next is { } next)
+        {
+            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
+            query["after"] = next.ToString();
+            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+            http.Response.Headers.Link = $"<{link}>; rel=\"next\"";
+            http.Response.Headers["X-Next-Cursor"] = next.ToString();
+        }
+
+        return TypedResults.Ok(page.Items.Select(ToDto).ToList());
     }
 
     public static async Task<IResult> CreateAsync(OrgContext org, AccountInput input, AccountRegistry registry, CancellationToken cancellationToken)

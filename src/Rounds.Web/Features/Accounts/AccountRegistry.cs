@@ -11,6 +11,29 @@ namespace Rounds.Web.Features.Accounts;
 public sealed record AccountFilter(Platform? Platform = null, AccountKind? Kind = null, AccountStatus? Status = null, string? Department = null, string? Owner = null);
 
 /// <summary>What a person may set on an account; null leaves a field as it is.</summary>
+/// <summary>A page of the registry, where the next starts (null on the last), and how many accounts match in all.</summary>
+public sealed record AccountList(List<SocialAccount> Items, AccountCursor? Next, int Total);
+
+/// <summary>Where a page of the registry starts: after this account in (platform, handle) order, the registry's unique key.</summary>
+public sealed record AccountCursor(Platform Platform, string Handle)
+{
+    public override string ToString() => $"{AccountNames.Key(Platform)}.{Uri.EscapeDataString(Handle)}";
+
+    /// <summary>Reads a cursor as the registry handed it out; anything else is refused, not guessed at.</summary>
+    public static bool TryParse(string? text, out AccountCursor? cursor)
+    {
+        cursor = null;
+        var dot = text?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        if (dot <= 0 || !AccountNames.TryParse<Platform>(text![..dot], out var platform) || dot == text.Length - 1)
+        {
+            return false;
+        }
+
+        cursor = new AccountCursor(platform, Uri.UnescapeDataString(text[(dot + 1)..]));
+        return true;
+    }
+}
+
 public sealed record AccountInput(
     string? Platform = null,
     string? Handle = null,
@@ -37,7 +60,34 @@ public sealed class AccountRegistry(
 {
     public const Role EditRole = Role.AccountManager;
 
-    public Task<List<SocialAccount>> ListAsync(OrgContext org, AccountFilter filter, CancellationToken cancellationToken = default)
+    /// <summary>A page of the registry: a health system with its departments' and physicians' accounts has thousands.</summary>
+    public const int PageSize = 100;
+
+    /// <summary>
+    /// A page of the registry in (platform, handle) order after <paramref name="after"/>, read from the unique
+    /// (organization, platform, handle) index, with how many accounts match the filter in all.
+    /// </summary>
+    public async Task<AccountList> PageAsync(OrgContext org, AccountFilter filter, AccountCursor? after, CancellationToken cancellationToken = default)
+    {
+        var query = Filtered(org, filter);
+        var total = await query.CountAsync(cancellationToken);
+        if (after is { } cursor)
+        {
+            var platform = cursor.Platform;
+            var handle = cursor.Handle;
+            query = query.Where(a => a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0));
+        }
+
+        var accounts = await query.OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).Take(PageSize + 1).ToListAsync(cancellationToken);
+        var next = accounts.Count > PageSize ? new AccountCursor(accounts[PageSize - 1].Platform, accounts[PageSize - 1].NormalizedHandle) : null;
+        return new AccountList(accounts.Take(PageSize).ToList(), next, total);
+    }
+
+    /// <summary>Every account that matches, for the export, which is the whole registry by design.</summary>
+    public Task<List<SocialAccount>> ListAsync(OrgContext org, AccountFilter filter, CancellationToken cancellationToken = default) =>
+        Filtered(org, filter).OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).ToListAsync(cancellationToken);
+
+    private IQueryable<SocialAccount> Filtered(OrgContext org, AccountFilter filter)
     {
         var query = db.Set<SocialAccount>().Where(a => a.OrganizationId == org.Id);
         if (filter.Platform is { } platform)
@@ -66,7 +116,7 @@ public sealed class AccountRegistry(
             query = query.Where(a => a.Owners.ToLower().Contains(owner) || a.Backup.ToLower().Contains(owner));
         }
 
-        return query.OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).ToListAsync(cancellationToken);
+        return query;
     }
 
     public Task<List<string>> DepartmentsAsync(OrgContext org, CancellationToken cancellationToken = default) =>

@@ -4,10 +4,36 @@ using Rounds.Web.Data;
 namespace Rounds.Web.Features.Audit;
 
 /// <param name="Record">The id of one record (a post, an account, a request): its whole history.</param>
-public sealed record AuditFilter(string? Action = null, string? Actor = null, DateTimeOffset? From = null, DateTimeOffset? To = null, int Page = 1, int PageSize = 50, string? Record = null);
+public sealed record AuditFilter(string? Action = null, string? Actor = null, DateTimeOffset? From = null, DateTimeOffset? To = null, AuditCursor? After = null, int PageSize = 50, string? Record = null);
 
 /// <param name="Total">Matching entries, counted up to <see cref="AuditQuery.CountLimit"/>; <paramref name="TotalIsAtLeast"/> says the count stopped there.</param>
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Total, int Page, int PageSize, bool TotalIsAtLeast = false);
+/// <param name="Next">Where the next (older) page starts; null on the last.</param>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Total, int PageSize, bool TotalIsAtLeast = false, AuditCursor? Next = null);
+
+/// <summary>
+/// Where a page of the log starts: after this entry, newest first. An offset made the database read and skip
+/// every newer entry, so page 2,000 of a million-entry log cost as much as reading 100,000 rows.
+/// </summary>
+public readonly record struct AuditCursor(DateTimeOffset At, long Id)
+{
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{At.UtcTicks}.{Id}");
+
+    /// <summary>Reads a cursor as the log handed it out; anything else is refused, not guessed at.</summary>
+    public static bool TryParse(string? text, out AuditCursor cursor)
+    {
+        cursor = default;
+        var parts = text?.Split('.') ?? [];
+        if (parts.Length != 2
+            || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks
+            || !long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            return false;
+        }
+
+        cursor = new AuditCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
+        return true;
+    }
+}
 
 /// <summary>Reads one organization's audit log, newest first.</summary>
 public sealed class AuditQuery(RoundsDbContext db)
@@ -49,14 +75,19 @@ public sealed class AuditQuery(RoundsDbContext db)
         }
 
         var pageSize = Math.Clamp(filter.PageSize, 1, CountLimit);
-        var page = Math.Max(1, filter.Page);
-        var entries = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        // Past the limit, the page itself still shows whether there is a next one.
+        // The count is of the whole filter, not of what follows the cursor, so it reads the same on every page.
         var counted = await query.Select(a => a.Id).Take(CountLimit + 1).CountAsync(cancellationToken);
+        if (filter.After is { } cursor)
+        {
+            var at = cursor.At;
+            var id = cursor.Id;
+            query = query.Where(a => a.At < at || (a.At == at && a.Id < id));
+        }
+
+        var entries = await query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var next = entries.Count > pageSize ? new AuditCursor(entries[pageSize - 1].At, entries[pageSize - 1].Id) : (AuditCursor?)null;
         var atLeast = counted > CountLimit;
-        var total = atLeast ? Math.Max(CountLimit, ((page - 1) * pageSize) + entries.Count + (entries.Count == pageSize ? 1 : 0)) : counted;
-        return new AuditPage(entries, total, page, pageSize, atLeast);
+        return new AuditPage(entries.Take(pageSize).ToList(), atLeast ? CountLimit : counted, pageSize, atLeast, next);
     }
 
     /// <summary>

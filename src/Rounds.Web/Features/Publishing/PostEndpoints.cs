@@ -131,16 +131,23 @@ public static class PostEndpoints
     /// </summary>
     private static IResult Paged(HttpContext http, PostList page)
     {
-        if (page.Next is { } next)
+        NameNextPage(http, page.Next);
+        return TypedResults.Ok(page.Items.Select(ToListItem).ToList());
+    }
+
+    /// <summary>Names the next page, if any, in the <c>Link</c> and <c>X-Next-Cursor</c> headers.</summary>
+    public static void NameNextPage(HttpContext http, string? next)
+    {
+        if (next is null)
         {
-            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
-            query["after"] = next;
-            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
-            http.Response.Headers.Link = $"<{link}>; rel=\"next\"";
-            http.Response.Headers["X-Next-Cursor"] = next;
+            return;
         }
 
-        return TypedResults.Ok(page.Items.Select(ToListItem).ToList());
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
+        query["after"] = next;
+        var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+        http.Response.Headers.Link = $"<{link}>; rel=\"next\"";
+        http.Response.Headers["X-Next-Cursor"] = next;
     }
 
     public static async Task<IResult> CreateAsync(OrgContext org, PostRequest request, ComposePost compose, PostQueries queries, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public static class CalendarEndpoints
     {
         var org = api.MapGroup("/orgs/{org}").WithTags("Publishing");
         org.MapGet("/calendar", ListAsync).WithName("GetCalendar")
-            .WithSummary("Scheduled and published posts in [from, to) (ISO 8601 instants, at most 400 days apart), optionally for one account.")
+            .WithSummary("Scheduled and published posts in [from, to) (ISO 8601 instants, at most 400 days apart), optionally for one account; 200 a page in time order, the next page named in the Link header.")
             .RequireOrg(PublishingCalendar.ViewRole);
         // Authors who are contributors may move their own posts; the use case decides per post.
         org.MapPost("/posts/{id:guid}/reschedule", RescheduleAsync).WithName("ReschedulePost")
@@ -28,10 +28,19 @@ public static class CalendarEndpoints
         e.PostId, e.At, PostLifecycle.Describe(e.Status), e.Excerpt, e.AuthorName,
         e.Copies.Select(c => new CalendarCopyDto(c.AccountId, AccountNames.Key(c.Platform), c.Handle, PostLifecycle.Describe(c.Status), c.ExternalUrl, c.PublishedAt)).ToList());
 
+    /// <summary>A page of the calendar API: a busy organization's year is tens of thousands of entries.</summary>
+    public const int PageSize = 200;
+
     public static async Task<IResult> ListAsync(
-        OrgContext org, DateTimeOffset? from, DateTimeOffset? to, Guid? account, PublishingCalendar calendar, CancellationToken cancellationToken)
+        OrgContext org, DateTimeOffset? from, DateTimeOffset? to, Guid? account, string? after, PublishingCalendar calendar, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        PostCursor cursor = default;
+        if (after is not null && !PostCursor.TryParse(after, out cursor))
+        {
+            errors["after"] = ["Use the cursor from the previous page's Link header."];
+        }
+
         if (from is null)
         {
             errors["from"] = ["Give the start, e.g. 2026-11-01T00:00:00-04:00."];
@@ -60,8 +69,9 @@ public static class CalendarEndpoints
             return TypedResults.ValidationProblem(errors, title: "The request is not valid.");
         }
 
-        var entries = await calendar.ListAsync(org, from!.Value, to!.Value, account, cancellationToken);
-        return TypedResults.Ok(entries.Select(ToDto).ToList());
+        var page = await calendar.PageAsync([org.Id], from!.Value, to!.Value, account, after is null ? null : cursor, PageSize, cancellationToken);
+        PostEndpoints.NameNextPage(http, page.Next?.ToString());
+        return TypedResults.Ok(page.Entries.Select(ToDto).ToList());
     }
 
     public static async Task<IResult> RescheduleAsync(OrgContext org, Guid id, RescheduleBody body, ReschedulePost reschedule, CancellationToken cancellationToken)

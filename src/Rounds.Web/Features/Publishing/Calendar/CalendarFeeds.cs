@@ -15,10 +15,16 @@ namespace Rounds.Web.Features.Publishing.Calendar;
 /// </summary>
 public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calendar, PublishingTimeZone zone, IAuditLog audit, TimeProvider clock)
 {
-    /// <summary>The feed covers recent history and the year ahead; older posts only weigh down every refresh.</summary>
-    public static readonly TimeSpan Past = TimeSpan.FromDays(90);
+    /// <summary>The feed covers the last two weeks and the year ahead; older posts only weigh down every refresh.</summary>
+    public static readonly TimeSpan Past = TimeSpan.FromDays(14);
 
     public static readonly TimeSpan Ahead = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// Calendar programs fetch the feed every few minutes and cannot follow pages, so it holds at most this many
+    /// posts, the earliest of its range: a busy health system's year would otherwise be megabytes per fetch.
+    /// </summary>
+    public const int MaxPosts = 2000;
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
@@ -68,7 +74,7 @@ public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calenda
             .ToDictionary(m => m.Id);
 
         var now = clock.GetUtcNow();
-        var entries = await calendar.ListAsync(organizations.Keys, now - Past, now + Ahead, cancellationToken: cancellationToken);
+        var entries = (await calendar.PageAsync(organizations.Keys, now - Past, now + Ahead, null, null, MaxPosts, cancellationToken)).Entries;
         var root = baseUrl.TrimEnd('/');
         var events = entries.SelectMany(entry =>
         {

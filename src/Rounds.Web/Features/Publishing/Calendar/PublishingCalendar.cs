@@ -17,6 +17,9 @@ public sealed record CalendarEntry(
     public string Excerpt => Calendar.Excerpt.Of(Text);
 }
 
+/// <summary>A page of the calendar in time order, and where the next one starts (null on the last).</summary>
+public sealed record CalendarPage(List<CalendarEntry> Entries, PostCursor? Next);
+
 /// <summary>A page of calendar days: the entries shown, and per day (by its start) how many more it has.</summary>
 public sealed record CalendarDays(List<CalendarEntry> Entries, IReadOnlyDictionary<DateTimeOffset, int> More);
 
@@ -41,6 +44,38 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     {
         var query = InRange(organizationIds, from, to, accountId);
         return await EntriesAsync(await query.ToListAsync(cancellationToken), query.Select(p => p.Id), cancellationToken);
+    }
+
+    /// <summary>
+    /// Entries of the range in time order (the post's id breaks ties), at most <paramref name="size"/> of them,
+    /// starting after <paramref name="after"/>. Each branch (posts with a time, posts placed at their first
+    /// copy's publication) is read from the cursor on with its own limit, then the two are merged, so a page
+    /// costs the same whatever the range holds and rows added meanwhile never shift a later page.
+    /// </summary>
+    public async Task<CalendarPage> PageAsync(
+        IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId, PostCursor? after, int size, CancellationToken cancellationToken = default)
+    {
+        var (scheduled, unscheduled) = Branches(organizationIds, from, to, accountId);
+        var targets = db.Set<PostTarget>();
+        var placed = unscheduled.Select(p => new { Post = p, At = targets.Where(t => t.PostId == p.Id).Min(t => t.PublishedAt) });
+        if (after is { } cursor)
+        {
+            var at = cursor.At;
+            var id = cursor.Id;
+            scheduled = scheduled.Where(p => p.ScheduledAt > at || (p.ScheduledAt == at && p.Id.CompareTo(id) > 0));
+            placed = placed.Where(x => x.At > at || (x.At == at && x.Post.Id.CompareTo(id) > 0));
+        }
+
+        var timed = await scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var untimed = await placed.OrderBy(x => x.At).ThenBy(x => x.Post.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var merged = timed.Select(p => (At: p.ScheduledAt!.Value, Post: p))
+            .Concat(untimed.Select(x => (At: x.At!.Value, x.Post)))
+            .OrderBy(x => x.At).ThenBy(x => x.Post.Id)
+            .Take(size + 1).ToList();
+        var next = merged.Count > size ? new PostCursor(merged[size - 1].At, merged[size - 1].Post.Id) : (PostCursor?)null;
+        var posts = merged.Take(size).Select(x => x.Post).ToList();
+        var ids = posts.Select(p => p.Id).ToList();
+        return new CalendarPage(await EntriesAsync(posts, db.Set<Post>().Where(p => ids.Contains(p.Id)).Select(p => p.Id), cancellationToken), next);
     }
 
     /// <summary>
@@ -76,21 +111,27 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     /// </summary>
     private IQueryable<Post> InRange(IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId)
     {
+        // Two branches joined by UNION ALL, not one OR: an OR of the two conditions makes the database read every
+        // post of the organization instead of seeking the range.
+        var (scheduled, unscheduled) = Branches(organizationIds, from, to, accountId);
+        return scheduled.Concat(unscheduled);
+    }
+
+    private (IQueryable<Post> Scheduled, IQueryable<Post> Unscheduled) Branches(IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId)
+    {
         from = from.ToUniversalTime();
         to = to.ToUniversalTime();
         var targets = db.Set<PostTarget>();
         var published = targets.Where(t => organizationIds.Contains(t.OrganizationId) && t.PublishedAt >= from && t.PublishedAt < to).Select(t => t.PostId);
-        // Two branches joined by UNION ALL, not one OR: an OR of the two conditions makes the database read every
-        // post of the organization instead of seeking the range.
-        var scheduled = db.Set<Post>().Where(p => organizationIds.Contains(p.OrganizationId) && p.ScheduledAt >= from && p.ScheduledAt < to && p.Status != PostStatus.Rejected);
-        var unscheduled = db.Set<Post>().Where(p => organizationIds.Contains(p.OrganizationId) && p.ScheduledAt == null && published.Contains(p.Id) && p.Status != PostStatus.Rejected);
-        var query = scheduled.Concat(unscheduled).AsNoTracking();
+        var scheduled = db.Set<Post>().AsNoTracking().Where(p => organizationIds.Contains(p.OrganizationId) && p.ScheduledAt >= from && p.ScheduledAt < to && p.Status != PostStatus.Rejected);
+        var unscheduled = db.Set<Post>().AsNoTracking().Where(p => organizationIds.Contains(p.OrganizationId) && p.ScheduledAt == null && published.Contains(p.Id) && p.Status != PostStatus.Rejected);
         if (accountId is { } account)
         {
-            query = query.Where(p => targets.Any(t => t.PostId == p.Id && t.AccountId == account));
+            scheduled = scheduled.Where(p => targets.Any(t => t.PostId == p.Id && t.AccountId == account));
+            unscheduled = unscheduled.Where(p => targets.Any(t => t.PostId == p.Id && t.AccountId == account));
         }
 
-        return query;
+        return (scheduled, unscheduled);
     }
 
     /// <summary>The posts' copies, read with the posts' own query as a subquery rather than one parameter per post.</summary>

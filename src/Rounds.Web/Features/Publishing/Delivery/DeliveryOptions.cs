@@ -19,6 +19,12 @@ public sealed class DeliveryOptions
 
     public double ExpiryCheckMinutes { get; set; } = 60;
 
+    /// <summary>
+    /// How many accounts' copies one cycle sends at once. One after another, a burst of 10,000 copies due in the
+    /// same minute took many minutes; each account's copies still go out in order.
+    /// </summary>
+    public int Parallelism { get; set; } = 8;
+
     /// <summary>Names this instance in claims and attempts; by default the machine, process and a random suffix.</summary>
     public string? InstanceId { get; set; }
 }

@@ -16,7 +16,7 @@ public sealed record PublishRun(int Published, int Failed, int Retrying, int Rel
 /// </summary>
 public sealed class PublishDuePosts(
     RoundsDbContext db, DeliverCopy deliver, PostOutcomes outcomes, DeliveryInstance instance, AccountThrottle throttle,
-    TimeProvider clock, IOptions<DeliveryOptions> options)
+    TimeProvider clock, IOptions<DeliveryOptions> options, IServiceScopeFactory scopes)
 {
     private const int BatchSize = 200;
 
@@ -60,13 +60,85 @@ public sealed class PublishDuePosts(
         var grace = await db.Set<PublishingSettings>().Where(s => organizations.Contains(s.OrganizationId))
             .ToDictionaryAsync(s => s.OrganizationId, s => TimeSpan.FromMinutes(s.GraceMinutes), cancellationToken);
 
-        int published = 0, failed = 0, retrying = 0, released = 0, missed = 0, held = 0, byHand = 0;
+        var tally = new Tally();
+        var groups = Groups(due);
+        if (groups.Count <= 1 || options.Value.Parallelism <= 1)
+        {
+            foreach (var group in groups)
+            {
+                await SendAsync(group, db, deliver, grace, tally, cancellationToken);
+            }
+        }
+        else
+        {
+            // Accounts go out side by side, each with its own unit of work; an account's copies stay in order, so
+            // its rate limit and the throttle hold as before, and a post's copies stay in one group (see Groups).
+            await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
+                async (group, token) =>
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var services = scope.ServiceProvider;
+                    await SendAsync(group, services.GetRequiredService<RoundsDbContext>(), services.GetRequiredService<DeliverCopy>(), grace, tally, token);
+                });
+        }
+
+        await CompleteFinishedPostsAsync(cancellationToken);
+        return new PublishRun(tally.Published, tally.Failed, tally.Retrying, tally.Released, expired, tally.Missed, tally.Held, tally.ByHand);
+    }
+
+    private sealed class Tally
+    {
+        public int Published;
+        public int Failed;
+        public int Retrying;
+        public int Released;
+        public int Missed;
+        public int Held;
+        public int ByHand;
+    }
+
+    /// <summary>
+    /// The cycle's copies in groups that may go out side by side: one per account, except that accounts sharing a
+    /// post are one group, because each claim moves the post's stamp and two claims on one post at once would
+    /// turn one of them away. The order of the batch is kept within each group.
+    /// </summary>
+    private static List<List<Candidate>> Groups(List<Candidate> due)
+    {
+        var parent = due.Select(c => c.AccountId).Distinct().ToDictionary(a => a);
+        Guid Root(Guid account)
+        {
+            while (parent[account] != account)
+            {
+                account = parent[account] = parent[parent[account]];
+            }
+
+            return account;
+        }
+
+        foreach (var post in due.GroupBy(c => c.PostId))
+        {
+            var first = Root(post.First().AccountId);
+            foreach (var copy in post.Skip(1))
+            {
+                var root = Root(copy.AccountId);
+                if (root != first)
+                {
+                    parent[root] = first;
+                }
+            }
+        }
+
+        return due.GroupBy(c => Root(c.AccountId)).Select(g => g.ToList()).ToList();
+    }
+
+    private async Task SendAsync(List<Candidate> copies, RoundsDbContext unit, DeliverCopy sender, Dictionary<Guid, TimeSpan> grace, Tally tally, CancellationToken cancellationToken)
+    {
         var session = new ConnectorSession();
         // Each claim changes its post's stamp; the next copy of the same post is claimed against the stamp this cycle set.
         var stamps = new Dictionary<Guid, Guid>();
-        foreach (var copy in due)
+        foreach (var copy in copies)
         {
-            now = clock.GetUtcNow();
+            var now = clock.GetUtcNow();
             if (throttle.IsHeld(copy.AccountId, now))
             {
                 continue;
@@ -75,16 +147,16 @@ public sealed class PublishDuePosts(
             var window = grace.TryGetValue(copy.OrganizationId, out var g) ? g : TimeSpan.FromMinutes(PublishingSettings.DefaultGraceMinutes);
             if (IsOverdue(copy, now, window))
             {
-                missed += await MissAsync(copy, window, cancellationToken);
+                Interlocked.Add(ref tally.Missed, await MissAsync(unit, copy, window, cancellationToken));
                 continue;
             }
 
             var stamp = stamps.GetValueOrDefault(copy.PostId, copy.Stamp);
             var next = Guid.NewGuid();
-            switch (await ClaimAsync(copy.TargetId, copy.PostId, stamp, next, now, cancellationToken))
+            switch (await ClaimAsync(unit, copy.TargetId, copy.PostId, stamp, next, now, cancellationToken))
             {
                 case Claim.PostChanged:
-                    released++;
+                    Interlocked.Increment(ref tally.Released);
                     continue;
                 case Claim.Taken:
                     continue;
@@ -98,35 +170,32 @@ public sealed class PublishDuePosts(
                 RoundsTelemetry.Lateness.Record(Math.Max(0, (now - scheduled).TotalSeconds));
             }
 
-            var result = await deliver.SendAsync(copy.TargetId, copy.Revision, session, cancellationToken);
+            var result = await sender.SendAsync(copy.TargetId, copy.Revision, session, cancellationToken);
             var outcome = result.ToString().ToLowerInvariant();
             sending?.SetTag("rounds.outcome", outcome);
             RoundsTelemetry.CopiesDelivered.Add(1, new KeyValuePair<string, object?>("rounds.outcome", outcome));
             switch (result)
             {
                 case CopyResult.Published:
-                    published++;
+                    Interlocked.Increment(ref tally.Published);
                     break;
                 case CopyResult.Failed:
-                    failed++;
+                    Interlocked.Increment(ref tally.Failed);
                     break;
                 case CopyResult.Retrying:
-                    retrying++;
+                    Interlocked.Increment(ref tally.Retrying);
                     break;
                 case CopyResult.Released:
-                    released++;
+                    Interlocked.Increment(ref tally.Released);
                     break;
                 case CopyResult.Held:
-                    held++;
+                    Interlocked.Increment(ref tally.Held);
                     break;
                 case CopyResult.HandedToOwner:
-                    byHand++;
+                    Interlocked.Increment(ref tally.ByHand);
                     break;
             }
         }
-
-        await CompleteFinishedPostsAsync(cancellationToken);
-        return new PublishRun(published, failed, retrying, released, expired, missed, held, byHand);
     }
 
     /// <summary>
@@ -139,10 +208,10 @@ public sealed class PublishDuePosts(
         && now - at > window
         && (copy.NextAttemptAt is null || copy.NextAttemptAt <= at);
 
-    private async Task<int> MissAsync(Candidate copy, TimeSpan window, CancellationToken cancellationToken)
+    private static async Task<int> MissAsync(RoundsDbContext unit, Candidate copy, TimeSpan window, CancellationToken cancellationToken)
     {
         var reason = $"Due at {PostOutcomes.When(copy.ScheduledAt)} while Rounds was not running; more than {window.TotalMinutes:0} minutes late.";
-        return await db.Set<PostTarget>().Where(t => t.Id == copy.TargetId && t.Status == DeliveryStatus.Waiting && t.Attempts == 0)
+        return await unit.Set<PostTarget>().Where(t => t.Id == copy.TargetId && t.Status == DeliveryStatus.Waiting && t.Attempts == 0)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Missed).SetProperty(t => t.LastError, reason), cancellationToken);
     }
 
@@ -172,11 +241,14 @@ public sealed class PublishDuePosts(
     /// before: an edit or an image change that read the post earlier then fails on its own stamp instead of
     /// being accepted while the old words go out, and an edit that won first leaves the copy unclaimed.
     /// </summary>
-    internal async Task<Claim> ClaimAsync(Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken)
+    internal Task<Claim> ClaimAsync(Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ClaimAsync(db, targetId, postId, readStamp, newStamp, now, cancellationToken);
+
+    private async Task<Claim> ClaimAsync(RoundsDbContext unit, Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var until = now.AddSeconds(options.Value.LeaseSeconds);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await db.Set<Post>()
+        await using var transaction = await unit.Database.BeginTransactionAsync(cancellationToken);
+        var held = await unit.Set<Post>()
             .Where(p => p.Id == postId && p.Status == PostStatus.Approved && p.ConcurrencyStamp == readStamp)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.ConcurrencyStamp, newStamp), cancellationToken);
         if (held == 0)
@@ -184,7 +256,7 @@ public sealed class PublishDuePosts(
             return Claim.PostChanged;
         }
 
-        var claimed = await db.Set<PostTarget>()
+        var claimed = await unit.Set<PostTarget>()
             .Where(t => t.Id == targetId
                 && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
                     || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now)))

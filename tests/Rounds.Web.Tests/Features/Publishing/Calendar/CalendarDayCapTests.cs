@@ -1,7 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing;
+using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Features.Publishing.Calendar.Pages;
 using Rounds.Web.Tests.Infrastructure;
 
@@ -43,6 +46,66 @@ public abstract class CalendarDayCapTests(RoundsFactory app)
         var week = await pages.GetAsync(more.GetAttribute("href")!);
         Assert.All(busy, p => Assert.NotNull(week.QuerySelector($"#post-{p.Id:N}")));
         Assert.Empty(week.QuerySelectorAll(".calendar-more"));
+    }
+
+    /// <summary>
+    /// Each entry once carried its own reschedule form and antiforgery token, which made a full month 375 KB; now
+    /// entries are links and only the chosen post's form is rendered, so a full month stays well under 150 KB.
+    /// </summary>
+    [Fact]
+    public async Task A_full_month_of_movable_posts_renders_light_entries_and_one_reschedule_form()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"admin-{suffix}@example.org", "Avery Admin");
+        var org = await app.CreateOrganizationAsync("full-" + suffix, admin);
+        SocialAccount[] accounts = [await PostRows.AccountAsync(app, org, "@NorthfieldHealth"), await PostRows.AccountAsync(app, org, "@NorthfieldCareers")];
+        var next = DateTime.UtcNow.AddMonths(2);
+        var first = new DateTimeOffset(next.Year, next.Month, 1, 14, 0, 0, TimeSpan.Zero);
+        var days = DateTime.DaysInMonth(next.Year, next.Month);
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var now = DateTimeOffset.UtcNow;
+            for (var day = 0; day < days; day++)
+            {
+                for (var i = 0; i < CalendarPage.PerDayInMonth; i++)
+                {
+                    var post = new Post
+                    {
+                        OrganizationId = org.Id, AuthorId = admin.Id, AuthorName = admin.DisplayName, Status = PostStatus.Approved, CreatedAt = now, UpdatedAt = now, ApprovedAt = now,
+                        Text = $"Community health update number {day}-{i}: screenings, classes and visiting hours at the main campus this week.",
+                        ScheduledAt = first.AddDays(day).AddMinutes(10 * i),
+                    };
+                    db.Add(post);
+                    foreach (var account in accounts)
+                    {
+                        db.Add(new PostTarget { OrganizationId = org.Id, PostId = post.Id, AccountId = account.Id, Status = DeliveryStatus.Waiting, IdempotencyKey = Guid.NewGuid().ToString("N") });
+                    }
+                }
+            }
+
+            await db.SaveChangesAsync();
+        });
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(admin.Email!);
+        var url = $"/o/{org.Slug}/calendar?view=month&date={first:yyyy-MM}-01";
+        var response = await pages.Client.GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        var month = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        var entries = month.QuerySelectorAll(".calendar-entry");
+        Assert.Equal(days * CalendarPage.PerDayInMonth, entries.Length);
+        Assert.Empty(month.QuerySelectorAll(".calendar-entries form"));
+        Assert.Empty(month.QuerySelectorAll(".calendar-entries input"));
+        Assert.All(entries, e => Assert.NotNull(e.QuerySelector("a.calendar-move")));
+        // Every entry movable and on two accounts: the heaviest a month gets.
+        Assert.True(html.Length < 150_000, $"the month page is {html.Length} characters; an entry: {entries[0].OuterHtml}");
+
+        // Choosing one post opens its form, and only that one.
+        var chosen = await pages.GetAsync(url[..url.IndexOf('?', StringComparison.Ordinal)] + entries[3].QuerySelector("a.calendar-move")!.GetAttribute("href")!);
+        var form = Assert.Single(chosen.QuerySelectorAll(".calendar-entries form"));
+        Assert.Equal(entries[3].Id, form.Closest(".calendar-entry")!.Id);
+        Assert.Single(form.QuerySelectorAll("input[name=__RequestVerificationToken]"));
     }
 }
 

@@ -163,8 +163,15 @@ public abstract class RescheduleTests(RoundsFactory app)
         var pages = FormSession.Create(app);
         await pages.LoginAsync(c.Reviewer.Email!);
 
+        // Entries link to their form; only the chosen one is rendered.
+        var calendar = await pages.GetAsync(url);
+        Assert.Null(calendar.QuerySelector($"#post-{post.Id:N} form"));
+        var open = calendar.QuerySelector($"#post-{post.Id:N} a.calendar-move")!.GetAttribute("href")!;
+        url = $"/o/{c.Org.Slug}/calendar" + open[..open.IndexOf('#', StringComparison.Ordinal)];
+        Assert.Contains($"move={post.Id}", url, StringComparison.Ordinal);
+
         var newDay = localDay.AddDays(2);
-        var (_, moved) = await pages.SubmitAsync(url, $"reschedule-{post.Id:N}", new Dictionary<string, string>
+        var (_, moved) = await pages.SubmitAsync(url, "reschedule", new Dictionary<string, string>
         {
             ["Move.Date"] = newDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             ["Move.Time"] = "09:30",
@@ -174,20 +181,20 @@ public abstract class RescheduleTests(RoundsFactory app)
         Assert.Equal(expected, (await ReadAsync(post.Id)).ScheduledAt);
 
         var yesterday = localDay.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var movedUrl = $"/o/{c.Org.Slug}/calendar?date={newDay:yyyy-MM-dd}";
-        var (_, refused) = await pages.SubmitAsync(movedUrl, $"reschedule-{post.Id:N}", new Dictionary<string, string>
+        var movedUrl = $"/o/{c.Org.Slug}/calendar?date={newDay:yyyy-MM-dd}&move={post.Id}";
+        var (_, refused) = await pages.SubmitAsync(movedUrl, "reschedule", new Dictionary<string, string>
         {
             ["Move.Date"] = yesterday,
             ["Move.Time"] = "08:15",
         });
         var entry = refused.QuerySelector($"#post-{post.Id:N}")!;
         Assert.Contains("Choose a time in the future", entry.TextContent, StringComparison.Ordinal);
-        Assert.NotNull(entry.QuerySelector("details[open]"));
+        Assert.NotNull(entry.QuerySelector("form"));
         Assert.Equal(yesterday, entry.QuerySelector($"#date-{post.Id:N}")!.GetAttribute("value"));
         Assert.Equal("08:15", entry.QuerySelector($"#time-{post.Id:N}")!.GetAttribute("value"));
         Assert.Equal(expected, (await ReadAsync(post.Id)).ScheduledAt);
 
-        var (_, garbled) = await pages.SubmitAsync(movedUrl, $"reschedule-{post.Id:N}", new Dictionary<string, string>
+        var (_, garbled) = await pages.SubmitAsync(movedUrl, "reschedule", new Dictionary<string, string>
         {
             ["Move.Date"] = "next friday",
             ["Move.Time"] = "25:00",
@@ -202,6 +209,7 @@ public abstract class RescheduleTests(RoundsFactory app)
         var seen = await other.GetAsync(movedUrl);
         Assert.NotNull(seen.QuerySelector($"#post-{post.Id:N}"));
         Assert.Null(seen.QuerySelector($"#post-{post.Id:N} form"));
+        Assert.Null(seen.QuerySelector($"#post-{post.Id:N} a.calendar-move"));
     }
 }
 
