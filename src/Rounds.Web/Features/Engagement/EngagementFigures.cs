@@ -78,6 +78,25 @@ public sealed class EngagementFigures(RoundsDbContext db)
         return figures.OrderBy(f => f.Week).ThenBy(f => f.Department is null ? 0 : 1).ThenBy(f => f.Department, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Network, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>How many weeks the dashboard and the leadership report cover.</summary>
+    public const int DashboardWeeks = 12;
+
+    /// <summary>
+    /// The leadership report for <paramref name="week"/> (default the latest), over the dashboard's period; null
+    /// when there is no snapshot, or none for that week in the period.
+    /// </summary>
+    public async Task<LeadershipReport?> ReportAsync(Guid organizationId, string organizationName, DateOnly? week, Platform network, CancellationToken cancellationToken = default)
+    {
+        var weeks = await WeeksAsync(organizationId, DashboardWeeks, cancellationToken);
+        if (weeks.Count == 0 || (week is { } asked && !weeks.Contains(asked)))
+        {
+            return null;
+        }
+
+        var figures = await ComputeAsync(organizationId, weeks, cancellationToken);
+        return LeadershipReport.Build(organizationName, weeks, week ?? weeks[^1], network, figures);
+    }
+
     /// <summary>The physicians behind one number: a measure in one week, network and (optionally) department.</summary>
     public async Task<List<DrillRow>> DrillAsync(Guid organizationId, DateOnly week, Platform network, string? department, EngagementMeasure measure, CancellationToken cancellationToken = default)
     {
