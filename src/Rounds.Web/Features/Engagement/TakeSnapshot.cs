@@ -93,6 +93,7 @@ public sealed class TakeSnapshot(
 
         // The week's rows are replaced whole, so a second run in a week leaves exactly one row per physician and network.
         await db.Set<EngagementSnapshot>().Where(s => s.OrganizationId == organizationId && s.Week == week).ExecuteDeleteAsync(cancellationToken);
+        await db.Set<EngagementWeekFigure>().Where(f => f.OrganizationId == organizationId && f.Week == week).ExecuteDeleteAsync(cancellationToken);
         db.Set<EngagementSnapshot>().AddRange(rows);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Engagement snapshot of {Organization} for {Week}: {Rows} rows, {Read} profiles read, {Unreadable} unreadable.", organizationId, week, rows.Count, read, unreadable);
