@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rounds.Networks;
 using Rounds.Networks.Bluesky;
+using Rounds.Networks.Mastodon;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Engagement.Contracts;
@@ -13,7 +14,8 @@ public sealed record SnapshotSummary(DateOnly Week, int Physicians, int Rows, in
 /// <summary>
 /// Takes this week's snapshot of an organization: one row per roster physician and network, replacing the
 /// week's rows if it runs again. Activity is read only for confirmed profiles, only where a network can be read
-/// without the physician's credentials (Bluesky's public repositories); everywhere else the signals stay unknown.
+/// without the physician's credentials (Bluesky's public repositories, a Mastodon account's own instance);
+/// everywhere else the signals stay unknown.
 /// </summary>
 public sealed class TakeSnapshot(
     RoundsDbContext db, EngagementOptions options, IAccountDirectory accounts, IOrganizationScreener screener,
@@ -23,6 +25,12 @@ public sealed class TakeSnapshot(
 
     /// <summary>Where public Bluesky repositories are read; the entryway answers for every repository it hosts.</summary>
     public const string BlueskyServiceSetting = "Rounds:Engagement:BlueskyService";
+
+    /// <summary>
+    /// A Mastodon account is read from the server its handle names, at https://server; a key under this section
+    /// (the server's name) gives another address for that server, such as one inside the hospital's network.
+    /// </summary>
+    public const string MastodonInstancesSetting = "Rounds:Engagement:MastodonInstances";
 
     public async Task<Outcome<SnapshotSummary>> RunAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
@@ -70,9 +78,12 @@ public sealed class TakeSnapshot(
                     Excluded = excludePersonal && profile is { Personal: true },
                     TakenAt = now,
                 };
-                if (row.State == ProfileState.Confirmed && !row.Excluded && network == Platform.Bluesky)
+                if (row.State == ProfileState.Confirmed && !row.Excluded && network is Platform.Bluesky or Platform.Mastodon)
                 {
-                    if (await ReadBlueskyAsync(organizationId, row, profile!.Handle, reader, hospital, cancellationToken))
+                    var readable = network == Platform.Bluesky
+                        ? await ReadBlueskyAsync(organizationId, row, profile!.Handle, reader, hospital, cancellationToken)
+                        : await ReadMastodonAsync(organizationId, row, profile!.Handle, cancellationToken);
+                    if (readable)
                     {
                         read++;
                     }
@@ -157,18 +168,62 @@ public sealed class TakeSnapshot(
         row.PostsIn90Days = activity.PostsIn90Days;
         row.VideoPostsIn90Days = activity.VideoPostsIn90Days;
         row.MutualFollow = hospital is null ? null : hospital.Follows.Contains(activity.Did!) && activity.Follows.Contains(hospital.Did);
-        if (!string.IsNullOrWhiteSpace(activity.Bio))
+        row.DisclaimerMissing = await DisclaimerMissingAsync(organizationId, activity.Bio, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a Mastodon account from the server its handle names. Whether it and the hospital follow each other is
+    /// left unknown: only the hospital's own instance, signed in, can say, and that is not read here.
+    /// </summary>
+    private async Task<bool> ReadMastodonAsync(Guid organizationId, EngagementSnapshot row, string handle, CancellationToken cancellationToken)
+    {
+        var acct = Handles.Normalize(Platform.Mastodon, handle);
+        var at = acct.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0)
         {
-            var result = await screener.ScreenAsync(organizationId, new ScreenedPost("", Rounds.Screening.AccountKind.Personal, activity.Bio), Rounds.Screening.Profile.Social, cancellationToken);
-            row.DisclaimerMissing = result.Findings.Any(f => f.Type == "DISCLAIMER_MISSING");
-        }
-        else
-        {
-            // No bio names no employer, so no disclaimer is needed.
-            row.DisclaimerMissing = false;
+            logger.LogInformation("Mastodon profile {Handle} names no server, so it cannot be read.", handle);
+            return false;
         }
 
+        var server = acct[(at + 1)..];
+        MastodonActivity activity;
+        try
+        {
+            var instance = new Uri(configuration[$"{MastodonInstancesSetting}:{server}"] ?? $"https://{server}/");
+            activity = await new MastodonPublicReader(httpFactory.CreateClient(HttpClientName), instance, clock).ReadAsync(acct[..at], cancellationToken);
+        }
+        catch (Exception e) when (e is NetworkException or UriFormatException)
+        {
+            logger.LogInformation("Mastodon profile {Handle} could not be read: {Reason}", handle, e.Message);
+            return false;
+        }
+
+        row.Exists = activity.Exists;
+        if (!activity.Exists)
+        {
+            return true;
+        }
+
+        row.LastPostAt = activity.LastPostAt;
+        row.PostsIn30Days = activity.PostsIn30Days;
+        row.PostsIn90Days = activity.PostsIn90Days;
+        row.VideoPostsIn90Days = activity.VideoPostsIn90Days;
+        row.DisclaimerMissing = await DisclaimerMissingAsync(organizationId, activity.Bio, cancellationToken);
         return true;
+    }
+
+    /// <summary>The bio through the organization's screener: DISCLAIMER_MISSING names an employer without a disclaimer.</summary>
+    private async Task<bool> DisclaimerMissingAsync(Guid organizationId, string? bio, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(bio))
+        {
+            // No bio names no employer, so no disclaimer is needed.
+            return false;
+        }
+
+        var result = await screener.ScreenAsync(organizationId, new ScreenedPost("", Rounds.Screening.AccountKind.Personal, bio), Rounds.Screening.Profile.Social, cancellationToken);
+        return result.Findings.Any(f => f.Type == "DISCLAIMER_MISSING");
     }
 }
 
