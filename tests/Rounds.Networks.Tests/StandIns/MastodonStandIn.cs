@@ -26,6 +26,7 @@ public sealed class MastodonStandIn : StandIn
     private readonly Dictionary<string, Attachment> media = [];
     private readonly List<Status> statuses = [];
     private readonly Dictionary<string, Other> others = [];
+    private readonly HashSet<(string From, string To)> follows = [];
     private long nextId = 110_000_000_000_000_000;
 
     public sealed record Status(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<Attachment> Media, string Visibility);
@@ -77,6 +78,18 @@ public sealed class MastodonStandIn : StandIn
             var id = NextId();
             others[id] = new Other(id, username, noteHtml, []);
             return id;
+        }
+    }
+
+    /// <summary>The name the instance answers to in <c>name@domain</c>; its address unless told otherwise.</summary>
+    public string? Domain { get; set; }
+
+    /// <summary>One account follows another (either may be <see cref="AccountId"/>).</summary>
+    public void Follow(string from, string to)
+    {
+        lock (gate)
+        {
+            follows.Add((from, to));
         }
     }
 
@@ -136,6 +149,24 @@ public sealed class MastodonStandIn : StandIn
         app.MapPost("/api/v1/statuses", CreateAsync);
         app.MapGet("/api/v1/accounts/{id}/statuses", ListStatuses);
         app.MapGet("/api/v1/accounts/lookup", (string? acct) => Lookup(acct));
+        // Relationships of the token's account to each id[] asked; ids the instance does not have are left out.
+        app.MapGet("/api/v1/accounts/relationships", (HttpRequest request) =>
+        {
+            lock (gate)
+            {
+                var answer = request.Query["id[]"].Concat(request.Query["id"]).Where(id => id is not null && (id == AccountId || others.ContainsKey(id)))
+                    .Select(id => (JsonNode?)new JsonObject
+                    {
+                        ["id"] = id,
+                        ["following"] = follows.Contains((AccountId, id!)),
+                        ["followed_by"] = follows.Contains((id!, AccountId)),
+                        ["blocking"] = false,
+                        ["muting"] = false,
+                        ["requested"] = false,
+                    });
+                return Json(new JsonArray([.. answer]));
+            }
+        });
         app.MapGet("/api/v1/statuses/{id}/source", (string id) =>
         {
             lock (gate)
@@ -278,7 +309,7 @@ public sealed class MastodonStandIn : StandIn
     private IResult Lookup(string? acct)
     {
         var parts = (acct ?? "").TrimStart('@').Split('@');
-        if (parts.Length > 2 || (parts.Length == 2 && parts[1] != Url.Authority))
+        if (parts.Length > 2 || (parts.Length == 2 && parts[1] != (Domain ?? Url.Authority)))
         {
             return Error("Record not found", 404);
         }

@@ -19,7 +19,8 @@ public sealed record SnapshotSummary(DateOnly Week, int Physicians, int Rows, in
 /// </summary>
 public sealed class TakeSnapshot(
     RoundsDbContext db, EngagementOptions options, IAccountDirectory accounts, IOrganizationScreener screener,
-    IHttpClientFactory httpFactory, IConfiguration configuration, IAuditLog audit, TimeProvider clock, ILogger<TakeSnapshot> logger)
+    IHttpClientFactory httpFactory, IConfiguration configuration, IAuditLog audit, TimeProvider clock, ILogger<TakeSnapshot> logger,
+    Rounds.Web.Features.Publishing.Contracts.IConnectedAccounts connections)
 {
     public const string HttpClientName = "engagement";
 
@@ -59,6 +60,7 @@ public sealed class TakeSnapshot(
 
         var reader = new BlueskyPublicReader(httpFactory.CreateClient(HttpClientName), new Uri(configuration[BlueskyServiceSetting] ?? "https://bsky.social"), clock);
         var hospital = await HospitalAsync(organizationId, reader, cancellationToken);
+        var mastodonHospital = await MastodonHospitalAsync(organizationId, cancellationToken);
 
         var rows = new List<EngagementSnapshot>(physicians.Count * PhysicianProfiles.Networks.Length);
         int read = 0, unreadable = 0, done = 0;
@@ -82,7 +84,7 @@ public sealed class TakeSnapshot(
                 {
                     var readable = network == Platform.Bluesky
                         ? await ReadBlueskyAsync(organizationId, row, profile!.Handle, reader, hospital, cancellationToken)
-                        : await ReadMastodonAsync(organizationId, row, profile!.Handle, cancellationToken);
+                        : await ReadMastodonAsync(organizationId, row, profile!.Handle, mastodonHospital, cancellationToken);
                     if (readable)
                     {
                         read++;
@@ -144,6 +146,17 @@ public sealed class TakeSnapshot(
         }
     }
 
+    /// <summary>
+    /// The organization's active enterprise Mastodon account, signed in through its connection, which can say
+    /// whether it and a physician follow each other; null when there is none or it is not connected.
+    /// </summary>
+    private async Task<IFollowGraph?> MastodonHospitalAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        var account = (await accounts.ListAsync(organizationId, cancellationToken: cancellationToken))
+            .FirstOrDefault(a => a.Platform == Platform.Mastodon && a.Kind == AccountKind.Enterprise && a.Status == AccountStatus.Active);
+        return account is null ? null : await connections.ConnectorForAsync(organizationId, account.Id, cancellationToken) as IFollowGraph;
+    }
+
     private async Task<bool> ReadBlueskyAsync(Guid organizationId, EngagementSnapshot row, string handle, BlueskyPublicReader reader, Hospital? hospital, CancellationToken cancellationToken)
     {
         PublicActivity activity;
@@ -173,10 +186,11 @@ public sealed class TakeSnapshot(
     }
 
     /// <summary>
-    /// Reads a Mastodon account from the server its handle names. Whether it and the hospital follow each other is
-    /// left unknown: only the hospital's own instance, signed in, can say, and that is not read here.
+    /// Reads a Mastodon account from the server its handle names. Whether it and the hospital follow each other
+    /// only the hospital's own server can say, signed in as the hospital: without a connected enterprise account,
+    /// or when that server does not know the physician's account, it stays unknown.
     /// </summary>
-    private async Task<bool> ReadMastodonAsync(Guid organizationId, EngagementSnapshot row, string handle, CancellationToken cancellationToken)
+    private async Task<bool> ReadMastodonAsync(Guid organizationId, EngagementSnapshot row, string handle, IFollowGraph? hospital, CancellationToken cancellationToken)
     {
         var acct = Handles.Normalize(Platform.Mastodon, handle);
         var at = acct.IndexOf('@', StringComparison.Ordinal);
@@ -210,6 +224,15 @@ public sealed class TakeSnapshot(
         row.PostsIn90Days = activity.PostsIn90Days;
         row.VideoPostsIn90Days = activity.VideoPostsIn90Days;
         row.DisclaimerMissing = await DisclaimerMissingAsync(organizationId, activity.Bio, cancellationToken);
+        try
+        {
+            row.MutualFollow = hospital is null ? null : await hospital.MutualFollowAsync(acct, cancellationToken);
+        }
+        catch (NetworkException e)
+        {
+            logger.LogInformation("The enterprise Mastodon account could not say whether it follows {Handle}: {Reason}", handle, e.Message);
+        }
+
         return true;
     }
 

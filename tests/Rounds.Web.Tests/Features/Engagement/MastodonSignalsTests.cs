@@ -70,6 +70,47 @@ public abstract class MastodonSignalsTests(RoundsFactory app) : IAsyncLifetime
         Assert.Equal((3, 3, 1, 1, 0, 1), (all.GetProperty("physicians").GetInt32(), all.GetProperty("confirmed").GetInt32(), all.GetProperty("active90").GetInt32(),
             all.GetProperty("video").GetInt32(), all.GetProperty("mutualFollow").GetInt32(), all.GetProperty("lackingDisclaimer").GetInt32()));
     }
+
+    /// <summary>With the hospital's enterprise Mastodon account connected, its server says who follows whom.</summary>
+    [Fact]
+    public async Task Mutual_follow_is_read_through_the_hospitals_connected_mastodon_account()
+    {
+        var configuration = app.Services.GetRequiredService<IConfiguration>();
+        configuration[TakeSnapshot.BlueskyServiceSetting] = "http://127.0.0.1:9";
+        configuration[$"{TakeSnapshot.MastodonInstancesSetting}:mastodon.example"] = instance.Url.ToString();
+        instance.Domain = "mastodon.example";
+        var cardiologist = instance.AddAccount("dr_mutual", "");
+        var oncologist = instance.AddAccount("dr_one_way", "");
+        instance.Follow(MastodonStandIn.AccountId, cardiologist);
+        instance.Follow(cardiologist, MastodonStandIn.AccountId);
+        instance.Follow(oncologist, MastodonStandIn.AccountId);
+
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"mastof-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("mastof-" + suffix, admin);
+        var accountId = await app.WithScopeAsync(async services =>
+        {
+            var created = await services.GetRequiredService<Rounds.Web.Features.Accounts.AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, org, admin),
+                new Rounds.Web.Features.Accounts.AccountInput("mastodon", $"@{MastodonStandIn.Username}@mastodon.example", Kind: "enterprise", Status: "active"));
+            Assert.True(created.Succeeded, created.Status.Message);
+            return created.Value!.Id;
+        });
+        var api = await app.ApiClientAsync(admin);
+        var connected = await api.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/accounts/{accountId}/connection", new { service = instance.Url.ToString(), identifier = MastodonStandIn.Username, secret = MastodonStandIn.Token });
+        Assert.True(connected.IsSuccessStatusCode, await connected.Content.ReadAsStringAsync());
+
+        Assert.True((await api.PostAsync($"/api/v1/orgs/{org.Slug}/engagement/physicians/import", new StringContent("npi,name\n1234567893,Elin Sorensen\n1245319599,Samuel Achterberg\n", Encoding.UTF8, "text/csv"))).IsSuccessStatusCode);
+        var ids = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/engagement/physicians")).EnumerateArray().ToDictionary(p => p.GetProperty("npi").GetString()!, p => p.GetProperty("id").GetGuid());
+        await api.PutAsJsonAsync($"/api/v1/orgs/{org.Slug}/engagement/physicians/{ids["1234567893"]}/profiles/mastodon", new { state = "confirmed", handle = "@dr_mutual@mastodon.example", note = "Checked." });
+        await api.PutAsJsonAsync($"/api/v1/orgs/{org.Slug}/engagement/physicians/{ids["1245319599"]}/profiles/mastodon", new { state = "confirmed", handle = "@dr_one_way@mastodon.example", note = "Checked." });
+        Assert.True((await api.PostAsync($"/api/v1/orgs/{org.Slug}/engagement/snapshots", null)).IsSuccessStatusCode);
+
+        var rows = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<EngagementSnapshot>()
+            .Where(s => s.OrganizationId == org.Id && s.Network == Platform.Mastodon).ToDictionaryAsync(s => s.PhysicianId, s => s.MutualFollow));
+        Assert.True(rows[ids["1234567893"]]);
+        Assert.False(rows[ids["1245319599"]]);
+        Assert.Contains(instance.Requests, r => r == "GET /api/v1/accounts/relationships");
+    }
 }
 
 public sealed class MastodonSignalsTestsOnSqlite(SqliteRounds app) : MastodonSignalsTests(app), IClassFixture<SqliteRounds>;
