@@ -72,3 +72,14 @@ public interface INetworkConnector
 
     Task DeleteAsync(PublishedPost post, CancellationToken ct = default);
 }
+
+/// <summary>A connector that can tell, as its own account, whether it and another account follow each other.</summary>
+public interface IFollowGraph
+{
+    /// <summary>
+    /// True when both follow each other and false when either does not; null when the network does not know the
+    /// other account, so nothing can be said.
+    /// </summary>
+    /// <param name="account">The other account as its network writes it (for Mastodon, <c>name@server</c>).</param>
+    Task<bool?> MutualFollowAsync(string account, CancellationToken ct = default);
+}

@@ -21,9 +21,17 @@ if (args is ["measure-publisher-burst", .. var burst])
     return await Rounds.DbTool.PublisherBurstMeasure.RunAsync(burst);
 }
 
+// Times the engagement dashboard's queries over two years of weekly snapshots (physicians default to 5,000,
+// networks to the nine a snapshot writes; a PostgreSQL connection string is optional):
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-engagement-dashboard [physicians] [networks] [postgres-connection]
+if (args is ["measure-engagement-dashboard", .. var dashboardOptions])
+{
+    return await Rounds.DbTool.EngagementDashboardMeasure.RunAsync(dashboardOptions);
+}
+
 if (args is not ["add", var name])
 {
-    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N]");
+    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection]");
     return 2;
 }
 

@@ -14,7 +14,7 @@ namespace Rounds.Networks.Mastodon;
 /// The request's idempotency key goes in the <c>Idempotency-Key</c> header, so a retry within the hour Mastodon
 /// remembers keys returns the same status; after that, <see cref="FindAsync"/> reads the account's statuses back.
 /// </summary>
-public sealed class MastodonConnector(HttpClient http, NetworkCredentials credentials, TimeProvider clock) : INetworkConnector
+public sealed class MastodonConnector(HttpClient http, NetworkCredentials credentials, TimeProvider clock) : INetworkConnector, IFollowGraph
 {
     private static readonly TimeSpan ProcessingPoll = TimeSpan.FromMilliseconds(500);
 
@@ -130,6 +130,48 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
         {
             throw await FailureAsync(response, publishing: false, ct);
         }
+    }
+
+    /// <summary>
+    /// Finds the other account as this instance knows it (<c>GET /api/v1/accounts/lookup</c>; a remote account
+    /// the instance has never seen is not found) and asks how this account relates to it
+    /// (<c>GET /api/v1/accounts/relationships</c>, which needs the read:follows scope).
+    /// </summary>
+    public async Task<bool?> MutualFollowAsync(string account, CancellationToken ct = default)
+    {
+        var acct = account.TrimStart('@');
+        var at = acct.IndexOf('@', StringComparison.Ordinal);
+        // An account of this instance is looked up by its name alone.
+        if (at > 0 && string.Equals(acct[(at + 1)..], credentials.Service.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            acct = acct[..at];
+        }
+
+        using var lookup = Request(HttpMethod.Get, $"/api/v1/accounts/lookup?acct={Uri.EscapeDataString(acct)}");
+        using var response = await NetworkHttp.SendAsync(http, lookup, "Mastodon", publishing: false, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await FailureAsync(response, publishing: false, ct);
+        }
+
+        var id = NetworkHttp.Required(await NetworkHttp.ReadJsonAsync(response, "Mastodon", ct), "id", "Mastodon");
+        using var ask = Request(HttpMethod.Get, $"/api/v1/accounts/relationships?id[]={Uri.EscapeDataString(id)}");
+        var (_, relationships) = await SendAsync(ask, ct);
+        foreach (var relationship in relationships.EnumerateArray())
+        {
+            if (NetworkHttp.String(relationship, "id") == id)
+            {
+                return relationship.TryGetProperty("following", out var following) && following.ValueKind == JsonValueKind.True
+                    && relationship.TryGetProperty("followed_by", out var followedBy) && followedBy.ValueKind == JsonValueKind.True;
+            }
+        }
+
+        return null;
     }
 
     private static PublishedPost ToPublished(JsonElement status) => new(

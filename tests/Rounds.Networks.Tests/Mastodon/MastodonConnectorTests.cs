@@ -30,6 +30,23 @@ public sealed class MastodonConnectorTests : ConnectorContract<MastodonStandIn>
         Assert.Equal(FailureKind.Auth, other.Kind);
     }
 
+    /// <summary>Relationships are asked as the connected account, of the other account as its instance knows it.</summary>
+    [Fact]
+    public async Task The_connector_says_whether_its_account_and_another_follow_each_other()
+    {
+        Network.Domain = "mastodon.example";
+        var both = Network.AddAccount("dr_both", "");
+        var oneWay = Network.AddAccount("dr_one_way", "");
+        Network.Follow(MastodonStandIn.AccountId, both);
+        Network.Follow(both, MastodonStandIn.AccountId);
+        Network.Follow(oneWay, MastodonStandIn.AccountId);
+        var graph = Assert.IsAssignableFrom<IFollowGraph>(Connector());
+
+        Assert.True(await graph.MutualFollowAsync("@dr_both@mastodon.example"));
+        Assert.False(await graph.MutualFollowAsync("dr_one_way@mastodon.example"));
+        Assert.Null(await graph.MutualFollowAsync("someone@elsewhere.example"));
+    }
+
     [Fact]
     public async Task A_token_for_another_account_publishes_nothing()
     {

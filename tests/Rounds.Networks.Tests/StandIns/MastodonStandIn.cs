@@ -9,7 +9,9 @@ namespace Rounds.Networks.Tests.StandIns;
 /// <summary>
 /// The parts of a Mastodon instance's REST API that the connector uses, as documented: statuses with
 /// Idempotency-Key (remembered for an hour), v2 media uploads processed in the background (202, then 206 from
-/// GET /api/v1/media/:id until done), account statuses newest first, status source, and deletion.
+/// GET /api/v1/media/:id until done), account statuses newest first, status source, and deletion. Other accounts
+/// on the instance (physicians) can be added with a bio and statuses, some with video; looking an account up and
+/// listing its public statuses need no token, as on an instance that allows public reads.
 /// </summary>
 public sealed class MastodonStandIn : StandIn
 {
@@ -23,9 +25,14 @@ public sealed class MastodonStandIn : StandIn
     private readonly Dictionary<string, (Status Status, DateTimeOffset At)> keys = [];
     private readonly Dictionary<string, Attachment> media = [];
     private readonly List<Status> statuses = [];
+    private readonly Dictionary<string, Other> others = [];
+    private readonly HashSet<(string From, string To)> follows = [];
     private long nextId = 110_000_000_000_000_000;
 
     public sealed record Status(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<Attachment> Media, string Visibility);
+
+    /// <summary>Another account on the instance, with its own statuses, each marked when its attachment is a video.</summary>
+    private sealed record Other(string Id, string Username, string Note, List<(Status Status, bool Video)> Statuses);
 
     public sealed class Attachment(string id, string description, byte[] bytes)
     {
@@ -63,6 +70,39 @@ public sealed class MastodonStandIn : StandIn
         }
     }
 
+    /// <summary>Adds an account to the instance with a bio (HTML, as Mastodon stores it); returns its id.</summary>
+    public string AddAccount(string username, string noteHtml)
+    {
+        lock (gate)
+        {
+            var id = NextId();
+            others[id] = new Other(id, username, noteHtml, []);
+            return id;
+        }
+    }
+
+    /// <summary>The name the instance answers to in <c>name@domain</c>; its address unless told otherwise.</summary>
+    public string? Domain { get; set; }
+
+    /// <summary>One account follows another (either may be <see cref="AccountId"/>).</summary>
+    public void Follow(string from, string to)
+    {
+        lock (gate)
+        {
+            follows.Add((from, to));
+        }
+    }
+
+    /// <summary>A status of another account at the given time, with a video attachment when <paramref name="video"/>.</summary>
+    public void SeedFor(string accountId, string text, DateTimeOffset createdAt, bool video = false)
+    {
+        lock (gate)
+        {
+            Attachment[] media = video ? [new Attachment(NextId(), "A short clip", [0])] : [];
+            others[accountId].Statuses.Add((new Status(NextId(), text, createdAt, media, "public"), video));
+        }
+    }
+
     protected override IResult FaultAnswer(Fault fault) => fault switch
     {
         Fault.RateLimited => new RateLimitedResult(),
@@ -86,7 +126,15 @@ public sealed class MastodonStandIn : StandIn
     {
         app.Use(async (context, next) =>
         {
-            if (BearerToken(context.Request) != Token)
+            // A wrong token is refused everywhere; no token at all only where the instance allows public reads.
+            var token = BearerToken(context.Request);
+            if (token is null && IsPublicRead(context.Request))
+            {
+                await next(context);
+                return;
+            }
+
+            if (token != Token)
             {
                 await Error("The access token is invalid", 401).ExecuteAsync(context);
                 return;
@@ -100,6 +148,25 @@ public sealed class MastodonStandIn : StandIn
         app.MapGet("/api/v1/media/{id}", (string id) => Processed(id));
         app.MapPost("/api/v1/statuses", CreateAsync);
         app.MapGet("/api/v1/accounts/{id}/statuses", ListStatuses);
+        app.MapGet("/api/v1/accounts/lookup", (string? acct) => Lookup(acct));
+        // Relationships of the token's account to each id[] asked; ids the instance does not have are left out.
+        app.MapGet("/api/v1/accounts/relationships", (HttpRequest request) =>
+        {
+            lock (gate)
+            {
+                var answer = request.Query["id[]"].Concat(request.Query["id"]).Where(id => id is not null && (id == AccountId || others.ContainsKey(id)))
+                    .Select(id => (JsonNode?)new JsonObject
+                    {
+                        ["id"] = id,
+                        ["following"] = follows.Contains((AccountId, id!)),
+                        ["followed_by"] = follows.Contains((id!, AccountId)),
+                        ["blocking"] = false,
+                        ["muting"] = false,
+                        ["requested"] = false,
+                    });
+                return Json(new JsonArray([.. answer]));
+            }
+        });
         app.MapGet("/api/v1/statuses/{id}/source", (string id) =>
         {
             lock (gate)
@@ -234,9 +301,39 @@ public sealed class MastodonStandIn : StandIn
         }
     }
 
+    private static bool IsPublicRead(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method)
+        && (request.Path == "/api/v1/accounts/lookup" || (request.Path.StartsWithSegments("/api/v1/accounts") && request.Path.Value!.EndsWith("/statuses", StringComparison.Ordinal)));
+
+    /// <summary>An account of this instance by name; <c>name@domain</c> is found only when the domain is this instance's.</summary>
+    private IResult Lookup(string? acct)
+    {
+        var parts = (acct ?? "").TrimStart('@').Split('@');
+        if (parts.Length > 2 || (parts.Length == 2 && parts[1] != (Domain ?? Url.Authority)))
+        {
+            return Error("Record not found", 404);
+        }
+
+        lock (gate)
+        {
+            if (parts[0] == Username)
+            {
+                return Json(AccountJson());
+            }
+
+            return others.Values.FirstOrDefault(o => o.Username == parts[0]) is { } other ? Json(OtherJson(other)) : Error("Record not found", 404);
+        }
+    }
+
     private IResult ListStatuses(string id, HttpRequest request)
     {
-        if (id != AccountId)
+        Other? other;
+        lock (gate)
+        {
+            others.TryGetValue(id, out other);
+        }
+
+        if (id != AccountId && other is null)
         {
             return Error("Record not found", 404);
         }
@@ -245,6 +342,15 @@ public sealed class MastodonStandIn : StandIn
         var maxId = long.TryParse(request.Query["max_id"], out var m) ? m : long.MaxValue;
         lock (gate)
         {
+            if (other is not null)
+            {
+                var theirs = other.Statuses.Where(s => long.Parse(s.Status.Id, CultureInfo.InvariantCulture) < maxId)
+                    .OrderByDescending(s => long.Parse(s.Status.Id, CultureInfo.InvariantCulture))
+                    .Take(limit)
+                    .Select(s => (JsonNode?)OtherStatusJson(other, s.Status, s.Video));
+                return Json(new JsonArray([.. theirs]));
+            }
+
             var page = statuses.Where(s => long.Parse(s.Id, CultureInfo.InvariantCulture) < maxId)
                 .OrderByDescending(s => long.Parse(s.Id, CultureInfo.InvariantCulture))
                 .Take(limit)
@@ -260,6 +366,35 @@ public sealed class MastodonStandIn : StandIn
         ["acct"] = Username,
         ["display_name"] = "Northfield Health",
         ["url"] = Address($"/@{Username}"),
+    };
+
+    private JsonObject OtherJson(Other other) => new()
+    {
+        ["id"] = other.Id,
+        ["username"] = other.Username,
+        ["acct"] = other.Username,
+        ["display_name"] = other.Username,
+        ["note"] = other.Note,
+        ["url"] = Address($"/@{other.Username}"),
+        ["statuses_count"] = other.Statuses.Count,
+    };
+
+    private JsonObject OtherStatusJson(Other other, Status status, bool video) => new()
+    {
+        ["id"] = status.Id,
+        ["created_at"] = status.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        ["visibility"] = status.Visibility,
+        ["uri"] = Address($"/users/{other.Username}/statuses/{status.Id}"),
+        ["url"] = Address($"/@{other.Username}/{status.Id}"),
+        ["content"] = "<p>" + WebUtility.HtmlEncode(status.Text) + "</p>",
+        ["account"] = OtherJson(other),
+        ["media_attachments"] = new JsonArray([.. status.Media.Select(a => (JsonNode?)new JsonObject
+        {
+            ["id"] = a.Id,
+            ["type"] = video ? "video" : "image",
+            ["url"] = Address($"/system/media_attachments/{a.Id}/original.{(video ? "mp4" : "png")}"),
+            ["description"] = a.Description,
+        })]),
     };
 
     private JsonObject StatusJson(Status status) => new()

@@ -33,6 +33,8 @@ public static class EngagementEndpoints
         group.MapGet("/snapshots.csv", SnapshotsCsvAsync).WithName("ExportEngagementSnapshots").WithSummary("Every snapshot row, raw: the dashboard is computed from these alone.");
         group.MapGet("/dashboard", DashboardAsync).WithName("EngagementDashboard").WithSummary("Figures per week, department (null: all) and network, for the last ?weeks= weeks (default 12).");
         group.MapGet("/dashboard/physicians", DrillAsync).WithName("EngagementDrillDown").WithSummary("The physicians behind a figure: ?week=&network=&measure=confirmed|active|video|mutual|no_disclaimer[&department=].");
+        group.MapGet("/report.pdf", ReportAsync).WithName("EngagementLeadershipReport")
+            .WithSummary("The dashboard's week on one printable page: ?week=YYYY-MM-DD (default the latest) and ?network= (default bluesky) for the department table.");
         group.MapGet("/settings", SettingsAsync).WithName("GetEngagementSettings");
         group.MapPut("/settings", SaveSettingsAsync).WithName("SetEngagementSettings").WithSummary("excludePersonalAccounts: personal profiles are not read or counted (admins).");
         group.MapGet("/me", MeAsync).WithName("MyPhysicianRecord").WithSummary("Everything stored about the signed-in physician (matched by confirmed email).").RequireOrg(Role.Member);
@@ -133,6 +135,33 @@ public static class EngagementEndpoints
         }
 
         return TypedResults.Ok(await figures.DrillAsync(org.Id, week.Value, platform, string.IsNullOrWhiteSpace(department) ? null : department, chosen, cancellationToken));
+    }
+
+    public static async Task<IResult> ReportAsync(OrgContext org, string? week, string? network, EngagementFigures figures, CancellationToken cancellationToken)
+    {
+        DateOnly? chosen = null;
+        if (!string.IsNullOrEmpty(week))
+        {
+            if (!DateOnly.TryParseExact(week, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+            {
+                return Outcome.Invalid("week", "Give the week as YYYY-MM-DD (its Monday).").ToProblem();
+            }
+
+            chosen = day;
+        }
+
+        if ((string.IsNullOrEmpty(network) ? Rounds.Web.Features.Accounts.Contracts.Platform.Bluesky : PhysicianProfiles.ParseNetwork(network)) is not { } platform)
+        {
+            return Outcome.Invalid("network", $"Unknown network '{network}'.").ToProblem();
+        }
+
+        var report = await figures.ReportAsync(org.Id, org.Organization.Name, chosen, platform, cancellationToken);
+        if (report is null)
+        {
+            return TypedResults.Problem(chosen is null ? "No snapshot has been taken yet." : "There is no snapshot for that week in the dashboard's period.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return TypedResults.File(LeadershipReportPdf.Render(report), "application/pdf", $"{org.Organization.Slug}-engagement-{LeadershipReport.Day(report.Week)}.pdf");
     }
 
     public static async Task<Ok<EngagementSettingsDto>> SettingsAsync(OrgContext org, EngagementOptions options, CancellationToken cancellationToken) =>

@@ -45,16 +45,51 @@ public sealed class EngagementFigures(RoundsDbContext db)
         "posts_30_days", "posts_90_days", "video_posts_90_days", "mutual_follow", "disclaimer_missing", "taken_at",
     ];
 
-    public async Task<List<DateOnly>> WeeksAsync(Guid organizationId, int last, CancellationToken cancellationToken = default) =>
-        (await db.Set<EngagementSnapshot>().Where(s => s.OrganizationId == organizationId).Select(s => s.Week).Distinct()
-            .OrderByDescending(w => w).Take(last).ToListAsync(cancellationToken)).Order().ToList();
+    /// <summary>
+    /// The last <paramref name="last"/> weeks with a snapshot, oldest first. Each is the latest week before the one
+    /// found, a single step down the (organization, week) index, so the cost does not grow with two years of rows
+    /// the way a DISTINCT over them does.
+    /// </summary>
+    public async Task<List<DateOnly>> WeeksAsync(Guid organizationId, int last, CancellationToken cancellationToken = default)
+    {
+        var weeks = new List<DateOnly>();
+        var before = DateOnly.MaxValue;
+        while (weeks.Count < last
+            && await db.Set<EngagementSnapshot>().Where(s => s.OrganizationId == organizationId && s.Week < before).MaxAsync(s => (DateOnly?)s.Week, cancellationToken) is { } week)
+        {
+            weeks.Add(week);
+            before = week;
+        }
+
+        weeks.Reverse();
+        return weeks;
+    }
 
     /// <summary>
-    /// Per department and network, plus all departments (Department null) per network, for each week asked. The
-    /// counting is done by the database, grouped by week, network and department, so two years of weekly rows for
-    /// thousands of physicians are never loaded; the all-departments rows are sums of the department rows.
+    /// Per department and network, plus all departments (Department null) per network, for each week asked. A
+    /// week's department counts are computed from its snapshot rows by the database once and kept (see
+    /// <see cref="EngagementWeekFigure"/>); the all-departments rows are sums of the department rows.
     /// </summary>
     public async Task<List<EngagementFigure>> ComputeAsync(Guid organizationId, IReadOnlyCollection<DateOnly> weeks, CancellationToken cancellationToken = default)
+    {
+        var kept = await db.Set<EngagementWeekFigure>().AsNoTracking().Where(f => f.OrganizationId == organizationId && weeks.Contains(f.Week)).ToListAsync(cancellationToken);
+        var missing = weeks.Except(kept.Select(f => f.Week)).ToList();
+        if (missing.Count > 0)
+        {
+            kept.AddRange(await CountAndKeepAsync(organizationId, missing, cancellationToken));
+        }
+
+        var figures = kept.Select(g => new EngagementFigure(g.Week, g.Department, AccountNames.Key(g.Network), g.Physicians, g.Confirmed, g.Active90, g.Video, g.MutualFollow, g.LackingDisclaimer)).ToList();
+        figures.AddRange(figures.GroupBy(f => (f.Week, f.Network)).Select(g => new EngagementFigure(
+            g.Key.Week, null, g.Key.Network, g.Sum(f => f.Physicians), g.Sum(f => f.Confirmed), g.Sum(f => f.Active90), g.Sum(f => f.Video), g.Sum(f => f.MutualFollow), g.Sum(f => f.LackingDisclaimer))).ToList());
+        return figures.OrderBy(f => f.Week).ThenBy(f => f.Department is null ? 0 : 1).ThenBy(f => f.Department, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Network, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Counts the weeks' rows by department and network in the database and keeps the counts. Two loads of a new
+    /// week at once may both count it; the second to save finds the counts kept and uses its own, which are equal.
+    /// </summary>
+    private async Task<List<EngagementWeekFigure>> CountAndKeepAsync(Guid organizationId, List<DateOnly> weeks, CancellationToken cancellationToken)
     {
         var groups = await db.Set<EngagementSnapshot>().AsNoTracking()
             .Where(s => s.OrganizationId == organizationId && weeks.Contains(s.Week))
@@ -72,10 +107,45 @@ public sealed class EngagementFigures(RoundsDbContext db)
                 NoDisclaimer = g.Count(r => r.DisclaimerMissing == true),
             })
             .ToListAsync(cancellationToken);
-        var figures = groups.Select(g => new EngagementFigure(g.Week, g.Department, AccountNames.Key(g.Network), g.Physicians, g.Confirmed, g.Active, g.Video, g.Mutual, g.NoDisclaimer)).ToList();
-        figures.AddRange(figures.GroupBy(f => (f.Week, f.Network)).Select(g => new EngagementFigure(
-            g.Key.Week, null, g.Key.Network, g.Sum(f => f.Physicians), g.Sum(f => f.Confirmed), g.Sum(f => f.Active90), g.Sum(f => f.Video), g.Sum(f => f.MutualFollow), g.Sum(f => f.LackingDisclaimer))).ToList());
-        return figures.OrderBy(f => f.Week).ThenBy(f => f.Department is null ? 0 : 1).ThenBy(f => f.Department, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Network, StringComparer.Ordinal).ToList();
+        var counted = groups.Select(g => new EngagementWeekFigure
+        {
+            OrganizationId = organizationId, Week = g.Week, Network = g.Network, Department = g.Department, Physicians = g.Physicians,
+            Confirmed = g.Confirmed, Active90 = g.Active, Video = g.Video, MutualFollow = g.Mutual, LackingDisclaimer = g.NoDisclaimer,
+        }).ToList();
+        db.Set<EngagementWeekFigure>().AddRange(counted);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another load kept them first.
+        }
+        finally
+        {
+            counted.ForEach(f => db.Entry(f).State = EntityState.Detached);
+        }
+
+        return counted;
+    }
+
+    /// <summary>How many weeks the dashboard and the leadership report cover.</summary>
+    public const int DashboardWeeks = 12;
+
+    /// <summary>
+    /// The leadership report for <paramref name="week"/> (default the latest), over the dashboard's period; null
+    /// when there is no snapshot, or none for that week in the period.
+    /// </summary>
+    public async Task<LeadershipReport?> ReportAsync(Guid organizationId, string organizationName, DateOnly? week, Platform network, CancellationToken cancellationToken = default)
+    {
+        var weeks = await WeeksAsync(organizationId, DashboardWeeks, cancellationToken);
+        if (weeks.Count == 0 || (week is { } asked && !weeks.Contains(asked)))
+        {
+            return null;
+        }
+
+        var figures = await ComputeAsync(organizationId, weeks, cancellationToken);
+        return LeadershipReport.Build(organizationName, weeks, week ?? weeks[^1], network, figures);
     }
 
     /// <summary>The physicians behind one number: a measure in one week, network and (optionally) department.</summary>

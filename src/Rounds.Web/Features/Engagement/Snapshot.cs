@@ -55,6 +55,48 @@ public sealed class EngagementSnapshot : IOrgOwned
     }
 }
 
+/// <summary>
+/// The counts of one department on one network in one week, kept once computed from that week's snapshot rows so
+/// that the dashboard adds up a few thousand counts rather than hundreds of thousands of rows on every load. They
+/// are removed whenever the week's rows are replaced, and computed again from the rows when next asked for.
+/// </summary>
+public sealed class EngagementWeekFigure : IOrgOwned
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid OrganizationId { get; set; }
+
+    public DateOnly Week { get; set; }
+
+    public Platform Network { get; set; }
+
+    public string Department { get; set; } = "";
+
+    public int Physicians { get; set; }
+
+    public int Confirmed { get; set; }
+
+    public int Active90 { get; set; }
+
+    public int Video { get; set; }
+
+    public int MutualFollow { get; set; }
+
+    public int LackingDisclaimer { get; set; }
+}
+
+internal sealed class EngagementWeekFigureConfiguration : IEntityTypeConfiguration<EngagementWeekFigure>
+{
+    public void Configure(EntityTypeBuilder<EngagementWeekFigure> builder)
+    {
+        builder.ToTable("EngagementWeekFigures");
+        builder.Property(f => f.Network).HasConversion<string>().HasMaxLength(20);
+        builder.Property(f => f.Department).HasMaxLength(200);
+        builder.HasIndex(f => new { f.OrganizationId, f.Week, f.Network, f.Department }).IsUnique();
+        builder.HasOne<Organization>().WithMany().HasForeignKey(f => f.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class EngagementSnapshotConfiguration : IEntityTypeConfiguration<EngagementSnapshot>
 {
     public void Configure(EntityTypeBuilder<EngagementSnapshot> builder)

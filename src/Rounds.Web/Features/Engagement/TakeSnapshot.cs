@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rounds.Networks;
 using Rounds.Networks.Bluesky;
+using Rounds.Networks.Mastodon;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Engagement.Contracts;
@@ -13,16 +14,24 @@ public sealed record SnapshotSummary(DateOnly Week, int Physicians, int Rows, in
 /// <summary>
 /// Takes this week's snapshot of an organization: one row per roster physician and network, replacing the
 /// week's rows if it runs again. Activity is read only for confirmed profiles, only where a network can be read
-/// without the physician's credentials (Bluesky's public repositories); everywhere else the signals stay unknown.
+/// without the physician's credentials (Bluesky's public repositories, a Mastodon account's own instance);
+/// everywhere else the signals stay unknown.
 /// </summary>
 public sealed class TakeSnapshot(
     RoundsDbContext db, EngagementOptions options, IAccountDirectory accounts, IOrganizationScreener screener,
-    IHttpClientFactory httpFactory, IConfiguration configuration, IAuditLog audit, TimeProvider clock, ILogger<TakeSnapshot> logger)
+    IHttpClientFactory httpFactory, IConfiguration configuration, IAuditLog audit, TimeProvider clock, ILogger<TakeSnapshot> logger,
+    Rounds.Web.Features.Publishing.Contracts.IConnectedAccounts connections)
 {
     public const string HttpClientName = "engagement";
 
     /// <summary>Where public Bluesky repositories are read; the entryway answers for every repository it hosts.</summary>
     public const string BlueskyServiceSetting = "Rounds:Engagement:BlueskyService";
+
+    /// <summary>
+    /// A Mastodon account is read from the server its handle names, at https://server; a key under this section
+    /// (the server's name) gives another address for that server, such as one inside the hospital's network.
+    /// </summary>
+    public const string MastodonInstancesSetting = "Rounds:Engagement:MastodonInstances";
 
     public async Task<Outcome<SnapshotSummary>> RunAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
@@ -51,6 +60,7 @@ public sealed class TakeSnapshot(
 
         var reader = new BlueskyPublicReader(httpFactory.CreateClient(HttpClientName), new Uri(configuration[BlueskyServiceSetting] ?? "https://bsky.social"), clock);
         var hospital = await HospitalAsync(organizationId, reader, cancellationToken);
+        var mastodonHospital = await MastodonHospitalAsync(organizationId, cancellationToken);
 
         var rows = new List<EngagementSnapshot>(physicians.Count * PhysicianProfiles.Networks.Length);
         int read = 0, unreadable = 0, done = 0;
@@ -70,9 +80,12 @@ public sealed class TakeSnapshot(
                     Excluded = excludePersonal && profile is { Personal: true },
                     TakenAt = now,
                 };
-                if (row.State == ProfileState.Confirmed && !row.Excluded && network == Platform.Bluesky)
+                if (row.State == ProfileState.Confirmed && !row.Excluded && network is Platform.Bluesky or Platform.Mastodon)
                 {
-                    if (await ReadBlueskyAsync(organizationId, row, profile!.Handle, reader, hospital, cancellationToken))
+                    var readable = network == Platform.Bluesky
+                        ? await ReadBlueskyAsync(organizationId, row, profile!.Handle, reader, hospital, cancellationToken)
+                        : await ReadMastodonAsync(organizationId, row, profile!.Handle, mastodonHospital, cancellationToken);
+                    if (readable)
                     {
                         read++;
                     }
@@ -93,6 +106,7 @@ public sealed class TakeSnapshot(
 
         // The week's rows are replaced whole, so a second run in a week leaves exactly one row per physician and network.
         await db.Set<EngagementSnapshot>().Where(s => s.OrganizationId == organizationId && s.Week == week).ExecuteDeleteAsync(cancellationToken);
+        await db.Set<EngagementWeekFigure>().Where(f => f.OrganizationId == organizationId && f.Week == week).ExecuteDeleteAsync(cancellationToken);
         db.Set<EngagementSnapshot>().AddRange(rows);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Engagement snapshot of {Organization} for {Week}: {Rows} rows, {Read} profiles read, {Unreadable} unreadable.", organizationId, week, rows.Count, read, unreadable);
@@ -132,6 +146,17 @@ public sealed class TakeSnapshot(
         }
     }
 
+    /// <summary>
+    /// The organization's active enterprise Mastodon account, signed in through its connection, which can say
+    /// whether it and a physician follow each other; null when there is none or it is not connected.
+    /// </summary>
+    private async Task<IFollowGraph?> MastodonHospitalAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        var account = (await accounts.ListAsync(organizationId, cancellationToken: cancellationToken))
+            .FirstOrDefault(a => a.Platform == Platform.Mastodon && a.Kind == AccountKind.Enterprise && a.Status == AccountStatus.Active);
+        return account is null ? null : await connections.ConnectorForAsync(organizationId, account.Id, cancellationToken) as IFollowGraph;
+    }
+
     private async Task<bool> ReadBlueskyAsync(Guid organizationId, EngagementSnapshot row, string handle, BlueskyPublicReader reader, Hospital? hospital, CancellationToken cancellationToken)
     {
         PublicActivity activity;
@@ -156,18 +181,72 @@ public sealed class TakeSnapshot(
         row.PostsIn90Days = activity.PostsIn90Days;
         row.VideoPostsIn90Days = activity.VideoPostsIn90Days;
         row.MutualFollow = hospital is null ? null : hospital.Follows.Contains(activity.Did!) && activity.Follows.Contains(hospital.Did);
-        if (!string.IsNullOrWhiteSpace(activity.Bio))
+        row.DisclaimerMissing = await DisclaimerMissingAsync(organizationId, activity.Bio, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a Mastodon account from the server its handle names. Whether it and the hospital follow each other
+    /// only the hospital's own server can say, signed in as the hospital: without a connected enterprise account,
+    /// or when that server does not know the physician's account, it stays unknown.
+    /// </summary>
+    private async Task<bool> ReadMastodonAsync(Guid organizationId, EngagementSnapshot row, string handle, IFollowGraph? hospital, CancellationToken cancellationToken)
+    {
+        var acct = Handles.Normalize(Platform.Mastodon, handle);
+        var at = acct.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0)
         {
-            var result = await screener.ScreenAsync(organizationId, new ScreenedPost("", Rounds.Screening.AccountKind.Personal, activity.Bio), Rounds.Screening.Profile.Social, cancellationToken);
-            row.DisclaimerMissing = result.Findings.Any(f => f.Type == "DISCLAIMER_MISSING");
+            logger.LogInformation("Mastodon profile {Handle} names no server, so it cannot be read.", handle);
+            return false;
         }
-        else
+
+        var server = acct[(at + 1)..];
+        MastodonActivity activity;
+        try
         {
-            // No bio names no employer, so no disclaimer is needed.
-            row.DisclaimerMissing = false;
+            var instance = new Uri(configuration[$"{MastodonInstancesSetting}:{server}"] ?? $"https://{server}/");
+            activity = await new MastodonPublicReader(httpFactory.CreateClient(HttpClientName), instance, clock).ReadAsync(acct[..at], cancellationToken);
+        }
+        catch (Exception e) when (e is NetworkException or UriFormatException)
+        {
+            logger.LogInformation("Mastodon profile {Handle} could not be read: {Reason}", handle, e.Message);
+            return false;
+        }
+
+        row.Exists = activity.Exists;
+        if (!activity.Exists)
+        {
+            return true;
+        }
+
+        row.LastPostAt = activity.LastPostAt;
+        row.PostsIn30Days = activity.PostsIn30Days;
+        row.PostsIn90Days = activity.PostsIn90Days;
+        row.VideoPostsIn90Days = activity.VideoPostsIn90Days;
+        row.DisclaimerMissing = await DisclaimerMissingAsync(organizationId, activity.Bio, cancellationToken);
+        try
+        {
+            row.MutualFollow = hospital is null ? null : await hospital.MutualFollowAsync(acct, cancellationToken);
+        }
+        catch (NetworkException e)
+        {
+            logger.LogInformation("The enterprise Mastodon account could not say whether it follows {Handle}: {Reason}", handle, e.Message);
         }
 
         return true;
+    }
+
+    /// <summary>The bio through the organization's screener: DISCLAIMER_MISSING names an employer without a disclaimer.</summary>
+    private async Task<bool> DisclaimerMissingAsync(Guid organizationId, string? bio, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(bio))
+        {
+            // No bio names no employer, so no disclaimer is needed.
+            return false;
+        }
+
+        var result = await screener.ScreenAsync(organizationId, new ScreenedPost("", Rounds.Screening.AccountKind.Personal, bio), Rounds.Screening.Profile.Social, cancellationToken);
+        return result.Findings.Any(f => f.Type == "DISCLAIMER_MISSING");
     }
 }
 

@@ -116,6 +116,32 @@ public abstract class SnapshotTests(RoundsFactory app)
         Assert.Equal(9, await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<EngagementSnapshot>().CountAsync(s => s.OrganizationId == org.Id)));
     }
 
+    /// <summary>
+    /// The dashboard keeps each week's counts once computed from the rows (so a load does not recount two years of
+    /// rows); taking the week's snapshot again replaces them, so a kept count never outlives the rows it came from.
+    /// </summary>
+    [Fact]
+    public async Task Kept_week_counts_follow_the_weeks_rows_when_the_snapshot_is_taken_again()
+    {
+        app.Services.GetRequiredService<IConfiguration>()[TakeSnapshot.BlueskyServiceSetting] = "http://127.0.0.1:9";
+        var (org, admin) = await OrgAsync();
+        var api = await app.ApiClientAsync(admin);
+        Assert.True((await api.PostAsync($"/api/v1/orgs/{org.Slug}/engagement/physicians/import", new StringContent("npi,name,department\n1234567893,Elin Sorensen,Cardiology\n1245319599,Tendai Mbeki,Cardiology\n", Encoding.UTF8, "text/csv"))).IsSuccessStatusCode);
+        var ids = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/engagement/physicians")).EnumerateArray().ToDictionary(p => p.GetProperty("npi").GetString()!, p => p.GetProperty("id").GetGuid());
+        Assert.True((await api.PostAsync($"/api/v1/orgs/{org.Slug}/engagement/snapshots", null)).IsSuccessStatusCode);
+
+        async Task<int> ConfirmedOnXAsync() => (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/engagement/dashboard")).EnumerateArray()
+            .Single(f => f.GetProperty("network").GetString() == "x" && f.GetProperty("department").ValueKind == JsonValueKind.Null).GetProperty("confirmed").GetInt32();
+
+        Assert.Equal(0, await ConfirmedOnXAsync());
+        var kept = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<EngagementWeekFigure>().CountAsync(f => f.OrganizationId == org.Id));
+        Assert.Equal(PhysicianProfiles.Networks.Length, kept);
+
+        await api.PutAsJsonAsync($"/api/v1/orgs/{org.Slug}/engagement/physicians/{ids["1234567893"]}/profiles/x", new { state = "confirmed", handle = "@ElinSorensenMD", note = "Checked." });
+        Assert.True((await api.PostAsync($"/api/v1/orgs/{org.Slug}/engagement/snapshots", null)).IsSuccessStatusCode);
+        Assert.Equal(1, await ConfirmedOnXAsync());
+    }
+
     [Fact]
     public async Task Only_admins_take_a_snapshot()
     {

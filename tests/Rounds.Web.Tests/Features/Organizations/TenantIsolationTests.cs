@@ -64,6 +64,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var boardTopic = new Rounds.Web.Features.Community.CommunityTopic { OrganizationId = victim.Id, CategoryId = boardCategory.Id, Title = "Victim's topic", AuthorId = alice.Id, Visible = true, LastNumber = 1, CreatedAt = DateTimeOffset.UtcNow, LastPostedAt = DateTimeOffset.UtcNow };
             var boardPost = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = victim.Id, TopicId = boardTopic.Id, Number = 1, AuthorId = alice.Id, Body = "Victim's post", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = DateTimeOffset.UtcNow };
             db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician, conversation, inbound, alert, sla, boardCategory, boardTopic, boardPost);
+            // A week's snapshot, so the victim's dashboard and leadership report have figures an intruder could read.
+            db.Add(new Rounds.Web.Features.Engagement.EngagementSnapshot { OrganizationId = victim.Id, PhysicianId = physician.Id, Week = Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow), Network = Rounds.Web.Features.Accounts.Contracts.Platform.Bluesky, State = Rounds.Web.Features.Engagement.Contracts.ProfileState.Confirmed, TakenAt = DateTimeOffset.UtcNow });
             var membershipProduct = new Rounds.Web.Features.Membership.Product { OrganizationId = victim.Id, Kind = Rounds.Web.Features.Membership.ProductKind.Webinar, Name = "Victim's webinar", ListPrice = 95m };
             var networkEvent = new Rounds.Web.Features.Membership.NetworkEvent { OrganizationId = victim.Id, ProductId = membershipProduct.Id, Title = "Victim's webinar", StartsAt = Scheduled, EndsAt = Scheduled.AddHours(1), Capacity = 10 };
             var membershipOrder = new Rounds.Web.Features.Membership.Order { OrganizationId = victim.Id, BuyerUserId = alice.Id, Total = 95m, CreatedAt = DateTimeOffset.UtcNow };
@@ -233,7 +235,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Null(await db.Set<Rounds.Web.Features.Engagement.Physician>().Where(p => p.Id == ids.Physician).Select(p => p.EndDate).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.PhysicianProfile>().AnyAsync(p => p.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSettings>().AnyAsync(s => s.OrganizationId == victim.Id));
-            Assert.False(await db.Set<Rounds.Web.Features.Engagement.EngagementSnapshot>().AnyAsync(s => s.OrganizationId == victim.Id));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Engagement.EngagementSnapshot>().CountAsync(s => s.OrganizationId == victim.Id));
             var conversation = await db.Set<Rounds.Web.Features.Monitoring.Conversation>().SingleAsync(c => c.Id == ids.Conversation);
             Assert.Equal((null, true), (conversation.AssignedTo, conversation.WaitingSince is not null));
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Monitoring.Message>().CountAsync(m => m.ConversationId == ids.Conversation));

@@ -910,6 +910,54 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("EngagementSnapshots", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementWeekFigure", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Active90")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Confirmed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("LackingDisclaimer")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MutualFollow")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Network")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Physicians")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Video")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Week", "Network", "Department")
+                        .IsUnique();
+
+                    b.ToTable("EngagementWeekFigures", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.Physician", b =>
                 {
                     b.Property<Guid>("Id")
@@ -4245,6 +4293,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Features.Engagement.Physician", null)
                         .WithMany()
                         .HasForeignKey("PhysicianId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementWeekFigure", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -897,6 +897,54 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("EngagementSnapshots", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementWeekFigure", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Active90")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Confirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LackingDisclaimer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MutualFollow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Network")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Physicians")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Video")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Week", "Network", "Department")
+                        .IsUnique();
+
+                    b.ToTable("EngagementWeekFigures", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.Physician", b =>
                 {
                     b.Property<Guid>("Id")
@@ -4230,6 +4278,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasOne("Rounds.Web.Features.Engagement.Physician", null)
                         .WithMany()
                         .HasForeignKey("PhysicianId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementWeekFigure", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
