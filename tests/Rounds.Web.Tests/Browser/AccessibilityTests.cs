@@ -179,7 +179,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         });
 
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify",
-            $"/press/{org.Slug}", $"/press/{org.Slug}/releases/{press.Lifted}", $"/membership/{org.Slug}"];
+            $"/press/{org.Slug}", $"/press/{org.Slug}/media-kit", $"/press/{org.Slug}/releases/{press.Lifted}", $"/membership/{org.Slug}"];
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",

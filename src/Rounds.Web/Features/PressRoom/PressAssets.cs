@@ -145,6 +145,20 @@ public sealed class PressAssets(RoundsDbContext db, IDataProtectionProvider prot
     }
 
     /// <summary>
+    /// The assets of public releases for the media kit, grouped by release, each with a link anyone may follow;
+    /// call only with releases the newsroom lists as public.
+    /// </summary>
+    public async Task<ILookup<Guid, AssetLink>> PublicLinksAsync(IReadOnlyCollection<Guid> publicReleaseIds, CancellationToken cancellationToken = default)
+    {
+        var ids = publicReleaseIds.ToList();
+        var assets = await db.Set<PressAsset>().Where(a => ids.Contains(a.ReleaseId)).ToListAsync(cancellationToken);
+        var expires = clock.GetUtcNow().Add(LinkLifetime);
+        return assets.OrderBy(a => a.UploadedAt).ToLookup(a => a.ReleaseId, a => new AssetLink(a.Id, a.FileName, a.ContentType, a.Size,
+            "/press/assets/" + Protector.Protect($"{a.Id:N}||{expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}|reader"),
+            expires));
+    }
+
+    /// <summary>
     /// The asset a link names, when the link is genuine, not expired, presented by the reader it was made for, and
     /// that reader may still see the release; null otherwise, whatever the reason, so a link reveals nothing.
     /// </summary>

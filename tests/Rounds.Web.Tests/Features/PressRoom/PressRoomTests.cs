@@ -29,6 +29,8 @@ public abstract class PressRoomTests(PressRounds app)
             ("atom feed signed in", pageClient, $"/press/{slug}/feed.atom"),
             ("sitemap", anonymous, $"/press/{slug}/sitemap.xml"),
             ("sitemap signed in", pageClient, $"/press/{slug}/sitemap.xml"),
+            ("media kit", anonymous, $"/press/{slug}/media-kit"),
+            ("media kit signed in", pageClient, $"/press/{slug}/media-kit"),
         };
         if (api is not null)
         {
@@ -133,6 +135,11 @@ public abstract class PressRoomTests(PressRounds app)
         var publicDownload = await anonymous.GetAsync(publicLink);
         Assert.Equal(HttpStatusCode.OK, publicDownload.StatusCode);
         Assert.Equal("attachment", publicDownload.Content.Headers.ContentDisposition?.DispositionType);
+        // The media kit offers the lifted release's media to anyone, and its links download.
+        var kit = await anonymous.GetStringAsync($"/press/{cast.Org.Slug}/media-kit");
+        Assert.Contains("b-roll-secret.mp4", kit, StringComparison.Ordinal);
+        var kitLink = System.Text.RegularExpressions.Regex.Match(kit, "/press/assets/[^\"]+").Value;
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(kitLink)).StatusCode);
 
         // Links expire.
         app.Clock.Advance(TimeSpan.FromMinutes(31));
