@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole Rounds test suite: unit, integration on SQLite and on a throwaway PostgreSQL cluster, browser.
-# As root it installs what is missing (Debian postgresql and chromium, the npm packages of tests/tooling).
+# The whole Rounds test suite: unit, integration on SQLite and on a throwaway PostgreSQL cluster, browser, and a short
+# run of the load benchmark (bench/load/run.sh at 10,000 posts) that fails on any error status.
+# As root it installs what is missing (Debian postgresql, chromium and hey, the npm packages of tests/tooling).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -10,6 +11,7 @@ missing_debian=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing_debian+=(postgresql)
 [ -x /usr/bin/chromium ] || missing_debian+=(chromium)
 command -v npm >/dev/null 2>&1 || missing_debian+=(npm)
+command -v hey >/dev/null 2>&1 || missing_debian+=(hey)
 
 if [ ${#missing_debian[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
@@ -25,7 +27,7 @@ if [ ${#missing_debian[@]} -gt 0 ]; then
 fi
 
 
-if [ ! -f tests/tooling/node_modules/axe-core/axe.min.js ] || [ ! -d tests/tooling/node_modules/@atproto/dev-env ]; then
+if [ ! -f tests/tooling/node_modules/axe-core/axe.min.js ] || [ ! -d tests/tooling/node_modules/@atproto/dev-env ] || [ ! -d tests/tooling/node_modules/s3rver ]; then
   echo "Installing test tooling (npm ci in tests/tooling) ..."
   (cd tests/tooling && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -62,6 +64,10 @@ for project in tests/*/*.csproj; do
   dotnet test "$project" -c Release --no-build --nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
 done
+
+# The load benchmark at 10,000 posts, briefly, as a smoke test: it fails when a route answers an error, never on times.
+echo "Running the load benchmark at 10,000 posts (smoke) ..."
+bench/load/run.sh --posts 10000 --duration 2s --connections 4 --out "$results/performance.md" || status=1
 
 # Count what ran where, from the TRX files: PostgreSQL classes end in OnPostgres, browser tests live in .Browser,
 # tests against the Bluesky reference PDS are the connector's and those under Publishing.Delivery.Pds.

@@ -56,6 +56,8 @@ public sealed partial class PublishingFlowTests(BrowserFixture fixture)
 
         var reviewer = await AsAsync(c.Reviewer, width: 390);
         await reviewer.GotoAsync($"/o/{c.Org.Slug}");
+        // On a phone the navigation folds behind "Menu".
+        await reviewer.Locator(".nav-menu > summary").ClickAsync();
         await reviewer.GetByRole(AriaRole.Link, new() { Name = "Calendar" }).ClickAsync();
         await reviewer.GotoAsync($"/o/{c.Org.Slug}/calendar?view=week&date={day:yyyy-MM-dd}");
         var entry = reviewer.Locator($"#post-{post.Id:N}");
