@@ -65,12 +65,14 @@ public sealed class AccountPolicies(RoundsDbContext db, IAuditLog audit)
         }
 
         // A named committee smaller than the approvals it needs could never approve anything.
-        if (minimumApprovers is { } needed && emails.Count > 0 && emails.Count < needed)
+        var policy = await db.Set<AccountPolicy>().FirstOrDefaultAsync(p => p.OrganizationId == org.Id, cancellationToken);
+        // A save that leaves the number alone must still not shrink the committee below it.
+        var needed = minimumApprovers ?? policy?.MinimumApprovers ?? 1;
+        if (emails.Count > 0 && emails.Count < needed)
         {
             return Outcome.Invalid("MinimumApprovers", $"The committee names {emails.Count} {(emails.Count == 1 ? "person" : "people")}; it cannot give {needed} approvals. Name more members or ask for fewer.");
         }
 
-        var policy = await db.Set<AccountPolicy>().FirstOrDefaultAsync(p => p.OrganizationId == org.Id, cancellationToken);
         var before = policy is null ? null : new { policy.DormancyDays, Quorum = AccountNames.Key(policy.Quorum), policy.Committee, policy.MinimumApprovers };
         if (policy is null)
         {

@@ -18,13 +18,19 @@ public static class AuditEndpoints
         audit.MapGet("/audit", ListAsync).WithName("ListAudit")
             .WithSummary("The organization's audit log, newest first (admins); filters: action, actor, record (an id), from, to; the next page is `next` (also in the Link header), passed back as `after`.");
         audit.MapGet("/audit.csv", ExportAsync).WithName("ExportAudit").Produces<string>(StatusCodes.Status200OK, "text/csv")
-            .WithSummary("The audit log as CSV with the same filters, newest first, up to 10,000 entries: time (UTC), who, what in a sentence, action, record type and id, before, after.");
+            .WithSummary("The audit log as CSV with the same filters, newest first, up to 10,000 entries (`X-Truncated: true` when more match; narrow the dates): time (UTC), who, what in a sentence, action, record type and id, before, after.");
     }
 
     public static async Task<IResult> ExportAsync(
-        OrgContext org, AuditQuery query, string? action, string? actor, string? record, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+        OrgContext org, AuditQuery query, string? action, string? actor, string? record, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, CancellationToken cancellationToken)
     {
         var found = await query.FindAsync(org.Id, new AuditFilter(action, actor, from, to, null, ExportLimit, record), cancellationToken);
+        if (found.Next is not null)
+        {
+            // The file holds the newest 10,000; a reader must be able to tell it from the whole log.
+            http.Response.Headers["X-Truncated"] = "true";
+        }
+
         var csv = CsvExport.Write(
             ["at_utc", "who", "what", "action", "record_type", "record_id", "before", "after"],
             found.Entries.Select(e => new[] { e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), e.ActorName, AuditReading.Sentence(e), e.Action, e.EntityType, e.EntityId, e.Before ?? "", e.After ?? "" }));

@@ -207,7 +207,9 @@ public sealed class TakeSnapshot(
             var instance = new Uri(configuration[$"{MastodonInstancesSetting}:{server}"] ?? $"https://{server}/");
             activity = await new MastodonPublicReader(httpFactory.CreateClient(HttpClientName), instance, clock).ReadAsync(acct[..at], cancellationToken);
         }
-        catch (Exception e) when (e is NetworkException or UriFormatException)
+        // A server answering JSON of another shape is as unreadable as one that does not answer: the profile stays
+        // unknown this week, and the other physicians' snapshot goes on.
+        catch (Exception e) when (e is NetworkException or UriFormatException or InvalidOperationException or KeyNotFoundException or FormatException or System.Text.Json.JsonException)
         {
             logger.LogInformation("Mastodon profile {Handle} could not be read: {Reason}", handle, e.Message);
             return false;

@@ -95,6 +95,12 @@ public sealed class TrainingRegister(RoundsDbContext db, IAuditLog audit, ICurre
                             join m in db.OrganizationMembers on u.Id equals m.UserId
                             where m.OrganizationId == org.Id && u.NormalizedEmail == normalized
                             select u.Id).FirstOrDefaultAsync(cancellationToken);
+        if (userId == org.UserId && !org.IsAtLeast(Role.Admin))
+        {
+            // Training gates account requests; a reviewer vouching for their own would gate nothing.
+            return Outcome.Refused("Your own training is recorded by an admin or through the courses.");
+        }
+
         if (userId is null)
         {
             return Outcome.Invalid("Email", "No member of this organization has that email address.");

@@ -128,27 +128,41 @@ public sealed class ChunkedUploads(RoundsDbContext db, PressAssets assets, TimeP
             return Outcome.NotFound;
         }
 
+        // A finish retried after a lost answer may arrive while the first is still storing the file: the part is
+        // claimed by renaming it, which only one of them can do, so the release never gets the file twice.
         var part = PartPath(uploadId);
-        var held = new FileInfo(part).Length;
+        var claimed = part + "." + Guid.NewGuid().ToString("N");
+        try
+        {
+            File.Move(part, claimed);
+        }
+        catch (Exception e) when (e is FileNotFoundException or IOException)
+        {
+            return Outcome.NotFound;
+        }
+
+        var held = new FileInfo(claimed).Length;
         if (held != declaration.Size)
         {
+            File.Move(claimed, part);
             return Outcome.Invalid("Size", $"{held} of {declaration.Size} bytes have arrived; send the rest from offset {held}, then finish.");
         }
 
         var head = new byte[16];
-        await using (var file = File.OpenRead(part))
+        await using (var file = File.OpenRead(claimed))
         {
             await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
         }
 
         if (!FileSignatures.Match(declaration.ContentType, head))
         {
+            File.Delete(claimed);
             Discard(uploadId);
             return Outcome.Invalid("ContentType", $"The file's contents are not {declaration.ContentType}; the upload was discarded. Start again with the right type.");
         }
 
         var storage = Guid.NewGuid().ToString("N");
-        await assets.Store.SaveAsync(storage, part, declaration.ContentType, cancellationToken);
+        await assets.Store.SaveAsync(storage, claimed, declaration.ContentType, cancellationToken);
         File.Delete(DeclarationPath(uploadId));
         return new Outcome<PressAsset>(Outcome.Success, await assets.AddAsync(org, releaseId, declaration.FileName, declaration.ContentType, declaration.Size, storage, cancellationToken));
     }

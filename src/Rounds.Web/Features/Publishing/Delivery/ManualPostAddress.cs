@@ -49,6 +49,11 @@ public static class ManualPostAddress
         }
 
         var hosts = HostsOf(platform, handle);
+        if (platform == Platform.Mastodon && hosts.Count == 0)
+        {
+            return (null, "The account's handle names no server (@name@server), so Rounds cannot tell its posts from anyone's; add the server to the account first.");
+        }
+
         var host = url.IdnHost.ToLowerInvariant();
         if (hosts.Count > 0 && !hosts.Any(h => host == h || host.EndsWith("." + h, StringComparison.Ordinal)))
         {

@@ -16,7 +16,7 @@ public sealed record PublishRun(int Published, int Failed, int Retrying, int Rel
 /// </summary>
 public sealed class PublishDuePosts(
     RoundsDbContext db, DeliverCopy deliver, PostOutcomes outcomes, DeliveryInstance instance, AccountThrottle throttle,
-    TimeProvider clock, IOptions<DeliveryOptions> options, IServiceScopeFactory scopes)
+    TimeProvider clock, IOptions<DeliveryOptions> options, IServiceScopeFactory scopes, ILogger<PublishDuePosts> logger)
 {
     private const int BatchSize = 200;
 
@@ -37,7 +37,7 @@ public sealed class PublishDuePosts(
         using var cycle = RoundsTelemetry.Source.StartActivity("publisher cycle");
         var run = await RunCycleAsync(cancellationToken);
         cycle?.SetTag("rounds.published", run.Published).SetTag("rounds.failed", run.Failed).SetTag("rounds.retrying", run.Retrying)
-            .SetTag("rounds.released", run.Released).SetTag("rounds.expired", run.Expired).SetTag("rounds.missed", run.Missed).SetTag("rounds.held", run.Held);
+            .SetTag("rounds.released", run.Released).SetTag("rounds.expired", run.Expired).SetTag("rounds.missed", run.Missed).SetTag("rounds.held", run.Held).SetTag("rounds.by_hand", run.ByHand);
         return run;
     }
 
@@ -78,7 +78,16 @@ public sealed class PublishDuePosts(
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     var services = scope.ServiceProvider;
-                    await SendAsync(group, services.GetRequiredService<RoundsDbContext>(), services.GetRequiredService<DeliverCopy>(), grace, tally, token);
+                    try
+                    {
+                        await SendAsync(group, services.GetRequiredService<RoundsDbContext>(), services.GetRequiredService<DeliverCopy>(), grace, tally, token);
+                    }
+                    catch (Exception e) when (!token.IsCancellationRequested)
+                    {
+                        // One account's trouble must not cancel the others' sends in flight, whose outcome would then
+                        // be unknown; its copies are claimed again next cycle, as after a crash.
+                        logger.LogError(e, "Publishing to one group of accounts failed this cycle; the other groups went on.");
+                    }
                 });
         }
 
