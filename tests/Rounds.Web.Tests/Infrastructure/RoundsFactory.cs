@@ -29,6 +29,8 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
     public const string Password = "Correct-horse-42";
 
     private readonly string folder = Directory.CreateTempSubdirectory("rounds-test-").FullName;
+    // A host derived with WithWebHostBuilder runs this factory's configuration again, with a database of its own.
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> postgresDatabases = [];
 
     public TestDatabase Database { get; } = database;
 
@@ -50,7 +52,7 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
     {
         var connection = Database == TestDatabase.Sqlite
             ? $"Data Source={Path.Combine(folder, "rounds.db")}"
-            : PostgresCluster.Instance.CreateDatabase();
+            : PostgresDatabase();
         builder.UseEnvironment("Development");
         builder.UseSetting("Database:Provider", Database == TestDatabase.Sqlite ? "Sqlite" : "PostgreSql");
         builder.UseSetting("ConnectionStrings:Rounds", connection);
@@ -69,6 +71,13 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         // The Bluesky PDS and other stand-ins of networks run on loopback.
         builder.UseSetting("Rounds:Networks:AllowPrivateAddresses", "true");
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IDomainTxtLookup>(Dns)));
+    }
+
+    private string PostgresDatabase()
+    {
+        var connection = PostgresCluster.Instance.CreateDatabase();
+        postgresDatabases.Add(connection);
+        return connection;
     }
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> action)
@@ -155,6 +164,11 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         base.Dispose(disposing);
         if (disposing)
         {
+            foreach (var database in postgresDatabases)
+            {
+                PostgresCluster.Instance.DropDatabase(database);
+            }
+
             try
             {
                 Directory.Delete(folder, recursive: true);
