@@ -11,7 +11,7 @@ public sealed record PricedProduct(Product Product, PriceQuote Quote, HeldPlan? 
 /// <summary>Prices products for a buyer through the one price engine, with their plans, a voucher and the running discounts.</summary>
 public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimeProvider clock)
 {
-    public async Task<Outcome<PricedProduct>> QuoteAsync(Guid sellerId, string? userId, Product product, string? voucherCode, CancellationToken cancellationToken = default)
+    public async Task<Outcome<PricedProduct>> QuoteAsync(Guid sellerId, string? userId, Product product, string? voucherCode, CancellationToken cancellationToken = default, TermCredit? credit = null)
     {
         var now = clock.GetUtcNow();
         var plans = await benefits.PlansAsync(sellerId, userId, now, cancellationToken);
@@ -31,7 +31,7 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
         var reductions = MemberBenefits.ReductionsFor(plans, product.Kind);
         var quote = PriceEngine.Price(new Money(product.ListPrice, product.Currency), reductions,
             voucher is null ? null : new VoucherReduction(voucher.Code, voucher.PercentOff, voucher.AmountOff),
-            discount is null ? null : new DiscountReduction(discount.Name, discount.PercentOff));
+            discount is null ? null : new DiscountReduction(discount.Name, discount.PercentOff), credit);
         var planStep = quote.Steps.FirstOrDefault(s => s.Kind == PriceStepKind.PlanRule);
         var used = planStep is null ? null : plans.Where(h => h.Plan.Rules.Any(r => r.ProductKind == product.Kind && r.PercentOff > 0))
             .OrderByDescending(h => h.Plan.Rules.First(r => r.ProductKind == product.Kind).PercentOff).FirstOrDefault();
@@ -127,20 +127,22 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
         }
 
         var product = await db.Set<Product>().FirstAsync(p => p.Id == plan.ProductId, cancellationToken);
-        var priced = await pricing.QuoteAsync(sellerId, plan.Scope == PlanScope.Individual ? userId : null, product, input.Voucher, cancellationToken);
+        var now = clock.GetUtcNow();
+        var upgrade = await UpgradeOfAsync(sellerId, plan, product, plan.Scope == PlanScope.Individual ? userId : null, buyerOrganization, now, cancellationToken);
+        var priced = await pricing.QuoteAsync(sellerId, plan.Scope == PlanScope.Individual ? userId : null, product, input.Voucher, cancellationToken, upgrade?.Credit);
         if (!priced.Succeeded)
         {
             return priced.Status;
         }
 
-        var now = clock.GetUtcNow();
         var order = new Order
         {
             OrganizationId = sellerId, BuyerUserId = userId, BuyerOrganizationId = buyerOrganization, BuyerName = name, BuyerEmail = buyer.Email ?? "",
             BuyerAddress = address, PoNumber = po, Currency = product.Currency, CreatedAt = now, Status = OrderStatus.AwaitingPayment,
         };
-        var line = pricing.Freeze(order, priced.Value!, plan.Name + (plan.TermMonths > 0 ? $", {plan.TermMonths} months" : ""), userId);
+        var line = pricing.Freeze(order, priced.Value!, plan.Name + (plan.TermMonths > 0 ? $", {plan.TermMonths} months" : "") + (upgrade is null ? "" : $", upgrading from {upgrade.PlanName}"), userId);
         line.PlanId = plan.Id;
+        line.ReplacesMembershipId = upgrade?.Membership.Id;
         order.PaymentMethod = order.Total == 0 ? PaymentMethod.None : payBy.Value;
         db.Add(order);
         audit.Record(sellerId, "membership_order.placed", nameof(Order), order.Id.ToString(), after: new { plan = plan.Key, order.Total, order.Currency, PaymentMethod = order.PaymentMethod.ToString() });
@@ -157,6 +159,49 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
 
         await db.Entry(order).ReloadAsync(cancellationToken);
         return new Outcome<Order>(Outcome.Success, order);
+    }
+
+    private sealed record Upgrade(Membership Membership, string PlanName, TermCredit? Credit);
+
+    /// <summary>
+    /// An order for a dearer plan while the holder's current plan runs is an upgrade: the new plan starts when it is
+    /// paid, the current one ends then, and what was paid for the current plan's unused whole days comes off the price
+    /// (the paid amount times the unused days over the term's days, rounded to the cent). A cheaper plan is a
+    /// downgrade, which starts when the current term ends and refunds nothing. A membership in grace has no unused
+    /// days, so a new plan then simply continues the term.
+    /// </summary>
+    private async Task<Upgrade?> UpgradeOfAsync(Guid sellerId, MembershipPlan plan, Product product, string? holderUserId, Guid? holderOrganizationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (plan.TermMonths == 0 || (holderUserId is null && holderOrganizationId is null))
+        {
+            return null;
+        }
+
+        var current = await db.Set<Membership>()
+            .Where(m => m.OrganizationId == sellerId && m.PlanId != plan.Id && m.EndedAt == null && m.EndsAt != null && m.OrderId != null && m.StartsAt <= now && now < m.EndsAt
+                && (holderUserId != null ? m.HolderUserId == holderUserId : m.HolderOrganizationId == holderOrganizationId))
+            .ToListAsync(cancellationToken);
+        var plans = await db.Set<MembershipPlan>().Where(p => p.OrganizationId == sellerId && p.Scope == plan.Scope).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var productIds = plans.Values.Select(p => p.ProductId).ToList();
+        var prices = await db.Set<Product>().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.ListPrice, cancellationToken);
+        var replaced = current.Where(m => plans.TryGetValue(m.PlanId, out var held) && prices[held.ProductId] < product.ListPrice)
+            .OrderByDescending(m => m.EndsAt).FirstOrDefault();
+        if (replaced is null)
+        {
+            return null;
+        }
+
+        var heldPlan = plans[replaced.PlanId];
+        var paid = await db.Set<OrderLine>()
+            .Where(l => l.OrderId == replaced.OrderId && l.PlanId == replaced.PlanId)
+            .Join(db.Set<Order>().Where(o => o.Status == OrderStatus.Paid), l => l.OrderId, o => o.Id, (l, _) => l.Total)
+            .FirstOrDefaultAsync(cancellationToken);
+        var termDays = (int)Math.Round((replaced.EndsAt!.Value - replaced.StartsAt).TotalDays);
+        var unusedDays = (int)Math.Floor((replaced.EndsAt.Value - now).TotalDays);
+        var credit = paid > 0 && termDays > 0 && unusedDays > 0
+            ? new TermCredit($"Credit for {unusedDays} unused {(unusedDays == 1 ? "day" : "days")} of {heldPlan.Name}", Money.Round(paid * unusedDays / termDays))
+            : null;
+        return new Upgrade(replaced, heldPlan.Name, credit);
     }
 }
 
@@ -199,7 +244,7 @@ public sealed class Fulfilment(RoundsDbContext db, IAuditLog audit, TimeProvider
         {
             if (line.PlanId is { } planId)
             {
-                await StartMembershipAsync(order, planId, now, cancellationToken);
+                await StartMembershipAsync(order, line, planId, now, cancellationToken);
             }
 
             if (line.RegistrationId is { } registrationId)
@@ -248,21 +293,44 @@ public sealed class Fulfilment(RoundsDbContext db, IAuditLog audit, TimeProvider
         return invoice;
     }
 
-    /// <summary>A renewal runs on from the end of the membership it renews, so paying early loses no days.</summary>
-    private async Task StartMembershipAsync(Order order, Guid planId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// An upgrade starts now and ends the membership it replaces. Anything else runs on from the end of the holder's
+    /// current term (in force, in grace or already renewed), so paying early, or a little late, loses no days and a
+    /// downgrade waits for the renewal date.
+    /// </summary>
+    private async Task StartMembershipAsync(Order order, OrderLine line, Guid planId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var plan = await db.Set<MembershipPlan>().FirstAsync(p => p.Id == planId, cancellationToken);
-        var current = await db.Set<Membership>()
-            .Where(m => m.OrganizationId == order.OrganizationId && m.PlanId == planId
-                && (plan.Scope == PlanScope.Individual ? m.HolderUserId == order.BuyerUserId : m.HolderOrganizationId == order.BuyerOrganizationId))
-            .ToListAsync(cancellationToken);
-        var start = current.Where(m => m.IsInForce(now) && m.EndsAt is not null).Select(m => m.EndsAt!.Value).DefaultIfEmpty(now).Max();
+        var holderUser = plan.Scope == PlanScope.Individual ? order.BuyerUserId : null;
+        var holderOrganization = plan.Scope == PlanScope.Organization ? order.BuyerOrganizationId : null;
+        var start = now;
+        var replaced = line.ReplacesMembershipId is { } replacedId
+            ? await db.Set<Membership>().FirstOrDefaultAsync(m => m.Id == replacedId && m.EndedAt == null, cancellationToken)
+            : null;
+        if (replaced is not null && replaced.EndsAt > now)
+        {
+            replaced.EndedAt = now;
+            replaced.EndReason = MembershipEnd.Replaced;
+            replaced.ReplacedByOrderId = order.Id;
+        }
+        else
+        {
+            var current = await db.Set<Membership>()
+                .Where(m => m.OrganizationId == order.OrganizationId && m.EndedAt == null && m.EndsAt != null
+                    && (holderUser != null ? m.HolderUserId == holderUser : m.HolderOrganizationId == holderOrganization))
+                .ToListAsync(cancellationToken);
+            var planIds = current.Select(m => m.PlanId).Distinct().ToList();
+            var graces = await db.Set<MembershipPlan>().Where(p => planIds.Contains(p.Id) && p.Scope == plan.Scope).ToDictionaryAsync(p => p.Id, p => p.GraceDays, cancellationToken);
+            start = current.Where(m => graces.ContainsKey(m.PlanId) && m.StateAt(now, graces[m.PlanId]) is MembershipState.Active or MembershipState.Grace or MembershipState.Scheduled)
+                .Select(m => m.EndsAt!.Value).DefaultIfEmpty(now).Max();
+        }
+
         db.Add(new Membership
         {
             OrganizationId = order.OrganizationId, PlanId = planId, OrderId = order.Id, StartsAt = start,
             EndsAt = plan.TermMonths > 0 ? start.AddMonths(plan.TermMonths) : null,
-            HolderUserId = plan.Scope == PlanScope.Individual ? order.BuyerUserId : null,
-            HolderOrganizationId = plan.Scope == PlanScope.Organization ? order.BuyerOrganizationId : null,
+            HolderUserId = holderUser,
+            HolderOrganizationId = holderOrganization,
         });
     }
 }
@@ -315,9 +383,18 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
 
         var order = await db.Set<Order>().Include(o => o.Lines).FirstAsync(o => o.Id == original.OrderId, cancellationToken);
         order.Status = order.Status == OrderStatus.Paid ? OrderStatus.Refunded : OrderStatus.Cancelled;
-        foreach (var membership in await db.Set<Membership>().Where(m => m.OrderId == order.Id).ToListAsync(cancellationToken))
+        foreach (var membership in await db.Set<Membership>().Where(m => m.OrderId == order.Id && m.EndedAt == null).ToListAsync(cancellationToken))
         {
-            membership.EndsAt = membership.StartsAt > now ? membership.StartsAt : now;
+            membership.EndedAt = now;
+            membership.EndReason = MembershipEnd.Refunded;
+        }
+
+        // A credited upgrade gives back the plan it replaced, for what is left of that plan's term.
+        foreach (var membership in await db.Set<Membership>().Where(m => m.ReplacedByOrderId == order.Id).ToListAsync(cancellationToken))
+        {
+            membership.EndedAt = null;
+            membership.EndReason = MembershipEnd.Term;
+            membership.ReplacedByOrderId = null;
         }
 
         foreach (var registrationId in order.Lines.Where(l => l.RegistrationId is not null).Select(l => l.RegistrationId!.Value))

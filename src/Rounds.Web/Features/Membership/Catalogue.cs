@@ -62,6 +62,9 @@ public sealed class MembershipPlan : IOrgOwned
     /// <summary>Months a membership runs; zero for a plan that does not expire (the free basic plan).</summary>
     public int TermMonths { get; set; }
 
+    /// <summary>Days after the term during which an unrenewed membership still gives the plan; renewing then continues the term.</summary>
+    public int GraceDays { get; set; }
+
     /// <summary>For an organization plan, how many people it covers at most; null for everyone on the domain.</summary>
     public int? SeatCap { get; set; }
 

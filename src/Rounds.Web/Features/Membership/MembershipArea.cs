@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Rounds.Web.Data;
+
 namespace Rounds.Web.Features.Membership;
 
 /// <summary>
@@ -19,12 +22,19 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<CardPayments>();
         services.AddHttpClient(CardPayments.HttpClientName);
         services.AddHostedService<ExpireHolds>();
+        services.AddScoped<Renewals>();
+        services.AddHostedService<SendRenewalNotices>();
         services.AddScoped<IDemoData, MembershipDemo>();
     }
 
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => MembershipEndpoints.Map(api, app);
 
-    public IEnumerable<NavEntry> Navigation => [new("Membership", "/membership", Role.Admin, 70)];
+    // Only a network that sells plans or events has anything to run here; other organizations' admins would find an empty page.
+    public IEnumerable<NavEntry> Navigation =>
+    [
+        new("Membership", "/membership", Role.Admin, 70,
+            Shown: (services, organizationId) => services.GetRequiredService<RoundsDbContext>().Set<Product>().IgnoreQueryFilters().AnyAsync(p => p.OrganizationId == organizationId)),
+    ];
 }
 
 /// <summary>Ends unpaid seat holds and unanswered waiting-list offers every minute, so their seats go on to the next in line.</summary>

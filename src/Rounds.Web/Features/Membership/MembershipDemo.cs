@@ -45,6 +45,8 @@ public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDe
         var plan = new MembershipPlan
         {
             OrganizationId = seller, ProductId = product.Id, Key = key, Name = name, Scope = scope, TermMonths = months, Description = description, Benefits = benefits,
+            // Two weeks for a renewal to be approved and paid without the members losing anything.
+            GraceDays = months > 0 ? 14 : 0,
         };
         plan.Rules.AddRange(rules.Select(r => new PlanRule { OrganizationId = seller, PlanId = plan.Id, ProductKind = r.Kind, PercentOff = r.Percent }));
         db.AddRange(product, plan);

@@ -9,7 +9,9 @@ public sealed record PlanDto(Guid Id, string Key, string Name, string Descriptio
 
 public sealed record EventDto(Guid Id, string Kind, string Title, string Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string TimeZone, string When, int Capacity, int SeatsLeft, PriceDto Price, string? Venue, string? OnlineLink);
 
-public sealed record MembershipDto(Guid Id, string Plan, string PlanName, string Holder, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool ThroughOrganization);
+/// <param name="State">scheduled, active, grace (the term is over but the plan still applies until <paramref name="GraceEndsAt"/>), lapsed or ended (refunded or replaced by an upgrade).</param>
+public sealed record MembershipDto(Guid Id, string Plan, string PlanName, string Holder, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool ThroughOrganization,
+    string State, DateTimeOffset? GraceEndsAt);
 
 public sealed record OrderLineDto(string Description, decimal ListPrice, decimal Total, IReadOnlyList<PriceStep> Steps);
 
@@ -131,9 +133,19 @@ public static class MembershipEndpoints
         var held = await benefits.PlansAsync(sellerId, userId, now, cancellationToken);
         var orgIds = held.Where(h => h.ThroughOrganization).Select(h => h.Membership.HolderOrganizationId!.Value).ToList();
         var names = await db.Organizations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
-        return held.Select(h => new MembershipDto(h.Membership.Id, h.Plan.Key, h.Plan.Name, h.ThroughOrganization ? names[h.Membership.HolderOrganizationId!.Value] : "you",
-            h.Membership.StartsAt, h.Membership.EndsAt, h.ThroughOrganization)).ToList();
+        var list = held.Select(h => ToDto(h.Membership, h.Plan, h.ThroughOrganization ? names[h.Membership.HolderOrganizationId!.Value] : "you", now)).ToList();
+
+        // A renewal or a downgrade waiting for the current term to end is the holder's too, though it gives nothing yet.
+        var scheduled = await db.Set<Membership>().Where(m => m.OrganizationId == sellerId && m.HolderUserId == userId && m.EndedAt == null && m.StartsAt > now).ToListAsync(cancellationToken);
+        var planIds = scheduled.Select(m => m.PlanId).Distinct().ToList();
+        var plans = await db.Set<MembershipPlan>().Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        list.AddRange(scheduled.OrderBy(m => m.StartsAt).Select(m => ToDto(m, plans[m.PlanId], "you", now)));
+        return list;
     }
+
+    public static MembershipDto ToDto(Membership m, MembershipPlan plan, string holder, DateTimeOffset now) =>
+        new(m.Id, plan.Key, plan.Name, holder, m.StartsAt, m.EndsAt, m.HolderOrganizationId is not null, m.StateAt(now, plan.GraceDays).ToString().ToLowerInvariant(),
+            m.EndedAt is null ? m.GraceEndsAt(plan.GraceDays) : null);
 
     public static async Task<IResult> MyMembershipsAsync(string seller, ICurrentActor actor, RoundsDbContext db, MemberBenefits benefits, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -264,16 +276,17 @@ public static class MembershipEndpoints
         return organization is null ? NoSeller() : (await registrations.CancelAsync(organization.Id, actor.UserId!, registrationId, cancellationToken)).ToProblem();
     }
 
-    public static async Task<IResult> AllMembershipsAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    public static async Task<IResult> AllMembershipsAsync(OrgContext org, RoundsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         var rows = await db.Set<Membership>().Where(m => m.OrganizationId == org.Id).ToListAsync(cancellationToken);
         var plans = await db.Set<MembershipPlan>().Where(p => p.OrganizationId == org.Id).ToDictionaryAsync(p => p.Id, cancellationToken);
         var orgIds = rows.Where(m => m.HolderOrganizationId is not null).Select(m => m.HolderOrganizationId!.Value).ToList();
         var userIds = rows.Where(m => m.HolderUserId is not null).Select(m => m.HolderUserId!).ToList();
         var orgNames = await db.Organizations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         var people = await db.People().Where(p => userIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
-        return TypedResults.Ok(rows.OrderByDescending(m => m.StartsAt).Select(m => new MembershipDto(m.Id, plans[m.PlanId].Key, plans[m.PlanId].Name,
-            m.HolderOrganizationId is { } o ? orgNames.GetValueOrDefault(o, "(removed)") : people.GetValueOrDefault(m.HolderUserId!, "(removed)"), m.StartsAt, m.EndsAt, m.HolderOrganizationId is not null)).ToList());
+        return TypedResults.Ok(rows.OrderByDescending(m => m.StartsAt).Select(m => ToDto(m, plans[m.PlanId],
+            m.HolderOrganizationId is { } o ? orgNames.GetValueOrDefault(o, "(removed)") : people.GetValueOrDefault(m.HolderUserId!, "(removed)"), now)).ToList());
     }
 
     public static async Task<IResult> AllOrdersAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)

@@ -30,7 +30,64 @@ public sealed class Membership : IOrgOwned
 
     public Guid? OrderId { get; set; }
 
-    public bool IsInForce(DateTimeOffset now) => StartsAt <= now && (EndsAt is null || now < EndsAt);
+    /// <summary>When it stopped before its term ran out: refunded, or replaced by an upgrade. No grace follows such an end.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public MembershipEnd EndReason { get; set; }
+
+    /// <summary>The upgrade's order that replaced it, so that crediting that order gives this membership back.</summary>
+    public Guid? ReplacedByOrderId { get; set; }
+
+    /// <summary>The last renewal notice sent (<see cref="RenewalNotice"/>); moved forward by a guarded update, so each goes once.</summary>
+    public int NoticesSent { get; set; }
+
+    /// <summary>
+    /// The end of the grace period: a member who has not renewed keeps the plan for the plan's grace days after the
+    /// term, so a renewal paid a little late costs them nothing.
+    /// </summary>
+    public DateTimeOffset? GraceEndsAt(int graceDays) => EndsAt?.AddDays(Math.Max(0, graceDays));
+
+    public bool IsInForce(DateTimeOffset now, int graceDays) => StateAt(now, graceDays) is MembershipState.Active or MembershipState.Grace;
+
+    public MembershipState StateAt(DateTimeOffset now, int graceDays)
+    {
+        if (EndedAt is { } ended && ended <= now)
+        {
+            return MembershipState.Ended;
+        }
+
+        if (now < StartsAt)
+        {
+            return MembershipState.Scheduled;
+        }
+
+        if (EndsAt is null || now < EndsAt)
+        {
+            return MembershipState.Active;
+        }
+
+        return now < GraceEndsAt(graceDays) ? MembershipState.Grace : MembershipState.Lapsed;
+    }
+}
+
+public enum MembershipEnd
+{
+    /// <summary>It runs, or ran, its whole term.</summary>
+    Term = 0,
+    Refunded = 1,
+
+    /// <summary>An upgrade took its place; the unused part of its term was credited on the upgrade's order.</summary>
+    Replaced = 2,
+}
+
+/// <summary>Where a membership stands at a moment; a membership in grace still gives its plan.</summary>
+public enum MembershipState
+{
+    Scheduled = 0,
+    Active = 1,
+    Grace = 2,
+    Lapsed = 3,
+    Ended = 4,
 }
 
 /// <summary>A person covered by an organization's capped membership; taken by their first order that uses it.</summary>
@@ -55,6 +112,7 @@ internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Members
         builder.Property(m => m.HolderUserId).HasMaxLength(450);
         builder.HasIndex(m => new { m.OrganizationId, m.HolderUserId });
         builder.HasIndex(m => new { m.OrganizationId, m.HolderOrganizationId });
+        builder.HasIndex(m => new { m.EndsAt, m.NoticesSent });
         builder.HasOne<MembershipPlan>().WithMany().HasForeignKey(m => m.PlanId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -103,14 +161,20 @@ public sealed class MemberBenefits(RoundsDbContext db, IProvenDomains domains)
         var memberships = await db.Set<Membership>()
             .Where(m => m.OrganizationId == sellerId && (m.HolderUserId == userId || (m.HolderOrganizationId != null && organizations.Contains(m.HolderOrganizationId.Value))))
             .ToListAsync(cancellationToken);
-        memberships = memberships.Where(m => m.IsInForce(now)).ToList();
+        var planIds = memberships.Select(m => m.PlanId).Distinct().ToList();
+        var plans = await db.Set<MembershipPlan>().Include(p => p.Rules).Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        // Grace is for a renewal that comes late; a holder whose next membership has begun (a downgrade) has no use for it.
+        memberships = memberships.Where(m => m.StateAt(now, plans[m.PlanId].GraceDays) switch
+        {
+            MembershipState.Active => true,
+            MembershipState.Grace => !memberships.Any(next => next.Id != m.Id && next.HolderUserId == m.HolderUserId && next.HolderOrganizationId == m.HolderOrganizationId
+                && next.StartsAt >= m.EndsAt && next.StateAt(now, plans[next.PlanId].GraceDays) == MembershipState.Active),
+            _ => false,
+        }).ToList();
         if (memberships.Count == 0)
         {
             return [];
         }
-
-        var planIds = memberships.Select(m => m.PlanId).Distinct().ToList();
-        var plans = await db.Set<MembershipPlan>().Include(p => p.Rules).Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         var held = new List<HeldPlan>();
         foreach (var membership in memberships)
         {

@@ -93,6 +93,9 @@ public sealed class OrderLine : IOrgOwned
 
     public Guid? RegistrationId { get; set; }
 
+    /// <summary>On an upgrade, the membership it ends when paid; its unused term is credited on this line.</summary>
+    public Guid? ReplacesMembershipId { get; set; }
+
     public IReadOnlyList<PriceStep> ReadSteps() => JsonSerializer.Deserialize<List<PriceStep>>(Steps, StepJson.Options) ?? [];
 }
 

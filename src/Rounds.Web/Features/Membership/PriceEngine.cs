@@ -7,6 +7,9 @@ public enum PriceStepKind
     PlanRule = 1,
     Voucher = 2,
     Discount = 3,
+
+    /// <summary>On an upgrade, what the buyer paid for the unused part of the plan it replaces; always last.</summary>
+    UnusedTermCredit = 4,
 }
 
 /// <summary>One step of a price: what applied, by how much it lowered the price, and the price after it.</summary>
@@ -27,14 +30,17 @@ public sealed record VoucherReduction(string Code, decimal PercentOff, decimal A
 /// <summary>A reduction the seller runs for everyone (an early-bird rate), as a percentage.</summary>
 public sealed record DiscountReduction(string Name, decimal PercentOff);
 
+/// <summary>An amount the buyer has already paid for time they will not use: the rest of a plan an upgrade replaces.</summary>
+public sealed record TermCredit(string Label, decimal Amount);
+
 /// <summary>
 /// The one place a price is made. The steps always apply in the same order (list price, the best of the buyer's
-/// plan rules, a voucher, a discount), each on the price the step before it left, each rounded to the cent and
-/// never below zero. The same inputs always give the same steps, so an order can freeze them.
+/// plan rules, a voucher, a discount, and on an upgrade the credit for the unused term last), each on the price
+/// the step before it left, each rounded to the cent and never below zero. The same inputs always give the same steps, so an order can freeze them.
 /// </summary>
 public static class PriceEngine
 {
-    public static PriceQuote Price(Money listPrice, IEnumerable<PlanReduction> planRules, VoucherReduction? voucher = null, DiscountReduction? discount = null)
+    public static PriceQuote Price(Money listPrice, IEnumerable<PlanReduction> planRules, VoucherReduction? voucher = null, DiscountReduction? discount = null, TermCredit? credit = null)
     {
         if (listPrice.Amount < 0)
         {
@@ -60,6 +66,12 @@ public static class PriceEngine
         if (discount is not null && discount.PercentOff > 0 && price > 0)
         {
             price = Apply(steps, PriceStepKind.Discount, $"{discount.Name}: {Percent(discount.PercentOff)} off", price, PercentOf(price, discount.PercentOff));
+        }
+
+        // The credit comes last so that percentages above apply to the plan's own price, not to what is left of it.
+        if (credit is not null && credit.Amount > 0 && price > 0)
+        {
+            price = Apply(steps, PriceStepKind.UnusedTermCredit, credit.Label, price, Money.Round(credit.Amount));
         }
 
         return new PriceQuote(new Money(Money.Round(listPrice.Amount), listPrice.Currency), steps);

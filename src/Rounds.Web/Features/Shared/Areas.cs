@@ -24,9 +24,11 @@ public interface IRoundsArea
 
 /// <summary>
 /// An entry of an organization's navigation: a path under <c>/o/{org}</c>, the least role that sees it, where it
-/// goes, an optional group ("Publishing") and an optional count shown beside it (unread notifications).
+/// goes, an optional group ("Publishing"), an optional count shown beside it (unread notifications) and an optional
+/// test of whether the organization has any use for it (a network that sells nothing has no membership page).
 /// </summary>
-public sealed record NavEntry(string Label, string Path, Role MinimumRole, int Order, string? Group = null, Func<IServiceProvider, Guid, string, Task<int>>? Count = null);
+public sealed record NavEntry(string Label, string Path, Role MinimumRole, int Order, string? Group = null, Func<IServiceProvider, Guid, string, Task<int>>? Count = null,
+    Func<IServiceProvider, Guid, Task<bool>>? Shown = null);
 
 /// <summary>A component an area puts on another area's page, at a named slot (<see cref="PageSlots"/>).</summary>
 public sealed record PageSection(string Slot, Type Component, int Order = 0);

@@ -45,6 +45,12 @@ public sealed class MembershipPageTests(SqliteMembershipRounds app) : IClassFixt
 
         var admin = FormSession.Create(app);
         await admin.LoginAsync("admin@northfield.example", password);
+
+        // The membership pages are in the menu of the network that sells, not of the hospital that sells nothing.
+        static bool HasMembershipLink(AngleSharp.Html.Dom.IHtmlDocument page, string slug) => page.QuerySelectorAll("nav a").Any(a => a.GetAttribute("href") == $"/o/{slug}/membership");
+        Assert.True(HasMembershipLink(await admin.GetAsync("/o/harbor-network"), "harbor-network"));
+        Assert.False(HasMembershipLink(await admin.GetAsync("/o/northfield"), "northfield"));
+
         var (_, first) = await admin.SubmitAsync("/o/harbor-network/membership", "check-in", new Dictionary<string, string> { ["CheckIn.Code"] = code });
         Assert.Contains("Checked in: Dr. Elin Sorensen", first.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
         var (_, second) = await admin.SubmitAsync("/o/harbor-network/membership", "check-in", new Dictionary<string, string> { ["CheckIn.Code"] = code });

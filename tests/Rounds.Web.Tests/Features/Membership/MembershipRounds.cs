@@ -23,6 +23,7 @@ public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Membership:ExpiryEnabled", "false");
+        builder.UseSetting("Membership:RenewalNoticesEnabled", "false");
         // These tests move the clock by hours and days; jobs of other areas would otherwise run at every tick passed.
         builder.UseSetting("PressRoom:LiftEnabled", "false");
         builder.UseSetting("Accounts:DormancyCheckMinutes", "1000000");

@@ -69,14 +69,19 @@ public abstract class MembershipTests(MembershipRounds app)
             Assert.Contains("1 Harbor Way", text, StringComparison.Ordinal);
         }
 
-        // When the hospital's membership ends it ends for everyone it covered.
-        await app.WithScopeAsync(async services =>
+        // When the hospital's term ends its people keep the plan through the grace period, then lose it together.
+        async Task EndTermAsync(TimeSpan ago) => await app.WithScopeAsync(async services =>
         {
             var db = services.GetRequiredService<RoundsDbContext>();
             var membership = await db.Set<Rounds.Web.Features.Membership.Membership>().SingleAsync(m => m.HolderOrganizationId == cast.Hospital.Id);
-            membership.EndsAt = app.Clock.GetUtcNow().AddSeconds(-1);
+            membership.EndsAt = app.Clock.GetUtcNow() - ago;
             await db.SaveChangesAsync();
         });
+        await EndTermAsync(TimeSpan.FromSeconds(1));
+        var inGrace = Assert.Single((await app.GetJsonAsync(colleague, $"/api/v1/membership/{cast.Network.Slug}/memberships")).EnumerateArray());
+        Assert.Equal("grace", inGrace.GetProperty("state").GetString());
+        Assert.Equal(596.25m, PriceOf(await app.EventAsync(colleague, cast, "Social Media Residency")));
+        await EndTermAsync(TimeSpan.FromDays(14) + TimeSpan.FromSeconds(1));
         Assert.Empty((await app.GetJsonAsync(colleague, $"/api/v1/membership/{cast.Network.Slug}/memberships")).EnumerateArray());
         Assert.Equal(795m, PriceOf(await app.EventAsync(colleague, cast, "Social Media Residency")));
     }

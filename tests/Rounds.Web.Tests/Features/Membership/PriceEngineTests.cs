@@ -27,6 +27,17 @@ public sealed class PriceEngineTests
     }
 
     [Fact]
+    public void An_upgrades_credit_for_unused_days_comes_after_every_percentage_and_never_takes_the_price_below_zero()
+    {
+        var quote = PriceEngine.Price(Usd(595m), [], discount: new DiscountReduction("Early bird", 10m), credit: new TermCredit("Credit for 292 unused days of Premium", 236m));
+        Assert.Equal([PriceStepKind.ListPrice, PriceStepKind.Discount, PriceStepKind.UnusedTermCredit], quote.Steps.Select(s => s.Kind));
+        Assert.Equal((59.50m, 236m, 299.50m), (quote.Steps[1].Reduction, quote.Steps[2].Reduction, quote.Total.Amount));
+
+        var larger = PriceEngine.Price(Usd(100m), [], credit: new TermCredit("Credit", 250m));
+        Assert.Equal((100m, 0m), (larger.Steps[^1].Reduction, larger.Total.Amount));
+    }
+
+    [Fact]
     public void Without_a_plan_the_list_price_stands()
     {
         var quote = PriceEngine.Price(Usd(795m), []);

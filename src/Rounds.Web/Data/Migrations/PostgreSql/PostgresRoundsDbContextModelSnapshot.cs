@@ -1926,6 +1926,12 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("EndReason")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("EndsAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1936,6 +1942,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<int>("NoticesSent")
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("OrderId")
                         .HasColumnType("uuid");
 
@@ -1945,12 +1954,17 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("PlanId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ReplacedByOrderId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("StartsAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 
                     b.HasIndex("PlanId");
+
+                    b.HasIndex("EndsAt", "NoticesSent");
 
                     b.HasIndex("OrganizationId", "HolderOrganizationId");
 
@@ -1974,6 +1988,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("GraceDays")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Key")
                         .IsRequired()
@@ -2208,6 +2225,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasColumnType("uuid");
 
                     b.Property<Guid?>("RegistrationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ReplacesMembershipId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Steps")

@@ -1913,6 +1913,12 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("EndReason")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("EndsAt")
                         .HasColumnType("INTEGER");
 
@@ -1923,6 +1929,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("NoticesSent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("OrderId")
                         .HasColumnType("TEXT");
 
@@ -1932,12 +1941,17 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("PlanId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ReplacedByOrderId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("StartsAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
                     b.HasIndex("PlanId");
+
+                    b.HasIndex("EndsAt", "NoticesSent");
 
                     b.HasIndex("OrganizationId", "HolderOrganizationId");
 
@@ -1961,6 +1975,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("GraceDays")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Key")
                         .IsRequired()
@@ -2195,6 +2212,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("RegistrationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReplacesMembershipId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Steps")
