@@ -23,11 +23,16 @@ public sealed class MembershipArea : IRoundsArea
         services.AddHttpClient(CardPayments.HttpClientName);
         services.AddHostedService<ExpireHolds>();
         services.AddScoped<Renewals>();
+        services.AddScoped<Fellowship>();
         services.AddHostedService<SendRenewalNotices>();
         services.AddScoped<IDemoData, MembershipDemo>();
     }
 
-    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => MembershipEndpoints.Map(api, app);
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app)
+    {
+        MembershipEndpoints.Map(api, app);
+        FellowsEndpoints.Map(api);
+    }
 
     // Only a network that sells plans or events has anything to run here; other organizations' admins would find an empty page.
     public IEnumerable<NavEntry> Navigation =>

@@ -71,6 +71,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var membershipOrder = new Rounds.Web.Features.Membership.Order { OrganizationId = victim.Id, BuyerUserId = alice.Id, Total = 95m, CreatedAt = DateTimeOffset.UtcNow };
             var invoice = new Rounds.Web.Features.Membership.Invoice { OrganizationId = victim.Id, OrderId = membershipOrder.Id, Number = "INV-2030-000001", Year = 2030, Sequence = 1, Total = 95m, IssuedAt = DateTimeOffset.UtcNow };
             db.AddRange(membershipProduct, networkEvent, membershipOrder, invoice);
+            var fellowshipRound = new Rounds.Web.Features.Membership.FellowshipRound { OrganizationId = victim.Id, Name = "Victim's fellows", ClosesAt = Scheduled, Rubric = "[{\"key\":\"clarity\",\"label\":\"Clarity\",\"weight\":1}]" };
+            var strategicPlan = new Rounds.Web.Features.Membership.StrategicPlan { OrganizationId = victim.Id, RoundId = fellowshipRound.Id, ApplicantUserId = alice.Id, Status = Rounds.Web.Features.Membership.StrategicPlanStatus.Submitted, Version = 1 };
+            db.AddRange(fellowshipRound, strategicPlan);
             // A copy waiting to be posted by hand, so the tasks page shows the victim's admin a form to try.
             var byHandPost = new Post { OrganizationId = victim.Id, AuthorId = alice.Id, AuthorName = "Alice", Text = "Victim's post by hand", Status = PostStatus.Approved, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, ApprovedAt = DateTimeOffset.UtcNow };
             var byHandTask = new PostTarget { OrganizationId = victim.Id, PostId = byHandPost.Id, AccountId = account, Status = DeliveryStatus.WithOwner, IdempotencyKey = Guid.NewGuid().ToString("N") };
@@ -100,6 +103,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 BoardPost = boardPost.Id,
                 NetworkEvent = networkEvent.Id,
                 Invoice = invoice.Id,
+                FellowshipRound = fellowshipRound.Id,
+                StrategicPlan = strategicPlan.Id,
                 ByHandTask = byHandTask.Id,
             };
         });
@@ -158,6 +163,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "uploadId" } => Guid.NewGuid().ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "roundId" } => ids.FellowshipRound.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "strategicPlanId" } => ids.StrategicPlan.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("/posting-tasks/", StringComparison.Ordinal) => ids.ByHandTask.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
