@@ -174,7 +174,13 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             Assert.True(placed.Succeeded, placed.Status.Message);
             var events = await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.OrganizationId == org.Id).OrderBy(e => e.StartsAt).ToListAsync();
             Assert.True((await services.GetRequiredService<Rounds.Web.Features.Membership.Registrations>().RegisterAsync(org.Id, admin.Id, events[0].Id, null)).Succeeded);
+            // A checked-in residency makes the admin a graduate who may write a plan; a member's plan waits for the admin's review.
             db.Add(new Rounds.Web.Features.Membership.Registration { OrganizationId = org.Id, EventId = events[1].Id, UserId = admin.Id, AttendeeName = "Casey Admin", Status = Rounds.Web.Features.Membership.RegistrationStatus.Confirmed, TicketCode = Rounds.Web.Features.Membership.Registrations.NewTicketCode(), CreatedAt = DateTimeOffset.UtcNow });
+            var pastResidency = new Rounds.Web.Features.Membership.NetworkEvent { OrganizationId = org.Id, ProductId = events[1].ProductId, Kind = Rounds.Web.Features.Membership.ProductKind.Residency, Title = "Last spring's residency", StartsAt = DateTimeOffset.UtcNow.AddDays(-60), EndsAt = DateTimeOffset.UtcNow.AddDays(-60).AddHours(8), Capacity = 20 };
+            db.AddRange(pastResidency, new Rounds.Web.Features.Membership.Registration { OrganizationId = org.Id, EventId = pastResidency.Id, UserId = admin.Id, AttendeeName = "Casey Admin", Status = Rounds.Web.Features.Membership.RegistrationStatus.Confirmed, TicketCode = Rounds.Web.Features.Membership.Registrations.NewTicketCode(), CreatedAt = DateTimeOffset.UtcNow.AddDays(-70), CheckedInAt = DateTimeOffset.UtcNow.AddDays(-60) });
+            var round = await db.Set<Rounds.Web.Features.Membership.FellowshipRound>().FirstAsync(r => r.OrganizationId == org.Id);
+            var plan = new Rounds.Web.Features.Membership.StrategicPlan { OrganizationId = org.Id, RoundId = round.Id, ApplicantUserId = member.Id, Status = Rounds.Web.Features.Membership.StrategicPlanStatus.Submitted, Version = 1, SubmittedAt = DateTimeOffset.UtcNow, Sections = "{\"goals\":\"Two physician voices a month.\"}" };
+            db.AddRange(plan, new Rounds.Web.Features.Membership.PlanReview { OrganizationId = org.Id, PlanId = plan.Id, Version = 1, ReviewerUserId = admin.Id });
             await db.SaveChangesAsync();
         });
 
@@ -196,7 +202,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new", $"/o/{org.Slug}/tasks",
             $"/o/{org.Slug}/press", $"/o/{org.Slug}/press/releases/{press.Embargoed}", $"/o/{org.Slug}/press/releases/{press.Lifted}",
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
-            $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/o/{org.Slug}/membership",
+            $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/o/{org.Slug}/membership", $"/membership/{org.Slug}/fellows", $"/o/{org.Slug}/membership/fellows",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
             $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
             $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles",

@@ -63,12 +63,17 @@ public static class FellowsEndpoints
             return Outcome.NotFound.ToProblem();
         }
 
-        var accepted = await db.Set<StrategicPlan>().IgnoreQueryFilters().Where(p => p.OrganizationId == organization.Id && p.Status == StrategicPlanStatus.Accepted)
+        return TypedResults.Ok(await FellowsOfAsync(db, organization.Id, cancellationToken));
+    }
+
+    public static async Task<List<FellowDto>> FellowsOfAsync(RoundsDbContext db, Guid sellerId, CancellationToken cancellationToken)
+    {
+        var accepted = await db.Set<StrategicPlan>().IgnoreQueryFilters().Where(p => p.OrganizationId == sellerId && p.Status == StrategicPlanStatus.Accepted)
             .Join(db.Set<FellowshipRound>().IgnoreQueryFilters(), p => p.RoundId, r => r.Id, (p, r) => new { p.ApplicantUserId, Round = r.Name, p.DecidedAt })
             .Join(db.People(), x => x.ApplicantUserId, u => u.Id, (x, u) => new { u.DisplayName, x.Round, x.DecidedAt })
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(accepted.OrderByDescending(f => f.DecidedAt).ThenBy(f => f.DisplayName, StringComparer.Ordinal)
-            .Select(f => new FellowDto(f.DisplayName, f.Round, f.DecidedAt!.Value.Year)).ToList());
+        return accepted.OrderByDescending(f => f.DecidedAt).ThenBy(f => f.DisplayName, StringComparer.Ordinal)
+            .Select(f => new FellowDto(f.DisplayName, f.Round, f.DecidedAt!.Value.Year)).ToList();
     }
 
     public static async Task<IResult> OpenRoundsAsync(string seller, RoundsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
@@ -139,18 +144,23 @@ public static class FellowsEndpoints
             return Outcome.NotFound.ToProblem();
         }
 
-        var rows = await db.Set<PlanReview>().IgnoreQueryFilters().Where(r => r.OrganizationId == organization.Id && r.ReviewerUserId == actor.UserId)
+        return TypedResults.Ok(await ReviewTasksOfAsync(db, organization.Id, actor.UserId!, cancellationToken));
+    }
+
+    public static async Task<List<ReviewTaskDto>> ReviewTasksOfAsync(RoundsDbContext db, Guid sellerId, string reviewerId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Set<PlanReview>().IgnoreQueryFilters().Where(r => r.OrganizationId == sellerId && r.ReviewerUserId == reviewerId)
             .Join(db.Set<StrategicPlan>().IgnoreQueryFilters(), r => r.PlanId, p => p.Id, (r, p) => new { Review = r, p.Sections, p.Status, p.Version, p.RoundId, HasAttachment = p.AttachmentName != "" })
             .Join(db.Set<FellowshipRound>().IgnoreQueryFilters(), x => x.RoundId, r => r.Id, (x, round) => new { x.Review, x.Sections, x.Status, x.Version, x.HasAttachment, Round = round })
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows.OrderBy(x => x.Review.SubmittedAt is not null).ThenBy(x => x.Round.ClosesAt).Select(x => new ReviewTaskDto(
+        return rows.OrderBy(x => x.Review.SubmittedAt is not null).ThenBy(x => x.Round.ClosesAt).Select(x => new ReviewTaskDto(
             x.Review.Id, x.Round.Name, x.Review.Version,
             // A reviewer of an earlier version sees what they reviewed then only in their own scores; the text is the plan's current one.
             System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(x.Sections, StepJson.Options) ?? [],
             x.HasAttachment, x.Round.ReadRubric(),
             x.Review.SubmittedAt is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(x.Review.Scores, StepJson.Options),
             x.Review.WeightedScore, x.Review.Recommendation is { } rec ? Key(rec) : null, x.Review.Comments, x.Review.SubmittedAt,
-            x.Status == StrategicPlanStatus.Submitted && x.Version == x.Review.Version)).ToList());
+            x.Status == StrategicPlanStatus.Submitted && x.Version == x.Review.Version)).ToList();
     }
 
     public static async Task<IResult> ReviewAttachmentAsync(string seller, Guid reviewId, ICurrentActor actor, RoundsDbContext db, CancellationToken cancellationToken)

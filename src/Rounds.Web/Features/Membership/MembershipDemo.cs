@@ -34,6 +34,11 @@ public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDe
         {
             OrganizationId = seller, PlanId = organization.Id, HolderOrganizationId = world.OrganizationId, StartsAt = now.AddMonths(-2), EndsAt = now.AddMonths(10),
         });
+        db.Add(new FellowshipRound
+        {
+            OrganizationId = seller, Name = $"Fellows {now.Year + 1}", ClosesAt = now.Date.AddDays(60), ReviewsPerPlan = 2,
+            Rubric = """[{"key":"goals","label":"Clarity of goals","weight":2},{"key":"feasibility","label":"Feasibility","weight":3},{"key":"measurement","label":"Measurement","weight":1}]""",
+        });
         _ = basic;
         _ = premium;
         await db.SaveChangesAsync(cancellationToken);

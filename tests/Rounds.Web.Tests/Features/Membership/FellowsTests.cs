@@ -162,3 +162,62 @@ public abstract class FellowsTests(MembershipRounds app)
 public sealed class FellowsTestsOnSqlite(SqliteMembershipRounds app) : FellowsTests(app), IClassFixture<SqliteMembershipRounds>;
 
 public sealed class FellowsTestsOnPostgres(PostgresMembershipRounds app) : FellowsTests(app), IClassFixture<PostgresMembershipRounds>;
+
+/// <summary>
+/// The same program through its pages, as the network's admin, a graduate and a reviewer use them (forms over HTTP,
+/// as the server renders them without scripts).
+/// </summary>
+public sealed class FellowsPageTests(SqliteMembershipRounds app) : IClassFixture<SqliteMembershipRounds>
+{
+    [Fact]
+    public async Task The_admin_opens_a_round_a_graduate_submits_a_reviewer_scores_and_the_admin_accepts_through_the_pages()
+    {
+        var cast = await app.CastAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var graduate = await app.CreateUserAsync($"grace-{suffix}@{cast.Domain}", "Grace Graduate");
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var residency = await db.Set<NetworkEvent>().FirstAsync(e => e.OrganizationId == cast.Network.Id && e.Kind == ProductKind.Residency);
+            db.Add(new Registration { OrganizationId = cast.Network.Id, EventId = residency.Id, UserId = graduate.Id, AttendeeName = "Grace", Status = RegistrationStatus.Confirmed, TicketCode = Guid.NewGuid().ToString("N"), CreatedAt = app.Clock.GetUtcNow(), CheckedInAt = app.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+        });
+        var reviewer = await app.CreateUserAsync($"rita-{suffix}@reviewers.example", "Rita Reviewer");
+        var adminPath = $"/o/{cast.Network.Slug}/membership/fellows";
+        var memberPath = $"/membership/{cast.Network.Slug}/fellows";
+
+        var admin = FormSession.Create(app);
+        await admin.LoginAsync(cast.NetworkAdmin.Email!);
+        var closes = app.Clock.GetUtcNow().AddDays(20).UtcDateTime.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var (_, noName) = await admin.SubmitAsync(adminPath, "new-round", new Dictionary<string, string> { ["name"] = "", ["closes"] = closes, ["reviews"] = "1", ["rubric"] = "Clarity | 1" });
+        Assert.NotNull(noName.QuerySelector("[role=alert]"));
+        var (_, opened) = await admin.SubmitAsync(adminPath, "new-round", new Dictionary<string, string> { ["name"] = "Spring fellows", ["closes"] = closes, ["reviews"] = "1", ["rubric"] = "Clarity | 2\nFeasibility | 1" });
+        Assert.Contains("Spring fellows is open", opened.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        var roundId = await app.WithScopeAsync(async services => (await services.GetRequiredService<RoundsDbContext>().Set<FellowshipRound>().SingleAsync(r => r.OrganizationId == cast.Network.Id && r.Name == "Spring fellows")).Id);
+        await admin.SubmitAsync(adminPath, $"reviewer-{roundId}", new Dictionary<string, string> { ["email"] = reviewer.Email! });
+
+        var applicant = FormSession.Create(app);
+        await applicant.LoginAsync(graduate.Email!);
+        var fields = Fellowship.SectionKeys.ToDictionary(s => s.Key, s => $"Our {s.Label.ToLowerInvariant()} for the coming year.");
+        fields["submit"] = "true";
+        var (_, submitted) = await applicant.SubmitAsync(memberPath, $"plan-{roundId}", fields);
+        Assert.Contains("Submitted", submitted.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+
+        var (_, assigned) = await admin.SubmitAsync(adminPath, $"assign-{roundId}", new Dictionary<string, string>());
+        Assert.Contains("1 reviews assigned", assigned.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+
+        var reviewing = FormSession.Create(app);
+        await reviewing.LoginAsync(reviewer.Email!);
+        var reviewPage = await reviewing.GetAsync(memberPath);
+        Assert.DoesNotContain("Grace", reviewPage.QuerySelector("#reviews-heading")!.ParentElement!.TextContent, StringComparison.Ordinal);
+        var reviewForm = reviewPage.QuerySelectorAll("input[name=_handler]").Select(i => i.GetAttribute("value")!).Single(v => v.StartsWith("review-", StringComparison.Ordinal));
+        var (_, reviewed) = await reviewing.SubmitAsync(memberPath, reviewForm, new Dictionary<string, string> { ["score-clarity"] = "5", ["score-feasibility"] = "2", ["recommendation"] = "accept", ["comments"] = "Ready." });
+        Assert.Contains("Review submitted: 4.00 out of 5", reviewed.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+
+        var planId = await app.WithScopeAsync(async services => (await services.GetRequiredService<RoundsDbContext>().Set<StrategicPlan>().SingleAsync(p => p.RoundId == roundId)).Id);
+        var (_, decided) = await admin.SubmitAsync(adminPath, $"decide-{planId}", new Dictionary<string, string> { ["decision"] = "accept", ["reason"] = "A clear plan." });
+        Assert.Contains("Decided", decided.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        var directory = await applicant.GetAsync(memberPath);
+        Assert.Contains("Grace Graduate, Spring fellows", directory.QuerySelector("#directory-heading")!.ParentElement!.TextContent, StringComparison.Ordinal);
+    }
+}
