@@ -19,7 +19,7 @@ public enum NotifyReason
 /// </summary>
 public sealed class FanOut(RoundsDbContext db, INotifier notifier, BoardMembers members, FanOutSignal signal)
 {
-    public static string PostLink(string slug, Guid topicId, int number) => $"/o/{slug}/community/t/{topicId}#post-{number}";
+    public static string PostLink(string slug, Guid topicId, int number) => TopicPages.Href(slug, topicId, number);
 
     public async Task<Dictionary<string, NotifyReason>> RecipientsAsync(Guid organizationId, CommunityCategory category, CommunityTopic topic, CommunityPost post, CancellationToken cancellationToken = default)
     {

@@ -576,6 +576,68 @@ public abstract class CommunityTests(BoardRounds app)
         Assert.Empty(await NotificationsAsync(cast.Watcher, postId));
         Assert.NotNull((await FanOutRowAsync(postId)).DoneAt);
     }
+
+    [Fact]
+    public async Task A_long_topic_is_read_a_page_at_a_time_and_every_link_to_a_post_names_its_page()
+    {
+        // Protects paging: a topic shows 50 posts a page, and links from replies, quotes, search and notifications
+        // open the page that holds the post (they used to point at an anchor of the one long page).
+        var cast = await CastAsync();
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "A very long thread", "Post your department's handle policy.");
+        await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            var now = DateTimeOffset.UtcNow;
+            for (var n = 2; n <= 120; n++)
+            {
+                var body = n switch
+                {
+                    75 => "Our zeppelin policy is unusual.",
+                    110 => "[quote post=60]\nPolicy sixty\n[/quote]\n\nThat matches ours.",
+                    _ => $"Policy {n} for our department.",
+                };
+                db.Add(new CommunityPost
+                {
+                    OrganizationId = cast.Org.Id, TopicId = topic, Number = n, AuthorId = n % 2 == 0 ? cast.Expert.Id : cast.Asker.Id, Body = body,
+                    ReplyToNumber = n == 110 ? 10 : null, State = PostState.Visible, CreatedAt = now, ReleasedAt = now,
+                });
+            }
+
+            await db.SaveChangesAsync();
+            await db.Set<CommunityTopic>().Where(t => t.Id == topic).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastNumber, 120));
+        });
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Other.Email!);
+        var path = $"/o/{cast.Org.Slug}/community/t/{topic}";
+        var first = await pages.GetAsync(path);
+        Assert.NotNull(first.QuerySelector("#post-50"));
+        Assert.Null(first.QuerySelector("#post-51"));
+        var links = first.QuerySelectorAll("nav[aria-label='Pages of this topic'] a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal([$"{path}?page=2", $"{path}?page=3"], links);
+
+        var third = await pages.GetAsync(path + "?page=3");
+        Assert.Equal(["#post-101", "#post-120"], new[] { third.QuerySelectorAll("article.community-post").First().Id!, third.QuerySelectorAll("article.community-post").Last().Id! }.Select(id => "#" + id).ToArray());
+        var answering = third.QuerySelector("#post-110")!;
+        Assert.Contains(answering.QuerySelectorAll("a"), a => a.GetAttribute("href") == "?page=1#post-10" && a.TextContent.Contains("Dr. Dana Hinmon (#10)", StringComparison.Ordinal));
+        Assert.Equal("?page=2#post-60", answering.QuerySelector("figure.quote a")!.GetAttribute("href"));
+        Assert.Contains("Dr. Dana Hinmon wrote in post #60", answering.QuerySelector("figcaption")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal($"?page=3&quote=110#reply", answering.QuerySelectorAll("a").Single(a => a.TextContent.StartsWith("Quote", StringComparison.Ordinal)).GetAttribute("href"));
+
+        var search = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=zeppelin");
+        Assert.Equal($"{path}?page=2#post-75", search.QuerySelector("ol.search-results a")!.GetAttribute("href"));
+
+        var second = await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}?page=2");
+        Assert.Equal((2, 3), (second.GetProperty("page").GetInt32(), second.GetProperty("pages").GetInt32()));
+        Assert.Equal(Enumerable.Range(51, 50), second.GetProperty("posts").EnumerateArray().Select(p => p.GetProperty("number").GetInt32()));
+        await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}?page=0", expected: HttpStatusCode.BadRequest);
+        // Reading the second page reads up to its last post, not the whole topic.
+        Assert.Equal(20, (await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics")).EnumerateArray().Single(t => t.GetProperty("id").GetGuid() == topic).GetProperty("unread").GetInt32());
+
+        var reply = await ReplyAsync(cast, cast.Expert, topic, "One more policy.");
+        Assert.Equal(121, reply.GetProperty("number").GetInt32());
+        Assert.EndsWith($"{path}?page=3#post-121", Assert.Single(await NotificationsAsync(cast.Asker, reply.GetProperty("postId").GetGuid())).Link, StringComparison.Ordinal);
+    }
 }
 
 public sealed class CommunityTestsOnSqlite(SqliteBoardRounds app) : CommunityTests(app), IClassFixture<SqliteBoardRounds>;
