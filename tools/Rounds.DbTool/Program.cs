@@ -29,9 +29,24 @@ if (args is ["measure-engagement-dashboard", .. var dashboardOptions])
     return await Rounds.DbTool.EngagementDashboardMeasure.RunAsync(dashboardOptions);
 }
 
+// Times a reply in a category watched by many members (default 10,000), then the background fan-out of one reply
+// (a PostgreSQL connection string is optional):
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-community-fanout [watchers] [postgres-connection]
+if (args is ["measure-community-fanout", .. var fanOutOptions])
+{
+    return await Rounds.DbTool.CommunityFanOutMeasure.RunAsync(fanOutOptions);
+}
+
+// Times the first page of a topic of 1,000 posts and search over 100,000 posts (a PostgreSQL connection string is optional):
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-community-board [posts] [postgres-connection]
+if (args is ["measure-community-board", .. var boardOptions])
+{
+    return await Rounds.DbTool.CommunityBoardMeasure.RunAsync(boardOptions);
+}
+
 if (args is not ["add", var name])
 {
-    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection]");
+    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection] | measure-community-fanout [watchers] [postgres-connection] | measure-community-board [posts] [postgres-connection]");
     return 2;
 }
 

@@ -57,8 +57,10 @@ public sealed partial class BoardMembers(RoundsDbContext db, TimeProvider clock)
         return known;
     }
 
+    /// <summary>The caller's own handle; the whole organization's are made only when the caller has none yet.</summary>
     public async Task<CommunityMember> MeAsync(OrgContext org, CancellationToken cancellationToken = default) =>
-        (await EnsureAllAsync(org.Id, cancellationToken)).First(m => m.UserId == org.UserId);
+        await db.Set<CommunityMember>().FirstOrDefaultAsync(m => m.OrganizationId == org.Id && m.UserId == org.UserId, cancellationToken)
+        ?? (await EnsureAllAsync(org.Id, cancellationToken)).First(m => m.UserId == org.UserId);
 
     /// <summary>Letters and digits of the name without titles and credentials, in the capitals it was written with.</summary>
     public static string HandleFor(string displayName)

@@ -10,7 +10,35 @@ public sealed record TopicRow(CommunityTopic Topic, string CategoryName, string 
 
 public sealed record PostView(CommunityPost Post, string AuthorName, string AuthorHandle, string Html, IReadOnlyList<string> LikedBy, bool LikedByMe, string? ReplyToAuthor);
 
-public sealed record TopicView(CommunityTopic Topic, CommunityCategory Category, IReadOnlyList<PostView> Posts, WatchLevel Level, bool CanPost, int LastRead);
+public sealed record TopicView(CommunityTopic Topic, CommunityCategory Category, IReadOnlyList<PostView> Posts, WatchLevel Level, bool CanPost, int LastRead, int Page, int Pages)
+{
+    /// <summary>The highest post number this page shows; reading the page reads up to it.</summary>
+    public int LastOnPage => Math.Min(Page * TopicPages.PostsPerPage, Topic.LastNumber);
+
+    /// <summary>A link to post <paramref name="number"/> of this topic from this page: its anchor, with its page when that is another.</summary>
+    public string Href(int number) => TopicPages.Of(number) == Page ? $"#post-{number}" : TopicPages.OnPage(number);
+}
+
+/// <summary>
+/// A long topic is read a page at a time. A post's page follows from its number alone (numbers are given without
+/// gaps and kept when a post is hidden), so every link to a post, in mail, search or a quote, names its page.
+/// </summary>
+public static class TopicPages
+{
+    public const int PostsPerPage = 50;
+
+    public static int Of(int number) => ((Math.Max(number, 1) - 1) / PostsPerPage) + 1;
+
+    public static int Count(int lastNumber) => Of(lastNumber);
+
+    /// <summary>The query and anchor that open post <paramref name="number"/> on its page.</summary>
+    public static string Query(int number) => (Of(number) > 1 ? $"?page={Of(number)}" : "") + $"#post-{number}";
+
+    /// <summary>The same, with the page named even when it is the first, for links from another page of the topic.</summary>
+    public static string OnPage(int number) => $"?page={Of(number)}#post-{number}";
+
+    public static string Href(string slug, Guid topicId, int number) => BoardQueries.TopicPath(slug, topicId) + Query(number);
+}
 
 public sealed record ReviewItem(CommunityPost Post, string TopicTitle, string AuthorName, IReadOnlyList<(CommunityFlag Flag, string By)> Flags);
 
@@ -50,10 +78,11 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
     }
 
     /// <summary>
-    /// A topic as the caller may see it: visible posts in number order; hidden ones as a placeholder; held and
-    /// rejected posts only to their author (with the findings) and to moderators.
+    /// One page of a topic as the caller may see it: visible posts in number order; hidden ones as a placeholder;
+    /// held and rejected posts (which have no number yet) on the last page, only to their author (with the
+    /// findings) and to moderators. The work is bounded by the page, not by the topic or the organization.
     /// </summary>
-    public async Task<TopicView?> TopicAsync(OrgContext org, Guid topicId, CancellationToken cancellationToken = default)
+    public async Task<TopicView?> TopicAsync(OrgContext org, Guid topicId, int page = 1, CancellationToken cancellationToken = default)
     {
         var found = await BoardAccess.TopicAsync(db, org, topicId, cancellationToken);
         if (found is null)
@@ -63,42 +92,62 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
 
         var (topic, category) = found.Value;
         var moderator = BoardAccess.IsModerator(org);
+        var pages = TopicPages.Count(topic.LastNumber);
+        page = Math.Clamp(page, 1, pages);
+        var from = (page - 1) * TopicPages.PostsPerPage;
+        var to = page * TopicPages.PostsPerPage;
+        var last = page == pages;
         var posts = await db.Set<CommunityPost>()
-            .Where(p => p.TopicId == topic.Id && (p.State == PostState.Visible || p.State == PostState.Hidden || p.AuthorId == org.UserId || moderator))
+            .Where(p => p.TopicId == topic.Id
+                && ((p.Number > from && p.Number <= to) || (last && p.Number == null && (p.AuthorId == org.UserId || moderator))))
             .ToListAsync(cancellationToken);
-        var everyone = await members.EnsureAllAsync(org.Id, cancellationToken);
-        var byUser = everyone.ToDictionary(m => m.UserId, StringComparer.Ordinal);
-        var handles = everyone.Select(m => m.Handle).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var postIds = posts.Select(p => p.Id).ToList();
         var likes = await db.Set<CommunityLike>().Where(l => postIds.Contains(l.PostId)).OrderBy(l => l.CreatedAt).ToListAsync(cancellationToken);
         var likesByPost = likes.ToLookup(l => l.PostId);
-        var sources = await QuoteSourcesAsync(org, topic, posts, byUser, cancellationToken);
-        var numbers = posts.Where(p => p.State == PostState.Visible && p.Number is not null).ToDictionary(p => p.Number!.Value);
+        var numbers = posts.Where(p => p.State == PostState.Visible && p.Number is not null).ToDictionary(p => p.Number!.Value, p => p.AuthorId);
+        var answeredElsewhere = posts.Where(p => p.ReplyToNumber is { } n && !numbers.ContainsKey(n)).Select(p => p.ReplyToNumber!.Value).Distinct().ToList();
+        if (answeredElsewhere.Count > 0)
+        {
+            foreach (var answered in await db.Set<CommunityPost>().Where(p => p.TopicId == topic.Id && p.State == PostState.Visible && p.Number != null && answeredElsewhere.Contains(p.Number.Value))
+                .Select(p => new { p.Number, p.AuthorId }).ToListAsync(cancellationToken))
+            {
+                numbers[answered.Number!.Value] = answered.AuthorId;
+            }
+        }
+
+        // Only the people this page names: authors, likers, the answered, and the handles its posts mention.
+        var people = posts.Select(p => p.AuthorId).Concat(likes.Select(l => l.UserId)).Concat(numbers.Values).Distinct(StringComparer.Ordinal).ToList();
+        var mentioned = posts.SelectMany(p => BoardMembers.MentionsIn(p.Body)).Select(h => h.ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        var named = await db.Set<CommunityMember>().Where(m => m.OrganizationId == org.Id && (people.Contains(m.UserId) || mentioned.Contains(m.Handle.ToUpper())))
+            .ToListAsync(cancellationToken);
+        var byUser = named.ToDictionary(m => m.UserId, StringComparer.Ordinal);
+        var handles = named.Select(m => m.Handle).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var sources = await QuoteSourcesAsync(org, topic, page, posts, cancellationToken);
         string Name(string userId) => byUser.TryGetValue(userId, out var m) ? m.DisplayName : "A former member";
         var views = posts
             .OrderBy(p => p.Number ?? int.MaxValue).ThenBy(p => p.CreatedAt)
             .Select(p => new PostView(
                 p, Name(p.AuthorId), byUser.TryGetValue(p.AuthorId, out var a) ? a.Handle : "",
-                p.State == PostState.Hidden && !moderator && p.AuthorId != org.UserId ? "" : PostText.ToHtml(p.Body, topic.Id, sources, handles, id => TopicPath(org.Organization.Slug, id)),
+                p.State == PostState.Hidden && !moderator && p.AuthorId != org.UserId ? "" : PostText.ToHtml(p.Body, sources, handles),
                 likesByPost[p.Id].Select(l => Name(l.UserId)).ToList(), likesByPost[p.Id].Any(l => l.UserId == org.UserId),
-                p.ReplyToNumber is { } to && numbers.TryGetValue(to, out var answered) ? Name(answered.AuthorId) : null))
+                p.ReplyToNumber is { } answered && numbers.TryGetValue(answered, out var answeredAuthor) ? Name(answeredAuthor) : null))
             .ToList();
         var watch = await db.Set<CommunityWatch>().Where(w => w.UserId == org.UserId && (w.TopicId == topic.Id || w.CategoryId == category.Id)).ToListAsync(cancellationToken);
         var lastRead = await db.Set<CommunityReadMark>().Where(r => r.UserId == org.UserId && r.TopicId == topic.Id).Select(r => (int?)r.LastReadNumber).FirstOrDefaultAsync(cancellationToken) ?? 0;
-        return new TopicView(topic, category, views, FanOut.Effective(watch).GetValueOrDefault(org.UserId, WatchLevel.Normal), org.IsAtLeast(category.PostRole), lastRead);
+        return new TopicView(topic, category, views, FanOut.Effective(watch).GetValueOrDefault(org.UserId, WatchLevel.Normal), org.IsAtLeast(category.PostRole), lastRead, page, pages);
     }
 
-    /// <summary>Remembers that the caller has read the topic up to its latest post.</summary>
-    public async Task MarkReadAsync(OrgContext org, CommunityTopic topic, CancellationToken cancellationToken = default)
+    /// <summary>Remembers that the caller has read the topic up to post <paramref name="upTo"/> (the last one of the page they saw).</summary>
+    public async Task MarkReadAsync(OrgContext org, CommunityTopic topic, int upTo, CancellationToken cancellationToken = default)
     {
         var mark = await db.Set<CommunityReadMark>().FirstOrDefaultAsync(r => r.UserId == org.UserId && r.TopicId == topic.Id, cancellationToken);
         if (mark is null)
         {
-            db.Add(new CommunityReadMark { OrganizationId = org.Id, UserId = org.UserId, TopicId = topic.Id, LastReadNumber = topic.LastNumber });
+            db.Add(new CommunityReadMark { OrganizationId = org.Id, UserId = org.UserId, TopicId = topic.Id, LastReadNumber = upTo });
         }
-        else if (mark.LastReadNumber < topic.LastNumber)
+        else if (mark.LastReadNumber < upTo)
         {
-            mark.LastReadNumber = topic.LastNumber;
+            mark.LastReadNumber = upTo;
         }
         else
         {
@@ -116,27 +165,34 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
         }
     }
 
-    private async Task<Dictionary<PostText.QuoteRef, QuoteSource>> QuoteSourcesAsync(OrgContext org, CommunityTopic topic, List<CommunityPost> posts, Dictionary<string, CommunityMember> byUser, CancellationToken cancellationToken)
+    private async Task<Dictionary<PostText.QuoteRef, QuoteSource>> QuoteSourcesAsync(OrgContext org, CommunityTopic topic, int page, List<CommunityPost> posts, CancellationToken cancellationToken)
     {
         var refs = posts.SelectMany(p => PostText.Quotes(p.Body)).Distinct().ToList();
         var sources = new Dictionary<PostText.QuoteRef, QuoteSource>();
-        foreach (var group in refs.GroupBy(r => r.TopicId ?? topic.Id))
+        foreach (var quoted in refs.GroupBy(r => r.TopicId ?? topic.Id))
         {
             // A quote links only to a post its reader may open: a visible post of a topic in a category they read.
-            if (group.Key != topic.Id && await BoardAccess.TopicAsync(db, org, group.Key, cancellationToken) is not { Topic.Visible: true })
+            if (quoted.Key != topic.Id && await BoardAccess.TopicAsync(db, org, quoted.Key, cancellationToken) is not { Topic.Visible: true })
             {
                 continue;
             }
 
-            var wanted = group.Select(r => r.Number).ToList();
-            var found = await db.Set<CommunityPost>().Where(p => p.TopicId == group.Key && p.State == PostState.Visible && p.Number != null && wanted.Contains(p.Number.Value))
-                .Select(p => new { p.Number, p.AuthorId }).ToListAsync(cancellationToken);
+            var wanted = quoted.Select(r => r.Number).ToList();
+            var found = await (
+                from p in db.Set<CommunityPost>()
+                join m in db.Set<CommunityMember>() on new { UserId = p.AuthorId, p.OrganizationId } equals new { m.UserId, m.OrganizationId } into authors
+                from m in authors.DefaultIfEmpty()
+                where p.TopicId == quoted.Key && p.State == PostState.Visible && p.Number != null && wanted.Contains(p.Number.Value)
+                select new { p.Number, Name = m == null ? null : m.DisplayName }).ToListAsync(cancellationToken);
             foreach (var source in found)
             {
-                var name = byUser.TryGetValue(source.AuthorId, out var m) ? m.DisplayName : "A former member";
-                foreach (var r in group.Where(r => r.Number == source.Number))
+                var number = source.Number!.Value;
+                var href = quoted.Key == topic.Id && TopicPages.Of(number) == page ? $"#post-{number}"
+                    : quoted.Key == topic.Id ? TopicPages.OnPage(number)
+                    : TopicPages.Href(org.Organization.Slug, quoted.Key, number);
+                foreach (var r in quoted.Where(r => r.Number == number))
                 {
-                    sources[r] = new QuoteSource(group.Key, source.Number!.Value, name);
+                    sources[r] = new QuoteSource(number, source.Name ?? "A former member", href);
                 }
             }
         }

@@ -12,6 +12,9 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<BoardMembers>();
         services.AddScoped<BoardQueries>();
         services.AddScoped<FanOut>();
+        services.AddSingleton<FanOutSignal>();
+        services.AddScoped<BoardDeliveries>();
+        services.AddHostedService<FanOutWorker>();
         services.AddScoped<WritePost>();
         services.AddScoped<EditPost>();
         services.AddScoped<LikePost>();

@@ -9,7 +9,8 @@ public sealed record TopicSummaryDto(Guid Id, Guid CategoryId, string Category, 
 /// <summary>A post as its reader may see it: the findings only for its author and the moderators, no text once hidden.</summary>
 public sealed record PostDto(Guid Id, int? Number, string State, string Author, string AuthorHandle, string? Body, string? Html, int? ReplyTo, IReadOnlyList<string> LikedBy, bool LikedByMe, string? Findings, int Revision, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt);
 
-public sealed record TopicDto(Guid Id, Guid CategoryId, string Title, bool Pinned, bool Closed, string WatchLevel, IReadOnlyList<PostDto> Posts);
+/// <summary>One page of a topic (<see cref="TopicPages.PostsPerPage"/> posts), with how many pages it has.</summary>
+public sealed record TopicDto(Guid Id, Guid CategoryId, string Title, bool Pinned, bool Closed, string WatchLevel, IReadOnlyList<PostDto> Posts, int Page, int Pages);
 
 public sealed record PostBody(string? Body, int? ReplyTo);
 
@@ -48,7 +49,7 @@ public static class CommunityEndpoints
             .WithSummary("Level: watching, watching_first_post, tracking, normal or muted.");
         board.MapGet("/topics", TopicsAsync).WithName("ListCommunityTopics");
         board.MapPost("/categories/{categoryId:guid}/topics", StartTopicAsync).WithName("StartCommunityTopic");
-        board.MapGet("/topics/{topicId:guid}", TopicAsync).WithName("GetCommunityTopic");
+        board.MapGet("/topics/{topicId:guid}", TopicAsync).WithName("GetCommunityTopic").WithSummary("One page of the topic's posts (page=1 by default, 50 a page).");
         board.MapPost("/topics/{topicId:guid}/posts", ReplyAsync).WithName("ReplyInCommunityTopic");
         board.MapPut("/topics/{topicId:guid}/watch", WatchTopicAsync).WithName("WatchCommunityTopic");
         board.MapPatch("/topics/{topicId:guid}", SetTopicAsync).WithName("UpdateCommunityTopic").WithSummary("Moderators pin or close a topic.");
@@ -96,18 +97,23 @@ public static class CommunityEndpoints
         Done(await write.StartTopicAsync(org, categoryId, new TopicInput(body.Title, body.Body), cancellationToken),
             p => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/topics/{p.TopicId}", new { TopicId = p.TopicId, PostId = p.Id, p.Number, State = p.State.ToString().ToLowerInvariant(), Findings = p.Findings.Length > 0 ? p.Findings : null }));
 
-    public static async Task<IResult> TopicAsync(OrgContext org, Guid topicId, BoardQueries queries, CancellationToken cancellationToken)
+    public static async Task<IResult> TopicAsync(OrgContext org, Guid topicId, int? page, BoardQueries queries, CancellationToken cancellationToken)
     {
-        var view = await queries.TopicAsync(org, topicId, cancellationToken);
+        if (page is < 1)
+        {
+            return Outcome.Invalid("Page", "Pages are numbered from 1.").ToProblem();
+        }
+
+        var view = await queries.TopicAsync(org, topicId, page ?? 1, cancellationToken);
         if (view is null)
         {
             return Outcome.NotFound.ToProblem();
         }
 
-        await queries.MarkReadAsync(org, view.Topic, cancellationToken);
+        await queries.MarkReadAsync(org, view.Topic, view.LastOnPage, cancellationToken);
         var moderator = BoardAccess.IsModerator(org);
         return TypedResults.Ok(new TopicDto(view.Topic.Id, view.Category.Id, view.Topic.Title, view.Topic.Pinned, view.Topic.Closed, SetWatchLevel.Key(view.Level),
-            view.Posts.Select(p => ToDto(p, moderator || p.Post.AuthorId == org.UserId)).ToList()));
+            view.Posts.Select(p => ToDto(p, moderator || p.Post.AuthorId == org.UserId)).ToList(), view.Page, view.Pages));
     }
 
     public static async Task<IResult> ReplyAsync(OrgContext org, Guid topicId, PostBody body, WritePost write, CancellationToken cancellationToken) =>

@@ -169,7 +169,7 @@ public sealed class Digests(RoundsDbContext db, IDataProtectionProvider protecti
         html.Append(CultureInfo.InvariantCulture, $"<p>What you have not read on the {WebUtility.HtmlEncode(member.Name)} community board:</p><ul>");
         foreach (var topic in unread)
         {
-            var link = publicUrl.For($"/o/{member.Slug}/community/t/{topic.Id}#post-{Math.Min(topic.Read + 1, topic.LastNumber)}");
+            var link = publicUrl.For(TopicPages.Href(member.Slug, topic.Id, Math.Min(topic.Read + 1, topic.LastNumber)));
             html.Append(CultureInfo.InvariantCulture, $"<li><a href=\"{WebUtility.HtmlEncode(link)}\">{WebUtility.HtmlEncode(topic.Title)}</a> in {WebUtility.HtmlEncode(topic.Category)}: {topic.LastNumber - topic.Read} unread</li>");
         }
 

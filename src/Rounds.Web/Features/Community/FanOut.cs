@@ -13,13 +13,13 @@ public enum NotifyReason
 
 /// <summary>
 /// Tells people about a post once it is visible, never before: a post held by screening reaches this only when a
-/// moderator releases it. One notification per person per post, for the strongest reason (a mention beats a reply,
-/// which beats watching); a muted topic or category silences everything, mentions included; nobody is told who
-/// may not read the category, and the author is never told of their own post.
+/// moderator releases it, and then in the background. One notification per person per post, for the strongest
+/// reason (a mention beats a reply, which beats watching); a muted topic or category silences everything, mentions
+/// included; nobody is told who may not read the category, and the author is never told of their own post.
 /// </summary>
-public sealed class FanOut(RoundsDbContext db, INotifier notifier)
+public sealed class FanOut(RoundsDbContext db, INotifier notifier, BoardMembers members, FanOutSignal signal)
 {
-    public static string PostLink(string slug, Guid topicId, int number) => $"/o/{slug}/community/t/{topicId}#post-{number}";
+    public static string PostLink(string slug, Guid topicId, int number) => TopicPages.Href(slug, topicId, number);
 
     public async Task<Dictionary<string, NotifyReason>> RecipientsAsync(Guid organizationId, CommunityCategory category, CommunityTopic topic, CommunityPost post, CancellationToken cancellationToken = default)
     {
@@ -89,29 +89,103 @@ public sealed class FanOut(RoundsDbContext db, INotifier notifier)
         watches.GroupBy(w => w.UserId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (g.FirstOrDefault(w => w.TopicId != null) ?? g.First()).Level, StringComparer.Ordinal);
 
-    /// <summary>Queues the notifications (and their mail, sent after the commit) of a post that has just become visible.</summary>
-    public async Task PostVisibleAsync(OrgContext org, CommunityCategory category, CommunityTopic topic, CommunityPost post, string authorName, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Puts a post that has just become visible in the queue of posts to tell people about, in the caller's unit
+    /// of work: the request that posts saves one row, whatever the audience, and the worker on this instance is
+    /// woken once the row is committed (docs/decisions/0038-community-fan-out-in-the-background.md).
+    /// </summary>
+    public void Enqueue(Guid organizationId, CommunityPost post, DateTimeOffset now)
     {
-        var recipients = await RecipientsAsync(org.Id, category, topic, post, cancellationToken);
-        var eventKey = $"community-post:{post.Id}";
-        var link = PostLink(org.Organization.Slug, topic.Id, post.Number!.Value);
-        foreach (var group in recipients.GroupBy(r => r.Value).OrderByDescending(g => g.Key))
+        db.Add(new CommunityFanOut { OrganizationId = organizationId, PostId = post.Id, CreatedAt = now });
+        db.AfterCommit(_ =>
         {
-            var title = group.Key switch
+            signal.Wake();
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>
+    /// Tells the readers of a queued post, in batches of <see cref="BatchSize"/>, each batch committed with its
+    /// mail sent after the commit. The notification centre's unique (person, event) index is what makes it once per
+    /// person: a worker taking over from one that died skips everyone already told, and two workers racing on a
+    /// batch see the database refuse one of them, which then tells only whoever is left. False when another worker
+    /// has taken the job over.
+    /// </summary>
+    public async Task<bool> DeliverAsync(CommunityFanOut job, Func<CancellationToken, Task<bool>> stillOurs, CancellationToken cancellationToken = default)
+    {
+        var row = await (
+            from p in db.Set<CommunityPost>()
+            join t in db.Set<CommunityTopic>() on p.TopicId equals t.Id
+            join c in db.Set<CommunityCategory>() on t.CategoryId equals c.Id
+            join o in db.Organizations on p.OrganizationId equals o.Id
+            where p.Id == job.PostId && p.OrganizationId == job.OrganizationId
+            select new { Post = p, Topic = t, Category = c, o.Slug }).AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        if (row is null || row.Post.State != PostState.Visible)
+        {
+            // Hidden by a moderator before its readers were told: nobody is told of it now.
+            return true;
+        }
+
+        var (post, topic, category) = (row.Post, row.Topic, row.Category);
+        // Mentions name handles; members who never opened the board get theirs now, so they can be told.
+        var everyone = await members.EnsureAllAsync(job.OrganizationId, cancellationToken);
+        var authorName = everyone.FirstOrDefault(m => m.UserId == post.AuthorId)?.DisplayName ?? "A member";
+        var recipients = await RecipientsAsync(job.OrganizationId, category, topic, post, cancellationToken);
+        var eventKey = $"community-post:{post.Id}";
+        var link = PostLink(row.Slug, topic.Id, post.Number!.Value);
+        string Title(NotifyReason reason) => reason switch
+        {
+            NotifyReason.Mention => $"{authorName} mentioned you in “{topic.Title}”",
+            NotifyReason.Reply => $"{authorName} replied to you in “{topic.Title}”",
+            NotifyReason.Watching => post.Number == 1 ? $"New topic in {category.Name}: “{topic.Title}” by {authorName}" : $"{authorName} posted in “{topic.Title}”",
+        };
+
+        var ordered = recipients.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+        foreach (var batch in ordered.Chunk(BatchSize))
+        {
+            if (!await stillOurs(cancellationToken))
             {
-                NotifyReason.Mention => $"{authorName} mentioned you in “{topic.Title}”",
-                NotifyReason.Reply => $"{authorName} replied to you in “{topic.Title}”",
-                NotifyReason.Watching => post.Number == 1 ? $"New topic in {category.Name}: “{topic.Title}” by {authorName}" : $"{authorName} posted in “{topic.Title}”",
-            };
-            await notifier.NotifyAsync(org.Id, group.Select(r => r.Key), eventKey, title, link, cancellationToken);
+                return false;
+            }
+
+            await TellAsync(async () =>
+            {
+                foreach (var group in batch.GroupBy(r => r.Value))
+                {
+                    await notifier.NotifyAsync(job.OrganizationId, group.Select(r => r.Key), eventKey, Title(group.Key), link, cancellationToken);
+                }
+            }, cancellationToken);
         }
 
         if (post.Number == 1 && topic.FirstFromMember)
         {
             // A newcomer's first question: the community managers greet them and bring in the people who know.
-            var managers = await notifier.MembersAtLeastAsync(org.Id, Role.Reviewer, cancellationToken);
-            await notifier.NotifyAsync(org.Id, managers.Where(m => m != post.AuthorId), $"community-first-topic:{topic.Id}",
-                $"{authorName} started their first topic, “{topic.Title}”: welcome them", link, cancellationToken);
+            var managers = await notifier.MembersAtLeastAsync(job.OrganizationId, Role.Reviewer, cancellationToken);
+            await TellAsync(() => notifier.NotifyAsync(job.OrganizationId, managers.Where(m => m != post.AuthorId), $"community-first-topic:{topic.Id}",
+                $"{authorName} started their first topic, “{topic.Title}”: welcome them", link, cancellationToken), cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>How many people one commit tells; a worker that dies loses at most one batch's mail, never sends one twice.</summary>
+    public const int BatchSize = 500;
+
+    private async Task TellAsync(Func<Task> queue, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await queue();
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another worker told some of this batch at the same moment; the next pass skips them.
+                db.ChangeTracker.Clear();
+            }
         }
     }
 

@@ -44,7 +44,7 @@ public sealed class Moderate(RoundsDbContext db, BoardMembers members, FanOut fa
             return Outcome.NotFound;
         }
 
-        var (topic, category) = found.Value;
+        var topic = found.Value.Topic;
         var before = new { State = post.State.ToString(), post.Number };
         var now = clock.GetUtcNow();
         switch (action)
@@ -58,8 +58,7 @@ public sealed class Moderate(RoundsDbContext db, BoardMembers members, FanOut fa
                 post.State = PostState.Visible;
                 topic.Visible = true;
                 WritePost.Number(topic, post, now);
-                var author = await db.Set<CommunityMember>().Where(m => m.OrganizationId == org.Id && m.UserId == post.AuthorId).Select(m => m.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "A member";
-                await fanOut.PostVisibleAsync(org, category, topic, post, author, cancellationToken);
+                fanOut.Enqueue(org.Id, post, now);
                 break;
             case ReviewAction.Reject:
                 if (post.State != PostState.Held)

@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 
 namespace Rounds.Web.Features.Community;
 
-/// <summary>The post a quote was taken from, as a reader may see it.</summary>
-public sealed record QuoteSource(Guid TopicId, int Number, string AuthorName);
+/// <summary>The post a quote was taken from, as a reader may see it, and the link that opens it on its page.</summary>
+public sealed record QuoteSource(int Number, string AuthorName, string Href);
 
 /// <summary>
 /// A post's text. Quotes are written <c>[quote post=3]…[/quote]</c> (or with <c>topic=…</c> for another topic) so
@@ -29,9 +29,8 @@ public static partial class PostText
     public static string QuoteOf(Guid topicId, bool sameTopic, int number, string body) =>
         (sameTopic ? $"[quote post={number}]" : $"[quote topic={topicId} post={number}]") + "\n" + WithoutQuotes(body).Trim() + "\n[/quote]\n\n";
 
-    /// <param name="topicId">The topic the post belongs to; quotes without a topic come from it.</param>
-    /// <param name="topicPath">Where a topic is read, for the links of quotes from other topics.</param>
-    public static string ToHtml(string body, Guid topicId, IReadOnlyDictionary<QuoteRef, QuoteSource> sources, IReadOnlySet<string> handles, Func<Guid, string> topicPath)
+    /// <param name="sources">The quoted posts the reader may open; a quote of any other is shown without author or link.</param>
+    public static string ToHtml(string body, IReadOnlyDictionary<QuoteRef, QuoteSource> sources, IReadOnlySet<string> handles)
     {
         var html = new StringBuilder();
         var at = 0;
@@ -42,7 +41,7 @@ public static partial class PostText
             var inner = Markdown(quote.Groups["text"].Value, handles);
             if (sources.TryGetValue(key, out var source))
             {
-                var link = (source.TopicId == topicId ? "" : topicPath(source.TopicId)) + "#post-" + source.Number.ToString(CultureInfo.InvariantCulture);
+                var link = source.Href;
                 var name = WebUtility.HtmlEncode(source.AuthorName);
                 html.Append(CultureInfo.InvariantCulture, $"<figure class=\"quote\"><figcaption>{name} wrote in post #{source.Number}: <a href=\"{WebUtility.HtmlEncode(link)}\">Jump to this post<span class=\"visually-hidden\"> by {name}</span></a></figcaption><blockquote>{inner}</blockquote></figure>");
             }

@@ -11,7 +11,8 @@ public sealed record ReplyInput(string? Body, int? ReplyTo);
 /// <summary>
 /// Starting a topic and replying. Every post is screened (the social profile, its author as a personal account)
 /// before anyone but its author can see it: a blocked post is held for the moderators with its findings shown to
-/// the author, gets no number and tells nobody. A post that passes gets the topic's next number and is fanned out.
+/// the author, gets no number and tells nobody. A post that passes gets the topic's next number and is queued for
+/// the background fan-out, so the request's cost does not grow with the number of people watching.
 /// </summary>
 public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener, BoardMembers members, FanOut fanOut, IAuditLog audit, TimeProvider clock)
 {
@@ -62,7 +63,7 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
         {
             topic.Visible = true;
             Number(topic, post, now);
-            await fanOut.PostVisibleAsync(org, category, topic, post, me.DisplayName, cancellationToken);
+            fanOut.Enqueue(org.Id, post, now);
         }
 
         audit.Record(org.Id, post.State == PostState.Held ? "community_post.held" : "community_topic.created", nameof(CommunityTopic), topic.Id.ToString(), after: new { topic.Title, Category = category.Name, State = post.State.ToString() });
@@ -128,7 +129,7 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             if (post.State == PostState.Visible)
             {
                 Number(topic, post, now);
-                await fanOut.PostVisibleAsync(org, category, topic, post, me.DisplayName, cancellationToken);
+                fanOut.Enqueue(org.Id, post, now);
             }
             else
             {

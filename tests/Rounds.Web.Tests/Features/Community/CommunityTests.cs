@@ -16,7 +16,7 @@ namespace Rounds.Web.Tests.Features.Community;
 /// The board end to end through its API and pages: screening before anyone is told, one notification per person
 /// per post, likes, quotes, edits, categories that limit who reads and posts, and moderation.
 /// </summary>
-public abstract class CommunityTests(RoundsFactory app)
+public abstract class CommunityTests(BoardRounds app)
 {
     private const string PatientText = "Mr. Dabrowski in bed 4 (MRN 7730184) finally went home today after six weeks with us!";
 
@@ -63,8 +63,12 @@ public abstract class CommunityTests(RoundsFactory app)
     private Task<JsonElement> ReplyAsync(Cast cast, User author, Guid topic, string body, int? replyTo = null) =>
         SendAsync(author, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body, replyTo }, HttpStatusCode.Created);
 
-    private Task<List<Notification>> NotificationsAsync(User user, Guid postId) => app.WithScopeAsync(s =>
-        s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.UserId == user.Id && n.EventKey.Contains(postId.ToString())).ToListAsync());
+    /// <summary>A person's notifications of a post once the fan-out queue has been worked, as the background worker would.</summary>
+    private async Task<List<Notification>> NotificationsAsync(User user, Guid postId)
+    {
+        await app.DeliverAsync();
+        return await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.UserId == user.Id && n.EventKey.Contains(postId.ToString())).ToListAsync());
+    }
 
     [Fact]
     public async Task A_post_with_patient_details_is_held_and_nobody_is_notified_or_mailed_until_a_moderator_releases_it()
@@ -73,6 +77,7 @@ public abstract class CommunityTests(RoundsFactory app)
         var cast = await CastAsync();
         await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
         var (topic, _) = await TopicAsync(cast, cast.Asker, "Sharing good news from the ward", "How do we share a patient's good news safely?");
+        await app.DeliverAsync();
         var before = cast.Expert.Email is { } e ? app.MailTo(e).Count : 0;
         var watcherMail = app.MailTo(cast.Watcher.Email!).Count;
         var expertHandle = BoardMembers.HandleFor(cast.Expert.DisplayName);
@@ -228,6 +233,7 @@ public abstract class CommunityTests(RoundsFactory app)
         Assert.Contains("Jump to this post", jump.TextContent, StringComparison.Ordinal);
         Assert.Contains("Dr. Dana Hinmon wrote in post #2", third.QuerySelector("figcaption")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("in reply to Dr. Dana Hinmon (#2)", third.TextContent, StringComparison.Ordinal);
+        await app.DeliverAsync();
         Assert.Contains("replied to you", Assert.Single(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>()
             .Where(n => n.UserId == cast.Expert.Id && n.Link.EndsWith("#post-3")).ToListAsync())).Title, StringComparison.Ordinal);
     }
@@ -327,9 +333,11 @@ public abstract class CommunityTests(RoundsFactory app)
         await SendAsync(cast.Asker, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics", new { title = "No body", body = "" }, HttpStatusCode.BadRequest);
         var (topic, _) = await TopicAsync(cast, cast.Asker, "Hello from a new member", "Glad to be here.");
         await SendAsync(cast.Asker, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Anyone?", replyTo = 7 }, HttpStatusCode.BadRequest);
+        await app.DeliverAsync();
         var managers = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.EventKey == $"community-first-topic:{topic}").ToListAsync());
         Assert.Equal(cast.Moderator.Id, Assert.Single(managers).UserId);
         var (second, _) = await TopicAsync(cast, cast.Asker, "A second topic", "More.");
+        await app.DeliverAsync();
         Assert.False(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().AnyAsync(n => n.EventKey == $"community-first-topic:{second}")));
         Assert.Equal(2, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityTopic>().CountAsync(t => t.OrganizationId == cast.Org.Id)));
         Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityPost>().CountAsync(p => p.TopicId == topic)));
@@ -445,9 +453,194 @@ public abstract class CommunityTests(RoundsFactory app)
         await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{post}", new { action = "silence", days = 0 });
         await ReplyAsync(cast, cast.Other, topic, "Sorry, I will behave.");
     }
+
+    private async Task WatchCategoryAsync(Cast cast, params User[] users)
+    {
+        foreach (var user in users)
+        {
+            await SendAsync(user, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        }
+    }
+
+    private Task<CommunityFanOut> FanOutRowAsync(Guid postId) => app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityFanOut>().AsNoTracking().SingleAsync(f => f.PostId == postId));
+
+    /// <summary>Mails to the person whose subject or text holds <paramref name="text"/> (the mailbox stores them as JSON, escaped).</summary>
+    private int MailsAbout(User user, string text) => app.MailTo(user.Email!).Count(m =>
+        JsonDocument.Parse(m).RootElement.EnumerateObject().Any(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString()!.Contains(text, StringComparison.Ordinal)));
+
+    [Fact]
+    public async Task Posting_only_queues_the_fan_out_and_the_worker_tells_each_watcher_once_afterwards()
+    {
+        // Protects the background fan-out: the request that posts tells nobody itself (it used to notify and mail
+        // every watcher before answering), and working the queue twice tells nobody twice.
+        var cast = await CastAsync();
+        await WatchCategoryAsync(cast, cast.Watcher, cast.Other);
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Queued question about bios", "What goes in a physician's bio?");
+        var reply = await ReplyAsync(cast, cast.Expert, topic, "Name, specialty, and a disclaimer.");
+        var postId = reply.GetProperty("postId").GetGuid();
+
+        var pending = await FanOutRowAsync(postId);
+        Assert.Null(pending.DoneAt);
+        Assert.Equal(0, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().CountAsync(n => n.EventKey == $"community-post:{postId}")));
+        Assert.Equal(0, MailsAbout(cast.Watcher, "posted in “Queued question about bios”"));
+
+        Assert.True(await app.DeliverAsync() >= 1);
+        Assert.Equal(0, await app.DeliverAsync());
+        foreach (var user in new[] { cast.Watcher, cast.Other, cast.Asker })
+        {
+            Assert.Single(await NotificationsAsync(user, postId));
+        }
+
+        Assert.Empty(await NotificationsAsync(cast.Expert, postId));
+        Assert.Equal(1, MailsAbout(cast.Watcher, "posted in “Queued question about bios”"));
+        Assert.NotNull((await FanOutRowAsync(postId)).DoneAt);
+    }
+
+    [Fact]
+    public async Task A_worker_taking_over_from_one_that_died_tells_and_mails_only_those_not_yet_told()
+    {
+        // Protects "each person once" across instances: a live claim is left alone, a lapsed one is taken over, and
+        // the people the dead worker had already told get neither a second notification nor a second mail.
+        var cast = await CastAsync();
+        await WatchCategoryAsync(cast, cast.Watcher, cast.Other, cast.Expert);
+        var (topic, _) = await TopicAsync(cast, cast.Moderator, "Takeover topic", "Who answers the press line?");
+        await app.DeliverAsync();
+        var reply = await ReplyAsync(cast, cast.Asker, topic, "We rotate it weekly.");
+        var postId = reply.GetProperty("postId").GetGuid();
+        var title = "Gregory Leone posted in “Takeover topic”";
+
+        // Another instance claimed the job and told the watcher in its first batch, then stopped answering.
+        await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            await db.Set<CommunityFanOut>().Where(f => f.PostId == postId).ExecuteUpdateAsync(u => u
+                .SetProperty(f => f.ClaimedBy, "instance-that-died").SetProperty(f => f.ClaimedUntil, DateTimeOffset.UtcNow.AddMinutes(1)).SetProperty(f => f.Attempts, 1));
+            db.Add(new Notification { OrganizationId = cast.Org.Id, UserId = cast.Watcher.Id, EventKey = $"community-post:{postId}", Title = title, Link = "/", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        });
+
+        Assert.Equal(0, await app.DeliverAsync());
+        Assert.Empty(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>().Where(n => n.EventKey == $"community-post:{postId}" && n.UserId != cast.Watcher.Id).ToListAsync()));
+
+        await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityFanOut>().Where(f => f.PostId == postId)
+            .ExecuteUpdateAsync(u => u.SetProperty(f => f.ClaimedUntil, DateTimeOffset.UtcNow.AddSeconds(-1))));
+        Assert.Equal(1, await app.DeliverAsync());
+        foreach (var user in new[] { cast.Watcher, cast.Other, cast.Expert, cast.Moderator })
+        {
+            Assert.Single(await NotificationsAsync(user, postId));
+        }
+
+        Assert.Equal(0, MailsAbout(cast.Watcher, title));
+        Assert.Equal(1, MailsAbout(cast.Other, title));
+        Assert.Equal(1, MailsAbout(cast.Expert, title));
+        var done = await FanOutRowAsync(postId);
+        Assert.Equal(("test-worker", 2), (done.ClaimedBy, done.Attempts));
+        Assert.NotNull(done.DoneAt);
+    }
+
+    [Fact]
+    public async Task Workers_running_at_once_share_the_queue_and_nobody_hears_twice()
+    {
+        var cast = await CastAsync();
+        await WatchCategoryAsync(cast, cast.Watcher, cast.Other);
+        var (topic, _) = await TopicAsync(cast, cast.Moderator, "Busy topic", "Post here.");
+        var posts = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            posts.Add((await ReplyAsync(cast, i % 2 == 0 ? cast.Asker : cast.Expert, topic, $"Reply number {i}.")).GetProperty("postId").GetGuid());
+        }
+
+        var finished = await Task.WhenAll(Enumerable.Range(0, 3).Select(n => Task.Run(() => app.DeliverAsync($"worker-{n}"))));
+        Assert.Equal(7, finished.Sum());
+        var told = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>()
+            .Where(n => n.UserId == cast.Watcher.Id || n.UserId == cast.Other.Id).Select(n => new { n.UserId, n.EventKey }).ToListAsync());
+        foreach (var post in posts)
+        {
+            Assert.Equal(2, told.Count(t => t.EventKey == $"community-post:{post}"));
+        }
+
+        // The topic's first post and its six replies: seven mails, whichever worker sent them.
+        Assert.Equal(7, MailsAbout(cast.Other, "“Busy topic”"));
+    }
+
+    [Fact]
+    public async Task A_post_hidden_before_its_fan_out_ran_tells_nobody()
+    {
+        var cast = await CastAsync();
+        await WatchCategoryAsync(cast, cast.Watcher);
+        var (topic, _) = await TopicAsync(cast, cast.Moderator, "Hidden in time", "Anything goes?");
+        await app.DeliverAsync();
+        var postId = (await ReplyAsync(cast, cast.Other, topic, "Buy followers at my shop.")).GetProperty("postId").GetGuid();
+        await SendAsync(cast.Watcher, HttpMethod.Post, $"{cast.Base}/posts/{postId}/flags", new { reason = "spam" }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/review/{postId}", new { action = "hide" });
+        Assert.Empty(await NotificationsAsync(cast.Watcher, postId));
+        Assert.NotNull((await FanOutRowAsync(postId)).DoneAt);
+    }
+
+    [Fact]
+    public async Task A_long_topic_is_read_a_page_at_a_time_and_every_link_to_a_post_names_its_page()
+    {
+        // Protects paging: a topic shows 50 posts a page, and links from replies, quotes, search and notifications
+        // open the page that holds the post (they used to point at an anchor of the one long page).
+        var cast = await CastAsync();
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "A very long thread", "Post your department's handle policy.");
+        await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            var now = DateTimeOffset.UtcNow;
+            for (var n = 2; n <= 120; n++)
+            {
+                var body = n switch
+                {
+                    75 => "Our zeppelin policy is unusual.",
+                    110 => "[quote post=60]\nPolicy sixty\n[/quote]\n\nThat matches ours.",
+                    _ => $"Policy {n} for our department.",
+                };
+                db.Add(new CommunityPost
+                {
+                    OrganizationId = cast.Org.Id, TopicId = topic, Number = n, AuthorId = n % 2 == 0 ? cast.Expert.Id : cast.Asker.Id, Body = body,
+                    ReplyToNumber = n == 110 ? 10 : null, State = PostState.Visible, CreatedAt = now, ReleasedAt = now,
+                });
+            }
+
+            await db.SaveChangesAsync();
+            await db.Set<CommunityTopic>().Where(t => t.Id == topic).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastNumber, 120));
+        });
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Other.Email!);
+        var path = $"/o/{cast.Org.Slug}/community/t/{topic}";
+        var first = await pages.GetAsync(path);
+        Assert.NotNull(first.QuerySelector("#post-50"));
+        Assert.Null(first.QuerySelector("#post-51"));
+        var links = first.QuerySelectorAll("nav[aria-label='Pages of this topic'] a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal([$"{path}?page=2", $"{path}?page=3"], links);
+
+        var third = await pages.GetAsync(path + "?page=3");
+        Assert.Equal(["#post-101", "#post-120"], new[] { third.QuerySelectorAll("article.community-post").First().Id!, third.QuerySelectorAll("article.community-post").Last().Id! }.Select(id => "#" + id).ToArray());
+        var answering = third.QuerySelector("#post-110")!;
+        Assert.Contains(answering.QuerySelectorAll("a"), a => a.GetAttribute("href") == "?page=1#post-10" && a.TextContent.Contains("Dr. Dana Hinmon (#10)", StringComparison.Ordinal));
+        Assert.Equal("?page=2#post-60", answering.QuerySelector("figure.quote a")!.GetAttribute("href"));
+        Assert.Contains("Dr. Dana Hinmon wrote in post #60", answering.QuerySelector("figcaption")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal($"?page=3&quote=110#reply", answering.QuerySelectorAll("a").Single(a => a.TextContent.StartsWith("Quote", StringComparison.Ordinal)).GetAttribute("href"));
+
+        var search = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=zeppelin");
+        Assert.Equal($"{path}?page=2#post-75", search.QuerySelector("ol.search-results a")!.GetAttribute("href"));
+
+        var second = await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}?page=2");
+        Assert.Equal((2, 3), (second.GetProperty("page").GetInt32(), second.GetProperty("pages").GetInt32()));
+        Assert.Equal(Enumerable.Range(51, 50), second.GetProperty("posts").EnumerateArray().Select(p => p.GetProperty("number").GetInt32()));
+        await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}?page=0", expected: HttpStatusCode.BadRequest);
+        // Reading the second page reads up to its last post, not the whole topic.
+        Assert.Equal(20, (await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics")).EnumerateArray().Single(t => t.GetProperty("id").GetGuid() == topic).GetProperty("unread").GetInt32());
+
+        var reply = await ReplyAsync(cast, cast.Expert, topic, "One more policy.");
+        Assert.Equal(121, reply.GetProperty("number").GetInt32());
+        Assert.EndsWith($"{path}?page=3#post-121", Assert.Single(await NotificationsAsync(cast.Asker, reply.GetProperty("postId").GetGuid())).Link, StringComparison.Ordinal);
+    }
 }
 
-public sealed class CommunityTestsOnSqlite(SqliteRounds app) : CommunityTests(app), IClassFixture<SqliteRounds>;
+public sealed class CommunityTestsOnSqlite(SqliteBoardRounds app) : CommunityTests(app), IClassFixture<SqliteBoardRounds>;
 
 [Trait("Database", "PostgreSQL")]
-public sealed class CommunityTestsOnPostgres(PostgresRounds app) : CommunityTests(app), IClassFixture<PostgresRounds>;
+public sealed class CommunityTestsOnPostgres(PostgresBoardRounds app) : CommunityTests(app), IClassFixture<PostgresBoardRounds>;
