@@ -38,6 +38,10 @@ public static class MonitoringEndpoints
         group.MapDelete("/sla-policies/{policyId:guid}", DeletePolicyAsync).WithName("DeleteSlaPolicy");
         group.MapGet("/report", ReportAsync).WithName("MonitoringResponseReport")
             .WithSummary("Per account, over the last ?days= (default 30, at most 366): first-answer median and p90 in minutes, answered, unanswered, met and missed targets.");
+        group.MapGet("/report/breakdown", BreakdownAsync).WithName("MonitoringResponseBreakdown")
+            .WithSummary("The report per account and per person, each split into business hours and off hours, over the last ?days=.");
+        group.MapGet("/report.csv", ReportCsvAsync).WithName("ExportMonitoringResponseBreakdown").Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .WithSummary("The breakdown as CSV.");
         group.MapGet("/accounts/{accountId:guid}/sources", SourcesAsync).WithName("GetMonitoringSources").WithSummary("Which sources of the account are live, polled or impossible, and its last post seen.");
         group.MapPost("/accounts/{accountId:guid}/read", ReadNowAsync).WithName("ReadAccountNow").WithSummary("Reads the account's sources now.");
     }
@@ -121,6 +125,17 @@ public static class MonitoringEndpoints
         days is not null and (< 1 or > ResponseReport.MaxDays)
             ? Outcome.Invalid("days", $"Give 1 to {ResponseReport.MaxDays} days.").ToProblem()
             : TypedResults.Ok(await report.ComputeAsync(org, days ?? 30, cancellationToken));
+
+    public static async Task<IResult> BreakdownAsync(OrgContext org, int? days, ResponseReport report, CancellationToken cancellationToken) =>
+        days is not null and (< 1 or > ResponseReport.MaxDays)
+            ? Outcome.Invalid("days", $"Give 1 to {ResponseReport.MaxDays} days.").ToProblem()
+            : TypedResults.Ok(await report.BreakdownAsync(org, days ?? 30, cancellationToken));
+
+    public static async Task<IResult> ReportCsvAsync(OrgContext org, int? days, ResponseReport report, CancellationToken cancellationToken) =>
+        days is not null and (< 1 or > ResponseReport.MaxDays)
+            ? Outcome.Invalid("days", $"Give 1 to {ResponseReport.MaxDays} days.").ToProblem()
+            : TypedResults.File(System.Text.Encoding.UTF8.GetBytes(ResponseReport.Csv(await report.BreakdownAsync(org, days ?? 30, cancellationToken))),
+                "text/csv; charset=utf-8", $"responses-{org.Organization.Slug}.csv");
 
     public static async Task<IResult> SourcesAsync(OrgContext org, Guid accountId, AccountSources sources, CancellationToken cancellationToken) =>
         await sources.GetAsync(org, accountId, cancellationToken) is { } found ? TypedResults.Ok(found) : Outcome.NotFound.ToProblem();

@@ -144,6 +144,14 @@ public static class SlaClock
         return DateTimeOffset.MaxValue;
     }
 
+    /// <summary>Whether an instant falls inside the policy's opening hours on a working day, in its zone; 24/7 or not.</summary>
+    public static bool IsBusinessTime(SlaPolicy policy, DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, ZoneOf(policy.TimeZone));
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        return IsWorkingDay(policy, DateOnly.FromDateTime(local.DateTime), HolidaysOf(policy.Holidays)) && time >= policy.OpensAt && time < policy.ClosesAt;
+    }
+
     public static bool IsWorkingDay(SlaPolicy policy, DateOnly day, IReadOnlySet<DateOnly> holidays) =>
         policy.Days.Length == 7 && policy.Days[((int)day.DayOfWeek + 6) % 7] == '1' && !holidays.Contains(day);
 
