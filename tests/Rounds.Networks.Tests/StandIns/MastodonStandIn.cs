@@ -13,7 +13,7 @@ namespace Rounds.Networks.Tests.StandIns;
 /// on the instance (physicians) can be added with a bio and statuses, some with video; looking an account up and
 /// listing its public statuses need no token, as on an instance that allows public reads.
 /// </summary>
-public sealed class MastodonStandIn : StandIn
+public sealed partial class MastodonStandIn : StandIn
 {
     public const string Token = "mastodon-access-token";
 
@@ -29,7 +29,11 @@ public sealed class MastodonStandIn : StandIn
     private readonly HashSet<(string From, string To)> follows = [];
     private long nextId = 110_000_000_000_000_000;
 
-    public sealed record Status(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<Attachment> Media, string Visibility);
+    public sealed record Status(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<Attachment> Media, string Visibility)
+    {
+        /// <summary>The status this one answers, for mentions written as replies.</summary>
+        public string? InReplyTo { get; init; }
+    }
 
     /// <summary>Another account on the instance, with its own statuses, each marked when its attachment is a video.</summary>
     private sealed record Other(string Id, string Username, string Note, List<(Status Status, bool Video)> Statuses);
@@ -144,6 +148,7 @@ public sealed class MastodonStandIn : StandIn
         });
 
         app.MapGet("/api/v1/accounts/verify_credentials", () => Json(AccountJson()));
+        MapNotifications(app);
         app.MapPost("/api/v2/media", UploadAsync);
         app.MapGet("/api/v1/media/{id}", (string id) => Processed(id));
         app.MapPost("/api/v1/statuses", CreateAsync);
@@ -351,11 +356,7 @@ public sealed class MastodonStandIn : StandIn
                 return Json(new JsonArray([.. theirs]));
             }
 
-            var page = statuses.Where(s => long.Parse(s.Id, CultureInfo.InvariantCulture) < maxId)
-                .OrderByDescending(s => long.Parse(s.Id, CultureInfo.InvariantCulture))
-                .Take(limit)
-                .Select(s => (JsonNode?)StatusJson(s));
-            return Json(new JsonArray([.. page]));
+            return Paged(statuses.Select(s => (s.Id, (JsonNode)StatusJson(s))), request, 40);
         }
     }
 

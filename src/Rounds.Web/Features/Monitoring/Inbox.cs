@@ -8,9 +8,12 @@ namespace Rounds.Web.Features.Monitoring;
 /// <param name="Waiting">Only conversations waiting for an answer.</param>
 public sealed record InboxFilter(Guid? AccountId = null, bool Unassigned = false, bool Mine = false, bool Waiting = false);
 
+/// <param name="DueAt">When the answer the conversation is held to is due (see <see cref="SlaClock.DueOf"/>).</param>
+/// <param name="DueFor">Which answer that is: "first", or "next" for a message after the first answer.</param>
 public sealed record ConversationRow(
     Guid Id, Guid AccountId, string Account, string Network, string Preview, string From, DateTimeOffset LastMessageAt,
-    DateTimeOffset? WaitingSince, string? AssignedTo, string AssignedName, DateTimeOffset? FirstResponseAt, DateTimeOffset? DueAt, bool Breached);
+    DateTimeOffset? WaitingSince, string? AssignedTo, string AssignedName, DateTimeOffset? FirstResponseAt, DateTimeOffset? DueAt, bool Breached,
+    string DueFor);
 
 public sealed record ConversationDetail(ConversationRow Summary, IReadOnlyList<Message> Messages, IReadOnlyList<ConversationNote> Notes);
 
@@ -139,12 +142,12 @@ public sealed class Inbox(RoundsDbContext db, IAccountDirectory accounts, IAudit
         {
             latest.TryGetValue(c.Id, out var message);
             var policy = policies.GetValueOrDefault(c.AccountId) ?? policies.GetValueOrDefault(Guid.Empty);
-            DateTimeOffset? due = policy is not null && c.FirstInboundAt is { } first ? SlaClock.DueAt(policy, first) : null;
-            var breached = due is { } d && (c.FirstResponseAt ?? now) > d;
+            var due = policy is null ? null : SlaClock.DueOf(policy, c, now);
             return new ConversationRow(
                 c.Id, c.AccountId, cards.TryGetValue(c.AccountId, out var card) ? card.Label : "a retired account", c.Network,
                 message?.Text ?? "", message?.AuthorHandle ?? "", c.LastMessageAt, c.WaitingSince, c.AssignedTo,
-                c.AssignedTo is { } who && names.TryGetValue(who, out var name) ? name : "", c.FirstResponseAt, due, breached);
+                c.AssignedTo is { } who && names.TryGetValue(who, out var name) ? name : "", c.FirstResponseAt, due?.DueAt, due?.Breached ?? false,
+                due?.Target == SlaTarget.Next ? "next" : "first");
         }).ToList();
     }
 }

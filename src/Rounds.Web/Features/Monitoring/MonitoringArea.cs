@@ -15,6 +15,11 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddScoped<AccountSources>();
         services.AddScoped<Inbox>();
         services.AddScoped<SendReply>();
+        services.AddScoped<DeliverReply>();
+        services.AddScoped<ReplyApprovals>();
+        services.AddScoped<CannedReplies>();
+        services.AddScoped<EscalateBreaches>();
+        services.AddHostedService<EscalationRounds>();
         services.AddScoped<Alerts>();
         services.AddScoped<SlaPolicies>();
         services.AddScoped<ResponseReport>();
@@ -37,6 +42,7 @@ public sealed class MonitoringArea : IRoundsArea
     [
         new(PageSlots.AccountPage, typeof(AccountMonitoringSection), 30),
         new(PageSlots.OrganizationSettings, typeof(SlaSettingsSection), 30),
+        new(PageSlots.OrganizationSettings, typeof(ReplyApprovalSection), 31),
     ];
 
     private static async Task<int> WaitingAsync(IServiceProvider services, Guid organizationId, string userId) =>

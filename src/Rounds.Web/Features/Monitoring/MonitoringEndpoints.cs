@@ -1,10 +1,13 @@
 namespace Rounds.Web.Features.Monitoring;
 
-public sealed record MessageDto(Guid Id, string NetworkId, string Url, string AuthorHandle, string Text, DateTimeOffset PostedAt, bool Inbound, string State, string? SentBy, string Error, DateTimeOffset? DeletedAt);
+/// <param name="State">received, sending, sent, failed, awaiting_approval or rejected.</param>
+/// <param name="Flags">What screening flagged in a reply written in Rounds.</param>
+public sealed record MessageDto(Guid Id, string NetworkId, string Url, string AuthorHandle, string Text, DateTimeOffset PostedAt, bool Inbound, string State, string? SentBy, string Error, DateTimeOffset? DeletedAt, string Flags);
 
 public sealed record NoteDto(Guid Id, string AuthorName, string Text, DateTimeOffset CreatedAt);
 
-public sealed record ConversationDto(ConversationRow Conversation, IReadOnlyList<MessageDto> Messages, IReadOnlyList<NoteDto> Notes);
+/// <param name="Approvals">Where each reply waiting for approval stands.</param>
+public sealed record ConversationDto(ConversationRow Conversation, IReadOnlyList<MessageDto> Messages, IReadOnlyList<NoteDto> Notes, IReadOnlyList<PendingReply> Approvals);
 
 public static class MonitoringEndpoints
 {
@@ -18,6 +21,14 @@ public static class MonitoringEndpoints
         group.MapPost("/conversations/{conversationId:guid}/notes", NoteAsync).WithName("AddConversationNote").WithSummary("An internal note; never sent to the network.");
         group.MapPost("/conversations/{conversationId:guid}/replies", ReplyAsync).WithName("ReplyToConversation")
             .WithSummary("Screens the text as the account, then sends it once as a reply to the newest inbound message; a blocking finding refuses it (400 with the findings).");
+        group.MapPost("/conversations/{conversationId:guid}/replies/{messageId:guid}/decision", DecideAsync).WithName("DecideOnReply")
+            .WithSummary("approve: true passes the reply's current approval step (the last one sends it); false with a note turns it down. Not by its author.");
+        group.MapGet("/canned-replies", CannedAsync).WithName("ListCannedReplies");
+        group.MapPost("/canned-replies", AddCannedAsync).WithName("AddCannedReply").WithSummary("title and text; screened when saved (reviewers and admins).");
+        group.MapDelete("/canned-replies/{cannedReplyId:guid}", DeleteCannedAsync).WithName("DeleteCannedReply");
+        group.MapGet("/settings", SettingsAsync).WithName("GetMonitoringSettings");
+        group.MapPut("/settings", SaveSettingsAsync).WithName("SaveMonitoringSettings")
+            .WithSummary("replyApproval: none, flagged (replies screening flags wait for the account's approval steps) or all (admins).");
         group.MapGet("/alerts", AlertsAsync).WithName("ListMonitoringAlerts").WithSummary("Posts published with a blocking finding, open first; ?includeResolved=true adds resolved ones.");
         group.MapPost("/alerts/{alertId:guid}/resolve", ResolveAsync).WithName("ResolveMonitoringAlert");
         group.MapPost("/alerts/{alertId:guid}/delete-post", DeletePostAsync).WithName("DeleteAlertedPost")
@@ -27,6 +38,10 @@ public static class MonitoringEndpoints
         group.MapDelete("/sla-policies/{policyId:guid}", DeletePolicyAsync).WithName("DeleteSlaPolicy");
         group.MapGet("/report", ReportAsync).WithName("MonitoringResponseReport")
             .WithSummary("Per account, over the last ?days= (default 30, at most 366): first-answer median and p90 in minutes, answered, unanswered, met and missed targets.");
+        group.MapGet("/report/breakdown", BreakdownAsync).WithName("MonitoringResponseBreakdown")
+            .WithSummary("The report per account and per person, each split into business hours and off hours, over the last ?days=.");
+        group.MapGet("/report.csv", ReportCsvAsync).WithName("ExportMonitoringResponseBreakdown").Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .WithSummary("The breakdown as CSV.");
         group.MapGet("/accounts/{accountId:guid}/sources", SourcesAsync).WithName("GetMonitoringSources").WithSummary("Which sources of the account are live, polled or impossible, and its last post seen.");
         group.MapPost("/accounts/{accountId:guid}/read", ReadNowAsync).WithName("ReadAccountNow").WithSummary("Reads the account's sources now.");
     }
@@ -34,12 +49,19 @@ public static class MonitoringEndpoints
     public static async Task<IResult> ListAsync(OrgContext org, Guid? accountId, bool? unassigned, bool? mine, bool? waiting, Inbox inbox, CancellationToken cancellationToken) =>
         TypedResults.Ok(await inbox.ListAsync(org, new InboxFilter(accountId, unassigned == true, mine == true, waiting == true), cancellationToken));
 
-    public static async Task<IResult> GetAsync(OrgContext org, Guid conversationId, Inbox inbox, CancellationToken cancellationToken) =>
+    public static string StateName(MessageState state) => state switch
+    {
+        MessageState.AwaitingApproval => "awaiting_approval",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    public static async Task<IResult> GetAsync(OrgContext org, Guid conversationId, Inbox inbox, ReplyApprovals approvals, CancellationToken cancellationToken) =>
         await inbox.FindAsync(org, conversationId, cancellationToken) is { } detail
             ? TypedResults.Ok(new ConversationDto(
                 detail.Summary,
-                detail.Messages.Select(m => new MessageDto(m.Id, m.NetworkId, m.Url, m.AuthorHandle, m.Text, m.PostedAt, m.Inbound, m.State.ToString().ToLowerInvariant(), m.SentBy, m.Error, m.DeletedAt)).ToList(),
-                detail.Notes.Select(n => new NoteDto(n.Id, n.AuthorName, n.Text, n.CreatedAt)).ToList()))
+                detail.Messages.Select(m => new MessageDto(m.Id, m.NetworkId, m.Url, m.AuthorHandle, m.Text, m.PostedAt, m.Inbound, StateName(m.State), m.SentBy, m.Error, m.DeletedAt, m.Flags)).ToList(),
+                detail.Notes.Select(n => new NoteDto(n.Id, n.AuthorName, n.Text, n.CreatedAt)).ToList(),
+                await approvals.PendingAsync(org, conversationId, cancellationToken)))
             : Outcome.NotFound.ToProblem();
 
     public static async Task<IResult> AssignAsync(OrgContext org, Guid conversationId, AssignInput request, Inbox inbox, CancellationToken cancellationToken) =>
@@ -51,8 +73,32 @@ public static class MonitoringEndpoints
     public static async Task<IResult> ReplyAsync(OrgContext org, Guid conversationId, ReplyInput request, SendReply reply, CancellationToken cancellationToken)
     {
         var sent = await reply.RunAsync(org, conversationId, request, cancellationToken);
-        return sent.Succeeded ? TypedResults.Ok(sent.Value) : sent.Status.ToProblem();
+        return !sent.Succeeded ? sent.Status.ToProblem() : sent.Value!.State == "sent" ? TypedResults.Ok(sent.Value) : TypedResults.Accepted((string?)null, sent.Value);
     }
+
+    public static async Task<IResult> DecideAsync(OrgContext org, Guid conversationId, Guid messageId, ReplyDecisionInput request, ReplyApprovals approvals, CancellationToken cancellationToken)
+    {
+        var decided = await approvals.DecideAsync(org, conversationId, messageId, request, cancellationToken);
+        return decided.Succeeded ? TypedResults.Ok(decided.Value) : decided.Status.ToProblem();
+    }
+
+    public static async Task<IResult> CannedAsync(OrgContext org, CannedReplies canned, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await canned.ListAsync(org, cancellationToken));
+
+    public static async Task<IResult> AddCannedAsync(OrgContext org, CannedReplyInput request, CannedReplies canned, CancellationToken cancellationToken)
+    {
+        var added = await canned.AddAsync(org, request, cancellationToken);
+        return added.Succeeded ? TypedResults.Ok(added.Value) : added.Status.ToProblem();
+    }
+
+    public static async Task<IResult> DeleteCannedAsync(OrgContext org, Guid cannedReplyId, CannedReplies canned, CancellationToken cancellationToken) =>
+        (await canned.DeleteAsync(org, cannedReplyId, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> SettingsAsync(OrgContext org, ReplyApprovals approvals, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await approvals.SettingsAsync(org, cancellationToken));
+
+    public static async Task<IResult> SaveSettingsAsync(OrgContext org, MonitoringSettingsInput request, ReplyApprovals approvals, CancellationToken cancellationToken) =>
+        (await approvals.SaveSettingsAsync(org, request, cancellationToken)).ToProblem();
 
     public static async Task<IResult> AlertsAsync(OrgContext org, bool? includeResolved, Alerts alerts, CancellationToken cancellationToken) =>
         TypedResults.Ok(await alerts.ListAsync(org, includeResolved == true, cancellationToken));
@@ -79,6 +125,17 @@ public static class MonitoringEndpoints
         days is not null and (< 1 or > ResponseReport.MaxDays)
             ? Outcome.Invalid("days", $"Give 1 to {ResponseReport.MaxDays} days.").ToProblem()
             : TypedResults.Ok(await report.ComputeAsync(org, days ?? 30, cancellationToken));
+
+    public static async Task<IResult> BreakdownAsync(OrgContext org, int? days, ResponseReport report, CancellationToken cancellationToken) =>
+        days is not null and (< 1 or > ResponseReport.MaxDays)
+            ? Outcome.Invalid("days", $"Give 1 to {ResponseReport.MaxDays} days.").ToProblem()
+            : TypedResults.Ok(await report.BreakdownAsync(org, days ?? 30, cancellationToken));
+
+    public static async Task<IResult> ReportCsvAsync(OrgContext org, int? days, ResponseReport report, CancellationToken cancellationToken) =>
+        days is not null and (< 1 or > ResponseReport.MaxDays)
+            ? Outcome.Invalid("days", $"Give 1 to {ResponseReport.MaxDays} days.").ToProblem()
+            : TypedResults.File(System.Text.Encoding.UTF8.GetBytes(ResponseReport.Csv(await report.BreakdownAsync(org, days ?? 30, cancellationToken))),
+                "text/csv; charset=utf-8", $"responses-{org.Organization.Slug}.csv");
 
     public static async Task<IResult> SourcesAsync(OrgContext org, Guid accountId, AccountSources sources, CancellationToken cancellationToken) =>
         await sources.GetAsync(org, accountId, cancellationToken) is { } found ? TypedResults.Ok(found) : Outcome.NotFound.ToProblem();

@@ -71,6 +71,9 @@ public sealed class Conversation : IOrgOwned
 
     public string? AssignedTo { get; set; }
 
+    /// <summary>The due time a second person was last told about, so one approaching breach escalates once.</summary>
+    public DateTimeOffset? EscalatedDueAt { get; set; }
+
     /// <summary>Changed on every write, so two people answering at once cannot both pass the check that nobody has.</summary>
     public Guid Version { get; set; } = Guid.NewGuid();
 }
@@ -87,6 +90,12 @@ public enum MessageState
 
     /// <summary>The network refused it; the reason is kept and nothing is retried.</summary>
     Failed,
+
+    /// <summary>Written in Rounds and held for the account's approval steps; nothing has gone to the network.</summary>
+    AwaitingApproval,
+
+    /// <summary>An approver turned it down; it is never sent, and the reason is kept in its error.</summary>
+    Rejected,
 }
 
 public sealed class Message : IOrgOwned
@@ -127,6 +136,9 @@ public sealed class Message : IOrgOwned
     public string? IdempotencyKey { get; set; }
 
     public string Error { get; set; } = "";
+
+    /// <summary>What screening flagged in a reply written in Rounds, for its approvers; empty when nothing was.</summary>
+    public string Flags { get; set; } = "";
 
     /// <summary>When the network reported the post deleted.</summary>
     public DateTimeOffset? DeletedAt { get; set; }
@@ -227,6 +239,7 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.SentBy).HasMaxLength(100);
         builder.Property(m => m.IdempotencyKey).HasMaxLength(100);
         builder.Property(m => m.Error).HasMaxLength(500);
+        builder.Property(m => m.Flags).HasMaxLength(1000);
 
         // A post addressed to two accounts of the organization is in both inboxes, once each.
         builder.HasIndex(m => new { m.AccountId, m.NetworkId }).IsUnique();

@@ -9,18 +9,21 @@ namespace Rounds.Web.Features.Monitoring;
 /// <param name="OpensAt">Local opening time, HH:mm.</param>
 /// <param name="Days">Working days, e.g. ["mon","tue","wed","thu","fri"].</param>
 /// <param name="Holidays">Days off, yyyy-MM-dd.</param>
+/// <param name="NextResponseMinutes">After the first answer, the target for each new message; none sets no target.</param>
+/// <param name="EscalateBeforeMinutes">How long before a due time a second person is told nobody has answered; none never escalates.</param>
+/// <param name="EscalateTo">The member's user id told then; none tells the admins.</param>
 public sealed record SlaPolicyInput(
     Guid? AccountId, string? Name, int? FirstResponseMinutes, bool AlwaysOn, string? TimeZone, string? OpensAt, string? ClosesAt,
-    IReadOnlyList<string>? Days, IReadOnlyList<string>? Holidays);
+    IReadOnlyList<string>? Days, IReadOnlyList<string>? Holidays, int? NextResponseMinutes = null, int? EscalateBeforeMinutes = null, string? EscalateTo = null);
 
 public sealed record SlaPolicyDto(
     Guid Id, Guid? AccountId, string Name, int FirstResponseMinutes, bool AlwaysOn, string TimeZone, string OpensAt, string ClosesAt,
-    IReadOnlyList<string> Days, IReadOnlyList<string> Holidays)
+    IReadOnlyList<string> Days, IReadOnlyList<string> Holidays, int? NextResponseMinutes, int? EscalateBeforeMinutes, string? EscalateTo)
 {
     internal static SlaPolicyDto Of(SlaPolicy p) => new(
         p.Id, p.AccountId, p.Name, p.FirstResponseMinutes, p.AlwaysOn, p.TimeZone, p.OpensAt.ToString("HH:mm", CultureInfo.InvariantCulture), p.ClosesAt.ToString("HH:mm", CultureInfo.InvariantCulture),
         SlaPolicies.DayNames.Where((_, i) => p.Days.Length == 7 && p.Days[i] == '1').ToList(),
-        p.Holidays.Split(',', StringSplitOptions.RemoveEmptyEntries));
+        p.Holidays.Split(',', StringSplitOptions.RemoveEmptyEntries), p.NextResponseMinutes, p.EscalateBeforeMinutes, p.EscalateTo);
 }
 
 /// <summary>The organization's response targets: one default, and one per account that differs.</summary>
@@ -56,6 +59,22 @@ public sealed class SlaPolicies(RoundsDbContext db, IAccountDirectory accounts, 
         if (input.FirstResponseMinutes is not (>= 1 and <= 60 * 24 * 30))
         {
             errors["FirstResponseMinutes"] = ["Give the first-response target in minutes, from 1 to 43,200 (30 days)."];
+        }
+
+        if (input.NextResponseMinutes is not (null or (>= 1 and <= 60 * 24 * 30)))
+        {
+            errors["NextResponseMinutes"] = ["Give the next-response target in minutes, from 1 to 43,200 (30 days), or leave it empty."];
+        }
+
+        if (input.EscalateBeforeMinutes is not (null or (>= 1 and <= 60 * 24 * 30)))
+        {
+            errors["EscalateBeforeMinutes"] = ["Give how many minutes before the due time to escalate, from 1 to 43,200, or leave it empty."];
+        }
+
+        var escalateTo = string.IsNullOrWhiteSpace(input.EscalateTo) ? null : input.EscalateTo.Trim();
+        if (escalateTo is not null && !await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == org.Id && m.UserId == escalateTo && m.Role >= Inbox.ViewRole, cancellationToken))
+        {
+            errors["EscalateTo"] = ["Escalate to an account manager, reviewer or admin of this organization."];
         }
 
         var zone = input.TimeZone?.Trim() is { Length: > 0 } z ? z : "UTC";
@@ -116,6 +135,9 @@ public sealed class SlaPolicies(RoundsDbContext db, IAccountDirectory accounts, 
 
         policy.Name = name;
         policy.FirstResponseMinutes = input.FirstResponseMinutes!.Value;
+        policy.NextResponseMinutes = input.NextResponseMinutes;
+        policy.EscalateBeforeMinutes = input.EscalateBeforeMinutes;
+        policy.EscalateTo = escalateTo;
         policy.AlwaysOn = input.AlwaysOn;
         policy.TimeZone = zone;
         policy.OpensAt = opens ?? new TimeOnly(0, 0);

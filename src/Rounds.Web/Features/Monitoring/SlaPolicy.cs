@@ -21,6 +21,15 @@ public sealed class SlaPolicy : IOrgOwned
 
     public int FirstResponseMinutes { get; set; }
 
+    /// <summary>After the first answer, how soon each new message must be answered; none leaves later messages without a target.</summary>
+    public int? NextResponseMinutes { get; set; }
+
+    /// <summary>How long before an answer is due a second person is told that nobody has answered; none never escalates.</summary>
+    public int? EscalateBeforeMinutes { get; set; }
+
+    /// <summary>The member told when a breach approaches; none tells the organization's admins.</summary>
+    public string? EscalateTo { get; set; }
+
     public bool AlwaysOn { get; set; }
 
     /// <summary>An IANA zone id such as America/Chicago.</summary>
@@ -46,10 +55,20 @@ internal sealed class SlaPolicyConfiguration : IEntityTypeConfiguration<SlaPolic
         builder.Property(p => p.TimeZone).HasMaxLength(100);
         builder.Property(p => p.Days).HasMaxLength(7);
         builder.Property(p => p.Holidays).HasMaxLength(4000);
+        builder.Property(p => p.EscalateTo).HasMaxLength(100);
         builder.HasIndex(p => new { p.OrganizationId, p.AccountId }).IsUnique();
         builder.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+public enum SlaTarget
+{
+    First,
+    Next,
+}
+
+/// <param name="Breached">The answer came after its due time, or has not come and the time has passed.</param>
+public sealed record SlaDue(DateTimeOffset DueAt, SlaTarget Target, bool Breached);
 
 /// <summary>
 /// Business time, computed in the policy's zone: the clock runs only inside opening hours on working days that
@@ -58,10 +77,35 @@ internal sealed class SlaPolicyConfiguration : IEntityTypeConfiguration<SlaPolic
 /// </summary>
 public static class SlaClock
 {
-    /// <summary>When a message that arrived at <paramref name="start"/> must have its answer.</summary>
-    public static DateTimeOffset DueAt(SlaPolicy policy, DateTimeOffset start)
+    /// <summary>When a message that arrived at <paramref name="start"/> must have its first answer.</summary>
+    public static DateTimeOffset DueAt(SlaPolicy policy, DateTimeOffset start) => DueAt(policy, start, policy.FirstResponseMinutes);
+
+    /// <summary>
+    /// The answer a conversation is held to now: its first answer until one was given; after that, when the policy
+    /// has a next-response target and a message waits, the answer to that message. Otherwise the first answer's
+    /// target still stands, met or missed, for the record.
+    /// </summary>
+    public static SlaDue? DueOf(SlaPolicy policy, Conversation conversation, DateTimeOffset now)
     {
-        var target = TimeSpan.FromMinutes(policy.FirstResponseMinutes);
+        if (conversation.FirstInboundAt is not { } first)
+        {
+            return null;
+        }
+
+        if (conversation.FirstResponseAt is null || conversation.WaitingSince is not { } waiting || policy.NextResponseMinutes is not { } next)
+        {
+            var due = DueAt(policy, first);
+            return new SlaDue(due, SlaTarget.First, (conversation.FirstResponseAt ?? now) > due);
+        }
+
+        var nextDue = DueAt(policy, waiting, next);
+        return new SlaDue(nextDue, SlaTarget.Next, now > nextDue);
+    }
+
+    /// <summary>When a message that arrived at <paramref name="start"/> must be answered, <paramref name="minutes"/> of business time later.</summary>
+    public static DateTimeOffset DueAt(SlaPolicy policy, DateTimeOffset start, int minutes)
+    {
+        var target = TimeSpan.FromMinutes(minutes);
         if (policy.AlwaysOn)
         {
             return start + target;
@@ -98,6 +142,14 @@ public static class SlaClock
         }
 
         return DateTimeOffset.MaxValue;
+    }
+
+    /// <summary>Whether an instant falls inside the policy's opening hours on a working day, in its zone; 24/7 or not.</summary>
+    public static bool IsBusinessTime(SlaPolicy policy, DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, ZoneOf(policy.TimeZone));
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        return IsWorkingDay(policy, DateOnly.FromDateTime(local.DateTime), HolidaysOf(policy.Holidays)) && time >= policy.OpensAt && time < policy.ClosesAt;
     }
 
     public static bool IsWorkingDay(SlaPolicy policy, DateOnly day, IReadOnlySet<DateOnly> holidays) =>

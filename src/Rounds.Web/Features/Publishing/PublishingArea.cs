@@ -15,6 +15,7 @@ public sealed class PublishingArea : IRoundsArea
         services.AddScoped<ComposePost>();
         services.AddScoped<ReviewPost>();
         services.AddScoped<ApprovalSteps>();
+        services.AddScoped<Contracts.IApprovalWorkflows, ApprovalWorkflows>();
         services.AddScoped<PostQueries>();
         services.AddScoped<RevisionHistory>();
         services.AddScoped<AttachImage>();

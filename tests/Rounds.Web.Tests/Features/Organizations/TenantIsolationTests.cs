@@ -60,6 +60,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var inbound = new Rounds.Web.Features.Monitoring.Message { OrganizationId = victim.Id, ConversationId = conversation.Id, AccountId = account, NetworkId = "victim-root", AuthorHandle = "asker", Text = "Victim's question", PostedAt = DateTimeOffset.UtcNow, Inbound = true };
             var alert = new Rounds.Web.Features.Monitoring.MonitoringAlert { OrganizationId = victim.Id, AccountId = account, PostId = "victim-post", PostUrl = "https://x.com/VictimHealth/status/1", FindingType = "MRN", FindingMessage = "found", PostedAt = DateTimeOffset.UtcNow, RaisedAt = DateTimeOffset.UtcNow };
             var sla = new Rounds.Web.Features.Monitoring.SlaPolicy { OrganizationId = victim.Id, Name = "Victim's hours", FirstResponseMinutes = 60 };
+            var heldReply = new Rounds.Web.Features.Monitoring.Message { OrganizationId = victim.Id, ConversationId = conversation.Id, AccountId = account, NetworkId = "approval:victim", AuthorHandle = "VictimHealth", Text = "Victim's held reply", PostedAt = DateTimeOffset.UtcNow, State = Rounds.Web.Features.Monitoring.MessageState.AwaitingApproval, SentBy = alice.Id };
+            var canned = new Rounds.Web.Features.Monitoring.CannedReply { OrganizationId = victim.Id, Title = "Victim's wording", Text = "Victim's canned reply", CreatedBy = alice.Id, CreatedAt = DateTimeOffset.UtcNow };
+            db.AddRange(heldReply, canned);
             var boardCategory = new Rounds.Web.Features.Community.CommunityCategory { OrganizationId = victim.Id, Name = "Victim's board", CreatedAt = DateTimeOffset.UtcNow };
             var boardTopic = new Rounds.Web.Features.Community.CommunityTopic { OrganizationId = victim.Id, CategoryId = boardCategory.Id, Title = "Victim's topic", AuthorId = alice.Id, Visible = true, LastNumber = 1, CreatedAt = DateTimeOffset.UtcNow, LastPostedAt = DateTimeOffset.UtcNow };
             var boardPost = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = victim.Id, TopicId = boardTopic.Id, Number = 1, AuthorId = alice.Id, Body = "Victim's post", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = DateTimeOffset.UtcNow };
@@ -98,6 +101,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Conversation = conversation.Id,
                 Alert = alert.Id,
                 SlaPolicy = sla.Id,
+                HeldReply = heldReply.Id,
+                CannedReply = canned.Id,
                 BoardCategory = boardCategory.Id,
                 BoardTopic = boardTopic.Id,
                 BoardPost = boardPost.Id,
@@ -155,6 +160,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "conversationId" or "ConversationId" } => ids.Conversation.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "alertId" or "AlertId" } => ids.Alert.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "policyId" } => ids.SlaPolicy.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "messageId" } => ids.HeldReply.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "cannedReplyId" } => ids.CannedReply.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "accountId" } => ids.Account.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "categoryId" or "CategoryId" } => ids.BoardCategory.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "topicId" or "TopicId" } => ids.BoardTopic.ToString(),
@@ -245,7 +252,11 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Engagement.EngagementSnapshot>().CountAsync(s => s.OrganizationId == victim.Id));
             var conversation = await db.Set<Rounds.Web.Features.Monitoring.Conversation>().SingleAsync(c => c.Id == ids.Conversation);
             Assert.Equal((null, true), (conversation.AssignedTo, conversation.WaitingSince is not null));
-            Assert.Equal(1, await db.Set<Rounds.Web.Features.Monitoring.Message>().CountAsync(m => m.ConversationId == ids.Conversation));
+            Assert.Equal(2, await db.Set<Rounds.Web.Features.Monitoring.Message>().CountAsync(m => m.ConversationId == ids.Conversation));
+            Assert.Equal(Rounds.Web.Features.Monitoring.MessageState.AwaitingApproval, await db.Set<Rounds.Web.Features.Monitoring.Message>().Where(m => m.Id == ids.HeldReply).Select(m => m.State).SingleAsync());
+            Assert.False(await db.Set<Rounds.Web.Features.Monitoring.ReplyDecision>().AnyAsync(d => d.MessageId == ids.HeldReply));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Monitoring.CannedReply>().CountAsync(c => c.OrganizationId == victim.Id));
+            Assert.False(await db.Set<Rounds.Web.Features.Monitoring.MonitoringSettings>().AnyAsync(m => m.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Monitoring.ConversationNote>().AnyAsync(n => n.OrganizationId == victim.Id));
             Assert.Null(await db.Set<Rounds.Web.Features.Monitoring.MonitoringAlert>().Where(a => a.Id == ids.Alert).Select(a => a.ResolvedAt).SingleAsync());
             var sla = await db.Set<Rounds.Web.Features.Monitoring.SlaPolicy>().SingleAsync(p => p.Id == ids.SlaPolicy);

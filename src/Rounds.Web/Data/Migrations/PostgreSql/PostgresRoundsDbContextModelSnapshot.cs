@@ -2629,6 +2629,41 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("MembershipVouchers", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.CannedReply", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(3000)
+                        .HasColumnType("character varying(3000)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Title")
+                        .IsUnique();
+
+                    b.ToTable("CannedReplies", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2641,6 +2676,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<string>("AssignedTo")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("EscalatedDueAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("FirstInboundAt")
                         .HasColumnType("timestamp with time zone");
@@ -2764,6 +2802,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("Flags")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -2878,6 +2921,21 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("MonitoringAlerts", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ReplyApproval")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("MonitoringSettings", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSource", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2942,6 +3000,42 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("MonitoringStreams", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReplyDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ApproverId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("StepPosition")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("MessageId", "StepPosition", "ApproverId")
+                        .IsUnique();
+
+                    b.ToTable("ReplyDecisions", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.SlaPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2962,6 +3056,13 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(7)
                         .HasColumnType("character varying(7)");
 
+                    b.Property<int?>("EscalateBeforeMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EscalateTo")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<int>("FirstResponseMinutes")
                         .HasColumnType("integer");
 
@@ -2974,6 +3075,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("NextResponseMinutes")
+                        .HasColumnType("integer");
 
                     b.Property<TimeOnly>("OpensAt")
                         .HasColumnType("time without time zone");
@@ -4826,6 +4930,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.CannedReply", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.Conversation", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
@@ -4862,11 +4975,29 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSettings", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Rounds.Web.Features.Monitoring.MonitoringSettings", "OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSource", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReplyDecision", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Monitoring.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

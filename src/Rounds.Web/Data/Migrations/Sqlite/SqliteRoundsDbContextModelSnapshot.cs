@@ -2616,6 +2616,41 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("MembershipVouchers", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.CannedReply", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(3000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Title")
+                        .IsUnique();
+
+                    b.ToTable("CannedReplies", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2628,6 +2663,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<string>("AssignedTo")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("EscalatedDueAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("FirstInboundAt")
                         .HasColumnType("INTEGER");
@@ -2751,6 +2789,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Flags")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -2865,6 +2908,21 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("MonitoringAlerts", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSettings", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReplyApproval")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("MonitoringSettings", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSource", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2929,6 +2987,42 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("MonitoringStreams", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReplyDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApproverId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StepPosition")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("MessageId", "StepPosition", "ApproverId")
+                        .IsUnique();
+
+                    b.ToTable("ReplyDecisions", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.SlaPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2949,6 +3043,13 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(7)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("EscalateBeforeMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EscalateTo")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("FirstResponseMinutes")
                         .HasColumnType("INTEGER");
 
@@ -2961,6 +3062,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("NextResponseMinutes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<TimeOnly>("OpensAt")
                         .HasColumnType("TEXT");
@@ -4811,6 +4915,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.CannedReply", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.Conversation", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
@@ -4847,11 +4960,29 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSettings", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithOne()
+                        .HasForeignKey("Rounds.Web.Features.Monitoring.MonitoringSettings", "OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSource", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReplyDecision", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Monitoring.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
