@@ -219,10 +219,7 @@ public sealed class PublishDuePosts(
                 && copies.Any(t => t.PostId == p.Id)
                 && !copies.Any(t => t.PostId == p.Id && (t.Status == DeliveryStatus.Waiting || t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.WithOwner)))
             .Select(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
-        foreach (var postId in finished)
-        {
-            await outcomes.CompleteIfFinishedAsync(postId, cancellationToken);
-        }
+        await outcomes.CompleteFinishedAsync(finished, cancellationToken);
     }
 
     /// <summary>
