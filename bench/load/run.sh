@@ -88,6 +88,7 @@ ROUTES=(
   "audit log page with a filter|page|/o/northfield/audit?action=post.approved"
   "library search|page|/o/northfield/library?q=flu"
   "accounts list with a filter|page|/o/northfield/accounts?status=active&platform=x"
+  "press releases API|api|/api/v1/orgs/northfield/press/releases"
   "one post's page|page|/o/northfield/posts/$POST_ID"
   "/api/v1/me|api|/api/v1/me"
 )

@@ -445,6 +445,24 @@ public sealed class AccountRegistry(
         await AddPostAsync(account, externalId, postedAt.ToUniversalTime(), cancellationToken);
     }
 
+    public async Task AddPublishedPostsAsync(Guid organizationId, IReadOnlyCollection<PublishedByRounds> posts, CancellationToken cancellationToken = default)
+    {
+        var accountIds = posts.Select(p => p.AccountId).Distinct().ToList();
+        var externalIds = posts.Select(p => p.ExternalId).Distinct().ToList();
+        var owned = await db.Set<SocialAccount>().Where(a => a.OrganizationId == organizationId && accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        var counted = (await db.Set<AccountPost>().Where(p => accountIds.Contains(p.AccountId) && externalIds.Contains(p.ExternalId))
+            .Select(p => new { p.AccountId, p.ExternalId }).ToListAsync(cancellationToken))
+            .Select(p => (p.AccountId, p.ExternalId)).ToHashSet();
+        foreach (var post in posts)
+        {
+            // Each post once, whether counted before or earlier in this batch.
+            if (owned.TryGetValue(post.AccountId, out var account) && counted.Add((post.AccountId, post.ExternalId)))
+            {
+                await CountPostAsync(account, post.ExternalId, post.PostedAt.ToUniversalTime(), cancellationToken);
+            }
+        }
+    }
+
     /// <summary>Counts the post once, moves the last post forward, and revives a dormant account; the caller saves.</summary>
     private async Task AddPostAsync(SocialAccount account, string externalId, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -453,6 +471,11 @@ public sealed class AccountRegistry(
             return;
         }
 
+        await CountPostAsync(account, externalId, at, cancellationToken);
+    }
+
+    private async Task CountPostAsync(SocialAccount account, string externalId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         db.Add(new AccountPost { OrganizationId = account.OrganizationId, AccountId = account.Id, ExternalId = externalId, PostedAt = at, RecordedAt = clock.GetUtcNow() });
         if (account.LastPostAt is null || at > account.LastPostAt)
         {

@@ -22,15 +22,30 @@ internal sealed class Notifier(RoundsDbContext db, IMailer mailer, TimeProvider 
             return;
         }
 
-        var told = await db.Set<Notification>().Where(n => n.EventKey == eventKey && wanted.Contains(n.UserId)).Select(n => n.UserId).ToListAsync(cancellationToken);
-        var queued = db.ChangeTracker.Entries<Notification>().Where(e => e.Entity.EventKey == eventKey).Select(e => e.Entity.UserId).ToHashSet();
-        var people = await db.People().Where(u => wanted.Contains(u.Id)).Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken);
-        foreach (var person in people.Where(p => !told.Contains(p.Id) && !queued.Contains(p.Id)))
+        await NotifyEachAsync(organizationId, wanted.Select(id => new Notice(id, eventKey, title, link)).ToList(), cancellationToken);
+    }
+
+    public async Task NotifyEachAsync(Guid organizationId, IReadOnlyCollection<Notice> notices, CancellationToken cancellationToken = default)
+    {
+        var wanted = notices.Where(n => !string.IsNullOrEmpty(n.UserId)).DistinctBy(n => (n.UserId, n.EventKey)).ToList();
+        if (wanted.Count == 0)
         {
-            db.Set<Notification>().Add(new Notification { OrganizationId = organizationId, UserId = person.Id, EventKey = eventKey, Title = title, Link = link, CreatedAt = clock.GetUtcNow() });
-            if (person.Email is not null)
+            return;
+        }
+
+        var ids = wanted.Select(n => n.UserId).Distinct().ToList();
+        var keys = wanted.Select(n => n.EventKey).Distinct().ToList();
+        var told = (await db.Set<Notification>().Where(n => keys.Contains(n.EventKey) && ids.Contains(n.UserId)).Select(n => new { n.UserId, n.EventKey }).ToListAsync(cancellationToken))
+            .Select(n => (n.UserId, n.EventKey))
+            .Concat(db.ChangeTracker.Entries<Notification>().Select(e => (e.Entity.UserId, e.Entity.EventKey)))
+            .ToHashSet();
+        var emails = await db.People().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
+        foreach (var notice in wanted.Where(n => emails.ContainsKey(n.UserId) && !told.Contains((n.UserId, n.EventKey))))
+        {
+            db.Set<Notification>().Add(new Notification { OrganizationId = organizationId, UserId = notice.UserId, EventKey = notice.EventKey, Title = notice.Title, Link = notice.Link, CreatedAt = clock.GetUtcNow() });
+            if (emails[notice.UserId] is { } email)
             {
-                var mail = new OutgoingMail(person.Email, title, $"<p>{WebUtility.HtmlEncode(title)}</p><p><a href=\"{WebUtility.HtmlEncode(Absolute(link))}\">Open in Rounds</a></p>");
+                var mail = new OutgoingMail(email, notice.Title, $"<p>{WebUtility.HtmlEncode(notice.Title)}</p><p><a href=\"{WebUtility.HtmlEncode(Absolute(notice.Link))}\">Open in Rounds</a></p>");
                 db.AfterCommit(token => SendAsync(mail, token));
             }
         }

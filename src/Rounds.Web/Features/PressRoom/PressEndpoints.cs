@@ -27,7 +27,8 @@ public static class PressEndpoints
     public static void Map(RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
         var team = api.MapGroup("/orgs/{org}/press").WithTags("Press room").RequireOrg(Role.Reviewer);
-        team.MapGet("/releases", ListAsync).WithName("ListPressReleases");
+        team.MapGet("/releases", ListAsync).WithName("ListPressReleases")
+            .WithSummary("The organization's releases, most recently changed first, 50 a page; the next page's cursor is in the Link header (and X-Next-Cursor), passed back as `after`.");
         team.MapPost("/releases", CreateAsync).WithName("CreatePressRelease");
         team.MapGet("/releases/{id:guid}", GetAsync).WithName("GetPressRelease");
         team.MapPut("/releases/{id:guid}", UpdateAsync).WithName("UpdatePressRelease");
@@ -82,10 +83,40 @@ public static class PressEndpoints
         view.Release.Id, view.Release.Title, view.Release.Summary, SafeMarkdown.ToSafeHtml(view.Release.Body), view.Release.Contacts, view.Release.LiftAt,
         view.Release.LiftAt is { } at ? LiftTime.Describe(at, view.Release.LiftZone) : null, view.Embargoed, []);
 
-    public static async Task<IResult> ListAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    /// <summary>How many releases one page of the team's list holds.</summary>
+    public const int ListPageSize = 50;
+
+    /// <summary>
+    /// The team's releases, most recently changed first, a page at a time: the next page's cursor is in the Link
+    /// header (and <c>X-Next-Cursor</c>), passed back as <c>after</c>. The id breaks ties between equal times.
+    /// </summary>
+    public static async Task<IResult> ListAsync(OrgContext org, string? after, RoundsDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        var rows = await db.Set<PressRelease>().Where(r => r.OrganizationId == org.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows.OrderByDescending(r => r.UpdatedAt).Select(ToDto).ToList());
+        ReleaseCursor cursor = default;
+        if (after is not null && !ReleaseCursor.TryParse(after, out cursor))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Use the cursor from the previous page's Link header."] });
+        }
+
+        var query = db.Set<PressRelease>().AsNoTracking().Where(r => r.OrganizationId == org.Id);
+        if (after is not null)
+        {
+            var (at, id) = (cursor.At, cursor.Id);
+            query = query.Where(r => r.UpdatedAt < at || (r.UpdatedAt == at && r.Id.CompareTo(id) < 0));
+        }
+
+        var rows = await query.OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id).Take(ListPageSize + 1).ToListAsync(cancellationToken);
+        if (rows.Count > ListPageSize)
+        {
+            var next = new ReleaseCursor(rows[ListPageSize - 1].UpdatedAt, rows[ListPageSize - 1].Id).ToString();
+            var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
+            parameters["after"] = next;
+            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, parameters.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+            http.Response.Headers.Link = $"<{link}>; rel=\"next\"";
+            http.Response.Headers["X-Next-Cursor"] = next;
+        }
+
+        return TypedResults.Ok(rows.Take(ListPageSize).Select(ToDto).ToList());
     }
 
     public static async Task<IResult> CreateAsync(OrgContext org, ReleaseInput body, EditRelease edit, CancellationToken cancellationToken)

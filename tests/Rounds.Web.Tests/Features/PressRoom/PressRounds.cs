@@ -64,6 +64,14 @@ public class PressRounds(TestDatabase database, string? connectionString = null)
             new { approve = true, expiresOn = Clock.GetUtcNow().AddYears(1).ToString("yyyy-MM-dd") }));
     }
 
+    /// <summary>A draft written by the team through the API, as it is now.</summary>
+    public async Task<Guid> CreateReleaseAsync(PressCast cast, string title)
+    {
+        var team = await ApiClientAsync(cast.Admin);
+        var created = await HttpAssert.ReadAsync<JsonElement>(await team.PostAsJsonAsync($"/api/v1/orgs/{cast.Org.Slug}/press/releases", new { title, body = "Body of " + title }));
+        return created.GetProperty("id").GetGuid();
+    }
+
     /// <summary>The team uploads a small PNG-named file to the release.</summary>
     public async Task<HttpResponseMessage> UploadAsync(PressCast cast, Guid releaseId, string fileName, string contentType, byte[] content)
     {

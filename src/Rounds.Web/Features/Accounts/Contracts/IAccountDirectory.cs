@@ -1,6 +1,9 @@
 namespace Rounds.Web.Features.Accounts.Contracts;
 
 /// <summary>An account as other areas see it: enough to name it, place it and know whether it runs.</summary>
+/// <summary>A post Rounds published to one of the organization's accounts, and when.</summary>
+public sealed record PublishedByRounds(Guid AccountId, string ExternalId, DateTimeOffset PostedAt);
+
 public sealed record AccountCard
 {
     public required Guid Id { get; init; }
@@ -60,6 +63,12 @@ public interface IAccountDirectory
 
     /// <summary>Adds the post to the caller's unit of work, which saves it with the change that published it.</summary>
     Task AddPublishedPostAsync(Guid organizationId, Guid accountId, string externalId, DateTimeOffset postedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds many posts of the organization's accounts to the caller's unit of work with a few reads in all, for the
+    /// publisher, which records a cycle's copies together.
+    /// </summary>
+    Task AddPublishedPostsAsync(Guid organizationId, IReadOnlyCollection<PublishedByRounds> posts, CancellationToken cancellationToken = default);
 
     /// <summary>The user ids of the committee that decides account requests: named members, or every reviewer and admin.</summary>
     Task<IReadOnlyList<string>> CommitteeAsync(Guid organizationId, CancellationToken cancellationToken = default);

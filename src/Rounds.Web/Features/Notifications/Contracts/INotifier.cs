@@ -4,10 +4,19 @@ namespace Rounds.Web.Features.Notifications.Contracts;
 /// Tells people about governance events in the notification centre and by email. Notifications join the
 /// caller's unit of work; their emails go out only once that work is committed.
 /// </summary>
+/// <summary>One person's notification of one event.</summary>
+public sealed record Notice(string UserId, string EventKey, string Title, string Link);
+
 public interface INotifier
 {
     /// <summary>Queues one notification per person for the event; people already told about it are skipped.</summary>
     Task NotifyAsync(Guid organizationId, IEnumerable<string> userIds, string eventKey, string title, string link, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="NotifyAsync"/> for many events of the organization at once, one person each, with two reads in
+    /// all: for work that ends many things in one go (the publisher ending a cycle's posts).
+    /// </summary>
+    Task NotifyEachAsync(Guid organizationId, IReadOnlyCollection<Notice> notices, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Marks done, for everyone, the unread notifications of events whose key starts with

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Rounds.Networks;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts;
@@ -8,6 +9,7 @@ using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.PressRoom.Contracts;
+using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
 
@@ -17,7 +19,10 @@ public enum CopyResult
     Failed,
     Retrying,
 
-    /// <summary>The post was no longer approved, or no longer due, when its copy was about to go out.</summary>
+    /// <summary>
+    /// Given back unsent: the post was no longer approved, or no longer due, when its copy was about to go out, or
+    /// its account was held by a rate limit met earlier in the cycle, or its claim was too old to send on.
+    /// </summary>
     Released,
 
     /// <summary>The copy links to a press release whose lift was moved past the post's time: it waits for the lift.</summary>
@@ -26,20 +31,31 @@ public enum CopyResult
     HandedToOwner,
 }
 
-/// <summary>Connectors of one publisher cycle, one per account, so that a network session serves all of an account's copies.</summary>
+/// <summary>Connectors of one group of copies, one per account, so that a network session serves all of an account's copies.</summary>
 public sealed class ConnectorSession
 {
     internal Dictionary<Guid, INetworkConnector> ByAccount { get; } = [];
 }
 
+/// <summary>A copy this instance has claimed, and the post's revision at the claim: only that revision's words were approved to go out.</summary>
+public sealed record ClaimedCopy(Guid TargetId, int Revision);
+
 /// <summary>
-/// Sends one claimed copy to its network and records what happened. The attempt is saved before the network
+/// Sends claimed copies to their networks and records what happened. The attempt is saved before the network
 /// hears of it; a copy whose last attempt never finished, or whose outcome was lost, is read back from the
 /// network before anything is published again, so a crash or a timeout never posts twice.
 /// </summary>
+/// <remarks>
+/// A cycle's copies are handled together, so that the database is asked a few times per cycle rather than a
+/// dozen times per copy: one read each for the copies, their posts, accounts, connections, images and earlier
+/// attempts; one save for every attempt before any is sent; one save for the outcomes after. Only what must be
+/// current at the moment of sending is asked per copy, just before it goes: the release embargo and whether the
+/// post is still approved at the claimed revision.
+/// </remarks>
 public sealed class DeliverCopy(
     RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AccountThrottle throttle, DeliveryInstance instance,
-    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, PostByHand byHand, TimeProvider clock, ILogger<DeliverCopy> logger)
+    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, PostByHand byHand, TimeProvider clock,
+    IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, ILogger<DeliverCopy> logger)
 {
     /// <summary>Retryable failures are tried this many times in all before the copy fails.</summary>
     public const int MaxAttempts = 8;
@@ -51,54 +67,122 @@ public sealed class DeliverCopy(
     /// <summary>How long an account is left alone after a rate limit that did not say for how long.</summary>
     public static readonly TimeSpan DefaultRateLimitWait = TimeSpan.FromMinutes(1);
 
+    private const string NeedsReconnecting = "the account needs reconnecting on its page";
+
     /// <param name="claimedRevision">The post's revision when the copy was claimed: only that revision's words were approved to go out.</param>
-    public async Task<CopyResult> SendAsync(Guid targetId, int claimedRevision, ConnectorSession session, CancellationToken cancellationToken = default)
+    public async Task<CopyResult> SendAsync(Guid targetId, int claimedRevision, CancellationToken cancellationToken = default) =>
+        (await SendAsync([new ClaimedCopy(targetId, claimedRevision)], cancellationToken))[0];
+
+    /// <summary>
+    /// Sends the claimed copies, in their order within each group (see <see cref="Groups"/>), different groups side
+    /// by side up to <see cref="DeliveryOptions.Parallelism"/>; the results are in the order of <paramref name="copies"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<CopyResult>> SendAsync(IReadOnlyList<ClaimedCopy> copies, CancellationToken cancellationToken = default)
     {
         db.ChangeTracker.Clear();
-        var target = await db.Set<PostTarget>().FirstAsync(t => t.Id == targetId, cancellationToken);
-        var post = await db.Set<Post>().AsNoTracking().FirstAsync(p => p.Id == target.PostId, cancellationToken);
+        var results = new CopyResult[copies.Count];
+        var facts = await ReadAsync(copies, cancellationToken);
         var now = clock.GetUtcNow();
-
-        // Approval is checked again now that the copy is ours: an edit or a withdrawal since the cycle began wins.
-        if (post.Status != PostStatus.Approved || post.Revision != claimedRevision || post.ScheduledAt > now)
+        var sending = new List<Sending>();
+        for (var i = 0; i < copies.Count; i++)
         {
-            return await ReleaseAsync(target, null, cancellationToken);
+            if (await PrepareAsync(copies[i], facts, now, cancellationToken) is { } decided)
+            {
+                results[i] = decided;
+            }
+            else
+            {
+                sending.Add(Begin(i, copies[i], facts, now));
+            }
         }
 
-        // Approval checked the embargo against the lift of that moment; the team may have moved the lift since.
-        var embargoed = await embargoes.FindAsync(target.OrganizationId, target.TextFor(post), cancellationToken);
-        if (embargoed.Count > 0)
+        // Every attempt is stored before the network hears of its copy, in one save with the copies decided above.
+        await db.SaveChangesAsync(cancellationToken);
+        await SendGroupsAsync(sending, cancellationToken);
+
+        // What went out must be recorded even when the host is stopping: an unrecorded post is read back later, at
+        // the cost of a second attempt; the few writes here end within the command timeout.
+        await RecordAsync(sending, results, CancellationToken.None);
+        return results;
+    }
+
+    /// <summary>What the copies need, read in one query per kind.</summary>
+    private sealed record Facts(
+        Dictionary<Guid, PostTarget> Targets, Dictionary<Guid, Post> Posts, Dictionary<Guid, AccountCard> Accounts, Dictionary<Guid, AccountConnection> Connections,
+        HashSet<Guid> PostsWithImages, ILookup<Guid, DeliveryAttempt> Attempts);
+
+    private async Task<Facts> ReadAsync(IReadOnlyList<ClaimedCopy> copies, CancellationToken cancellationToken)
+    {
+        var ids = copies.Select(c => c.TargetId).Distinct().ToList();
+        var targets = await db.Set<PostTarget>().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        var postIds = targets.Values.Select(t => t.PostId).Distinct().ToList();
+        var posts = await db.Set<Post>().AsNoTracking().Where(p => postIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var cards = new Dictionary<Guid, AccountCard>();
+        foreach (var organization in targets.Values.GroupBy(t => t.OrganizationId))
         {
-            return await HoldForLiftAsync(target, post, embargoed.MaxBy(l => l.LiftAt)!, cancellationToken);
+            foreach (var card in await accounts.FindManyAsync(organization.Key, organization.Select(t => t.AccountId), cancellationToken))
+            {
+                cards[card.Id] = card;
+            }
+        }
+
+        var accountIds = targets.Values.Select(t => t.AccountId).Distinct().ToList();
+        var connections = await db.Set<AccountConnection>().AsNoTracking().Where(c => accountIds.Contains(c.AccountId)).ToDictionaryAsync(c => c.AccountId, cancellationToken);
+        var withImages = await db.Set<MediaItem>().Where(m => m.PostId != null && postIds.Contains(m.PostId.Value)).Select(m => m.PostId!.Value).Distinct().ToListAsync(cancellationToken);
+        // Tracked: an attempt left started by a stopped instance is marked unknown below.
+        var attempts = await db.Set<DeliveryAttempt>().Where(a => ids.Contains(a.TargetId)).ToListAsync(cancellationToken);
+        return new Facts(targets, posts, cards, connections, withImages.ToHashSet(), attempts.ToLookup(a => a.TargetId));
+    }
+
+    /// <summary>Decides a copy that cannot go out as it stands; null when it is to be sent.</summary>
+    private async Task<CopyResult?> PrepareAsync(ClaimedCopy copy, Facts facts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!facts.Targets.TryGetValue(copy.TargetId, out var target) || !facts.Posts.TryGetValue(target.PostId, out var post))
+        {
+            // Deleted with its post since the claim: nothing is left to send.
+            return CopyResult.Released;
+        }
+
+        // Approval is checked again now that the copy is ours: an edit or a withdrawal since the cycle began wins.
+        if (post.Status != PostStatus.Approved || post.Revision != copy.Revision || post.ScheduledAt > now)
+        {
+            GiveBack(target, null);
+            return CopyResult.Released;
         }
 
         // Only a running account publishes: one retired since the post was approved says nothing more for the organization.
-        var account = await accounts.FindAsync(target.OrganizationId, target.AccountId, cancellationToken);
+        var account = facts.Accounts.GetValueOrDefault(target.AccountId);
         if (account is null || !PostRules.CanReceivePosts(account))
         {
             target.Status = DeliveryStatus.Cancelled;
             target.LastError = account is null ? "The account is no longer in the registry." : $"{account.Label} is {AccountNames.Label(account.Status).ToLowerInvariant()}, and only running accounts publish.";
             Release(target);
-            await db.SaveChangesAsync(cancellationToken);
             return CopyResult.Failed;
         }
 
-        var connection = await db.Set<AccountConnection>().FirstOrDefaultAsync(c => c.AccountId == target.AccountId, cancellationToken);
-        var hasImages = await db.Set<MediaItem>().AnyAsync(m => m.PostId == post.Id, cancellationToken);
-        if (PublishingPaths.IsByHand(account.Platform, connection, hasImages))
+        var connection = facts.Connections.GetValueOrDefault(target.AccountId);
+        if (PublishingPaths.IsByHand(account.Platform, connection, facts.PostsWithImages.Contains(post.Id)))
         {
             await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform, connection), cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
             return CopyResult.HandedToOwner;
         }
 
         if (connection!.Status == ConnectionStatus.NeedsReconnect)
         {
-            return await FailAsync(target, null, "the account needs reconnecting on its page", cancellationToken);
+            Fail(target, null, NeedsReconnecting);
+            return CopyResult.Failed;
         }
 
+        return null;
+    }
+
+    /// <summary>Records the attempt of a copy about to go out (saved with the others before any is sent).</summary>
+    private Sending Begin(int index, ClaimedCopy copy, Facts facts, DateTimeOffset now)
+    {
+        var target = facts.Targets[copy.TargetId];
+        var earlier = facts.Attempts[target.Id].ToList();
         // An earlier attempt still marked started belongs to an instance that stopped mid-send: its outcome is unknown.
-        var unfinished = await db.Set<DeliveryAttempt>().Where(a => a.TargetId == target.Id && a.Outcome == AttemptOutcome.Started).ToListAsync(cancellationToken);
+        var unfinished = earlier.Where(a => a.Outcome == AttemptOutcome.Started).ToList();
         foreach (var stale in unfinished)
         {
             stale.Outcome = AttemptOutcome.Unknown;
@@ -110,58 +194,307 @@ public sealed class DeliverCopy(
         var attempt = new DeliveryAttempt { OrganizationId = target.OrganizationId, TargetId = target.Id, Instance = instance.Id, StartedAt = now, Outcome = AttemptOutcome.Started };
         db.Add(attempt);
         target.Attempts++;
-        target.OutcomeUnknown = target.OutcomeUnknown || unfinished.Count > 0;
-        await db.SaveChangesAsync(cancellationToken);
-
-        var media = await db.Set<MediaItem>().AsNoTracking().Where(m => m.PostId == post.Id).OrderBy(m => m.UploadedAt)
-            .Select(m => new MediaAttachment(m.Content, m.ContentType, m.AltText)).ToListAsync(cancellationToken);
+        target.OutcomeUnknown = readBack;
         // Read-back on networks without keys looks at posts made since the first attempt, so every retry passes that same time.
-        var firstAttemptAt = await db.Set<DeliveryAttempt>().Where(a => a.TargetId == target.Id).OrderBy(a => a.StartedAt).Select(a => a.StartedAt).FirstAsync(cancellationToken);
-        var request = new PublishRequest(target.TextFor(post), target.IdempotencyKey, firstAttemptAt, media.Count > 0 ? media : null);
+        var firstAttemptAt = earlier.Count > 0 ? earlier.Min(a => a.StartedAt) : now;
+        var post = facts.Posts[target.PostId];
+        return new Sending(index, target, post, copy.Revision, facts.Connections[target.AccountId], attempt, readBack, firstAttemptAt, facts.PostsWithImages.Contains(post.Id));
+    }
 
-        // The last look before the network hears of it: the words and images read above must still be the approved ones.
-        if (!await db.Set<Post>().AnyAsync(p => p.Id == post.Id && p.Status == PostStatus.Approved && p.Revision == claimedRevision, cancellationToken))
+    /// <summary>A copy on its way: what it needs to be sent, and, once the group is done, what happened.</summary>
+    private sealed class Sending(int index, PostTarget target, Post post, int revision, AccountConnection connection, DeliveryAttempt attempt, bool readBack, DateTimeOffset firstAttemptAt, bool hasImages)
+    {
+        public int Index { get; } = index;
+        public PostTarget Target { get; } = target;
+        public Post Post { get; } = post;
+        public int Revision { get; } = revision;
+        public AccountConnection Connection { get; } = connection;
+        public DeliveryAttempt Attempt { get; } = attempt;
+        public bool ReadBack { get; } = readBack;
+        public DateTimeOffset FirstAttemptAt { get; } = firstAttemptAt;
+        public bool HasImages { get; } = hasImages;
+
+        public Sent Outcome { get; set; } = Sent.NotSent;
+        public PublishedPost? Published { get; set; }
+        public bool FoundExisting { get; set; }
+        public EmbargoedLink? Embargo { get; set; }
+        public DateTimeOffset? HeldUntil { get; set; }
+        public Exception? Error { get; set; }
+    }
+
+    private enum Sent
+    {
+        /// <summary>Not sent: the post changed, the claim is too old to send on, or the host is stopping.</summary>
+        NotSent,
+        Published,
+
+        /// <summary>Not sent: the copy links to a release whose lift was moved past the post's time.</summary>
+        Embargoed,
+
+        /// <summary>Not sent: the network limited the account's posting during this cycle.</summary>
+        AccountHeld,
+
+        /// <summary>Not sent: the network refused the account's credentials during this cycle.</summary>
+        CredentialsRefused,
+
+        /// <summary>Sent, and the network (or something on the way) failed; <see cref="Sending.Error"/> says how.</summary>
+        Failed,
+
+        /// <summary>Cancelled while talking to the network: the outcome is unknown and the claim is left to lapse.</summary>
+        Abandoned,
+    }
+
+    /// <summary>
+    /// The copies in groups that may go out side by side: one per account, so that each account's copies go out
+    /// in order under its rate limit and the throttle, except that accounts sharing a post are one group, so that
+    /// a change to the post seen while one of its copies goes out stops the others. The order is kept within each group.
+    /// </summary>
+    private static List<List<Sending>> Groups(List<Sending> copies)
+    {
+        var parent = copies.Select(c => c.Target.AccountId).Distinct().ToDictionary(a => a);
+        Guid Root(Guid account)
         {
-            return await ReleaseAsync(target, attempt, cancellationToken);
+            while (parent[account] != account)
+            {
+                account = parent[account] = parent[parent[account]];
+            }
+
+            return account;
         }
 
+        foreach (var post in copies.GroupBy(c => c.Post.Id))
+        {
+            var first = Root(post.First().Target.AccountId);
+            foreach (var copy in post.Skip(1))
+            {
+                var root = Root(copy.Target.AccountId);
+                if (root != first)
+                {
+                    parent[root] = first;
+                }
+            }
+        }
+
+        return copies.GroupBy(c => Root(c.Target.AccountId)).Select(g => g.ToList()).ToList();
+    }
+
+    private async Task SendGroupsAsync(List<Sending> copies, CancellationToken cancellationToken)
+    {
+        var groups = Groups(copies);
+        var started = clock.GetUtcNow();
+        if (groups.Count <= 1 || options.Value.Parallelism <= 1)
+        {
+            foreach (var group in groups)
+            {
+                await SendGroupAsync(group, db, embargoes, started, cancellationToken);
+            }
+
+            return;
+        }
+
+        // Each group reads with its own unit of work. The groups are not cancelled from outside: each stops
+        // starting copies once the token fires, so that what was sent is still recorded.
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism }, async (group, _) =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            await SendGroupAsync(group, services.GetRequiredService<RoundsDbContext>(), services.GetRequiredService<IEmbargoedLinks>(), started, cancellationToken);
+        });
+    }
+
+    private async Task SendGroupAsync(List<Sending> copies, RoundsDbContext unit, IEmbargoedLinks releases, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        var session = new ConnectorSession();
+        var refused = new HashSet<Guid>();
+        // The claim must outlast a send; a copy reached only after half of it has gone is claimed afresh next cycle.
+        var sendBy = started + TimeSpan.FromSeconds(options.Value.LeaseSeconds / 2);
+        foreach (var copy in copies)
+        {
+            var now = clock.GetUtcNow();
+            var account = copy.Target.AccountId;
+            if (cancellationToken.IsCancellationRequested || now > sendBy)
+            {
+                continue;
+            }
+
+            if (throttle.HeldUntil(account, now) is { } until)
+            {
+                (copy.Outcome, copy.HeldUntil) = (Sent.AccountHeld, until);
+                continue;
+            }
+
+            if (refused.Contains(account))
+            {
+                copy.Outcome = Sent.CredentialsRefused;
+                continue;
+            }
+
+            PublishRequest request;
+            try
+            {
+                // Approval checked the embargo against the lift of that moment; the team may have moved the lift since.
+                var embargoed = await releases.FindAsync(copy.Target.OrganizationId, copy.Target.TextFor(copy.Post), cancellationToken);
+                if (embargoed.Count > 0)
+                {
+                    (copy.Outcome, copy.Embargo) = (Sent.Embargoed, embargoed.MaxBy(l => l.LiftAt));
+                    continue;
+                }
+
+                var media = copy.HasImages
+                    ? await unit.Set<MediaItem>().AsNoTracking().Where(m => m.PostId == copy.Post.Id).OrderBy(m => m.UploadedAt)
+                        .Select(m => new MediaAttachment(m.Content, m.ContentType, m.AltText)).ToListAsync(cancellationToken)
+                    : [];
+                request = new PublishRequest(copy.Target.TextFor(copy.Post), copy.Target.IdempotencyKey, copy.FirstAttemptAt, media.Count > 0 ? media : null);
+
+                // The last look before the network hears of it: the words and images read above must still be the approved ones.
+                if (!await unit.Set<Post>().AnyAsync(p => p.Id == copy.Post.Id && p.Status == PostStatus.Approved && p.Revision == copy.Revision, cancellationToken))
+                {
+                    continue;
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Nothing reached the network: the copy is given back unsent.
+                logger.LogError(e, "Checking copy {Target} before sending it failed.", copy.Target.Id);
+                continue;
+            }
+
+            using var sending = RoundsTelemetry.Source.StartActivity("publisher deliver");
+            sending?.SetTag("rounds.organization.id", copy.Target.OrganizationId).SetTag("rounds.post.id", copy.Post.Id).SetTag("rounds.account.id", account);
+            await PublishAsync(copy, ConnectorFor(copy.Connection, session), request, cancellationToken);
+            sending?.SetTag("rounds.outcome", copy.Outcome.ToString().ToLowerInvariant());
+            switch (copy.Error)
+            {
+                case CryptographicException:
+                case NetworkException { Kind: FailureKind.Auth }:
+                    session.ByAccount.Remove(account);
+                    refused.Add(account);
+                    break;
+                case NetworkException { Kind: FailureKind.RateLimited } limited:
+                    // Held at once, so that the account's next copies in this cycle stay unsent.
+                    copy.HeldUntil = HoldUntil(limited);
+                    throttle.Hold(account, copy.HeldUntil.Value);
+                    break;
+            }
+        }
+    }
+
+    private async Task PublishAsync(Sending copy, INetworkConnector connector, PublishRequest request, CancellationToken cancellationToken)
+    {
         try
         {
-            var connector = ConnectorFor(connection, session);
-            var outcome = AttemptOutcome.Published;
-            var published = readBack ? await connector.FindAsync(request, cancellationToken) : null;
-            if (published is not null)
+            var published = copy.ReadBack ? await connector.FindAsync(request, cancellationToken) : null;
+            copy.FoundExisting = published is not null;
+            copy.Published = published ?? await connector.PublishAsync(request, cancellationToken);
+            copy.Outcome = Sent.Published;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            copy.Outcome = Sent.Abandoned;
+        }
+        catch (Exception e)
+        {
+            (copy.Outcome, copy.Error) = (Sent.Failed, e);
+        }
+    }
+
+    private DateTimeOffset HoldUntil(NetworkException e)
+    {
+        var wait = e.RetryAfter is { } asked && asked > TimeSpan.Zero ? asked : DefaultRateLimitWait;
+        return clock.GetUtcNow() + (wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait);
+    }
+
+    /// <summary>
+    /// Writes every outcome in one save; then holds the waiting copies of rate-limited accounts and flags refused
+    /// connections, which are statements of their own.
+    /// </summary>
+    private async Task RecordAsync(List<Sending> copies, CopyResult[] results, CancellationToken cancellationToken)
+    {
+        var published = new List<(Guid Organization, PublishedByRounds Post)>();
+        var refused = new List<(Sending Copy, string Reason)>();
+        foreach (var copy in copies)
+        {
+            var target = copy.Target;
+            var attempt = copy.Attempt;
+            switch (copy.Outcome)
             {
-                outcome = AttemptOutcome.FoundExisting;
-            }
-            else
-            {
-                published = await connector.PublishAsync(request, cancellationToken);
+                case Sent.Abandoned:
+                    // Left as the stopping host had it: started and claimed, read back once the claim lapses.
+                    results[copy.Index] = CopyResult.Retrying;
+                    continue;
+                case Sent.NotSent:
+                    GiveBack(target, attempt);
+                    results[copy.Index] = CopyResult.Released;
+                    continue;
+                case Sent.AccountHeld:
+                    GiveBack(target, attempt);
+                    target.NextAttemptAt = copy.HeldUntil;
+                    results[copy.Index] = CopyResult.Released;
+                    continue;
+                case Sent.Embargoed:
+                    GiveBack(target, attempt);
+                    results[copy.Index] = await HoldForLiftAsync(target, copy.Post, copy.Embargo!, cancellationToken);
+                    continue;
+                case Sent.CredentialsRefused:
+                    GiveBack(target, attempt);
+                    Fail(target, null, NeedsReconnecting);
+                    results[copy.Index] = CopyResult.Failed;
+                    continue;
+                case Sent.Published:
+                    Succeed(target, attempt, copy.FoundExisting ? AttemptOutcome.FoundExisting : AttemptOutcome.Published, copy.Published!);
+                    // Counted as the account's activity in the same save, so trials and dormancy see every post Rounds publishes.
+                    published.Add((target.OrganizationId, new PublishedByRounds(target.AccountId, copy.Published!.Url, target.PublishedAt!.Value)));
+                    results[copy.Index] = CopyResult.Published;
+                    continue;
             }
 
-            return await SucceedAsync(target, attempt, outcome, published, cancellationToken);
-        }
-        catch (CryptographicException e)
-        {
-            // The data-protection keys that encrypted the secret are gone: only a new secret helps.
-            logger.LogWarning(e, "The stored secret of account {Account} cannot be decrypted.", target.AccountId);
-            return await NeedsReconnectAsync(target, attempt, connection, "the stored secret can no longer be read", session, cancellationToken);
-        }
-        catch (NetworkException e)
-        {
-            return e.Kind switch
+            switch (copy.Error)
             {
-                FailureKind.Auth => await NeedsReconnectAsync(target, attempt, connection, e.Message, session, cancellationToken),
-                FailureKind.Content => await FailAsync(target, attempt, e.Message, cancellationToken),
-                FailureKind.RateLimited => await HoldAccountAsync(target, attempt, e, cancellationToken),
-                FailureKind.Retryable => await RetryLaterAsync(target, attempt, e.Message, e.OutcomeUnknown, e.RetryAfter, cancellationToken),
-            };
+                case CryptographicException e:
+                    // The data-protection keys that encrypted the secret are gone: only a new secret helps.
+                    logger.LogWarning(e, "The stored secret of account {Account} cannot be decrypted.", target.AccountId);
+                    refused.Add((copy, "the stored secret can no longer be read"));
+                    results[copy.Index] = Fail(target, attempt, "the network refused the account's credentials: the stored secret can no longer be read");
+                    break;
+                case NetworkException { Kind: FailureKind.Auth } e:
+                    refused.Add((copy, e.Message));
+                    results[copy.Index] = Fail(target, attempt, "the network refused the account's credentials: " + e.Message);
+                    break;
+                case NetworkException { Kind: FailureKind.Content } e:
+                    results[copy.Index] = Fail(target, attempt, e.Message);
+                    break;
+                case NetworkException { Kind: FailureKind.RateLimited } e:
+                    results[copy.Index] = HoldAccount(target, attempt, e, copy.HeldUntil!.Value);
+                    break;
+                case NetworkException { Kind: FailureKind.Retryable } e:
+                    results[copy.Index] = RetryLater(target, attempt, e.Message, e.OutcomeUnknown, e.RetryAfter);
+                    break;
+                case var e:
+                    // Anything else (a malformed answer, a bug) may have come after the post was stored: read back next time.
+                    logger.LogError(e, "Publishing copy {Target} failed unexpectedly.", target.Id);
+                    results[copy.Index] = RetryLater(target, attempt, "Unexpected error: " + e!.Message, outcomeUnknown: true, null);
+                    break;
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+
+        foreach (var organization in published.GroupBy(p => p.Organization))
         {
-            // Anything else (a malformed answer, a bug) may have come after the post was stored: read back next time.
-            logger.LogError(e, "Publishing copy {Target} failed unexpectedly.", target.Id);
-            return await RetryLaterAsync(target, attempt, "Unexpected error: " + e.Message, outcomeUnknown: true, null, cancellationToken);
+            await accounts.AddPublishedPostsAsync(organization.Key, organization.Select(p => p.Post).ToList(), cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        foreach (var held in copies.Where(c => c.Outcome == Sent.Failed && c.Error is NetworkException { Kind: FailureKind.RateLimited }))
+        {
+            var (account, until) = (held.Target.AccountId, held.HeldUntil!.Value);
+            await db.Set<PostTarget>()
+                .Where(t => t.AccountId == account && t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt < until))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.NextAttemptAt, until), cancellationToken);
+        }
+
+        foreach (var (copy, reason) in refused)
+        {
+            await FlagReconnectAsync(copy.Target, copy.Connection, reason, cancellationToken);
         }
     }
 
@@ -176,24 +509,19 @@ public sealed class DeliverCopy(
         return connector;
     }
 
-    private async Task<CopyResult> SucceedAsync(PostTarget target, DeliveryAttempt attempt, AttemptOutcome outcome, PublishedPost published, CancellationToken cancellationToken)
+    private void Succeed(PostTarget target, DeliveryAttempt attempt, AttemptOutcome outcome, PublishedPost published)
     {
-        var now = clock.GetUtcNow();
         target.Status = DeliveryStatus.Published;
         target.ExternalId = published.Id;
         target.ExternalUrl = published.Url;
-        target.PublishedAt = now;
+        target.PublishedAt = clock.GetUtcNow();
         target.OutcomeUnknown = false;
         target.LastError = "";
         Release(target);
         Finish(attempt, outcome, published.Url);
-        // Counted as the account's activity in the same save, so trials and dormancy see every post Rounds publishes.
-        await accounts.AddPublishedPostAsync(target.OrganizationId, target.AccountId, published.Url, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return CopyResult.Published;
     }
 
-    private async Task<CopyResult> FailAsync(PostTarget target, DeliveryAttempt? attempt, string reason, CancellationToken cancellationToken)
+    private CopyResult Fail(PostTarget target, DeliveryAttempt? attempt, string reason)
     {
         target.Status = DeliveryStatus.Failed;
         target.LastError = Trim(reason);
@@ -203,16 +531,15 @@ public sealed class DeliverCopy(
             Finish(attempt, AttemptOutcome.Failed, reason);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         return CopyResult.Failed;
     }
 
-    private async Task<CopyResult> RetryLaterAsync(PostTarget target, DeliveryAttempt attempt, string reason, bool outcomeUnknown, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    private CopyResult RetryLater(PostTarget target, DeliveryAttempt attempt, string reason, bool outcomeUnknown, TimeSpan? retryAfter)
     {
         target.OutcomeUnknown = target.OutcomeUnknown || outcomeUnknown;
         if (target.Attempts >= MaxAttempts)
         {
-            return await FailAsync(target, attempt, $"gave up after {target.Attempts} attempts: {reason}", cancellationToken);
+            return Fail(target, attempt, $"gave up after {target.Attempts} attempts: {reason}");
         }
 
         var backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, FirstBackoff.Ticks << Math.Min(target.Attempts - 1, 16)));
@@ -222,18 +549,15 @@ public sealed class DeliverCopy(
         target.LastError = Trim(reason);
         Release(target);
         Finish(attempt, outcomeUnknown ? AttemptOutcome.Unknown : AttemptOutcome.Failed, reason);
-        await db.SaveChangesAsync(cancellationToken);
         return CopyResult.Retrying;
     }
 
     /// <summary>
     /// A rate limit applies to the account, not to one copy: every waiting copy of the account waits until the
-    /// network's time, in the database (for the other instances) and in this instance's throttle.
+    /// network's time, in the database (for the other instances, after the save) and in this instance's throttle.
     /// </summary>
-    private async Task<CopyResult> HoldAccountAsync(PostTarget target, DeliveryAttempt attempt, NetworkException e, CancellationToken cancellationToken)
+    private CopyResult HoldAccount(PostTarget target, DeliveryAttempt attempt, NetworkException e, DateTimeOffset until)
     {
-        var wait = e.RetryAfter is { } asked && asked > TimeSpan.Zero ? asked : DefaultRateLimitWait;
-        var until = clock.GetUtcNow() + (wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait);
         target.Status = DeliveryStatus.Waiting;
         target.NextAttemptAt = until;
         target.LastError = Trim(e.Message);
@@ -241,30 +565,22 @@ public sealed class DeliverCopy(
         target.Attempts--;
         Release(target);
         Finish(attempt, AttemptOutcome.RateLimited, e.Message);
-        await db.SaveChangesAsync(cancellationToken);
-        throttle.Hold(target.AccountId, until);
-        await db.Set<PostTarget>()
-            .Where(t => t.AccountId == target.AccountId && t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt < until))
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.NextAttemptAt, until), cancellationToken);
         return CopyResult.Retrying;
     }
 
     /// <summary>
-    /// The network refused the credentials: the copy fails, the connection is flagged, and its owners and the
-    /// communications team are told once (the flag is set with a conditional update).
+    /// The network refused the credentials: the connection is flagged, and its owners and the communications team
+    /// are told once (the flag is set with a conditional update).
     /// </summary>
-    private async Task<CopyResult> NeedsReconnectAsync(PostTarget target, DeliveryAttempt attempt, AccountConnection connection, string reason, ConnectorSession session, CancellationToken cancellationToken)
+    private async Task FlagReconnectAsync(PostTarget target, AccountConnection connection, string reason, CancellationToken cancellationToken)
     {
-        session.ByAccount.Remove(connection.AccountId);
-        var result = await FailAsync(target, attempt, "the network refused the account's credentials: " + reason, cancellationToken);
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var flagged = await db.Set<AccountConnection>()
             .Where(c => c.AccountId == connection.AccountId && c.Status == ConnectionStatus.Connected && c.ConnectedAt == connection.ConnectedAt)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ConnectionStatus.NeedsReconnect).SetProperty(c => c.LastError, Trim(reason)), cancellationToken);
         if (flagged == 0)
         {
-            return result;
+            return;
         }
 
         var card = await accounts.FindAsync(target.OrganizationId, target.AccountId, cancellationToken);
@@ -276,12 +592,11 @@ public sealed class DeliverCopy(
             $"{card?.Label ?? "An account"} needs reconnecting: the network refused its credentials, and its posts are not going out.", $"/o/{slug}/accounts/{target.AccountId}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return result;
     }
 
     /// <summary>
     /// Puts the copy off until the latest lift among the releases it links to, with the reason on the copy, and
-    /// tells the author once per lift. No attempt is recorded: the network never hears of it, so the copy keeps its
+    /// tells the author once per lift. No attempt is kept: the network never hears of it, so the copy keeps its
     /// tries and is not counted as missed when it goes out after its scheduled time.
     /// </summary>
     private async Task<CopyResult> HoldForLiftAsync(PostTarget target, Post post, EmbargoedLink link, CancellationToken cancellationToken)
@@ -294,12 +609,11 @@ public sealed class DeliverCopy(
         audit.Record(target.OrganizationId, "post.held_for_embargo", "Post", post.Id.ToString(), after: new { Account = target.AccountId, link.LiftAt });
         await notifier.NotifyAsync(target.OrganizationId, [post.AuthorId], $"post:{post.Id}:embargo-hold:{link.LiftAt.UtcTicks}",
             $"Your post waits for a press release's lift ({link.LiftDescribed}): the release's embargo was moved after the post was approved.", $"/o/{slug}/posts/{post.Id}", cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
         return CopyResult.Held;
     }
 
     /// <summary>Gives the copy back unsent; an attempt recorded for it never reached the network, so it is not kept.</summary>
-    private async Task<CopyResult> ReleaseAsync(PostTarget target, DeliveryAttempt? attempt, CancellationToken cancellationToken)
+    private void GiveBack(PostTarget target, DeliveryAttempt? attempt)
     {
         if (attempt is not null)
         {
@@ -309,8 +623,6 @@ public sealed class DeliverCopy(
 
         target.Status = DeliveryStatus.Waiting;
         Release(target);
-        await db.SaveChangesAsync(cancellationToken);
-        return CopyResult.Released;
     }
 
     private static void Release(PostTarget target)

@@ -60,20 +60,23 @@ public sealed class AccountThrottle
     public void Hold(Guid accountId, DateTimeOffset until) =>
         holds.AddOrUpdate(accountId, until, (_, current) => current > until ? current : until);
 
-    public bool IsHeld(Guid accountId, DateTimeOffset now)
+    public bool IsHeld(Guid accountId, DateTimeOffset now) => HeldUntil(accountId, now) is not null;
+
+    /// <summary>Until when the account is held; null when it is not.</summary>
+    public DateTimeOffset? HeldUntil(Guid accountId, DateTimeOffset now)
     {
         if (!holds.TryGetValue(accountId, out var until))
         {
-            return false;
+            return null;
         }
 
         if (until > now)
         {
-            return true;
+            return until;
         }
 
         // Forget a hold once it has passed, so the map does not grow with every account ever limited.
         holds.TryRemove(KeyValuePair.Create(accountId, until));
-        return false;
+        return null;
     }
 }

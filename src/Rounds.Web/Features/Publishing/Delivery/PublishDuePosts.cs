@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rounds.Web.Data;
@@ -14,9 +15,14 @@ public sealed record PublishRun(int Published, int Failed, int Retrying, int Rel
 /// window has passed, in which case they are missed. Every instance may run this at once: each copy is
 /// claimed with a conditional update before it is sent (docs/decisions/0008-exactly-once-delivery.md).
 /// </summary>
+/// <remarks>
+/// A cycle claims its copies together, in one transaction of two statements, and hands them to
+/// <see cref="DeliverCopy"/> together: under a burst of thousands of copies due in one minute, a transaction per
+/// copy and a dozen reads per copy kept copies minutes late (docs/decisions/0035-publisher-batches.md).
+/// </remarks>
 public sealed class PublishDuePosts(
     RoundsDbContext db, DeliverCopy deliver, PostOutcomes outcomes, DeliveryInstance instance, AccountThrottle throttle,
-    TimeProvider clock, IOptions<DeliveryOptions> options, IServiceScopeFactory scopes, ILogger<PublishDuePosts> logger)
+    TimeProvider clock, IOptions<DeliveryOptions> options)
 {
     private const int BatchSize = 200;
 
@@ -60,153 +66,116 @@ public sealed class PublishDuePosts(
         var grace = await db.Set<PublishingSettings>().Where(s => organizations.Contains(s.OrganizationId))
             .ToDictionaryAsync(s => s.OrganizationId, s => TimeSpan.FromMinutes(s.GraceMinutes), cancellationToken);
 
-        var tally = new Tally();
-        var groups = Groups(due);
-        if (groups.Count <= 1 || options.Value.Parallelism <= 1)
+        // Accounts this instance was told to leave alone keep their copies waiting, unclaimed.
+        due = due.Where(c => !throttle.IsHeld(c.AccountId, now)).ToList();
+        var overdue = due.Where(c => IsOverdue(c, now, grace.TryGetValue(c.OrganizationId, out var g) ? g : TimeSpan.FromMinutes(PublishingSettings.DefaultGraceMinutes))).ToList();
+        var missed = await MissAsync(overdue, grace, cancellationToken);
+
+        var (claimed, released) = await ClaimAllAsync(due.Except(overdue).ToList(), now, cancellationToken);
+        foreach (var copy in claimed)
         {
-            foreach (var group in groups)
-            {
-                await SendAsync(group, db, deliver, grace, tally, cancellationToken);
-            }
-        }
-        else
-        {
-            // Accounts go out side by side, each with its own unit of work; an account's copies stay in order, so
-            // its rate limit and the throttle hold as before, and a post's copies stay in one group (see Groups).
-            await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = cancellationToken },
-                async (group, token) =>
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var services = scope.ServiceProvider;
-                    try
-                    {
-                        await SendAsync(group, services.GetRequiredService<RoundsDbContext>(), services.GetRequiredService<DeliverCopy>(), grace, tally, token);
-                    }
-                    catch (Exception e) when (!token.IsCancellationRequested)
-                    {
-                        // One account's trouble must not cancel the others' sends in flight, whose outcome would then
-                        // be unknown; its copies are claimed again next cycle, as after a crash.
-                        logger.LogError(e, "Publishing to one group of accounts failed this cycle; the other groups went on.");
-                    }
-                });
-        }
-
-        await CompleteFinishedPostsAsync(cancellationToken);
-        return new PublishRun(tally.Published, tally.Failed, tally.Retrying, tally.Released, expired, tally.Missed, tally.Held, tally.ByHand);
-    }
-
-    private sealed class Tally
-    {
-        public int Published;
-        public int Failed;
-        public int Retrying;
-        public int Released;
-        public int Missed;
-        public int Held;
-        public int ByHand;
-    }
-
-    /// <summary>
-    /// The cycle's copies in groups that may go out side by side: one per account, except that accounts sharing a
-    /// post are one group, because each claim moves the post's stamp and two claims on one post at once would
-    /// turn one of them away. The order of the batch is kept within each group.
-    /// </summary>
-    private static List<List<Candidate>> Groups(List<Candidate> due)
-    {
-        var parent = due.Select(c => c.AccountId).Distinct().ToDictionary(a => a);
-        Guid Root(Guid account)
-        {
-            while (parent[account] != account)
-            {
-                account = parent[account] = parent[parent[account]];
-            }
-
-            return account;
-        }
-
-        foreach (var post in due.GroupBy(c => c.PostId))
-        {
-            var first = Root(post.First().AccountId);
-            foreach (var copy in post.Skip(1))
-            {
-                var root = Root(copy.AccountId);
-                if (root != first)
-                {
-                    parent[root] = first;
-                }
-            }
-        }
-
-        return due.GroupBy(c => Root(c.AccountId)).Select(g => g.ToList()).ToList();
-    }
-
-    private async Task SendAsync(List<Candidate> copies, RoundsDbContext unit, DeliverCopy sender, Dictionary<Guid, TimeSpan> grace, Tally tally, CancellationToken cancellationToken)
-    {
-        var session = new ConnectorSession();
-        // Each claim changes its post's stamp; the next copy of the same post is claimed against the stamp this cycle set.
-        var stamps = new Dictionary<Guid, Guid>();
-        foreach (var copy in copies)
-        {
-            var now = clock.GetUtcNow();
-            if (throttle.IsHeld(copy.AccountId, now))
-            {
-                continue;
-            }
-
-            var window = grace.TryGetValue(copy.OrganizationId, out var g) ? g : TimeSpan.FromMinutes(PublishingSettings.DefaultGraceMinutes);
-            if (IsOverdue(copy, now, window))
-            {
-                Interlocked.Add(ref tally.Missed, await MissAsync(unit, copy, window, cancellationToken));
-                continue;
-            }
-
-            var stamp = stamps.GetValueOrDefault(copy.PostId, copy.Stamp);
-            var next = Guid.NewGuid();
-            switch (await ClaimAsync(unit, copy.TargetId, copy.PostId, stamp, next, now, cancellationToken))
-            {
-                case Claim.PostChanged:
-                    Interlocked.Increment(ref tally.Released);
-                    continue;
-                case Claim.Taken:
-                    continue;
-            }
-
-            stamps[copy.PostId] = next;
-            using var sending = RoundsTelemetry.Source.StartActivity("publisher deliver");
-            sending?.SetTag("rounds.organization.id", copy.OrganizationId).SetTag("rounds.post.id", copy.PostId).SetTag("rounds.account.id", copy.AccountId);
             if (copy.ScheduledAt is { } scheduled)
             {
                 RoundsTelemetry.Lateness.Record(Math.Max(0, (now - scheduled).TotalSeconds));
             }
+        }
 
-            var result = await sender.SendAsync(copy.TargetId, copy.Revision, session, cancellationToken);
-            var outcome = result.ToString().ToLowerInvariant();
-            sending?.SetTag("rounds.outcome", outcome);
-            RoundsTelemetry.CopiesDelivered.Add(1, new KeyValuePair<string, object?>("rounds.outcome", outcome));
-            switch (result)
+        var results = await deliver.SendAsync(claimed.Select(c => new ClaimedCopy(c.TargetId, c.Revision)).ToList(), cancellationToken);
+        var tally = results.CountBy(r => r).ToDictionary(r => r.Key, r => r.Value);
+        foreach (var (result, count) in tally)
+        {
+            RoundsTelemetry.CopiesDelivered.Add(count, new KeyValuePair<string, object?>("rounds.outcome", result.ToString().ToLowerInvariant()));
+        }
+
+        await CompleteFinishedPostsAsync(cancellationToken);
+        return new PublishRun(
+            tally.GetValueOrDefault(CopyResult.Published), tally.GetValueOrDefault(CopyResult.Failed), tally.GetValueOrDefault(CopyResult.Retrying),
+            released + tally.GetValueOrDefault(CopyResult.Released), expired, missed, tally.GetValueOrDefault(CopyResult.Held), tally.GetValueOrDefault(CopyResult.HandedToOwner));
+    }
+
+    /// <summary>
+    /// Claims the copies for this instance, all in one transaction when nothing else has touched them since they
+    /// were read; otherwise (another instance, an edit) one by one, as <see cref="ClaimAsync"/> decides each.
+    /// Returns the copies claimed, in order, and how many were let go because their post changed.
+    /// </summary>
+    private async Task<(List<Candidate> Claimed, int Released)> ClaimAllAsync(List<Candidate> copies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (copies.Count == 0)
+        {
+            return ([], 0);
+        }
+
+        if (copies.Count > 1 && await ClaimTogetherAsync(copies, now, cancellationToken))
+        {
+            return (copies, 0);
+        }
+
+        var claimed = new List<Candidate>();
+        var released = 0;
+        // Each claim changes its post's stamp; the next copy of the same post is claimed against the stamp this cycle set.
+        var stamps = new Dictionary<Guid, Guid>();
+        foreach (var copy in copies)
+        {
+            var next = Guid.NewGuid();
+            switch (await ClaimAsync(copy.TargetId, copy.PostId, stamps.GetValueOrDefault(copy.PostId, copy.Stamp), next, now, cancellationToken))
             {
-                case CopyResult.Published:
-                    Interlocked.Increment(ref tally.Published);
+                case Claim.Claimed:
+                    stamps[copy.PostId] = next;
+                    claimed.Add(copy);
                     break;
-                case CopyResult.Failed:
-                    Interlocked.Increment(ref tally.Failed);
-                    break;
-                case CopyResult.Retrying:
-                    Interlocked.Increment(ref tally.Retrying);
-                    break;
-                case CopyResult.Released:
-                    Interlocked.Increment(ref tally.Released);
-                    break;
-                case CopyResult.Held:
-                    Interlocked.Increment(ref tally.Held);
-                    break;
-                case CopyResult.HandedToOwner:
-                    Interlocked.Increment(ref tally.ByHand);
+                case Claim.PostChanged:
+                    released++;
                     break;
             }
         }
+
+        return (claimed, released);
     }
 
+    /// <summary>
+    /// The claim of <see cref="ClaimAsync"/> for many copies at once: every post still approved with the stamp read
+    /// gets one new stamp, and every copy still claimable is taken, or nothing is. The stamps are compared as a set:
+    /// the copies were read in one query, and a stamp is only ever replaced by a new one, so a post whose stamp
+    /// is among those read still has its own.
+    /// </summary>
+    private async Task<bool> ClaimTogetherAsync(List<Candidate> copies, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var until = now.AddSeconds(options.Value.LeaseSeconds);
+        var postIds = copies.Select(c => c.PostId).Distinct().ToList();
+        var stamps = copies.Select(c => c.Stamp).Distinct().ToList();
+        var targetIds = copies.Select(c => c.TargetId).ToList();
+        var stamp = Guid.NewGuid();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var held = await db.Set<Post>()
+                .Where(p => postIds.Contains(p.Id) && p.Status == PostStatus.Approved && stamps.Contains(p.ConcurrencyStamp))
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.ConcurrencyStamp, stamp), cancellationToken);
+            if (held != postIds.Count)
+            {
+                return false;
+            }
+
+            var claimed = await db.Set<PostTarget>()
+                .Where(t => targetIds.Contains(t.Id)
+                    && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
+                        || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now)))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Sending).SetProperty(t => t.ClaimedBy, instance.Id).SetProperty(t => t.ClaimedUntil, until), cancellationToken);
+            if (claimed != targetIds.Count)
+            {
+                return false;
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Two instances claiming overlapping copies at once may deadlock on PostgreSQL, which then ends one of
+            // the transactions; the copies are claimed one by one instead, where that cannot happen.
+            return false;
+        }
+    }
     /// <summary>
     /// A copy is missed when it was never tried and is later than the grace window. Polling delay is seconds,
     /// so anything later than the window means the instances were down; a copy that Rounds itself put off
@@ -217,11 +186,24 @@ public sealed class PublishDuePosts(
         && now - at > window
         && (copy.NextAttemptAt is null || copy.NextAttemptAt <= at);
 
-    private static async Task<int> MissAsync(RoundsDbContext unit, Candidate copy, TimeSpan window, CancellationToken cancellationToken)
+    private async Task<int> MissAsync(List<Candidate> copies, Dictionary<Guid, TimeSpan> grace, CancellationToken cancellationToken)
     {
-        var reason = $"Due at {PostOutcomes.When(copy.ScheduledAt)} while Rounds was not running; more than {window.TotalMinutes:0} minutes late.";
-        return await unit.Set<PostTarget>().Where(t => t.Id == copy.TargetId && t.Status == DeliveryStatus.Waiting && t.Attempts == 0)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Missed).SetProperty(t => t.LastError, reason), cancellationToken);
+        var missed = 0;
+        // One statement per reason: copies due at the same minute under the same window share one.
+        foreach (var reason in copies.GroupBy(c => Reason(c, grace)))
+        {
+            var ids = reason.Select(c => c.TargetId).ToList();
+            missed += await db.Set<PostTarget>().Where(t => ids.Contains(t.Id) && t.Status == DeliveryStatus.Waiting && t.Attempts == 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Missed).SetProperty(t => t.LastError, reason.Key), cancellationToken);
+        }
+
+        return missed;
+
+        static string Reason(Candidate copy, Dictionary<Guid, TimeSpan> grace)
+        {
+            var window = grace.TryGetValue(copy.OrganizationId, out var g) ? g : TimeSpan.FromMinutes(PublishingSettings.DefaultGraceMinutes);
+            return $"Due at {PostOutcomes.When(copy.ScheduledAt)} while Rounds was not running; more than {window.TotalMinutes:0} minutes late.";
+        }
     }
 
     /// <summary>
@@ -237,10 +219,7 @@ public sealed class PublishDuePosts(
                 && copies.Any(t => t.PostId == p.Id)
                 && !copies.Any(t => t.PostId == p.Id && (t.Status == DeliveryStatus.Waiting || t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.WithOwner)))
             .Select(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
-        foreach (var postId in finished)
-        {
-            await outcomes.CompleteIfFinishedAsync(postId, cancellationToken);
-        }
+        await outcomes.CompleteFinishedAsync(finished, cancellationToken);
     }
 
     /// <summary>
@@ -250,14 +229,11 @@ public sealed class PublishDuePosts(
     /// before: an edit or an image change that read the post earlier then fails on its own stamp instead of
     /// being accepted while the old words go out, and an edit that won first leaves the copy unclaimed.
     /// </summary>
-    internal Task<Claim> ClaimAsync(Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ClaimAsync(db, targetId, postId, readStamp, newStamp, now, cancellationToken);
-
-    private async Task<Claim> ClaimAsync(RoundsDbContext unit, Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<Claim> ClaimAsync(Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var until = now.AddSeconds(options.Value.LeaseSeconds);
-        await using var transaction = await unit.Database.BeginTransactionAsync(cancellationToken);
-        var held = await unit.Set<Post>()
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var held = await db.Set<Post>()
             .Where(p => p.Id == postId && p.Status == PostStatus.Approved && p.ConcurrencyStamp == readStamp)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.ConcurrencyStamp, newStamp), cancellationToken);
         if (held == 0)
@@ -265,7 +241,7 @@ public sealed class PublishDuePosts(
             return Claim.PostChanged;
         }
 
-        var claimed = await unit.Set<PostTarget>()
+        var claimed = await db.Set<PostTarget>()
             .Where(t => t.Id == targetId
                 && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
                     || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now)))

@@ -94,7 +94,7 @@ public abstract class EditWhileSendingTests(DeliveryRounds app)
         // A write that went around the stamp: the check before sending still sees the new revision.
         await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Post>().Where(p => p.Id == postId)
             .ExecuteUpdateAsync(u => u.SetProperty(p => p.Revision, 2)));
-        var result = await app.WithScopeAsync(s => s.GetRequiredService<DeliverCopy>().SendAsync(copy.Id, read.Revision, new ConnectorSession()));
+        var result = await app.WithScopeAsync(s => s.GetRequiredService<DeliverCopy>().SendAsync(copy.Id, read.Revision));
 
         Assert.Equal(CopyResult.Released, result);
         Assert.Equal(0, network.PublishCalls);

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Rounds.Web.Features.Publishing;
 using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Tests.Infrastructure;
@@ -49,6 +52,113 @@ public abstract class PublisherBurstTests(DeliveryRounds app)
             var copy = Assert.Single(await room.CopiesAsync(post));
             Assert.Equal(DeliveryStatus.Published, copy.Status);
             Assert.Single(await room.AttemptsAsync(copy.Id));
+        }
+    }
+
+    /// <summary>
+    /// Each copy cost its own claim transaction, a dozen round trips and two more commits to send, and each post
+    /// a transaction to end (about 28 commands and 4 commits a copy): under a burst the database, not the
+    /// network, set the pace. A cycle now commits a few times in all, whatever its size, and asks the database
+    /// about each copy once, just before it goes.
+    /// </summary>
+    [Fact]
+    public async Task A_cycle_commits_a_few_times_in_all_and_asks_once_per_copy_before_sending()
+    {
+        var room = await app.NewsroomAsync("batch");
+        var accounts = new List<Guid> { room.AccountId };
+        for (var i = 1; i < 4; i++)
+        {
+            accounts.Add(await app.AddAccountAsync(room.Org, room.Admin, room.Owner, $"@batch{i}" + Guid.NewGuid().ToString("N")[..6] + ".bsky.social"));
+        }
+
+        foreach (var account in accounts)
+        {
+            await room.ConnectFakeAsync(account);
+        }
+
+        var due = app.Clock.GetUtcNow().AddMinutes(-1);
+        var posts = new List<Guid>();
+        for (var i = 0; i < 40; i++)
+        {
+            posts.Add(await room.PostAsync($"Flu clinic update {i}: walk-ins welcome.", due, PostStatus.Approved, accounts[i % accounts.Count]));
+        }
+
+        using var counter = new DatabaseCounter(await app.ConnectionStringAsync());
+        var run = await app.PublishAsync();
+        var (commands, commits) = (counter.Commands, counter.Commits);
+
+        Assert.Equal(40, run.Published);
+        foreach (var post in posts)
+        {
+            Assert.Equal(PostStatus.Published, (await room.ReadPostAsync(post)).Status);
+            Assert.Single(await room.AttemptsAsync(Assert.Single(await room.CopiesAsync(post)).Id));
+        }
+
+        Assert.InRange(commits, 1, 8);
+        // One look per copy before it goes, and a few dozen for the cycle.
+        Assert.InRange(commands, 40, 40 + 40);
+    }
+}
+
+/// <summary>Counts the queries and statements (not the rows of saves) and the commits Entity Framework runs against one database.</summary>
+internal sealed class DatabaseCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private readonly string connection;
+    private readonly IDisposable all;
+    private readonly List<IDisposable> listeners = [];
+    private int commands;
+    private int commits;
+
+    public DatabaseCounter(string connection)
+    {
+        this.connection = connection;
+        all = DiagnosticListener.AllListeners.Subscribe(this);
+    }
+
+    public int Commands => Volatile.Read(ref commands);
+
+    public int Commits => Volatile.Read(ref commits);
+
+    public void OnNext(DiagnosticListener value)
+    {
+        if (value.Name == DbLoggerCategory.Name)
+        {
+            lock (listeners)
+            {
+                listeners.Add(value.Subscribe(this));
+            }
+        }
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        // Saves are left out: SQLite runs each row of a save as a command of its own, in process.
+        if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData { CommandSource: not CommandSource.SaveChanges } command && Ours(command.Context))
+        {
+            Interlocked.Increment(ref commands);
+        }
+        else if (value.Key == RelationalEventId.TransactionCommitted.Name && value.Value is TransactionEndEventData commit && Ours(commit.Context))
+        {
+            Interlocked.Increment(ref commits);
+        }
+    }
+
+    private bool Ours(DbContext? context) => context is not null && context.Database.GetConnectionString() == connection;
+
+    public void OnCompleted()
+    {
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void Dispose()
+    {
+        all.Dispose();
+        lock (listeners)
+        {
+            listeners.ForEach(l => l.Dispose());
         }
     }
 }
