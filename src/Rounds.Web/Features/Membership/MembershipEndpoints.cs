@@ -56,9 +56,12 @@ public static class MembershipEndpoints
         buyer.MapDelete("/registrations/{registrationId:guid}", CancelAsync).WithName("CancelRegistration");
 
         var admin = api.MapGroup("/orgs/{org}/membership").WithTags("Membership (network admins)").RequireOrg(Role.Admin);
-        admin.MapGet("/memberships", AllMembershipsAsync).WithName("ListMemberships");
-        admin.MapGet("/orders", AllOrdersAsync).WithName("ListOrders");
-        admin.MapGet("/invoices", AllInvoicesAsync).WithName("ListInvoices");
+        admin.MapGet("/memberships", AllMembershipsAsync).WithName("ListMemberships")
+            .WithSummary("Latest start first, 100 a page; the next page's cursor is in the Link header (and X-Next-Cursor), passed back as `after`.");
+        admin.MapGet("/orders", AllOrdersAsync).WithName("ListOrders")
+            .WithSummary("Newest first, 100 a page; the next page's cursor is in the Link header (and X-Next-Cursor), passed back as `after`.");
+        admin.MapGet("/invoices", AllInvoicesAsync).WithName("ListInvoices")
+            .WithSummary("In the order they were issued, 100 a page; the next page's cursor is in the Link header (and X-Next-Cursor), passed back as `after`.");
         admin.MapGet("/invoices/{invoiceId:guid}/pdf", InvoicePdfAsync).WithName("DownloadInvoice");
         admin.MapPost("/invoices/{invoiceId:guid}/paid", MarkPaidAsync).WithName("MarkInvoicePaid");
         admin.MapPost("/invoices/{invoiceId:guid}/credit", CreditAsync).WithName("CreditInvoice");
@@ -276,30 +279,98 @@ public static class MembershipEndpoints
         return organization is null ? NoSeller() : (await registrations.CancelAsync(organization.Id, actor.UserId!, registrationId, cancellationToken)).ToProblem();
     }
 
-    public static async Task<IResult> AllMembershipsAsync(OrgContext org, RoundsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>Rows in one page of an admin list; the next page's cursor is in the Link header.</summary>
+    public const int AdminPageSize = 100;
+
+    public static async Task<IResult> AllMembershipsAsync(OrgContext org, string? after, RoundsDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        PageCursor cursor = default;
+        if (after is not null && !PageCursor.TryParse(after, out cursor))
+        {
+            return PageCursor.Refused();
+        }
+
         var now = clock.GetUtcNow();
-        var rows = await db.Set<Membership>().Where(m => m.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        var query = db.Set<Membership>().Where(m => m.OrganizationId == org.Id);
+        if (after is not null)
+        {
+            var (at, id) = (cursor.At, cursor.Id);
+            query = query.Where(m => m.StartsAt < at || (m.StartsAt == at && m.Id.CompareTo(id) < 0));
+        }
+
+        var rows = await query.OrderByDescending(m => m.StartsAt).ThenByDescending(m => m.Id).Take(AdminPageSize + 1).ToListAsync(cancellationToken);
+        if (rows.Count > AdminPageSize)
+        {
+            rows.RemoveAt(AdminPageSize);
+            new PageCursor(rows[^1].StartsAt, rows[^1].Id).LinkNext(http);
+        }
+
         var plans = await db.Set<MembershipPlan>().Where(p => p.OrganizationId == org.Id).ToDictionaryAsync(p => p.Id, cancellationToken);
-        var orgIds = rows.Where(m => m.HolderOrganizationId is not null).Select(m => m.HolderOrganizationId!.Value).ToList();
-        var userIds = rows.Where(m => m.HolderUserId is not null).Select(m => m.HolderUserId!).ToList();
+        var orgIds = rows.Where(m => m.HolderOrganizationId is not null).Select(m => m.HolderOrganizationId!.Value).Distinct().ToList();
+        var userIds = rows.Where(m => m.HolderUserId is not null).Select(m => m.HolderUserId!).Distinct().ToList();
         var orgNames = await db.Organizations.Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         var people = await db.People().Where(p => userIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
-        return TypedResults.Ok(rows.OrderByDescending(m => m.StartsAt).Select(m => ToDto(m, plans[m.PlanId],
+        return TypedResults.Ok(rows.Select(m => ToDto(m, plans[m.PlanId],
             m.HolderOrganizationId is { } o ? orgNames.GetValueOrDefault(o, "(removed)") : people.GetValueOrDefault(m.HolderUserId!, "(removed)"), now)).ToList());
     }
 
-    public static async Task<IResult> AllOrdersAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    public static async Task<IResult> AllOrdersAsync(OrgContext org, string? after, RoundsDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        var orders = await db.Set<Order>().Include(o => o.Lines).Where(o => o.OrganizationId == org.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(orders.OrderByDescending(o => o.CreatedAt).Select(ToDto).ToList());
+        PageCursor cursor = default;
+        if (after is not null && !PageCursor.TryParse(after, out cursor))
+        {
+            return PageCursor.Refused();
+        }
+
+        var query = db.Set<Order>().Include(o => o.Lines).Where(o => o.OrganizationId == org.Id);
+        if (after is not null)
+        {
+            var (at, id) = (cursor.At, cursor.Id);
+            query = query.Where(o => o.CreatedAt < at || (o.CreatedAt == at && o.Id.CompareTo(id) < 0));
+        }
+
+        var orders = await query.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id).Take(AdminPageSize + 1).AsSplitQuery().ToListAsync(cancellationToken);
+        if (orders.Count > AdminPageSize)
+        {
+            orders.RemoveAt(AdminPageSize);
+            new PageCursor(orders[^1].CreatedAt, orders[^1].Id).LinkNext(http);
+        }
+
+        return TypedResults.Ok(orders.Select(ToDto).ToList());
     }
 
-    public static async Task<IResult> AllInvoicesAsync(OrgContext org, RoundsDbContext db, CancellationToken cancellationToken)
+    /// <summary>Invoices and credit notes in the order they were issued, so a bookkeeper reads the numbers in sequence.</summary>
+    public static async Task<IResult> AllInvoicesAsync(OrgContext org, string? after, RoundsDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        var invoices = await db.Set<Invoice>().Where(i => i.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        PageCursor cursor = default;
+        if (after is not null && !PageCursor.TryParse(after, out cursor))
+        {
+            return PageCursor.Refused();
+        }
+
+        var query = db.Set<Invoice>().Where(i => i.OrganizationId == org.Id);
+        if (after is not null)
+        {
+            var (at, id) = (cursor.At, cursor.Id);
+            query = query.Where(i => i.IssuedAt > at || (i.IssuedAt == at && i.Id.CompareTo(id) > 0));
+        }
+
+        var invoices = await query.OrderBy(i => i.IssuedAt).ThenBy(i => i.Id).Take(AdminPageSize + 1).ToListAsync(cancellationToken);
+        if (invoices.Count > AdminPageSize)
+        {
+            invoices.RemoveAt(AdminPageSize);
+            new PageCursor(invoices[^1].IssuedAt, invoices[^1].Id).LinkNext(http);
+        }
+
+        // A credit note names the invoice it corrects, which may sit on an earlier page.
+        var corrected = invoices.Where(i => i.CorrectsInvoiceId is not null).Select(i => i.CorrectsInvoiceId!.Value).ToList();
         var numbers = invoices.ToDictionary(i => i.Id, i => i.Number);
-        return TypedResults.Ok(invoices.OrderBy(i => i.Year).ThenBy(i => i.Number, StringComparer.Ordinal).Select(i => ToDto(i, numbers)).ToList());
+        foreach (var earlier in await db.Set<Invoice>().Where(i => corrected.Contains(i.Id)).Select(i => new { i.Id, i.Number }).ToListAsync(cancellationToken))
+        {
+            numbers[earlier.Id] = earlier.Number;
+        }
+
+        return TypedResults.Ok(invoices.Select(i => ToDto(i, numbers)).ToList());
     }
 
     public static async Task<IResult> InvoicePdfAsync(OrgContext org, Guid invoiceId, RoundsDbContext db, CancellationToken cancellationToken)

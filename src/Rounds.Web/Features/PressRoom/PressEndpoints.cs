@@ -92,10 +92,10 @@ public static class PressEndpoints
     /// </summary>
     public static async Task<IResult> ListAsync(OrgContext org, string? after, RoundsDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        ReleaseCursor cursor = default;
-        if (after is not null && !ReleaseCursor.TryParse(after, out cursor))
+        PageCursor cursor = default;
+        if (after is not null && !PageCursor.TryParse(after, out cursor))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Use the cursor from the previous page's Link header."] });
+            return PageCursor.Refused();
         }
 
         var query = db.Set<PressRelease>().AsNoTracking().Where(r => r.OrganizationId == org.Id);
@@ -108,12 +108,7 @@ public static class PressEndpoints
         var rows = await query.OrderByDescending(r => r.UpdatedAt).ThenByDescending(r => r.Id).Take(ListPageSize + 1).ToListAsync(cancellationToken);
         if (rows.Count > ListPageSize)
         {
-            var next = new ReleaseCursor(rows[ListPageSize - 1].UpdatedAt, rows[ListPageSize - 1].Id).ToString();
-            var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
-            parameters["after"] = next;
-            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, parameters.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
-            http.Response.Headers.Link = $"<{link}>; rel=\"next\"";
-            http.Response.Headers["X-Next-Cursor"] = next;
+            new PageCursor(rows[ListPageSize - 1].UpdatedAt, rows[ListPageSize - 1].Id).LinkNext(http);
         }
 
         return TypedResults.Ok(rows.Take(ListPageSize).Select(ToDto).ToList());
