@@ -17,7 +17,9 @@ public sealed class EngagementArea : IRoundsArea
         // unless the operator allows private ones (a PDS inside the hospital's network, or in tests). Each network
         // has its own client, paced to its published limits per server.
         services.AddSingleton(sp => new PublishedLimits(sp.GetRequiredService<IConfiguration>(), TimeProvider.System));
-        foreach (var network in new[] { "bluesky", "mastodon" })
+        services.AddSingleton(sp => new Rounds.Networks.YouTube.YouTubeQuota(
+            () => sp.GetRequiredService<IConfiguration>().GetValue(TakeSnapshot.YouTubeQuotaSetting, 10_000), TimeProvider.System));
+        foreach (var network in new[] { "bluesky", "mastodon", "youtube" })
         {
             services.AddHttpClient(TakeSnapshot.ClientFor(network), http => http.Timeout = Timeout.InfiniteTimeSpan)
                 .AddHttpMessageHandler(sp => new PublishedLimitsHandler(sp.GetRequiredService<PublishedLimits>(), network))

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Rounds.Networks;
 using Rounds.Networks.Bluesky;
 using Rounds.Networks.Mastodon;
+using Rounds.Networks.YouTube;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Engagement.Contracts;
@@ -30,7 +31,7 @@ public sealed record SnapshotProgress(DateOnly Week, DateTimeOffset StartedAt, D
 public sealed class TakeSnapshot(
     RoundsDbContext db, EngagementOptions options, IAccountDirectory accounts, IOrganizationScreener screener,
     IHttpClientFactory httpFactory, IConfiguration configuration, IAuditLog audit, TimeProvider clock, ILogger<TakeSnapshot> logger,
-    Rounds.Web.Features.Publishing.Contracts.IConnectedAccounts connections)
+    Rounds.Web.Features.Publishing.Contracts.IConnectedAccounts connections, YouTubeQuota youTubeQuota)
 {
     public const string HttpClientName = "engagement";
 
@@ -46,6 +47,14 @@ public sealed class TakeSnapshot(
     /// </summary>
     public const string MastodonInstancesSetting = "Rounds:Engagement:MastodonInstances";
 
+    /// <summary>A YouTube Data API v3 key; without one, YouTube profiles are not read and their signals stay unknown.</summary>
+    public const string YouTubeKeySetting = "Rounds:Engagement:YouTube:ApiKey";
+
+    public const string YouTubeServiceSetting = "Rounds:Engagement:YouTube:Service";
+
+    /// <summary>The project's daily quota in units (YouTube's default is 10,000); reads stop before it is spent.</summary>
+    public const string YouTubeQuotaSetting = "Rounds:Engagement:YouTube:DailyQuota";
+
     /// <summary>How many physicians are written per save; a pass that stops loses at most one batch of reads.</summary>
     public const int BatchSize = 25;
 
@@ -58,7 +67,7 @@ public sealed class TakeSnapshot(
     /// <summary>The networks in the order a pass takes them: those read only from the stored states first, as they are quick.</summary>
     private static readonly Platform[] Order = [.. PhysicianProfiles.Networks.Where(n => !Readable(n)), .. PhysicianProfiles.Networks.Where(Readable)];
 
-    public static bool Readable(Platform network) => network is Platform.Bluesky or Platform.Mastodon;
+    public static bool Readable(Platform network) => network is Platform.Bluesky or Platform.Mastodon or Platform.YouTube;
 
     public async Task<Outcome<SnapshotSummary>> RunAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
@@ -160,6 +169,9 @@ public sealed class TakeSnapshot(
         var stored = (await db.Set<PhysicianProfile>().AsNoTracking().Where(p => p.OrganizationId == organizationId).ToListAsync(cancellationToken))
             .ToDictionary(p => (p.PhysicianId, p.Network));
         var reader = new BlueskyPublicReader(httpFactory.CreateClient(ClientFor("bluesky")), new Uri(configuration[BlueskyServiceSetting] ?? "https://bsky.social"), clock);
+        var youtube = configuration[YouTubeKeySetting] is { Length: > 0 } key
+            ? new YouTubePublicReader(httpFactory.CreateClient(ClientFor("youtube")), new Uri(configuration[YouTubeServiceSetting] ?? "https://www.googleapis.com/"), key, youTubeQuota, clock)
+            : null;
         Hospital? hospital = null;
         IFollowGraph? mastodonHospital = null;
         var now = clock.GetUtcNow();
@@ -192,11 +204,14 @@ public sealed class TakeSnapshot(
                         Excluded = excludePersonal && profile is { Personal: true },
                         TakenAt = run.StartedAt,
                     };
-                    if (row.State == ProfileState.Confirmed && !row.Excluded && Readable(network))
+                    if (row.State == ProfileState.Confirmed && !row.Excluded && Readable(network) && (network != Platform.YouTube || youtube is not null))
                     {
-                        var readable = network == Platform.Bluesky
-                            ? await ReadBlueskyAsync(organizationId, row, profile!.Handle, reader, hospital, cancellationToken)
-                            : await ReadMastodonAsync(organizationId, row, profile!.Handle, mastodonHospital, cancellationToken);
+                        var readable = network switch
+                        {
+                            Platform.Bluesky => await ReadBlueskyAsync(organizationId, row, profile!.Handle, reader, hospital, cancellationToken),
+                            Platform.Mastodon => await ReadMastodonAsync(organizationId, row, profile!.Handle, mastodonHospital, cancellationToken),
+                            _ => await ReadYouTubeAsync(organizationId, row, profile!.Handle, youtube!, cancellationToken),
+                        };
                         progress.Read += readable ? 1 : 0;
                         progress.Unreadable += readable ? 0 : 1;
                     }
@@ -419,6 +434,37 @@ public sealed class TakeSnapshot(
             logger.LogInformation("The enterprise Mastodon account could not say whether it follows {Handle}: {Reason}", handle, e.Message);
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a YouTube channel through the Data API. Every upload is a video post; whether the hospital and the
+    /// physician follow each other YouTube cannot say (subscriptions are one way and mostly private), so it stays unknown.
+    /// </summary>
+    private async Task<bool> ReadYouTubeAsync(Guid organizationId, EngagementSnapshot row, string handle, YouTubePublicReader reader, CancellationToken cancellationToken)
+    {
+        YouTubeActivity activity;
+        try
+        {
+            activity = await reader.ReadAsync(handle, cancellationToken);
+        }
+        catch (Exception e) when (e is NetworkException or InvalidOperationException or KeyNotFoundException or FormatException or System.Text.Json.JsonException)
+        {
+            logger.LogInformation("YouTube channel {Handle} could not be read: {Reason}", handle, e.Message);
+            return false;
+        }
+
+        row.Exists = activity.Exists;
+        if (!activity.Exists)
+        {
+            return true;
+        }
+
+        row.LastPostAt = activity.LastUploadAt;
+        row.PostsIn30Days = activity.UploadsIn30Days;
+        row.PostsIn90Days = activity.UploadsIn90Days;
+        row.VideoPostsIn90Days = activity.UploadsIn90Days;
+        row.DisclaimerMissing = await DisclaimerMissingAsync(organizationId, activity.Bio, cancellationToken);
         return true;
     }
 
