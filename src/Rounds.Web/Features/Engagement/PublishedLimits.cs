@@ -21,7 +21,8 @@ public sealed class PublishedLimits(IConfiguration configuration, TimeProvider c
 
     public const string MaxWaitSetting = "Rounds:Engagement:MaxLimitWaitSeconds";
 
-    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMinutes(5);
+    /// <summary>Longer than a 5-minute window, so a server whose window is full is waited for rather than given up on.</summary>
+    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMinutes(10);
 
     /// <summary>A 429 is waited out this many times per request at most; a server that keeps refusing is left unknown.</summary>
     public const int MaxRetries = 3;

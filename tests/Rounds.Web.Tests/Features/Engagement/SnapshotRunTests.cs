@@ -58,6 +58,15 @@ public abstract class SnapshotRunTests(RoundsFactory app) : IAsyncLifetime
         Assert.Equal(0, done % TakeSnapshot.BatchSize);
         Assert.Contains(org.Id, await app.WithScopeAsync(services => services.GetRequiredService<TakeSnapshot>().DueAsync()));
 
+        // The dashboard page shows the stopped run and how far each network got.
+        var session = FormSession.Create(app);
+        await session.LoginAsync(admin.Email!);
+        var page = await session.GetAsync($"/o/{org.Slug}/engagement/dashboard");
+        var heading = page.QuerySelector("#progress-heading")!.TextContent;
+        Assert.Contains("stopped, to be resumed where it stopped", heading, StringComparison.Ordinal);
+        var row = page.QuerySelectorAll("section[aria-labelledby=progress-heading] tbody tr").Single(r => r.QuerySelector("th")!.TextContent == "Mastodon");
+        Assert.Contains($"{done} / {Physicians}", row.TextContent, StringComparison.Ordinal);
+
         var summary = await app.WithScopeAsync(services => services.GetRequiredService<TakeSnapshot>().TakeAsync(org.Id));
         Assert.NotNull(summary);
         Assert.Equal((Physicians, Physicians * 9, Physicians, 0), (summary.Physicians, summary.Rows, summary.Read, summary.Unreadable));
@@ -111,6 +120,9 @@ public abstract class SnapshotRunTests(RoundsFactory app) : IAsyncLifetime
         var refused = await api.PostAsync($"/api/v1/orgs/{org.Slug}/engagement/snapshots", null);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.True((await HttpAssert.ReadAsync<JsonElement>(await api.GetAsync($"/api/v1/orgs/{org.Slug}/engagement/snapshots/progress"))).GetProperty("running").GetBoolean());
+        var session = FormSession.Create(app);
+        await session.LoginAsync(admin.Email!);
+        Assert.Contains("being taken", (await session.GetAsync($"/o/{org.Slug}/engagement/dashboard")).QuerySelector("#progress-heading")!.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(org.Id, await app.WithScopeAsync(services => services.GetRequiredService<TakeSnapshot>().DueAsync()));
         Assert.Equal(0, StatusReads());
 
