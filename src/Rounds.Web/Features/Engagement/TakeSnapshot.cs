@@ -249,6 +249,10 @@ public sealed class TakeSnapshot(
         run.FinishedAt = clock.GetUtcNow();
         run.HeldBy = null;
         run.HeldUntil = null;
+
+        // The hold was taken and renewed behind the tracked row's back; letting go must be written whatever it was.
+        db.Entry(run).Property(r => r.HeldBy).IsModified = true;
+        db.Entry(run).Property(r => r.HeldUntil).IsModified = true;
         await db.SaveChangesAsync(cancellationToken);
         var summary = Summary(run);
         logger.LogInformation("Engagement snapshot of {Organization} for {Week}: {Rows} rows, {Read} profiles read, {Unreadable} unreadable, in {Elapsed}.",

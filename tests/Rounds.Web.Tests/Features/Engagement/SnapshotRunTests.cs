@@ -86,6 +86,11 @@ public abstract class SnapshotRunTests(RoundsFactory app) : IAsyncLifetime
         var finished = await HttpAssert.ReadAsync<JsonElement>(await api.GetAsync($"/api/v1/orgs/{org.Slug}/engagement/snapshots/progress"));
         Assert.NotEqual(JsonValueKind.Null, finished.GetProperty("finishedAt").ValueKind);
         Assert.All(finished.GetProperty("networks").EnumerateArray(), n => Assert.Equal(Physicians, n.GetProperty("done").GetInt32()));
+
+        // The resumed run let go of the week when it finished, so it can be taken again at once.
+        Assert.False(finished.GetProperty("running").GetBoolean());
+        var again = await api.PostAsync($"/api/v1/orgs/{org.Slug}/engagement/snapshots", null);
+        Assert.True(again.IsSuccessStatusCode, await again.Content.ReadAsStringAsync());
     }
 
     /// <summary>Protects the hold on a week: before, two instances running at once both read every profile and both wrote the week.</summary>
@@ -145,6 +150,9 @@ public abstract class SnapshotRunTests(RoundsFactory app) : IAsyncLifetime
         var configuration = app.Services.GetRequiredService<IConfiguration>();
         configuration[TakeSnapshot.BlueskyServiceSetting] = "http://127.0.0.1:9";
         configuration[$"{TakeSnapshot.MastodonInstancesSetting}:runs.example"] = instance.Url.ToString();
+
+        // The stand-in is one server read several times over here; its pacing is PublishedLimitsTests' subject.
+        configuration[$"{PublishedLimits.LimitsSection}:mastodon:Requests"] = "0";
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var admin = await app.CreateUserAsync($"run-{suffix}@example.org");
         var org = await app.CreateOrganizationAsync("run-" + suffix, admin);
