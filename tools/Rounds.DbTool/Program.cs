@@ -44,9 +44,17 @@ if (args is ["measure-community-board", .. var boardOptions])
     return await Rounds.DbTool.CommunityBoardMeasure.RunAsync(boardOptions);
 }
 
+// Takes a full engagement snapshot against networks in memory that enforce their published limits, in simulated
+// time (physicians default to 5,000, Mastodon servers to 1, added latency per request to 0 ms):
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-engagement-snapshot [physicians] [mastodon-servers] [latency-ms]
+if (args is ["measure-engagement-snapshot", .. var snapshotOptions])
+{
+    return await Rounds.DbTool.EngagementSnapshotMeasure.RunAsync(snapshotOptions);
+}
+
 if (args is not ["add", var name])
 {
-    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection] | measure-community-fanout [watchers] [postgres-connection] | measure-community-board [posts] [postgres-connection]");
+    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection] | measure-engagement-snapshot [physicians] [mastodon-servers] [latency-ms] | measure-community-fanout [watchers] [postgres-connection] | measure-community-board [posts] [postgres-connection]");
     return 2;
 }
 

@@ -126,8 +126,71 @@ public sealed partial class MastodonStandIn : StandIn
         }
     }
 
+    /// <summary>
+    /// When set, the instance enforces a request limit per window as Mastodon does (a fixed window from the first
+    /// request): every answer says how many requests are left and when the window resets, and a request over the
+    /// limit is answered 429 with those headers and <c>Retry-After</c>.
+    /// </summary>
+    public (int Requests, TimeSpan Window)? Limit { get; set; }
+
+    /// <summary>Off to send the rate-limit headers only on a 429, as a server behind a proxy that drops them might.</summary>
+    public bool SendsRemaining { get; set; } = true;
+
+    /// <summary>Requests answered 429 because they went over <see cref="Limit"/>.</summary>
+    public int OverLimit { get; private set; }
+
+    private DateTimeOffset windowStart;
+    private int inWindow;
+
+    private async Task LimitAsync(HttpContext context, RequestDelegate next)
+    {
+        if (Limit is not { } limit)
+        {
+            await next(context);
+            return;
+        }
+
+        int left;
+        DateTimeOffset reset;
+        lock (gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (now >= windowStart + limit.Window)
+            {
+                // Whole milliseconds, so the reset sent (to the millisecond) is exactly when the window ends.
+                windowStart = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+                inWindow = 0;
+            }
+
+            reset = windowStart + limit.Window;
+            left = limit.Requests - ++inWindow;
+            if (left < 0)
+            {
+                OverLimit++;
+            }
+        }
+
+        var headers = context.Response.Headers;
+        if (SendsRemaining || left < 0)
+        {
+            headers["X-RateLimit-Limit"] = limit.Requests.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Remaining"] = Math.Max(0, left).ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Reset"] = reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        }
+
+        if (left < 0)
+        {
+            headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((reset - DateTimeOffset.UtcNow).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Error("Too many requests", 429).ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+
     protected override void Map(WebApplication app)
     {
+        app.Use(LimitAsync);
         app.Use(async (context, next) =>
         {
             // A wrong token is refused everywhere; no token at all only where the instance allows public reads.

@@ -14,12 +14,18 @@ public sealed class EngagementArea : IRoundsArea
         services.AddHostedService<WeeklySnapshots>();
 
         // Public profiles are read through the same guarded handler as the connectors: public addresses only,
-        // unless the operator allows private ones (a PDS inside the hospital's network, or in tests).
-        services.AddSingleton<PublicReadPacing>();
-        services.AddTransient<PacedHandler>();
-        services.AddHttpClient(TakeSnapshot.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
-            .AddHttpMessageHandler<PacedHandler>()
-            .ConfigurePrimaryHttpMessageHandler(sp => Rounds.Networks.Outbound.OutboundHttp.CreateHandler(sp.GetRequiredService<IConfiguration>().GetValue<bool>("Rounds:Networks:AllowPrivateAddresses")));
+        // unless the operator allows private ones (a PDS inside the hospital's network, or in tests). Each network
+        // has its own client, paced to its published limits per server.
+        services.AddSingleton(sp => new PublishedLimits(sp.GetRequiredService<IConfiguration>(), TimeProvider.System));
+        services.AddSingleton(sp => new Rounds.Networks.YouTube.YouTubeQuota(
+            () => sp.GetRequiredService<IConfiguration>().GetValue(TakeSnapshot.YouTubeQuotaSetting, 10_000), TimeProvider.System));
+        foreach (var network in new[] { "bluesky", "mastodon", "youtube" })
+        {
+            services.AddHttpClient(TakeSnapshot.ClientFor(network), http => http.Timeout = Timeout.InfiniteTimeSpan)
+                .AddHttpMessageHandler(sp => new PublishedLimitsHandler(sp.GetRequiredService<PublishedLimits>(), network))
+                .ConfigurePrimaryHttpMessageHandler(sp => Rounds.Networks.Outbound.OutboundHttp.CreateHandler(sp.GetRequiredService<IConfiguration>().GetValue<bool>("Rounds:Networks:AllowPrivateAddresses")));
+        }
+
         services.AddScoped<IDemoData, EngagementDemo>();
     }
 

@@ -30,6 +30,8 @@ public static class EngagementEndpoints
         group.MapPost("/physicians/{physicianId:guid}/profiles/{network}/suggestion", SuggestAsync).WithName("SuggestPhysicianProfile")
             .WithSummary("Records a profile found automatically, with evidence and confidence; never replaces a confirmed state (admins).");
         group.MapPost("/snapshots", SnapshotAsync).WithName("TakeEngagementSnapshot").WithSummary("Takes this week's snapshot now, replacing the week's rows (admins).");
+        group.MapGet("/snapshots/progress", ProgressAsync).WithName("EngagementSnapshotProgress")
+            .WithSummary("The latest snapshot run: its week, whether it is running, and per network the physicians done of the total and the profiles read or unreadable.");
         group.MapGet("/snapshots.csv", SnapshotsCsvAsync).WithName("ExportEngagementSnapshots").WithSummary("Every snapshot row, raw: the dashboard is computed from these alone.");
         group.MapGet("/dashboard", DashboardAsync).WithName("EngagementDashboard").WithSummary("Figures per week, department (null: all) and network, for the last ?weeks= weeks (default 12).");
         group.MapGet("/dashboard/physicians", DrillAsync).WithName("EngagementDrillDown").WithSummary("The physicians behind a figure: ?week=&network=&measure=confirmed|active|video|mutual|no_disclaimer[&department=].");
@@ -105,6 +107,11 @@ public static class EngagementEndpoints
         var result = await snapshot.RunAsync(org, cancellationToken);
         return result.Succeeded ? TypedResults.Ok(result.Value) : result.Status.ToProblem();
     }
+
+    public static async Task<IResult> ProgressAsync(OrgContext org, TakeSnapshot snapshot, CancellationToken cancellationToken) =>
+        await snapshot.ProgressAsync(org.Id, cancellationToken) is { } progress
+            ? TypedResults.Ok(progress)
+            : TypedResults.Problem("No snapshot has been taken yet.", statusCode: StatusCodes.Status404NotFound);
 
     public static async Task<IResult> SnapshotsCsvAsync(OrgContext org, EngagementFigures figures, CancellationToken cancellationToken) =>
         TypedResults.File(Encoding.UTF8.GetBytes(await figures.CsvAsync(org.Id, cancellationToken)), "text/csv; charset=utf-8", $"{org.Organization.Slug}-engagement-snapshots.csv");

@@ -870,6 +870,48 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("CommunityWatches", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementRunNetwork", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastNpi")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Network")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Read")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Unreadable")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Network")
+                        .IsUnique();
+
+                    b.ToTable("EngagementRunNetworks", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSettings", b =>
                 {
                     b.Property<Guid>("OrganizationId")
@@ -948,6 +990,42 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("EngagementSnapshots", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshotRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("HeldUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Physicians")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Week")
+                        .IsUnique();
+
+                    b.ToTable("EngagementSnapshotRuns", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementWeekFigure", b =>
@@ -4627,6 +4705,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementRunNetwork", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Engagement.EngagementSnapshotRun", null)
+                        .WithMany("Networks")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSettings", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
@@ -4641,6 +4728,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Features.Engagement.Physician", null)
                         .WithMany()
                         .HasForeignKey("PhysicianId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshotRun", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -5279,6 +5375,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshotRun", b =>
+                {
+                    b.Navigation("Networks");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Learning.Course", b =>

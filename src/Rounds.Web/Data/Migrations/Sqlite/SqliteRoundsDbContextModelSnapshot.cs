@@ -857,6 +857,48 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("CommunityWatches", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementRunNetwork", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastNpi")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Network")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Read")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Unreadable")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Network")
+                        .IsUnique();
+
+                    b.ToTable("EngagementRunNetworks", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSettings", b =>
                 {
                     b.Property<Guid>("OrganizationId")
@@ -935,6 +977,42 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("EngagementSnapshots", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshotRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("HeldUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Physicians")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Week")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Week")
+                        .IsUnique();
+
+                    b.ToTable("EngagementSnapshotRuns", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementWeekFigure", b =>
@@ -4612,6 +4690,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementRunNetwork", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Engagement.EngagementSnapshotRun", null)
+                        .WithMany("Networks")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSettings", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
@@ -4626,6 +4713,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasOne("Rounds.Web.Features.Engagement.Physician", null)
                         .WithMany()
                         .HasForeignKey("PhysicianId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshotRun", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -5264,6 +5360,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementSnapshotRun", b =>
+                {
+                    b.Navigation("Networks");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Learning.Course", b =>
