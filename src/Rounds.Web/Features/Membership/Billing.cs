@@ -129,6 +129,11 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
         var product = await db.Set<Product>().FirstAsync(p => p.Id == plan.ProductId, cancellationToken);
         var now = clock.GetUtcNow();
         var upgrade = await UpgradeOfAsync(sellerId, plan, product, plan.Scope == PlanScope.Individual ? userId : null, buyerOrganization, now, cancellationToken);
+        if (upgrade is { AlreadyPending: true })
+        {
+            return Outcome.Invalid("Plan", "An upgrade of this membership has been ordered already; pay or cancel that order first.");
+        }
+
         var priced = await pricing.QuoteAsync(sellerId, plan.Scope == PlanScope.Individual ? userId : null, product, input.Voucher, cancellationToken, upgrade?.Credit);
         if (!priced.Succeeded)
         {
@@ -161,7 +166,7 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
         return new Outcome<Order>(Outcome.Success, order);
     }
 
-    private sealed record Upgrade(Membership Membership, string PlanName, TermCredit? Credit);
+    private sealed record Upgrade(Membership Membership, string PlanName, TermCredit? Credit, bool AlreadyPending = false);
 
     /// <summary>
     /// An order for a dearer plan while the holder's current plan runs is an upgrade: the new plan starts when it is
@@ -189,6 +194,13 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
         if (replaced is null)
         {
             return null;
+        }
+
+        // One credit per membership: a second upgrade order while the first awaits payment would credit the same days twice.
+        if (await db.Set<OrderLine>().AnyAsync(l => l.ReplacesMembershipId == replaced.Id
+                && db.Set<Order>().Any(o => o.Id == l.OrderId && (o.Status == OrderStatus.AwaitingPayment || o.Status == OrderStatus.Paid)), cancellationToken))
+        {
+            return new Upgrade(replaced, plans[replaced.PlanId].Name, null, AlreadyPending: true);
         }
 
         var heldPlan = plans[replaced.PlanId];
@@ -307,9 +319,11 @@ public sealed class Fulfilment(RoundsDbContext db, IAuditLog audit, TimeProvider
         var replaced = line.ReplacesMembershipId is { } replacedId
             ? await db.Set<Membership>().FirstOrDefaultAsync(m => m.Id == replacedId && m.EndedAt == null, cancellationToken)
             : null;
-        if (replaced is not null && replaced.EndsAt > now)
+        if (replaced is not null && replaced.EndsAt > order.CreatedAt)
         {
-            replaced.EndedAt = now;
+            // The credit counted the unused days from the order, so the switch happens then, however late the payment.
+            start = order.CreatedAt;
+            replaced.EndedAt = order.CreatedAt;
             replaced.EndReason = MembershipEnd.Replaced;
             replaced.ReplacedByOrderId = order.Id;
         }

@@ -153,11 +153,13 @@ public static class FellowsEndpoints
             .Join(db.Set<StrategicPlan>().IgnoreQueryFilters(), r => r.PlanId, p => p.Id, (r, p) => new { Review = r, p.Sections, p.Status, p.Version, p.RoundId, HasAttachment = p.AttachmentName != "" })
             .Join(db.Set<FellowshipRound>().IgnoreQueryFilters(), x => x.RoundId, r => r.Id, (x, round) => new { x.Review, x.Sections, x.Status, x.Version, x.HasAttachment, Round = round })
             .ToListAsync(cancellationToken);
+        // The text and file are shown only while the reviewed version is the one submitted: a draft written after a
+        // revision request has not been screened, and must reach no reviewer before it is submitted.
+        static bool Shown(PlanReview review, StrategicPlanStatus status, int version) => status == StrategicPlanStatus.Submitted && version == review.Version;
         return rows.OrderBy(x => x.Review.SubmittedAt is not null).ThenBy(x => x.Round.ClosesAt).Select(x => new ReviewTaskDto(
             x.Review.Id, x.Round.Name, x.Review.Version,
-            // A reviewer of an earlier version sees what they reviewed then only in their own scores; the text is the plan's current one.
-            System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(x.Sections, StepJson.Options) ?? [],
-            x.HasAttachment, x.Round.ReadRubric(),
+            Shown(x.Review, x.Status, x.Version) ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(x.Sections, StepJson.Options) ?? [] : [],
+            x.HasAttachment && Shown(x.Review, x.Status, x.Version), x.Round.ReadRubric(),
             x.Review.SubmittedAt is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(x.Review.Scores, StepJson.Options),
             x.Review.WeightedScore, x.Review.Recommendation is { } rec ? Key(rec) : null, x.Review.Comments, x.Review.SubmittedAt,
             x.Status == StrategicPlanStatus.Submitted && x.Version == x.Review.Version)).ToList();
@@ -167,7 +169,8 @@ public static class FellowsEndpoints
     {
         var organization = await MembershipEndpoints.SellerAsync(db, seller, cancellationToken);
         var file = organization is null ? null : await db.Set<PlanReview>().IgnoreQueryFilters().Where(r => r.Id == reviewId && r.OrganizationId == organization.Id && r.ReviewerUserId == actor.UserId)
-            .Join(db.Set<StrategicPlan>().IgnoreQueryFilters(), r => r.PlanId, p => p.Id, (_, p) => new { p.Attachment, p.AttachmentName, p.AttachmentType })
+            .Join(db.Set<StrategicPlan>().IgnoreQueryFilters().Where(p => p.Status == StrategicPlanStatus.Submitted), r => new { r.PlanId, r.Version }, p => new { PlanId = p.Id, p.Version },
+                (_, p) => new { p.Attachment, p.AttachmentName, p.AttachmentType })
             .FirstOrDefaultAsync(cancellationToken);
         if (file?.Attachment is null)
         {

@@ -32,6 +32,9 @@ public sealed class Renewals(RoundsDbContext db, IMailer mailer, PublicUrl publi
     public static readonly TimeSpan MonthNotice = TimeSpan.FromDays(30);
     public static readonly TimeSpan WeekNotice = TimeSpan.FromDays(7);
 
+    /// <summary>How long after the grace period a lapse is still worth a mail.</summary>
+    public static readonly TimeSpan StaleLapse = TimeSpan.FromDays(7);
+
     /// <returns>How many notices this run sent.</returns>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken = default)
     {
@@ -87,10 +90,13 @@ public sealed class Renewals(RoundsDbContext db, IMailer mailer, PublicUrl publi
         var followed = await db.Set<Membership>().IgnoreQueryFilters().AnyAsync(m => m.Id != membership.Id && m.OrganizationId == membership.OrganizationId
             && m.EndedAt == null && m.StartsAt >= membership.EndsAt
             && (membership.HolderUserId != null ? m.HolderUserId == membership.HolderUserId : m.HolderOrganizationId == membership.HolderOrganizationId), cancellationToken);
-        var stage = followed ? RenewalNotice.Lapsed : due;
+        // A lapse long past (memberships that ended before notices existed, or while the job was off) is recorded
+        // without a mail: telling someone today that a membership lapsed last year helps nobody.
+        var stale = due == RenewalNotice.Lapsed && now > membership.GraceEndsAt(plan.GraceDays) + StaleLapse;
+        var stage = followed || stale ? RenewalNotice.Lapsed : due;
         var moved = await db.Set<Membership>().IgnoreQueryFilters().Where(m => m.Id == membership.Id && m.NoticesSent < (int)stage)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.NoticesSent, (int)stage), cancellationToken);
-        if (moved == 0 || followed)
+        if (moved == 0 || followed || stale)
         {
             return false;
         }

@@ -138,6 +138,17 @@ public abstract class FellowsTests(MembershipRounds app)
         await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, decisionPath, new { decision = "revise", reason = "Say how each voice is trained." }));
         Assert.Contains("needs a revision", Assert.Single(app.MailTo(applicant.Email!)), StringComparison.Ordinal);
 
+        // A draft written after the revision request has not been screened: no reviewer sees it, nor a new file.
+        var draftAfterRevision = new Dictionary<string, string>(Sections) { ["goals"] = "Unscreened draft wording." };
+        await HttpAssert.ReadAsync<JsonElement>(await PutJsonAsync(applicant, $"{people}/rounds/{roundId}/plan", new { sections = draftAfterRevision, submit = false }));
+        var hidden = Assert.Single(await ReviewsOfAsync(first, cast));
+        Assert.DoesNotContain("Unscreened", hidden.GetRawText(), StringComparison.Ordinal);
+        Assert.False(hidden.GetProperty("hasAttachment").GetBoolean());
+        using (var client = await app.ApiClientAsync(first))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{people}/reviews/{hidden.GetProperty("id").GetGuid()}/attachment")).StatusCode);
+        }
+
         // The new version goes back to the same two reviewers; the old review can no longer change.
         var revised = new Dictionary<string, string>(Sections) { ["governance"] = Sections["governance"] + " Each voice completes the certificate course first." };
         var secondVersion = await HttpAssert.ReadAsync<JsonElement>(await PutJsonAsync(applicant, $"{people}/rounds/{roundId}/plan", new { sections = revised, submit = true }));

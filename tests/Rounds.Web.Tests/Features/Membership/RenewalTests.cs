@@ -160,6 +160,50 @@ public abstract class RenewalTests(MembershipRounds app)
         Assert.Equal(795m, await PriceNowAsync(member, cast, ProductKind.Residency));
     }
 
+    /// <summary>
+    /// Credits were frozen at the order but the switch happened at payment, so an upgrade paid months late was
+    /// credited for days the member had used, and a second upgrade order credited the same days again.
+    /// </summary>
+    [Fact]
+    public async Task An_upgrade_switches_plans_as_of_its_order_and_a_membership_is_credited_once()
+    {
+        var cast = await app.CastAsync();
+        await AddPremiumPlusAsync(cast);
+        var member = await MemberAsync("lou");
+        await BuyAsync(member, cast, new { plan = "premium", payBy = "invoice" });
+
+        app.Clock.Advance(TimeSpan.FromDays(30));
+        var ordered = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(member, $"/api/v1/membership/{cast.Network.Slug}/orders", new { plan = "premium-plus", payBy = "invoice" }));
+        var again = await app.PostJsonAsync(member, $"/api/v1/membership/{cast.Network.Slug}/orders", new { plan = "premium-plus", payBy = "invoice" });
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("already", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Paid 40 days later: the new plan still runs from the order, the moment the credit was counted from.
+        app.Clock.Advance(TimeSpan.FromDays(40));
+        var invoices = await app.GetJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{cast.Network.Slug}/membership/invoices");
+        var invoice = invoices.EnumerateArray().Single(i => i.GetProperty("orderId").GetGuid() == ordered.GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.NoContent, (await app.PostJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{cast.Network.Slug}/membership/invoices/{invoice.GetProperty("id").GetGuid()}/paid", new { })).StatusCode);
+        var plus = Assert.Single(await MembershipsAsync(member, cast));
+        Assert.Equal(("premium-plus", ordered.GetProperty("createdAt").GetDateTimeOffset()), (plus.GetProperty("plan").GetString(), plus.GetProperty("startsAt").GetDateTimeOffset()));
+    }
+
+    /// <summary>Memberships that lapsed long before (or before notices existed) are not told about it now.</summary>
+    [Fact]
+    public async Task A_lapse_long_past_is_recorded_without_a_mail()
+    {
+        var cast = await app.CastAsync();
+        var member = await MemberAsync("old");
+        await BuyAsync(member, cast, new { plan = "premium", payBy = "invoice" });
+        var ends = Ends(Assert.Single(await MembershipsAsync(member, cast)));
+
+        app.Clock.SetUtcNow(ends + TimeSpan.FromDays(14) + Renewals.StaleLapse + TimeSpan.FromDays(1));
+        await SendNoticesAsync();
+        Assert.Empty(app.MailTo(member.Email!));
+        var sent = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Rounds.Web.Features.Membership.Membership>()
+            .Where(m => m.HolderUserId == member.Id).Select(m => m.NoticesSent).SingleAsync());
+        Assert.Equal((int)RenewalNotice.Lapsed, sent);
+    }
+
     [Fact]
     public async Task A_downgrade_waits_for_the_renewal_date_and_the_old_plan_has_no_grace_after_it()
     {

@@ -98,11 +98,18 @@ public sealed class DeliverCopy(
 
         // Every attempt is stored before the network hears of its copy, in one save with the copies decided above.
         await db.SaveChangesAsync(cancellationToken);
-        await SendGroupsAsync(sending, cancellationToken);
+        try
+        {
+            await SendGroupsAsync(sending, cancellationToken);
+        }
+        finally
+        {
+            // What went out must be recorded even when the host is stopping or a group failed unexpectedly: an
+            // unrecorded post is read back later, at the cost of a second attempt; the few writes here end within
+            // the command timeout.
+            await RecordAsync(sending, results, CancellationToken.None);
+        }
 
-        // What went out must be recorded even when the host is stopping: an unrecorded post is read back later, at
-        // the cost of a second attempt; the few writes here end within the command timeout.
-        await RecordAsync(sending, results, CancellationToken.None);
         return results;
     }
 
@@ -306,10 +313,12 @@ public sealed class DeliverCopy(
     {
         var session = new ConnectorSession();
         var refused = new HashSet<Guid>();
-        // The claim must outlast a send; a copy reached only after half of it has gone is claimed afresh next cycle.
-        var sendBy = started + TimeSpan.FromSeconds(options.Value.LeaseSeconds / 2);
         foreach (var copy in copies)
         {
+            // The claim must outlast a send and its record; a copy reached only after half of its claim has gone
+            // (counted from the claim, not from this cycle's start) is claimed afresh next cycle.
+            var lease = TimeSpan.FromSeconds(options.Value.LeaseSeconds);
+            var sendBy = (copy.Target.ClaimedUntil ?? started + lease) - lease / 2;
             var now = clock.GetUtcNow();
             var account = copy.Target.AccountId;
             if (cancellationToken.IsCancellationRequested || now > sendBy)
@@ -361,7 +370,7 @@ public sealed class DeliverCopy(
 
             using var sending = RoundsTelemetry.Source.StartActivity("publisher deliver");
             sending?.SetTag("rounds.organization.id", copy.Target.OrganizationId).SetTag("rounds.post.id", copy.Post.Id).SetTag("rounds.account.id", account);
-            await PublishAsync(copy, ConnectorFor(copy.Connection, session), request, cancellationToken);
+            await PublishAsync(copy, () => ConnectorFor(copy.Connection, session), request, cancellationToken);
             sending?.SetTag("rounds.outcome", copy.Outcome.ToString().ToLowerInvariant());
             switch (copy.Error)
             {
@@ -379,10 +388,12 @@ public sealed class DeliverCopy(
         }
     }
 
-    private async Task PublishAsync(Sending copy, INetworkConnector connector, PublishRequest request, CancellationToken cancellationToken)
+    /// <param name="connectorFor">Made inside the guard: a stored secret that can no longer be read fails this copy, not the cycle.</param>
+    private async Task PublishAsync(Sending copy, Func<INetworkConnector> connectorFor, PublishRequest request, CancellationToken cancellationToken)
     {
         try
         {
+            var connector = connectorFor();
             var published = copy.ReadBack ? await connector.FindAsync(request, cancellationToken) : null;
             copy.FoundExisting = published is not null;
             copy.Published = published ?? await connector.PublishAsync(request, cancellationToken);
@@ -412,10 +423,21 @@ public sealed class DeliverCopy(
     {
         var published = new List<(Guid Organization, PublishedByRounds Post)>();
         var refused = new List<(Sending Copy, string Reason)>();
+        var recordedAt = clock.GetUtcNow();
         foreach (var copy in copies)
         {
             var target = copy.Target;
             var attempt = copy.Attempt;
+
+            // A claim that has lapsed may be another instance's by now: giving the copy back or scheduling a retry
+            // would overwrite what that instance does. The copy stays as it was, started and claimed, and whoever
+            // takes it next reads the network back before sending.
+            if (copy.Outcome != Sent.Published && target.ClaimedUntil is { } until && until <= recordedAt)
+            {
+                results[copy.Index] = CopyResult.Retrying;
+                continue;
+            }
+
             switch (copy.Outcome)
             {
                 case Sent.Abandoned:

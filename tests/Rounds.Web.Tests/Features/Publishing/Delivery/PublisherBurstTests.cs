@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Features.Publishing;
 using Rounds.Web.Features.Publishing.Delivery;
 using Rounds.Web.Tests.Infrastructure;
@@ -53,6 +54,39 @@ public abstract class PublisherBurstTests(DeliveryRounds app)
             Assert.Equal(DeliveryStatus.Published, copy.Status);
             Assert.Single(await room.AttemptsAsync(copy.Id));
         }
+    }
+
+    /// <summary>
+    /// The connector of a copy used to be made outside the guard around its send: a stored secret that could no
+    /// longer be read (lost data-protection keys) threw out of the whole cycle, so no copy of it was recorded, not
+    /// even those already published for other organizations, and the same cycle failed again after every lease.
+    /// </summary>
+    [Fact]
+    public async Task An_unreadable_stored_secret_fails_its_own_copy_and_the_rest_of_the_cycle_is_recorded()
+    {
+        var room = await app.NewsroomAsync("unreadable");
+        var broken = await app.AddAccountAsync(room.Org, room.Admin, room.Owner, "@unreadable" + Guid.NewGuid().ToString("N")[..6] + ".bsky.social");
+        var healthy = await room.ConnectFakeAsync();
+        await room.ConnectFakeAsync(broken);
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>();
+            var connection = await db.Set<AccountConnection>().SingleAsync(c => c.AccountId == broken);
+            connection.ProtectedSecret = "CfDJ8-not-a-protected-secret";
+            await db.SaveChangesAsync();
+        });
+
+        var due = app.Clock.GetUtcNow().AddMinutes(-1);
+        var good = await room.PostAsync("Flu clinic opens at 8", due, PostStatus.Approved, room.AccountId);
+        var bad = await room.PostAsync("Parking on level 2 is closed", due, PostStatus.Approved, broken);
+
+        var run = await app.PublishAsync();
+
+        Assert.Equal((1, 1), (run.Published, healthy.PublishCalls));
+        Assert.Equal(DeliveryStatus.Published, Assert.Single(await room.CopiesAsync(good)).Status);
+        var failed = Assert.Single(await room.CopiesAsync(bad));
+        Assert.Equal(DeliveryStatus.Failed, failed.Status);
+        Assert.Null(failed.ClaimedBy);
     }
 
     /// <summary>
