@@ -172,15 +172,21 @@ public sealed class ReplyApprovals(
         }
 
         var progress = await ProgressAsync(message, cancellationToken);
-        if (progress.Current is not { } step || !progress.MayDecide(org.UserId, message.SentBy))
+
+        // Its author may withdraw a held reply, and an admin may turn one down, whatever step it waits at: a step
+        // whose approvers cannot act (someone named who cannot open the inbox, or who has left) must not hold the
+        // conversation for ever, since no new reply is taken while one waits.
+        var byAuthor = message.SentBy == org.UserId;
+        var overriding = !input.Approve && (byAuthor || org.IsAtLeast(Role.Admin));
+        if (!overriding && (progress.Current is null || !progress.MayDecide(org.UserId, message.SentBy)))
         {
-            return Outcome.Forbidden(message.SentBy == org.UserId
+            return Outcome.Forbidden(byAuthor
                 ? "You wrote this reply; someone else approves it."
                 : "You are not an approver of the step this reply waits for, or you have decided it already.");
         }
 
         var note = input.Note?.Trim() ?? "";
-        if (!input.Approve && note.Length == 0)
+        if (!input.Approve && note.Length == 0 && !byAuthor)
         {
             return Outcome.Invalid("Note", "Say why the reply is turned down, so its author knows what to change.");
         }
@@ -191,23 +197,26 @@ public sealed class ReplyApprovals(
         }
 
         var conversation = await db.Set<Conversation>().FirstAsync(c => c.Id == message.ConversationId, cancellationToken);
-        db.Add(new ReplyDecision { OrganizationId = org.Id, MessageId = message.Id, StepPosition = step.Position, ApproverId = org.UserId, Approved = input.Approve, DecidedAt = clock.GetUtcNow() });
+        db.Add(new ReplyDecision { OrganizationId = org.Id, MessageId = message.Id, StepPosition = progress.Current?.Position ?? 0, ApproverId = org.UserId, Approved = input.Approve, DecidedAt = clock.GetUtcNow() });
         conversation.Version = Guid.NewGuid();
         await notifier.SettleAsync(org.Id, $"monitoring-reply:{message.Id}:", org.UserId, cancellationToken);
         if (!input.Approve)
         {
             message.State = MessageState.Rejected;
-            message.Error = note;
+            message.Error = note.Length > 0 ? note : "Withdrawn by its author.";
             await notifier.SettleAsync(org.Id, $"monitoring-reply:{message.Id}:", cancellationToken: cancellationToken);
-            if (message.SentBy is { } author)
+            if (message.SentBy is { } author && !byAuthor)
             {
                 await notifier.NotifyAsync(org.Id, [author], $"monitoring-reply-rejected:{message.Id}", $"Your reply was turned down: {note}", await LinkAsync(conversation, cancellationToken), cancellationToken);
             }
 
-            audit.Record(org.Id, "monitoring.reply.rejected", nameof(Message), message.Id.ToString(), after: new { ConversationId = conversation.Id, Step = step.Name, Note = note });
+            audit.Record(org.Id, byAuthor ? "monitoring.reply.withdrawn" : "monitoring.reply.rejected", nameof(Message), message.Id.ToString(),
+                after: new { ConversationId = conversation.Id, Step = progress.Current?.Name, Note = note });
             return await SaveAsync(cancellationToken) ?? new Outcome<ReplySent>(Outcome.Success, new ReplySent(message.Id, "", "", "rejected"));
         }
 
+        // Approving is never an override: the check above found the current step and the person on it.
+        var step = progress.Current!;
         audit.Record(org.Id, "monitoring.reply.approved", nameof(Message), message.Id.ToString(), after: new { ConversationId = conversation.Id, Step = step.Name });
         var after = await ProgressAsync(message, cancellationToken);
         if (after.Current is { } next)

@@ -79,6 +79,40 @@ public abstract class InboxWorkTests(DeliveryRounds app)
         Assert.Equal(["received", "rejected", "sent"], answered.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("state").GetString()));
     }
 
+    /// <summary>
+    /// A held reply could only be decided by the approvers of its step: if they could not act (someone named who
+    /// cannot open the inbox, or who had left), it waited for ever and the conversation took no other reply.
+    /// </summary>
+    [Fact]
+    public async Task Its_author_may_withdraw_a_held_reply_and_an_admin_may_turn_one_down_at_any_step()
+    {
+        var room = await RoomAsync("withdraw");
+        var fake = await room.Newsroom.ConnectFakeAsync();
+        var conversation = await ConversationAsync(room, app.Clock.GetUtcNow().AddMinutes(-10));
+        var replies = $"/api/v1/orgs/{room.Slug}/monitoring/conversations/{conversation}/replies";
+        Assert.Equal(HttpStatusCode.NoContent, (await room.Admin.PutAsJsonAsync($"/api/v1/orgs/{room.Slug}/monitoring/settings", new { replyApproval = "all" })).StatusCode);
+        var steps = await room.Admin.PutAsJsonAsync($"/api/v1/orgs/{room.Slug}/accounts/{room.Newsroom.AccountId}/approval-steps", new
+        {
+            steps = new object[] { new { name = "Legal", approvers = room.ReviewerUser.Email, quorum = "all" } },
+        });
+        Assert.True(steps.IsSuccessStatusCode, await steps.Content.ReadAsStringAsync());
+
+        var first = (await HttpAssert.ReadAsync<JsonElement>(await room.Writer.PostAsJsonAsync(replies, new { text = "Saturdays 9 to 1." }))).GetProperty("messageId").GetGuid();
+        Assert.Equal(HttpStatusCode.Conflict, (await room.Writer.PostAsJsonAsync(replies, new { text = "Or call us." })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await room.Writer.PostAsJsonAsync($"{replies}/{first}/decision", new { approve = true })).StatusCode);
+        var withdrawn = await HttpAssert.ReadAsync<JsonElement>(await room.Writer.PostAsJsonAsync($"{replies}/{first}/decision", new { approve = false }));
+        Assert.Equal("rejected", withdrawn.GetProperty("state").GetString());
+
+        // The conversation takes a reply again; the admin, who is not on the step, may turn it down with a reason only.
+        var second = (await HttpAssert.ReadAsync<JsonElement>(await room.Writer.PostAsJsonAsync(replies, new { text = "Saturdays 9 to 1, Eastside." }))).GetProperty("messageId").GetGuid();
+        Assert.Equal(HttpStatusCode.Forbidden, (await room.Admin.PostAsJsonAsync($"{replies}/{second}/decision", new { approve = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await room.Admin.PostAsJsonAsync($"{replies}/{second}/decision", new { approve = false })).StatusCode);
+        var turnedDown = await HttpAssert.ReadAsync<JsonElement>(await room.Admin.PostAsJsonAsync($"{replies}/{second}/decision", new { approve = false, note = "Legal is away this week; answer by phone." }));
+        Assert.Equal("rejected", turnedDown.GetProperty("state").GetString());
+        Assert.Contains("Legal is away", string.Join('\n', await room.Newsroom.NotificationsAsync(room.WriterUser)), StringComparison.Ordinal);
+        Assert.Equal(0, fake.PublishCalls);
+    }
+
     [Fact]
     public async Task With_only_flagged_replies_needing_approval_a_clean_reply_goes_at_once_and_a_flagged_one_waits_with_its_flags()
     {
