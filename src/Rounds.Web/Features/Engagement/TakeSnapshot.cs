@@ -123,9 +123,21 @@ public sealed class TakeSnapshot(
         {
             return Summary(run);
         }
-        else if (!await ClaimAsync(run.Id, holder, now, cancellationToken))
+        else if (!await ClaimAsync(run.Id, holder, now, unfinishedOnly: run.FinishedAt is null, cancellationToken))
         {
             return null;
+        }
+        else
+        {
+            // The run was read before the claim: meanwhile its holder may have written more batches, or finished and
+            // let go, and a pass resumed from the stale progress would read those physicians again.
+            await db.Entry(run).ReloadAsync(cancellationToken);
+            foreach (var network in run.Networks.ToList())
+            {
+                await db.Entry(network).ReloadAsync(cancellationToken);
+            }
+
+            await db.Entry(run).Collection(r => r.Networks).LoadAsync(cancellationToken);
         }
 
         if (fresh || run.FinishedAt is not null)
@@ -221,7 +233,7 @@ public sealed class TakeSnapshot(
 
                 // Renewed just before the write, so a run that lost its week (its lease passed and another took
                 // it) writes nothing more and stops.
-                if (!await ClaimAsync(run.Id, holder, clock.GetUtcNow(), cancellationToken))
+                if (!await ClaimAsync(run.Id, holder, clock.GetUtcNow(), unfinishedOnly: false, cancellationToken))
                 {
                     logger.LogWarning("Engagement snapshot of {Organization} for {Week} was taken over by another run; this one stops.", organizationId, run.Week);
                     db.ChangeTracker.Clear();
@@ -282,9 +294,10 @@ public sealed class TakeSnapshot(
     }
 
     /// <summary>Takes or renews the week for <paramref name="holder"/>, unless another holder's lease is still running.</summary>
-    private async Task<bool> ClaimAsync(Guid runId, string holder, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <param name="unfinishedOnly">A run read unfinished is claimed only if still unfinished: one that finished since is not run again.</param>
+    private async Task<bool> ClaimAsync(Guid runId, string holder, DateTimeOffset now, bool unfinishedOnly, CancellationToken cancellationToken) =>
         await db.Set<EngagementSnapshotRun>()
-            .Where(r => r.Id == runId && (r.HeldBy == null || r.HeldBy == holder || r.HeldUntil == null || r.HeldUntil < now))
+            .Where(r => r.Id == runId && (!unfinishedOnly || r.FinishedAt == null) && (r.HeldBy == null || r.HeldBy == holder || r.HeldUntil == null || r.HeldUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.HeldBy, holder).SetProperty(r => r.HeldUntil, now + Lease), cancellationToken) == 1;
 
     private static SnapshotSummary Summary(EngagementSnapshotRun run) =>
