@@ -38,8 +38,10 @@ public sealed class BlueskyPostSource(HttpClient http, Uri service) : IPostSourc
         var floor = cursor is not null && Tid.MicrosecondsOf(cursor) is { } micros ? Tid.AtMicroseconds(micros - (long)Rewind.TotalMicroseconds) : null;
         var newest = cursor;
         var posts = new List<InboundPost>();
+        string? bio = null;
         if (kind == SourceKind.Posts)
         {
+            bio = await BioAsync(did, ct);
             await foreach (var (post, key) in ListAsync(did, handle.TrimStart('@'), floor, ct))
             {
                 posts.Add(post);
@@ -68,7 +70,24 @@ public sealed class BlueskyPostSource(HttpClient http, Uri service) : IPostSourc
             }
         }
 
-        return new SourceBatch(did, posts, newest);
+        return new SourceBatch(did, posts, newest, bio);
+    }
+
+    /// <summary>The description of the repository's profile record, or null when it has none.</summary>
+    private async Task<string?> BioAsync(string did, CancellationToken ct)
+    {
+        using var response = await GetAsync($"com.atproto.repo.getRecord?repo={Uri.EscapeDataString(did)}&collection=app.bsky.actor.profile&rkey=self", ct);
+
+        // A repository that never wrote a profile answers 400 RecordNotFound (older servers) or 404.
+        if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var body = await ReadAsync(response, ct);
+        return body.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Object
+            && value.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String
+            && description.GetString() is { Length: > 0 } text ? text : null;
     }
 
     /// <summary>The public address of a post on the Bluesky app.</summary>

@@ -47,9 +47,11 @@ public sealed record InboundPost(
 
 /// <summary>
 /// One read of a source: what is new since the cursor, the cursor to store for the next read, and the
-/// account's own stable id as the network knows it.
+/// account's own stable id as the network knows it. A read of the account's own posts also brings its profile
+/// text (<see cref="Bio"/>, null when it has none), which screening reads beside each post: the office phone
+/// or address a clinician lists there is not a patient's.
 /// </summary>
-public sealed record SourceBatch(string AccountId, IReadOnlyList<InboundPost> Posts, string? Cursor);
+public sealed record SourceBatch(string AccountId, IReadOnlyList<InboundPost> Posts, string? Cursor, string? Bio = null);
 
 /// <summary>
 /// Reads what happens on one network around a registered account. A read returns the posts since the cursor

@@ -40,7 +40,8 @@ public sealed partial class MastodonPostSource(HttpClient http, Uri instance, st
         if (kind == SourceKind.Posts)
         {
             var statuses = await PagesAsync($"/api/v1/accounts/{Uri.EscapeDataString(accountId)}/statuses?limit={PageSize}", cursor, ct);
-            return new SourceBatch(accountId, statuses.Select(ToPost).OfType<InboundPost>().ToList(), Newest(statuses, cursor));
+            return new SourceBatch(accountId, statuses.Select(ToPost).OfType<InboundPost>().ToList(), Newest(statuses, cursor),
+                MastodonPublicReader.TextOf(NetworkHttp.String(account, "note")) is { Length: > 0 } note ? note : null);
         }
 
         if (accessToken is null)

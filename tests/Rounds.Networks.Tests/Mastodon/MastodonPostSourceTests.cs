@@ -34,6 +34,10 @@ public sealed class MastodonPostSourceTests : IAsyncLifetime
         Assert.Equal("Post 45", first.Posts.Single(p => p.Id == seeded[^1].Id).Text);
         Assert.Contains(instance.PagedReads, r => r.Contains("max_id=", StringComparison.Ordinal));
 
+        // The profile comes as plain text with the posts, for screening them as the account.
+        Assert.Contains("Press: press@northfield.example", first.Bio, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", first.Bio, StringComparison.Ordinal);
+
         var later = instance.Seed("Post 46", DateTimeOffset.UtcNow);
         var second = await Source().ReadAsync(MastodonStandIn.Username, SourceKind.Posts, first.Cursor);
         Assert.Equal([later.Id], second.Posts.Select(p => p.Id));

@@ -429,6 +429,7 @@ public sealed partial class MastodonStandIn : StandIn
         ["username"] = Username,
         ["acct"] = Username,
         ["display_name"] = "Northfield Health",
+        ["note"] = "<p>Official account of Northfield Health.<br>Press: press@northfield.example</p>",
         ["url"] = Address($"/@{Username}"),
     };
 

@@ -67,6 +67,12 @@ public sealed class IngestAccount(
             }
 
             read += batch.Posts.Count;
+            if (kind == SourceKind.Posts)
+            {
+                // The profile as it is now: a bio emptied on the network no longer vouches for anything.
+                state.Bio = batch.Bio is { Length: > MonitoringSourceConfiguration.MaxBio } bio ? bio[..MonitoringSourceConfiguration.MaxBio] : batch.Bio;
+            }
+
             var (filed, raised) = await FileAsync(account, batch.AccountId, batch.Posts, state, cancellationToken);
             messages += filed;
             alerts += raised;
@@ -247,7 +253,7 @@ public sealed class IngestAccount(
         // The registry counts the post (once, by its URI, whoever published it), so trials and dormancy see what the
         // account really did, not only what Rounds published for it.
         await accounts.AddPublishedPostAsync(account.OrganizationId, account.Id, post.Id, post.PostedAt, cancellationToken);
-        var result = await screener.ScreenAsync(account.OrganizationId, new Rounds.Screening.Post(post.Text, ScreenedKindOf(account.Kind)), Profile.Social, cancellationToken);
+        var result = await screener.ScreenAsync(account.OrganizationId, new Rounds.Screening.Post(post.Text, ScreenedKindOf(account.Kind), state.Bio), Profile.Social, cancellationToken);
         var raised = 0;
         foreach (var finding in result.Findings.Where(f => f.Severity == Severity.High).DistinctBy(f => f.Type))
         {

@@ -30,6 +30,12 @@ public sealed class MonitoringSource : IOrgOwned
 
     /// <summary>The newest post the account itself published, from ingestion; dormancy and trials can read it.</summary>
     public DateTimeOffset? LastPostAt { get; set; }
+
+    /// <summary>
+    /// The account's profile text as last read with its posts (own-posts source only); its posts are screened
+    /// with it, as the composer screens with the bio it is given.
+    /// </summary>
+    public string? Bio { get; set; }
 }
 
 /// <summary>
@@ -195,6 +201,9 @@ public sealed class MonitoringAlert : IOrgOwned
 
 internal sealed class MonitoringSourceConfiguration : IEntityTypeConfiguration<MonitoringSource>
 {
+    /// <summary>Longer than any network allows a profile (Bluesky 256 graphemes, Mastodon 500 characters by default).</summary>
+    public const int MaxBio = 2_000;
+
     public void Configure(EntityTypeBuilder<MonitoringSource> builder)
     {
         builder.ToTable("MonitoringSources");
@@ -202,6 +211,7 @@ internal sealed class MonitoringSourceConfiguration : IEntityTypeConfiguration<M
         builder.Property(s => s.Cursor).HasMaxLength(200);
         builder.Property(s => s.NetworkAccountId).HasMaxLength(200);
         builder.Property(s => s.LastError).HasMaxLength(500);
+        builder.Property(s => s.Bio).HasMaxLength(MaxBio);
         builder.HasIndex(s => new { s.AccountId, s.Kind }).IsUnique();
         builder.HasIndex(s => s.OrganizationId);
         builder.HasOne<Organization>().WithMany().HasForeignKey(s => s.OrganizationId).OnDelete(DeleteBehavior.Cascade);

@@ -261,6 +261,54 @@ public abstract class MonitoringFromPdsTests(RoundsFactory app, BlueskyPds pds)
         }, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task A_clinicians_own_post_is_screened_with_the_bio_read_from_the_network_so_the_office_address_it_lists_raises_no_alert()
+    {
+        // The same post by two clinicians' accounts: one lists the address in its profile, the other does not.
+        const string text = "Questions about your visit? Email me at maria.delgado.md@gmail.com or call 617-555-0142.";
+        var listed = await RoomAsync("biolisted", kind: "individual-professional");
+        var unlisted = await RoomAsync("biounlisted", kind: "individual-professional");
+        await PutProfileAsync(listed.Bluesky, "Dr. Maria Delgado, cardiologist. Office: maria.delgado.md@gmail.com. Views are my own.");
+        await CreateAsync(listed.Bluesky, Post(text));
+        await CreateAsync(unlisted.Bluesky, Post(text));
+
+        var quiet = await HttpAssert.ReadAsync<JsonElement>(await listed.Api.PostAsync($"/api/v1/orgs/{listed.Slug}/monitoring/accounts/{listed.AccountId}/read", null));
+        Assert.Equal(0, quiet.GetProperty("newAlerts").GetInt32());
+        var alerted = await HttpAssert.ReadAsync<JsonElement>(await unlisted.Api.PostAsync($"/api/v1/orgs/{unlisted.Slug}/monitoring/accounts/{unlisted.AccountId}/read", null));
+        Assert.Equal(1, alerted.GetProperty("newAlerts").GetInt32());
+
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var stored = await db.Set<MonitoringSource>().SingleAsync(s => s.AccountId == listed.AccountId && s.Kind == Rounds.Networks.Ingestion.SourceKind.Posts);
+            Assert.StartsWith("Dr. Maria Delgado", stored.Bio, StringComparison.Ordinal);
+            Assert.Null(await db.Set<MonitoringSource>().Where(s => s.AccountId == unlisted.AccountId && s.Kind == Rounds.Networks.Ingestion.SourceKind.Posts).Select(s => s.Bio).SingleAsync());
+            Assert.Equal("EMAIL", Assert.Single(await db.Set<MonitoringAlert>().Where(a => a.AccountId == unlisted.AccountId).Select(a => a.FindingType).ToListAsync()));
+        });
+
+        // The profile emptied on the network is read as empty: the next post with the address alerts.
+        await PutProfileAsync(listed.Bluesky, "");
+        var later = await CreateAsync(listed.Bluesky, Post(text + " Thank you!"));
+        Assert.Equal(HttpStatusCode.OK, (await listed.Api.PostAsync($"/api/v1/orgs/{listed.Slug}/monitoring/accounts/{listed.AccountId}/read", null)).StatusCode);
+        await app.WithScopeAsync(async services => Assert.Equal("EMAIL", Assert.Single(
+            await services.GetRequiredService<RoundsDbContext>().Set<MonitoringAlert>().Where(a => a.AccountId == listed.AccountId && a.PostId == later.Uri).Select(a => a.FindingType).ToListAsync())));
+    }
+
+    private async Task PutProfileAsync(PdsAccount account, string description)
+    {
+        var session = await HttpAssert.ReadAsync<JsonElement>(await pds.Http.PostAsJsonAsync(new Uri(pds.Url, "/xrpc/com.atproto.server.createSession"), new { identifier = account.Handle, password = account.Password }));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(pds.Url, "/xrpc/com.atproto.repo.putRecord"))
+        {
+            Content = JsonContent.Create(new
+            {
+                repo = account.Did, collection = "app.bsky.actor.profile", rkey = "self",
+                record = new Dictionary<string, object> { ["$type"] = "app.bsky.actor.profile", ["description"] = description },
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("accessJwt").GetString());
+        await HttpAssert.ReadAsync<JsonElement>(await pds.Http.SendAsync(request));
+    }
+
     private static async Task<List<JsonElement>> ConversationsAsync(Room room) =>
         (await room.Api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{room.Slug}/monitoring/conversations")).EnumerateArray().ToList();
 
@@ -278,7 +326,7 @@ public abstract class MonitoringFromPdsTests(RoundsFactory app, BlueskyPds pds)
 
     private sealed record Created(string Uri, string Cid);
 
-    private async Task<Room> RoomAsync(string name)
+    private async Task<Room> RoomAsync(string name, string kind = "department")
     {
         app.Services.GetRequiredService<IConfiguration>()[PostSources.BlueskyServiceSetting] = pds.Url.ToString();
         var suffix = Guid.NewGuid().ToString("N")[..8];
@@ -294,7 +342,7 @@ public abstract class MonitoringFromPdsTests(RoundsFactory app, BlueskyPds pds)
         var accountId = await app.WithScopeAsync(async services =>
         {
             var created = await services.GetRequiredService<AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, org, admin),
-                new AccountInput("bluesky", bluesky.Handle, Kind: "department", Department: "Cardiology", Owners: owner.Email, Backup: reviewer.Email, Status: "active"));
+                new AccountInput("bluesky", bluesky.Handle, Kind: kind, Department: "Cardiology", Owners: owner.Email, Backup: reviewer.Email, Status: "active"));
             Assert.True(created.Succeeded, created.Status.Message);
             return created.Value!.Id;
         });

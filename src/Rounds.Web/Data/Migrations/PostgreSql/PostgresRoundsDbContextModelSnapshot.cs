@@ -3023,6 +3023,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("AccountId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Bio")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Cursor")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");

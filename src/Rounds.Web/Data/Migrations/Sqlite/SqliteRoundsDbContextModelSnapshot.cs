@@ -3010,6 +3010,10 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("AccountId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Bio")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Cursor")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
