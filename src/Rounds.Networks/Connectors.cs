@@ -1,5 +1,6 @@
 using Rounds.Networks.Bluesky;
 using Rounds.Networks.Facebook;
+using Rounds.Networks.Ingestion;
 using Rounds.Networks.LinkedIn;
 using Rounds.Networks.Mastodon;
 using Rounds.Networks.Threads;
@@ -31,6 +32,17 @@ public static class Connectors
     /// </summary>
     public static INetworkConnector Create(string network, NetworkCredentials credentials, HttpClient http, TimeProvider clock) =>
         CreateAt(network, KnownService(network) is { } known ? credentials with { Service = known } : credentials, http, clock);
+
+    /// <summary>
+    /// A reader signed in with the stored credentials, for the networks where reading what is addressed to an
+    /// account needs them (Mastodon's notifications); null for the others, whose reads need no sign-in or have no
+    /// reader.
+    /// </summary>
+    public static IPostSource? CreateReader(string network, NetworkCredentials credentials, HttpClient http, TimeProvider clock) => network switch
+    {
+        "mastodon" => new MastodonPostSource(http, credentials.Service, credentials.Secret, clock),
+        _ => null,
+    };
 
     private static INetworkConnector CreateAt(string network, NetworkCredentials credentials, HttpClient http, TimeProvider clock) => network switch
     {

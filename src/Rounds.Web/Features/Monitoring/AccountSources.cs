@@ -20,15 +20,16 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
             return null;
         }
 
-        var network = AccountNames.Key(account.Platform);
         var stored = await db.Set<MonitoringSource>().AsNoTracking().Where(s => s.AccountId == accountId && s.OrganizationId == org.Id).ToListAsync(cancellationToken);
-        var statuses = Enum.GetValues<SourceKind>().Select(kind =>
+        var statuses = new List<SourceStatus>();
+        foreach (var kind in Enum.GetValues<SourceKind>())
         {
-            var mode = sources.ModeOf(network, kind);
+            var mode = await sources.ModeOfAsync(account, kind, cancellationToken);
             var state = stored.FirstOrDefault(s => s.Kind == kind);
-            return new SourceStatus(
-                kind == SourceKind.Posts ? "posts" : "addressed", mode.ToString().ToLowerInvariant(), Explain(account, kind, mode), state?.LastReadAt, state?.LastError ?? "");
-        }).ToList();
+            statuses.Add(new SourceStatus(
+                kind == SourceKind.Posts ? "posts" : "addressed", mode.ToString().ToLowerInvariant(), Explain(account, kind, mode), state?.LastReadAt, state?.LastError ?? ""));
+        }
+
         return new AccountMonitoring(accountId, statuses, stored.Max(s => s.LastPostAt));
     }
 
@@ -51,7 +52,7 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
             return Outcome.Refused("The account is retired; Rounds no longer watches it.");
         }
 
-        if (sources.For(AccountNames.Key(account.Platform)) is null)
+        if (await sources.ForAsync(account, cancellationToken) is null)
         {
             return Outcome.Refused($"Rounds cannot read {AccountNames.Label(account.Platform)} accounts yet.");
         }
@@ -59,11 +60,15 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
         return new Outcome<IngestSummary>(Outcome.Success, await ingest.RunAsync(account, cancellationToken));
     }
 
-    private static string Explain(AccountCard account, SourceKind kind, SourceMode mode) => mode switch
+    private static string Explain(AccountCard account, SourceKind kind, SourceMode mode) => (account.Platform, mode) switch
     {
-        SourceMode.Live => "Read from the server's event stream as it happens, and polled to fill gaps.",
-        SourceMode.Polled when kind == SourceKind.Posts => "Read from the account's public repository every round; no sign-in needed.",
-        SourceMode.Polled => "Found in the other repositories its server hosts: mentions, replies and quotes naming the account.",
+        (Platform.Mastodon, SourceMode.Polled) when kind == SourceKind.Posts => "Read from the account's public statuses on its server every round; no sign-in needed.",
+        (Platform.Mastodon, SourceMode.Polled) => "Read from its mention notifications through its connection every round, those its notification policy filtered included.",
+        (Platform.Mastodon, SourceMode.Impossible) when kind == SourceKind.Addressed => "Mentions of a Mastodon account can be read only with its token: connect the account.",
+        (Platform.Mastodon, SourceMode.Impossible) => "The handle names no server to read the account from.",
+        (_, SourceMode.Live) => "Read from the server's event stream as it happens, and polled to fill gaps.",
+        (_, SourceMode.Polled) when kind == SourceKind.Posts => "Read from the account's public repository every round; no sign-in needed.",
+        (_, SourceMode.Polled) => "Found in the other repositories its server hosts: mentions, replies and quotes naming the account.",
         _ => $"Rounds has no reader for {AccountNames.Label(account.Platform)} yet.",
     };
 }
@@ -86,7 +91,7 @@ public sealed class IngestionRounds(IServiceScopeFactory scopes, TimeProvider cl
     {
         // No organization is granted in this scope, so the query sees every organization's accounts.
         var watched = await services.GetRequiredService<IAccountDirectory>().Cards
-            .Where(a => a.Platform == Platform.Bluesky && a.Status != AccountStatus.Retired)
+            .Where(a => PostSources.Readable.Contains(a.Platform) && a.Status != AccountStatus.Retired)
             .ToListAsync(cancellationToken);
         foreach (var account in watched)
         {

@@ -27,8 +27,7 @@ public sealed class IngestAccount(
 
     public async Task<IngestSummary> RunAsync(AccountCard account, CancellationToken cancellationToken = default)
     {
-        var network = AccountNames.Key(account.Platform);
-        if (sources.For(network) is not { } source)
+        if (await sources.ForAsync(account, cancellationToken) is not { } source)
         {
             return new IngestSummary(0, 0, 0, []);
         }

@@ -1,26 +1,75 @@
 using Rounds.Networks.Bluesky;
 using Rounds.Networks.Ingestion;
+using Rounds.Networks.Mastodon;
+using Rounds.Web.Features.Accounts.Contracts;
+using Rounds.Web.Features.Publishing.Contracts;
 
 namespace Rounds.Web.Features.Monitoring;
 
 /// <summary>
 /// The sources Rounds reads per network. Bluesky is read from <c>Rounds:Monitoring:BlueskyService</c> (default
-/// https://bsky.social), the PDS that hosts the accounts; the other networks have no source yet, and the account
-/// page says so.
+/// https://bsky.social), the PDS that hosts the accounts. A Mastodon account is read from the server its handle
+/// names (at https://server, or where <c>Rounds:Monitoring:MastodonInstances:server</c> says): its own statuses
+/// without sign-in, and what is addressed to it only through its connection, whose token reads its notifications.
+/// The other networks have no source yet, and the account page says so.
 /// </summary>
-public class PostSources(IHttpClientFactory http, IConfiguration configuration)
+public class PostSources(IHttpClientFactory http, IConfiguration configuration, IConnectedAccounts connections, TimeProvider clock)
 {
     public const string HttpClientName = "monitoring";
 
     public const string BlueskyServiceSetting = "Rounds:Monitoring:BlueskyService";
 
+    public const string MastodonInstancesSetting = "Rounds:Monitoring:MastodonInstances";
+
+    /// <summary>The networks some source reads; the ingestion rounds visit only their accounts.</summary>
+    public static readonly IReadOnlyList<Platform> Readable = [Platform.Bluesky, Platform.Mastodon];
+
+    /// <summary>The source of a network where one server serves every account Rounds reads (Bluesky's PDS).</summary>
     public virtual IPostSource? For(string network) => network switch
     {
         "bluesky" => new BlueskyPostSource(http.CreateClient(HttpClientName), new Uri(configuration[BlueskyServiceSetting] ?? "https://bsky.social")),
         _ => null,
     };
 
-    /// <summary>How each source of an account on the network reaches Rounds; Bluesky is live where an event stream is followed.</summary>
-    public SourceMode ModeOf(string network, SourceKind kind) =>
-        network == "bluesky" && configuration[ReadFirehose.ServiceSetting] is { Length: > 0 } ? SourceMode.Live : For(network)?.ModeOf(kind) ?? SourceMode.Impossible;
+    /// <summary>The source for one account: signed in through its connection where that reads more, else the public one.</summary>
+    public virtual async Task<IPostSource?> ForAsync(AccountCard account, CancellationToken cancellationToken = default)
+    {
+        var network = AccountNames.Key(account.Platform);
+        if (account.Platform != Platform.Mastodon)
+        {
+            return For(network);
+        }
+
+        if (await connections.ReaderForAsync(account.OrganizationId, account.Id, cancellationToken) is { } signedIn)
+        {
+            return signedIn;
+        }
+
+        return MastodonInstance(account.NormalizedHandle) is { } instance
+            ? new MastodonPostSource(http.CreateClient(HttpClientName), instance, null, clock)
+            : null;
+    }
+
+    /// <summary>How each source of the account reaches Rounds; Bluesky is live where an event stream is followed.</summary>
+    public async Task<SourceMode> ModeOfAsync(AccountCard account, SourceKind kind, CancellationToken cancellationToken = default) =>
+        account.Platform == Platform.Bluesky && configuration[ReadFirehose.ServiceSetting] is { Length: > 0 }
+            ? SourceMode.Live
+            : (await ForAsync(account, cancellationToken))?.ModeOf(kind) ?? SourceMode.Impossible;
+
+    /// <summary>
+    /// The server a Mastodon handle (<c>user@server</c>) names, or null when it names none or not a host name:
+    /// the handle is user input, and only its server's public address is ever called (the outbound handler refuses
+    /// private ones).
+    /// </summary>
+    private Uri? MastodonInstance(string handle)
+    {
+        var at = handle.TrimStart('@').IndexOf('@');
+        var server = at < 0 ? "" : handle.TrimStart('@')[(at + 1)..];
+        if (configuration[$"{MastodonInstancesSetting}:{server}"] is { Length: > 0 } configured)
+        {
+            return new Uri(configured);
+        }
+
+        return Uri.CheckHostName(server) == UriHostNameType.Dns && server.Contains('.', StringComparison.Ordinal) ? new Uri($"https://{server}/") : null;
+    }
 }

@@ -13,4 +13,11 @@ internal sealed class ConnectedAccounts(RoundsDbContext db, IConnectorFactory co
             .FirstOrDefaultAsync(c => c.AccountId == accountId && c.OrganizationId == organizationId && c.Status == ConnectionStatus.Connected, cancellationToken);
         return connection is null ? null : connectors.Create(connection.Network, secrets.CredentialsOf(connection));
     }
+
+    public async Task<Rounds.Networks.Ingestion.IPostSource?> ReaderForAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default)
+    {
+        var connection = await db.Set<AccountConnection>().AsNoTracking()
+            .FirstOrDefaultAsync(c => c.AccountId == accountId && c.OrganizationId == organizationId && c.Status == ConnectionStatus.Connected, cancellationToken);
+        return connection is null ? null : connectors.CreateReader(connection.Network, secrets.CredentialsOf(connection));
+    }
 }

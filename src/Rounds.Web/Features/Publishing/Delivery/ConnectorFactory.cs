@@ -12,6 +12,9 @@ public interface IConnectorFactory
     IReadOnlyCollection<string> Networks { get; }
 
     INetworkConnector Create(string network, NetworkCredentials credentials);
+
+    /// <summary>A reader signed in as the account where the network needs it; null where it does not or has none.</summary>
+    Rounds.Networks.Ingestion.IPostSource? CreateReader(string network, NetworkCredentials credentials) => null;
 }
 
 internal sealed class LibraryConnectorFactory(IHttpClientFactory http, TimeProvider clock) : IConnectorFactory
@@ -22,4 +25,7 @@ internal sealed class LibraryConnectorFactory(IHttpClientFactory http, TimeProvi
 
     public INetworkConnector Create(string network, NetworkCredentials credentials) =>
         Connectors.Create(network, credentials, http.CreateClient(HttpClientName), clock);
+
+    public Rounds.Networks.Ingestion.IPostSource? CreateReader(string network, NetworkCredentials credentials) =>
+        Connectors.CreateReader(network, credentials, http.CreateClient(HttpClientName), clock);
 }

@@ -28,6 +28,9 @@ public sealed class FakeNetwork(IConnectorFactory real) : IConnectorFactory
             ? new Connector(network, accounts.TryGetValue(credentials.Identifier, out var account) ? account : null, credentials.Secret)
             : real.Create(network, credentials);
 
+    public Rounds.Networks.Ingestion.IPostSource? CreateReader(string network, NetworkCredentials credentials) =>
+        credentials.Service == Service ? null : real.CreateReader(network, credentials);
+
     private sealed class Connector(string network, FakeAccount? account, string secret) : INetworkConnector
     {
         public string Network => network;

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Networks.Tests.StandIns;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts;
+using Rounds.Web.Features.Monitoring;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Monitoring;
+
+/// <summary>
+/// Monitoring a Mastodon account against a stand-in that follows the published API: its own statuses are read
+/// from the server its handle names without sign-in and screened with its bio; what is addressed to it becomes
+/// readable, filtered notification requests included, once the account is connected.
+/// </summary>
+[Trait("Network", "Mastodon")]
+public abstract class MonitoringFromMastodonTests(RoundsFactory app) : IAsyncLifetime
+{
+    private readonly MastodonStandIn instance = new();
+
+    public Task InitializeAsync() => instance.InitializeAsync();
+
+    public Task DisposeAsync() => instance.DisposeAsync();
+
+    [Fact]
+    public async Task Own_statuses_are_read_and_screened_without_sign_in_and_mentions_once_the_account_is_connected()
+    {
+        var server = $"m{Guid.NewGuid():N}"[..12] + ".example";
+        app.Services.GetRequiredService<IConfiguration>()[$"{PostSources.MastodonInstancesSetting}:{server}"] = instance.Url.ToString();
+        instance.Domain = server;
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"monmasto-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("monmasto-" + suffix, admin);
+        var accountId = await app.WithScopeAsync(async services =>
+        {
+            var created = await services.GetRequiredService<AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, org, admin),
+                new AccountInput("mastodon", $"@{MastodonStandIn.Username}@{server}", Kind: "enterprise", Status: "active"));
+            Assert.True(created.Succeeded, created.Status.Message);
+            return created.Value!.Id;
+        });
+        var api = await app.ApiClientAsync(admin);
+
+        var own = instance.Seed("Flu clinic Saturday at the Eastside campus.", DateTimeOffset.UtcNow.AddMinutes(-10));
+        var blocked = instance.Seed("Mr. Dabrowski (MRN 7730184) went home today!", DateTimeOffset.UtcNow.AddMinutes(-5));
+        var patient = instance.AddAccount("worried_parent", "");
+        instance.Mention(patient, "@northfield is the flu clinic open to children?", inReplyTo: own.Id);
+
+        // Not connected: the account's own statuses are public, its mentions are not.
+        var sources = await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/sources");
+        Assert.Equal(["polled", "impossible"], sources.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("mode").GetString()));
+        var first = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/read", null));
+        Assert.Equal((2, 0), (first.GetProperty("read").GetInt32(), first.GetProperty("newMessages").GetInt32()));
+        Assert.Equal(2, first.GetProperty("newAlerts").GetInt32());
+        Assert.DoesNotContain(instance.Requests, r => r.Contains("/api/v1/notifications", StringComparison.Ordinal));
+
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            Assert.Equal(["MRN", "NAME"], await db.Set<MonitoringAlert>().Where(a => a.AccountId == accountId).Select(a => a.FindingType).OrderBy(t => t).ToListAsync());
+            Assert.All(await db.Set<MonitoringAlert>().Where(a => a.AccountId == accountId).ToListAsync(), a => Assert.Equal(blocked.Id, a.PostId));
+            var source = await db.Set<MonitoringSource>().SingleAsync(s => s.AccountId == accountId && s.Kind == Rounds.Networks.Ingestion.SourceKind.Posts);
+            Assert.Equal((MastodonStandIn.AccountId, blocked.Id), (source.NetworkAccountId, source.Cursor));
+            Assert.Contains("press@northfield.example", source.Bio, StringComparison.Ordinal);
+        });
+
+        // Connected: the token reads the mention notifications, and the patient's question reaches the inbox once.
+        var connected = await api.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/accounts/{accountId}/connection", new { service = instance.Url.ToString(), identifier = MastodonStandIn.Username, secret = MastodonStandIn.Token });
+        Assert.True(connected.IsSuccessStatusCode, await connected.Content.ReadAsStringAsync());
+        sources = await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/sources");
+        Assert.Equal(["polled", "polled"], sources.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("mode").GetString()));
+        var second = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/read", null));
+        Assert.Equal((1, 0), (second.GetProperty("newMessages").GetInt32(), second.GetProperty("newAlerts").GetInt32()));
+        var again = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/read", null));
+        Assert.Equal((0, 0), (again.GetProperty("newMessages").GetInt32(), again.GetProperty("newAlerts").GetInt32()));
+        var inbox = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/conversations")).EnumerateArray().ToList();
+        Assert.Equal("worried_parent", Assert.Single(inbox).GetProperty("from").GetString());
+    }
+
+    [Fact]
+    public async Task A_handle_naming_no_public_server_is_refused_a_read_and_nothing_is_called()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"monmastx-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("monmastx-" + suffix, admin);
+        var accountId = await app.WithScopeAsync(async services =>
+        {
+            // "localhost" is a host name without a domain: no public Mastodon server answers there.
+            var created = await services.GetRequiredService<AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, org, admin),
+                new AccountInput("mastodon", "@northfield@localhost", Kind: "enterprise", Status: "active"));
+            Assert.True(created.Succeeded, created.Status.Message);
+            return created.Value!.Id;
+        });
+        var api = await app.ApiClientAsync(admin);
+
+        var read = await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/read", null);
+        Assert.Equal(HttpStatusCode.Conflict, read.StatusCode);
+        var sources = await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/sources");
+        Assert.Equal(["impossible", "impossible"], sources.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("mode").GetString()));
+    }
+}
+
+public sealed class MonitoringFromMastodonTestsOnSqlite(SqliteRounds app) : MonitoringFromMastodonTests(app), IClassFixture<SqliteRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class MonitoringFromMastodonTestsOnPostgres(PostgresRounds app) : MonitoringFromMastodonTests(app), IClassFixture<PostgresRounds>;
