@@ -146,6 +146,9 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             // A reply waiting for the admin's approval, with what screening flagged, and a canned reply to insert.
             db.Add(new Rounds.Web.Features.Monitoring.Message { OrganizationId = org.Id, ConversationId = conversation.Id, AccountId = accountId, NetworkId = "approval:a11y", AuthorHandle = "A11yHealth", Text = "Yes! Call the study line.", PostedAt = DateTimeOffset.UtcNow, State = Rounds.Web.Features.Monitoring.MessageState.AwaitingApproval, SentBy = member.Id, Flags = "PROMISE: A reply promises an outcome." });
             db.Add(new Rounds.Web.Features.Monitoring.CannedReply { OrganizationId = org.Id, Title = "Study line", Text = "Call the study line on 555 0100.", CreatedBy = admin.Id, CreatedAt = DateTimeOffset.UtcNow });
+            // Two accounts found carrying the name: one to decide, one already dismissed.
+            db.Add(new Rounds.Web.Features.Monitoring.AccountCandidate { OrganizationId = org.Id, Platform = Rounds.Web.Features.Accounts.Contracts.Platform.X, Handle = "@A11yHealthPeds", NormalizedHandle = "a11yhealthpeds", SeenOnAccountId = accountId, SeenInUrl = "https://x.com/A11yHealthPeds/status/1", FirstSeenAt = DateTimeOffset.UtcNow, LastSeenAt = DateTimeOffset.UtcNow, TimesSeen = 2 });
+            db.Add(new Rounds.Web.Features.Monitoring.AccountCandidate { OrganizationId = org.Id, Platform = Rounds.Web.Features.Accounts.Contracts.Platform.X, Handle = "@A11yOld", NormalizedHandle = "a11yold", SeenOnAccountId = accountId, SeenInUrl = "https://x.com/A11yOld/status/1", FirstSeenAt = DateTimeOffset.UtcNow, LastSeenAt = DateTimeOffset.UtcNow, TimesSeen = 1, State = Rounds.Web.Features.Monitoring.CandidateState.Dismissed });
             await db.SaveChangesAsync();
             return (Conversation: conversation.Id, Alert: alert.Id);
         });
@@ -210,7 +213,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
             $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles",
             $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
-            $"/o/{org.Slug}/inbox", $"/o/{org.Slug}/inbox?waiting=true&unassigned=true", $"/o/{org.Slug}/inbox/{monitoring.Conversation}", $"/o/{org.Slug}/inbox/alerts", $"/o/{org.Slug}/inbox/alerts/{monitoring.Alert}", $"/o/{org.Slug}/inbox/canned-replies",
+            $"/o/{org.Slug}/inbox", $"/o/{org.Slug}/inbox?waiting=true&unassigned=true", $"/o/{org.Slug}/inbox/{monitoring.Conversation}", $"/o/{org.Slug}/inbox/alerts", $"/o/{org.Slug}/inbox/alerts/{monitoring.Alert}", $"/o/{org.Slug}/inbox/canned-replies", $"/o/{org.Slug}/inbox/candidates",
             // Last: opening it gives the admin an authenticator key, which changes the security stamp and so ends the
             // session at the next periodic check, sending every later page to the login form on a slow machine.
             "/Account/Manage/EnableAuthenticator",

@@ -433,6 +433,12 @@ public sealed class AccountRegistry(
 
     private static readonly Func<SocialAccount, AccountCard> Card = AccountQueries.ToCard.Compile();
 
+    public async Task<Outcome<AccountCard>> AddFoundAsync(OrgContext org, Platform platform, string handle, string note, CancellationToken cancellationToken = default)
+    {
+        var created = await CreateAsync(org, new AccountInput(AccountNames.Key(platform), handle, Kind: nameof(AccountKind.Department), Status: nameof(AccountStatus.Unregistered), Note: note), cancellationToken);
+        return created.Succeeded ? new Outcome<AccountCard>(Outcome.Success, Card(created.Value!)) : new Outcome<AccountCard>(created.Status, null);
+    }
+
     public async Task<IReadOnlyList<string>> PeopleOfAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default)
     {
         var account = await db.Set<SocialAccount>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId && a.OrganizationId == organizationId, cancellationToken);

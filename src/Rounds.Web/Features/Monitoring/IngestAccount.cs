@@ -20,7 +20,7 @@ public sealed record IngestSummary(int Read, int NewMessages, int NewAlerts, IRe
 /// </summary>
 public sealed class IngestAccount(
     RoundsDbContext db, PostSources sources, IOrganizationScreener screener, IAccountDirectory accounts, INotifier notifier,
-    TimeProvider clock, ILogger<IngestAccount> logger)
+    AccountCandidates candidates, TimeProvider clock, ILogger<IngestAccount> logger)
 {
     /// <summary>Where alerts go besides the account's own people: the organization's reviewers and admins.</summary>
     public const Role CommunicationsTeam = Role.Reviewer;
@@ -140,6 +140,7 @@ public sealed class IngestAccount(
 
         conversation.Version = Guid.NewGuid();
         db.Add(ToMessage(account, conversation, post, inbound: true));
+        await candidates.NoteAsync(account, post, cancellationToken);
         return true;
     }
 

@@ -21,6 +21,7 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddScoped<EscalateBreaches>();
         services.AddHostedService<EscalationRounds>();
         services.AddScoped<Alerts>();
+        services.AddScoped<AccountCandidates>();
         services.AddScoped<SlaPolicies>();
         services.AddScoped<ResponseReport>();
         services.AddHostedService<IngestionRounds>();

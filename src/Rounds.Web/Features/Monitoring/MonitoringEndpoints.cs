@@ -29,6 +29,12 @@ public static class MonitoringEndpoints
         group.MapGet("/settings", SettingsAsync).WithName("GetMonitoringSettings");
         group.MapPut("/settings", SaveSettingsAsync).WithName("SaveMonitoringSettings")
             .WithSummary("replyApproval: none, flagged (replies screening flags wait for the account's approval steps) or all (admins).");
+        group.MapGet("/candidates", CandidatesAsync).WithName("ListAccountCandidates")
+            .WithSummary("Accounts whose handle carries the organization's name, seen writing to its accounts, not in the registry; ?includeDecided=true adds added and dismissed ones.");
+        group.MapPost("/candidates/{candidateId:guid}/add", AddCandidateAsync).WithName("AddAccountCandidate")
+            .WithSummary("Adds the candidate to the registry as unregistered (account managers, reviewers and admins).");
+        group.MapPost("/candidates/{candidateId:guid}/dismiss", DismissCandidateAsync).WithName("DismissAccountCandidate")
+            .WithSummary("Dismisses the candidate; it is not proposed again.");
         group.MapGet("/alerts", AlertsAsync).WithName("ListMonitoringAlerts").WithSummary("Posts published with a blocking finding, open first; ?includeResolved=true adds resolved ones.");
         group.MapPost("/alerts/{alertId:guid}/resolve", ResolveAsync).WithName("ResolveMonitoringAlert");
         group.MapPost("/alerts/{alertId:guid}/delete-post", DeletePostAsync).WithName("DeleteAlertedPost")
@@ -99,6 +105,18 @@ public static class MonitoringEndpoints
 
     public static async Task<IResult> SaveSettingsAsync(OrgContext org, MonitoringSettingsInput request, ReplyApprovals approvals, CancellationToken cancellationToken) =>
         (await approvals.SaveSettingsAsync(org, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> CandidatesAsync(OrgContext org, bool? includeDecided, AccountCandidates candidates, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await candidates.ListAsync(org, includeDecided == true, cancellationToken));
+
+    public static async Task<IResult> AddCandidateAsync(OrgContext org, Guid candidateId, AccountCandidates candidates, CancellationToken cancellationToken)
+    {
+        var added = await candidates.AddAsync(org, candidateId, cancellationToken);
+        return added.Succeeded ? TypedResults.Ok(new { accountId = added.Value!.Id }) : added.Status.ToProblem();
+    }
+
+    public static async Task<IResult> DismissCandidateAsync(OrgContext org, Guid candidateId, AccountCandidates candidates, CancellationToken cancellationToken) =>
+        (await candidates.DismissAsync(org, candidateId, cancellationToken)).ToProblem();
 
     public static async Task<IResult> AlertsAsync(OrgContext org, bool? includeResolved, Alerts alerts, CancellationToken cancellationToken) =>
         TypedResults.Ok(await alerts.ListAsync(org, includeResolved == true, cancellationToken));

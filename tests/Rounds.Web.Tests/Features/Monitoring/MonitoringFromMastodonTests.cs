@@ -81,6 +81,79 @@ public abstract class MonitoringFromMastodonTests(RoundsFactory app) : IAsyncLif
     }
 
     [Fact]
+    public async Task Authors_whose_handle_carries_the_organizations_name_are_proposed_once_and_added_as_unregistered_or_dismissed_for_good()
+    {
+        var server = $"c{Guid.NewGuid():N}"[..12] + ".example";
+        app.Services.GetRequiredService<IConfiguration>()[$"{PostSources.MastodonInstancesSetting}:{server}"] = instance.Url.ToString();
+        instance.Domain = server;
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"moncand-{suffix}@example.org");
+        var member = await app.CreateUserAsync($"moncand-member-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("moncand-" + suffix, admin);
+        await app.AddMemberAsync(org, member, Role.Member);
+        var accountId = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            (await db.Organizations.SingleAsync(o => o.Id == org.Id)).Name = "Northfield Health";
+            await db.SaveChangesAsync();
+            var created = await services.GetRequiredService<AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, org, admin),
+                new AccountInput("mastodon", $"@{MastodonStandIn.Username}@{server}", Kind: "enterprise", Status: "active"));
+            Assert.True(created.Succeeded, created.Status.Message);
+            return created.Value!.Id;
+        });
+        var api = await app.ApiClientAsync(admin);
+        Assert.True((await api.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/accounts/{accountId}/connection", new { service = instance.Url.ToString(), identifier = MastodonStandIn.Username, secret = MastodonStandIn.Token })).IsSuccessStatusCode);
+
+        var peds = instance.AddAccount("northfield_peds", "");
+        var oldPage = instance.AddAccount("NorthfieldER", "");
+        var parent = instance.AddAccount("worried_parent", "");
+        instance.Mention(peds, "@northfield our ward is hiring!");
+        instance.Mention(peds, "@northfield see you at the fair");
+        instance.Mention(oldPage, "@northfield we moved to a new account");
+        instance.Mention(parent, "@northfield is the clinic open?");
+        await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/read", null));
+
+        // Two authors carry the name; the parent does not. Seen twice is counted, not proposed twice.
+        var proposed = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/candidates")).EnumerateArray().ToDictionary(c => c.GetProperty("handle").GetString()!);
+        Assert.Equal(new[] { $"@NorthfieldER@{server}", $"@northfield_peds@{server}" }.Order(), proposed.Keys.Order());
+        Assert.Equal(2, proposed[$"@northfield_peds@{server}"].GetProperty("timesSeen").GetInt32());
+
+        // A member may look, not decide; a decision changes nothing for them.
+        var memberApi = await app.ApiClientAsync(member);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberApi.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/candidates/{proposed[$"@northfield_peds@{server}"].GetProperty("id").GetGuid()}/add", null)).StatusCode);
+
+        var added = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/candidates/{proposed[$"@northfield_peds@{server}"].GetProperty("id").GetGuid()}/add", null));
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/candidates/{proposed[$"@NorthfieldER@{server}"].GetProperty("id").GetGuid()}/dismiss", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/candidates/{proposed[$"@NorthfieldER@{server}"].GetProperty("id").GetGuid()}/add", null)).StatusCode);
+        await app.WithScopeAsync(async services =>
+        {
+            var account = await services.GetRequiredService<RoundsDbContext>().Set<SocialAccount>().SingleAsync(a => a.Id == added.GetProperty("accountId").GetGuid());
+            Assert.Equal((Rounds.Web.Features.Accounts.Contracts.AccountStatus.Unregistered, $"northfield_peds@{server}"), (account.Status, account.NormalizedHandle));
+        });
+
+        // Both write again: neither comes back as a proposal.
+        instance.Mention(peds, "@northfield again");
+        instance.Mention(oldPage, "@northfield again");
+        await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/read", null));
+        Assert.Empty((await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/candidates")).EnumerateArray());
+        var all = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/candidates?includeDecided=true")).EnumerateArray().ToDictionary(c => c.GetProperty("handle").GetString()!, c => c.GetProperty("state").GetString());
+        Assert.Equal("added", all[$"@northfield_peds@{server}"]);
+        Assert.Equal("dismissed", all[$"@NorthfieldER@{server}"]);
+    }
+
+    [Theory]
+    [InlineData("Northfield Health", "northfield")]
+    [InlineData("St. Mary's Medical Center", "mary")]
+    [InlineData("General Hospital", "")]
+    [InlineData("Harbor Children's Hospital of the Bay", "harbor")]
+    public void The_distinctive_words_of_a_name_are_what_a_handle_must_carry(string name, string first)
+    {
+        var stems = AccountCandidates.StemsOf(name);
+        Assert.Equal(first, stems.FirstOrDefault() ?? "");
+        Assert.False(AccountCandidates.Carries("HealthNewsDaily", stems));
+    }
+
+    [Fact]
     public async Task A_handle_naming_no_public_server_is_refused_a_read_and_nothing_is_called()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];

@@ -63,6 +63,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var heldReply = new Rounds.Web.Features.Monitoring.Message { OrganizationId = victim.Id, ConversationId = conversation.Id, AccountId = account, NetworkId = "approval:victim", AuthorHandle = "VictimHealth", Text = "Victim's held reply", PostedAt = DateTimeOffset.UtcNow, State = Rounds.Web.Features.Monitoring.MessageState.AwaitingApproval, SentBy = alice.Id };
             var canned = new Rounds.Web.Features.Monitoring.CannedReply { OrganizationId = victim.Id, Title = "Victim's wording", Text = "Victim's canned reply", CreatedBy = alice.Id, CreatedAt = DateTimeOffset.UtcNow };
             db.AddRange(heldReply, canned);
+            var candidate = new Rounds.Web.Features.Monitoring.AccountCandidate { OrganizationId = victim.Id, Platform = Rounds.Web.Features.Accounts.Contracts.Platform.X, Handle = "@VictimHealthPeds", NormalizedHandle = "victimhealthpeds", SeenOnAccountId = account, SeenInUrl = "https://x.com/VictimHealthPeds/status/1", FirstSeenAt = DateTimeOffset.UtcNow, LastSeenAt = DateTimeOffset.UtcNow, TimesSeen = 1 };
+            db.Add(candidate);
             var boardCategory = new Rounds.Web.Features.Community.CommunityCategory { OrganizationId = victim.Id, Name = "Victim's board", CreatedAt = DateTimeOffset.UtcNow };
             var boardTopic = new Rounds.Web.Features.Community.CommunityTopic { OrganizationId = victim.Id, CategoryId = boardCategory.Id, Title = "Victim's topic", AuthorId = alice.Id, Visible = true, LastNumber = 1, CreatedAt = DateTimeOffset.UtcNow, LastPostedAt = DateTimeOffset.UtcNow };
             var boardPost = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = victim.Id, TopicId = boardTopic.Id, Number = 1, AuthorId = alice.Id, Body = "Victim's post", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = DateTimeOffset.UtcNow };
@@ -103,6 +105,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 SlaPolicy = sla.Id,
                 HeldReply = heldReply.Id,
                 CannedReply = canned.Id,
+                Candidate = candidate.Id,
                 BoardCategory = boardCategory.Id,
                 BoardTopic = boardTopic.Id,
                 BoardPost = boardPost.Id,
@@ -162,6 +165,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "policyId" } => ids.SlaPolicy.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "messageId" } => ids.HeldReply.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "cannedReplyId" } => ids.CannedReply.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "candidateId" } => ids.Candidate.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "accountId" } => ids.Account.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "categoryId" or "CategoryId" } => ids.BoardCategory.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "topicId" or "TopicId" } => ids.BoardTopic.ToString(),
@@ -256,6 +260,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(Rounds.Web.Features.Monitoring.MessageState.AwaitingApproval, await db.Set<Rounds.Web.Features.Monitoring.Message>().Where(m => m.Id == ids.HeldReply).Select(m => m.State).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Monitoring.ReplyDecision>().AnyAsync(d => d.MessageId == ids.HeldReply));
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Monitoring.CannedReply>().CountAsync(c => c.OrganizationId == victim.Id));
+            Assert.Equal(Rounds.Web.Features.Monitoring.CandidateState.Proposed, await db.Set<Rounds.Web.Features.Monitoring.AccountCandidate>().Where(c => c.Id == ids.Candidate).Select(c => c.State).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Monitoring.MonitoringSettings>().AnyAsync(m => m.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Monitoring.ConversationNote>().AnyAsync(n => n.OrganizationId == victim.Id));
             Assert.Null(await db.Set<Rounds.Web.Features.Monitoring.MonitoringAlert>().Where(a => a.Id == ids.Alert).Select(a => a.ResolvedAt).SingleAsync());

@@ -84,6 +84,13 @@ public interface IAccountDirectory
     /// account lifecycle; the owners are told. Added to the caller's unit of work.
     /// </summary>
     Task<Outcome<AccountCard>> StartTrialAsync(OrgContext org, StartTrial command, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds an account found on the network to the registry as unregistered (carrying the organization's name
+    /// without ever being approved), with the note saying where it was found; refused, with the registry's reason,
+    /// when the handle is invalid or already registered. Saves.
+    /// </summary>
+    Task<Outcome<AccountCard>> AddFoundAsync(OrgContext org, Platform platform, string handle, string note, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
