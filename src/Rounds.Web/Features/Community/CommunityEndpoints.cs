@@ -34,6 +34,8 @@ public sealed record SearchHitDto(Guid TopicId, string Topic, int Number, string
 
 public sealed record RevisionDto(int Revision, string Body, DateTimeOffset EditedAt);
 
+public sealed record WatchedWordDto(Guid Id, string Phrase, string Action, string Replacement, DateTimeOffset CreatedAt);
+
 /// <summary>
 /// The board's API under <c>/orgs/{org}/community</c>, for every member; what each may read or do is decided by
 /// the categories and the use cases, as on the pages.
@@ -66,6 +68,13 @@ public static class CommunityEndpoints
         board.MapPut("/digest", async (OrgContext org, DigestBody body, Digests digests, CancellationToken ct) => (await digests.SetAsync(org, Digests.Parse(body.Frequency), ct)).ToProblem())
             .WithName("SetCommunityDigest").WithSummary("Frequency: off, daily or weekly.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
+        board.MapGet("/watched-words", async (OrgContext org, WatchedWords words, CancellationToken ct) => Done(await words.ListAsync(org, ct), list => TypedResults.Ok(list.Select(ToDto).ToList())))
+            .WithName("ListCommunityWatchedWords");
+        board.MapPost("/watched-words", async (OrgContext org, WatchedWordInput body, WatchedWords words, CancellationToken ct) =>
+                Done(await words.AddAsync(org, body, ct), w => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/watched-words", ToDto(w))))
+            .WithName("AddCommunityWatchedWord").WithSummary("Moderators: phrase, and action block (hold the post for review), flag (post it and queue it for review) or replace (with replacement).");
+        board.MapDelete("/watched-words/{wordId:guid}", async (OrgContext org, Guid wordId, WatchedWords words, CancellationToken ct) => (await words.RemoveAsync(org, wordId, ct)).ToProblem())
+            .WithName("RemoveCommunityWatchedWord");
         board.MapPost("/review/{postId:guid}", ReviewAsync).WithName("ReviewCommunityPost").WithSummary("Action: release, reject, hide, dismiss, or silence (the author, with days: 1 to 365, 0 lifts).");
 
         // The link in a digest works without signing in: the signed token is the permission. Opening it asks for a
@@ -73,6 +82,8 @@ public static class CommunityEndpoints
         app.MapGet("/community/unsubscribe/{token}", UnsubscribePage).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/community/unsubscribe/{token}", UnsubscribeAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
     }
+
+    private static WatchedWordDto ToDto(CommunityWatchedWord w) => new(w.Id, w.Phrase, WatchedWords.Key(w.Action), w.Replacement, w.CreatedAt);
 
     public static PostDto ToDto(PostView view, bool mayReadFindings)
     {

@@ -468,6 +468,83 @@ public abstract class CommunityTests(BoardRounds app)
         Assert.Empty(bad.QuerySelectorAll("ol.search-results li"));
     }
 
+    /// <summary>
+    /// Protects watched words: a blocked word holds a post as a screening block does (nobody is told), a flagged one
+    /// posts it and queues it for review, a replaced one is rewritten before anyone reads it; edits are checked too;
+    /// only moderators keep the list, and a bad entry is refused with nothing saved.
+    /// </summary>
+    [Fact]
+    public async Task Watched_words_hold_flag_or_replace_posts_and_edits_before_anyone_is_told_and_only_moderators_keep_them()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        var words = $"{cast.Base}/watched-words";
+        await SendAsync(cast.Asker, HttpMethod.Post, words, new { phrase = "bed number", action = "block" }, HttpStatusCode.Forbidden);
+        await SendAsync(cast.Asker, HttpMethod.Get, words, expected: HttpStatusCode.Forbidden);
+        foreach (var bad in new object[]
+        {
+            new { phrase = "", action = "block" }, new { phrase = "x", action = "block" }, new { phrase = "two\nlines", action = "block" }, new { phrase = "fine", action = "shout" },
+            new { phrase = "fine", action = "2" }, new { phrase = "fine", action = "replace" }, new { phrase = new string('a', 61), action = "flag" },
+        })
+        {
+            await SendAsync(cast.Moderator, HttpMethod.Post, words, bad, HttpStatusCode.BadRequest);
+        }
+
+        Assert.Empty((await SendAsync(cast.Moderator, HttpMethod.Get, words)).EnumerateArray());
+        var block = await SendAsync(cast.Moderator, HttpMethod.Post, words, new { phrase = "  Bed   Number ", action = "block" }, HttpStatusCode.Created);
+        Assert.Equal("bed number", block.GetProperty("phrase").GetString());
+        await SendAsync(cast.Moderator, HttpMethod.Post, words, new { phrase = "BED NUMBER", action = "flag" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Moderator, HttpMethod.Post, words, new { phrase = "competitor", action = "flag" }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, words, new { phrase = "docs", action = "replace", replacement = "physicians" }, HttpStatusCode.Created);
+        Assert.Equal(["bed number", "competitor", "docs"], (await SendAsync(cast.Moderator, HttpMethod.Get, words)).EnumerateArray().Select(w => w.GetProperty("phrase").GetString()!).ToArray());
+
+        // Replace: readers only ever see the replacement.
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Rounds etiquette", "What do our Docs post about rounds?");
+        var shown = await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        Assert.Equal("What do our physicians post about rounds?", shown.GetProperty("posts")[0].GetProperty("body").GetString());
+
+        // Block: held with the word named to its author, and nobody is told; a longer word that contains it is no match.
+        var held = await ReplyAsync(cast, cast.Asker, topic, "Can I share the bed  number of someone who agreed?");
+        Assert.Equal("held", held.GetProperty("state").GetString());
+        Assert.Contains("“bed number”", held.GetProperty("findings").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await NotificationsAsync(cast.Watcher, held.GetProperty("postId").GetGuid()));
+        var clean = await ReplyAsync(cast, cast.Expert, topic, "Bed numbering on the ward map is fine to mention.");
+        Assert.Equal("visible", clean.GetProperty("state").GetString());
+
+        // Flag: posted and told, and waiting in the review queue in the name of the moderator who chose the word.
+        var flagged = await ReplyAsync(cast, cast.Expert, topic, "Our competitor posts photos from rounds.");
+        Assert.Equal("visible", flagged.GetProperty("state").GetString());
+        var flaggedId = flagged.GetProperty("postId").GetGuid();
+        Assert.Single(await NotificationsAsync(cast.Watcher, flaggedId));
+        var queue = await SendAsync(cast.Moderator, HttpMethod.Get, $"{cast.Base}/review");
+        var item = queue.EnumerateArray().Single(i => i.GetProperty("postId").GetGuid() == flaggedId);
+        Assert.Contains("“competitor”", item.GetProperty("flags")[0].GetProperty("note").GetString(), StringComparison.Ordinal);
+
+        // An edit is checked too: a blocked word is refused and the post keeps its text; a replaced one is rewritten.
+        var cleanId = clean.GetProperty("postId").GetGuid();
+        await SendAsync(cast.Expert, HttpMethod.Put, $"{cast.Base}/posts/{cleanId}", new { body = "Only the bed number." }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Expert, HttpMethod.Put, $"{cast.Base}/posts/{cleanId}", new { body = "The docs agree." });
+        var after = await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        Assert.Equal("The physicians agree.", after.GetProperty("posts").EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == cleanId).GetProperty("body").GetString());
+
+        // Removed, the word no longer holds posts; only a moderator removes it, once.
+        var blockId = block.GetProperty("id").GetGuid();
+        await SendAsync(cast.Asker, HttpMethod.Delete, $"{words}/{blockId}", expected: HttpStatusCode.Forbidden);
+        await SendAsync(cast.Moderator, HttpMethod.Delete, $"{words}/{blockId}", expected: HttpStatusCode.NoContent);
+        await SendAsync(cast.Moderator, HttpMethod.Delete, $"{words}/{blockId}", expected: HttpStatusCode.NotFound);
+        Assert.Equal("visible", (await ReplyAsync(cast, cast.Asker, topic, "The bed number question is answered.")).GetProperty("state").GetString());
+        Assert.Equal(4, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<AuditEntry>().CountAsync(a => a.OrganizationId == cast.Org.Id && a.Action.StartsWith("community_watched_word."))));
+
+        // The review page lists the words and adds one; a bad one is explained beside its field.
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Moderator.Email!);
+        var (_, page) = await pages.SubmitAsync($"/o/{cast.Org.Slug}/community/review", "add-word", new Dictionary<string, string> { ["WordInput.Phrase"] = "x", ["WordInput.Action"] = "block" });
+        Assert.Contains("letters and digits", page.QuerySelector("#word-phrase-error")!.TextContent, StringComparison.Ordinal);
+        (_, page) = await pages.SubmitAsync($"/o/{cast.Org.Slug}/community/review", "add-word", new Dictionary<string, string> { ["WordInput.Phrase"] = "Ward Gossip", ["WordInput.Action"] = "flag" });
+        Assert.Contains(page.QuerySelectorAll("[role=status]"), s => s.TextContent.Contains("“ward gossip” is watched.", StringComparison.Ordinal));
+        Assert.Contains(page.QuerySelectorAll("#watched-heading ~ form td"), td => td.TextContent == "ward gossip");
+    }
+
     [Fact]
     public async Task A_member_is_welcomed_once_on_their_first_visit_to_the_board()
     {
