@@ -69,7 +69,7 @@ internal static class CommunityBoardMeasure
             foreach (var query in Queries)
             {
                 var search = await TimeAsync(app.Services, organization, reader, async (services, org) =>
-                    (await services.GetRequiredService<BoardSearch>().SearchAsync(org, query, take: 20)).Value!.Count);
+                    (await services.GetRequiredService<BoardSearch>().SearchAsync(org, new SearchRequest(query), take: 20)).Value!.Hits.Count);
                 Console.WriteLine($"search \"{query}\" ({search.Count} hits shown), {Runs} searches: {search.Summary}");
             }
 

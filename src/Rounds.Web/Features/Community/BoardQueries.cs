@@ -15,8 +15,12 @@ public sealed record TopicView(CommunityTopic Topic, CommunityCategory Category,
     /// <summary>The highest post number this page shows; reading the page reads up to it.</summary>
     public int LastOnPage => Math.Min(Page * TopicPages.PostsPerPage, Topic.LastNumber);
 
-    /// <summary>A link to post <paramref name="number"/> of this topic from this page: its anchor, with its page when that is another.</summary>
-    public string Href(int number) => TopicPages.Of(number) == Page ? $"#post-{number}" : TopicPages.OnPage(number);
+    /// <summary>
+    /// A link to post <paramref name="number"/> of this topic, with its path: pages have <c>&lt;base href="/"&gt;</c>,
+    /// against which an anchor or a query alone would open the site's home page. A post on the page being read keeps
+    /// that page's address, so following the link only scrolls.
+    /// </summary>
+    public string Href(string slug, int number) => TopicPages.Href(slug, Topic.Id, number);
 }
 
 /// <summary>
@@ -122,7 +126,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
             .ToListAsync(cancellationToken);
         var byUser = named.ToDictionary(m => m.UserId, StringComparer.Ordinal);
         var handles = named.Select(m => m.Handle).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var sources = await QuoteSourcesAsync(org, topic, page, posts, cancellationToken);
+        var sources = await QuoteSourcesAsync(org, topic, posts, cancellationToken);
         string Name(string userId) => byUser.TryGetValue(userId, out var m) ? m.DisplayName : "A former member";
         var views = posts
             .OrderBy(p => p.Number ?? int.MaxValue).ThenBy(p => p.CreatedAt)
@@ -165,7 +169,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
         }
     }
 
-    private async Task<Dictionary<PostText.QuoteRef, QuoteSource>> QuoteSourcesAsync(OrgContext org, CommunityTopic topic, int page, List<CommunityPost> posts, CancellationToken cancellationToken)
+    private async Task<Dictionary<PostText.QuoteRef, QuoteSource>> QuoteSourcesAsync(OrgContext org, CommunityTopic topic, List<CommunityPost> posts, CancellationToken cancellationToken)
     {
         var refs = posts.SelectMany(p => PostText.Quotes(p.Body)).Distinct().ToList();
         var sources = new Dictionary<PostText.QuoteRef, QuoteSource>();
@@ -187,9 +191,8 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
             foreach (var source in found)
             {
                 var number = source.Number!.Value;
-                var href = quoted.Key == topic.Id && TopicPages.Of(number) == page ? $"#post-{number}"
-                    : quoted.Key == topic.Id ? TopicPages.OnPage(number)
-                    : TopicPages.Href(org.Organization.Slug, quoted.Key, number);
+                // With its path, as every link on the board (see TopicView.Href).
+                var href = TopicPages.Href(org.Organization.Slug, quoted.Key, number);
                 foreach (var r in quoted.Where(r => r.Number == number))
                 {
                     sources[r] = new QuoteSource(number, source.Name ?? "A former member", href);

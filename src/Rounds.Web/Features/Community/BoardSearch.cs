@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Rounds.Web.Data;
 
 namespace Rounds.Web.Features.Community;
@@ -19,13 +21,27 @@ public sealed class SearchRow
 public sealed record SearchHit(Guid TopicId, string TopicTitle, int Number, string AuthorName, string SnippetHtml);
 
 /// <summary>
+/// A search as asked: the words of the box, in which the filters may be written (<c>@handle</c>,
+/// <c>category:name</c>, <c>after:2026-03-01</c>, <c>before:…</c>, <c>in:title</c>), and the same filters as
+/// form or API fields, which win over what the box says.
+/// </summary>
+public sealed record SearchRequest(string? Query, Guid? CategoryId = null, string? Author = null, string? After = null, string? Before = null, bool InTitle = false, int Page = 1);
+
+/// <summary>One page of hits; <see cref="HasMore"/> when another page follows.</summary>
+public sealed record SearchResults(List<SearchHit> Hits, int Page, bool HasMore);
+
+/// <summary>
 /// Full-text search over the posts a reader may see, by the database itself: FTS5 on SQLite and a GIN index over
 /// <c>to_tsvector</c> on PostgreSQL (the migration <c>CommunitySearch</c> builds both). Both take the same words,
-/// all of which must match, stemmed in English; a topic's title counts with its first post.
+/// all of which must match, stemmed in English; a topic's title counts with its first post. Filters narrow in the
+/// same query, so a page of hits costs the same whatever they exclude.
 /// </summary>
 public sealed partial class BoardSearch(RoundsDbContext db)
 {
     public const int MaxTerms = 8;
+
+    /// <summary>Deeper pages are refused: past a thousand hits a narrower search serves the reader better.</summary>
+    public const int MaxPage = 50;
 
     // Control characters mark the matches in the database's snippet: the text is encoded first, then they become <mark>.
     private const char Open = '\u0002';
@@ -34,23 +50,148 @@ public sealed partial class BoardSearch(RoundsDbContext db)
     public static IReadOnlyList<string> Terms(string? query) =>
         WordPattern().Matches(query ?? "").Select(m => m.Value.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Take(MaxTerms).ToList();
 
-    public async Task<Outcome<List<SearchHit>>> SearchAsync(OrgContext org, string? query, Guid? categoryId = null, int take = 20, CancellationToken cancellationToken = default)
+    /// <summary>The filters a query and its fields ask for, checked; the words left once the filters are taken out.</summary>
+    public sealed record Filters(IReadOnlyList<string> Terms, string? Category, string? Author, DateOnly? After, DateOnly? Before, bool InTitle);
+
+    public static Outcome<Filters> Parse(SearchRequest request)
     {
-        var terms = Terms(query);
+        var query = request.Query ?? "";
+        string? category = null, author = null, after = null, before = null;
+        var inTitle = request.InTitle;
+        var authors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (Match token in FilterPattern().Matches(query))
+        {
+            if (token.Groups["handle"].Success)
+            {
+                authors.Add(token.Groups["handle"].Value);
+                continue;
+            }
+
+            var value = token.Groups["value"].Value;
+            switch (token.Groups["key"].Value.ToLowerInvariant())
+            {
+                case "category":
+                    category = value.Replace('-', ' ').Trim();
+                    break;
+                case "after":
+                    after = value;
+                    break;
+                case "before":
+                    before = value;
+                    break;
+                case "in" when value.Equals("title", StringComparison.OrdinalIgnoreCase):
+                    inTitle = true;
+                    break;
+                default:
+                    return Outcome.Invalid("Q", "in: takes one place to look: in:title.");
+            }
+        }
+
+        if (authors.Count > 1)
+        {
+            return Outcome.Invalid("Author", "Search the posts of one author at a time.");
+        }
+
+        author = Blank(request.Author)?.TrimStart('@') ?? authors.FirstOrDefault();
+        if (author is not null && !HandlePattern().IsMatch(author))
+        {
+            return Outcome.Invalid("Author", "Write the author as their handle, such as @DanaHinmon.");
+        }
+
+        var (fromDate, fromProblem) = Date("After", Blank(request.After) ?? after);
+        var (toDate, toProblem) = Date("Before", Blank(request.Before) ?? before);
+        if ((fromProblem ?? toProblem) is { } problem)
+        {
+            return problem;
+        }
+
+        if (fromDate is { } from && toDate is { } to && from >= to)
+        {
+            return Outcome.Invalid("Before", "The end date must come after the start date.");
+        }
+
+        if (request.Page is < 1 or > MaxPage)
+        {
+            return Outcome.Invalid("Page", $"Pages of results run from 1 to {MaxPage}; narrow the search to see further.");
+        }
+
+        var terms = Terms(FilterPattern().Replace(query, " "));
         if (terms.Count == 0)
         {
             return Outcome.Invalid("Q", "Type at least one word to search for.");
         }
 
+        return new Outcome<Filters>(Outcome.Success, new Filters(terms, request.CategoryId is null ? category : null, author, fromDate, toDate, inTitle));
+
+        static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    private static (DateOnly? Date, Outcome? Problem) Date(string field, string? text)
+    {
+        if (text is null)
+        {
+            return (null, null);
+        }
+
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? (date, null)
+            : (null, Outcome.Invalid(field, $"Write {field.ToLowerInvariant()}: dates as year-month-day, such as 2026-03-01."));
+    }
+
+    public async Task<Outcome<SearchResults>> SearchAsync(OrgContext org, SearchRequest request, int take = 20, CancellationToken cancellationToken = default)
+    {
+        var parsed = Parse(request);
+        if (!parsed.Succeeded)
+        {
+            return parsed.Status;
+        }
+
+        var filters = parsed.Value!;
+        var categoryId = request.CategoryId;
+        if (filters.Category is { } name)
+        {
+            var names = await db.Set<CommunityCategory>().Where(c => c.OrganizationId == org.Id).Select(c => new { c.Id, c.Name, c.ReadRole }).ToListAsync(cancellationToken);
+            var named = names.FirstOrDefault(c => org.IsAtLeast(c.ReadRole) && c.Name.Replace('-', ' ').Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (named is null)
+            {
+                return Outcome.Invalid("Category", $"There is no category named {name} that you can read.");
+            }
+
+            categoryId = named.Id;
+        }
+
+        string? authorId = null;
+        if (filters.Author is { } handle)
+        {
+            var upper = handle.ToUpperInvariant();
+            authorId = await db.Set<CommunityMember>().Where(m => m.OrganizationId == org.Id && m.Handle.ToUpper() == upper).Select(m => m.UserId).FirstOrDefaultAsync(cancellationToken);
+            if (authorId is null)
+            {
+                return Outcome.Invalid("Author", $"No member of the board has the handle @{handle}.");
+            }
+        }
+
+        var terms = filters.Terms;
         var role = (int)org.Role;
         var visible = (int)PostState.Visible;
         var category = categoryId ?? Guid.Empty;
         var all = categoryId is null;
+        var anyAuthor = authorId is null;
+        var author = authorId ?? "";
+        var anyTime = filters.After is null;
+        var untilNow = filters.Before is null;
+        var sqlite = db.Database.IsSqlite();
+        var from = At(filters.After);
+        var to = At(filters.Before);
+        var inTitle = filters.InTitle;
+        var skip = (request.Page - 1) * take;
+        var limit = take + 1;
         List<SearchRow> rows;
-        if (db.Database.IsSqlite())
+        if (sqlite)
         {
             // Each word quoted, so that nothing a reader types is taken as FTS5 syntax.
-            var match = string.Join(' ', terms.Select(t => "\"" + t + "\""));
+            var words = string.Join(' ', terms.Select(t => "\"" + t + "\""));
+            var match = inTitle ? $"\"Title\" : ({words})" : words;
             rows = await db.Database.SqlQuery<SearchRow>($"""
                 SELECT s."PostId" AS "PostId", bm25("CommunitySearch", 0.0, 2.0, 1.0) AS "Rank", snippet("CommunitySearch", 2, char(2), char(3), '…', 24) AS "Snippet"
                 FROM "CommunitySearch" s
@@ -59,7 +200,8 @@ public sealed partial class BoardSearch(RoundsDbContext db)
                 JOIN "CommunityCategories" c ON c."Id" = t."CategoryId"
                 WHERE "CommunitySearch" MATCH {match} AND p."OrganizationId" = {org.Id} AND p."State" = {visible} AND t."Visible" = 1
                   AND c."ReadRole" <= {role} AND ({all} OR t."CategoryId" = {category})
-                ORDER BY "Rank" LIMIT {take}
+                  AND ({anyAuthor} OR p."AuthorId" = {author}) AND ({anyTime} OR p."CreatedAt" >= {from}) AND ({untilNow} OR p."CreatedAt" < {to})
+                ORDER BY "Rank", s."PostId" LIMIT {limit} OFFSET {skip}
                 """).ToListAsync(cancellationToken);
         }
         else
@@ -72,7 +214,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
                     SELECT p."Id" AS "PostId", ts_rank(to_tsvector('english'::regconfig, p."Body"), q) AS "Rank",
                            ts_headline('english'::regconfig, p."Body", q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') AS "Snippet"
                     FROM "CommunityPosts" p, plainto_tsquery('english'::regconfig, {words}) q
-                    WHERE to_tsvector('english'::regconfig, p."Body") @@ q AND p."OrganizationId" = {org.Id} AND p."State" = {visible}
+                    WHERE NOT {inTitle} AND to_tsvector('english'::regconfig, p."Body") @@ q AND p."OrganizationId" = {org.Id} AND p."State" = {visible}
                     UNION ALL
                     SELECT p."Id", 2 * ts_rank(to_tsvector('english'::regconfig, t."Title"), q), left(p."Body", 200)
                     FROM "CommunityTopics" t JOIN "CommunityPosts" p ON p."TopicId" = t."Id" AND p."Number" = 1, plainto_tsquery('english'::regconfig, {words}) q
@@ -82,11 +224,14 @@ public sealed partial class BoardSearch(RoundsDbContext db)
                 JOIN "CommunityTopics" t ON t."Id" = p."TopicId"
                 JOIN "CommunityCategories" c ON c."Id" = t."CategoryId"
                 WHERE t."Visible" AND c."ReadRole" <= {role} AND ({all} OR t."CategoryId" = {category})
+                  AND ({anyAuthor} OR p."AuthorId" = {author}) AND ({anyTime} OR p."CreatedAt" >= {from}) AND ({untilNow} OR p."CreatedAt" < {to})
                 GROUP BY hit."PostId"
-                ORDER BY max(hit."Rank") DESC LIMIT {take}
+                ORDER BY max(hit."Rank") DESC, hit."PostId" LIMIT {limit} OFFSET {skip}
                 """).ToListAsync(cancellationToken);
         }
 
+        var more = rows.Count > take;
+        rows = rows.Take(take).ToList();
         var ids = rows.Select(r => r.PostId).ToList();
         var details = await (
             from p in db.Set<CommunityPost>()
@@ -100,7 +245,14 @@ public sealed partial class BoardSearch(RoundsDbContext db)
             var d = details[r.PostId];
             return new SearchHit(d.TopicId, d.Title, d.Number ?? 0, d.Author, Highlight(r.Snippet));
         }).ToList();
-        return new Outcome<List<SearchHit>>(Outcome.Success, hits);
+        return new Outcome<SearchResults>(Outcome.Success, new SearchResults(hits, request.Page, more));
+
+        // A day's start in UTC, as each database stores times (SQLite keeps them as the converter's ordered integers).
+        object At(DateOnly? day)
+        {
+            var at = new DateTimeOffset((day ?? new DateOnly(1970, 1, 1)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return sqlite ? new DateTimeOffsetToBinaryConverter().ConvertToProvider(at)! : at;
+        }
     }
 
     /// <summary>The snippet as HTML: each piece encoded, with the database's match markers as <c>mark</c> elements.</summary>
@@ -135,4 +287,11 @@ public sealed partial class BoardSearch(RoundsDbContext db)
 
     [GeneratedRegex(@"[\p{L}\p{Nd}]{2,40}", RegexOptions.CultureInvariant)]
     private static partial Regex WordPattern();
+
+    // A filter is a key and a value (quoted when it has spaces), or an author's @handle standing on its own.
+    [GeneratedRegex(@"(?<![\w@])(?:(?<key>category|after|before|in):(?:""(?<value>[^""]{0,80})""|(?<value>[^\s""]{1,80}))|@(?<handle>[A-Za-z0-9_]{2,40})\b)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
+    private static partial Regex FilterPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]{2,40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex HandlePattern();
 }

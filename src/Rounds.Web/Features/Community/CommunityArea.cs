@@ -23,6 +23,7 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<SetWatchLevel>();
         services.AddScoped<Categories>();
         services.AddScoped<BoardSearch>();
+        services.AddScoped<WatchedWords>();
         services.AddScoped<WelcomeMember>();
         services.AddScoped<Digests>();
         services.AddHostedService<DigestJob>();

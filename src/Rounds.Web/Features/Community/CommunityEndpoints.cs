@@ -34,6 +34,8 @@ public sealed record SearchHitDto(Guid TopicId, string Topic, int Number, string
 
 public sealed record RevisionDto(int Revision, string Body, DateTimeOffset EditedAt);
 
+public sealed record WatchedWordDto(Guid Id, string Phrase, string Action, string Replacement, DateTimeOffset CreatedAt);
+
 /// <summary>
 /// The board's API under <c>/orgs/{org}/community</c>, for every member; what each may read or do is decided by
 /// the categories and the use cases, as on the pages.
@@ -59,11 +61,20 @@ public static class CommunityEndpoints
         board.MapDelete("/posts/{postId:guid}/like", (OrgContext org, Guid postId, LikePost likes, CancellationToken ct) => LikeAsync(org, postId, false, likes, ct)).WithName("UnlikeCommunityPost");
         board.MapPost("/posts/{postId:guid}/flags", FlagAsync).WithName("FlagCommunityPost")
             .WithSummary("Reason: off_topic, inappropriate, patient_information, spam or something_else (with a note).");
-        board.MapGet("/search", SearchAsync).WithName("SearchCommunity").WithSummary("Posts with every word of q, best first; categoryId narrows to one category.");
+        board.MapGet("/search", SearchAsync).WithName("SearchCommunity").WithSummary(
+            "Posts with every word of q, best first, 20 a page (page=1 to 50; a Link header names the next). Filters, as fields or typed in q: "
+            + "categoryId (category:name), author (@handle), after and before (after:2026-03-01: on or after that day, UTC; before: the day before), inTitle=true (in:title).");
         board.MapGet("/digest", async (OrgContext org, Digests digests, CancellationToken ct) => TypedResults.Ok(new { Frequency = Digests.Key(await digests.FrequencyAsync(org, ct)) })).WithName("GetCommunityDigest");
         board.MapPut("/digest", async (OrgContext org, DigestBody body, Digests digests, CancellationToken ct) => (await digests.SetAsync(org, Digests.Parse(body.Frequency), ct)).ToProblem())
             .WithName("SetCommunityDigest").WithSummary("Frequency: off, daily or weekly.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
+        board.MapGet("/watched-words", async (OrgContext org, WatchedWords words, CancellationToken ct) => Done(await words.ListAsync(org, ct), list => TypedResults.Ok(list.Select(ToDto).ToList())))
+            .WithName("ListCommunityWatchedWords");
+        board.MapPost("/watched-words", async (OrgContext org, WatchedWordInput body, WatchedWords words, CancellationToken ct) =>
+                Done(await words.AddAsync(org, body, ct), w => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/watched-words", ToDto(w))))
+            .WithName("AddCommunityWatchedWord").WithSummary("Moderators: phrase, and action block (hold the post for review), flag (post it and queue it for review) or replace (with replacement).");
+        board.MapDelete("/watched-words/{wordId:guid}", async (OrgContext org, Guid wordId, WatchedWords words, CancellationToken ct) => (await words.RemoveAsync(org, wordId, ct)).ToProblem())
+            .WithName("RemoveCommunityWatchedWord");
         board.MapPost("/review/{postId:guid}", ReviewAsync).WithName("ReviewCommunityPost").WithSummary("Action: release, reject, hide, dismiss, or silence (the author, with days: 1 to 365, 0 lifts).");
 
         // The link in a digest works without signing in: the signed token is the permission. Opening it asks for a
@@ -71,6 +82,8 @@ public static class CommunityEndpoints
         app.MapGet("/community/unsubscribe/{token}", UnsubscribePage).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/community/unsubscribe/{token}", UnsubscribeAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
     }
+
+    private static WatchedWordDto ToDto(CommunityWatchedWord w) => new(w.Id, w.Phrase, WatchedWords.Key(w.Action), w.Replacement, w.CreatedAt);
 
     public static PostDto ToDto(PostView view, bool mayReadFindings)
     {
@@ -143,8 +156,21 @@ public static class CommunityEndpoints
     public static async Task<IResult> FlagAsync(OrgContext org, Guid postId, FlagBody body, FlagPost flags, CancellationToken cancellationToken) =>
         Done(await flags.FlagAsync(org, postId, FlagNames.Parse(body.Reason), body.Note, cancellationToken), f => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/review", new { f.Id }));
 
-    public static async Task<IResult> SearchAsync(OrgContext org, string? q, Guid? categoryId, BoardSearch search, CancellationToken cancellationToken) =>
-        Done(await search.SearchAsync(org, q, categoryId, 20, cancellationToken), hits => TypedResults.Ok(hits.Select(h => new SearchHitDto(h.TopicId, h.TopicTitle, h.Number, h.AuthorName, h.SnippetHtml)).ToList()));
+    /// <summary>A page of hits stays a JSON array, as it always was; the next page is named in a <c>Link: rel="next"</c> header (RFC 8288).</summary>
+    public static async Task<IResult> SearchAsync(HttpContext http, OrgContext org, string? q, Guid? categoryId, string? author, string? after, string? before, bool? inTitle, int? page,
+        BoardSearch search, CancellationToken cancellationToken)
+    {
+        var found = await search.SearchAsync(org, new SearchRequest(q, categoryId, author, after, before, inTitle ?? false, page ?? 1), 20, cancellationToken);
+        if (found.Value is { HasMore: true } results)
+        {
+            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
+            query["page"] = (results.Page + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.PathBase + http.Request.Path, query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v))));
+            http.Response.Headers.Link = $"<{link}>; rel=\"next\"";
+        }
+
+        return Done(found, r => TypedResults.Ok(r.Hits.Select(h => new SearchHitDto(h.TopicId, h.TopicTitle, h.Number, h.AuthorName, h.SnippetHtml)).ToList()));
+    }
 
     private static IResult Html(string title, string body, int status = StatusCodes.Status200OK) => TypedResults.Content(
         $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · Rounds</title></head><body><main><h1>{title}</h1>{body}</main></body></html>",

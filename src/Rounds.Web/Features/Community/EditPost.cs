@@ -9,7 +9,7 @@ namespace Rounds.Web.Features.Community;
 /// post can open. The new text is screened like a new post: a blocked edit is refused with its findings and the
 /// post keeps its text, since it is already in front of readers. A held post's author may fix it while it waits.
 /// </summary>
-public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener, IAuditLog audit, TimeProvider clock)
+public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener, WatchedWords watchedWords, IAuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<CommunityPost>> EditAsync(OrgContext org, Guid postId, string? body, CancellationToken cancellationToken = default)
     {
@@ -36,7 +36,13 @@ public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener,
             return Outcome.Refused("A hidden or rejected post can no longer be edited.");
         }
 
-        var text = body!.Trim();
+        var watched = await watchedWords.ApplyAsync(org.Id, body!.Trim(), cancellationToken);
+        var text = watched.Text;
+        if (BoardText.Check("Body", text, BoardLimits.Body) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         if (text == post.Body)
         {
             return new Outcome<CommunityPost>(Outcome.Success, post);
@@ -44,9 +50,9 @@ public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener,
 
         var topic = found.Value.Topic;
         var result = await screener.ScreenAsync(org.Id, new Rounds.Screening.Post(post.Number == 1 ? $"{topic.Title}\n\n{text}" : text, AccountKind.Personal), Profile.Social, cancellationToken);
-        if (result.Verdict == Verdict.Block && post.State == PostState.Visible)
+        if ((result.Verdict == Verdict.Block || watched.Blocking.Count > 0) && post.State == PostState.Visible)
         {
-            return Outcome.Invalid("Body", "Screening holds this text back, so the post keeps its earlier text: " + BoardText.Describe(result).Replace('\n', ' '));
+            return Outcome.Invalid("Body", "Screening holds this text back, so the post keeps its earlier text: " + WatchedWords.Findings(watched, BoardText.Describe(result)).Replace('\n', ' '));
         }
 
         var now = clock.GetUtcNow();
@@ -55,7 +61,16 @@ public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener,
         post.Body = text;
         post.EditedAt = now;
         post.Screening = result.Verdict;
-        post.Findings = BoardText.Describe(result);
+        post.Findings = WatchedWords.Findings(watched, BoardText.Describe(result));
+        if (post.State == PostState.Visible && watched.Flagging.Count > 0
+            && !await db.Set<CommunityFlag>().AnyAsync(f => f.PostId == post.Id && f.UserId == watched.Flagging[0].CreatedBy && f.ResolvedAt == null, cancellationToken))
+        {
+            db.Add(new CommunityFlag
+            {
+                OrganizationId = org.Id, PostId = post.Id, UserId = watched.Flagging[0].CreatedBy, Reason = FlagReason.SomethingElse, CreatedAt = now,
+                Note = "Watched words: " + string.Join(", ", watched.Flagging.Select(w => $"“{w.Phrase}”")),
+            });
+        }
         audit.Record(org.Id, "community_post.edited", nameof(CommunityPost), post.Id.ToString(), new { Revision = post.Revision - 1 }, new { post.Revision, State = post.State.ToString() });
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<CommunityPost>(Outcome.Success, post);

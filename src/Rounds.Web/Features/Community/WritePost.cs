@@ -14,7 +14,7 @@ public sealed record ReplyInput(string? Body, int? ReplyTo);
 /// the author, gets no number and tells nobody. A post that passes gets the topic's next number and is queued for
 /// the background fan-out, so the request's cost does not grow with the number of people watching.
 /// </summary>
-public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener, BoardMembers members, FanOut fanOut, IAuditLog audit, TimeProvider clock)
+public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener, BoardMembers members, FanOut fanOut, WatchedWords watchedWords, IAuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<CommunityPost>> StartTopicAsync(OrgContext org, Guid categoryId, TopicInput input, CancellationToken cancellationToken = default)
     {
@@ -48,13 +48,25 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             return silenced;
         }
 
+        // The moderators' watched words come first, so the screening reads the text that would go out.
+        var words = await watchedWords.ForAsync(org.Id, cancellationToken);
+        var titleWatch = WatchedWords.Apply(words, title);
+        var bodyWatch = WatchedWords.Apply(words, input.Body!.Trim());
+        var watched = new WatchedMatch(bodyWatch.Text, [.. titleWatch.Blocking.Union(bodyWatch.Blocking)], [.. titleWatch.Flagging.Union(bodyWatch.Flagging)]);
+        title = titleWatch.Text;
+        problem = BoardText.Check("Title", title, BoardLimits.Title) ?? BoardText.Check("Body", watched.Text, BoardLimits.Body);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var firstTopic = !await db.Set<CommunityTopic>().AnyAsync(t => t.OrganizationId == org.Id && t.AuthorId == org.UserId, cancellationToken);
         var topic = new CommunityTopic
         {
             OrganizationId = org.Id, CategoryId = category.Id, Title = title, AuthorId = org.UserId, CreatedAt = now, LastPostedAt = now, FirstFromMember = firstTopic,
         };
-        var post = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, AuthorId = org.UserId, Body = input.Body!.Trim(), CreatedAt = now };
-        await ScreenAsync(org, post, $"{title}\n\n{post.Body}", cancellationToken);
+        var post = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, AuthorId = org.UserId, Body = watched.Text, CreatedAt = now };
+        await ScreenAsync(org, post, $"{title}\n\n{post.Body}", watched, cancellationToken);
         db.Add(topic);
         db.Add(post);
         // The author follows what becomes of their question.
@@ -64,6 +76,7 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             topic.Visible = true;
             Number(topic, post, now);
             fanOut.Enqueue(org.Id, post, now);
+            FlagWatched(org, post, watched, now);
         }
 
         audit.Record(org.Id, post.State == PostState.Held ? "community_post.held" : "community_topic.created", nameof(CommunityTopic), topic.Id.ToString(), after: new { topic.Title, Category = category.Name, State = post.State.ToString() });
@@ -116,8 +129,14 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             }
 
             var now = clock.GetUtcNow();
-            var post = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, AuthorId = org.UserId, Body = input.Body!.Trim(), ReplyToNumber = input.ReplyTo, CreatedAt = now };
-            await ScreenAsync(org, post, post.Body, cancellationToken);
+            var watched = await watchedWords.ApplyAsync(org.Id, input.Body!.Trim(), cancellationToken);
+            if (BoardText.Check("Body", watched.Text, BoardLimits.Body) is { } tooLong)
+            {
+                return tooLong;
+            }
+
+            var post = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, AuthorId = org.UserId, Body = watched.Text, ReplyToNumber = input.ReplyTo, CreatedAt = now };
+            await ScreenAsync(org, post, post.Body, watched, cancellationToken);
             db.Add(post);
             // Taking part makes a topic tracked, unless the person already chose more (watching) or less (muted).
             var mine = await db.Set<CommunityWatch>().Where(w => w.UserId == org.UserId && (w.TopicId == topic.Id || w.CategoryId == category.Id)).ToListAsync(cancellationToken);
@@ -130,6 +149,7 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             {
                 Number(topic, post, now);
                 fanOut.Enqueue(org.Id, post, now);
+                FlagWatched(org, post, watched, now);
             }
             else
             {
@@ -161,12 +181,26 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
         topic.LastPostedAt = now;
     }
 
-    private async Task ScreenAsync(OrgContext org, CommunityPost post, string text, CancellationToken cancellationToken)
+    /// <summary>A blocking watched word holds the post exactly as a screening block does.</summary>
+    private async Task ScreenAsync(OrgContext org, CommunityPost post, string text, WatchedMatch watched, CancellationToken cancellationToken)
     {
         var result = await screener.ScreenAsync(org.Id, new Rounds.Screening.Post(text, AccountKind.Personal), Profile.Social, cancellationToken);
         post.Screening = result.Verdict;
-        post.State = result.Verdict == Verdict.Block ? PostState.Held : PostState.Visible;
-        post.Findings = BoardText.Describe(result);
+        post.State = result.Verdict == Verdict.Block || watched.Blocking.Count > 0 ? PostState.Held : PostState.Visible;
+        post.Findings = WatchedWords.Findings(watched, BoardText.Describe(result));
+    }
+
+    /// <summary>A post with a flagging word waits in the review queue, flagged in the name of the moderator who chose the word.</summary>
+    internal void FlagWatched(OrgContext org, CommunityPost post, WatchedMatch watched, DateTimeOffset now)
+    {
+        if (watched.Flagging.Count > 0)
+        {
+            db.Add(new CommunityFlag
+            {
+                OrganizationId = org.Id, PostId = post.Id, UserId = watched.Flagging[0].CreatedBy, Reason = FlagReason.SomethingElse, CreatedAt = now,
+                Note = "Watched words: " + string.Join(", ", watched.Flagging.Select(w => $"“{w.Phrase}”")),
+            });
+        }
     }
 }
 

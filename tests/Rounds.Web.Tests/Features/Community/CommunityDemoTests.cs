@@ -27,7 +27,7 @@ public sealed class CommunityDemoTests(SqliteRounds app) : IClassFixture<SqliteR
 
         var page = await nurse.GetAsync($"/o/{slug}/community/t/{topic}");
         var third = page.QuerySelector("#post-3")!;
-        Assert.Equal("#post-2", third.QuerySelector("figure.quote a")!.GetAttribute("href"));
+        Assert.Equal($"/o/{slug}/community/t/{topic}#post-2", third.QuerySelector("figure.quote a")!.GetAttribute("href"));
         Assert.Contains("Liked by Marisol Abernathy", page.QuerySelector("#post-2")!.TextContent, StringComparison.Ordinal);
         Assert.Equal("@MarisolAbernathy", page.QuerySelector("#post-2 .mention")!.TextContent);
         Assert.Contains("Liked by Marisol Abernathy, Avery Lindqvist and Dr. Elin Sorensen", page.QuerySelector("#post-4")!.TextContent, StringComparison.Ordinal);

@@ -229,7 +229,7 @@ public abstract class CommunityTests(BoardRounds app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var third = page.QuerySelector("#post-3")!;
         var jump = third.QuerySelector("figure.quote a")!;
-        Assert.Equal("#post-2", jump.GetAttribute("href"));
+        Assert.Equal($"/o/{cast.Org.Slug}/community/t/{topic}#post-2", jump.GetAttribute("href"));
         Assert.Contains("Jump to this post", jump.TextContent, StringComparison.Ordinal);
         Assert.Contains("Dr. Dana Hinmon wrote in post #2", third.QuerySelector("figcaption")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("in reply to Dr. Dana Hinmon (#2)", third.TextContent, StringComparison.Ordinal);
@@ -376,6 +376,173 @@ public abstract class CommunityTests(BoardRounds app)
         var page = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=parking");
         Assert.Equal(2, page.QuerySelectorAll("ol.search-results li").Length);
         Assert.Equal($"/o/{cast.Org.Slug}/community/t/{topic}#post-4", page.QuerySelector("ol.search-results a")!.GetAttribute("href"));
+    }
+
+    /// <summary>
+    /// Protects the search filters: before them, <c>@handle</c>, <c>category:</c>, dates and <c>in:title</c> were
+    /// searched as plain words, the fields did not exist, and only the first 20 hits could ever be seen.
+    /// </summary>
+    [Fact]
+    public async Task Search_filters_by_category_author_dates_and_title_in_the_box_or_as_fields_refuses_bad_filters_and_pages_results()
+    {
+        var cast = await CastAsync();
+        var expert = BoardMembers.HandleFor(cast.Expert.DisplayName);
+        var wellbeing = (await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Staff wellbeing", readRole = "member" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var (passes, _) = await TopicAsync(cast, cast.Asker, "Parking passes for night staff", "Where do the night shifts leave their cars?");
+        await ReplyAsync(cast, cast.Expert, passes, "Parking is behind the clinic after eight.");
+        var quiet = await SendAsync(cast.Expert, HttpMethod.Post, $"{cast.Base}/categories/{wellbeing}/topics", new { title = "Quiet rooms", body = "The quiet room is by the parking garage." }, HttpStatusCode.Created);
+        var quietPost = quiet.GetProperty("postId").GetGuid();
+        await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            var post = await db.Set<CommunityPost>().SingleAsync(p => p.Id == quietPost);
+            post.CreatedAt = new DateTimeOffset(2026, 1, 10, 9, 0, 0, TimeSpan.Zero);
+            await db.SaveChangesAsync();
+        });
+
+        async Task<List<(Guid Topic, int Number)>> HitsAsync(string query) =>
+            (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?{query}")).EnumerateArray()
+                .Select(h => (h.GetProperty("topicId").GetGuid(), h.GetProperty("number").GetInt32())).OrderBy(h => h.Item1).ThenBy(h => h.Item2).ToList();
+
+        static List<(Guid, int)> Sorted(params (Guid, int)[] hits) => [.. hits.OrderBy(h => h.Item1).ThenBy(h => h.Item2)];
+
+        Assert.Equal(Sorted((passes, 1), (passes, 2), (quiet.GetProperty("topicId").GetGuid(), 1)), await HitsAsync("q=parking"));
+        var byExpert = Sorted((passes, 2), (quiet.GetProperty("topicId").GetGuid(), 1));
+        Assert.Equal(byExpert, await HitsAsync($"q=parking%20%40{expert}"));
+        Assert.Equal(byExpert, await HitsAsync($"q=parking&author=%40{expert.ToLowerInvariant()}"));
+        var inWellbeing = Sorted((quiet.GetProperty("topicId").GetGuid(), 1));
+        Assert.Equal(inWellbeing, await HitsAsync("q=parking%20category%3Astaff-wellbeing"));
+        Assert.Equal(inWellbeing, await HitsAsync("q=parking%20category%3A%22Staff%20wellbeing%22"));
+        Assert.Equal(inWellbeing, await HitsAsync($"q=parking&categoryId={wellbeing}"));
+        Assert.Equal(Sorted((passes, 1)), await HitsAsync("q=parking%20in%3Atitle"));
+        Assert.Equal(Sorted((passes, 1)), await HitsAsync("q=parking&inTitle=true"));
+        Assert.Equal(Sorted((passes, 1), (passes, 2)), await HitsAsync("q=parking%20after%3A2026-02-01"));
+        Assert.Equal(inWellbeing, await HitsAsync("q=parking&before=2026-02-01"));
+        Assert.Equal(inWellbeing, await HitsAsync("q=parking%20after%3A2026-01-10%20before%3A2026-01-11"));
+
+        // Bad filters are refused by name, whether typed in the box or sent as fields.
+        foreach (var (query, field) in new[]
+        {
+            ("q=parking%20after%3A2026-13-01", "After"), ("q=parking&before=yesterday", "Before"), ("q=parking%20after%3A2026-03-01%20before%3A2026-02-01", "Before"),
+            ("q=parking%20%40NobodyHere", "Author"), ("q=parking%20%40Someone%20%40Another", "Author"), ("q=parking&author=not%20a%20handle", "Author"),
+            ("q=parking%20category%3Anowhere", "Category"), ("q=parking%20in%3Abody", "Q"), ("q=%40" + expert, "Q"), ("q=parking&page=0", "Page"), ("q=parking&page=51", "Page"),
+        })
+        {
+            var refused = await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?{query}", expected: HttpStatusCode.BadRequest);
+            Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), $"{query}: {refused.GetRawText()}");
+        }
+
+        // Twenty-one hits: twenty on the first page, named next in a Link header, and the last on the second.
+        for (var i = 0; i < 21; i++)
+        {
+            await ReplyAsync(cast, cast.Watcher, passes, $"Zeppelin sighting number {i} over the staff garden.");
+        }
+
+        var api = await app.ApiClientAsync(cast.Other);
+        var first = await api.GetAsync($"{cast.Base}/search?q=zeppelin");
+        var firstHits = (await HttpAssert.ReadAsync<JsonElement>(first)).EnumerateArray().Select(h => h.GetProperty("number").GetInt32()).ToList();
+        Assert.Equal(20, firstHits.Count);
+        var next = Assert.Single(first.Headers.GetValues("Link"));
+        Assert.Contains("page=2", next, StringComparison.Ordinal);
+        var second = await api.GetAsync(next[(next.IndexOf('<') + 1)..next.IndexOf('>')]);
+        var secondHits = (await HttpAssert.ReadAsync<JsonElement>(second)).EnumerateArray().Select(h => h.GetProperty("number").GetInt32()).ToList();
+        Assert.Single(secondHits);
+        Assert.False(second.Headers.Contains("Link"));
+        Assert.Equal(21, firstHits.Concat(secondHits).Distinct().Count());
+
+        // The page: the fields keep what was asked, the next page is a link, and a bad date is explained.
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Other.Email!);
+        var filtered = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=parking&author={expert}&categoryId={wellbeing}&before=2026-02-01");
+        Assert.Single(filtered.QuerySelectorAll("ol.search-results li"));
+        Assert.Equal(expert, filtered.QuerySelector("#search-author")!.GetAttribute("value"));
+        Assert.Equal(wellbeing.ToString(), filtered.QuerySelector("#search-category option[selected]")!.GetAttribute("value"));
+        Assert.Equal("2026-02-01", filtered.QuerySelector("#search-before")!.GetAttribute("value"));
+        var paged = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=zeppelin");
+        Assert.Equal(20, paged.QuerySelectorAll("ol.search-results li").Length);
+        var nextPage = await pages.GetAsync(paged.QuerySelectorAll("nav[aria-label='Pages of results'] a").Single().GetAttribute("href")!);
+        Assert.Single(nextPage.QuerySelectorAll("ol.search-results li"));
+        Assert.Equal("21", nextPage.QuerySelector("ol.search-results")!.GetAttribute("start"));
+        var bad = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=parking&after=2026-02-30");
+        Assert.Contains("year-month-day", bad.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+        Assert.Empty(bad.QuerySelectorAll("ol.search-results li"));
+    }
+
+    /// <summary>
+    /// Protects watched words: a blocked word holds a post as a screening block does (nobody is told), a flagged one
+    /// posts it and queues it for review, a replaced one is rewritten before anyone reads it; edits are checked too;
+    /// only moderators keep the list, and a bad entry is refused with nothing saved.
+    /// </summary>
+    [Fact]
+    public async Task Watched_words_hold_flag_or_replace_posts_and_edits_before_anyone_is_told_and_only_moderators_keep_them()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Watcher, HttpMethod.Put, $"{cast.Base}/categories/{cast.CategoryId}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        var words = $"{cast.Base}/watched-words";
+        await SendAsync(cast.Asker, HttpMethod.Post, words, new { phrase = "bed number", action = "block" }, HttpStatusCode.Forbidden);
+        await SendAsync(cast.Asker, HttpMethod.Get, words, expected: HttpStatusCode.Forbidden);
+        foreach (var bad in new object[]
+        {
+            new { phrase = "", action = "block" }, new { phrase = "x", action = "block" }, new { phrase = "two\nlines", action = "block" }, new { phrase = "fine", action = "shout" },
+            new { phrase = "fine", action = "2" }, new { phrase = "fine", action = "replace" }, new { phrase = new string('a', 61), action = "flag" },
+        })
+        {
+            await SendAsync(cast.Moderator, HttpMethod.Post, words, bad, HttpStatusCode.BadRequest);
+        }
+
+        Assert.Empty((await SendAsync(cast.Moderator, HttpMethod.Get, words)).EnumerateArray());
+        var block = await SendAsync(cast.Moderator, HttpMethod.Post, words, new { phrase = "  Bed   Number ", action = "block" }, HttpStatusCode.Created);
+        Assert.Equal("bed number", block.GetProperty("phrase").GetString());
+        await SendAsync(cast.Moderator, HttpMethod.Post, words, new { phrase = "BED NUMBER", action = "flag" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Moderator, HttpMethod.Post, words, new { phrase = "competitor", action = "flag" }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, words, new { phrase = "docs", action = "replace", replacement = "physicians" }, HttpStatusCode.Created);
+        Assert.Equal(["bed number", "competitor", "docs"], (await SendAsync(cast.Moderator, HttpMethod.Get, words)).EnumerateArray().Select(w => w.GetProperty("phrase").GetString()!).ToArray());
+
+        // Replace: readers only ever see the replacement.
+        var (topic, _) = await TopicAsync(cast, cast.Asker, "Rounds etiquette", "What do our Docs post about rounds?");
+        var shown = await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        Assert.Equal("What do our physicians post about rounds?", shown.GetProperty("posts")[0].GetProperty("body").GetString());
+
+        // Block: held with the word named to its author, and nobody is told; a longer word that contains it is no match.
+        var held = await ReplyAsync(cast, cast.Asker, topic, "Can I share the bed  number of someone who agreed?");
+        Assert.Equal("held", held.GetProperty("state").GetString());
+        Assert.Contains("“bed number”", held.GetProperty("findings").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await NotificationsAsync(cast.Watcher, held.GetProperty("postId").GetGuid()));
+        var clean = await ReplyAsync(cast, cast.Expert, topic, "Bed numbering on the ward map is fine to mention.");
+        Assert.Equal("visible", clean.GetProperty("state").GetString());
+
+        // Flag: posted and told, and waiting in the review queue in the name of the moderator who chose the word.
+        var flagged = await ReplyAsync(cast, cast.Expert, topic, "Our competitor posts photos from rounds.");
+        Assert.Equal("visible", flagged.GetProperty("state").GetString());
+        var flaggedId = flagged.GetProperty("postId").GetGuid();
+        Assert.Single(await NotificationsAsync(cast.Watcher, flaggedId));
+        var queue = await SendAsync(cast.Moderator, HttpMethod.Get, $"{cast.Base}/review");
+        var item = queue.EnumerateArray().Single(i => i.GetProperty("postId").GetGuid() == flaggedId);
+        Assert.Contains("“competitor”", item.GetProperty("flags")[0].GetProperty("note").GetString(), StringComparison.Ordinal);
+
+        // An edit is checked too: a blocked word is refused and the post keeps its text; a replaced one is rewritten.
+        var cleanId = clean.GetProperty("postId").GetGuid();
+        await SendAsync(cast.Expert, HttpMethod.Put, $"{cast.Base}/posts/{cleanId}", new { body = "Only the bed number." }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Expert, HttpMethod.Put, $"{cast.Base}/posts/{cleanId}", new { body = "The docs agree." });
+        var after = await SendAsync(cast.Watcher, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        Assert.Equal("The physicians agree.", after.GetProperty("posts").EnumerateArray().Single(p => p.GetProperty("id").GetGuid() == cleanId).GetProperty("body").GetString());
+
+        // Removed, the word no longer holds posts; only a moderator removes it, once.
+        var blockId = block.GetProperty("id").GetGuid();
+        await SendAsync(cast.Asker, HttpMethod.Delete, $"{words}/{blockId}", expected: HttpStatusCode.Forbidden);
+        await SendAsync(cast.Moderator, HttpMethod.Delete, $"{words}/{blockId}", expected: HttpStatusCode.NoContent);
+        await SendAsync(cast.Moderator, HttpMethod.Delete, $"{words}/{blockId}", expected: HttpStatusCode.NotFound);
+        Assert.Equal("visible", (await ReplyAsync(cast, cast.Asker, topic, "The bed number question is answered.")).GetProperty("state").GetString());
+        Assert.Equal(4, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<AuditEntry>().CountAsync(a => a.OrganizationId == cast.Org.Id && a.Action.StartsWith("community_watched_word."))));
+
+        // The review page lists the words and adds one; a bad one is explained beside its field.
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(cast.Moderator.Email!);
+        var (_, page) = await pages.SubmitAsync($"/o/{cast.Org.Slug}/community/review", "add-word", new Dictionary<string, string> { ["WordInput.Phrase"] = "x", ["WordInput.Action"] = "block" });
+        Assert.Contains("letters and digits", page.QuerySelector("#word-phrase-error")!.TextContent, StringComparison.Ordinal);
+        (_, page) = await pages.SubmitAsync($"/o/{cast.Org.Slug}/community/review", "add-word", new Dictionary<string, string> { ["WordInput.Phrase"] = "Ward Gossip", ["WordInput.Action"] = "flag" });
+        Assert.Contains(page.QuerySelectorAll("[role=status]"), s => s.TextContent.Contains("“ward gossip” is watched.", StringComparison.Ordinal));
+        Assert.Contains(page.QuerySelectorAll("#watched-heading ~ form td"), td => td.TextContent == "ward gossip");
     }
 
     [Fact]
@@ -619,10 +786,10 @@ public abstract class CommunityTests(BoardRounds app)
         var third = await pages.GetAsync(path + "?page=3");
         Assert.Equal(["#post-101", "#post-120"], new[] { third.QuerySelectorAll("article.community-post").First().Id!, third.QuerySelectorAll("article.community-post").Last().Id! }.Select(id => "#" + id).ToArray());
         var answering = third.QuerySelector("#post-110")!;
-        Assert.Contains(answering.QuerySelectorAll("a"), a => a.GetAttribute("href") == "?page=1#post-10" && a.TextContent.Contains("Dr. Dana Hinmon (#10)", StringComparison.Ordinal));
-        Assert.Equal("?page=2#post-60", answering.QuerySelector("figure.quote a")!.GetAttribute("href"));
+        Assert.Contains(answering.QuerySelectorAll("a"), a => a.GetAttribute("href") == $"{path}#post-10" && a.TextContent.Contains("Dr. Dana Hinmon (#10)", StringComparison.Ordinal));
+        Assert.Equal($"{path}?page=2#post-60", answering.QuerySelector("figure.quote a")!.GetAttribute("href"));
         Assert.Contains("Dr. Dana Hinmon wrote in post #60", answering.QuerySelector("figcaption")!.TextContent, StringComparison.Ordinal);
-        Assert.Equal($"?page=3&quote=110#reply", answering.QuerySelectorAll("a").Single(a => a.TextContent.StartsWith("Quote", StringComparison.Ordinal)).GetAttribute("href"));
+        Assert.Equal($"{path}?page=3&quote=110#reply", answering.QuerySelectorAll("a").Single(a => a.TextContent.StartsWith("Quote", StringComparison.Ordinal)).GetAttribute("href"));
 
         var search = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=zeppelin");
         Assert.Equal($"{path}?page=2#post-75", search.QuerySelector("ol.search-results a")!.GetAttribute("href"));

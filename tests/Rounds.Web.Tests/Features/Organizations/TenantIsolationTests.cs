@@ -69,6 +69,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var boardTopic = new Rounds.Web.Features.Community.CommunityTopic { OrganizationId = victim.Id, CategoryId = boardCategory.Id, Title = "Victim's topic", AuthorId = alice.Id, Visible = true, LastNumber = 1, CreatedAt = DateTimeOffset.UtcNow, LastPostedAt = DateTimeOffset.UtcNow };
             var boardPost = new Rounds.Web.Features.Community.CommunityPost { OrganizationId = victim.Id, TopicId = boardTopic.Id, Number = 1, AuthorId = alice.Id, Body = "Victim's post", State = Rounds.Web.Features.Community.PostState.Visible, CreatedAt = DateTimeOffset.UtcNow };
             db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician, conversation, inbound, alert, sla, boardCategory, boardTopic, boardPost);
+            var boardWord = new Rounds.Web.Features.Community.CommunityWatchedWord { OrganizationId = victim.Id, Phrase = "victim's word", CreatedBy = alice.Id, CreatedAt = DateTimeOffset.UtcNow };
+            db.Add(boardWord);
             // A week's snapshot, so the victim's dashboard and leadership report have figures an intruder could read.
             db.Add(new Rounds.Web.Features.Engagement.EngagementSnapshot { OrganizationId = victim.Id, PhysicianId = physician.Id, Week = Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow), Network = Rounds.Web.Features.Accounts.Contracts.Platform.Bluesky, State = Rounds.Web.Features.Engagement.Contracts.ProfileState.Confirmed, TakenAt = DateTimeOffset.UtcNow });
             var membershipProduct = new Rounds.Web.Features.Membership.Product { OrganizationId = victim.Id, Kind = Rounds.Web.Features.Membership.ProductKind.Webinar, Name = "Victim's webinar", ListPrice = 95m };
@@ -109,6 +111,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 BoardCategory = boardCategory.Id,
                 BoardTopic = boardTopic.Id,
                 BoardPost = boardPost.Id,
+                BoardWord = boardWord.Id,
                 NetworkEvent = networkEvent.Id,
                 Invoice = invoice.Id,
                 FellowshipRound = fellowshipRound.Id,
@@ -170,6 +173,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "categoryId" or "CategoryId" } => ids.BoardCategory.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "topicId" or "TopicId" } => ids.BoardTopic.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "postId" } => ids.BoardPost.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "wordId" } => ids.BoardWord.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
@@ -275,6 +279,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityLike>().AnyAsync(l => l.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityFlag>().AnyAsync(f => f.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityWatch>().AnyAsync(w => w.OrganizationId == victim.Id));
+            Assert.Equal("victim's word", await db.Set<Rounds.Web.Features.Community.CommunityWatchedWord>().Where(w => w.OrganizationId == victim.Id).Select(w => w.Phrase).SingleAsync());
             Assert.Null(await db.Set<Rounds.Web.Features.Membership.Invoice>().Where(i => i.Id == ids.Invoice).Select(i => i.PaidAt).SingleAsync());
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.Invoice>().CountAsync(i => i.OrganizationId == victim.Id));
             Assert.Equal(0, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.Id == ids.NetworkEvent).Select(e => e.SeatsTaken).SingleAsync());

@@ -870,6 +870,44 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("CommunityWatches", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityWatchedWord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Phrase")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Replacement")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Phrase")
+                        .IsUnique();
+
+                    b.ToTable("CommunityWatchedWords", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementRunNetwork", b =>
                 {
                     b.Property<Guid>("Id")
@@ -4769,6 +4807,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Features.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityWatchedWord", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -857,6 +857,44 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("CommunityWatches", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityWatchedWord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Action")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phrase")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Replacement")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Phrase")
+                        .IsUnique();
+
+                    b.ToTable("CommunityWatchedWords", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Engagement.EngagementRunNetwork", b =>
                 {
                     b.Property<Guid>("Id")
@@ -4754,6 +4792,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasOne("Rounds.Web.Features.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityWatchedWord", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -11,6 +11,15 @@ public sealed class CategoryForm
     public string? PostRole { get; set; } = "member";
 }
 
+public sealed class WatchedWordForm
+{
+    public string? Phrase { get; set; }
+
+    public string? Action { get; set; } = "block";
+
+    public string? Replacement { get; set; }
+}
+
 public sealed class TopicForm
 {
     public string? Title { get; set; }

@@ -1,0 +1,51 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rounds.Web.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class CommunityWatchedWords : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "CommunityWatchedWords",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Phrase = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Action = table.Column<int>(type: "integer", nullable: false),
+                    Replacement = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CommunityWatchedWords", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CommunityWatchedWords_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommunityWatchedWords_OrganizationId_Phrase",
+                table: "CommunityWatchedWords",
+                columns: new[] { "OrganizationId", "Phrase" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "CommunityWatchedWords");
+        }
+    }
+}
