@@ -1116,6 +1116,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Specialty")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1133,6 +1138,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrganizationId", "Npi")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Name", "Npi");
+
+                    b.HasIndex("OrganizationId", "Department", "Name", "Npi");
 
                     b.ToTable("Physicians", (string)null);
                 });
@@ -3533,6 +3542,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "Status");
 
                     b.HasIndex("Status", "LiftAt");
+
+                    b.HasIndex("OrganizationId", "LiftAt", "Id");
 
                     b.ToTable("PressReleases", (string)null);
                 });

@@ -1103,6 +1103,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Specialty")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1120,6 +1125,10 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Npi")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Name", "Npi");
+
+                    b.HasIndex("OrganizationId", "Department", "Name", "Npi");
 
                     b.ToTable("Physicians", (string)null);
                 });
@@ -3518,6 +3527,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "Status");
 
                     b.HasIndex("Status", "LiftAt");
+
+                    b.HasIndex("OrganizationId", "LiftAt", "Id");
 
                     b.ToTable("PressReleases", (string)null);
                 });
