@@ -3889,7 +3889,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "CreatedAt");
+                    b.HasIndex("OrganizationId", "CreatedAt", "Id");
 
                     b.ToTable("LibraryItem");
                 });

@@ -3874,7 +3874,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "CreatedAt");
+                    b.HasIndex("OrganizationId", "CreatedAt", "Id");
 
                     b.ToTable("LibraryItem");
                 });
