@@ -61,6 +61,8 @@ for _ in $(seq 120); do curl -sf "$BASE/health" >/dev/null 2>&1 && break; sleep 
 
 EMAIL=admin@northfield.example
 TOKEN="$(rounds token create --email "$EMAIL" --org northfield --name bench 2>/dev/null)"
+# The community board and the memberships belong to the demo network, which the same person administers.
+NETWORK_TOKEN="$(rounds token create --email "$EMAIL" --org harbor-network --name bench 2>/dev/null)"
 
 # A cookie for the pages: the sign-in form's antiforgery token, then the form itself.
 JAR="$DATA/cookies.txt"; rm -f "$JAR"
@@ -74,10 +76,12 @@ COOKIE="$(awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}' "$JAR"; awk '/^#Http
 LOAD="$(cut -d" " -f1-3 /proc/loadavg)"
 ORG="$BASE/api/v1/orgs/northfield"
 POST_ID="$(curl -s -H "Authorization: Bearer $TOKEN" "$ORG/posts?status=published" | grep -o '"id":"[^"]*"' | sed -n 1p | cut -d'"' -f4)"
+NETWORK="$BASE/api/v1/orgs/harbor-network"
+CATEGORY_ID="$(curl -s -H "Authorization: Bearer $NETWORK_TOKEN" "$NETWORK/community/categories" | grep -o '"id":"[^"]*"' | sed -n 1p | cut -d'"' -f4)"
 TODAY="$(date -u +%F)"
 FROM="$(date -u -d "$TODAY -14 days" +%FT00:00:00Z)" TO="$(date -u -d "$TODAY +14 days" +%FT00:00:00Z)"
 
-# name | kind (api or page) | path
+# name | kind (api: the organization's token, network: the network's token, page: the signed-in cookie) | path
 ROUTES=(
   "review queue page|page|/o/northfield/posts"
   "review queue API|api|/api/v1/orgs/northfield/review-queue"
@@ -91,13 +95,31 @@ ROUTES=(
   "press releases API|api|/api/v1/orgs/northfield/press/releases"
   "one post's page|page|/o/northfield/posts/$POST_ID"
   "/api/v1/me|api|/api/v1/me"
+  "engagement roster page|page|/o/northfield/engagement"
+  "engagement roster API with a filter|api|/api/v1/orgs/northfield/engagement/physicians?department=Cardiology"
+  "public newsroom page|page|/press/northfield"
+  "public newsroom API|api|/api/v1/press/northfield/releases"
+  "community categories page|page|/o/harbor-network/community"
+  "community category page|page|/o/harbor-network/community/c/$CATEGORY_ID"
+  "community topics API|network|/api/v1/orgs/harbor-network/community/topics"
+  "community search page|page|/o/harbor-network/community/search?q=review"
+  "monitoring inbox page|page|/o/northfield/inbox"
+  "monitoring inbox API|api|/api/v1/orgs/northfield/monitoring/conversations"
+  "membership admin page|page|/o/harbor-network/membership"
+  "memberships API|network|/api/v1/orgs/harbor-network/membership/memberships"
+  "orders API|network|/api/v1/orgs/harbor-network/membership/orders"
+  "invoices API|network|/api/v1/orgs/harbor-network/membership/invoices"
 )
 
 ROWS=""
 FAILED=0
 for route in "${ROUTES[@]}"; do
   IFS='|' read -r name kind path <<<"$route"
-  if [[ "$kind" == api ]]; then auth=(-H "Authorization: Bearer $TOKEN"); else auth=(-H "Cookie: $COOKIE"); fi
+  case "$kind" in
+    api) auth=(-H "Authorization: Bearer $TOKEN") ;;
+    network) auth=(-H "Authorization: Bearer $NETWORK_TOKEN") ;;
+    *) auth=(-H "Cookie: $COOKIE") ;;
+  esac
   # A signed-out page would answer a redirect; check once that the route answers 200 as this person.
   # Pages stream without a Content-Length, so hey cannot size them: the size is this answer's.
   read -r status bytes < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' "${auth[@]}" "$BASE$path")

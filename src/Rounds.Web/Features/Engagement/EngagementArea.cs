@@ -27,6 +27,7 @@ public sealed class EngagementArea : IRoundsArea
         }
 
         services.AddScoped<IDemoData, EngagementDemo>();
+        services.AddScoped<ISeedData, SeedPhysicians>();
     }
 
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => EngagementEndpoints.Map(api);

@@ -18,7 +18,7 @@ public static class EngagementEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var group = api.MapGroup("/orgs/{org}/engagement").WithTags("Engagement").RequireOrg(Roster.ViewRole);
-        group.MapGet("/physicians", ListAsync).WithName("ListPhysicians").WithSummary("The roster; ?department= narrows it, ?includeLeft=true adds physicians who have left.");
+        group.MapGet("/physicians", ListAsync).WithName("ListPhysicians").WithSummary("The roster a page at a time in (name, NPI) order; ?department= and ?search= (name or NPI start) narrow it, ?includeLeft=true adds physicians who have left, ?after= is the cursor from the Link header.");
         group.MapGet("/physicians/{physicianId:guid}", GetAsync).WithName("GetPhysician");
         group.MapGet("/physicians/export", ExportAsync).WithName("ExportPhysicians").WithSummary("The whole roster as CSV, in the columns the import reads.");
         group.MapPost("/physicians/import", ImportAsync).WithName("ImportPhysicians")
@@ -43,8 +43,28 @@ public static class EngagementEndpoints
         group.MapPut("/me/profiles/{network}", ClaimAsync).WithName("ClaimMyProfile").WithSummary("The signed-in physician claims a profile (handle) or says there is none (noProfile).").RequireOrg(Role.Member);
     }
 
-    public static async Task<Ok<List<PhysicianDto>>> ListAsync(OrgContext org, string? department, bool? includeLeft, string? search, Roster roster, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await roster.ListAsync(org, new RosterFilter(department, includeLeft == true, search), cancellationToken)).Select(ToDto).ToList());
+    /// <summary>A page of the roster in (name, NPI) order; the next page's address is in the Link header (and its cursor in X-Next-Cursor).</summary>
+    public static async Task<IResult> ListAsync(
+        OrgContext org, string? department, bool? includeLeft, string? search, string? after, Roster roster, HttpContext http, CancellationToken cancellationToken)
+    {
+        RosterCursor? cursor = null;
+        if (after is not null && !RosterCursor.TryParse(after, out cursor))
+        {
+            return PageCursor.Refused();
+        }
+
+        var page = await roster.PageAsync(org, new RosterFilter(department, includeLeft == true, search), cursor, cancellationToken: cancellationToken);
+        if (page.Next is { } next)
+        {
+            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
+            query["after"] = next.ToString();
+            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
+            http.Response.Headers.Link = $"<{link}>; rel=\"next\"";
+            http.Response.Headers["X-Next-Cursor"] = next.ToString();
+        }
+
+        return TypedResults.Ok(page.Items.Select(ToDto).ToList());
+    }
 
     public static async Task<Results<Ok<PhysicianDto>, ProblemHttpResult>> GetAsync(OrgContext org, Guid physicianId, Roster roster, CancellationToken cancellationToken) =>
         await roster.FindAsync(org, physicianId, cancellationToken) is { } physician

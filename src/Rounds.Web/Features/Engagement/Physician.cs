@@ -17,7 +17,22 @@ public sealed class Physician : IOrgOwned
 
     public string Npi { get; set; } = "";
 
-    public string Name { get; set; } = "";
+    /// <summary>Setting the name also sets <see cref="SearchName"/>, so the two never disagree.</summary>
+    public string Name
+    {
+        get;
+        set
+        {
+            field = value;
+            SearchName = value.ToLowerInvariant();
+        }
+    } = "";
+
+    /// <summary>
+    /// The name in lower case, stored so that the roster search ignores case in the database and the same way on
+    /// SQLite (whose <c>lower()</c> knows only ASCII) and PostgreSQL.
+    /// </summary>
+    public string SearchName { get; private set; } = "";
 
     /// <summary>Degrees and titles as the roster writes them, e.g. <c>MD, FACC</c>.</summary>
     public string Credentials { get; set; } = "";
@@ -94,12 +109,16 @@ internal sealed class PhysicianConfiguration : IEntityTypeConfiguration<Physicia
         builder.ToTable("Physicians");
         builder.Property(p => p.Npi).HasMaxLength(10);
         builder.Property(p => p.Name).HasMaxLength(200);
+        builder.Property(p => p.SearchName).HasMaxLength(200);
         builder.Property(p => p.Credentials).HasMaxLength(100);
         builder.Property(p => p.Department).HasMaxLength(200);
         builder.Property(p => p.Specialty).HasMaxLength(200);
         builder.Property(p => p.Email).HasMaxLength(320);
         builder.HasIndex(p => new { p.OrganizationId, p.Npi }).IsUnique();
         builder.HasIndex(p => new { p.OrganizationId, p.Email });
+        // The roster's order, whole and within a department: a page is a range of one of these.
+        builder.HasIndex(p => new { p.OrganizationId, p.Name, p.Npi });
+        builder.HasIndex(p => new { p.OrganizationId, p.Department, p.Name, p.Npi });
         builder.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -22,13 +22,36 @@ public sealed class Newsroom(RoundsDbContext db, IAuditLog audit, TimeProvider c
 
     public Task<Organization?> OrganizationAsync(string? slug, CancellationToken cancellationToken = default) => FindOrganizationAsync(db, slug, cancellationToken);
 
-    /// <summary>Releases anyone may read, newest lift first.</summary>
-    public async Task<IReadOnlyList<PressRelease>> PublicAsync(Guid organizationId, int take = 50, CancellationToken cancellationToken = default)
+    /// <summary>How many public releases one page of the newsroom (page and API) holds.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>The newest releases anyone may read, newest lift first: the first page of <see cref="PublicPageAsync"/>.</summary>
+    public async Task<IReadOnlyList<PressRelease>> PublicAsync(Guid organizationId, int take = PageSize, CancellationToken cancellationToken = default) =>
+        (await PublicPageAsync(organizationId, null, take, cancellationToken)).Items;
+
+    /// <summary>
+    /// A page of the releases anyone may read, newest lift first (the id breaks ties), after <paramref name="after"/>,
+    /// read in order from the (organization, lift, id) index; <c>Next</c> is where the following page starts.
+    /// </summary>
+    public async Task<(List<PressRelease> Items, PageCursor? Next)> PublicPageAsync(Guid organizationId, PageCursor? after, int take = PageSize, CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow();
-        var rows = await Lifted(organizationId, now).ToListAsync(cancellationToken);
-        // Ordered here: SQLite stores instants as binary numbers that order correctly but cannot be sorted descending by every provider alike.
-        return rows.OrderByDescending(r => r.LiftAt ?? r.PublishedAt).Take(take).ToList();
+        // A release becomes public only by being scheduled, so every public one has a lift instant; saying so keeps
+        // drafts that were never scheduled out of the index range.
+        var query = Lifted(organizationId, clock.GetUtcNow()).AsNoTracking().Where(r => r.LiftAt != null);
+        if (after is { } cursor)
+        {
+            var (at, id) = ((DateTimeOffset?)cursor.At, cursor.Id);
+            query = query.Where(r => r.LiftAt < at || (r.LiftAt == at && r.Id.CompareTo(id) < 0));
+        }
+
+        var rows = await query.OrderByDescending(r => r.LiftAt).ThenByDescending(r => r.Id).Take(take + 1).ToListAsync(cancellationToken);
+        if (rows.Count <= take)
+        {
+            return (rows, null);
+        }
+
+        rows.RemoveAt(take);
+        return (rows, new PageCursor(rows[^1].LiftAt!.Value, rows[^1].Id));
     }
 
     /// <summary>Releases under embargo that <paramref name="userId"/> may read now, soonest lift first; empty for anyone not accredited.</summary>

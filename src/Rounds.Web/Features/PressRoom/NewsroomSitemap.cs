@@ -6,12 +6,14 @@ namespace Rounds.Web.Features.PressRoom;
 /// <summary>
 /// The sitemap of an organization's newsroom: the newsroom page and its public releases, from the same query as
 /// the public list, so search engines learn of a release at its lift and not before. Releases lifted in the last
-/// two days also carry the news extension (title and publication date), as news search engines ask.
+/// two days also carry the news extension (title and publication date), as news search engines ask. It names the
+/// newest <see cref="MaxReleases"/> releases: older ones stay reachable by following the newsroom's page links,
+/// and a request costs the same however many releases the organization has issued.
 /// </summary>
 public static class NewsroomSitemap
 {
-    /// <summary>The protocol's limit for one sitemap file.</summary>
-    public const int MaxUrls = 50_000;
+    /// <summary>The newest releases a sitemap names, well under the protocol's 50,000 addresses a file.</summary>
+    public const int MaxReleases = 1_000;
 
     private const string Sitemap = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
@@ -25,7 +27,7 @@ public static class NewsroomSitemap
             return TypedResults.NotFound();
         }
 
-        var releases = await newsroom.PublicAsync(organization.Id, MaxUrls - 1, cancellationToken);
+        var releases = await newsroom.PublicAsync(organization.Id, MaxReleases, cancellationToken);
         var room = publicUrl.For($"press/{organization.Slug}");
         var recent = clock.GetUtcNow().AddDays(-2);
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, Async = true };

@@ -57,7 +57,8 @@ public static class PressEndpoints
         journalist.MapGet("/topics", FollowedTopicsAsync).WithName("ListFollowedPressTopics");
         journalist.MapPut("/topics", FollowTopicsAsync).WithName("FollowPressTopics")
             .WithSummary("Replaces the topics followed: {\"topics\":\"cardiology, research\"}; none means every release.");
-        journalist.MapGet("/releases", ReadableAsync).WithName("ListReadablePressReleases");
+        journalist.MapGet("/releases", ReadableAsync).WithName("ListReadablePressReleases")
+            .WithSummary("Releases under embargo the caller may read (first page only), then public releases newest first, 50 a page; the next page's cursor is in the Link header (and X-Next-Cursor), passed back as `after`.");
         journalist.MapGet("/releases/{id:guid}", ReadAsync).WithName("ReadPressRelease");
 
         app.MapGet("/press/{org}/feed.atom", NewsroomFeed.AtomAsync).AllowAnonymous().WithName("PressRoomFeed");
@@ -204,16 +205,29 @@ public static class PressEndpoints
         return TypedResults.Ok(rows.OrderByDescending(a => a.RequestedAt).Select(ToDto).ToList());
     }
 
-    public static async Task<IResult> ReadableAsync(string org, ICurrentActor actor, Newsroom newsroom, HttpContext http, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the caller may read: on the first page the releases under embargo they are in the audience of, then
+    /// public releases newest lift first, <see cref="Newsroom.PageSize"/> a page; the next page's cursor is in the
+    /// Link header (and <c>X-Next-Cursor</c>), passed back as <c>after</c>.
+    /// </summary>
+    public static async Task<IResult> ReadableAsync(string org, string? after, ICurrentActor actor, Newsroom newsroom, HttpContext http, CancellationToken cancellationToken)
     {
+        PageCursor cursor = default;
+        if (after is not null && !PageCursor.TryParse(after, out cursor))
+        {
+            return PageCursor.Refused();
+        }
+
         var organization = await newsroom.OrganizationAsync(org, cancellationToken);
         if (organization is null)
         {
             return Outcome.NotFound.ToProblem();
         }
 
-        var embargoed = await newsroom.EmbargoedForAsync(organization.Id, actor.UserId, cancellationToken);
-        var lifted = await newsroom.PublicAsync(organization.Id, cancellationToken: cancellationToken);
+        // Embargoed releases are few (those scheduled and not lifted yet) and lead the first page only.
+        var embargoed = after is null ? await newsroom.EmbargoedForAsync(organization.Id, actor.UserId, cancellationToken) : [];
+        var (lifted, next) = await newsroom.PublicPageAsync(organization.Id, after is null ? null : cursor, cancellationToken: cancellationToken);
+        next?.LinkNext(http);
         if (embargoed.Count > 0)
         {
             NoStore(http);

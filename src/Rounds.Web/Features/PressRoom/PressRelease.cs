@@ -84,6 +84,8 @@ internal sealed class PressReleaseConfiguration : IEntityTypeConfiguration<Press
         builder.Property(r => r.Topics).HasMaxLength(PressTopics.StoredLimit);
         builder.HasIndex(r => new { r.Status, r.LiftAt });
         builder.HasIndex(r => new { r.OrganizationId, r.Status });
+        // The public newsroom's order, newest lift first: a page is a range of it.
+        builder.HasIndex(r => new { r.OrganizationId, r.LiftAt, r.Id });
         builder.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

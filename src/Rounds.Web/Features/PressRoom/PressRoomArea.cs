@@ -22,6 +22,7 @@ public sealed class PressRoomArea : IRoundsArea
         services.AddScoped<IEmbargoedLinks, EmbargoedLinks>();
         services.AddHostedService<LiftWatch>();
         services.AddScoped<IDemoData, PressRoomDemo>();
+        services.AddScoped<ISeedData, SeedReleases>();
     }
 
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => PressEndpoints.Map(api, app);

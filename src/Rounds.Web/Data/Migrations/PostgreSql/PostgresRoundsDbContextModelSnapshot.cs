@@ -1154,6 +1154,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Specialty")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1171,6 +1176,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrganizationId", "Npi")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Name", "Npi");
+
+                    b.HasIndex("OrganizationId", "Department", "Name", "Npi");
 
                     b.ToTable("Physicians", (string)null);
                 });
@@ -3640,6 +3649,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "LiftAt");
 
+                    b.HasIndex("OrganizationId", "LiftAt", "Id");
+
                     b.ToTable("PressReleases", (string)null);
                 });
 
@@ -3984,7 +3995,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "CreatedAt");
+                    b.HasIndex("OrganizationId", "CreatedAt", "Id");
 
                     b.ToTable("LibraryItem");
                 });

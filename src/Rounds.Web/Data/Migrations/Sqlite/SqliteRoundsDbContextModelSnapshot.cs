@@ -1141,6 +1141,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Specialty")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1158,6 +1163,10 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "Npi")
                         .IsUnique();
+
+                    b.HasIndex("OrganizationId", "Name", "Npi");
+
+                    b.HasIndex("OrganizationId", "Department", "Name", "Npi");
 
                     b.ToTable("Physicians", (string)null);
                 });
@@ -3625,6 +3634,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "LiftAt");
 
+                    b.HasIndex("OrganizationId", "LiftAt", "Id");
+
                     b.ToTable("PressReleases", (string)null);
                 });
 
@@ -3969,7 +3980,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "CreatedAt");
+                    b.HasIndex("OrganizationId", "CreatedAt", "Id");
 
                     b.ToTable("LibraryItem");
                 });

@@ -23,13 +23,22 @@ public sealed class LibraryCatalog(RoundsDbContext db, IAuditLog audit, ICurrent
 
     private const int MaxTagLength = 40;
 
+    /// <summary>How many items one page of the library (page and API) holds.</summary>
+    public const int PageSize = 50;
+
+    /// <summary>The newest items whose tags fill the tag filter's choices, so a view costs the same however large the library.</summary>
+    public const int TagSample = 500;
+
     /// <summary>
-    /// Items whose title, text or tags hold every word of <paramref name="query"/>, optionally with one tag. Plain
-    /// LIKE on lower-cased columns works the same on SQLite and PostgreSQL (SQLite lowers ASCII letters only).
+    /// A page of the items whose title, text or tags hold every word of <paramref name="query"/>, optionally with
+    /// one tag, newest first (the id breaks ties), after <paramref name="after"/>. The database walks the
+    /// (organization, created) index and stops at a page: a common word costs one page of reading, not the library.
+    /// Plain LIKE on lower-cased columns works the same on SQLite and PostgreSQL (SQLite lowers ASCII letters only).
     /// </summary>
-    public Task<List<LibraryItem>> SearchAsync(OrgContext org, string? query, string? tag, CancellationToken cancellationToken = default)
+    public async Task<(List<LibraryItem> Items, PageCursor? Next)> SearchAsync(
+        OrgContext org, string? query, string? tag, PageCursor? after = null, CancellationToken cancellationToken = default)
     {
-        var items = db.Set<LibraryItem>().Where(l => l.OrganizationId == org.Id);
+        var items = db.Set<LibraryItem>().AsNoTracking().Where(l => l.OrganizationId == org.Id);
         foreach (var word in (query ?? "").ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Distinct().Take(10))
         {
             items = items.Where(l => l.Title.ToLower().Contains(word) || l.Text.ToLower().Contains(word) || l.Tags.Contains(word));
@@ -42,17 +51,32 @@ public sealed class LibraryCatalog(RoundsDbContext db, IAuditLog audit, ICurrent
             items = items.Where(l => ("," + l.Tags + ",").Contains(bounded));
         }
 
-        return items.OrderByDescending(l => l.CreatedAt).ThenBy(l => l.Id).Take(200).ToListAsync(cancellationToken);
+        if (after is { } cursor)
+        {
+            var (at, id) = (cursor.At, cursor.Id);
+            items = items.Where(l => l.CreatedAt < at || (l.CreatedAt == at && l.Id.CompareTo(id) < 0));
+        }
+
+        var rows = await items.OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id).Take(PageSize + 1).ToListAsync(cancellationToken);
+        if (rows.Count <= PageSize)
+        {
+            return (rows, null);
+        }
+
+        rows.RemoveAt(PageSize);
+        return (rows, new PageCursor(rows[^1].CreatedAt, rows[^1].Id));
     }
 
     /// <summary>One item of the organization, for the composer's "use this" and the edit page.</summary>
     public Task<LibraryItem?> GetAsync(OrgContext org, Guid id, CancellationToken cancellationToken = default) =>
         db.Set<LibraryItem>().FirstOrDefaultAsync(l => l.Id == id && l.OrganizationId == org.Id, cancellationToken);
 
+    /// <summary>The tags of the newest <see cref="TagSample"/> items; an older tag is still reached from an item's tag link.</summary>
     public async Task<List<string>> TagsAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
-        var all = await db.Set<LibraryItem>().Where(l => l.OrganizationId == org.Id && l.Tags != "").Select(l => l.Tags).ToListAsync(cancellationToken);
-        return all.SelectMany(t => t.Split(',')).Distinct().Order(StringComparer.Ordinal).ToList();
+        var recent = await db.Set<LibraryItem>().Where(l => l.OrganizationId == org.Id).OrderByDescending(l => l.CreatedAt).Take(TagSample)
+            .Where(l => l.Tags != "").Select(l => l.Tags).ToListAsync(cancellationToken);
+        return recent.SelectMany(t => t.Split(',')).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
     public async Task<Outcome<LibraryItem>> CreateAsync(OrgContext org, LibraryInput input, CancellationToken cancellationToken = default)

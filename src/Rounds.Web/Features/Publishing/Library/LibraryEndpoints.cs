@@ -12,7 +12,7 @@ public static class LibraryEndpoints
     {
         // Contributors reach every endpoint; writing is refused by the use case (409 naming who may do it) rather than with a bare 403.
         var group = api.MapGroup("/orgs/{org}/library").WithTags("Publishing").RequireOrg(LibraryCatalog.ViewRole);
-        group.MapGet("/", ListAsync).WithName("SearchLibrary").WithSummary("Library items holding every word of q, optionally with a tag.");
+        group.MapGet("/", ListAsync).WithName("SearchLibrary").WithSummary("Library items holding every word of q, optionally with a tag, newest first, 50 a page; the next page's cursor is in the Link header (and X-Next-Cursor), passed back as `after`.");
         group.MapPost("/", CreateAsync).WithName("AddToLibrary").WithSummary("Adds an item: {\"postId\"} saves an approved or published post, {\"title\",\"text\",\"tags\"} writes one.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetLibraryItem");
         group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateLibraryItem");
@@ -22,8 +22,18 @@ public static class LibraryEndpoints
     public static LibraryItemDto ToDto(LibraryItem l) =>
         new(l.Id, l.Title, l.Text, l.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries), l.SourcePostId, l.CreatedBy, l.CreatedAt);
 
-    public static async Task<IResult> ListAsync(OrgContext org, string? q, string? tag, LibraryCatalog catalog, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await catalog.SearchAsync(org, q, tag, cancellationToken)).Select(ToDto).ToList());
+    public static async Task<IResult> ListAsync(OrgContext org, string? q, string? tag, string? after, LibraryCatalog catalog, HttpContext http, CancellationToken cancellationToken)
+    {
+        PageCursor cursor = default;
+        if (after is not null && !PageCursor.TryParse(after, out cursor))
+        {
+            return PageCursor.Refused();
+        }
+
+        var (items, next) = await catalog.SearchAsync(org, q, tag, after is null ? null : cursor, cancellationToken);
+        next?.LinkNext(http);
+        return TypedResults.Ok(items.Select(ToDto).ToList());
+    }
 
     public static async Task<IResult> GetAsync(OrgContext org, Guid id, LibraryCatalog catalog, CancellationToken cancellationToken)
     {

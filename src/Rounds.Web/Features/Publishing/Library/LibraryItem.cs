@@ -32,7 +32,8 @@ internal sealed class LibraryItemConfiguration : IEntityTypeConfiguration<Librar
         builder.Property(l => l.Text).HasMaxLength(70_000);
         builder.Property(l => l.Tags).HasMaxLength(1000);
         builder.Property(l => l.CreatedBy).HasMaxLength(256);
-        builder.HasIndex(l => new { l.OrganizationId, l.CreatedAt });
+        // The search's order, newest first with the id breaking ties: a page is a range of it, sorted already.
+        builder.HasIndex(l => new { l.OrganizationId, l.CreatedAt, l.Id });
         builder.HasOne<Organization>().WithMany().HasForeignKey(l => l.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
