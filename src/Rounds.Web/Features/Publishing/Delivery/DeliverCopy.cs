@@ -598,9 +598,10 @@ public sealed class DeliverCopy(
             await accounts.AddPublishedPostsAsync(organization.Key, organization.Select(p => p.Post).ToList(), cancellationToken);
         }
 
-        foreach (var lost in await SaveOwnAsync(cancellationToken))
+        var lost = await SaveOwnAsync(cancellationToken);
+        foreach (var copy in copies.Where(c => lost.Contains(c.Target.Id)))
         {
-            results[copies.First(c => c.Target.Id == lost).Index] = CopyResult.Retrying;
+            results[copy.Index] = CopyResult.Retrying;
         }
 
         foreach (var held in copies.Where(c => c is { Outcome: Sent.Failed, Error: NetworkException { Kind: FailureKind.RateLimited }, HoldStored: false }))
