@@ -15,7 +15,7 @@ if (args is ["measure-roster-import", .. var options])
 }
 
 // Sends a burst of due posts through the publisher to a network in memory (defaults: 10,000 posts, 100 accounts):
-//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst [--posts N] [--accounts N] [--limit N] [--latency-ms N] [--postgres CONNECTION]
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst [--posts N] [--accounts N] [--limit N] [--latency-ms N|LEAST-MOST] [--parallelism N] [--postgres CONNECTION]
 if (args is ["measure-publisher-burst", .. var burst])
 {
     return await Rounds.DbTool.PublisherBurstMeasure.RunAsync(burst);

@@ -33,7 +33,8 @@ internal static class PublisherBurstMeasure
         var posts = Number(options, "posts", 10_000);
         var accountCount = Number(options, "accounts", 100);
         var perWindow = Number(options, "limit", 300);
-        var latency = TimeSpan.FromMilliseconds(Number(options, "latency-ms", 0));
+        var latency = Latency.Parse(options.GetValueOrDefault("latency-ms", "0"));
+        var parallelism = options.GetValueOrDefault("parallelism");
         var postgres = options.GetValueOrDefault("postgres");
         var file = Path.Combine(Path.GetTempPath(), $"rounds-burst-{Guid.NewGuid():N}.db");
 
@@ -42,6 +43,11 @@ internal static class PublisherBurstMeasure
         builder.Configuration["ConnectionStrings:Rounds"] = postgres ?? $"Data Source={file}";
         builder.Configuration["Demo:Enabled"] = "false";
         builder.Configuration["Publishing:Enabled"] = "false";
+        if (parallelism is not null)
+        {
+            builder.Configuration["Publishing:Parallelism"] = parallelism;
+        }
+
         builder.Configuration["Rounds:PublicUrl"] = "http://localhost:5080";
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         RoundsApp.ConfigureServices(builder);
@@ -53,7 +59,7 @@ internal static class PublisherBurstMeasure
             await using var app = builder.Build();
             var due = await SeedAsync(app.Services, posts, accountCount, postgres is not null);
             Console.WriteLine($"{posts:N0} approved posts due from {due:HH:mm:ss} UTC over one minute across {accountCount} accounts on {(postgres is null ? "SQLite" : "PostgreSQL")}; " +
-                $"the network allows {perWindow} posts per account per 15 minutes and answers in {latency.TotalMilliseconds:0} ms; load average {LoadAverage()}");
+                $"the network allows {perWindow} posts per account per 15 minutes and answers in {latency} ms; {parallelism ?? "default"} accounts side by side; load average {LoadAverage()}");
 
             var watch = Stopwatch.StartNew();
             var cycles = 0;
@@ -200,7 +206,23 @@ internal static class PublisherBurstMeasure
     /// A network in memory: each account may publish <c>perWindow</c> posts per window and is refused with a
     /// retry time beyond that, as the networks' rate limits do; every post received is counted by its key.
     /// </summary>
-    private sealed class BurstNetwork(int perWindow, TimeSpan window, TimeSpan latency) : IConnectorFactory
+    /// <summary>How long the network takes to answer each call: a fixed time, or a time drawn evenly from a range ("300-800").</summary>
+    private sealed record Latency(int LeastMs, int MostMs)
+    {
+        public static Latency Parse(string text)
+        {
+            var parts = text.Split('-', 2);
+            var least = int.Parse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture);
+            var most = parts.Length > 1 ? int.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture) : least;
+            return most >= least ? new Latency(least, most) : throw new ArgumentException($"The latency range {text} ends before it starts.");
+        }
+
+        public TimeSpan Next() => TimeSpan.FromMilliseconds(Random.Shared.Next(LeastMs, MostMs + 1));
+
+        public override string ToString() => LeastMs == MostMs ? $"{LeastMs}" : $"{LeastMs}–{MostMs}";
+    }
+
+    private sealed class BurstNetwork(int perWindow, TimeSpan window, Latency latency) : IConnectorFactory
     {
         public static readonly Uri Service = new("https://burst.example/");
 
@@ -217,9 +239,9 @@ internal static class PublisherBurstMeasure
 
         private async Task<PublishedPost> PublishAsync(string account, PublishRequest request, CancellationToken cancellationToken)
         {
-            if (latency > TimeSpan.Zero)
+            if (latency.Next() is var wait && wait > TimeSpan.Zero)
             {
-                await Task.Delay(latency, cancellationToken);
+                await Task.Delay(wait, cancellationToken);
             }
 
             var now = DateTimeOffset.UtcNow;

@@ -3807,6 +3807,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(8000)
                         .HasColumnType("character varying(8000)");
 
+                    b.Property<DateTimeOffset?>("RateLimitedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Service")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -3873,6 +3876,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("ClaimId")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(200)

@@ -3792,6 +3792,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RateLimitedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Service")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -3858,6 +3861,10 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ClaimId")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(200)

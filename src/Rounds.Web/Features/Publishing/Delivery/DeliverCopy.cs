@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -97,7 +98,20 @@ public sealed class DeliverCopy(
         }
 
         // Every attempt is stored before the network hears of its copy, in one save with the copies decided above.
-        await db.SaveChangesAsync(cancellationToken);
+        if (await SaveOwnAsync(cancellationToken) is { Count: > 0 } lost)
+        {
+            // Taken over by another instance already: not ours to send or to decide.
+            for (var i = 0; i < copies.Count; i++)
+            {
+                if (lost.Contains(copies[i].TargetId))
+                {
+                    results[i] = CopyResult.Released;
+                }
+            }
+
+            sending.RemoveAll(c => lost.Contains(c.Target.Id));
+        }
+
         try
         {
             await SendGroupsAsync(sending, cancellationToken);
@@ -226,6 +240,9 @@ public sealed class DeliverCopy(
         public bool FoundExisting { get; set; }
         public EmbargoedLink? Embargo { get; set; }
         public DateTimeOffset? HeldUntil { get; set; }
+
+        /// <summary>Whether the account's hold reached the database as soon as the network limited it.</summary>
+        public bool HoldStored { get; set; }
         public Exception? Error { get; set; }
     }
 
@@ -355,9 +372,24 @@ public sealed class DeliverCopy(
                     : [];
                 request = new PublishRequest(copy.Target.TextFor(copy.Post), copy.Target.IdempotencyKey, copy.FirstAttemptAt, media.Count > 0 ? media : null);
 
-                // The last look before the network hears of it: the words and images read above must still be the approved ones.
-                if (!await unit.Set<Post>().AnyAsync(p => p.Id == copy.Post.Id && p.Status == PostStatus.Approved && p.Revision == copy.Revision, cancellationToken))
+                // The last look before the network hears of it: the words and images read above must still be the
+                // approved ones, and no instance may have met the account's rate limit since this cycle began.
+                var look = await unit.Set<Post>().Where(p => p.Id == copy.Post.Id)
+                    .Select(p => new
+                    {
+                        Current = p.Status == PostStatus.Approved && p.Revision == copy.Revision,
+                        HeldUntil = unit.Set<AccountConnection>().Where(c => c.AccountId == account).Select(c => c.RateLimitedUntil).FirstOrDefault(),
+                    })
+                    .FirstOrDefaultAsync(cancellationToken);
+                if (look is not { Current: true })
                 {
+                    continue;
+                }
+
+                if (look.HeldUntil is { } held && held > now)
+                {
+                    throttle.Hold(account, held);
+                    (copy.Outcome, copy.HeldUntil) = (Sent.AccountHeld, held);
                     continue;
                 }
             }
@@ -380,9 +412,11 @@ public sealed class DeliverCopy(
                     refused.Add(account);
                     break;
                 case NetworkException { Kind: FailureKind.RateLimited } limited:
-                    // Held at once, so that the account's next copies in this cycle stay unsent.
+                    // Held at once, so that the account's next copies in this cycle stay unsent, and stored at once,
+                    // so that no other instance sends into the limit while this cycle goes on.
                     copy.HeldUntil = HoldUntil(limited);
                     throttle.Hold(account, copy.HeldUntil.Value);
+                    copy.HoldStored = await StoreHoldAsync(unit, account, copy.HeldUntil.Value);
                     break;
             }
         }
@@ -406,6 +440,66 @@ public sealed class DeliverCopy(
         catch (Exception e)
         {
             (copy.Outcome, copy.Error) = (Sent.Failed, e);
+        }
+    }
+
+    /// <summary>
+    /// Writes the account's hold, and puts off its waiting copies, in two conditional updates that only ever move
+    /// the time later. Not cancelled with the cycle: it is what keeps every instance out of the limit.
+    /// </summary>
+    private async Task<bool> StoreHoldAsync(RoundsDbContext unit, Guid account, DateTimeOffset until)
+    {
+        try
+        {
+            await unit.Set<AccountConnection>().Where(c => c.AccountId == account && (c.RateLimitedUntil == null || c.RateLimitedUntil < until))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.RateLimitedUntil, until), CancellationToken.None);
+            await unit.Set<PostTarget>()
+                .Where(t => t.AccountId == account && t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt < until))
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.NextAttemptAt, until), CancellationToken.None);
+            return true;
+        }
+        catch (DbException e)
+        {
+            // Tried again with the cycle's outcomes; until then this instance's throttle holds the account.
+            logger.LogWarning(e, "The rate limit of account {Account} could not be stored at once.", account);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Saves the tracked changes, leaving out every copy whose claim another instance has taken since (its row
+    /// carries another claim id): what that instance records stands. Returns the copies left out; an attempt of
+    /// theirs left started is read back by whoever holds the copy.
+    /// </summary>
+    private async Task<HashSet<Guid>> SaveOwnAsync(CancellationToken cancellationToken)
+    {
+        var lost = new HashSet<Guid>();
+        while (true)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return lost;
+            }
+            catch (DbUpdateConcurrencyException e)
+            {
+                var taken = e.Entries.Select(entry => entry.Entity).OfType<PostTarget>().ToList();
+                if (taken.Count == 0 || !taken.TrueForAll(t => lost.Add(t.Id)))
+                {
+                    throw;
+                }
+
+                foreach (var target in taken)
+                {
+                    logger.LogWarning("Copy {Target} was taken over by another instance; what this one did with it is not recorded.", target.Id);
+                    foreach (var attempt in db.ChangeTracker.Entries<DeliveryAttempt>().Where(a => a.Entity.TargetId == target.Id).ToList())
+                    {
+                        attempt.State = EntityState.Detached;
+                    }
+
+                    db.Entry(target).State = EntityState.Detached;
+                }
+            }
         }
     }
 
@@ -504,14 +598,15 @@ public sealed class DeliverCopy(
             await accounts.AddPublishedPostsAsync(organization.Key, organization.Select(p => p.Post).ToList(), cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-
-        foreach (var held in copies.Where(c => c.Outcome == Sent.Failed && c.Error is NetworkException { Kind: FailureKind.RateLimited }))
+        var lost = await SaveOwnAsync(cancellationToken);
+        foreach (var copy in copies.Where(c => lost.Contains(c.Target.Id)))
         {
-            var (account, until) = (held.Target.AccountId, held.HeldUntil!.Value);
-            await db.Set<PostTarget>()
-                .Where(t => t.AccountId == account && t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt < until))
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.NextAttemptAt, until), cancellationToken);
+            results[copy.Index] = CopyResult.Retrying;
+        }
+
+        foreach (var held in copies.Where(c => c is { Outcome: Sent.Failed, Error: NetworkException { Kind: FailureKind.RateLimited }, HoldStored: false }))
+        {
+            await StoreHoldAsync(db, held.Target.AccountId, held.HeldUntil!.Value);
         }
 
         foreach (var (copy, reason) in refused)
@@ -575,8 +670,9 @@ public sealed class DeliverCopy(
     }
 
     /// <summary>
-    /// A rate limit applies to the account, not to one copy: every waiting copy of the account waits until the
-    /// network's time, in the database (for the other instances, after the save) and in this instance's throttle.
+    /// A rate limit applies to the account, not to one copy: the account and every waiting copy of it wait until the
+    /// network's time, in the database (stored as the network answered, for the other instances) and in this
+    /// instance's throttle; this copy waits with them.
     /// </summary>
     private CopyResult HoldAccount(PostTarget target, DeliveryAttempt attempt, NetworkException e, DateTimeOffset until)
     {

@@ -66,6 +66,13 @@ public sealed class PostTarget : IOrgOwned
 
     public DateTimeOffset? ClaimedUntil { get; set; }
 
+    /// <summary>
+    /// A new value at every claim, checked by every write of the claimant (a concurrency token): an instance whose
+    /// claim was taken over, after it lapsed or under a clock behind the others', cannot write over what the
+    /// instance now holding the copy records.
+    /// </summary>
+    public Guid? ClaimId { get; set; }
+
     /// <summary>Set when an attempt ended without knowing whether the network stored the post: read back before retrying.</summary>
     public bool OutcomeUnknown { get; set; }
 
@@ -145,6 +152,12 @@ public sealed class AccountConnection : IOrgOwned
 
     /// <summary>When the owners were last warned that the token expires soon; one warning per expiry.</summary>
     public DateTimeOffset? ExpiryWarnedAt { get; set; }
+
+    /// <summary>
+    /// The network limited the account's posting until then. Written as soon as the network says so, so that
+    /// every instance, and this one after a restart, sends nothing to the account before that time.
+    /// </summary>
+    public DateTimeOffset? RateLimitedUntil { get; set; }
 }
 
 /// <summary>An organization's publishing settings.</summary>
@@ -169,6 +182,7 @@ internal sealed class PostTargetConfiguration : IEntityTypeConfiguration<PostTar
         builder.Property(t => t.ExternalId).HasMaxLength(500);
         builder.Property(t => t.ExternalUrl).HasMaxLength(1000);
         builder.Property(t => t.ClaimedBy).HasMaxLength(200);
+        builder.Property(t => t.ClaimId).IsConcurrencyToken();
         builder.Property(t => t.LastError).HasMaxLength(2000);
         builder.HasIndex(t => new { t.PostId, t.AccountId }).IsUnique();
         builder.HasIndex(t => t.IdempotencyKey).IsUnique();

@@ -58,6 +58,8 @@ public sealed class PublishDuePosts(
             where p.Status == PostStatus.Approved && (p.ScheduledAt == null || p.ScheduledAt <= now)
                 && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
                     || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now))
+                // A network's rate limit met by any instance holds the account for all of them, copies approved since included.
+                && !db.Set<AccountConnection>().Any(c => c.AccountId == t.AccountId && c.RateLimitedUntil > now)
             orderby p.ScheduledAt, t.Id
             select new Candidate(t.Id, t.PostId, t.OrganizationId, t.AccountId, t.Status, t.Attempts, t.NextAttemptAt, p.ScheduledAt, p.ConcurrencyStamp, p.Revision))
             .Take(BatchSize).ToListAsync(cancellationToken);
@@ -145,6 +147,7 @@ public sealed class PublishDuePosts(
         var stamps = copies.Select(c => c.Stamp).Distinct().ToList();
         var targetIds = copies.Select(c => c.TargetId).ToList();
         var stamp = Guid.NewGuid();
+        var claim = Guid.NewGuid();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
@@ -160,7 +163,8 @@ public sealed class PublishDuePosts(
                 .Where(t => targetIds.Contains(t.Id)
                     && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
                         || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now)))
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Sending).SetProperty(t => t.ClaimedBy, instance.Id).SetProperty(t => t.ClaimedUntil, until), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Sending).SetProperty(t => t.ClaimedBy, instance.Id).SetProperty(t => t.ClaimedUntil, until)
+                    .SetProperty(t => t.ClaimId, claim), cancellationToken);
             if (claimed != targetIds.Count)
             {
                 return false;
@@ -232,6 +236,7 @@ public sealed class PublishDuePosts(
     internal async Task<Claim> ClaimAsync(Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var until = now.AddSeconds(options.Value.LeaseSeconds);
+        var claim = Guid.NewGuid();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var held = await db.Set<Post>()
             .Where(p => p.Id == postId && p.Status == PostStatus.Approved && p.ConcurrencyStamp == readStamp)
@@ -245,7 +250,8 @@ public sealed class PublishDuePosts(
             .Where(t => t.Id == targetId
                 && ((t.Status == DeliveryStatus.Waiting && (t.NextAttemptAt == null || t.NextAttemptAt <= now))
                     || (t.Status == DeliveryStatus.Sending && t.ClaimedUntil < now)))
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Sending).SetProperty(t => t.ClaimedBy, instance.Id).SetProperty(t => t.ClaimedUntil, until), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, DeliveryStatus.Sending).SetProperty(t => t.ClaimedBy, instance.Id).SetProperty(t => t.ClaimedUntil, until)
+                .SetProperty(t => t.ClaimId, claim), cancellationToken);
         if (claimed == 0)
         {
             // Rolled back with the transaction, so another instance's claim does not disturb the post's stamp.
