@@ -23,6 +23,12 @@ public sealed class StripeStandIn : HttpMessageHandler
 
     public ConcurrentBag<string> Authorizations { get; } = [];
 
+    /// <summary>Where the hosted Checkout pages are; a browser test serves them itself.</summary>
+    public string CheckoutBase { get; set; } = "https://checkout.stripe.test";
+
+    /// <summary>Where Stripe's hosted page sends the payer back after paying, by session id.</summary>
+    public ConcurrentDictionary<string, string> SuccessUrls { get; } = new();
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Authorizations.Add(request.Headers.Authorization?.ToString() ?? "");
@@ -43,14 +49,15 @@ public sealed class StripeStandIn : HttpMessageHandler
         var orderId = form.GetValueOrDefault("client_reference_id") ?? "";
         var currency = form["line_items[0][price_data][currency]"];
         Sessions[id] = (orderId, amount, currency);
+        SuccessUrls[id] = form["success_url"];
         return Json(HttpStatusCode.OK, SessionJson(id, orderId, amount, currency, "open", "unpaid"));
     }
 
-    private static string SessionJson(string id, string orderId, long amount, string currency, string status, string paymentStatus) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    private string SessionJson(string id, string orderId, long amount, string currency, string status, string paymentStatus) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
         ["id"] = id, ["object"] = "checkout.session", ["mode"] = "payment", ["client_reference_id"] = orderId, ["amount_total"] = amount, ["currency"] = currency,
         ["status"] = status, ["payment_status"] = paymentStatus, ["payment_intent"] = paymentStatus == "paid" ? "pi_test_" + id[8..] : null,
-        ["url"] = $"https://checkout.stripe.test/c/pay/{id}", ["livemode"] = false,
+        ["url"] = $"{CheckoutBase}/c/pay/{id}", ["livemode"] = false,
     });
 
     private static HttpResponseMessage Json(HttpStatusCode status, string json) => new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
