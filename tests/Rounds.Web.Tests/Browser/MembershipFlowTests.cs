@@ -172,5 +172,13 @@ public sealed class MembershipFlowTests(BrowserFixture browser, MembershipBrowse
         await Assertions.Expect(door.GetByRole(AriaRole.Alert)).ToContainTextAsync("checked in already");
         await colleague.ReloadAsync();
         await Assertions.Expect(colleague.GetByText("State: checked in")).ToBeVisibleAsync();
+
+        // A card payment goes back through Stripe from the same page, and the buyer finds the credit note.
+        await door.GetByLabel("Reason for refunding").FillAsync("Charged by mistake");
+        await door.GetByRole(AriaRole.Button, new() { Name = "Refund the card payment" }).ClickAsync();
+        await Assertions.Expect(door.GetByRole(AriaRole.Status)).ToContainTextAsync("Refunded through Stripe; credit note CN-");
+        Assert.Single(app.Stripe.Refunds.Values, r => r.PaymentIntent == StripeStandIn.PaymentIntentOf(sessionId) && r.Amount == 59625);
+        await colleague.ReloadAsync();
+        await Assertions.Expect(colleague.GetByRole(AriaRole.Link, new() { Name = "Credit note" })).ToHaveCountAsync(1);
     }
 }

@@ -65,6 +65,8 @@ public static class MembershipEndpoints
         admin.MapGet("/invoices/{invoiceId:guid}/pdf", InvoicePdfAsync).WithName("DownloadInvoice");
         admin.MapPost("/invoices/{invoiceId:guid}/paid", MarkPaidAsync).WithName("MarkInvoicePaid");
         admin.MapPost("/invoices/{invoiceId:guid}/credit", CreditAsync).WithName("CreditInvoice");
+        admin.MapPost("/invoices/{invoiceId:guid}/refund", RefundAsync).WithName("RefundInvoice")
+            .WithSummary("Refunds a card payment in full through Stripe and issues the credit note; a repeated call refunds nothing more.");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
@@ -407,6 +409,12 @@ public static class MembershipEndpoints
     {
         var credited = await credit.CreditAsync(org, invoiceId, body?.Reason, cancellationToken);
         return credited.Succeeded ? TypedResults.Ok(ToDto(credited.Value!, new Dictionary<Guid, string>())) : credited.Status.ToProblem();
+    }
+
+    public static async Task<IResult> RefundAsync(OrgContext org, Guid invoiceId, CreditBody? body, CardPayments payments, CancellationToken cancellationToken)
+    {
+        var refunded = await payments.RefundAsync(org, invoiceId, body?.Reason, cancellationToken);
+        return refunded.Succeeded ? TypedResults.Ok(ToDto(refunded.Value!, new Dictionary<Guid, string>())) : refunded.Status.ToProblem();
     }
 
     public static async Task<IResult> CreateEventAsync(OrgContext org, EventInput body, EventEditor editor, CancellationToken cancellationToken)
