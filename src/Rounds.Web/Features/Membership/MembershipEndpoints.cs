@@ -74,6 +74,7 @@ public static class MembershipEndpoints
 
         app.MapPost("/webhooks/stripe", StripeWebhookAsync).AllowAnonymous().DisableAntiforgery().WithName("StripeWebhook");
         app.MapGet("/membership/{seller}/events.ics", CalendarAsync).AllowAnonymous().WithName("NetworkEventsCalendar");
+        app.MapGet("/membership/{seller}/calendar/{token}.ics", MemberCalendarAsync).AllowAnonymous().WithName("MemberEventsCalendar");
     }
 
     public static Task<Organization?> SellerAsync(RoundsDbContext db, string slug, CancellationToken cancellationToken) =>
@@ -474,6 +475,25 @@ public static class MembershipEndpoints
         var now = clock.GetUtcNow();
         var events = (await db.Set<NetworkEvent>().Where(e => e.OrganizationId == organization.Id).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now.AddDays(-30));
         var ics = Tickets.Calendar($"{organization.Name} events", events.Select(e => (e, false)), publicUrl.For($"/membership/{organization.Slug}"));
+        return TypedResults.Text(ics, "text/calendar; charset=utf-8");
+    }
+
+    /// <summary>A member's own events (seats confirmed), with venue and online link, for their calendar program.</summary>
+    public static async Task<IResult> MemberCalendarAsync(string seller, string token, RoundsDbContext db, MemberCalendar calendars, PublicUrl publicUrl, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        var userId = organization is null ? null : calendars.UserOf(organization.Id, token);
+        if (userId is null)
+        {
+            return NoSeller();
+        }
+
+        var now = clock.GetUtcNow();
+        var events = (await (from r in db.Set<Registration>()
+                             join e in db.Set<NetworkEvent>() on r.EventId equals e.Id
+                             where r.OrganizationId == organization!.Id && r.UserId == userId && r.Status == RegistrationStatus.Confirmed
+                             select e).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now.AddDays(-30)).OrderBy(e => e.StartsAt);
+        var ics = Tickets.Calendar($"My {organization!.Name} events", events.Select(e => (e, true)), publicUrl.For($"/membership/{organization.Slug}/account"));
         return TypedResults.Text(ics, "text/calendar; charset=utf-8");
     }
 }
