@@ -68,3 +68,6 @@ public abstract class MemberCalendarTests(MembershipRounds app)
 }
 
 public sealed class MemberCalendarTestsOnSqlite(SqliteMembershipRounds app) : MemberCalendarTests(app), IClassFixture<SqliteMembershipRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class MemberCalendarTestsOnPostgres(PostgresMembershipRounds app) : MemberCalendarTests(app), IClassFixture<PostgresMembershipRounds>;
