@@ -178,6 +178,9 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             await new Rounds.Web.Features.Membership.MembershipDemo(db, TimeProvider.System).SeedAsync(new DemoWorld(org.Id, org.Id, new Dictionary<string, string>(), new Dictionary<string, string>()));
             var placed = await services.GetRequiredService<Rounds.Web.Features.Membership.PlaceOrder>().PlaceAsync(org.Id, admin.Id, new("premium", null, "1 Main Street", "PO-1", null, "invoice", null));
             Assert.True(placed.Succeeded, placed.Status.Message);
+            // A member's card payment, so that the admin page shows its refund form.
+            var card = await services.GetRequiredService<Rounds.Web.Features.Membership.PlaceOrder>().PlaceAsync(org.Id, member.Id, new("premium", null, "", "", null, "card", null));
+            Assert.True(card.Succeeded && await services.GetRequiredService<Rounds.Web.Features.Membership.Fulfilment>().MarkPaidAsync(card.Value!.Id, "card", "pi_test_accessibility"));
             var events = await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.OrganizationId == org.Id).OrderBy(e => e.StartsAt).ToListAsync();
             Assert.True((await services.GetRequiredService<Rounds.Web.Features.Membership.Registrations>().RegisterAsync(org.Id, admin.Id, events[0].Id, null)).Succeeded);
             // A checked-in residency makes the admin a graduate who may write a plan; a member's plan waits for the admin's review.

@@ -362,13 +362,30 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
             return Outcome.Forbidden("Only the network's admins issue credit notes.");
         }
 
-        var text = reason?.Trim() ?? "";
-        if (text.Length is 0 or > 1000 || TextRules.FirstRefused(text) is not null)
+        if (ReasonProblem(reason) is { } problem)
         {
-            return Outcome.Invalid("Reason", "Say why the invoice is credited, in up to 1000 characters; the buyer reads it.");
+            return problem;
         }
 
-        var original = await db.Set<Invoice>().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == invoiceId && i.OrganizationId == org.Id, cancellationToken);
+        return await IssueAsync(org.Id, invoiceId, reason!.Trim(), cancellationToken);
+    }
+
+    /// <summary>Null when the reason may be printed on a credit note.</summary>
+    public static Outcome? ReasonProblem(string? reason)
+    {
+        var text = reason?.Trim() ?? "";
+        return text.Length is 0 or > 1000 || TextRules.FirstRefused(text) is not null
+            ? Outcome.Invalid("Reason", "Say why the invoice is credited, in up to 1000 characters; the buyer reads it.")
+            : null;
+    }
+
+    /// <summary>
+    /// Issues the credit note for a seller's invoice. Callers have checked who asks and the reason; a refund Stripe
+    /// reports is credited here without a person.
+    /// </summary>
+    internal async Task<Outcome<Invoice>> IssueAsync(Guid sellerId, Guid invoiceId, string text, CancellationToken cancellationToken = default)
+    {
+        var original = await db.Set<Invoice>().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == invoiceId && i.OrganizationId == sellerId, cancellationToken);
         if (original is null)
         {
             return Outcome.NotFound;
@@ -380,18 +397,18 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
         }
 
         var now = clock.GetUtcNow();
-        await InvoiceNumbers.EnsureCounterAsync(db, org.Id, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
+        await InvoiceNumbers.EnsureCounterAsync(db, sellerId, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (sequence, number) = await InvoiceNumbers.TakeAsync(db, org.Id, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
+        var (sequence, number) = await InvoiceNumbers.TakeAsync(db, sellerId, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
         var note = new Invoice
         {
-            OrganizationId = org.Id, OrderId = original.OrderId, Kind = InvoiceKind.CreditNote, CorrectsInvoiceId = original.Id, Number = number, Year = now.Year,
+            OrganizationId = sellerId, OrderId = original.OrderId, Kind = InvoiceKind.CreditNote, CorrectsInvoiceId = original.Id, Number = number, Year = now.Year,
             Sequence = sequence, IssuedAt = now, SellerName = original.SellerName, BuyerName = original.BuyerName, BuyerEmail = original.BuyerEmail,
             BuyerAddress = original.BuyerAddress, PoNumber = original.PoNumber, Currency = original.Currency, Total = -original.Total, Reason = text,
         };
         note.Lines.AddRange(original.Lines.Select(l => new InvoiceLine
         {
-            OrganizationId = org.Id, InvoiceId = note.Id, Description = $"Credit for {original.Number}: {l.Description}".Clip(300), ListPrice = -l.ListPrice, Total = -l.Total, Steps = l.Steps,
+            OrganizationId = sellerId, InvoiceId = note.Id, Description = $"Credit for {original.Number}: {l.Description}".Clip(300), ListPrice = -l.ListPrice, Total = -l.Total, Steps = l.Steps,
         }));
         db.Add(note);
 
@@ -416,7 +433,7 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
             await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken);
         }
 
-        audit.Record(org.Id, "membership_invoice.credited", nameof(Invoice), original.Id.ToString(), after: new { creditNote = number, reason = text });
+        audit.Record(sellerId, "membership_invoice.credited", nameof(Invoice), original.Id.ToString(), after: new { creditNote = number, reason = text });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new Outcome<Invoice>(Outcome.Success, note);

@@ -30,7 +30,8 @@ internal sealed class PaymentEventConfiguration : IEntityTypeConfiguration<Payme
 /// Card payments through Stripe Checkout. <c>Stripe:SecretKey</c> and <c>Stripe:WebhookSecret</c> switch them on;
 /// <c>Stripe:ApiBase</c> points the client elsewhere than api.stripe.com (a stand-in in tests).
 /// </summary>
-public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClients, IConfiguration configuration, PublicUrl publicUrl, Fulfilment fulfilment, Seats seats, ILogger<CardPayments> logger)
+public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClients, IConfiguration configuration, PublicUrl publicUrl, Fulfilment fulfilment, Seats seats,
+    CreditInvoice credit, IAuditLog audit, ILogger<CardPayments> logger)
 {
     public const string HttpClientName = "stripe";
 
@@ -131,6 +132,22 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
                     break;
             }
         }
+        else if (stripeEvent.Type == EventTypes.ChargeRefunded && stripeEvent.Data.Object is Charge { Refunded: true, PaymentIntentId: { Length: > 0 } refundedIntent })
+        {
+            // Refunded in full outside Rounds (Stripe's dashboard): the books follow with a credit note. A refund
+            // Rounds made has its credit note already, so this finds the order refunded and does nothing.
+            await CreditRefundedAsync(refundedIntent, "Refunded in full through Stripe.", cancellationToken);
+        }
+        else if (stripeEvent.Type == EventTypes.RefundUpdated && stripeEvent.Data.Object is Refund { Status: "failed" or "canceled" } refund)
+        {
+            var order = await db.Set<Order>().Where(o => o.PaymentReference == refund.PaymentIntentId).Select(o => new { o.Id, o.OrganizationId }).FirstOrDefaultAsync(cancellationToken);
+            if (order is not null)
+            {
+                // The credit note stands (an issued document is never withdrawn); the admins settle the money by hand.
+                logger.LogWarning("Stripe reports refund {Refund} of order {Order} as {Status}", refund.Id, order.Id, refund.Status);
+                audit.Record(order.OrganizationId, "membership_refund.failed", nameof(Order), order.Id.ToString(), after: new { refund = refund.Id, refund.Status, reason = refund.FailureReason });
+            }
+        }
 
         db.Add(new PaymentEvent { Id = stripeEvent.Id, Type = stripeEvent.Type, ReceivedAt = DateTimeOffset.UtcNow });
         try
@@ -143,6 +160,112 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         }
 
         return Outcome.Success;
+    }
+
+    /// <summary>
+    /// Refunds a card-paid invoice in full through Stripe's Refunds API and credits it. The idempotency key is the
+    /// invoice's, so a retry (a second click, a request repeated after a lost answer) gets Stripe's first refund
+    /// back instead of a second one; the credit note is issued once, guarded by its unique index.
+    /// </summary>
+    public async Task<Outcome<Invoice>> RefundAsync(OrgContext org, Guid invoiceId, string? reason, CancellationToken cancellationToken = default)
+    {
+        if (!org.IsAtLeast(Role.Admin))
+        {
+            return Outcome.Forbidden("Only the network's admins refund payments.");
+        }
+
+        if (CreditInvoice.ReasonProblem(reason) is { } problem)
+        {
+            return problem;
+        }
+
+        var invoice = await db.Set<Invoice>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == invoiceId && i.OrganizationId == org.Id, cancellationToken);
+        if (invoice is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        var order = await db.Set<Order>().AsNoTracking().FirstAsync(o => o.Id == invoice.OrderId, cancellationToken);
+        if (invoice.Kind != InvoiceKind.Invoice || order.Status != OrderStatus.Paid || await db.Set<Invoice>().AnyAsync(i => i.CorrectsInvoiceId == invoiceId, cancellationToken))
+        {
+            return Outcome.Refused("This invoice has been credited or refunded already, or is itself a credit note.");
+        }
+
+        if (order.PaymentMethod != PaymentMethod.Card || order.PaymentReference is not { Length: > 0 } paymentIntent || !paymentIntent.StartsWith("pi_", StringComparison.Ordinal))
+        {
+            return Outcome.Refused("This invoice was not paid by card through Stripe; credit it and return the money the way it came.");
+        }
+
+        if (!Enabled)
+        {
+            return Outcome.Refused("Card payments are not set up on this server, so Stripe cannot be asked for the refund.");
+        }
+
+        Refund refund;
+        try
+        {
+            refund = await new RefundService(Client()).CreateAsync(
+                new RefundCreateOptions
+                {
+                    PaymentIntent = paymentIntent,
+                    Reason = "requested_by_customer",
+                    Metadata = new Dictionary<string, string> { ["order"] = order.Id.ToString(), ["invoice"] = invoice.Number },
+                },
+                new RequestOptions { IdempotencyKey = $"refund-{invoice.Id}" },
+                cancellationToken);
+        }
+        catch (StripeException e)
+        {
+            logger.LogWarning(e, "Stripe refused a refund of order {Order}", order.Id);
+            return Outcome.Refused($"Stripe refused the refund: {e.StripeError?.Message ?? e.Message}");
+        }
+
+        if (refund.Status is "failed" or "canceled")
+        {
+            return Outcome.Refused($"Stripe reports the refund as {refund.Status}; nothing was credited.");
+        }
+
+        Outcome<Invoice> note;
+        try
+        {
+            note = await credit.IssueAsync(org.Id, invoice.Id, reason!.Trim(), cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Outcome.Refused("This invoice has been credited already.");
+        }
+
+        if (note.Succeeded)
+        {
+            audit.Record(org.Id, "membership_order.refunded", nameof(Order), order.Id.ToString(), after: new { refund = refund.Id, refund.Amount, creditNote = note.Value!.Number });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return note;
+    }
+
+    /// <summary>Credits the paid order of a payment Stripe reports as refunded in full, unless it is credited already.</summary>
+    private async Task CreditRefundedAsync(string paymentIntent, string reason, CancellationToken cancellationToken)
+    {
+        var invoice = await (from o in db.Set<Order>()
+                             join i in db.Set<Invoice>() on o.Id equals i.OrderId
+                             where o.PaymentReference == paymentIntent && o.Status == OrderStatus.Paid && i.Kind == InvoiceKind.Invoice
+                             select new { i.Id, i.OrganizationId }).FirstOrDefaultAsync(cancellationToken);
+        if (invoice is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await credit.IssueAsync(invoice.OrganizationId, invoice.Id, reason, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            // Credited at the same moment by a replay of this event or by an admin's refund.
+        }
     }
 
     /// <summary>A Checkout that ran out unpaid gives its event seat back; a paid order is left alone.</summary>

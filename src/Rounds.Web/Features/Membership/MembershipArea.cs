@@ -20,6 +20,7 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<Registrations>();
         services.AddScoped<EventEditor>();
         services.AddScoped<CardPayments>();
+        services.AddSingleton<MemberCalendar>();
         services.AddHttpClient(CardPayments.HttpClientName);
         services.AddHostedService<ExpireHolds>();
         services.AddScoped<Renewals>();

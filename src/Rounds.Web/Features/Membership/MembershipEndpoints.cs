@@ -65,6 +65,8 @@ public static class MembershipEndpoints
         admin.MapGet("/invoices/{invoiceId:guid}/pdf", InvoicePdfAsync).WithName("DownloadInvoice");
         admin.MapPost("/invoices/{invoiceId:guid}/paid", MarkPaidAsync).WithName("MarkInvoicePaid");
         admin.MapPost("/invoices/{invoiceId:guid}/credit", CreditAsync).WithName("CreditInvoice");
+        admin.MapPost("/invoices/{invoiceId:guid}/refund", RefundAsync).WithName("RefundInvoice")
+            .WithSummary("Refunds a card payment in full through Stripe and issues the credit note; a repeated call refunds nothing more.");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
@@ -72,6 +74,7 @@ public static class MembershipEndpoints
 
         app.MapPost("/webhooks/stripe", StripeWebhookAsync).AllowAnonymous().DisableAntiforgery().WithName("StripeWebhook");
         app.MapGet("/membership/{seller}/events.ics", CalendarAsync).AllowAnonymous().WithName("NetworkEventsCalendar");
+        app.MapGet("/membership/{seller}/calendar/{token}.ics", MemberCalendarAsync).AllowAnonymous().WithName("MemberEventsCalendar");
     }
 
     public static Task<Organization?> SellerAsync(RoundsDbContext db, string slug, CancellationToken cancellationToken) =>
@@ -409,6 +412,12 @@ public static class MembershipEndpoints
         return credited.Succeeded ? TypedResults.Ok(ToDto(credited.Value!, new Dictionary<Guid, string>())) : credited.Status.ToProblem();
     }
 
+    public static async Task<IResult> RefundAsync(OrgContext org, Guid invoiceId, CreditBody? body, CardPayments payments, CancellationToken cancellationToken)
+    {
+        var refunded = await payments.RefundAsync(org, invoiceId, body?.Reason, cancellationToken);
+        return refunded.Succeeded ? TypedResults.Ok(ToDto(refunded.Value!, new Dictionary<Guid, string>())) : refunded.Status.ToProblem();
+    }
+
     public static async Task<IResult> CreateEventAsync(OrgContext org, EventInput body, EventEditor editor, CancellationToken cancellationToken)
     {
         var created = await editor.CreateAsync(org, body, cancellationToken);
@@ -466,6 +475,25 @@ public static class MembershipEndpoints
         var now = clock.GetUtcNow();
         var events = (await db.Set<NetworkEvent>().Where(e => e.OrganizationId == organization.Id).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now.AddDays(-30));
         var ics = Tickets.Calendar($"{organization.Name} events", events.Select(e => (e, false)), publicUrl.For($"/membership/{organization.Slug}"));
+        return TypedResults.Text(ics, "text/calendar; charset=utf-8");
+    }
+
+    /// <summary>A member's own events (seats confirmed), with venue and online link, for their calendar program.</summary>
+    public static async Task<IResult> MemberCalendarAsync(string seller, string token, RoundsDbContext db, MemberCalendar calendars, PublicUrl publicUrl, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        var userId = organization is null ? null : calendars.UserOf(organization.Id, token);
+        if (userId is null)
+        {
+            return NoSeller();
+        }
+
+        var now = clock.GetUtcNow();
+        var events = (await (from r in db.Set<Registration>()
+                             join e in db.Set<NetworkEvent>() on r.EventId equals e.Id
+                             where r.OrganizationId == organization!.Id && r.UserId == userId && r.Status == RegistrationStatus.Confirmed
+                             select e).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now.AddDays(-30)).OrderBy(e => e.StartsAt);
+        var ics = Tickets.Calendar($"My {organization!.Name} events", events.Select(e => (e, true)), publicUrl.For($"/membership/{organization.Slug}/account"));
         return TypedResults.Text(ics, "text/calendar; charset=utf-8");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
@@ -45,5 +46,35 @@ public static class Tickets
         }
 
         return new CalendarSerializer().SerializeToString(calendar) ?? "";
+    }
+}
+
+/// <summary>
+/// The address of a member's own calendar of the events they hold a seat at. Calendar programs fetch it without
+/// signing in, so the address carries a token: the member's id sealed for this seller by data protection, which
+/// nobody can forge or turn into another member's, and which needs no row of its own.
+/// </summary>
+public sealed class MemberCalendar(IDataProtectionProvider protection)
+{
+    private IDataProtector Protector(Guid sellerId) => protection.CreateProtector("Rounds.Membership.MemberCalendar", sellerId.ToString());
+
+    public string TokenFor(Guid sellerId, string userId) => Protector(sellerId).Protect(userId);
+
+    /// <summary>The member the token was made for, or null for a token that was not made by this instance for this seller.</summary>
+    public string? UserOf(Guid sellerId, string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 1000)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Protector(sellerId).Unprotect(token);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
     }
 }

@@ -26,7 +26,8 @@ public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
         builder.UseSetting("Membership:RenewalNoticesEnabled", "false");
         // These tests move the clock by hours and days; jobs of other areas would otherwise run at every tick passed.
         builder.UseSetting("PressRoom:LiftEnabled", "false");
-        builder.UseSetting("Accounts:DormancyCheckMinutes", "1000000");
+        // Thirty days: longer than a PeriodicTimer can wait (about 49 days) stops the host at start.
+        builder.UseSetting("Accounts:DormancyCheckMinutes", "43200");
         builder.UseSetting("Stripe:SecretKey", StripeStandIn.SecretKey);
         builder.UseSetting("Stripe:WebhookSecret", StripeStandIn.WebhookSecret);
         builder.UseSetting("Stripe:ApiBase", "https://api.stripe.test");
