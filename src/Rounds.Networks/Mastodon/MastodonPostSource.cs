@@ -86,10 +86,17 @@ public sealed partial class MastodonPostSource(HttpClient http, Uri instance, st
             ? named.EnumerateArray().Select(m => NetworkHttp.String(m, "id")).OfType<string>().ToList()
             : [];
         return new InboundPost(
-            id, "", NetworkHttp.String(status, "url") ?? NetworkHttp.String(status, "uri") ?? "", NetworkHttp.String(author, "id") ?? "",
+            id, "", WebAddress(NetworkHttp.String(status, "url")) ?? WebAddress(NetworkHttp.String(status, "uri")) ?? "", NetworkHttp.String(author, "id") ?? "",
             NetworkHttp.String(author, "acct") ?? "", MastodonPublicReader.TextOf(NetworkHttp.String(status, "content")) ?? "", at,
             parent is null ? null : new ReplyReference(new PostReference(parent, ""), new PostReference(parent, "")), mentions, null);
     }
+
+    /// <summary>
+    /// The address when it is a web address. A status's author may sit on any server, which may send any scheme;
+    /// what Rounds shows as a link to the post must open a page, not run or embed something.
+    /// </summary>
+    private static string? WebAddress(string? text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? text : null;
 
     /// <summary>Every item newer than <paramref name="sinceId"/>, following the Link header page by page, newest first.</summary>
     private async Task<List<JsonElement>> PagesAsync(string first, string? sinceId, CancellationToken ct)

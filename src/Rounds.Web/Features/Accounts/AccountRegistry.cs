@@ -295,7 +295,18 @@ public sealed class AccountRegistry(
         }
 
         audit.Record(org.Id, "account.updated", "SocialAccount", account.Id.ToString(), before, Snapshot(account));
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Retiring cancels the account's waiting copies; the publisher claimed one of them meanwhile, and a copy
+            // on its way cannot be cancelled under it. Nothing was saved.
+            db.ChangeTracker.Clear();
+            return Outcome.Refused("A post of this account started sending just now; nothing was changed. Try again in a minute.");
+        }
+
         return Outcome.Success;
     }
 

@@ -62,12 +62,13 @@ public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener,
         post.EditedAt = now;
         post.Screening = result.Verdict;
         post.Findings = WatchedWords.Findings(watched, BoardText.Describe(result));
-        if (post.State == PostState.Visible && watched.Flagging.Count > 0
-            && !await db.Set<CommunityFlag>().AnyAsync(f => f.PostId == post.Id && f.UserId == watched.Flagging[0].CreatedBy && f.ResolvedAt == null, cancellationToken))
+        var flagger = post.State == PostState.Visible && watched.Flagging.Count > 0 ? await WritePost.FlaggerAsync(db, org, watched, cancellationToken) : null;
+        if (flagger is not null
+            && !await db.Set<CommunityFlag>().AnyAsync(f => f.PostId == post.Id && f.UserId == flagger && f.ResolvedAt == null, cancellationToken))
         {
             db.Add(new CommunityFlag
             {
-                OrganizationId = org.Id, PostId = post.Id, UserId = watched.Flagging[0].CreatedBy, Reason = FlagReason.SomethingElse, CreatedAt = now,
+                OrganizationId = org.Id, PostId = post.Id, UserId = flagger, Reason = FlagReason.SomethingElse, CreatedAt = now,
                 Note = "Watched words: " + string.Join(", ", watched.Flagging.Select(w => $"“{w.Phrase}”")),
             });
         }

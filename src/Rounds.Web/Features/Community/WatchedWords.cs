@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Community;
 
@@ -179,20 +180,21 @@ public sealed partial class WatchedWords(RoundsDbContext db, IAuditLog audit, Ti
     {
         var blocking = new List<CommunityWatchedWord>();
         var flagging = new List<CommunityWatchedWord>();
-        foreach (var word in words)
+        foreach (var word in words.Where(w => w.Action == WatchedWordAction.Replace))
+        {
+            text = Pattern(word.Phrase).Replace(text, word.Replacement.Replace("$", "$$", StringComparison.Ordinal));
+        }
+
+        // Blocking and flagging read the text as it will be shown, replacements made, and also folded: a word
+        // written in fullwidth letters, with an invisible character inside or a typographic apostrophe reads the
+        // same to people and must match the same.
+        var folded = Handles.Fold(text).Replace('\u2019', '\'').Replace('\u2018', '\'');
+        foreach (var word in words.Where(w => w.Action != WatchedWordAction.Replace))
         {
             var pattern = Pattern(word.Phrase);
-            switch (word.Action)
+            if (pattern.IsMatch(text) || pattern.IsMatch(folded))
             {
-                case WatchedWordAction.Replace:
-                    text = pattern.Replace(text, word.Replacement.Replace("$", "$$", StringComparison.Ordinal));
-                    break;
-                case WatchedWordAction.Block when pattern.IsMatch(text):
-                    blocking.Add(word);
-                    break;
-                case WatchedWordAction.Flag when pattern.IsMatch(text):
-                    flagging.Add(word);
-                    break;
+                (word.Action == WatchedWordAction.Block ? blocking : flagging).Add(word);
             }
         }
 

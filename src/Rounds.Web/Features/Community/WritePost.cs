@@ -76,7 +76,7 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             topic.Visible = true;
             Number(topic, post, now);
             fanOut.Enqueue(org.Id, post, now);
-            FlagWatched(org, post, watched, now);
+            await FlagWatchedAsync(org, post, watched, now, cancellationToken);
         }
 
         audit.Record(org.Id, post.State == PostState.Held ? "community_post.held" : "community_topic.created", nameof(CommunityTopic), topic.Id.ToString(), after: new { topic.Title, Category = category.Name, State = post.State.ToString() });
@@ -149,7 +149,7 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             {
                 Number(topic, post, now);
                 fanOut.Enqueue(org.Id, post, now);
-                FlagWatched(org, post, watched, now);
+                await FlagWatchedAsync(org, post, watched, now, cancellationToken);
             }
             else
             {
@@ -191,16 +191,28 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
     }
 
     /// <summary>A post with a flagging word waits in the review queue, flagged in the name of the moderator who chose the word.</summary>
-    internal void FlagWatched(OrgContext org, CommunityPost post, WatchedMatch watched, DateTimeOffset now)
+    internal async Task FlagWatchedAsync(OrgContext org, CommunityPost post, WatchedMatch watched, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (watched.Flagging.Count > 0)
         {
             db.Add(new CommunityFlag
             {
-                OrganizationId = org.Id, PostId = post.Id, UserId = watched.Flagging[0].CreatedBy, Reason = FlagReason.SomethingElse, CreatedAt = now,
+                OrganizationId = org.Id, PostId = post.Id, UserId = await FlaggerAsync(db, org, watched, cancellationToken), Reason = FlagReason.SomethingElse, CreatedAt = now,
                 Note = "Watched words: " + string.Join(", ", watched.Flagging.Select(w => $"“{w.Phrase}”")),
             });
         }
+    }
+
+    /// <summary>
+    /// Whose name a watched-word flag goes under: the first moderator who chose one of the words and can still sign
+    /// in. A word outlives the person who chose it, and a flag must name a person, so when none is left the author's
+    /// own name carries it to the review queue rather than the post failing.
+    /// </summary>
+    internal static async Task<string> FlaggerAsync(RoundsDbContext db, OrgContext org, WatchedMatch watched, CancellationToken cancellationToken)
+    {
+        var choosers = watched.Flagging.Select(w => w.CreatedBy).Distinct().ToList();
+        var present = await db.People().Where(p => choosers.Contains(p.Id)).Select(p => p.Id).ToListAsync(cancellationToken);
+        return choosers.FirstOrDefault(present.Contains) ?? org.UserId;
     }
 }
 

@@ -128,10 +128,22 @@ public sealed partial class AccountCandidates(RoundsDbContext db, IAccountDirect
             return;
         }
 
-        // Mastodon names an author on the account's own server without the server.
-        var handle = account.Platform == Platform.Mastodon && !post.AuthorHandle.TrimStart('@').Contains('@', StringComparison.Ordinal)
-            ? $"{post.AuthorHandle.TrimStart('@')}@{account.NormalizedHandle[(account.NormalizedHandle.IndexOf('@') + 1)..]}"
-            : post.AuthorHandle;
+        // Mastodon names an author on the account's own server without the server; an account registered without
+        // its server gives no server to complete it with, and a guess would propose a handle nobody has.
+        var handle = post.AuthorHandle;
+        if (account.Platform == Platform.Mastodon && !handle.TrimStart('@').Contains('@', StringComparison.Ordinal))
+        {
+            var at = account.NormalizedHandle.IndexOf('@');
+            if (at < 0)
+            {
+                return;
+            }
+
+            handle = $"{handle.TrimStart('@')}@{account.NormalizedHandle[(at + 1)..]}";
+        }
+
+        // The link is the network's, from a server Rounds does not control: only web addresses are kept.
+        var seenIn = Uri.TryCreate(post.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" ? post.Url : "";
         if (Handles.Problem(account.Platform, handle) is not null)
         {
             return;
@@ -155,7 +167,7 @@ public sealed partial class AccountCandidates(RoundsDbContext db, IAccountDirect
                 Handle = Truncated(Handles.Display(account.Platform, handle), 200),
                 NormalizedHandle = normalized,
                 SeenOnAccountId = account.Id,
-                SeenInUrl = Truncated(post.Url, 500),
+                SeenInUrl = Truncated(seenIn, 500),
                 FirstSeenAt = post.PostedAt,
                 LastSeenAt = post.PostedAt,
                 TimesSeen = 1,
@@ -192,9 +204,17 @@ public sealed partial class AccountCandidates(RoundsDbContext db, IAccountDirect
             return problem;
         }
 
+        // The decision is taken first, guarded on the candidate still being proposed, so two people deciding at
+        // once cannot both act; it is given back if the registry refuses the account.
+        if (!await TakeAsync(candidate, CandidateState.Added, cancellationToken))
+        {
+            return Outcome.Refused("Someone decided on this candidate just now.");
+        }
+
         var added = await accounts.AddFoundAsync(org, candidate.Platform, candidate.Handle, $"Found writing to the organization's accounts: {candidate.SeenInUrl}", cancellationToken);
         if (!added.Succeeded)
         {
+            await db.Set<AccountCandidate>().Where(c => c.Id == candidate.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.State, CandidateState.Proposed), cancellationToken);
             return added;
         }
 
@@ -211,10 +231,20 @@ public sealed partial class AccountCandidates(RoundsDbContext db, IAccountDirect
             return problem;
         }
 
+        if (!await TakeAsync(candidate, CandidateState.Dismissed, cancellationToken))
+        {
+            return Outcome.Refused("Someone decided on this candidate just now.");
+        }
+
         Decide(org, candidate, CandidateState.Dismissed);
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
     }
+
+    /// <summary>Moves a proposed candidate to <paramref name="state"/> in one guarded update; false when it was no longer proposed.</summary>
+    private async Task<bool> TakeAsync(AccountCandidate candidate, CandidateState state, CancellationToken cancellationToken) =>
+        await db.Set<AccountCandidate>().Where(c => c.Id == candidate.Id && c.State == CandidateState.Proposed)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, state), cancellationToken) == 1;
 
     private async Task<(AccountCandidate? Candidate, Outcome Problem)> ProposedAsync(OrgContext org, Guid candidateId, CancellationToken cancellationToken)
     {

@@ -9,6 +9,12 @@ namespace Rounds.Web.Features.Shared;
 /// </summary>
 public abstract class RecurringJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger logger) : BackgroundService
 {
+    /// <summary>
+    /// The longest wait between runs. A <see cref="PeriodicTimer"/> refuses periods beyond about 49 days, and a job
+    /// that threw at start would stop the host; an operator asking for longer gets this instead.
+    /// </summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(30);
+
     protected TimeProvider Clock => clock;
 
     protected ILogger Logger => logger;
@@ -31,7 +37,14 @@ public abstract class RecurringJob(IServiceScopeFactory scopes, TimeProvider clo
             return;
         }
 
-        using var timer = new PeriodicTimer(Interval, clock);
+        var interval = Interval;
+        if (interval > MaxInterval || interval <= TimeSpan.Zero)
+        {
+            logger.LogWarning("{Job} was asked to run every {Interval}; it runs every {MaxInterval} instead.", GetType().Name, interval, MaxInterval);
+            interval = MaxInterval;
+        }
+
+        using var timer = new PeriodicTimer(interval, clock);
         if (!RunsAtStart && !await timer.WaitForNextTickAsync(stoppingToken))
         {
             return;
@@ -46,7 +59,7 @@ public abstract class RecurringJob(IServiceScopeFactory scopes, TimeProvider clo
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                logger.LogError(exception, "{Job} failed; it runs again in {Interval}.", GetType().Name, Interval);
+                logger.LogError(exception, "{Job} failed; it runs again in {Interval}.", GetType().Name, interval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

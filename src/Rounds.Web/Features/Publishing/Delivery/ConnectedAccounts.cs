@@ -18,6 +18,20 @@ internal sealed class ConnectedAccounts(RoundsDbContext db, IConnectorFactory co
     {
         var connection = await db.Set<AccountConnection>().AsNoTracking()
             .FirstOrDefaultAsync(c => c.AccountId == accountId && c.OrganizationId == organizationId && c.Status == ConnectionStatus.Connected, cancellationToken);
-        return connection is null ? null : connectors.CreateReader(connection.Network, secrets.CredentialsOf(connection));
+        if (connection is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return connectors.CreateReader(connection.Network, secrets.CredentialsOf(connection));
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The stored secret cannot be read (the keys protecting it were lost): the account reads as unconnected,
+            // its public source still works, and publishing reports the connection as needing reconnecting.
+            return null;
+        }
     }
 }

@@ -38,8 +38,11 @@ public sealed class ConnectorSession
     internal Dictionary<Guid, INetworkConnector> ByAccount { get; } = [];
 }
 
-/// <summary>A copy this instance has claimed, and the post's revision at the claim: only that revision's words were approved to go out.</summary>
-public sealed record ClaimedCopy(Guid TargetId, int Revision);
+/// <summary>
+/// A copy this instance has claimed, and the post's revision at the claim: only that revision's words were approved
+/// to go out. <see cref="ClaimId"/> is the claim taken; every write of the copy checks it is still the copy's.
+/// </summary>
+public sealed record ClaimedCopy(Guid TargetId, int Revision, Guid? ClaimId = null);
 
 /// <summary>
 /// Sends claimed copies to their networks and records what happened. The attempt is saved before the network
@@ -136,6 +139,17 @@ public sealed class DeliverCopy(
     {
         var ids = copies.Select(c => c.TargetId).Distinct().ToList();
         var targets = await db.Set<PostTarget>().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        foreach (var copy in copies)
+        {
+            // Another instance (its clock ahead by more than the lease) may have taken the copy between the claim and
+            // this read: the saves are checked against the claim this instance took, not the one read, so they
+            // leave the copy to its new holder and nothing is sent.
+            if (copy.ClaimId is { } claim && targets.TryGetValue(copy.TargetId, out var target) && target.ClaimId != claim)
+            {
+                db.Entry(target).Property(t => t.ClaimId).OriginalValue = claim;
+            }
+        }
+
         var postIds = targets.Values.Select(t => t.PostId).Distinct().ToList();
         var posts = await db.Set<Post>().AsNoTracking().Where(p => postIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         var cards = new Dictionary<Guid, AccountCard>();

@@ -28,7 +28,7 @@ public sealed class PublishDuePosts(
 
     private sealed record Candidate(
         Guid TargetId, Guid PostId, Guid OrganizationId, Guid AccountId, DeliveryStatus Status, int Attempts,
-        DateTimeOffset? NextAttemptAt, DateTimeOffset? ScheduledAt, Guid Stamp, int Revision);
+        DateTimeOffset? NextAttemptAt, DateTimeOffset? ScheduledAt, Guid Stamp, int Revision, Guid? ClaimId = null);
 
     /// <summary>How a claim ended: the copy is ours, the post changed since it was read, or another instance has the copy.</summary>
     internal enum Claim
@@ -82,7 +82,7 @@ public sealed class PublishDuePosts(
             }
         }
 
-        var results = await deliver.SendAsync(claimed.Select(c => new ClaimedCopy(c.TargetId, c.Revision)).ToList(), cancellationToken);
+        var results = await deliver.SendAsync(claimed.Select(c => new ClaimedCopy(c.TargetId, c.Revision, c.ClaimId)).ToList(), cancellationToken);
         var tally = results.CountBy(r => r).ToDictionary(r => r.Key, r => r.Value);
         foreach (var (result, count) in tally)
         {
@@ -107,9 +107,10 @@ public sealed class PublishDuePosts(
             return ([], 0);
         }
 
-        if (copies.Count > 1 && await ClaimTogetherAsync(copies, now, cancellationToken))
+        var together = Guid.NewGuid();
+        if (copies.Count > 1 && await ClaimTogetherAsync(copies, together, now, cancellationToken))
         {
-            return (copies, 0);
+            return (copies.Select(c => c with { ClaimId = together }).ToList(), 0);
         }
 
         var claimed = new List<Candidate>();
@@ -119,11 +120,12 @@ public sealed class PublishDuePosts(
         foreach (var copy in copies)
         {
             var next = Guid.NewGuid();
-            switch (await ClaimAsync(copy.TargetId, copy.PostId, stamps.GetValueOrDefault(copy.PostId, copy.Stamp), next, now, cancellationToken))
+            var claim = Guid.NewGuid();
+            switch (await ClaimAsync(copy.TargetId, copy.PostId, stamps.GetValueOrDefault(copy.PostId, copy.Stamp), next, now, cancellationToken, claim))
             {
                 case Claim.Claimed:
                     stamps[copy.PostId] = next;
-                    claimed.Add(copy);
+                    claimed.Add(copy with { ClaimId = claim });
                     break;
                 case Claim.PostChanged:
                     released++;
@@ -140,14 +142,13 @@ public sealed class PublishDuePosts(
     /// the copies were read in one query, and a stamp is only ever replaced by a new one, so a post whose stamp
     /// is among those read still has its own.
     /// </summary>
-    private async Task<bool> ClaimTogetherAsync(List<Candidate> copies, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> ClaimTogetherAsync(List<Candidate> copies, Guid claim, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var until = now.AddSeconds(options.Value.LeaseSeconds);
         var postIds = copies.Select(c => c.PostId).Distinct().ToList();
         var stamps = copies.Select(c => c.Stamp).Distinct().ToList();
         var targetIds = copies.Select(c => c.TargetId).ToList();
         var stamp = Guid.NewGuid();
-        var claim = Guid.NewGuid();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
@@ -233,10 +234,10 @@ public sealed class PublishDuePosts(
     /// before: an edit or an image change that read the post earlier then fails on its own stamp instead of
     /// being accepted while the old words go out, and an edit that won first leaves the copy unclaimed.
     /// </summary>
-    internal async Task<Claim> ClaimAsync(Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<Claim> ClaimAsync(Guid targetId, Guid postId, Guid readStamp, Guid newStamp, DateTimeOffset now, CancellationToken cancellationToken, Guid? claimId = null)
     {
         var until = now.AddSeconds(options.Value.LeaseSeconds);
-        var claim = Guid.NewGuid();
+        var claim = claimId ?? Guid.NewGuid();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var held = await db.Set<Post>()
             .Where(p => p.Id == postId && p.Status == PostStatus.Approved && p.ConcurrencyStamp == readStamp)
