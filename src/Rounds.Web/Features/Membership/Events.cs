@@ -82,6 +82,9 @@ public sealed class Registration : IOrgOwned
 
     public DateTimeOffset? CheckedInAt { get; set; }
 
+    /// <summary>The last <see cref="EventReminder"/> this registration was sent, moved only forward by a guarded update.</summary>
+    public int RemindersSent { get; set; }
+
     public static bool HoldsSeat(RegistrationStatus status) => status is RegistrationStatus.AwaitingPayment or RegistrationStatus.Confirmed or RegistrationStatus.Offered;
 }
 

@@ -26,6 +26,8 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<Renewals>();
         services.AddScoped<Fellowship>();
         services.AddHostedService<SendRenewalNotices>();
+        services.AddScoped<EventReminders>();
+        services.AddHostedService<SendEventReminders>();
         services.AddScoped<IDemoData, MembershipDemo>();
     }
 

@@ -24,6 +24,7 @@ public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
         base.ConfigureWebHost(builder);
         builder.UseSetting("Membership:ExpiryEnabled", "false");
         builder.UseSetting("Membership:RenewalNoticesEnabled", "false");
+        builder.UseSetting("Membership:EventRemindersEnabled", "false");
         // These tests move the clock by hours and days; jobs of other areas would otherwise run at every tick passed.
         builder.UseSetting("PressRoom:LiftEnabled", "false");
         // Thirty days: longer than a PeriodicTimer can wait (about 49 days) stops the host at start.
