@@ -125,7 +125,7 @@ public abstract partial class EventReminderTests(MembershipRounds app)
     }
 
     [Fact]
-    public async Task A_registration_three_days_ahead_gets_only_the_day_before_reminder_and_one_hours_ahead_gets_none()
+    public async Task A_registration_three_days_ahead_gets_only_the_day_before_reminder_and_one_less_than_a_day_ahead_gets_none()
     {
         var cast = await app.CastAsync();
         var (eventId, starts, title) = await WebinarAsync(cast, 3);
