@@ -70,13 +70,13 @@ echo "Running the load benchmark at 10,000 posts (smoke) ..."
 bench/load/run.sh --posts 10000 --duration 2s --connections 4 --out "$results/performance.md" || status=1
 
 # Count what ran where, from the TRX files: PostgreSQL classes end in OnPostgres, browser tests live in .Browser,
-# tests against the Bluesky reference PDS are the connector's and those under Publishing.Delivery.Pds.
+# tests against the Bluesky reference PDS are the connector's, those under Publishing.Delivery.Pds and monitoring's.
 count() { grep -ho "<UnitTestResult [^>]*>" "$results"/*.trx | grep -E "$1" | grep -c "outcome=\"$2\"" || true; }
 passed=$(count '.' Passed)
 failed=$(count '.' Failed)
 pg=$(count 'testName="[^"]*OnPostgres' Passed)
 browser=$(count 'testName="[^"]*\.Browser\.' Passed)
-pds=$(count 'testName="(Rounds\.Networks\.Tests\.Bluesky\.BlueskyConnectorTests|Rounds\.Web\.Tests\.Features\.Publishing\.Delivery\.Pds\.)' Passed)
+pds=$(count 'testName="(Rounds\.Networks\.Tests\.Bluesky\.BlueskyConnectorTests|Rounds\.Web\.Tests\.Features\.Publishing\.Delivery\.Pds\.|Rounds\.Web\.Tests\.Features\.Monitoring\.MonitoringFromPds)' Passed)
 echo
 echo "Ran against PostgreSQL: $pg passed"
 echo "Ran in the browser (Chromium): $browser passed"
