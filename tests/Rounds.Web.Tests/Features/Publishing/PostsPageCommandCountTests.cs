@@ -1,0 +1,70 @@
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Accounts.Contracts;
+using Rounds.Web.Features.Organizations;
+using Rounds.Web.Features.Publishing;
+using Rounds.Web.Features.Publishing.Delivery;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Publishing;
+
+/// <summary>
+/// The review queue page once asked about each waiting post on its own (1,420 SQL commands for 353 posts): the
+/// page's round-trips must not grow with the posts it shows, so a reviewer's full page of the queue and of the
+/// list costs the same commands as a page with two posts.
+/// </summary>
+public abstract class PostsPageCommandCountTests(RoundsFactory app)
+{
+    private async Task<int> CommandsForPageAsync(int waiting)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"admin-{suffix}@example.org", "Ada Admin");
+        var org = await app.CreateOrganizationAsync("cmds-" + suffix, admin);
+        var reviewer = await app.CreateUserAsync($"rev-{suffix}@example.org", "Riley Reviewer");
+        var contributor = await app.CreateUserAsync($"con-{suffix}@example.org", "Casey Contributor");
+        await app.AddMemberAsync(org, reviewer, Role.Reviewer);
+        await app.AddMemberAsync(org, contributor, Role.Contributor);
+        var account = await PostRows.AccountAsync(app, org, "@QueueClinic", Platform.X);
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var submitted = DateTimeOffset.UtcNow.AddHours(-2);
+            for (var i = 0; i < waiting; i++)
+            {
+                var post = new Post
+                {
+                    OrganizationId = org.Id, AuthorId = contributor.Id, AuthorName = contributor.DisplayName, Text = $"Clinic hours update {i}",
+                    ScheduledAt = i % 3 == 0 ? null : submitted.AddDays(1).AddHours(i), Status = PostStatus.InReview, CreatedAt = submitted, UpdatedAt = submitted.AddSeconds(i), SubmittedAt = submitted,
+                };
+                db.Add(post);
+                db.Add(new PostRevision { OrganizationId = org.Id, PostId = post.Id, Revision = 1, EditorId = contributor.Id, EditorName = contributor.DisplayName, At = submitted, Texts = "{}" });
+                db.Add(new PostTarget { OrganizationId = org.Id, PostId = post.Id, AccountId = account.Id, IdempotencyKey = Guid.NewGuid().ToString("N") });
+            }
+
+            await db.SaveChangesAsync();
+        });
+
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(reviewer.Email!);
+        using var log = SqlCommandLog.Start(app);
+        var response = await pages.Client.SendAsync(log.Get($"/o/{org.Slug}/posts"));
+        response.EnsureSuccessStatusCode();
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        Assert.Contains("Clinic hours update", page.Body!.TextContent, StringComparison.Ordinal);
+        return log.Commands.Count;
+    }
+
+    [Fact]
+    public async Task The_review_queue_page_costs_the_same_sql_commands_for_two_posts_as_for_a_full_page()
+    {
+        var few = await CommandsForPageAsync(2);
+        var many = await CommandsForPageAsync(PostQueries.ListPageSize + 20);
+        Assert.True(few > 0, "no SQL command was recorded for the request");
+        Assert.True(many <= few + 1, $"two waiting posts took {few} SQL commands, {PostQueries.ListPageSize + 20} took {many}");
+    }
+}
+
+public sealed class PostsPageCommandCountTestsOnSqlite(SqliteRounds app) : PostsPageCommandCountTests(app), IClassFixture<SqliteRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class PostsPageCommandCountTestsOnPostgres(PostgresRounds app) : PostsPageCommandCountTests(app), IClassFixture<PostgresRounds>;
