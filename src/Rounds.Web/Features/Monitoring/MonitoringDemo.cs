@@ -31,6 +31,15 @@ public sealed class MonitoringDemo(RoundsDbContext db, IAccountDirectory account
 
         Thread(account, did, "did:plc:nurse", "nightshift-rn.bsky.social", "Congrats on the new grant, @northfieldresearch.bsky.social!", now.AddDays(-3), null, "Thank you! The team is thrilled.");
 
+        // An account carrying the hospital's name that nobody registered, found writing to the research account.
+        var found = Thread(account, did, "did:plc:pedsunit", "northfield-peds-unit.bsky.social", "@northfieldresearch.bsky.social our unit is recruiting families for the sleep study too, DM us!", now.AddDays(-1), null, "Thanks! We will be in touch.");
+        db.Add(new AccountCandidate
+        {
+            OrganizationId = world.OrganizationId, Platform = Platform.Bluesky, Handle = "@northfield-peds-unit.bsky.social", NormalizedHandle = "northfield-peds-unit.bsky.social",
+            SeenOnAccountId = account.Id, SeenInUrl = $"https://bsky.app/profile/northfield-peds-unit.bsky.social/post/{found.RootId[(found.RootId.LastIndexOf('/') + 1)..]}",
+            FirstSeenAt = now.AddDays(-1), LastSeenAt = now.AddDays(-1), TimesSeen = 1,
+        });
+
         db.Add(new MonitoringAlert
         {
             OrganizationId = world.OrganizationId, AccountId = account.Id, PostId = $"at://{did}/app.bsky.feed.post/3demoalert222",

@@ -21,7 +21,7 @@ public sealed class MonitoringDemoTests(SqliteRounds app) : IClassFixture<Sqlite
             var org = await db.Organizations.SingleAsync(o => o.Slug == DemoSeeder.OrganizationSlug);
             return (await db.Set<Conversation>().Where(c => c.OrganizationId == org.Id).ToListAsync(), await db.Set<MonitoringAlert>().SingleAsync(a => a.OrganizationId == org.Id));
         });
-        Assert.Equal(3, conversations.Count);
+        Assert.Equal(4, conversations.Count);
         Assert.Equal(2, conversations.Count(c => c.WaitingSince is not null));
         Assert.Single(conversations, c => c.AssignedTo is not null);
         Assert.Null(alert.ResolvedAt);
@@ -35,6 +35,7 @@ public sealed class MonitoringDemoTests(SqliteRounds app) : IClassFixture<Sqlite
             ($"/o/{slug}/inbox", "sleep trial"),
             ($"/o/{slug}/inbox/{waiting.Id}", "hand to media relations"),
             ($"/o/{slug}/inbox/alerts", "MRN"),
+            ($"/o/{slug}/inbox/candidates", "northfield-peds-unit.bsky.social"),
             ($"/o/{slug}/inbox/alerts/{alert.Id}", "Mark resolved"),
             ($"/o/{slug}/accounts/{alert.AccountId}", "Replies, mentions and quotes"),
         })
