@@ -71,6 +71,13 @@ public static class RuleCatalog
 
     public static RuleInfo Get(string id) => ById[id];
 
+    /// <summary>
+    /// Whether a rule set may add terms to the rule: trigger phrases for policy rules, disclaimer wordings, local place
+    /// names for locations. A patient story is recognised from its shape, not from words, so it takes none.
+    /// </summary>
+    public static bool TakesTerms(RuleInfo info) =>
+        info.Category == Category.Policy && info.Id != PatientStory || info.Id == Location;
+
     private static RuleInfo Phi(string id, string type, string description) =>
         new(id, Category.Phi, type, Severity.High, description);
 

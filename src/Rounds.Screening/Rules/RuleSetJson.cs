@@ -185,7 +185,7 @@ internal static class RuleSetJson
 
                         break;
                     case "terms":
-                        if (!SupportsTerms(info))
+                        if (!RuleCatalog.TakesTerms(info))
                         {
                             errors.Add(new(settingPath, "Only policy rules and phi.location take extra terms."));
                         }
@@ -201,9 +201,6 @@ internal static class RuleSetJson
             rules[rule.Name] = new RuleSettings(enabled, severity, terms);
         }
     }
-
-    private static bool SupportsTerms(RuleInfo info) =>
-        info.Category == Category.Policy && info.Id != RuleCatalog.PatientStory || info.Id == RuleCatalog.Location;
 
     private static Dictionary<string, IReadOnlyList<string>> ReadLists(
         JsonElement element, string path, string[] keys, List<RuleSetError> errors)

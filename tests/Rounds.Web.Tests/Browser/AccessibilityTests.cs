@@ -198,7 +198,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
-            $"/o/{org.Slug}/settings", $"/o/{org.Slug}/audit", $"/o/{org.Slug}/screening", "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword",
+            $"/o/{org.Slug}/settings", $"/o/{org.Slug}/audit", $"/o/{org.Slug}/screening", $"/o/{org.Slug}/screening/rules", "/Account/Manage", "/Account/Manage/Email", "/Account/Manage/ChangePassword",
             "/Account/Manage/TwoFactorAuthentication", "/Account/Manage/Tokens", "/Account/Manage/PersonalData", "/dev/mail",
             $"/o/{org.Slug}/learning", $"/o/{org.Slug}/learning/modules/{learning.Module}", $"/o/{org.Slug}/learning/modules/{learning.Module}/assessment", $"/o/{org.Slug}/learning/modules/{learning.Untaken}/assessment",
             $"/o/{org.Slug}/learning/claim/{learning.Module}", $"/o/{org.Slug}/learning/transcript", $"/o/{org.Slug}/learning/manage",
