@@ -204,7 +204,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/learning/claim/{learning.Module}", $"/o/{org.Slug}/learning/transcript", $"/o/{org.Slug}/learning/manage",
             $"/o/{org.Slug}/learning/courses/{learning.CourseId}/edit", $"/o/{org.Slug}/learning/modules/{learning.Module}/edit",
             $"/o/{org.Slug}/accounts", $"/o/{org.Slug}/accounts/{accountId}", $"/o/{org.Slug}/accounts/dashboard", $"/o/{org.Slug}/accounts/import",
-            $"/o/{org.Slug}/accounts/new", $"/o/{org.Slug}/accounts/policy", $"/o/{org.Slug}/requests", $"/o/{org.Slug}/requests/new",
+            $"/o/{org.Slug}/accounts/new", $"/o/{org.Slug}/accounts/policy", $"/o/{org.Slug}/accounts/bulk", $"/o/{org.Slug}/accounts?sort=-department&q=a", $"/o/{org.Slug}/requests", $"/o/{org.Slug}/requests/new",
             $"/o/{org.Slug}/requests/{requestId}", $"/o/{org.Slug}/requests/{requestId}/edit", $"/o/{org.Slug}/training", $"/o/{org.Slug}/notifications",
             $"/o/{org.Slug}/posts", $"/o/{org.Slug}/posts/new", $"/o/{org.Slug}/posts/{postId}", $"/o/{org.Slug}/posts/{postId}/edit", $"/o/{org.Slug}/accounts/{accountId}/approval",
             $"/o/{org.Slug}/calendar?date={soonLocal}", $"/o/{org.Slug}/calendar?view=week&date={soonLocal}", $"/o/{org.Slug}/library", $"/o/{org.Slug}/library/new",

@@ -27,7 +27,7 @@ public static class AccountEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var group = api.MapGroup("/orgs/{org}/accounts").WithTags("Accounts").RequireOrg(Role.Member);
-        group.MapGet("/", ListAsync).WithName("ListAccounts").WithSummary("The registry, filtered by platform, kind, status, department, owner; 100 a page by platform and handle, the next page named in the Link header.");
+        group.MapGet("/", ListAsync).WithName("ListAccounts").WithSummary("The registry, filtered by platform, kind, status, department, owner and text (q), sorted by account (platform and handle), department, owners or status (sort, - for descending); 100 a page, the next page named in the Link header.");
         group.MapPost("/", CreateAsync).WithName("CreateAccount").RequireOrg(AccountRegistry.EditRole);
         group.MapGet("/export", ExportAsync).WithName("ExportAccounts").WithSummary("The registry as CSV.");
         group.MapPost("/import", ImportAsync).WithName("ImportAccounts").WithSummary("Imports an audit spreadsheet (CSV body); ?dryRun=true returns the preview only.");
@@ -42,14 +42,19 @@ public static class AccountEndpoints
         a.LastPostAt, a.TrialStart, a.TrialEnd, a.RequestId);
 
     public static async Task<IResult> ListAsync(
-        OrgContext org, string? platform, string? kind, string? status, string? department, string? owner, string? after, AccountRegistry registry, HttpContext http,
+        OrgContext org, string? platform, string? kind, string? status, string? department, string? owner, string? q, string? sort, string? after, AccountRegistry registry, HttpContext http,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var filter = new AccountFilter(
-            Parse<Platform>(platform, "platform", errors), Parse<AccountKind>(kind, "kind", errors), Parse<AccountStatus>(status, "status", errors), department, owner);
+            Parse<Platform>(platform, "platform", errors), Parse<AccountKind>(kind, "kind", errors), Parse<AccountStatus>(status, "status", errors), department, owner, q);
+        if (!AccountOrder.TryParse(sort, out var order))
+        {
+            errors["sort"] = ["Sort by account, department, owners or status; a leading - sorts descending."];
+        }
+
         AccountCursor? cursor = null;
-        if (after is not null && !AccountCursor.TryParse(after, out cursor))
+        if (after is not null && !AccountCursor.TryParse(after, order, out cursor))
         {
             errors["after"] = ["Use the cursor from the previous page's Link header."];
         }
@@ -59,7 +64,7 @@ public static class AccountEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var page = await registry.PageAsync(org, filter, cursor, cancellationToken);
+        var page = await registry.PageAsync(org, filter, order, cursor, cancellationToken);
         if (page.Next is { } next)
         {
             var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);

@@ -8,19 +8,63 @@ using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Accounts;
 
-public sealed record AccountFilter(Platform? Platform = null, AccountKind? Kind = null, AccountStatus? Status = null, string? Department = null, string? Owner = null);
+/// <summary>Which accounts to list; <see cref="Search"/> looks in the handle, web address, owners, backup and department.</summary>
+public sealed record AccountFilter(Platform? Platform = null, AccountKind? Kind = null, AccountStatus? Status = null, string? Department = null, string? Owner = null, string? Search = null);
+
+/// <summary>The registry's sortable columns. Every order ends in (platform, handle), the registry's unique key, so it is total.</summary>
+public enum AccountSort
+{
+    Account,
+    Department,
+    Owners,
+    Status,
+}
+
+public sealed record AccountOrder(AccountSort Sort = AccountSort.Account, bool Descending = false)
+{
+    public static AccountOrder Default { get; } = new();
+
+    /// <summary>The query-string spelling: <c>department</c>, <c>-department</c> for descending.</summary>
+    public override string ToString() => (Descending ? "-" : "") + Sort.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string? text, out AccountOrder order)
+    {
+        order = Default;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        var descending = text.StartsWith('-');
+        var name = descending ? text[1..] : text;
+        if (name.Length == 0 || !name.All(char.IsAsciiLetterLower) || !Enum.TryParse<AccountSort>(name, ignoreCase: true, out var sort))
+        {
+            return false;
+        }
+
+        order = new AccountOrder(sort, descending);
+        return true;
+    }
+}
 
 /// <summary>What a person may set on an account; null leaves a field as it is.</summary>
 /// <summary>A page of the registry, where the next starts (null on the last), and how many accounts match in all.</summary>
 public sealed record AccountList(List<SocialAccount> Items, AccountCursor? Next, int Total);
 
-/// <summary>Where a page of the registry starts: after this account in (platform, handle) order, the registry's unique key.</summary>
-public sealed record AccountCursor(Platform Platform, string Handle)
+/// <summary>
+/// Where a page of the registry starts: after this account, named by the registry's unique key (platform, handle)
+/// and, when sorted by another column, that column's value (<see cref="Key"/>) as well.
+/// </summary>
+public sealed record AccountCursor(Platform Platform, string Handle, string? Key = null)
 {
-    public override string ToString() => $"{AccountNames.Key(Platform)}.{Uri.EscapeDataString(Handle)}";
+    // The handle and key are escaped, so the separators cannot occur inside them.
+    public override string ToString() =>
+        $"{AccountNames.Key(Platform)}.{Uri.EscapeDataString(Handle)}" + (Key is null ? "" : "/" + Uri.EscapeDataString(Key));
 
-    /// <summary>Reads a cursor as the registry handed it out; anything else is refused, not guessed at.</summary>
-    public static bool TryParse(string? text, out AccountCursor? cursor)
+    /// <summary>Reads a cursor as the registry handed it out for this order; anything else is refused, not guessed at.</summary>
+    public static bool TryParse(string? text, out AccountCursor? cursor) => TryParse(text, AccountOrder.Default, out cursor);
+
+    public static bool TryParse(string? text, AccountOrder order, out AccountCursor? cursor)
     {
         cursor = null;
         var dot = text?.IndexOf('.', StringComparison.Ordinal) ?? -1;
@@ -29,7 +73,21 @@ public sealed record AccountCursor(Platform Platform, string Handle)
             return false;
         }
 
-        cursor = new AccountCursor(platform, Uri.UnescapeDataString(text[(dot + 1)..]));
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var keyed = order.Sort != AccountSort.Account;
+        if (keyed != slash >= 0 || slash == dot + 1)
+        {
+            return false;
+        }
+
+        var handle = Uri.UnescapeDataString(keyed ? text[(dot + 1)..slash] : text[(dot + 1)..]);
+        var key = keyed ? Uri.UnescapeDataString(text[(slash + 1)..]) : null;
+        if (order.Sort == AccountSort.Status && !AccountNames.TryParse<AccountStatus>(key, out _))
+        {
+            return false;
+        }
+
+        cursor = new AccountCursor(platform, handle, key);
         return true;
     }
 }
@@ -64,23 +122,74 @@ public sealed class AccountRegistry(
     public const int PageSize = 100;
 
     /// <summary>
-    /// A page of the registry in (platform, handle) order after <paramref name="after"/>, read from the unique
-    /// (organization, platform, handle) index, with how many accounts match the filter in all.
+    /// A page of the registry in the given order after <paramref name="after"/>, with how many accounts match the
+    /// filter in all. Pages are read by key, not by offset, so accounts added or changed between pages neither
+    /// repeat nor push others out of sight: every order ends in the unique (platform, handle).
     /// </summary>
-    public async Task<AccountList> PageAsync(OrgContext org, AccountFilter filter, AccountCursor? after, CancellationToken cancellationToken = default)
+    public async Task<AccountList> PageAsync(OrgContext org, AccountFilter filter, AccountCursor? after, CancellationToken cancellationToken = default) =>
+        await PageAsync(org, filter, AccountOrder.Default, after, cancellationToken);
+
+    public async Task<AccountList> PageAsync(OrgContext org, AccountFilter filter, AccountOrder order, AccountCursor? after, CancellationToken cancellationToken = default)
     {
         var query = Filtered(org, filter);
         var total = await query.CountAsync(cancellationToken);
         if (after is { } cursor)
         {
-            var platform = cursor.Platform;
-            var handle = cursor.Handle;
-            query = query.Where(a => a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0));
+            query = query.Where(After(order, cursor));
         }
 
-        var accounts = await query.OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).Take(PageSize + 1).ToListAsync(cancellationToken);
-        var next = accounts.Count > PageSize ? new AccountCursor(accounts[PageSize - 1].Platform, accounts[PageSize - 1].NormalizedHandle) : null;
+        var accounts = await Ordered(query, order).Take(PageSize + 1).ToListAsync(cancellationToken);
+        var next = accounts.Count > PageSize ? CursorOf(accounts[PageSize - 1], order) : null;
         return new AccountList(accounts.Take(PageSize).ToList(), next, total);
+    }
+
+    private static AccountCursor CursorOf(SocialAccount a, AccountOrder order) => new(a.Platform, a.NormalizedHandle, order.Sort switch
+    {
+        AccountSort.Account => null,
+        AccountSort.Department => a.Department,
+        AccountSort.Owners => a.Owners,
+        AccountSort.Status => AccountNames.Key(a.Status),
+    });
+
+    private static IQueryable<SocialAccount> Ordered(IQueryable<SocialAccount> query, AccountOrder order) => (order.Sort, order.Descending) switch
+    {
+        (AccountSort.Account, false) => query.OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle),
+        (AccountSort.Account, true) => query.OrderByDescending(a => a.Platform).ThenByDescending(a => a.NormalizedHandle),
+        (AccountSort.Department, false) => query.OrderBy(a => a.Department).ThenBy(a => a.Platform).ThenBy(a => a.NormalizedHandle),
+        (AccountSort.Department, true) => query.OrderByDescending(a => a.Department).ThenBy(a => a.Platform).ThenBy(a => a.NormalizedHandle),
+        (AccountSort.Owners, false) => query.OrderBy(a => a.Owners).ThenBy(a => a.Platform).ThenBy(a => a.NormalizedHandle),
+        (AccountSort.Owners, true) => query.OrderByDescending(a => a.Owners).ThenBy(a => a.Platform).ThenBy(a => a.NormalizedHandle),
+        (AccountSort.Status, false) => query.OrderBy(a => a.Status).ThenBy(a => a.Platform).ThenBy(a => a.NormalizedHandle),
+        (AccountSort.Status, true) => query.OrderByDescending(a => a.Status).ThenBy(a => a.Platform).ThenBy(a => a.NormalizedHandle),
+    };
+
+    /// <summary>
+    /// The accounts after the cursor in the same order as <see cref="Ordered"/>: the database compares the values
+    /// as it sorts them (its collation for text, the stored names for statuses), so the two always agree.
+    /// </summary>
+    private static System.Linq.Expressions.Expression<Func<SocialAccount, bool>> After(AccountOrder order, AccountCursor cursor)
+    {
+        var platform = cursor.Platform;
+        var handle = cursor.Handle;
+        var key = cursor.Key ?? "";
+        AccountNames.TryParse<AccountStatus>(key, out var status);
+        return (order.Sort, order.Descending) switch
+        {
+            (AccountSort.Account, false) => a => a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0),
+            (AccountSort.Account, true) => a => a.Platform < platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) < 0),
+            (AccountSort.Department, false) => a => string.Compare(a.Department, key) > 0
+                || (a.Department == key && (a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0))),
+            (AccountSort.Department, true) => a => string.Compare(a.Department, key) < 0
+                || (a.Department == key && (a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0))),
+            (AccountSort.Owners, false) => a => string.Compare(a.Owners, key) > 0
+                || (a.Owners == key && (a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0))),
+            (AccountSort.Owners, true) => a => string.Compare(a.Owners, key) < 0
+                || (a.Owners == key && (a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0))),
+            (AccountSort.Status, false) => a => a.Status > status
+                || (a.Status == status && (a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0))),
+            (AccountSort.Status, true) => a => a.Status < status
+                || (a.Status == status && (a.Platform > platform || (a.Platform == platform && string.Compare(a.NormalizedHandle, handle) > 0))),
+        };
     }
 
     /// <summary>Every account that matches, for the export, which is the whole registry by design.</summary>
@@ -114,6 +223,15 @@ public sealed class AccountRegistry(
         {
             var owner = filter.Owner.Trim().ToLower();
             query = query.Where(a => a.Owners.ToLower().Contains(owner) || a.Backup.ToLower().Contains(owner));
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            // The handle is compared without its @ and in lower case, as it is stored for the unique key.
+            var text = filter.Search.Trim().ToLower();
+            var handle = text.TrimStart('@');
+            query = query.Where(a => a.NormalizedHandle.Contains(handle) || (a.Url != null && a.Url.ToLower().Contains(text))
+                || a.Owners.ToLower().Contains(text) || a.Backup.ToLower().Contains(text) || a.Department.ToLower().Contains(text));
         }
 
         return query;

@@ -12,6 +12,7 @@ public sealed class AccountsArea : IRoundsArea
         services.AddScoped<AccountImport>();
         services.AddScoped<AccountPolicies>();
         services.AddScoped<AccountDashboard>();
+        services.AddScoped<BulkEditAccounts>();
         services.AddScoped<DetectDormancy>();
         services.AddScoped<IDemoData, DemoRegistry>();
         services.AddScoped<ISeedData, SeedAccounts>();

@@ -108,7 +108,7 @@ public abstract class AccountPagingTests(RoundsFactory app)
         Assert.Contains("platform=instagram", next, StringComparison.Ordinal);
 
         var second = await pages.GetAsync(next);
-        var handles = second.QuerySelectorAll("tbody tr td:first-child").Select(td => td.TextContent.Trim()).ToList();
+        var handles = second.QuerySelectorAll("tbody tr td.account-handle").Select(td => td.TextContent.Trim()).ToList();
         Assert.Equal(Enumerable.Range(AccountRegistry.PageSize, 20).Select(i => $"@dept{i:D3}"), handles);
         Assert.Null(second.QuerySelector(".pager a[rel=next]"));
         Assert.NotNull(second.QuerySelector(".pager a:not([rel])"));
