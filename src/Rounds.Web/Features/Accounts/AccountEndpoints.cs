@@ -48,6 +48,11 @@ public static class AccountEndpoints
         var errors = new Dictionary<string, string[]>();
         var filter = new AccountFilter(
             Parse<Platform>(platform, "platform", errors), Parse<AccountKind>(kind, "kind", errors), Parse<AccountStatus>(status, "status", errors), department, owner, q);
+        if (q?.Length > AccountRegistry.MaxSearchLength)
+        {
+            errors["q"] = [$"Search for at most {AccountRegistry.MaxSearchLength} characters."];
+        }
+
         if (!AccountOrder.TryParse(sort, out var order))
         {
             errors["sort"] = ["Sort by account, department, owners or status; a leading - sorts descending."];

@@ -121,6 +121,9 @@ public sealed class AccountRegistry(
     /// <summary>A page of the registry: a health system with its departments' and physicians' accounts has thousands.</summary>
     public const int PageSize = 100;
 
+    /// <summary>Longer than any handle, address, owner list or department name a search could usefully match.</summary>
+    public const int MaxSearchLength = 200;
+
     /// <summary>
     /// A page of the registry in the given order after <paramref name="after"/>, with how many accounts match the
     /// filter in all. Pages are read by key, not by offset, so accounts added or changed between pages neither

@@ -173,11 +173,12 @@ public abstract class AccountSearchSortBulkTests(RoundsFactory app)
     }
 
     [Fact]
-    public async Task A_sort_or_cursor_the_registry_did_not_issue_is_refused()
+    public async Task A_sort_cursor_or_search_the_registry_cannot_use_is_refused()
     {
         var (org, admin) = await OrgAsync();
         var client = await app.ApiClientAsync(admin);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/orgs/{org.Slug}/accounts?sort=password")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/orgs/{org.Slug}/accounts?q={new string('a', AccountRegistry.MaxSearchLength + 1)}")).StatusCode);
         // A cursor of the plain order does not fit a sorted list, and the other way round.
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/orgs/{org.Slug}/accounts?sort=department&after=x.clinic")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/orgs/{org.Slug}/accounts?after=x.clinic/cardiology")).StatusCode);
