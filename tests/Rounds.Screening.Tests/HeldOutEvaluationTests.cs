@@ -24,12 +24,16 @@ public class HeldOutEvaluationTests
         // The recall bias is chosen by cross-validation on dev-posts alone (it picks 0 there). A single social
         // labeller reached precision 0.738, two PHI posts passing and verdicts 0.784 here; the mean of three labellers
         // trained on different generated draws reaches 0.775, one and 0.814 (0.76–0.79, 1 and 0.81–0.83 over seeds),
-        // which is what this test holds.
-        Assert.True(report.PhiSpans.Recall >= 0.76, $"PHI span recall {report.PhiSpans.Recall:0.000}");
-        Assert.True(report.PhiSpans.Precision >= 0.75, $"PHI span precision {report.PhiSpans.Precision:0.000}");
+        // which is what this test holds. Policy phrases matched as kinds (vaccine stems, "<disease> shot", outcome
+        // verbs stated absolutely, a price with a booking deadline) raised policy micro-F1 0.852 → 0.881 and verdicts
+        // 0.814 → 0.839 here, with no policy label added where none belongs. Leaving out of the union the rule spans
+        // that only their post vouches for and that the labeller firmly rejects raised precision 0.776 → 0.808 at the
+        // same recall (0.78–0.82 over seeds) and verdicts to 0.844.
+        Assert.True(report.PhiSpans.Recall >= 0.79, $"PHI span recall {report.PhiSpans.Recall:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.80, $"PHI span precision {report.PhiSpans.Precision:0.000}");
         Assert.True(report.PhiPostsPassed <= 1, $"{report.PhiPostsPassed} PHI posts passed");
-        Assert.True(report.PolicyMicro.F1 >= 0.84, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
-        Assert.True(report.VerdictAccuracy >= 0.80, $"verdict accuracy {report.VerdictAccuracy:0.000}");
+        Assert.True(report.PolicyMicro.F1 >= 0.88, $"policy micro-F1 {report.PolicyMicro.F1:0.000}");
+        Assert.True(report.VerdictAccuracy >= 0.84, $"verdict accuracy {report.VerdictAccuracy:0.000}");
     }
 
     [Fact]

@@ -219,6 +219,32 @@ public class ScreenerTests
         Assert.Contains(Screener.Screen(new Post(text, kind)).Findings, f => f.Category == Category.Policy && f.Type == label);
     }
 
+    // Kinds of policy phrase, not listed phrases: before these, each of the posts below passed, since no list held
+    // its exact words ("unvaccinated", "shingles shot", "HEALS", "zero scarring", "$89 … by Monday").
+    [Theory]
+    [InlineData(AccountKind.Personal, "Half my unit is still unvaccinated and it shows every winter.", "VACCINE")]
+    [InlineData(AccountKind.Personal, "Went and got my shingles shot on my lunch break, zero regrets.", "VACCINE")]
+    [InlineData(AccountKind.Personal, "Pharmacy tech here: the pneumonia and tetanus jabs can share a visit.", "VACCINE")]
+    [InlineData(AccountKind.Department, "Cold plunge therapy HEALS arthritis. Ask our front desk.", "MEDICAL_CLAIM")]
+    [InlineData(AccountKind.Department, "Our laser protocol eliminates migraines for every client.", "MEDICAL_CLAIM")]
+    [InlineData(AccountKind.Department, "Scar revision with zero scarring afterwards, done in an hour.", "MEDICAL_CLAIM")]
+    [InlineData(AccountKind.Department, "Teeth whitening for $89 when you book by Monday.", "PROMOTION")]
+    [InlineData(AccountKind.Department, "Hydration drips $120, tonight only.", "PROMOTION")]
+    public void KindsOfPolicyPhraseNotOnAnyList(AccountKind kind, string text, string label)
+    {
+        Assert.Contains(Screener.Screen(new Post(text, kind)).Findings, f => f.Category == Category.Policy && f.Type == label);
+    }
+
+    [Theory]
+    [InlineData(AccountKind.Department, "Hand washing stops the spread of norovirus on the ward.", "MEDICAL_CLAIM")]
+    [InlineData(AccountKind.Department, "Mr. Ames had no pain after the block and walked the same day.", "MEDICAL_CLAIM")]
+    [InlineData(AccountKind.Department, "Parking in the north garage is $5 for the day.", "PROMOTION")]
+    [InlineData(AccountKind.Personal, "Got a great shot of the sunrise from the helipad before handoff.", "VACCINE")]
+    public void AWeakFormOfAPolicyKindAloneIsNotAFinding(AccountKind kind, string text, string label)
+    {
+        Assert.DoesNotContain(Screener.Screen(new Post(text, kind)).Findings, f => f.Category == Category.Policy && f.Type == label);
+    }
+
     [Theory]
     [InlineData("They cut the nurse residency grant again. Vote accordingly.")]
     [InlineData("The legislature can fix the rural ambulance gap this session; remember who didn't, this November.")]

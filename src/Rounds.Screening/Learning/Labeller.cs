@@ -125,7 +125,7 @@ internal static class Labeller
 
         if (!ctx.Strict)
         {
-            found = Union(ctx, found, ruleKept);
+            found = Union(ctx, found, ruleKept, tags, margins, UnionDoubt * model.Scale);
         }
 
         return Resolve(ctx, found);
@@ -133,12 +133,23 @@ internal static class Labeller
 
     /// <summary>
     /// In the social profile what the rule filter ties to a patient stays a finding even where the model disagrees:
-    /// recall comes first, and on held-out posts the union misses fewer identifiers than either. Where the two
+    /// recall comes first, and on held-out posts the union misses fewer identifiers than either. The exception is a
+    /// span the filter kept only because the post as a whole reads as a patient's (no cue beside it) and that the
+    /// model firmly rejects (see <see cref="UnionDoubt"/>): a numbered room in an announcement makes its own post
+    /// "about a patient", and such spans were mostly false alarms. Where the two
     /// overlap with different types the rule's reading is kept: its type comes with a validity check or a cue word.
     /// Strict is left to the model alone, since there the rules flag every capitalised word. Token-indexed, so the
     /// cost stays linear however many spans a long text has.
     /// </summary>
-    private static List<PhiCandidate> Union(ScreeningContext ctx, List<PhiCandidate> found, List<PhiCandidate> ruleKept)
+    /// <summary>
+    /// How far below a PHI tag, in typical margins, the model may score every token of a rule span that has no cue
+    /// beside it before the span is left out of the union. Held out in both directions and three seeds, 0.3 raised
+    /// precision at the same recall (docs/screening.md, experiment (h)); applied to every rule span it also dropped
+    /// a patient's street address, hence the exemption for spans with a cue of their own.
+    /// </summary>
+    public const float UnionDoubt = 0.3f;
+
+    private static List<PhiCandidate> Union(ScreeningContext ctx, List<PhiCandidate> found, List<PhiCandidate> ruleKept, ReadOnlySpan<byte> tags, ReadOnlySpan<float> margins, float gate)
     {
         var count = ctx.Text.Count;
         var ruleType = new string?[count];
@@ -169,7 +180,14 @@ internal static class Labeller
 
         foreach (var rule in ruleKept)
         {
-            if (!AnyCovered(covered, rule))
+            // For a token tagged "outside", margins holds how far below the best PHI tag it was scored.
+            var doubt = float.MaxValue;
+            for (var k = rule.First; k <= rule.Last; k++)
+            {
+                doubt = Math.Min(doubt, tags[k] == Tags.Outside ? margins[k] : 0f);
+            }
+
+            if (!AnyCovered(covered, rule) && (rule.LocalCue || doubt < gate))
             {
                 result.Add(rule);
                 Array.Fill(covered, true, rule.First, rule.Last - rule.First + 1);

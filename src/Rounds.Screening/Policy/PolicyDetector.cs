@@ -208,6 +208,11 @@ internal static class PolicyDetector
                     (length, weight) = extraMatch;
                 }
 
+                if (length == 0 && !hashtag)
+                {
+                    (length, weight) = KindAt(text, i, WeighedRules[r]);
+                }
+
                 if (length == 0 && hashtag && HashtagMatches(text.Span(i), HashtagPrefixes[r], HashtagSuffixes[r]))
                 {
                     (length, weight) = (1, 2);
@@ -243,6 +248,126 @@ internal static class PolicyDetector
             }
         }
     }
+
+    /// <summary>Diseases a vaccine prevents: "&lt;disease&gt; shot" is vaccine talk whatever the disease.</summary>
+    private static readonly WordSet VaccineDiseases = WordSet.Of(
+        "flu", "influenza", "covid", "covid-19", "rsv", "hpv", "shingles", "pneumonia", "pneumococcal", "tetanus", "measles",
+        "polio", "hepatitis", "hep", "mmr", "tdap", "chickenpox", "meningitis");
+
+    private static readonly WordSet ShotWords = WordSet.Of("shot", "shots", "jab", "jabs");
+
+    /// <summary>Verbs that state what a treatment does to a disease; a claim when stated absolutely.</summary>
+    private static readonly WordSet OutcomeVerbs = WordSet.Of(
+        "prevents", "prevent", "cures", "cure", "reverses", "reverse", "eliminates", "eliminate", "heals", "heal",
+        "stops", "fixes", "fix", "eradicates", "kills");
+
+    /// <summary>Words that make a statement absolute: "always", "every", "100%", "zero", "never".</summary>
+    private static readonly WordSet AbsoluteWords = WordSet.Of(
+        "always", "every", "everyone", "never", "zero", "100", "completely", "permanently", "forever", "guaranteed", "totally");
+
+    /// <summary>What a treatment claims to spare: "zero complications", "no scarring".</summary>
+    private static readonly WordSet HarmNouns = WordSet.Of(
+        "complications", "complication", "scarring", "scars", "relapse", "relapses", "recurrence", "pain", "swelling", "risks");
+
+    private static readonly WordSet DeadlineWords = WordSet.Of("by", "before", "closes", "ends", "expires", "until");
+
+    /// <summary>
+    /// Kinds of phrase rather than phrases: a word built on a vaccine stem ("unvaccinated", "vaxxing"), "&lt;disease&gt;
+    /// shot"; an outcome verb stated absolutely ("PREVENTS", "prevents COVID 100%") or "zero/no &lt;harm&gt;"; a price
+    /// ("$149") and a booking deadline ("by Friday", "today only"), each a weak sign of promotion.
+    /// Each looks at most a sentence's few tokens around the word, so the cost per token stays constant.
+    /// </summary>
+    private static (int Length, int Weight) KindAt(TokenizedText text, int i, string rule)
+    {
+        var token = text[i];
+        if (rule == RuleCatalog.Vaccine)
+        {
+            if (token.Kind == TokenKind.Word && IsVaccineStem(text.Span(i)))
+            {
+                return (1, 2);
+            }
+
+            if (text.IsIn(i, ShotWords))
+            {
+                for (var k = i - 1; k >= Math.Max(0, i - 3); k--)
+                {
+                    if (text.IsIn(k, VaccineDiseases))
+                    {
+                        return (1, 2);
+                    }
+                }
+            }
+
+            return (0, 0);
+        }
+
+        if (rule == RuleCatalog.MedicalClaim)
+        {
+            if (text.IsIn(i, OutcomeVerbs))
+            {
+                var emphasised = token.Has(TokenFlags.AllUpper) && text.Span(i).Length > 3;
+                return emphasised || AbsoluteNear(text, i) ? (1, 2) : (0, 0);
+            }
+
+            if (i + 1 < text.Count && text.IsIn(i + 1, HarmNouns) && (text.Is(i, "zero") || (text.Is(i, "no") && AbsoluteNear(text, i))))
+            {
+                return (2, 2);
+            }
+
+            return (0, 0);
+        }
+
+        if (rule == RuleCatalog.Promotion)
+        {
+            if (text.IsSymbol(i, '$') && i + 1 < text.Count && text[i + 1].Kind == TokenKind.Number && !text[i + 1].Has(TokenFlags.SpaceBefore))
+            {
+                return (2, 1);
+            }
+
+            if ((text.Is(i, "today") || text.Is(i, "tonight")) && i + 1 < text.Count && text.Is(i + 1, "only"))
+            {
+                return (2, 1);
+            }
+
+            if (text.IsIn(i, DeadlineWords) && i + 1 < text.Count && (text.IsIn(i + 1, Lexicon.Weekdays) || text.IsIn(i + 1, Lexicon.Months))
+                && i > 0 && (text.Is(i - 1, "book") || text.Is(i - 1, "enroll") || text.Is(i - 1, "enrollment") || text.Is(i - 1, "order") || text.Is(i - 1, "offer")))
+            {
+                return (2, 1);
+            }
+        }
+
+        return (0, 0);
+    }
+
+    private static bool IsVaccineStem(ReadOnlySpan<char> word) =>
+        word.StartsWith("vaccin", StringComparison.OrdinalIgnoreCase) || word.StartsWith("unvaccin", StringComparison.OrdinalIgnoreCase)
+        || word.StartsWith("vaxx", StringComparison.OrdinalIgnoreCase) || word.StartsWith("unvax", StringComparison.OrdinalIgnoreCase)
+        || word.StartsWith("antivax", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An absolute word within the same sentence, up to six tokens either side.</summary>
+    private static bool AbsoluteNear(TokenizedText text, int i)
+    {
+        for (var k = i - 1; k >= Math.Max(0, i - 6) && !text.IsSentenceEnd(k); k--)
+        {
+            if (IsAbsolute(text, k))
+            {
+                return true;
+            }
+        }
+
+        for (var k = i + 1; k < Math.Min(text.Count, i + 7) && !text.IsSentenceEnd(k); k++)
+        {
+            if (IsAbsolute(text, k))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAbsolute(TokenizedText text, int k) =>
+        text.IsIn(k, AbsoluteWords) || (text[k].Has(TokenFlags.AllUpper) && text[k].Kind == TokenKind.Word && text.Span(k).Length > 3 && text.IsIn(k, OutcomeVerbs));
 
     private static bool HashtagMatches(ReadOnlySpan<char> tag, string[] prefixes, string[] suffixes)
     {
