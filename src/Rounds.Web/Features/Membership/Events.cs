@@ -53,6 +53,9 @@ public sealed class NetworkEvent : IOrgOwned
     public int Capacity { get; set; }
 
     public int SeatsTaken { get; set; }
+
+    /// <summary>What cancelling returns, as JSON steps (<see cref="Membership.RefundRule"/>); empty refunds nothing.</summary>
+    public string RefundRule { get; set; } = "[]";
 }
 
 /// <summary>A person's place at an event, or in its waiting list, with the ticket that checks them in once.</summary>
@@ -98,6 +101,7 @@ internal sealed class NetworkEventConfiguration : IEntityTypeConfiguration<Netwo
         builder.Property(e => e.TimeZone).HasMaxLength(64);
         builder.Property(e => e.Venue).HasMaxLength(500);
         builder.Property(e => e.OnlineLink).HasMaxLength(500);
+        builder.Property(e => e.RefundRule).HasMaxLength(1000).HasDefaultValue("[]");
         builder.HasIndex(e => new { e.OrganizationId, e.StartsAt });
         builder.HasOne<Product>().WithMany().HasForeignKey(e => e.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Cascade);

@@ -7,13 +7,14 @@ public sealed record PriceDto(decimal ListPrice, decimal Price, string Currency,
 
 public sealed record PlanDto(Guid Id, string Key, string Name, string Description, string Scope, int TermMonths, int? SeatCap, IReadOnlyList<string> Benefits, IReadOnlyDictionary<string, decimal> Rules, PriceDto Price);
 
-public sealed record EventDto(Guid Id, string Kind, string Title, string Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string TimeZone, string When, int Capacity, int SeatsLeft, PriceDto Price, string? Venue, string? OnlineLink);
+public sealed record EventDto(Guid Id, string Kind, string Title, string Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string TimeZone, string When, int Capacity, int SeatsLeft, PriceDto Price, string? Venue, string? OnlineLink,
+    string RefundRule, IReadOnlyList<RefundTier> RefundTiers);
 
 /// <param name="State">scheduled, active, grace (the term is over but the plan still applies until <paramref name="GraceEndsAt"/>), lapsed or ended (refunded or replaced by an upgrade).</param>
 public sealed record MembershipDto(Guid Id, string Plan, string PlanName, string Holder, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool ThroughOrganization,
     string State, DateTimeOffset? GraceEndsAt);
 
-public sealed record OrderLineDto(string Description, decimal ListPrice, decimal Total, IReadOnlyList<PriceStep> Steps);
+public sealed record OrderLineDto(Guid Id, string Description, decimal ListPrice, decimal Total, IReadOnlyList<PriceStep> Steps);
 
 public sealed record OrderDto(Guid Id, string Status, string PaymentMethod, string Currency, decimal Total, string BuyerName, string PoNumber, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt, IReadOnlyList<OrderLineDto> Lines);
 
@@ -28,6 +29,9 @@ public sealed record RegisterBody(string? Voucher);
 public sealed record PaidBody(string? Reference);
 
 public sealed record CreditBody(string? Reason);
+
+/// <param name="Line">The order line's id; may be left out when the order has one priced line.</param>
+public sealed record PartialRefundBody(Guid? Line, decimal? Amount, string? Reason);
 
 public sealed record CheckInBody(string? Code);
 
@@ -66,7 +70,9 @@ public static class MembershipEndpoints
         admin.MapPost("/invoices/{invoiceId:guid}/paid", MarkPaidAsync).WithName("MarkInvoicePaid");
         admin.MapPost("/invoices/{invoiceId:guid}/credit", CreditAsync).WithName("CreditInvoice");
         admin.MapPost("/invoices/{invoiceId:guid}/refund", RefundAsync).WithName("RefundInvoice")
-            .WithSummary("Refunds a card payment in full through Stripe and issues the credit note; a repeated call refunds nothing more.");
+            .WithSummary("Refunds what is left of a card payment through Stripe and issues the credit note; a repeated call refunds nothing more.");
+        admin.MapPost("/invoices/{invoiceId:guid}/partial-refund", PartialRefundAsync).WithName("RefundInvoicePart")
+            .WithSummary("Refunds part of one line of a card payment through Stripe, {\"line\":\"…\",\"amount\":25.00,\"reason\":\"…\"}, and issues a credit note for exactly that amount; the seat or plan stays.");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
@@ -122,7 +128,7 @@ public static class MembershipEndpoints
             var quote = await pricing.QuoteAsync(sellerId, userId, product, null, cancellationToken);
             var registered = mine.Contains(e.Id);
             result.Add(new EventDto(e.Id, Key(e.Kind), e.Title, e.Description, e.StartsAt, e.EndsAt, e.TimeZone, EventEditor.Describe(e), e.Capacity, e.Capacity - e.SeatsTaken,
-                ToDto(quote.Value!.Quote), registered ? e.Venue : null, registered ? e.OnlineLink : null));
+                ToDto(quote.Value!.Quote), registered ? e.Venue : null, registered ? e.OnlineLink : null, RefundRule.Read(e.RefundRule).Describe(e), RefundRule.Read(e.RefundRule).Tiers));
         }
 
         return result;
@@ -174,7 +180,7 @@ public static class MembershipEndpoints
     }
 
     public static OrderDto ToDto(Order o) => new(o.Id, Key(o.Status), Key(o.PaymentMethod), o.Currency, o.Total, o.BuyerName, o.PoNumber, o.CreatedAt, o.PaidAt,
-        o.Lines.Select(l => new OrderLineDto(l.Description, l.ListPrice, l.Total, l.ReadSteps())).ToList());
+        o.Lines.Select(l => new OrderLineDto(l.Id, l.Description, l.ListPrice, l.Total, l.ReadSteps())).ToList());
 
     public static InvoiceDto ToDto(Invoice i, IReadOnlyDictionary<Guid, string> numbers) => new(i.Id, i.Number, Key(i.Kind), i.OrderId, i.IssuedAt, i.BuyerName, i.PoNumber, i.Currency, i.Total, i.PaidAt,
         i.CorrectsInvoiceId is { } corrected && numbers.TryGetValue(corrected, out var number) ? number : null);
@@ -279,7 +285,13 @@ public static class MembershipEndpoints
     public static async Task<IResult> CancelAsync(string seller, Guid registrationId, ICurrentActor actor, RoundsDbContext db, Registrations registrations, CancellationToken cancellationToken)
     {
         var organization = await SellerAsync(db, seller, cancellationToken);
-        return organization is null ? NoSeller() : (await registrations.CancelAsync(organization.Id, actor.UserId!, registrationId, cancellationToken)).ToProblem();
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var cancelled = await registrations.CancelAsync(organization.Id, actor.UserId!, registrationId, cancellationToken);
+        return cancelled.Succeeded ? TypedResults.Ok(cancelled.Value) : cancelled.Status.ToProblem();
     }
 
     /// <summary>Rows in one page of an admin list; the next page's cursor is in the Link header.</summary>
@@ -415,6 +427,12 @@ public static class MembershipEndpoints
     public static async Task<IResult> RefundAsync(OrgContext org, Guid invoiceId, CreditBody? body, CardPayments payments, CancellationToken cancellationToken)
     {
         var refunded = await payments.RefundAsync(org, invoiceId, body?.Reason, cancellationToken);
+        return refunded.Succeeded ? TypedResults.Ok(ToDto(refunded.Value!, new Dictionary<Guid, string>())) : refunded.Status.ToProblem();
+    }
+
+    public static async Task<IResult> PartialRefundAsync(OrgContext org, Guid invoiceId, PartialRefundBody? body, CardPayments payments, CancellationToken cancellationToken)
+    {
+        var refunded = await payments.RefundPartAsync(org, invoiceId, body ?? new PartialRefundBody(null, null, null), cancellationToken);
         return refunded.Succeeded ? TypedResults.Ok(ToDto(refunded.Value!, new Dictionary<Guid, string>())) : refunded.Status.ToProblem();
     }
 
