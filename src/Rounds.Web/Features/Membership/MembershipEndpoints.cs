@@ -8,7 +8,7 @@ public sealed record PriceDto(decimal ListPrice, decimal Price, string Currency,
 public sealed record PlanDto(Guid Id, string Key, string Name, string Description, string Scope, int TermMonths, int? SeatCap, IReadOnlyList<string> Benefits, IReadOnlyDictionary<string, decimal> Rules, PriceDto Price);
 
 public sealed record EventDto(Guid Id, string Kind, string Title, string Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string TimeZone, string When, int Capacity, int SeatsLeft, PriceDto Price, string? Venue, string? OnlineLink,
-    string RefundRule, IReadOnlyList<RefundTier> RefundTiers);
+    string RefundRule, IReadOnlyList<RefundTier> RefundTiers, IReadOnlyList<RegistrationQuestion> Questions);
 
 /// <param name="State">scheduled, active, grace (the term is over but the plan still applies until <paramref name="GraceEndsAt"/>), lapsed or ended (refunded or replaced by an upgrade).</param>
 public sealed record MembershipDto(Guid Id, string Plan, string PlanName, string Holder, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool ThroughOrganization,
@@ -22,9 +22,10 @@ public sealed record InvoiceDto(Guid Id, string Number, string Kind, Guid OrderI
 
 public sealed record RegistrationDto(Guid Id, Guid EventId, string EventTitle, string Status, string? TicketCode, DateTimeOffset? ExpiresAt, DateTimeOffset? CheckedInAt, Guid? OrderId);
 
-public sealed record AttendeeDto(Guid Id, string Name, string Email, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CheckedInAt);
+public sealed record AttendeeDto(Guid Id, string Name, string Email, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CheckedInAt, IReadOnlyDictionary<string, string> Answers);
 
-public sealed record RegisterBody(string? Voucher);
+/// <param name="Answers">Answers to the event's questions by key (<c>q1</c>…): text, one of a choice's options, or <c>yes</c>/<c>no</c>.</param>
+public sealed record RegisterBody(string? Voucher, IReadOnlyDictionary<string, string?>? Answers = null);
 
 public sealed record PaidBody(string? Reference);
 
@@ -128,7 +129,8 @@ public static class MembershipEndpoints
             var quote = await pricing.QuoteAsync(sellerId, userId, product, null, cancellationToken);
             var registered = mine.Contains(e.Id);
             result.Add(new EventDto(e.Id, Key(e.Kind), e.Title, e.Description, e.StartsAt, e.EndsAt, e.TimeZone, EventEditor.Describe(e), e.Capacity, e.Capacity - e.SeatsTaken,
-                ToDto(quote.Value!.Quote), registered ? e.Venue : null, registered ? e.OnlineLink : null, RefundRule.Read(e.RefundRule).Describe(e), RefundRule.Read(e.RefundRule).Tiers));
+                ToDto(quote.Value!.Quote), registered ? e.Venue : null, registered ? e.OnlineLink : null, RefundRule.Read(e.RefundRule).Describe(e), RefundRule.Read(e.RefundRule).Tiers,
+                RegistrationQuestions.Read(e.Questions)));
         }
 
         return result;
@@ -242,7 +244,7 @@ public static class MembershipEndpoints
             return NoSeller();
         }
 
-        var registered = await registrations.RegisterAsync(organization.Id, actor.UserId!, eventId, body?.Voucher, cancellationToken);
+        var registered = await registrations.RegisterAsync(organization.Id, actor.UserId!, eventId, body?.Voucher, body?.Answers, cancellationToken);
         return registered.Succeeded ? TypedResults.Created($"/api/v1/membership/{organization.Slug}/registrations", await RegistrationDtoAsync(db, registered.Value!, cancellationToken)) : registered.Status.ToProblem();
     }
 
@@ -447,7 +449,7 @@ public static class MembershipEndpoints
                 join p in db.People() on r.UserId equals p.Id
                 where r.OrganizationId == sellerId && r.EventId == eventId
                 select new { r, p.Email }).ToListAsync(cancellationToken))
-        .OrderBy(x => x.r.CreatedAt).Select(x => new AttendeeDto(x.r.Id, x.r.AttendeeName, x.Email ?? "", Key(x.r.Status), x.r.CreatedAt, x.r.CheckedInAt)).ToList();
+        .OrderBy(x => x.r.CreatedAt).Select(x => new AttendeeDto(x.r.Id, x.r.AttendeeName, x.Email ?? "", Key(x.r.Status), x.r.CreatedAt, x.r.CheckedInAt, RegistrationQuestions.ReadAnswers(x.r.Answers))).ToList();
 
     public static async Task<IResult> AttendeesAsync(OrgContext org, Guid eventId, RoundsDbContext db, CancellationToken cancellationToken) =>
         await db.Set<NetworkEvent>().AnyAsync(e => e.Id == eventId && e.OrganizationId == org.Id, cancellationToken)
@@ -463,8 +465,10 @@ public static class MembershipEndpoints
         }
 
         var rows = await AttendeeListAsync(db, org.Id, eventId, cancellationToken);
-        var csv = CsvExport.Write(["name", "email", "status", "registered_at", "checked_in_at"],
-            rows.Select(a => new[] { a.Name, a.Email, a.Status, a.CreatedAt.ToString("o"), a.CheckedInAt?.ToString("o") ?? "" }));
+        // One column per question, headed by its wording, so the caterer reads "Dietary needs" rather than a key.
+        var questions = RegistrationQuestions.Read(await db.Set<NetworkEvent>().Where(e => e.Id == eventId).Select(e => e.Questions).SingleAsync(cancellationToken));
+        var csv = CsvExport.Write(new[] { "name", "email", "status", "registered_at", "checked_in_at" }.Concat(questions.Select(q => q.Label)),
+            rows.Select(a => new[] { a.Name, a.Email, a.Status, a.CreatedAt.ToString("o"), a.CheckedInAt?.ToString("o") ?? "" }.Concat(questions.Select(q => a.Answers.GetValueOrDefault(q.Key, "")))));
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", "attendees.csv");
     }
 

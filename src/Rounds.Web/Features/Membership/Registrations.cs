@@ -79,7 +79,11 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
 {
     public static readonly TimeSpan HoldLifetime = TimeSpan.FromMinutes(30);
 
-    public async Task<Outcome<Registration>> RegisterAsync(Guid sellerId, string userId, Guid eventId, string? voucher, CancellationToken cancellationToken = default)
+    public async Task<Outcome<Registration>> RegisterAsync(Guid sellerId, string userId, Guid eventId, string? voucher, CancellationToken cancellationToken = default) =>
+        await RegisterAsync(sellerId, userId, eventId, voucher, null, cancellationToken);
+
+    /// <summary>Registers with answers to the event's questions; a missing or wrong answer refuses the registration before anything is saved.</summary>
+    public async Task<Outcome<Registration>> RegisterAsync(Guid sellerId, string userId, Guid eventId, string? voucher, IReadOnlyDictionary<string, string?>? answers, CancellationToken cancellationToken = default)
     {
         var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId && e.OrganizationId == sellerId, cancellationToken);
         if (networkEvent is null)
@@ -98,6 +102,12 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
             return Outcome.Refused("You are registered for this event already, or on its waiting list.");
         }
 
+        var answered = RegistrationQuestions.Check(RegistrationQuestions.Read(networkEvent.Questions), answers);
+        if (!answered.Succeeded)
+        {
+            return answered.Status;
+        }
+
         var product = await db.Set<Product>().FirstAsync(p => p.Id == networkEvent.ProductId, cancellationToken);
         var priced = await pricing.QuoteAsync(sellerId, userId, product, voucher, cancellationToken);
         if (!priced.Succeeded)
@@ -110,7 +120,7 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         var registration = new Registration
         {
             OrganizationId = sellerId, EventId = eventId, UserId = userId, AttendeeName = name, CreatedAt = now, TicketCode = NewTicketCode(),
-            Status = RegistrationStatus.Waitlisted,
+            Status = RegistrationStatus.Waitlisted, Answers = RegistrationQuestions.WriteAnswers(answered.Value!),
         };
         db.Add(registration);
         if (await seats.TryTakeAsync(eventId, cancellationToken))

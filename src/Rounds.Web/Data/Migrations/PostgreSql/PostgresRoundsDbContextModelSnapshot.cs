@@ -2307,6 +2307,13 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Questions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasDefaultValue("[]");
+
                     b.Property<string>("RefundRule")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -2617,6 +2624,13 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Answers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasDefaultValue("{}");
 
                     b.Property<string>("AttendeeName")
                         .IsRequired()

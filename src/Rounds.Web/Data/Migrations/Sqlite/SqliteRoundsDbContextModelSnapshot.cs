@@ -2294,6 +2294,13 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("ProductId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Questions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
+
                     b.Property<string>("RefundRule")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -2604,6 +2611,13 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Answers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("{}");
 
                     b.Property<string>("AttendeeName")
                         .IsRequired()
