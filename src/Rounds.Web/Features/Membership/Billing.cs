@@ -349,9 +349,14 @@ public sealed class Fulfilment(RoundsDbContext db, IAuditLog audit, TimeProvider
     }
 }
 
+
+/// <summary>A part of an order line a credit note gives back, and how the note's line reads.</summary>
+public sealed record CreditPart(Guid OrderLineId, decimal Amount, string Description);
+
 /// <summary>
-/// Reverses an issued invoice in full with a credit note of its own number, and refunds the order: memberships it
-/// started end now and the seats it paid for go back. The invoice itself is left exactly as it was issued.
+/// Credit notes: each gives back all or part of an issued invoice under a number of its own; the invoice itself is
+/// left exactly as it was issued. Once every line of the order has been given back, the order is refunded (or
+/// cancelled, if it was never paid): memberships it started end now and the seats it paid for go back.
 /// </summary>
 public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog audit, TimeProvider clock)
 {
@@ -380,39 +385,99 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
     }
 
     /// <summary>
-    /// Issues the credit note for a seller's invoice. Callers have checked who asks and the reason; a refund Stripe
+    /// Credits what is left of a seller's invoice. Callers have checked who asks and the reason; a refund Stripe
     /// reports is credited here without a person.
     /// </summary>
     internal async Task<Outcome<Invoice>> IssueAsync(Guid sellerId, Guid invoiceId, string text, CancellationToken cancellationToken = default)
     {
-        var original = await db.Set<Invoice>().Include(i => i.Lines).FirstOrDefaultAsync(i => i.Id == invoiceId && i.OrganizationId == sellerId, cancellationToken);
+        var original = await db.Set<Invoice>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == invoiceId && i.OrganizationId == sellerId, cancellationToken);
         if (original is null)
         {
             return Outcome.NotFound;
         }
 
-        if (original.Kind != InvoiceKind.Invoice || await db.Set<Invoice>().AnyAsync(i => i.CorrectsInvoiceId == invoiceId, cancellationToken))
+        var order = await db.Set<Order>().AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == original.OrderId, cancellationToken);
+        // A line never credited is reversed as invoiced, with its price steps; what is left of a partly credited one, as an amount.
+        var parts = order.Lines.Where(l => l.CreditedAmount == 0 || l.Refundable > 0)
+            .Select(l => new CreditPart(l.Id, l.Refundable, l.CreditedAmount == 0 ? $"Credit for {original.Number}: {l.Description}" : $"Credit of the rest of {original.Number}: {l.Description}"))
+            .ToList();
+        if (original.Kind != InvoiceKind.Invoice || order.Status is OrderStatus.Refunded or OrderStatus.Cancelled || order.Lines.Sum(l => l.Refundable) <= 0)
         {
             return Outcome.Refused("This invoice has been credited already, or is itself a credit note.");
         }
 
-        var now = clock.GetUtcNow();
-        await InvoiceNumbers.EnsureCounterAsync(db, sellerId, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
+        await PrepareAsync(sellerId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (sequence, number) = await InvoiceNumbers.TakeAsync(db, sellerId, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
-        var note = new Invoice
+        var note = await WriteAsync(original, order.CreditNotes, parts, text, cancellationToken);
+        if (!note.Succeeded)
         {
-            OrganizationId = sellerId, OrderId = original.OrderId, Kind = InvoiceKind.CreditNote, CorrectsInvoiceId = original.Id, Number = number, Year = now.Year,
-            Sequence = sequence, IssuedAt = now, SellerName = original.SellerName, BuyerName = original.BuyerName, BuyerEmail = original.BuyerEmail,
-            BuyerAddress = original.BuyerAddress, PoNumber = original.PoNumber, Currency = original.Currency, Total = -original.Total, Reason = text,
-        };
-        note.Lines.AddRange(original.Lines.Select(l => new InvoiceLine
+            return note;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return note;
+    }
+
+    /// <summary>Creates the year's credit note counter; call before the transaction that writes the note.</summary>
+    internal Task PrepareAsync(Guid sellerId, CancellationToken cancellationToken) =>
+        InvoiceNumbers.EnsureCounterAsync(db, sellerId, InvoiceNumbers.CreditNoteSeries, clock.GetUtcNow().Year, cancellationToken);
+
+    /// <summary>
+    /// Writes a credit note for <paramref name="parts"/> of an invoice inside the caller's transaction, which the
+    /// caller saves and commits. <paramref name="creditNotesSeen"/> is the order's credit count read together with
+    /// the line amounts the parts were worked out from: the note is written only by the update that moves it on, so
+    /// two credits racing on the same order cannot both give back the same money.
+    /// </summary>
+    internal async Task<Outcome<Invoice>> WriteAsync(Invoice original, int creditNotesSeen, IReadOnlyList<CreditPart> parts, string text, CancellationToken cancellationToken)
+    {
+        var claimed = await db.Set<Order>().Where(o => o.Id == original.OrderId && o.CreditNotes == creditNotesSeen)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.CreditNotes, creditNotesSeen + 1), cancellationToken);
+        if (claimed == 0)
         {
-            OrganizationId = sellerId, InvoiceId = note.Id, Description = $"Credit for {original.Number}: {l.Description}".Clip(300), ListPrice = -l.ListPrice, Total = -l.Total, Steps = l.Steps,
-        }));
-        db.Add(note);
+            return Outcome.Refused("This invoice was credited at the same moment by someone else; look at it again.");
+        }
 
         var order = await db.Set<Order>().Include(o => o.Lines).FirstAsync(o => o.Id == original.OrderId, cancellationToken);
+        var now = clock.GetUtcNow();
+        var (sequence, number) = await InvoiceNumbers.TakeAsync(db, original.OrganizationId, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);
+        var note = new Invoice
+        {
+            OrganizationId = original.OrganizationId, OrderId = original.OrderId, Kind = InvoiceKind.CreditNote, CorrectsInvoiceId = original.Id, Number = number, Year = now.Year,
+            Sequence = sequence, IssuedAt = now, SellerName = original.SellerName, BuyerName = original.BuyerName, BuyerEmail = original.BuyerEmail,
+            BuyerAddress = original.BuyerAddress, PoNumber = original.PoNumber, Currency = original.Currency, Total = -parts.Sum(p => p.Amount), Reason = text,
+        };
+        foreach (var part in parts)
+        {
+            var line = order.Lines.Single(l => l.Id == part.OrderLineId);
+            if (part.Amount < 0 || Money.Round(part.Amount) != part.Amount || part.Amount > line.Refundable)
+            {
+                throw new InvalidOperationException($"A credit of {part.Amount} does not fit line {line.Id}, which has {line.Refundable} left.");
+            }
+
+            // A line given back whole keeps its price steps; a part of one is an amount.
+            var whole = line.CreditedAmount == 0 && part.Amount == line.Total;
+            note.Lines.Add(new InvoiceLine
+            {
+                OrganizationId = original.OrganizationId, InvoiceId = note.Id, Description = part.Description.Clip(300),
+                ListPrice = whole ? -line.ListPrice : -part.Amount, Total = -part.Amount, Steps = whole ? line.Steps : "[]",
+            });
+            line.CreditedAmount += part.Amount;
+        }
+
+        db.Add(note);
+        if (order.Lines.All(l => l.Refundable <= 0))
+        {
+            await EndOrderAsync(order, now, cancellationToken);
+        }
+
+        audit.Record(original.OrganizationId, "membership_invoice.credited", nameof(Invoice), original.Id.ToString(), after: new { creditNote = number, amount = -note.Total, reason = text });
+        return new Outcome<Invoice>(Outcome.Success, note);
+    }
+
+    /// <summary>Everything on the order has been given back: what it started ends.</summary>
+    private async Task EndOrderAsync(Order order, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         order.Status = order.Status == OrderStatus.Paid ? OrderStatus.Refunded : OrderStatus.Cancelled;
         foreach (var membership in await db.Set<Membership>().Where(m => m.OrderId == order.Id && m.EndedAt == null).ToListAsync(cancellationToken))
         {
@@ -432,10 +497,5 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
         {
             await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken);
         }
-
-        audit.Record(sellerId, "membership_invoice.credited", nameof(Invoice), original.Id.ToString(), after: new { creditNote = number, reason = text });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new Outcome<Invoice>(Outcome.Success, note);
     }
 }

@@ -163,11 +163,56 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
     }
 
     /// <summary>
-    /// Refunds a card-paid invoice in full through Stripe's Refunds API and credits it. The idempotency key is the
-    /// invoice's, so a retry (a second click, a request repeated after a lost answer) gets Stripe's first refund
-    /// back instead of a second one; the credit note is issued once, guarded by its unique index.
+    /// Refunds what is left of a card-paid invoice through Stripe's Refunds API and credits it. The idempotency key
+    /// is the invoice's, so a retry (a second click, a request repeated after a lost answer) gets Stripe's first
+    /// refund back instead of a second one; the credit note is written once, guarded by the order's credit count.
     /// </summary>
     public async Task<Outcome<Invoice>> RefundAsync(OrgContext org, Guid invoiceId, string? reason, CancellationToken cancellationToken = default)
+    {
+        var paid = await PaidByCardAsync(org, invoiceId, reason, cancellationToken);
+        if (!paid.Succeeded)
+        {
+            return paid.Status;
+        }
+
+        var (invoice, order, paymentIntent) = paid.Value!;
+        var parts = order.Lines.Where(l => l.Refundable > 0 || l.CreditedAmount == 0)
+            .Select(l => new CreditPart(l.Id, l.Refundable, l.CreditedAmount == 0 ? $"Credit for {invoice.Number}: {l.Description}" : $"Credit of the rest of {invoice.Number}: {l.Description}")).ToList();
+        return await RefundAndCreditAsync(org.Id, invoice, order, paymentIntent, parts, $"refund-{invoice.Id}", reason!.Trim(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Refunds part of one line of a card-paid invoice through Stripe and issues a credit note for exactly that
+    /// amount; the seat or membership the line bought stays. The idempotency key names the line, the credit count
+    /// the admin saw and the amount, so a double click refunds once while a later, separate refund is a new one.
+    /// </summary>
+    public async Task<Outcome<Invoice>> RefundPartAsync(OrgContext org, Guid invoiceId, PartialRefundBody body, CancellationToken cancellationToken = default)
+    {
+        var paid = await PaidByCardAsync(org, invoiceId, body.Reason, cancellationToken);
+        if (!paid.Succeeded)
+        {
+            return paid.Status;
+        }
+
+        var (invoice, order, paymentIntent) = paid.Value!;
+        var line = body.Line is { } lineId ? order.Lines.FirstOrDefault(l => l.Id == lineId) : order.Lines.Count(l => l.Total > 0) == 1 ? order.Lines.Single(l => l.Total > 0) : null;
+        if (line is null)
+        {
+            return Outcome.Invalid("Line", "Name the line of the order to refund part of.");
+        }
+
+        if (body.Amount is not { } amount || amount <= 0 || Money.Round(amount) != amount || amount > line.Refundable)
+        {
+            return Outcome.Invalid("Amount", $"Give an amount in dollars and cents above zero and at most {Money.Format(line.Refundable, order.Currency)}, what is left unrefunded on this line.");
+        }
+
+        var part = new CreditPart(line.Id, amount, $"Partial credit for {invoice.Number}: {line.Description}");
+        var key = $"refund-{line.Id}-{order.CreditNotes}-{MinorUnits(amount)}";
+        return await RefundAndCreditAsync(org.Id, invoice, order, paymentIntent, [part], key, body.Reason!.Trim(), cancellationToken);
+    }
+
+    /// <summary>Who may refund what: an admin, with a reason, an invoice of a paid card order with something left to give back.</summary>
+    private async Task<Outcome<(Invoice Invoice, Order Order, string PaymentIntent)>> PaidByCardAsync(OrgContext org, Guid invoiceId, string? reason, CancellationToken cancellationToken)
     {
         if (!org.IsAtLeast(Role.Admin))
         {
@@ -185,8 +230,8 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
             return Outcome.NotFound;
         }
 
-        var order = await db.Set<Order>().AsNoTracking().FirstAsync(o => o.Id == invoice.OrderId, cancellationToken);
-        if (invoice.Kind != InvoiceKind.Invoice || order.Status != OrderStatus.Paid || await db.Set<Invoice>().AnyAsync(i => i.CorrectsInvoiceId == invoiceId, cancellationToken))
+        var order = await db.Set<Order>().AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == invoice.OrderId, cancellationToken);
+        if (invoice.Kind != InvoiceKind.Invoice || order.Status != OrderStatus.Paid || order.Lines.Sum(l => l.Refundable) <= 0)
         {
             return Outcome.Refused("This invoice has been credited or refunded already, or is itself a credit note.");
         }
@@ -196,6 +241,42 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
             return Outcome.Refused("This invoice was not paid by card through Stripe; credit it and return the money the way it came.");
         }
 
+        return new Outcome<(Invoice, Order, string)>(Outcome.Success, (invoice, order, paymentIntent));
+    }
+
+    private async Task<Outcome<Invoice>> RefundAndCreditAsync(Guid sellerId, Invoice invoice, Order order, string paymentIntent, IReadOnlyList<CreditPart> parts, string key, string reason, CancellationToken cancellationToken)
+    {
+        var refund = await RefundCardAsync(order, paymentIntent, parts.Sum(p => p.Amount), key, invoice.Number, cancellationToken);
+        if (!refund.Succeeded)
+        {
+            return refund.Status;
+        }
+
+        await credit.PrepareAsync(sellerId, cancellationToken);
+        Outcome<Invoice> note;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            note = await credit.WriteAsync(invoice, order.CreditNotes, parts, reason, cancellationToken);
+            if (!note.Succeeded)
+            {
+                return note;
+            }
+
+            audit.Record(sellerId, "membership_order.refunded", nameof(Order), order.Id.ToString(), after: new { refund = refund.Value, amount = -note.Value!.Total, creditNote = note.Value.Number });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return note;
+    }
+
+    /// <summary>
+    /// Asks Stripe to give <paramref name="amount"/> of a card payment back; returns the refund's id. Nothing in
+    /// Rounds changes here, so a refusal leaves the books as they were, and a retry with the same key after a lost
+    /// answer gets the first refund back rather than a second one.
+    /// </summary>
+    internal async Task<Outcome<string>> RefundCardAsync(Order order, string paymentIntent, decimal amount, string idempotencyKey, string invoiceNumber, CancellationToken cancellationToken)
+    {
         if (!Enabled)
         {
             return Outcome.Refused("Card payments are not set up on this server, so Stripe cannot be asked for the refund.");
@@ -208,10 +289,11 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
                 new RefundCreateOptions
                 {
                     PaymentIntent = paymentIntent,
+                    Amount = MinorUnits(amount),
                     Reason = "requested_by_customer",
-                    Metadata = new Dictionary<string, string> { ["order"] = order.Id.ToString(), ["invoice"] = invoice.Number },
+                    Metadata = new Dictionary<string, string> { ["order"] = order.Id.ToString(), ["invoice"] = invoiceNumber },
                 },
-                new RequestOptions { IdempotencyKey = $"refund-{invoice.Id}" },
+                new RequestOptions { IdempotencyKey = idempotencyKey },
                 cancellationToken);
         }
         catch (StripeException e)
@@ -220,30 +302,13 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
             return Outcome.Refused($"Stripe refused the refund: {e.StripeError?.Message ?? e.Message}");
         }
 
-        if (refund.Status is "failed" or "canceled")
-        {
-            return Outcome.Refused($"Stripe reports the refund as {refund.Status}; nothing was credited.");
-        }
-
-        Outcome<Invoice> note;
-        try
-        {
-            note = await credit.IssueAsync(org.Id, invoice.Id, reason!.Trim(), cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            return Outcome.Refused("This invoice has been credited already.");
-        }
-
-        if (note.Succeeded)
-        {
-            audit.Record(org.Id, "membership_order.refunded", nameof(Order), order.Id.ToString(), after: new { refund = refund.Id, refund.Amount, creditNote = note.Value!.Number });
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        return note;
+        return refund.Status is "failed" or "canceled"
+            ? Outcome.Refused($"Stripe reports the refund as {refund.Status}; nothing was credited.")
+            : new Outcome<string>(Outcome.Success, refund.Id);
     }
+
+    /// <summary>Stripe counts in the currency's minor unit; amounts here are already rounded to it.</summary>
+    private static long MinorUnits(decimal amount) => (long)(amount * 100m);
 
     /// <summary>Credits the paid order of a payment Stripe reports as refunded in full, unless it is credited already.</summary>
     private async Task CreditRefundedAsync(string paymentIntent, string reason, CancellationToken cancellationToken)

@@ -6,7 +6,9 @@ namespace Rounds.Web.Features.Membership;
 
 /// <param name="Start">Local date and time where the event is held, <c>2027-03-04T09:00</c>.</param>
 /// <param name="TimeZone">IANA zone the start is in, <c>America/Chicago</c>.</param>
-public sealed record EventInput(string? Kind, string? Title, string? Description, string? Start, string? TimeZone, int? DurationMinutes, string? Venue, string? OnlineLink, int? Capacity, decimal? Price);
+/// <param name="RefundRule">What cancelling returns, e.g. <c>[{"daysBefore":14,"percent":100},{"daysBefore":7,"percent":50}]</c>; left out, cancelling refunds nothing.</param>
+public sealed record EventInput(string? Kind, string? Title, string? Description, string? Start, string? TimeZone, int? DurationMinutes, string? Venue, string? OnlineLink, int? Capacity, decimal? Price,
+    IReadOnlyList<RefundTierInput>? RefundRule = null, IReadOnlyList<QuestionInput>? Questions = null);
 
 /// <summary>The network's admins put events on the calendar, each with its own product and list price.</summary>
 public sealed class EventEditor(RoundsDbContext db, IAuditLog audit)
@@ -84,6 +86,18 @@ public sealed class EventEditor(RoundsDbContext db, IAuditLog audit)
             return Outcome.Invalid("Price", "Give the list price in dollars and cents, zero or more.");
         }
 
+        var refundRule = RefundRule.Parse(input.RefundRule);
+        if (!refundRule.Succeeded)
+        {
+            return refundRule.Status;
+        }
+
+        var questions = RegistrationQuestions.Parse(input.Questions);
+        if (!questions.Succeeded)
+        {
+            return questions.Status;
+        }
+
         // An ambiguous local time (the clocks go back) is read as the first of its two instants.
         var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
         var starts = new DateTimeOffset(local, offset).ToUniversalTime();
@@ -92,9 +106,10 @@ public sealed class EventEditor(RoundsDbContext db, IAuditLog audit)
         {
             OrganizationId = org.Id, ProductId = product.Id, Kind = kind.Value, Title = title, Description = description, StartsAt = starts,
             EndsAt = starts.AddMinutes(input.DurationMinutes.Value), TimeZone = zone.Id, Venue = venue, OnlineLink = link, Capacity = input.Capacity.Value,
+            RefundRule = refundRule.Value!.Write(), Questions = RegistrationQuestions.Write(questions.Value!),
         };
         db.AddRange(product, networkEvent);
-        audit.Record(org.Id, "event.created", nameof(NetworkEvent), networkEvent.Id.ToString(), after: new { title, kind = kind.ToString(), starts, networkEvent.Capacity, price });
+        audit.Record(org.Id, "event.created", nameof(NetworkEvent), networkEvent.Id.ToString(), after: new { title, kind = kind.ToString(), starts, networkEvent.Capacity, price, refundRule = networkEvent.RefundRule });
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<NetworkEvent>(Outcome.Success, networkEvent);
     }

@@ -53,6 +53,12 @@ public sealed class NetworkEvent : IOrgOwned
     public int Capacity { get; set; }
 
     public int SeatsTaken { get; set; }
+
+    /// <summary>What cancelling returns, as JSON steps (<see cref="Membership.RefundRule"/>); empty refunds nothing.</summary>
+    public string RefundRule { get; set; } = "[]";
+
+    /// <summary>What registration asks, as JSON (<see cref="RegistrationQuestion"/>).</summary>
+    public string Questions { get; set; } = "[]";
 }
 
 /// <summary>A person's place at an event, or in its waiting list, with the ticket that checks them in once.</summary>
@@ -85,6 +91,9 @@ public sealed class Registration : IOrgOwned
     /// <summary>The last <see cref="EventReminder"/> this registration was sent, moved only forward by a guarded update.</summary>
     public int RemindersSent { get; set; }
 
+    /// <summary>The answers to the event's questions, by question key, as JSON.</summary>
+    public string Answers { get; set; } = "{}";
+
     public static bool HoldsSeat(RegistrationStatus status) => status is RegistrationStatus.AwaitingPayment or RegistrationStatus.Confirmed or RegistrationStatus.Offered;
 }
 
@@ -98,6 +107,8 @@ internal sealed class NetworkEventConfiguration : IEntityTypeConfiguration<Netwo
         builder.Property(e => e.TimeZone).HasMaxLength(64);
         builder.Property(e => e.Venue).HasMaxLength(500);
         builder.Property(e => e.OnlineLink).HasMaxLength(500);
+        builder.Property(e => e.RefundRule).HasMaxLength(1000).HasDefaultValue("[]");
+        builder.Property(e => e.Questions).HasMaxLength(8000).HasDefaultValue("[]");
         builder.HasIndex(e => new { e.OrganizationId, e.StartsAt });
         builder.HasOne<Product>().WithMany().HasForeignKey(e => e.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Cascade);
@@ -112,6 +123,7 @@ internal sealed class RegistrationConfiguration : IEntityTypeConfiguration<Regis
         builder.Property(r => r.UserId).HasMaxLength(450);
         builder.Property(r => r.AttendeeName).HasMaxLength(200);
         builder.Property(r => r.TicketCode).HasMaxLength(64);
+        builder.Property(r => r.Answers).HasMaxLength(8000).HasDefaultValue("{}");
         builder.HasIndex(r => r.TicketCode).IsUnique();
         builder.HasIndex(r => new { r.EventId, r.Status, r.CreatedAt });
         builder.HasIndex(r => new { r.OrganizationId, r.UserId });

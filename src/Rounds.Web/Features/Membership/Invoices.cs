@@ -9,7 +9,7 @@ public enum InvoiceKind
 {
     Invoice = 0,
 
-    /// <summary>Reverses an invoice in full; an issued invoice is never edited.</summary>
+    /// <summary>Gives back all or part of an invoice; an issued invoice is never edited.</summary>
     CreditNote = 1,
 }
 
@@ -112,8 +112,8 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         // A number is given once per seller, whatever the series.
         builder.HasIndex(i => new { i.OrganizationId, i.Number }).IsUnique();
         builder.HasIndex(i => i.OrderId);
-        // At most one credit note reverses an invoice.
-        builder.HasIndex(i => i.CorrectsInvoiceId).IsUnique();
+        // Several credit notes may each give back part of an invoice; the order's credit count keeps their sum within it.
+        builder.HasIndex(i => i.CorrectsInvoiceId);
         builder.HasMany(i => i.Lines).WithOne().HasForeignKey(l => l.InvoiceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Order>().WithMany().HasForeignKey(i => i.OrderId).OnDelete(DeleteBehavior.Restrict);
     }

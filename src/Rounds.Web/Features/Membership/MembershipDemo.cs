@@ -26,9 +26,13 @@ public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDe
 
         var chicago = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
         DateTimeOffset At(int days, int hour) => new(now.Date.AddDays(days).AddHours(hour), chicago.GetUtcOffset(now.Date.AddDays(days).AddHours(hour)));
-        Event(seller, ProductKind.Residency, "Social Media Residency", "One day, in person. Includes the certificate course.", At(30, 9), At(30, 17), 795m, 24, "Harbor Conference Center, 200 Pier Street, Chicago", "");
-        Event(seller, ProductKind.Webinar, "Monthly webinar: measuring what matters", "An hour online with the network's analysts.", At(14, 12), At(14, 13), 95m, 500, "", "https://meet.example/harbor-webinar");
-        Event(seller, ProductKind.Conference, "Harbor annual conference", "Two days of keynotes and three tracks; the residency runs the day before.", At(90, 9), At(91, 17), 1295m, 300, "Harbor Conference Center, 200 Pier Street, Chicago", "");
+        Event(seller, ProductKind.Residency, "Social Media Residency", "One day, in person. Includes the certificate course.", At(30, 9), At(30, 17), 795m, 24, "Harbor Conference Center, 200 Pier Street, Chicago", "",
+            """[{"daysBefore":14,"percent":100},{"daysBefore":7,"percent":50}]""");
+        Event(seller, ProductKind.Webinar, "Monthly webinar: measuring what matters", "An hour online with the network's analysts.", At(14, 12), At(14, 13), 95m, 500, "", "https://meet.example/harbor-webinar",
+            """[{"daysBefore":1,"percent":100}]""");
+        Event(seller, ProductKind.Conference, "Harbor annual conference", "Two days of keynotes and three tracks; the residency runs the day before.", At(90, 9), At(91, 17), 1295m, 300, "Harbor Conference Center, 200 Pier Street, Chicago", "",
+            """[{"daysBefore":30,"percent":100},{"daysBefore":14,"percent":50}]""",
+            """[{"key":"q1","label":"Which track will you follow?","kind":"Choice","required":true,"options":["Strategy","Clinical voices","Measurement"]},{"key":"q2","label":"Dietary needs","kind":"Text","required":false,"options":[]}]""");
 
         db.Add(new Membership
         {
@@ -58,13 +62,13 @@ public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDe
         return plan;
     }
 
-    private void Event(Guid seller, ProductKind kind, string title, string description, DateTimeOffset starts, DateTimeOffset ends, decimal price, int capacity, string venue, string link)
+    private void Event(Guid seller, ProductKind kind, string title, string description, DateTimeOffset starts, DateTimeOffset ends, decimal price, int capacity, string venue, string link, string refundRule, string questions = "[]")
     {
         var product = new Product { OrganizationId = seller, Kind = kind, Name = title, ListPrice = price };
         db.AddRange(product, new NetworkEvent
         {
             OrganizationId = seller, ProductId = product.Id, Kind = kind, Title = title, Description = description, StartsAt = starts.ToUniversalTime(), EndsAt = ends.ToUniversalTime(),
-            TimeZone = "America/Chicago", Venue = venue, OnlineLink = link, Capacity = capacity,
+            TimeZone = "America/Chicago", Venue = venue, OnlineLink = link, Capacity = capacity, RefundRule = refundRule, Questions = questions,
         });
     }
 }

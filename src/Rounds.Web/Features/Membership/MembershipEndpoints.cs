@@ -7,13 +7,14 @@ public sealed record PriceDto(decimal ListPrice, decimal Price, string Currency,
 
 public sealed record PlanDto(Guid Id, string Key, string Name, string Description, string Scope, int TermMonths, int? SeatCap, IReadOnlyList<string> Benefits, IReadOnlyDictionary<string, decimal> Rules, PriceDto Price);
 
-public sealed record EventDto(Guid Id, string Kind, string Title, string Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string TimeZone, string When, int Capacity, int SeatsLeft, PriceDto Price, string? Venue, string? OnlineLink);
+public sealed record EventDto(Guid Id, string Kind, string Title, string Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string TimeZone, string When, int Capacity, int SeatsLeft, PriceDto Price, string? Venue, string? OnlineLink,
+    string RefundRule, IReadOnlyList<RefundTier> RefundTiers, IReadOnlyList<RegistrationQuestion> Questions);
 
 /// <param name="State">scheduled, active, grace (the term is over but the plan still applies until <paramref name="GraceEndsAt"/>), lapsed or ended (refunded or replaced by an upgrade).</param>
 public sealed record MembershipDto(Guid Id, string Plan, string PlanName, string Holder, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool ThroughOrganization,
     string State, DateTimeOffset? GraceEndsAt);
 
-public sealed record OrderLineDto(string Description, decimal ListPrice, decimal Total, IReadOnlyList<PriceStep> Steps);
+public sealed record OrderLineDto(Guid Id, string Description, decimal ListPrice, decimal Total, IReadOnlyList<PriceStep> Steps);
 
 public sealed record OrderDto(Guid Id, string Status, string PaymentMethod, string Currency, decimal Total, string BuyerName, string PoNumber, DateTimeOffset CreatedAt, DateTimeOffset? PaidAt, IReadOnlyList<OrderLineDto> Lines);
 
@@ -21,13 +22,17 @@ public sealed record InvoiceDto(Guid Id, string Number, string Kind, Guid OrderI
 
 public sealed record RegistrationDto(Guid Id, Guid EventId, string EventTitle, string Status, string? TicketCode, DateTimeOffset? ExpiresAt, DateTimeOffset? CheckedInAt, Guid? OrderId);
 
-public sealed record AttendeeDto(Guid Id, string Name, string Email, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CheckedInAt);
+public sealed record AttendeeDto(Guid Id, string Name, string Email, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CheckedInAt, IReadOnlyDictionary<string, string> Answers);
 
-public sealed record RegisterBody(string? Voucher);
+/// <param name="Answers">Answers to the event's questions by key (<c>q1</c>…): text, one of a choice's options, or <c>yes</c>/<c>no</c>.</param>
+public sealed record RegisterBody(string? Voucher, IReadOnlyDictionary<string, string?>? Answers = null);
 
 public sealed record PaidBody(string? Reference);
 
 public sealed record CreditBody(string? Reason);
+
+/// <param name="Line">The order line's id; may be left out when the order has one priced line.</param>
+public sealed record PartialRefundBody(Guid? Line, decimal? Amount, string? Reason);
 
 public sealed record CheckInBody(string? Code);
 
@@ -66,7 +71,9 @@ public static class MembershipEndpoints
         admin.MapPost("/invoices/{invoiceId:guid}/paid", MarkPaidAsync).WithName("MarkInvoicePaid");
         admin.MapPost("/invoices/{invoiceId:guid}/credit", CreditAsync).WithName("CreditInvoice");
         admin.MapPost("/invoices/{invoiceId:guid}/refund", RefundAsync).WithName("RefundInvoice")
-            .WithSummary("Refunds a card payment in full through Stripe and issues the credit note; a repeated call refunds nothing more.");
+            .WithSummary("Refunds what is left of a card payment through Stripe and issues the credit note; a repeated call refunds nothing more.");
+        admin.MapPost("/invoices/{invoiceId:guid}/partial-refund", PartialRefundAsync).WithName("RefundInvoicePart")
+            .WithSummary("Refunds part of one line of a card payment through Stripe, {\"line\":\"…\",\"amount\":25.00,\"reason\":\"…\"}, and issues a credit note for exactly that amount; the seat or plan stays.");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
@@ -122,7 +129,8 @@ public static class MembershipEndpoints
             var quote = await pricing.QuoteAsync(sellerId, userId, product, null, cancellationToken);
             var registered = mine.Contains(e.Id);
             result.Add(new EventDto(e.Id, Key(e.Kind), e.Title, e.Description, e.StartsAt, e.EndsAt, e.TimeZone, EventEditor.Describe(e), e.Capacity, e.Capacity - e.SeatsTaken,
-                ToDto(quote.Value!.Quote), registered ? e.Venue : null, registered ? e.OnlineLink : null));
+                ToDto(quote.Value!.Quote), registered ? e.Venue : null, registered ? e.OnlineLink : null, RefundRule.Read(e.RefundRule).Describe(e), RefundRule.Read(e.RefundRule).Tiers,
+                RegistrationQuestions.Read(e.Questions)));
         }
 
         return result;
@@ -174,7 +182,7 @@ public static class MembershipEndpoints
     }
 
     public static OrderDto ToDto(Order o) => new(o.Id, Key(o.Status), Key(o.PaymentMethod), o.Currency, o.Total, o.BuyerName, o.PoNumber, o.CreatedAt, o.PaidAt,
-        o.Lines.Select(l => new OrderLineDto(l.Description, l.ListPrice, l.Total, l.ReadSteps())).ToList());
+        o.Lines.Select(l => new OrderLineDto(l.Id, l.Description, l.ListPrice, l.Total, l.ReadSteps())).ToList());
 
     public static InvoiceDto ToDto(Invoice i, IReadOnlyDictionary<Guid, string> numbers) => new(i.Id, i.Number, Key(i.Kind), i.OrderId, i.IssuedAt, i.BuyerName, i.PoNumber, i.Currency, i.Total, i.PaidAt,
         i.CorrectsInvoiceId is { } corrected && numbers.TryGetValue(corrected, out var number) ? number : null);
@@ -236,7 +244,7 @@ public static class MembershipEndpoints
             return NoSeller();
         }
 
-        var registered = await registrations.RegisterAsync(organization.Id, actor.UserId!, eventId, body?.Voucher, cancellationToken);
+        var registered = await registrations.RegisterAsync(organization.Id, actor.UserId!, eventId, body?.Voucher, body?.Answers, cancellationToken);
         return registered.Succeeded ? TypedResults.Created($"/api/v1/membership/{organization.Slug}/registrations", await RegistrationDtoAsync(db, registered.Value!, cancellationToken)) : registered.Status.ToProblem();
     }
 
@@ -279,7 +287,13 @@ public static class MembershipEndpoints
     public static async Task<IResult> CancelAsync(string seller, Guid registrationId, ICurrentActor actor, RoundsDbContext db, Registrations registrations, CancellationToken cancellationToken)
     {
         var organization = await SellerAsync(db, seller, cancellationToken);
-        return organization is null ? NoSeller() : (await registrations.CancelAsync(organization.Id, actor.UserId!, registrationId, cancellationToken)).ToProblem();
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var cancelled = await registrations.CancelAsync(organization.Id, actor.UserId!, registrationId, cancellationToken);
+        return cancelled.Succeeded ? TypedResults.Ok(cancelled.Value) : cancelled.Status.ToProblem();
     }
 
     /// <summary>Rows in one page of an admin list; the next page's cursor is in the Link header.</summary>
@@ -418,6 +432,12 @@ public static class MembershipEndpoints
         return refunded.Succeeded ? TypedResults.Ok(ToDto(refunded.Value!, new Dictionary<Guid, string>())) : refunded.Status.ToProblem();
     }
 
+    public static async Task<IResult> PartialRefundAsync(OrgContext org, Guid invoiceId, PartialRefundBody? body, CardPayments payments, CancellationToken cancellationToken)
+    {
+        var refunded = await payments.RefundPartAsync(org, invoiceId, body ?? new PartialRefundBody(null, null, null), cancellationToken);
+        return refunded.Succeeded ? TypedResults.Ok(ToDto(refunded.Value!, new Dictionary<Guid, string>())) : refunded.Status.ToProblem();
+    }
+
     public static async Task<IResult> CreateEventAsync(OrgContext org, EventInput body, EventEditor editor, CancellationToken cancellationToken)
     {
         var created = await editor.CreateAsync(org, body, cancellationToken);
@@ -429,7 +449,7 @@ public static class MembershipEndpoints
                 join p in db.People() on r.UserId equals p.Id
                 where r.OrganizationId == sellerId && r.EventId == eventId
                 select new { r, p.Email }).ToListAsync(cancellationToken))
-        .OrderBy(x => x.r.CreatedAt).Select(x => new AttendeeDto(x.r.Id, x.r.AttendeeName, x.Email ?? "", Key(x.r.Status), x.r.CreatedAt, x.r.CheckedInAt)).ToList();
+        .OrderBy(x => x.r.CreatedAt).Select(x => new AttendeeDto(x.r.Id, x.r.AttendeeName, x.Email ?? "", Key(x.r.Status), x.r.CreatedAt, x.r.CheckedInAt, RegistrationQuestions.ReadAnswers(x.r.Answers))).ToList();
 
     public static async Task<IResult> AttendeesAsync(OrgContext org, Guid eventId, RoundsDbContext db, CancellationToken cancellationToken) =>
         await db.Set<NetworkEvent>().AnyAsync(e => e.Id == eventId && e.OrganizationId == org.Id, cancellationToken)
@@ -445,8 +465,10 @@ public static class MembershipEndpoints
         }
 
         var rows = await AttendeeListAsync(db, org.Id, eventId, cancellationToken);
-        var csv = CsvExport.Write(["name", "email", "status", "registered_at", "checked_in_at"],
-            rows.Select(a => new[] { a.Name, a.Email, a.Status, a.CreatedAt.ToString("o"), a.CheckedInAt?.ToString("o") ?? "" }));
+        // One column per question, headed by its wording, so the caterer reads "Dietary needs" rather than a key.
+        var questions = RegistrationQuestions.Read(await db.Set<NetworkEvent>().Where(e => e.Id == eventId).Select(e => e.Questions).SingleAsync(cancellationToken));
+        var csv = CsvExport.Write(new[] { "name", "email", "status", "registered_at", "checked_in_at" }.Concat(questions.Select(q => q.Label)),
+            rows.Select(a => new[] { a.Name, a.Email, a.Status, a.CreatedAt.ToString("o"), a.CheckedInAt?.ToString("o") ?? "" }.Concat(questions.Select(q => a.Answers.GetValueOrDefault(q.Key, "")))));
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv", "attendees.csv");
     }
 

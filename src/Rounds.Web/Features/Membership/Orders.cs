@@ -64,6 +64,9 @@ public sealed class Order : IOrgOwned
 
     public string? PaymentReference { get; set; }
 
+    /// <summary>Credit notes issued on the order; each is written by the one update that moves this from the count it read, so two never credit the same money.</summary>
+    public int CreditNotes { get; set; }
+
     public List<OrderLine> Lines { get; set; } = [];
 }
 
@@ -95,6 +98,11 @@ public sealed class OrderLine : IOrgOwned
 
     /// <summary>On an upgrade, the membership it ends when paid; its unused term is credited on this line.</summary>
     public Guid? ReplacesMembershipId { get; set; }
+
+    /// <summary>What credit notes have given back on this line so far; never more than <see cref="Total"/>.</summary>
+    public decimal CreditedAmount { get; set; }
+
+    public decimal Refundable => Total - CreditedAmount;
 
     public IReadOnlyList<PriceStep> ReadSteps() => JsonSerializer.Deserialize<List<PriceStep>>(Steps, StepJson.Options) ?? [];
 }
@@ -135,6 +143,8 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         builder.Property(l => l.Description).HasMaxLength(300);
         builder.Property(l => l.ListPrice).HasPrecision(12, 2);
         builder.Property(l => l.Total).HasPrecision(12, 2);
+        builder.Property(l => l.CreditedAmount).HasPrecision(12, 2);
+        builder.Ignore(l => l.Refundable);
         builder.Property(l => l.Steps).HasMaxLength(4000);
         builder.HasOne<Product>().WithMany().HasForeignKey(l => l.ProductId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -64,16 +64,26 @@ public sealed class Seats(RoundsDbContext db, TimeProvider clock)
     }
 }
 
+/// <summary>What a cancellation gave back: the amount, the share of the price under the event's rule, the credit note that records it.</summary>
+public sealed record Cancellation(decimal Refunded, string Currency, decimal Percent, string? CreditNote);
+
+/// <summary>What cancelling a paid seat would give back at a moment, from the order line and invoice that paid for it.</summary>
+public sealed record RefundDue(Order Order, OrderLine Line, Invoice Invoice, decimal Percent, decimal Amount);
+
 /// <summary>
 /// People registering for events: a seat if one is free (held until paid, when the price is not zero), the
 /// waiting list otherwise; offers from the waiting list, cancellation, expiry of unpaid holds and offers, and
 /// check-in at the door.
 /// </summary>
-public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing pricing, IAuditLog audit, TimeProvider clock)
+public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing pricing, CardPayments payments, CreditInvoice credit, IAuditLog audit, TimeProvider clock)
 {
     public static readonly TimeSpan HoldLifetime = TimeSpan.FromMinutes(30);
 
-    public async Task<Outcome<Registration>> RegisterAsync(Guid sellerId, string userId, Guid eventId, string? voucher, CancellationToken cancellationToken = default)
+    public async Task<Outcome<Registration>> RegisterAsync(Guid sellerId, string userId, Guid eventId, string? voucher, CancellationToken cancellationToken = default) =>
+        await RegisterAsync(sellerId, userId, eventId, voucher, null, cancellationToken);
+
+    /// <summary>Registers with answers to the event's questions; a missing or wrong answer refuses the registration before anything is saved.</summary>
+    public async Task<Outcome<Registration>> RegisterAsync(Guid sellerId, string userId, Guid eventId, string? voucher, IReadOnlyDictionary<string, string?>? answers, CancellationToken cancellationToken = default)
     {
         var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId && e.OrganizationId == sellerId, cancellationToken);
         if (networkEvent is null)
@@ -92,6 +102,12 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
             return Outcome.Refused("You are registered for this event already, or on its waiting list.");
         }
 
+        var answered = RegistrationQuestions.Check(RegistrationQuestions.Read(networkEvent.Questions), answers);
+        if (!answered.Succeeded)
+        {
+            return answered.Status;
+        }
+
         var product = await db.Set<Product>().FirstAsync(p => p.Id == networkEvent.ProductId, cancellationToken);
         var priced = await pricing.QuoteAsync(sellerId, userId, product, voucher, cancellationToken);
         if (!priced.Succeeded)
@@ -104,7 +120,7 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         var registration = new Registration
         {
             OrganizationId = sellerId, EventId = eventId, UserId = userId, AttendeeName = name, CreatedAt = now, TicketCode = NewTicketCode(),
-            Status = RegistrationStatus.Waitlisted,
+            Status = RegistrationStatus.Waitlisted, Answers = RegistrationQuestions.WriteAnswers(answered.Value!),
         };
         db.Add(registration);
         if (await seats.TryTakeAsync(eventId, cancellationToken))
@@ -181,13 +197,48 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         return order;
     }
 
-    /// <summary>The attendee gives up their place or leaves the waiting list; a freed seat is offered on at once.</summary>
-    public async Task<Outcome> CancelAsync(Guid sellerId, string userId, Guid registrationId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The attendee gives up their place or leaves the waiting list; a freed seat is offered on at once. A paid seat
+    /// gets back what the event's refund rule gives at this moment: the card refund is asked of Stripe first, and
+    /// only once Stripe has made it are the seat released and the credit note for exactly that amount written, in
+    /// one transaction. A refusal from Stripe leaves everything as it was; the idempotency key is the
+    /// registration's, so a retry after a lost answer, or two cancellations at once, refund once.
+    /// </summary>
+    public async Task<Outcome<Cancellation>> CancelAsync(Guid sellerId, string userId, Guid registrationId, CancellationToken cancellationToken = default)
     {
         var registration = await db.Set<Registration>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == registrationId && r.OrganizationId == sellerId && r.UserId == userId, cancellationToken);
         if (registration is null)
         {
             return Outcome.NotFound;
+        }
+
+        if (registration.Status is RegistrationStatus.Cancelled or RegistrationStatus.Expired)
+        {
+            return Outcome.Refused("This registration is cancelled or expired already.");
+        }
+
+        var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstAsync(e => e.Id == registration.EventId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (networkEvent.StartsAt <= now)
+        {
+            return Outcome.Refused("This event has started; its registrations can no longer be cancelled.");
+        }
+
+        var due = await RefundDueAsync(registration, networkEvent, now, cancellationToken);
+        if (due is { Amount: > 0 } && due.Order.PaymentMethod == PaymentMethod.Card)
+        {
+            var refunded = due.Order.PaymentReference is { } intent && intent.StartsWith("pi_", StringComparison.Ordinal)
+                ? await payments.RefundCardAsync(due.Order, intent, due.Amount, $"cancel-{registration.Id}", due.Invoice.Number, cancellationToken)
+                : Outcome.Refused("This card payment cannot be refunded from here; ask the network's admins to cancel your seat.");
+            if (!refunded.Succeeded)
+            {
+                return refunded.Status;
+            }
+        }
+
+        if (due is { Amount: > 0 })
+        {
+            await credit.PrepareAsync(sellerId, cancellationToken);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -205,10 +256,50 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled), cancellationToken);
         }
 
-        audit.Record(sellerId, "event_registration.cancelled", nameof(Registration), registrationId.ToString());
+        string? creditNote = null;
+        if (due is { Amount: > 0 })
+        {
+            var days = (int)Math.Floor((networkEvent.StartsAt - now).TotalDays);
+            var percent = due.Percent.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+            var part = new CreditPart(due.Line.Id, due.Amount, $"Refund of {percent}% on cancellation, {due.Invoice.Number}: {due.Line.Description}");
+            var note = await credit.WriteAsync(due.Invoice, due.Order.CreditNotes, [part], $"Cancelled by the attendee {days} {(days == 1 ? "day" : "days")} before the start; {percent}% refunded under the event's refund rule.", cancellationToken);
+            if (!note.Succeeded)
+            {
+                return note.Status;
+            }
+
+            creditNote = note.Value!.Number;
+        }
+
+        audit.Record(sellerId, "event_registration.cancelled", nameof(Registration), registrationId.ToString(), after: new { refunded = due?.Amount ?? 0m, creditNote });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return Outcome.Success;
+        return new Outcome<Cancellation>(Outcome.Success, new Cancellation(due?.Amount ?? 0m, due?.Order.Currency ?? "USD", due?.Percent ?? 0m, creditNote));
+    }
+
+    /// <summary>What cancelling a registration now would give back; null when nothing was paid for it.</summary>
+    public async Task<RefundDue?> RefundDueAsync(Registration registration, NetworkEvent networkEvent, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        if (registration.Status != RegistrationStatus.Confirmed || registration.OrderId is not { } orderId)
+        {
+            return null;
+        }
+
+        var order = await db.Set<Order>().AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+        var line = order?.Lines.FirstOrDefault(l => l.RegistrationId == registration.Id);
+        if (order is not { Status: OrderStatus.Paid } || line is not { Total: > 0 })
+        {
+            return null;
+        }
+
+        var invoice = await db.Set<Invoice>().AsNoTracking().FirstOrDefaultAsync(i => i.OrderId == orderId && i.Kind == InvoiceKind.Invoice, cancellationToken);
+        if (invoice is null)
+        {
+            return null;
+        }
+
+        var percent = RefundRule.Read(networkEvent.RefundRule).PercentAt(networkEvent.StartsAt, at);
+        return new RefundDue(order, line, invoice, percent, RefundRule.AmountFor(line.Total, line.CreditedAmount, percent));
     }
 
     /// <summary>

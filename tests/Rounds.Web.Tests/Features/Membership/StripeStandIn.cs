@@ -35,6 +35,9 @@ public sealed class StripeStandIn : HttpMessageHandler
 
     private readonly ConcurrentDictionary<string, string> answersByIdempotencyKey = new();
 
+    /// <summary>While set, every refund is declined as Stripe declines one it cannot make.</summary>
+    public bool DeclineRefunds { get; set; }
+
     /// <summary>The payment intent Stripe gives a paid Checkout session.</summary>
     public static string PaymentIntentOf(string sessionId) => "pi_test_" + sessionId[8..];
 
@@ -83,6 +86,11 @@ public sealed class StripeStandIn : HttpMessageHandler
                 var answer = Json(HttpStatusCode.OK, replayed);
                 answer.Headers.Add("Idempotent-Replayed", "true");
                 return answer;
+            }
+
+            if (DeclineRefunds)
+            {
+                return Json(HttpStatusCode.PaymentRequired, """{"error":{"type":"card_error","code":"refund_declined","message":"The refund was declined."}}""");
             }
 
             var intent = form.GetValueOrDefault("payment_intent") ?? "";

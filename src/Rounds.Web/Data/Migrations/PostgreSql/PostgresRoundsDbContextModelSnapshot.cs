@@ -2074,8 +2074,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CorrectsInvoiceId")
-                        .IsUnique();
+                    b.HasIndex("CorrectsInvoiceId");
 
                     b.HasIndex("OrderId");
 
@@ -2308,6 +2307,20 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Questions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasDefaultValue("[]");
+
+                    b.Property<string>("RefundRule")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasDefaultValue("[]");
+
                     b.Property<int>("SeatsTaken")
                         .HasColumnType("integer");
 
@@ -2377,6 +2390,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("CreditNotes")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
@@ -2421,6 +2437,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<decimal>("CreditedAmount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
 
                     b.Property<string>("Description")
                         .IsRequired()
@@ -2604,6 +2624,13 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Answers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasDefaultValue("{}");
 
                     b.Property<string>("AttendeeName")
                         .IsRequired()
