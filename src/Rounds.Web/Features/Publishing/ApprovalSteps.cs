@@ -177,57 +177,78 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
     }
 
     /// <summary>
-    /// The steps of many accounts in two queries, the membership read once: the review queue resolves a whole
-    /// page of posts with it instead of reading the members again for every post.
+    /// The steps of many accounts in two queries, the membership read once.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<ResolvedStep>>> ResolveEachAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default)
     {
         var distinct = accountIds.Distinct().ToList();
         var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == organizationId && distinct.Contains(s.AccountId)).ToListAsync(cancellationToken);
-        var members = await (from m in db.OrganizationMembers
-                             join u in db.People() on m.UserId equals u.Id
-                             where m.OrganizationId == organizationId
-                             select new { u.Id, Email = u.NormalizedEmail, m.Role }).ToListAsync(cancellationToken);
-        var resolved = new Dictionary<Guid, IReadOnlyList<ResolvedStep>>();
-        foreach (var accountId in distinct)
-        {
-            var steps = configured.Where(s => s.AccountId == accountId).OrderBy(s => s.Position).ToList();
-            if (steps.Count == 0)
-            {
-                steps.Add(Default(organizationId, accountId));
-            }
-
-            resolved[accountId] = steps.Select(step =>
-            {
-                var emails = PeopleLists.Split(step.Approvers).Select(e => e.ToUpperInvariant()).ToHashSet();
-                var ids = members.Where(m => step.ApproverRole is { } role ? m.Role >= role : emails.Contains(m.Email ?? "") && m.Role >= Role.Contributor)
-                    .Select(m => m.Id).ToList();
-                return new ResolvedStep(accountId, step.Position, step.Name, step.ApproverRole, ids, step.Quorum);
-            }).ToList();
-        }
-
-        return resolved;
+        var members = await MembersAsync(organizationId, cancellationToken);
+        return distinct.ToDictionary(a => a, a => Resolve(organizationId, a, configured, members));
     }
 
-    /// <summary>The accounts (among <paramref name="accountIds"/>) whose admins let one person approve several steps.</summary>
-    public async Task<IReadOnlySet<Guid>> AllowingOneApproverManyStepsAsync(Guid organizationId, IReadOnlyCollection<Guid> accountIds, CancellationToken cancellationToken = default) =>
-        (await db.Set<ApprovalSettings>().Where(s => s.OrganizationId == organizationId && accountIds.Contains(s.AccountId) && s.OneApproverManySteps)
-            .Select(s => s.AccountId).ToListAsync(cancellationToken)).ToHashSet();
-
     /// <summary>
-    /// Whether the person approves any step in the organization: the default step is open to reviewers, and a
-    /// configured step may name a contributor. Someone who approves nothing has an empty queue without reading it.
+    /// Every account's workflow in the organization, resolved to people, in three queries: the configured steps,
+    /// the members and the settings. A list of posts in review (the review queue) loads this once per request
+    /// and resolves any account from it, however many posts it looks at.
     /// </summary>
-    public async Task<bool> ApprovesAnythingAsync(OrgContext org, CancellationToken cancellationToken = default)
+    public async Task<OrganizationWorkflows> LoadAsync(Guid organizationId, CancellationToken cancellationToken = default)
     {
-        if (org.IsAtLeast(Role.Reviewer))
+        var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == organizationId).ToListAsync(cancellationToken);
+        var members = await MembersAsync(organizationId, cancellationToken);
+        var allowing = await db.Set<ApprovalSettings>().Where(s => s.OrganizationId == organizationId && s.OneApproverManySteps).Select(s => s.AccountId).ToListAsync(cancellationToken);
+        var resolved = configured.Select(s => s.AccountId).Distinct().ToDictionary(a => a, a => Resolve(organizationId, a, configured, members));
+        var defaultApprovers = Resolve(organizationId, Guid.Empty, [], members)[0].ApproverIds;
+        return new OrganizationWorkflows(organizationId, resolved, defaultApprovers, allowing.ToHashSet());
+    }
+
+    private async Task<List<(string Id, string? Email, Role Role)>> MembersAsync(Guid organizationId, CancellationToken cancellationToken) =>
+        (await (from m in db.OrganizationMembers
+                join u in db.People() on m.UserId equals u.Id
+                where m.OrganizationId == organizationId
+                select new { u.Id, Email = u.NormalizedEmail, m.Role }).ToListAsync(cancellationToken))
+        .Select(m => (m.Id, (string?)m.Email, m.Role)).ToList();
+
+    private static IReadOnlyList<ResolvedStep> Resolve(Guid organizationId, Guid accountId, List<ApprovalStep> configured, List<(string Id, string? Email, Role Role)> members)
+    {
+        var steps = configured.Where(s => s.AccountId == accountId).OrderBy(s => s.Position).ToList();
+        if (steps.Count == 0)
         {
-            return true;
+            steps.Add(Default(organizationId, accountId));
         }
 
-        var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == org.Id).Select(s => s.AccountId).Distinct().ToListAsync(cancellationToken);
-        var each = await ResolveEachAsync(org.Id, configured, cancellationToken);
-        return each.Values.Any(steps => steps.Any(s => s.ApproverIds.Contains(org.UserId)));
+        return steps.Select(step =>
+        {
+            var emails = PeopleLists.Split(step.Approvers).Select(e => e.ToUpperInvariant()).ToHashSet();
+            var ids = members.Where(m => step.ApproverRole is { } role ? m.Role >= role : emails.Contains(m.Email ?? "") && m.Role >= Role.Contributor)
+                .Select(m => m.Id).ToList();
+            return new ResolvedStep(accountId, step.Position, step.Name, step.ApproverRole, ids, step.Quorum);
+        }).ToList();
+    }
+
+    /// <summary>The organization's workflows as <see cref="LoadAsync"/> read them.</summary>
+    public sealed class OrganizationWorkflows(
+        Guid organizationId, IReadOnlyDictionary<Guid, IReadOnlyList<ResolvedStep>> configured, IReadOnlyList<string> defaultApprovers, IReadOnlySet<Guid> allowing)
+    {
+        /// <summary>Accounts with steps of their own; every other account has the default step.</summary>
+        public IReadOnlyCollection<Guid> Configured => configured.Keys.ToList();
+
+        /// <summary>Accounts whose admins let one person approve several steps of a revision.</summary>
+        public IReadOnlySet<Guid> AllowingOneApproverManySteps => allowing;
+
+        public IReadOnlyList<ResolvedStep> StepsOf(Guid accountId) =>
+            configured.TryGetValue(accountId, out var steps)
+                ? steps
+                : [new ResolvedStep(accountId, 0, Default(organizationId, accountId).Name, Role.Reviewer, defaultApprovers, Quorum.Any)];
+
+        /// <summary>Whether the person approves the default step (that of every account without steps of its own).</summary>
+        public bool ApprovesDefaultStep(string userId) => defaultApprovers.Contains(userId);
+
+        /// <summary>For each step position, the configured accounts whose step at that position the person approves.</summary>
+        public IReadOnlyList<List<Guid>> ApprovedBy(string userId) =>
+            Enumerable.Range(0, MaxSteps)
+                .Select(position => configured.Where(c => c.Value.Any(s => s.Position == position && s.ApproverIds.Contains(userId))).Select(c => c.Key).ToList())
+                .ToList();
     }
 
     private static string Describe(ApprovalStep step) =>

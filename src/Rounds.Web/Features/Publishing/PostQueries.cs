@@ -125,44 +125,74 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     }
 
     /// <summary>
-    /// Posts waiting on a step the person may act on, the one due first on top, a page at a time. Candidates are
-    /// read in queue order in batches, already narrowed in the database (in review, someone else's, not yet
-    /// approved by this person at this step); their review states are computed for the whole batch at once
-    /// (<see cref="ReviewPost.StatesAsync"/>). Posts without a time come first: they go out as soon as they are
-    /// approved. The order is walked in two runs (unscheduled, then scheduled) because the databases sort
-    /// nulls differently.
+    /// Posts waiting on a step the person may approve, the one due first on top, a page at a time. The
+    /// organization's workflows are read once per request (<see cref="ApprovalSteps.LoadAsync"/>) and the rules
+    /// of <see cref="ReviewState.MayApprove"/> go to the database with them: in review, someone else's, not written
+    /// by this person at this revision, a copy on an account whose current step this person approves, not yet
+    /// approved by them at this step, nor at another step unless every account allows that. So the candidates
+    /// read in queue order are the queue, and a page is one read per run whatever the posts around it hold;
+    /// their states (<see cref="ReviewPost.StatesAsync"/>) are still checked in memory against the same rules.
+    /// Posts without a time come first: they go out as soon as they are approved. The order is walked in two runs
+    /// (unscheduled, then scheduled) because the databases sort nulls differently; the (organization, status,
+    /// scheduled, submitted, id) index gives each run in its order.
     /// </summary>
     public async Task<PostList> QueueAsync(OrgContext org, QueueCursor? after = null, CancellationToken cancellationToken = default)
     {
-        if (!org.IsAtLeast(Role.Contributor) || !await steps.ApprovesAnythingAsync(org, cancellationToken))
+        if (!org.IsAtLeast(Role.Contributor))
         {
             return PostList.Empty;
         }
 
+        var workflows = await steps.LoadAsync(org.Id, cancellationToken);
         var userId = org.UserId;
+        var approves = workflows.ApprovedBy(userId);
+        var byDefault = workflows.ApprovesDefaultStep(userId);
+        if (!byDefault && approves.All(accounts => accounts.Count == 0))
+        {
+            return PostList.Empty;
+        }
+
+        // Fixed names per position so the query's shape does not change with the workflows.
+        var (at0, at1, at2, at3, at4) = (approves[0], approves[1], approves[2], approves[3], approves[4]);
+        var configured = workflows.Configured.ToList();
+        var allowing = workflows.AllowingOneApproverManySteps.ToList();
+        var targets = db.Set<PostTarget>();
+        var reviews = db.Set<PostReview>();
+        var revisions = db.Set<PostRevision>();
         var waiting = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == org.Id && p.Status == PostStatus.InReview && p.AuthorId != userId
-            && !db.Set<PostReview>().Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step == p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve));
+            && targets.Any(t => t.PostId == p.Id && (
+                (p.CurrentStep == 0 && (at0.Contains(t.AccountId) || (byDefault && !configured.Contains(t.AccountId))))
+                || (p.CurrentStep == 1 && at1.Contains(t.AccountId))
+                || (p.CurrentStep == 2 && at2.Contains(t.AccountId))
+                || (p.CurrentStep == 3 && at3.Contains(t.AccountId))
+                || (p.CurrentStep == 4 && at4.Contains(t.AccountId))))
+            && !revisions.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.EditorId == userId)
+            && !reviews.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step == p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve)
+            && (!reviews.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step != p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve)
+                || !targets.Any(t => t.PostId == p.Id && !allowing.Contains(t.AccountId))));
         var found = new List<Post>();
         var position = after;
         var size = FirstQueueBatch;
-        while (found.Count <= QueuePageSize)
+        var done = false;
+        while (!done && found.Count <= QueuePageSize)
         {
             var batch = await QueueBatchAsync(waiting, position, size, cancellationToken);
+            var exhausted = batch.Count < size;
             size = Math.Min(size * 2, MaxQueueBatch);
-            if (batch.Count == 0)
+            if (batch.Count > 0)
             {
-                if (position is null or { Scheduled: false })
-                {
-                    position = QueueCursor.ScheduledStart;
-                    continue;
-                }
-
-                break;
+                var states = await review.StatesAsync(workflows, batch, cancellationToken);
+                found.AddRange(batch.Where(p => states[p.Id] is var state && state.MayApprove(userId) && !state.ApprovedBy.Contains(userId)));
+                position = QueueCursor.Of(batch[^1]);
             }
 
-            var states = await review.StatesAsync(org.Id, batch, cancellationToken);
-            found.AddRange(batch.Where(p => states[p.Id] is var state && state.MayApprove(userId) && !state.ApprovedBy.Contains(userId)));
-            position = QueueCursor.Of(batch[^1]);
+            // A short batch ends its run: the unscheduled one goes on with the scheduled, which ends the queue.
+            if (exhausted)
+            {
+                done = position is { Scheduled: true };
+                position = done ? position : QueueCursor.ScheduledStart;
+                size = FirstQueueBatch;
+            }
         }
 
         var next = found.Count > QueuePageSize ? QueueCursor.Of(found[QueuePageSize - 1]).ToString() : null;

@@ -166,10 +166,11 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
     }
 
     /// <summary>
-    /// The review state of many posts in a handful of set-based queries (copies, steps with the membership read
-    /// once, editors, approvals), for lists: the same rules as <see cref="StateAsync"/>, without a round-trip per post.
+    /// The review state of many posts in three set-based queries (copies, editors, approvals), their accounts'
+    /// steps taken from <paramref name="workflows"/> (read once per request), for lists: the same rules as
+    /// <see cref="StateAsync"/>, without a round-trip per post.
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, ReviewState>> StatesAsync(Guid organizationId, IReadOnlyList<Post> posts, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<Guid, ReviewState>> StatesAsync(ApprovalSteps.OrganizationWorkflows workflows, IReadOnlyList<Post> posts, CancellationToken cancellationToken = default)
     {
         if (posts.Count == 0)
         {
@@ -179,9 +180,6 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         var ids = posts.Select(p => p.Id).ToList();
         var copies = (await db.Set<PostTarget>().Where(t => ids.Contains(t.PostId)).Select(t => new { t.PostId, t.AccountId }).ToListAsync(cancellationToken))
             .ToLookup(t => t.PostId, t => t.AccountId);
-        var accountIds = copies.SelectMany(c => c).Distinct().ToList();
-        var stepsByAccount = await steps.ResolveEachAsync(organizationId, accountIds, cancellationToken);
-        var allowing = await steps.AllowingOneApproverManyStepsAsync(organizationId, accountIds, cancellationToken);
         var editors = (await db.Set<PostRevision>().Where(r => ids.Contains(r.PostId)).Select(r => new { r.PostId, r.Revision, r.EditorId }).ToListAsync(cancellationToken))
             .ToLookup(r => r.PostId);
         var approvals = (await db.Set<PostReview>().Where(r => ids.Contains(r.PostId) && r.Decision == ReviewDecision.Approve).ToListAsync(cancellationToken))
@@ -189,14 +187,15 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         var states = new Dictionary<Guid, ReviewState>();
         foreach (var post in posts)
         {
-            var accounts = copies[post.Id].ToList();
+            var accounts = copies[post.Id].Distinct().ToList();
             var authors = new HashSet<string>(StringComparer.Ordinal) { post.AuthorId };
             if (editors[post.Id].FirstOrDefault(r => r.Revision == post.Revision)?.EditorId is { Length: > 0 } editor)
             {
                 authors.Add(editor);
             }
 
-            var facts = new ReviewFacts(accounts.SelectMany(a => stepsByAccount[a]).ToList(), authors, accounts.Count > 0 && accounts.All(allowing.Contains));
+            var facts = new ReviewFacts(accounts.SelectMany(workflows.StepsOf).ToList(), authors,
+                accounts.Count > 0 && accounts.All(workflows.AllowingOneApproverManySteps.Contains));
             states[post.Id] = State(post, facts, approvals[post.Id]);
         }
 

@@ -3972,12 +3972,12 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("OrganizationId", "PublishedAt");
-
                     b.HasIndex("PostId", "AccountId")
                         .IsUnique();
 
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("OrganizationId", "PublishedAt", "PostId");
 
                     b.ToTable("PostTarget");
                 });
@@ -4163,11 +4163,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "ScheduledAt", "Id");
-
-                    b.HasIndex("OrganizationId", "Status", "ScheduledAt");
-
                     b.HasIndex("OrganizationId", "UpdatedAt", "Id");
+
+                    b.HasIndex("OrganizationId", "ScheduledAt", "Id", "Status");
+
+                    b.HasIndex("OrganizationId", "Status", "ScheduledAt", "SubmittedAt", "Id");
 
                     b.ToTable("Post");
                 });

@@ -3957,12 +3957,12 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("OrganizationId", "PublishedAt");
-
                     b.HasIndex("PostId", "AccountId")
                         .IsUnique();
 
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("OrganizationId", "PublishedAt", "PostId");
 
                     b.ToTable("PostTarget");
                 });
@@ -4148,11 +4148,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganizationId", "ScheduledAt", "Id");
-
-                    b.HasIndex("OrganizationId", "Status", "ScheduledAt");
-
                     b.HasIndex("OrganizationId", "UpdatedAt", "Id");
+
+                    b.HasIndex("OrganizationId", "ScheduledAt", "Id", "Status");
+
+                    b.HasIndex("OrganizationId", "Status", "ScheduledAt", "SubmittedAt", "Id");
 
                     b.ToTable("Post");
                 });

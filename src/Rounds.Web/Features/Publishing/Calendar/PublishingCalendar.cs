@@ -79,11 +79,22 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     }
 
     /// <summary>
+    /// "And N more" counts at most this many posts beyond a day's shown ones; a day with more reads "over N more".
+    /// Counting a day in full would read every post of it, which grows with the organization (1,300 a day in a
+    /// million posts over two years); the page needs to say a day is busy, not by how much beyond this.
+    /// </summary>
+    public const int MoreCountLimit = 200;
+
+    /// <summary>
     /// A page's days, each with at most <paramref name="perDay"/> entries (the first in time order) and how many
-    /// more it has: a busy organization's month must not become a page of thousands of entries and forms. Each
-    /// day is still its own seek on the (organization, scheduled) index with its own limit, but the days are
-    /// joined with UNION ALL into one command, and the counts of the days that may overflow into a second one,
-    /// so a month costs three round-trips (with the copies) instead of one or two per day.
+    /// more it has (up to <see cref="MoreCountLimit"/> and one): a busy organization's month must not become a
+    /// page of thousands of entries. Each day's posts with a time are one seek on the (organization, scheduled,
+    /// id, status) index, read in its order and stopped after <paramref name="perDay"/>; its posts without one
+    /// are found from the copies published that day and ordered by that time, also limited. All days go in one
+    /// command (UNION ALL), their counts, each limited the same way and answered from the indexes, in a second,
+    /// and the copies of what is shown in a third: the cost follows the days and the cap, not the posts.
+    /// An ORDER BY over each day's two branches together would sort every post of the day first, and a window
+    /// function over the range (ROW_NUMBER per day) would number every post of the month.
     /// </summary>
     public async Task<CalendarDays> ListDaysAsync(OrgContext org, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> days, Guid? accountId, int perDay, CancellationToken cancellationToken = default)
     {
@@ -92,42 +103,54 @@ public sealed class PublishingCalendar(RoundsDbContext db)
             return new CalendarDays([], new Dictionary<DateTimeOffset, int>());
         }
 
+        var targets = db.Set<PostTarget>();
         // Each day's rows carry the day's position, so the rows can be told apart after the union.
         IQueryable<DayPost>? firsts = null;
         for (var i = 0; i < days.Count; i++)
         {
             var day = i;
-            var first = InRange([org.Id], days[i].From, days[i].To, accountId)
-                .OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id).Take(perDay)
+            var (scheduled, unscheduled) = Branches([org.Id], days[i].From, days[i].To, accountId);
+            var timed = scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id).Take(perDay).Select(p => new DayPost { Day = day, Post = p });
+            var placed = unscheduled.OrderBy(p => targets.Where(t => t.PostId == p.Id).Min(t => t.PublishedAt)).ThenBy(p => p.Id).Take(perDay)
                 .Select(p => new DayPost { Day = day, Post = p });
-            firsts = firsts is null ? first : firsts.Concat(first);
+            var both = timed.Concat(placed);
+            firsts = firsts is null ? both : firsts.Concat(both);
         }
 
-        var shown = await firsts!.ToListAsync(cancellationToken);
-        var posts = shown.Select(x => x.Post).ToList();
+        var read = await firsts!.ToListAsync(cancellationToken);
+        var entries = await EntriesAsync(read.Select(x => x.Post).ToList(), ReadIds(read), cancellationToken);
+        var dayOf = read.ToDictionary(x => x.Post.Id, x => x.Day);
+        var shown = entries.GroupBy(e => dayOf[e.PostId]).SelectMany(g => g.Take(perDay)).ToList();
 
-        // Only a day that filled its limit can have more; a quiet day is never counted.
-        var full = shown.GroupBy(x => x.Day).Where(g => g.Count() >= perDay).Select(g => g.Key).ToList();
+        // Only a day that read its limit can have more; a quiet day is never counted.
+        var full = read.GroupBy(x => x.Day).Where(g => g.Count() >= perDay).Select(g => g.Key).ToList();
         var more = new Dictionary<DateTimeOffset, int>();
         if (full.Count > 0)
         {
+            var enough = perDay + MoreCountLimit + 1;
             IQueryable<int>? inFull = null;
             foreach (var i in full)
             {
                 var day = i;
-                var rows = InRange([org.Id], days[i].From, days[i].To, accountId).Select(p => day);
+                var (scheduled, unscheduled) = Branches([org.Id], days[i].From, days[i].To, accountId);
+                var rows = scheduled.Select(p => day).Take(enough).Concat(unscheduled.Select(p => day).Take(enough));
                 inFull = inFull is null ? rows : inFull.Concat(rows);
             }
 
             var counts = await inFull!.GroupBy(day => day).Select(g => new { Day = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
             foreach (var count in counts.Where(c => c.Count > perDay))
             {
-                more[days[count.Day].From] = count.Count - perDay;
+                more[days[count.Day].From] = Math.Min(count.Count, enough) - perDay;
             }
         }
 
-        var ids = posts.Select(p => p.Id).ToList();
-        return new CalendarDays(await EntriesAsync(posts, db.Set<Post>().Where(p => ids.Contains(p.Id)).Select(p => p.Id), cancellationToken), more);
+        return new CalendarDays(shown, more);
+    }
+
+    private IQueryable<Guid> ReadIds(List<DayPost> read)
+    {
+        var ids = read.Select(x => x.Post.Id).ToList();
+        return db.Set<Post>().Where(p => ids.Contains(p.Id)).Select(p => p.Id);
     }
 
     /// <summary>A post shown on a day of the page, by the day's position.</summary>
