@@ -22,6 +22,7 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<Moderate>();
         services.AddScoped<SetWatchLevel>();
         services.AddScoped<Categories>();
+        services.AddScoped<TopicTags>();
         services.AddScoped<BoardSearch>();
         services.AddScoped<WatchedWords>();
         services.AddScoped<WelcomeMember>();

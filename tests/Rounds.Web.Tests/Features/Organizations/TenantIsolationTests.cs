@@ -174,6 +174,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "topicId" or "TopicId" } => ids.BoardTopic.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "postId" } => ids.BoardPost.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "wordId" } => ids.BoardWord.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "Tag" } => "victims-tag",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
@@ -280,6 +281,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityFlag>().AnyAsync(f => f.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityWatch>().AnyAsync(w => w.OrganizationId == victim.Id));
             Assert.Equal("victim's word", await db.Set<Rounds.Web.Features.Community.CommunityWatchedWord>().Where(w => w.OrganizationId == victim.Id).Select(w => w.Phrase).SingleAsync());
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityTopicTag>().AnyAsync(t => t.OrganizationId == victim.Id));
+            Assert.Equal("", await db.Set<Rounds.Web.Features.Community.CommunityCategory>().Where(c => c.OrganizationId == victim.Id).Select(c => c.AllowedTags).SingleAsync());
             Assert.Null(await db.Set<Rounds.Web.Features.Membership.Invoice>().Where(i => i.Id == ids.Invoice).Select(i => i.PaidAt).SingleAsync());
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.Invoice>().CountAsync(i => i.OrganizationId == victim.Id));
             Assert.Equal(0, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.Id == ids.NetworkEvent).Select(e => e.SeatsTaken).SingleAsync());

@@ -430,6 +430,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AllowedTags")
+                        .IsRequired()
+                        .HasMaxLength(3100)
+                        .HasColumnType("character varying(3100)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -834,6 +839,33 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "CategoryId", "Visible", "LastPostedAt");
 
                     b.ToTable("CommunityTopics", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityTopicTag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<Guid>("TopicId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Tag");
+
+                    b.HasIndex("TopicId", "Tag")
+                        .IsUnique();
+
+                    b.ToTable("CommunityTopicTags", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityWatch", b =>
@@ -4809,6 +4841,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Features.Community.CommunityCategory", null)
                         .WithMany()
                         .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityTopicTag", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Community.CommunityTopic", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

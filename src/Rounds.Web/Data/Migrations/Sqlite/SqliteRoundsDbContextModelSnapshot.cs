@@ -417,6 +417,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AllowedTags")
+                        .IsRequired()
+                        .HasMaxLength(3100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -821,6 +826,33 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "CategoryId", "Visible", "LastPostedAt");
 
                     b.ToTable("CommunityTopics", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityTopicTag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TopicId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Tag");
+
+                    b.HasIndex("TopicId", "Tag")
+                        .IsUnique();
+
+                    b.ToTable("CommunityTopicTags", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityWatch", b =>
@@ -4794,6 +4826,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasOne("Rounds.Web.Features.Community.CommunityCategory", null)
                         .WithMany()
                         .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityTopicTag", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Community.CommunityTopic", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -25,6 +25,15 @@ public sealed class TopicForm
     public string? Title { get; set; }
 
     public string? Body { get; set; }
+
+    /// <summary>Separated by commas or spaces.</summary>
+    public string? Tags { get; set; }
+}
+
+public sealed class TagsForm
+{
+    /// <summary>Separated by commas or spaces.</summary>
+    public string? Tags { get; set; }
 }
 
 public sealed class ReplyForm
