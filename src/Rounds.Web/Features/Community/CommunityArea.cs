@@ -23,6 +23,7 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<SetWatchLevel>();
         services.AddScoped<Categories>();
         services.AddScoped<TopicTags>();
+        services.AddScoped<Groups>();
         services.AddScoped<BoardSearch>();
         services.AddScoped<WatchedWords>();
         services.AddScoped<WelcomeMember>();
@@ -37,5 +38,6 @@ public sealed class CommunityArea : IRoundsArea
     [
         new("Community", "/community", Role.Member, 65),
         new("Community review", "/community/review", Role.Reviewer, 66, Count: (services, organizationId, _) => services.GetRequiredService<BoardQueries>().QueueSizeAsync(organizationId)),
+        new("Community groups", "/community/groups", Role.Reviewer, 67),
     ];
 }

@@ -18,6 +18,8 @@ public sealed record TopicBody(string? Title, string? Body, IReadOnlyList<string
 
 public sealed record TagsBody(IReadOnlyList<string?>? Tags);
 
+public sealed record GroupDto(Guid Id, string Handle, string Name, bool Mentionable, IReadOnlyList<string> Members);
+
 public sealed record WatchBody(string? Level);
 
 public sealed record FlagBody(string? Reason, string? Note);
@@ -74,6 +76,12 @@ public static class CommunityEndpoints
         board.MapGet("/digest", async (OrgContext org, Digests digests, CancellationToken ct) => TypedResults.Ok(new { Frequency = Digests.Key(await digests.FrequencyAsync(org, ct)) })).WithName("GetCommunityDigest");
         board.MapPut("/digest", async (OrgContext org, DigestBody body, Digests digests, CancellationToken ct) => (await digests.SetAsync(org, Digests.Parse(body.Frequency), ct)).ToProblem())
             .WithName("SetCommunityDigest").WithSummary("Frequency: off, daily or weekly.");
+        board.MapGet("/groups", async (OrgContext org, Groups groups, CancellationToken ct) => TypedResults.Ok((await groups.ListAsync(org, ct)).Select(ToDto).ToList())).WithName("ListCommunityGroups");
+        board.MapPost("/groups", async (OrgContext org, GroupInput body, Groups groups, CancellationToken ct) =>
+                Done(await groups.CreateAsync(org, body, ct), g => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/groups/{g.Group.Id}", ToDto(g))))
+            .WithName("CreateCommunityGroup").WithSummary("Moderators: handle, name, mentionable (may ordinary members mention it) and members (their handles).");
+        board.MapPut("/groups/{groupId:guid}", async (OrgContext org, Guid groupId, GroupInput body, Groups groups, CancellationToken ct) => Done(await groups.UpdateAsync(org, groupId, body, ct), g => TypedResults.Ok(ToDto(g))))
+            .WithName("UpdateCommunityGroup").WithSummary("Moderators: fields left out keep their value; a members list replaces the members.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
         board.MapGet("/watched-words", async (OrgContext org, WatchedWords words, CancellationToken ct) => Done(await words.ListAsync(org, ct), list => TypedResults.Ok(list.Select(ToDto).ToList())))
             .WithName("ListCommunityWatchedWords");
@@ -89,6 +97,8 @@ public static class CommunityEndpoints
         app.MapGet("/community/unsubscribe/{token}", UnsubscribePage).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/community/unsubscribe/{token}", UnsubscribeAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
     }
+
+    private static GroupDto ToDto(GroupView g) => new(g.Group.Id, g.Group.Handle, g.Group.Name, g.Group.Mentionable, g.Members.Select(m => m.Handle).ToList());
 
     private static WatchedWordDto ToDto(CommunityWatchedWord w) => new(w.Id, w.Phrase, WatchedWords.Key(w.Action), w.Replacement, w.CreatedAt);
 

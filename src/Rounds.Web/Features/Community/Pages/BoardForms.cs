@@ -63,3 +63,17 @@ public sealed class WatchForm
 {
     public string? Level { get; set; }
 }
+
+public sealed class GroupForm
+{
+    public Guid GroupId { get; set; }
+
+    public string? Handle { get; set; }
+
+    public string? Name { get; set; }
+
+    public bool Mentionable { get; set; }
+
+    /// <summary>Handles separated by commas or spaces.</summary>
+    public string? Members { get; set; }
+}
