@@ -24,6 +24,7 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<Categories>();
         services.AddScoped<TopicTags>();
         services.AddScoped<Groups>();
+        services.AddScoped<MentionSuggestions>();
         services.AddScoped<BoardSearch>();
         services.AddScoped<WatchedWords>();
         services.AddScoped<WelcomeMember>();

@@ -82,6 +82,8 @@ public static class CommunityEndpoints
             .WithName("CreateCommunityGroup").WithSummary("Moderators: handle, name, mentionable (may ordinary members mention it) and members (their handles).");
         board.MapPut("/groups/{groupId:guid}", async (OrgContext org, Guid groupId, GroupInput body, Groups groups, CancellationToken ct) => Done(await groups.UpdateAsync(org, groupId, body, ct), g => TypedResults.Ok(ToDto(g))))
             .WithName("UpdateCommunityGroup").WithSummary("Moderators: fields left out keep their value; a members list replaces the members.");
+        board.MapGet("/mentions", async (OrgContext org, string? q, MentionSuggestions suggestions, CancellationToken ct) => Done(await suggestions.SuggestAsync(org, q, ct), list => TypedResults.Ok(list)))
+            .WithName("SuggestCommunityMentions").WithSummary("For the editor's @: up to 10 members and groups the caller may mention whose handle or name starts with q.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
         board.MapGet("/watched-words", async (OrgContext org, WatchedWords words, CancellationToken ct) => Done(await words.ListAsync(org, ct), list => TypedResults.Ok(list.Select(ToDto).ToList())))
             .WithName("ListCommunityWatchedWords");

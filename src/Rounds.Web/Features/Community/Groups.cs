@@ -202,3 +202,39 @@ public sealed partial class Groups(RoundsDbContext db, BoardMembers members, IAu
     [GeneratedRegex(@"^[A-Za-z0-9_]{2,40}$", RegexOptions.CultureInvariant)]
     private static partial Regex HandlePattern();
 }
+
+public sealed record MentionSuggestion(string Handle, string Name, string Kind);
+
+/// <summary>
+/// What the editor offers after an <c>@</c>: members whose handle or name begins with what was typed, and the groups
+/// the writer may mention (mentionable ones; every group for moderators), so the list never proposes a mention that
+/// would reach nobody.
+/// </summary>
+public sealed partial class MentionSuggestions(RoundsDbContext db, BoardMembers members)
+{
+    public const int Limit = 10;
+
+    public async Task<Outcome<List<MentionSuggestion>>> SuggestAsync(OrgContext org, string? typed, CancellationToken cancellationToken = default)
+    {
+        var prefix = (typed ?? "").Trim().TrimStart('@');
+        if (!PrefixPattern().IsMatch(prefix))
+        {
+            return Outcome.Invalid("Q", "Type the start of a handle: 1 to 40 letters, digits or underscores.");
+        }
+
+        // Handles are made the first time the board needs them; a member who never opened it can still be mentioned.
+        await members.EnsureAllAsync(org.Id, cancellationToken);
+        var upper = prefix.ToUpperInvariant();
+        var moderator = BoardAccess.IsModerator(org);
+        var groups = await db.Set<CommunityGroup>()
+            .Where(g => g.OrganizationId == org.Id && (g.Mentionable || moderator) && (g.Handle.ToUpper().StartsWith(upper) || g.Name.ToUpper().StartsWith(upper)))
+            .OrderBy(g => g.Handle).Take(Limit).Select(g => new MentionSuggestion(g.Handle, g.Name, "group")).ToListAsync(cancellationToken);
+        var people = await db.Set<CommunityMember>()
+            .Where(m => m.OrganizationId == org.Id && m.UserId != org.UserId && (m.Handle.ToUpper().StartsWith(upper) || m.DisplayName.ToUpper().StartsWith(upper)))
+            .OrderBy(m => m.Handle).Take(Limit).Select(m => new MentionSuggestion(m.Handle, m.DisplayName, "member")).ToListAsync(cancellationToken);
+        return new Outcome<List<MentionSuggestion>>(Outcome.Success, [.. people.Concat(groups).OrderBy(s => s.Handle, StringComparer.OrdinalIgnoreCase).Take(Limit)]);
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]{1,40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex PrefixPattern();
+}

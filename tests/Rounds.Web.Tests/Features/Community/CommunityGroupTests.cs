@@ -148,6 +148,27 @@ public abstract class CommunityGroupTests(BoardRounds app)
         Assert.Contains("mentioned you", Assert.Single(await NotificationsAsync(cast.Asker, moderated)).Title, StringComparison.Ordinal);
     }
 
+    /// <summary>Protects the editor's @ suggestions: before them there was no way to look a handle up while writing.</summary>
+    [Fact]
+    public async Task Mention_suggestions_offer_members_and_only_the_groups_the_writer_may_mention()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/groups", new { handle = "Dermatology", name = "Dermatology experts", mentionable = true, members = new[] { Handle(cast.Expert) } }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/groups", new { handle = "Directors", name = "Directors", mentionable = false, members = new[] { Handle(cast.Other) } }, HttpStatusCode.Created);
+
+        static List<(string Handle, string Kind)> Of(JsonElement list) => [.. list.EnumerateArray().Select(s => (s.GetProperty("handle").GetString()!, s.GetProperty("kind").GetString()!))];
+        var forMember = Of(await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/mentions?q=%40d"));
+        Assert.Equal([("Dermatology", "group"), (Handle(cast.Expert), "member")], forMember.OrderBy(s => s.Kind, StringComparer.Ordinal).ToList());
+        var forModerator = Of(await SendAsync(cast.Moderator, HttpMethod.Get, $"{cast.Base}/mentions?q=D"));
+        Assert.Contains(("Directors", "group"), forModerator);
+        Assert.Contains(("Dermatology", "group"), forModerator);
+        // By name as well as handle, and never the writer themselves.
+        Assert.Equal([(Handle(cast.Watcher), "member")], Of(await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/mentions?q=wes")));
+        Assert.Empty(Of(await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/mentions?q=Greg")));
+        await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/mentions?q=", expected: HttpStatusCode.BadRequest);
+        await SendAsync(cast.Asker, HttpMethod.Get, $"{cast.Base}/mentions?q=a%20b", expected: HttpStatusCode.BadRequest);
+    }
+
     /// <summary>Protects screening before fan-out for groups: a held post mentioning a group tells none of its members until released.</summary>
     [Fact]
     public async Task A_held_post_mentioning_a_group_tells_no_member_until_a_moderator_releases_it()
