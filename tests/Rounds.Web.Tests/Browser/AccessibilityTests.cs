@@ -167,6 +167,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             db.Add(new Rounds.Web.Features.Community.CommunityPostRevision { OrganizationId = org.Id, PostId = first.Id, Revision = 1, Body = "Should leaders have handles?", EditedBy = member.Id, EditedAt = now });
             db.Add(new Rounds.Web.Features.Community.CommunityLike { OrganizationId = org.Id, PostId = first.Id, UserId = admin.Id, CreatedAt = now });
             db.Add(new Rounds.Web.Features.Community.CommunityFlag { OrganizationId = org.Id, PostId = first.Id, UserId = admin.Id, Reason = Rounds.Web.Features.Community.FlagReason.OffTopic, CreatedAt = now });
+            db.Add(new Rounds.Web.Features.Community.CommunityTopicTag { OrganizationId = org.Id, TopicId = topic.Id, Tag = "handles" });
+            var group = new Rounds.Web.Features.Community.CommunityGroup { OrganizationId = org.Id, Handle = "Experts", Name = "Experts", Mentionable = true, CreatedAt = now };
+            db.Add(group);
+            db.Add(new Rounds.Web.Features.Community.CommunityGroupMember { OrganizationId = org.Id, GroupId = group.Id, UserId = member.Id });
             await db.SaveChangesAsync();
             return (Category: category.Id, Topic: topic.Id, First: first.Id);
         });
@@ -214,7 +218,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/o/{org.Slug}/membership", $"/membership/{org.Slug}/fellows", $"/o/{org.Slug}/membership/fellows",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
             $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
-            $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles",
+            $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles", $"/o/{org.Slug}/community/tags/handles", $"/o/{org.Slug}/community/groups",
             $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
             $"/o/{org.Slug}/inbox", $"/o/{org.Slug}/inbox?waiting=true&unassigned=true", $"/o/{org.Slug}/inbox/{monitoring.Conversation}", $"/o/{org.Slug}/inbox/alerts", $"/o/{org.Slug}/inbox/alerts/{monitoring.Alert}", $"/o/{org.Slug}/inbox/canned-replies", $"/o/{org.Slug}/inbox/candidates",
             // Last: opening it gives the admin an authenticator key, which changes the security stamp and so ends the

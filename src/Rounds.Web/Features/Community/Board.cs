@@ -21,6 +21,9 @@ public sealed class CommunityCategory : IOrgOwned
 
     public int Position { get; set; }
 
+    /// <summary>The only tags topics here may take, separated by spaces; empty when any tag will do.</summary>
+    public string AllowedTags { get; set; } = "";
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -149,6 +152,7 @@ internal sealed class CommunityCategoryConfiguration : IEntityTypeConfiguration<
         builder.ToTable("CommunityCategories");
         builder.Property(c => c.Name).HasMaxLength(BoardLimits.CategoryName);
         builder.Property(c => c.Description).HasMaxLength(BoardLimits.CategoryDescription);
+        builder.Property(c => c.AllowedTags).HasMaxLength(TopicTags.PerCategory * (TopicTags.MaxLength + 1));
         builder.HasIndex(c => new { c.OrganizationId, c.Name }).IsUnique();
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

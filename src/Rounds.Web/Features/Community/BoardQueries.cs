@@ -6,11 +6,14 @@ namespace Rounds.Web.Features.Community;
 public sealed record CategoryRow(CommunityCategory Category, int Topics, bool CanPost, WatchLevel Level);
 
 /// <param name="Unread">Posts past the caller's last read one; <c>null</c> when they never opened the topic (it is new to them).</param>
-public sealed record TopicRow(CommunityTopic Topic, string CategoryName, string AuthorName, int? Unread, bool Held);
+public sealed record TopicRow(CommunityTopic Topic, string CategoryName, string AuthorName, int? Unread, bool Held, IReadOnlyList<string> Tags);
+
+/// <summary>One page of a topic list; <see cref="Pages"/> is at least 1.</summary>
+public sealed record TopicListPage(List<TopicRow> Topics, int Page, int Pages);
 
 public sealed record PostView(CommunityPost Post, string AuthorName, string AuthorHandle, string Html, IReadOnlyList<string> LikedBy, bool LikedByMe, string? ReplyToAuthor);
 
-public sealed record TopicView(CommunityTopic Topic, CommunityCategory Category, IReadOnlyList<PostView> Posts, WatchLevel Level, bool CanPost, int LastRead, int Page, int Pages)
+public sealed record TopicView(CommunityTopic Topic, CommunityCategory Category, IReadOnlyList<PostView> Posts, WatchLevel Level, bool CanPost, int LastRead, int Page, int Pages, IReadOnlyList<string> Tags)
 {
     /// <summary>The highest post number this page shows; reading the page reads up to it.</summary>
     public int LastOnPage => Math.Min(Page * TopicPages.PostsPerPage, Topic.LastNumber);
@@ -63,23 +66,40 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
         return readable.Select(c => new CategoryRow(c, counts.GetValueOrDefault(c.Id), org.IsAtLeast(c.PostRole), levels.GetValueOrDefault(c.Id))).ToList();
     }
 
-    /// <summary>Visible topics (and the caller's own held ones), pinned first, then by latest post.</summary>
-    public async Task<List<TopicRow>> TopicsAsync(OrgContext org, Guid? categoryId, int take = 50, CancellationToken cancellationToken = default)
+    /// <summary>Topics in a list: how many a page of a category or a tag shows.</summary>
+    public const int TopicsPerPage = 50;
+
+    /// <summary>Visible topics (and the caller's own held ones), pinned first, then by latest post; of one tag when <paramref name="tag"/> is given.</summary>
+    public async Task<List<TopicRow>> TopicsAsync(OrgContext org, Guid? categoryId, int take = 50, CancellationToken cancellationToken = default, string? tag = null, int skip = 0)
     {
         var readable = (await CategoriesAsync(org, cancellationToken)).Select(c => c.Category.Id).ToList();
         var rows = await (
-            from t in db.Set<CommunityTopic>()
+            from t in Listed(org, readable, categoryId, tag)
             join c in db.Set<CommunityCategory>() on t.CategoryId equals c.Id
             join m in db.Set<CommunityMember>() on new { UserId = t.AuthorId, t.OrganizationId } equals new { m.UserId, m.OrganizationId } into authors
             from m in authors.DefaultIfEmpty()
             join r in db.Set<CommunityReadMark>().Where(r => r.UserId == org.UserId) on t.Id equals r.TopicId into marks
             from r in marks.DefaultIfEmpty()
-            where t.OrganizationId == org.Id && readable.Contains(t.CategoryId) && (categoryId == null || t.CategoryId == categoryId)
-                && (t.Visible || t.AuthorId == org.UserId)
-            orderby t.Pinned descending, t.LastPostedAt descending
-            select new { t, c.Name, Author = m == null ? "" : m.DisplayName, Read = r == null ? (int?)null : r.LastReadNumber }).Take(take).ToListAsync(cancellationToken);
-        return rows.Select(r => new TopicRow(r.t, r.Name, r.Author, r.Read is { } read ? Math.Max(0, r.t.LastNumber - read) : null, !r.t.Visible)).ToList();
+            orderby t.Pinned descending, t.LastPostedAt descending, t.Id
+            select new { t, c.Name, Author = m == null ? "" : m.DisplayName, Read = r == null ? (int?)null : r.LastReadNumber }).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        var tags = await TopicTags.OfAsync(db, rows.Select(r => r.t.Id).ToList(), cancellationToken);
+        return rows.Select(r => new TopicRow(r.t, r.Name, r.Author, r.Read is { } read ? Math.Max(0, r.t.LastNumber - read) : null, !r.t.Visible, tags[r.t.Id].ToList())).ToList();
     }
+
+    /// <summary>Page <paramref name="page"/> of a category's or a tag's topics, <see cref="TopicsPerPage"/> a page; a page past the end shows the last.</summary>
+    public async Task<TopicListPage> TopicPageAsync(OrgContext org, Guid? categoryId, string? tag, int page, CancellationToken cancellationToken = default)
+    {
+        var readable = (await CategoriesAsync(org, cancellationToken)).Select(c => c.Category.Id).ToList();
+        var count = await Listed(org, readable, categoryId, tag).CountAsync(cancellationToken);
+        var pages = Math.Max(1, (count + TopicsPerPage - 1) / TopicsPerPage);
+        page = Math.Clamp(page, 1, pages);
+        return new TopicListPage(await TopicsAsync(org, categoryId, TopicsPerPage, cancellationToken, tag, (page - 1) * TopicsPerPage), page, pages);
+    }
+
+    private IQueryable<CommunityTopic> Listed(OrgContext org, List<Guid> readable, Guid? categoryId, string? tag) =>
+        db.Set<CommunityTopic>().Where(t => t.OrganizationId == org.Id && readable.Contains(t.CategoryId) && (categoryId == null || t.CategoryId == categoryId)
+            && (t.Visible || t.AuthorId == org.UserId)
+            && (tag == null || db.Set<CommunityTopicTag>().Any(g => g.TopicId == t.Id && g.Tag == tag)));
 
     /// <summary>
     /// One page of a topic as the caller may see it: visible posts in number order; hidden ones as a placeholder;
@@ -138,7 +158,8 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
             .ToList();
         var watch = await db.Set<CommunityWatch>().Where(w => w.UserId == org.UserId && (w.TopicId == topic.Id || w.CategoryId == category.Id)).ToListAsync(cancellationToken);
         var lastRead = await db.Set<CommunityReadMark>().Where(r => r.UserId == org.UserId && r.TopicId == topic.Id).Select(r => (int?)r.LastReadNumber).FirstOrDefaultAsync(cancellationToken) ?? 0;
-        return new TopicView(topic, category, views, FanOut.Effective(watch).GetValueOrDefault(org.UserId, WatchLevel.Normal), org.IsAtLeast(category.PostRole), lastRead, page, pages);
+        var tags = await TopicTags.OfAsync(db, [topic.Id], cancellationToken);
+        return new TopicView(topic, category, views, FanOut.Effective(watch).GetValueOrDefault(org.UserId, WatchLevel.Normal), org.IsAtLeast(category.PostRole), lastRead, page, pages, tags[topic.Id].ToList());
     }
 
     /// <summary>Remembers that the caller has read the topic up to post <paramref name="upTo"/> (the last one of the page they saw).</summary>

@@ -22,10 +22,10 @@ public sealed record SearchHit(Guid TopicId, string TopicTitle, int Number, stri
 
 /// <summary>
 /// A search as asked: the words of the box, in which the filters may be written (<c>@handle</c>,
-/// <c>category:name</c>, <c>after:2026-03-01</c>, <c>before:…</c>, <c>in:title</c>), and the same filters as
+/// <c>category:name</c>, <c>tag:name</c>, <c>after:2026-03-01</c>, <c>before:…</c>, <c>in:title</c>), and the same filters as
 /// form or API fields, which win over what the box says.
 /// </summary>
-public sealed record SearchRequest(string? Query, Guid? CategoryId = null, string? Author = null, string? After = null, string? Before = null, bool InTitle = false, int Page = 1);
+public sealed record SearchRequest(string? Query, Guid? CategoryId = null, string? Author = null, string? After = null, string? Before = null, bool InTitle = false, int Page = 1, string? Tag = null);
 
 /// <summary>One page of hits; <see cref="HasMore"/> when another page follows.</summary>
 public sealed record SearchResults(List<SearchHit> Hits, int Page, bool HasMore);
@@ -51,7 +51,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
         WordPattern().Matches(query ?? "").Select(m => m.Value.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Take(MaxTerms).ToList();
 
     /// <summary>The filters a query and its fields ask for, checked; the words left once the filters are taken out.</summary>
-    public sealed record Filters(IReadOnlyList<string> Terms, string? Category, string? Author, DateOnly? After, DateOnly? Before, bool InTitle);
+    public sealed record Filters(IReadOnlyList<string> Terms, string? Category, string? Author, DateOnly? After, DateOnly? Before, bool InTitle, string? Tag = null);
 
     public static Outcome<Filters> Parse(SearchRequest request)
     {
@@ -59,6 +59,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
         string? category = null, author = null, after = null, before = null;
         var inTitle = request.InTitle;
         var authors = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var tags = new HashSet<string>(StringComparer.Ordinal);
         foreach (Match token in FilterPattern().Matches(query))
         {
             if (token.Groups["handle"].Success)
@@ -72,6 +73,9 @@ public sealed partial class BoardSearch(RoundsDbContext db)
             {
                 case "category":
                     category = value.Replace('-', ' ').Trim();
+                    break;
+                case "tag":
+                    tags.Add(value.TrimStart('#').ToLowerInvariant());
                     break;
                 case "after":
                     after = value;
@@ -98,6 +102,17 @@ public sealed partial class BoardSearch(RoundsDbContext db)
             return Outcome.Invalid("Author", "Write the author as their handle, such as @DanaHinmon.");
         }
 
+        if (tags.Count > 1)
+        {
+            return Outcome.Invalid("Tag", "Search one tag at a time.");
+        }
+
+        var tag = Blank(request.Tag)?.TrimStart('#').ToLowerInvariant() ?? tags.FirstOrDefault();
+        if (tag is not null && !TopicTags.IsTag(tag))
+        {
+            return Outcome.Invalid("Tag", "Write the tag as it is shown on topics: letters and digits with single hyphens, such as tag:patient-privacy.");
+        }
+
         var (fromDate, fromProblem) = Date("After", Blank(request.After) ?? after);
         var (toDate, toProblem) = Date("Before", Blank(request.Before) ?? before);
         if ((fromProblem ?? toProblem) is { } problem)
@@ -121,7 +136,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
             return Outcome.Invalid("Q", "Type at least one word to search for.");
         }
 
-        return new Outcome<Filters>(Outcome.Success, new Filters(terms, request.CategoryId is null ? category : null, author, fromDate, toDate, inTitle));
+        return new Outcome<Filters>(Outcome.Success, new Filters(terms, request.CategoryId is null ? category : null, author, fromDate, toDate, inTitle, tag));
 
         static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
@@ -184,6 +199,8 @@ public sealed partial class BoardSearch(RoundsDbContext db)
         var from = At(filters.After);
         var to = At(filters.Before);
         var inTitle = filters.InTitle;
+        var anyTag = filters.Tag is null;
+        var tag = filters.Tag ?? "";
         var skip = (request.Page - 1) * take;
         var limit = take + 1;
         List<SearchRow> rows;
@@ -201,6 +218,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
                 WHERE "CommunitySearch" MATCH {match} AND p."OrganizationId" = {org.Id} AND p."State" = {visible} AND t."Visible" = 1
                   AND c."ReadRole" <= {role} AND ({all} OR t."CategoryId" = {category})
                   AND ({anyAuthor} OR p."AuthorId" = {author}) AND ({anyTime} OR p."CreatedAt" >= {from}) AND ({untilNow} OR p."CreatedAt" < {to})
+                  AND ({anyTag} OR EXISTS (SELECT 1 FROM "CommunityTopicTags" g WHERE g."TopicId" = t."Id" AND g."Tag" = {tag}))
                 ORDER BY "Rank", s."PostId" LIMIT {limit} OFFSET {skip}
                 """).ToListAsync(cancellationToken);
         }
@@ -225,6 +243,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
                 JOIN "CommunityCategories" c ON c."Id" = t."CategoryId"
                 WHERE t."Visible" AND c."ReadRole" <= {role} AND ({all} OR t."CategoryId" = {category})
                   AND ({anyAuthor} OR p."AuthorId" = {author}) AND ({anyTime} OR p."CreatedAt" >= {from}) AND ({untilNow} OR p."CreatedAt" < {to})
+                  AND ({anyTag} OR EXISTS (SELECT 1 FROM "CommunityTopicTags" g WHERE g."TopicId" = t."Id" AND g."Tag" = {tag}))
                 GROUP BY hit."PostId"
                 ORDER BY max(hit."Rank") DESC, hit."PostId" LIMIT {limit} OFFSET {skip}
                 """).ToListAsync(cancellationToken);
@@ -289,7 +308,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
     private static partial Regex WordPattern();
 
     // A filter is a key and a value (quoted when it has spaces), or an author's @handle standing on its own.
-    [GeneratedRegex(@"(?<![\w@])(?:(?<key>category|after|before|in):(?:""(?<value>[^""]{0,80})""|(?<value>[^\s""]{1,80}))|@(?<handle>[A-Za-z0-9_]{2,40})\b)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
+    [GeneratedRegex(@"(?<![\w@])(?:(?<key>category|tag|after|before|in):(?:""(?<value>[^""]{0,80})""|(?<value>[^\s""]{1,80}))|@(?<handle>[A-Za-z0-9_]{2,40})\b)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 1000)]
     private static partial Regex FilterPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9_]{2,40}$", RegexOptions.CultureInvariant)]

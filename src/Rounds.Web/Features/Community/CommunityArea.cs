@@ -22,6 +22,9 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<Moderate>();
         services.AddScoped<SetWatchLevel>();
         services.AddScoped<Categories>();
+        services.AddScoped<TopicTags>();
+        services.AddScoped<Groups>();
+        services.AddScoped<MentionSuggestions>();
         services.AddScoped<BoardSearch>();
         services.AddScoped<WatchedWords>();
         services.AddScoped<WelcomeMember>();
@@ -36,5 +39,6 @@ public sealed class CommunityArea : IRoundsArea
     [
         new("Community", "/community", Role.Member, 65),
         new("Community review", "/community/review", Role.Reviewer, 66, Count: (services, organizationId, _) => services.GetRequiredService<BoardQueries>().QueueSizeAsync(organizationId)),
+        new("Community groups", "/community/groups", Role.Reviewer, 67),
     ];
 }

@@ -2,19 +2,23 @@ using Rounds.Web.Data;
 
 namespace Rounds.Web.Features.Community;
 
-public sealed record CategoryDto(Guid Id, string Name, string Description, string ReadRole, string PostRole, int Topics, bool CanPost, string WatchLevel);
+public sealed record CategoryDto(Guid Id, string Name, string Description, string ReadRole, string PostRole, int Topics, bool CanPost, string WatchLevel, IReadOnlyList<string> AllowedTags);
 
-public sealed record TopicSummaryDto(Guid Id, Guid CategoryId, string Category, string Title, string Author, int Posts, bool Pinned, bool Closed, bool Held, int? Unread, DateTimeOffset LastPostedAt);
+public sealed record TopicSummaryDto(Guid Id, Guid CategoryId, string Category, string Title, string Author, int Posts, bool Pinned, bool Closed, bool Held, int? Unread, DateTimeOffset LastPostedAt, IReadOnlyList<string> Tags);
 
 /// <summary>A post as its reader may see it: the findings only for its author and the moderators, no text once hidden.</summary>
 public sealed record PostDto(Guid Id, int? Number, string State, string Author, string AuthorHandle, string? Body, string? Html, int? ReplyTo, IReadOnlyList<string> LikedBy, bool LikedByMe, string? Findings, int Revision, DateTimeOffset CreatedAt, DateTimeOffset? EditedAt);
 
 /// <summary>One page of a topic (<see cref="TopicPages.PostsPerPage"/> posts), with how many pages it has.</summary>
-public sealed record TopicDto(Guid Id, Guid CategoryId, string Title, bool Pinned, bool Closed, string WatchLevel, IReadOnlyList<PostDto> Posts, int Page, int Pages);
+public sealed record TopicDto(Guid Id, Guid CategoryId, string Title, bool Pinned, bool Closed, string WatchLevel, IReadOnlyList<PostDto> Posts, int Page, int Pages, IReadOnlyList<string> Tags);
 
 public sealed record PostBody(string? Body, int? ReplyTo);
 
-public sealed record TopicBody(string? Title, string? Body);
+public sealed record TopicBody(string? Title, string? Body, IReadOnlyList<string?>? Tags = null);
+
+public sealed record TagsBody(IReadOnlyList<string?>? Tags);
+
+public sealed record GroupDto(Guid Id, string Handle, string Name, bool Mentionable, IReadOnlyList<string> Members);
 
 public sealed record WatchBody(string? Level);
 
@@ -49,7 +53,12 @@ public static class CommunityEndpoints
         board.MapPost("/categories", CreateCategoryAsync).WithName("CreateCommunityCategory");
         board.MapPut("/categories/{categoryId:guid}/watch", WatchCategoryAsync).WithName("WatchCommunityCategory")
             .WithSummary("Level: watching, watching_first_post, tracking, normal or muted.");
-        board.MapGet("/topics", TopicsAsync).WithName("ListCommunityTopics");
+        board.MapGet("/topics", TopicsAsync).WithName("ListCommunityTopics")
+            .WithSummary("Pinned first, then by latest post; categoryId or tag narrow the list, page (from 1) pages it, 50 a page.");
+        board.MapPut("/topics/{topicId:guid}/tags", SetTagsAsync).WithName("TagCommunityTopic")
+            .WithSummary("The topic's author or a moderator: up to 5 tags of letters, digits and hyphens; the list replaces the topic's tags.");
+        board.MapPut("/categories/{categoryId:guid}/tags", SetAllowedTagsAsync).WithName("LimitCommunityCategoryTags")
+            .WithSummary("Moderators: the only tags topics in the category may take; an empty list allows any.");
         board.MapPost("/categories/{categoryId:guid}/topics", StartTopicAsync).WithName("StartCommunityTopic");
         board.MapGet("/topics/{topicId:guid}", TopicAsync).WithName("GetCommunityTopic").WithSummary("One page of the topic's posts (page=1 by default, 50 a page).");
         board.MapPost("/topics/{topicId:guid}/posts", ReplyAsync).WithName("ReplyInCommunityTopic");
@@ -63,10 +72,18 @@ public static class CommunityEndpoints
             .WithSummary("Reason: off_topic, inappropriate, patient_information, spam or something_else (with a note).");
         board.MapGet("/search", SearchAsync).WithName("SearchCommunity").WithSummary(
             "Posts with every word of q, best first, 20 a page (page=1 to 50; a Link header names the next). Filters, as fields or typed in q: "
-            + "categoryId (category:name), author (@handle), after and before (after:2026-03-01: on or after that day, UTC; before: the day before), inTitle=true (in:title).");
+            + "categoryId (category:name), tag (tag:name), author (@handle), after and before (after:2026-03-01: on or after that day, UTC; before: the day before), inTitle=true (in:title).");
         board.MapGet("/digest", async (OrgContext org, Digests digests, CancellationToken ct) => TypedResults.Ok(new { Frequency = Digests.Key(await digests.FrequencyAsync(org, ct)) })).WithName("GetCommunityDigest");
         board.MapPut("/digest", async (OrgContext org, DigestBody body, Digests digests, CancellationToken ct) => (await digests.SetAsync(org, Digests.Parse(body.Frequency), ct)).ToProblem())
             .WithName("SetCommunityDigest").WithSummary("Frequency: off, daily or weekly.");
+        board.MapGet("/groups", async (OrgContext org, Groups groups, CancellationToken ct) => TypedResults.Ok((await groups.ListAsync(org, ct)).Select(ToDto).ToList())).WithName("ListCommunityGroups");
+        board.MapPost("/groups", async (OrgContext org, GroupInput body, Groups groups, CancellationToken ct) =>
+                Done(await groups.CreateAsync(org, body, ct), g => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/groups/{g.Group.Id}", ToDto(g))))
+            .WithName("CreateCommunityGroup").WithSummary("Moderators: handle, name, mentionable (may ordinary members mention it) and members (their handles).");
+        board.MapPut("/groups/{groupId:guid}", async (OrgContext org, Guid groupId, GroupInput body, Groups groups, CancellationToken ct) => Done(await groups.UpdateAsync(org, groupId, body, ct), g => TypedResults.Ok(ToDto(g))))
+            .WithName("UpdateCommunityGroup").WithSummary("Moderators: fields left out keep their value; a members list replaces the members.");
+        board.MapGet("/mentions", async (OrgContext org, string? q, MentionSuggestions suggestions, CancellationToken ct) => Done(await suggestions.SuggestAsync(org, q, ct), list => TypedResults.Ok(list)))
+            .WithName("SuggestCommunityMentions").WithSummary("For the editor's @: up to 10 members and groups the caller may mention whose handle or name starts with q.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
         board.MapGet("/watched-words", async (OrgContext org, WatchedWords words, CancellationToken ct) => Done(await words.ListAsync(org, ct), list => TypedResults.Ok(list.Select(ToDto).ToList())))
             .WithName("ListCommunityWatchedWords");
@@ -83,6 +100,8 @@ public static class CommunityEndpoints
         app.MapPost("/community/unsubscribe/{token}", UnsubscribeAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
     }
 
+    private static GroupDto ToDto(GroupView g) => new(g.Group.Id, g.Group.Handle, g.Group.Name, g.Group.Mentionable, g.Members.Select(m => m.Handle).ToList());
+
     private static WatchedWordDto ToDto(CommunityWatchedWord w) => new(w.Id, w.Phrase, WatchedWords.Key(w.Action), w.Replacement, w.CreatedAt);
 
     public static PostDto ToDto(PostView view, bool mayReadFindings)
@@ -97,17 +116,50 @@ public static class CommunityEndpoints
 
     public static async Task<IResult> CategoriesAsync(OrgContext org, BoardQueries queries, CancellationToken cancellationToken) =>
         TypedResults.Ok((await queries.CategoriesAsync(org, cancellationToken)).Select(c => new CategoryDto(
-            c.Category.Id, c.Category.Name, c.Category.Description, Roles.Key(c.Category.ReadRole), Roles.Key(c.Category.PostRole), c.Topics, c.CanPost, SetWatchLevel.Key(c.Level))).ToList());
+            c.Category.Id, c.Category.Name, c.Category.Description, Roles.Key(c.Category.ReadRole), Roles.Key(c.Category.PostRole), c.Topics, c.CanPost, SetWatchLevel.Key(c.Level),
+            TopicTags.AllowedIn(c.Category))).ToList());
 
     public static async Task<IResult> CreateCategoryAsync(OrgContext org, CategoryInput body, Categories categories, CancellationToken cancellationToken) =>
         Done(await categories.CreateAsync(org, body, cancellationToken), c => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/categories", new { c.Id, c.Name }));
 
-    public static async Task<IResult> TopicsAsync(OrgContext org, Guid? categoryId, BoardQueries queries, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await queries.TopicsAsync(org, categoryId, 100, cancellationToken)).Select(t => new TopicSummaryDto(
-            t.Topic.Id, t.Topic.CategoryId, t.CategoryName, t.Topic.Title, t.AuthorName, t.Topic.LastNumber, t.Topic.Pinned, t.Topic.Closed, t.Held, t.Unread, t.Topic.LastPostedAt)).ToList());
+    public static async Task<IResult> TopicsAsync(OrgContext org, Guid? categoryId, string? tag, int? page, BoardQueries queries, CancellationToken cancellationToken)
+    {
+        if (page is < 1)
+        {
+            return Outcome.Invalid("Page", "Pages are numbered from 1.").ToProblem();
+        }
+
+        var wanted = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim().TrimStart('#').ToLowerInvariant();
+        if (wanted is not null && !TopicTags.IsTag(wanted))
+        {
+            return Outcome.Invalid("Tag", "Write the tag as it is shown on topics: letters and digits with single hyphens, such as patient-privacy.").ToProblem();
+        }
+
+        // Without paging asked for, the list keeps its old shape: the latest hundred.
+        List<TopicRow> rows;
+        if (page is { } asked)
+        {
+            var listed = await queries.TopicPageAsync(org, categoryId, wanted, asked, cancellationToken);
+            // A page past the end is empty, not the last page again, so a client paging until empty stops.
+            rows = listed.Page == asked ? listed.Topics : [];
+        }
+        else
+        {
+            rows = await queries.TopicsAsync(org, categoryId, 100, cancellationToken, wanted);
+        }
+
+        return TypedResults.Ok(rows.Select(t => new TopicSummaryDto(
+            t.Topic.Id, t.Topic.CategoryId, t.CategoryName, t.Topic.Title, t.AuthorName, t.Topic.LastNumber, t.Topic.Pinned, t.Topic.Closed, t.Held, t.Unread, t.Topic.LastPostedAt, t.Tags)).ToList());
+    }
+
+    public static async Task<IResult> SetTagsAsync(OrgContext org, Guid topicId, TagsBody body, TopicTags tags, CancellationToken cancellationToken) =>
+        Done(await tags.SetAsync(org, topicId, body.Tags, cancellationToken), t => TypedResults.Ok(new { Tags = t }));
+
+    public static async Task<IResult> SetAllowedTagsAsync(OrgContext org, Guid categoryId, TagsBody body, TopicTags tags, CancellationToken cancellationToken) =>
+        Done(await tags.SetAllowedAsync(org, categoryId, body.Tags, cancellationToken), t => TypedResults.Ok(new { AllowedTags = t }));
 
     public static async Task<IResult> StartTopicAsync(OrgContext org, Guid categoryId, TopicBody body, WritePost write, CancellationToken cancellationToken) =>
-        Done(await write.StartTopicAsync(org, categoryId, new TopicInput(body.Title, body.Body), cancellationToken),
+        Done(await write.StartTopicAsync(org, categoryId, new TopicInput(body.Title, body.Body, body.Tags), cancellationToken),
             p => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/topics/{p.TopicId}", new { TopicId = p.TopicId, PostId = p.Id, p.Number, State = p.State.ToString().ToLowerInvariant(), Findings = p.Findings.Length > 0 ? p.Findings : null }));
 
     public static async Task<IResult> TopicAsync(OrgContext org, Guid topicId, int? page, BoardQueries queries, CancellationToken cancellationToken)
@@ -126,7 +178,7 @@ public static class CommunityEndpoints
         await queries.MarkReadAsync(org, view.Topic, view.LastOnPage, cancellationToken);
         var moderator = BoardAccess.IsModerator(org);
         return TypedResults.Ok(new TopicDto(view.Topic.Id, view.Category.Id, view.Topic.Title, view.Topic.Pinned, view.Topic.Closed, SetWatchLevel.Key(view.Level),
-            view.Posts.Select(p => ToDto(p, moderator || p.Post.AuthorId == org.UserId)).ToList(), view.Page, view.Pages));
+            view.Posts.Select(p => ToDto(p, moderator || p.Post.AuthorId == org.UserId)).ToList(), view.Page, view.Pages, view.Tags));
     }
 
     public static async Task<IResult> ReplyAsync(OrgContext org, Guid topicId, PostBody body, WritePost write, CancellationToken cancellationToken) =>
@@ -157,10 +209,10 @@ public static class CommunityEndpoints
         Done(await flags.FlagAsync(org, postId, FlagNames.Parse(body.Reason), body.Note, cancellationToken), f => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/review", new { f.Id }));
 
     /// <summary>A page of hits stays a JSON array, as it always was; the next page is named in a <c>Link: rel="next"</c> header (RFC 8288).</summary>
-    public static async Task<IResult> SearchAsync(HttpContext http, OrgContext org, string? q, Guid? categoryId, string? author, string? after, string? before, bool? inTitle, int? page,
+    public static async Task<IResult> SearchAsync(HttpContext http, OrgContext org, string? q, Guid? categoryId, string? author, string? after, string? before, bool? inTitle, int? page, string? tag,
         BoardSearch search, CancellationToken cancellationToken)
     {
-        var found = await search.SearchAsync(org, new SearchRequest(q, categoryId, author, after, before, inTitle ?? false, page ?? 1), 20, cancellationToken);
+        var found = await search.SearchAsync(org, new SearchRequest(q, categoryId, author, after, before, inTitle ?? false, page ?? 1, tag), 20, cancellationToken);
         if (found.Value is { HasMore: true } results)
         {
             var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);

@@ -42,6 +42,12 @@ public sealed class FanOut(RoundsDbContext db, INotifier notifier, BoardMembers 
             {
                 Raise(member.UserId, NotifyReason.Mention);
             }
+
+            // A group's members are mentioned as themselves: the same reason, so the same single notification.
+            foreach (var userId in await Groups.MentionedAsync(db, organizationId, post.AuthorId, handles, cancellationToken))
+            {
+                Raise(userId, NotifyReason.Mention);
+            }
         }
 
         var answered = PostText.Quotes(post.Body).Where(q => q.TopicId is null || q.TopicId == topic.Id).Select(q => q.Number).ToList();

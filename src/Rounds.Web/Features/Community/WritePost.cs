@@ -4,7 +4,8 @@ using Rounds.Web.Data;
 
 namespace Rounds.Web.Features.Community;
 
-public sealed record TopicInput(string? Title, string? Body);
+/// <param name="Tags">Up to five; see <see cref="TopicTags"/>.</param>
+public sealed record TopicInput(string? Title, string? Body, IReadOnlyList<string?>? Tags = null);
 
 public sealed record ReplyInput(string? Body, int? ReplyTo);
 
@@ -41,6 +42,18 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             return Outcome.Invalid("Title", "Give the topic a title of at least three characters, on one line.");
         }
 
+        var tagged = TopicTags.Normalize("Tags", input.Tags, TopicTags.PerTopic);
+        if (!tagged.Succeeded)
+        {
+            return tagged.Status;
+        }
+
+        var tags = tagged.Value!;
+        if (TopicTags.CheckAllowed(category, tags) is { } refusedTags)
+        {
+            return refusedTags;
+        }
+
         var me = await members.MeAsync(org, cancellationToken);
         var now = clock.GetUtcNow();
         if (Silenced(me, now) is { } silenced)
@@ -66,9 +79,12 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             OrganizationId = org.Id, CategoryId = category.Id, Title = title, AuthorId = org.UserId, CreatedAt = now, LastPostedAt = now, FirstFromMember = firstTopic,
         };
         var post = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, AuthorId = org.UserId, Body = watched.Text, CreatedAt = now };
-        await ScreenAsync(org, post, $"{title}\n\n{post.Body}", watched, cancellationToken);
+        // Tags travel with the title in lists, so they are screened with it.
+        var tagWords = tags.Count == 0 ? "" : "\n\n" + string.Join(' ', tags.Select(t => t.Replace('-', ' ')));
+        await ScreenAsync(org, post, $"{title}{tagWords}\n\n{post.Body}", watched, cancellationToken);
         db.Add(topic);
         db.Add(post);
+        db.AddRange(tags.Select(t => new CommunityTopicTag { OrganizationId = org.Id, TopicId = topic.Id, Tag = t }));
         // The author follows what becomes of their question.
         db.Add(new CommunityWatch { OrganizationId = org.Id, UserId = org.UserId, TopicId = topic.Id, Level = WatchLevel.Watching });
         if (post.State == PostState.Visible)
@@ -79,7 +95,7 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
             await FlagWatchedAsync(org, post, watched, now, cancellationToken);
         }
 
-        audit.Record(org.Id, post.State == PostState.Held ? "community_post.held" : "community_topic.created", nameof(CommunityTopic), topic.Id.ToString(), after: new { topic.Title, Category = category.Name, State = post.State.ToString() });
+        audit.Record(org.Id, post.State == PostState.Held ? "community_post.held" : "community_topic.created", nameof(CommunityTopic), topic.Id.ToString(), after: new { topic.Title, Category = category.Name, State = post.State.ToString(), Tags = tags });
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<CommunityPost>(Outcome.Success, post);
     }

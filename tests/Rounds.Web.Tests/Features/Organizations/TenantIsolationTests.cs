@@ -71,6 +71,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             db.AddRange(post, target, libraryItem, submission, image, release, accreditation, physician, conversation, inbound, alert, sla, boardCategory, boardTopic, boardPost);
             var boardWord = new Rounds.Web.Features.Community.CommunityWatchedWord { OrganizationId = victim.Id, Phrase = "victim's word", CreatedBy = alice.Id, CreatedAt = DateTimeOffset.UtcNow };
             db.Add(boardWord);
+            var boardGroup = new Rounds.Web.Features.Community.CommunityGroup { OrganizationId = victim.Id, Handle = "VictimGroup", Name = "Victim's group", CreatedAt = DateTimeOffset.UtcNow };
+            db.Add(boardGroup);
             // A week's snapshot, so the victim's dashboard and leadership report have figures an intruder could read.
             db.Add(new Rounds.Web.Features.Engagement.EngagementSnapshot { OrganizationId = victim.Id, PhysicianId = physician.Id, Week = Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow), Network = Rounds.Web.Features.Accounts.Contracts.Platform.Bluesky, State = Rounds.Web.Features.Engagement.Contracts.ProfileState.Confirmed, TakenAt = DateTimeOffset.UtcNow });
             var membershipProduct = new Rounds.Web.Features.Membership.Product { OrganizationId = victim.Id, Kind = Rounds.Web.Features.Membership.ProductKind.Webinar, Name = "Victim's webinar", ListPrice = 95m };
@@ -112,6 +114,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 BoardTopic = boardTopic.Id,
                 BoardPost = boardPost.Id,
                 BoardWord = boardWord.Id,
+                BoardGroup = boardGroup.Id,
                 NetworkEvent = networkEvent.Id,
                 Invoice = invoice.Id,
                 FellowshipRound = fellowshipRound.Id,
@@ -174,6 +177,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "topicId" or "TopicId" } => ids.BoardTopic.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "postId" } => ids.BoardPost.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "wordId" } => ids.BoardWord.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "Tag" } => "victims-tag",
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "groupId" } => ids.BoardGroup.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
@@ -280,6 +285,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityFlag>().AnyAsync(f => f.OrganizationId == victim.Id));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityWatch>().AnyAsync(w => w.OrganizationId == victim.Id));
             Assert.Equal("victim's word", await db.Set<Rounds.Web.Features.Community.CommunityWatchedWord>().Where(w => w.OrganizationId == victim.Id).Select(w => w.Phrase).SingleAsync());
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityTopicTag>().AnyAsync(t => t.OrganizationId == victim.Id));
+            Assert.Equal(("VictimGroup", false), await db.Set<Rounds.Web.Features.Community.CommunityGroup>().Where(g => g.OrganizationId == victim.Id).Select(g => ValueTuple.Create(g.Handle, g.Mentionable)).SingleAsync());
+            Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityGroupMember>().AnyAsync(m => m.OrganizationId == victim.Id));
+            Assert.Equal("", await db.Set<Rounds.Web.Features.Community.CommunityCategory>().Where(c => c.OrganizationId == victim.Id).Select(c => c.AllowedTags).SingleAsync());
             Assert.Null(await db.Set<Rounds.Web.Features.Membership.Invoice>().Where(i => i.Id == ids.Invoice).Select(i => i.PaidAt).SingleAsync());
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.Invoice>().CountAsync(i => i.OrganizationId == victim.Id));
             Assert.Equal(0, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.Id == ids.NetworkEvent).Select(e => e.SeatsTaken).SingleAsync());

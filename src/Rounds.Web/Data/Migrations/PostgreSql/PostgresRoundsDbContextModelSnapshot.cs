@@ -430,6 +430,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AllowedTags")
+                        .IsRequired()
+                        .HasMaxLength(3100)
+                        .HasColumnType("character varying(3100)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -577,6 +582,65 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "ResolvedAt");
 
                     b.ToTable("CommunityFlags", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Handle")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("Mentionable")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Handle")
+                        .IsUnique();
+
+                    b.ToTable("CommunityGroups", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityGroupMember", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("GroupId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("GroupId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("CommunityGroupMembers", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityLike", b =>
@@ -834,6 +898,33 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "CategoryId", "Visible", "LastPostedAt");
 
                     b.ToTable("CommunityTopics", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityTopicTag", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<Guid>("TopicId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "Tag");
+
+                    b.HasIndex("TopicId", "Tag")
+                        .IsUnique();
+
+                    b.ToTable("CommunityTopicTags", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityWatch", b =>
@@ -4756,6 +4847,30 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityGroup", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityGroupMember", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Community.CommunityGroup", null)
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityLike", b =>
                 {
                     b.HasOne("Rounds.Web.Features.Community.CommunityPost", null)
@@ -4836,6 +4951,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Features.Community.CommunityCategory", null)
                         .WithMany()
                         .HasForeignKey("CategoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityTopicTag", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Community.CommunityTopic", null)
+                        .WithMany()
+                        .HasForeignKey("TopicId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -25,6 +25,15 @@ public sealed class TopicForm
     public string? Title { get; set; }
 
     public string? Body { get; set; }
+
+    /// <summary>Separated by commas or spaces.</summary>
+    public string? Tags { get; set; }
+}
+
+public sealed class TagsForm
+{
+    /// <summary>Separated by commas or spaces.</summary>
+    public string? Tags { get; set; }
 }
 
 public sealed class ReplyForm
@@ -53,4 +62,18 @@ public sealed class FlagForm
 public sealed class WatchForm
 {
     public string? Level { get; set; }
+}
+
+public sealed class GroupForm
+{
+    public Guid GroupId { get; set; }
+
+    public string? Handle { get; set; }
+
+    public string? Name { get; set; }
+
+    public bool Mentionable { get; set; }
+
+    /// <summary>Handles separated by commas or spaces.</summary>
+    public string? Members { get; set; }
 }
