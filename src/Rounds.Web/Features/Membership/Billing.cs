@@ -438,6 +438,13 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
             return Outcome.Refused("This invoice was credited at the same moment by someone else; look at it again.");
         }
 
+        // The lines are read again now the claim is held: a copy this context tracks from earlier in the request
+        // (a page that listed them) would keep the amounts credited before another credit moved them.
+        foreach (var stale in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Unchanged && (e.Entity is Order o && o.Id == original.OrderId || e.Entity is OrderLine l && l.OrderId == original.OrderId)).ToList())
+        {
+            stale.State = EntityState.Detached;
+        }
+
         var order = await db.Set<Order>().Include(o => o.Lines).FirstAsync(o => o.Id == original.OrderId, cancellationToken);
         var now = clock.GetUtcNow();
         var (sequence, number) = await InvoiceNumbers.TakeAsync(db, original.OrganizationId, InvoiceNumbers.CreditNoteSeries, now.Year, cancellationToken);

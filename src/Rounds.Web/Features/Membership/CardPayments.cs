@@ -163,9 +163,9 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
     }
 
     /// <summary>
-    /// Refunds what is left of a card-paid invoice through Stripe's Refunds API and credits it. The idempotency key
-    /// is the invoice's, so a retry (a second click, a request repeated after a lost answer) gets Stripe's first
-    /// refund back instead of a second one; the credit note is written once, guarded by the order's credit count.
+    /// Refunds what is left of a card-paid invoice through Stripe's Refunds API and credits it. A retry (a second
+    /// click, a request repeated after a lost answer) gets Stripe's first refund back instead of a second one (see
+    /// <see cref="RefundCardAsync"/>); the credit note is written once, guarded by the order's credit count.
     /// </summary>
     public async Task<Outcome<Invoice>> RefundAsync(OrgContext org, Guid invoiceId, string? reason, CancellationToken cancellationToken = default)
     {
@@ -178,13 +178,13 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         var (invoice, order, paymentIntent) = paid.Value!;
         var parts = order.Lines.Where(l => l.Refundable > 0 || l.CreditedAmount == 0)
             .Select(l => new CreditPart(l.Id, l.Refundable, l.CreditedAmount == 0 ? $"Credit for {invoice.Number}: {l.Description}" : $"Credit of the rest of {invoice.Number}: {l.Description}")).ToList();
-        return await RefundAndCreditAsync(org.Id, invoice, order, paymentIntent, parts, $"refund-{invoice.Id}", reason!.Trim(), cancellationToken);
+        return await RefundAndCreditAsync(org.Id, invoice, order, paymentIntent, parts, reason!.Trim(), cancellationToken);
     }
 
     /// <summary>
     /// Refunds part of one line of a card-paid invoice through Stripe and issues a credit note for exactly that
-    /// amount; the seat or membership the line bought stays. The idempotency key names the line, the credit count
-    /// the admin saw and the amount, so a double click refunds once while a later, separate refund is a new one.
+    /// amount; the seat or membership the line bought stays. A double click refunds once; a later, separate refund,
+    /// worked out after the first was credited, is a new one.
     /// </summary>
     public async Task<Outcome<Invoice>> RefundPartAsync(OrgContext org, Guid invoiceId, PartialRefundBody body, CancellationToken cancellationToken = default)
     {
@@ -207,8 +207,7 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         }
 
         var part = new CreditPart(line.Id, amount, $"Partial credit for {invoice.Number}: {line.Description}");
-        var key = $"refund-{line.Id}-{order.CreditNotes}-{MinorUnits(amount)}";
-        return await RefundAndCreditAsync(org.Id, invoice, order, paymentIntent, [part], key, body.Reason!.Trim(), cancellationToken);
+        return await RefundAndCreditAsync(org.Id, invoice, order, paymentIntent, [part], body.Reason!.Trim(), cancellationToken);
     }
 
     /// <summary>Who may refund what: an admin, with a reason, an invoice of a paid card order with something left to give back.</summary>
@@ -244,9 +243,9 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         return new Outcome<(Invoice, Order, string)>(Outcome.Success, (invoice, order, paymentIntent));
     }
 
-    private async Task<Outcome<Invoice>> RefundAndCreditAsync(Guid sellerId, Invoice invoice, Order order, string paymentIntent, IReadOnlyList<CreditPart> parts, string key, string reason, CancellationToken cancellationToken)
+    private async Task<Outcome<Invoice>> RefundAndCreditAsync(Guid sellerId, Invoice invoice, Order order, string paymentIntent, IReadOnlyList<CreditPart> parts, string reason, CancellationToken cancellationToken)
     {
-        var refund = await RefundCardAsync(order, paymentIntent, parts.Sum(p => p.Amount), key, invoice.Number, cancellationToken);
+        var refund = await RefundCardAsync(order, paymentIntent, parts.Sum(p => p.Amount), invoice.Number, cancellationToken);
         if (!refund.Succeeded)
         {
             return refund.Status;
@@ -275,8 +274,14 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
     /// Rounds changes here, so a refusal leaves the books as they were, and a retry with the same key after a lost
     /// answer gets the first refund back rather than a second one.
     /// </summary>
-    internal async Task<Outcome<string>> RefundCardAsync(Order order, string paymentIntent, decimal amount, string idempotencyKey, string invoiceNumber, CancellationToken cancellationToken)
+    internal async Task<Outcome<string>> RefundCardAsync(Order order, string paymentIntent, decimal amount, string invoiceNumber, CancellationToken cancellationToken)
     {
+        // One key per state of the order's credits: every refund worked out from the same state (an admin's, a
+        // member's cancellation, a retry) asks Stripe under the same key, so Stripe makes at most one of them: the
+        // same request again gets the first refund back, and a different amount is refused by Stripe. Keys per
+        // kind of refund let two refunds worked out at the same moment both be paid while only one could be
+        // credited, the credit count having moved under the other.
+        var idempotencyKey = $"refund-{order.Id}-{order.CreditNotes}";
         if (!Enabled)
         {
             return Outcome.Refused("Card payments are not set up on this server, so Stripe cannot be asked for the refund.");
@@ -295,6 +300,11 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
                 },
                 new RequestOptions { IdempotencyKey = idempotencyKey },
                 cancellationToken);
+        }
+        catch (StripeException e) when (e.StripeError?.Type == "idempotency_error")
+        {
+            logger.LogWarning(e, "Stripe holds another refund of order {Order} worked out from the same credits", order.Id);
+            return Outcome.Refused("Another refund of this order was made at the same moment; look at the order again before refunding more.");
         }
         catch (StripeException e)
         {

@@ -201,8 +201,9 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
     /// The attendee gives up their place or leaves the waiting list; a freed seat is offered on at once. A paid seat
     /// gets back what the event's refund rule gives at this moment: the card refund is asked of Stripe first, and
     /// only once Stripe has made it are the seat released and the credit note for exactly that amount written, in
-    /// one transaction. A refusal from Stripe leaves everything as it was; the idempotency key is the
-    /// registration's, so a retry after a lost answer, or two cancellations at once, refund once.
+    /// one transaction. A refusal from Stripe leaves everything as it was; the idempotency key is the state of the
+    /// order's credits (<see cref="CardPayments.RefundCardAsync"/>), so a retry after a lost answer, two
+    /// cancellations at once, or a cancellation racing an admin's refund, refund once.
     /// </summary>
     public async Task<Outcome<Cancellation>> CancelAsync(Guid sellerId, string userId, Guid registrationId, CancellationToken cancellationToken = default)
     {
@@ -228,7 +229,7 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         if (due is { Amount: > 0 } && due.Order.PaymentMethod == PaymentMethod.Card)
         {
             var refunded = due.Order.PaymentReference is { } intent && intent.StartsWith("pi_", StringComparison.Ordinal)
-                ? await payments.RefundCardAsync(due.Order, intent, due.Amount, $"cancel-{registration.Id}", due.Invoice.Number, cancellationToken)
+                ? await payments.RefundCardAsync(due.Order, intent, due.Amount, due.Invoice.Number, cancellationToken)
                 : Outcome.Refused("This card payment cannot be refunded from here; ask the network's admins to cancel your seat.");
             if (!refunded.Succeeded)
             {

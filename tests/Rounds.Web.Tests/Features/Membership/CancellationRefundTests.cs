@@ -80,7 +80,7 @@ public abstract class CancellationRefundTests(MembershipRounds app)
 {
     private static readonly object Rule = new[] { new { daysBefore = 14, percent = 100m }, new { daysBefore = 7, percent = 50m } };
 
-    private sealed record Seat(MembershipCast Cast, Guid EventId, DateTimeOffset StartsAt, Rounds.Web.Features.Identity.User Payer, Guid RegistrationId, string Session, Guid InvoiceId);
+    private sealed record Seat(MembershipCast Cast, Guid EventId, DateTimeOffset StartsAt, Rounds.Web.Features.Identity.User Payer, Guid RegistrationId, string Session, Guid InvoiceId, Guid OrderId);
 
     private async Task<Seat> PaidSeatAsync(decimal price = 40.05m, MembershipCast? cast = null)
     {
@@ -100,7 +100,7 @@ public abstract class CancellationRefundTests(MembershipRounds app)
         Assert.Equal(HttpStatusCode.OK, (await app.WebhookAsync(paid.Payload, paid.Signature)).StatusCode);
         var invoiceId = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Invoice>().Where(i => i.OrderId == orderId).Select(i => i.Id).SingleAsync());
         var startsAt = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().Where(e => e.Id == eventId).Select(e => e.StartsAt).SingleAsync());
-        return new Seat(cast, eventId, startsAt, payer, held.GetProperty("id").GetGuid(), session, invoiceId);
+        return new Seat(cast, eventId, startsAt, payer, held.GetProperty("id").GetGuid(), session, invoiceId, orderId);
     }
 
     /// <summary>Moves the shared clock forward to a moment relative to the event's start; never backwards.</summary>
@@ -147,7 +147,7 @@ public abstract class CancellationRefundTests(MembershipRounds app)
         // 50% of $40.05 is $20.025, rounded half away from zero.
         Assert.Equal((20.03m, 50m), (answer.GetProperty("refunded").GetDecimal(), answer.GetProperty("percent").GetDecimal()));
         Assert.StartsWith("CN-", answer.GetProperty("creditNote").GetString(), StringComparison.Ordinal);
-        Assert.Equal([(2003L, $"cancel-{seat.RegistrationId}")], RefundsOf(seat));
+        Assert.Equal([(2003L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
         Assert.Equal((1, RegistrationStatus.Cancelled, OrderStatus.Paid, 20.03m, "-20.03"), await StateAsync(seat));
         var note = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Invoice>().Include(i => i.Lines).SingleAsync(i => i.CorrectsInvoiceId == seat.InvoiceId));
         Assert.Equal(-20.03m, Assert.Single(note.Lines).Total);
@@ -169,7 +169,7 @@ public abstract class CancellationRefundTests(MembershipRounds app)
         MoveTo(full.StartsAt.AddDays(-14).AddSeconds(-1));
         var answer = await HttpAssert.ReadAsync<JsonElement>(await CancelAsync(full));
         Assert.Equal(40.05m, answer.GetProperty("refunded").GetDecimal());
-        Assert.Equal([(4005L, $"cancel-{full.RegistrationId}")], RefundsOf(full));
+        Assert.Equal([(4005L, $"refund-{full.OrderId}-0")], RefundsOf(full));
         Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Refunded, 40.05m, "-40.05"), await StateAsync(full));
 
         MoveTo(none.StartsAt.AddDays(-7).AddSeconds(1));
@@ -199,7 +199,7 @@ public abstract class CancellationRefundTests(MembershipRounds app)
         Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, 0m, ""), await StateAsync(seat));
 
         Assert.Equal(HttpStatusCode.OK, (await CancelAsync(seat)).StatusCode);
-        Assert.Equal([(2003L, $"cancel-{seat.RegistrationId}")], RefundsOf(seat));
+        Assert.Equal([(2003L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
         Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Paid, 20.03m, "-20.03"), await StateAsync(seat));
     }
 
@@ -263,10 +263,38 @@ public abstract class CancellationRefundTests(MembershipRounds app)
         Assert.Equal(HttpStatusCode.BadRequest, (await app.PostJsonAsync(seat.Cast.NetworkAdmin, path, new { amount = 25.01m, reason = "Too much" })).StatusCode);
         var rest = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(seat.Cast.NetworkAdmin, $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/invoices/{seat.InvoiceId}/refund", new { reason = "Cancelled by phone" }));
         Assert.Equal(-25m, rest.GetProperty("total").GetDecimal());
-        Assert.Equal([(2500L, $"refund-{seat.InvoiceId}"), (1500L, partKey)], RefundsOf(seat).OrderByDescending(r => r.Amount).ToList());
+        Assert.Equal([(2500L, $"refund-{seat.OrderId}-1"), (1500L, partKey)], RefundsOf(seat).OrderByDescending(r => r.Amount).ToList());
         Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Refunded, 40m, "-25.00 -15.00"), await StateAsync(seat));
         Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(seat.Cast.NetworkAdmin, path, new { amount = 1m, reason = "Once more" })).StatusCode);
         Assert.Equal(2, RefundsOf(seat).Count);
+    }
+
+    /// <summary>
+    /// Protects the books against two refunds worked out at the same moment: while an admin's partial refund is
+    /// on its way to Stripe, the member cancels under the event's rule. Stripe must pay out only one of them, and
+    /// exactly what the credit notes say. Before, each kind of refund had its own key, so Stripe paid both while
+    /// only the first could be credited.
+    /// </summary>
+    [Fact]
+    public async Task A_cancellation_made_while_an_admins_refund_is_on_its_way_pays_out_no_more_than_the_credit_notes_say()
+    {
+        var seat = await PaidSeatAsync(price: 100m);
+        MoveTo(seat.StartsAt.AddDays(-10));
+        HttpResponseMessage? cancelled = null;
+        app.Stripe.WhileNextRefundIsMade = async () => cancelled = await CancelAsync(seat);
+        var admins = await app.PostJsonAsync(seat.Cast.NetworkAdmin, $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/invoices/{seat.InvoiceId}/partial-refund", new { amount = 20m, reason = "Goodwill" });
+
+        Assert.Equal(HttpStatusCode.OK, cancelled!.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, admins.StatusCode);
+        Assert.Contains("look at the order again", await admins.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal([(5000L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
+        Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Paid, 50m, "-50.00"), await StateAsync(seat));
+
+        // Worked out again from the books as they now are, the admin's refund is a new one and is paid.
+        var again = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(seat.Cast.NetworkAdmin, $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/invoices/{seat.InvoiceId}/partial-refund", new { amount = 20m, reason = "Goodwill" }));
+        Assert.Equal(-20m, again.GetProperty("total").GetDecimal());
+        Assert.Equal(7000L, RefundsOf(seat).Sum(r => r.Amount));
+        Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Paid, 70m, "-50.00 -20.00"), await StateAsync(seat));
     }
 }
 

@@ -67,7 +67,7 @@ public abstract class RefundTests(MembershipRounds app)
         var note = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, path, new { reason = "Cannot attend after all" }));
         Assert.Equal(("credit_note", -40m), (note.GetProperty("kind").GetString(), note.GetProperty("total").GetDecimal()));
         var refund = Assert.Single(app.Stripe.Refunds.Values, r => r.PaymentIntent == StripeStandIn.PaymentIntentOf(session));
-        Assert.Equal((4000L, $"refund-{invoiceId}"), (refund.Amount, refund.IdempotencyKey));
+        Assert.Equal((4000L, $"refund-{app.Stripe.Sessions[session].OrderId}-0"), (refund.Amount, refund.IdempotencyKey));
         Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Refunded), await StateAsync(eventId));
 
         // A second click is refused before Stripe is asked; Stripe's own webhooks about the refund credit nothing more.

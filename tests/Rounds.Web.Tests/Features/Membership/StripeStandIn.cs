@@ -33,7 +33,15 @@ public sealed class StripeStandIn : HttpMessageHandler
     /// <summary>Refunds made, by id: the payment intent, the amount in minor units, the idempotency key it came with.</summary>
     public ConcurrentDictionary<string, (string PaymentIntent, long Amount, string? IdempotencyKey)> Refunds { get; } = new();
 
-    private readonly ConcurrentDictionary<string, string> answersByIdempotencyKey = new();
+    private readonly ConcurrentDictionary<string, (string Request, string Answer)> answersByIdempotencyKey = new();
+
+    private Func<Task>? whileRefunding;
+
+    /// <summary>
+    /// Runs once when the next refund request arrives, before Stripe answers it: what else happens while a
+    /// refund is on its way.
+    /// </summary>
+    public Func<Task>? WhileNextRefundIsMade { get => whileRefunding; set => whileRefunding = value; }
 
     /// <summary>While set, every refund is declined as Stripe declines one it cannot make.</summary>
     public bool DeclineRefunds { get; set; }
@@ -48,6 +56,11 @@ public sealed class StripeStandIn : HttpMessageHandler
             .Select(pair => pair.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0].Replace('+', ' ')), p => Uri.UnescapeDataString(p[1].Replace('+', ' ')));
         if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/v1/refunds")
         {
+            if (Interlocked.Exchange(ref whileRefunding, null) is { } meanwhile)
+            {
+                await meanwhile();
+            }
+
             return Refund(form, request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.First() : null);
         }
 
@@ -81,9 +94,16 @@ public sealed class StripeStandIn : HttpMessageHandler
     {
         lock (answersByIdempotencyKey)
         {
+            // Stripe replays the first answer to a key only for the same request; other parameters are an error.
+            var asRequest = string.Join('&', form.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
             if (idempotencyKey is not null && answersByIdempotencyKey.TryGetValue(idempotencyKey, out var replayed))
             {
-                var answer = Json(HttpStatusCode.OK, replayed);
+                if (replayed.Request != asRequest)
+                {
+                    return Json(HttpStatusCode.BadRequest, $$$"""{"error":{"type":"idempotency_error","message":"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{{{idempotencyKey}}}' if you meant to execute a different request."}}""");
+                }
+
+                var answer = Json(HttpStatusCode.OK, replayed.Answer);
                 answer.Headers.Add("Idempotent-Replayed", "true");
                 return answer;
             }
@@ -112,7 +132,7 @@ public sealed class StripeStandIn : HttpMessageHandler
             var json = RefundJson(id, intent, amount, session.Value.Currency, "succeeded");
             if (idempotencyKey is not null)
             {
-                answersByIdempotencyKey[idempotencyKey] = json;
+                answersByIdempotencyKey[idempotencyKey] = (asRequest, json);
             }
 
             return Json(HttpStatusCode.OK, json);
