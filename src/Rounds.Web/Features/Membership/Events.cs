@@ -108,7 +108,7 @@ internal sealed class NetworkEventConfiguration : IEntityTypeConfiguration<Netwo
         builder.Property(e => e.Venue).HasMaxLength(500);
         builder.Property(e => e.OnlineLink).HasMaxLength(500);
         builder.Property(e => e.RefundRule).HasMaxLength(1000).HasDefaultValue("[]");
-        builder.Property(e => e.Questions).HasMaxLength(8000).HasDefaultValue("[]");
+        builder.Property(e => e.Questions).HasDefaultValue("[]");
         builder.HasIndex(e => new { e.OrganizationId, e.StartsAt });
         builder.HasOne<Product>().WithMany().HasForeignKey(e => e.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Cascade);
@@ -123,7 +123,7 @@ internal sealed class RegistrationConfiguration : IEntityTypeConfiguration<Regis
         builder.Property(r => r.UserId).HasMaxLength(450);
         builder.Property(r => r.AttendeeName).HasMaxLength(200);
         builder.Property(r => r.TicketCode).HasMaxLength(64);
-        builder.Property(r => r.Answers).HasMaxLength(8000).HasDefaultValue("{}");
+        builder.Property(r => r.Answers).HasDefaultValue("{}");
         builder.HasIndex(r => r.TicketCode).IsUnique();
         builder.HasIndex(r => new { r.EventId, r.Status, r.CreatedAt });
         builder.HasIndex(r => new { r.OrganizationId, r.UserId });

@@ -102,6 +102,36 @@ public abstract class RegistrationQuestionTests(MembershipRounds app)
         // The answers are the network's admins' to read, not another member's or another organization's.
         Assert.Equal(HttpStatusCode.NotFound, (await (await app.ApiClientAsync(member)).GetAsync($"/api/v1/orgs/{slug}/membership/events/{eventId}/registrations")).StatusCode);
     }
+
+    /// <summary>
+    /// Protects the largest questions and answers the rules allow: ten questions of twenty long choices, and
+    /// answers of the longest allowed text in letters JSON escapes, fit where they are stored. Before, both were
+    /// kept in 8,000 characters, which PostgreSQL enforced with an error and SQLite did not.
+    /// </summary>
+    [Fact]
+    public async Task The_largest_questions_and_answers_the_rules_allow_are_kept_whole()
+    {
+        var cast = await app.CastAsync();
+        var slug = cast.Network.Slug;
+        var questions = Enumerable.Range(1, 10).Select(i => i <= 7
+            ? (object)new { label = $"Choice {i} – préférence", kind = "choice", required = false, options = Enumerable.Range(1, 20).Select(o => $"Option {o} ‘{new string('é', 80)}’").ToArray() }
+            : new { label = $"Text {i} – remarque", kind = "text", required = false }).ToArray();
+        var created = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{slug}/membership/events", new
+        {
+            kind = "conference", title = "Largest " + Guid.NewGuid().ToString("N")[..6], start = app.Clock.GetUtcNow().AddDays(40).ToString("yyyy-MM-dd'T'09:00"), timeZone = "America/Chicago",
+            durationMinutes = 480, capacity = 5, price = 0m, questions,
+        }));
+        var eventId = created.GetProperty("id").GetGuid();
+        var member = await app.CreateUserAsync($"largest-{Guid.NewGuid():N}@individual.example", "Zoë Ó Súilleabháin");
+        var longest = new string('é', 250) + new string('<', 250);
+        var answers = Enumerable.Range(8, 3).ToDictionary(i => $"q{i}", _ => longest);
+        answers["q1"] = $"Option 20 ‘{new string('é', 80)}’";
+        Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(member, $"/api/v1/membership/{slug}/events/{eventId}/registrations", new { answers })).StatusCode);
+
+        var attendee = Assert.Single((await app.GetJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{slug}/membership/events/{eventId}/registrations")).EnumerateArray());
+        Assert.Equal(longest, attendee.GetProperty("answers").GetProperty("q10").GetString());
+        Assert.Equal(answers["q1"], attendee.GetProperty("answers").GetProperty("q1").GetString());
+    }
 }
 
 public sealed class RegistrationQuestionTestsOnSqlite(SqliteMembershipRounds app) : RegistrationQuestionTests(app), IClassFixture<SqliteMembershipRounds>;

@@ -2401,8 +2401,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<string>("Questions")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)")
+                        .HasColumnType("text")
                         .HasDefaultValue("[]");
 
                     b.Property<string>("RefundRule")
@@ -2719,8 +2718,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<string>("Answers")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)")
+                        .HasColumnType("text")
                         .HasDefaultValue("{}");
 
                     b.Property<string>("AttendeeName")

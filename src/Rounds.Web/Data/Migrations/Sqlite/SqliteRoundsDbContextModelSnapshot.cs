@@ -2388,7 +2388,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<string>("Questions")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasMaxLength(8000)
                         .HasColumnType("TEXT")
                         .HasDefaultValue("[]");
 
@@ -2706,7 +2705,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<string>("Answers")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
-                        .HasMaxLength(8000)
                         .HasColumnType("TEXT")
                         .HasDefaultValue("{}");
 
