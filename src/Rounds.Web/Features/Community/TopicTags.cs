@@ -37,7 +37,7 @@ internal sealed class CommunityTopicTagConfiguration : IEntityTypeConfiguration<
 /// <see cref="PerTopic"/>. Its author and the moderators set them; a category may limit them to a list its
 /// moderators keep.
 /// </summary>
-public sealed partial class TopicTags(RoundsDbContext db, IOrganizationScreener screener, IAuditLog audit)
+public sealed partial class TopicTags(RoundsDbContext db, IOrganizationScreener screener, WatchedWords watchedWords, IAuditLog audit)
 {
     public const int PerTopic = 5;
     public const int MaxLength = 30;
@@ -175,7 +175,11 @@ public sealed partial class TopicTags(RoundsDbContext db, IOrganizationScreener 
         return parsed;
     }
 
-    /// <summary>Screens a set of tags as words, as a post is screened; a block refuses them with what was found.</summary>
+    /// <summary>
+    /// Screens a set of tags as words, as a post is screened, and reads them against the moderators' watched
+    /// words; a block or a watched word refuses them. A changed tag shows on lists at once, with no post to hold
+    /// for review, so a word the moderators flag is refused here rather than let through unseen.
+    /// </summary>
     internal async Task<Outcome?> BlockedAsync(OrgContext org, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         if (tags.Count == 0)
@@ -183,7 +187,15 @@ public sealed partial class TopicTags(RoundsDbContext db, IOrganizationScreener 
             return null;
         }
 
-        var result = await screener.ScreenAsync(org.Id, new Rounds.Screening.Post(string.Join(' ', tags.Select(t => t.Replace('-', ' '))), AccountKind.Personal), Profile.Social, cancellationToken);
+        var words = string.Join(' ', tags.Select(t => t.Replace('-', ' ')));
+        var watched = await watchedWords.ApplyAsync(org.Id, words, cancellationToken);
+        if (watched.Blocking.Count + watched.Flagging.Count > 0)
+        {
+            return Outcome.Invalid("Tags", "These tags were not saved: the moderators watch for "
+                + string.Join(", ", watched.Blocking.Concat(watched.Flagging).Select(w => $"“{w.Phrase}”")) + ".");
+        }
+
+        var result = await screener.ScreenAsync(org.Id, new Rounds.Screening.Post(words, AccountKind.Personal), Profile.Social, cancellationToken);
         return result.Verdict == Verdict.Block ? Outcome.Invalid("Tags", "These tags were not saved: " + BoardText.Describe(result)) : null;
     }
 

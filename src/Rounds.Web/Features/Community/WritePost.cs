@@ -65,7 +65,10 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
         var words = await watchedWords.ForAsync(org.Id, cancellationToken);
         var titleWatch = WatchedWords.Apply(words, title);
         var bodyWatch = WatchedWords.Apply(words, input.Body!.Trim());
-        var watched = new WatchedMatch(bodyWatch.Text, [.. titleWatch.Blocking.Union(bodyWatch.Blocking)], [.. titleWatch.Flagging.Union(bodyWatch.Flagging)]);
+        // Tags show beside the title on every list, so a watched word in one holds or flags the topic as the title would.
+        var tagWatch = WatchedWords.Apply(words, string.Join(' ', tags.Select(t => t.Replace('-', ' '))));
+        var watched = new WatchedMatch(bodyWatch.Text, [.. titleWatch.Blocking.Union(bodyWatch.Blocking).Union(tagWatch.Blocking)],
+            [.. titleWatch.Flagging.Union(bodyWatch.Flagging).Union(tagWatch.Flagging)]);
         title = titleWatch.Text;
         problem = BoardText.Check("Title", title, BoardLimits.Title) ?? BoardText.Check("Body", watched.Text, BoardLimits.Body);
         if (problem is not null)

@@ -241,6 +241,36 @@ public abstract class CommunityTagTests(BoardRounds app)
         await members.LoginAsync(cast.Asker.Email!);
         Assert.Null((await members.GetAsync($"/o/{cast.Org.Slug}/community/c/{cast.CategoryId}")).QuerySelector("#allowed-tags"));
     }
+
+    /// <summary>
+    /// Protects the moderators' watched words in tags: a tag shows on every list, so a blocked word in one holds the
+    /// new topic as a blocked word in its title would, and a changed tag with a watched word is refused. Before,
+    /// only the title and the body were read against the words.
+    /// </summary>
+    [Fact]
+    public async Task A_watched_word_in_a_tag_holds_the_new_topic_and_refuses_a_changed_tag()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/watched-words", new { phrase = "ivermectin", action = "block" }, HttpStatusCode.Created);
+        await SendAsync(cast.Moderator, HttpMethod.Post, $"{cast.Base}/watched-words", new { phrase = "competitor", action = "flag" }, HttpStatusCode.Created);
+
+        var held = await SendAsync(cast.Asker, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics",
+            new { title = "A question on dosing posts", body = "How do we answer these?", tags = new[] { "Ivermectin" } }, HttpStatusCode.Created);
+        Assert.Equal("held", held.GetProperty("state").GetString());
+        Assert.Contains("“ivermectin”", held.GetProperty("findings").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain((await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics")).EnumerateArray(), t => t.GetProperty("id").GetGuid() == held.GetProperty("topicId").GetGuid());
+
+        var created = await SendAsync(cast.Asker, HttpMethod.Post, $"{cast.Base}/categories/{cast.CategoryId}/topics",
+            new { title = "Answering dosing questions", body = "What do we say?", tags = new[] { "dosing" } }, HttpStatusCode.Created);
+        var topic = created.GetProperty("topicId").GetGuid();
+        foreach (var word in new[] { "ivermectin", "competitor-news" })
+        {
+            var refused = await SendAsync(cast.Asker, HttpMethod.Put, $"{cast.Base}/topics/{topic}/tags", new { tags = new[] { "dosing", word } }, HttpStatusCode.BadRequest);
+            AssertRefused(refused, "Tags", "the moderators watch for");
+        }
+
+        Assert.Equal(["dosing"], Tags(await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/topics/{topic}")));
+    }
 }
 
 public sealed class CommunityTagTestsOnSqlite(SqliteBoardRounds app) : CommunityTagTests(app), IClassFixture<SqliteBoardRounds>;
