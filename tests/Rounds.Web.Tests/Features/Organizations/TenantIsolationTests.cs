@@ -286,7 +286,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityWatch>().AnyAsync(w => w.OrganizationId == victim.Id));
             Assert.Equal("victim's word", await db.Set<Rounds.Web.Features.Community.CommunityWatchedWord>().Where(w => w.OrganizationId == victim.Id).Select(w => w.Phrase).SingleAsync());
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityTopicTag>().AnyAsync(t => t.OrganizationId == victim.Id));
-            Assert.Equal(("VictimGroup", false), await db.Set<Rounds.Web.Features.Community.CommunityGroup>().Where(g => g.OrganizationId == victim.Id).Select(g => ValueTuple.Create(g.Handle, g.Mentionable)).SingleAsync());
+            var victimGroup = await db.Set<Rounds.Web.Features.Community.CommunityGroup>().Where(g => g.OrganizationId == victim.Id).Select(g => new { g.Handle, g.Mentionable }).SingleAsync();
+            Assert.Equal(("VictimGroup", false), (victimGroup.Handle, victimGroup.Mentionable));
             Assert.False(await db.Set<Rounds.Web.Features.Community.CommunityGroupMember>().AnyAsync(m => m.OrganizationId == victim.Id));
             Assert.Equal("", await db.Set<Rounds.Web.Features.Community.CommunityCategory>().Where(c => c.OrganizationId == victim.Id).Select(c => c.AllowedTags).SingleAsync());
             Assert.Null(await db.Set<Rounds.Web.Features.Membership.Invoice>().Where(i => i.Id == ids.Invoice).Select(i => i.PaidAt).SingleAsync());
