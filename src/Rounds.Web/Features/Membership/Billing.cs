@@ -20,9 +20,10 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
         if (code.Length > 0)
         {
             voucher = await db.Set<Voucher>().FirstOrDefaultAsync(v => v.OrganizationId == sellerId && v.Code == code, cancellationToken);
-            if (voucher is null || (voucher.ValidUntil is { } until && until <= now) || (voucher.MaxUses is { } max && voucher.Uses >= max))
+            var problem = voucher is null ? "This voucher code is not valid, has expired or has been used up." : voucher.ProblemFor(product, now);
+            if (problem is not null)
             {
-                return Outcome.Invalid("Voucher", "This voucher code is not valid, has expired or has been used up.");
+                return Outcome.Invalid("Voucher", problem);
             }
         }
 
@@ -76,7 +77,7 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
     {
         var planKey = input.Plan?.Trim().ToLowerInvariant() ?? "";
         var plan = await db.Set<MembershipPlan>().FirstOrDefaultAsync(p => p.OrganizationId == sellerId && p.Key == planKey, cancellationToken);
-        if (plan is null)
+        if (plan is null || plan.RetiredAt is not null)
         {
             return Outcome.Invalid("Plan", "Choose one of the plans in the catalogue.");
         }
@@ -206,7 +207,8 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
         var heldPlan = plans[replaced.PlanId];
         var paid = await db.Set<OrderLine>()
             .Where(l => l.OrderId == replaced.OrderId && l.PlanId == replaced.PlanId)
-            .Join(db.Set<Order>().Where(o => o.Status == OrderStatus.Paid), l => l.OrderId, o => o.Id, (l, _) => l.Total)
+            // What was paid in another currency (the plan was repriced since) cannot be credited against this price.
+            .Join(db.Set<Order>().Where(o => o.Status == OrderStatus.Paid && o.Currency == product.Currency), l => l.OrderId, o => o.Id, (l, _) => l.Total)
             .FirstOrDefaultAsync(cancellationToken);
         var termDays = (int)Math.Round((replaced.EndsAt!.Value - replaced.StartsAt).TotalDays);
         var unusedDays = (int)Math.Floor((replaced.EndsAt.Value - now).TotalDays);

@@ -72,6 +72,9 @@ public sealed class MembershipPlan : IOrgOwned
     public string Benefits { get; set; } = "";
 
     public List<PlanRule> Rules { get; set; } = [];
+
+    /// <summary>Set when the seller stopped selling the plan; memberships already bought run out their terms.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
 }
 
 /// <summary>A plan lowering the price of a kind of product for its members.</summary>
@@ -103,11 +106,41 @@ public sealed class Voucher : IOrgOwned
 
     public decimal AmountOff { get; set; }
 
+    /// <summary>The currency of <see cref="AmountOff"/>; a fixed amount applies only to products priced in it.</summary>
+    public string Currency { get; set; } = "USD";
+
+    public DateTimeOffset? ValidFrom { get; set; }
+
     public DateTimeOffset? ValidUntil { get; set; }
 
     public int? MaxUses { get; set; }
 
     public int Uses { get; set; }
+
+    /// <summary>Product kinds it lowers, comma separated (<c>membership,residency</c>); empty for every kind.</summary>
+    public string AppliesTo { get; set; } = "";
+
+    /// <summary>Set when the seller ended it early; a used voucher is ended rather than deleted, so its orders still name it.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Why the voucher cannot be used on this product now; null when it can.</summary>
+    public string? ProblemFor(Product product, DateTimeOffset now)
+    {
+        if (EndedAt is not null || (ValidUntil is { } until && until <= now) || (MaxUses is { } max && Uses >= max) || (ValidFrom is { } from && now < from))
+        {
+            return "This voucher code is not valid, has expired or has been used up.";
+        }
+
+        var kinds = AppliesTo.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (kinds.Length > 0 && !kinds.Contains(MembershipEndpoints.Key(product.Kind), StringComparer.Ordinal))
+        {
+            return "This voucher code does not apply to this product.";
+        }
+
+        return AmountOff > 0 && !string.Equals(Currency, product.Currency, StringComparison.Ordinal)
+            ? $"This voucher takes an amount in {Currency} off and does not apply to a price in {product.Currency}."
+            : null;
+    }
 }
 
 /// <summary>A reduction the seller runs for everyone on a kind of product for a while (an early-bird rate).</summary>
@@ -174,6 +207,8 @@ internal sealed class VoucherConfiguration : IEntityTypeConfiguration<Voucher>
         builder.Property(v => v.Code).HasMaxLength(40);
         builder.Property(v => v.PercentOff).HasPrecision(5, 2);
         builder.Property(v => v.AmountOff).HasPrecision(12, 2);
+        builder.Property(v => v.Currency).HasMaxLength(3).HasDefaultValue("USD");
+        builder.Property(v => v.AppliesTo).HasMaxLength(100);
         builder.HasIndex(v => new { v.OrganizationId, v.Code }).IsUnique();
         builder.HasOne<Organization>().WithMany().HasForeignKey(v => v.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -19,6 +19,8 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<Seats>();
         services.AddScoped<Registrations>();
         services.AddScoped<EventEditor>();
+        services.AddScoped<PlanEditor>();
+        services.AddScoped<VoucherEditor>();
         services.AddScoped<CardPayments>();
         services.AddSingleton<MemberCalendar>();
         services.AddHttpClient(CardPayments.HttpClientName);

@@ -78,6 +78,31 @@ public static class MembershipEndpoints
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
         admin.MapPost("/check-in", CheckInAsync).WithName("CheckInTicket");
+        admin.MapGet("/plans", async (OrgContext org, PlanEditor plans, CancellationToken cancellationToken) => TypedResults.Ok(await plans.ListAsync(org, cancellationToken)))
+            .WithName("ListPlansForAdmins").WithSummary("Every plan, retired ones last, with its price, what it includes and how many memberships use it.");
+        admin.MapPost("/plans", CreatePlanAsync).WithName("CreateMembershipPlan")
+            .WithSummary("{\"key\":\"premium\",\"name\":\"Premium\",\"scope\":\"individual\",\"price\":295,\"currency\":\"USD\",\"termMonths\":12,\"graceDays\":14,\"benefits\":[\"Members' board categories\"],\"includes\":{\"course\":100,\"webinar\":100}}");
+        admin.MapGet("/plans/{planId:guid}", async (OrgContext org, Guid planId, PlanEditor plans, CancellationToken cancellationToken) =>
+            await plans.GetAsync(org, planId, cancellationToken) is { } plan ? Results.Ok(plan) : Outcome.NotFound.ToProblem()).WithName("GetMembershipPlan");
+        admin.MapPut("/plans/{planId:guid}", UpdatePlanAsync).WithName("UpdateMembershipPlan")
+            .WithSummary("The whole plan but its key. A new price applies to orders placed from now on, renewals included; memberships already bought keep the price they were sold at.");
+        admin.MapPost("/plans/{planId:guid}/retire", async (OrgContext org, Guid planId, PlanEditor plans, CancellationToken cancellationToken) => (await plans.RetireAsync(org, planId, cancellationToken)).ToProblem())
+            .WithName("RetireMembershipPlan").WithSummary("Stops selling the plan; memberships already bought run out their terms.");
+        admin.MapPost("/plans/{planId:guid}/reinstate", async (OrgContext org, Guid planId, PlanEditor plans, CancellationToken cancellationToken) => (await plans.ReinstateAsync(org, planId, cancellationToken)).ToProblem())
+            .WithName("ReinstateMembershipPlan");
+        admin.MapDelete("/plans/{planId:guid}", async (OrgContext org, Guid planId, PlanEditor plans, CancellationToken cancellationToken) => (await plans.DeleteAsync(org, planId, cancellationToken)).ToProblem())
+            .WithName("DeleteMembershipPlan").WithSummary("Only a plan nobody has ordered; retire one in use.");
+        admin.MapGet("/vouchers", async (OrgContext org, VoucherEditor vouchers, CancellationToken cancellationToken) => TypedResults.Ok(await vouchers.ListAsync(org, cancellationToken)))
+            .WithName("ListVouchers");
+        admin.MapPost("/vouchers", CreateVoucherAsync).WithName("CreateVoucher")
+            .WithSummary("{\"code\":\"SPRING-25\",\"percentOff\":25,\"validUntil\":\"2027-05-01T00:00:00Z\",\"maxUses\":50,\"appliesTo\":[\"residency\"]}, or an amount: {\"amountOff\":50,\"currency\":\"USD\"}.");
+        admin.MapGet("/vouchers/{voucherId:guid}", async (OrgContext org, Guid voucherId, VoucherEditor vouchers, CancellationToken cancellationToken) =>
+            await vouchers.GetAsync(org, voucherId, cancellationToken) is { } voucher ? Results.Ok(voucher) : Outcome.NotFound.ToProblem()).WithName("GetVoucher");
+        admin.MapPut("/vouchers/{voucherId:guid}", UpdateVoucherAsync).WithName("UpdateVoucher");
+        admin.MapPost("/vouchers/{voucherId:guid}/end", async (OrgContext org, Guid voucherId, VoucherEditor vouchers, CancellationToken cancellationToken) => (await vouchers.EndAsync(org, voucherId, cancellationToken)).ToProblem())
+            .WithName("EndVoucher");
+        admin.MapDelete("/vouchers/{voucherId:guid}", async (OrgContext org, Guid voucherId, VoucherEditor vouchers, CancellationToken cancellationToken) => (await vouchers.DeleteAsync(org, voucherId, cancellationToken)).ToProblem())
+            .WithName("DeleteVoucher").WithSummary("Only a voucher no order has used; end a used one.");
 
         app.MapPost("/webhooks/stripe", StripeWebhookAsync).AllowAnonymous().DisableAntiforgery().WithName("StripeWebhook");
         app.MapGet("/membership/{seller}/events.ics", CalendarAsync).AllowAnonymous().WithName("NetworkEventsCalendar");
@@ -101,7 +126,7 @@ public static class MembershipEndpoints
             return NoSeller();
         }
 
-        var plans = await db.Set<MembershipPlan>().Include(p => p.Rules).Where(p => p.OrganizationId == organization.Id).ToListAsync(cancellationToken);
+        var plans = await db.Set<MembershipPlan>().Include(p => p.Rules).Where(p => p.OrganizationId == organization.Id && p.RetiredAt == null).ToListAsync(cancellationToken);
         var products = await db.Set<Product>().Where(p => p.OrganizationId == organization.Id).ToDictionaryAsync(p => p.Id, cancellationToken);
         var result = new List<PlanDto>();
         foreach (var plan in plans.OrderBy(p => products[p.ProductId].ListPrice))
@@ -442,6 +467,34 @@ public static class MembershipEndpoints
     {
         var created = await editor.CreateAsync(org, body, cancellationToken);
         return created.Succeeded ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/membership/events/{created.Value!.Id}/registrations", new { created.Value.Id }) : created.Status.ToProblem();
+    }
+
+    public static async Task<IResult> CreatePlanAsync(OrgContext org, MembershipPlanInput body, PlanEditor plans, CancellationToken cancellationToken)
+    {
+        var created = await plans.CreateAsync(org, body, cancellationToken);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/membership/plans/{created.Value!.Id}", await plans.GetAsync(org, created.Value.Id, cancellationToken))
+            : created.Status.ToProblem();
+    }
+
+    public static async Task<IResult> UpdatePlanAsync(OrgContext org, Guid planId, MembershipPlanInput body, PlanEditor plans, CancellationToken cancellationToken)
+    {
+        var updated = await plans.UpdateAsync(org, planId, body, cancellationToken);
+        return updated.Succeeded ? TypedResults.Ok(await plans.GetAsync(org, planId, cancellationToken)) : updated.Status.ToProblem();
+    }
+
+    public static async Task<IResult> CreateVoucherAsync(OrgContext org, VoucherInput body, VoucherEditor vouchers, CancellationToken cancellationToken)
+    {
+        var created = await vouchers.CreateAsync(org, body, cancellationToken);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/membership/vouchers/{created.Value!.Id}", VoucherEditor.ToDto(created.Value))
+            : created.Status.ToProblem();
+    }
+
+    public static async Task<IResult> UpdateVoucherAsync(OrgContext org, Guid voucherId, VoucherInput body, VoucherEditor vouchers, CancellationToken cancellationToken)
+    {
+        var updated = await vouchers.UpdateAsync(org, voucherId, body, cancellationToken);
+        return updated.Succeeded ? TypedResults.Ok(VoucherEditor.ToDto(updated.Value!)) : updated.Status.ToProblem();
     }
 
     public static async Task<IReadOnlyList<AttendeeDto>> AttendeeListAsync(RoundsDbContext db, Guid sellerId, Guid eventId, CancellationToken cancellationToken) =>

@@ -83,6 +83,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var fellowshipRound = new Rounds.Web.Features.Membership.FellowshipRound { OrganizationId = victim.Id, Name = "Victim's fellows", ClosesAt = Scheduled, Rubric = "[{\"key\":\"clarity\",\"label\":\"Clarity\",\"weight\":1}]" };
             var strategicPlan = new Rounds.Web.Features.Membership.StrategicPlan { OrganizationId = victim.Id, RoundId = fellowshipRound.Id, ApplicantUserId = alice.Id, Status = Rounds.Web.Features.Membership.StrategicPlanStatus.Submitted, Version = 1 };
             db.AddRange(fellowshipRound, strategicPlan);
+            var planProduct = new Rounds.Web.Features.Membership.Product { OrganizationId = victim.Id, Kind = Rounds.Web.Features.Membership.ProductKind.Membership, Name = "Victim's plan", ListPrice = 100m };
+            var membershipPlan = new Rounds.Web.Features.Membership.MembershipPlan { OrganizationId = victim.Id, ProductId = planProduct.Id, Key = "victims", Name = "Victim's plan", TermMonths = 12 };
+            var voucher = new Rounds.Web.Features.Membership.Voucher { OrganizationId = victim.Id, Code = "VICTIM", PercentOff = 10m };
+            db.AddRange(planProduct, membershipPlan, voucher);
             // A copy waiting to be posted by hand, so the tasks page shows the victim's admin a form to try.
             var byHandPost = new Post { OrganizationId = victim.Id, AuthorId = alice.Id, AuthorName = "Alice", Text = "Victim's post by hand", Status = PostStatus.Approved, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, ApprovedAt = DateTimeOffset.UtcNow };
             var byHandTask = new PostTarget { OrganizationId = victim.Id, PostId = byHandPost.Id, AccountId = account, Status = DeliveryStatus.WithOwner, IdempotencyKey = Guid.NewGuid().ToString("N") };
@@ -120,6 +124,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 FellowshipRound = fellowshipRound.Id,
                 StrategicPlan = strategicPlan.Id,
                 ByHandTask = byHandTask.Id,
+                MembershipPlan = membershipPlan.Id,
+                Voucher = voucher.Id,
             };
         });
 
@@ -185,6 +191,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "uploadId" } => Guid.NewGuid().ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "roundId" } => ids.FellowshipRound.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "strategicPlanId" } => ids.StrategicPlan.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "planId" or "PlanId" } => ids.MembershipPlan.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "voucherId" or "VoucherId" } => ids.Voucher.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } when route.RoutePattern.RawText!.Contains("/posting-tasks/", StringComparison.Ordinal) => ids.ByHandTask.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "id" } => ids.OrganizationMember.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart other => throw new InvalidOperationException($"Route {route.RoutePattern.RawText} has a parameter {other.Name} this test does not know."),
@@ -294,6 +302,11 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.Invoice>().CountAsync(i => i.OrganizationId == victim.Id));
             Assert.Equal(0, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.Id == ids.NetworkEvent).Select(e => e.SeatsTaken).SingleAsync());
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().CountAsync(e => e.OrganizationId == victim.Id));
+            var victimPlan = await db.Set<Rounds.Web.Features.Membership.MembershipPlan>().SingleAsync(p => p.OrganizationId == victim.Id);
+            Assert.Equal(("Victim's plan", null), (victimPlan.Name, victimPlan.RetiredAt));
+            Assert.Equal(100m, await db.Set<Rounds.Web.Features.Membership.Product>().Where(p => p.Id == victimPlan.ProductId).Select(p => p.ListPrice).SingleAsync());
+            var victimVoucher = await db.Set<Rounds.Web.Features.Membership.Voucher>().SingleAsync(v => v.OrganizationId == victim.Id);
+            Assert.Equal(("VICTIM", 10m, (DateTimeOffset?)null), (victimVoucher.Code, victimVoucher.PercentOff, victimVoucher.EndedAt));
         });
         Assert.NotEqual(own.Id, victim.Id);
     }
