@@ -35,7 +35,7 @@ public abstract class CalendarDayCountTests(RoundsFactory app)
                 var post = new Post
                 {
                     OrganizationId = org.Id, AuthorId = admin.Id, AuthorName = admin.DisplayName, Status = placed ? PostStatus.Published : status,
-                    CreatedAt = now, UpdatedAt = now, ApprovedAt = now, Text = text, ScheduledAt = placed ? null : at,
+                    CreatedAt = now, UpdatedAt = now, ApprovedAt = now, Text = text, ScheduledAt = placed ? null : at, CalendarAt = at,
                 };
                 db.Add(post);
                 db.Add(new PostTarget
