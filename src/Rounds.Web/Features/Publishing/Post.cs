@@ -43,8 +43,31 @@ public sealed class Post : IOrgOwned
 
     public string Text { get; set; } = "";
 
-    /// <summary>When it should go out; null means as soon as it is approved.</summary>
-    public DateTimeOffset? ScheduledAt { get; set; }
+    private DateTimeOffset? scheduledAt;
+
+    /// <summary>
+    /// When it should go out; null means as soon as it is approved. Setting it places the post on the calendar
+    /// there (<see cref="CalendarAt"/>). A time is only ever taken away before any copy went out (a post whose copy
+    /// is going out or out can no longer be edited), so a post without one leaves the calendar until it goes out.
+    /// The database loads the field, not this setter, so reading a post never moves it.
+    /// </summary>
+    public DateTimeOffset? ScheduledAt
+    {
+        get => scheduledAt;
+        set
+        {
+            scheduledAt = value;
+            CalendarAt = value;
+        }
+    }
+
+    /// <summary>
+    /// Where the calendar shows the post: its scheduled time, or for one sent as soon as it was approved, when its
+    /// first copy went out (<see cref="Calendar.CalendarPlacement"/>); null while it has neither. Kept on the post so that a
+    /// calendar day is one range of one index: finding the posts without a time through their copies walked every
+    /// copy published in the range.
+    /// </summary>
+    public DateTimeOffset? CalendarAt { get; set; }
 
     public PostStatus Status { get; set; }
 
@@ -175,11 +198,11 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         // The review queue reads posts in review in queue order (time, then submission, then id), each run from
         // this index without sorting; the publisher seeks approved posts by time on its first three columns.
         builder.HasIndex(p => new { p.OrganizationId, p.Status, p.ScheduledAt, p.SubmittedAt, p.Id });
-        // The posts list pages by latest change, and the calendar seeks a time range whatever the status.
+        // The posts list pages by latest change, and the calendar seeks a range of placements whatever the status.
         // The id completes both orders, so a page is read from the index without sorting its ties; the status
         // after it lets the calendar leave out rejected posts, and count a day, without reading the rows.
         builder.HasIndex(p => new { p.OrganizationId, p.UpdatedAt, p.Id });
-        builder.HasIndex(p => new { p.OrganizationId, p.ScheduledAt, p.Id, p.Status });
+        builder.HasIndex(p => new { p.OrganizationId, p.CalendarAt, p.Id, p.Status });
         builder.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

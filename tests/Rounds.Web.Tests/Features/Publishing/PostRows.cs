@@ -52,6 +52,8 @@ internal static class PostRows
                 });
             }
 
+            // As the publisher leaves it: a post without a time sits where its first copy went out.
+            post.CalendarAt = scheduledAt ?? (delivery == DeliveryStatus.Published ? publishedAt : null);
             await db.SaveChangesAsync();
             return post;
         });

@@ -4087,8 +4087,6 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("Status", "NextAttemptAt");
 
-                    b.HasIndex("OrganizationId", "PublishedAt", "PostId");
-
                     b.ToTable("PostTarget");
                 });
 
@@ -4219,6 +4217,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<DateTimeOffset?>("CalendarAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -4275,7 +4276,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrganizationId", "UpdatedAt", "Id");
 
-                    b.HasIndex("OrganizationId", "ScheduledAt", "Id", "Status");
+                    b.HasIndex("OrganizationId", "CalendarAt", "Id", "Status");
 
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt", "SubmittedAt", "Id");
 

@@ -4072,8 +4072,6 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "NextAttemptAt");
 
-                    b.HasIndex("OrganizationId", "PublishedAt", "PostId");
-
                     b.ToTable("PostTarget");
                 });
 
@@ -4204,6 +4202,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CalendarAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -4260,7 +4261,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "UpdatedAt", "Id");
 
-                    b.HasIndex("OrganizationId", "ScheduledAt", "Id", "Status");
+                    b.HasIndex("OrganizationId", "CalendarAt", "Id", "Status");
 
                     b.HasIndex("OrganizationId", "Status", "ScheduledAt", "SubmittedAt", "Id");
 

@@ -48,32 +48,23 @@ public sealed class PublishingCalendar(RoundsDbContext db)
 
     /// <summary>
     /// Entries of the range in time order (the post's id breaks ties), at most <paramref name="size"/> of them,
-    /// starting after <paramref name="after"/>. Each branch (posts with a time, posts placed at their first
-    /// copy's publication) is read from the cursor on with its own limit, then the two are merged, so a page
-    /// costs the same whatever the range holds and rows added meanwhile never shift a later page.
+    /// starting after <paramref name="after"/>: one seek on the (organization, placement, id, status) index, so a
+    /// page costs the same whatever the range holds and rows added meanwhile never shift a later page.
     /// </summary>
     public async Task<CalendarPage> PageAsync(
         IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId, PostCursor? after, int size, CancellationToken cancellationToken = default)
     {
-        var (scheduled, unscheduled) = Branches(organizationIds, from, to, accountId);
-        var targets = db.Set<PostTarget>();
-        var placed = unscheduled.Select(p => new { Post = p, At = targets.Where(t => t.PostId == p.Id).Min(t => t.PublishedAt) });
+        var query = InRange(organizationIds, from, to, accountId);
         if (after is { } cursor)
         {
             var at = cursor.At;
             var id = cursor.Id;
-            scheduled = scheduled.Where(p => p.ScheduledAt > at || (p.ScheduledAt == at && p.Id.CompareTo(id) > 0));
-            placed = placed.Where(x => x.At > at || (x.At == at && x.Post.Id.CompareTo(id) > 0));
+            query = query.Where(p => p.CalendarAt > at || (p.CalendarAt == at && p.Id.CompareTo(id) > 0));
         }
 
-        var timed = await scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var untimed = await placed.OrderBy(x => x.At).ThenBy(x => x.Post.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var merged = timed.Select(p => (At: p.ScheduledAt!.Value, Post: p))
-            .Concat(untimed.Select(x => (At: x.At!.Value, x.Post)))
-            .OrderBy(x => x.At).ThenBy(x => x.Post.Id)
-            .Take(size + 1).ToList();
-        var next = merged.Count > size ? new PostCursor(merged[size - 1].At, merged[size - 1].Post.Id) : (PostCursor?)null;
-        var posts = merged.Take(size).Select(x => x.Post).ToList();
+        var read = await query.OrderBy(p => p.CalendarAt).ThenBy(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var next = read.Count > size ? new PostCursor(read[size - 1].CalendarAt!.Value, read[size - 1].Id) : (PostCursor?)null;
+        var posts = read.Take(size).ToList();
         var ids = posts.Select(p => p.Id).ToList();
         return new CalendarPage(await EntriesAsync(posts, db.Set<Post>().Where(p => ids.Contains(p.Id)).Select(p => p.Id), cancellationToken), next);
     }
@@ -88,13 +79,11 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     /// <summary>
     /// A page's days, each with at most <paramref name="perDay"/> entries (the first in time order) and how many
     /// more it has (up to <see cref="MoreCountLimit"/> and one): a busy organization's month must not become a
-    /// page of thousands of entries. Each day's posts with a time are one seek on the (organization, scheduled,
-    /// id, status) index, read in its order and stopped after <paramref name="perDay"/>; its posts without one
-    /// are found from the copies published that day and ordered by that time, also limited. All days go in one
-    /// command (UNION ALL), their counts, each limited the same way and answered from the indexes, in a second,
-    /// and the copies of what is shown in a third: the cost follows the days and the cap, not the posts.
-    /// An ORDER BY over each day's two branches together would sort every post of the day first, and a window
-    /// function over the range (ROW_NUMBER per day) would number every post of the month.
+    /// page of thousands of entries. Each day is one seek on the (organization, placement, id, status) index,
+    /// read in its order and stopped after <paramref name="perDay"/>; all days go in one command (UNION ALL),
+    /// their counts, each limited the same way and answered from the index alone, in a second, and the copies of
+    /// what is shown in a third: the cost follows the days and the cap, not the posts. A window function over the
+    /// range (ROW_NUMBER per day) would number every post of the month.
     /// </summary>
     public async Task<CalendarDays> ListDaysAsync(OrgContext org, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> days, Guid? accountId, int perDay, CancellationToken cancellationToken = default)
     {
@@ -103,24 +92,18 @@ public sealed class PublishingCalendar(RoundsDbContext db)
             return new CalendarDays([], new Dictionary<DateTimeOffset, int>());
         }
 
-        var targets = db.Set<PostTarget>();
         // Each day's rows carry the day's position, so the rows can be told apart after the union.
         IQueryable<DayPost>? firsts = null;
         for (var i = 0; i < days.Count; i++)
         {
             var day = i;
-            var (scheduled, unscheduled) = Branches([org.Id], days[i].From, days[i].To, accountId);
-            var timed = scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id).Take(perDay).Select(p => new DayPost { Day = day, Post = p });
-            var placed = unscheduled.OrderBy(p => targets.Where(t => t.PostId == p.Id).Min(t => t.PublishedAt)).ThenBy(p => p.Id).Take(perDay)
-                .Select(p => new DayPost { Day = day, Post = p });
-            var both = timed.Concat(placed);
-            firsts = firsts is null ? both : firsts.Concat(both);
+            var first = InRange([org.Id], days[i].From, days[i].To, accountId)
+                .OrderBy(p => p.CalendarAt).ThenBy(p => p.Id).Take(perDay).Select(p => new DayPost { Day = day, Post = p });
+            firsts = firsts is null ? first : firsts.Concat(first);
         }
 
         var read = await firsts!.ToListAsync(cancellationToken);
         var entries = await EntriesAsync(read.Select(x => x.Post).ToList(), ReadIds(read), cancellationToken);
-        var dayOf = read.ToDictionary(x => x.Post.Id, x => x.Day);
-        var shown = entries.GroupBy(e => dayOf[e.PostId]).SelectMany(g => g.Take(perDay)).ToList();
 
         // Only a day that read its limit can have more; a quiet day is never counted.
         var full = read.GroupBy(x => x.Day).Where(g => g.Count() >= perDay).Select(g => g.Key).ToList();
@@ -132,8 +115,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
             foreach (var i in full)
             {
                 var day = i;
-                var (scheduled, unscheduled) = Branches([org.Id], days[i].From, days[i].To, accountId);
-                var rows = scheduled.Select(p => day).Take(enough).Concat(unscheduled.Select(p => day).Take(enough));
+                var rows = InRange([org.Id], days[i].From, days[i].To, accountId).Select(p => day).Take(enough);
                 inFull = inFull is null ? rows : inFull.Concat(rows);
             }
 
@@ -144,7 +126,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
             }
         }
 
-        return new CalendarDays(shown, more);
+        return new CalendarDays(entries, more);
     }
 
     private IQueryable<Guid> ReadIds(List<DayPost> read)
@@ -162,33 +144,24 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     }
 
     /// <summary>
-    /// Posts with a time in the range, and posts without one whose copy went out in it. The status filter comes
-    /// after the range so the (organization, scheduled) index seeks the range; unscheduled posts are found from
-    /// the copies' (organization, published) index rather than by asking every post about its copies.
+    /// Posts placed in the range (<see cref="Post.CalendarAt"/>). The status filter comes after the range so the
+    /// (organization, placement, id, status) index seeks the range and answers it without reading the rows.
     /// </summary>
     private IQueryable<Post> InRange(IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId)
     {
-        // Two branches joined by UNION ALL, not one OR: an OR of the two conditions makes the database read every
-        // post of the organization instead of seeking the range.
-        var (scheduled, unscheduled) = Branches(organizationIds, from, to, accountId);
-        return scheduled.Concat(unscheduled);
-    }
-
-    private (IQueryable<Post> Scheduled, IQueryable<Post> Unscheduled) Branches(IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId)
-    {
         from = from.ToUniversalTime();
         to = to.ToUniversalTime();
-        var targets = db.Set<PostTarget>();
-        var published = targets.Where(t => organizationIds.Contains(t.OrganizationId) && t.PublishedAt >= from && t.PublishedAt < to).Select(t => t.PostId);
-        var scheduled = db.Set<Post>().AsNoTracking().Where(p => organizationIds.Contains(p.OrganizationId) && p.ScheduledAt >= from && p.ScheduledAt < to && p.Status != PostStatus.Rejected);
-        var unscheduled = db.Set<Post>().AsNoTracking().Where(p => organizationIds.Contains(p.OrganizationId) && p.ScheduledAt == null && published.Contains(p.Id) && p.Status != PostStatus.Rejected);
+        var posts = db.Set<Post>().AsNoTracking();
+        // One organization (every page) is an equality, which every planner seeks; a feed names several.
+        var single = organizationIds.Count == 1 ? organizationIds.First() : Guid.Empty;
+        posts = organizationIds.Count == 1 ? posts.Where(p => p.OrganizationId == single) : posts.Where(p => organizationIds.Contains(p.OrganizationId));
+        var placed = posts.Where(p => p.CalendarAt >= from && p.CalendarAt < to && p.Status != PostStatus.Rejected);
         if (accountId is { } account)
         {
-            scheduled = scheduled.Where(p => targets.Any(t => t.PostId == p.Id && t.AccountId == account));
-            unscheduled = unscheduled.Where(p => targets.Any(t => t.PostId == p.Id && t.AccountId == account));
+            placed = placed.Where(p => db.Set<PostTarget>().Any(t => t.PostId == p.Id && t.AccountId == account));
         }
 
-        return (scheduled, unscheduled);
+        return placed;
     }
 
     /// <summary>The posts' copies, read with the posts' own query as a subquery rather than one parameter per post.</summary>
@@ -207,8 +180,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
                 var own = byPost[p.Id].OrderBy(c => c.Platform).ThenBy(c => c.Handle)
                     .Select(c => new CalendarCopy(c.Target.AccountId, c.Platform, c.Handle, c.Target.Status, c.Target.ExternalUrl, c.Target.PublishedAt, c.Target.TextFor(p)))
                     .ToList();
-                var at = p.ScheduledAt ?? own.Where(c => c.PublishedAt is not null).Min(c => c.PublishedAt)!.Value;
-                return new CalendarEntry(p.Id, p.OrganizationId, at, p.Status, p.Text, p.AuthorId, p.AuthorName, own, p.UpdatedAt);
+                return new CalendarEntry(p.Id, p.OrganizationId, p.CalendarAt!.Value, p.Status, p.Text, p.AuthorId, p.AuthorName, own, p.UpdatedAt);
             })
             .OrderBy(e => e.At).ThenBy(e => e.PostId)
             .ToList();

@@ -10,6 +10,7 @@ using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.PressRoom.Contracts;
+using Rounds.Web.Features.Publishing.Calendar;
 using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
@@ -612,7 +613,20 @@ public sealed class DeliverCopy(
             await accounts.AddPublishedPostsAsync(organization.Key, organization.Select(p => p.Post).ToList(), cancellationToken);
         }
 
-        var lost = await SaveOwnAsync(cancellationToken);
+        HashSet<Guid> lost;
+        var placed = copies.Where(c => results[c.Index] == CopyResult.Published).Select(c => c.Target.PostId).Distinct().ToList();
+        if (placed.Count == 0)
+        {
+            lost = await SaveOwnAsync(cancellationToken);
+        }
+        else
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            lost = await SaveOwnAsync(cancellationToken);
+            await CalendarPlacement.PlaceAtPublicationAsync(db, placed, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         foreach (var copy in copies.Where(c => lost.Contains(c.Target.Id)))
         {
             results[copy.Index] = CopyResult.Retrying;

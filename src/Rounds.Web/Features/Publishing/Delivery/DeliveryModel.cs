@@ -187,9 +187,6 @@ internal sealed class PostTargetConfiguration : IEntityTypeConfiguration<PostTar
         builder.HasIndex(t => new { t.PostId, t.AccountId }).IsUnique();
         builder.HasIndex(t => t.IdempotencyKey).IsUnique();
         builder.HasIndex(t => new { t.Status, t.NextAttemptAt });
-        // The calendar places a post without a time at its first copy's publication.
-        // The post's id in the index answers the calendar's "which posts went out in this range" without the rows.
-        builder.HasIndex(t => new { t.OrganizationId, t.PublishedAt, t.PostId });
         builder.HasOne<Post>().WithMany().HasForeignKey(t => t.PostId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Rounds.Web.Features.Accounts.SocialAccount>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -4,6 +4,7 @@ using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Notifications;
+using Rounds.Web.Features.Publishing.Calendar;
 
 namespace Rounds.Web.Features.Publishing.Delivery;
 
@@ -128,6 +129,7 @@ public sealed class PostByHand(
                 return Outcome.Refused("Someone else recorded this copy a moment ago.");
             }
 
+            await CalendarPlacement.PlaceAtPublicationAsync(db, [row.Target.PostId], cancellationToken);
             await accounts.AddPublishedPostAsync(org.Id, account.Id, link, now, cancellationToken);
             audit.Record(org.Id, "post.copy_posted_by_hand", "Post", row.Target.PostId.ToString(),
                 new { Account = account.Id, Status = "with owner" }, new { Account = account.Id, Status = "published", Url = link });

@@ -39,7 +39,7 @@ public abstract class CalendarCommandCountTests(RoundsFactory app)
                     var post = new Post
                     {
                         OrganizationId = org.Id, AuthorId = admin.Id, AuthorName = admin.DisplayName, Status = placed ? PostStatus.Published : PostStatus.Approved,
-                        CreatedAt = now, UpdatedAt = now, ApprovedAt = now, Text = $"Clinic update {day}-{i}", ScheduledAt = placed ? null : at,
+                        CreatedAt = now, UpdatedAt = now, ApprovedAt = now, Text = $"Clinic update {day}-{i}", ScheduledAt = placed ? null : at, CalendarAt = at,
                     };
                     db.Add(post);
                     db.Add(new PostTarget

@@ -42,7 +42,7 @@ public abstract class CalendarPagingTests(RoundsFactory app)
             var post = new Post
             {
                 OrganizationId = c.Org.Id, AuthorId = c.Admin.Id, AuthorName = c.Admin.DisplayName, Text = $"Vaccination clinic {i}",
-                ScheduledAt = scheduled ? at : null, Status = scheduled ? PostStatus.Approved : PostStatus.Published, CreatedAt = now, UpdatedAt = now, ApprovedAt = now,
+                ScheduledAt = scheduled ? at : null, CalendarAt = at, Status = scheduled ? PostStatus.Approved : PostStatus.Published, CreatedAt = now, UpdatedAt = now, ApprovedAt = now,
             };
             db.Add(post);
             db.Add(new PostTarget

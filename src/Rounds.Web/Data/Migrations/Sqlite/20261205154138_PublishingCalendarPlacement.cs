@@ -1,0 +1,55 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rounds.Web.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class PublishingCalendarPlacement : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_PostTarget_OrganizationId_PublishedAt_PostId",
+                table: "PostTarget");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Post_OrganizationId_ScheduledAt_Id_Status",
+                table: "Post");
+
+            migrationBuilder.AddColumn<long>(
+                name: "CalendarAt",
+                table: "Post",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Post_OrganizationId_CalendarAt_Id_Status",
+                table: "Post",
+                columns: new[] { "OrganizationId", "CalendarAt", "Id", "Status" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Post_OrganizationId_CalendarAt_Id_Status",
+                table: "Post");
+
+            migrationBuilder.DropColumn(
+                name: "CalendarAt",
+                table: "Post");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PostTarget_OrganizationId_PublishedAt_PostId",
+                table: "PostTarget",
+                columns: new[] { "OrganizationId", "PublishedAt", "PostId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Post_OrganizationId_ScheduledAt_Id_Status",
+                table: "Post",
+                columns: new[] { "OrganizationId", "ScheduledAt", "Id", "Status" });
+        }
+    }
+}
