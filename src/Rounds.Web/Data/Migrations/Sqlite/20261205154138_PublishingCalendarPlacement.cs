@@ -24,6 +24,14 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                 type: "INTEGER",
                 nullable: true);
 
+            // Every existing post takes its place: its time, or else its first copy's publication (both stored as
+            // the same integer instants). Written before the index is built, so the index is built once.
+            migrationBuilder.Sql("""UPDATE "Post" SET "CalendarAt" = "ScheduledAt" WHERE "ScheduledAt" IS NOT NULL;""");
+            migrationBuilder.Sql("""
+                UPDATE "Post" SET "CalendarAt" = (SELECT MIN(t."PublishedAt") FROM "PostTarget" AS t WHERE t."PostId" = "Post"."Id")
+                WHERE "ScheduledAt" IS NULL;
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "IX_Post_OrganizationId_CalendarAt_Id_Status",
                 table: "Post",

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Networks;
 using Rounds.Web.Data;
@@ -91,6 +92,42 @@ public abstract class CalendarPlacementTests(DeliveryRounds app)
         Assert.True(edited.Succeeded, edited.Status.Message);
         await AssertPlacementsAsync(room);
         Assert.Contains(await DayAsync(room, again), e => e.PostId == postId && e.At == again);
+    }
+
+    /// <summary>
+    /// Protects the posts that existed before the placement was stored: the migration that adds it must fill it
+    /// from each post's time or first publication, or every existing post leaves the calendar. The migration's
+    /// own statements, as the provider's script gives them, are run here over posts whose placement is empty, as
+    /// it was before the column. The SQLite migration once added the column without filling it.
+    /// </summary>
+    [Fact]
+    public async Task The_migration_that_stores_the_placement_fills_it_for_the_posts_already_there()
+    {
+        var room = await app.NewsroomAsync("migrated");
+        await room.ConnectFakeAsync();
+        var sent = await room.PostAsync("Walk-in flu shots today.", null);
+        var timed = await room.PostAsync("Blood drive on Friday.", app.Clock.GetUtcNow().AddDays(3));
+        Assert.Equal(1, (await app.PublishAsync()).Published);
+
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var migrations = db.Database.GetMigrations().ToList();
+            var placement = migrations.FindIndex(m => m.EndsWith("_PublishingCalendarPlacement", StringComparison.Ordinal));
+            Assert.True(placement > 0, "The migration that stores the placement is there.");
+            var script = db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().GenerateScript(migrations[placement - 1], migrations[placement]);
+            var fills = System.Text.RegularExpressions.Regex.Matches(script, "UPDATE \"Post\" SET \"CalendarAt\"[^;]*;").Select(m => m.Value).ToList();
+            Assert.Equal(2, fills.Count);
+            await db.Set<Post>().Where(p => p.OrganizationId == room.Org.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.CalendarAt, (DateTimeOffset?)null));
+            foreach (var fill in fills)
+            {
+                await db.Database.ExecuteSqlRawAsync(fill);
+            }
+        });
+
+        await AssertPlacementsAsync(room);
+        Assert.NotNull((await room.ReadPostAsync(sent)).CalendarAt);
+        Assert.Equal((await room.ReadPostAsync(timed)).ScheduledAt, (await room.ReadPostAsync(timed)).CalendarAt);
     }
 
     /// <summary>Every post of the organization sits where its time and its copies say, computed here from them.</summary>
