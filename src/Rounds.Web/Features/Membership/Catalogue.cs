@@ -120,6 +120,9 @@ public sealed class Voucher : IOrgOwned
     /// <summary>Product kinds it lowers, comma separated (<c>membership,residency</c>); empty for every kind.</summary>
     public string AppliesTo { get; set; } = "";
 
+    /// <summary>The one plan or event (its product) it lowers, for a code given to one audience; null for any product of its kinds.</summary>
+    public Guid? ProductId { get; set; }
+
     /// <summary>Set when the seller ended it early; a used voucher is ended rather than deleted, so its orders still name it.</summary>
     public DateTimeOffset? EndedAt { get; set; }
 
@@ -135,6 +138,11 @@ public sealed class Voucher : IOrgOwned
         if (kinds.Length > 0 && !kinds.Contains(MembershipEndpoints.Key(product.Kind), StringComparer.Ordinal))
         {
             return "This voucher code does not apply to this product.";
+        }
+
+        if (ProductId is { } only && only != product.Id)
+        {
+            return "This voucher code is for another plan or event only.";
         }
 
         return AmountOff > 0 && !string.Equals(Currency, product.Currency, StringComparison.Ordinal)
@@ -210,6 +218,10 @@ internal sealed class VoucherConfiguration : IEntityTypeConfiguration<Voucher>
         builder.Property(v => v.Currency).HasMaxLength(3).HasDefaultValue("USD");
         builder.Property(v => v.AppliesTo).HasMaxLength(100);
         builder.HasIndex(v => new { v.OrganizationId, v.Code }).IsUnique();
+        builder.HasIndex(v => v.ProductId);
+
+        // Products are retired, never deleted, while anything names them; a voucher is one more such name.
+        builder.HasOne<Product>().WithMany().HasForeignKey(v => v.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(v => v.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

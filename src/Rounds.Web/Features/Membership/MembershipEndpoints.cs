@@ -95,7 +95,9 @@ public static class MembershipEndpoints
         admin.MapGet("/vouchers", async (OrgContext org, VoucherEditor vouchers, CancellationToken cancellationToken) => TypedResults.Ok(await vouchers.ListAsync(org, cancellationToken)))
             .WithName("ListVouchers");
         admin.MapPost("/vouchers", CreateVoucherAsync).WithName("CreateVoucher")
-            .WithSummary("{\"code\":\"SPRING-25\",\"percentOff\":25,\"validUntil\":\"2027-05-01T00:00:00Z\",\"maxUses\":50,\"appliesTo\":[\"residency\"]}, or an amount: {\"amountOff\":50,\"currency\":\"USD\"}.");
+            .WithSummary("{\"code\":\"SPRING-25\",\"percentOff\":25,\"validUntil\":\"2027-05-01T00:00:00Z\",\"maxUses\":50,\"appliesTo\":[\"residency\"]}, or an amount: {\"amountOff\":50,\"currency\":\"USD\"}; add \"productId\" (from GET …/vouchers/products) to limit it to one plan or event.");
+        admin.MapGet("/vouchers/products", async (OrgContext org, VoucherEditor vouchers, CancellationToken cancellationToken) => TypedResults.Ok(await vouchers.ProductChoicesAsync(org, cancellationToken)))
+            .WithName("ListVoucherProducts").WithSummary("The plans still sold, the course and the events not yet over: what a voucher may be limited to (its productId).");
         admin.MapGet("/vouchers/{voucherId:guid}", async (OrgContext org, Guid voucherId, VoucherEditor vouchers, CancellationToken cancellationToken) =>
             await vouchers.GetAsync(org, voucherId, cancellationToken) is { } voucher ? Results.Ok(voucher) : Outcome.NotFound.ToProblem()).WithName("GetVoucher");
         admin.MapPut("/vouchers/{voucherId:guid}", UpdateVoucherAsync).WithName("UpdateVoucher");
@@ -487,14 +489,14 @@ public static class MembershipEndpoints
     {
         var created = await vouchers.CreateAsync(org, body, cancellationToken);
         return created.Succeeded
-            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/membership/vouchers/{created.Value!.Id}", VoucherEditor.ToDto(created.Value))
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/membership/vouchers/{created.Value!.Id}", await vouchers.GetAsync(org, created.Value.Id, cancellationToken))
             : created.Status.ToProblem();
     }
 
     public static async Task<IResult> UpdateVoucherAsync(OrgContext org, Guid voucherId, VoucherInput body, VoucherEditor vouchers, CancellationToken cancellationToken)
     {
         var updated = await vouchers.UpdateAsync(org, voucherId, body, cancellationToken);
-        return updated.Succeeded ? TypedResults.Ok(VoucherEditor.ToDto(updated.Value!)) : updated.Status.ToProblem();
+        return updated.Succeeded ? TypedResults.Ok(await vouchers.GetAsync(org, voucherId, cancellationToken)) : updated.Status.ToProblem();
     }
 
     public static async Task<IReadOnlyList<AttendeeDto>> AttendeeListAsync(RoundsDbContext db, Guid sellerId, Guid eventId, CancellationToken cancellationToken) =>

@@ -180,6 +180,12 @@ public sealed partial class PlanEditor(RoundsDbContext db, IAuditLog audit, Time
             return Outcome.Refused("This plan has been ordered; retire it instead, so its memberships and invoices keep naming it.");
         }
 
+        var limited = await db.Set<Voucher>().Where(v => v.ProductId == plan.ProductId).Select(v => v.Code).OrderBy(c => c).ToListAsync(cancellationToken);
+        if (limited.Count > 0)
+        {
+            return Outcome.Refused($"Voucher {string.Join(", ", limited)} is for this plan only; change or delete it first, or retire the plan.");
+        }
+
         var product = await db.Set<Product>().FirstAsync(p => p.Id == plan.ProductId, cancellationToken);
         audit.Record(org.Id, "membership_plan.deleted", nameof(MembershipPlan), plan.Id.ToString(), before: Snapshot(plan, product));
         db.Remove(plan);

@@ -8,11 +8,15 @@ namespace Rounds.Web.Features.Membership;
 /// <param name="PercentOff">A percentage off, or leave it out and give <paramref name="AmountOff"/> with <paramref name="Currency"/>.</param>
 /// <param name="AppliesTo">Product kinds it lowers (<c>membership</c>, <c>course</c>, <c>residency</c>, <c>webinar</c>, <c>conference</c>); empty for all.</param>
 /// <param name="MaxUses">How many orders may use it; empty for no limit.</param>
+/// <param name="ProductId">The one plan or event it lowers (the <c>productId</c> of a plan or an event); empty for any product of its kinds.</param>
 public sealed record VoucherInput(string? Code, decimal? PercentOff, decimal? AmountOff, string? Currency, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, int? MaxUses,
-    IReadOnlyList<string>? AppliesTo);
+    IReadOnlyList<string>? AppliesTo, Guid? ProductId = null);
 
 public sealed record VoucherAdminDto(Guid Id, string Code, decimal? PercentOff, decimal? AmountOff, string? Currency, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, int? MaxUses,
-    int Uses, IReadOnlyList<string> AppliesTo, DateTimeOffset? EndedAt);
+    int Uses, IReadOnlyList<string> AppliesTo, DateTimeOffset? EndedAt, Guid? ProductId = null, string? ProductName = null);
+
+/// <summary>A plan or an event a voucher may be limited to: its product, what it is called and what kind it is.</summary>
+public sealed record VoucherProductChoice(Guid ProductId, string Name, string Kind);
 
 /// <summary>
 /// The network's admins create and edit voucher codes. Codes are unique per seller without regard to case, since
@@ -25,16 +29,53 @@ public sealed partial class VoucherEditor(RoundsDbContext db, IAuditLog audit, T
 
     private static Outcome Refuse() => Outcome.Forbidden("Only the network's admins edit vouchers.");
 
-    public async Task<IReadOnlyList<VoucherAdminDto>> ListAsync(OrgContext org, CancellationToken cancellationToken = default) =>
-        (await db.Set<Voucher>().Where(v => v.OrganizationId == org.Id).ToListAsync(cancellationToken))
-        .OrderBy(v => v.EndedAt is not null).ThenBy(v => v.Code, StringComparer.Ordinal).Select(ToDto).ToList();
+    public async Task<IReadOnlyList<VoucherAdminDto>> ListAsync(OrgContext org, CancellationToken cancellationToken = default)
+    {
+        var vouchers = await db.Set<Voucher>().Where(v => v.OrganizationId == org.Id).ToListAsync(cancellationToken);
+        var names = await ProductNamesAsync(org.Id, vouchers, cancellationToken);
+        return vouchers.OrderBy(v => v.EndedAt is not null).ThenBy(v => v.Code, StringComparer.Ordinal).Select(v => ToDto(v, names)).ToList();
+    }
 
-    public async Task<VoucherAdminDto?> GetAsync(OrgContext org, Guid voucherId, CancellationToken cancellationToken = default) =>
-        await db.Set<Voucher>().FirstOrDefaultAsync(v => v.Id == voucherId && v.OrganizationId == org.Id, cancellationToken) is { } voucher ? ToDto(voucher) : null;
+    public async Task<VoucherAdminDto?> GetAsync(OrgContext org, Guid voucherId, CancellationToken cancellationToken = default)
+    {
+        var voucher = await db.Set<Voucher>().FirstOrDefaultAsync(v => v.Id == voucherId && v.OrganizationId == org.Id, cancellationToken);
+        return voucher is null ? null : ToDto(voucher, await ProductNamesAsync(org.Id, [voucher], cancellationToken));
+    }
 
-    public static VoucherAdminDto ToDto(Voucher v) =>
+    /// <summary>
+    /// The plans still sold and the events not yet over, which a new voucher may be limited to. Past events are left
+    /// out so the list stays as short as the network's current offer; a voucher already limited to one keeps it.
+    /// </summary>
+    public async Task<IReadOnlyList<VoucherProductChoice>> ProductChoicesAsync(OrgContext org, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var plans = await db.Set<MembershipPlan>().Where(p => p.OrganizationId == org.Id && p.RetiredAt == null)
+            .Join(db.Set<Product>(), p => p.ProductId, product => product.Id, (p, product) => new { product.Id, product.Name, product.Kind })
+            .ToListAsync(cancellationToken);
+        var events = await db.Set<NetworkEvent>().Where(e => e.OrganizationId == org.Id && e.EndsAt > now)
+            .OrderBy(e => e.StartsAt).Take(200)
+            .Select(e => new { e.ProductId, e.Title, e.Kind, e.StartsAt })
+            .ToListAsync(cancellationToken);
+        var courses = await db.Set<Product>().Where(p => p.OrganizationId == org.Id && p.Kind == ProductKind.Course)
+            .Select(p => new { p.Id, p.Name, p.Kind }).ToListAsync(cancellationToken);
+        return plans.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new VoucherProductChoice(p.Id, $"{p.Name} (plan)", MembershipEndpoints.Key(p.Kind)))
+            .Concat(courses.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new VoucherProductChoice(c.Id, $"{c.Name} (course)", MembershipEndpoints.Key(c.Kind))))
+            .Concat(events.Select(e => new VoucherProductChoice(e.ProductId, $"{e.Title} ({e.StartsAt.UtcDateTime:yyyy-MM-dd})", MembershipEndpoints.Key(e.Kind))))
+            .ToList();
+    }
+
+    private async Task<Dictionary<Guid, string>> ProductNamesAsync(Guid sellerId, IReadOnlyCollection<Voucher> vouchers, CancellationToken cancellationToken)
+    {
+        var ids = vouchers.Where(v => v.ProductId is not null).Select(v => v.ProductId!.Value).Distinct().ToList();
+        return ids.Count == 0
+            ? []
+            : await db.Set<Product>().Where(p => p.OrganizationId == sellerId && ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+    }
+
+    public static VoucherAdminDto ToDto(Voucher v, IReadOnlyDictionary<Guid, string> productNames) =>
         new(v.Id, v.Code, v.AmountOff > 0 ? null : v.PercentOff, v.AmountOff > 0 ? v.AmountOff : null, v.AmountOff > 0 ? v.Currency : null, v.ValidFrom, v.ValidUntil, v.MaxUses, v.Uses,
-            v.AppliesTo.Split(',', StringSplitOptions.RemoveEmptyEntries), v.EndedAt);
+            v.AppliesTo.Split(',', StringSplitOptions.RemoveEmptyEntries), v.EndedAt, v.ProductId,
+            v.ProductId is { } id ? productNames.GetValueOrDefault(id) : null);
 
     public async Task<Outcome<Voucher>> CreateAsync(OrgContext org, VoucherInput input, CancellationToken cancellationToken = default)
     {
@@ -223,9 +264,25 @@ public sealed partial class VoucherEditor(RoundsDbContext db, IAuditLog audit, T
             }
         }
 
+        if (input.ProductId is { } productId)
+        {
+            var product = await db.Set<Product>().Where(p => p.Id == productId && p.OrganizationId == sellerId)
+                .Select(p => new { p.Name, p.Kind }).FirstOrDefaultAsync(cancellationToken);
+            if (product is null)
+            {
+                errors["ProductId"] = ["Choose one of the network's plans or events, or none for every product of the kinds ticked."];
+            }
+            else if (kinds.Count > 0 && !kinds.Contains(product.Kind))
+            {
+                // Both limits would hold at once, so a product outside the kinds could never be lowered: say so now.
+                errors["AppliesTo"] = [$"{product.Name} is a {MembershipEndpoints.Key(product.Kind)}; tick that kind, or none, for a voucher limited to it."];
+            }
+        }
+
         if (errors.Count == 0)
         {
             voucher.Code = code;
+            voucher.ProductId = input.ProductId;
             voucher.PercentOff = input.PercentOff ?? 0;
             voucher.AmountOff = input.AmountOff ?? 0;
             voucher.Currency = input.AmountOff is null ? "USD" : currency;
@@ -238,7 +295,7 @@ public sealed partial class VoucherEditor(RoundsDbContext db, IAuditLog audit, T
         return errors;
     }
 
-    private static object Snapshot(Voucher v) => new { v.Code, v.PercentOff, v.AmountOff, v.Currency, v.ValidFrom, v.ValidUntil, v.MaxUses, v.AppliesTo, v.Uses };
+    private static object Snapshot(Voucher v) => new { v.Code, v.PercentOff, v.AmountOff, v.Currency, v.ValidFrom, v.ValidUntil, v.MaxUses, v.AppliesTo, v.ProductId, v.Uses };
 
     [GeneratedRegex("^[A-Z0-9][A-Z0-9-]{2,39}$")]
     private static partial Regex CodePattern();

@@ -251,6 +251,65 @@ public abstract class PlanAndVoucherEditingTests(MembershipRounds app)
         var unused = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, Vouchers(cast), new { code = "NEVER", amountOff = 20m, currency = "USD" }));
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{Vouchers(cast)}/{unused.GetProperty("id").GetGuid()}")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_voucher_limited_to_one_plan_lowers_that_plan_only_and_names_it()
+    {
+        var cast = await app.CastAsync();
+        var choices = (await app.GetJsonAsync(cast.NetworkAdmin, $"{Vouchers(cast)}/products")).EnumerateArray().ToList();
+        var premium = choices.Single(c => c.GetProperty("name").GetString() == "Premium membership (plan)");
+        Assert.Equal("membership", premium.GetProperty("kind").GetString());
+        Assert.Contains(choices, c => c.GetProperty("kind").GetString() == "residency");
+        Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(cast.NetworkAdmin, Plans(cast), NewPlan("gold"))).StatusCode);
+
+        var voucher = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, Vouchers(cast),
+            new { code = "PREMIUM-HALF", percentOff = 50m, productId = premium.GetProperty("productId").GetGuid() }));
+        Assert.Equal("Premium membership", voucher.GetProperty("productName").GetString());
+
+        // The plan it names is lowered; another plan of the same kind is not, and the refusal says why.
+        var buyer = await app.CreateUserAsync($"p-{Guid.NewGuid():N}@individual.example", "Pia Premium");
+        var order = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(buyer, $"/api/v1/membership/{cast.Network.Slug}/orders", new { plan = "premium", payBy = "invoice", voucher = "premium-half" }));
+        Assert.Equal(147.5m, order.GetProperty("total").GetDecimal());
+        var other = await app.CreateUserAsync($"g-{Guid.NewGuid():N}@individual.example", "Gus Gold");
+        var refused = await app.PostJsonAsync(other, $"/api/v1/membership/{cast.Network.Slug}/orders", new { plan = "gold", payBy = "invoice", voucher = "PREMIUM-HALF" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("another plan or event only", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // A product of another seller, an unknown one, or kinds that leave the product out are refused, and nothing changes.
+        var otherAdmin = await app.CreateUserAsync($"other-{Guid.NewGuid():N}@other.example", "Otto Other");
+        var otherSeller = await app.CreateOrganizationAsync("other-" + Guid.NewGuid().ToString("N")[..8], otherAdmin);
+        Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(otherAdmin, $"/api/v1/orgs/{otherSeller.Slug}/membership/plans", NewPlan("silver"))).StatusCode);
+        var foreignProduct = (await app.GetJsonAsync(otherAdmin, $"/api/v1/orgs/{otherSeller.Slug}/membership/vouchers/products")).EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "Gold membership (plan)").GetProperty("productId").GetGuid();
+        var path = $"{Vouchers(cast)}/{voucher.GetProperty("id").GetGuid()}";
+        (string Field, object Body)[] bad =
+        [
+            ("ProductId", new { code = "PREMIUM-HALF", percentOff = 50m, productId = foreignProduct }),
+            ("ProductId", new { code = "PREMIUM-HALF", percentOff = 50m, productId = Guid.NewGuid() }),
+            ("AppliesTo", new { code = "PREMIUM-HALF", percentOff = 50m, productId = premium.GetProperty("productId").GetGuid(), appliesTo = new[] { "residency" } }),
+        ];
+        foreach (var (field, body) in bad)
+        {
+            var response = await PutJsonAsync(cast.NetworkAdmin, path, body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _), $"{field}: {JsonSerializer.Serialize(body)}");
+        }
+
+        Assert.Equal(premium.GetProperty("productId").GetGuid(), (await app.GetJsonAsync(cast.NetworkAdmin, path)).GetProperty("productId").GetGuid());
+
+        // A plan a voucher is limited to is not deleted from under it.
+        var gold = (await app.GetJsonAsync(cast.NetworkAdmin, Plans(cast))).EnumerateArray().Single(p => p.GetProperty("key").GetString() == "gold");
+        var goldProduct = (await app.GetJsonAsync(cast.NetworkAdmin, $"{Vouchers(cast)}/products")).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "Gold membership (plan)").GetProperty("productId").GetGuid();
+        await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, Vouchers(cast), new { code = "GOLD-ONLY", percentOff = 5m, productId = goldProduct }));
+        var client = await app.ApiClientAsync(cast.NetworkAdmin);
+        var kept = await client.DeleteAsync($"{Plans(cast)}/{gold.GetProperty("id").GetGuid()}");
+        Assert.Equal(HttpStatusCode.Conflict, kept.StatusCode);
+        Assert.Contains("GOLD-ONLY", await kept.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Cleared, it lowers every plan again.
+        Assert.Equal(HttpStatusCode.OK, (await PutJsonAsync(cast.NetworkAdmin, path, new { code = "PREMIUM-HALF", percentOff = 50m })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(other, $"/api/v1/membership/{cast.Network.Slug}/orders", new { plan = "gold", payBy = "invoice", voucher = "PREMIUM-HALF" })).StatusCode);
+    }
 }
 
 public sealed class PlanAndVoucherEditingTestsOnSqlite(SqliteMembershipRounds app) : PlanAndVoucherEditingTests(app), IClassFixture<SqliteMembershipRounds>;

@@ -2877,6 +2877,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasPrecision(5, 2)
                         .HasColumnType("numeric(5,2)");
 
+                    b.Property<Guid?>("ProductId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Uses")
                         .HasColumnType("integer");
 
@@ -2887,6 +2890,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProductId");
 
                     b.HasIndex("OrganizationId", "Code")
                         .IsUnique();
@@ -5331,6 +5336,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Membership.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.AccountCandidate", b =>

@@ -2864,6 +2864,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasPrecision(5, 2)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ProductId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Uses")
                         .HasColumnType("INTEGER");
 
@@ -2874,6 +2877,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProductId");
 
                     b.HasIndex("OrganizationId", "Code")
                         .IsUnique();
@@ -5316,6 +5321,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Membership.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.AccountCandidate", b =>
