@@ -210,6 +210,17 @@ public sealed class FellowsPageTests(SqliteMembershipRounds app) : IClassFixture
         var applicant = FormSession.Create(app);
         await applicant.LoginAsync(graduate.Email!);
         var fields = Fellowship.SectionKeys.ToDictionary(s => s.Key, s => $"Our {s.Label.ToLowerInvariant()} for the coming year.");
+        fields["submit"] = "false";
+        await applicant.SubmitAsync(memberPath, $"plan-{roundId}", fields);
+
+        // The draft takes its file on the page; a file of another kind is refused beside the field and nothing is kept.
+        var (_, refusedFile) = await AttachOnPageAsync(applicant, memberPath, "plan.exe", [0x4D, 0x5A, 0x90]);
+        Assert.Contains("Nothing was attached", refusedFile.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(refusedFile.QuerySelector("[id^=file-error-]"));
+        Assert.Equal("", await app.WithScopeAsync(async services => (await services.GetRequiredService<RoundsDbContext>().Set<StrategicPlan>().SingleAsync(p => p.RoundId == roundId)).AttachmentName));
+        var (_, attached) = await AttachOnPageAsync(applicant, memberPath, "strategy.pdf", "%PDF-1.7 our plan"u8.ToArray());
+        Assert.Contains("strategy.pdf is attached", attached.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+
         fields["submit"] = "true";
         var (_, submitted) = await applicant.SubmitAsync(memberPath, $"plan-{roundId}", fields);
         Assert.Contains("Submitted", submitted.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
@@ -230,5 +241,31 @@ public sealed class FellowsPageTests(SqliteMembershipRounds app) : IClassFixture
         Assert.Contains("Decided", decided.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
         var directory = await applicant.GetAsync(memberPath);
         Assert.Contains("Grace Graduate, Spring fellows", directory.QuerySelector("#directory-heading")!.ParentElement!.TextContent, StringComparison.Ordinal);
+        Assert.NotNull(reviewPage.QuerySelector("a[href$='/attachment']"));
+
+        // The directory is public: someone not signed in reads the fellow's name, round and year, and nothing of the plan.
+        var visitor = FormSession.Create(app);
+        var publicPage = await visitor.GetAsync($"{memberPath}/directory");
+        var main = publicPage.QuerySelector("main")!.TextContent;
+        Assert.Contains("Grace Graduate, Spring fellows", main, StringComparison.Ordinal);
+        Assert.DoesNotContain("strategy.pdf", main, StringComparison.Ordinal);
+        Assert.DoesNotContain(fields["goals"], main, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.Client.GetAsync("/membership/no-such-network/fellows/directory")).StatusCode);
+    }
+
+    /// <summary>Posts the page's file form as a browser does: multipart, with the form's hidden fields and the file.</summary>
+    private static async Task<(HttpResponseMessage Response, AngleSharp.Html.Dom.IHtmlDocument Page)> AttachOnPageAsync(FormSession session, string path, string fileName, byte[] bytes)
+    {
+        var page = await session.GetAsync(path);
+        var form = page.QuerySelectorAll("form").Single(f => f.QuerySelector("input[name=_handler]")?.GetAttribute("value") == "plan-file");
+        var content = new MultipartFormDataContent();
+        foreach (var hidden in form.QuerySelectorAll("input[type=hidden]"))
+        {
+            content.Add(new StringContent(hidden.GetAttribute("value") ?? ""), hidden.GetAttribute("name")!);
+        }
+
+        content.Add(new ByteArrayContent(bytes), "file", fileName);
+        var response = await session.Client.PostAsync(path, content);
+        return (response, new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()));
     }
 }
