@@ -28,7 +28,7 @@ public sealed partial class InstagramStandIn : StandIn
     private readonly Lock gate = new();
     private readonly Dictionary<string, Container> containers = [];
     private readonly List<Post> posts = [];
-    private readonly HttpClient fetcher = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient fetcher = new() { Timeout = TimeSpan.FromSeconds(30) };
     private long nextId = 17_900_000_000_000_000;
 
     public sealed record Image(string Url, byte[] Content, string AltText);
