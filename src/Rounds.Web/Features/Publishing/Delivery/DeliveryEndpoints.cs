@@ -41,7 +41,7 @@ public static class DeliveryEndpoints
 
     public static async Task<IResult> GetPublicImageAsync(string token, PublicImages images, HttpContext context, CancellationToken cancellationToken)
     {
-        // Neither a shared cache nor the fetcher's may keep a patient-facing image past the address's life.
+        // Neither a shared cache nor the network's fetcher may keep the image past the address's life.
         context.Response.Headers.CacheControl = "private, no-store";
         context.Response.Headers["X-Robots-Tag"] = "noindex";
         var image = await images.OpenAsync(token, cancellationToken);
