@@ -41,8 +41,12 @@ public sealed record NetworkCredentials(Uri Service, string Identifier, string S
 /// <summary>Who we are on the network, and when the token expires if the network says.</summary>
 public sealed record ConnectionCheck(string AccountName, DateTimeOffset? ExpiresAt);
 
-/// <summary>An image to attach; <see cref="AltText"/> is required so that every image is described.</summary>
-public sealed record MediaAttachment(byte[] Content, string ContentType, string AltText);
+/// <summary>
+/// An image to attach; <see cref="AltText"/> is required so that every image is described. <see cref="PublicUrl"/>
+/// is an expiring public address of the same image, for the networks that fetch images rather than take an
+/// upload (Instagram, Threads); null where the sender has none.
+/// </summary>
+public sealed record MediaAttachment(byte[] Content, string ContentType, string AltText, Uri? PublicUrl = null);
 
 /// <summary>
 /// A post to publish. <see cref="IdempotencyKey"/> and <see cref="FirstAttemptAt"/> are chosen and stored before
@@ -58,7 +62,7 @@ public sealed record PublishedPost(string Id, string Url);
 /// <summary>One network, one account: check the connection, publish, read back, delete.</summary>
 public interface INetworkConnector
 {
-    /// <summary>"bluesky", "mastodon", "x", "linkedin", "facebook" or "threads".</summary>
+    /// <summary>"bluesky", "mastodon", "x", "linkedin", "facebook", "threads" or "instagram".</summary>
     string Network { get; }
 
     PostLimits Limits { get; }

@@ -1,6 +1,7 @@
 using Rounds.Networks.Bluesky;
 using Rounds.Networks.Facebook;
 using Rounds.Networks.Ingestion;
+using Rounds.Networks.Instagram;
 using Rounds.Networks.LinkedIn;
 using Rounds.Networks.Mastodon;
 using Rounds.Networks.Threads;
@@ -11,7 +12,7 @@ namespace Rounds.Networks;
 /// <summary>The one place that turns a network name and stored credentials into a connector.</summary>
 public static class Connectors
 {
-    public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook", "threads"];
+    public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook", "threads", "instagram"];
 
     /// <summary>
     /// The one API address of a network that has one. Bluesky and Mastodon have none: each account lives on a
@@ -23,6 +24,7 @@ public static class Connectors
         "linkedin" => new Uri("https://api.linkedin.com/"),
         "facebook" => new Uri("https://graph.facebook.com/"),
         "threads" => new Uri("https://graph.threads.net/"),
+        "instagram" => new Uri("https://graph.facebook.com/"),
         _ => null,
     };
 
@@ -52,6 +54,7 @@ public static class Connectors
         "linkedin" => new LinkedInConnector(http, credentials, clock),
         "facebook" => new FacebookConnector(http, credentials, clock),
         "threads" => new ThreadsConnector(http, credentials, clock),
+        "instagram" => new InstagramConnector(http, credentials, clock),
         _ => throw new ArgumentException($"Unknown network '{network}'; known: {string.Join(", ", Networks)}.", nameof(network)),
     };
 }

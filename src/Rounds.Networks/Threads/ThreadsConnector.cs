@@ -2,24 +2,33 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Rounds.Networks.Media;
 
 namespace Rounds.Networks.Threads;
 
 /// <summary>
-/// Publishes text posts to a Threads profile through the Threads API (<see cref="NetworkCredentials.Service"/> is
+/// Publishes posts to a Threads profile through the Threads API (<see cref="NetworkCredentials.Service"/> is
 /// https://graph.threads.net, <see cref="NetworkCredentials.Identifier"/> the Threads user id,
 /// <see cref="NetworkCredentials.Secret"/> a user access token with threads_basic and threads_content_publish).
-/// A post is made in two steps: a TEXT media container (<c>POST /{user-id}/threads</c>), then
-/// <c>POST /{user-id}/threads_publish</c> with its id. Threads fetches images from a public address of the
-/// caller's and Rounds serves post images to signed-in people only, so a post with images is refused here; the
-/// publisher hands such a copy to the account's owners instead. Threads has no idempotency key and no refusal of
-/// a duplicate: every publish reads the profile's threads since the first attempt first, so a retry after a lost
-/// answer returns the post that attempt made.
+/// A post is made in two steps: a media container (<c>POST /{user-id}/threads</c>: TEXT; IMAGE with an image_url;
+/// for several images, IMAGE carousel items, then a CAROUSEL container with their ids as children), then
+/// <c>POST /{user-id}/threads_publish</c> with its id once the container's status is FINISHED. Threads fetches
+/// each image itself, so each must carry <see cref="MediaAttachment.PublicUrl"/>. Threads has no idempotency key
+/// and no refusal of a duplicate: every publish reads the profile's threads since the first attempt first, so a
+/// retry after a lost answer returns the post that attempt made.
 /// </summary>
 public sealed class ThreadsConnector(HttpClient http, NetworkCredentials credentials, TimeProvider clock) : INetworkConnector
 {
     /// <summary>The Threads API version in every path.</summary>
     public const string ApiVersion = "v1.0";
+
+    /// <summary>A carousel holds at most twenty images.</summary>
+    public const int MaxImages = 20;
+
+    /// <summary>How long to wait between looks at an image container's status, and how many looks to take.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    public const int MaxPolls = 30;
 
     private const int ReadBackPages = 3;
 
@@ -46,9 +55,18 @@ public sealed class ThreadsConnector(HttpClient http, NetworkCredentials credent
             throw new NetworkException(FailureKind.Content, $"Rounds does not send replies to {Network} yet.");
         }
 
-        if (request.Media is { Count: > 0 })
+        var images = MediaRules.Prepare(request.Media, MaxImages, "Threads");
+        foreach (var image in images)
         {
-            throw new NetworkException(FailureKind.Content, "Threads takes images only from a public address, and Rounds keeps post images private: post this copy by hand.");
+            if (image.PublicUrl is not { Scheme: "https" or "http" })
+            {
+                throw new NetworkException(FailureKind.Content, "Threads fetches each image from a public address, and this image has none.");
+            }
+
+            if (image.ContentType is not ("image/jpeg" or "image/png"))
+            {
+                throw new NetworkException(FailureKind.Content, $"Threads takes JPEG and PNG images only; this post has a {image.ContentType} image.");
+            }
         }
 
         if (!Limits.Fits(request.Text))
@@ -58,7 +76,7 @@ public sealed class ThreadsConnector(HttpClient http, NetworkCredentials credent
 
         if (request.Text.Trim().Length == 0)
         {
-            throw new NetworkException(FailureKind.Content, "A Threads text post needs text.");
+            throw new NetworkException(FailureKind.Content, "A Threads post needs text.");
         }
 
         var userId = UserId;
@@ -67,10 +85,32 @@ public sealed class ThreadsConnector(HttpClient http, NetworkCredentials credent
             return existing;
         }
 
-        using var container = Request(HttpMethod.Post, $"{userId}/threads");
-        container.Content = new FormUrlEncodedContent([new("media_type", "TEXT"), new("text", request.Text)]);
-        var creationId = NetworkHttp.String(await SendAsync(container, publishing: false, ct), "id")
-            ?? throw new NetworkException(FailureKind.Retryable, "Threads did not return the media container's id.");
+        string creationId;
+        if (images.Count == 0)
+        {
+            creationId = await CreateContainerAsync(userId, [new("media_type", "TEXT"), new("text", request.Text)], ct);
+        }
+        else if (images.Count == 1)
+        {
+            creationId = await CreateContainerAsync(userId, ImageFields(images[0], carouselItem: false).Append(new("text", request.Text)), ct);
+            await WaitUntilReadyAsync(creationId, ct);
+        }
+        else
+        {
+            var children = new List<string>();
+            foreach (var image in images)
+            {
+                children.Add(await CreateContainerAsync(userId, ImageFields(image, carouselItem: true), ct));
+            }
+
+            foreach (var child in children)
+            {
+                await WaitUntilReadyAsync(child, ct);
+            }
+
+            creationId = await CreateContainerAsync(userId, [new("media_type", "CAROUSEL"), new("children", string.Join(',', children)), new("text", request.Text)], ct);
+            await WaitUntilReadyAsync(creationId, ct);
+        }
 
         using var publish = Request(HttpMethod.Post, $"{userId}/threads_publish");
         publish.Content = new FormUrlEncodedContent([new("creation_id", creationId)]);
@@ -139,6 +179,52 @@ public sealed class ThreadsConnector(HttpClient http, NetworkCredentials credent
         {
             throw Failure(response, error, publishing: false);
         }
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> ImageFields(MediaAttachment image, bool carouselItem)
+    {
+        yield return new("media_type", "IMAGE");
+        yield return new("image_url", image.PublicUrl!.AbsoluteUri);
+        yield return new("alt_text", image.AltText);
+        if (carouselItem)
+        {
+            yield return new("is_carousel_item", "true");
+        }
+    }
+
+    private async Task<string> CreateContainerAsync(string userId, IEnumerable<KeyValuePair<string, string>> fields, CancellationToken ct)
+    {
+        using var container = Request(HttpMethod.Post, $"{userId}/threads");
+        container.Content = new FormUrlEncodedContent(fields);
+        return NetworkHttp.String(await SendAsync(container, publishing: false, ct), "id")
+            ?? throw new NetworkException(FailureKind.Retryable, "Threads did not return the media container's id.");
+    }
+
+    /// <summary>
+    /// Waits for Threads to have fetched and processed an image container. ERROR means Threads could not use the
+    /// image, which another try will not change; EXPIRED and a container never ready are tried again with new ones.
+    /// </summary>
+    private async Task WaitUntilReadyAsync(string containerId, CancellationToken ct)
+    {
+        for (var poll = 0; poll < MaxPolls; poll++)
+        {
+            using var message = Request(HttpMethod.Get, $"{Uri.EscapeDataString(containerId)}?fields=status,error_message");
+            var answer = await SendAsync(message, publishing: false, ct);
+            switch (NetworkHttp.String(answer, "status"))
+            {
+                case "FINISHED":
+                case "PUBLISHED":
+                    return;
+                case "ERROR":
+                    throw new NetworkException(FailureKind.Content, $"Threads could not use the post's image: {NetworkHttp.ErrorText(NetworkHttp.String(answer, "error_message"))}");
+                case "EXPIRED":
+                    throw new NetworkException(FailureKind.Retryable, "Threads' media container expired before it was published.");
+            }
+
+            await Task.Delay(PollInterval, clock, ct);
+        }
+
+        throw new NetworkException(FailureKind.Retryable, $"Threads had not processed the post's images after {(PollInterval * MaxPolls).TotalSeconds:0} seconds.");
     }
 
     /// <summary>Used only when the permalink cannot be read: Threads redirects a post id's address to the post.</summary>

@@ -9,7 +9,8 @@ namespace Rounds.Networks.Tests.StandIns;
 /// <summary>
 /// The parts of the Threads API that the connector uses, as documented: versioned paths under graph.threads.net,
 /// a user token as a Bearer header or access_token, a media container (<c>POST /{user-id}/threads</c> with
-/// media_type and text), publishing it (<c>POST /{user-id}/threads_publish</c> with creation_id), the profile's
+/// media_type and text; an IMAGE with image_url and alt_text, which it fetches from that address as Threads does;
+/// carousel items and a CAROUSEL with children), a container's status, publishing it (<c>POST /{user-id}/threads_publish</c> with creation_id), the profile's
 /// threads since a time (id, text, timestamp, permalink) with cursor paging, one thread's permalink, the
 /// profile's username, and deletion. Errors are the Graph body <c>{"error": {"message", "type", "code",
 /// "error_subcode", "fbtrace_id"}}</c>; a container can be published once, and Threads keeps no duplicate check.
@@ -25,14 +26,20 @@ public sealed partial class ThreadsStandIn : StandIn
     private readonly Lock gate = new();
     private readonly Dictionary<string, Container> containers = [];
     private readonly List<Post> posts = [];
+    private readonly HttpClient fetcher = new() { Timeout = TimeSpan.FromSeconds(30) };
     private long nextId = 18_000_000_000_000_000;
 
-    public sealed record Post(string Id, string Text, DateTimeOffset CreatedAt)
+    public sealed record Image(string Url, byte[] Content, string AltText);
+
+    public sealed record Post(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<Image>? Images = null)
     {
         public string Permalink => $"https://www.threads.net/@{Username}/post/{Id}";
     }
 
-    private sealed record Container(string Id, string MediaType, string Text, bool Published);
+    private sealed record Container(string Id, string MediaType, string Text, bool Published, IReadOnlyList<Image> Images, string Status = "FINISHED", string Error = "", bool Item = false);
+
+    /// <summary>Every image_url the stand-in fetched, with the status it got.</summary>
+    public List<(string Url, int Status)> Fetches { get; } = [];
 
     public IReadOnlyList<Post> Posts
     {
@@ -108,6 +115,17 @@ public sealed partial class ThreadsStandIn : StandIn
 
         lock (gate)
         {
+            if (containers.TryGetValue(id, out var container))
+            {
+                var answer = new JsonObject { ["id"] = id, ["status"] = container.Status };
+                if (container.Error.Length > 0)
+                {
+                    answer["error_message"] = container.Error;
+                }
+
+                return Json(answer);
+            }
+
             return posts.FirstOrDefault(p => p.Id == id) is { } post
                 ? Json(new JsonObject { ["id"] = post.Id, ["permalink"] = post.Permalink })
                 : UnknownObject(id);
@@ -124,7 +142,7 @@ public sealed partial class ThreadsStandIn : StandIn
         var form = request.HasFormContentType ? await request.ReadFormAsync() : null;
         var mediaType = form?["media_type"].ToString() ?? "";
         var text = form?["text"].ToString() ?? "";
-        if (mediaType is not ("TEXT" or "IMAGE" or "VIDEO"))
+        if (mediaType is not ("TEXT" or "IMAGE" or "VIDEO" or "CAROUSEL"))
         {
             return Error(400, 100, "(#100) The parameter media_type is required and must be one of TEXT, IMAGE, VIDEO, CAROUSEL");
         }
@@ -134,9 +152,9 @@ public sealed partial class ThreadsStandIn : StandIn
             return Error(400, 100, "(#100) The parameter text is required for text posts");
         }
 
-        if (mediaType != "TEXT")
+        if (mediaType == "VIDEO")
         {
-            return Error(400, 100, "(#100) Only text containers are played by this stand-in");
+            return Error(400, 100, "(#100) Video containers are not played by this stand-in");
         }
 
         if (text.Length > 500)
@@ -144,9 +162,55 @@ public sealed partial class ThreadsStandIn : StandIn
             return Error(400, 100, "(#100) Text exceeds the 500 character limit");
         }
 
+        IReadOnlyList<Image> images = [];
+        var (status, problem) = ("FINISHED", "");
+        if (mediaType == "CAROUSEL")
+        {
+            var children = (form?["children"].ToString() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            lock (gate)
+            {
+                if (children.Length is < 2 or > 20 || !children.All(c => containers.TryGetValue(c, out var child) && child is { Item: true, Status: "FINISHED" }))
+                {
+                    return Error(400, 100, "(#100) The parameter children must hold 2 to 20 finished carousel items of this user");
+                }
+
+                images = [.. children.SelectMany(c => containers[c].Images)];
+            }
+        }
+        else if (mediaType == "IMAGE")
+        {
+            var imageUrl = form?["image_url"].ToString() ?? "";
+            if (!Uri.TryCreate(imageUrl, UriKind.Absolute, out var address))
+            {
+                return Error(400, 100, "(#100) The parameter image_url is required for image posts");
+            }
+
+            // Threads fetches the image when the container is made: what the address serves now is what is posted.
+            byte[] content = [];
+            try
+            {
+                using var response = await fetcher.GetAsync(address);
+                lock (gate)
+                {
+                    Fetches.Add((imageUrl, (int)response.StatusCode));
+                }
+
+                var type = response.Content.Headers.ContentType?.MediaType;
+                (status, problem) = !response.IsSuccessStatusCode ? ("ERROR", "FAILED_DOWNLOADING_IMAGE")
+                    : type is not ("image/jpeg" or "image/png") ? ("ERROR", "UNSUPPORTED_IMAGE_FORMAT") : ("FINISHED", "");
+                content = status == "FINISHED" ? await response.Content.ReadAsByteArrayAsync() : [];
+            }
+            catch (HttpRequestException)
+            {
+                (status, problem) = ("ERROR", "FAILED_DOWNLOADING_IMAGE");
+            }
+
+            images = [new Image(imageUrl, content, form?["alt_text"].ToString() ?? "")];
+        }
+
         lock (gate)
         {
-            var container = new Container((++nextId).ToString(CultureInfo.InvariantCulture), mediaType, text, false);
+            var container = new Container((++nextId).ToString(CultureInfo.InvariantCulture), mediaType, text, false, images, status, problem, form?["is_carousel_item"].ToString() == "true");
             containers[container.Id] = container;
             return Json(new JsonObject { ["id"] = container.Id });
         }
@@ -168,13 +232,18 @@ public sealed partial class ThreadsStandIn : StandIn
                 return Error(400, 100, "(#100) The parameter creation_id is required and must be a media container of this user", subcode: 33);
             }
 
+            if (container.Item || container.Status != "FINISHED")
+            {
+                return Error(400, 100, "(#100) The media container is not ready to be published", subcode: 4279009);
+            }
+
             if (container.Published)
             {
                 return Error(400, 24, "The media container has already been published", subcode: 4279001);
             }
 
             containers[creationId] = container with { Published = true };
-            var post = new Post((++nextId).ToString(CultureInfo.InvariantCulture), container.Text, DateTimeOffset.UtcNow);
+            var post = new Post((++nextId).ToString(CultureInfo.InvariantCulture), container.Text, DateTimeOffset.UtcNow, container.Images);
             posts.Add(post);
             return Json(new JsonObject { ["id"] = post.Id });
         }

@@ -44,13 +44,48 @@ public sealed class ThreadsConnectorTests : ConnectorContract<ThreadsStandIn>
     }
 
     [Fact]
-    public async Task A_post_with_images_is_refused_before_anything_is_sent_because_threads_fetches_images_from_a_public_address()
+    public Task An_image_is_fetched_from_its_public_address_and_several_make_a_carousel() => WithImageHostAsync(async host =>
+    {
+        MediaAttachment Photo(string name, string alt) => new(TestImages.Jpeg(), "image/jpeg", alt, host.Serve(name, TestImages.Jpeg(), "image/jpeg"));
+
+        await Connector().PublishAsync(Requests.Post("Our new lobby", Photo("lobby.jpg", "The new lobby")));
+        await Connector().PublishAsync(Requests.Post("Room by room", Photo("a.jpg", "Reception"), Photo("b.jpg", "A patient room")));
+
+        Assert.Equal([["The new lobby"], ["Reception", "A patient room"]], Network.Posts.Select(p => p.Images!.Select(i => i.AltText).ToArray()));
+        Assert.All(Network.Posts.SelectMany(p => p.Images!), i => Assert.Equal(TestImages.Jpeg(), i.Content));
+        Assert.Equal(3, Network.Fetches.Count(f => f.Status == 200));
+    });
+
+    [Fact]
+    public async Task An_image_without_a_public_address_is_refused_before_anything_is_sent_and_one_threads_cannot_fetch_fails_clearly()
     {
         var refused = await Assert.ThrowsAsync<NetworkException>(() => Connector().PublishAsync(Requests.Post("Our new lobby", Requests.Photo("The new lobby"))));
-
         Assert.Equal(FailureKind.Content, refused.Kind);
-        Assert.Contains("by hand", refused.Message, StringComparison.Ordinal);
         Assert.Empty(Network.Requests);
+
+        await WithImageHostAsync(async host =>
+        {
+            var gone = new MediaAttachment(TestImages.Jpeg(), "image/jpeg", "Gone", new Uri(host.Url, "/images/gone.jpg"));
+            var failed = await Assert.ThrowsAsync<NetworkException>(() => Connector().PublishAsync(Requests.Post("Gone", gone)));
+            Assert.Equal(FailureKind.Content, failed.Kind);
+            Assert.Contains("FAILED_DOWNLOADING_IMAGE", failed.Message, StringComparison.Ordinal);
+            Assert.Empty(Network.Posts);
+        });
+    }
+
+    /// <summary>The sender's public image addresses, for the test's length only.</summary>
+    private static async Task WithImageHostAsync(Func<PublicImageHost, Task> test)
+    {
+        var host = new PublicImageHost();
+        await host.InitializeAsync();
+        try
+        {
+            await test(host);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -31,12 +31,13 @@ public sealed class PublishingArea : IRoundsArea
         services.AddScoped<ISeedData, SeedPosts>();
     }
 
-    /// <summary>The API under <c>/api/v1</c>, and the few addresses outside it (a calendar feed is fetched by a calendar program, not a signed-in person).</summary>
+    /// <summary>The API under <c>/api/v1</c>, and the few addresses outside it (a calendar feed is fetched by a calendar program, and a post's image by the network it goes to, not by a signed-in person).</summary>
     public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
         PostEndpoints.Map(api);
         RevisionEndpoints.Map(api);
         DeliveryEndpoints.Map(api);
+        DeliveryEndpoints.MapPublic(app);
         CalendarEndpoints.Map(api, app);
         LibraryEndpoints.Map(api);
         SubmissionEndpoints.Map(api);

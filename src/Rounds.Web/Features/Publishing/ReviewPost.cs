@@ -66,6 +66,11 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             return Outcome.Refused("The scheduled time has passed; choose a new time first.");
         }
 
+        if (await ImagelessInstagramAsync(post, cancellationToken) is { } instagram)
+        {
+            return Outcome.Refused($"Instagram posts need at least one image: add an image, or take {instagram} off the post.");
+        }
+
         var facts = await FactsAsync(post, cancellationToken);
         var resolved = facts.Steps;
         if (resolved.FirstOrDefault(s => !s.ApproverIds.Any(a => !facts.Authors.Contains(a))) is { } empty)
@@ -399,6 +404,22 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         }
 
         return new ReviewFacts(resolved, authors, await steps.OneApproverManyStepsAsync(post.OrganizationId, accounts, cancellationToken));
+    }
+
+    /// <summary>
+    /// The handle of an Instagram account the post goes to when the post has no image, else null: Instagram
+    /// publishes only posts with an image, whether Rounds publishes the copy or its owners post it by hand.
+    /// </summary>
+    private async Task<string?> ImagelessInstagramAsync(Post post, CancellationToken cancellationToken)
+    {
+        if (await db.Set<MediaItem>().AnyAsync(m => m.PostId == post.Id, cancellationToken))
+        {
+            return null;
+        }
+
+        var accounts = db.Set<PostTarget>().Where(t => t.PostId == post.Id).Select(t => t.AccountId);
+        return await db.AccountCards().Where(a => a.OrganizationId == post.OrganizationId && accounts.Contains(a.Id) && a.Platform == Platform.Instagram)
+            .Select(a => a.Handle).OrderBy(h => h).FirstOrDefaultAsync(cancellationToken);
     }
 
     private async Task<Post?> FindAsync(OrgContext org, Guid id, CancellationToken cancellationToken)

@@ -59,7 +59,7 @@ public sealed record ClaimedCopy(Guid TargetId, int Revision, Guid? ClaimId = nu
 /// </remarks>
 public sealed class DeliverCopy(
     RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AccountThrottle throttle, DeliveryInstance instance,
-    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, PostByHand byHand, TimeProvider clock,
+    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, PostByHand byHand, PublicImages publicImages, TimeProvider clock,
     IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, ILogger<DeliverCopy> logger)
 {
     /// <summary>Retryable failures are tried this many times in all before the copy fails.</summary>
@@ -197,9 +197,9 @@ public sealed class DeliverCopy(
         }
 
         var connection = facts.Connections.GetValueOrDefault(target.AccountId);
-        if (PublishingPaths.IsByHand(account.Platform, connection, facts.PostsWithImages.Contains(post.Id)))
+        if (PublishingPaths.IsByHand(account.Platform, connection))
         {
-            await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform, connection), cancellationToken);
+            await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform), cancellationToken);
             return CopyResult.HandedToOwner;
         }
 
@@ -381,10 +381,13 @@ public sealed class DeliverCopy(
                     continue;
                 }
 
-                var media = copy.HasImages
+                var images = copy.HasImages
                     ? await unit.Set<MediaItem>().AsNoTracking().Where(m => m.PostId == copy.Post.Id).OrderBy(m => m.UploadedAt)
-                        .Select(m => new MediaAttachment(m.Content, m.ContentType, m.AltText)).ToListAsync(cancellationToken)
+                        .Select(m => new { m.Id, m.Content, m.ContentType, m.AltText }).ToListAsync(cancellationToken)
                     : [];
+                // Networks that fetch images get an expiring public address of each, made afresh for every attempt.
+                var fetches = PublishingPaths.FetchesImages(copy.Connection.Network);
+                var media = images.Select(m => new MediaAttachment(m.Content, m.ContentType, m.AltText, fetches ? publicImages.AddressOf(m.Id, copy.Target.Id) : null)).ToList();
                 request = new PublishRequest(copy.Target.TextFor(copy.Post), copy.Target.IdempotencyKey, copy.FirstAttemptAt, media.Count > 0 ? media : null);
 
                 // The last look before the network hears of it: the words and images read above must still be the

@@ -32,6 +32,22 @@ public static class DeliveryEndpoints
         settings.MapPut("/", PutSettingsAsync).WithName("UpdatePublishingSettings").WithSummary("graceMinutes: how late a post that fell due while Rounds was down may still go out.");
     }
 
+    /// <summary>
+    /// The expiring public address of a post image, fetched by networks that take images only that way. Outside
+    /// the API and open to anyone holding the token; nothing lists these addresses.
+    /// </summary>
+    public static void MapPublic(IEndpointRouteBuilder app) =>
+        app.MapGet(PublicImages.PathPrefix + "{token}", GetPublicImageAsync).WithName("PublicPostImage").ExcludeFromDescription().AllowAnonymous();
+
+    public static async Task<IResult> GetPublicImageAsync(string token, PublicImages images, HttpContext context, CancellationToken cancellationToken)
+    {
+        // Neither a shared cache nor the network's fetcher may keep the image past the address's life.
+        context.Response.Headers.CacheControl = "private, no-store";
+        context.Response.Headers["X-Robots-Tag"] = "noindex";
+        var image = await images.OpenAsync(token, cancellationToken);
+        return image is null ? TypedResults.NotFound() : TypedResults.File(image.Content, image.ContentType);
+    }
+
     public static async Task<IResult> GetConnectionAsync(OrgContext org, Guid id, AccountConnections connections, CancellationToken cancellationToken) =>
         await connections.GetAsync(org, id, cancellationToken) is { } view
             ? TypedResults.Ok(view)

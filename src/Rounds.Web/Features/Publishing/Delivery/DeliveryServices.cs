@@ -20,6 +20,7 @@ public static class DeliveryServices
         services.AddScoped<DeliverySettings>();
         services.AddScoped<PostOutcomes>();
         services.AddScoped<DeliverCopy>();
+        services.AddScoped<PublicImages>();
         services.AddScoped<PublishingPaths>();
         services.AddScoped<PostByHand>();
         services.AddScoped<Accounts.Contracts.IAccountRetirementListener, StopRetiredAccount>();

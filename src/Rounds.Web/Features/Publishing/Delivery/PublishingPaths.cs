@@ -16,29 +16,23 @@ public sealed record PublishingPath(Guid AccountId, bool ByRounds, string Says);
 /// </summary>
 public sealed class PublishingPaths(RoundsDbContext db, IAccountDirectory directory)
 {
-    /// <summary>
-    /// A copy goes to the owners when Rounds cannot publish to the network, the account was never connected, or
-    /// the post has images the network cannot take from Rounds.
-    /// </summary>
-    public static bool IsByHand(Platform platform, AccountConnection? connection, bool hasImages = false) =>
-        DeliveryKeys.NetworkOf(platform) is null || connection is null || (hasImages && !TakesUploadedImages(platform));
+    /// <summary>A copy goes to the owners when Rounds cannot publish to the network or the account was never connected.</summary>
+    public static bool IsByHand(Platform platform, AccountConnection? connection) =>
+        DeliveryKeys.NetworkOf(platform) is null || connection is null;
 
     /// <summary>
-    /// Threads fetches a post's images from a public address of the sender's, and Rounds serves post images to
-    /// signed-in people only; its connector publishes text.
+    /// The networks that fetch a post's images from a public address of the sender's instead of taking an upload:
+    /// their copies carry an expiring public address of each image (<see cref="PublicImages"/>, docs/decisions/0052).
     /// </summary>
-    public static bool TakesUploadedImages(Platform platform) => platform != Platform.Threads;
+    public static bool FetchesImages(string network) => network is "instagram" or "threads";
 
     /// <summary>Why the copy is posted by hand, in a sentence that follows "posted by hand by …:".</summary>
-    public static string WhyByHand(Platform platform, AccountConnection? connection = null) =>
-        DeliveryKeys.NetworkOf(platform) is null ? NoConnector(platform)
-        : connection is null ? "the account is not connected to Rounds"
-        : $"Rounds publishes text only to {AccountNames.Label(platform)}, and the post has images";
+    public static string WhyByHand(Platform platform) =>
+        DeliveryKeys.NetworkOf(platform) is null ? NoConnector(platform) : "the account is not connected to Rounds";
 
     /// <summary>Why a network has no connector, so the person posting by hand knows it is not a passing fault.</summary>
     private static string NoConnector(Platform platform) => platform switch
     {
-        Platform.Instagram => "Rounds does not publish to Instagram, which fetches every post's image from a public address and Rounds keeps post images private",
         Platform.YouTube => "Rounds does not publish to YouTube, which takes videos, and Rounds posts carry text and images",
         Platform.TikTok => "Rounds does not publish to TikTok, which lets only audited apps post publicly",
         Platform.Doximity => "Doximity has no publishing API",
@@ -58,13 +52,11 @@ public sealed class PublishingPaths(RoundsDbContext db, IAccountDirectory direct
             if (!IsByHand(account.Platform, connection))
             {
                 var says = connection!.Status == ConnectionStatus.NeedsReconnect ? "published by Rounds once the account is reconnected" : "published by Rounds";
-                paths[account.Id] = new PublishingPath(account.Id, true, TakesUploadedImages(account.Platform)
-                    ? says
-                    : $"{says}; with images, posted by hand by {await WhoAsync(organizationId, account.Id, cancellationToken)}");
+                paths[account.Id] = new PublishingPath(account.Id, true, account.Platform == Platform.Instagram ? $"{says}; Instagram posts need at least one image" : says);
                 continue;
             }
 
-            paths[account.Id] = new PublishingPath(account.Id, false, $"posted by hand by {await WhoAsync(organizationId, account.Id, cancellationToken)}: {WhyByHand(account.Platform, connection)}");
+            paths[account.Id] = new PublishingPath(account.Id, false, $"posted by hand by {await WhoAsync(organizationId, account.Id, cancellationToken)}: {WhyByHand(account.Platform)}");
         }
 
         return paths;

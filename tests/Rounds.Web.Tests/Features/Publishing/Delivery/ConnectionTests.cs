@@ -65,13 +65,13 @@ public abstract class ConnectionTests(DeliveryRounds app)
     public async Task Only_platforms_with_a_connector_can_be_connected()
     {
         var room = await app.NewsroomAsync("platform");
-        var instagram = await app.AddAccountAsync(room.Org, room.Admin, room.Owner, "@northfield" + Guid.NewGuid().ToString("N")[..6], "instagram");
+        var tiktok = await app.AddAccountAsync(room.Org, room.Admin, room.Owner, "@northfield" + Guid.NewGuid().ToString("N")[..6], "tiktok");
         var admin = await app.ApiClientAsync(room.Admin);
 
-        var response = await admin.PostAsJsonAsync($"/api/v1/orgs/{room.Org.Slug}/accounts/{instagram}/connection", new { service = "https://instagram.example", identifier = "northfield", secret = "s" });
+        var response = await admin.PostAsJsonAsync($"/api/v1/orgs/{room.Org.Slug}/accounts/{tiktok}/connection", new { service = "https://tiktok.example", identifier = "northfield", secret = "s" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("cannot publish to Instagram", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("cannot publish to TikTok", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

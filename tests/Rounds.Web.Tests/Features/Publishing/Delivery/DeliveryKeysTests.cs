@@ -23,6 +23,7 @@ public sealed class DeliveryKeysTests
     {
         Assert.NotEqual(DeliveryKeys.NewFor(Platform.Mastodon), DeliveryKeys.NewFor(Platform.Mastodon));
         Assert.Equal("x", DeliveryKeys.NetworkOf(Platform.X));
-        Assert.Null(DeliveryKeys.NetworkOf(Platform.Instagram));
+        Assert.Equal("instagram", DeliveryKeys.NetworkOf(Platform.Instagram));
+        Assert.Null(DeliveryKeys.NetworkOf(Platform.TikTok));
     }
 }

@@ -146,38 +146,6 @@ public abstract class PostByHandTests(DeliveryRounds app)
     }
 
     [Fact]
-    public async Task A_threads_copy_with_images_goes_to_the_owners_and_the_composer_says_so()
-    {
-        var room = await app.NewsroomAsync("threads");
-        var threads = await app.AddAccountAsync(room.Org, room.Admin, room.Owner, "@nf_threads_" + Guid.NewGuid().ToString("N")[..6], "threads");
-        var postId = await room.PostAsync("Our new lobby opens on Monday.", app.Clock.GetUtcNow(), PostStatus.Approved, threads);
-        await app.WithScopeAsync(async services =>
-        {
-            var db = services.GetRequiredService<RoundsDbContext>();
-            // Connected as the Threads connector would be; the images decide the path before any call to the network.
-            db.Add(new AccountConnection
-            {
-                AccountId = threads, OrganizationId = room.Org.Id, Network = "threads", Service = "https://graph.threads.net/", Identifier = "17841400000000001",
-                ProtectedSecret = "unused", NetworkAccountName = "@northfieldhealth", Status = ConnectionStatus.Connected, ConnectedAt = app.Clock.GetUtcNow(),
-            });
-            db.Add(new MediaItem { OrganizationId = room.Org.Id, PostId = postId, FileName = "lobby.jpg", ContentType = "image/jpeg", Content = [1, 2, 3], AltText = "The new lobby", UploadedBy = "Marisol Author", UploadedAt = app.Clock.GetUtcNow() });
-            await db.SaveChangesAsync();
-        });
-        var session = FormSession.Create(app);
-        await session.LoginAsync(room.Author.Email!);
-        var composer = await session.GetAsync($"/o/{room.Org.Slug}/posts/new");
-
-        Assert.Equal(1, (await app.PublishAsync()).ByHand);
-
-        Assert.Equal("published by Rounds; with images, posted by hand by Avery Admin or Jonah Owner", composer.QuerySelector($"#path-{threads}")?.TextContent.Trim());
-        var copy = Assert.Single(await room.CopiesAsync(postId));
-        Assert.Equal(DeliveryStatus.WithOwner, copy.Status);
-        Assert.Empty(await room.AttemptsAsync(copy.Id));
-        var task = Assert.Single(await TasksAsync(room, room.Owner));
-        Assert.Equal("The new lobby", Assert.Single(task.Images).AltText);
-    }
-
-    [Fact]
     public async Task The_api_lists_the_tasks_and_records_an_address_refusing_one_off_the_network()
     {
         var room = await app.NewsroomAsync("taskapi");
