@@ -199,6 +199,14 @@ public sealed class DeliverCopy(
         var connection = facts.Connections.GetValueOrDefault(target.AccountId);
         if (PublishingPaths.IsByHand(account.Platform, connection))
         {
+            // The owner may post the task's words the moment it arrives, so a lift moved since approval is checked now,
+            // as it is just before Rounds sends a copy itself.
+            var embargoed = await embargoes.FindAsync(target.OrganizationId, target.TextFor(post), cancellationToken);
+            if (embargoed.Count > 0)
+            {
+                return await HoldForLiftAsync(target, post, embargoed.MaxBy(l => l.LiftAt)!, cancellationToken);
+            }
+
             await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform), cancellationToken);
             return CopyResult.HandedToOwner;
         }

@@ -18,6 +18,42 @@ namespace Rounds.Web.Tests.Features.Publishing.Delivery;
 /// </summary>
 public abstract class PostByHandTests(DeliveryRounds app)
 {
+    /// <summary>
+    /// The owner may post a task's words as soon as it arrives, so a copy for them is held, like one Rounds sends, when
+    /// the release it links to had its lift pushed back after approval; it becomes their task at the new lift.
+    /// </summary>
+    [Fact]
+    public async Task A_copy_for_posting_by_hand_waits_for_a_release_lift_moved_after_approval()
+    {
+        var room = await app.NewsroomAsync("byhand-lift");
+        var tiktok = await app.AddAccountAsync(room.Org, room.Admin, room.Owner, "@nf_lift_" + Guid.NewGuid().ToString("N")[..6], "tiktok");
+        var now = app.Clock.GetUtcNow();
+        var release = new Rounds.Web.Features.PressRoom.PressRelease { OrganizationId = room.Org.Id, Title = "New NICU", Status = Rounds.Web.Features.PressRoom.ReleaseStatus.Scheduled, LiftAt = now.AddMinutes(5), LiftZone = "America/Chicago", CreatedAt = now, UpdatedAt = now };
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            db.Add(release);
+            return await db.SaveChangesAsync();
+        });
+        var postId = await room.PostAsync($"Our new NICU opens: https://rounds.example/press/{room.Org.Slug}/releases/{release.Id}", now.AddMinutes(10), PostStatus.Approved, tiktok);
+        var newLift = now.AddMinutes(60);
+        await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Rounds.Web.Features.PressRoom.PressRelease>()
+            .Where(r => r.Id == release.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.LiftAt, newLift)));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        var held = await app.PublishAsync();
+        Assert.Equal((0, 1), (held.ByHand, held.Held));
+        var copy = Assert.Single(await room.CopiesAsync(postId));
+        Assert.Equal((DeliveryStatus.Waiting, newLift), (copy.Status, copy.NextAttemptAt));
+        Assert.DoesNotContain(await room.NotificationsAsync(room.Owner), n => n.StartsWith(PostByHand.TaskKey(copy.Id), StringComparison.Ordinal));
+        Assert.Empty(await TasksAsync(room, room.Owner));
+
+        app.Clock.SetUtcNow(newLift.AddSeconds(1));
+        Assert.Equal(1, (await app.PublishAsync()).ByHand);
+        Assert.Equal(DeliveryStatus.WithOwner, Assert.Single(await room.CopiesAsync(postId)).Status);
+        Assert.Single(await TasksAsync(room, room.Owner));
+    }
+
     [Fact]
     public async Task An_approved_instagram_copy_becomes_the_owners_task_and_is_published_with_its_address()
     {
