@@ -5,13 +5,14 @@ using Rounds.Networks.LinkedIn;
 using Rounds.Networks.Mastodon;
 using Rounds.Networks.Threads;
 using Rounds.Networks.X;
+using Rounds.Networks.YouTube;
 
 namespace Rounds.Networks;
 
 /// <summary>The one place that turns a network name and stored credentials into a connector.</summary>
 public static class Connectors
 {
-    public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook", "threads"];
+    public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook", "threads", "youtube"];
 
     /// <summary>
     /// The one API address of a network that has one. Bluesky and Mastodon have none: each account lives on a
@@ -23,6 +24,7 @@ public static class Connectors
         "linkedin" => new Uri("https://api.linkedin.com/"),
         "facebook" => new Uri("https://graph.facebook.com/"),
         "threads" => new Uri("https://graph.threads.net/"),
+        "youtube" => new Uri("https://www.googleapis.com/"),
         _ => null,
     };
 
@@ -52,6 +54,7 @@ public static class Connectors
         "linkedin" => new LinkedInConnector(http, credentials, clock),
         "facebook" => new FacebookConnector(http, credentials, clock),
         "threads" => new ThreadsConnector(http, credentials, clock),
+        "youtube" => new YouTubeConnector(http, credentials, clock),
         _ => throw new ArgumentException($"Unknown network '{network}'; known: {string.Join(", ", Networks)}.", nameof(network)),
     };
 }

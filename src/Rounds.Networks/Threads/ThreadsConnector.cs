@@ -46,6 +46,7 @@ public sealed class ThreadsConnector(HttpClient http, NetworkCredentials credent
             throw new NetworkException(FailureKind.Content, $"Rounds does not send replies to {Network} yet.");
         }
 
+        Media.MediaRules.NoVideo(request, "Threads");
         if (request.Media is { Count: > 0 })
         {
             throw new NetworkException(FailureKind.Content, "Threads takes images only from a public address, and Rounds keeps post images private: post this copy by hand.");
