@@ -30,7 +30,8 @@ public static class DeliveryKeys
         Platform.LinkedIn => "linkedin",
         Platform.Facebook => "facebook",
         Platform.Threads => "threads",
-        Platform.Instagram or Platform.YouTube or Platform.TikTok or Platform.Doximity or Platform.Other => null,
+        Platform.YouTube => "youtube",
+        Platform.Instagram or Platform.TikTok or Platform.Doximity or Platform.Other => null,
     };
 
     /// <summary>

@@ -17,29 +17,53 @@ public sealed record PublishingPath(Guid AccountId, bool ByRounds, string Says);
 public sealed class PublishingPaths(RoundsDbContext db, IAccountDirectory directory)
 {
     /// <summary>
-    /// A copy goes to the owners when Rounds cannot publish to the network, the account was never connected, or
-    /// the post has images the network cannot take from Rounds.
+    /// A copy goes to the owners when Rounds cannot publish to the network, the account was never connected, the
+    /// post has images or a video the network cannot take from Rounds, or (YouTube) it has no video to upload
+    /// (docs/decisions/0053-post-videos-and-youtube-uploads.md).
     /// </summary>
-    public static bool IsByHand(Platform platform, AccountConnection? connection, bool hasImages = false) =>
-        DeliveryKeys.NetworkOf(platform) is null || connection is null || (hasImages && !TakesUploadedImages(platform));
+    public static bool IsByHand(Platform platform, AccountConnection? connection, bool hasImages = false, bool hasVideo = false) =>
+        DeliveryKeys.NetworkOf(platform) is null || connection is null || MediaByHand(platform, hasImages, hasVideo);
+
+    private static bool MediaByHand(Platform platform, bool hasImages, bool hasVideo) =>
+        (hasImages && !TakesUploadedImages(platform)) || (hasVideo && !TakesVideo(platform)) || (NeedsVideo(platform) && !hasVideo);
 
     /// <summary>
     /// Threads fetches a post's images from a public address of the sender's, and Rounds serves post images to
-    /// signed-in people only; its connector publishes text.
+    /// signed-in people only; its connector publishes text. A YouTube post is a video, which carries no images.
     /// </summary>
-    public static bool TakesUploadedImages(Platform platform) => platform != Platform.Threads;
+    public static bool TakesUploadedImages(Platform platform) => platform is not (Platform.Threads or Platform.YouTube);
+
+    /// <summary>Only YouTube's connector uploads videos; elsewhere a post's video is posted by hand.</summary>
+    public static bool TakesVideo(Platform platform) => platform == Platform.YouTube;
+
+    /// <summary>A YouTube upload is a video: a copy without one has nothing to upload.</summary>
+    public static bool NeedsVideo(Platform platform) => platform == Platform.YouTube;
 
     /// <summary>Why the copy is posted by hand, in a sentence that follows "posted by hand by …:".</summary>
-    public static string WhyByHand(Platform platform, AccountConnection? connection = null) =>
+    public static string WhyByHand(Platform platform, AccountConnection? connection = null, bool hasImages = false, bool hasVideo = false) =>
         DeliveryKeys.NetworkOf(platform) is null ? NoConnector(platform)
         : connection is null ? "the account is not connected to Rounds"
+        : NeedsVideo(platform) && !hasVideo ? "a YouTube post is a video, and the post has none"
+        : hasVideo && !TakesVideo(platform) ? $"Rounds does not send videos to {AccountNames.Label(platform)}, and the post has one"
+        : platform == Platform.YouTube ? "Rounds uploads a video to YouTube without images, and the post has images"
         : $"Rounds publishes text only to {AccountNames.Label(platform)}, and the post has images";
+
+    /// <summary>
+    /// What the composer adds beside an account Rounds publishes to where the post's media may send the copy to
+    /// its owners instead. Videos are attached on the post's page, after composing; that a video goes by hand to
+    /// the other networks is said there and in the task.
+    /// </summary>
+    private static string? MediaNote(Platform platform) => platform switch
+    {
+        Platform.YouTube => "the post's video is uploaded with its title and this copy as the description; without a video, or with images, posted by hand by {0}",
+        Platform.Threads => "with images or a video, posted by hand by {0}",
+        _ => null,
+    };
 
     /// <summary>Why a network has no connector, so the person posting by hand knows it is not a passing fault.</summary>
     private static string NoConnector(Platform platform) => platform switch
     {
         Platform.Instagram => "Rounds does not publish to Instagram, which fetches every post's image from a public address and Rounds keeps post images private",
-        Platform.YouTube => "Rounds does not publish to YouTube, which takes videos, and Rounds posts carry text and images",
         Platform.TikTok => "Rounds does not publish to TikTok, which lets only audited apps post publicly",
         Platform.Doximity => "Doximity has no publishing API",
         _ => $"Rounds does not publish to {AccountNames.Label(platform)}",
@@ -55,12 +79,12 @@ public sealed class PublishingPaths(RoundsDbContext db, IAccountDirectory direct
         foreach (var account in accounts)
         {
             var connection = connections.GetValueOrDefault(account.Id);
-            if (!IsByHand(account.Platform, connection))
+            if (DeliveryKeys.NetworkOf(account.Platform) is not null && connection is not null)
             {
-                var says = connection!.Status == ConnectionStatus.NeedsReconnect ? "published by Rounds once the account is reconnected" : "published by Rounds";
-                paths[account.Id] = new PublishingPath(account.Id, true, TakesUploadedImages(account.Platform)
-                    ? says
-                    : $"{says}; with images, posted by hand by {await WhoAsync(organizationId, account.Id, cancellationToken)}");
+                var says = connection.Status == ConnectionStatus.NeedsReconnect ? "published by Rounds once the account is reconnected" : "published by Rounds";
+                paths[account.Id] = new PublishingPath(account.Id, true, MediaNote(account.Platform) is { } note
+                    ? $"{says}; {string.Format(System.Globalization.CultureInfo.InvariantCulture, note, await WhoAsync(organizationId, account.Id, cancellationToken))}"
+                    : says);
                 continue;
             }
 

@@ -169,7 +169,7 @@ public abstract class PostByHandTests(DeliveryRounds app)
 
         Assert.Equal(1, (await app.PublishAsync()).ByHand);
 
-        Assert.Equal("published by Rounds; with images, posted by hand by Avery Admin or Jonah Owner", composer.QuerySelector($"#path-{threads}")?.TextContent.Trim());
+        Assert.Equal("published by Rounds; with images or a video, posted by hand by Avery Admin or Jonah Owner", composer.QuerySelector($"#path-{threads}")?.TextContent.Trim());
         var copy = Assert.Single(await room.CopiesAsync(postId));
         Assert.Equal(DeliveryStatus.WithOwner, copy.Status);
         Assert.Empty(await room.AttemptsAsync(copy.Id));
