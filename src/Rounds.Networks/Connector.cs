@@ -49,12 +49,30 @@ public sealed record ConnectionCheck(string AccountName, DateTimeOffset? Expires
 public sealed record MediaAttachment(byte[] Content, string ContentType, string AltText, Uri? PublicUrl = null);
 
 /// <summary>
+/// A video to upload (YouTube). It is opened at an offset rather than held in memory, so that a file of hundreds of
+/// megabytes is sent chunk by chunk and an interrupted upload resumes where the network says it stopped.
+/// <see cref="Session"/> is the resumable upload address an earlier attempt stored; <see cref="SessionStarted"/> is
+/// called with a new one before the first byte is sent, so that the caller can store it and a later attempt resumes
+/// that upload (or finds the video it made) instead of uploading the video a second time.
+/// </summary>
+public sealed record VideoAttachment(string Title, string ContentType, long Length, Func<long, CancellationToken, Task<Stream>> OpenAt)
+{
+    public Uri? Session { get; init; }
+
+    public Func<Uri, CancellationToken, Task>? SessionStarted { get; init; }
+}
+
+/// <summary>
 /// A post to publish. <see cref="IdempotencyKey"/> and <see cref="FirstAttemptAt"/> are chosen and stored before
 /// the first attempt and are the same on every retry, so that the network (or a read-back of posts made since
 /// the first attempt) can tell a retry from a new post. <see cref="ReplyTo"/> makes the post a reply in a thread;
-/// only Bluesky's connector threads replies, the others refuse one rather than post it unthreaded.
+/// only Bluesky's connector threads replies, the others refuse one rather than post it unthreaded. <see cref="Video"/>
+/// is sent only by YouTube's connector, whose posts are videos; the others refuse a request that carries one.
 /// </summary>
-public sealed record PublishRequest(string Text, string IdempotencyKey, DateTimeOffset FirstAttemptAt, IReadOnlyList<MediaAttachment>? Media = null, Ingestion.ReplyReference? ReplyTo = null);
+public sealed record PublishRequest(string Text, string IdempotencyKey, DateTimeOffset FirstAttemptAt, IReadOnlyList<MediaAttachment>? Media = null, Ingestion.ReplyReference? ReplyTo = null)
+{
+    public VideoAttachment? Video { get; init; }
+}
 
 /// <summary>Where a published post lives on the network: its id there and its public address.</summary>
 public sealed record PublishedPost(string Id, string Url);
@@ -62,7 +80,7 @@ public sealed record PublishedPost(string Id, string Url);
 /// <summary>One network, one account: check the connection, publish, read back, delete.</summary>
 public interface INetworkConnector
 {
-    /// <summary>"bluesky", "mastodon", "x", "linkedin", "facebook", "threads" or "instagram".</summary>
+    /// <summary>"bluesky", "mastodon", "x", "linkedin", "facebook", "threads", "instagram" or "youtube".</summary>
     string Network { get; }
 
     PostLimits Limits { get; }

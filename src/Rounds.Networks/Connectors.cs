@@ -6,13 +6,14 @@ using Rounds.Networks.LinkedIn;
 using Rounds.Networks.Mastodon;
 using Rounds.Networks.Threads;
 using Rounds.Networks.X;
+using Rounds.Networks.YouTube;
 
 namespace Rounds.Networks;
 
 /// <summary>The one place that turns a network name and stored credentials into a connector.</summary>
 public static class Connectors
 {
-    public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook", "threads", "instagram"];
+    public static IReadOnlyList<string> Networks { get; } = ["bluesky", "mastodon", "x", "linkedin", "facebook", "threads", "instagram", "youtube"];
 
     /// <summary>
     /// The one API address of a network that has one. Bluesky and Mastodon have none: each account lives on a
@@ -25,6 +26,7 @@ public static class Connectors
         "facebook" => new Uri("https://graph.facebook.com/"),
         "threads" => new Uri("https://graph.threads.net/"),
         "instagram" => new Uri("https://graph.facebook.com/"),
+        "youtube" => new Uri("https://www.googleapis.com/"),
         _ => null,
     };
 
@@ -55,6 +57,7 @@ public static class Connectors
         "facebook" => new FacebookConnector(http, credentials, clock),
         "threads" => new ThreadsConnector(http, credentials, clock),
         "instagram" => new InstagramConnector(http, credentials, clock),
+        "youtube" => new YouTubeConnector(http, credentials, clock),
         _ => throw new ArgumentException($"Unknown network '{network}'; known: {string.Join(", ", Networks)}.", nameof(network)),
     };
 }

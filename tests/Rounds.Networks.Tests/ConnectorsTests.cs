@@ -5,6 +5,7 @@ using Rounds.Networks.LinkedIn;
 using Rounds.Networks.Mastodon;
 using Rounds.Networks.Threads;
 using Rounds.Networks.X;
+using Rounds.Networks.YouTube;
 
 namespace Rounds.Networks.Tests;
 
@@ -20,6 +21,7 @@ public sealed class ConnectorsTests
     [InlineData("facebook", typeof(FacebookConnector))]
     [InlineData("threads", typeof(ThreadsConnector))]
     [InlineData("instagram", typeof(InstagramConnector))]
+    [InlineData("youtube", typeof(YouTubeConnector))]
     public void Each_network_name_makes_its_connector_with_its_limits(string network, Type type)
     {
         using var http = new HttpClient();
@@ -36,7 +38,7 @@ public sealed class ConnectorsTests
     {
         using var http = new HttpClient();
 
-        Assert.Equal(["bluesky", "mastodon", "x", "linkedin", "facebook", "threads", "instagram"], Connectors.Networks);
+        Assert.Equal(["bluesky", "mastodon", "x", "linkedin", "facebook", "threads", "instagram", "youtube"], Connectors.Networks);
         Assert.All(Connectors.Networks, n => Connectors.Create(n, Credentials, http, TimeProvider.System));
         Assert.Throws<ArgumentException>(() => Connectors.Create("myspace", Credentials, http, TimeProvider.System));
     }

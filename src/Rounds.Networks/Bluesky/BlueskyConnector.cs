@@ -45,6 +45,7 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
             throw new NetworkException(FailureKind.Content, $"The post is {Limits.Measure(request.Text)} graphemes; Bluesky allows {Limits.MaxLength}.");
         }
 
+        MediaRules.NoVideo(request, "Bluesky");
         var media = MediaRules.Prepare(request.Media, 4, "Bluesky");
         var record = new JsonObject
         {

@@ -61,6 +61,7 @@ public sealed class FacebookConnector(HttpClient http, NetworkCredentials creden
         }
 
         var pageId = PageId;
+        MediaRules.NoVideo(request, "Facebook");
         var media = MediaRules.Prepare(request.Media, 10, "Facebook");
         var fields = new List<KeyValuePair<string, string>> { new("message", request.Text) };
         for (var i = 0; i < media.Count; i++)

@@ -66,6 +66,7 @@ public sealed class InstagramConnector(HttpClient http, NetworkCredentials crede
             throw new NetworkException(FailureKind.Content, $"Rounds does not send replies to {Network}.");
         }
 
+        MediaRules.NoVideo(request, "Instagram");
         var images = Check(request);
         var userId = UserId;
         if (await FindAsync(request, ct) is { } existing)

@@ -74,6 +74,7 @@ public sealed class LinkedInConnector(HttpClient http, NetworkCredentials creden
         }
 
         var author = Author;
+        MediaRules.NoVideo(request, "LinkedIn");
         var media = MediaRules.Prepare(request.Media, 20, "LinkedIn");
         var images = new List<JsonObject>();
         foreach (var item in media)

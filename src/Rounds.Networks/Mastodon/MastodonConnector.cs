@@ -49,6 +49,7 @@ public sealed class MastodonConnector(HttpClient http, NetworkCredentials creden
             throw new NetworkException(FailureKind.Content, $"The post is {Limits.Measure(request.Text)} characters; Mastodon allows {Limits.MaxLength}.");
         }
 
+        MediaRules.NoVideo(request, "Mastodon");
         var media = MediaRules.Prepare(request.Media, 4, "Mastodon");
         // The token must be the account's own before anything is posted with it.
         await AccountAsync(ct);

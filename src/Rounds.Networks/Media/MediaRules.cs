@@ -40,4 +40,16 @@ internal static class MediaRules
 
         return prepared;
     }
+
+    /// <summary>
+    /// Refuses a video where the connector sends none, rather than publish the text without it. The publisher hands
+    /// such a copy to the account's owners before it gets here; this is the connector's own guard.
+    /// </summary>
+    public static void NoVideo(PublishRequest request, string network)
+    {
+        if (request.Video is not null)
+        {
+            throw new NetworkException(FailureKind.Content, $"Rounds does not send videos to {network}: post this copy by hand.");
+        }
+    }
 }

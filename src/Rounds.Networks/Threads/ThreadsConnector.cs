@@ -55,6 +55,7 @@ public sealed class ThreadsConnector(HttpClient http, NetworkCredentials credent
             throw new NetworkException(FailureKind.Content, $"Rounds does not send replies to {Network} yet.");
         }
 
+        MediaRules.NoVideo(request, "Threads");
         var images = MediaRules.Prepare(request.Media, MaxImages, "Threads");
         foreach (var image in images)
         {

@@ -48,6 +48,7 @@ public sealed partial class XConnector(HttpClient http, NetworkCredentials crede
             throw new NetworkException(FailureKind.Content, $"The post weighs {Limits.Measure(request.Text)}; X allows {Limits.MaxLength}.");
         }
 
+        MediaRules.NoVideo(request, "X");
         var media = MediaRules.Prepare(request.Media, 4, "X");
         if (media.FirstOrDefault(m => m.AltText.Length > MaxAltText) is not null)
         {

@@ -82,6 +82,14 @@ public sealed class YouTubeQuota(Func<int> unitsPerDay, TimeProvider clock)
         }
     }
 
+    /// <summary>How long until the quota day turns, for a hold after the API answered that the day's quota is spent.</summary>
+    public static TimeSpan UntilReset(TimeProvider clock)
+    {
+        var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Pacific);
+        var midnight = new DateTimeOffset(now.Date.AddDays(1), Pacific.GetUtcOffset(now.Date.AddDays(1)));
+        return midnight > now ? midnight - now : TimeSpan.FromHours(1);
+    }
+
     private static TimeZoneInfo FindPacific()
     {
         try

@@ -58,6 +58,7 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("ConnectionStrings:Rounds", connection);
         builder.UseSetting("Demo:Enabled", "false");
         builder.UseSetting("Mail:MailboxPath", MailFolder);
+        builder.UseSetting("Publishing:VideoPath", Path.Combine(folder, "videos"));
         if (PublicUrl is not null)
         {
             builder.UseSetting("Rounds:PublicUrl", PublicUrl);

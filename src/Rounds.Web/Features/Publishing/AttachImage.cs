@@ -123,7 +123,8 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
     public Task<MediaItem?> GetAsync(OrgContext org, Guid postId, Guid mediaId, CancellationToken cancellationToken = default) =>
         db.Set<MediaItem>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == mediaId && m.PostId == postId && m.OrganizationId == org.Id, cancellationToken);
 
-    private async Task<Outcome<Post>> EditableAsync(OrgContext org, Guid postId, CancellationToken cancellationToken)
+    /// <summary>The post, when this person may change its media now; shared with <see cref="AttachVideo"/>.</summary>
+    internal async Task<Outcome<Post>> EditableAsync(OrgContext org, Guid postId, CancellationToken cancellationToken)
     {
         var post = await db.Set<Post>().FirstOrDefaultAsync(p => p.Id == postId && p.OrganizationId == org.Id, cancellationToken);
         if (post is null || !PostQueries.CanSee(org, post))
@@ -133,7 +134,7 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
 
         if (post.AuthorId != org.UserId && !org.IsAtLeast(Role.Reviewer))
         {
-            return Outcome.Refused("Only the author or a reviewer can change this post's images.");
+            return Outcome.Refused("Only the author or a reviewer can change this post's images and video.");
         }
 
         if (!PostLifecycle.IsEditable(post.Status))
@@ -143,7 +144,7 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
 
         // A copy with its owner has the approved images in someone's hands; changing them now would not match what they post.
         return await db.Set<PostTarget>().AnyAsync(t => t.PostId == postId && (t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.Published || t.Status == DeliveryStatus.WithOwner), cancellationToken)
-            ? Outcome.Refused("Part of this post is already going out or published, so its images can no longer change.")
+            ? Outcome.Refused("Part of this post is already going out or published, so its images and video can no longer change.")
             : new Outcome<Post>(Outcome.Success, post);
     }
 
@@ -151,7 +152,7 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
     /// Saves the image change with the post's new revision. The post's stamp is checked in the same save, so a
     /// change that loses the race with the publisher's claim (the old images are going out) is refused whole.
     /// </summary>
-    private async Task<Outcome?> SaveAsync(Guid postId, CancellationToken cancellationToken)
+    internal async Task<Outcome?> SaveAsync(Guid postId, CancellationToken cancellationToken)
     {
         try
         {
@@ -165,7 +166,7 @@ public sealed class AttachImage(RoundsDbContext db, IOrganizationScreener screen
     }
 
     /// <summary>Approvals were given to the post as it was; a changed set of images needs them again, and the history keeps the texts.</summary>
-    private async Task NewRevisionAsync(Post post, string editorId, string editorName, CancellationToken cancellationToken)
+    internal async Task NewRevisionAsync(Post post, string editorId, string editorName, CancellationToken cancellationToken)
     {
         post.StartRevision(clock.GetUtcNow());
 

@@ -32,6 +32,9 @@ public sealed record PostListItemDto(Guid Id, string Status, string Text, DateTi
 
 public sealed record MediaDto(Guid Id, string FileName, string ContentType, int Bytes, string AltText);
 
+/// <summary>A post's video: the YouTube title, the file's name, its type as read from its bytes, and its size.</summary>
+public sealed record VideoDto(string Title, string FileName, string ContentType, long Bytes);
+
 public sealed record StepsRequest(IReadOnlyList<StepInput>? Steps);
 
 public sealed record ApprovalSettingsDto(bool? OneApproverManySteps);
@@ -68,6 +71,12 @@ public static class PostEndpoints
             .WithSummary("Attaches an image (multipart: file, altText). Metadata such as GPS is stripped before storage; alt text is required and screened.");
         posts.MapGet("/{id:guid}/media/{mediaId:guid}", GetImageAsync).WithName("GetPostImage");
         posts.MapDelete("/{id:guid}/media/{mediaId:guid}", RemoveImageAsync).WithName("RemovePostImage");
+        // A video is hundreds of megabytes: the configured cap (Publishing:MaxVideoMegabytes) is applied by the handler and while streaming.
+        posts.MapPut("/{id:guid}/video", AddVideoAsync).WithName("AttachPostVideo").DisableAntiforgery()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(long.MaxValue))
+            .WithSummary("Gives the post its one video, streamed as the request body (MP4, QuickTime or WebM, read from the file itself); ?title= is the YouTube title (required), ?fileName= the file's name. The copy's text is the description.");
+        posts.MapGet("/{id:guid}/video", GetVideoAsync).WithName("GetPostVideo").WithSummary("The post's video, with range requests, for people who can open the post.");
+        posts.MapDelete("/{id:guid}/video", RemoveVideoAsync).WithName("RemovePostVideo");
         org.MapGet("/review-queue", QueueAsync).WithName("ReviewQueue").WithSummary("Posts waiting on a step you may approve, due first on top.");
         org.MapGet("/accounts/{id:guid}/approval-steps", GetStepsAsync).WithName("GetApprovalSteps");
         // Contributors get the use case's refusal, which names who may change the steps.
@@ -315,6 +324,40 @@ public static class PostEndpoints
         var item = await images.GetAsync(org, id, mediaId, cancellationToken);
         return item is null ? Outcome.NotFound.ToProblem() : TypedResults.File(item.Content, item.ContentType);
     }
+
+    public static async Task<IResult> AddVideoAsync(OrgContext org, Guid id, string? title, string? fileName, HttpRequest request, AttachVideo videos, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > videos.MaxBytes)
+        {
+            return TypedResults.Problem($"The video is larger than {videos.MaxBytes / (1024 * 1024):N0} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = videos.MaxBytes + 1;
+        }
+
+        var added = await videos.AddAsync(org, id, fileName, title, request.Body, cancellationToken);
+        return added.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/posts/{id}/video", new VideoDto(added.Value!.Title, added.Value.FileName, added.Value.ContentType, added.Value.Size))
+            : added.Status.ToProblem();
+    }
+
+    public static async Task<IResult> GetVideoAsync(OrgContext org, Guid id, AttachVideo videos, PostVideoStore store, HttpContext http, CancellationToken cancellationToken)
+    {
+        var video = await videos.GetAsync(org, id, cancellationToken);
+        if (video is null || store.PathOf(video.StorageName) is not { } path)
+        {
+            return Outcome.NotFound.ToProblem();
+        }
+
+        http.Response.Headers.CacheControl = "private, no-store";
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.PhysicalFile(path, video.ContentType, enableRangeProcessing: true);
+    }
+
+    public static async Task<IResult> RemoveVideoAsync(OrgContext org, Guid id, AttachVideo videos, CancellationToken cancellationToken) =>
+        (await videos.RemoveAsync(org, id, cancellationToken)).ToProblem();
 
     public static async Task<IResult> RemoveImageAsync(OrgContext org, Guid id, Guid mediaId, AttachImage images, CancellationToken cancellationToken) =>
         (await images.RemoveAsync(org, id, mediaId, cancellationToken)).ToProblem();

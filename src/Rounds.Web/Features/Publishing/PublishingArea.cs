@@ -19,6 +19,8 @@ public sealed class PublishingArea : IRoundsArea
         services.AddScoped<PostQueries>();
         services.AddScoped<RevisionHistory>();
         services.AddScoped<AttachImage>();
+        services.AddScoped<AttachVideo>();
+        services.AddSingleton(sp => PostVideoStore.FromConfiguration(configuration, sp.GetRequiredService<IHostEnvironment>()));
         services.AddDelivery();
         services.AddSingleton<PublishingTimeZone>();
         services.AddScoped<PublishingCalendar>();

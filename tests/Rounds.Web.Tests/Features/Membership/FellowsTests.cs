@@ -215,7 +215,7 @@ public sealed class FellowsPageTests(SqliteMembershipRounds app) : IClassFixture
 
         // The draft takes its file on the page; a file of another kind is refused beside the field and nothing is kept.
         var (_, refusedFile) = await AttachOnPageAsync(applicant, memberPath, "plan.exe", [0x4D, 0x5A, 0x90]);
-        Assert.Contains("Nothing was attached", refusedFile.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Nothing was attached", refusedFile.QuerySelector(".alert-danger[role=alert]")!.TextContent, StringComparison.Ordinal);
         Assert.NotNull(refusedFile.QuerySelector("[id^=file-error-]"));
         Assert.Equal("", await app.WithScopeAsync(async services => (await services.GetRequiredService<RoundsDbContext>().Set<StrategicPlan>().SingleAsync(p => p.RoundId == roundId)).AttachmentName));
         var (_, attached) = await AttachOnPageAsync(applicant, memberPath, "strategy.pdf", "%PDF-1.7 our plan"u8.ToArray());

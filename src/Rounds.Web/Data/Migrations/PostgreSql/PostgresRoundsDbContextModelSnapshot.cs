@@ -4075,6 +4075,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(70000)
                         .HasColumnType("character varying(70000)");
 
+                    b.Property<string>("UploadSession")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
                     b.Property<string>("Verdict")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -4383,6 +4387,59 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("PostRevision");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostVideo", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StorageName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("PostId")
+                        .IsUnique();
+
+                    b.ToTable("PostVideo");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.Submissions.MainChannelSubmission", b =>
@@ -5636,6 +5693,21 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.PostRevision", b =>
                 {
+                    b.HasOne("Rounds.Web.Features.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostVideo", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Rounds.Web.Features.Publishing.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")

@@ -4060,6 +4060,10 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(70000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("UploadSession")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Verdict")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -4368,6 +4372,59 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("PostRevision");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostVideo", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PostId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("PostId")
+                        .IsUnique();
+
+                    b.ToTable("PostVideo");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.Submissions.MainChannelSubmission", b =>
@@ -5621,6 +5678,21 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Rounds.Web.Features.Publishing.PostRevision", b =>
                 {
+                    b.HasOne("Rounds.Web.Features.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Publishing.PostVideo", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Rounds.Web.Features.Publishing.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")

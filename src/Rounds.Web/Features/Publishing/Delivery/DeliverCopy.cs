@@ -59,7 +59,7 @@ public sealed record ClaimedCopy(Guid TargetId, int Revision, Guid? ClaimId = nu
 /// </remarks>
 public sealed class DeliverCopy(
     RoundsDbContext db, IConnectorFactory connectors, ConnectionSecrets secrets, AccountThrottle throttle, DeliveryInstance instance,
-    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, PostByHand byHand, PublicImages publicImages, TimeProvider clock,
+    IAccountDirectory accounts, INotifier notifier, IAuditLog audit, IEmbargoedLinks embargoes, PostByHand byHand, PublicImages publicImages, PostVideoStore videos, TimeProvider clock,
     IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, ILogger<DeliverCopy> logger)
 {
     /// <summary>Retryable failures are tried this many times in all before the copy fails.</summary>
@@ -134,7 +134,7 @@ public sealed class DeliverCopy(
     /// <summary>What the copies need, read in one query per kind.</summary>
     private sealed record Facts(
         Dictionary<Guid, PostTarget> Targets, Dictionary<Guid, Post> Posts, Dictionary<Guid, AccountCard> Accounts, Dictionary<Guid, AccountConnection> Connections,
-        HashSet<Guid> PostsWithImages, ILookup<Guid, DeliveryAttempt> Attempts);
+        HashSet<Guid> PostsWithImages, HashSet<Guid> PostsWithVideo, ILookup<Guid, DeliveryAttempt> Attempts);
 
     private async Task<Facts> ReadAsync(IReadOnlyList<ClaimedCopy> copies, CancellationToken cancellationToken)
     {
@@ -167,7 +167,8 @@ public sealed class DeliverCopy(
         var withImages = await db.Set<MediaItem>().Where(m => m.PostId != null && postIds.Contains(m.PostId.Value)).Select(m => m.PostId!.Value).Distinct().ToListAsync(cancellationToken);
         // Tracked: an attempt left started by a stopped instance is marked unknown below.
         var attempts = await db.Set<DeliveryAttempt>().Where(a => ids.Contains(a.TargetId)).ToListAsync(cancellationToken);
-        return new Facts(targets, posts, cards, connections, withImages.ToHashSet(), attempts.ToLookup(a => a.TargetId));
+        var withVideo = await db.Set<PostVideo>().Where(v => postIds.Contains(v.PostId)).Select(v => v.PostId).ToListAsync(cancellationToken);
+        return new Facts(targets, posts, cards, connections, withImages.ToHashSet(), withVideo.ToHashSet(), attempts.ToLookup(a => a.TargetId));
     }
 
     /// <summary>Decides a copy that cannot go out as it stands; null when it is to be sent.</summary>
@@ -197,7 +198,8 @@ public sealed class DeliverCopy(
         }
 
         var connection = facts.Connections.GetValueOrDefault(target.AccountId);
-        if (PublishingPaths.IsByHand(account.Platform, connection))
+        var (hasImages, hasVideo) = (facts.PostsWithImages.Contains(post.Id), facts.PostsWithVideo.Contains(post.Id));
+        if (PublishingPaths.IsByHand(account.Platform, connection, hasImages, hasVideo))
         {
             // The owner may post the task's words the moment it arrives, so a lift moved since approval is checked now,
             // as it is just before Rounds sends a copy itself.
@@ -207,7 +209,7 @@ public sealed class DeliverCopy(
                 return await HoldForLiftAsync(target, post, embargoed.MaxBy(l => l.LiftAt)!, cancellationToken);
             }
 
-            await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform), cancellationToken);
+            await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform, connection, hasImages, hasVideo), cancellationToken);
             return CopyResult.HandedToOwner;
         }
 
@@ -242,11 +244,11 @@ public sealed class DeliverCopy(
         // Read-back on networks without keys looks at posts made since the first attempt, so every retry passes that same time.
         var firstAttemptAt = earlier.Count > 0 ? earlier.Min(a => a.StartedAt) : now;
         var post = facts.Posts[target.PostId];
-        return new Sending(index, target, post, copy.Revision, facts.Connections[target.AccountId], attempt, readBack, firstAttemptAt, facts.PostsWithImages.Contains(post.Id));
+        return new Sending(index, target, post, copy.Revision, facts.Connections[target.AccountId], attempt, readBack, firstAttemptAt, facts.PostsWithImages.Contains(post.Id), facts.PostsWithVideo.Contains(post.Id));
     }
 
     /// <summary>A copy on its way: what it needs to be sent, and, once the group is done, what happened.</summary>
-    private sealed class Sending(int index, PostTarget target, Post post, int revision, AccountConnection connection, DeliveryAttempt attempt, bool readBack, DateTimeOffset firstAttemptAt, bool hasImages)
+    private sealed class Sending(int index, PostTarget target, Post post, int revision, AccountConnection connection, DeliveryAttempt attempt, bool readBack, DateTimeOffset firstAttemptAt, bool hasImages, bool hasVideo)
     {
         public int Index { get; } = index;
         public PostTarget Target { get; } = target;
@@ -257,6 +259,7 @@ public sealed class DeliverCopy(
         public bool ReadBack { get; } = readBack;
         public DateTimeOffset FirstAttemptAt { get; } = firstAttemptAt;
         public bool HasImages { get; } = hasImages;
+        public bool HasVideo { get; } = hasVideo;
 
         public Sent Outcome { get; set; } = Sent.NotSent;
         public PublishedPost? Published { get; set; }
@@ -396,7 +399,10 @@ public sealed class DeliverCopy(
                 // Networks that fetch images get an expiring public address of each, made afresh for every attempt.
                 var fetches = PublishingPaths.FetchesImages(copy.Connection.Network);
                 var media = images.Select(m => new MediaAttachment(m.Content, m.ContentType, m.AltText, fetches ? publicImages.AddressOf(m.Id, copy.Target.Id) : null)).ToList();
-                request = new PublishRequest(copy.Target.TextFor(copy.Post), copy.Target.IdempotencyKey, copy.FirstAttemptAt, media.Count > 0 ? media : null);
+                request = new PublishRequest(copy.Target.TextFor(copy.Post), copy.Target.IdempotencyKey, copy.FirstAttemptAt, media.Count > 0 ? media : null)
+                {
+                    Video = copy.HasVideo ? await VideoOfAsync(copy, unit, cancellationToken) : null,
+                };
 
                 // The last look before the network hears of it: the words and images read above must still be the
                 // approved ones, and no instance may have met the account's rate limit since this cycle began.
@@ -446,6 +452,26 @@ public sealed class DeliverCopy(
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// The post's video, read from the store by offset as the connector sends it. The upload session a network
+    /// gives is stored on the copy with the revision it was started for, before any byte is sent, so a later
+    /// attempt (on this instance or another) resumes it or finds the video it made; a session of an earlier
+    /// revision (the video or the text changed since) is not resumed.
+    /// </summary>
+    private async Task<VideoAttachment> VideoOfAsync(Sending copy, RoundsDbContext unit, CancellationToken cancellationToken)
+    {
+        var video = await unit.Set<PostVideo>().AsNoTracking().FirstAsync(v => v.PostId == copy.Post.Id, cancellationToken);
+        var stored = await unit.Set<PostTarget>().Where(t => t.Id == copy.Target.Id).Select(t => t.UploadSession).FirstOrDefaultAsync(cancellationToken);
+        var prefix = copy.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ";
+        var targetId = copy.Target.Id;
+        return new VideoAttachment(video.Title, video.ContentType, video.Size, (offset, _) => Task.FromResult(videos.OpenAt(video.StorageName, offset)))
+        {
+            Session = stored is not null && stored.StartsWith(prefix, StringComparison.Ordinal) && Uri.TryCreate(stored[prefix.Length..], UriKind.Absolute, out var session) ? session : null,
+            SessionStarted = (uri, ct) => unit.Set<PostTarget>().Where(t => t.Id == targetId)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.UploadSession, prefix + uri), ct),
+        };
     }
 
     /// <param name="connectorFor">Made inside the guard: a stored secret that can no longer be read fails this copy, not the cycle.</param>

@@ -31,7 +31,8 @@ public static class DeliveryKeys
         Platform.Facebook => "facebook",
         Platform.Threads => "threads",
         Platform.Instagram => "instagram",
-        Platform.YouTube or Platform.TikTok or Platform.Doximity or Platform.Other => null,
+        Platform.YouTube => "youtube",
+        Platform.TikTok or Platform.Doximity or Platform.Other => null,
     };
 
     /// <summary>

@@ -80,6 +80,12 @@ public sealed class PostTarget : IOrgOwned
 
     public DateTimeOffset? PublishedAt { get; set; }
 
+    /// <summary>
+    /// A resumable video upload this copy started, as "REVISION URI" (YouTube's session address), kept so that a
+    /// retry resumes the upload or finds its video rather than uploading it again.
+    /// </summary>
+    public string? UploadSession { get; set; }
+
     public string TextFor(Post post) => Text ?? post.Text;
 }
 
@@ -175,6 +181,7 @@ internal sealed class PostTargetConfiguration : IEntityTypeConfiguration<PostTar
 {
     public void Configure(EntityTypeBuilder<PostTarget> builder)
     {
+        builder.Property(t => t.UploadSession).HasMaxLength(2048);
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(t => t.Text).HasMaxLength(70_000);
         builder.Property(t => t.Verdict).HasConversion(VerdictColumn.ToText, VerdictColumn.FromText).HasMaxLength(10);

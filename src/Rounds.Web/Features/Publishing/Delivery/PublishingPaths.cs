@@ -16,9 +16,16 @@ public sealed record PublishingPath(Guid AccountId, bool ByRounds, string Says);
 /// </summary>
 public sealed class PublishingPaths(RoundsDbContext db, IAccountDirectory directory)
 {
-    /// <summary>A copy goes to the owners when Rounds cannot publish to the network or the account was never connected.</summary>
-    public static bool IsByHand(Platform platform, AccountConnection? connection) =>
-        DeliveryKeys.NetworkOf(platform) is null || connection is null;
+    /// <summary>
+    /// A copy goes to the owners when Rounds cannot publish to the network, the account was never connected, the
+    /// post has images or a video the network cannot take from Rounds, or (YouTube) it has no video to upload
+    /// (docs/decisions/0053-post-videos-and-youtube-uploads.md).
+    /// </summary>
+    public static bool IsByHand(Platform platform, AccountConnection? connection, bool hasImages = false, bool hasVideo = false) =>
+        DeliveryKeys.NetworkOf(platform) is null || connection is null || MediaByHand(platform, hasImages, hasVideo);
+
+    private static bool MediaByHand(Platform platform, bool hasImages, bool hasVideo) =>
+        (hasImages && !TakesImages(platform)) || (hasVideo && !TakesVideo(platform)) || (NeedsVideo(platform) && !hasVideo);
 
     /// <summary>
     /// The networks that fetch a post's images from a public address of the sender's instead of taking an upload:
@@ -26,14 +33,38 @@ public sealed class PublishingPaths(RoundsDbContext db, IAccountDirectory direct
     /// </summary>
     public static bool FetchesImages(string network) => network is "instagram" or "threads";
 
+    /// <summary>A YouTube post is a video, which carries no images; every other connector sends a post's images.</summary>
+    public static bool TakesImages(Platform platform) => platform != Platform.YouTube;
+
+    /// <summary>Only YouTube's connector uploads videos; elsewhere a post's video is posted by hand.</summary>
+    public static bool TakesVideo(Platform platform) => platform == Platform.YouTube;
+
+    /// <summary>A YouTube upload is a video: a copy without one has nothing to upload.</summary>
+    public static bool NeedsVideo(Platform platform) => platform == Platform.YouTube;
+
     /// <summary>Why the copy is posted by hand, in a sentence that follows "posted by hand by …:".</summary>
-    public static string WhyByHand(Platform platform) =>
-        DeliveryKeys.NetworkOf(platform) is null ? NoConnector(platform) : "the account is not connected to Rounds";
+    public static string WhyByHand(Platform platform, AccountConnection? connection = null, bool hasImages = false, bool hasVideo = false) =>
+        DeliveryKeys.NetworkOf(platform) is null ? NoConnector(platform)
+        : connection is null ? "the account is not connected to Rounds"
+        : NeedsVideo(platform) && !hasVideo ? "a YouTube post is a video, and the post has none"
+        : hasVideo && !TakesVideo(platform) ? $"Rounds does not send videos to {AccountNames.Label(platform)}, and the post has one"
+        : "Rounds uploads a video to YouTube without images, and the post has images";
+
+    /// <summary>
+    /// What the composer adds beside an account Rounds publishes to where the post's media may send the copy to
+    /// its owners instead. Videos are attached on the post's page, after composing; that a video goes by hand to
+    /// the other networks is said there and in the task.
+    /// </summary>
+    private static string? MediaNote(Platform platform) => platform switch
+    {
+        Platform.YouTube => "the post's video is uploaded with its title and this copy as the description; without a video, or with images, posted by hand by {0}",
+        Platform.Instagram => "Instagram posts need at least one image",
+        _ => null,
+    };
 
     /// <summary>Why a network has no connector, so the person posting by hand knows it is not a passing fault.</summary>
     private static string NoConnector(Platform platform) => platform switch
     {
-        Platform.YouTube => "Rounds does not publish to YouTube, which takes videos, and Rounds posts carry text and images",
         Platform.TikTok => "Rounds does not publish to TikTok, which lets only audited apps post publicly",
         Platform.Doximity => "Doximity has no publishing API",
         _ => $"Rounds does not publish to {AccountNames.Label(platform)}",
@@ -49,10 +80,12 @@ public sealed class PublishingPaths(RoundsDbContext db, IAccountDirectory direct
         foreach (var account in accounts)
         {
             var connection = connections.GetValueOrDefault(account.Id);
-            if (!IsByHand(account.Platform, connection))
+            if (DeliveryKeys.NetworkOf(account.Platform) is not null && connection is not null)
             {
-                var says = connection!.Status == ConnectionStatus.NeedsReconnect ? "published by Rounds once the account is reconnected" : "published by Rounds";
-                paths[account.Id] = new PublishingPath(account.Id, true, account.Platform == Platform.Instagram ? $"{says}; Instagram posts need at least one image" : says);
+                var says = connection.Status == ConnectionStatus.NeedsReconnect ? "published by Rounds once the account is reconnected" : "published by Rounds";
+                paths[account.Id] = new PublishingPath(account.Id, true, MediaNote(account.Platform) is { } note
+                    ? $"{says}; {string.Format(System.Globalization.CultureInfo.InvariantCulture, note, await WhoAsync(organizationId, account.Id, cancellationToken))}"
+                    : says);
                 continue;
             }
 
