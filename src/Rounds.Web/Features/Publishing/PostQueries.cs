@@ -48,6 +48,12 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     /// <summary>Rows per page of the posts list; the first page of a small organization shows everything, as before paging.</summary>
     public const int ListPageSize = 100;
 
+    /// <summary>
+    /// Rows per page of the posts list on the posts page, under the queue: the page shows both lists, and its cost
+    /// (reading and writing out each row) follows the rows, so it shows half the API's page.
+    /// </summary>
+    public const int PagePageSize = 50;
+
     /// <summary>Rows per page of the review queue.</summary>
     public const int QueuePageSize = 50;
 
@@ -65,7 +71,11 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         ListAsync(org, new PostFilter(status, mine), after, cancellationToken);
 
     /// <summary>The same list narrowed by <paramref name="filter"/>; every part of it is optional.</summary>
-    public async Task<PostList> ListAsync(OrgContext org, PostFilter filter, PostCursor? after = null, CancellationToken cancellationToken = default)
+    public Task<PostList> ListAsync(OrgContext org, PostFilter filter, PostCursor? after = null, CancellationToken cancellationToken = default) =>
+        ListAsync(org, filter, after, ListPageSize, cancellationToken);
+
+    /// <summary>The same list, <paramref name="size"/> rows a page.</summary>
+    public async Task<PostList> ListAsync(OrgContext org, PostFilter filter, PostCursor? after, int size, CancellationToken cancellationToken)
     {
         if (!org.IsAtLeast(Role.Contributor))
         {
@@ -119,9 +129,9 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             query = query.Where(p => p.UpdatedAt < at || (p.UpdatedAt == at && p.Id.CompareTo(id) < 0));
         }
 
-        var posts = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(ListPageSize + 1).ToListAsync(cancellationToken);
-        var next = posts.Count > ListPageSize ? new PostCursor(posts[ListPageSize - 1].UpdatedAt, posts[ListPageSize - 1].Id).ToString() : null;
-        return new PostList(await SummariesAsync(posts.Take(ListPageSize).ToList(), cancellationToken), next);
+        var posts = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var next = posts.Count > size ? new PostCursor(posts[size - 1].UpdatedAt, posts[size - 1].Id).ToString() : null;
+        return new PostList(await SummariesAsync(posts.Take(size).ToList(), cancellationToken), next);
     }
 
     /// <summary>
@@ -252,11 +262,9 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             await db.Set<MediaItem>().Where(m => m.PostId == id && m.OrganizationId == org.Id).OrderBy(m => m.UploadedAt).AsNoTracking().ToListAsync(cancellationToken));
     }
 
-    /// <summary>Accounts the composer offers: live accounts on networks Rounds publishes to.</summary>
-    /// <summary>Every account of the organization, for the posts filter: old posts went to accounts retired since.</summary>
-    public async Task<IReadOnlyList<AccountCard>> AccountChoicesAsync(OrgContext org, CancellationToken cancellationToken = default) =>
-        (await db.AccountCards().Where(a => a.OrganizationId == org.Id).AsNoTracking().ToListAsync(cancellationToken))
-            .OrderBy(a => a.Handle, StringComparer.OrdinalIgnoreCase).ThenBy(a => a.Platform).ToList();
+    /// <summary>The organization's accounts for the posts filter, retired ones too (old posts went to them), bounded as <see cref="AccountChoices"/> says.</summary>
+    public Task<AccountChoices> AccountChoicesAsync(OrgContext org, string? find, Guid? chosen, CancellationToken cancellationToken = default) =>
+        AccountChoices.ReadAsync(db, org, find, chosen, withRetired: true, cancellationToken);
 
     /// <summary>The members who may write posts, by name, for the posts filter.</summary>
     public async Task<IReadOnlyList<(string Id, string Name)>> AuthorChoicesAsync(OrgContext org, CancellationToken cancellationToken = default)
@@ -270,6 +278,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             .OrderBy(p => p.Item2, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
+    /// <summary>Accounts the composer offers: live accounts on networks Rounds publishes to.</summary>
     public async Task<IReadOnlyList<AccountCard>> PostableAccountsAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
         var accounts = await db.AccountCards().Where(a => a.OrganizationId == org.Id).AsNoTracking().ToListAsync(cancellationToken);

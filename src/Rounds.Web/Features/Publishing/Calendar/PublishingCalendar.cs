@@ -43,7 +43,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     public async Task<List<CalendarEntry>> ListAsync(IReadOnlyCollection<Guid> organizationIds, DateTimeOffset from, DateTimeOffset to, Guid? accountId = null, CancellationToken cancellationToken = default)
     {
         var query = InRange(organizationIds, from, to, accountId);
-        return await EntriesAsync(await query.ToListAsync(cancellationToken), query.Select(p => p.Id), cancellationToken);
+        return await EntriesAsync(await query.Select(Shown).ToListAsync(cancellationToken), query.Select(p => p.Id), cancellationToken);
     }
 
     /// <summary>
@@ -62,8 +62,8 @@ public sealed class PublishingCalendar(RoundsDbContext db)
             query = query.Where(p => p.CalendarAt > at || (p.CalendarAt == at && p.Id.CompareTo(id) > 0));
         }
 
-        var read = await query.OrderBy(p => p.CalendarAt).ThenBy(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var next = read.Count > size ? new PostCursor(read[size - 1].CalendarAt!.Value, read[size - 1].Id) : (PostCursor?)null;
+        var read = await query.OrderBy(p => p.CalendarAt).ThenBy(p => p.Id).Take(size + 1).Select(Shown).ToListAsync(cancellationToken);
+        var next = read.Count > size ? new PostCursor(read[size - 1].At!.Value, read[size - 1].Id) : (PostCursor?)null;
         var posts = read.Take(size).ToList();
         var ids = posts.Select(p => p.Id).ToList();
         return new CalendarPage(await EntriesAsync(posts, db.Set<Post>().Where(p => ids.Contains(p.Id)).Select(p => p.Id), cancellationToken), next);
@@ -85,7 +85,16 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     /// what is shown in a third: the cost follows the days and the cap, not the posts. A window function over the
     /// range (ROW_NUMBER per day) would number every post of the month.
     /// </summary>
-    public async Task<CalendarDays> ListDaysAsync(OrgContext org, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> days, Guid? accountId, int perDay, CancellationToken cancellationToken = default)
+    public Task<CalendarDays> ListDaysAsync(OrgContext org, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> days, Guid? accountId, int perDay, CancellationToken cancellationToken = default) =>
+        ListDaysAsync(org, days, accountId, perDay, MoreCountLimit, cancellationToken);
+
+    /// <summary>
+    /// The same, counting at most <paramref name="moreLimit"/> beyond a day's shown entries: a month's cells only
+    /// need to say a day is busy, and each counted post is an index entry read (35 days of 200 were the month's
+    /// largest read at a million posts).
+    /// </summary>
+    public async Task<CalendarDays> ListDaysAsync(
+        OrgContext org, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> days, Guid? accountId, int perDay, int moreLimit, CancellationToken cancellationToken)
     {
         if (days.Count == 0)
         {
@@ -93,24 +102,25 @@ public sealed class PublishingCalendar(RoundsDbContext db)
         }
 
         // Each day's rows carry the day's position, so the rows can be told apart after the union.
-        IQueryable<DayPost>? firsts = null;
+        IQueryable<PlacedPost>? firsts = null;
         for (var i = 0; i < days.Count; i++)
         {
             var day = i;
             var first = InRange([org.Id], days[i].From, days[i].To, accountId)
-                .OrderBy(p => p.CalendarAt).ThenBy(p => p.Id).Take(perDay).Select(p => new DayPost { Day = day, Post = p });
+                .OrderBy(p => p.CalendarAt).ThenBy(p => p.Id).Take(perDay)
+                .Select(p => new PlacedPost { Day = day, Id = p.Id, OrganizationId = p.OrganizationId, At = p.CalendarAt, Status = p.Status, Text = p.Text, AuthorId = p.AuthorId, AuthorName = p.AuthorName, UpdatedAt = p.UpdatedAt });
             firsts = firsts is null ? first : firsts.Concat(first);
         }
 
         var read = await firsts!.ToListAsync(cancellationToken);
-        var entries = await EntriesAsync(read.Select(x => x.Post).ToList(), ReadIds(read), cancellationToken);
+        var entries = await EntriesAsync(read, ReadIds(read), cancellationToken);
 
         // Only a day that read its limit can have more; a quiet day is never counted.
         var full = read.GroupBy(x => x.Day).Where(g => g.Count() >= perDay).Select(g => g.Key).ToList();
         var more = new Dictionary<DateTimeOffset, int>();
         if (full.Count > 0)
         {
-            var enough = perDay + MoreCountLimit + 1;
+            var enough = perDay + moreLimit + 1;
             IQueryable<int>? inFull = null;
             foreach (var i in full)
             {
@@ -129,19 +139,43 @@ public sealed class PublishingCalendar(RoundsDbContext db)
         return new CalendarDays(entries, more);
     }
 
-    private IQueryable<Guid> ReadIds(List<DayPost> read)
+    private IQueryable<Guid> ReadIds(List<PlacedPost> read)
     {
-        var ids = read.Select(x => x.Post.Id).ToList();
+        var ids = read.Select(x => x.Id).ToList();
         return db.Set<Post>().Where(p => ids.Contains(p.Id)).Select(p => p.Id);
     }
 
-    /// <summary>A post shown on a day of the page, by the day's position.</summary>
-    private sealed class DayPost
+    /// <summary>
+    /// The columns an entry shows, read instead of the whole post: the calendar shows many posts per request, and
+    /// materializing every column of each (the override, the screening stamp, the concurrency stamp) was work
+    /// thrown away.
+    /// </summary>
+    private sealed class PlacedPost
     {
+        /// <summary>The day's position among a page's days, so the rows can be told apart after the union.</summary>
         public int Day { get; init; }
 
-        public required Post Post { get; init; }
+        public Guid Id { get; init; }
+
+        public Guid OrganizationId { get; init; }
+
+        public DateTimeOffset? At { get; init; }
+
+        public PostStatus Status { get; init; }
+
+        public string Text { get; init; } = "";
+
+        public string AuthorId { get; init; } = "";
+
+        public string AuthorName { get; init; } = "";
+
+        public DateTimeOffset UpdatedAt { get; init; }
     }
+
+    private static readonly System.Linq.Expressions.Expression<Func<Post, PlacedPost>> Shown = p => new PlacedPost
+    {
+        Id = p.Id, OrganizationId = p.OrganizationId, At = p.CalendarAt, Status = p.Status, Text = p.Text, AuthorId = p.AuthorId, AuthorName = p.AuthorName, UpdatedAt = p.UpdatedAt,
+    };
 
     /// <summary>
     /// Posts placed in the range (<see cref="Post.CalendarAt"/>). The status filter comes after the range so the
@@ -165,29 +199,30 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     }
 
     /// <summary>The posts' copies, read with the posts' own query as a subquery rather than one parameter per post.</summary>
-    private async Task<List<CalendarEntry>> EntriesAsync(List<Post> posts, IQueryable<Guid> postIds, CancellationToken cancellationToken)
+    private async Task<List<CalendarEntry>> EntriesAsync(List<PlacedPost> posts, IQueryable<Guid> postIds, CancellationToken cancellationToken)
     {
+        // The copies' columns the entries use, not the delivery bookkeeping (claims, keys, errors) of each.
         var copies = await (
             from t in db.Set<PostTarget>()
             join a in db.AccountCards() on t.AccountId equals a.Id
             where postIds.Contains(t.PostId)
-            select new { t.PostId, Target = t, a.Platform, a.Handle }).AsNoTracking().ToListAsync(cancellationToken);
+            select new { t.PostId, t.AccountId, t.Status, t.ExternalUrl, t.PublishedAt, t.Text, a.Platform, a.Handle }).AsNoTracking().ToListAsync(cancellationToken);
         var byPost = copies.ToLookup(c => c.PostId);
 
         return posts
             .Select(p =>
             {
+                // A copy without its own text carries the post's (PostTarget.TextFor).
                 var own = byPost[p.Id].OrderBy(c => c.Platform).ThenBy(c => c.Handle)
-                    .Select(c => new CalendarCopy(c.Target.AccountId, c.Platform, c.Handle, c.Target.Status, c.Target.ExternalUrl, c.Target.PublishedAt, c.Target.TextFor(p)))
+                    .Select(c => new CalendarCopy(c.AccountId, c.Platform, c.Handle, c.Status, c.ExternalUrl, c.PublishedAt, c.Text ?? p.Text))
                     .ToList();
-                return new CalendarEntry(p.Id, p.OrganizationId, p.CalendarAt!.Value, p.Status, p.Text, p.AuthorId, p.AuthorName, own, p.UpdatedAt);
+                return new CalendarEntry(p.Id, p.OrganizationId, p.At!.Value, p.Status, p.Text, p.AuthorId, p.AuthorName, own, p.UpdatedAt);
             })
             .OrderBy(e => e.At).ThenBy(e => e.PostId)
             .ToList();
     }
 
-    /// <summary>The organization's accounts that have posts to show, for the filter.</summary>
-    public Task<List<AccountCard>> AccountsAsync(OrgContext org, CancellationToken cancellationToken = default) =>
-        db.AccountCards().Where(a => a.OrganizationId == org.Id && a.Status != AccountStatus.Retired)
-            .OrderBy(a => a.Platform).ThenBy(a => a.NormalizedHandle).ToListAsync(cancellationToken);
+    /// <summary>The live accounts the filter offers (<see cref="AccountChoices.ReadAsync"/>): retired ones have nothing ahead to plan.</summary>
+    public Task<AccountChoices> AccountChoicesAsync(OrgContext org, string? find, Guid? chosen, CancellationToken cancellationToken = default) =>
+        AccountChoices.ReadAsync(db, org, find, chosen, withRetired: false, cancellationToken);
 }

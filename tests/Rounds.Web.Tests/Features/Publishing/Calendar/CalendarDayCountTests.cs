@@ -73,7 +73,7 @@ public abstract class CalendarDayCountTests(RoundsFactory app)
         var month = await pages.GetAsync($"/o/{org.Slug}/calendar?view=month&date=2026-03-01");
 
         var more = month.QuerySelectorAll(".calendar-more a").Select(a => (Href: a.GetAttribute("href"), Text: a.TextContent)).ToList();
-        Assert.Contains(more, m => m.Href!.EndsWith("date=2026-03-10", StringComparison.Ordinal) && m.Text.Contains($"and over {PublishingCalendar.MoreCountLimit} more", StringComparison.Ordinal));
+        Assert.Contains(more, m => m.Href!.EndsWith("date=2026-03-10", StringComparison.Ordinal) && m.Text.Contains($"and over {Rounds.Web.Features.Publishing.Calendar.Pages.CalendarPage.MoreInMonth} more", StringComparison.Ordinal));
         Assert.Contains(more, m => m.Href!.EndsWith("date=2026-03-12", StringComparison.Ordinal) && m.Text.Contains($"and {12 - perDay} more", StringComparison.Ordinal));
         Assert.Equal(2, more.Count);
 
