@@ -20,7 +20,6 @@ public sealed class PublishingArea : IRoundsArea
         services.AddScoped<RevisionHistory>();
         services.AddScoped<AttachImage>();
         services.AddDelivery();
-        services.AddSingleton<PublishingTimeZone>();
         services.AddScoped<PublishingCalendar>();
         services.AddScoped<ReschedulePost>();
         services.AddScoped<CalendarFeeds>();
