@@ -158,26 +158,26 @@ public abstract class TimeZoneSettingTests(RoundsFactory app)
         await session.LoginAsync(author.Email!);
         Task<int> PostsAsync() => app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Post>().CountAsync(p => p.OrganizationId == org.Id));
 
-        // 2:30 on 9 March 2031 does not happen in Chicago: the clocks go from 2:00 to 3:00.
+        // 2:30 on 14 March 2027 does not happen in Chicago: the clocks go from 2:00 to 3:00.
         var (_, refused) = await session.SubmitAsync($"/o/{org.Slug}/posts/new", "compose", new Dictionary<string, string>
         {
             ["Input.Text"] = "Daylight saving starts tonight; clinic hours are unchanged.",
             [$"Input.Selected[{accountId}]"] = "true",
-            ["Input.ScheduledLocal"] = "2031-03-09T02:30",
+            ["Input.ScheduledLocal"] = "2027-03-14T02:30",
             ["Input.Action"] = "submit",
         });
-        Assert.Contains("The clocks skip 2031-03-09 02:30 in America/Chicago", refused.Body!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("The clocks skip 2027-03-14 02:30 in America/Chicago", refused.Body!.TextContent, StringComparison.Ordinal);
         Assert.Equal(0, await PostsAsync());
 
         await session.SubmitAsync($"/o/{org.Slug}/posts/new", "compose", new Dictionary<string, string>
         {
             ["Input.Text"] = "Daylight saving starts tonight; clinic hours are unchanged.",
             [$"Input.Selected[{accountId}]"] = "true",
-            ["Input.ScheduledLocal"] = "2031-03-08T09:00",
+            ["Input.ScheduledLocal"] = "2027-03-13T09:00",
             ["Input.Action"] = "submit",
         });
         var scheduled = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Post>().Where(p => p.OrganizationId == org.Id).Select(p => p.ScheduledAt).SingleAsync());
-        Assert.Equal(Utc("2031-03-08T15:00:00Z"), scheduled);
+        Assert.Equal(Utc("2027-03-13T15:00:00Z"), scheduled);
     }
 
     [Fact]
