@@ -8,4 +8,5 @@ global using Rounds.Web.Features.Notifications.Contracts;
 global using Rounds.Web.Features.PressRoom.Contracts;
 global using Rounds.Web.Features.Screening.Contracts;
 global using Rounds.Web.Features.Shared;
+global using Rounds.Web.Features.Shared.Time;
 global using Rounds.Web.Tenancy;

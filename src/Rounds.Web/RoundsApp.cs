@@ -57,6 +57,8 @@ public static class RoundsApp
 
         services.AddScoped<ICurrentActor, HttpCurrentActor>();
         services.AddScoped<OrgAccess>();
+        services.AddSingleton<TimeZones>();
+        services.AddScoped<ViewerTime>();
         services.AddScoped<InstanceOperators>();
 
         // Every area registers itself (docs/decisions/0011-areas-plug-in.md).

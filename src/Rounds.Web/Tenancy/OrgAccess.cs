@@ -41,7 +41,7 @@ public sealed record AccessResult(OrgContext? Context, AccessDenial Denial)
 /// Every organization page and endpoint resolves its organization here. An organization the caller does
 /// not belong to is reported as not found, so that its existence does not leak across tenants.
 /// </summary>
-public sealed class OrgAccess(RoundsDbContext db)
+public sealed class OrgAccess(RoundsDbContext db, ViewerTime viewerTime)
 {
     public async Task<AccessResult> CheckAsync(ClaimsPrincipal principal, string slug, Role minimum = Role.Member, CancellationToken cancellationToken = default)
     {
@@ -55,8 +55,9 @@ public sealed class OrgAccess(RoundsDbContext db)
         var row = await (
             from o in db.Organizations
             join m in db.OrganizationMembers on o.Id equals m.OrganizationId
+            join p in db.People() on m.UserId equals p.Id
             where o.Slug == normalized && m.UserId == userId
-            select new { Organization = o, OrganizationMember = m }).FirstOrDefaultAsync(cancellationToken);
+            select new { Organization = o, OrganizationMember = m, p.TimeZone }).FirstOrDefaultAsync(cancellationToken);
 
         if (row is null)
         {
@@ -87,6 +88,7 @@ public sealed class OrgAccess(RoundsDbContext db)
         }
 
         db.ScopeTo(row.Organization.Id);
+        viewerTime.Use(row.TimeZone, row.Organization.TimeZone);
         return new(context, AccessDenial.None);
     }
 

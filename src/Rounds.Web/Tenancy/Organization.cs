@@ -17,6 +17,12 @@ public sealed class Organization
     public bool RequireTwoFactorForStaff { get; set; } = true;
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// The IANA zone the organization's times are shown in; null follows the installation's <c>Rounds:TimeZone</c>,
+    /// so existing and new organizations keep it until an admin names another (decision 54).
+    /// </summary>
+    public string? TimeZone { get; set; }
 }
 
 internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organization>
@@ -25,6 +31,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
     {
         builder.Property(o => o.Slug).HasMaxLength(64);
         builder.Property(o => o.Name).HasMaxLength(200);
+        builder.Property(o => o.TimeZone).HasMaxLength(64);
         builder.HasIndex(o => o.Slug).IsUnique();
     }
 }

@@ -94,7 +94,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
 
         // A scheduled post (its reschedule form shows), a library item and an offer waiting for a decision.
         var soon = DateTimeOffset.UtcNow.AddHours(2);
-        var soonLocal = TimeZoneInfo.ConvertTime(soon, TimeZoneInfo.FindSystemTimeZoneById(Rounds.Web.Features.Publishing.Calendar.PublishingTimeZone.DefaultId)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var soonLocal = TimeZoneInfo.ConvertTime(soon, TimeZoneInfo.FindSystemTimeZoneById(Rounds.Web.Features.Shared.Time.TimeZones.DefaultId)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var libraryItemId = await app.WithScopeAsync(async services =>
         {
             var context = await RoundsFactory.ContextAsync(services, org, admin);

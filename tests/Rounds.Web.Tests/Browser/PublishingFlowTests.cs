@@ -48,7 +48,7 @@ public sealed partial class PublishingFlowTests(BrowserFixture fixture)
     {
         var c = await CastAsync();
         var account = await PostRows.AccountAsync(fixture.App, c.Org, "@NorthfieldHealth");
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(PublishingTimeZone.DefaultId);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Rounds.Web.Features.Shared.Time.TimeZones.DefaultId);
         var scheduled = DateTimeOffset.UtcNow.AddDays(4);
         var post = await PostRows.PostAsync(fixture.App, c.Org, c.Contributor, "Blood drive in the main lobby", scheduled, PostStatus.Approved, [account]);
         var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(scheduled, zone).DateTime);

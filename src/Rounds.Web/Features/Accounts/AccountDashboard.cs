@@ -20,12 +20,12 @@ public sealed record TrialReport(DateOnly Start, DateOnly End, int TargetMin, in
 }
 
 /// <summary>The registry at a glance, and the numbers a committee decides a trial on.</summary>
-public sealed class AccountDashboard(RoundsDbContext db, TimeProvider clock)
+public sealed class AccountDashboard(RoundsDbContext db, TimeZones zones, TimeProvider clock)
 {
     public async Task<DashboardView> GetAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
         var accounts = await db.Set<SocialAccount>().AsNoTracking().Where(a => a.OrganizationId == org.Id).ToListAsync(cancellationToken);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = zones.For(null, org.Organization.TimeZone).Today(clock);
         return new DashboardView(
             Count(accounts, a => a.Status),
             Count(accounts, a => a.Kind),

@@ -113,7 +113,7 @@ public sealed record AccountDetail(SocialAccount Account, IReadOnlyList<AccountH
 
 /// <summary>The registry's use cases: list, look up, register, edit, move through the lifecycle, record posts.</summary>
 public sealed class AccountRegistry(
-    RoundsDbContext db, IAuditLog audit, ICurrentActor actor, INotifier notifier, AccountPolicies policies, TimeProvider clock, IEnumerable<IAccountRetirementListener> retirementListeners)
+    RoundsDbContext db, IAuditLog audit, ICurrentActor actor, INotifier notifier, AccountPolicies policies, TimeZones zones, TimeProvider clock, IEnumerable<IAccountRetirementListener> retirementListeners)
     : IAccountDirectory
 {
     public const Role EditRole = Role.AccountManager;
@@ -539,7 +539,8 @@ public sealed class AccountRegistry(
         }
 
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // A trial's days are the organization's days, whoever opens it.
+        var today = zones.For(null, org.Organization.TimeZone).Today(clock);
         var before = account is null ? null : Snapshot(account);
         if (account is null)
         {

@@ -9,7 +9,8 @@ namespace Rounds.Web.Features.Identity;
 
 public sealed record MeOrganizationDto(string Slug, string Name, string Role);
 
-public sealed record MeDto(string Id, string Email, string DisplayName, bool EmailConfirmed, bool TwoFactorEnabled, IReadOnlyList<MeOrganizationDto> Organizations);
+/// <param name="TimeZone">The IANA zone the person chose for their times, or null to use each organization's.</param>
+public sealed record MeDto(string Id, string Email, string DisplayName, bool EmailConfirmed, bool TwoFactorEnabled, IReadOnlyList<MeOrganizationDto> Organizations, string? TimeZone);
 
 public sealed record TokenDto(Guid Id, string Name, string Prefix, string? Organization, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
@@ -45,7 +46,7 @@ public static class MeEndpoints
         var tokenOrg = principal.FindFirstValue(BearerTokenDefaults.OrganizationClaim);
         var visible = organizations.Where(o => tokenOrg is null || o.Organization.Id.ToString() == tokenOrg)
             .Select(o => new MeOrganizationDto(o.Organization.Slug, o.Organization.Name, Roles.Key(o.Role))).ToList();
-        return TypedResults.Ok(new MeDto(user.Id, user.Email ?? "", user.DisplayName, user.EmailConfirmed, user.TwoFactorEnabled, visible));
+        return TypedResults.Ok(new MeDto(user.Id, user.Email ?? "", user.DisplayName, user.EmailConfirmed, user.TwoFactorEnabled, visible, user.TimeZone));
     }
 
     public static async Task<Ok<List<TokenDto>>> ListTokensAsync(ClaimsPrincipal principal, AccessTokenService tokens, OrgAccess access, CancellationToken cancellationToken)

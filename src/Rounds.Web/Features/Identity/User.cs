@@ -16,9 +16,16 @@ public sealed class User : IdentityUser
     /// so that each code works once.
     /// </summary>
     public long? LastAuthenticatorStep { get; set; }
+
+    /// <summary>The IANA zone the person reads and types times in; null follows the organization they are in.</summary>
+    public string? TimeZone { get; set; }
 }
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 {
-    public void Configure(EntityTypeBuilder<User> builder) => builder.Property(u => u.DisplayName).HasMaxLength(200);
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        builder.Property(u => u.DisplayName).HasMaxLength(200);
+        builder.Property(u => u.TimeZone).HasMaxLength(64);
+    }
 }

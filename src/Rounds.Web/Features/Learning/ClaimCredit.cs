@@ -15,7 +15,7 @@ public sealed record ClaimRequest(decimal Credits, Evaluation Evaluation, bool A
 /// Claims credit for a passed module or a completed course: evaluation and attestation first, the amount
 /// within the designation, then a certificate is issued in the same transaction.
 /// </summary>
-public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, IssueCertificate issue, TimeProvider clock)
+public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, IssueCertificate issue, ViewerTime time, TimeProvider clock)
 {
     public const string Attestation = "I attest that I claim only the credit commensurate with the extent of my participation in the activity.";
 
@@ -75,7 +75,8 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
             ActivityTitle = title,
             Credits = request.Credits,
             CreditType = designation.CreditType,
-            CompletedOn = DateOnly.FromDateTime(completedAt.UtcDateTime),
+            // The certificate's date is the day the learner finished on their own calendar.
+            CompletedOn = DateOnly.FromDateTime(time.ToLocal(completedAt)),
             Evaluation = JsonSerializer.Serialize(request.Evaluation, CourseDocument.Json),
             ClaimedAt = clock.GetUtcNow(),
         };

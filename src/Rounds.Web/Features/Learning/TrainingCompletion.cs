@@ -61,7 +61,7 @@ public sealed record TrainingRow(Guid Id, string UserId, string Person, string M
 /// whose training was done elsewhere, but must say where and on what evidence: the note is audited with the record.
 /// Only admins remove records.
 /// </summary>
-public sealed class TrainingRegister(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, TimeProvider clock)
+public sealed class TrainingRegister(RoundsDbContext db, IAuditLog audit, ICurrentActor actor, ViewerTime time, TimeProvider clock)
 {
     public const int MaxNote = 500;
 
@@ -112,7 +112,8 @@ public sealed class TrainingRegister(RoundsDbContext db, IAuditLog audit, ICurre
             return Outcome.Invalid("ModuleKey", "Choose one of the modules: " + string.Join(", ", RequiredModules.AllKeys) + ".");
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // The date the person recording it sees on their calendar, so "today" is never refused as the future.
+        var today = time.Today(clock);
         var on = completedOn ?? today;
         if (on > today)
         {

@@ -27,7 +27,7 @@ public enum RenewalNotice
 /// it sends the mail. A membership that has been renewed, or is followed by a downgrade the holder chose, gets no
 /// further notices. A run that starts late sends only the latest notice due, not every one it missed.
 /// </summary>
-public sealed class Renewals(RoundsDbContext db, IMailer mailer, PublicUrl publicUrl, TimeProvider clock, ILogger<Renewals> logger)
+public sealed class Renewals(RoundsDbContext db, IMailer mailer, PublicUrl publicUrl, TimeZones zones, TimeProvider clock, ILogger<Renewals> logger)
 {
     public static readonly TimeSpan MonthNotice = TimeSpan.FromDays(30);
     public static readonly TimeSpan WeekNotice = TimeSpan.FromDays(7);
@@ -132,15 +132,33 @@ public sealed class Renewals(RoundsDbContext db, IMailer mailer, PublicUrl publi
     private async Task MailAsync(Membership membership, MembershipPlan plan, RenewalNotice notice, CancellationToken cancellationToken)
     {
         var seller = await db.Organizations.IgnoreQueryFilters().Where(o => o.Id == membership.OrganizationId).Select(o => new { o.Name, o.Slug }).FirstAsync(cancellationToken);
+        // Each recipient reads the dates on their own calendar: their zone, else the holding organization's.
+        var holderZone = membership.HolderOrganizationId is { } holding
+            ? await db.Organizations.IgnoreQueryFilters().Where(o => o.Id == holding).Select(o => o.TimeZone).FirstOrDefaultAsync(cancellationToken)
+            : null;
         var recipients = membership.HolderUserId is { } holder
-            ? await db.People().Where(p => p.Id == holder && p.Email != null).Select(p => p.Email!).ToListAsync(cancellationToken)
+            ? await db.People().Where(p => p.Id == holder && p.Email != null).Select(p => new Recipient(p.Email!, p.TimeZone, null)).ToListAsync(cancellationToken)
             : await db.OrganizationMembers.IgnoreQueryFilters().Where(m => m.OrganizationId == membership.HolderOrganizationId && m.Role == Role.Admin)
-                .Join(db.People(), m => m.UserId, p => p.Id, (_, p) => p.Email).Where(e => e != null).Select(e => e!).ToListAsync(cancellationToken);
+                .Join(db.People(), m => m.UserId, p => p.Id, (_, p) => p).Where(p => p.Email != null)
+                .Select(p => new Recipient(p.Email!, p.TimeZone, holderZone))
+                .ToListAsync(cancellationToken);
         var holderName = membership.HolderOrganizationId is { } organization
             ? await db.Organizations.IgnoreQueryFilters().Where(o => o.Id == organization).Select(o => o.Name).FirstAsync(cancellationToken) + "'s"
             : "Your";
-        var ends = membership.EndsAt!.Value.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
-        var graceEnds = membership.GraceEndsAt(plan.GraceDays)!.Value.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+        foreach (var recipient in recipients.DistinctBy(r => r.Email, StringComparer.OrdinalIgnoreCase))
+        {
+            var zone = zones.For(recipient.TimeZone, recipient.OrganizationTimeZone);
+            var (subject, html) = Notice(membership, plan, notice, (seller.Name, seller.Slug), holderName, zone);
+            await mailer.SendAsync(new OutgoingMail(recipient.Email, subject, html), cancellationToken);
+        }
+    }
+
+    private sealed record Recipient(string Email, string? TimeZone, string? OrganizationTimeZone);
+
+    private (string Subject, string Html) Notice(Membership membership, MembershipPlan plan, RenewalNotice notice, (string Name, string Slug) seller, string holderName, WallClock zone)
+    {
+        var ends = zone.ToLocal(membership.EndsAt!.Value).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+        var graceEnds = zone.ToLocal(membership.GraceEndsAt(plan.GraceDays)!.Value).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
         var link = publicUrl.For($"membership/{seller.Slug}/account");
         var (subject, body) = notice switch
         {
@@ -150,11 +168,7 @@ public sealed class Renewals(RoundsDbContext db, IMailer mailer, PublicUrl publi
                 $"<p>{WebUtility.HtmlEncode(holderName)} {WebUtility.HtmlEncode(plan.Name)} membership with {WebUtility.HtmlEncode(seller.Name)} ends on {ends}.</p>"
                 + (plan.GraceDays > 0 ? $"<p>If it is not renewed by then, its benefits continue until {graceEnds}; a renewal runs on from {ends}, so renewing late costs no days.</p>" : "")),
         };
-        var html = body + $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Renew or change the plan</a></p>";
-        foreach (var to in recipients.Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            await mailer.SendAsync(new OutgoingMail(to, subject, html), cancellationToken);
-        }
+        return (subject, body + $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Renew or change the plan</a></p>");
     }
 }
 

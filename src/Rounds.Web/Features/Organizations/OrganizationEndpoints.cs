@@ -5,7 +5,8 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Organizations;
 
-public sealed record OrganizationDto(Guid Id, string Slug, string Name, bool RequireTwoFactorForStaff, string Role, IReadOnlyList<string> Domains);
+/// <param name="TimeZone">The IANA zone the organization's pages show times in: its own, else the installation's.</param>
+public sealed record OrganizationDto(Guid Id, string Slug, string Name, bool RequireTwoFactorForStaff, string Role, IReadOnlyList<string> Domains, string TimeZone);
 
 /// <summary>A member; <see cref="TwoFactorEnabled"/> is told to admins only, and is null for anyone else.</summary>
 public sealed record MemberDto(Guid Id, string UserId, string DisplayName, string Email, string Role, string Source, bool? TwoFactorEnabled);
@@ -46,7 +47,7 @@ public static class OrganizationEndpoints
     }
 
     public static async Task<Results<Created<OrganizationDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateOrganizationRequest request, ClaimsPrincipal user, OrganizationSettings settings, CancellationToken cancellationToken)
+        CreateOrganizationRequest request, ClaimsPrincipal user, OrganizationSettings settings, TimeZones zones, CancellationToken cancellationToken)
     {
         var created = await settings.CreateAsync(request.Name, request.Slug, user.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken);
         if (created.Status.Kind == OutcomeKind.Forbidden)
@@ -60,13 +61,13 @@ public static class OrganizationEndpoints
         }
 
         var o = created.Value!;
-        return TypedResults.Created($"/api/v1/orgs/{o.Slug}", new OrganizationDto(o.Id, o.Slug, o.Name, o.RequireTwoFactorForStaff, Roles.Key(Role.Admin), []));
+        return TypedResults.Created($"/api/v1/orgs/{o.Slug}", new OrganizationDto(o.Id, o.Slug, o.Name, o.RequireTwoFactorForStaff, Roles.Key(Role.Admin), [], zones.Effective(null, o.TimeZone).Id));
     }
 
-    public static async Task<Ok<OrganizationDto>> GetAsync(OrgContext org, OrganizationSettings settings, CancellationToken cancellationToken)
+    public static async Task<Ok<OrganizationDto>> GetAsync(OrgContext org, OrganizationSettings settings, TimeZones zones, CancellationToken cancellationToken)
     {
         var domains = await settings.DomainsAsync(org, cancellationToken);
-        return TypedResults.Ok(new OrganizationDto(org.Id, org.Organization.Slug, org.Organization.Name, org.Organization.RequireTwoFactorForStaff, Roles.Key(org.Role), domains.Where(d => d.IsVerified).Select(d => d.Domain).ToList()));
+        return TypedResults.Ok(new OrganizationDto(org.Id, org.Organization.Slug, org.Organization.Name, org.Organization.RequireTwoFactorForStaff, Roles.Key(org.Role), domains.Where(d => d.IsVerified).Select(d => d.Domain).ToList(), zones.Effective(null, org.Organization.TimeZone).Id));
     }
 
     public static async Task<Ok<List<MemberDto>>> ListMembersAsync(OrgContext org, Members members, CancellationToken cancellationToken)

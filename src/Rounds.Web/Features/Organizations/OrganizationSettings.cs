@@ -7,7 +7,7 @@ using Rounds.Web.Features.Shared;
 
 namespace Rounds.Web.Features.Organizations;
 
-/// <summary>Creating an organization and changing its name, two-factor rule and email domains (decision 20).</summary>
+/// <summary>Creating an organization and changing its name, two-factor rule, time zone (decision 54) and email domains (decision 20).</summary>
 public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog audit, OrganizationCreation creation, InstanceOperators operators, IDomainTxtLookup txt, TimeProvider clock)
 {
     public const string OperatorsOnlyMessage = "On this instance only its operators create organizations. Ask an operator to create one for you, or an admin of an existing organization to invite you.";
@@ -56,7 +56,11 @@ public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog a
         return new Outcome<Organization>(Outcome.Success, organization);
     }
 
-    public async Task<Outcome> UpdateAsync(OrgContext org, string? name, bool requireTwoFactorForStaff, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Changes the name, the two-factor rule and the time zone. <paramref name="timeZone"/> is an IANA name, empty for
+    /// the installation's default, or null to leave it as it is; an unknown name is refused and nothing is saved.
+    /// </summary>
+    public async Task<Outcome> UpdateAsync(OrgContext org, string? name, bool requireTwoFactorForStaff, string? timeZone = null, CancellationToken cancellationToken = default)
     {
         name = name?.Trim() ?? "";
         if (name.Length is 0 or > 200)
@@ -65,15 +69,33 @@ public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog a
         }
 
         var organization = await db.Organizations.FirstAsync(o => o.Id == org.Id, cancellationToken);
-        var before = new { organization.Name, organization.RequireTwoFactorForStaff };
-        if (before.Name == name && before.RequireTwoFactorForStaff == requireTwoFactorForStaff)
+        var zone = organization.TimeZone;
+        if (timeZone is not null)
+        {
+            if (timeZone.Trim().Length == 0)
+            {
+                zone = null;
+            }
+            else if (TimeZones.TryFind(timeZone, out var found))
+            {
+                zone = found.Id;
+            }
+            else
+            {
+                return Outcome.Invalid("TimeZone", TimeZones.UnknownMessage(timeZone));
+            }
+        }
+
+        var before = new { organization.Name, organization.RequireTwoFactorForStaff, organization.TimeZone };
+        if (before.Name == name && before.RequireTwoFactorForStaff == requireTwoFactorForStaff && before.TimeZone == zone)
         {
             return Outcome.Success;
         }
 
         organization.Name = name;
         organization.RequireTwoFactorForStaff = requireTwoFactorForStaff;
-        audit.Record(org.Id, "organization.updated", "Organization", org.Id.ToString(), before, new { organization.Name, organization.RequireTwoFactorForStaff });
+        organization.TimeZone = zone;
+        audit.Record(org.Id, "organization.updated", "Organization", org.Id.ToString(), before, new { organization.Name, organization.RequireTwoFactorForStaff, organization.TimeZone });
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
     }

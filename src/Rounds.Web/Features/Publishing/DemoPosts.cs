@@ -34,7 +34,7 @@ internal sealed class DemoPosts(RoundsDbContext db, TimeProvider clock) : IDemoD
     public static async Task SeedAsync(RoundsDbContext db, Guid organizationId, IReadOnlyDictionary<string, string> userIds, IReadOnlyDictionary<string, string> names, TimeProvider clock, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(Calendar.PublishingTimeZone.DefaultId, out var found) ? found : TimeZoneInfo.Utc;
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(TimeZones.DefaultId, out var found) ? found : TimeZoneInfo.Utc;
         var accounts = await db.AccountCards().Where(a => a.OrganizationId == organizationId).ToListAsync(cancellationToken);
         var reviewerId = userIds["reviewer@northfield.example"];
         foreach (var sample in Samples)

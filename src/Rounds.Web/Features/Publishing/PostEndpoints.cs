@@ -52,7 +52,7 @@ public static class PostEndpoints
         // Contributors and up reach every endpoint; who may decide on a post is the use case's to say.
         var org = api.MapGroup("/orgs/{org}").WithTags("Publishing").RequireOrg(Role.Contributor);
         var posts = org.MapGroup("/posts");
-        posts.MapGet("/", ListAsync).WithName("ListPosts").WithSummary("Posts of the organization, newest change first; filters: ?status=in_review, ?mine=true, ?account={id}, ?author={user id}, ?from=2026-12-01&to=2026-12-31 (the day a post goes out, in the installation's zone), ?q=words.");
+        posts.MapGet("/", ListAsync).WithName("ListPosts").WithSummary("Posts of the organization, newest change first; filters: ?status=in_review, ?mine=true, ?account={id}, ?author={user id}, ?from=2026-12-01&to=2026-12-31 (the day a post goes out, in the caller's zone: their own, else the organization's), ?q=words.");
         posts.MapPost("/", CreateAsync).WithName("CreatePost").WithSummary("Drafts a post for one or several accounts; each copy is measured and screened.");
         posts.MapPost("/check", CheckAsync).WithName("CheckPost").WithSummary("Measures and screens each account's copy without saving: the composer calls it as the user types.");
         posts.MapPost("/preview", PreviewAsync).WithName("PreviewPost").Produces<string>(StatusCodes.Status200OK, "text/html")
@@ -89,7 +89,7 @@ public static class PostEndpoints
 
     public static async Task<IResult> ListAsync(
         OrgContext org, string? status, bool? mine, string? after, Guid? account, string? author, string? from, string? to, string? q,
-        PostQueries queries, PublishingTimeZone zone, HttpContext http, CancellationToken cancellationToken)
+        PostQueries queries, ViewerTime zone, HttpContext http, CancellationToken cancellationToken)
     {
         if (PostFilters.Read(zone, from, to, q) is { Error: { } error })
         {

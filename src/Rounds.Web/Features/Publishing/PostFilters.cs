@@ -12,7 +12,7 @@ public static class PostFilters
     /// Days are whole days in the installation's zone, both ends included; words are trimmed, and a filter that
     /// cannot be read is an error naming the field rather than a silently wider list.
     /// </summary>
-    public static TypedFilter Read(PublishingTimeZone zone, string? from, string? to, string? text)
+    public static TypedFilter Read(ZoneTime zone, string? from, string? to, string? text)
     {
         var errors = new Dictionary<string, string[]>();
         var start = Day(zone, from, "from", errors, 0);
@@ -31,7 +31,7 @@ public static class PostFilters
         return new TypedFilter(start, before, words, errors.Count == 0 ? null : errors);
     }
 
-    private static DateTimeOffset? Day(PublishingTimeZone zone, string? text, string field, Dictionary<string, string[]> errors, int addDays)
+    private static DateTimeOffset? Day(ZoneTime zone, string? text, string field, Dictionary<string, string[]> errors, int addDays)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -22,7 +22,6 @@ public sealed class PublishingArea : IRoundsArea
         services.AddScoped<AttachVideo>();
         services.AddSingleton(sp => PostVideoStore.FromConfiguration(configuration, sp.GetRequiredService<IHostEnvironment>()));
         services.AddDelivery();
-        services.AddSingleton<PublishingTimeZone>();
         services.AddScoped<PublishingCalendar>();
         services.AddScoped<ReschedulePost>();
         services.AddScoped<CalendarFeeds>();

@@ -17,6 +17,9 @@ public sealed record PersonCard
     public bool EmailConfirmed { get; init; }
 
     public bool TwoFactorEnabled { get; init; }
+
+    /// <summary>The IANA zone the person chose for their times, or null to use their organization's (decision 54).</summary>
+    public string? TimeZone { get; init; }
 }
 
 public static class PeopleQueries
@@ -34,6 +37,7 @@ public static class PeopleQueries
             NormalizedEmail = u.NormalizedEmail,
             EmailConfirmed = u.EmailConfirmed,
             TwoFactorEnabled = u.TwoFactorEnabled,
+            TimeZone = u.TimeZone,
         });
 }
 

@@ -13,7 +13,7 @@ namespace Rounds.Web.Features.Publishing.Calendar;
 /// A person's secret calendar address. Calendar programs cannot sign in, so the address itself is the secret:
 /// it is shown once, only its SHA-256 hash is kept, and resetting it makes the old address stop working.
 /// </summary>
-public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calendar, PublishingTimeZone zone, IAuditLog audit, TimeProvider clock)
+public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calendar, TimeZones zones, IAuditLog audit, TimeProvider clock)
 {
     /// <summary>The feed covers the last two weeks and the year ahead; older posts only weigh down every refresh.</summary>
     public static readonly TimeSpan Past = TimeSpan.FromDays(14);
@@ -63,7 +63,8 @@ public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calenda
             return null;
         }
 
-        var twoFactor = await db.People().Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstOrDefaultAsync(cancellationToken);
+        var person = await db.People().Where(u => u.Id == userId).Select(u => new { u.TwoFactorEnabled, u.TimeZone }).FirstOrDefaultAsync(cancellationToken);
+        var twoFactor = person?.TwoFactorEnabled ?? false;
         var memberships = await (
             from m in db.OrganizationMembers
             join o in db.Organizations on m.OrganizationId equals o.Id
@@ -89,6 +90,9 @@ public sealed class CalendarFeeds(RoundsDbContext db, PublishingCalendar calenda
                 url,
                 copy.PublishedAt is { } published && published > entry.Changed ? published : entry.Changed));
         });
-        return IcsWriter.Write("Rounds posts", events, now, zone.Zone);
+        
+        // The feed spans the person's organizations, so it follows their own zone, else the installation's; calendar
+        // programs show each event in their own zone anyway, since every start carries its TZID.
+        return IcsWriter.Write("Rounds posts", events, now, zones.For(person?.TimeZone, null).Zone);
     }
 }

@@ -13,7 +13,7 @@ namespace Rounds.Web.Features.Publishing.Calendar;
 /// Moves a post to another time. Only the time changes, so an approved post stays approved: approval is given
 /// to the words, and the words are the same. The move is audited all the same, with the old and the new time.
 /// </summary>
-public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifier notifier, RevisionHistory history, PublishingTimeZone zone, TimeProvider clock)
+public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifier notifier, RevisionHistory history, TimeZones zones, TimeProvider clock)
 {
     /// <summary>Whether this person may move this post at all (the time itself is checked when they choose one).</summary>
     public static string? Refusal(OrgContext org, string authorId, PostStatus status, bool anyCopyStarted)
@@ -56,7 +56,7 @@ public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifie
         when = when.ToUniversalTime();
         if (when <= now)
         {
-            return Outcome.Invalid("ScheduledAt", $"Choose a time in the future; it is now {Describe(now)}.");
+            return Outcome.Invalid("ScheduledAt", $"Choose a time in the future; it is now {await DescribeForAsync(org.UserId, org, now, cancellationToken)}.");
         }
 
         if (when > now + PostRules.ScheduleHorizon)
@@ -78,7 +78,7 @@ public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifie
         if (post.AuthorId != org.UserId)
         {
             await notifier.NotifyAsync(org.Id, [post.AuthorId], $"post:{post.Id}:rescheduled:{when.UtcTicks}",
-                $"Your post \"{Excerpt.Of(await history.QuoteAsync(org.Id, post.Id, post.Text, cancellationToken), 60)}\" now goes out {Describe(when)}.", $"/o/{org.Organization.Slug}/posts/{post.Id}", cancellationToken);
+                $"Your post \"{Excerpt.Of(await history.QuoteAsync(org.Id, post.Id, post.Text, cancellationToken), 60)}\" now goes out {await DescribeForAsync(post.AuthorId, org, when, cancellationToken)}.", $"/o/{org.Organization.Slug}/posts/{post.Id}", cancellationToken);
         }
 
         try
@@ -94,6 +94,11 @@ public sealed class ReschedulePost(RoundsDbContext db, IAuditLog audit, INotifie
         return Outcome.Success;
     }
 
-    private string Describe(DateTimeOffset instant) =>
-        zone.ToLocal(instant).ToString("dddd d MMMM yyyy 'at' HH:mm", CultureInfo.InvariantCulture) + $" ({zone.Name})";
+    /// <summary>A time as one person reads it: in their own zone, else the organization's.</summary>
+    private async Task<string> DescribeForAsync(string personId, OrgContext org, DateTimeOffset instant, CancellationToken cancellationToken)
+    {
+        var own = await db.People().Where(p => p.Id == personId).Select(p => p.TimeZone).FirstOrDefaultAsync(cancellationToken);
+        var zone = zones.For(own, org.Organization.TimeZone);
+        return zone.ToLocal(instant).ToString("dddd d MMMM yyyy 'at' HH:mm", CultureInfo.InvariantCulture) + $" ({zone.Abbreviation(instant)}, {zone.Name})";
+    }
 }

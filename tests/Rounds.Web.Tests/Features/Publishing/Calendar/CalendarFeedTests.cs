@@ -81,7 +81,7 @@ public abstract class CalendarFeedTests(RoundsFactory app)
             new[] { $"{tricky.Id:N}-{x.Id:N}@rounds", $"{tricky.Id:N}-{instagram.Id:N}@rounds" }.Order(),
             events.Where(e => e["URL"].EndsWith($"/o/{own.Slug}/posts/{tricky.Id}", StringComparison.Ordinal)).Select(e => e["UID"]).Order());
         var trickyEvent = events.First(e => e["UID"] == $"{tricky.Id:N}-{x.Id:N}@rounds");
-        var zone = app.Services.GetRequiredService<PublishingTimeZone>().Zone;
+        var zone = app.Services.GetRequiredService<Rounds.Web.Features.Shared.Time.TimeZones>().Installation;
         Assert.Equal(IcsWriter.Local(soon, zone), trickyEvent["DTSTART"]);
         Assert.Equal(zone.Id, trickyEvent.Parameter("DTSTART", "TZID"));
         Assert.EndsWith(Tricky, trickyEvent["DESCRIPTION"], StringComparison.Ordinal);

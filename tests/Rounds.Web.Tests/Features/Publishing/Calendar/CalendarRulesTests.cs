@@ -1,14 +1,15 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Rounds.Web.Features.Publishing.Calendar;
+using Rounds.Web.Features.Shared.Time;
 
 namespace Rounds.Web.Tests.Features.Publishing.Calendar;
 
 /// <summary>The pure parts: which days a view covers, wall-clock times in a zone, and the iCalendar text.</summary>
 public sealed class CalendarRulesTests
 {
-    private static PublishingTimeZone Zone(string? id) =>
-        new(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Rounds:TimeZone"] = id }).Build());
+    private static WallClock Zone(string? id) =>
+        new TimeZones(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Rounds:TimeZone"] = id }).Build()).For(null, null);
 
     [Theory]
     [InlineData("2026-11-23", "2026-11-23", "2026-11-29")]

@@ -41,7 +41,7 @@ public abstract class CalendarTests(RoundsFactory app)
 
     private Task<List<CalendarEntry>> ListAsync(Cast c, CalendarView view, DateOnly date, Guid? account = null) => app.WithScopeAsync(async services =>
     {
-        var zone = services.GetRequiredService<PublishingTimeZone>();
+        var zone = services.GetRequiredService<Rounds.Web.Features.Shared.Time.ViewerTime>();
         var period = CalendarPeriod.For(view, date);
         var context = await RoundsFactory.ContextAsync(services, c.Org, c.Admin);
         return await services.GetRequiredService<PublishingCalendar>().ListAsync(context, zone.StartOf(period.First), zone.StartOf(period.Last.AddDays(1)), account);

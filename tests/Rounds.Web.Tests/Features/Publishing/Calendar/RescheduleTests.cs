@@ -156,7 +156,7 @@ public abstract class RescheduleTests(RoundsFactory app)
     public async Task The_calendar_page_moves_a_post_in_local_time_and_keeps_what_was_typed_when_refused()
     {
         var c = await CastAsync();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(PublishingTimeZone.DefaultId);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Rounds.Web.Features.Shared.Time.TimeZones.DefaultId);
         var post = await PostRows.PostAsync(app, c.Org, c.Author, "Blood drive on Friday", Ahead(6), PostStatus.Approved, [c.Account]);
         var localDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(post.ScheduledAt!.Value, zone).DateTime);
         var url = $"/o/{c.Org.Slug}/calendar?date={localDay:yyyy-MM-dd}";
