@@ -95,6 +95,11 @@ public abstract class TimeZoneSettingTests(RoundsFactory app)
         Assert.Equal("America/Chicago", await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Users.Where(u => u.Id == person.Id).Select(u => u.TimeZone).SingleAsync()));
         Assert.Equal("America/Chicago", page.QuerySelector("#Input\\.TimeZone option[selected]")?.GetAttribute("value"));
 
+        // A number that is not one is refused beside its field, and the zone chosen with it is not saved either.
+        (_, page) = await session.SubmitAsync("/Account/Manage", "profile", new Dictionary<string, string> { ["Input.PhoneNumber"] = "call me maybe", ["Input.TimeZone"] = "Europe/Paris" });
+        Assert.NotNull(page.QuerySelector("#phone-error"));
+        Assert.Equal("America/Chicago", await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Users.Where(u => u.Id == person.Id).Select(u => u.TimeZone).SingleAsync()));
+
         var api = await app.ApiClientAsync(person);
         var me = await api.GetFromJsonAsync<MeDto>("/api/v1/me");
         Assert.Equal("America/Chicago", me!.TimeZone);
