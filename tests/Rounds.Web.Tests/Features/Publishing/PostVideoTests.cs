@@ -52,6 +52,46 @@ public abstract class PostVideoTests(RoundsFactory app)
     }
 
     [Fact]
+    public async Task The_author_adds_a_video_on_the_post_page_and_a_file_that_is_not_one_is_refused_with_nothing_kept()
+    {
+        var (org, contributor, _, account) = await CastAsync();
+        var id = await PostAsync(await app.ApiClientAsync(contributor), org, account);
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(contributor.Email!);
+        var path = $"/o/{org.Slug}/posts/{id}";
+
+        var (_, refused) = await SubmitVideoAsync(pages, path, "tour.mp4", "A tour", TestImages.PngWithText("Comment", "not a video"));
+        Assert.NotNull(refused.QuerySelector(".alert-danger[role=alert]"));
+        Assert.Equal(0, await VideosAsync(id));
+        var (_, untitled) = await SubmitVideoAsync(pages, path, "tour.mp4", "", TestVideos.Mp4(50_000));
+        Assert.NotNull(untitled.QuerySelector(".alert-danger[role=alert]"));
+        Assert.Equal(0, await VideosAsync(id));
+
+        var (_, added) = await SubmitVideoAsync(pages, path, "tour.mp4", "A tour of the new maternity unit", TestVideos.Mp4(50_000));
+        Assert.Contains("Video added", added.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
+        Assert.Equal(1, await VideosAsync(id));
+        Assert.NotNull(added.QuerySelector("video#post-video"));
+        Assert.Null(added.QuerySelector("#video-file"));
+    }
+
+    /// <summary>Posts the page's video form as a browser does: multipart, with the form's hidden fields, the title and the file.</summary>
+    private static async Task<(HttpResponseMessage Response, AngleSharp.Html.Dom.IHtmlDocument Page)> SubmitVideoAsync(FormSession session, string path, string fileName, string title, byte[] bytes)
+    {
+        var page = await session.GetAsync(path);
+        var form = page.QuerySelectorAll("form").Single(f => f.QuerySelector("input[name=_handler]")?.GetAttribute("value") == "video");
+        var content = new MultipartFormDataContent();
+        foreach (var hidden in form.QuerySelectorAll("input[type=hidden]"))
+        {
+            content.Add(new StringContent(hidden.GetAttribute("value") ?? ""), hidden.GetAttribute("name")!);
+        }
+
+        content.Add(new StringContent(title), "VideoUpload.Title");
+        content.Add(new ByteArrayContent(bytes), "VideoUpload.File", fileName);
+        var response = await session.Client.PostAsync(path, content);
+        return (response, new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task Mp4_and_webm_are_told_by_their_bytes_and_a_post_has_one_video()
     {
         var (org, contributor, _, account) = await CastAsync();

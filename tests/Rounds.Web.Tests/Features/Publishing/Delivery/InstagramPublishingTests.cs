@@ -78,7 +78,7 @@ public abstract class InstagramPublishingTests(InstagramRounds app) : IAsyncLife
     /// An 8×8 grey baseline JPEG without metadata, so the connector's stripping keeps it as it is: JFIF, the tables,
     /// one scan of one block, the end.
     /// </summary>
-    private static readonly byte[] Jpeg =
+    internal static readonly byte[] Jpeg =
     [
         0xFF, 0xD8,
         .. Segment(0xE0, [.. "JFIF"u8, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]),
