@@ -142,6 +142,9 @@ public abstract class OrgEndpointFilterTests(RoundsFactory app)
         builder.WebHost.UseTestServer();
         builder.Services.AddRoundsDatabase(app.Services.GetRequiredService<IConfiguration>());
         builder.Services.AddScoped<OrgAccess>();
+        // Organization access also sets the reader's time zone from the rows it reads.
+        builder.Services.AddSingleton<Rounds.Web.Features.Shared.Time.TimeZones>();
+        builder.Services.AddScoped<Rounds.Web.Features.Shared.Time.ViewerTime>();
         var web = builder.Build();
         web.Use((context, next) =>
         {

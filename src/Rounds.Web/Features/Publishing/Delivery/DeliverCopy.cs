@@ -134,7 +134,7 @@ public sealed class DeliverCopy(
     /// <summary>What the copies need, read in one query per kind.</summary>
     private sealed record Facts(
         Dictionary<Guid, PostTarget> Targets, Dictionary<Guid, Post> Posts, Dictionary<Guid, AccountCard> Accounts, Dictionary<Guid, AccountConnection> Connections,
-        HashSet<Guid> PostsWithImages, HashSet<Guid> PostsWithVideo, ILookup<Guid, DeliveryAttempt> Attempts);
+        HashSet<Guid> PostsWithImages, ILookup<Guid, string> ImageTypes, HashSet<Guid> PostsWithVideo, ILookup<Guid, DeliveryAttempt> Attempts);
 
     private async Task<Facts> ReadAsync(IReadOnlyList<ClaimedCopy> copies, CancellationToken cancellationToken)
     {
@@ -164,11 +164,11 @@ public sealed class DeliverCopy(
 
         var accountIds = targets.Values.Select(t => t.AccountId).Distinct().ToList();
         var connections = await db.Set<AccountConnection>().AsNoTracking().Where(c => accountIds.Contains(c.AccountId)).ToDictionaryAsync(c => c.AccountId, cancellationToken);
-        var withImages = await db.Set<MediaItem>().Where(m => m.PostId != null && postIds.Contains(m.PostId.Value)).Select(m => m.PostId!.Value).Distinct().ToListAsync(cancellationToken);
+        var images = await db.Set<MediaItem>().Where(m => m.PostId != null && postIds.Contains(m.PostId.Value)).Select(m => new { PostId = m.PostId!.Value, m.ContentType }).ToListAsync(cancellationToken);
         // Tracked: an attempt left started by a stopped instance is marked unknown below.
         var attempts = await db.Set<DeliveryAttempt>().Where(a => ids.Contains(a.TargetId)).ToListAsync(cancellationToken);
         var withVideo = await db.Set<PostVideo>().Where(v => postIds.Contains(v.PostId)).Select(v => v.PostId).ToListAsync(cancellationToken);
-        return new Facts(targets, posts, cards, connections, withImages.ToHashSet(), withVideo.ToHashSet(), attempts.ToLookup(a => a.TargetId));
+        return new Facts(targets, posts, cards, connections, images.Select(i => i.PostId).ToHashSet(), images.ToLookup(i => i.PostId, i => i.ContentType), withVideo.ToHashSet(), attempts.ToLookup(a => a.TargetId));
     }
 
     /// <summary>Decides a copy that cannot go out as it stands; null when it is to be sent.</summary>
@@ -199,7 +199,12 @@ public sealed class DeliverCopy(
 
         var connection = facts.Connections.GetValueOrDefault(target.AccountId);
         var (hasImages, hasVideo) = (facts.PostsWithImages.Contains(post.Id), facts.PostsWithVideo.Contains(post.Id));
-        if (PublishingPaths.IsByHand(account.Platform, connection, hasImages, hasVideo))
+        var byHandWhy = PublishingPaths.IsByHand(account.Platform, connection, hasImages, hasVideo)
+            ? PublishingPaths.WhyByHand(account.Platform, connection, hasImages, hasVideo)
+            // Images the network would refuse (its types, its count, Instagram's one at least) go to the owners as
+            // surely as a missing connector: failing at the network would leave the approved post unposted.
+            : PublishingPaths.ImagesRefused(account.Platform, [.. facts.ImageTypes[post.Id]]);
+        if (byHandWhy is not null)
         {
             // The owner may post the task's words the moment it arrives, so a lift moved since approval is checked now,
             // as it is just before Rounds sends a copy itself.
@@ -209,7 +214,7 @@ public sealed class DeliverCopy(
                 return await HoldForLiftAsync(target, post, embargoed.MaxBy(l => l.LiftAt)!, cancellationToken);
             }
 
-            await byHand.HandOverAsync(target, account, PublishingPaths.WhyByHand(account.Platform, connection, hasImages, hasVideo), cancellationToken);
+            await byHand.HandOverAsync(target, account, byHandWhy, cancellationToken);
             return CopyResult.HandedToOwner;
         }
 

@@ -33,6 +33,25 @@ public sealed class PublishingPaths(RoundsDbContext db, IAccountDirectory direct
     /// </summary>
     public static bool FetchesImages(string network) => network is "instagram" or "threads";
 
+    /// <summary>
+    /// Why the network would refuse a post's images, in a sentence that follows "posted by hand by …:", or null when it
+    /// takes them. Instagram and Threads fetch images themselves and take fewer kinds than Rounds accepts (WebP, and
+    /// PNG on Instagram), and an Instagram post is an image: an image removed during review leaves nothing to post.
+    /// </summary>
+    public static string? ImagesRefused(Platform platform, IReadOnlyList<string> imageTypes) => platform switch
+    {
+        Platform.Instagram when imageTypes.Count == 0 => "an Instagram post is an image, and the post has none",
+        Platform.Instagram when imageTypes.Count > InstagramMaxImages => $"Instagram takes at most {InstagramMaxImages} images, and the post has {imageTypes.Count}",
+        Platform.Instagram when imageTypes.FirstOrDefault(t => t != "image/jpeg") is { } other => $"Instagram takes JPEG images only, and the post has a {other} image",
+        Platform.Threads when imageTypes.Count > ThreadsMaxImages => $"Threads takes at most {ThreadsMaxImages} images, and the post has {imageTypes.Count}",
+        Platform.Threads when imageTypes.FirstOrDefault(t => t is not ("image/jpeg" or "image/png")) is { } other => $"Threads takes JPEG and PNG images only, and the post has a {other} image",
+        _ => null,
+    };
+
+    private const int InstagramMaxImages = Rounds.Networks.Instagram.InstagramConnector.MaxImages;
+
+    private const int ThreadsMaxImages = Rounds.Networks.Threads.ThreadsConnector.MaxImages;
+
     /// <summary>A YouTube post is a video, which carries no images; every other connector sends a post's images.</summary>
     public static bool TakesImages(Platform platform) => platform != Platform.YouTube;
 

@@ -219,6 +219,51 @@ public abstract class InstagramPublishingTests(InstagramRounds app) : IAsyncLife
         Assert.Equal(post.Permalink, copy.ExternalUrl);
     }
 
+    /// <summary>
+    /// Rounds takes PNG and WebP images, which Instagram (JPEG only) and Threads (no WebP) refuse, and an image can be
+    /// removed while the post is in review: such approved copies go to their owners rather than fail at the network.
+    /// </summary>
+    [Fact]
+    public async Task Images_the_network_would_refuse_send_the_copy_to_its_owners_with_the_reason()
+    {
+        var (room, instagram) = await ConnectedAsync("kinds");
+        var threads = await app.AddAccountAsync(room.Org, room.Admin, room.Owner, "@nf_kinds_" + Guid.NewGuid().ToString("N")[..6], "threads");
+        await room.ConnectAsync(threads, "https://graph.threads.net/", ThreadsStandIn.UserId, ThreadsStandIn.Token);
+        var png = await room.PostAsync("A PNG for Instagram. " + Guid.NewGuid().ToString("N")[..6], app.Clock.GetUtcNow(), PostStatus.Approved, instagram);
+        var webp = await room.PostAsync("A WebP for Threads. " + Guid.NewGuid().ToString("N")[..6], app.Clock.GetUtcNow(), PostStatus.Approved, threads);
+        var none = await room.PostAsync("Its image was removed in review. " + Guid.NewGuid().ToString("N")[..6], app.Clock.GetUtcNow(), PostStatus.Approved, instagram);
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            foreach (var (postId, type) in new[] { (png, "image/png"), (webp, "image/webp") })
+            {
+                db.Add(new MediaItem { OrganizationId = room.Org.Id, PostId = postId, FileName = "sign", ContentType = type, Content = [1, 2, 3], AltText = "The sign", UploadedBy = "Marisol Author", UploadedAt = app.Clock.GetUtcNow() });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        var instagramPosts = app.Instagram.Posts.Count;
+        var threadsPosts = app.Threads.Posts.Count;
+
+        await app.PublishAsync();
+
+        foreach (var postId in new[] { png, webp, none })
+        {
+            var copy = Assert.Single(await room.CopiesAsync(postId));
+            Assert.Equal(DeliveryStatus.WithOwner, copy.Status);
+            Assert.Empty(await room.AttemptsAsync(copy.Id));
+        }
+
+        Assert.Equal((instagramPosts, threadsPosts), (app.Instagram.Posts.Count, app.Threads.Posts.Count));
+        // The reason is kept with the hand-over in the audit log (JSON, so a slash may be escaped).
+        var reasons = (await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Rounds.Web.Features.Audit.AuditEntry>()
+            .Where(e => e.OrganizationId == room.Org.Id && e.Action == "post.copy_handed_to_owner").Select(e => e.After!).ToListAsync()))
+            .Select(after => System.Text.Json.JsonDocument.Parse(after).RootElement.EnumerateObject().Single(p => p.Name.Equals("Reason", StringComparison.OrdinalIgnoreCase)).Value.GetString()!).ToList();
+        Assert.Contains(reasons, r => r.Contains("Instagram takes JPEG images only, and the post has a image/png image", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("Threads takes JPEG and PNG images only, and the post has a image/webp image", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("an Instagram post is an image, and the post has none", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task An_instagram_post_without_an_image_cannot_be_submitted()
     {
