@@ -76,9 +76,13 @@ public sealed class YouTubeConnector(HttpClient http, NetworkCredentials credent
             {
                 case { Video: { } done }:
                     return done;
-                case { Held: { } held }:
+                case { Held: { } held } when held < video.Length:
                     (session, offset) = (stored, held);
                     break;
+                case { Held: not null }:
+                    // Every byte is there but no video was named: there is no chunk left to send, and a new upload
+                    // could make a second video, so the outcome stays unknown until YouTube answers the status.
+                    throw new NetworkException(FailureKind.Retryable, "YouTube holds every byte but has not answered with the video.", outcomeUnknown: true);
             }
         }
 

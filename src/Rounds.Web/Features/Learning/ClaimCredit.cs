@@ -43,7 +43,8 @@ public sealed class ClaimCredit(RoundsDbContext db, CourseCatalog catalog, Issue
             return Outcome.Refused(unaccredited);
         }
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // The learner's day, as the claim page showed the activity open or closed.
+        var today = time.Today(clock);
         if (CreditRules.RefuseOn(designation, today) is { } closed)
         {
             return Outcome.Refused(closed);

@@ -54,15 +54,19 @@ public sealed partial class VoucherEditor(RoundsDbContext db, IAuditLog audit, T
             .ToListAsync(cancellationToken);
         var events = await db.Set<NetworkEvent>().Where(e => e.OrganizationId == org.Id && e.EndsAt > now)
             .OrderBy(e => e.StartsAt).Take(200)
-            .Select(e => new { e.ProductId, e.Title, e.Kind, e.StartsAt })
+            .Select(e => new { e.ProductId, e.Title, e.Kind, e.StartsAt, e.TimeZone })
             .ToListAsync(cancellationToken);
         var courses = await db.Set<Product>().Where(p => p.OrganizationId == org.Id && p.Kind == ProductKind.Course)
             .Select(p => new { p.Id, p.Name, p.Kind }).ToListAsync(cancellationToken);
         return plans.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new VoucherProductChoice(p.Id, $"{p.Name} (plan)", MembershipEndpoints.Key(p.Kind)))
             .Concat(courses.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new VoucherProductChoice(c.Id, $"{c.Name} (course)", MembershipEndpoints.Key(c.Kind))))
-            .Concat(events.Select(e => new VoucherProductChoice(e.ProductId, $"{e.Title} ({e.StartsAt.UtcDateTime:yyyy-MM-dd})", MembershipEndpoints.Key(e.Kind))))
+            .Concat(events.Select(e => new VoucherProductChoice(e.ProductId, $"{e.Title} ({HeldOn(e.StartsAt, e.TimeZone):yyyy-MM-dd})", MembershipEndpoints.Key(e.Kind))))
             .ToList();
     }
+
+    /// <summary>The day an event starts where it is held, as its own pages give it.</summary>
+    private static DateTime HeldOn(DateTimeOffset startsAt, string zone) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) ? TimeZoneInfo.ConvertTime(startsAt, found).DateTime : startsAt.UtcDateTime;
 
     private async Task<Dictionary<Guid, string>> ProductNamesAsync(Guid sellerId, IReadOnlyCollection<Voucher> vouchers, CancellationToken cancellationToken)
     {

@@ -81,6 +81,16 @@ public sealed class AttachVideo(RoundsDbContext db, PostVideoStore store, Attach
             store.Delete(kept ?? "");
             return Outcome.Invalid("file", "The post already has a video; remove it first to attach another.");
         }
+        catch
+        {
+            // A save cut short (the client gone, the database down) keeps no row, so it keeps no file either.
+            if (kept is not null)
+            {
+                store.Delete(kept);
+            }
+
+            throw;
+        }
         finally
         {
             File.Delete(staged);
