@@ -6,7 +6,7 @@ public sealed record PublishingSettingsDto(int GraceMinutes);
 
 public sealed record PublishingSettingsInput(int? GraceMinutes);
 
-public sealed record PostingTaskDto(Guid Id, Guid PostId, Guid AccountId, string Account, string Text, DateTimeOffset? ApprovedAt, IReadOnlyList<TaskImage> Images);
+public sealed record PostingTaskDto(Guid Id, Guid PostId, Guid AccountId, string Account, string Text, DateTimeOffset? ApprovedAt, IReadOnlyList<TaskImage> Images, TaskVideo? Video);
 
 public sealed record PostedByHandInput(string? Url);
 
@@ -70,7 +70,7 @@ public static class DeliveryEndpoints
 
     public static async Task<IResult> ListTasksAsync(OrgContext org, PostByHand byHand, CancellationToken cancellationToken) =>
         TypedResults.Ok((await byHand.TasksAsync(org, cancellationToken))
-            .Select(t => new PostingTaskDto(t.TargetId, t.PostId, t.Account.Id, t.Account.Label, t.Text, t.ApprovedAt, t.Images)).ToList());
+            .Select(t => new PostingTaskDto(t.TargetId, t.PostId, t.Account.Id, t.Account.Label, t.Text, t.ApprovedAt, t.Images, t.Video)).ToList());
 
     public static async Task<IResult> MarkPublishedAsync(OrgContext org, Guid id, PostedByHandInput input, PostByHand byHand, CancellationToken cancellationToken) =>
         (await byHand.MarkPublishedAsync(org, id, input.Url, cancellationToken)).ToProblem();

@@ -11,8 +11,11 @@ namespace Rounds.Web.Features.Publishing.Delivery;
 /// <summary>An image of a post to download and attach by hand, with the description to give it.</summary>
 public sealed record TaskImage(Guid Id, string FileName, string AltText);
 
+/// <summary>A post's video to download and upload by hand, with the title it was approved with.</summary>
+public sealed record TaskVideo(string Title, string FileName, string ContentType, long Bytes);
+
 /// <summary>An approved copy waiting for someone who runs its account to post it by hand.</summary>
-public sealed record PostingTask(Guid TargetId, Guid PostId, AccountCard Account, string Text, DateTimeOffset? ApprovedAt, IReadOnlyList<TaskImage> Images);
+public sealed record PostingTask(Guid TargetId, Guid PostId, AccountCard Account, string Text, DateTimeOffset? ApprovedAt, IReadOnlyList<TaskImage> Images, TaskVideo? Video = null);
 
 /// <summary>
 /// The approved-for-manual-posting path (docs/decisions/0033-approved-for-manual-posting.md): a copy that
@@ -69,6 +72,9 @@ public sealed class PostByHand(
         var postIds = rows.Select(r => r.Post.Id).Distinct().ToList();
         var images = await db.Set<MediaItem>().AsNoTracking().Where(m => m.OrganizationId == org.Id && m.PostId != null && postIds.Contains(m.PostId.Value))
             .OrderBy(m => m.UploadedAt).Select(m => new { m.PostId, m.Id, m.FileName, m.AltText }).ToListAsync(cancellationToken);
+        // A copy handed over because of its video (a network Rounds sends no videos to) is posted with it.
+        var videos = await db.Set<PostVideo>().AsNoTracking().Where(v => v.OrganizationId == org.Id && postIds.Contains(v.PostId))
+            .Select(v => new { v.PostId, v.Title, v.FileName, v.ContentType, v.Size }).ToDictionaryAsync(v => v.PostId, cancellationToken);
         var tasks = new List<PostingTask>();
         foreach (var row in rows.OrderBy(r => r.Post.ApprovedAt).ThenBy(r => r.Target.Id))
         {
@@ -78,7 +84,8 @@ public sealed class PostByHand(
             }
 
             tasks.Add(new PostingTask(row.Target.Id, row.Post.Id, row.Account, row.Target.TextFor(row.Post), row.Post.ApprovedAt,
-                images.Where(i => i.PostId == row.Post.Id).Select(i => new TaskImage(i.Id, i.FileName, i.AltText)).ToList()));
+                images.Where(i => i.PostId == row.Post.Id).Select(i => new TaskImage(i.Id, i.FileName, i.AltText)).ToList(),
+                videos.TryGetValue(row.Post.Id, out var video) ? new TaskVideo(video.Title, video.FileName, video.ContentType, video.Size) : null));
         }
 
         return tasks;

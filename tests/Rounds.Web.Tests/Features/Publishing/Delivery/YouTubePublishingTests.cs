@@ -118,6 +118,13 @@ public abstract class YouTubePublishingTests(YouTubeDeliveryRounds app) : IAsync
         Assert.Equal(DeliveryStatus.WithOwner, tube.Status);
         Assert.Contains("a YouTube post is a video, and the post has none", await ReasonAsync(withoutVideo), StringComparison.Ordinal);
         Assert.Empty(youtube.Videos);
+
+        // The owners' task carries the video with its approved title, so the copy is posted as it was approved.
+        var tasks = await app.WithScopeAsync(async services =>
+            await services.GetRequiredService<PostByHand>().TasksAsync(await RoundsFactory.ContextAsync(services, room.Org, room.Owner)));
+        var video = Assert.Single(tasks, t => t.PostId == withVideo).Video;
+        Assert.Equal(("Meet our night nurses", 5000L, "video/mp4"), (video?.Title, video?.Bytes, video?.ContentType));
+        Assert.Null(Assert.Single(tasks, t => t.PostId == withoutVideo).Video);
     }
 
     private async Task<Guid> ConnectedChannelAsync(Newsroom room)
