@@ -48,6 +48,9 @@ public sealed class BulkInsert<T> : IAsyncDisposable
 
     public int Written { get; private set; }
 
+    /// <summary>Rows added and not yet written, so a long run can flush in chunks and keep its memory flat.</summary>
+    public int Pending => pending.Count;
+
     /// <summary>Keeps the row until <see cref="FlushAsync"/>, so the caller decides the order tables are written in (parents first).</summary>
     public void Add(T row) => pending.Add(row);
 

@@ -13,7 +13,7 @@ public static class AdminCommands
         Usage:
           rounds migrate
           rounds token create --email EMAIL [--org SLUG] [--name NAME]
-          rounds seed [--posts N] [--accounts N] [--audit N] [--org SLUG]
+          rounds seed [--posts N] [--accounts N] [--audit N] [--conversations N] [--org SLUG]
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -102,16 +102,17 @@ public static class AdminCommands
         int Count(string name, int fallback) =>
             options.TryGetValue(name, out var text) ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;
 
-        int posts, accounts, audit;
+        int posts, accounts, audit, conversations;
         try
         {
             posts = Count("posts", 10_000);
             accounts = Count("accounts", 150);
             audit = Count("audit", posts);
+            conversations = Count("conversations", posts / 10);
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
-            await Console.Error.WriteLineAsync("--posts, --accounts and --audit take a whole number.\n" + Usage);
+            await Console.Error.WriteLineAsync("--posts, --accounts, --audit and --conversations take a whole number.\n" + Usage);
             return 2;
         }
 
@@ -134,7 +135,7 @@ public static class AdminCommands
                              join u in db.People() on m.UserId equals u.Id
                              where m.OrganizationId == org.Id
                              select new SeedMember(u.Id, u.Email ?? "", u.DisplayName, m.Role)).ToListAsync();
-        var plan = new SeedPlan(org.Id, members, posts, accounts, audit, DateTimeOffset.UtcNow);
+        var plan = new SeedPlan(org.Id, members, posts, accounts, audit, DateTimeOffset.UtcNow, Conversations: conversations);
         var clock = Stopwatch.StartNew();
         // Rows go straight to the database; nothing is tracked, so memory stays flat whatever the level.
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -151,14 +152,14 @@ public static class AdminCommands
             await area.SeedAsync(plan);
         }
 
-        Console.WriteLine($"Seeded {org.Slug}: {posts} posts, {accounts} accounts, {audit} audit entries in {clock.Elapsed.TotalSeconds:0.0} s.");
+        Console.WriteLine($"Seeded {org.Slug}: {posts} posts, {accounts} accounts, {audit} audit entries, {conversations} conversations in {clock.Elapsed.TotalSeconds:0.0} s.");
         return 0;
     }
 
     /// <summary>Takes out <c>--email x</c>-style options; the rest goes to the host (e.g. <c>--ConnectionStrings:Rounds=…</c>).</summary>
     private static (Dictionary<string, string> Options, string[] HostArgs) SplitOptions(string[] args)
     {
-        string[] known = ["--email", "--org", "--name", "--posts", "--accounts", "--audit"];
+        string[] known = ["--email", "--org", "--name", "--posts", "--accounts", "--audit", "--conversations"];
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)

@@ -15,6 +15,35 @@ public sealed record ConversationRow(
     DateTimeOffset? WaitingSince, string? AssignedTo, string AssignedName, DateTimeOffset? FirstResponseAt, DateTimeOffset? DueAt, bool Breached,
     string DueFor);
 
+/// <summary>One page of the inbox; <see cref="Next"/> names the following page, null on the last one.</summary>
+public sealed record InboxPage(IReadOnlyList<ConversationRow> Rows, string? Next);
+
+/// <summary>
+/// Where the next page of the inbox starts: in the run of waiting conversations (after the one waiting since
+/// <see cref="At"/>) or in the run of the others (after the one whose last message came at <see cref="At"/>).
+/// </summary>
+public readonly record struct InboxCursor(bool Waiting, DateTimeOffset At, Guid Id)
+{
+    public static InboxCursor Of(Conversation conversation) => conversation.WaitingSince is { } since
+        ? new(true, since, conversation.Id)
+        : new(false, conversation.LastMessageAt, conversation.Id);
+
+    public override string ToString() => (Waiting ? "w" : "a") + new PageCursor(At, Id);
+
+    /// <summary>Reads a cursor as the inbox handed it out; anything else is refused, not guessed at.</summary>
+    public static bool TryParse(string? text, out InboxCursor cursor)
+    {
+        cursor = default;
+        if (text is not { Length: > 1 } || text[0] is not ('w' or 'a') || !PageCursor.TryParse(text[1..], out var page))
+        {
+            return false;
+        }
+
+        cursor = new InboxCursor(text[0] == 'w', page.At, page.Id);
+        return true;
+    }
+}
+
 public sealed record ConversationDetail(ConversationRow Summary, IReadOnlyList<Message> Messages, IReadOnlyList<ConversationNote> Notes);
 
 public sealed record AssignInput(string? UserId);
@@ -30,10 +59,16 @@ public sealed class Inbox(RoundsDbContext db, IAccountDirectory accounts, IAudit
     /// <summary>Account managers answer for their accounts; reviewers and admins for all.</summary>
     public const Role ViewRole = Role.AccountManager;
 
-    /// <summary>A page of the inbox holds at most this many conversations; filters narrow it.</summary>
-    public const int PageSize = 200;
+    /// <summary>Conversations a page of the inbox holds; the next page is a cursor away.</summary>
+    public const int PageSize = 50;
 
-    public async Task<IReadOnlyList<ConversationRow>> ListAsync(OrgContext org, InboxFilter filter, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One page of the inbox: the conversations waiting for an answer, the one waiting longest first, then the
+    /// others, the latest message first. The two runs are read separately, each in an index's order (organization,
+    /// inbound, waiting since, id, and organization, inbound, last message, id), so a page costs the same with a
+    /// hundred conversations and with a hundred thousand; <paramref name="after"/> is a <see cref="InboxPage.Next"/>.
+    /// </summary>
+    public async Task<InboxPage> ListAsync(OrgContext org, InboxFilter filter, InboxCursor? after = null, CancellationToken cancellationToken = default)
     {
         var query = db.Set<Conversation>().AsNoTracking().Where(c => c.OrganizationId == org.Id && c.HasInbound);
         if (filter.AccountId is { } accountId)
@@ -51,14 +86,35 @@ public sealed class Inbox(RoundsDbContext db, IAccountDirectory accounts, IAudit
             query = query.Where(c => c.AssignedTo == org.UserId);
         }
 
-        if (filter.Waiting)
+        var found = new List<Conversation>();
+        if (after is null or { Waiting: true })
         {
-            query = query.Where(c => c.WaitingSince != null);
+            var waiting = query.Where(c => c.WaitingSince != null);
+            if (after is { } cursor)
+            {
+                var at = cursor.At;
+                var id = cursor.Id;
+                waiting = waiting.Where(c => c.WaitingSince > at || (c.WaitingSince == at && c.Id.CompareTo(id) > 0));
+            }
+
+            found.AddRange(await waiting.OrderBy(c => c.WaitingSince).ThenBy(c => c.Id).Take(PageSize + 1).ToListAsync(cancellationToken));
         }
 
-        var found = await query.OrderBy(c => c.WaitingSince == null).ThenBy(c => c.WaitingSince).ThenByDescending(c => c.LastMessageAt)
-            .Take(PageSize).ToListAsync(cancellationToken);
-        return await RowsAsync(org.Id, found, cancellationToken);
+        if (!filter.Waiting && found.Count <= PageSize)
+        {
+            var answered = query.Where(c => c.WaitingSince == null);
+            if (after is { Waiting: false } cursor)
+            {
+                var at = cursor.At;
+                var id = cursor.Id;
+                answered = answered.Where(c => c.LastMessageAt < at || (c.LastMessageAt == at && c.Id.CompareTo(id) < 0));
+            }
+
+            found.AddRange(await answered.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(PageSize + 1 - found.Count).ToListAsync(cancellationToken));
+        }
+
+        var next = found.Count > PageSize ? InboxCursor.Of(found[PageSize - 1]).ToString() : null;
+        return new InboxPage(await RowsAsync(org.Id, found.Take(PageSize).ToList(), cancellationToken), next);
     }
 
     public async Task<ConversationDetail?> FindAsync(OrgContext org, Guid conversationId, CancellationToken cancellationToken = default)

@@ -14,6 +14,7 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddScoped<IngestAccount>();
         services.AddScoped<AccountSources>();
         services.AddScoped<Inbox>();
+        services.AddScoped<ISeedData, SeedConversations>();
         services.AddScoped<SendReply>();
         services.AddScoped<DeliverReply>();
         services.AddScoped<ReplyApprovals>();

@@ -15,7 +15,7 @@ public static class MonitoringEndpoints
     {
         var group = api.MapGroup("/orgs/{org}/monitoring").WithTags("Monitoring").RequireOrg(Inbox.ViewRole);
         group.MapGet("/conversations", ListAsync).WithName("ListConversations")
-            .WithSummary("The inbox, waiting longest first: ?accountId=, ?unassigned=true, ?mine=true, ?waiting=true narrow it; at most 200.");
+            .WithSummary("The inbox, waiting longest first, then the latest message first: ?accountId=, ?unassigned=true, ?mine=true, ?waiting=true narrow it; 50 a page, the next page's cursor in the Link header (and X-Next-Cursor), passed back as `after`.");
         group.MapGet("/conversations/{conversationId:guid}", GetAsync).WithName("GetConversation").WithSummary("A conversation with its messages and internal notes.");
         group.MapPut("/conversations/{conversationId:guid}/assignee", AssignAsync).WithName("AssignConversation").WithSummary("userId: an account manager, reviewer or admin; null unassigns.");
         group.MapPost("/conversations/{conversationId:guid}/notes", NoteAsync).WithName("AddConversationNote").WithSummary("An internal note; never sent to the network.");
@@ -52,8 +52,27 @@ public static class MonitoringEndpoints
         group.MapPost("/accounts/{accountId:guid}/read", ReadNowAsync).WithName("ReadAccountNow").WithSummary("Reads the account's sources now.");
     }
 
-    public static async Task<IResult> ListAsync(OrgContext org, Guid? accountId, bool? unassigned, bool? mine, bool? waiting, Inbox inbox, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await inbox.ListAsync(org, new InboxFilter(accountId, unassigned == true, mine == true, waiting == true), cancellationToken));
+    public static async Task<IResult> ListAsync(OrgContext org, Guid? accountId, bool? unassigned, bool? mine, bool? waiting, string? after, Inbox inbox, HttpContext http, CancellationToken cancellationToken)
+    {
+        InboxCursor? cursor = null;
+        if (after is not null)
+        {
+            if (!InboxCursor.TryParse(after, out var parsed))
+            {
+                return PageCursor.Refused();
+            }
+
+            cursor = parsed;
+        }
+
+        var page = await inbox.ListAsync(org, new InboxFilter(accountId, unassigned == true, mine == true, waiting == true), cursor, cancellationToken);
+        if (page.Next is { } next)
+        {
+            PageCursor.LinkNext(http, next);
+        }
+
+        return TypedResults.Ok(page.Rows);
+    }
 
     public static string StateName(MessageState state) => state switch
     {

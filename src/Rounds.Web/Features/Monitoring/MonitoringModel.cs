@@ -229,7 +229,11 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         builder.Property(c => c.AssignedTo).HasMaxLength(100);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.HasIndex(c => new { c.AccountId, c.RootId }).IsUnique();
-        builder.HasIndex(c => new { c.OrganizationId, c.HasInbound, c.WaitingSince });
+        // The inbox's two runs, each read in its index's order (Inbox.ListAsync): the waiting ones, longest first, and
+        // the others (only those, so the index stays the run's size), latest message first.
+        builder.HasIndex(c => new { c.OrganizationId, c.HasInbound, c.WaitingSince, c.Id });
+        builder.HasIndex(c => new { c.OrganizationId, c.HasInbound, c.LastMessageAt, c.Id }).HasDatabaseName("IX_Conversations_Answered")
+            .HasFilter("\"WaitingSince\" IS NULL");
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

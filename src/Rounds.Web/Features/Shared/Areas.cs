@@ -114,6 +114,7 @@ public interface ISeedData
 /// <param name="Members">The organization's members (user id, name, role) who author, review and act.</param>
 /// <param name="Now">The end of the two years of history; scheduled posts reach a few weeks past it.</param>
 /// <param name="Seed">Seeds the random choices, so a level can be rebuilt the same.</param>
-public sealed record SeedPlan(Guid OrganizationId, IReadOnlyList<SeedMember> Members, int Posts, int Accounts, int AuditEntries, DateTimeOffset Now, int Seed = 18);
+/// <param name="Conversations">Conversations for the response inbox; null for one per ten posts.</param>
+public sealed record SeedPlan(Guid OrganizationId, IReadOnlyList<SeedMember> Members, int Posts, int Accounts, int AuditEntries, DateTimeOffset Now, int Seed = 18, int? Conversations = null);
 
 public sealed record SeedMember(string UserId, string Email, string Name, Role Role);

@@ -29,9 +29,11 @@ public readonly record struct PageCursor(DateTimeOffset At, Guid Id)
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Use the cursor from the previous page's Link header."] });
 
     /// <summary>Points the response at the page after this one: the request's own address with <c>after</c> set.</summary>
-    public void LinkNext(HttpContext http)
+    public void LinkNext(HttpContext http) => LinkNext(http, ToString());
+
+    /// <summary>The same for a list whose cursor is its own kind of text.</summary>
+    public static void LinkNext(HttpContext http, string next)
     {
-        var next = ToString();
         var parameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
         parameters["after"] = next;
         var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, parameters.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));

@@ -3066,7 +3066,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("AccountId", "RootId")
                         .IsUnique();
 
-                    b.HasIndex("OrganizationId", "HasInbound", "WaitingSince");
+                    b.HasIndex("OrganizationId", "HasInbound", "LastMessageAt", "Id")
+                        .HasDatabaseName("IX_Conversations_Answered")
+                        .HasFilter("\"WaitingSince\" IS NULL");
+
+                    b.HasIndex("OrganizationId", "HasInbound", "WaitingSince", "Id");
 
                     b.ToTable("Conversations", (string)null);
                 });
