@@ -49,6 +49,25 @@ public class EvaluationTests
     }
 
     [Fact]
+    public void DetailsListAnIdentifierFoundWithOtherBoundariesAndNotOneFoundExactly()
+    {
+        const string text = "Chart check: MRN 7730184 before meds.";
+        static string Line(int start, int end) =>
+            $"{{\"id\":\"b\",\"account\":\"personal\",\"text\":\"{text}\",\"phi\":[{{\"type\":\"MRN\",\"start\":{start},\"end\":{end}}}],\"policy\":[\"PATIENT_STORY\"],\"verdict\":\"block\"}}\n";
+        var digits = text.IndexOf("7730184", StringComparison.Ordinal);
+        var wider = new StringWriter();
+        var exact = new StringWriter();
+
+        // The label word is outside the span by convention; a gold span that takes it in is found, but not exactly.
+        var report = Evaluator.Run(Screener, LabelledData.Read(Line(digits - 4, digits + 7)), Profile.Social, wider);
+        Evaluator.Run(Screener, LabelledData.Read(Line(digits, digits + 7)), Profile.Social, exact);
+
+        Assert.Equal(1, report.PhiSpans.Found);
+        Assert.Contains("boundary MRN 'MRN 7730184' as '7730184'", wider.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("boundary", exact.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LabelledDataDetectsBothFormatsByContent()
     {
         var lines = LabelledData.Read("{\"id\":\"a\",\"account\":\"personal\",\"text\":\"MRN 1234567\",\"phi\":[{\"type\":\"MRN\",\"start\":4,\"end\":11}],\"policy\":[\"PATIENT_STORY\"],\"verdict\":\"block\"}\n");

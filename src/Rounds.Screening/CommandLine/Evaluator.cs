@@ -99,6 +99,12 @@ public static class Evaluator
                 {
                     notes.Add($"  miss {gold.Type} '{Slice(text, gold.Start, gold.End)}'{(any ? " (found as another type)" : "")}");
                 }
+                else if (!spans.Any(f => f.Type == gold.Type && f.Start == gold.Start && f.End == gold.End))
+                {
+                    // Overlap counts it found; the span it was found as is still worth reading (boundary errors).
+                    var found = spans.First(f => f.Type == gold.Type && Overlaps(f, gold));
+                    notes.Add($"  boundary {gold.Type} '{Slice(text, gold.Start, gold.End)}' as '{Slice(text, found.Start!.Value, found.End!.Value)}'");
+                }
             }
 
             foreach (var finding in spans)
