@@ -15,6 +15,7 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddScoped<IngestAccount>();
         services.AddScoped<AccountSources>();
         services.AddScoped<Inbox>();
+        services.AddSingleton<ConversationPresence>();
         services.AddScoped<SendReply>();
         services.AddScoped<DeliverReply>();
         services.AddScoped<ReplyApprovals>();
