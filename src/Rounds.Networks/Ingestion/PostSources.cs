@@ -10,12 +10,39 @@ public enum SourceKind
     Addressed,
 }
 
-/// <summary>How a source reaches Rounds: pushed as it happens, read on a schedule, or not at all.</summary>
+/// <summary>
+/// How a source reaches Rounds: pushed as it happens, read on a schedule, held back (a paid network's reads wait
+/// for the organization's budget), or not at all.
+/// </summary>
 public enum SourceMode
 {
     Live,
     Polled,
+    Paused,
     Impossible,
+}
+
+/// <summary>
+/// What a source that the network bills per resource read (X's pay-per-use) spends. Before each request the source
+/// sets aside the price of the most the request can return; afterwards it gives back the part it did not use, and all
+/// of it when the request failed (the network bills nothing for a failed request). A reservation the budget cannot
+/// cover is refused and sets nothing aside, so a read stops before the budget would be exceeded, never after.
+/// </summary>
+public interface IReadMeter
+{
+    Task<bool> TryReserveAsync(int posts, int users, CancellationToken ct = default);
+
+    Task ReleaseAsync(int posts, int users, CancellationToken ct = default);
+}
+
+/// <summary>The meter of a source nobody pays per read for.</summary>
+public sealed class UnmeteredReads : IReadMeter
+{
+    public static readonly UnmeteredReads Instance = new();
+
+    public Task<bool> TryReserveAsync(int posts, int users, CancellationToken ct = default) => Task.FromResult(true);
+
+    public Task ReleaseAsync(int posts, int users, CancellationToken ct = default) => Task.CompletedTask;
 }
 
 /// <summary>The post a reply answers (<see cref="Parent"/>) and the first post of its thread (<see cref="Root"/>).</summary>

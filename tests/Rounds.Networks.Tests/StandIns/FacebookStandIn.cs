@@ -24,7 +24,8 @@ public sealed partial class FacebookStandIn : StandIn
     private readonly List<Post> posts = [];
     private long nextId = 122_100_000_000_000_000;
 
-    public sealed record Post(string Id, string Message, DateTimeOffset CreatedAt, IReadOnlyList<Photo> Photos);
+    /// <summary>A post on the Page's feed; <see cref="AuthorId"/> is the Page's own unless a visitor wrote it (<see cref="VisitorPost"/>).</summary>
+    public sealed record Post(string Id, string Message, DateTimeOffset CreatedAt, IReadOnlyList<Photo> Photos, string AuthorId = PageId, string AuthorName = "Northfield Health");
 
     public sealed record Photo(string Id, string AltText, bool Published, byte[] Bytes);
 
@@ -120,6 +121,7 @@ public sealed partial class FacebookStandIn : StandIn
         app.MapPost("/{version}/{pageId}/photos", UploadAsync);
         app.MapPost("/{version}/{pageId}/feed", CreateAsync);
         app.MapGet("/{version}/{pageId}/feed", Feed);
+        app.MapGet("/{version}/{postId}/comments", Comments);
         app.MapDelete("/{version}/{postId}", (string postId) =>
         {
             lock (gate)
@@ -221,6 +223,11 @@ public sealed partial class FacebookStandIn : StandIn
                     item["created_time"] = p.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'+0000'", CultureInfo.InvariantCulture);
                 }
 
+                if (fields.Contains("from"))
+                {
+                    item["from"] = new JsonObject { ["name"] = p.AuthorName, ["id"] = p.AuthorId };
+                }
+
                 return (JsonNode?)item;
             }).ToList();
             var paging = new JsonObject
@@ -233,7 +240,8 @@ public sealed partial class FacebookStandIn : StandIn
             };
             if (skip + page.Count < matching.Count)
             {
-                paging["next"] = Address($"{request.Path}?fields={request.Query["fields"]}&limit={limit}&after={skip + page.Count}");
+                paging["next"] = Address($"{request.Path}?fields={request.Query["fields"]}&limit={limit}&after={skip + page.Count}"
+                    + (request.Query.ContainsKey("since") ? $"&since={request.Query["since"]}" : ""));
             }
 
             return Json(new JsonObject { ["data"] = new JsonArray([.. page]), ["paging"] = paging });

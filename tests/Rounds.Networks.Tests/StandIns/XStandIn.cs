@@ -25,7 +25,8 @@ public sealed partial class XStandIn : StandIn
     private readonly List<Tweet> tweets = [];
     private long nextId = 1_860_000_000_000_000_000;
 
-    public sealed record Tweet(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<Upload> Media);
+    /// <summary>A post; <see cref="AuthorId"/> is the account's own unless someone else wrote it (<see cref="Mention"/>).</summary>
+    public sealed record Tweet(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<Upload> Media, string AuthorId = UserId, string? ReplyTo = null, string? ConversationId = null);
 
     public sealed class Upload(string id, string category, byte[] bytes)
     {
@@ -107,7 +108,9 @@ public sealed partial class XStandIn : StandIn
         app.MapPost("/2/media/upload", UploadAsync);
         app.MapPost("/2/media/metadata", MetadataAsync);
         app.MapPost("/2/tweets", CreateAsync);
-        app.MapGet("/2/users/{id}/tweets", Timeline);
+        app.MapGet("/2/users/{id}/tweets", (string id, HttpRequest request) => Timeline(id, request, mentions: false));
+        app.MapGet("/2/users/{id}/mentions", (string id, HttpRequest request) => Timeline(id, request, mentions: true));
+        app.MapGet("/2/users/by/username/{username}", UserByName);
         app.MapDelete("/2/tweets/{id}", (string id) =>
         {
             lock (gate)
@@ -242,63 +245,6 @@ public sealed partial class XStandIn : StandIn
             {
                 ["data"] = new JsonObject { ["id"] = tweet.Id, ["text"] = tweet.Text, ["edit_history_tweet_ids"] = new JsonArray(tweet.Id) },
             }, 201);
-        }
-    }
-
-    private IResult Timeline(string id, HttpRequest request)
-    {
-        if (id != UserId)
-        {
-            return Problem(404, "Not Found Error", $"Could not find user with id: [{id}].", "https://api.twitter.com/2/problems/resource-not-found");
-        }
-
-        var max = int.TryParse(request.Query["max_results"], out var m) ? m : 10;
-        if (max is < 5 or > 100)
-        {
-            return Invalid("max_results: must be between 5 and 100");
-        }
-
-        DateTimeOffset? start = null;
-        if (request.Query.ContainsKey("start_time"))
-        {
-            if (!DateTimeOffset.TryParseExact(request.Query["start_time"], "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s))
-            {
-                return Invalid("start_time: must be an RFC 3339 timestamp (YYYY-MM-DDTHH:mm:ssZ)");
-            }
-
-            start = s;
-        }
-
-        var skip = int.TryParse(request.Query["pagination_token"], out var token) ? token : 0;
-        var withCreatedAt = request.Query["tweet.fields"].ToString().Split(',').Contains("created_at");
-        lock (gate)
-        {
-            var matching = tweets.Where(t => start is null || t.CreatedAt >= start).OrderByDescending(t => t.CreatedAt).ToList();
-            var page = matching.Skip(skip).Take(max).ToList();
-            var meta = new JsonObject { ["result_count"] = page.Count };
-            if (page.Count == 0)
-            {
-                return Json(new JsonObject { ["meta"] = meta });
-            }
-
-            meta["newest_id"] = page[0].Id;
-            meta["oldest_id"] = page[^1].Id;
-            if (skip + page.Count < matching.Count)
-            {
-                meta["next_token"] = (skip + page.Count).ToString(CultureInfo.InvariantCulture);
-            }
-
-            var data = page.Select(t =>
-            {
-                var post = new JsonObject { ["id"] = t.Id, ["text"] = t.Text, ["edit_history_tweet_ids"] = new JsonArray(t.Id) };
-                if (withCreatedAt)
-                {
-                    post["created_at"] = t.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-                }
-
-                return (JsonNode?)post;
-            });
-            return Json(new JsonObject { ["data"] = new JsonArray([.. data]), ["meta"] = meta });
         }
     }
 

@@ -54,7 +54,7 @@ public sealed record NoteInput(string? Text);
 /// The response inbox: the conversations on an organization's accounts, the ones waiting longest first, with
 /// who has them and when their answer is due. Assigning and noting never answer a conversation.
 /// </summary>
-public sealed class Inbox(RoundsDbContext db, IAccountDirectory accounts, IAuditLog audit, TimeProvider clock)
+public sealed class Inbox(RoundsDbContext db, IAccountDirectory accounts, IAuditLog audit, TimeProvider clock, ConversationPresence presence)
 {
     /// <summary>Account managers answer for their accounts; reviewers and admins for all.</summary>
     public const Role ViewRole = Role.AccountManager;
@@ -174,6 +174,18 @@ public sealed class Inbox(RoundsDbContext db, IAccountDirectory accounts, IAudit
         db.Add(new ConversationNote { OrganizationId = org.Id, ConversationId = conversationId, AuthorId = org.UserId, AuthorName = name, Text = text, CreatedAt = clock.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken);
         return Outcome.Success;
+    }
+
+    /// <summary>Marks the caller as viewing the conversation and names the others viewing it; null when it is not the organization's.</summary>
+    public async Task<PresenceDto?> ViewingAsync(OrgContext org, Guid conversationId, CancellationToken cancellationToken = default)
+    {
+        if (!await db.Set<Conversation>().AnyAsync(c => c.Id == conversationId && c.OrganizationId == org.Id, cancellationToken))
+        {
+            return null;
+        }
+
+        var name = await db.People().Where(p => p.Id == org.UserId).Select(p => p.DisplayName).FirstOrDefaultAsync(cancellationToken);
+        return new PresenceDto(presence.Touch(org.Id, conversationId, org.UserId, name is { Length: > 0 } ? name : "Someone"));
     }
 
     /// <summary>The people a conversation can be given to.</summary>

@@ -11,10 +11,12 @@ public sealed class MonitoringArea : IRoundsArea
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<PostSources>();
+        services.AddScoped<XReads>();
         services.AddScoped<IngestAccount>();
         services.AddScoped<AccountSources>();
         services.AddScoped<Inbox>();
         services.AddScoped<ISeedData, SeedConversations>();
+        services.AddSingleton<ConversationPresence>();
         services.AddScoped<SendReply>();
         services.AddScoped<DeliverReply>();
         services.AddScoped<ReplyApprovals>();
@@ -36,7 +38,11 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddScoped<IDemoData, MonitoringDemo>();
     }
 
-    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app) => MonitoringEndpoints.Map(api);
+    public void MapEndpoints(RouteGroupBuilder api, IEndpointRouteBuilder app)
+    {
+        MonitoringEndpoints.Map(api);
+        FacebookFeedWebhook.Map(app);
+    }
 
     public IEnumerable<NavEntry> Navigation => [new("Inbox", "/inbox", Inbox.ViewRole, 25, Count: WaitingAsync)];
 
@@ -45,6 +51,7 @@ public sealed class MonitoringArea : IRoundsArea
         new(PageSlots.AccountPage, typeof(AccountMonitoringSection), 30),
         new(PageSlots.OrganizationSettings, typeof(SlaSettingsSection), 30),
         new(PageSlots.OrganizationSettings, typeof(ReplyApprovalSection), 31),
+        new(PageSlots.OrganizationSettings, typeof(XBudgetSection), 32),
     ];
 
     private static async Task<int> WaitingAsync(IServiceProvider services, Guid organizationId, string userId) =>

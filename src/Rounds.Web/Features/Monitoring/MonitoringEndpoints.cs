@@ -17,6 +17,8 @@ public static class MonitoringEndpoints
         group.MapGet("/conversations", ListAsync).WithName("ListConversations")
             .WithSummary("The inbox, waiting longest first, then the latest message first: ?accountId=, ?unassigned=true, ?mine=true, ?waiting=true narrow it; 50 a page, the next page's cursor in the Link header (and X-Next-Cursor), passed back as `after`.");
         group.MapGet("/conversations/{conversationId:guid}", GetAsync).WithName("GetConversation").WithSummary("A conversation with its messages and internal notes.");
+        group.MapPost("/conversations/{conversationId:guid}/presence", PresenceAsync).WithName("ConversationPresence")
+            .WithSummary("Marks the caller as viewing the conversation for 45 s and returns who else is viewing it; the conversation page's script calls it every 15 s.");
         group.MapPut("/conversations/{conversationId:guid}/assignee", AssignAsync).WithName("AssignConversation").WithSummary("userId: an account manager, reviewer or admin; null unassigns.");
         group.MapPost("/conversations/{conversationId:guid}/notes", NoteAsync).WithName("AddConversationNote").WithSummary("An internal note; never sent to the network.");
         group.MapPost("/conversations/{conversationId:guid}/replies", ReplyAsync).WithName("ReplyToConversation")
@@ -88,6 +90,9 @@ public static class MonitoringEndpoints
                 detail.Notes.Select(n => new NoteDto(n.Id, n.AuthorName, n.Text, n.CreatedAt)).ToList(),
                 await approvals.PendingAsync(org, conversationId, cancellationToken)))
             : Outcome.NotFound.ToProblem();
+
+    public static async Task<IResult> PresenceAsync(OrgContext org, Guid conversationId, Inbox inbox, CancellationToken cancellationToken) =>
+        await inbox.ViewingAsync(org, conversationId, cancellationToken) is { } viewing ? TypedResults.Ok(viewing) : Outcome.NotFound.ToProblem();
 
     public static async Task<IResult> AssignAsync(OrgContext org, Guid conversationId, AssignInput request, Inbox inbox, CancellationToken cancellationToken) =>
         (await inbox.AssignAsync(org, conversationId, request, cancellationToken)).ToProblem();

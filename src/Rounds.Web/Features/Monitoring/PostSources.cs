@@ -1,6 +1,7 @@
 using Rounds.Networks.Bluesky;
 using Rounds.Networks.Ingestion;
 using Rounds.Networks.Mastodon;
+using Rounds.Networks.X;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Publishing.Contracts;
 
@@ -11,9 +12,11 @@ namespace Rounds.Web.Features.Monitoring;
 /// https://bsky.social), the PDS that hosts the accounts. A Mastodon account is read from the server its handle
 /// names (at https://server, or where <c>Rounds:Monitoring:MastodonInstances:server</c> says): its own statuses
 /// without sign-in, and what is addressed to it only through its connection, whose token reads its notifications.
-/// The other networks have no source yet, and the account page says so.
+/// X is read with the installation's app bearer token (<c>Rounds:Monitoring:X:BearerToken</c>, at
+/// <c>Rounds:Monitoring:X:Service</c>, default https://api.x.com), every read metered against the organization's
+/// monthly budget (<see cref="XReads"/>). The other networks have no source yet, and the account page says so.
 /// </summary>
-public class PostSources(IHttpClientFactory http, IConfiguration configuration, IConnectedAccounts connections, TimeProvider clock)
+public class PostSources(IHttpClientFactory http, IConfiguration configuration, IConnectedAccounts connections, XReads xReads, TimeProvider clock)
 {
     public const string HttpClientName = "monitoring";
 
@@ -22,7 +25,7 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration, 
     public const string MastodonInstancesSetting = "Rounds:Monitoring:MastodonInstances";
 
     /// <summary>The networks some source reads; the ingestion rounds visit only their accounts.</summary>
-    public static readonly IReadOnlyList<Platform> Readable = [Platform.Bluesky, Platform.Mastodon];
+    public static readonly IReadOnlyList<Platform> Readable = [Platform.Bluesky, Platform.Mastodon, Platform.X, Platform.Facebook];
 
     /// <summary>The source of a network where one server serves every account Rounds reads (Bluesky's PDS).</summary>
     public virtual IPostSource? For(string network) => network switch
@@ -35,6 +38,19 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration, 
     public virtual async Task<IPostSource?> ForAsync(AccountCard account, CancellationToken cancellationToken = default)
     {
         var network = AccountNames.Key(account.Platform);
+        if (account.Platform == Platform.X)
+        {
+            return configuration[XReads.BearerTokenSetting] is { Length: > 0 } token
+                ? new XPostSource(http.CreateClient(HttpClientName), new Uri(configuration[XReads.ServiceSetting] ?? "https://api.x.com/"), token, xReads.MeterFor(account.OrganizationId), clock)
+                : null;
+        }
+
+        if (account.Platform == Platform.Facebook)
+        {
+            // A Page's feed and comments are read only with its Page token; its webhook fills in between.
+            return await connections.ReaderForAsync(account.OrganizationId, account.Id, cancellationToken);
+        }
+
         if (account.Platform != Platform.Mastodon)
         {
             return For(network);
@@ -50,11 +66,26 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration, 
             : null;
     }
 
-    /// <summary>How each source of the account reaches Rounds; Bluesky is live where an event stream is followed.</summary>
-    public async Task<SourceMode> ModeOfAsync(AccountCard account, SourceKind kind, CancellationToken cancellationToken = default) =>
-        account.Platform == Platform.Bluesky && configuration[ReadFirehose.ServiceSetting] is { Length: > 0 }
-            ? SourceMode.Live
-            : (await ForAsync(account, cancellationToken))?.ModeOf(kind) ?? SourceMode.Impossible;
+    /// <summary>
+    /// How each source of the account reaches Rounds; Bluesky is live where an event stream is followed, X paused
+    /// while the organization's budget for its reads has no room.
+    /// </summary>
+    public async Task<SourceMode> ModeOfAsync(AccountCard account, SourceKind kind, CancellationToken cancellationToken = default)
+    {
+        if (account.Platform == Platform.Bluesky && configuration[ReadFirehose.ServiceSetting] is { Length: > 0 })
+        {
+            return SourceMode.Live;
+        }
+
+        var mode = (await ForAsync(account, cancellationToken))?.ModeOf(kind) ?? SourceMode.Impossible;
+        if (mode == SourceMode.Polled && account.Platform == Platform.Facebook && configuration[FacebookFeedWebhook.AppSecretSetting] is { Length: > 0 })
+        {
+            // Meta delivers the Page's feed as it happens once the app's webhook is set up; polling only fills gaps.
+            return SourceMode.Live;
+        }
+
+        return mode == SourceMode.Polled && account.Platform == Platform.X && await xReads.PausedAsync(account.OrganizationId, cancellationToken) ? SourceMode.Paused : mode;
+    }
 
     /// <summary>
     /// The server a Mastodon handle (<c>user@server</c>) names, or null when it names none or not a host name:

@@ -25,6 +25,9 @@ public sealed class MonitoringSettings : IOrgOwned
     public Guid OrganizationId { get; set; }
 
     public ReplyApproval ReplyApproval { get; set; }
+
+    /// <summary>What the organization may spend on X reads a month, in millionths of a dollar; null: X is not read.</summary>
+    public long? XReadBudgetMicros { get; set; }
 }
 
 /// <summary>One approver's decision on one step of a reply waiting for approval.</summary>

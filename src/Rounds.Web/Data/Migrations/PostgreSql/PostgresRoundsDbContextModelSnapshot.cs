@@ -3273,6 +3273,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<long?>("XReadBudgetMicros")
+                        .HasColumnType("bigint");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("MonitoringSettings", (string)null);
@@ -3344,6 +3347,27 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasKey("Service");
 
                     b.ToTable("MonitoringStreams", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReadSpend", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Network")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<long>("SpentMicros")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("OrganizationId", "Network", "Month");
+
+                    b.ToTable("ReadSpends", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReplyDecision", b =>
@@ -5476,6 +5500,15 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSource", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReadSpend", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()

@@ -3260,6 +3260,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("XReadBudgetMicros")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("OrganizationId");
 
                     b.ToTable("MonitoringSettings", (string)null);
@@ -3331,6 +3334,27 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasKey("Service");
 
                     b.ToTable("MonitoringStreams", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReadSpend", b =>
+                {
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Network")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SpentMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganizationId", "Network", "Month");
+
+                    b.ToTable("ReadSpends", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReplyDecision", b =>
@@ -5461,6 +5485,15 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Monitoring.MonitoringSource", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Monitoring.ReadSpend", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
