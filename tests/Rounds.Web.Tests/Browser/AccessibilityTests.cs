@@ -172,7 +172,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             db.Add(group);
             db.Add(new Rounds.Web.Features.Community.CommunityGroupMember { OrganizationId = org.Id, GroupId = group.Id, UserId = member.Id });
             await db.SaveChangesAsync();
-            return (Category: category.Id, Topic: topic.Id, First: first.Id);
+            var handle = (await services.GetRequiredService<Rounds.Web.Features.Community.BoardMembers>().EnsureAllAsync(org.Id)).First(m => m.UserId == member.Id).Handle;
+            return (Category: category.Id, Topic: topic.Id, First: first.Id, Handle: handle);
         });
 
         // The organization sells the demo's plans and events; the admin holds an invoice, a held seat and a confirmed ticket.
@@ -220,6 +221,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
             $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
             $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles", $"/o/{org.Slug}/community/tags/handles", $"/o/{org.Slug}/community/groups",
+            $"/o/{org.Slug}/community/u/{board.Handle}", $"/o/{org.Slug}/community/g/Experts",
             $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
             $"/o/{org.Slug}/inbox", $"/o/{org.Slug}/inbox?waiting=true&unassigned=true", $"/o/{org.Slug}/inbox/{monitoring.Conversation}", $"/o/{org.Slug}/inbox/alerts", $"/o/{org.Slug}/inbox/alerts/{monitoring.Alert}", $"/o/{org.Slug}/inbox/canned-replies", $"/o/{org.Slug}/inbox/candidates",
             // Last: opening it gives the admin an authenticator key, which changes the security stamp and so ends the

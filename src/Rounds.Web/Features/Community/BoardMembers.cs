@@ -103,6 +103,12 @@ public sealed partial class BoardMembers(RoundsDbContext db, TimeProvider clock)
     public static IReadOnlyList<string> MentionsIn(string text) =>
         MentionPattern().Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
+    /// <summary>Whether text has the shape of a handle, as addresses of member and group pages take them.</summary>
+    public static bool IsHandle(string text) => HandleShape().IsMatch(text);
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]{2,40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex HandleShape();
+
     [GeneratedRegex(@"(?<![\w@/])@([A-Za-z0-9_]{2,40})\b", RegexOptions.CultureInvariant)]
     internal static partial Regex MentionPattern();
 }

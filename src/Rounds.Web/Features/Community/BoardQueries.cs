@@ -13,7 +13,12 @@ public sealed record TopicListPage(List<TopicRow> Topics, int Page, int Pages);
 
 public sealed record PostView(CommunityPost Post, string AuthorName, string AuthorHandle, string Html, IReadOnlyList<string> LikedBy, bool LikedByMe, string? ReplyToAuthor);
 
-public sealed record TopicView(CommunityTopic Topic, CommunityCategory Category, IReadOnlyList<PostView> Posts, WatchLevel Level, bool CanPost, int LastRead, int Page, int Pages, IReadOnlyList<string> Tags)
+/// <summary>A number of a topic whose post a split took to another topic: the reader follows it there.</summary>
+/// <param name="Href">Null when the post went to a topic the reader may not open.</param>
+public sealed record MovedPost(int Number, string? Href, string? TopicTitle);
+
+public sealed record TopicView(CommunityTopic Topic, CommunityCategory Category, IReadOnlyList<PostView> Posts, WatchLevel Level, bool CanPost, int LastRead, int Page, int Pages, IReadOnlyList<string> Tags,
+    IReadOnlyList<MovedPost> Moved)
 {
     /// <summary>The highest post number this page shows; reading the page reads up to it.</summary>
     public int LastOnPage => Math.Min(Page * TopicPages.PostsPerPage, Topic.LastNumber);
@@ -45,6 +50,13 @@ public static class TopicPages
     public static string OnPage(int number) => $"?page={Of(number)}#post-{number}";
 
     public static string Href(string slug, Guid topicId, int number) => BoardQueries.TopicPath(slug, topicId) + Query(number);
+}
+
+public sealed record MemberPost(Guid TopicId, string TopicTitle, int Number, DateTimeOffset At);
+
+public sealed record BoardMemberView(CommunityMember Member, IReadOnlyList<CommunityGroup> Groups, IReadOnlyList<MemberPost> Posts)
+{
+    public const int Latest = 20;
 }
 
 public sealed record ReviewItem(CommunityPost Post, string TopicTitle, string AuthorName, IReadOnlyList<(CommunityFlag Flag, string By)> Flags);
@@ -145,7 +157,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
         var named = await db.Set<CommunityMember>().Where(m => m.OrganizationId == org.Id && (people.Contains(m.UserId) || mentioned.Contains(m.Handle.ToUpper())))
             .ToListAsync(cancellationToken);
         var byUser = named.ToDictionary(m => m.UserId, StringComparer.Ordinal);
-        var handles = named.Select(m => m.Handle).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var handles = await MentionLinksAsync(org, named, mentioned, cancellationToken);
         var sources = await QuoteSourcesAsync(org, topic, posts, cancellationToken);
         string Name(string userId) => byUser.TryGetValue(userId, out var m) ? m.DisplayName : "A former member";
         var views = posts
@@ -159,7 +171,100 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
         var watch = await db.Set<CommunityWatch>().Where(w => w.UserId == org.UserId && (w.TopicId == topic.Id || w.CategoryId == category.Id)).ToListAsync(cancellationToken);
         var lastRead = await db.Set<CommunityReadMark>().Where(r => r.UserId == org.UserId && r.TopicId == topic.Id).Select(r => (int?)r.LastReadNumber).FirstOrDefaultAsync(cancellationToken) ?? 0;
         var tags = await TopicTags.OfAsync(db, [topic.Id], cancellationToken);
-        return new TopicView(topic, category, views, FanOut.Effective(watch).GetValueOrDefault(org.UserId, WatchLevel.Normal), org.IsAtLeast(category.PostRole), lastRead, page, pages, tags[topic.Id].ToList());
+        return new TopicView(topic, category, views, FanOut.Effective(watch).GetValueOrDefault(org.UserId, WatchLevel.Normal), org.IsAtLeast(category.PostRole), lastRead, page, pages, tags[topic.Id].ToList(),
+            await MovedAsync(org, topic, from, to, posts, cancellationToken));
+    }
+
+    /// <summary>The numbers of this page whose posts a split took away, each with where it went, so an old link still lands somewhere useful.</summary>
+    private async Task<List<MovedPost>> MovedAsync(OrgContext org, CommunityTopic topic, int from, int to, List<CommunityPost> posts, CancellationToken cancellationToken)
+    {
+        var present = posts.Where(p => p.Number is not null).Select(p => p.Number!.Value).ToHashSet();
+        var gone = await db.Set<CommunityPostMove>().Where(m => m.FromTopicId == topic.Id && m.OrganizationId == org.Id && m.FromNumber > from && m.FromNumber <= to)
+            .Select(m => m.FromNumber).Distinct().ToListAsync(cancellationToken);
+        var moved = new List<MovedPost>();
+        foreach (var number in gone.Where(n => !present.Contains(n)).Order())
+        {
+            var at = await MoveTopics.WhereIsAsync(db, org, topic.Id, number, cancellationToken);
+            var title = at is { } place ? await db.Set<CommunityTopic>().Where(t => t.Id == place.TopicId).Select(t => t.Title).FirstAsync(cancellationToken) : null;
+            moved.Add(new MovedPost(number, at is { } found ? TopicPages.Href(org.Organization.Slug, found.TopicId, found.Number) : null, title));
+        }
+
+        return moved;
+    }
+
+    public static string MemberPath(string slug, string handle) => $"/o/{slug}/community/u/{handle}";
+
+    public static string GroupPath(string slug, string handle) => $"/o/{slug}/community/g/{handle}";
+
+    /// <summary>The handles the posts name that belong to someone: members to their page, groups to theirs.</summary>
+    private async Task<Dictionary<string, string>> MentionLinksAsync(OrgContext org, List<CommunityMember> named, List<string> mentioned, CancellationToken cancellationToken)
+    {
+        var slug = org.Organization.Slug;
+        var links = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var member in named.Where(m => mentioned.Contains(m.Handle.ToUpperInvariant())))
+        {
+            links[member.Handle] = MemberPath(slug, member.Handle);
+        }
+
+        if (mentioned.Count > links.Count)
+        {
+            foreach (var group in await db.Set<CommunityGroup>().Where(g => g.OrganizationId == org.Id && mentioned.Contains(g.Handle.ToUpper())).Select(g => g.Handle).ToListAsync(cancellationToken))
+            {
+                links[group] = GroupPath(slug, group);
+            }
+        }
+
+        return links;
+    }
+
+    /// <summary>
+    /// A post as it would read, before it is posted: the same Markdown, sanitizing, quotes and mention links as a
+    /// posted one. Quotes of <paramref name="topicId"/> (the topic being answered) find their source; nothing is saved
+    /// and nobody is told.
+    /// </summary>
+    public async Task<Outcome<string>> PreviewAsync(OrgContext org, string? body, Guid? topicId, CancellationToken cancellationToken = default)
+    {
+        if (BoardText.CheckBody(body) is { } problem)
+        {
+            return problem;
+        }
+
+        var topic = topicId is { } id && await BoardAccess.TopicAsync(db, org, id, cancellationToken) is ({ } found, _)
+            ? found
+            : new CommunityTopic { Id = Guid.NewGuid(), OrganizationId = org.Id };
+        var draft = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, Body = body!.Trim() };
+        await members.EnsureAllAsync(org.Id, cancellationToken);
+        var mentioned = BoardMembers.MentionsIn(draft.Body).Select(h => h.ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        var named = await db.Set<CommunityMember>().Where(m => m.OrganizationId == org.Id && mentioned.Contains(m.Handle.ToUpper())).ToListAsync(cancellationToken);
+        var sources = await QuoteSourcesAsync(org, topic, [draft], cancellationToken);
+        return new Outcome<string>(Outcome.Success, PostText.ToHtml(draft.Body, sources, await MentionLinksAsync(org, named, mentioned, cancellationToken)));
+    }
+
+    /// <summary>A member's page: who they are, their groups, and their latest posts the caller may read.</summary>
+    public async Task<BoardMemberView?> MemberAsync(OrgContext org, string handle, CancellationToken cancellationToken = default)
+    {
+        await members.EnsureAllAsync(org.Id, cancellationToken);
+        var upper = handle.ToUpperInvariant();
+        var member = await db.Set<CommunityMember>().FirstOrDefaultAsync(m => m.OrganizationId == org.Id && m.Handle.ToUpper() == upper, cancellationToken);
+        if (member is null)
+        {
+            return null;
+        }
+
+        var groups = await (
+            from gm in db.Set<CommunityGroupMember>()
+            join g in db.Set<CommunityGroup>() on gm.GroupId equals g.Id
+            where gm.UserId == member.UserId && g.OrganizationId == org.Id
+            orderby g.Handle
+            select g).ToListAsync(cancellationToken);
+        var readable = (await CategoriesAsync(org, cancellationToken)).Select(c => c.Category.Id).ToList();
+        var posts = await (
+            from p in db.Set<CommunityPost>()
+            join t in db.Set<CommunityTopic>() on p.TopicId equals t.Id
+            where p.OrganizationId == org.Id && p.AuthorId == member.UserId && p.State == PostState.Visible && p.Number != null && t.Visible && readable.Contains(t.CategoryId)
+            orderby p.CreatedAt descending
+            select new MemberPost(t.Id, t.Title, p.Number!.Value, p.CreatedAt)).Take(BoardMemberView.Latest).ToListAsync(cancellationToken);
+        return new BoardMemberView(member, groups, posts);
     }
 
     /// <summary>Remembers that the caller has read the topic up to post <paramref name="upTo"/> (the last one of the page they saw).</summary>

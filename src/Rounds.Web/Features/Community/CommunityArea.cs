@@ -20,6 +20,7 @@ public sealed class CommunityArea : IRoundsArea
         services.AddScoped<LikePost>();
         services.AddScoped<FlagPost>();
         services.AddScoped<Moderate>();
+        services.AddScoped<MoveTopics>();
         services.AddScoped<SetWatchLevel>();
         services.AddScoped<Categories>();
         services.AddScoped<TopicTags>();

@@ -26,6 +26,20 @@ public sealed record FlagBody(string? Reason, string? Note);
 
 public sealed record TopicStateBody(bool? Pinned, bool? Closed);
 
+/// <param name="TopicId">The topic being answered, so quotes of its posts show their source; left out for a new topic.</param>
+public sealed record PreviewBody(string? Body, Guid? TopicId);
+
+public sealed record PreviewDto(string Html);
+
+public sealed record MoveBody(Guid? CategoryId);
+
+public sealed record MergeBody(Guid? IntoTopicId);
+
+public sealed record SplitBody(IReadOnlyList<int>? Posts, string? Title, Guid? CategoryId);
+
+/// <summary>Where a post is now: its topic and number, and the page address that shows it.</summary>
+public sealed record PostPlaceDto(Guid TopicId, int Number, string Href);
+
 public sealed record ReviewBody(string? Action, int? Days = null);
 
 public sealed record DigestBody(string? Frequency);
@@ -64,6 +78,18 @@ public static class CommunityEndpoints
         board.MapPost("/topics/{topicId:guid}/posts", ReplyAsync).WithName("ReplyInCommunityTopic");
         board.MapPut("/topics/{topicId:guid}/watch", WatchTopicAsync).WithName("WatchCommunityTopic");
         board.MapPatch("/topics/{topicId:guid}", SetTopicAsync).WithName("UpdateCommunityTopic").WithSummary("Moderators pin or close a topic.");
+        board.MapPost("/topics/{topicId:guid}/move", async (OrgContext org, Guid topicId, MoveBody body, MoveTopics moves, CancellationToken ct) =>
+                Done(await moves.MoveAsync(org, topicId, body.CategoryId, ct), t => TypedResults.Ok(new { t.Id, t.CategoryId })))
+            .WithName("MoveCommunityTopic").WithSummary("Moderators: move the topic to categoryId; tags the category does not allow are dropped.");
+        board.MapPost("/topics/{topicId:guid}/merge", async (OrgContext org, Guid topicId, MergeBody body, MoveTopics moves, CancellationToken ct) =>
+                Done(await moves.MergeAsync(org, topicId, body.IntoTopicId, ct), t => TypedResults.Ok(new { t.Id, Posts = t.LastNumber })))
+            .WithName("MergeCommunityTopic").WithSummary("Moderators: the topic's posts join intoTopicId, all numbered again by time; the merged topic's address leads there.");
+        board.MapPost("/topics/{topicId:guid}/split", async (OrgContext org, Guid topicId, SplitBody body, MoveTopics moves, CancellationToken ct) =>
+                Done(await moves.SplitAsync(org, topicId, new SplitInput(body.Posts, body.Title, body.CategoryId), ct),
+                    t => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/topics/{t.Id}", new { t.Id, t.Title, t.CategoryId, Posts = t.LastNumber })))
+            .WithName("SplitCommunityTopic").WithSummary("Moderators: posts (numbers, never 1) leave for a new topic with title, in categoryId or the same category.");
+        board.MapGet("/topics/{topicId:guid}/posts/{number:int}", PostPlaceAsync).WithName("FindCommunityPost")
+            .WithSummary("Where post number of the topic is now, following merges and splits.");
         board.MapPut("/posts/{postId:guid}", EditAsync).WithName("EditCommunityPost");
         board.MapGet("/posts/{postId:guid}/revisions", RevisionsAsync).WithName("ListCommunityPostRevisions");
         board.MapPut("/posts/{postId:guid}/like", (OrgContext org, Guid postId, LikePost likes, CancellationToken ct) => LikeAsync(org, postId, true, likes, ct)).WithName("LikeCommunityPost");
@@ -84,6 +110,9 @@ public static class CommunityEndpoints
             .WithName("UpdateCommunityGroup").WithSummary("Moderators: fields left out keep their value; a members list replaces the members.");
         board.MapGet("/mentions", async (OrgContext org, string? q, MentionSuggestions suggestions, CancellationToken ct) => Done(await suggestions.SuggestAsync(org, q, ct), list => TypedResults.Ok(list)))
             .WithName("SuggestCommunityMentions").WithSummary("For the editor's @: up to 10 members and groups the caller may mention whose handle or name starts with q.");
+        board.MapPost("/preview", async (OrgContext org, PreviewBody body, BoardQueries queries, CancellationToken ct) =>
+                Done(await queries.PreviewAsync(org, body.Body, body.TopicId, ct), html => TypedResults.Ok(new PreviewDto(html))))
+            .WithName("PreviewCommunityPost").WithSummary("The editor's preview: body rendered as a post would be (Markdown, quotes, mention links); nothing is saved.");
         board.MapGet("/review", ReviewQueueAsync).WithName("ListCommunityReviewQueue");
         board.MapGet("/watched-words", async (OrgContext org, WatchedWords words, CancellationToken ct) => Done(await words.ListAsync(org, ct), list => TypedResults.Ok(list.Select(ToDto).ToList())))
             .WithName("ListCommunityWatchedWords");
@@ -162,7 +191,12 @@ public static class CommunityEndpoints
         Done(await write.StartTopicAsync(org, categoryId, new TopicInput(body.Title, body.Body, body.Tags), cancellationToken),
             p => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/topics/{p.TopicId}", new { TopicId = p.TopicId, PostId = p.Id, p.Number, State = p.State.ToString().ToLowerInvariant(), Findings = p.Findings.Length > 0 ? p.Findings : null }));
 
-    public static async Task<IResult> TopicAsync(OrgContext org, Guid topicId, int? page, BoardQueries queries, CancellationToken cancellationToken)
+    public static async Task<IResult> PostPlaceAsync(OrgContext org, Guid topicId, int number, MoveTopics moves, CancellationToken cancellationToken) =>
+        await moves.FindAsync(org, topicId, number, cancellationToken) is { } found
+            ? TypedResults.Ok(new PostPlaceDto(found.TopicId, found.Number, TopicPages.Href(org.Organization.Slug, found.TopicId, found.Number)))
+            : Outcome.NotFound.ToProblem();
+
+    public static async Task<IResult> TopicAsync(OrgContext org, Guid topicId, int? page, BoardQueries queries, MoveTopics moves, CancellationToken cancellationToken)
     {
         if (page is < 1)
         {
@@ -172,7 +206,10 @@ public static class CommunityEndpoints
         var view = await queries.TopicAsync(org, topicId, page ?? 1, cancellationToken);
         if (view is null)
         {
-            return Outcome.NotFound.ToProblem();
+            // A merged topic's address leads to the topic it joined.
+            return await moves.WhereDidItGoAsync(org, topicId, page ?? 1, cancellationToken) is { } merged
+                ? (IResult)TypedResults.Redirect($"/api/v1/orgs/{org.Organization.Slug}/community/topics/{merged.TopicId}?page={TopicPages.Of(merged.Number)}", permanent: true, preserveMethod: true)
+                : Outcome.NotFound.ToProblem();
         }
 
         await queries.MarkReadAsync(org, view.Topic, view.LastOnPage, cancellationToken);

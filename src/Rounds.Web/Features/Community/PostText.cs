@@ -29,16 +29,38 @@ public static partial class PostText
     public static string QuoteOf(Guid topicId, bool sameTopic, int number, string body) =>
         (sameTopic ? $"[quote post={number}]" : $"[quote topic={topicId} post={number}]") + "\n" + WithoutQuotes(body).Trim() + "\n[/quote]\n\n";
 
+    /// <summary>
+    /// The body with each quote's source rewritten for posts that moved: <paramref name="moved"/> tells where a
+    /// (topic, number) went, or null when it stayed. A post that itself changed topic writes a quote of its old
+    /// topic with that topic named, so the quote still points at the same words.
+    /// </summary>
+    public static string Requote(string body, Guid ownTopicBefore, Guid ownTopicNow, Func<Guid, int, (Guid Topic, int Number)?> moved) =>
+        QuotePattern().Replace(body, quote =>
+        {
+            var named = quote.Groups["topic"].Success;
+            var source = (Topic: named ? Guid.Parse(quote.Groups["topic"].Value, CultureInfo.InvariantCulture) : ownTopicBefore, Number: int.Parse(quote.Groups["post"].Value, CultureInfo.InvariantCulture));
+            var to = moved(source.Topic, source.Number) ?? source;
+            if (to == source && (named || ownTopicBefore == ownTopicNow))
+            {
+                return quote.Value;
+            }
+
+            // The opening tag ends at the first bracket: an id and a number hold none.
+            var head = to.Topic == ownTopicNow ? $"[quote post={to.Number}]" : $"[quote topic={to.Topic} post={to.Number}]";
+            return head + quote.Value[(quote.Value.IndexOf(']', StringComparison.Ordinal) + 1)..];
+        });
+
     /// <param name="sources">The quoted posts the reader may open; a quote of any other is shown without author or link.</param>
-    public static string ToHtml(string body, IReadOnlyDictionary<QuoteRef, QuoteSource> sources, IReadOnlySet<string> handles)
+    /// <param name="mentions">The handles of members and groups the post may name, each with its page; a handle of no one stays plain text.</param>
+    public static string ToHtml(string body, IReadOnlyDictionary<QuoteRef, QuoteSource> sources, IReadOnlyDictionary<string, string> mentions)
     {
         var html = new StringBuilder();
         var at = 0;
         foreach (Match quote in QuotePattern().Matches(body))
         {
-            html.Append(Markdown(body[at..quote.Index], handles));
+            html.Append(Markdown(body[at..quote.Index], mentions));
             var key = new QuoteRef(quote.Groups["topic"].Success ? Guid.Parse(quote.Groups["topic"].Value, CultureInfo.InvariantCulture) : null, int.Parse(quote.Groups["post"].Value, CultureInfo.InvariantCulture));
-            var inner = Markdown(quote.Groups["text"].Value, handles);
+            var inner = Markdown(quote.Groups["text"].Value, mentions);
             if (sources.TryGetValue(key, out var source))
             {
                 var link = source.Href;
@@ -54,26 +76,69 @@ public static partial class PostText
             at = quote.Index + quote.Length;
         }
 
-        html.Append(Markdown(body[at..], handles));
+        html.Append(Markdown(body[at..], mentions));
         return html.ToString();
     }
 
-    private static string Markdown(string markdown, IReadOnlySet<string> handles)
+    private static string Markdown(string markdown, IReadOnlyDictionary<string, string> mentions)
     {
         if (string.IsNullOrWhiteSpace(markdown))
         {
             return "";
         }
 
-        var html = SafeMarkdown.ToSafeHtml(markdown);
-        // Only text between tags is touched, never an attribute; a handle is letters and digits, so needs no escaping.
-        return TextBetweenTags().Replace(html, text => BoardMembers.MentionPattern().Replace(text.Value, m =>
-            handles.Contains(m.Groups[1].Value) ? $"<strong class=\"mention\">@{m.Groups[1].Value}</strong>" : m.Value));
+        return Mentions(SafeMarkdown.ToSafeHtml(markdown), mentions);
+    }
+
+    /// <summary>
+    /// Links each known <c>@handle</c> in the text between tags, never in an attribute, and not inside a link (a link
+    /// in a link is not HTML) or code (which shows what was typed). A handle is letters, digits and underscores, and
+    /// the address is built from it and the organization's slug, so neither needs escaping.
+    /// </summary>
+    private static string Mentions(string html, IReadOnlyDictionary<string, string> mentions)
+    {
+        var builder = new StringBuilder(html.Length);
+        var inLink = 0;
+        var inCode = 0;
+        foreach (Match part in HtmlParts().Matches(html))
+        {
+            var value = part.Value;
+            if (value[0] == '<')
+            {
+                var closing = value.StartsWith("</", StringComparison.Ordinal);
+                var name = TagName().Match(value).Groups[1].Value.ToLowerInvariant();
+                var step = closing ? -1 : value.EndsWith("/>", StringComparison.Ordinal) ? 0 : 1;
+                if (name == "a")
+                {
+                    inLink = Math.Max(0, inLink + step);
+                }
+                else if (name is "code" or "pre")
+                {
+                    inCode = Math.Max(0, inCode + step);
+                }
+
+                builder.Append(value);
+            }
+            else if (inLink > 0 || inCode > 0)
+            {
+                builder.Append(value);
+            }
+            else
+            {
+                builder.Append(BoardMembers.MentionPattern().Replace(value, m =>
+                    mentions.TryGetValue(m.Groups[1].Value, out var href) ? $"<a class=\"mention\" href=\"{WebUtility.HtmlEncode(href)}\">@{m.Groups[1].Value}</a>" : m.Value));
+            }
+        }
+
+        return builder.ToString();
     }
 
     [GeneratedRegex(@"\[quote(?:\s+topic=(?<topic>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}))?\s+post=(?<post>\d{1,6})\]\s*(?<text>.*?)\s*\[/quote\]", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex QuotePattern();
 
-    [GeneratedRegex("(?<=>|^)[^<]+", RegexOptions.CultureInvariant, 1000)]
-    private static partial Regex TextBetweenTags();
+    [GeneratedRegex("<[^>]*>|[^<]+", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex HtmlParts();
+
+    [GeneratedRegex(@"^</?([A-Za-z][A-Za-z0-9]*)", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex TagName();
 }

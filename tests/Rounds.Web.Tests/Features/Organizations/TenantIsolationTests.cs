@@ -185,6 +185,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "wordId" } => ids.BoardWord.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "Tag" } => "victims-tag",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "groupId" } => ids.BoardGroup.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "number" or "Number" } => "1",
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "Handle" } => "VictimGroup",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),

@@ -783,6 +783,38 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("CommunityPosts", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityPostMove", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("FromNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("FromTopicId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("MovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PostId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("PostId");
+
+                    b.HasIndex("FromTopicId", "FromNumber");
+
+                    b.ToTable("CommunityPostMoves", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityPostRevision", b =>
                 {
                     b.Property<Guid>("Id")
@@ -5030,6 +5062,21 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasOne("Rounds.Web.Features.Community.CommunityTopic", null)
                         .WithMany()
                         .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityPostMove", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Community.CommunityPost", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

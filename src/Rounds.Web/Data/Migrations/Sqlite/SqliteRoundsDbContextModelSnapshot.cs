@@ -770,6 +770,38 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("CommunityPosts", (string)null);
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityPostMove", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FromTopicId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PostId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("PostId");
+
+                    b.HasIndex("FromTopicId", "FromNumber");
+
+                    b.ToTable("CommunityPostMoves", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityPostRevision", b =>
                 {
                     b.Property<Guid>("Id")
@@ -5015,6 +5047,21 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasOne("Rounds.Web.Features.Community.CommunityTopic", null)
                         .WithMany()
                         .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Community.CommunityPostMove", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Community.CommunityPost", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -22,6 +22,9 @@ public sealed class WatchedWordForm
 
 public sealed class TopicForm
 {
+    /// <summary>Set by the Preview button: show the post as it would read, and save nothing.</summary>
+    public bool Preview { get; set; }
+
     public string? Title { get; set; }
 
     public string? Body { get; set; }
@@ -38,6 +41,9 @@ public sealed class TagsForm
 
 public sealed class ReplyForm
 {
+    /// <summary>Set by the Preview button: show the post as it would read, and save nothing.</summary>
+    public bool Preview { get; set; }
+
     public string? Body { get; set; }
 
     public int? ReplyTo { get; set; }
@@ -45,6 +51,9 @@ public sealed class ReplyForm
 
 public sealed class PostEditForm
 {
+    /// <summary>Set by the Preview button: show the post as it would read, and save nothing.</summary>
+    public bool Preview { get; set; }
+
     public Guid PostId { get; set; }
 
     public string? Body { get; set; }
@@ -76,4 +85,24 @@ public sealed class GroupForm
 
     /// <summary>Handles separated by commas or spaces.</summary>
     public string? Members { get; set; }
+}
+
+public sealed class MoveForm
+{
+    public string? CategoryId { get; set; }
+}
+
+public sealed class MergeForm
+{
+    public string? IntoTopicId { get; set; }
+}
+
+public sealed class SplitForm
+{
+    /// <summary>Post numbers separated by commas or spaces, with ranges such as 7-9.</summary>
+    public string? Posts { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? CategoryId { get; set; }
 }
