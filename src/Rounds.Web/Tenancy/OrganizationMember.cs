@@ -20,6 +20,9 @@ public enum MemberSource
     Manual = 0,
     Invitation = 1,
     Domain = 2,
+
+    /// <summary>Joined only to take a course given to them (a residency's); ends with the last such grant.</summary>
+    CourseGrant = 3,
 }
 
 public sealed class OrganizationMember

@@ -177,10 +177,10 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
         });
 
         // The organization sells the demo's plans and events; the admin holds an invoice, a held seat and a confirmed ticket.
-        await app.WithScopeAsync(async services =>
+        var conference = await app.WithScopeAsync(async services =>
         {
             var db = services.GetRequiredService<RoundsDbContext>();
-            await new Rounds.Web.Features.Membership.MembershipDemo(db, TimeProvider.System).SeedAsync(new DemoWorld(org.Id, org.Id, new Dictionary<string, string>(), new Dictionary<string, string>()));
+            await new Rounds.Web.Features.Membership.MembershipDemo(db, services.GetRequiredService<Rounds.Web.Features.Learning.Contracts.ICourseGrants>(), TimeProvider.System).SeedAsync(new DemoWorld(org.Id, org.Id, new Dictionary<string, string>(), new Dictionary<string, string>()));
             var placed = await services.GetRequiredService<Rounds.Web.Features.Membership.PlaceOrder>().PlaceAsync(org.Id, admin.Id, new("premium", null, "1 Main Street", "PO-1", null, "invoice", null));
             Assert.True(placed.Succeeded, placed.Status.Message);
             // A member's card payment, so that the admin page shows its refund form.
@@ -195,11 +195,14 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             var round = await db.Set<Rounds.Web.Features.Membership.FellowshipRound>().FirstAsync(r => r.OrganizationId == org.Id);
             var plan = new Rounds.Web.Features.Membership.StrategicPlan { OrganizationId = org.Id, RoundId = round.Id, ApplicantUserId = member.Id, Status = Rounds.Web.Features.Membership.StrategicPlanStatus.Submitted, Version = 1, SubmittedAt = DateTimeOffset.UtcNow, Sections = "{\"goals\":\"Two physician voices a month.\"}" };
             db.AddRange(plan, new Rounds.Web.Features.Membership.PlanReview { OrganizationId = org.Id, PlanId = plan.Id, Version = 1, ReviewerUserId = admin.Id });
+            // A confirmed seat at the conference, so its programme shows the forms that choose a session.
+            db.Add(new Rounds.Web.Features.Membership.Registration { OrganizationId = org.Id, EventId = events[2].Id, UserId = admin.Id, AttendeeName = "Casey Admin", Status = Rounds.Web.Features.Membership.RegistrationStatus.Confirmed, TicketCode = Rounds.Web.Features.Membership.Registrations.NewTicketCode(), CreatedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync();
+            return events[2].Id;
         });
 
         string[] anonymous = ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/Lockout", "/no-such-page", $"/verify/{learning.Code}", "/verify",
-            $"/press/{org.Slug}", $"/press/{org.Slug}/media-kit", $"/press/{org.Slug}/releases/{press.Lifted}", $"/membership/{org.Slug}"];
+            $"/press/{org.Slug}", $"/press/{org.Slug}/media-kit", $"/press/{org.Slug}/releases/{press.Lifted}", $"/membership/{org.Slug}", $"/membership/{org.Slug}/events/{conference}/programme"];
         string[] signedIn =
         [
             "/organizations/new", $"/o/{org.Slug}", $"/o/{org.Slug}/members", $"/o/{org.Slug}/members/{membershipId}",
@@ -216,7 +219,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/library/{libraryItemId}/edit", $"/o/{org.Slug}/submissions", $"/o/{org.Slug}/submissions/new", $"/o/{org.Slug}/tasks",
             $"/o/{org.Slug}/press", $"/o/{org.Slug}/press/releases/{press.Embargoed}", $"/o/{org.Slug}/press/releases/{press.Lifted}",
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
-            $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/o/{org.Slug}/membership", $"/membership/{org.Slug}/fellows", $"/membership/{org.Slug}/fellows/directory", $"/o/{org.Slug}/membership/fellows",
+            $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/membership/{org.Slug}/events/{conference}/programme", $"/o/{org.Slug}/membership", $"/membership/{org.Slug}/fellows", $"/membership/{org.Slug}/fellows/directory", $"/o/{org.Slug}/membership/fellows",
             $"/o/{org.Slug}/membership/plans", $"/o/{org.Slug}/membership/plans/new", $"/o/{org.Slug}/membership/vouchers", $"/o/{org.Slug}/membership/vouchers/new",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
             $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",

@@ -55,7 +55,14 @@ public sealed class CourseCatalog(RoundsDbContext db, TimeProvider clock, ILogge
     public async Task<IReadOnlyList<CourseView>> ListAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
         await EnsureShippedCourseAsync(org.Id, cancellationToken);
-        var courses = await db.Set<Course>().AsNoTracking().Where(c => c.OrganizationId == org.Id).Include(c => c.Modules).OrderBy(c => c.Title).ToListAsync(cancellationToken);
+        var query = db.Set<Course>().AsNoTracking().Where(c => c.OrganizationId == org.Id);
+        if (org.OrganizationMember.Source == MemberSource.CourseGrant)
+        {
+            // Someone who joined only to take a course they were given sees that course, not everything the organization teaches.
+            query = query.Where(c => db.Set<CourseGrant>().Any(g => g.CourseId == c.Id && g.UserId == org.UserId && g.WithdrawnAt == null));
+        }
+
+        var courses = await query.Include(c => c.Modules).OrderBy(c => c.Title).ToListAsync(cancellationToken);
         var attempts = await db.Set<Attempt>().Where(a => a.OrganizationId == org.Id && a.UserId == org.UserId)
             .OrderBy(a => a.Number).Select(a => new { a.ModuleId, a.Passed }).ToListAsync(cancellationToken);
         var progress = await db.Set<ModuleProgress>().Where(p => p.OrganizationId == org.Id && p.UserId == org.UserId).ToListAsync(cancellationToken);
@@ -90,6 +97,6 @@ public sealed class CourseCatalog(RoundsDbContext db, TimeProvider clock, ILogge
         }
 
         var course = await FindAsync(org, module.CourseId, cancellationToken);
-        return (course!, course!.Modules.Single(r => r.Module.Id == moduleId), module);
+        return course is null ? null : (course, course.Modules.Single(r => r.Module.Id == moduleId), module);
     }
 }

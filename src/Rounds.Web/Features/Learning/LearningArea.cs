@@ -23,6 +23,7 @@ public sealed class LearningArea : IRoundsArea
         services.AddScoped<ITrainingSource, RecordedTrainingRecords>();
         services.AddScoped<ITrainingRecords, CombinedTrainingRecords>();
         services.AddScoped<IModuleTitles, ModuleTitles>();
+        services.AddScoped<ICourseGrants, CourseGrants>();
         services.AddScoped<ITrainingRequirements>(sp => sp.GetRequiredService<TrainingRequirements>());
         services.AddScoped<IDemoData, LearningDemo>();
     }

@@ -224,7 +224,7 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
 /// update, and only the request that made that move issues the invoice, starts the membership and confirms the
 /// seats. A second call, from a replayed webhook or a second admin, finds the order paid and changes nothing.
 /// </summary>
-public sealed class Fulfilment(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
+public sealed class Fulfilment(RoundsDbContext db, ResidencyCourse course, IAuditLog audit, TimeProvider clock)
 {
     /// <returns>True when this call paid the order; false when it was paid (or closed) already.</returns>
     public async Task<bool> MarkPaidAsync(Guid orderId, string paidBy, string? reference, CancellationToken cancellationToken = default)
@@ -263,8 +263,13 @@ public sealed class Fulfilment(RoundsDbContext db, IAuditLog audit, TimeProvider
 
             if (line.RegistrationId is { } registrationId)
             {
-                await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.AwaitingPayment)
+                var confirmed = await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.AwaitingPayment)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RegistrationStatus.Confirmed).SetProperty(r => r.ExpiresAt, (DateTimeOffset?)null), cancellationToken);
+                if (confirmed == 1)
+                {
+                    var seat = await db.Set<Registration>().AsNoTracking().Where(r => r.Id == registrationId).Select(r => new { r.EventId, r.UserId }).FirstAsync(cancellationToken);
+                    await course.GrantForAsync(registrationId, seat.EventId, seat.UserId, cancellationToken);
+                }
             }
         }
 

@@ -31,7 +31,7 @@ internal sealed class PaymentEventConfiguration : IEntityTypeConfiguration<Payme
 /// <c>Stripe:ApiBase</c> points the client elsewhere than api.stripe.com (a stand-in in tests).
 /// </summary>
 public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClients, IConfiguration configuration, PublicUrl publicUrl, Fulfilment fulfilment, Seats seats,
-    CreditInvoice credit, IAuditLog audit, ILogger<CardPayments> logger)
+    CreditInvoice credit, IAuditLog audit, TimeProvider clock, ILogger<CardPayments> logger)
 {
     public const string HttpClientName = "stripe";
 
@@ -243,78 +243,159 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         return new Outcome<(Invoice, Order, string)>(Outcome.Success, (invoice, order, paymentIntent));
     }
 
-    private async Task<Outcome<Invoice>> RefundAndCreditAsync(Guid sellerId, Invoice invoice, Order order, string paymentIntent, IReadOnlyList<CreditPart> parts, string reason, CancellationToken cancellationToken)
-    {
-        var refund = await RefundCardAsync(order, paymentIntent, parts.Sum(p => p.Amount), invoice.Number, cancellationToken);
-        if (!refund.Succeeded)
+    private Task<Outcome<Invoice>> RefundAndCreditAsync(Guid sellerId, Invoice invoice, Order order, string paymentIntent, IReadOnlyList<CreditPart> parts, string reason, CancellationToken cancellationToken) =>
+        RefundCardAsync(new PendingRefund
         {
-            return refund.Status;
-        }
-
-        await credit.PrepareAsync(sellerId, cancellationToken);
-        Outcome<Invoice> note;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            note = await credit.WriteAsync(invoice, order.CreditNotes, parts, reason, cancellationToken);
-            if (!note.Succeeded)
-            {
-                return note;
-            }
-
-            audit.Record(sellerId, "membership_order.refunded", nameof(Order), order.Id.ToString(), after: new { refund = refund.Value, amount = -note.Value!.Total, creditNote = note.Value.Number });
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return note;
-    }
+            OrganizationId = sellerId, OrderId = order.Id, InvoiceId = invoice.Id, CreditNotesSeen = order.CreditNotes, PaymentIntent = paymentIntent,
+            Amount = parts.Sum(p => p.Amount), Parts = PendingRefund.WriteParts(parts), Reason = reason,
+        }, invoice.Number, cancellationToken);
 
     /// <summary>
-    /// Asks Stripe to give <paramref name="amount"/> of a card payment back; returns the refund's id. Nothing in
-    /// Rounds changes here, so a refusal leaves the books as they were, and a retry with the same key after a lost
-    /// answer gets the first refund back rather than a second one.
+    /// Refunds a card payment and brings the books to match, in three steps: the refund is recorded as pending
+    /// (committed), Stripe is asked for it under the pending record's key, and the record is completed with the
+    /// credit note (and, for a cancellation, the seat given back) in one transaction. A refusal from Stripe removes
+    /// the record and changes nothing else. A lost answer, or a crash after Stripe made the refund, leaves the record
+    /// pending, and the sweep (<see cref="FinishPendingAsync"/>) asks again under the same key, which Stripe answers
+    /// with the refund it made: the money goes back once and the books follow.
     /// </summary>
-    internal async Task<Outcome<string>> RefundCardAsync(Order order, string paymentIntent, decimal amount, string invoiceNumber, CancellationToken cancellationToken)
+    internal async Task<Outcome<Invoice>> RefundCardAsync(PendingRefund pending, string invoiceNumber, CancellationToken cancellationToken)
     {
-        // One key per state of the order's credits: every refund worked out from the same state (an admin's, a
-        // member's cancellation, a retry) asks Stripe under the same key, so Stripe makes at most one of them: the
-        // same request again gets the first refund back, and a different amount is refused by Stripe. Keys per
-        // kind of refund let two refunds worked out at the same moment both be paid while only one could be
-        // credited, the credit count having moved under the other.
-        var idempotencyKey = $"refund-{order.Id}-{order.CreditNotes}";
         if (!Enabled)
         {
             return Outcome.Refused("Card payments are not set up on this server, so Stripe cannot be asked for the refund.");
         }
 
+        pending.State = PendingRefundState.Pending;
+        pending.CreatedAt = clock.GetUtcNow();
+        db.Add(pending);
+        await db.SaveChangesAsync(cancellationToken);
+        var answer = await AskStripeAsync(pending, invoiceNumber, cancellationToken);
+        if (answer.RefundId is { } refundId)
+        {
+            return await CompleteAsync(pending.Id, refundId, cancellationToken);
+        }
+
+        if (answer.Refusal is { } refusal)
+        {
+            await db.Set<PendingRefund>().Where(p => p.Id == pending.Id && p.State == PendingRefundState.Pending).ExecuteDeleteAsync(cancellationToken);
+            return refusal;
+        }
+
+        return Outcome.Refused("Stripe did not answer. The refund is recorded as pending: within minutes Rounds asks Stripe again and finishes it, and it is never made twice.");
+    }
+
+    /// <summary>Finishes refunds left pending by a lost answer or a crash; see <see cref="RefundCardAsync"/>.</summary>
+    public async Task<int> FinishPendingAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        // Not those a request is still working on; and not those older than Stripe keeps idempotency keys (24 hours),
+        // for which asking again could make a second refund: those are the admins' to look at.
+        var due = (await db.Set<PendingRefund>().AsNoTracking().Where(p => p.State == PendingRefundState.Pending).ToListAsync(cancellationToken))
+            .Where(p => p.CreatedAt <= now - TimeSpan.FromMinutes(2) && p.CreatedAt > now - TimeSpan.FromHours(23)).OrderBy(p => p.CreatedAt).ToList();
+        var finished = 0;
+        foreach (var pending in due)
+        {
+            var invoiceNumber = await db.Set<Invoice>().Where(i => i.Id == pending.InvoiceId).Select(i => i.Number).FirstAsync(cancellationToken);
+            var answer = await AskStripeAsync(pending, invoiceNumber, cancellationToken);
+            if (answer.RefundId is { } refundId)
+            {
+                await CompleteAsync(pending.Id, refundId, cancellationToken);
+                finished++;
+            }
+            else if (answer.Refusal is not null)
+            {
+                logger.LogWarning("Stripe refuses pending refund {Refund} of order {Order}; it is dropped", pending.Id, pending.OrderId);
+                await db.Set<PendingRefund>().Where(p => p.Id == pending.Id && p.State == PendingRefundState.Pending).ExecuteDeleteAsync(cancellationToken);
+            }
+        }
+
+        return finished;
+    }
+
+    /// <summary>
+    /// Records a refund Stripe made: the pending record is completed by the one update that moves it, so a request
+    /// and the sweep finishing the same refund record it once; and two pending records Stripe answered with the same
+    /// refund (two cancellations at once) are one refund in the books.
+    /// </summary>
+    private async Task<Outcome<Invoice>> CompleteAsync(Guid pendingId, string refundId, CancellationToken cancellationToken)
+    {
+        var pending = await db.Set<PendingRefund>().AsNoTracking().FirstAsync(p => p.Id == pendingId, cancellationToken);
+        await credit.PrepareAsync(pending.OrganizationId, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var claimed = await db.Set<PendingRefund>().Where(p => p.Id == pendingId && p.State == PendingRefundState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, PendingRefundState.Completed).SetProperty(p => p.StripeRefundId, refundId).SetProperty(p => p.CompletedAt, now), cancellationToken);
+        if (claimed == 0 || await db.Set<PendingRefund>().AnyAsync(p => p.Id != pendingId && p.StripeRefundId == refundId && p.State == PendingRefundState.Completed, cancellationToken))
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return Outcome.Refused(pending.CancelsRegistrationId is null ? "This refund has been recorded already." : "This registration is cancelled or expired already.");
+        }
+
+        if (pending.CancelsRegistrationId is { } registrationId)
+        {
+            await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken);
+        }
+
+        var invoice = await db.Set<Invoice>().AsNoTracking().FirstAsync(i => i.Id == pending.InvoiceId, cancellationToken);
+        var note = await credit.WriteAsync(invoice, pending.CreditNotesSeen, pending.ReadParts(), pending.Reason, cancellationToken);
+        if (!note.Succeeded)
+        {
+            // The books moved since the refund was worked out (a refund made in Stripe's dashboard was credited in
+            // the meantime): the money went back once, and the admins reconcile the note by hand.
+            logger.LogWarning("Refund {Refund} of order {Order} was made but its credit note could not be written", refundId, pending.OrderId);
+            audit.Record(pending.OrganizationId, "membership_refund.unrecorded", nameof(Order), pending.OrderId.ToString(), after: new { refund = refundId, pending.Amount });
+        }
+        else
+        {
+            audit.Record(pending.OrganizationId, "membership_order.refunded", nameof(Order), pending.OrderId.ToString(), after: new { refund = refundId, amount = pending.Amount, creditNote = note.Value!.Number });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return note;
+    }
+
+    private sealed record StripeAnswer(string? RefundId, Outcome? Refusal);
+
+    /// <summary>
+    /// Asks Stripe for the pending refund. An answer of Stripe's (a refund, or a refusal) is definite; no answer (the
+    /// connection dropped, Stripe failed) is neither, and the refund stays pending.
+    /// </summary>
+    private async Task<StripeAnswer> AskStripeAsync(PendingRefund pending, string invoiceNumber, CancellationToken cancellationToken)
+    {
         Refund refund;
         try
         {
             refund = await new RefundService(Client()).CreateAsync(
                 new RefundCreateOptions
                 {
-                    PaymentIntent = paymentIntent,
-                    Amount = MinorUnits(amount),
+                    PaymentIntent = pending.PaymentIntent,
+                    Amount = MinorUnits(pending.Amount),
                     Reason = "requested_by_customer",
-                    Metadata = new Dictionary<string, string> { ["order"] = order.Id.ToString(), ["invoice"] = invoiceNumber },
+                    Metadata = new Dictionary<string, string> { ["order"] = pending.OrderId.ToString(), ["invoice"] = invoiceNumber },
                 },
-                new RequestOptions { IdempotencyKey = idempotencyKey },
+                new RequestOptions { IdempotencyKey = pending.IdempotencyKey },
                 cancellationToken);
         }
         catch (StripeException e) when (e.StripeError?.Type == "idempotency_error")
         {
-            logger.LogWarning(e, "Stripe holds another refund of order {Order} worked out from the same credits", order.Id);
-            return Outcome.Refused("Another refund of this order was made at the same moment; look at the order again before refunding more.");
+            logger.LogWarning(e, "Stripe holds another refund of order {Order} worked out from the same credits", pending.OrderId);
+            return new StripeAnswer(null, Outcome.Refused("Another refund of this order was made at the same moment; look at the order again before refunding more."));
         }
-        catch (StripeException e)
+        catch (StripeException e) when (e.StripeError is not null && (int)e.HttpStatusCode is >= 400 and < 500)
         {
-            logger.LogWarning(e, "Stripe refused a refund of order {Order}", order.Id);
-            return Outcome.Refused($"Stripe refused the refund: {e.StripeError?.Message ?? e.Message}");
+            logger.LogWarning(e, "Stripe refused a refund of order {Order}", pending.OrderId);
+            return new StripeAnswer(null, Outcome.Refused($"Stripe refused the refund: {e.StripeError.Message ?? e.Message}"));
+        }
+        catch (Exception e) when (e is StripeException or HttpRequestException || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Stripe did not answer a refund of order {Order}; it stays pending", pending.OrderId);
+            return new StripeAnswer(null, null);
         }
 
         return refund.Status is "failed" or "canceled"
-            ? Outcome.Refused($"Stripe reports the refund as {refund.Status}; nothing was credited.")
-            : new Outcome<string>(Outcome.Success, refund.Id);
+            ? new StripeAnswer(null, Outcome.Refused($"Stripe reports the refund as {refund.Status}; nothing was credited."))
+            : new StripeAnswer(refund.Id, null);
     }
 
     /// <summary>Stripe counts in the currency's minor unit; amounts here are already rounded to it.</summary>
@@ -326,8 +407,9 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         var invoice = await (from o in db.Set<Order>()
                              join i in db.Set<Invoice>() on o.Id equals i.OrderId
                              where o.PaymentReference == paymentIntent && o.Status == OrderStatus.Paid && i.Kind == InvoiceKind.Invoice
-                             select new { i.Id, i.OrganizationId }).FirstOrDefaultAsync(cancellationToken);
-        if (invoice is null)
+                             select new { i.Id, i.OrganizationId, i.OrderId }).FirstOrDefaultAsync(cancellationToken);
+        // A refund Rounds recorded as pending is Stripe's report of that refund: finishing it writes its own note.
+        if (invoice is null || await db.Set<PendingRefund>().AnyAsync(p => p.OrderId == invoice.OrderId && p.State == PendingRefundState.Pending, cancellationToken))
         {
             return;
         }

@@ -59,6 +59,15 @@ public sealed class NetworkEvent : IOrgOwned
 
     /// <summary>What registration asks, as JSON (<see cref="RegistrationQuestion"/>).</summary>
     public string Questions { get; set; } = "[]";
+
+    /// <summary>The course of the network's Learning a confirmed seat gives (a residency's certificate course); none when null.</summary>
+    public Guid? GrantsCourseId { get; set; }
+
+    /// <summary>
+    /// For a private residency, the member organization hosting it for its staff: only people with a confirmed
+    /// address on a domain it has proven see it and may register; it is left out of the public catalogue and feed.
+    /// </summary>
+    public Guid? HostOrganizationId { get; set; }
 }
 
 /// <summary>A person's place at an event, or in its waiting list, with the ticket that checks them in once.</summary>
@@ -110,6 +119,7 @@ internal sealed class NetworkEventConfiguration : IEntityTypeConfiguration<Netwo
         builder.Property(e => e.RefundRule).HasMaxLength(1000).HasDefaultValue("[]");
         builder.Property(e => e.Questions).HasDefaultValue("[]");
         builder.HasIndex(e => new { e.OrganizationId, e.StartsAt });
+        builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.HostOrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Product>().WithMany().HasForeignKey(e => e.ProductId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

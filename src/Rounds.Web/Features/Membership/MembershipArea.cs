@@ -16,15 +16,18 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<PlaceOrder>();
         services.AddScoped<Fulfilment>();
         services.AddScoped<CreditInvoice>();
+        services.AddScoped<ResidencyCourse>();
         services.AddScoped<Seats>();
         services.AddScoped<Registrations>();
         services.AddScoped<EventEditor>();
+        services.AddScoped<Programme>();
         services.AddScoped<PlanEditor>();
         services.AddScoped<VoucherEditor>();
         services.AddScoped<CardPayments>();
         services.AddSingleton<MemberCalendar>();
         services.AddHttpClient(CardPayments.HttpClientName);
         services.AddHostedService<ExpireHolds>();
+        services.AddHostedService<FinishPendingRefunds>();
         services.AddScoped<Renewals>();
         services.AddScoped<Fellowship>();
         services.AddHostedService<SendRenewalNotices>();

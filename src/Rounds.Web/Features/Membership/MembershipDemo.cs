@@ -7,7 +7,7 @@ namespace Rounds.Web.Features.Membership;
 /// member: everyone with a confirmed northfield.example address sees the residency at $596.25 and the webinars
 /// at no charge.
 /// </summary>
-public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDemoData
+public sealed class MembershipDemo(RoundsDbContext db, ICourseGrants courses, TimeProvider clock) : IDemoData
 {
     public int Order => 70;
 
@@ -15,6 +15,8 @@ public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDe
     {
         var now = clock.GetUtcNow();
         var seller = world.NetworkId;
+        // Looked up before anything is added: finding it may install the shipped course, which saves.
+        var certificate = (await courses.CoursesAsync(seller, cancellationToken)).FirstOrDefault(c => c.Key == ShippedCourse.Key);
         var included = new (ProductKind Kind, decimal Percent)[] { (ProductKind.Course, 100m), (ProductKind.Webinar, 100m) };
         var basic = Plan(seller, "basic", "Basic", PlanScope.Individual, 0m, 0, "Free membership: the network's newsletter and public board categories.", "Newsletter\nPublic board categories", []);
         var premium = Plan(seller, "premium", "Premium", PlanScope.Individual, 295m, 12, "For one person, for a year.", "Certificate course included\nMonthly webinars included\nMembers' board categories", included);
@@ -27,12 +29,22 @@ public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDe
         var chicago = TimeZoneInfo.FindSystemTimeZoneById("America/Chicago");
         DateTimeOffset At(int days, int hour) => new(now.Date.AddDays(days).AddHours(hour), chicago.GetUtcOffset(now.Date.AddDays(days).AddHours(hour)));
         Event(seller, ProductKind.Residency, "Social Media Residency", "One day, in person. Includes the certificate course.", At(30, 9), At(30, 17), 795m, 24, "Harbor Conference Center, 200 Pier Street, Chicago", "",
-            """[{"daysBefore":14,"percent":100},{"daysBefore":7,"percent":50}]""");
+            """[{"daysBefore":14,"percent":100},{"daysBefore":7,"percent":50}]""").GrantsCourseId = certificate?.Id;
         Event(seller, ProductKind.Webinar, "Monthly webinar: measuring what matters", "An hour online with the network's analysts.", At(14, 12), At(14, 13), 95m, 500, "", "https://meet.example/harbor-webinar",
             """[{"daysBefore":1,"percent":100}]""");
-        Event(seller, ProductKind.Conference, "Harbor annual conference", "Two days of keynotes and three tracks; the residency runs the day before.", At(90, 9), At(91, 17), 1295m, 300, "Harbor Conference Center, 200 Pier Street, Chicago", "",
+        var conference = Event(seller, ProductKind.Conference, "Harbor annual conference", "Two days of keynotes and three tracks; the residency runs the day before.", At(90, 9), At(91, 17), 1295m, 300, "Harbor Conference Center, 200 Pier Street, Chicago", "",
             """[{"daysBefore":30,"percent":100},{"daysBefore":14,"percent":50}]""",
             """[{"key":"q1","label":"Which track will you follow?","kind":"Choice","required":true,"options":["Strategy","Clinical voices","Measurement"]},{"key":"q2","label":"Dietary needs","kind":"Text","required":false,"options":[]}]""");
+
+        AddProgramme(seller, conference.Id, At(90, 9), ["Strategy", "Clinical voices", "Measurement"]);
+        if (world.OrganizationId != seller)
+        {
+            // The member hospital hosts a residency of its own; only its staff see it.
+            var staff = Event(seller, ProductKind.Residency, "Staff residency (private)", "One day at the member hospital, for its own staff. Includes the certificate course.", At(120, 9), At(120, 17), 795m, 30,
+                "Education Center, Room 2", "", """[{"daysBefore":14,"percent":100}]""");
+            staff.HostOrganizationId = world.OrganizationId;
+            staff.GrantsCourseId = certificate?.Id;
+        }
 
         db.Add(new Membership
         {
@@ -62,13 +74,36 @@ public sealed class MembershipDemo(RoundsDbContext db, TimeProvider clock) : IDe
         return plan;
     }
 
-    private void Event(Guid seller, ProductKind kind, string title, string description, DateTimeOffset starts, DateTimeOffset ends, decimal price, int capacity, string venue, string link, string refundRule, string questions = "[]")
+    /// <summary>A keynote for everyone each morning, then a session in each track with seats of its own.</summary>
+    private void AddProgramme(Guid seller, Guid eventId, DateTimeOffset firstMorning, IReadOnlyList<string> trackNames)
+    {
+        var tracks = trackNames.Select((name, i) => new EventTrack { OrganizationId = seller, EventId = eventId, Name = name, Position = i }).ToList();
+        db.AddRange(tracks);
+        string[] speakers = ["Dr. Amara Osei", "Lena Park", "Dr. Tomás Rivera"];
+        for (var day = 0; day < 2; day++)
+        {
+            var morning = firstMorning.AddDays(day).ToUniversalTime();
+            db.Add(new EventSession { OrganizationId = seller, EventId = eventId, Title = day == 0 ? "Keynote: the hospital as a publisher" : "Keynote: a year of patient stories", Speaker = speakers[day], Room = "Main hall", StartsAt = morning, EndsAt = morning.AddHours(1) });
+            foreach (var (track, i) in tracks.Select((t, i) => (t, i)))
+            {
+                db.Add(new EventSession
+                {
+                    OrganizationId = seller, EventId = eventId, TrackId = track.Id, Title = $"{track.Name}, part {day + 1}", Speaker = speakers[(i + day + 1) % speakers.Length],
+                    Room = $"Room {i + 1}", StartsAt = morning.AddMinutes(90), EndsAt = morning.AddMinutes(180), Capacity = 60 - 15 * i,
+                });
+            }
+        }
+    }
+
+    private NetworkEvent Event(Guid seller, ProductKind kind, string title, string description, DateTimeOffset starts, DateTimeOffset ends, decimal price, int capacity, string venue, string link, string refundRule, string questions = "[]")
     {
         var product = new Product { OrganizationId = seller, Kind = kind, Name = title, ListPrice = price };
-        db.AddRange(product, new NetworkEvent
+        var networkEvent = new NetworkEvent
         {
             OrganizationId = seller, ProductId = product.Id, Kind = kind, Title = title, Description = description, StartsAt = starts.ToUniversalTime(), EndsAt = ends.ToUniversalTime(),
             TimeZone = "America/Chicago", Venue = venue, OnlineLink = link, Capacity = capacity, RefundRule = refundRule, Questions = questions,
-        });
+        };
+        db.AddRange(product, networkEvent);
+        return networkEvent;
     }
 }

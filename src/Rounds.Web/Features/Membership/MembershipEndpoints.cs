@@ -8,7 +8,7 @@ public sealed record PriceDto(decimal ListPrice, decimal Price, string Currency,
 public sealed record PlanDto(Guid Id, string Key, string Name, string Description, string Scope, int TermMonths, int? SeatCap, IReadOnlyList<string> Benefits, IReadOnlyDictionary<string, decimal> Rules, PriceDto Price);
 
 public sealed record EventDto(Guid Id, string Kind, string Title, string Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string TimeZone, string When, int Capacity, int SeatsLeft, PriceDto Price, string? Venue, string? OnlineLink,
-    string RefundRule, IReadOnlyList<RefundTier> RefundTiers, IReadOnlyList<RegistrationQuestion> Questions);
+    string RefundRule, IReadOnlyList<RefundTier> RefundTiers, IReadOnlyList<RegistrationQuestion> Questions, string? PrivateFor = null);
 
 /// <param name="State">scheduled, active, grace (the term is over but the plan still applies until <paramref name="GraceEndsAt"/>), lapsed or ended (refunded or replaced by an upgrade).</param>
 public sealed record MembershipDto(Guid Id, string Plan, string PlanName, string Holder, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool ThroughOrganization,
@@ -56,7 +56,12 @@ public static class MembershipEndpoints
         buyer.MapGet("/invoices", MyInvoicesAsync).WithName("ListMyInvoices");
         buyer.MapGet("/invoices/{invoiceId:guid}/pdf", MyInvoicePdfAsync).WithName("DownloadMyInvoice");
         buyer.MapPost("/events/{eventId:guid}/registrations", RegisterAsync).WithName("RegisterForEvent");
+        buyer.MapGet("/events/{eventId:guid}/programme", ProgrammeAsync).WithName("GetEventProgramme")
+            .WithSummary("A conference's tracks and sessions, times in the event's zone, with the seats left in sessions that have their own and the ones you chose.");
         buyer.MapGet("/registrations", MyRegistrationsAsync).WithName("ListMyRegistrations");
+        buyer.MapPost("/registrations/{registrationId:guid}/sessions", ChooseSessionAsync).WithName("ChooseSession")
+            .WithSummary("{\"session\":\"…\"} takes a seat in a session that has its own capacity, for a confirmed registration; a full session or one overlapping another you chose is refused.");
+        buyer.MapDelete("/registrations/{registrationId:guid}/sessions/{sessionId:guid}", GiveUpSessionAsync).WithName("GiveUpSession");
         buyer.MapPost("/registrations/{registrationId:guid}/accept", AcceptOfferAsync).WithName("AcceptSeatOffer");
         buyer.MapDelete("/registrations/{registrationId:guid}", CancelAsync).WithName("CancelRegistration");
 
@@ -75,6 +80,11 @@ public static class MembershipEndpoints
         admin.MapPost("/invoices/{invoiceId:guid}/partial-refund", PartialRefundAsync).WithName("RefundInvoicePart")
             .WithSummary("Refunds part of one line of a card payment through Stripe, {\"line\":\"…\",\"amount\":25.00,\"reason\":\"…\"}, and issues a credit note for exactly that amount; the seat or plan stays.");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
+        admin.MapPut("/events/{eventId:guid}/course", SetEventCourseAsync).WithName("SetEventCourse")
+            .WithSummary("For a residency: {\"course\":\"social-media-basics\"} gives that course of the network's Learning to every seat confirmed from now on; {\"course\":null} gives none.");
+        admin.MapPost("/events/{eventId:guid}/tracks", AddTrackAsync).WithName("AddConferenceTrack").WithSummary("{\"name\":\"Strategy\"}; a conference only.");
+        admin.MapPost("/events/{eventId:guid}/sessions", AddSessionAsync).WithName("AddConferenceSession")
+            .WithSummary("{\"title\":\"…\",\"speaker\":\"…\",\"track\":\"Strategy\",\"start\":\"2027-03-04T09:00\",\"end\":\"2027-03-04T10:00\",\"room\":\"Hall B\",\"capacity\":40}: local times where the conference is held; no track for a session for everyone; no capacity for one every registrant may attend.");
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
         admin.MapPost("/check-in", CheckInAsync).WithName("CheckInTicket");
@@ -142,10 +152,14 @@ public static class MembershipEndpoints
         return TypedResults.Ok(result);
     }
 
-    public static async Task<IReadOnlyList<EventDto>> EventListAsync(RoundsDbContext db, Pricing pricing, Guid sellerId, string? userId, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<EventDto>> EventListAsync(RoundsDbContext db, Pricing pricing, MemberBenefits benefits, Guid sellerId, string? userId, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var events = (await db.Set<NetworkEvent>().Where(e => e.OrganizationId == sellerId).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now).OrderBy(e => e.StartsAt).ToList();
+        var staffOf = await benefits.StaffOfAsync(userId, cancellationToken);
+        var events = (await db.Set<NetworkEvent>().Where(e => e.OrganizationId == sellerId).ToListAsync(cancellationToken))
+            .Where(e => e.EndsAt > now && (e.HostOrganizationId is null || staffOf.Contains(e.HostOrganizationId.Value))).OrderBy(e => e.StartsAt).ToList();
+        var hostIds = events.Where(e => e.HostOrganizationId is not null).Select(e => e.HostOrganizationId!.Value).Distinct().ToList();
+        var hosts = await db.Organizations.Where(o => hostIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
         var ids = events.Select(e => e.Id).ToList();
         var mine = userId is null ? [] : await db.Set<Registration>()
             .Where(r => ids.Contains(r.EventId) && r.UserId == userId && r.Status == RegistrationStatus.Confirmed).Select(r => r.EventId).ToListAsync(cancellationToken);
@@ -157,16 +171,16 @@ public static class MembershipEndpoints
             var registered = mine.Contains(e.Id);
             result.Add(new EventDto(e.Id, Key(e.Kind), e.Title, e.Description, e.StartsAt, e.EndsAt, e.TimeZone, EventEditor.Describe(e), e.Capacity, e.Capacity - e.SeatsTaken,
                 ToDto(quote.Value!.Quote), registered ? e.Venue : null, registered ? e.OnlineLink : null, RefundRule.Read(e.RefundRule).Describe(e), RefundRule.Read(e.RefundRule).Tiers,
-                RegistrationQuestions.Read(e.Questions)));
+                RegistrationQuestions.Read(e.Questions), e.HostOrganizationId is { } host ? hosts[host] : null));
         }
 
         return result;
     }
 
-    public static async Task<IResult> EventsAsync(string seller, ICurrentActor actor, RoundsDbContext db, Pricing pricing, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> EventsAsync(string seller, ICurrentActor actor, RoundsDbContext db, Pricing pricing, MemberBenefits benefits, TimeProvider clock, CancellationToken cancellationToken)
     {
         var organization = await SellerAsync(db, seller, cancellationToken);
-        return organization is null ? NoSeller() : TypedResults.Ok(await EventListAsync(db, pricing, organization.Id, actor.UserId, clock, cancellationToken));
+        return organization is null ? NoSeller() : TypedResults.Ok(await EventListAsync(db, pricing, benefits, organization.Id, actor.UserId, clock, cancellationToken));
     }
 
     public static async Task<IReadOnlyList<MembershipDto>> MembershipsOfAsync(MemberBenefits benefits, RoundsDbContext db, Guid sellerId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -471,6 +485,45 @@ public static class MembershipEndpoints
         return created.Succeeded ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/membership/events/{created.Value!.Id}/registrations", new { created.Value.Id }) : created.Status.ToProblem();
     }
 
+    public static async Task<IResult> AddTrackAsync(OrgContext org, Guid eventId, TrackInput body, Programme programme, CancellationToken cancellationToken)
+    {
+        var added = await programme.AddTrackAsync(org, eventId, body, cancellationToken);
+        return added.Succeeded ? TypedResults.Created($"/api/v1/membership/{org.Organization.Slug}/events/{eventId}/programme", new { added.Value!.Id, added.Value.Name }) : added.Status.ToProblem();
+    }
+
+    public static async Task<IResult> AddSessionAsync(OrgContext org, Guid eventId, SessionInput body, Programme programme, CancellationToken cancellationToken)
+    {
+        var added = await programme.AddSessionAsync(org, eventId, body, cancellationToken);
+        return added.Succeeded ? TypedResults.Created($"/api/v1/membership/{org.Organization.Slug}/events/{eventId}/programme", new { added.Value!.Id }) : added.Status.ToProblem();
+    }
+
+    public static async Task<IResult> ProgrammeAsync(string seller, Guid eventId, ICurrentActor actor, RoundsDbContext db, Programme programme, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        return organization is not null && await programme.ViewAsync(organization.Id, eventId, actor.UserId, cancellationToken) is { } view ? TypedResults.Ok(view) : NoSeller();
+    }
+
+    public static async Task<IResult> ChooseSessionAsync(string seller, Guid registrationId, SessionChoiceInput body, ICurrentActor actor, RoundsDbContext db, Programme programme, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var chosen = await programme.ChooseAsync(organization.Id, actor.UserId!, registrationId, body.Session, cancellationToken);
+        return chosen.Succeeded ? TypedResults.Created($"/api/v1/membership/{organization.Slug}/registrations/{registrationId}/sessions/{chosen.Value!.SessionId}", new { chosen.Value.SessionId }) : chosen.Status.ToProblem();
+    }
+
+    public static async Task<IResult> GiveUpSessionAsync(string seller, Guid registrationId, Guid sessionId, ICurrentActor actor, RoundsDbContext db, Programme programme, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        return organization is null ? NoSeller() : (await programme.GiveUpAsync(organization.Id, actor.UserId!, registrationId, sessionId, cancellationToken)).ToProblem();
+    }
+
+    public static async Task<IResult> SetEventCourseAsync(OrgContext org, Guid eventId, EventCourseInput body, EventEditor editor, CancellationToken cancellationToken) =>
+        (await editor.SetCourseAsync(org, eventId, body.Course, cancellationToken)).Status.ToProblem();
+
     public static async Task<IResult> CreatePlanAsync(OrgContext org, MembershipPlanInput body, PlanEditor plans, CancellationToken cancellationToken)
     {
         var created = await plans.CreateAsync(org, body, cancellationToken);
@@ -550,7 +603,8 @@ public static class MembershipEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var events = (await db.Set<NetworkEvent>().Where(e => e.OrganizationId == organization.Id).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now.AddDays(-30));
+        // The public feed leaves private residencies out; their registrants find them in their own feed.
+        var events = (await db.Set<NetworkEvent>().Where(e => e.OrganizationId == organization.Id && e.HostOrganizationId == null).ToListAsync(cancellationToken)).Where(e => e.EndsAt > now.AddDays(-30));
         var ics = Tickets.Calendar($"{organization.Name} events", events.Select(e => (e, false)), publicUrl.For($"/membership/{organization.Slug}"));
         return TypedResults.Text(ics, "text/calendar; charset=utf-8");
     }

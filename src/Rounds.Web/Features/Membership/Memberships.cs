@@ -145,19 +145,7 @@ public sealed class MemberBenefits(RoundsDbContext db, IProvenDomains domains)
             return [];
         }
 
-        var person = await db.People().Where(p => p.Id == userId).Select(p => new { p.Email, p.EmailConfirmed }).FirstOrDefaultAsync(cancellationToken);
-        if (person is null)
-        {
-            return [];
-        }
-
-        var organizations = new List<Guid>();
-        var at = person.Email?.LastIndexOf('@') ?? -1;
-        if (person.EmailConfirmed && at > 0)
-        {
-            organizations.AddRange(await domains.OrganizationsProvingAsync(person.Email![(at + 1)..], cancellationToken));
-        }
-
+        var organizations = (await StaffOfAsync(userId, cancellationToken)).ToList();
         var memberships = await db.Set<Membership>()
             .Where(m => m.OrganizationId == sellerId && (m.HolderUserId == userId || (m.HolderOrganizationId != null && organizations.Contains(m.HolderOrganizationId.Value))))
             .ToListAsync(cancellationToken);
@@ -197,6 +185,31 @@ public sealed class MemberBenefits(RoundsDbContext db, IProvenDomains domains)
         }
 
         return held;
+    }
+
+    /// <summary>The organizations whose proven domains hold the person's confirmed address: whose staff they are.</summary>
+    public async Task<IReadOnlyList<Guid>> StaffOfAsync(string? userId, CancellationToken cancellationToken = default)
+    {
+        var person = userId is null ? null : await db.People().Where(p => p.Id == userId).Select(p => new { p.Email, p.EmailConfirmed }).FirstOrDefaultAsync(cancellationToken);
+        var at = person?.Email?.LastIndexOf('@') ?? -1;
+        return person is { EmailConfirmed: true } && at > 0 ? await domains.OrganizationsProvingAsync(person.Email![(at + 1)..].ToLowerInvariant(), cancellationToken) : [];
+    }
+
+    /// <summary>
+    /// Whether the person may see and register for an event: any event of the network, or a private residency of
+    /// an organization whose staff they are.
+    /// </summary>
+    public async Task<bool> MayAttendAsync(NetworkEvent networkEvent, string? userId, CancellationToken cancellationToken = default) =>
+        networkEvent.HostOrganizationId is not { } host || (await StaffOfAsync(userId, cancellationToken)).Contains(host);
+
+    /// <summary>Whether an organization holds an organization membership of the seller that is in force now.</summary>
+    public async Task<bool> IsOrganizationMemberAsync(Guid sellerId, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var memberships = await (from m in db.Set<Membership>()
+                                 join p in db.Set<MembershipPlan>() on m.PlanId equals p.Id
+                                 where m.OrganizationId == sellerId && m.HolderOrganizationId == organizationId && p.Scope == PlanScope.Organization
+                                 select new { Membership = m, p.GraceDays }).ToListAsync(cancellationToken);
+        return memberships.Any(m => m.Membership.IsInForce(now, m.GraceDays));
     }
 
     /// <summary>What each held plan takes off a product kind, for the price engine.</summary>

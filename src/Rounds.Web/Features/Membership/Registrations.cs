@@ -9,7 +9,7 @@ namespace Rounds.Web.Features.Membership;
 /// the database applies one at a time per event row; whoever loses the race finds no seat and goes on the waiting
 /// list. Callers run these inside their own transaction, so the count and the registration change together.
 /// </summary>
-public sealed class Seats(RoundsDbContext db, TimeProvider clock)
+public sealed class Seats(RoundsDbContext db, ResidencyCourse course, TimeProvider clock)
 {
     public static readonly TimeSpan OfferLifetime = TimeSpan.FromHours(48);
 
@@ -36,6 +36,8 @@ public sealed class Seats(RoundsDbContext db, TimeProvider clock)
 
         await db.Set<NetworkEvent>().Where(e => e.Id == registration.EventId && e.SeatsTaken > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.SeatsTaken, e => e.SeatsTaken - 1), cancellationToken);
+        await Programme.ReleaseAllAsync(db, registrationId, cancellationToken);
+        await course.WithdrawForAsync(registrationId, cancellationToken);
         await OfferNextAsync(registration.EventId, cancellationToken);
         return true;
     }
@@ -75,7 +77,7 @@ public sealed record RefundDue(Order Order, OrderLine Line, Invoice Invoice, dec
 /// waiting list otherwise; offers from the waiting list, cancellation, expiry of unpaid holds and offers, and
 /// check-in at the door.
 /// </summary>
-public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing pricing, CardPayments payments, CreditInvoice credit, IAuditLog audit, TimeProvider clock)
+public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing pricing, CardPayments payments, CreditInvoice credit, ResidencyCourse course, MemberBenefits benefits, IAuditLog audit, TimeProvider clock)
 {
     public static readonly TimeSpan HoldLifetime = TimeSpan.FromMinutes(30);
 
@@ -86,7 +88,8 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
     public async Task<Outcome<Registration>> RegisterAsync(Guid sellerId, string userId, Guid eventId, string? voucher, IReadOnlyDictionary<string, string?>? answers, CancellationToken cancellationToken = default)
     {
         var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId && e.OrganizationId == sellerId, cancellationToken);
-        if (networkEvent is null)
+        // A private residency is not there for anyone but its host's staff, not even as a refusal.
+        if (networkEvent is null || !await benefits.MayAttendAsync(networkEvent, userId, cancellationToken))
         {
             return Outcome.NotFound;
         }
@@ -169,20 +172,20 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
     }
 
     /// <summary>The seat is held: free registrations are confirmed, others wait for their order's payment.</summary>
-    private Task HoldAsync(Registration registration, PricedProduct priced, NetworkEvent networkEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task HoldAsync(Registration registration, PricedProduct priced, NetworkEvent networkEvent, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (priced.Quote.Total.Amount == 0)
         {
             registration.Status = RegistrationStatus.Confirmed;
             registration.ExpiresAt = null;
             pricing.Freeze(NewOrder(registration, priced, now, OrderStatus.Paid, PaymentMethod.None), priced, networkEvent.Title, registration.UserId).RegistrationId = registration.Id;
-            return Task.CompletedTask;
+            await course.GrantForAsync(registration.Id, networkEvent.Id, registration.UserId, cancellationToken);
+            return;
         }
 
         registration.Status = RegistrationStatus.AwaitingPayment;
         registration.ExpiresAt = now + HoldLifetime;
         pricing.Freeze(NewOrder(registration, priced, now, OrderStatus.AwaitingPayment, PaymentMethod.Card), priced, networkEvent.Title, registration.UserId).RegistrationId = registration.Id;
-        return Task.CompletedTask;
     }
 
     private Order NewOrder(Registration registration, PricedProduct priced, DateTimeOffset now, OrderStatus status, PaymentMethod method)
@@ -199,11 +202,11 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
 
     /// <summary>
     /// The attendee gives up their place or leaves the waiting list; a freed seat is offered on at once. A paid seat
-    /// gets back what the event's refund rule gives at this moment: the card refund is asked of Stripe first, and
-    /// only once Stripe has made it are the seat released and the credit note for exactly that amount written, in
-    /// one transaction. A refusal from Stripe leaves everything as it was; the idempotency key is the state of the
-    /// order's credits (<see cref="CardPayments.RefundCardAsync"/>), so a retry after a lost answer, two
-    /// cancellations at once, or a cancellation racing an admin's refund, refund once.
+    /// gets back what the event's refund rule gives at this moment: the card refund is recorded as pending, asked
+    /// of Stripe, and only once Stripe has made it are the seat released and the credit note for exactly that
+    /// amount written, in one transaction (<see cref="CardPayments.RefundCardAsync"/>). A refusal from Stripe leaves
+    /// everything as it was; the idempotency key is the state of the order's credits, so a retry after a lost
+    /// answer, two cancellations at once, or a cancellation racing an admin's refund, refund once.
     /// </summary>
     public async Task<Outcome<Cancellation>> CancelAsync(Guid sellerId, string userId, Guid registrationId, CancellationToken cancellationToken = default)
     {
@@ -226,15 +229,37 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         }
 
         var due = await RefundDueAsync(registration, networkEvent, now, cancellationToken);
+        CreditPart? part = null;
+        var noteReason = "";
+        if (due is { Amount: > 0 })
+        {
+            var days = (int)Math.Floor((networkEvent.StartsAt - now).TotalDays);
+            var percent = due.Percent.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+            part = new CreditPart(due.Line.Id, due.Amount, $"Refund of {percent}% on cancellation, {due.Invoice.Number}: {due.Line.Description}");
+            noteReason = $"Cancelled by the attendee {days} {(days == 1 ? "day" : "days")} before the start; {percent}% refunded under the event's refund rule.";
+        }
+
         if (due is { Amount: > 0 } && due.Order.PaymentMethod == PaymentMethod.Card)
         {
-            var refunded = due.Order.PaymentReference is { } intent && intent.StartsWith("pi_", StringComparison.Ordinal)
-                ? await payments.RefundCardAsync(due.Order, intent, due.Amount, due.Invoice.Number, cancellationToken)
-                : Outcome.Refused("This card payment cannot be refunded from here; ask the network's admins to cancel your seat.");
+            if (due.Order.PaymentReference is not { } intent || !intent.StartsWith("pi_", StringComparison.Ordinal))
+            {
+                return Outcome.Refused("This card payment cannot be refunded from here; ask the network's admins to cancel your seat.");
+            }
+
+            // The seat goes back and the credit note is written when the refund is recorded, in one transaction.
+            var refunded = await payments.RefundCardAsync(new PendingRefund
+            {
+                OrganizationId = sellerId, OrderId = due.Order.Id, InvoiceId = due.Invoice.Id, CreditNotesSeen = due.Order.CreditNotes, PaymentIntent = intent,
+                Amount = due.Amount, Parts = PendingRefund.WriteParts([part!]), Reason = noteReason, CancelsRegistrationId = registrationId,
+            }, due.Invoice.Number, cancellationToken);
             if (!refunded.Succeeded)
             {
                 return refunded.Status;
             }
+
+            audit.Record(sellerId, "event_registration.cancelled", nameof(Registration), registrationId.ToString(), after: new { refunded = due.Amount, creditNote = refunded.Value!.Number });
+            await db.SaveChangesAsync(cancellationToken);
+            return new Outcome<Cancellation>(Outcome.Success, new Cancellation(due.Amount, due.Order.Currency, due.Percent, refunded.Value.Number));
         }
 
         if (due is { Amount: > 0 })
@@ -260,10 +285,8 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         string? creditNote = null;
         if (due is { Amount: > 0 })
         {
-            var days = (int)Math.Floor((networkEvent.StartsAt - now).TotalDays);
-            var percent = due.Percent.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
-            var part = new CreditPart(due.Line.Id, due.Amount, $"Refund of {percent}% on cancellation, {due.Invoice.Number}: {due.Line.Description}");
-            var note = await credit.WriteAsync(due.Invoice, due.Order.CreditNotes, [part], $"Cancelled by the attendee {days} {(days == 1 ? "day" : "days")} before the start; {percent}% refunded under the event's refund rule.", cancellationToken);
+            // Paid otherwise than by card: the note records what is owed back, which goes back the way it came.
+            var note = await credit.WriteAsync(due.Invoice, due.Order.CreditNotes, [part!], noteReason, cancellationToken);
             if (!note.Succeeded)
             {
                 return note.Status;

@@ -178,7 +178,7 @@ public sealed class Members(RoundsDbContext db, IAuditLog audit, IMailer mailer,
 
         var before = Roles.Key(membership.Role);
         membership.Role = role;
-        membership.Source = membership.Source == MemberSource.Domain ? MemberSource.Manual : membership.Source;
+        membership.Source = membership.Source is MemberSource.Domain or MemberSource.CourseGrant ? MemberSource.Manual : membership.Source;
         audit.Record(org.Id, "membership.role_changed", "OrganizationMember", membership.Id.ToString(),
             before: new { membership.UserId, role = before }, after: new { membership.UserId, role = Roles.Key(role) });
         await db.SaveChangesAsync(cancellationToken);

@@ -25,6 +25,7 @@ public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
         builder.UseSetting("Membership:ExpiryEnabled", "false");
         builder.UseSetting("Membership:RenewalNoticesEnabled", "false");
         builder.UseSetting("Membership:EventRemindersEnabled", "false");
+        builder.UseSetting("Membership:PendingRefundsEnabled", "false");
         // These tests move the clock by hours and days; jobs of other areas would otherwise run at every tick passed.
         builder.UseSetting("PressRoom:LiftEnabled", "false");
         // Thirty days: longer than a PeriodicTimer can wait (about 49 days) stops the host at start.
@@ -55,7 +56,7 @@ public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
         var hospitalAdmin = await CreateUserAsync($"admin@{domain}", "Hana Hospital");
         var hospital = await CreateOrganizationAsync("hospital-" + suffix, hospitalAdmin);
         await AddVerifiedDomainAsync(hospital, hospitalAdmin, domain);
-        await WithScopeAsync(services => new MembershipDemo(services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>(), Clock)
+        await WithScopeAsync(services => new MembershipDemo(services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>(), services.GetRequiredService<Rounds.Web.Features.Learning.Contracts.ICourseGrants>(), Clock)
             .SeedAsync(new Rounds.Web.Features.Shared.DemoWorld(bystander.Id, network.Id, new Dictionary<string, string>(), new Dictionary<string, string>())));
         return new MembershipCast(network, networkAdmin, hospital, hospitalAdmin, domain);
     }

@@ -293,6 +293,7 @@ public abstract class MembershipTests(MembershipRounds app)
 
         var path = $"/api/v1/orgs/{cast.Network.Slug}/membership/events";
         var start = app.Clock.GetUtcNow().AddDays(10).ToString("yyyy-MM-dd'T'09:00");
+        var before = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().CountAsync(e => e.OrganizationId == cast.Network.Id));
         foreach (var (body, field) in new (object, string)[]
         {
             (new { kind = "gala", title = "x", start, timeZone = "America/Chicago", durationMinutes = 60, capacity = 5, price = 0 }, "Kind"),
@@ -307,7 +308,7 @@ public abstract class MembershipTests(MembershipRounds app)
             Assert.Contains(field, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(3, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().CountAsync(e => e.OrganizationId == cast.Network.Id)));
+        Assert.Equal(before, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().CountAsync(e => e.OrganizationId == cast.Network.Id)));
     }
 }
 

@@ -43,6 +43,12 @@ public sealed class StripeStandIn : HttpMessageHandler
     /// </summary>
     public Func<Task>? WhileNextRefundIsMade { get => whileRefunding; set => whileRefunding = value; }
 
+    /// <summary>
+    /// How many refund answers to lose: Stripe makes (or replays) the refund, and the connection drops before the
+    /// answer arrives, as when the server asking dies before it hears back.
+    /// </summary>
+    public int LoseRefundAnswers { get; set; }
+
     /// <summary>While set, every refund is declined as Stripe declines one it cannot make.</summary>
     public bool DeclineRefunds { get; set; }
 
@@ -61,7 +67,14 @@ public sealed class StripeStandIn : HttpMessageHandler
                 await meanwhile();
             }
 
-            return Refund(form, request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.First() : null);
+            var answer = Refund(form, request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.First() : null);
+            if (answer.IsSuccessStatusCode && LoseRefundAnswers > 0)
+            {
+                LoseRefundAnswers--;
+                throw new HttpRequestException("The connection was closed before the answer arrived.");
+            }
+
+            return answer;
         }
 
         if (request.Method != HttpMethod.Post || request.RequestUri!.AbsolutePath != "/v1/checkout/sessions")

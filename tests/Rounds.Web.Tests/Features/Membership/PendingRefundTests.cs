@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Membership;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Membership;
+
+/// <summary>
+/// A card refund is recorded as pending before Stripe is asked, so that losing Stripe's answer (or the server
+/// dying before it records the refund) is finished later under the same idempotency key: the money goes back once
+/// and the books follow. Before, such a refund was made at Stripe and the seat and the books stayed as if it was not.
+/// </summary>
+public abstract class PendingRefundTests(MembershipRounds app)
+{
+    private sealed record Seat(MembershipCast Cast, Guid EventId, Rounds.Web.Features.Identity.User Payer, Guid RegistrationId, string Session, Guid InvoiceId, Guid OrderId);
+
+    private async Task<Seat> PaidSeatAsync()
+    {
+        var cast = await app.CastAsync();
+        var created = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{cast.Network.Slug}/membership/events", new
+        {
+            kind = "webinar", title = "Pending " + Guid.NewGuid().ToString("N")[..6], start = app.Clock.GetUtcNow().AddDays(30).ToString("yyyy-MM-dd'T'09:00"), timeZone = "America/Chicago",
+            durationMinutes = 60, capacity = 1, price = 40m, venue = "Room 5", refundRule = new[] { new { daysBefore = 14, percent = 100m } },
+        }));
+        var eventId = created.GetProperty("id").GetGuid();
+        var payer = await app.CreateUserAsync($"pending-{Guid.NewGuid():N}@individual.example", "Penny Pending");
+        var held = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(payer, $"/api/v1/membership/{cast.Network.Slug}/events/{eventId}/registrations", new { }));
+        var orderId = held.GetProperty("orderId").GetGuid();
+        await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(payer, $"/api/v1/membership/{cast.Network.Slug}/orders/{orderId}/checkout", new { }));
+        var session = app.Stripe.Sessions.Single(s => s.Value.OrderId == orderId.ToString()).Key;
+        var paid = app.Stripe.Event("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", session);
+        Assert.Equal(HttpStatusCode.OK, (await app.WebhookAsync(paid.Payload, paid.Signature)).StatusCode);
+        var invoiceId = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Invoice>().Where(i => i.OrderId == orderId).Select(i => i.Id).SingleAsync());
+        return new Seat(cast, eventId, payer, held.GetProperty("id").GetGuid(), session, invoiceId, orderId);
+    }
+
+    private List<(long Amount, string? Key)> RefundsOf(Seat seat) =>
+        app.Stripe.Refunds.Values.Where(r => r.PaymentIntent == StripeStandIn.PaymentIntentOf(seat.Session)).Select(r => (r.Amount, r.IdempotencyKey)).ToList();
+
+    private Task<(int SeatsTaken, RegistrationStatus Status, OrderStatus Order, string Notes, string Pending)> StateAsync(Seat seat) => app.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<RoundsDbContext>();
+        var seats = await db.Set<NetworkEvent>().Where(e => e.Id == seat.EventId).Select(e => e.SeatsTaken).SingleAsync();
+        var status = await db.Set<Registration>().Where(r => r.Id == seat.RegistrationId).Select(r => r.Status).SingleAsync();
+        var order = await db.Set<Order>().Where(o => o.Id == seat.OrderId).Select(o => o.Status).SingleAsync();
+        var notes = string.Join(" ", (await db.Set<Invoice>().Where(i => i.CorrectsInvoiceId == seat.InvoiceId).Select(i => i.Total).ToListAsync()).Order()
+            .Select(t => t.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)));
+        var pending = string.Join(" ", (await db.Set<PendingRefund>().Where(p => p.OrderId == seat.OrderId).Select(p => p.State).ToListAsync()).Order());
+        return (seats, status, order, notes, pending);
+    });
+
+    private Task<int> SweepAsync() => app.WithScopeAsync(s => s.GetRequiredService<CardPayments>().FinishPendingAsync());
+
+    private Task<HttpResponseMessage> CancelAsync(Seat seat) => app.ApiClientAsync(seat.Payer).ContinueWith(c => c.Result.DeleteAsync($"/api/v1/membership/{seat.Cast.Network.Slug}/registrations/{seat.RegistrationId}")).Unwrap();
+
+    [Fact]
+    public async Task A_cancellation_whose_refund_Stripe_made_but_Rounds_never_heard_of_is_finished_by_the_sweep_once()
+    {
+        var seat = await PaidSeatAsync();
+
+        // Stripe makes the refund and the answer is lost, Stripe.net's own retry included: as if the server died there.
+        app.Stripe.LoseRefundAnswers = 2;
+        var lost = await CancelAsync(seat);
+        app.Stripe.LoseRefundAnswers = 0;
+        Assert.Equal(HttpStatusCode.Conflict, lost.StatusCode);
+        Assert.Contains("recorded as pending", await lost.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal([(4000L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", "Pending"), await StateAsync(seat));
+
+        // Stripe's own report of the refund does not credit it a second way while it is pending.
+        var reported = app.Stripe.ChargeRefunded("evt_" + Guid.NewGuid().ToString("N"), seat.Session);
+        Assert.Equal(HttpStatusCode.OK, (await app.WebhookAsync(reported.Payload, reported.Signature)).StatusCode);
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", "Pending"), await StateAsync(seat));
+
+        // A refund a request may still be finishing is left alone; a few minutes on, the sweep asks Stripe again.
+        Assert.Equal(0, await SweepAsync());
+        app.Clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(1, await SweepAsync());
+        Assert.Equal([(4000L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
+        Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Refunded, "-40.00", "Completed"), await StateAsync(seat));
+
+        // Nothing more happens however often it runs, Stripe reports, or the member tries again.
+        Assert.Equal(0, await SweepAsync());
+        Assert.Equal(HttpStatusCode.OK, (await app.WebhookAsync(reported.Payload, reported.Signature)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await CancelAsync(seat)).StatusCode);
+        Assert.Single(RefundsOf(seat));
+        Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Refunded, "-40.00", "Completed"), await StateAsync(seat));
+    }
+
+    [Fact]
+    public async Task An_admin_retrying_a_refund_whose_answer_was_lost_and_the_sweep_after_it_refund_and_credit_once()
+    {
+        var seat = await PaidSeatAsync();
+        var path = $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/invoices/{seat.InvoiceId}/partial-refund";
+        app.Stripe.LoseRefundAnswers = 2;
+        Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(seat.Cast.NetworkAdmin, path, new { amount = 15m, reason = "The room changed" })).StatusCode);
+        app.Stripe.LoseRefundAnswers = 0;
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", "Pending"), await StateAsync(seat));
+
+        // The admin asks again at once: the same refund worked out from the same books gets Stripe's first one back.
+        var note = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(seat.Cast.NetworkAdmin, path, new { amount = 15m, reason = "The room changed" }));
+        Assert.Equal(-15m, note.GetProperty("total").GetDecimal());
+        Assert.Equal([(1500L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
+
+        // The first attempt's record, finished by the sweep, is the same refund: no second note, no second refund.
+        app.Clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(1, await SweepAsync());
+        Assert.Single(RefundsOf(seat));
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "-15.00", "Completed Completed"), await StateAsync(seat));
+    }
+
+    [Fact]
+    public async Task A_refund_Stripe_refuses_leaves_no_pending_record_and_nothing_changed()
+    {
+        var seat = await PaidSeatAsync();
+        app.Stripe.DeclineRefunds = true;
+        try
+        {
+            Assert.Equal(HttpStatusCode.Conflict, (await CancelAsync(seat)).StatusCode);
+        }
+        finally
+        {
+            app.Stripe.DeclineRefunds = false;
+        }
+
+        Assert.Empty(RefundsOf(seat));
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", ""), await StateAsync(seat));
+    }
+}
+
+public sealed class PendingRefundTestsOnSqlite(SqliteMembershipRounds app) : PendingRefundTests(app), IClassFixture<SqliteMembershipRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class PendingRefundTestsOnPostgres(PostgresMembershipRounds app) : PendingRefundTests(app), IClassFixture<PostgresMembershipRounds>;
