@@ -265,6 +265,22 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
             return Outcome.Refused("Card payments are not set up on this server, so Stripe cannot be asked for the refund.");
         }
 
+        // While a refund of the order has no answer, only the same refund may be asked again (same books, same key,
+        // which Stripe answers with the refund it made). Another, worked out from other books, goes under a new key
+        // and could pay twice; and one left without an answer for a day is the admins' to reconcile in Stripe first.
+        var open = await db.Set<PendingRefund>().AsNoTracking()
+            .Where(p => p.OrderId == pending.OrderId && (p.State == PendingRefundState.Pending || p.State == PendingRefundState.Unresolved))
+            .Select(p => new { p.State, p.CreditNotesSeen }).ToListAsync(cancellationToken);
+        if (open.Any(p => p.State == PendingRefundState.Unresolved))
+        {
+            return Outcome.Refused("A refund of this order never got Stripe's answer: check the payment in Stripe's dashboard and refund there; Stripe's report then credits the order.");
+        }
+
+        if (open.Any(p => p.CreditNotesSeen != pending.CreditNotesSeen))
+        {
+            return Outcome.Refused("Another refund of this order is still waiting for Stripe's answer; Rounds finishes it within minutes. Look at the order again then.");
+        }
+
         pending.State = PendingRefundState.Pending;
         pending.CreatedAt = clock.GetUtcNow();
         db.Add(pending);
@@ -277,7 +293,7 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
 
         if (answer.Refusal is { } refusal)
         {
-            await db.Set<PendingRefund>().Where(p => p.Id == pending.Id && p.State == PendingRefundState.Pending).ExecuteDeleteAsync(cancellationToken);
+            await RefusedAsync(pending.Id, cancellationToken);
             return refusal;
         }
 
@@ -288,10 +304,24 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
     public async Task<int> FinishPendingAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        // Not those a request is still working on; and not those older than Stripe keeps idempotency keys (24 hours),
-        // for which asking again could make a second refund: those are the admins' to look at.
-        var due = (await db.Set<PendingRefund>().AsNoTracking().Where(p => p.State == PendingRefundState.Pending).ToListAsync(cancellationToken))
-            .Where(p => p.CreatedAt <= now - TimeSpan.FromMinutes(2) && p.CreatedAt > now - TimeSpan.FromHours(23)).OrderBy(p => p.CreatedAt).ToList();
+        var waiting = await db.Set<PendingRefund>().AsNoTracking().Where(p => p.State == PendingRefundState.Pending).ToListAsync(cancellationToken);
+
+        // Those older than Stripe keeps idempotency keys (24 hours): asking again could make a second refund, so they
+        // go to the admins, once, and stop holding the order's refund webhooks back.
+        foreach (var stale in waiting.Where(p => p.CreatedAt <= now - TimeSpan.FromHours(23)))
+        {
+            var marked = await db.Set<PendingRefund>().Where(p => p.Id == stale.Id && p.State == PendingRefundState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, PendingRefundState.Unresolved), cancellationToken);
+            if (marked == 1)
+            {
+                logger.LogError("Refund {Refund} of order {Order} got no answer from Stripe within a day; reconcile it in Stripe's dashboard", stale.Id, stale.OrderId);
+                audit.Record(stale.OrganizationId, "membership_refund.unresolved", nameof(Order), stale.OrderId.ToString(), after: new { stale.Amount, stale.IdempotencyKey });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+
+        // Not those a request may still be working on: Stripe's client waits up to 80 seconds and retries once.
+        var due = waiting.Where(p => p.CreatedAt <= now - TimeSpan.FromMinutes(10) && p.CreatedAt > now - TimeSpan.FromHours(23)).OrderBy(p => p.CreatedAt).ToList();
         var finished = 0;
         foreach (var pending in due)
         {
@@ -304,13 +334,18 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
             }
             else if (answer.Refusal is not null)
             {
-                logger.LogWarning("Stripe refuses pending refund {Refund} of order {Order}; it is dropped", pending.Id, pending.OrderId);
-                await db.Set<PendingRefund>().Where(p => p.Id == pending.Id && p.State == PendingRefundState.Pending).ExecuteDeleteAsync(cancellationToken);
+                logger.LogWarning("Stripe refuses pending refund {Refund} of order {Order}", pending.Id, pending.OrderId);
+                await RefusedAsync(pending.Id, cancellationToken);
             }
         }
 
         return finished;
     }
+
+    /// <summary>Stripe refused the refund: the record stays, marked, so whoever finishes the same key later still finds it.</summary>
+    private Task<int> RefusedAsync(Guid pendingId, CancellationToken cancellationToken) =>
+        db.Set<PendingRefund>().Where(p => p.Id == pendingId && p.State == PendingRefundState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, PendingRefundState.Refused), cancellationToken);
 
     /// <summary>
     /// Records a refund Stripe made: the pending record is completed by the one update that moves it, so a request
@@ -328,7 +363,13 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         if (claimed == 0 || await db.Set<PendingRefund>().AnyAsync(p => p.Id != pendingId && p.StripeRefundId == refundId && p.State == PendingRefundState.Completed, cancellationToken))
         {
             await transaction.CommitAsync(cancellationToken);
-            return Outcome.Refused(pending.CancelsRegistrationId is null ? "This refund has been recorded already." : "This registration is cancelled or expired already.");
+            // Finished at the same moment by the sweep or by the twin of this request: the refund is made and in the
+            // books, which is what the caller asked for, so they are shown its credit note rather than an error.
+            var recorded = await db.Set<Invoice>().AsNoTracking().Where(i => i.OrderId == pending.OrderId && i.Kind == InvoiceKind.CreditNote)
+                .OrderByDescending(i => i.IssuedAt).FirstOrDefaultAsync(cancellationToken);
+            return recorded is not null
+                ? new Outcome<Invoice>(Outcome.Success, recorded)
+                : Outcome.Refused(pending.CancelsRegistrationId is null ? "This refund has been recorded already." : "This registration is cancelled or expired already.");
         }
 
         if (pending.CancelsRegistrationId is { } registrationId)
@@ -376,6 +417,13 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
                 },
                 new RequestOptions { IdempotencyKey = pending.IdempotencyKey },
                 cancellationToken);
+        }
+        catch (StripeException e) when ((int)e.HttpStatusCode is 409 or 429 || e.StripeError?.Code == "lock_timeout")
+        {
+            // Another request under the same key is still running (the sweep, or this request's twin), or Stripe asks
+            // to slow down: not an answer about the refund, so it stays pending and is asked again later.
+            logger.LogWarning(e, "Stripe is busy with a refund of order {Order}; it stays pending", pending.OrderId);
+            return new StripeAnswer(null, null);
         }
         catch (StripeException e) when (e.StripeError?.Type == "idempotency_error")
         {

@@ -11,6 +11,16 @@ public enum PendingRefundState
 
     /// <summary>Stripe made it and the books say so (or, if the books had moved, the admins were told).</summary>
     Completed = 1,
+
+    /// <summary>Stripe refused it; nothing was refunded or credited. Kept so the attempt stays on record.</summary>
+    Refused = 2,
+
+    /// <summary>
+    /// Still without an answer when Stripe stops keeping its key (a day): asking again could make a second refund,
+    /// so the sweep stops and the admins are told (audit entry <c>membership_refund.unresolved</c>) to reconcile it
+    /// against Stripe's dashboard.
+    /// </summary>
+    Unresolved = 3,
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Audit;
 using Rounds.Web.Features.Membership;
 using Rounds.Web.Tests.Infrastructure;
 
@@ -77,7 +78,7 @@ public abstract class PendingRefundTests(MembershipRounds app)
 
         // A refund a request may still be finishing is left alone; a few minutes on, the sweep asks Stripe again.
         Assert.Equal(0, await SweepAsync());
-        app.Clock.Advance(TimeSpan.FromMinutes(3));
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
         Assert.Equal(1, await SweepAsync());
         Assert.Equal([(4000L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
         Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Refunded, "-40.00", "Completed"), await StateAsync(seat));
@@ -106,14 +107,14 @@ public abstract class PendingRefundTests(MembershipRounds app)
         Assert.Equal([(1500L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
 
         // The first attempt's record, finished by the sweep, is the same refund: no second note, no second refund.
-        app.Clock.Advance(TimeSpan.FromMinutes(3));
+        app.Clock.Advance(TimeSpan.FromMinutes(11));
         Assert.Equal(1, await SweepAsync());
         Assert.Single(RefundsOf(seat));
         Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "-15.00", "Completed Completed"), await StateAsync(seat));
     }
 
     [Fact]
-    public async Task A_refund_Stripe_refuses_leaves_no_pending_record_and_nothing_changed()
+    public async Task A_refund_Stripe_refuses_is_kept_as_refused_and_nothing_else_changed()
     {
         var seat = await PaidSeatAsync();
         app.Stripe.DeclineRefunds = true;
@@ -127,7 +128,32 @@ public abstract class PendingRefundTests(MembershipRounds app)
         }
 
         Assert.Empty(RefundsOf(seat));
-        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", ""), await StateAsync(seat));
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", "Refused"), await StateAsync(seat));
+    }
+
+    [Fact]
+    public async Task A_refund_without_an_answer_for_a_day_goes_to_the_admins_and_no_other_refund_of_the_order_is_sent()
+    {
+        var seat = await PaidSeatAsync();
+        app.Stripe.LoseRefundAnswers = 2;
+        Assert.Equal(HttpStatusCode.Conflict, (await CancelAsync(seat)).StatusCode);
+        app.Stripe.LoseRefundAnswers = 0;
+
+        // A day on, Stripe no longer knows the key: the sweep does not ask again but tells the admins, once.
+        app.Clock.Advance(TimeSpan.FromHours(24));
+        Assert.Equal(0, await SweepAsync());
+        Assert.Equal(0, await SweepAsync());
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", "Unresolved"), await StateAsync(seat));
+        var told = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<AuditEntry>()
+            .CountAsync(a => a.Action == "membership_refund.unresolved" && a.EntityId == seat.OrderId.ToString()));
+        Assert.Equal(1, told);
+
+        // And no refund of the order goes to Stripe until they have reconciled it there.
+        var path = $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/invoices/{seat.InvoiceId}/partial-refund";
+        var retried = await app.PostJsonAsync(seat.Cast.NetworkAdmin, path, new { amount = 15m, reason = "The room changed" });
+        Assert.Equal(HttpStatusCode.Conflict, retried.StatusCode);
+        Assert.Contains("Stripe's dashboard", await retried.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(RefundsOf(seat));
     }
 }
 
