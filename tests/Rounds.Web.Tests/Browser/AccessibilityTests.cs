@@ -226,7 +226,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles", $"/o/{org.Slug}/community/tags/handles", $"/o/{org.Slug}/community/groups",
             $"/o/{org.Slug}/community/u/{board.Handle}", $"/o/{org.Slug}/community/g/Experts",
             $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",
-            $"/o/{org.Slug}/inbox", $"/o/{org.Slug}/inbox?waiting=true&unassigned=true", $"/o/{org.Slug}/inbox/{monitoring.Conversation}", $"/o/{org.Slug}/inbox/alerts", $"/o/{org.Slug}/inbox/alerts/{monitoring.Alert}", $"/o/{org.Slug}/inbox/canned-replies", $"/o/{org.Slug}/inbox/candidates",
+            $"/o/{org.Slug}/inbox", $"/o/{org.Slug}/inbox?waiting=true&unassigned=true", $"/o/{org.Slug}/inbox/{monitoring.Conversation}", $"/o/{org.Slug}/inbox/alerts", $"/o/{org.Slug}/inbox/alerts/{monitoring.Alert}", $"/o/{org.Slug}/inbox/canned-replies", $"/o/{org.Slug}/inbox/candidates", $"/o/{org.Slug}/inbox/report",
             // Last: opening it gives the admin an authenticator key, which changes the security stamp and so ends the
             // session at the next periodic check, sending every later page to the login form on a slow machine.
             "/Account/Manage/EnableAuthenticator",

@@ -54,7 +54,9 @@ public sealed class MonitoringArea : IRoundsArea
         new(PageSlots.OrganizationSettings, typeof(XBudgetSection), 32),
     ];
 
+    // Counted as the inbox lists them (inbound, then waiting), so the count is a range of the inbox's index, not a
+    // walk over every conversation of the organization on every page.
     private static async Task<int> WaitingAsync(IServiceProvider services, Guid organizationId, string userId) =>
         await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
-            services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>().Set<Conversation>(), c => c.OrganizationId == organizationId && c.WaitingSince != null);
+            services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>().Set<Conversation>(), c => c.OrganizationId == organizationId && c.HasInbound && c.WaitingSince != null);
 }

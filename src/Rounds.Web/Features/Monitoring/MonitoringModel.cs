@@ -229,10 +229,13 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         builder.Property(c => c.AssignedTo).HasMaxLength(100);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.HasIndex(c => new { c.AccountId, c.RootId }).IsUnique();
-        // The inbox's two runs, each read in its index's order (Inbox.ListAsync): the waiting ones, longest first, and
-        // the others (only those, so the index stays the run's size), latest message first.
-        builder.HasIndex(c => new { c.OrganizationId, c.HasInbound, c.WaitingSince, c.Id });
-        builder.HasIndex(c => new { c.OrganizationId, c.HasInbound, c.LastMessageAt, c.Id }).HasDatabaseName("IX_Conversations_Answered")
+        // The inbox's two runs, each read in an index's order (Inbox.ListAsync): the waiting ones, longest first, and the
+        // others, latest message first. The inbound flag comes last so the index answers it without the row: SQLite
+        // seeks no further on a bare boolean column, and the waiting count on every page is then read from the index
+        // alone. The second, partial index holds only the others, in their order, for a planner that will not take that
+        // order from the first after an "IS NULL" (PostgreSQL's).
+        builder.HasIndex(c => new { c.OrganizationId, c.WaitingSince, c.LastMessageAt, c.Id, c.HasInbound });
+        builder.HasIndex(c => new { c.OrganizationId, c.LastMessageAt, c.Id, c.HasInbound }).HasDatabaseName("IX_Conversations_Answered_Latest")
             .HasFilter("\"WaitingSince\" IS NULL");
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

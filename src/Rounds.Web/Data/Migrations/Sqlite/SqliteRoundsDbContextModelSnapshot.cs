@@ -3310,11 +3310,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("AccountId", "RootId")
                         .IsUnique();
 
-                    b.HasIndex("OrganizationId", "HasInbound", "LastMessageAt", "Id")
-                        .HasDatabaseName("IX_Conversations_Answered")
+                    b.HasIndex("OrganizationId", "LastMessageAt", "Id", "HasInbound")
+                        .HasDatabaseName("IX_Conversations_Answered_Latest")
                         .HasFilter("\"WaitingSince\" IS NULL");
 
-                    b.HasIndex("OrganizationId", "HasInbound", "WaitingSince", "Id");
+                    b.HasIndex("OrganizationId", "WaitingSince", "LastMessageAt", "Id", "HasInbound");
 
                     b.ToTable("Conversations", (string)null);
                 });
