@@ -37,7 +37,9 @@ public abstract class OrgHomeTests(RoundsFactory app)
         {
             var db = services.GetRequiredService<RoundsDbContext>();
             var kids = await db.Set<SocialAccount>().SingleAsync(a => a.Id == trial.Id);
-            kids.TrialEnd = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3);
+            // The page counts days in the installation's zone, so the trial's end is set from that zone's today
+            // rather than the UTC date, which is a day ahead for part of every evening.
+            kids.TrialEnd = new Rounds.Web.Features.Shared.Time.WallClock(services.GetRequiredService<Rounds.Web.Features.Shared.Time.TimeZones>().Installation).Today(TimeProvider.System).AddDays(3);
             kids.Owners = contributor.Email!;
             db.Add(new Rounds.Web.Features.Publishing.Delivery.AccountConnection
             {
