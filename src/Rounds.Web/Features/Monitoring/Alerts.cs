@@ -33,6 +33,10 @@ public sealed class Alerts(RoundsDbContext db, IAccountDirectory accounts, Round
         return await RowsAsync(org.Id, found, cancellationToken);
     }
 
+    /// <summary>How many alerts wait for someone, counted in the database from the (organization, resolved) index rather than by reading a page of them.</summary>
+    public Task<int> OpenCountAsync(OrgContext org, CancellationToken cancellationToken = default) =>
+        db.Set<MonitoringAlert>().CountAsync(a => a.OrganizationId == org.Id && a.ResolvedAt == null, cancellationToken);
+
     public async Task<AlertRow?> FindAsync(OrgContext org, Guid alertId, CancellationToken cancellationToken = default)
     {
         var alert = await db.Set<MonitoringAlert>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == alertId && a.OrganizationId == org.Id, cancellationToken);

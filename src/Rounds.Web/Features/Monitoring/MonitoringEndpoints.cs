@@ -31,6 +31,10 @@ public static class MonitoringEndpoints
         group.MapGet("/settings", SettingsAsync).WithName("GetMonitoringSettings");
         group.MapPut("/settings", SaveSettingsAsync).WithName("SaveMonitoringSettings")
             .WithSummary("replyApproval: none, flagged (replies screening flags wait for the account's approval steps) or all (admins).");
+        group.MapGet("/x-budget", XBudgetAsync).WithName("GetXReadBudget")
+            .WithSummary("This month's X reading in the organization's time zone: spent, the monthly budget (null: X is not read), the prices per post and per user read, and whether reads are paused.");
+        group.MapPut("/x-budget", SaveXBudgetAsync).WithName("SaveXReadBudget")
+            .WithSummary("budget: dollars a month, 0 to 100,000; null stops reading X (admins).");
         group.MapGet("/candidates", CandidatesAsync).WithName("ListAccountCandidates")
             .WithSummary("Accounts whose handle carries the organization's name, seen writing to its accounts, not in the registry; ?includeDecided=true adds added and dismissed ones.");
         group.MapPost("/candidates/{candidateId:guid}/add", AddCandidateAsync).WithName("AddAccountCandidate")
@@ -129,6 +133,15 @@ public static class MonitoringEndpoints
 
     public static async Task<IResult> SaveSettingsAsync(OrgContext org, MonitoringSettingsInput request, ReplyApprovals approvals, CancellationToken cancellationToken) =>
         (await approvals.SaveSettingsAsync(org, request, cancellationToken)).ToProblem();
+
+    public static async Task<IResult> XBudgetAsync(OrgContext org, XReads reads, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reads.SpendAsync(org, cancellationToken));
+
+    public static async Task<IResult> SaveXBudgetAsync(OrgContext org, XBudgetInput request, XReads reads, CancellationToken cancellationToken)
+    {
+        var saved = await reads.SaveBudgetAsync(org, request.Budget, cancellationToken);
+        return saved.Succeeded ? TypedResults.Ok(await reads.SpendAsync(org, cancellationToken)) : saved.ToProblem();
+    }
 
     public static async Task<IResult> CandidatesAsync(OrgContext org, bool? includeDecided, AccountCandidates candidates, CancellationToken cancellationToken) =>
         TypedResults.Ok(await candidates.ListAsync(org, includeDecided == true, cancellationToken));

@@ -237,6 +237,9 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         builder.HasIndex(c => new { c.OrganizationId, c.WaitingSince, c.LastMessageAt, c.Id, c.HasInbound });
         builder.HasIndex(c => new { c.OrganizationId, c.LastMessageAt, c.Id, c.HasInbound }).HasDatabaseName("IX_Conversations_Answered_Latest")
             .HasFilter("\"WaitingSince\" IS NULL");
+        // The first-answer report reads the conversations whose first inbound message falls in its window; without this
+        // it reads every conversation of the organization.
+        builder.HasIndex(c => new { c.OrganizationId, c.FirstInboundAt });
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -34,6 +34,8 @@ internal sealed class ReadSpendConfiguration : IEntityTypeConfiguration<ReadSpen
     }
 }
 
+public sealed record XBudgetInput(decimal? Budget);
+
 public sealed record XSpendDto(string Month, decimal Spent, decimal? Budget, decimal PostReadPrice, decimal UserReadPrice, bool Paused, bool Configured);
 
 /// <summary>

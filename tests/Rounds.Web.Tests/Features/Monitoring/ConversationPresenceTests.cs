@@ -79,6 +79,27 @@ public abstract class ConversationPresenceTests(RoundsFactory app)
         Assert.Empty(presence.Touch(org, conversation, "b", "Blake"));
     }
 
+    [Fact]
+    public void Conversations_nobody_looks_at_any_more_are_forgotten()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var presence = new ConversationPresence(clock);
+        var org = Guid.NewGuid();
+        var kept = Guid.NewGuid();
+        for (var i = 0; i < 100; i++)
+        {
+            presence.Touch(org, Guid.NewGuid(), "a", "Avery");
+        }
+
+        presence.Touch(org, kept, "b", "Blake");
+        Assert.Equal(101, presence.Tracked);
+
+        // Past the time to live only the conversation still being looked at keeps an entry.
+        clock.Advance(ConversationPresence.Ttl + TimeSpan.FromSeconds(1));
+        presence.Touch(org, kept, "b", "Blake");
+        Assert.Equal(1, presence.Tracked);
+    }
+
     private static async Task<IReadOnlyList<string>> ViewersAsync(HttpClient client, string url) =>
         (await HttpAssert.ReadAsync<JsonElement>(await client.PostAsync(url, null))).GetProperty("viewers").EnumerateArray().Select(v => v.GetString()!).ToList();
 }

@@ -116,6 +116,39 @@ public abstract class MonitoringFromXTests(RoundsFactory app) : IAsyncLifetime
         Assert.Contains("Reads are paused by budget.", (await pages.GetAsync(settings)).QuerySelector("#x-spend")!.TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Admins_set_and_read_the_X_budget_through_the_API_and_others_only_read_it()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"monx-api-{suffix}@example.org");
+        var manager = await app.CreateUserAsync($"monx-api-am-{suffix}@example.org");
+        var contributor = await app.CreateUserAsync($"monx-api-con-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("monx-api-" + suffix, admin);
+        await app.AddMemberAsync(org, manager, Role.AccountManager);
+        await app.AddMemberAsync(org, contributor, Role.Contributor);
+        var url = $"/api/v1/orgs/{org.Slug}/monitoring/x-budget";
+        var adminApi = await app.ApiClientAsync(admin);
+        var managerApi = await app.ApiClientAsync(manager);
+
+        var unset = await HttpAssert.ReadAsync<JsonElement>(await managerApi.GetAsync(url));
+        Assert.Equal(JsonValueKind.Null, unset.GetProperty("budget").ValueKind);
+        Assert.True(unset.GetProperty("paused").GetBoolean());
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await (await app.ApiClientAsync(contributor)).GetAsync(url)).StatusCode);
+
+        // Spending is an admin's decision; a manager is refused and a budget out of range changes nothing.
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await managerApi.PutAsJsonAsync(url, new { budget = 10m })).StatusCode);
+        var invalid = await adminApi.PutAsJsonAsync(url, new { budget = 1_000_000m });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("Budget", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, (await HttpAssert.ReadAsync<JsonElement>(await adminApi.GetAsync(url))).GetProperty("budget").ValueKind);
+
+        var saved = await HttpAssert.ReadAsync<JsonElement>(await adminApi.PutAsJsonAsync(url, new { budget = 25.5m }));
+        Assert.Equal(25.5m, saved.GetProperty("budget").GetDecimal());
+        Assert.Equal(25.5m, (await HttpAssert.ReadAsync<JsonElement>(await managerApi.GetAsync(url))).GetProperty("budget").GetDecimal());
+        Assert.Equal(JsonValueKind.Null, (await HttpAssert.ReadAsync<JsonElement>(await adminApi.PutAsJsonAsync(url, new { budget = (decimal?)null }))).GetProperty("budget").ValueKind);
+        Assert.Equal(1, await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().AuditEntries.CountAsync(e => e.OrganizationId == org.Id && e.Action == "monitoring.x-budget.saved" && e.After!.Contains("25.5"))));
+    }
+
     [Theory]
     [InlineData("2027-01-01T03:00:00Z", "America/Chicago", "2026-12")]
     [InlineData("2027-01-01T06:00:00Z", "America/Chicago", "2027-01")]

@@ -3323,6 +3323,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("AccountId", "RootId")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "FirstInboundAt");
+
                     b.HasIndex("OrganizationId", "LastMessageAt", "Id", "HasInbound")
                         .HasDatabaseName("IX_Conversations_Answered_Latest")
                         .HasFilter("\"WaitingSince\" IS NULL");

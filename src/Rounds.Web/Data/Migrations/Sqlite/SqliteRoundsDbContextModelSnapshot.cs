@@ -3310,6 +3310,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("AccountId", "RootId")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "FirstInboundAt");
+
                     b.HasIndex("OrganizationId", "LastMessageAt", "Id", "HasInbound")
                         .HasDatabaseName("IX_Conversations_Answered_Latest")
                         .HasFilter("\"WaitingSince\" IS NULL");
