@@ -52,9 +52,16 @@ if (args is ["measure-engagement-snapshot", .. var snapshotOptions])
     return await Rounds.DbTool.EngagementSnapshotMeasure.RunAsync(snapshotOptions);
 }
 
+// Monitoring at a health system's rate against the reference PDS (defaults: 150 accounts, 10,000 posts an hour, 10 minutes):
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-ingestion [--accounts N] [--fans N] [--rate N] [--minutes N] [--poll-seconds N] [--postgres CONNECTION]
+if (args is ["measure-ingestion", .. var ingestionOptions])
+{
+    return await Rounds.DbTool.IngestionMeasure.RunAsync(ingestionOptions);
+}
+
 if (args is not ["add", var name])
 {
-    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection] | measure-engagement-snapshot [physicians] [mastodon-servers] [latency-ms] | measure-community-fanout [watchers] [postgres-connection] | measure-community-board [posts] [postgres-connection]");
+    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection] | measure-engagement-snapshot [physicians] [mastodon-servers] [latency-ms] | measure-community-fanout [watchers] [postgres-connection] | measure-community-board [posts] [postgres-connection] | measure-ingestion [--accounts N] [--rate N] [--minutes N]");
     return 2;
 }
 

@@ -182,13 +182,13 @@ internal static class PublisherBurstMeasure
         Console.WriteLine($"load average after the run: {LoadAverage()}");
     }
 
-    private static double Percentile(List<double> sorted, double p) =>
+    internal static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static Dictionary<string, string> Options(string[] args)
+    internal static Dictionary<string, string> Options(string[] args)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -199,7 +199,7 @@ internal static class PublisherBurstMeasure
         return options;
     }
 
-    private static int Number(Dictionary<string, string> options, string name, int fallback) =>
+    internal static int Number(Dictionary<string, string> options, string name, int fallback) =>
         options.TryGetValue(name, out var text) ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;
 
     /// <summary>

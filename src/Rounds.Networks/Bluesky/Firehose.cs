@@ -24,9 +24,10 @@ public sealed class BlueskyFirehose(Uri service, HttpMessageInvoker invoker)
 
     /// <summary>
     /// The events after <paramref name="cursor"/> (all the server keeps when null), then new ones as they come,
-    /// until the connection closes or <paramref name="ct"/> is cancelled.
+    /// until the connection closes or <paramref name="ct"/> is cancelled. <paramref name="connected"/> is called once
+    /// the connection is open, before any event: an idle stream is still a working one.
     /// </summary>
-    public async IAsyncEnumerable<FirehoseEvent> SubscribeAsync(long? cursor, [EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<FirehoseEvent> SubscribeAsync(long? cursor, [EnumeratorCancellation] CancellationToken ct = default, Action? connected = null)
     {
         var scheme = service.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
         var address = new UriBuilder(service) { Scheme = scheme, Path = "/xrpc/com.atproto.sync.subscribeRepos", Query = cursor is null ? "" : $"cursor={cursor}" }.Uri;
@@ -39,6 +40,8 @@ public sealed class BlueskyFirehose(Uri service, HttpMessageInvoker invoker)
         {
             throw new NetworkException(FailureKind.Retryable, $"bluesky's event stream could not be reached: {e.Message}", inner: e);
         }
+
+        connected?.Invoke();
 
         var buffer = new byte[64 * 1024];
         using var frame = new MemoryStream();

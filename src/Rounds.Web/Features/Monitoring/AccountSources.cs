@@ -76,7 +76,7 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
         (Platform.Facebook, SourceMode.Polled) => "Read from the comments on the Page's posts of the last week and visitors' posts on its feed, with its Page token, every round.",
         (Platform.Facebook, SourceMode.Impossible) => "A Facebook Page is read only with its Page access token: connect the account.",
         (Platform.LinkedIn, _) when account.Kind == AccountKind.IndividualProfessional => "Impossible: LinkedIn does not let anyone read a personal profile's posts or the comments on them through its API.",
-        (_, SourceMode.Live) => "Read from the server's event stream as it happens, and polled to fill gaps.",
+        (_, SourceMode.Live) => "Read from the server's event stream as it happens; while the stream is connected, polled about once an hour to reconcile, and every round while it is not.",
         (_, SourceMode.Polled) when kind == SourceKind.Posts => "Read from the account's public repository every round; no sign-in needed.",
         (_, SourceMode.Polled) => "Found in the other repositories its server hosts: mentions, replies and quotes naming the account.",
         _ => $"Rounds has no reader for {AccountNames.Label(account.Platform)} yet.",
@@ -99,10 +99,7 @@ public sealed class IngestionRounds(IServiceScopeFactory scopes, TimeProvider cl
 
     protected override async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        // No organization is granted in this scope, so the query sees every organization's accounts.
-        var watched = await services.GetRequiredService<IAccountDirectory>().Cards
-            .Where(a => PostSources.Readable.Contains(a.Platform) && a.Status != AccountStatus.Retired)
-            .ToListAsync(cancellationToken);
+        var watched = await services.GetRequiredService<IngestionPlan>().DueAsync(Interval, cancellationToken);
         foreach (var account in watched)
         {
             await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();

@@ -27,6 +27,8 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddScoped<AccountCandidates>();
         services.AddScoped<SlaPolicies>();
         services.AddScoped<ResponseReport>();
+        services.AddSingleton<LiveStreams>();
+        services.AddScoped<IngestionPlan>();
         services.AddHostedService<IngestionRounds>();
         services.AddSingleton<ReadFirehose>();
         services.AddHostedService<FirehoseRounds>();

@@ -34,7 +34,7 @@ internal sealed class MonitoringStreamConfiguration : IEntityTypeConfiguration<M
 /// learned their DID. The sequence number is stored; a reconnect resumes <see cref="RewindEvents"/> events before it,
 /// and the URI deduplicates what is read twice, so a restart of either side loses and doubles nothing.
 /// </summary>
-public sealed class ReadFirehose(IServiceScopeFactory scopes, IHttpClientFactory http, IConfiguration configuration, TimeProvider clock, ILogger<ReadFirehose> logger)
+public sealed class ReadFirehose(IServiceScopeFactory scopes, IHttpClientFactory http, IConfiguration configuration, LiveStreams streams, TimeProvider clock, ILogger<ReadFirehose> logger)
 {
     public const string ServiceSetting = "Rounds:Monitoring:FirehoseService";
 
@@ -83,15 +83,29 @@ public sealed class ReadFirehose(IServiceScopeFactory scopes, IHttpClientFactory
         }
 
         using var invoker = new HttpMessageInvoker(Rounds.Networks.Outbound.OutboundHttp.CreateHandler(configuration.GetValue<bool>("Rounds:Networks:AllowPrivateAddresses")));
+        try
+        {
+            await ConsumeEventsAsync(service, key, invoker, cursor, cancellationToken);
+        }
+        finally
+        {
+            // Until the stream is back, the polling rounds read this server's accounts every round again.
+            streams.Disconnected(key);
+        }
+    }
+
+    private async Task ConsumeEventsAsync(Uri service, string key, HttpMessageInvoker invoker, long? cursor, CancellationToken cancellationToken)
+    {
         var reader = new BlueskyPostSource(http.CreateClient(PostSources.HttpClientName), service);
         var watched = await WatchedAsync(cancellationToken);
         var refreshedAt = clock.GetUtcNow();
         var savedAt = DateTimeOffset.MinValue;
-        await foreach (var item in new BlueskyFirehose(service, invoker).SubscribeAsync(cursor, cancellationToken))
+        await foreach (var item in new BlueskyFirehose(service, invoker).SubscribeAsync(cursor, cancellationToken, () => streams.Connected(key, Ids(watched), clock.GetUtcNow())))
         {
             if (clock.GetUtcNow() - refreshedAt > Refresh)
             {
                 (watched, refreshedAt) = (await WatchedAsync(cancellationToken), clock.GetUtcNow());
+                streams.Watching(key, Ids(watched), refreshedAt);
             }
 
             var filed = false;
@@ -122,6 +136,8 @@ public sealed class ReadFirehose(IServiceScopeFactory scopes, IHttpClientFactory
             }
         }
     }
+
+    private static IEnumerable<Guid> Ids(Dictionary<string, List<AccountCard>> watched) => watched.Values.SelectMany(a => a).Select(a => a.Id);
 
     /// <summary>Messages deleted on the network stay in the conversation, marked, so the thread still reads as it happened.</summary>
     private async Task<int> MarkDeletedAsync(IReadOnlyList<string> uris, CancellationToken cancellationToken)
