@@ -91,13 +91,15 @@ public abstract class MonitoringFromLinkedInTests(LinkedInMonitoringRounds app) 
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var admin = await app.CreateUserAsync($"monli-{suffix}@example.org");
+        var backup = await app.CreateUserAsync($"monli-backup-{suffix}@example.org");
         var org = await app.CreateOrganizationAsync("monli-" + suffix, admin);
+        await app.AddMemberAsync(org, backup, Role.Reviewer);
         var (page, person) = await app.WithScopeAsync(async services =>
         {
             var context = await RoundsFactory.ContextAsync(services, org, admin);
             var registry = services.GetRequiredService<AccountRegistry>();
             var created = await registry.CreateAsync(context, new AccountInput("linkedin", $"https://www.linkedin.com/company/northfield-{suffix}", Kind: "enterprise", Status: "active"));
-            var member = await registry.CreateAsync(context, new AccountInput("linkedin", $"https://www.linkedin.com/in/avery-{suffix}", Kind: "individual-professional", Status: "active"));
+            var member = await registry.CreateAsync(context, new AccountInput("linkedin", $"https://www.linkedin.com/in/avery-{suffix}", Kind: "individual-professional", Owners: admin.Email, Backup: backup.Email, Status: "active"));
             Assert.True(created.Succeeded && member.Succeeded, created.Status.Message + member.Status.Message);
             return (created.Value!.Id, member.Value!.Id);
         });
