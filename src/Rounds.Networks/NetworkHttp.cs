@@ -63,6 +63,30 @@ internal static class NetworkHttp
         }
     }
 
+    /// <summary>
+    /// Sends a read that stays open (an event stream) and returns as soon as the headers came, the body unread: the
+    /// caller reads it as it arrives. Failures to reach the network are reported as <see cref="SendAsync"/> does.
+    /// </summary>
+    public static async Task<HttpResponseMessage> OpenAsync(HttpClient http, HttpRequestMessage request, string network, CancellationToken ct)
+    {
+        try
+        {
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException e) when (Find<PrivateAddressException>(e) is { } refused)
+        {
+            throw new NetworkException(FailureKind.Content, $"{network} was not called: {refused.Message}", inner: e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NetworkException(FailureKind.Retryable, $"{network} could not be reached: {e.Message}", inner: e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new NetworkException(FailureKind.Retryable, $"{network} did not answer in time.", inner: e);
+        }
+    }
+
     /// <summary>Reads the answer's body into memory with a limit, within what is left of the client's timeout.</summary>
     private static async Task BufferAsync(HttpResponseMessage response, TimeSpan timeout, string network, bool publishing, CancellationToken ct)
     {

@@ -93,3 +93,27 @@ public interface IPostSource
 
     Task<SourceBatch> ReadAsync(string handle, SourceKind kind, string? cursor, CancellationToken ct = default);
 }
+
+/// <summary>
+/// A source that can also push what is addressed to the account as it happens (Mastodon's <c>user:notification</c>
+/// stream). Opening and reading are separate steps so that the caller can fill the gap since the last read after the
+/// network accepted the stream and before reading it: nothing that happens in between is lost, since the stream holds it.
+/// </summary>
+public interface IStreamingSource
+{
+    /// <summary>Whether this source can stream at all (a Mastodon reader without the account's token cannot).</summary>
+    bool CanStream { get; }
+
+    /// <summary>Opens the stream; returns once the network answered that it streams.</summary>
+    Task<IPostStream> OpenAsync(CancellationToken ct = default);
+}
+
+/// <summary>An open stream of posts addressed to an account. A post may come twice; callers deduplicate on its id.</summary>
+public interface IPostStream : IAsyncDisposable
+{
+    /// <summary>
+    /// The posts as they arrive. Ends when the network closes the stream; throws a <see cref="NetworkException"/> when
+    /// it breaks or falls silent for longer than its keep-alive allows.
+    /// </summary>
+    IAsyncEnumerable<InboundPost> ReadAsync(CancellationToken ct = default);
+}

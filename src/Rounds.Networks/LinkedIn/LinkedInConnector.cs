@@ -208,14 +208,7 @@ public sealed class LinkedInConnector(HttpClient http, NetworkCredentials creden
         return image;
     }
 
-    private HttpRequestMessage Request(HttpMethod method, string pathAndQuery)
-    {
-        var message = new HttpRequestMessage(method, new Uri(credentials.Service, pathAndQuery));
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credentials.Secret);
-        message.Headers.Add("LinkedIn-Version", ApiVersion);
-        message.Headers.Add("X-Restli-Protocol-Version", "2.0.0");
-        return message;
-    }
+    private HttpRequestMessage Request(HttpMethod method, string pathAndQuery) => LinkedInApi.Request(method, credentials.Service, credentials.Secret, pathAndQuery);
 
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
@@ -228,44 +221,7 @@ public sealed class LinkedInConnector(HttpClient http, NetworkCredentials creden
         throw Failure(response, await ErrorAsync(response, ct), publishing: false);
     }
 
-    /// <summary>LinkedIn's errors are <c>{"status", "message", "code" or "serviceErrorCode"}</c>.</summary>
-    private static async Task<string> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var text = await response.Content.ReadAsStringAsync(ct);
-        return NetworkHttp.ErrorText(NetworkHttp.TryParse(text) is { } json ? NetworkHttp.String(json, "message") : null);
-    }
+    private static Task<string> ErrorAsync(HttpResponseMessage response, CancellationToken ct) => LinkedInApi.ErrorAsync(response, ct);
 
-    private NetworkException Failure(HttpResponseMessage response, string error, bool publishing)
-    {
-        var detail = $"LinkedIn answered {(int)response.StatusCode}: {error}".TrimEnd(' ', ':');
-        return response.StatusCode switch
-        {
-            // 403 is a missing permission or page role: the account must be reconnected with it.
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new NetworkException(FailureKind.Auth, detail),
-            HttpStatusCode.TooManyRequests => new NetworkException(FailureKind.RateLimited, detail, RateLimitWait(response, error)),
-            >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout
-                => new NetworkException(FailureKind.Retryable, detail, NetworkHttp.RetryAfterHeader(response, clock), NetworkHttp.GatewayTimedOut(response, publishing)),
-            _ => new NetworkException(FailureKind.Content, detail),
-        };
-    }
-
-    /// <summary>
-    /// LinkedIn sends no reset header; its limits are daily and reset at midnight UTC, and a throttle answer
-    /// names the DAY limit it hit. A <c>Retry-After</c> from a gateway wins when present.
-    /// </summary>
-    private TimeSpan? RateLimitWait(HttpResponseMessage response, string error)
-    {
-        if (NetworkHttp.RetryAfterHeader(response, clock) is { } wait)
-        {
-            return wait;
-        }
-
-        if (!error.Contains(" DAY ", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var now = clock.GetUtcNow();
-        return new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) - now;
-    }
+    private NetworkException Failure(HttpResponseMessage response, string error, bool publishing) => LinkedInApi.Failure(response, error, publishing, clock);
 }

@@ -18,8 +18,10 @@ namespace Rounds.Networks.Mastodon;
 /// the stored cursor (<c>since_id</c>); the cursor is the highest id seen, status ids for posts and notification ids
 /// for what is addressed. When the instance's <c>X-RateLimit-Remaining</c> runs low mid-read the read stops with a
 /// rate-limit failure and the cursor does not move, so the next read starts again rather than skipping a gap.
+/// With the token it also follows the account's notifications as they happen, through the streaming API's server-sent
+/// events (<c>GET /api/v1/streaming/user/notification</c>, <see cref="OpenAsync"/>), asked of the account's own server only.
 /// </summary>
-public sealed partial class MastodonPostSource(HttpClient http, Uri instance, string? accessToken, TimeProvider clock) : IPostSource
+public sealed partial class MastodonPostSource(HttpClient http, Uri instance, string? accessToken, TimeProvider clock) : IPostSource, IStreamingSource
 {
     public const int PageSize = 40;
 
@@ -30,6 +32,14 @@ public sealed partial class MastodonPostSource(HttpClient http, Uri instance, st
     public const int ReserveRequests = 3;
 
     public string Network => "mastodon";
+
+    /// <summary>
+    /// How long the stream may stay silent. The streaming server sends a <c>:thump</c> comment every 15 seconds to
+    /// keep the connection open, so a minute without a byte means the connection is dead even if no error says so.
+    /// </summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    public bool CanStream => accessToken is not null;
 
     public SourceMode ModeOf(SourceKind kind) => kind == SourceKind.Posts || accessToken is not null ? SourceMode.Polled : SourceMode.Impossible;
 
@@ -64,6 +74,88 @@ public sealed partial class MastodonPostSource(HttpClient http, Uri instance, st
             .Select(n => ToPost(n.GetProperty("status"))).OfType<InboundPost>().DistinctBy(p => p.Id).ToList();
         return new SourceBatch(accountId, mentions, Newest(notifications, cursor));
     }
+
+    /// <summary>
+    /// Opens the account's notification stream on its server. The streaming API may be served from another host: the
+    /// server then answers the request with a redirect to it. The token goes along, so a redirect is followed once and
+    /// only to the server's own host or a subdomain of it (streaming.example.social for example.social); the outbound
+    /// handler still refuses a private address. A server that streams from anywhere else is read by polling only.
+    /// </summary>
+    public async Task<IPostStream> OpenAsync(CancellationToken ct = default)
+    {
+        if (accessToken is null)
+        {
+            throw new NetworkException(FailureKind.Auth, "Following the notifications of a Mastodon account needs its access token; connect the account.");
+        }
+
+        var url = new Uri(instance, "/api/v1/streaming/user/notification");
+        for (var hop = 0; ; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+            request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("text/event-stream"));
+            HttpResponseMessage? response = await NetworkHttp.OpenAsync(http, request, Network, ct);
+            try
+            {
+                if ((int)response.StatusCode is >= 300 and < 400)
+                {
+                    url = hop == 0 ? StreamingHost(response.Headers.Location, url) : throw new NetworkException(FailureKind.Content, $"{instance.Host} redirected its stream more than once.");
+                    continue;
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw StreamRefused(response);
+                }
+
+                if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+                {
+                    throw new NetworkException(FailureKind.Retryable, $"{instance.Host} answered its streaming address with something that is not an event stream; check the service address.");
+                }
+
+                var stream = new MastodonNotificationStream(response, ToPost, StreamIdleTimeout, Network);
+                response = null;
+                return stream;
+            }
+            finally
+            {
+                response?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Where a redirect of the stream leads, when that is the server's own host or one of its subdomains.</summary>
+    private Uri StreamingHost(Uri? location, Uri from)
+    {
+        if (location is null)
+        {
+            throw new NetworkException(FailureKind.Content, $"{instance.Host} redirected its stream without saying where.");
+        }
+
+        var target = location.IsAbsoluteUri ? location : new Uri(from, location);
+        // The instance configuration names the streaming server as wss://; the HTTP stream is the same address over https.
+        var scheme = target.Scheme switch { "wss" => Uri.UriSchemeHttps, "ws" => Uri.UriSchemeHttp, var other => other };
+        var own = target.Host.Equals(instance.Host, StringComparison.OrdinalIgnoreCase)
+            || target.Host.EndsWith("." + instance.Host, StringComparison.OrdinalIgnoreCase);
+        if (scheme != instance.Scheme || !own)
+        {
+            throw new NetworkException(FailureKind.Content,
+                $"{instance.Host} streams from {target.Host}, which is not the account's own server; Rounds sends the account's token nowhere else, so its mentions are polled.");
+        }
+
+        return new UriBuilder(target) { Scheme = scheme, Port = target.IsDefaultPort ? -1 : target.Port }.Uri;
+    }
+
+    private NetworkException StreamRefused(HttpResponseMessage response) => response.StatusCode switch
+    {
+        HttpStatusCode.TooManyRequests => new NetworkException(FailureKind.RateLimited, $"{Network} is rate limiting this account's stream.",
+            NetworkHttp.RetryAfterHeader(response, clock) ?? NetworkHttp.TimestampReset(response, "X-RateLimit-Reset", clock)),
+        // 403: the token lacks read:notifications; the account must be connected again with it.
+        HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new NetworkException(FailureKind.Auth, $"{Network} refused the account's token for its stream ({(int)response.StatusCode})."),
+        HttpStatusCode.NotFound => new NetworkException(FailureKind.Content, $"{instance.Host} has no streaming API at its address; its mentions are polled."),
+        >= HttpStatusCode.InternalServerError => new NetworkException(FailureKind.Retryable, $"{Network} answered {(int)response.StatusCode} to the stream."),
+        _ => new NetworkException(FailureKind.Content, $"{Network} answered {(int)response.StatusCode} to the stream."),
+    };
 
     /// <summary>Mastodon ids are decimal numbers of growing length; comparing length first orders them without parsing.</summary>
     public static int CompareIds(string a, string b) => a.Length != b.Length ? a.Length.CompareTo(b.Length) : string.CompareOrdinal(a, b);

@@ -12,7 +12,8 @@ namespace Rounds.Networks.Tests.StandIns;
 /// /rest call needs LinkedIn-Version (YYYYMM) and X-Restli-Protocol-Version 2.0.0; posts are created with a
 /// 201 and the URN in x-restli-id, found by author with the FINDER method, deleted by encoded URN; images are
 /// registered with initializeUpload and PUT to the upload URL. Like LinkedIn, it cuts commentary short at the
-/// first reserved character left unescaped, returns hashtags as templates, and refuses duplicate content.
+/// first reserved character left unescaped, returns hashtags as templates, and refuses duplicate content. The
+/// comments on posts are in LinkedInStandIn.Comments.cs.
 /// </summary>
 public sealed partial class LinkedInStandIn : StandIn
 {
@@ -65,7 +66,7 @@ public sealed partial class LinkedInStandIn : StandIn
 
     protected override IResult FaultAnswer(Fault fault) => fault switch
     {
-        Fault.RateLimited => Error(429, "Resource level throttle APPLICATION DAY limit for calls to this resource is reached."),
+        Fault.RateLimited => Throttled(),
         Fault.ServerError => Error(500, "Internal Server Error"),
         _ => Error(503, "Service Unavailable"),
     };
@@ -104,6 +105,7 @@ public sealed partial class LinkedInStandIn : StandIn
         app.MapPut("/upload/{token}", UploadAsync);
         app.MapPost("/rest/posts", CreateAsync);
         app.MapGet("/rest/posts", FindByAuthor);
+        app.MapGet("/rest/socialActions/{target}/comments", CommentsOn);
         app.MapDelete("/rest/posts/{urn}", (string urn, HttpRequest request) =>
         {
             if (request.Headers["X-RestLi-Method"] != "DELETE")

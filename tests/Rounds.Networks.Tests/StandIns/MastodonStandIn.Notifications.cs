@@ -11,7 +11,8 @@ namespace Rounds.Networks.Tests.StandIns;
 /// policy filtered unless <c>include_filtered=true</c>; the filtered ones grouped per sender as notification requests
 /// (<c>GET /api/v1/notifications/requests</c> and <c>/requests/:id</c>, whose <c>notifications_count</c> is a string).
 /// Lists are paged with a <c>Link</c> header (<c>rel="next"</c> carrying <c>max_id</c>, <c>rel="prev"</c> carrying
-/// <c>min_id</c>) and every answer carries the <c>X-RateLimit-*</c> headers.
+/// <c>min_id</c>) and every answer carries the <c>X-RateLimit-*</c> headers. Each new notification also goes to the
+/// open streams (MastodonStandIn.Streaming.cs).
 /// </summary>
 public sealed partial class MastodonStandIn
 {
@@ -45,7 +46,9 @@ public sealed partial class MastodonStandIn
         {
             var status = new Status(NextId(), text, DateTimeOffset.UtcNow, [], "public") { InReplyTo = inReplyTo };
             others[fromAccountId].Statuses.Add((status, false));
-            notifications.Add(new NotificationRow(NextId(), "mention", fromAccountId, status, filtered));
+            var notification = new NotificationRow(NextId(), "mention", fromAccountId, status, filtered);
+            notifications.Add(notification);
+            Publish(notification);
             if (filtered && !requestIds.ContainsKey(fromAccountId))
             {
                 requestIds[fromAccountId] = NextId();
@@ -60,7 +63,9 @@ public sealed partial class MastodonStandIn
     {
         lock (gate)
         {
-            notifications.Add(new NotificationRow(NextId(), "favourite", fromAccountId, status, false));
+            var notification = new NotificationRow(NextId(), "favourite", fromAccountId, status, false);
+            notifications.Add(notification);
+            Publish(notification);
         }
     }
 

@@ -212,6 +212,7 @@ public sealed partial class MastodonStandIn : StandIn
 
         app.MapGet("/api/v1/accounts/verify_credentials", () => Json(AccountJson()));
         MapNotifications(app);
+        MapStreaming(app);
         app.MapPost("/api/v2/media", UploadAsync);
         app.MapGet("/api/v1/media/{id}", (string id) => Processed(id));
         app.MapPost("/api/v1/statuses", CreateAsync);

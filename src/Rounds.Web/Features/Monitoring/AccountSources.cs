@@ -54,7 +54,8 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
 
         if (await sources.ForAsync(account, cancellationToken) is null)
         {
-            return Outcome.Refused($"Rounds cannot read {AccountNames.Label(account.Platform)} accounts yet.");
+            // The same reason the account page gives: no reader for the network, no connection, or no API at all.
+            return Outcome.Refused(Explain(account, SourceKind.Posts, SourceMode.Impossible));
         }
 
         return new Outcome<IngestSummary>(Outcome.Success, await ingest.RunAsync(account, cancellationToken));
@@ -63,7 +64,8 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
     private static string Explain(AccountCard account, SourceKind kind, SourceMode mode) => (account.Platform, mode) switch
     {
         (Platform.Mastodon, SourceMode.Polled) when kind == SourceKind.Posts => "Read from the account's public statuses on its server every round; no sign-in needed.",
-        (Platform.Mastodon, SourceMode.Polled) => "Read from its mention notifications through its connection every round, those its notification policy filtered included.",
+        (Platform.Mastodon, SourceMode.Live) => "Mentions arrive within seconds from its notification stream on its server, through its connection. After a break in the stream its notifications are read once to fill the gap, and every round as well, those its notification policy filtered included.",
+        (Platform.Mastodon, SourceMode.Polled) => "Read from its mention notifications through its connection every round, those its notification policy filtered included. Its notification stream is followed where ingestion runs and the server streams from its own address; it is not open now.",
         (Platform.Mastodon, SourceMode.Impossible) when kind == SourceKind.Addressed => "Mentions of a Mastodon account can be read only with its token: connect the account.",
         (Platform.Mastodon, SourceMode.Impossible) => "The handle names no server to read the account from.",
         (Platform.X, SourceMode.Polled) when kind == SourceKind.Posts => "Read from the account's posts through the X API every round, each read counted against the organization's monthly X budget.",
@@ -76,6 +78,9 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
         (Platform.Facebook, SourceMode.Polled) => "Read from the comments on the Page's posts of the last week and visitors' posts on its feed, with its Page token, every round.",
         (Platform.Facebook, SourceMode.Impossible) => "A Facebook Page is read only with its Page access token: connect the account.",
         (Platform.LinkedIn, _) when account.Kind == AccountKind.IndividualProfessional => "Impossible: LinkedIn does not let anyone read a personal profile's posts or the comments on them through its API.",
+        (Platform.LinkedIn, SourceMode.Polled) when kind == SourceKind.Posts => "Read from the organization page's posts through LinkedIn's Community Management API with its connection every round.",
+        (Platform.LinkedIn, SourceMode.Polled) => "Read from the comments on the page's posts of the last week, and the replies under them, with its connection every round; LinkedIn pushes nothing, so a comment waits at most a round. The page's own comments count as its replies.",
+        (Platform.LinkedIn, SourceMode.Impossible) => "A LinkedIn organization page is read only through its connection, a page admin's token with r_organization_social for the organization's URN: connect the account.",
         (_, SourceMode.Live) => "Read from the server's event stream as it happens; while the stream is connected, polled about once an hour to reconcile, and every round while it is not.",
         (_, SourceMode.Polled) when kind == SourceKind.Posts => "Read from the account's public repository every round; no sign-in needed.",
         (_, SourceMode.Polled) => "Found in the other repositories its server hosts: mentions, replies and quotes naming the account.",

@@ -25,7 +25,10 @@ public sealed class IngestAccount(
     /// <summary>Where alerts go besides the account's own people: the organization's reviewers and admins.</summary>
     public const Role CommunicationsTeam = Role.Reviewer;
 
-    public async Task<IngestSummary> RunAsync(AccountCard account, CancellationToken cancellationToken = default)
+    public Task<IngestSummary> RunAsync(AccountCard account, CancellationToken cancellationToken = default) => RunAsync(account, null, cancellationToken);
+
+    /// <summary>Reads one kind of source of the account (<paramref name="only"/>), or both when null.</summary>
+    public async Task<IngestSummary> RunAsync(AccountCard account, SourceKind? only, CancellationToken cancellationToken)
     {
         if (await sources.ForAsync(account, cancellationToken) is not { } source)
         {
@@ -38,7 +41,7 @@ public sealed class IngestAccount(
         // Posts addressed to the account first, so the account's replies read next find the conversations they answer.
         foreach (var kind in new[] { SourceKind.Addressed, SourceKind.Posts })
         {
-            if (source.ModeOf(kind) == SourceMode.Impossible)
+            if (source.ModeOf(kind) == SourceMode.Impossible || (only is { } wanted && wanted != kind))
             {
                 continue;
             }

@@ -32,6 +32,8 @@ public sealed class MonitoringArea : IRoundsArea
         services.AddHostedService<IngestionRounds>();
         services.AddSingleton<ReadFirehose>();
         services.AddHostedService<FirehoseRounds>();
+        services.AddSingleton<MastodonStreams>();
+        services.AddHostedService<MastodonStreamRounds>();
 
         // Networks are read through the same guarded handler as the connectors: public addresses only, unless the
         // operator allows private ones (a PDS inside the hospital's network, or in tests).

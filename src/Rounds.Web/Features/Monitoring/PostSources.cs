@@ -14,9 +14,12 @@ namespace Rounds.Web.Features.Monitoring;
 /// without sign-in, and what is addressed to it only through its connection, whose token reads its notifications.
 /// X is read with the installation's app bearer token (<c>Rounds:Monitoring:X:BearerToken</c>, at
 /// <c>Rounds:Monitoring:X:Service</c>, default https://api.x.com), every read metered against the organization's
-/// monthly budget (<see cref="XReads"/>). The other networks have no source yet, and the account page says so.
+/// monthly budget (<see cref="XReads"/>). A Facebook Page and a LinkedIn organization page are read only through
+/// their connection, whose token the reader carries; a LinkedIn member cannot be read at all. A connected Mastodon
+/// account's mentions also come live from its notification stream (<see cref="MastodonStreams"/>). The other networks
+/// have no source yet, and the account page says so.
 /// </summary>
-public class PostSources(IHttpClientFactory http, IConfiguration configuration, IConnectedAccounts connections, XReads xReads, TimeProvider clock)
+public class PostSources(IHttpClientFactory http, IConfiguration configuration, IConnectedAccounts connections, XReads xReads, MastodonStreams streams, TimeProvider clock)
 {
     public const string HttpClientName = "monitoring";
 
@@ -25,7 +28,7 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration, 
     public const string MastodonInstancesSetting = "Rounds:Monitoring:MastodonInstances";
 
     /// <summary>The networks some source reads; the ingestion rounds visit only their accounts.</summary>
-    public static readonly IReadOnlyList<Platform> Readable = [Platform.Bluesky, Platform.Mastodon, Platform.X, Platform.Facebook];
+    public static readonly IReadOnlyList<Platform> Readable = [Platform.Bluesky, Platform.Mastodon, Platform.X, Platform.Facebook, Platform.LinkedIn];
 
     /// <summary>The source of a network where one server serves every account Rounds reads (Bluesky's PDS).</summary>
     public virtual IPostSource? For(string network) => network switch
@@ -51,6 +54,12 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration, 
             return await connections.ReaderForAsync(account.OrganizationId, account.Id, cancellationToken);
         }
 
+        if (account.Platform == Platform.LinkedIn)
+        {
+            // An organization page is read with a page admin's token; LinkedIn lets no app read a member's own posts.
+            return account.Kind == AccountKind.IndividualProfessional ? null : await connections.ReaderForAsync(account.OrganizationId, account.Id, cancellationToken);
+        }
+
         if (account.Platform != Platform.Mastodon)
         {
             return For(network);
@@ -67,8 +76,9 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration, 
     }
 
     /// <summary>
-    /// How each source of the account reaches Rounds; Bluesky is live where an event stream is followed, X paused
-    /// while the organization's budget for its reads has no room.
+    /// How each source of the account reaches Rounds; Bluesky is live where an event stream is followed, a Mastodon
+    /// account's mentions while its notification stream is open, X paused while the organization's budget for its
+    /// reads has no room.
     /// </summary>
     public async Task<SourceMode> ModeOfAsync(AccountCard account, SourceKind kind, CancellationToken cancellationToken = default)
     {
@@ -78,6 +88,11 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration, 
         }
 
         var mode = (await ForAsync(account, cancellationToken))?.ModeOf(kind) ?? SourceMode.Impossible;
+        if (mode == SourceMode.Polled && account.Platform == Platform.Mastodon && kind == SourceKind.Addressed && streams.IsOpen(account.Id))
+        {
+            return SourceMode.Live;
+        }
+
         if (mode == SourceMode.Polled && account.Platform == Platform.Facebook && configuration[FacebookFeedWebhook.AppSecretSetting] is { Length: > 0 })
         {
             // Meta delivers the Page's feed as it happens once the app's webhook is set up; polling only fills gaps.

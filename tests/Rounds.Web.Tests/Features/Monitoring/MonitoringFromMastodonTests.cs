@@ -141,6 +141,82 @@ public abstract class MonitoringFromMastodonTests(RoundsFactory app) : IAsyncLif
         Assert.Equal("dismissed", all[$"@NorthfieldER@{server}"]);
     }
 
+    [Fact]
+    public async Task Mentions_arrive_from_the_notification_stream_within_seconds_and_a_break_is_filled_by_one_poll_without_duplicates()
+    {
+        var server = $"s{Guid.NewGuid():N}"[..12] + ".example";
+        app.Services.GetRequiredService<IConfiguration>()[$"{PostSources.MastodonInstancesSetting}:{server}"] = instance.Url.ToString();
+        instance.Domain = server;
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"monstream-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("monstream-" + suffix, admin);
+        var accountId = await app.WithScopeAsync(async services =>
+        {
+            var created = await services.GetRequiredService<AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, org, admin),
+                new AccountInput("mastodon", $"@{MastodonStandIn.Username}@{server}", Kind: "enterprise", Status: "active"));
+            Assert.True(created.Succeeded, created.Status.Message);
+            return created.Value!.Id;
+        });
+        var api = await app.ApiClientAsync(admin);
+        Assert.True((await api.PostAsJsonAsync($"/api/v1/orgs/{org.Slug}/accounts/{accountId}/connection", new { service = instance.Url.ToString(), identifier = MastodonStandIn.Username, secret = MastodonStandIn.Token })).IsSuccessStatusCode);
+        var patient = instance.AddAccount("worried_parent", "");
+        var before = instance.Mention(patient, "@northfield written before Rounds was listening");
+        async Task<string?> AddressedModeAsync() =>
+            (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{accountId}/sources")).GetProperty("sources")[1].GetProperty("mode").GetString();
+        async Task<List<string>> FiledAsync() => await app.WithScopeAsync(services =>
+            services.GetRequiredService<RoundsDbContext>().Set<Message>().Where(m => m.AccountId == accountId).Select(m => m.NetworkId).ToListAsync());
+
+        var streams = app.Services.GetRequiredService<MastodonStreams>();
+        var card = await app.WithScopeAsync(services => services.GetRequiredService<Rounds.Web.Features.Accounts.Contracts.IAccountDirectory>().FindAsync(org.Id, accountId));
+        using var stop = new CancellationTokenSource();
+        var following = streams.FollowAsync(card!, stop.Token);
+
+        // Opening the stream fills the gap: what was written before comes from one poll, once.
+        await UntilAsync(async () => (await FiledAsync()).Contains(before.Id));
+        Assert.True(streams.IsOpen(accountId));
+        Assert.Equal("live", await AddressedModeAsync());
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var question = instance.Mention(patient, "@northfield is the flu clinic open to children?");
+        await UntilAsync(async () => (await FiledAsync()).Contains(question.Id));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"The mention took {clock.Elapsed} to reach the inbox.");
+
+        // The streaming server goes down: a mention written meanwhile comes from the poll made on reconnecting.
+        var pollsBefore = instance.PagedReads.Count(r => r.StartsWith("/api/v1/notifications?", StringComparison.Ordinal));
+        instance.StreamingDown = true;
+        instance.DropStreams();
+        var missed = instance.Mention(patient, "@northfield and on weekends?");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain(missed.Id, await FiledAsync());
+        instance.StreamingDown = false;
+        await UntilAsync(async () => (await FiledAsync()).Contains(missed.Id), TimeSpan.FromSeconds(15));
+        Assert.True(instance.PagedReads.Count(r => r.StartsWith("/api/v1/notifications?", StringComparison.Ordinal)) > pollsBefore);
+
+        // An event the stream sends twice is filed once.
+        instance.RepeatEvents = true;
+        var twice = instance.Mention(patient, "@northfield sorry, sent twice?");
+        await UntilAsync(async () => (await FiledAsync()).Contains(twice.Id));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        await stop.CancelAsync();
+        await following;
+        Assert.False(streams.IsOpen(accountId));
+        Assert.Equal("polled", await AddressedModeAsync());
+        var filed = await FiledAsync();
+        Assert.Equal(new[] { before.Id, question.Id, missed.Id, twice.Id }.Order(), filed.Order());
+        Assert.True(instance.StreamsOpened >= 2);
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? within = null)
+    {
+        var until = DateTimeOffset.UtcNow + (within ?? TimeSpan.FromSeconds(5));
+        while (!await condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < until, "The condition did not come true in time.");
+            await Task.Delay(100);
+        }
+    }
+
     [Theory]
     [InlineData("Northfield Health", "northfield")]
     [InlineData("St. Mary's Medical Center", "mary")]

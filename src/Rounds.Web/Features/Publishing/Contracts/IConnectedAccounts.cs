@@ -13,7 +13,8 @@ public interface IConnectedAccounts
 
     /// <summary>
     /// A reader signed in as the account, for networks where what is addressed to it can only be read so
-    /// (Mastodon's notifications); null when the account is not connected or its network needs no sign-in to read.
+    /// (Mastodon's notifications and their stream, a Facebook Page, a LinkedIn organization page); null when the
+    /// account is not connected or its network needs no sign-in to read.
     /// </summary>
     Task<Rounds.Networks.Ingestion.IPostSource?> ReaderForAsync(Guid organizationId, Guid accountId, CancellationToken cancellationToken = default);
 }
