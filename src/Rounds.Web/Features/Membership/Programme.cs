@@ -256,8 +256,8 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
 
     /// <summary>
     /// Takes a seat in a session for a confirmed registration. The seat is taken by an update guarded on the
-    /// session's count, in the transaction that records the choice, so a full session refuses and a double click
-    /// takes one seat.
+    /// session's count, in the transaction that records the choice and holds the registration's row, so a full
+    /// session refuses, a double click takes one seat and a cancellation at the same moment leaves none.
     /// </summary>
     public async Task<Outcome<SessionSeat>> ChooseAsync(Guid sellerId, string userId, Guid registrationId, Guid? sessionId, CancellationToken cancellationToken = default)
     {
@@ -303,6 +303,17 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The registration's row is where a choice and a cancellation of the same seat meet. A cancellation moves
+        // the row before it gives back the session seats it finds; this guarded write takes the same row, so the
+        // choice either waits for the cancellation and then finds the seat gone, or goes first and leaves a
+        // session seat the cancellation then finds and gives back. A cancelled seat never keeps a session seat.
+        var held = await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.Confirmed)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, r => r.Status), cancellationToken);
+        if (held == 0)
+        {
+            return Outcome.Refused("Sessions are chosen once your seat at the event is confirmed.");
+        }
+
         var taken = await db.Set<EventSession>().Where(s => s.Id == session.Id && s.SeatsTaken < s.Capacity)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.SeatsTaken, x => x.SeatsTaken + 1), cancellationToken);
         if (taken == 0)

@@ -133,6 +133,36 @@ public abstract class ProgrammeTests(MembershipRounds app)
         Assert.Equal(0, await TakenAsync(clash));
         Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(second, Choose(secondRegistration), new { session = small })).StatusCode);
     }
+
+    /// <summary>
+    /// A session chosen while the same registration is cancelled. Before, the choice read the registration as
+    /// confirmed, the cancellation then gave back the session seats it found (none yet), and the choice went on to
+    /// take a seat for a cancelled registration that nothing would ever give back.
+    /// </summary>
+    [Fact]
+    public async Task A_session_chosen_while_its_registration_is_cancelled_keeps_no_seat()
+    {
+        var cast = await app.CastAsync();
+        var (eventId, start) = await ConferenceAsync(app, cast);
+        var session = await SessionAsync(app, cast, eventId, new { title = "Small room", start = Local(start.AddHours(1)), end = Local(start.AddHours(2)), capacity = 3 });
+        var user = await app.CreateUserAsync($"race-{Guid.NewGuid():N}@elsewhere.example", "Rae Race");
+        var registration = (await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(user, $"/api/v1/membership/{cast.Network.Slug}/events/{eventId}/registrations", new { }))).GetProperty("id").GetGuid();
+
+        // The cancellation comes between the choice's look at the registration and its taking of the seat.
+        app.Clock.BeforeNextReading(() => app.WithScopeAsync(async s =>
+            Assert.True((await s.GetRequiredService<Registrations>().CancelAsync(cast.Network.Id, user.Id, registration)).Succeeded)));
+        var chosen = await app.WithScopeAsync(s => s.GetRequiredService<Programme>().ChooseAsync(cast.Network.Id, user.Id, registration, session));
+
+        Assert.False(chosen.Succeeded);
+        Assert.Equal("Sessions are chosen once your seat at the event is confirmed.", chosen.Status.Message);
+        var state = await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            return (await db.Set<EventSession>().Where(x => x.Id == session).Select(x => x.SeatsTaken).SingleAsync(), await db.Set<SessionSeat>().CountAsync(x => x.SessionId == session),
+                await db.Set<Registration>().Where(r => r.Id == registration).Select(r => r.Status).SingleAsync());
+        });
+        Assert.Equal((0, 0, RegistrationStatus.Cancelled), state);
+    }
 }
 
 public sealed class ProgrammeTestsOnSqlite(SqliteMembershipRounds app) : ProgrammeTests(app), IClassFixture<SqliteMembershipRounds>;
@@ -174,5 +204,41 @@ public sealed class SessionSeatConcurrencyTests(PostgresMembershipRounds app) : 
             return (await db.Set<EventSession>().Where(x => x.Id == session).Select(x => x.SeatsTaken).SingleAsync(), await db.Set<SessionSeat>().CountAsync(x => x.SessionId == session));
         });
         Assert.Equal((5, 5), (taken, seats));
+    }
+
+    [Fact]
+    public async Task Forty_registrants_choosing_a_session_while_cancelling_their_seats_at_the_same_moment_keep_no_session_seat()
+    {
+        var cast = await app.CastAsync();
+        var (eventId, start) = await ProgrammeTests.ConferenceAsync(app, cast);
+        var session = await ProgrammeTests.SessionAsync(app, cast, eventId, new { title = "Big room", start = start.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm"), end = start.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm"), capacity = 100 });
+        var registrations = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var suffix = Guid.NewGuid().ToString("N")[..8];
+            var rows = Enumerable.Range(0, 40).Select(i => new Registration
+            {
+                OrganizationId = cast.Network.Id, EventId = eventId, UserId = $"leaver-{suffix}-{i}", AttendeeName = $"Leaver {i}", Status = RegistrationStatus.Confirmed,
+                TicketCode = Registrations.NewTicketCode(), CreatedAt = app.Clock.GetUtcNow(),
+            }).ToList();
+            db.AddRange(rows);
+            await db.SaveChangesAsync();
+            return rows.Select(r => (r.UserId, r.Id)).ToList();
+        });
+
+        await Task.WhenAll(registrations.SelectMany(r => new Task[]
+        {
+            app.WithScopeAsync(services => services.GetRequiredService<Programme>().ChooseAsync(cast.Network.Id, r.UserId, r.Id, session)),
+            app.WithScopeAsync(services => services.GetRequiredService<Registrations>().CancelAsync(cast.Network.Id, r.UserId, r.Id)),
+        }));
+
+        var (taken, seats, cancelled) = await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            var ids = registrations.Select(r => r.Id).ToList();
+            return (await db.Set<EventSession>().Where(x => x.Id == session).Select(x => x.SeatsTaken).SingleAsync(), await db.Set<SessionSeat>().CountAsync(x => x.SessionId == session),
+                await db.Set<Registration>().CountAsync(r => ids.Contains(r.Id) && r.Status == RegistrationStatus.Cancelled));
+        });
+        Assert.Equal((0, 0, 40), (taken, seats, cancelled));
     }
 }
