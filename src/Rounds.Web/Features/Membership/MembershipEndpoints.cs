@@ -79,6 +79,11 @@ public static class MembershipEndpoints
             .WithSummary("Refunds what is left of a card payment through Stripe and issues the credit note; a repeated call refunds nothing more.");
         admin.MapPost("/invoices/{invoiceId:guid}/partial-refund", PartialRefundAsync).WithName("RefundInvoicePart")
             .WithSummary("Refunds part of one line of a card payment through Stripe, {\"line\":\"…\",\"amount\":25.00,\"reason\":\"…\"}, and issues a credit note for exactly that amount; the seat or plan stays.");
+        admin.MapGet("/refunds/unfinished", async (OrgContext org, UnfinishedRefunds refunds, CancellationToken cancellationToken) => TypedResults.Ok(await refunds.ListAsync(org.Id, cancellationToken)))
+            .WithName("ListUnfinishedRefunds")
+            .WithSummary("Card refunds not finished, per order: pending (waiting for Stripe's answer), refused by Stripe (until a later refund of the order is made, 30 days at most) and unresolved (no answer for a day; reconcile in Stripe's dashboard).");
+        admin.MapPost("/refunds/{refundId:guid}/retry", RetryRefundAsync).WithName("RetryRefund")
+            .WithSummary("Asks Stripe again now for a pending refund no request is waiting on (ten minutes old, less than a day), under the same key, as Rounds does every few minutes; it is never made twice.");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
         admin.MapPut("/events/{eventId:guid}/course", SetEventCourseAsync).WithName("SetEventCourse")
             .WithSummary("For a residency: {\"course\":\"social-media-basics\"} gives that course of the network's Learning to every seat confirmed from now on; {\"course\":null} gives none.");
@@ -477,6 +482,12 @@ public static class MembershipEndpoints
     {
         var refunded = await payments.RefundPartAsync(org, invoiceId, body ?? new PartialRefundBody(null, null, null), cancellationToken);
         return refunded.Succeeded ? TypedResults.Ok(ToDto(refunded.Value!, new Dictionary<Guid, string>())) : refunded.Status.ToProblem();
+    }
+
+    public static async Task<IResult> RetryRefundAsync(OrgContext org, Guid refundId, CardPayments payments, CancellationToken cancellationToken)
+    {
+        var retried = await payments.RetryPendingAsync(org, refundId, cancellationToken);
+        return retried.Succeeded ? TypedResults.Ok(new { state = Key(retried.Value) }) : retried.Status.ToProblem();
     }
 
     public static async Task<IResult> CreateEventAsync(OrgContext org, EventInput body, EventEditor editor, CancellationToken cancellationToken)
