@@ -163,6 +163,91 @@ public abstract class ProgrammeTests(MembershipRounds app)
         });
         Assert.Equal((0, 0, RegistrationStatus.Cancelled), state);
     }
+
+    /// <summary>
+    /// The network's admins change and remove a conference's tracks and sessions through the API. Seats that
+    /// registrants chose are never lost to it, and every refused change leaves the programme as it was.
+    /// </summary>
+    [Fact]
+    public async Task Admins_edit_and_remove_tracks_and_sessions_by_role_and_a_session_registrants_chose_stays()
+    {
+        var cast = await app.CastAsync();
+        var (eventId, start) = await ConferenceAsync(app, cast);
+        var admin = $"/api/v1/orgs/{cast.Network.Slug}/membership/events/{eventId}";
+        var client = await app.ApiClientAsync(cast.NetworkAdmin);
+        async Task<Guid> TrackAsync(string name) => (await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, $"{admin}/tracks", new { name }))).GetProperty("id").GetGuid();
+        var strategy = await TrackAsync("Strategy");
+        var measurement = await TrackAsync("Measurement");
+        var chosen = await SessionAsync(app, cast, eventId, new { title = "Small room", track = "Strategy", start = Local(start.AddHours(1)), end = Local(start.AddHours(2)), capacity = 2 });
+        var open = await SessionAsync(app, cast, eventId, new { title = "Keynote", start = Local(start), end = Local(start.AddHours(1)) });
+        Task<JsonElement> ProgrammeAsync() => app.GetJsonAsync(cast.NetworkAdmin, $"/api/v1/membership/{cast.Network.Slug}/events/{eventId}/programme");
+        JsonElement SessionOf(JsonElement programme, Guid id) => programme.GetProperty("sessions").EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == id);
+
+        // A track renamed keeps its sessions; a name another track has is refused as the field's problem.
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"{admin}/tracks/{strategy}", new { name = "Strategy and planning" })).StatusCode);
+        var duplicate = await client.PutAsJsonAsync($"{admin}/tracks/{strategy}", new { name = "measurement" });
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.True((await duplicate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("Name", out _));
+        Assert.Equal("Strategy and planning", SessionOf(await ProgrammeAsync(), chosen).GetProperty("track").GetString());
+
+        // A track with sessions stays; an empty one goes.
+        var withSessions = await client.DeleteAsync($"{admin}/tracks/{strategy}");
+        Assert.Equal(HttpStatusCode.Conflict, withSessions.StatusCode);
+        Assert.Contains("has sessions", await withSessions.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{admin}/tracks/{measurement}")).StatusCode);
+        Assert.Equal(["Strategy and planning"], (await ProgrammeAsync()).GetProperty("tracks").EnumerateArray().Select(t => t.GetString()));
+
+        // Two registrants take the session's two seats.
+        foreach (var name in new[] { "Ada Attendee", "Ben Attendee" })
+        {
+            var user = await app.CreateUserAsync($"edit-{Guid.NewGuid():N}@elsewhere.example", name);
+            var registration = (await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(user, $"/api/v1/membership/{cast.Network.Slug}/events/{eventId}/registrations", new { }))).GetProperty("id").GetGuid();
+            Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(user, $"/api/v1/membership/{cast.Network.Slug}/registrations/{registration}/sessions", new { session = chosen })).StatusCode);
+        }
+
+        // The session changes in full; its chosen seats stay, and its capacity cannot go below them.
+        var changed = await HttpAssert.ReadAsync<JsonElement>(await client.PutAsJsonAsync($"{admin}/sessions/{chosen}",
+            new { title = "Bigger room", speaker = "Lena Park", track = "Strategy and planning", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), room = "Hall B", capacity = 5 }));
+        Assert.Equal((5, 2), (changed.GetProperty("capacity").GetInt32(), changed.GetProperty("seatsTaken").GetInt32()));
+        object[] refused =
+        [
+            new { title = "Bigger room", track = "Strategy and planning", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), capacity = 1 },
+            new { title = "Bigger room", track = "Strategy and planning", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)) },
+            new { title = "Bigger room", start = Local(start.AddHours(4)), end = Local(start.AddHours(3)), capacity = 5 },
+            new { title = "", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), capacity = 5 },
+            new { title = "Bigger room", track = "No such track", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), capacity = 5 },
+        ];
+        foreach (var body in refused)
+        {
+            var response = await client.PutAsJsonAsync($"{admin}/sessions/{chosen}", body);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{JsonSerializer.Serialize(body)} answered {(int)response.StatusCode}");
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("errors", out _));
+        }
+
+        var kept = SessionOf(await ProgrammeAsync(), chosen);
+        Assert.Equal(("Bigger room", "Hall B", 5, 3), (kept.GetProperty("title").GetString(), kept.GetProperty("room").GetString(), kept.GetProperty("capacity").GetInt32(), kept.GetProperty("seatsLeft").GetInt32()));
+
+        // A session registrants chose is not removed; one nobody chose is, once.
+        var withRegistrants = await client.DeleteAsync($"{admin}/sessions/{chosen}");
+        Assert.Equal(HttpStatusCode.Conflict, withRegistrants.StatusCode);
+        Assert.Contains("2 registrants have chosen", await withRegistrants.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{admin}/sessions/{open}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"{admin}/sessions/{open}")).StatusCode);
+        Assert.Equal([chosen], (await ProgrammeAsync()).GetProperty("sessions").EnumerateArray().Select(x => x.GetProperty("id").GetGuid()));
+
+        // Another event's path does not reach this session, and a member who is not an admin changes nothing.
+        var (other, _) = await ConferenceAsync(app, cast);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/v1/orgs/{cast.Network.Slug}/membership/events/{other}/sessions/{chosen}")).StatusCode);
+        var member = await app.CreateUserAsync($"member-{Guid.NewGuid():N}@harbor.example", "Mo Member");
+        await app.AddMemberAsync(cast.Network, member, Role.Member);
+        var memberClient = await app.ApiClientAsync(member);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.PutAsJsonAsync($"{admin}/tracks/{strategy}", new { name = "Taken over" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.DeleteAsync($"{admin}/tracks/{strategy}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.PutAsJsonAsync($"{admin}/sessions/{chosen}", new { title = "Taken over", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), capacity = 5 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.DeleteAsync($"{admin}/sessions/{chosen}")).StatusCode);
+        kept = SessionOf(await ProgrammeAsync(), chosen);
+        Assert.Equal(("Bigger room", "Strategy and planning", 3), (kept.GetProperty("title").GetString(), kept.GetProperty("track").GetString(), kept.GetProperty("seatsLeft").GetInt32()));
+    }
 }
 
 public sealed class ProgrammeTestsOnSqlite(SqliteMembershipRounds app) : ProgrammeTests(app), IClassFixture<SqliteMembershipRounds>;
