@@ -186,6 +186,11 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             // A member's card payment, so that the admin page shows its refund form.
             var card = await services.GetRequiredService<Rounds.Web.Features.Membership.PlaceOrder>().PlaceAsync(org.Id, member.Id, new("premium", null, "", "", null, "card", null));
             Assert.True(card.Succeeded && await services.GetRequiredService<Rounds.Web.Features.Membership.Fulfilment>().MarkPaidAsync(card.Value!.Id, "card", "pi_test_accessibility"));
+            // Refunds of it not finished, so that the admin page lists them with the form that asks Stripe again.
+            var cardInvoice = await db.Set<Rounds.Web.Features.Membership.Invoice>().Where(i => i.OrderId == card.Value.Id).Select(i => i.Id).FirstAsync();
+            db.AddRange(
+                new Rounds.Web.Features.Membership.PendingRefund { OrganizationId = org.Id, OrderId = card.Value.Id, InvoiceId = cardInvoice, PaymentIntent = "pi_test_accessibility", Amount = 10m, CreatedAt = DateTimeOffset.UtcNow.AddHours(-1) },
+                new Rounds.Web.Features.Membership.PendingRefund { OrganizationId = org.Id, OrderId = card.Value.Id, InvoiceId = cardInvoice, PaymentIntent = "pi_test_accessibility", Amount = 5m, CreatedAt = DateTimeOffset.UtcNow.AddDays(-2), State = Rounds.Web.Features.Membership.PendingRefundState.Unresolved });
             var events = await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.OrganizationId == org.Id).OrderBy(e => e.StartsAt).ToListAsync();
             Assert.True((await services.GetRequiredService<Rounds.Web.Features.Membership.Registrations>().RegisterAsync(org.Id, admin.Id, events[0].Id, null)).Succeeded);
             // A checked-in residency makes the admin a graduate who may write a plan; a member's plan waits for the admin's review.

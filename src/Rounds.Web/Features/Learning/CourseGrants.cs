@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Learning.Contracts;
+using Rounds.Web.Features.Organizations.Contracts;
 
 namespace Rounds.Web.Features.Learning;
 
@@ -50,8 +51,10 @@ internal sealed class CourseGrantConfiguration : IEntityTypeConfiguration<Course
 /// outside the course's organization joins it as a member whose source is the grant: that is what opens its
 /// Learning to them, the catalogue then shows them only the courses they were granted, and withdrawing their last
 /// grant takes that membership back. A person who belongs to the organization already keeps their membership as it was.
+/// A person whose address is on one of the organization's proven domains is its member by the domain, with all it
+/// teaches; should the address leave the domain, the grants they hold keep their place (<see cref="KeepsAsync"/>).
 /// </summary>
-public sealed class CourseGrants(RoundsDbContext db, CourseCatalog catalog, TimeProvider clock) : ICourseGrants
+public sealed class CourseGrants(RoundsDbContext db, CourseCatalog catalog, TimeProvider clock) : ICourseGrants, IMembershipGrounds
 {
     public async Task<IReadOnlyList<CourseChoice>> CoursesAsync(Guid organizationId, CancellationToken cancellationToken = default)
     {
@@ -77,10 +80,34 @@ public sealed class CourseGrants(RoundsDbContext db, CourseCatalog catalog, Time
         if (!db.OrganizationMembers.Local.Any(m => m.OrganizationId == organizationId && m.UserId == userId)
             && !await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken))
         {
-            db.OrganizationMembers.Add(new OrganizationMember { OrganizationId = organizationId, UserId = userId, Role = Role.Member, Source = MemberSource.CourseGrant, CreatedAt = now });
+            await JoinAsync(organizationId, userId, now, cancellationToken);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The person joins the organization at once rather than with the caller's save. Two first grants to the same
+    /// person at the same moment (two residencies confirmed together) each add the membership, and its unique index
+    /// lets one through; the other finds that membership, leaves its own out, and goes on. Inside the caller's
+    /// transaction the failed insert goes back to EF's savepoint, so the caller's work is still there to be saved.
+    /// </summary>
+    private async Task JoinAsync(Guid organizationId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var member = new OrganizationMember { OrganizationId = organizationId, UserId = userId, Role = Role.Member, Source = MemberSource.CourseGrant, CreatedAt = now };
+        db.OrganizationMembers.Add(member);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(member).State = EntityState.Detached;
+            if (!await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken))
+            {
+                throw;
+            }
+        }
     }
 
     public async Task WithdrawAsync(string grantKey, CancellationToken cancellationToken = default)
@@ -101,6 +128,10 @@ public sealed class CourseGrants(RoundsDbContext db, CourseCatalog catalog, Time
                 .ExecuteDeleteAsync(cancellationToken);
         }
     }
+
+    /// <summary>A person whose place the email domain gave keeps it, as a grant's, while a grant of theirs stands.</summary>
+    public async Task<MemberSource?> KeepsAsync(Guid organizationId, string userId, CancellationToken cancellationToken = default) =>
+        await db.Set<CourseGrant>().AnyAsync(g => g.OrganizationId == organizationId && g.UserId == userId && g.WithdrawnAt == null, cancellationToken) ? MemberSource.CourseGrant : null;
 
     public async Task<IReadOnlyDictionary<string, string>> GrantedAsync(Guid organizationId, string userId, CancellationToken cancellationToken = default) =>
         await (from g in db.Set<CourseGrant>()

@@ -24,6 +24,7 @@ public sealed class LearningArea : IRoundsArea
         services.AddScoped<ITrainingRecords, CombinedTrainingRecords>();
         services.AddScoped<IModuleTitles, ModuleTitles>();
         services.AddScoped<ICourseGrants, CourseGrants>();
+        services.AddScoped<Organizations.Contracts.IMembershipGrounds, CourseGrants>();
         services.AddScoped<ITrainingRequirements>(sp => sp.GetRequiredService<TrainingRequirements>());
         services.AddScoped<IDemoData, LearningDemo>();
     }

@@ -308,7 +308,7 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
 
         // Those older than Stripe keeps idempotency keys (24 hours): asking again could make a second refund, so they
         // go to the admins, once, and stop holding the order's refund webhooks back.
-        foreach (var stale in waiting.Where(p => p.CreatedAt <= now - TimeSpan.FromHours(23)))
+        foreach (var stale in waiting.Where(p => p.CreatedAt <= now - KeyLifetime))
         {
             var marked = await db.Set<PendingRefund>().Where(p => p.Id == stale.Id && p.State == PendingRefundState.Pending)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, PendingRefundState.Unresolved), cancellationToken);
@@ -321,25 +321,95 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         }
 
         // Not those a request may still be working on: Stripe's client waits up to 80 seconds and retries once.
-        var due = waiting.Where(p => p.CreatedAt <= now - TimeSpan.FromMinutes(10) && p.CreatedAt > now - TimeSpan.FromHours(23)).OrderBy(p => p.CreatedAt).ToList();
+        var due = waiting.Where(p => MayAskAgain(p, now)).OrderBy(p => p.CreatedAt).ToList();
         var finished = 0;
         foreach (var pending in due)
         {
-            var invoiceNumber = await db.Set<Invoice>().Where(i => i.Id == pending.InvoiceId).Select(i => i.Number).FirstAsync(cancellationToken);
-            var answer = await AskStripeAsync(pending, invoiceNumber, cancellationToken);
-            if (answer.RefundId is { } refundId)
+            if ((await AskAgainAsync(pending, cancellationToken)).RefundId is not null)
             {
-                await CompleteAsync(pending.Id, refundId, cancellationToken);
                 finished++;
-            }
-            else if (answer.Refusal is not null)
-            {
-                logger.LogWarning("Stripe refuses pending refund {Refund} of order {Order}", pending.Id, pending.OrderId);
-                await RefusedAsync(pending.Id, cancellationToken);
             }
         }
 
         return finished;
+    }
+
+    /// <summary>How long a request may still be waiting for Stripe's answer to the refund it recorded (its client waits up to 80 seconds and retries once).</summary>
+    public static readonly TimeSpan InFlight = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long Stripe keeps an idempotency key (24 hours), less a margin: past it, asking again could refund twice.</summary>
+    public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(23);
+
+    /// <summary>A pending refund no request is working on any more, whose key Stripe still keeps: asking again under it is safe.</summary>
+    public static bool MayAskAgain(PendingRefund pending, DateTimeOffset now) =>
+        pending.State == PendingRefundState.Pending && pending.CreatedAt <= now - InFlight && pending.CreatedAt > now - KeyLifetime;
+
+    /// <summary>
+    /// An admin asks Stripe again, now, for a refund left pending, as the sweep does every few minutes: under the
+    /// same key, so Stripe answers with the refund it made, or makes it once.
+    /// </summary>
+    public async Task<Outcome<PendingRefundState>> RetryPendingAsync(OrgContext org, Guid pendingId, CancellationToken cancellationToken = default)
+    {
+        if (!org.IsAtLeast(Role.Admin))
+        {
+            return Outcome.Forbidden("Only the network's admins refund payments.");
+        }
+
+        var pending = await db.Set<PendingRefund>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == pendingId && p.OrganizationId == org.Id, cancellationToken);
+        if (pending is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (!Enabled)
+        {
+            return Outcome.Refused("Card payments are not set up on this server, so Stripe cannot be asked for the refund.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (pending.State != PendingRefundState.Pending)
+        {
+            return Outcome.Refused(pending.State == PendingRefundState.Unresolved
+                ? "This refund never got Stripe's answer and is a day old: asking again could refund twice. Check the payment in Stripe's dashboard and refund there; Stripe's report then credits the order."
+                : "This refund is not waiting for Stripe any more.");
+        }
+
+        if (!MayAskAgain(pending, now))
+        {
+            return Outcome.Refused(pending.CreatedAt > now - InFlight
+                ? "The request that recorded this refund may still be waiting for Stripe's answer; ask again in a few minutes."
+                : "This refund is a day old without Stripe's answer: asking again could refund twice. Check the payment in Stripe's dashboard.");
+        }
+
+        var answer = await AskAgainAsync(pending, cancellationToken);
+        audit.Record(org.Id, "membership_refund.retried", nameof(Order), pending.OrderId.ToString(), after: new { pending.Amount, answered = answer.RefundId is not null ? "refunded" : answer.Refusal is not null ? "refused" : "no answer" });
+        await db.SaveChangesAsync(cancellationToken);
+        if (answer.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        return answer.RefundId is not null
+            ? new Outcome<PendingRefundState>(Outcome.Success, PendingRefundState.Completed)
+            : Outcome.Refused("Stripe did not answer this time either. The refund stays pending, Rounds keeps asking, and it is never made twice.");
+    }
+
+    /// <summary>Asks Stripe again for a pending refund under its key and records the answer, as the sweep does.</summary>
+    private async Task<StripeAnswer> AskAgainAsync(PendingRefund pending, CancellationToken cancellationToken)
+    {
+        var invoiceNumber = await db.Set<Invoice>().Where(i => i.Id == pending.InvoiceId).Select(i => i.Number).FirstAsync(cancellationToken);
+        var answer = await AskStripeAsync(pending, invoiceNumber, cancellationToken);
+        if (answer.RefundId is { } refundId)
+        {
+            await CompleteAsync(pending.Id, refundId, cancellationToken);
+        }
+        else if (answer.Refusal is not null)
+        {
+            logger.LogWarning("Stripe refuses pending refund {Refund} of order {Order}", pending.Id, pending.OrderId);
+            await RefusedAsync(pending.Id, cancellationToken);
+        }
+
+        return answer;
     }
 
     /// <summary>Stripe refused the refund: the record stays, marked, so whoever finishes the same key later still finds it.</summary>

@@ -24,6 +24,7 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<PlanEditor>();
         services.AddScoped<VoucherEditor>();
         services.AddScoped<CardPayments>();
+        services.AddScoped<UnfinishedRefunds>();
         services.AddSingleton<MemberCalendar>();
         services.AddHttpClient(CardPayments.HttpClientName);
         services.AddHostedService<ExpireHolds>();

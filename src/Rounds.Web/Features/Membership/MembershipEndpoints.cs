@@ -79,12 +79,26 @@ public static class MembershipEndpoints
             .WithSummary("Refunds what is left of a card payment through Stripe and issues the credit note; a repeated call refunds nothing more.");
         admin.MapPost("/invoices/{invoiceId:guid}/partial-refund", PartialRefundAsync).WithName("RefundInvoicePart")
             .WithSummary("Refunds part of one line of a card payment through Stripe, {\"line\":\"…\",\"amount\":25.00,\"reason\":\"…\"}, and issues a credit note for exactly that amount; the seat or plan stays.");
+        admin.MapGet("/refunds/unfinished", async (OrgContext org, UnfinishedRefunds refunds, CancellationToken cancellationToken) => TypedResults.Ok(await refunds.ListAsync(org.Id, cancellationToken)))
+            .WithName("ListUnfinishedRefunds")
+            .WithSummary("Card refunds not finished, per order: pending (waiting for Stripe's answer), refused by Stripe (until a later refund of the order is made, 30 days at most) and unresolved (no answer for a day; reconcile in Stripe's dashboard).");
+        admin.MapPost("/refunds/{refundId:guid}/retry", RetryRefundAsync).WithName("RetryRefund")
+            .WithSummary("Asks Stripe again now for a pending refund no request is waiting on (ten minutes old, less than a day), under the same key, as Rounds does every few minutes; it is never made twice.");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
         admin.MapPut("/events/{eventId:guid}/course", SetEventCourseAsync).WithName("SetEventCourse")
             .WithSummary("For a residency: {\"course\":\"social-media-basics\"} gives that course of the network's Learning to every seat confirmed from now on; {\"course\":null} gives none.");
         admin.MapPost("/events/{eventId:guid}/tracks", AddTrackAsync).WithName("AddConferenceTrack").WithSummary("{\"name\":\"Strategy\"}; a conference only.");
         admin.MapPost("/events/{eventId:guid}/sessions", AddSessionAsync).WithName("AddConferenceSession")
             .WithSummary("{\"title\":\"…\",\"speaker\":\"…\",\"track\":\"Strategy\",\"start\":\"2027-03-04T09:00\",\"end\":\"2027-03-04T10:00\",\"room\":\"Hall B\",\"capacity\":40}: local times where the conference is held; no track for a session for everyone; no capacity for one every registrant may attend.");
+        admin.MapPut("/events/{eventId:guid}/tracks/{trackId:guid}", UpdateTrackAsync).WithName("UpdateConferenceTrack").WithSummary("{\"name\":\"Strategy and planning\"} renames the track; its sessions stay in it.");
+        admin.MapDelete("/events/{eventId:guid}/tracks/{trackId:guid}", async (OrgContext org, Guid eventId, Guid trackId, Programme programme, CancellationToken cancellationToken) =>
+            (await programme.DeleteTrackAsync(org, eventId, trackId, cancellationToken)).ToProblem()).WithName("DeleteConferenceTrack")
+            .WithSummary("Only a track without sessions; move or remove its sessions first (409 otherwise).");
+        admin.MapPut("/events/{eventId:guid}/sessions/{sessionId:guid}", UpdateSessionAsync).WithName("UpdateConferenceSession")
+            .WithSummary("The whole session, as when adding it. Seats registrants chose stay theirs: the capacity cannot go below them, and a session they chose keeps a capacity.");
+        admin.MapDelete("/events/{eventId:guid}/sessions/{sessionId:guid}", async (OrgContext org, Guid eventId, Guid sessionId, Programme programme, CancellationToken cancellationToken) =>
+            (await programme.DeleteSessionAsync(org, eventId, sessionId, cancellationToken)).ToProblem()).WithName("DeleteConferenceSession")
+            .WithSummary("Only a session no registrant has chosen (409 otherwise); change it instead.");
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
         admin.MapPost("/check-in", CheckInAsync).WithName("CheckInTicket");
@@ -479,6 +493,12 @@ public static class MembershipEndpoints
         return refunded.Succeeded ? TypedResults.Ok(ToDto(refunded.Value!, new Dictionary<Guid, string>())) : refunded.Status.ToProblem();
     }
 
+    public static async Task<IResult> RetryRefundAsync(OrgContext org, Guid refundId, CardPayments payments, CancellationToken cancellationToken)
+    {
+        var retried = await payments.RetryPendingAsync(org, refundId, cancellationToken);
+        return retried.Succeeded ? TypedResults.Ok(new { state = Key(retried.Value) }) : retried.Status.ToProblem();
+    }
+
     public static async Task<IResult> CreateEventAsync(OrgContext org, EventInput body, EventEditor editor, CancellationToken cancellationToken)
     {
         var created = await editor.CreateAsync(org, body, cancellationToken);
@@ -495,6 +515,20 @@ public static class MembershipEndpoints
     {
         var added = await programme.AddSessionAsync(org, eventId, body, cancellationToken);
         return added.Succeeded ? TypedResults.Created($"/api/v1/membership/{org.Organization.Slug}/events/{eventId}/programme", new { added.Value!.Id }) : added.Status.ToProblem();
+    }
+
+    public static async Task<IResult> UpdateTrackAsync(OrgContext org, Guid eventId, Guid trackId, TrackInput body, Programme programme, CancellationToken cancellationToken)
+    {
+        var updated = await programme.UpdateTrackAsync(org, eventId, trackId, body, cancellationToken);
+        return updated.Succeeded ? TypedResults.Ok(new { updated.Value!.Id, updated.Value.Name }) : updated.Status.ToProblem();
+    }
+
+    public static async Task<IResult> UpdateSessionAsync(OrgContext org, Guid eventId, Guid sessionId, SessionInput body, Programme programme, CancellationToken cancellationToken)
+    {
+        var updated = await programme.UpdateSessionAsync(org, eventId, sessionId, body, cancellationToken);
+        return updated.Succeeded
+            ? TypedResults.Ok(new { updated.Value!.Id, updated.Value.Title, updated.Value.StartsAt, updated.Value.EndsAt, updated.Value.Capacity, updated.Value.SeatsTaken })
+            : updated.Status.ToProblem();
     }
 
     public static async Task<IResult> ProgrammeAsync(string seller, Guid eventId, ICurrentActor actor, RoundsDbContext db, Programme programme, CancellationToken cancellationToken)

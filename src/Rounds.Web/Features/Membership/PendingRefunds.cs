@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rounds.Web.Data;
 
 namespace Rounds.Web.Features.Membership;
 
@@ -89,6 +90,56 @@ internal sealed class PendingRefundConfiguration : IEntityTypeConfiguration<Pend
         builder.HasIndex(p => p.OrderId);
         builder.HasOne<Order>().WithMany().HasForeignKey(p => p.OrderId).OnDelete(DeleteBehavior.Cascade);
     }
+}
+
+/// <summary>One card refund not finished, as the admins see it: where it stands and what they may do about it.</summary>
+/// <param name="State">pending (waiting for Stripe's answer), refused (by Stripe; nothing was refunded or credited) or unresolved (no answer for a day).</param>
+/// <param name="MayAskAgain">Whether asking Stripe again now is safe: no request is still waiting for it, and Stripe still keeps its key.</param>
+/// <param name="Advice">What the state means and what to do, in a sentence.</param>
+public sealed record UnfinishedRefundDto(Guid Id, decimal Amount, string State, DateTimeOffset CreatedAt, string Reason, bool ForCancellation, bool MayAskAgain, string Advice);
+
+/// <summary>An order with card refunds not finished, the latest first.</summary>
+public sealed record UnfinishedRefundOrderDto(Guid OrderId, Guid InvoiceId, string Invoice, string BuyerName, string Currency, IReadOnlyList<UnfinishedRefundDto> Refunds);
+
+/// <summary>
+/// The card refunds the admins have to know about: those waiting for Stripe's answer, those Stripe refused (until
+/// a later refund of the order is made), and those left without an answer for a day, which hold back further
+/// refunds of their order until reconciled in Stripe's dashboard. Per order, the order with the oldest first.
+/// </summary>
+public sealed class UnfinishedRefunds(RoundsDbContext db, TimeProvider clock)
+{
+    /// <summary>How long a refusal stays on the list when no refund of the order followed it.</summary>
+    public static readonly TimeSpan RefusalShownFor = TimeSpan.FromDays(30);
+
+    public async Task<IReadOnlyList<UnfinishedRefundOrderDto>> ListAsync(Guid sellerId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        var since = now - RefusalShownFor;
+        var rows = await db.Set<PendingRefund>().AsNoTracking()
+            .Where(p => p.OrganizationId == sellerId && (p.State == PendingRefundState.Pending || p.State == PendingRefundState.Unresolved
+                || (p.State == PendingRefundState.Refused && p.CreatedAt > since
+                    && !db.Set<PendingRefund>().Any(later => later.OrderId == p.OrderId && later.State == PendingRefundState.Completed && later.CreatedAt >= p.CreatedAt))))
+            .ToListAsync(cancellationToken);
+        var orderIds = rows.Select(p => p.OrderId).Distinct().ToList();
+        var orders = await db.Set<Order>().AsNoTracking().Where(o => orderIds.Contains(o.Id)).Select(o => new { o.Id, o.BuyerName, o.Currency }).ToDictionaryAsync(o => o.Id, cancellationToken);
+        var invoiceIds = rows.Select(p => p.InvoiceId).Distinct().ToList();
+        var numbers = await db.Set<Invoice>().AsNoTracking().Where(i => invoiceIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Number, cancellationToken);
+        return rows.GroupBy(p => p.OrderId).OrderBy(g => g.Min(p => p.CreatedAt)).Select(g =>
+        {
+            var first = g.First();
+            return new UnfinishedRefundOrderDto(g.Key, first.InvoiceId, numbers.GetValueOrDefault(first.InvoiceId, ""), orders[g.Key].BuyerName, orders[g.Key].Currency,
+                g.OrderByDescending(p => p.CreatedAt).Select(p => new UnfinishedRefundDto(p.Id, p.Amount, MembershipEndpoints.Key(p.State), p.CreatedAt, p.Reason, p.CancelsRegistrationId is not null,
+                    CardPayments.MayAskAgain(p, now), Advice(p, now))).ToList());
+        }).ToList();
+    }
+
+    private static string Advice(PendingRefund p, DateTimeOffset now) => p.State switch
+    {
+        PendingRefundState.Pending when p.CreatedAt > now - CardPayments.InFlight => "Waiting for Stripe's answer.",
+        PendingRefundState.Pending => "Stripe has not answered yet. Rounds asks again every few minutes under the same key, so it is never made twice; you may ask now.",
+        PendingRefundState.Unresolved => "No answer from Stripe for a day: asking again could refund twice. Check the payment in Stripe's dashboard and refund there; Stripe's report then credits the order. Other refunds of this order wait until then.",
+        _ => "Stripe refused it; nothing was refunded or credited. Refund again from the invoice once the cause is dealt with.",
+    };
 }
 
 /// <summary>

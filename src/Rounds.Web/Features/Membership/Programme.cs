@@ -131,16 +131,11 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
             return networkEvent.Status;
         }
 
-        var name = input.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 100 || name.Contains('\n', StringComparison.Ordinal) || TextRules.FirstRefused(name) is not null)
-        {
-            return Outcome.Invalid("Name", "Name the track in up to 100 characters on one line.");
-        }
-
         var tracks = await db.Set<EventTrack>().Where(t => t.EventId == eventId).Select(t => t.Name).ToListAsync(cancellationToken);
-        if (tracks.Contains(name, StringComparer.OrdinalIgnoreCase))
+        var name = TrackName(input, tracks);
+        if (!name.Succeeded)
         {
-            return Outcome.Invalid("Name", "The conference has a track of this name already.");
+            return name.Status;
         }
 
         if (tracks.Count >= MaxTracks)
@@ -148,11 +143,77 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
             return Outcome.Invalid("Name", $"A conference has at most {MaxTracks} tracks.");
         }
 
-        var track = new EventTrack { OrganizationId = org.Id, EventId = eventId, Name = name, Position = tracks.Count };
+        var track = new EventTrack { OrganizationId = org.Id, EventId = eventId, Name = name.Value!, Position = tracks.Count };
         db.Add(track);
-        audit.Record(org.Id, "event.track_added", nameof(NetworkEvent), eventId.ToString(), after: new { name });
+        audit.Record(org.Id, "event.track_added", nameof(NetworkEvent), eventId.ToString(), after: new { name = name.Value });
         await db.SaveChangesAsync(cancellationToken);
         return new Outcome<EventTrack>(Outcome.Success, track);
+    }
+
+    /// <summary>Renames a track; its sessions stay in it.</summary>
+    public async Task<Outcome<EventTrack>> UpdateTrackAsync(OrgContext org, Guid eventId, Guid trackId, TrackInput input, CancellationToken cancellationToken = default)
+    {
+        var found = await ConferenceAsync(org, eventId, cancellationToken);
+        if (!found.Succeeded)
+        {
+            return found.Status;
+        }
+
+        var track = await db.Set<EventTrack>().FirstOrDefaultAsync(t => t.Id == trackId && t.EventId == eventId, cancellationToken);
+        if (track is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        var others = await db.Set<EventTrack>().Where(t => t.EventId == eventId && t.Id != trackId).Select(t => t.Name).ToListAsync(cancellationToken);
+        var name = TrackName(input, others);
+        if (!name.Succeeded)
+        {
+            return name.Status;
+        }
+
+        var before = track.Name;
+        track.Name = name.Value!;
+        audit.Record(org.Id, "event.track_changed", nameof(NetworkEvent), eventId.ToString(), before: new { name = before }, after: new { name = track.Name });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another track given the same name at the same moment: the unique index let that one through.
+            db.ChangeTracker.Clear();
+            return Outcome.Invalid("Name", "The conference has a track of this name already.");
+        }
+
+        return new Outcome<EventTrack>(Outcome.Success, track);
+    }
+
+    /// <summary>Removes a track that has no sessions left; its sessions are moved or removed first, so none goes unseen.</summary>
+    public async Task<Outcome> DeleteTrackAsync(OrgContext org, Guid eventId, Guid trackId, CancellationToken cancellationToken = default)
+    {
+        var found = await ConferenceAsync(org, eventId, cancellationToken);
+        if (!found.Succeeded)
+        {
+            return found.Status;
+        }
+
+        var track = await db.Set<EventTrack>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == trackId && t.EventId == eventId, cancellationToken);
+        if (track is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        // Guarded in the delete itself: a session added to the track at the same moment keeps the track.
+        var deleted = await db.Set<EventTrack>().Where(t => t.Id == trackId && !db.Set<EventSession>().Any(s => s.TrackId == trackId)).ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            return Outcome.Refused($"The track \"{track.Name}\" has sessions: move them to another track or remove them first.");
+        }
+
+        audit.Record(org.Id, "event.track_removed", nameof(NetworkEvent), eventId.ToString(), before: new { name = track.Name });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
     }
 
     public async Task<Outcome<EventSession>> AddSessionAsync(OrgContext org, Guid eventId, SessionInput input, CancellationToken cancellationToken = default)
@@ -163,7 +224,114 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
             return found.Status;
         }
 
-        var networkEvent = found.Value!;
+        var read = await ReadSessionAsync(found.Value!, input, cancellationToken);
+        if (!read.Succeeded)
+        {
+            return read.Status;
+        }
+
+        var session = read.Value!;
+        session.OrganizationId = org.Id;
+        db.Add(session);
+        audit.Record(org.Id, "event.session_added", nameof(NetworkEvent), eventId.ToString(), after: new { session.Title, start = session.StartsAt, end = session.EndsAt, session.Capacity });
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<EventSession>(Outcome.Success, session);
+    }
+
+    /// <summary>
+    /// Changes a session, all of it at once. The seats people chose stay theirs: the new capacity is written by an
+    /// update guarded on the seats taken, so it never falls below them however many are choosing at that moment,
+    /// and a session people chose keeps seats of its own.
+    /// </summary>
+    public async Task<Outcome<EventSession>> UpdateSessionAsync(OrgContext org, Guid eventId, Guid sessionId, SessionInput input, CancellationToken cancellationToken = default)
+    {
+        var found = await ConferenceAsync(org, eventId, cancellationToken);
+        if (!found.Succeeded)
+        {
+            return found.Status;
+        }
+
+        var before = await db.Set<EventSession>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId && s.EventId == eventId, cancellationToken);
+        if (before is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        var read = await ReadSessionAsync(found.Value!, input, cancellationToken);
+        if (!read.Succeeded)
+        {
+            return read.Status;
+        }
+
+        var after = read.Value!;
+        var capacity = after.Capacity;
+        var updated = await db.Set<EventSession>()
+            .Where(s => s.Id == sessionId && ((capacity == null && s.SeatsTaken == 0) || (capacity != null && s.SeatsTaken <= capacity)))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Title, after.Title).SetProperty(x => x.Speaker, after.Speaker).SetProperty(x => x.Room, after.Room).SetProperty(x => x.TrackId, after.TrackId)
+                .SetProperty(x => x.StartsAt, after.StartsAt).SetProperty(x => x.EndsAt, after.EndsAt).SetProperty(x => x.Capacity, capacity), cancellationToken);
+        if (updated == 0)
+        {
+            var taken = await db.Set<EventSession>().Where(s => s.Id == sessionId).Select(s => s.SeatsTaken).FirstOrDefaultAsync(cancellationToken);
+            return Outcome.Invalid("Capacity", capacity is null
+                ? $"{taken} {(taken == 1 ? "registrant has" : "registrants have")} chosen this session, so it keeps seats of its own; give it a capacity of at least {taken}."
+                : $"{taken} {(taken == 1 ? "registrant has" : "registrants have")} chosen this session; its capacity cannot go below {taken}.");
+        }
+
+        audit.Record(org.Id, "event.session_changed", nameof(NetworkEvent), eventId.ToString(),
+            before: new { before.Title, start = before.StartsAt, end = before.EndsAt, before.Capacity }, after: new { after.Title, start = after.StartsAt, end = after.EndsAt, after.Capacity });
+        await db.SaveChangesAsync(cancellationToken);
+        return new Outcome<EventSession>(Outcome.Success, await db.Set<EventSession>().AsNoTracking().FirstAsync(s => s.Id == sessionId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Removes a session nobody has chosen. The delete is guarded on the session's own count of seats taken,
+    /// which a choice raises before it records itself, so a session chosen at the same moment stays.
+    /// </summary>
+    public async Task<Outcome> DeleteSessionAsync(OrgContext org, Guid eventId, Guid sessionId, CancellationToken cancellationToken = default)
+    {
+        var found = await ConferenceAsync(org, eventId, cancellationToken);
+        if (!found.Succeeded)
+        {
+            return found.Status;
+        }
+
+        var session = await db.Set<EventSession>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId && s.EventId == eventId, cancellationToken);
+        if (session is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        var deleted = await db.Set<EventSession>()
+            .Where(s => s.Id == sessionId && s.SeatsTaken == 0 && !db.Set<SessionSeat>().Any(seat => seat.SessionId == sessionId))
+            .ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            var taken = await db.Set<SessionSeat>().CountAsync(seat => seat.SessionId == sessionId, cancellationToken);
+            return Outcome.Refused($"{Math.Max(taken, 1)} {(taken == 1 ? "registrant has" : "registrants have")} chosen \"{session.Title}\": it cannot be removed while they hold seats in it. Change it instead, or ask them to choose another session.");
+        }
+
+        audit.Record(org.Id, "event.session_removed", nameof(NetworkEvent), eventId.ToString(), before: new { session.Title, start = session.StartsAt, end = session.EndsAt, session.Capacity });
+        await db.SaveChangesAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
+    /// <summary>A track's name from the input, unique among <paramref name="others"/> whatever its case.</summary>
+    private static Outcome<string> TrackName(TrackInput input, IReadOnlyList<string> others)
+    {
+        var name = input.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 100 || name.Contains('\n', StringComparison.Ordinal) || TextRules.FirstRefused(name) is not null)
+        {
+            return Outcome.Invalid("Name", "Name the track in up to 100 characters on one line.");
+        }
+
+        return others.Contains(name, StringComparer.OrdinalIgnoreCase)
+            ? Outcome.Invalid("Name", "The conference has a track of this name already.")
+            : new Outcome<string>(Outcome.Success, name);
+    }
+
+    /// <summary>A session of the conference from the input, checked whole; nothing is saved.</summary>
+    private async Task<Outcome<EventSession>> ReadSessionAsync(NetworkEvent networkEvent, SessionInput input, CancellationToken cancellationToken)
+    {
         var title = input.Title?.Trim() ?? "";
         if (title.Length is 0 or > 200 || title.Contains('\n', StringComparison.Ordinal) || TextRules.FirstRefused(title) is not null)
         {
@@ -185,7 +353,7 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
         Guid? trackId = null;
         if (input.Track?.Trim() is { Length: > 0 } trackName)
         {
-            var tracks = await db.Set<EventTrack>().Where(t => t.EventId == eventId).ToListAsync(cancellationToken);
+            var tracks = await db.Set<EventTrack>().AsNoTracking().Where(t => t.EventId == networkEvent.Id).ToListAsync(cancellationToken);
             trackId = tracks.FirstOrDefault(t => string.Equals(t.Name, trackName, StringComparison.OrdinalIgnoreCase))?.Id;
             if (trackId is null)
             {
@@ -218,14 +386,10 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
             return Outcome.Invalid("Capacity", "A session's capacity is a number of seats between 1 and 100,000, or left out for a session open to every registrant.");
         }
 
-        var session = new EventSession
+        return new Outcome<EventSession>(Outcome.Success, new EventSession
         {
-            OrganizationId = org.Id, EventId = eventId, TrackId = trackId, Title = title, Speaker = speaker, Room = room, StartsAt = start.Value, EndsAt = end.Value, Capacity = input.Capacity,
-        };
-        db.Add(session);
-        audit.Record(org.Id, "event.session_added", nameof(NetworkEvent), eventId.ToString(), after: new { title, start, end, session.Capacity });
-        await db.SaveChangesAsync(cancellationToken);
-        return new Outcome<EventSession>(Outcome.Success, session);
+            OrganizationId = networkEvent.OrganizationId, EventId = networkEvent.Id, TrackId = trackId, Title = title, Speaker = speaker, Room = room, StartsAt = start.Value, EndsAt = end.Value, Capacity = input.Capacity,
+        });
     }
 
     /// <summary>The programme of one of the seller's events, with what <paramref name="userId"/> chose; null when there is no such event.</summary>
@@ -256,8 +420,8 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
 
     /// <summary>
     /// Takes a seat in a session for a confirmed registration. The seat is taken by an update guarded on the
-    /// session's count, in the transaction that records the choice, so a full session refuses and a double click
-    /// takes one seat.
+    /// session's count, in the transaction that records the choice and holds the registration's row, so a full
+    /// session refuses, a double click takes one seat and a cancellation at the same moment leaves none.
     /// </summary>
     public async Task<Outcome<SessionSeat>> ChooseAsync(Guid sellerId, string userId, Guid registrationId, Guid? sessionId, CancellationToken cancellationToken = default)
     {
@@ -303,6 +467,17 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The registration's row is where a choice and a cancellation of the same seat meet. A cancellation moves
+        // the row before it gives back the session seats it finds; this guarded write takes the same row, so the
+        // choice either waits for the cancellation and then finds the seat gone, or goes first and leaves a
+        // session seat the cancellation then finds and gives back. A cancelled seat never keeps a session seat.
+        var held = await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.Confirmed)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, r => r.Status), cancellationToken);
+        if (held == 0)
+        {
+            return Outcome.Refused("Sessions are chosen once your seat at the event is confirmed.");
+        }
+
         var taken = await db.Set<EventSession>().Where(s => s.Id == session.Id && s.SeatsTaken < s.Capacity)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.SeatsTaken, x => x.SeatsTaken + 1), cancellationToken);
         if (taken == 0)

@@ -189,6 +189,17 @@ public sealed partial class OrganizationSettings(RoundsDbContext db, IAuditLog a
             audit.Record(org.Id, "membership.domain_joined", "OrganizationMember", membership.Id.ToString(), after: new { person.Id, person.Email, role = Roles.Key(Role.Member) });
         }
 
+        // People who joined only to take a course given to them are the organization's people now, by the domain.
+        var granted = await db.OrganizationMembers
+            .Where(m => m.OrganizationId == org.Id && m.Source == MemberSource.CourseGrant && db.People().Any(u => u.Id == m.UserId && u.EmailConfirmed && u.NormalizedEmail!.EndsWith(suffix)))
+            .ToListAsync(cancellationToken);
+        foreach (var membership in granted)
+        {
+            membership.Source = MemberSource.Domain;
+            audit.Record(org.Id, "membership.domain_joined", "OrganizationMember", membership.Id.ToString(),
+                before: new { membership.UserId, source = MemberSource.CourseGrant.ToString() }, after: new { membership.UserId, source = MemberSource.Domain.ToString() });
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);

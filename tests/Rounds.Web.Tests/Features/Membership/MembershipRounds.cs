@@ -1,8 +1,11 @@
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -15,9 +18,11 @@ namespace Rounds.Web.Tests.Features.Membership;
 /// <summary>Rounds with a clock the tests move, Stripe's stand-in behind the card payments, and no expiry job of its own.</summary>
 public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
 {
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds()));
+    public MembershipClock Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds()));
 
     public StripeStandIn Stripe { get; } = new();
+
+    public SaveHook Saves => SaveHook.Instance;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -37,6 +42,8 @@ public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
         {
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             services.AddHttpClient(CardPayments.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Stripe);
+            services.ConfigureDbContext<Rounds.Web.Data.SqliteRoundsDbContext>(o => o.AddInterceptors(Saves));
+            services.ConfigureDbContext<Rounds.Web.Data.PostgresRoundsDbContext>(o => o.AddInterceptors(Saves));
         });
     }
 
@@ -77,6 +84,55 @@ public class MembershipRounds(TestDatabase database) : RoundsFactory(database)
     {
         var events = await GetJsonAsync(user, $"/api/v1/membership/{cast.Network.Slug}/events");
         return events.EnumerateArray().First(e => e.GetProperty("title").GetString()!.StartsWith(titleStart, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>
+/// The tests' clock. It can also run something at its next reading in one flow of work: the code under test reads
+/// the clock between a check and the write that relies on it, so a test puts another request exactly there, as a
+/// second instance would at the worst moment.
+/// </summary>
+public sealed class MembershipClock(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private readonly AsyncLocal<StrongBox<Func<Task>?>?> next = new();
+
+    /// <summary>Runs <paramref name="work"/> (to its end) at the next reading of the clock in the calling flow, once.</summary>
+    public void BeforeNextReading(Func<Task> work) => next.Value = new StrongBox<Func<Task>?>(work);
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        if (next.Value is { } box && Interlocked.Exchange(ref box.Value, null) is { } work)
+        {
+            // Run apart from the caller's flow, which is blocked here as if the other request had the database to itself.
+            Task.Run(work).GetAwaiter().GetResult();
+        }
+
+        return base.GetUtcNow();
+    }
+}
+
+/// <summary>
+/// Runs something before the next save in one flow of work, once: a test puts another request between the code's
+/// look at the database and the write that relies on it, as a second instance would at the worst moment.
+/// </summary>
+public sealed class SaveHook : SaveChangesInterceptor
+{
+    /// <summary>One for every instance, so that EF keeps one set of internal services for them all; the work waiting is per flow.</summary>
+    public static SaveHook Instance { get; } = new();
+
+    private readonly AsyncLocal<StrongBox<Func<Task>?>?> next = new();
+
+    public void BeforeNextSave(Func<Task> work) => next.Value = new StrongBox<Func<Task>?>(work);
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (next.Value is { } box && Interlocked.Exchange(ref box.Value, null) is { } work)
+        {
+            // Apart from this flow, which waits here as if the other request had the database to itself.
+            await Task.Run(work, cancellationToken);
+        }
+
+        return result;
     }
 }
 

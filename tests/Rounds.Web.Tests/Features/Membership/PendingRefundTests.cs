@@ -155,6 +155,79 @@ public abstract class PendingRefundTests(MembershipRounds app)
         Assert.Contains("Stripe's dashboard", await retried.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Single(RefundsOf(seat));
     }
+
+    /// <summary>
+    /// The admins see the card refunds not finished, per order, on the membership page and in the API, with what
+    /// each state means; a pending one is asked of Stripe again from there, under its key, so it is made once.
+    /// </summary>
+    [Fact]
+    public async Task Unfinished_refunds_are_listed_per_order_for_the_admin_role_and_a_pending_one_asked_again_from_there_is_made_once()
+    {
+        var seat = await PaidSeatAsync();
+        var admin = seat.Cast.NetworkAdmin;
+        var list = $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/refunds/unfinished";
+        var refundPart = $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/invoices/{seat.InvoiceId}/partial-refund";
+        Assert.Empty((await app.GetJsonAsync(admin, list)).EnumerateArray());
+
+        // Stripe refuses one refund; the answer to the next is lost.
+        app.Stripe.DeclineRefunds = true;
+        Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(admin, refundPart, new { amount = 5m, reason = "Parking" })).StatusCode);
+        app.Stripe.DeclineRefunds = false;
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        app.Stripe.LoseRefundAnswers = 2;
+        Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(admin, refundPart, new { amount = 15m, reason = "The room changed" })).StatusCode);
+        app.Stripe.LoseRefundAnswers = 0;
+
+        var order = Assert.Single((await app.GetJsonAsync(admin, list)).EnumerateArray());
+        Assert.Equal((seat.OrderId, seat.InvoiceId), (order.GetProperty("orderId").GetGuid(), order.GetProperty("invoiceId").GetGuid()));
+        var refunds = order.GetProperty("refunds").EnumerateArray().ToList();
+        Assert.Equal([("pending", 15m, false), ("refused", 5m, false)], refunds.Select(r => (r.GetProperty("state").GetString(), r.GetProperty("amount").GetDecimal(), r.GetProperty("mayAskAgain").GetBoolean())));
+        var pendingId = refunds[0].GetProperty("id").GetGuid();
+        var retry = $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/refunds/{pendingId}/retry";
+
+        // While the request that recorded it may still be waiting for Stripe, it is not asked again.
+        var early = await app.PostJsonAsync(admin, retry, new { });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("may still be waiting", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Members who are not admins see and do neither; an unknown refund is not found.
+        var member = await app.CreateUserAsync($"member-{Guid.NewGuid():N}@harbor.example", "Mo Member");
+        await app.AddMemberAsync(seat.Cast.Network, member, Role.Member);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ApiClientAsync(member)).GetAsync(list)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.PostJsonAsync(member, retry, new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.PostJsonAsync(admin, $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/refunds/{Guid.NewGuid()}/retry", new { })).StatusCode);
+
+        // Minutes on, the page offers to ask Stripe again, which answers with the refund it made: one refund, one note.
+        app.Clock.Advance(TimeSpan.FromMinutes(12));
+        var page = FormSession.Create(app);
+        await page.LoginAsync(admin.Email!);
+        var shown = await page.GetAsync($"/o/{seat.Cast.Network.Slug}/membership");
+        var table = shown.QuerySelector("table.unfinished-refunds")?.TextContent ?? "";
+        Assert.Contains("Pending", table, StringComparison.Ordinal);
+        Assert.Contains("Refused by Stripe", table, StringComparison.Ordinal);
+        var (_, asked) = await page.SubmitAsync($"/o/{seat.Cast.Network.Slug}/membership", $"retry-refund-{pendingId}", new Dictionary<string, string>());
+        Assert.Contains("Stripe made the refund", asked.Body?.TextContent, StringComparison.Ordinal);
+        Assert.Equal([(1500L, $"refund-{seat.OrderId}-0")], RefundsOf(seat));
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "-15.00", "Completed Refused"), await StateAsync(seat));
+
+        // Finished, and the refusal before it followed by a refund: nothing is left on the list, and nothing to ask again.
+        Assert.Empty((await app.GetJsonAsync(admin, list)).EnumerateArray());
+        Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(admin, retry, new { })).StatusCode);
+        Assert.Single(RefundsOf(seat));
+
+        // One without an answer for a day is listed for the admins to reconcile in Stripe, and not asked again.
+        app.Stripe.LoseRefundAnswers = 2;
+        Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(admin, refundPart, new { amount = 10m, reason = "Late start" })).StatusCode);
+        app.Stripe.LoseRefundAnswers = 0;
+        app.Clock.Advance(TimeSpan.FromHours(24));
+        await SweepAsync();
+        var unresolved = Assert.Single(Assert.Single((await app.GetJsonAsync(admin, list)).EnumerateArray()).GetProperty("refunds").EnumerateArray());
+        Assert.Equal(("unresolved", false), (unresolved.GetProperty("state").GetString(), unresolved.GetProperty("mayAskAgain").GetBoolean()));
+        Assert.Contains("Stripe's dashboard", unresolved.GetProperty("advice").GetString(), StringComparison.Ordinal);
+        var late = await app.PostJsonAsync(admin, $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/refunds/{unresolved.GetProperty("id").GetGuid()}/retry", new { });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal(2, RefundsOf(seat).Count);
+    }
 }
 
 public sealed class PendingRefundTestsOnSqlite(SqliteMembershipRounds app) : PendingRefundTests(app), IClassFixture<SqliteMembershipRounds>;

@@ -133,6 +133,121 @@ public abstract class ProgrammeTests(MembershipRounds app)
         Assert.Equal(0, await TakenAsync(clash));
         Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(second, Choose(secondRegistration), new { session = small })).StatusCode);
     }
+
+    /// <summary>
+    /// A session chosen while the same registration is cancelled. Before, the choice read the registration as
+    /// confirmed, the cancellation then gave back the session seats it found (none yet), and the choice went on to
+    /// take a seat for a cancelled registration that nothing would ever give back.
+    /// </summary>
+    [Fact]
+    public async Task A_session_chosen_while_its_registration_is_cancelled_keeps_no_seat()
+    {
+        var cast = await app.CastAsync();
+        var (eventId, start) = await ConferenceAsync(app, cast);
+        var session = await SessionAsync(app, cast, eventId, new { title = "Small room", start = Local(start.AddHours(1)), end = Local(start.AddHours(2)), capacity = 3 });
+        var user = await app.CreateUserAsync($"race-{Guid.NewGuid():N}@elsewhere.example", "Rae Race");
+        var registration = (await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(user, $"/api/v1/membership/{cast.Network.Slug}/events/{eventId}/registrations", new { }))).GetProperty("id").GetGuid();
+
+        // The cancellation comes between the choice's look at the registration and its taking of the seat.
+        app.Clock.BeforeNextReading(() => app.WithScopeAsync(async s =>
+            Assert.True((await s.GetRequiredService<Registrations>().CancelAsync(cast.Network.Id, user.Id, registration)).Succeeded)));
+        var chosen = await app.WithScopeAsync(s => s.GetRequiredService<Programme>().ChooseAsync(cast.Network.Id, user.Id, registration, session));
+
+        Assert.False(chosen.Succeeded);
+        Assert.Equal("Sessions are chosen once your seat at the event is confirmed.", chosen.Status.Message);
+        var state = await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            return (await db.Set<EventSession>().Where(x => x.Id == session).Select(x => x.SeatsTaken).SingleAsync(), await db.Set<SessionSeat>().CountAsync(x => x.SessionId == session),
+                await db.Set<Registration>().Where(r => r.Id == registration).Select(r => r.Status).SingleAsync());
+        });
+        Assert.Equal((0, 0, RegistrationStatus.Cancelled), state);
+    }
+
+    /// <summary>
+    /// The network's admins change and remove a conference's tracks and sessions through the API. Seats that
+    /// registrants chose are never lost to it, and every refused change leaves the programme as it was.
+    /// </summary>
+    [Fact]
+    public async Task Admins_edit_and_remove_tracks_and_sessions_by_role_and_a_session_registrants_chose_stays()
+    {
+        var cast = await app.CastAsync();
+        var (eventId, start) = await ConferenceAsync(app, cast);
+        var admin = $"/api/v1/orgs/{cast.Network.Slug}/membership/events/{eventId}";
+        var client = await app.ApiClientAsync(cast.NetworkAdmin);
+        async Task<Guid> TrackAsync(string name) => (await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, $"{admin}/tracks", new { name }))).GetProperty("id").GetGuid();
+        var strategy = await TrackAsync("Strategy");
+        var measurement = await TrackAsync("Measurement");
+        var chosen = await SessionAsync(app, cast, eventId, new { title = "Small room", track = "Strategy", start = Local(start.AddHours(1)), end = Local(start.AddHours(2)), capacity = 2 });
+        var open = await SessionAsync(app, cast, eventId, new { title = "Keynote", start = Local(start), end = Local(start.AddHours(1)) });
+        Task<JsonElement> ProgrammeAsync() => app.GetJsonAsync(cast.NetworkAdmin, $"/api/v1/membership/{cast.Network.Slug}/events/{eventId}/programme");
+        JsonElement SessionOf(JsonElement programme, Guid id) => programme.GetProperty("sessions").EnumerateArray().Single(x => x.GetProperty("id").GetGuid() == id);
+
+        // A track renamed keeps its sessions; a name another track has is refused as the field's problem.
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"{admin}/tracks/{strategy}", new { name = "Strategy and planning" })).StatusCode);
+        var duplicate = await client.PutAsJsonAsync($"{admin}/tracks/{strategy}", new { name = "measurement" });
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.True((await duplicate.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("Name", out _));
+        Assert.Equal("Strategy and planning", SessionOf(await ProgrammeAsync(), chosen).GetProperty("track").GetString());
+
+        // A track with sessions stays; an empty one goes.
+        var withSessions = await client.DeleteAsync($"{admin}/tracks/{strategy}");
+        Assert.Equal(HttpStatusCode.Conflict, withSessions.StatusCode);
+        Assert.Contains("has sessions", await withSessions.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{admin}/tracks/{measurement}")).StatusCode);
+        Assert.Equal(["Strategy and planning"], (await ProgrammeAsync()).GetProperty("tracks").EnumerateArray().Select(t => t.GetString()));
+
+        // Two registrants take the session's two seats.
+        foreach (var name in new[] { "Ada Attendee", "Ben Attendee" })
+        {
+            var user = await app.CreateUserAsync($"edit-{Guid.NewGuid():N}@elsewhere.example", name);
+            var registration = (await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(user, $"/api/v1/membership/{cast.Network.Slug}/events/{eventId}/registrations", new { }))).GetProperty("id").GetGuid();
+            Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(user, $"/api/v1/membership/{cast.Network.Slug}/registrations/{registration}/sessions", new { session = chosen })).StatusCode);
+        }
+
+        // The session changes in full; its chosen seats stay, and its capacity cannot go below them.
+        var changed = await HttpAssert.ReadAsync<JsonElement>(await client.PutAsJsonAsync($"{admin}/sessions/{chosen}",
+            new { title = "Bigger room", speaker = "Lena Park", track = "Strategy and planning", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), room = "Hall B", capacity = 5 }));
+        Assert.Equal((5, 2), (changed.GetProperty("capacity").GetInt32(), changed.GetProperty("seatsTaken").GetInt32()));
+        object[] refused =
+        [
+            new { title = "Bigger room", track = "Strategy and planning", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), capacity = 1 },
+            new { title = "Bigger room", track = "Strategy and planning", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)) },
+            new { title = "Bigger room", start = Local(start.AddHours(4)), end = Local(start.AddHours(3)), capacity = 5 },
+            new { title = "", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), capacity = 5 },
+            new { title = "Bigger room", track = "No such track", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), capacity = 5 },
+        ];
+        foreach (var body in refused)
+        {
+            var response = await client.PutAsJsonAsync($"{admin}/sessions/{chosen}", body);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{JsonSerializer.Serialize(body)} answered {(int)response.StatusCode}");
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("errors", out _));
+        }
+
+        var kept = SessionOf(await ProgrammeAsync(), chosen);
+        Assert.Equal(("Bigger room", "Hall B", 5, 3), (kept.GetProperty("title").GetString(), kept.GetProperty("room").GetString(), kept.GetProperty("capacity").GetInt32(), kept.GetProperty("seatsLeft").GetInt32()));
+
+        // A session registrants chose is not removed; one nobody chose is, once.
+        var withRegistrants = await client.DeleteAsync($"{admin}/sessions/{chosen}");
+        Assert.Equal(HttpStatusCode.Conflict, withRegistrants.StatusCode);
+        Assert.Contains("2 registrants have chosen", await withRegistrants.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"{admin}/sessions/{open}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"{admin}/sessions/{open}")).StatusCode);
+        Assert.Equal([chosen], (await ProgrammeAsync()).GetProperty("sessions").EnumerateArray().Select(x => x.GetProperty("id").GetGuid()));
+
+        // Another event's path does not reach this session, and a member who is not an admin changes nothing.
+        var (other, _) = await ConferenceAsync(app, cast);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/v1/orgs/{cast.Network.Slug}/membership/events/{other}/sessions/{chosen}")).StatusCode);
+        var member = await app.CreateUserAsync($"member-{Guid.NewGuid():N}@harbor.example", "Mo Member");
+        await app.AddMemberAsync(cast.Network, member, Role.Member);
+        var memberClient = await app.ApiClientAsync(member);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.PutAsJsonAsync($"{admin}/tracks/{strategy}", new { name = "Taken over" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.DeleteAsync($"{admin}/tracks/{strategy}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.PutAsJsonAsync($"{admin}/sessions/{chosen}", new { title = "Taken over", start = Local(start.AddHours(3)), end = Local(start.AddHours(4)), capacity = 5 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await memberClient.DeleteAsync($"{admin}/sessions/{chosen}")).StatusCode);
+        kept = SessionOf(await ProgrammeAsync(), chosen);
+        Assert.Equal(("Bigger room", "Strategy and planning", 3), (kept.GetProperty("title").GetString(), kept.GetProperty("track").GetString(), kept.GetProperty("seatsLeft").GetInt32()));
+    }
 }
 
 public sealed class ProgrammeTestsOnSqlite(SqliteMembershipRounds app) : ProgrammeTests(app), IClassFixture<SqliteMembershipRounds>;
@@ -174,5 +289,41 @@ public sealed class SessionSeatConcurrencyTests(PostgresMembershipRounds app) : 
             return (await db.Set<EventSession>().Where(x => x.Id == session).Select(x => x.SeatsTaken).SingleAsync(), await db.Set<SessionSeat>().CountAsync(x => x.SessionId == session));
         });
         Assert.Equal((5, 5), (taken, seats));
+    }
+
+    [Fact]
+    public async Task Forty_registrants_choosing_a_session_while_cancelling_their_seats_at_the_same_moment_keep_no_session_seat()
+    {
+        var cast = await app.CastAsync();
+        var (eventId, start) = await ProgrammeTests.ConferenceAsync(app, cast);
+        var session = await ProgrammeTests.SessionAsync(app, cast, eventId, new { title = "Big room", start = start.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm"), end = start.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm"), capacity = 100 });
+        var registrations = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var suffix = Guid.NewGuid().ToString("N")[..8];
+            var rows = Enumerable.Range(0, 40).Select(i => new Registration
+            {
+                OrganizationId = cast.Network.Id, EventId = eventId, UserId = $"leaver-{suffix}-{i}", AttendeeName = $"Leaver {i}", Status = RegistrationStatus.Confirmed,
+                TicketCode = Registrations.NewTicketCode(), CreatedAt = app.Clock.GetUtcNow(),
+            }).ToList();
+            db.AddRange(rows);
+            await db.SaveChangesAsync();
+            return rows.Select(r => (r.UserId, r.Id)).ToList();
+        });
+
+        await Task.WhenAll(registrations.SelectMany(r => new Task[]
+        {
+            app.WithScopeAsync(services => services.GetRequiredService<Programme>().ChooseAsync(cast.Network.Id, r.UserId, r.Id, session)),
+            app.WithScopeAsync(services => services.GetRequiredService<Registrations>().CancelAsync(cast.Network.Id, r.UserId, r.Id)),
+        }));
+
+        var (taken, seats, cancelled) = await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            var ids = registrations.Select(r => r.Id).ToList();
+            return (await db.Set<EventSession>().Where(x => x.Id == session).Select(x => x.SeatsTaken).SingleAsync(), await db.Set<SessionSeat>().CountAsync(x => x.SessionId == session),
+                await db.Set<Registration>().CountAsync(r => ids.Contains(r.Id) && r.Status == RegistrationStatus.Cancelled));
+        });
+        Assert.Equal((0, 0, 40), (taken, seats, cancelled));
     }
 }

@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rounds.Web.Data;
+using Rounds.Web.Features.Identity;
 using Rounds.Web.Features.Learning;
 using Rounds.Web.Features.Membership;
+using Rounds.Web.Features.Organizations;
 using Rounds.Web.Tests.Infrastructure;
 
 namespace Rounds.Web.Tests.Features.Membership;
@@ -162,6 +165,99 @@ public abstract class ResidencyCourseTests(MembershipRounds app)
         });
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ApiClientAsync(member)).PutAsJsonAsync($"{events}/{residency}/course", new { course = ShippedCourse.Key })).StatusCode);
         Assert.Null(await CourseOfAsync(residency));
+    }
+
+    /// <summary>
+    /// Two first grants to one person at the same moment, as when two residencies are confirmed together. Before,
+    /// each added the person's membership of the network with its own save, the unique index refused the second,
+    /// and that registration or payment failed with a server error.
+    /// </summary>
+    [Fact]
+    public async Task Two_first_grants_to_one_person_at_the_same_moment_both_stand_on_one_membership()
+    {
+        var cast = await app.CastAsync();
+        var person = await app.CreateUserAsync($"twice-{Guid.NewGuid():N}@elsewhere.example", "Tess Twice");
+        var courseId = await app.WithScopeAsync(async s => (await s.GetRequiredService<ICourseGrants>().CoursesAsync(cast.Network.Id)).Single(c => c.Key == ShippedCourse.Key).Id);
+
+        async Task<bool> GrantAsync(IServiceProvider services, string key, bool ownTransaction)
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            // As the callers do, in a transaction. On SQLite a transaction that has read holds the database against
+            // the other grant's write, so there the grant the other one comes between saves in its own.
+            await using var transaction = ownTransaction || db.Database.ProviderName!.Contains("Npgsql", StringComparison.Ordinal) ? await db.Database.BeginTransactionAsync() : null;
+            var granted = await services.GetRequiredService<ICourseGrants>().GrantAsync(cast.Network.Id, courseId, person.Id, $"test-{key}-{person.Id}", "Two residencies");
+            await db.SaveChangesAsync();
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync();
+            }
+
+            return granted;
+        }
+
+        // The other grant is made and committed between this one's look for a membership and its save.
+        app.Saves.BeforeNextSave(() => app.WithScopeAsync(s => GrantAsync(s, "first", ownTransaction: true)));
+        Assert.True(await app.WithScopeAsync(s => GrantAsync(s, "second", ownTransaction: false)));
+
+        Assert.Equal(2, (await GrantsAsync(person.Id)).Count(g => g.WithdrawnAt is null));
+        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().OrganizationMembers.CountAsync(m => m.OrganizationId == cast.Network.Id && m.UserId == person.Id)));
+        Assert.Equal(MemberSource.CourseGrant, await NetworkMembershipAsync(cast, person.Id));
+    }
+
+    /// <summary>
+    /// A person given the course whose address is on a domain the network proves. Before, the place the grant
+    /// gave stayed a grant's: they saw only the granted course instead of everything the network gives its
+    /// people, and lost their place altogether when the grant was withdrawn though their address was still on it.
+    /// </summary>
+    [Fact]
+    public async Task A_person_given_the_course_becomes_a_member_by_a_proven_domain_while_on_it_and_keeps_the_course_when_the_address_leaves()
+    {
+        var cast = await app.CastAsync();
+        await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            db.Add(new Course { OrganizationId = cast.Network.Id, Key = "staff-only", Title = "Staff only", UpdatedAt = app.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+        });
+        var eventId = await ResidencyAsync(cast, 0m);
+        var domain = $"n{Guid.NewGuid():N}"[..9] + ".example";
+        var person = await app.CreateUserAsync($"rhea@{domain}", "Rhea Resident");
+        var registered = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(person, $"/api/v1/membership/{cast.Network.Slug}/events/{eventId}/registrations", new { }));
+        Assert.Equal(MemberSource.CourseGrant, await NetworkMembershipAsync(cast, person.Id));
+        Assert.Equal([ShippedCourse.Key], await CourseKeysAsync(cast, person));
+
+        // The network proves the domain: the person is one of its people, with all it teaches.
+        await app.AddVerifiedDomainAsync(cast.Network, cast.NetworkAdmin, domain);
+        Assert.Equal(MemberSource.Domain, await NetworkMembershipAsync(cast, person.Id));
+        Assert.Contains("staff-only", await CourseKeysAsync(cast, person));
+
+        async Task MoveAddressAsync(string email) => await app.WithScopeAsync(async s =>
+        {
+            var users = s.GetRequiredService<UserManager<User>>();
+            var user = (await users.FindByIdAsync(person.Id))!;
+            user.Email = email;
+            user.NormalizedEmail = email.ToUpperInvariant();
+            user.EmailConfirmed = true;
+            Assert.True((await users.UpdateAsync(user)).Succeeded);
+            await s.GetRequiredService<DomainMembership>().SyncAsync(new PersonCard { Id = user.Id, DisplayName = user.DisplayName, Email = email, NormalizedEmail = user.NormalizedEmail, EmailConfirmed = true });
+        });
+
+        // The address leaves the domain: the place goes back to the grant's, and the course with it stays.
+        await MoveAddressAsync($"rhea-{Guid.NewGuid():N}@elsewhere.example");
+        Assert.Equal(MemberSource.CourseGrant, await NetworkMembershipAsync(cast, person.Id));
+        Assert.Equal([ShippedCourse.Key], await CourseKeysAsync(cast, person));
+
+        // Confirmed on the domain again, and then the grant withdrawn: the domain keeps the place.
+        await MoveAddressAsync($"rhea@{domain}");
+        Assert.Equal(MemberSource.Domain, await NetworkMembershipAsync(cast, person.Id));
+        Assert.Equal(HttpStatusCode.OK, (await (await app.ApiClientAsync(person)).DeleteAsync($"/api/v1/membership/{cast.Network.Slug}/registrations/{registered.GetProperty("id").GetGuid()}")).StatusCode);
+        Assert.NotNull(Assert.Single(await GrantsAsync(person.Id)).WithdrawnAt);
+        Assert.Equal(MemberSource.Domain, await NetworkMembershipAsync(cast, person.Id));
+        Assert.Contains("staff-only", await CourseKeysAsync(cast, person));
+
+        // Off the domain with no grant left, nothing keeps the place.
+        await MoveAddressAsync($"rhea-{Guid.NewGuid():N}@elsewhere.example");
+        Assert.Null(await NetworkMembershipAsync(cast, person.Id));
     }
 }
 

@@ -80,6 +80,11 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var membershipOrder = new Rounds.Web.Features.Membership.Order { OrganizationId = victim.Id, BuyerUserId = alice.Id, Total = 95m, CreatedAt = DateTimeOffset.UtcNow };
             var invoice = new Rounds.Web.Features.Membership.Invoice { OrganizationId = victim.Id, OrderId = membershipOrder.Id, Number = "INV-2030-000001", Year = 2030, Sequence = 1, Total = 95m, IssuedAt = DateTimeOffset.UtcNow };
             db.AddRange(membershipProduct, networkEvent, membershipOrder, invoice);
+            var eventTrack = new Rounds.Web.Features.Membership.EventTrack { OrganizationId = victim.Id, EventId = networkEvent.Id, Name = "Victim's track" };
+            var eventSession = new Rounds.Web.Features.Membership.EventSession { OrganizationId = victim.Id, EventId = networkEvent.Id, TrackId = eventTrack.Id, Title = "Victim's session", StartsAt = Scheduled, EndsAt = Scheduled.AddHours(1), Capacity = 5 };
+            // A refund of the victim's order left without Stripe's answer, which an intruder must neither see nor ask for again.
+            var pendingRefund = new Rounds.Web.Features.Membership.PendingRefund { OrganizationId = victim.Id, OrderId = membershipOrder.Id, InvoiceId = invoice.Id, PaymentIntent = "pi_victim", Amount = 10m, CreatedAt = DateTimeOffset.UtcNow.AddHours(-1) };
+            db.AddRange(eventTrack, eventSession, pendingRefund);
             var fellowshipRound = new Rounds.Web.Features.Membership.FellowshipRound { OrganizationId = victim.Id, Name = "Victim's fellows", ClosesAt = Scheduled, Rubric = "[{\"key\":\"clarity\",\"label\":\"Clarity\",\"weight\":1}]" };
             var strategicPlan = new Rounds.Web.Features.Membership.StrategicPlan { OrganizationId = victim.Id, RoundId = fellowshipRound.Id, ApplicantUserId = alice.Id, Status = Rounds.Web.Features.Membership.StrategicPlanStatus.Submitted, Version = 1 };
             db.AddRange(fellowshipRound, strategicPlan);
@@ -121,6 +126,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 BoardGroup = boardGroup.Id,
                 NetworkEvent = networkEvent.Id,
                 Invoice = invoice.Id,
+                EventTrack = eventTrack.Id,
+                EventSession = eventSession.Id,
+                PendingRefund = pendingRefund.Id,
                 FellowshipRound = fellowshipRound.Id,
                 StrategicPlan = strategicPlan.Id,
                 ByHandTask = byHandTask.Id,
@@ -190,6 +198,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "network" } => "x",
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "eventId" } => ids.NetworkEvent.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "invoiceId" } => ids.Invoice.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "trackId" } => ids.EventTrack.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "sessionId" } => ids.EventSession.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "refundId" } => ids.PendingRefund.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "uploadId" } => Guid.NewGuid().ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "roundId" } => ids.FellowshipRound.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "strategicPlanId" } => ids.StrategicPlan.ToString(),
@@ -304,6 +315,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.Invoice>().CountAsync(i => i.OrganizationId == victim.Id));
             Assert.Equal(0, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.Id == ids.NetworkEvent).Select(e => e.SeatsTaken).SingleAsync());
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().CountAsync(e => e.OrganizationId == victim.Id));
+            Assert.Equal("Victim's track", await db.Set<Rounds.Web.Features.Membership.EventTrack>().Where(t => t.Id == ids.EventTrack).Select(t => t.Name).SingleAsync());
+            var victimSession = await db.Set<Rounds.Web.Features.Membership.EventSession>().SingleAsync(x => x.Id == ids.EventSession);
+            Assert.Equal(("Victim's session", (int?)5, (Guid?)ids.EventTrack), (victimSession.Title, victimSession.Capacity, victimSession.TrackId));
+            Assert.Equal(Rounds.Web.Features.Membership.PendingRefundState.Pending, await db.Set<Rounds.Web.Features.Membership.PendingRefund>().Where(p => p.Id == ids.PendingRefund).Select(p => p.State).SingleAsync());
             var victimPlan = await db.Set<Rounds.Web.Features.Membership.MembershipPlan>().SingleAsync(p => p.OrganizationId == victim.Id);
             Assert.Equal(("Victim's plan", null), (victimPlan.Name, victimPlan.RetiredAt));
             Assert.Equal(100m, await db.Set<Rounds.Web.Features.Membership.Product>().Where(p => p.Id == victimPlan.ProductId).Select(p => p.ListPrice).SingleAsync());

@@ -20,8 +20,10 @@ public interface ICourseGrants
     Task<IReadOnlyList<CourseChoice>> CoursesAsync(Guid organizationId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Gives the person the course, inside the caller's unit of work, which the caller saves (and commits, if it
-    /// opened a transaction). A key granted before is left as it is. False when the course is not the organization's.
+    /// Gives the person the course, inside the caller's unit of work, which the caller saves and commits; call it
+    /// inside the caller's transaction. A person who joins the organization for it joins at once, saving what the
+    /// caller has added so far, so that two first grants at the same moment make one membership and both succeed.
+    /// A key granted before is left as it is. False when the course is not the organization's.
     /// </summary>
     Task<bool> GrantAsync(Guid organizationId, Guid courseId, string userId, string grantKey, string reason, CancellationToken cancellationToken = default);
 
