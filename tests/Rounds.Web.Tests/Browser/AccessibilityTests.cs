@@ -171,9 +171,21 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             var group = new Rounds.Web.Features.Community.CommunityGroup { OrganizationId = org.Id, Handle = "Experts", Name = "Experts", Mentionable = true, CreatedAt = now };
             db.Add(group);
             db.Add(new Rounds.Web.Features.Community.CommunityGroupMember { OrganizationId = org.Id, GroupId = group.Id, UserId = member.Id });
+            // Categories for premium members and for a group, as the board's list and the audience form show them.
+            var lounge = new Rounds.Web.Features.Community.CommunityCategory
+            {
+                OrganizationId = org.Id, Name = "Premium lounge", Position = 1, CreatedAt = now,
+                ReadAudience = Rounds.Web.Features.Community.CategoryAudience.PremiumMembers, PostAudience = Rounds.Web.Features.Community.CategoryAudience.PremiumMembers,
+            };
+            db.Add(lounge);
+            db.Add(new Rounds.Web.Features.Community.CommunityCategory
+            {
+                OrganizationId = org.Id, Name = "Experts' room", Position = 2, CreatedAt = now,
+                ReadAudience = Rounds.Web.Features.Community.CategoryAudience.Group, ReadGroupId = group.Id, PostAudience = Rounds.Web.Features.Community.CategoryAudience.Group, PostGroupId = group.Id,
+            });
             await db.SaveChangesAsync();
             var handle = (await services.GetRequiredService<Rounds.Web.Features.Community.BoardMembers>().EnsureAllAsync(org.Id)).First(m => m.UserId == member.Id).Handle;
-            return (Category: category.Id, Topic: topic.Id, First: first.Id, Handle: handle);
+            return (Category: category.Id, Topic: topic.Id, First: first.Id, Handle: handle, Lounge: lounge.Id);
         });
 
         // The organization sells the demo's plans and events; the admin holds an invoice, a held seat and a confirmed ticket.
@@ -227,7 +239,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/membership/{org.Slug}/events/{conference}/programme", $"/o/{org.Slug}/membership", $"/membership/{org.Slug}/fellows", $"/membership/{org.Slug}/fellows/directory", $"/o/{org.Slug}/membership/fellows",
             $"/o/{org.Slug}/membership/plans", $"/o/{org.Slug}/membership/plans/new", $"/o/{org.Slug}/membership/vouchers", $"/o/{org.Slug}/membership/vouchers/new",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
-            $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
+            $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/c/{board.Lounge}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
             $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles", $"/o/{org.Slug}/community/tags/handles", $"/o/{org.Slug}/community/groups",
             $"/o/{org.Slug}/community/u/{board.Handle}", $"/o/{org.Slug}/community/g/Experts",
             $"/o/{org.Slug}/engagement/dashboard/physicians?week={Rounds.Web.Features.Engagement.EngagementSnapshot.WeekOf(DateTimeOffset.UtcNow):yyyy-MM-dd}&network=x&measure=confirmed",

@@ -4,7 +4,28 @@ using Rounds.Screening;
 
 namespace Rounds.Web.Features.Community;
 
-/// <summary>A shelf of the board with its own audience: the least role that reads it and the least role that posts in it.</summary>
+/// <summary>
+/// Who, beyond the least role, a category is for. Moderators (reviewers and admins) read and post whatever it says.
+/// </summary>
+public enum CategoryAudience
+{
+    /// <summary>Everyone signed in to the board, at or above the role.</summary>
+    Everyone = 0,
+
+    /// <summary>Those with a membership of the board's network in force, of any plan.</summary>
+    Members = 1,
+
+    /// <summary>Those whose membership's plan gives premium standing, their own or their organization's.</summary>
+    PremiumMembers = 2,
+
+    /// <summary>The members of one of the board's groups.</summary>
+    Group = 3,
+}
+
+/// <summary>
+/// A shelf of the board with its own audience: the least role that reads it and the least role that posts in it,
+/// and who among them (everyone, members, premium members, a group) reads and posts (<see cref="BoardAudience"/>).
+/// </summary>
 public sealed class CommunityCategory : IOrgOwned
 {
     public Guid Id { get; set; } = Guid.NewGuid();
@@ -18,6 +39,16 @@ public sealed class CommunityCategory : IOrgOwned
     public Role ReadRole { get; set; } = Role.Member;
 
     public Role PostRole { get; set; } = Role.Member;
+
+    public CategoryAudience ReadAudience { get; set; }
+
+    /// <summary>The group that reads, when <see cref="ReadAudience"/> is a group; a group deleted since leaves the category to the moderators.</summary>
+    public Guid? ReadGroupId { get; set; }
+
+    /// <summary>Who posts, among those who read.</summary>
+    public CategoryAudience PostAudience { get; set; }
+
+    public Guid? PostGroupId { get; set; }
 
     public int Position { get; set; }
 
@@ -155,6 +186,8 @@ internal sealed class CommunityCategoryConfiguration : IEntityTypeConfiguration<
         builder.Property(c => c.AllowedTags).HasMaxLength(TopicTags.PerCategory * (TopicTags.MaxLength + 1));
         builder.HasIndex(c => new { c.OrganizationId, c.Name }).IsUnique();
         builder.HasOne<Organization>().WithMany().HasForeignKey(c => c.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<CommunityGroup>().WithMany().HasForeignKey(c => c.ReadGroupId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<CommunityGroup>().WithMany().HasForeignKey(c => c.PostGroupId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

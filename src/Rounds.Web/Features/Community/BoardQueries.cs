@@ -3,7 +3,8 @@ using Rounds.Web.Data;
 
 namespace Rounds.Web.Features.Community;
 
-public sealed record CategoryRow(CommunityCategory Category, int Topics, bool CanPost, WatchLevel Level);
+/// <param name="ReadGroup">The handle of the group that reads, for a category whose audience is a group.</param>
+public sealed record CategoryRow(CommunityCategory Category, int Topics, bool CanPost, WatchLevel Level, string? ReadGroup = null, string? PostGroup = null);
 
 /// <param name="Unread">Posts past the caller's last read one; <c>null</c> when they never opened the topic (it is new to them).</param>
 public sealed record TopicRow(CommunityTopic Topic, string CategoryName, string AuthorName, int? Unread, bool Held, IReadOnlyList<string> Tags);
@@ -62,20 +63,23 @@ public sealed record BoardMemberView(CommunityMember Member, IReadOnlyList<Commu
 public sealed record ReviewItem(CommunityPost Post, string TopicTitle, string AuthorName, IReadOnlyList<(CommunityFlag Flag, string By)> Flags);
 
 /// <summary>What the board shows: lists, a topic with its posts as the caller may see them, and the review queue.</summary>
-public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
+public sealed class BoardQueries(RoundsDbContext db, BoardAudience audience, BoardMembers members)
 {
     public static string TopicPath(string slug, Guid topicId) => $"/o/{slug}/community/t/{topicId}";
 
     public async Task<List<CategoryRow>> CategoriesAsync(OrgContext org, CancellationToken cancellationToken = default)
     {
-        var categories = await db.Set<CommunityCategory>().Where(c => c.OrganizationId == org.Id).ToListAsync(cancellationToken);
-        var readable = categories.Where(c => org.IsAtLeast(c.ReadRole)).OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var (categories, reader) = await audience.ReadableAsync(org, cancellationToken);
+        var readable = categories.OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
         var ids = readable.Select(c => c.Id).ToList();
         var counts = await db.Set<CommunityTopic>().Where(t => t.OrganizationId == org.Id && t.Visible && ids.Contains(t.CategoryId))
             .GroupBy(t => t.CategoryId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var levels = await db.Set<CommunityWatch>().Where(w => w.UserId == org.UserId && w.CategoryId != null && ids.Contains(w.CategoryId.Value))
             .ToDictionaryAsync(w => w.CategoryId!.Value, w => w.Level, cancellationToken);
-        return readable.Select(c => new CategoryRow(c, counts.GetValueOrDefault(c.Id), org.IsAtLeast(c.PostRole), levels.GetValueOrDefault(c.Id))).ToList();
+        var groupIds = readable.SelectMany(c => new[] { c.ReadGroupId, c.PostGroupId }).OfType<Guid>().Distinct().ToList();
+        var groups = groupIds.Count == 0 ? new Dictionary<Guid, string>() : await db.Set<CommunityGroup>().Where(g => groupIds.Contains(g.Id)).ToDictionaryAsync(g => g.Id, g => g.Handle, cancellationToken);
+        string? Handle(Guid? id) => id is { } found ? groups.GetValueOrDefault(found) : null;
+        return readable.Select(c => new CategoryRow(c, counts.GetValueOrDefault(c.Id), BoardAudience.MayPost(reader, c), levels.GetValueOrDefault(c.Id), Handle(c.ReadGroupId), Handle(c.PostGroupId))).ToList();
     }
 
     /// <summary>Topics in a list: how many a page of a category or a tag shows.</summary>
@@ -120,7 +124,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
     /// </summary>
     public async Task<TopicView?> TopicAsync(OrgContext org, Guid topicId, int page = 1, CancellationToken cancellationToken = default)
     {
-        var found = await BoardAccess.TopicAsync(db, org, topicId, cancellationToken);
+        var found = await audience.TopicAsync(org, topicId, cancellationToken);
         if (found is null)
         {
             return null;
@@ -171,7 +175,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
         var watch = await db.Set<CommunityWatch>().Where(w => w.UserId == org.UserId && (w.TopicId == topic.Id || w.CategoryId == category.Id)).ToListAsync(cancellationToken);
         var lastRead = await db.Set<CommunityReadMark>().Where(r => r.UserId == org.UserId && r.TopicId == topic.Id).Select(r => (int?)r.LastReadNumber).FirstOrDefaultAsync(cancellationToken) ?? 0;
         var tags = await TopicTags.OfAsync(db, [topic.Id], cancellationToken);
-        return new TopicView(topic, category, views, FanOut.Effective(watch).GetValueOrDefault(org.UserId, WatchLevel.Normal), org.IsAtLeast(category.PostRole), lastRead, page, pages, tags[topic.Id].ToList(),
+        return new TopicView(topic, category, views, FanOut.Effective(watch).GetValueOrDefault(org.UserId, WatchLevel.Normal), await audience.MayPostAsync(org, category, cancellationToken), lastRead, page, pages, tags[topic.Id].ToList(),
             await MovedAsync(org, topic, from, to, posts, cancellationToken));
     }
 
@@ -184,7 +188,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
         var moved = new List<MovedPost>();
         foreach (var number in gone.Where(n => !present.Contains(n)).Order())
         {
-            var at = await MoveTopics.WhereIsAsync(db, org, topic.Id, number, cancellationToken);
+            var at = await MoveTopics.WhereIsAsync(db, audience, org, topic.Id, number, cancellationToken);
             var title = at is { } place ? await db.Set<CommunityTopic>().Where(t => t.Id == place.TopicId).Select(t => t.Title).FirstAsync(cancellationToken) : null;
             moved.Add(new MovedPost(number, at is { } found ? TopicPages.Href(org.Organization.Slug, found.TopicId, found.Number) : null, title));
         }
@@ -229,7 +233,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
             return problem;
         }
 
-        var topic = topicId is { } id && await BoardAccess.TopicAsync(db, org, id, cancellationToken) is ({ } found, _)
+        var topic = topicId is { } id && await audience.TopicAsync(org, id, cancellationToken) is ({ } found, _)
             ? found
             : new CommunityTopic { Id = Guid.NewGuid(), OrganizationId = org.Id };
         var draft = new CommunityPost { OrganizationId = org.Id, TopicId = topic.Id, Body = body!.Trim() };
@@ -302,7 +306,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
         foreach (var quoted in refs.GroupBy(r => r.TopicId ?? topic.Id))
         {
             // A quote links only to a post its reader may open: a visible post of a topic in a category they read.
-            if (quoted.Key != topic.Id && await BoardAccess.TopicAsync(db, org, quoted.Key, cancellationToken) is not { Topic.Visible: true })
+            if (quoted.Key != topic.Id && await audience.TopicAsync(org, quoted.Key, cancellationToken) is not { Topic.Visible: true })
             {
                 continue;
             }
@@ -355,7 +359,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardMembers members)
     public async Task<List<CommunityPostRevision>?> RevisionsAsync(OrgContext org, Guid postId, CancellationToken cancellationToken = default)
     {
         var post = await db.Set<CommunityPost>().FirstOrDefaultAsync(p => p.Id == postId && p.OrganizationId == org.Id, cancellationToken);
-        if (post is null || await BoardAccess.TopicAsync(db, org, post.TopicId, cancellationToken) is null
+        if (post is null || await audience.TopicAsync(org, post.TopicId, cancellationToken) is null
             || (post.State != PostState.Visible && post.AuthorId != org.UserId && !BoardAccess.IsModerator(org)))
         {
             return null;

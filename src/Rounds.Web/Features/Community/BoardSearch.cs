@@ -36,7 +36,7 @@ public sealed record SearchResults(List<SearchHit> Hits, int Page, bool HasMore)
 /// all of which must match, stemmed in English; a topic's title counts with its first post. Filters narrow in the
 /// same query, so a page of hits costs the same whatever they exclude.
 /// </summary>
-public sealed partial class BoardSearch(RoundsDbContext db)
+public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audience)
 {
     public const int MaxTerms = 8;
 
@@ -163,10 +163,11 @@ public sealed partial class BoardSearch(RoundsDbContext db)
 
         var filters = parsed.Value!;
         var categoryId = request.CategoryId;
+        // Only categories the caller reads (role and audience) are searched; the database gets their ids, so a hit elsewhere never leaves it.
+        var (readable, _) = await audience.ReadableAsync(org, cancellationToken);
         if (filters.Category is { } name)
         {
-            var names = await db.Set<CommunityCategory>().Where(c => c.OrganizationId == org.Id).Select(c => new { c.Id, c.Name, c.ReadRole }).ToListAsync(cancellationToken);
-            var named = names.FirstOrDefault(c => org.IsAtLeast(c.ReadRole) && c.Name.Replace('-', ' ').Equals(name, StringComparison.OrdinalIgnoreCase));
+            var named = readable.FirstOrDefault(c => c.Name.Replace('-', ' ').Equals(name, StringComparison.OrdinalIgnoreCase));
             if (named is null)
             {
                 return Outcome.Invalid("Category", $"There is no category named {name} that you can read.");
@@ -187,7 +188,6 @@ public sealed partial class BoardSearch(RoundsDbContext db)
         }
 
         var terms = filters.Terms;
-        var role = (int)org.Role;
         var visible = (int)PostState.Visible;
         var category = categoryId ?? Guid.Empty;
         var all = categoryId is null;
@@ -203,9 +203,12 @@ public sealed partial class BoardSearch(RoundsDbContext db)
         var tag = filters.Tag ?? "";
         var skip = (request.Page - 1) * take;
         var limit = take + 1;
+        var readableIds = readable.Select(c => c.Id).ToArray();
         List<SearchRow> rows;
         if (sqlite)
         {
+            // SQLite takes no array parameter; the ids go as a JSON list, compared without regard to how the GUIDs are cased.
+            var readableJson = System.Text.Json.JsonSerializer.Serialize(readableIds.Select(id => id.ToString()));
             // Each word quoted, so that nothing a reader types is taken as FTS5 syntax.
             var words = string.Join(' ', terms.Select(t => "\"" + t + "\""));
             var match = inTitle ? $"\"Title\" : ({words})" : words;
@@ -216,7 +219,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
                 JOIN "CommunityTopics" t ON t."Id" = p."TopicId"
                 JOIN "CommunityCategories" c ON c."Id" = t."CategoryId"
                 WHERE "CommunitySearch" MATCH {match} AND p."OrganizationId" = {org.Id} AND p."State" = {visible} AND t."Visible" = 1
-                  AND c."ReadRole" <= {role} AND ({all} OR t."CategoryId" = {category})
+                  AND upper(c."Id") IN (SELECT upper("value") FROM json_each({readableJson})) AND ({all} OR t."CategoryId" = {category})
                   AND ({anyAuthor} OR p."AuthorId" = {author}) AND ({anyTime} OR p."CreatedAt" >= {from}) AND ({untilNow} OR p."CreatedAt" < {to})
                   AND ({anyTag} OR EXISTS (SELECT 1 FROM "CommunityTopicTags" g WHERE g."TopicId" = t."Id" AND g."Tag" = {tag}))
                 ORDER BY "Rank", s."PostId" LIMIT {limit} OFFSET {skip}
@@ -241,7 +244,7 @@ public sealed partial class BoardSearch(RoundsDbContext db)
                 JOIN "CommunityPosts" p ON p."Id" = hit."PostId"
                 JOIN "CommunityTopics" t ON t."Id" = p."TopicId"
                 JOIN "CommunityCategories" c ON c."Id" = t."CategoryId"
-                WHERE t."Visible" AND c."ReadRole" <= {role} AND ({all} OR t."CategoryId" = {category})
+                WHERE t."Visible" AND c."Id" = ANY({readableIds}) AND ({all} OR t."CategoryId" = {category})
                   AND ({anyAuthor} OR p."AuthorId" = {author}) AND ({anyTime} OR p."CreatedAt" >= {from}) AND ({untilNow} OR p."CreatedAt" < {to})
                   AND ({anyTag} OR EXISTS (SELECT 1 FROM "CommunityTopicTags" g WHERE g."TopicId" = t."Id" AND g."Tag" = {tag}))
                 GROUP BY hit."PostId"

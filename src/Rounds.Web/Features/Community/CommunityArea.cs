@@ -11,6 +11,7 @@ public sealed class CommunityArea : IRoundsArea
     {
         services.AddScoped<BoardMembers>();
         services.AddScoped<BoardQueries>();
+        services.AddScoped<BoardAudience>();
         services.AddScoped<FanOut>();
         services.AddSingleton<FanOutSignal>();
         services.AddScoped<BoardDeliveries>();

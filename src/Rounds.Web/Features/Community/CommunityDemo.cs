@@ -5,9 +5,10 @@ using Rounds.Web.Data;
 namespace Rounds.Web.Features.Community;
 
 /// <summary>
-/// The Harbor network's board: three categories, and conversations among the network's members on branded handles
+/// The Harbor network's board: four categories, and conversations among the network's members on branded handles
 /// for clinical leaders, departments that want their own accounts and disclaimers in physicians' profiles, with
-/// replies, quotes, mentions and likes. Northfield's physicians and nurse join the network as members for it.
+/// replies, quotes, mentions and likes. Northfield's physicians and nurse join the network as members for it; the
+/// premium members' lounge is theirs through Northfield's organization membership, which gives premium standing.
 /// </summary>
 public sealed class CommunityDemo(RoundsDbContext db, BoardMembers members, TimeProvider clock) : IDemoData
 {
@@ -40,7 +41,10 @@ public sealed class CommunityDemo(RoundsDbContext db, BoardMembers members, Time
         var strategy = Category(network, "Strategy and governance", "Who speaks for the organization, on which accounts, under which rules.", Role.Member, 0, now);
         var physicians = Category(network, "Physicians online", "Helping clinicians take part safely: profiles, disclaimers, training.", Role.Member, 1, now);
         var staff = Category(network, "Communications team room", "For the network's reviewers and admins.", Role.Reviewer, 2, now);
-        db.AddRange(strategy, physicians, staff);
+        var lounge = Category(network, "Premium members' lounge", "Confidential feedback among premium members: drafts, incidents, hard calls.", Role.Member, 3, now);
+        lounge.ReadAudience = CategoryAudience.PremiumMembers;
+        lounge.PostAudience = CategoryAudience.PremiumMembers;
+        db.AddRange(strategy, physicians, staff, lounge);
 
         var handlesTopic = Topic(network, strategy, "Branded handles for clinical leaders?", Id(marisol), now.AddDays(-9), firstFromMember: true);
         var first = Post(handlesTopic, 1, Id(marisol), now.AddDays(-9),
@@ -76,8 +80,15 @@ public sealed class CommunityDemo(RoundsDbContext db, BoardMembers members, Time
         var staffTopic = Topic(network, staff, "Watched words for the board", Id(admin), now.AddDays(-1));
         var staffPost = Post(staffTopic, 1, Id(admin), now.AddDays(-1), "Which words should hold a post for review here, beyond what screening already catches?");
 
-        db.AddRange(handlesTopic, departments, disclaimers, staffTopic);
-        db.AddRange(first, welcome, clarify, advice, thanks, ask, answer, mention, disclaimer, reply, staffPost);
+        var draftTopic = Topic(network, lounge, "Feedback on a draft reply to a complaint", Id(tendai), now.AddHours(-20));
+        var draft = Post(draftTopic, 1, Id(tendai), now.AddHours(-20),
+            "A relative posted about a long wait in our emergency department. My draft reply: *We are sorry for the wait; please message us so we can look into it.* "
+            + "Too short? I want to say nothing about the visit itself in public.");
+        var draftReply = Post(draftTopic, 2, Id(rosa), now.AddHours(-18),
+            "Short is right. Name a person or a line they can reach, and never confirm that anyone was a patient: move it to a private channel, as you do.", replyTo: 1);
+
+        db.AddRange(handlesTopic, departments, disclaimers, staffTopic, draftTopic);
+        db.AddRange(first, welcome, clarify, advice, thanks, ask, answer, mention, disclaimer, reply, staffPost, draft, draftReply);
         var likes = new[] { (welcome, marisol), (advice, marisol), (advice, admin), (advice, elin), (answer, tendai), (mention, tendai), (reply, elin) };
         for (var i = 0; i < likes.Length; i++)
         {

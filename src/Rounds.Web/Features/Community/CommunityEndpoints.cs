@@ -2,7 +2,9 @@ using Rounds.Web.Data;
 
 namespace Rounds.Web.Features.Community;
 
-public sealed record CategoryDto(Guid Id, string Name, string Description, string ReadRole, string PostRole, int Topics, bool CanPost, string WatchLevel, IReadOnlyList<string> AllowedTags);
+/// <param name="ReadAudience"><c>everyone</c>, <c>members</c>, <c>premium</c> or <c>group</c>, with the group's handle in <paramref name="ReadGroup"/>.</param>
+public sealed record CategoryDto(Guid Id, string Name, string Description, string ReadRole, string PostRole, int Topics, bool CanPost, string WatchLevel, IReadOnlyList<string> AllowedTags,
+    string ReadAudience, string? ReadGroup, string PostAudience, string? PostGroup);
 
 public sealed record TopicSummaryDto(Guid Id, Guid CategoryId, string Category, string Title, string Author, int Posts, bool Pinned, bool Closed, bool Held, int? Unread, DateTimeOffset LastPostedAt, IReadOnlyList<string> Tags);
 
@@ -64,7 +66,10 @@ public static class CommunityEndpoints
     {
         var board = api.MapGroup("/orgs/{org}/community").WithTags("Community").RequireOrg(Role.Member);
         board.MapGet("/categories", CategoriesAsync).WithName("ListCommunityCategories");
-        board.MapPost("/categories", CreateCategoryAsync).WithName("CreateCommunityCategory");
+        board.MapPost("/categories", CreateCategoryAsync).WithName("CreateCommunityCategory")
+            .WithSummary("{\"name\":\"Premium lounge\",\"readRole\":\"member\",\"readAudience\":\"premium\"}; audiences: everyone, members, premium, or group with readGroup/postGroup naming a group's handle.");
+        board.MapPut("/categories/{categoryId:guid}/audience", SetAudienceAsync).WithName("SetCommunityCategoryAudience")
+            .WithSummary("Admins: who reads and posts. {\"readRole\":\"member\",\"readAudience\":\"group\",\"readGroup\":\"PressTeam\",\"postAudience\":\"group\"}");
         board.MapPut("/categories/{categoryId:guid}/watch", WatchCategoryAsync).WithName("WatchCommunityCategory")
             .WithSummary("Level: watching, watching_first_post, tracking, normal or muted.");
         board.MapGet("/topics", TopicsAsync).WithName("ListCommunityTopics")
@@ -146,10 +151,16 @@ public static class CommunityEndpoints
     public static async Task<IResult> CategoriesAsync(OrgContext org, BoardQueries queries, CancellationToken cancellationToken) =>
         TypedResults.Ok((await queries.CategoriesAsync(org, cancellationToken)).Select(c => new CategoryDto(
             c.Category.Id, c.Category.Name, c.Category.Description, Roles.Key(c.Category.ReadRole), Roles.Key(c.Category.PostRole), c.Topics, c.CanPost, SetWatchLevel.Key(c.Level),
-            TopicTags.AllowedIn(c.Category))).ToList());
+            TopicTags.AllowedIn(c.Category), Categories.Key(c.Category.ReadAudience), c.ReadGroup, Categories.Key(c.Category.PostAudience), c.PostGroup)).ToList());
 
     public static async Task<IResult> CreateCategoryAsync(OrgContext org, CategoryInput body, Categories categories, CancellationToken cancellationToken) =>
         Done(await categories.CreateAsync(org, body, cancellationToken), c => TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/community/categories", new { c.Id, c.Name }));
+
+    public static async Task<IResult> SetAudienceAsync(OrgContext org, Guid categoryId, AudienceInput body, Categories categories, CancellationToken cancellationToken) =>
+        Done(await categories.SetAudienceAsync(org, categoryId, body, cancellationToken), c => TypedResults.Ok(new
+        {
+            c.Id, c.Name, ReadRole = Roles.Key(c.ReadRole), PostRole = Roles.Key(c.PostRole), ReadAudience = Categories.Key(c.ReadAudience), PostAudience = Categories.Key(c.PostAudience),
+        }));
 
     public static async Task<IResult> TopicsAsync(OrgContext org, Guid? categoryId, string? tag, int? page, BoardQueries queries, CancellationToken cancellationToken)
     {

@@ -48,7 +48,7 @@ internal sealed class CommunityDigestConfiguration : IEntityTypeConfiguration<Co
 /// them off without signing in. The link carries the digest's id, protected by the application's data-protection
 /// keys, so it cannot be made for someone else's digest.
 /// </summary>
-public sealed class Digests(RoundsDbContext db, IDataProtectionProvider protection, IMailer mailer, PublicUrl publicUrl, TimeProvider clock, ILogger<Digests> logger)
+public sealed class Digests(RoundsDbContext db, BoardAudience audience, IDataProtectionProvider protection, IMailer mailer, PublicUrl publicUrl, TimeProvider clock, ILogger<Digests> logger)
 {
     private IDataProtector Protector => protection.CreateProtector("Rounds.Community.DigestUnsubscribe");
 
@@ -124,7 +124,7 @@ public sealed class Digests(RoundsDbContext db, IDataProtectionProvider protecti
             var since = digest.LastSentAt;
             var claimed = await db.Set<CommunityDigest>().Where(d => d.Id == digest.Id && d.LastSentAt == since)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.LastSentAt, now), cancellationToken);
-            if (claimed == 1 && await MailAsync(digest, since, cancellationToken))
+            if (claimed == 1 && await MailAsync(digest, since, now, cancellationToken))
             {
                 sent++;
             }
@@ -133,7 +133,7 @@ public sealed class Digests(RoundsDbContext db, IDataProtectionProvider protecti
         return sent;
     }
 
-    private async Task<bool> MailAsync(CommunityDigest digest, DateTimeOffset since, CancellationToken cancellationToken)
+    private async Task<bool> MailAsync(CommunityDigest digest, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var member = await (
             from m in db.OrganizationMembers
@@ -150,12 +150,14 @@ public sealed class Digests(RoundsDbContext db, IDataProtectionProvider protecti
             .Select(w => new { w.TopicId, w.CategoryId }).ToListAsync(cancellationToken);
         var mutedTopics = muted.Where(m => m.TopicId != null).Select(m => m.TopicId!.Value).ToHashSet();
         var mutedCategories = muted.Where(m => m.CategoryId != null).Select(m => m.CategoryId!.Value).ToHashSet();
+        // Judged as the mail goes, so a membership that lapsed since the choice takes its categories out of the mail.
+        var readable = await audience.ReadableIdsAsync(digest.OrganizationId, digest.UserId, member.Role, now, cancellationToken);
         var topics = await (
             from t in db.Set<CommunityTopic>()
             join c in db.Set<CommunityCategory>() on t.CategoryId equals c.Id
             join r in db.Set<CommunityReadMark>().Where(r => r.UserId == digest.UserId) on t.Id equals r.TopicId into marks
             from r in marks.DefaultIfEmpty()
-            where t.OrganizationId == digest.OrganizationId && t.Visible && t.LastPostedAt > since && c.ReadRole <= member.Role
+            where t.OrganizationId == digest.OrganizationId && t.Visible && t.LastPostedAt > since && readable.Contains(t.CategoryId)
                 && (r == null || r.LastReadNumber < t.LastNumber)
             orderby t.LastPostedAt descending
             select new { t.Id, t.Title, t.CategoryId, Category = c.Name, t.LastNumber, Read = r == null ? 0 : r.LastReadNumber }).Take(50).ToListAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace Rounds.Web.Features.Community;
 /// post can open. The new text is screened like a new post: a blocked edit is refused with its findings and the
 /// post keeps its text, since it is already in front of readers. A held post's author may fix it while it waits.
 /// </summary>
-public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener, WatchedWords watchedWords, IAuditLog audit, TimeProvider clock)
+public sealed class EditPost(RoundsDbContext db, BoardAudience audience, IOrganizationScreener screener, WatchedWords watchedWords, IAuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<CommunityPost>> EditAsync(OrgContext org, Guid postId, string? body, CancellationToken cancellationToken = default)
     {
@@ -20,7 +20,7 @@ public sealed class EditPost(RoundsDbContext db, IOrganizationScreener screener,
         }
 
         var post = await db.Set<CommunityPost>().FirstOrDefaultAsync(p => p.Id == postId && p.OrganizationId == org.Id, cancellationToken);
-        var found = post is null ? null : await BoardAccess.TopicAsync(db, org, post.TopicId, cancellationToken);
+        var found = post is null ? null : await audience.TopicAsync(org, post.TopicId, cancellationToken);
         if (post is null || found is null || (post.State != PostState.Visible && post.AuthorId != org.UserId && !BoardAccess.IsModerator(org)))
         {
             return Outcome.NotFound;

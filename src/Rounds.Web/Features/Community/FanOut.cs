@@ -15,9 +15,9 @@ public enum NotifyReason
 /// Tells people about a post once it is visible, never before: a post held by screening reaches this only when a
 /// moderator releases it, and then in the background. One notification per person per post, for the strongest
 /// reason (a mention beats a reply, which beats watching); a muted topic or category silences everything, mentions
-/// included; nobody is told who may not read the category, and the author is never told of their own post.
+/// included; nobody is told who may not read the category (its role or its audience), and the author is never told of their own post.
 /// </summary>
-public sealed class FanOut(RoundsDbContext db, INotifier notifier, BoardMembers members, FanOutSignal signal)
+public sealed class FanOut(RoundsDbContext db, BoardAudience audience, INotifier notifier, BoardMembers members, FanOutSignal signal)
 {
     public static string PostLink(string slug, Guid topicId, int number) => TopicPages.Href(slug, topicId, number);
 
@@ -83,10 +83,8 @@ public sealed class FanOut(RoundsDbContext db, INotifier notifier, BoardMembers 
             reasons.Remove(muted);
         }
 
-        var candidates = reasons.Keys.ToList();
-        var readers = await db.OrganizationMembers
-            .Where(m => m.OrganizationId == organizationId && candidates.Contains(m.UserId) && m.Role >= category.ReadRole)
-            .Select(m => m.UserId).ToListAsync(cancellationToken);
+        // Whoever may not read the category hears nothing of it: not its role, not its audience (members, premium, a group).
+        var readers = await audience.ReadersAsync(organizationId, category, reasons.Keys, cancellationToken);
         return reasons.Where(r => readers.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
     }
 

@@ -4,12 +4,12 @@ using Rounds.Web.Data;
 namespace Rounds.Web.Features.Community;
 
 /// <summary>A member flags a visible post for the moderators, who find it in the review queue and are told at once.</summary>
-public sealed class FlagPost(RoundsDbContext db, INotifier notifier, IAuditLog audit, TimeProvider clock)
+public sealed class FlagPost(RoundsDbContext db, BoardAudience audience, INotifier notifier, IAuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<CommunityFlag>> FlagAsync(OrgContext org, Guid postId, FlagReason? reason, string? note, CancellationToken cancellationToken = default)
     {
         var post = await db.Set<CommunityPost>().FirstOrDefaultAsync(p => p.Id == postId && p.OrganizationId == org.Id && p.State == PostState.Visible, cancellationToken);
-        var found = post is null ? null : await BoardAccess.TopicAsync(db, org, post.TopicId, cancellationToken);
+        var found = post is null ? null : await audience.TopicAsync(org, post.TopicId, cancellationToken);
         if (post is null || found is null)
         {
             return Outcome.NotFound;

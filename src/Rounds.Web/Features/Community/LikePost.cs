@@ -7,13 +7,13 @@ namespace Rounds.Web.Features.Community;
 /// Liking a visible post of someone else. Its author keeps one notification for all the likes of the post, which
 /// grows ("Dan and 3 others liked your post"); a muted topic keeps it quiet.
 /// </summary>
-public sealed class LikePost(RoundsDbContext db, INotifier notifier, BoardMembers members, TimeProvider clock)
+public sealed class LikePost(RoundsDbContext db, BoardAudience audience, INotifier notifier, BoardMembers members, TimeProvider clock)
 {
     public async Task<Outcome> LikeAsync(OrgContext org, Guid postId, bool like, CancellationToken cancellationToken = default)
     {
         await members.EnsureAllAsync(org.Id, cancellationToken);
         var post = await db.Set<CommunityPost>().FirstOrDefaultAsync(p => p.Id == postId && p.OrganizationId == org.Id && p.State == PostState.Visible, cancellationToken);
-        var found = post is null ? null : await BoardAccess.TopicAsync(db, org, post.TopicId, cancellationToken);
+        var found = post is null ? null : await audience.TopicAsync(org, post.TopicId, cancellationToken);
         if (post is null || found is null)
         {
             return Outcome.NotFound;

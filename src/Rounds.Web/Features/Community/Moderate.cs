@@ -25,7 +25,7 @@ public enum ReviewAction
 /// The moderators' decisions: the review queue (held posts and flags) and the state of topics. Each decision
 /// is written to the audit log with who made it.
 /// </summary>
-public sealed class Moderate(RoundsDbContext db, BoardMembers members, FanOut fanOut, IAuditLog audit, TimeProvider clock)
+public sealed class Moderate(RoundsDbContext db, BoardAudience audience, BoardMembers members, FanOut fanOut, IAuditLog audit, TimeProvider clock)
 {
     public const int MaxSilenceDays = 365;
 
@@ -38,7 +38,7 @@ public sealed class Moderate(RoundsDbContext db, BoardMembers members, FanOut fa
 
         await members.EnsureAllAsync(org.Id, cancellationToken);
         var post = await db.Set<CommunityPost>().FirstOrDefaultAsync(p => p.Id == postId && p.OrganizationId == org.Id, cancellationToken);
-        var found = post is null ? null : await BoardAccess.TopicAsync(db, org, post.TopicId, cancellationToken);
+        var found = post is null ? null : await audience.TopicAsync(org, post.TopicId, cancellationToken);
         if (post is null || found is null)
         {
             return Outcome.NotFound;
@@ -131,7 +131,7 @@ public sealed class Moderate(RoundsDbContext db, BoardMembers members, FanOut fa
             return Outcome.Forbidden("Only moderators (reviewers and admins) pin and close topics.");
         }
 
-        var found = await BoardAccess.TopicAsync(db, org, topicId, cancellationToken);
+        var found = await audience.TopicAsync(org, topicId, cancellationToken);
         if (found is null)
         {
             return Outcome.NotFound;

@@ -47,7 +47,7 @@ public sealed record SplitInput(IReadOnlyList<int>? Posts, string? Title, Guid? 
 /// Posts keep their authors, times, likes, flags and history; links and quotes that named their old place still
 /// find them (docs/decisions/0057-moving-merging-and-splitting-topics.md).
 /// </summary>
-public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
+public sealed class MoveTopics(RoundsDbContext db, BoardAudience audience, IAuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<CommunityTopic>> MoveAsync(OrgContext org, Guid topicId, Guid? categoryId, CancellationToken cancellationToken = default)
     {
@@ -56,13 +56,13 @@ public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider
             return Outcome.Forbidden("Only moderators (reviewers and admins) move topics.");
         }
 
-        if (await BoardAccess.TopicAsync(db, org, topicId, cancellationToken) is not ({ } topic, { } current))
+        if (await audience.TopicAsync(org, topicId, cancellationToken) is not ({ } topic, { } current))
         {
             return Outcome.NotFound;
         }
 
         var to = categoryId is { } id ? await db.Set<CommunityCategory>().FirstOrDefaultAsync(c => c.Id == id && c.OrganizationId == org.Id, cancellationToken) : null;
-        if (to is null || !org.IsAtLeast(to.ReadRole))
+        if (to is null || !await audience.MayReadAsync(org, to, cancellationToken))
         {
             return Outcome.Invalid("CategoryId", "Choose the category to move the topic to.");
         }
@@ -96,12 +96,12 @@ public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider
             return Outcome.Forbidden("Only moderators (reviewers and admins) merge topics.");
         }
 
-        if (await BoardAccess.TopicAsync(db, org, topicId, cancellationToken) is not ({ } source, _))
+        if (await audience.TopicAsync(org, topicId, cancellationToken) is not ({ } source, _))
         {
             return Outcome.NotFound;
         }
 
-        if (intoTopicId is not { } targetId || await BoardAccess.TopicAsync(db, org, targetId, cancellationToken) is not ({ } target, _))
+        if (intoTopicId is not { } targetId || await audience.TopicAsync(org, targetId, cancellationToken) is not ({ } target, _))
         {
             return Outcome.Invalid("IntoTopicId", "Choose the topic to merge this one into.");
         }
@@ -202,7 +202,7 @@ public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider
             return Outcome.Forbidden("Only moderators (reviewers and admins) split topics.");
         }
 
-        if (await BoardAccess.TopicAsync(db, org, topicId, cancellationToken) is not ({ } source, { } sourceCategory))
+        if (await audience.TopicAsync(org, topicId, cancellationToken) is not ({ } source, { } sourceCategory))
         {
             return Outcome.NotFound;
         }
@@ -249,7 +249,7 @@ public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider
         var category = input.CategoryId is { } categoryId
             ? await db.Set<CommunityCategory>().FirstOrDefaultAsync(c => c.Id == categoryId && c.OrganizationId == org.Id, cancellationToken)
             : sourceCategory;
-        if (category is null || !org.IsAtLeast(category.ReadRole))
+        if (category is null || !await audience.MayReadAsync(org, category, cancellationToken))
         {
             return Outcome.Invalid("CategoryId", "Choose a category of this board for the new topic.");
         }
@@ -434,7 +434,7 @@ public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider
     /// Where a post that used to be number <paramref name="number"/> of topic <paramref name="topicId"/> is now, when a
     /// merge or split took it away; null when it never moved or its new topic is not one the caller may read.
     /// </summary>
-    public static async Task<(Guid TopicId, int Number)?> WhereIsAsync(RoundsDbContext db, OrgContext org, Guid topicId, int number, CancellationToken cancellationToken)
+    public static async Task<(Guid TopicId, int Number)?> WhereIsAsync(RoundsDbContext db, BoardAudience audience, OrgContext org, Guid topicId, int number, CancellationToken cancellationToken)
     {
         var moved = await (
             from m in db.Set<CommunityPostMove>()
@@ -442,7 +442,7 @@ public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider
             where m.OrganizationId == org.Id && m.FromTopicId == topicId && m.FromNumber == number && p.Number != null
             orderby m.MovedAt descending
             select new { p.TopicId, p.Number }).FirstOrDefaultAsync(cancellationToken);
-        if (moved is null || await BoardAccess.TopicAsync(db, org, moved.TopicId, cancellationToken) is null)
+        if (moved is null || await audience.TopicAsync(org, moved.TopicId, cancellationToken) is null)
         {
             return null;
         }
@@ -452,9 +452,9 @@ public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider
 
     /// <summary>Where post <paramref name="number"/> of a topic is: there, if the caller may read it, or wherever a merge or split took it.</summary>
     public async Task<(Guid TopicId, int Number)?> FindAsync(OrgContext org, Guid topicId, int number, CancellationToken cancellationToken = default) =>
-        await BoardAccess.TopicAsync(db, org, topicId, cancellationToken) is not null && await db.Set<CommunityPost>().AnyAsync(p => p.TopicId == topicId && p.Number == number, cancellationToken)
+        await audience.TopicAsync(org, topicId, cancellationToken) is not null && await db.Set<CommunityPost>().AnyAsync(p => p.TopicId == topicId && p.Number == number, cancellationToken)
             ? (topicId, number)
-            : await WhereIsAsync(db, org, topicId, number, cancellationToken);
+            : await WhereIsAsync(db, audience, org, topicId, number, cancellationToken);
 
     /// <summary>Where a merged topic's page <paramref name="page"/> went: the new place of the first of its posts from that page on.</summary>
     public async Task<(Guid TopicId, int Number)?> WhereDidItGoAsync(OrgContext org, Guid topicId, int page, CancellationToken cancellationToken = default)
@@ -462,6 +462,6 @@ public sealed class MoveTopics(RoundsDbContext db, IAuditLog audit, TimeProvider
         var from = ((Math.Max(page, 1) - 1) * TopicPages.PostsPerPage) + 1;
         var number = await db.Set<CommunityPostMove>().Where(m => m.OrganizationId == org.Id && m.FromTopicId == topicId)
             .OrderBy(m => m.FromNumber < from ? 1 : 0).ThenBy(m => m.FromNumber).Select(m => (int?)m.FromNumber).FirstOrDefaultAsync(cancellationToken);
-        return number is { } n ? await WhereIsAsync(db, org, topicId, n, cancellationToken) : null;
+        return number is { } n ? await WhereIsAsync(db, audience, org, topicId, n, cancellationToken) : null;
     }
 }

@@ -4,7 +4,7 @@ using Rounds.Web.Data;
 namespace Rounds.Web.Features.Community;
 
 /// <summary>A person sets how much they hear about a category or a topic; a topic without its own level inherits the category's.</summary>
-public sealed class SetWatchLevel(RoundsDbContext db)
+public sealed class SetWatchLevel(RoundsDbContext db, BoardAudience audience)
 {
     public static string Key(WatchLevel level) => level switch
     {
@@ -20,7 +20,7 @@ public sealed class SetWatchLevel(RoundsDbContext db)
     public async Task<Outcome> ForCategoryAsync(OrgContext org, Guid categoryId, WatchLevel? level, CancellationToken cancellationToken = default)
     {
         var category = await db.Set<CommunityCategory>().FirstOrDefaultAsync(c => c.Id == categoryId && c.OrganizationId == org.Id, cancellationToken);
-        if (category is null || !org.IsAtLeast(category.ReadRole))
+        if (category is null || !await audience.MayReadAsync(org, category, cancellationToken))
         {
             return Outcome.NotFound;
         }
@@ -36,7 +36,7 @@ public sealed class SetWatchLevel(RoundsDbContext db)
 
     public async Task<Outcome> ForTopicAsync(OrgContext org, Guid topicId, WatchLevel? level, CancellationToken cancellationToken = default)
     {
-        var found = await BoardAccess.TopicAsync(db, org, topicId, cancellationToken);
+        var found = await audience.TopicAsync(org, topicId, cancellationToken);
         if (found is null)
         {
             return Outcome.NotFound;

@@ -37,7 +37,7 @@ internal sealed class CommunityTopicTagConfiguration : IEntityTypeConfiguration<
 /// <see cref="PerTopic"/>. Its author and the moderators set them; a category may limit them to a list its
 /// moderators keep.
 /// </summary>
-public sealed partial class TopicTags(RoundsDbContext db, IOrganizationScreener screener, WatchedWords watchedWords, IAuditLog audit)
+public sealed partial class TopicTags(RoundsDbContext db, BoardAudience audience, IOrganizationScreener screener, WatchedWords watchedWords, IAuditLog audit)
 {
     public const int PerTopic = 5;
     public const int MaxLength = 30;
@@ -109,7 +109,7 @@ public sealed partial class TopicTags(RoundsDbContext db, IOrganizationScreener 
     /// </summary>
     public async Task<Outcome<List<string>>> SetAsync(OrgContext org, Guid topicId, IEnumerable<string?>? tags, CancellationToken cancellationToken = default)
     {
-        var found = await BoardAccess.TopicAsync(db, org, topicId, cancellationToken);
+        var found = await audience.TopicAsync(org, topicId, cancellationToken);
         if (found is null)
         {
             return Outcome.NotFound;
@@ -152,7 +152,7 @@ public sealed partial class TopicTags(RoundsDbContext db, IOrganizationScreener 
     public async Task<Outcome<List<string>>> SetAllowedAsync(OrgContext org, Guid categoryId, IEnumerable<string?>? tags, CancellationToken cancellationToken = default)
     {
         var category = await db.Set<CommunityCategory>().FirstOrDefaultAsync(c => c.Id == categoryId && c.OrganizationId == org.Id, cancellationToken);
-        if (category is null || !org.IsAtLeast(category.ReadRole))
+        if (category is null || !await audience.MayReadAsync(org, category, cancellationToken))
         {
             return Outcome.NotFound;
         }

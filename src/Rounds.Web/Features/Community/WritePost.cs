@@ -15,19 +15,20 @@ public sealed record ReplyInput(string? Body, int? ReplyTo);
 /// the author, gets no number and tells nobody. A post that passes gets the topic's next number and is queued for
 /// the background fan-out, so the request's cost does not grow with the number of people watching.
 /// </summary>
-public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener, BoardMembers members, FanOut fanOut, WatchedWords watchedWords, IAuditLog audit, TimeProvider clock)
+public sealed class WritePost(RoundsDbContext db, BoardAudience audience, IOrganizationScreener screener, BoardMembers members, FanOut fanOut, WatchedWords watchedWords, IAuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<CommunityPost>> StartTopicAsync(OrgContext org, Guid categoryId, TopicInput input, CancellationToken cancellationToken = default)
     {
         var category = await db.Set<CommunityCategory>().FirstOrDefaultAsync(c => c.Id == categoryId && c.OrganizationId == org.Id, cancellationToken);
-        if (category is null || !org.IsAtLeast(category.ReadRole))
+        var reader = category is null ? null : await audience.ReaderAsync(org, [category], cancellationToken);
+        if (category is null || !BoardAudience.MayRead(reader!, category))
         {
             return Outcome.NotFound;
         }
 
-        if (!org.IsAtLeast(category.PostRole))
+        if (!BoardAudience.MayPost(reader!, category))
         {
-            return Outcome.Forbidden($"Only {Roles.Label(category.PostRole).ToLowerInvariant()}s and above start topics in {category.Name}.");
+            return Outcome.Forbidden(BoardAudience.PostRefusal(reader!, category, "start topics"));
         }
 
         var title = input.Title?.Trim() ?? "";
@@ -120,16 +121,17 @@ public sealed class WritePost(RoundsDbContext db, IOrganizationScreener screener
         // Two replies racing for the same number: the unique index refuses one, which takes the next number.
         for (var attempt = 1; ; attempt++)
         {
-            var found = await BoardAccess.TopicAsync(db, org, topicId, cancellationToken);
+            var found = await audience.TopicAsync(org, topicId, cancellationToken);
             if (found is null)
             {
                 return Outcome.NotFound;
             }
 
             var (topic, category) = found.Value;
-            if (!org.IsAtLeast(category.PostRole))
+            var reader = await audience.ReaderAsync(org, [category], cancellationToken);
+            if (!BoardAudience.MayPost(reader, category))
             {
-                return Outcome.Forbidden($"Only {Roles.Label(category.PostRole).ToLowerInvariant()}s and above post in {category.Name}.");
+                return Outcome.Forbidden(BoardAudience.PostRefusal(reader, category, "post"));
             }
 
             if (!topic.Visible)
@@ -258,26 +260,9 @@ public static class BoardText
     }
 }
 
-/// <summary>Who may see and do what on the board.</summary>
+/// <summary>Who moderates the board; who reads and posts in a category is <see cref="BoardAudience"/>'s to say.</summary>
 public static class BoardAccess
 {
     /// <summary>Reviewers and admins moderate: they release held posts, decide flags, pin, close and hide.</summary>
     public static bool IsModerator(OrgContext org) => org.IsAtLeast(Role.Reviewer);
-
-    /// <summary>A topic the caller may read, with its category; null when it does not exist for them.</summary>
-    public static async Task<(CommunityTopic Topic, CommunityCategory Category)?> TopicAsync(RoundsDbContext db, OrgContext org, Guid topicId, CancellationToken cancellationToken)
-    {
-        var row = await (
-            from t in db.Set<CommunityTopic>()
-            join c in db.Set<CommunityCategory>() on t.CategoryId equals c.Id
-            where t.Id == topicId && t.OrganizationId == org.Id
-            select new { t, c }).FirstOrDefaultAsync(cancellationToken);
-        if (row is null || !org.IsAtLeast(row.c.ReadRole))
-        {
-            return null;
-        }
-
-        // A held topic exists only for its author and the moderators.
-        return row.t.Visible || row.t.AuthorId == org.UserId || IsModerator(org) ? (row.t, row.c) : null;
-    }
 }

@@ -71,6 +71,12 @@ public sealed class MembershipPlan : IOrgOwned
     /// <summary>Benefits without a price (board categories, the webinar archive), one a line, shown in the catalogue.</summary>
     public string Benefits { get; set; } = "";
 
+    /// <summary>
+    /// Whether the plan gives premium standing: what the network keeps for premium members (the board's premium
+    /// categories) is open to whoever holds it, or is covered by an organization holding it.
+    /// </summary>
+    public bool Premium { get; set; }
+
     public List<PlanRule> Rules { get; set; } = [];
 
     /// <summary>Set when the seller stopped selling the plan; memberships already bought run out their terms.</summary>

@@ -12,6 +12,7 @@ public sealed class MembershipArea : IRoundsArea
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<MemberBenefits>();
+        services.AddScoped<Contracts.IMemberStandings, MemberStandings>();
         services.AddScoped<Pricing>();
         services.AddScoped<PlaceOrder>();
         services.AddScoped<Fulfilment>();

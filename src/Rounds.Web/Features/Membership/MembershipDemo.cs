@@ -23,6 +23,9 @@ public sealed class MembershipDemo(RoundsDbContext db, ICourseGrants courses, Ti
         var organization = Plan(seller, "organization", "Organization", PlanScope.Organization, 4500m, 12,
             "A flat annual rate that gives premium membership to everyone on the organization's proven email domains.",
             "Premium for everyone on your domain\n25% off the Social Media Residency\nHost a private residency for your staff", [.. included, (ProductKind.Residency, 25m)]);
+        // Both open the board's premium members' categories; the free plan opens the members' ones.
+        premium.Premium = true;
+        organization.Premium = true;
         var course = new Product { OrganizationId = seller, Kind = ProductKind.Course, Name = "Social media certificate course", ListPrice = 250m };
         db.Add(course);
 
@@ -56,7 +59,6 @@ public sealed class MembershipDemo(RoundsDbContext db, ICourseGrants courses, Ti
             Rubric = """[{"key":"goals","label":"Clarity of goals","weight":2},{"key":"feasibility","label":"Feasibility","weight":3},{"key":"measurement","label":"Measurement","weight":1}]""",
         });
         _ = basic;
-        _ = premium;
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -151,14 +151,7 @@ public sealed class MemberBenefits(RoundsDbContext db, IProvenDomains domains)
             .ToListAsync(cancellationToken);
         var planIds = memberships.Select(m => m.PlanId).Distinct().ToList();
         var plans = await db.Set<MembershipPlan>().Include(p => p.Rules).Where(p => planIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
-        // Grace is for a renewal that comes late; a holder whose next membership has begun (a downgrade) has no use for it.
-        memberships = memberships.Where(m => m.StateAt(now, plans[m.PlanId].GraceDays) switch
-        {
-            MembershipState.Active => true,
-            MembershipState.Grace => !memberships.Any(next => next.Id != m.Id && next.HolderUserId == m.HolderUserId && next.HolderOrganizationId == m.HolderOrganizationId
-                && next.StartsAt >= m.EndsAt && next.StateAt(now, plans[next.PlanId].GraceDays) == MembershipState.Active),
-            _ => false,
-        }).ToList();
+        memberships = InForce(memberships, m => plans[m.PlanId].GraceDays, now);
         if (memberships.Count == 0)
         {
             return [];
@@ -186,6 +179,20 @@ public sealed class MemberBenefits(RoundsDbContext db, IProvenDomains domains)
 
         return held;
     }
+
+    /// <summary>
+    /// The memberships among <paramref name="memberships"/> that give their plan at <paramref name="now"/>: in their
+    /// term, or in grace. Grace is for a renewal that comes late; a holder whose next membership has begun (a
+    /// downgrade) has no use for it. The list must hold each holder's other memberships of the same seller.
+    /// </summary>
+    internal static List<Membership> InForce(IReadOnlyList<Membership> memberships, Func<Membership, int> graceDays, DateTimeOffset now) =>
+        memberships.Where(m => m.StateAt(now, graceDays(m)) switch
+        {
+            MembershipState.Active => true,
+            MembershipState.Grace => !memberships.Any(next => next.Id != m.Id && next.HolderUserId == m.HolderUserId && next.HolderOrganizationId == m.HolderOrganizationId
+                && next.StartsAt >= m.EndsAt && next.StateAt(now, graceDays(next)) == MembershipState.Active),
+            _ => false,
+        }).ToList();
 
     /// <summary>The organizations whose proven domains hold the person's confirmed address: whose staff they are.</summary>
     public async Task<IReadOnlyList<Guid>> StaffOfAsync(string? userId, CancellationToken cancellationToken = default)

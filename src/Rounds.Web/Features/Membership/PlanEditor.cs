@@ -10,12 +10,13 @@ namespace Rounds.Web.Features.Membership;
 /// <param name="TermMonths">Months a membership runs; 0 for a free plan that does not expire.</param>
 /// <param name="Benefits">What the plan gives without a price (board categories, the webinar archive), one an entry.</param>
 /// <param name="Includes">Percent off by product kind (<c>course</c>, <c>residency</c>, <c>webinar</c>, <c>conference</c>); 100 means included.</param>
+/// <param name="Premium">Whether the plan gives premium standing (the board's premium members' categories); left out, a new plan does not and an edited one keeps its setting.</param>
 public sealed record MembershipPlanInput(string? Key, string? Name, string? Description, string? Scope, decimal? Price, string? Currency, int? TermMonths, int? GraceDays, int? SeatCap,
-    IReadOnlyList<string>? Benefits, IReadOnlyDictionary<string, decimal>? Includes);
+    IReadOnlyList<string>? Benefits, IReadOnlyDictionary<string, decimal>? Includes, bool? Premium = null);
 
 /// <summary>A plan as its seller's admins see it: its price, what it includes, whether it is still sold and how many memberships use it.</summary>
 public sealed record PlanAdminDto(Guid Id, string Key, string Name, string Description, string Scope, decimal Price, string Currency, int TermMonths, int GraceDays, int? SeatCap,
-    IReadOnlyList<string> Benefits, IReadOnlyDictionary<string, decimal> Includes, DateTimeOffset? RetiredAt, int Memberships);
+    IReadOnlyList<string> Benefits, IReadOnlyDictionary<string, decimal> Includes, DateTimeOffset? RetiredAt, int Memberships, bool Premium);
 
 /// <summary>
 /// The network's admins create and edit membership plans. A price is frozen on every order, so a new price reaches
@@ -58,7 +59,7 @@ public sealed partial class PlanEditor(RoundsDbContext db, IAuditLog audit, Time
     private static PlanAdminDto ToDto(MembershipPlan p, Product product, int memberships) =>
         new(p.Id, p.Key, p.Name, p.Description, MembershipEndpoints.Key(p.Scope), product.ListPrice, product.Currency, p.TermMonths, p.GraceDays, p.SeatCap,
             p.Benefits.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            p.Rules.OrderBy(r => r.ProductKind).ToDictionary(r => MembershipEndpoints.Key(r.ProductKind), r => r.PercentOff), p.RetiredAt, memberships);
+            p.Rules.OrderBy(r => r.ProductKind).ToDictionary(r => MembershipEndpoints.Key(r.ProductKind), r => r.PercentOff), p.RetiredAt, memberships, p.Premium);
 
     public async Task<Outcome<MembershipPlan>> CreateAsync(OrgContext org, MembershipPlanInput input, CancellationToken cancellationToken = default)
     {
@@ -201,7 +202,7 @@ public sealed partial class PlanEditor(RoundsDbContext db, IAuditLog audit, Time
         new(OutcomeKind.Invalid, errors, string.Join(" ", errors.Values.SelectMany(e => e)));
 
     private sealed record CheckedPlan(string Name, string Description, PlanScope Scope, decimal Price, string Currency, int TermMonths, int GraceDays, int? SeatCap, string Benefits,
-        IReadOnlyDictionary<ProductKind, decimal> Includes);
+        IReadOnlyDictionary<ProductKind, decimal> Includes, bool? Premium);
 
     /// <summary>Checks every field, recording each problem under its field's name, so a form can show them all at once.</summary>
     private static CheckedPlan Check(MembershipPlanInput input, Dictionary<string, string[]> errors)
@@ -288,7 +289,7 @@ public sealed partial class PlanEditor(RoundsDbContext db, IAuditLog audit, Time
         }
 
         return new CheckedPlan(name, description, scope ?? PlanScope.Individual, input.Price ?? 0, currency, input.TermMonths ?? 0, input.GraceDays ?? 0,
-            scope == PlanScope.Organization ? input.SeatCap : null, string.Join('\n', benefits), includes);
+            scope == PlanScope.Organization ? input.SeatCap : null, string.Join('\n', benefits), includes, input.Premium);
     }
 
     private static void Apply(MembershipPlan plan, Product product, CheckedPlan input)
@@ -300,6 +301,7 @@ public sealed partial class PlanEditor(RoundsDbContext db, IAuditLog audit, Time
         plan.GraceDays = input.GraceDays;
         plan.SeatCap = input.SeatCap;
         plan.Benefits = input.Benefits;
+        plan.Premium = input.Premium ?? plan.Premium;
         product.Name = (input.Name + " membership").Clip(200);
         product.ListPrice = input.Price;
         product.Currency = input.Currency;
@@ -319,7 +321,7 @@ public sealed partial class PlanEditor(RoundsDbContext db, IAuditLog audit, Time
 
     private static object Snapshot(MembershipPlan plan, Product product) => new
     {
-        plan.Key, plan.Name, Scope = plan.Scope.ToString(), price = product.ListPrice, product.Currency, plan.TermMonths, plan.GraceDays, plan.SeatCap, plan.Benefits,
+        plan.Key, plan.Name, Scope = plan.Scope.ToString(), price = product.ListPrice, product.Currency, plan.TermMonths, plan.GraceDays, plan.SeatCap, plan.Benefits, plan.Premium,
         includes = plan.Rules.OrderBy(r => r.ProductKind).ToDictionary(r => r.ProductKind.ToString(), r => r.PercentOff),
     };
 

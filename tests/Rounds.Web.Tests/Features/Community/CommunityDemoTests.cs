@@ -24,6 +24,9 @@ public sealed class CommunityDemoTests(SqliteRounds app) : IClassFixture<SqliteR
         var board = WebUtility.HtmlDecode(await nurse.Client.GetStringAsync($"/o/{slug}/community"));
         Assert.Contains("Departments asking for their own accounts", board, StringComparison.Ordinal);
         Assert.DoesNotContain("Communications team room", board, StringComparison.Ordinal);
+        // Northfield's organization membership gives premium standing, so its nurse reads the premium lounge.
+        Assert.Contains("Premium members' lounge", board, StringComparison.Ordinal);
+        Assert.Contains("Feedback on a draft reply to a complaint", board, StringComparison.Ordinal);
 
         var page = await nurse.GetAsync($"/o/{slug}/community/t/{topic}");
         var third = page.QuerySelector("#post-3")!;

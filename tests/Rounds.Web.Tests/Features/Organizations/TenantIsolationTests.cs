@@ -297,7 +297,8 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var sla = await db.Set<Rounds.Web.Features.Monitoring.SlaPolicy>().SingleAsync(p => p.Id == ids.SlaPolicy);
             Assert.Equal(("Victim's hours", 60), (sla.Name, sla.FirstResponseMinutes));
             Assert.False(await db.Set<Rounds.Web.Features.Monitoring.MonitoringSource>().AnyAsync(m => m.OrganizationId == victim.Id));
-            Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityCategory>().CountAsync(c => c.OrganizationId == victim.Id));
+            Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityCategory>().CountAsync(c => c.OrganizationId == victim.Id
+                && c.ReadAudience == Rounds.Web.Features.Community.CategoryAudience.Everyone && c.PostAudience == Rounds.Web.Features.Community.CategoryAudience.Everyone && c.ReadRole == Role.Member));
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Community.CommunityTopic>().CountAsync(t => t.OrganizationId == victim.Id && !t.Pinned && !t.Closed));
             var boardPost = await db.Set<Rounds.Web.Features.Community.CommunityPost>().Where(p => p.Id == ids.BoardPost).Select(p => new { p.Body, p.State }).SingleAsync();
             Assert.Equal(("Victim's post", Rounds.Web.Features.Community.PostState.Visible), (boardPost.Body, boardPost.State));

@@ -454,13 +454,29 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<int>("Position")
                         .HasColumnType("integer");
 
+                    b.Property<int>("PostAudience")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("PostGroupId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("PostRole")
                         .HasColumnType("integer");
+
+                    b.Property<int>("ReadAudience")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ReadGroupId")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("ReadRole")
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PostGroupId");
+
+                    b.HasIndex("ReadGroupId");
 
                     b.HasIndex("OrganizationId", "Name")
                         .IsUnique();
@@ -2479,6 +2495,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool>("Premium")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid");
@@ -5177,6 +5196,16 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Community.CommunityGroup", null)
+                        .WithMany()
+                        .HasForeignKey("PostGroupId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Rounds.Web.Features.Community.CommunityGroup", null)
+                        .WithMany()
+                        .HasForeignKey("ReadGroupId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityDigest", b =>

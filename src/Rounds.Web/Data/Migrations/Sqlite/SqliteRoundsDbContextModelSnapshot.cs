@@ -441,13 +441,29 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PostAudience")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PostGroupId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PostRole")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReadAudience")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReadGroupId")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("ReadRole")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PostGroupId");
+
+                    b.HasIndex("ReadGroupId");
 
                     b.HasIndex("OrganizationId", "Name")
                         .IsUnique();
@@ -2466,6 +2482,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Premium")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("ProductId")
                         .HasColumnType("TEXT");
@@ -5162,6 +5181,16 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Community.CommunityGroup", null)
+                        .WithMany()
+                        .HasForeignKey("PostGroupId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Rounds.Web.Features.Community.CommunityGroup", null)
+                        .WithMany()
+                        .HasForeignKey("ReadGroupId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Community.CommunityDigest", b =>

@@ -9,6 +9,22 @@ public sealed class CategoryForm
     public string? ReadRole { get; set; } = "member";
 
     public string? PostRole { get; set; } = "member";
+
+    public string? ReadAudience { get; set; } = "everyone";
+
+    public string? ReadGroup { get; set; }
+
+    public string? PostAudience { get; set; } = "everyone";
+
+    public string? PostGroup { get; set; }
+
+    public static CategoryForm From(CategoryRow row) => new()
+    {
+        Name = row.Category.Name, Description = row.Category.Description, ReadRole = Roles.Key(row.Category.ReadRole), PostRole = Roles.Key(row.Category.PostRole),
+        ReadAudience = Categories.Key(row.Category.ReadAudience), ReadGroup = row.ReadGroup, PostAudience = Categories.Key(row.Category.PostAudience), PostGroup = row.PostGroup,
+    };
+
+    public AudienceInput ToAudience() => new(ReadRole, PostRole, ReadAudience, ReadGroup, PostAudience, PostGroup);
 }
 
 public sealed class WatchedWordForm

@@ -1,0 +1,118 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rounds.Web.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class CategoryAudiences : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<bool>(
+                name: "Premium",
+                table: "MembershipPlans",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            // Plans sold before premium standing was a setting: a plan keyed premium, or one whose listed benefits
+            // promise premium (an organization plan "premium for everyone on your domain"), gives it.
+            migrationBuilder.Sql("""UPDATE "MembershipPlans" SET "Premium" = 1 WHERE "Key" = 'premium' OR lower("Benefits") LIKE '%premium%';""");
+
+            migrationBuilder.AddColumn<int>(
+                name: "PostAudience",
+                table: "CommunityCategories",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "PostGroupId",
+                table: "CommunityCategories",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "ReadAudience",
+                table: "CommunityCategories",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "ReadGroupId",
+                table: "CommunityCategories",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommunityCategories_PostGroupId",
+                table: "CommunityCategories",
+                column: "PostGroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CommunityCategories_ReadGroupId",
+                table: "CommunityCategories",
+                column: "ReadGroupId");
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_CommunityCategories_CommunityGroups_PostGroupId",
+                table: "CommunityCategories",
+                column: "PostGroupId",
+                principalTable: "CommunityGroups",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.SetNull);
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_CommunityCategories_CommunityGroups_ReadGroupId",
+                table: "CommunityCategories",
+                column: "ReadGroupId",
+                principalTable: "CommunityGroups",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.SetNull);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropForeignKey(
+                name: "FK_CommunityCategories_CommunityGroups_PostGroupId",
+                table: "CommunityCategories");
+
+            migrationBuilder.DropForeignKey(
+                name: "FK_CommunityCategories_CommunityGroups_ReadGroupId",
+                table: "CommunityCategories");
+
+            migrationBuilder.DropIndex(
+                name: "IX_CommunityCategories_PostGroupId",
+                table: "CommunityCategories");
+
+            migrationBuilder.DropIndex(
+                name: "IX_CommunityCategories_ReadGroupId",
+                table: "CommunityCategories");
+
+            migrationBuilder.DropColumn(
+                name: "Premium",
+                table: "MembershipPlans");
+
+            migrationBuilder.DropColumn(
+                name: "PostAudience",
+                table: "CommunityCategories");
+
+            migrationBuilder.DropColumn(
+                name: "PostGroupId",
+                table: "CommunityCategories");
+
+            migrationBuilder.DropColumn(
+                name: "ReadAudience",
+                table: "CommunityCategories");
+
+            migrationBuilder.DropColumn(
+                name: "ReadGroupId",
+                table: "CommunityCategories");
+        }
+    }
+}

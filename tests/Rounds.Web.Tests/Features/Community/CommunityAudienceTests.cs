@@ -1,0 +1,327 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Community;
+using Rounds.Web.Features.Identity;
+using Rounds.Web.Features.Membership;
+using Rounds.Web.Features.Membership.Contracts;
+using Rounds.Web.Features.Notifications;
+using Rounds.Web.Tests.Infrastructure;
+using NetworkMembership = Rounds.Web.Features.Membership.Membership;
+
+namespace Rounds.Web.Tests.Features.Community;
+
+/// <summary>
+/// Categories for members, premium members or a group: judged from the network's memberships at every question,
+/// in lists, topics, search, digests and the fan-out, so a lapsed membership loses its categories at once and
+/// nobody is told of a post they cannot read. Moderators keep access to moderate.
+/// </summary>
+public abstract class CommunityAudienceTests(BoardRounds app)
+{
+    private sealed record Cast(Organization Org, User Admin, User Premium, User Basic, User Outsider, User Staffer, Guid PremiumPlan, Guid BasicPlan)
+    {
+        public string Base => $"/api/v1/orgs/{Org.Slug}/community";
+    }
+
+    /// <summary>
+    /// A network with a premium and a basic plan: one person holds premium, one basic, one nothing, and one is on the
+    /// proven domain of a hospital whose organization membership gives premium.
+    /// </summary>
+    private async Task<Cast> CastAsync()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"aud-admin-{suffix}@example.org", "Avery Admin");
+        var org = await app.CreateOrganizationAsync("audience-" + suffix, admin);
+        var premium = await app.CreateUserAsync($"aud-premium-{suffix}@example.org", "Priya Premium");
+        var basic = await app.CreateUserAsync($"aud-basic-{suffix}@example.org", "Bastian Basic");
+        var outsider = await app.CreateUserAsync($"aud-none-{suffix}@example.org", "Nora None");
+        var hospital = await app.CreateOrganizationAsync("aud-hospital-" + suffix, admin);
+        var domain = $"aud-{suffix}.example";
+        await app.AddVerifiedDomainAsync(hospital, admin, domain);
+        var staffer = await app.CreateUserAsync($"nurse@{domain}", "Sam Staffer");
+        foreach (var user in new[] { premium, basic, outsider, staffer })
+        {
+            await app.AddMemberAsync(org, user, Role.Member);
+        }
+
+        var (premiumPlan, basicPlan) = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var premiumPlan = Plan(db, org, "premium", PlanScope.Individual, premium: true);
+            var basicPlan = Plan(db, org, "basic", PlanScope.Individual, premium: false);
+            var hospitalPlan = Plan(db, org, "organization", PlanScope.Organization, premium: true);
+            var now = DateTimeOffset.UtcNow;
+            db.Add(new NetworkMembership { OrganizationId = org.Id, PlanId = premiumPlan.Id, HolderUserId = premium.Id, StartsAt = now.AddMonths(-1), EndsAt = now.AddMonths(11) });
+            db.Add(new NetworkMembership { OrganizationId = org.Id, PlanId = basicPlan.Id, HolderUserId = basic.Id, StartsAt = now.AddMonths(-1) });
+            db.Add(new NetworkMembership { OrganizationId = org.Id, PlanId = hospitalPlan.Id, HolderOrganizationId = hospital.Id, StartsAt = now.AddMonths(-1), EndsAt = now.AddMonths(11) });
+            await db.SaveChangesAsync();
+            return (premiumPlan.Id, basicPlan.Id);
+        });
+        return new Cast(org, admin, premium, basic, outsider, staffer, premiumPlan, basicPlan);
+    }
+
+    private static MembershipPlan Plan(RoundsDbContext db, Organization seller, string key, PlanScope scope, bool premium)
+    {
+        var product = new Product { OrganizationId = seller.Id, Kind = ProductKind.Membership, Name = key + " membership", ListPrice = 0m };
+        var plan = new MembershipPlan { OrganizationId = seller.Id, ProductId = product.Id, Key = key, Name = key, Scope = scope, TermMonths = 12, GraceDays = 14, Premium = premium };
+        db.AddRange(product, plan);
+        return plan;
+    }
+
+    private async Task<JsonElement> SendAsync(User user, HttpMethod method, string url, object? body = null, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var api = await app.ApiClientAsync(user);
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+        var response = await api.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {url} answered {(int)response.StatusCode}, not {(int)expected}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<Guid> CategoryAsync(Cast cast, object body) =>
+        (await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories", body, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+    private async Task<List<string>> CategoryNamesAsync(Cast cast, User user) =>
+        (await SendAsync(user, HttpMethod.Get, $"{cast.Base}/categories")).EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
+
+    private async Task<int> HitsAsync(Cast cast, User user, string q) => (await SendAsync(user, HttpMethod.Get, $"{cast.Base}/search?q={q}")).GetArrayLength();
+
+    private Task SetEndAsync(User holder, DateTimeOffset endsAt) => app.WithScopeAsync(async services =>
+    {
+        var db = services.GetRequiredService<RoundsDbContext>();
+        var membership = await db.Set<NetworkMembership>().SingleAsync(m => m.HolderUserId == holder.Id);
+        membership.EndsAt = endsAt;
+        await db.SaveChangesAsync();
+    });
+
+    [Fact]
+    public async Task The_membership_contract_answers_for_many_people_at_once_with_personal_organization_and_lapsed_memberships()
+    {
+        var cast = await CastAsync();
+        Task<IReadOnlyDictionary<string, MemberStanding>> AskAsync(DateTimeOffset at) => app.WithScopeAsync(services => services.GetRequiredService<IMemberStandings>()
+            .StandingsAsync(cast.Org.Id, [cast.Premium.Id, cast.Basic.Id, cast.Outsider.Id, cast.Staffer.Id, cast.Admin.Id], at));
+        var now = DateTimeOffset.UtcNow;
+        var standings = await AskAsync(now);
+        Assert.Equal(MemberStanding.Premium, standings[cast.Premium.Id]);
+        Assert.Equal(MemberStanding.Member, standings[cast.Basic.Id]);
+        Assert.Equal(MemberStanding.None, standings[cast.Outsider.Id]);
+        Assert.Equal(MemberStanding.Premium, standings[cast.Staffer.Id]);
+        Assert.Equal(MemberStanding.None, standings[cast.Admin.Id]);
+
+        // Into the grace days the premium holder keeps it; past them it is gone, and the free basic plan never ends.
+        var later = await AskAsync(now.AddMonths(11).AddDays(10));
+        Assert.Equal(MemberStanding.Premium, later[cast.Premium.Id]);
+        var lapsed = await AskAsync(now.AddMonths(11).AddDays(20));
+        Assert.Equal(MemberStanding.None, lapsed[cast.Premium.Id]);
+        Assert.Equal(MemberStanding.Member, lapsed[cast.Basic.Id]);
+        Assert.Equal(MemberStanding.None, lapsed[cast.Staffer.Id]);
+
+        // Another network's memberships count for nothing here.
+        var elsewhere = await app.WithScopeAsync(services => services.GetRequiredService<IMemberStandings>().StandingsAsync(Guid.NewGuid(), [cast.Premium.Id], now));
+        Assert.Equal(MemberStanding.None, elsewhere[cast.Premium.Id]);
+    }
+
+    [Fact]
+    public async Task A_premium_category_is_invisible_to_a_basic_member_in_lists_topics_search_pages_and_digests_and_open_to_premium_ones()
+    {
+        var cast = await CastAsync();
+        var lounge = await CategoryAsync(cast, new { name = "Premium lounge", readAudience = "premium" });
+        await CategoryAsync(cast, new { name = "Open floor" });
+        foreach (var user in new[] { cast.Premium, cast.Basic })
+        {
+            await SendAsync(user, HttpMethod.Put, $"{cast.Base}/digest", new { frequency = "daily" }, HttpStatusCode.NoContent);
+        }
+
+        var topic = (await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories/{lounge}/topics", new { title = "Confidential quokka question", body = "Our quokka campaign drafts, for feedback." }, HttpStatusCode.Created))
+            .GetProperty("topicId").GetGuid();
+
+        Assert.Contains("Premium lounge", await CategoryNamesAsync(cast, cast.Premium));
+        Assert.Contains("Premium lounge", await CategoryNamesAsync(cast, cast.Staffer));
+        Assert.Contains("Premium lounge", await CategoryNamesAsync(cast, cast.Admin));
+        foreach (var user in new[] { cast.Basic, cast.Outsider })
+        {
+            Assert.Equal(["Open floor"], await CategoryNamesAsync(cast, user));
+            await SendAsync(user, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+            Assert.Equal(0, await HitsAsync(cast, user, "quokka"));
+            await SendAsync(user, HttpMethod.Get, $"{cast.Base}/search?q=quokka%20category:%22Premium%20lounge%22", expected: HttpStatusCode.BadRequest);
+            await SendAsync(user, HttpMethod.Post, $"{cast.Base}/categories/{lounge}/topics", new { title = "Let me in", body = "Please." }, HttpStatusCode.NotFound);
+            await SendAsync(user, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Me too." }, HttpStatusCode.NotFound);
+            await SendAsync(user, HttpMethod.Put, $"{cast.Base}/categories/{lounge}/watch", new { level = "watching" }, HttpStatusCode.NotFound);
+            Assert.DoesNotContain((await SendAsync(user, HttpMethod.Get, $"{cast.Base}/topics")).EnumerateArray(), t => t.GetProperty("id").GetGuid() == topic);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await (await app.ApiClientAsync(cast.Premium)).GetAsync($"{cast.Base}/topics/{topic}")).StatusCode);
+        Assert.Equal(1, await HitsAsync(cast, cast.Premium, "quokka"));
+        Assert.Equal(1, await HitsAsync(cast, cast.Staffer, "quokka"));
+        await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Looks good to me." }, HttpStatusCode.Created);
+        await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Thank you, noted." }, HttpStatusCode.Created);
+
+        // The pages say the same: no title of the lounge on the board, its category page or its topic for the basic member.
+        var basicPages = FormSession.Create(app);
+        await basicPages.LoginAsync(cast.Basic.Email!);
+        Assert.DoesNotContain("quokka", WebUtility.HtmlDecode(await basicPages.Client.GetStringAsync($"/o/{cast.Org.Slug}/community")), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Premium lounge", WebUtility.HtmlDecode(await basicPages.Client.GetStringAsync($"/o/{cast.Org.Slug}/community")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await basicPages.Client.GetAsync($"/o/{cast.Org.Slug}/community/c/{lounge}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await basicPages.Client.GetAsync($"/o/{cast.Org.Slug}/community/t/{topic}")).StatusCode);
+        // The search page repeats the words asked for; what it must not show is the topic found.
+        Assert.DoesNotContain("Confidential quokka question", WebUtility.HtmlDecode(await basicPages.Client.GetStringAsync($"/o/{cast.Org.Slug}/community/search?q=quokka")), StringComparison.Ordinal);
+        var premiumPages = FormSession.Create(app);
+        await premiumPages.LoginAsync(cast.Premium.Email!);
+        Assert.Contains("Premium lounge", WebUtility.HtmlDecode(await premiumPages.Client.GetStringAsync($"/o/{cast.Org.Slug}/community")), StringComparison.Ordinal);
+        Assert.Contains("Confidential quokka question", WebUtility.HtmlDecode(await premiumPages.Client.GetStringAsync($"/o/{cast.Org.Slug}/community/search?q=quokka")), StringComparison.Ordinal);
+
+        // A day later the digests go out: the lounge's topic is in the premium member's and nowhere in the basic one's.
+        var digests = await app.WithScopeAsync(s => s.GetRequiredService<Digests>().SendDueAsync(DateTimeOffset.UtcNow.AddHours(25)));
+        Assert.Equal(1, digests);
+        Assert.Contains(app.MailTo(cast.Premium.Email!), m => m.Contains("Confidential quokka question", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.MailTo(cast.Basic.Email!), m => m.Contains("quokka", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_lapsed_membership_loses_the_category_at_once_and_a_renewal_in_grace_keeps_it()
+    {
+        var cast = await CastAsync();
+        var lounge = await CategoryAsync(cast, new { name = "Premium lounge", readAudience = "premium" });
+        var topic = (await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories/{lounge}/topics", new { title = "Lapsing wombat thread", body = "Wombat drafts." }, HttpStatusCode.Created))
+            .GetProperty("topicId").GetGuid();
+        await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+
+        // Ended five days ago: still in its fourteen days of grace.
+        await SetEndAsync(cast.Premium, DateTimeOffset.UtcNow.AddDays(-5));
+        await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+
+        // Past the grace: gone from the topic, the list and search, with nothing to renew by hand.
+        await SetEndAsync(cast.Premium, DateTimeOffset.UtcNow.AddDays(-20));
+        await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+        Assert.DoesNotContain("Premium lounge", await CategoryNamesAsync(cast, cast.Premium));
+        Assert.Equal(0, await HitsAsync(cast, cast.Premium, "wombat"));
+
+        // A plan that stops giving premium takes the category from everyone holding it, at once.
+        await SetEndAsync(cast.Premium, DateTimeOffset.UtcNow.AddMonths(6));
+        await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            (await db.Set<MembershipPlan>().SingleAsync(p => p.Id == cast.PremiumPlan)).Premium = false;
+            await db.SaveChangesAsync();
+        });
+        await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Members_read_a_members_category_and_only_premium_members_post_in_it()
+    {
+        var cast = await CastAsync();
+        var category = await CategoryAsync(cast, new { name = "Members' corner", readAudience = "members", postAudience = "premium" });
+        var listed = (await SendAsync(cast.Basic, HttpMethod.Get, $"{cast.Base}/categories")).EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == category);
+        Assert.Equal(("members", "premium", false), (listed.GetProperty("readAudience").GetString(), listed.GetProperty("postAudience").GetString(), listed.GetProperty("canPost").GetBoolean()));
+        Assert.DoesNotContain("Members' corner", await CategoryNamesAsync(cast, cast.Outsider));
+
+        var refused = await SendAsync(cast.Basic, HttpMethod.Post, $"{cast.Base}/categories/{category}/topics", new { title = "Can I post?", body = "Trying." }, HttpStatusCode.Forbidden);
+        Assert.Contains("premium members", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var topic = (await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/categories/{category}/topics", new { title = "Premium may post", body = "Yes." }, HttpStatusCode.Created))
+            .GetProperty("topicId").GetGuid();
+        await SendAsync(cast.Basic, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        await SendAsync(cast.Basic, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "A reply?" }, HttpStatusCode.Forbidden);
+        await SendAsync(cast.Staffer, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Covered by my hospital." }, HttpStatusCode.Created);
+
+        // A posting audience wider than the reading one is refused, and nothing is saved.
+        var before = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityCategory>().CountAsync(c => c.OrganizationId == cast.Org.Id));
+        var wide = await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Backwards", readAudience = "premium", postAudience = "members" }, HttpStatusCode.BadRequest);
+        Assert.True(wide.GetProperty("errors").TryGetProperty("PostAudience", out _));
+        await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Odd", readAudience = "vip" }, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityCategory>().CountAsync(c => c.OrganizationId == cast.Org.Id)));
+    }
+
+    [Fact]
+    public async Task A_group_category_is_read_by_its_group_and_a_group_that_does_not_exist_is_refused_with_nothing_saved()
+    {
+        var cast = await CastAsync();
+        await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/groups", new { handle = "LoungeCrew", name = "Lounge crew", members = new[] { BoardMembers.HandleFor(cast.Outsider.DisplayName) } }, HttpStatusCode.Created);
+        var before = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityCategory>().CountAsync(c => c.OrganizationId == cast.Org.Id));
+        var missing = await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Crew room", readAudience = "group", readGroup = "NoSuchGroup" }, HttpStatusCode.BadRequest);
+        Assert.Contains("@NoSuchGroup", missing.GetProperty("errors").GetProperty("ReadGroup")[0].GetString(), StringComparison.Ordinal);
+        await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Crew room", readAudience = "group" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories", new { name = "Crew room", readAudience = "group", readGroup = "LoungeCrew", postAudience = "members" }, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityCategory>().CountAsync(c => c.OrganizationId == cast.Org.Id)));
+
+        var crew = await CategoryAsync(cast, new { name = "Crew room", readAudience = "group", readGroup = "@LoungeCrew" });
+        var listed = (await SendAsync(cast.Outsider, HttpMethod.Get, $"{cast.Base}/categories")).EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == crew);
+        Assert.Equal(("group", "LoungeCrew", "LoungeCrew"), (listed.GetProperty("readAudience").GetString(), listed.GetProperty("readGroup").GetString(), listed.GetProperty("postGroup").GetString()));
+        var topic = (await SendAsync(cast.Outsider, HttpMethod.Post, $"{cast.Base}/categories/{crew}/topics", new { title = "Crew only", body = "Hello crew." }, HttpStatusCode.Created)).GetProperty("topicId").GetGuid();
+        Assert.DoesNotContain("Crew room", await CategoryNamesAsync(cast, cast.Premium));
+        await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+        await SendAsync(cast.Admin, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+    }
+
+    [Fact]
+    public async Task Only_admins_change_who_reads_a_category_by_role_and_the_change_applies_at_once()
+    {
+        var cast = await CastAsync();
+        var category = await CategoryAsync(cast, new { name = "Open floor" });
+        var topic = (await SendAsync(cast.Basic, HttpMethod.Post, $"{cast.Base}/categories/{category}/topics", new { title = "Open question", body = "Anyone?" }, HttpStatusCode.Created)).GetProperty("topicId").GetGuid();
+        var moderator = await app.CreateUserAsync($"aud-reviewer-{Guid.NewGuid():N}@example.org", "Rita Reviewer");
+        await app.AddMemberAsync(cast.Org, moderator, Role.Reviewer);
+
+        await SendAsync(cast.Premium, HttpMethod.Put, $"{cast.Base}/categories/{category}/audience", new { readAudience = "premium" }, HttpStatusCode.Forbidden);
+        await SendAsync(moderator, HttpMethod.Put, $"{cast.Base}/categories/{category}/audience", new { readAudience = "premium" }, HttpStatusCode.Forbidden);
+        await SendAsync(cast.Admin, HttpMethod.Put, $"{cast.Base}/categories/{category}/audience", new { readAudience = "group", readGroup = "Nobody" }, HttpStatusCode.BadRequest);
+        await SendAsync(cast.Basic, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+
+        await SendAsync(cast.Admin, HttpMethod.Put, $"{cast.Base}/categories/{category}/audience", new { readAudience = "premium" });
+        await SendAsync(cast.Basic, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+        await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        // Moderators keep every category, to act on what is posted there.
+        await SendAsync(moderator, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        await SendAsync(moderator, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "Moderator here." }, HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task The_fan_out_tells_nobody_who_cannot_read_the_category_whether_watching_or_mentioned()
+    {
+        var cast = await CastAsync();
+        var lounge = await CategoryAsync(cast, new { name = "Premium lounge", readAudience = "premium" });
+        await SendAsync(cast.Premium, HttpMethod.Put, $"{cast.Base}/categories/{lounge}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        await SendAsync(cast.Staffer, HttpMethod.Put, $"{cast.Base}/categories/{lounge}/watch", new { level = "watching" }, HttpStatusCode.NoContent);
+        // The staffer's hospital lets its membership go: their watch stays, but they no longer read the lounge.
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var held = await db.Set<NetworkMembership>().SingleAsync(m => m.OrganizationId == cast.Org.Id && m.HolderOrganizationId != null);
+            held.EndedAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+            await db.SaveChangesAsync();
+        });
+
+        var mentions = string.Join(' ', new[] { cast.Basic, cast.Outsider, cast.Premium }.Select(u => "@" + BoardMembers.HandleFor(u.DisplayName)));
+        var created = await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories/{lounge}/topics", new { title = "Numbers for the quarter", body = $"Have a look, {mentions}." }, HttpStatusCode.Created);
+        var postId = created.GetProperty("postId").GetGuid();
+        var basicMail = app.MailTo(cast.Basic.Email!).Count;
+        await app.DeliverAsync();
+
+        async Task<int> ToldAsync(User user) => await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>()
+            .CountAsync(n => n.UserId == user.Id && n.EventKey.Contains(postId.ToString())));
+        Assert.Equal(1, await ToldAsync(cast.Premium));
+        Assert.Equal(0, await ToldAsync(cast.Basic));
+        Assert.Equal(0, await ToldAsync(cast.Outsider));
+        Assert.Equal(0, await ToldAsync(cast.Staffer));
+        Assert.Equal(basicMail, app.MailTo(cast.Basic.Email!).Count);
+        Assert.DoesNotContain(app.MailTo(cast.Staffer.Email!), m => m.Contains("Numbers for the quarter", StringComparison.Ordinal));
+
+        // Set-based: the readers among many at once, in one answer.
+        var readers = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var category = await db.Set<CommunityCategory>().SingleAsync(c => c.Id == lounge);
+            return await services.GetRequiredService<BoardAudience>().ReadersAsync(cast.Org.Id, category, [cast.Premium.Id, cast.Basic.Id, cast.Outsider.Id, cast.Staffer.Id, cast.Admin.Id, "not-a-member"]);
+        });
+        Assert.Equal(new[] { cast.Admin.Id, cast.Premium.Id }.Order(StringComparer.Ordinal), readers.Order(StringComparer.Ordinal));
+    }
+}
+
+public sealed class CommunityAudienceTestsOnSqlite(SqliteBoardRounds app) : CommunityAudienceTests(app), IClassFixture<SqliteBoardRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class CommunityAudienceTestsOnPostgres(PostgresBoardRounds app) : CommunityAudienceTests(app), IClassFixture<PostgresBoardRounds>;
