@@ -32,6 +32,10 @@ public sealed class BlueskyFirehose(Uri service, HttpMessageInvoker invoker)
         var scheme = service.Scheme == Uri.UriSchemeHttps ? "wss" : "ws";
         var address = new UriBuilder(service) { Scheme = scheme, Path = "/xrpc/com.atproto.sync.subscribeRepos", Query = cursor is null ? "" : $"cursor={cursor}" }.Uri;
         using var socket = new ClientWebSocket();
+        // A connection that died without a close (a dropped NAT entry, a stalled relay) would otherwise look open for as
+        // long as the operating system keeps it, while the monitoring rounds trust the stream to deliver.
+        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
+        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(20);
         try
         {
             await socket.ConnectAsync(address, invoker, ct);

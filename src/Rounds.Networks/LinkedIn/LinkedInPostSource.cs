@@ -39,8 +39,9 @@ public sealed class LinkedInPostSource(HttpClient http, Uri service, string orga
         }
 
         var since = long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var millis) ? DateTimeOffset.FromUnixTimeMilliseconds(millis) - Rewind : (DateTimeOffset?)null;
-        // Comments can arrive on any post of the window; a first read looks back over the window too.
-        var posts = await PostsAsync(kind == SourceKind.Posts ? since : (since ?? clock.GetUtcNow()) - CommentWindow, ct);
+        // Comments can arrive on any post of the window, counted back from now: from the cursor, a page quiet for
+        // months would read ever more posts each round.
+        var posts = await PostsAsync(kind == SourceKind.Posts ? since : clock.GetUtcNow() - CommentWindow, ct);
         var found = new List<InboundPost>();
         if (kind == SourceKind.Posts)
         {

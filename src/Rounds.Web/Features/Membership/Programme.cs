@@ -85,7 +85,9 @@ internal sealed class EventSessionConfiguration : IEntityTypeConfiguration<Event
         builder.Property(s => s.Room).HasMaxLength(100);
         builder.HasIndex(s => new { s.EventId, s.StartsAt });
         builder.HasOne<NetworkEvent>().WithMany().HasForeignKey(s => s.EventId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<EventTrack>().WithMany().HasForeignKey(s => s.TrackId).OnDelete(DeleteBehavior.Cascade);
+        // A track is removed only when empty, but on PostgreSQL a session moved into it at that moment escapes the
+        // check; it then loses its track rather than being deleted with it and its chosen seats.
+        builder.HasOne<EventTrack>().WithMany().HasForeignKey(s => s.TrackId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -204,7 +206,8 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
             return Outcome.NotFound;
         }
 
-        // Guarded in the delete itself: a session added to the track at the same moment keeps the track.
+        // Guarded in the delete itself. With one writer (SQLite) a session added at the same moment keeps the track; on
+        // PostgreSQL one moved in at that moment may escape the check, and is then left without a track (set null), never deleted.
         var deleted = await db.Set<EventTrack>().Where(t => t.Id == trackId && !db.Set<EventSession>().Any(s => s.TrackId == trackId)).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0)
         {

@@ -169,10 +169,19 @@ public sealed class MastodonStreams(IServiceScopeFactory scopes, TimeProvider cl
     private async Task FillGapAsync(AccountCard account, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var read = await scope.ServiceProvider.GetRequiredService<IngestAccount>().RunAsync(account, SourceKind.Addressed, cancellationToken);
-        if (read.Errors.Count > 0)
+        try
         {
-            logger.LogWarning("Filling the gap in the notifications of {Account} failed: {Reason}; the next round reads them.", account.Label, read.Errors[0]);
+            var read = await scope.ServiceProvider.GetRequiredService<IngestAccount>().RunAsync(account, SourceKind.Addressed, cancellationToken);
+            if (read.Errors.Count > 0)
+            {
+                logger.LogWarning("Filling the gap in the notifications of {Account} failed: {Reason}; the next round reads them.", account.Label, read.Errors[0]);
+            }
+        }
+        catch (DbUpdateException e)
+        {
+            // A polling round filed the same notification at the same moment; its row stands, and the stream that
+            // has just opened is worth more than this read.
+            logger.LogInformation("Filling the gap in the notifications of {Account} met a row filed at the same moment: {Reason}", account.Label, e.InnerException?.Message ?? e.Message);
         }
     }
 

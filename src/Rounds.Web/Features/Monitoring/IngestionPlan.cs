@@ -15,11 +15,25 @@ public sealed class LiveStreams
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, DateTimeOffset>> streams = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> carried = new(StringComparer.Ordinal);
+
     public void Connected(string service, IEnumerable<Guid> accounts, DateTimeOffset at)
     {
         streams[service] = new ConcurrentDictionary<Guid, DateTimeOffset>();
+        carried[service] = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         Watching(service, accounts, at);
     }
+
+    /// <summary>Notes that the stream delivered a commit of the repository: proof that it carries the account.</summary>
+    public void Carried(string service, string did)
+    {
+        if (carried.TryGetValue(service, out var dids))
+        {
+            dids.TryAdd(did, true);
+        }
+    }
+
+    public bool HasCarried(string service, string did) => carried.TryGetValue(service, out var dids) && dids.ContainsKey(did);
 
     /// <summary>Notes accounts the stream now recognises; one already known keeps its first time.</summary>
     public void Watching(string service, IEnumerable<Guid> accounts, DateTimeOffset at)
@@ -33,7 +47,11 @@ public sealed class LiveStreams
         }
     }
 
-    public void Disconnected(string service) => streams.TryRemove(service, out _);
+    public void Disconnected(string service)
+    {
+        streams.TryRemove(service, out _);
+        carried.TryRemove(service, out _);
+    }
 
     /// <summary>Since when the stream, if connected, has been filing the account's posts; null when it is not.</summary>
     public DateTimeOffset? WatchedSince(string service, Guid account) =>
@@ -47,8 +65,10 @@ public sealed class LiveStreams
 /// account. Such accounts are then polled only to reconcile, each once per <c>Rounds:Monitoring:ReconcileMinutes</c>
 /// (default 60), spread evenly over the rounds so no round reads them all at once. An account counts as covered only
 /// once a poll without error has read it after the stream began recognising it, so nothing posted between a poll
-/// learning its DID and the stream watching for it is left to the next reconciliation. Accounts not covered, or on
-/// a server whose stream is down, are read every round as before.
+/// learning its DID and the stream watching for it is left to the next reconciliation; and only where the stream is
+/// known to carry the account: it is the server the accounts are polled from, or it has delivered a commit of the
+/// account's repository since it connected (a PDS named as the stream carries only the repositories it hosts).
+/// Accounts not covered, or on a server whose stream is down, are read every round as before.
 /// </summary>
 public sealed class IngestionPlan(RoundsDbContext db, IAccountDirectory accounts, LiveStreams streams, IConfiguration configuration, TimeProvider clock)
 {
@@ -69,12 +89,14 @@ public sealed class IngestionPlan(RoundsDbContext db, IAccountDirectory accounts
         }
 
         var service = new Uri(setting).AbsoluteUri;
+        var polledFrom = configuration[PostSources.BlueskyServiceSetting] is { Length: > 0 } polled ? new Uri(polled).AbsoluteUri : null;
         var bluesky = watched.Where(a => a.Platform == Platform.Bluesky).Select(a => a.Id).ToList();
         var states = await db.Set<MonitoringSource>().AsNoTracking().Where(s => bluesky.Contains(s.AccountId))
-            .Select(s => new { s.AccountId, s.LastReadAt, s.LastError }).ToListAsync(cancellationToken);
+            .Select(s => new { s.AccountId, s.Kind, s.NetworkAccountId, s.LastReadAt, s.LastError }).ToListAsync(cancellationToken);
         var covered = states.GroupBy(s => s.AccountId)
             .Where(g => g.Count() == Enum.GetValues<SourceKind>().Length && g.All(s => s.LastReadAt is not null && s.LastError == "")
-                && streams.WatchedSince(service, g.Key) is { } since && g.Min(s => s.LastReadAt!.Value) >= since)
+                && streams.WatchedSince(service, g.Key) is { } since && g.Min(s => s.LastReadAt!.Value) >= since
+                && (service == polledFrom || g.Any(s => s.Kind == SourceKind.Posts && streams.HasCarried(service, s.NetworkAccountId))))
             .ToDictionary(g => g.Key, g => g.Min(s => s.LastReadAt!.Value));
         var now = clock.GetUtcNow();
         var reconcile = Reconcile;

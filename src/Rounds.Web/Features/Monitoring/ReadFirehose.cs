@@ -111,6 +111,11 @@ public sealed class ReadFirehose(IServiceScopeFactory scopes, IHttpClientFactory
             var filed = false;
             foreach (var post in item.Posts)
             {
+                if (watched.ContainsKey(post.AuthorId))
+                {
+                    streams.Carried(key, post.AuthorId);
+                }
+
                 foreach (var (did, accounts) in Concerned(post, watched))
                 {
                     var named = post.AuthorId == did ? post : post with { AuthorHandle = await reader.HandleOfAsync(post.AuthorId, cancellationToken) };

@@ -64,6 +64,7 @@ public abstract class IngestionPlanTests(RoundsFactory app)
         // No stream followed, or followed but not connected: every account, every round.
         Assert.Equal(all.Order(), await DueAsync());
         configuration[ReadFirehose.ServiceSetting] = Service;
+        configuration[PostSources.BlueskyServiceSetting] = Service;
         Assert.Equal(all.Order(), await DueAsync());
 
         // Connected and recognising the three Bluesky accounts read so far: only the one read without error after
@@ -82,6 +83,13 @@ public abstract class IngestionPlanTests(RoundsFactory app)
         streams.Connected(Service, [covered.Id], clock.GetUtcNow());
         Assert.Equal(all.Order(), await DueAsync());
         streams.Connected(Service, [covered.Id], connectedAt);
+        Assert.Equal(all.Where(id => id != covered.Id).Order(), await DueAsync());
+
+        // A stream from another server than the one polled carries only what it hosts: an account is left to it only
+        // once it has delivered a commit of the account's repository.
+        configuration[PostSources.BlueskyServiceSetting] = "https://other-pds.example/";
+        Assert.Equal(all.Order(), await DueAsync());
+        streams.Carried(Service, "did:plc:" + covered.Id.ToString("N"));
         Assert.Equal(all.Where(id => id != covered.Id).Order(), await DueAsync());
 
         // After the reconciliation interval the covered account is read once more.
@@ -118,7 +126,7 @@ public abstract class IngestionPlanTests(RoundsFactory app)
 
         var streams = new LiveStreams();
         streams.Connected(Service, ids, clock.GetUtcNow().AddSeconds(-1));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ReadFirehose.ServiceSetting] = Service, [IngestionPlan.ReconcileMinutesSetting] = "60" }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ReadFirehose.ServiceSetting] = Service, [PostSources.BlueskyServiceSetting] = Service, [IngestionPlan.ReconcileMinutesSetting] = "60" }).Build();
         Task<List<Guid>> DueAsync() => app.WithScopeAsync(async services =>
             (await new IngestionPlan(services.GetRequiredService<RoundsDbContext>(), services.GetRequiredService<IAccountDirectory>(), streams, configuration, clock)
                 .DueAsync(TimeSpan.FromMinutes(1))).Select(a => a.Id).Where(ids.Contains).ToList());
