@@ -31,6 +31,13 @@ public sealed class EditPost(RoundsDbContext db, BoardAudience audience, IOrgani
             return Outcome.Forbidden("Only the author of a post and the moderators edit it.");
         }
 
+        // Editing is writing: an author who may no longer post in the category (a lapsed premium membership) reads
+        // their posts there but does not rewrite them.
+        if (!BoardAccess.IsModerator(org) && !await audience.MayPostAsync(org, found.Value.Category, cancellationToken))
+        {
+            return Outcome.Forbidden("Only those who may post in this category edit posts in it.");
+        }
+
         if (post.State is PostState.Hidden or PostState.Rejected)
         {
             return Outcome.Refused("A hidden or rejected post can no longer be edited.");

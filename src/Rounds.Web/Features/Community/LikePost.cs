@@ -44,7 +44,10 @@ public sealed class LikePost(RoundsDbContext db, BoardAudience audience, INotifi
         db.Add(new CommunityLike { OrganizationId = org.Id, PostId = post.Id, UserId = org.UserId, CreatedAt = clock.GetUtcNow() });
         var (topic, category) = found.Value;
         var watches = await db.Set<CommunityWatch>().Where(w => w.UserId == post.AuthorId && (w.TopicId == topic.Id || w.CategoryId == category.Id)).ToListAsync(cancellationToken);
-        if (FanOut.Effective(watches).GetValueOrDefault(post.AuthorId) != WatchLevel.Muted)
+        // The notification names the topic: an author who can no longer read its category (moved there, or a lapsed
+        // membership) is not told.
+        if (FanOut.Effective(watches).GetValueOrDefault(post.AuthorId) != WatchLevel.Muted
+            && (await audience.ReadersAsync(org.Id, category, [post.AuthorId], cancellationToken)).Contains(post.AuthorId))
         {
             var likers = await (
                 from l in db.Set<CommunityLike>()

@@ -121,6 +121,11 @@ public sealed partial class TopicTags(RoundsDbContext db, BoardAudience audience
             return Outcome.Forbidden("Only the topic's author and the moderators change its tags.");
         }
 
+        if (!BoardAccess.IsModerator(org) && !await audience.MayPostAsync(org, category, cancellationToken))
+        {
+            return Outcome.Forbidden("Only those who may post in this category change its topics' tags.");
+        }
+
         var parsed = Normalize("Tags", tags, PerTopic);
         if (!parsed.Succeeded)
         {

@@ -237,6 +237,36 @@ public abstract class CommunityAudienceTests(BoardRounds app)
     }
 
     [Fact]
+    public async Task An_author_whose_premium_lapsed_reads_but_no_longer_rewrites_or_retags_and_is_not_told_of_likes_where_they_cannot_read()
+    {
+        var cast = await CastAsync();
+        var corner = await CategoryAsync(cast, new { name = "Members' corner", readAudience = "members", postAudience = "premium" });
+        var lounge = await CategoryAsync(cast, new { name = "Lounge", readAudience = "premium", postAudience = "premium" });
+        var cornerTopic = await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/categories/{corner}/topics", new { title = "Our launch plan", body = "Draft one." }, HttpStatusCode.Created);
+        var loungePost = (await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/categories/{lounge}/topics", new { title = "Quarter numbers", body = "Have a look." }, HttpStatusCode.Created))
+            .GetProperty("postId").GetGuid();
+
+        // Premium lapses; a basic membership keeps the author a member, who still reads the corner.
+        await SetEndAsync(cast.Premium, DateTimeOffset.UtcNow.AddDays(-60));
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            db.Add(new NetworkMembership { OrganizationId = cast.Org.Id, PlanId = cast.BasicPlan, HolderUserId = cast.Premium.Id, StartsAt = DateTimeOffset.UtcNow.AddDays(-1) });
+            await db.SaveChangesAsync();
+        });
+        var topicId = cornerTopic.GetProperty("topicId").GetGuid();
+        await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{topicId}");
+        await SendAsync(cast.Premium, HttpMethod.Put, $"{cast.Base}/posts/{cornerTopic.GetProperty("postId").GetGuid()}", new { body = "Draft two." }, HttpStatusCode.Forbidden);
+        await SendAsync(cast.Premium, HttpMethod.Put, $"{cast.Base}/topics/{topicId}/tags", new { tags = new[] { "launch" } }, HttpStatusCode.Forbidden);
+        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<CommunityPost>().Where(p => p.TopicId == topicId).Select(p => p.Revision).SingleAsync()));
+
+        // A like in the lounge, which the author can no longer read, tells the author nothing: the notice names the topic.
+        await SendAsync(cast.Staffer, HttpMethod.Put, $"{cast.Base}/posts/{loungePost}/like", expected: HttpStatusCode.NoContent);
+        Assert.Equal(0, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>()
+            .CountAsync(n => n.UserId == cast.Premium.Id && n.EventKey == $"community-likes:{loungePost}")));
+    }
+
+    [Fact]
     public async Task A_group_category_is_read_by_its_group_and_a_group_that_does_not_exist_is_refused_with_nothing_saved()
     {
         var cast = await CastAsync();

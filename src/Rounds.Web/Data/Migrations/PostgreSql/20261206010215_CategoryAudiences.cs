@@ -18,9 +18,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                 nullable: false,
                 defaultValue: false);
 
-            // Plans sold before premium standing was a setting: a plan keyed premium, or one whose listed benefits
-            // promise premium (an organization plan "premium for everyone on your domain"), gives it.
-            migrationBuilder.Sql("""UPDATE "MembershipPlans" SET "Premium" = TRUE WHERE "Key" = 'premium' OR lower("Benefits") LIKE '%premium%';""");
+            // Plans sold before premium standing was a setting: the plan keyed premium, and organization plans, which
+            // give premium to everyone on the member's domain. Words in a plan's benefits are not trusted: "upgrade to
+            // premium" would open the confidential categories to a basic plan.
+            migrationBuilder.Sql("""UPDATE "MembershipPlans" SET "Premium" = TRUE WHERE "Key" = 'premium' OR "Scope" = 1;""");
 
             migrationBuilder.AddColumn<int>(
                 name: "PostAudience",
