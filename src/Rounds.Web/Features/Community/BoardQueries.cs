@@ -12,7 +12,8 @@ public sealed record TopicRow(CommunityTopic Topic, string CategoryName, string 
 /// <summary>One page of a topic list; <see cref="Pages"/> is at least 1.</summary>
 public sealed record TopicListPage(List<TopicRow> Topics, int Page, int Pages);
 
-public sealed record PostView(CommunityPost Post, string AuthorName, string AuthorHandle, string Html, IReadOnlyList<string> LikedBy, bool LikedByMe, string? ReplyToAuthor);
+/// <summary>A post as one reader sees it; <paramref name="Body"/> is its text without the words of quotes they may not read.</summary>
+public sealed record PostView(CommunityPost Post, string AuthorName, string AuthorHandle, string Html, IReadOnlyList<string> LikedBy, bool LikedByMe, string? ReplyToAuthor, string Body);
 
 /// <summary>A number of a topic whose post a split took to another topic: the reader follows it there.</summary>
 /// <param name="Href">Null when the post went to a topic the reader may not open.</param>
@@ -170,7 +171,8 @@ public sealed class BoardQueries(RoundsDbContext db, BoardAudience audience, Boa
                 p, Name(p.AuthorId), byUser.TryGetValue(p.AuthorId, out var a) ? a.Handle : "",
                 p.State == PostState.Hidden && !moderator && p.AuthorId != org.UserId ? "" : PostText.ToHtml(p.Body, sources, handles),
                 likesByPost[p.Id].Select(l => Name(l.UserId)).ToList(), likesByPost[p.Id].Any(l => l.UserId == org.UserId),
-                p.ReplyToNumber is { } answered && numbers.TryGetValue(answered, out var answeredAuthor) ? Name(answeredAuthor) : null))
+                p.ReplyToNumber is { } answered && numbers.TryGetValue(answered, out var answeredAuthor) ? Name(answeredAuthor) : null,
+                PostText.Withhold(p.Body, sources)))
             .ToList();
         var watch = await db.Set<CommunityWatch>().Where(w => w.UserId == org.UserId && (w.TopicId == topic.Id || w.CategoryId == category.Id)).ToListAsync(cancellationToken);
         var lastRead = await db.Set<CommunityReadMark>().Where(r => r.UserId == org.UserId && r.TopicId == topic.Id).Select(r => (int?)r.LastReadNumber).FirstOrDefaultAsync(cancellationToken) ?? 0;
@@ -308,6 +310,15 @@ public sealed class BoardQueries(RoundsDbContext db, BoardAudience audience, Boa
             // A quote links only to a post its reader may open: a visible post of a topic in a category they read.
             if (quoted.Key != topic.Id && await audience.TopicAsync(org, quoted.Key, cancellationToken) is not { Topic.Visible: true })
             {
+                // A visible topic that the lookup refused is in a category this reader may not read: its words are withheld.
+                if (await db.Set<CommunityTopic>().AnyAsync(t => t.Id == quoted.Key && t.OrganizationId == org.Id && t.Visible, cancellationToken))
+                {
+                    foreach (var r in quoted)
+                    {
+                        sources[r] = new QuoteSource(r.Number, "", "", Withheld: true);
+                    }
+                }
+
                 continue;
             }
 

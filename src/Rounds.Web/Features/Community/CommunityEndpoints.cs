@@ -142,7 +142,7 @@ public static class CommunityEndpoints
     {
         var p = view.Post;
         var shown = view.Html.Length > 0 || p.State != PostState.Hidden;
-        return new(p.Id, p.Number, p.State.ToString().ToLowerInvariant(), view.AuthorName, view.AuthorHandle, shown ? p.Body : null, shown ? view.Html : null,
+        return new(p.Id, p.Number, p.State.ToString().ToLowerInvariant(), view.AuthorName, view.AuthorHandle, shown ? view.Body : null, shown ? view.Html : null,
             p.ReplyToNumber, view.LikedBy, view.LikedByMe, mayReadFindings && p.Findings.Length > 0 ? p.Findings : null, p.Revision, p.CreatedAt, p.EditedAt);
     }
 

@@ -6,7 +6,8 @@ using System.Text.RegularExpressions;
 namespace Rounds.Web.Features.Community;
 
 /// <summary>The post a quote was taken from, as a reader may see it, and the link that opens it on its page.</summary>
-public sealed record QuoteSource(int Number, string AuthorName, string Href);
+/// <summary>Where a quote came from; <paramref name="Withheld"/> when its topic is in a category the reader may not read.</summary>
+public sealed record QuoteSource(int Number, string AuthorName, string Href, bool Withheld = false);
 
 /// <summary>
 /// A post's text. Quotes are written <c>[quote post=3]…[/quote]</c> (or with <c>topic=…</c> for another topic) so
@@ -24,6 +25,16 @@ public static partial class PostText
 
     /// <summary>The text its author wrote themselves: quotes removed, so quoting a mention does not mention again.</summary>
     public static string WithoutQuotes(string body) => QuotePattern().Replace(body, "");
+
+    /// <summary>The body as a reader may see it: the words of quotes from categories they may not read are left out, the quote's place kept.</summary>
+    public static string Withhold(string body, IReadOnlyDictionary<QuoteRef, QuoteSource> sources) =>
+        sources.Values.Any(s => s.Withheld)
+            ? QuotePattern().Replace(body, quote =>
+                sources.TryGetValue(Ref(quote), out var source) && source.Withheld ? quote.Value.Replace(quote.Groups["text"].Value, "", StringComparison.Ordinal) : quote.Value)
+            : body;
+
+    private static QuoteRef Ref(Match quote) =>
+        new(quote.Groups["topic"].Success ? Guid.Parse(quote.Groups["topic"].Value, CultureInfo.InvariantCulture) : null, int.Parse(quote.Groups["post"].Value, CultureInfo.InvariantCulture));
 
     /// <summary>A quote of a post's own words (its quotes left out), ready for the reply box.</summary>
     public static string QuoteOf(Guid topicId, bool sameTopic, int number, string body) =>
@@ -59,9 +70,15 @@ public static partial class PostText
         foreach (Match quote in QuotePattern().Matches(body))
         {
             html.Append(Markdown(body[at..quote.Index], mentions));
-            var key = new QuoteRef(quote.Groups["topic"].Success ? Guid.Parse(quote.Groups["topic"].Value, CultureInfo.InvariantCulture) : null, int.Parse(quote.Groups["post"].Value, CultureInfo.InvariantCulture));
+            var key = Ref(quote);
             var inner = Markdown(quote.Groups["text"].Value, mentions);
-            if (sources.TryGetValue(key, out var source))
+            if (sources.TryGetValue(key, out var source) && source.Withheld)
+            {
+                // Words copied from a category the reader may not read (the reply was later split or moved out of it)
+                // are not shown: the quote is what would leak them.
+                html.Append("<figure class=\"quote\"><figcaption>Quoted from a post in a category you cannot read</figcaption></figure>");
+            }
+            else if (source is not null)
             {
                 var link = source.Href;
                 var name = WebUtility.HtmlEncode(source.AuthorName);

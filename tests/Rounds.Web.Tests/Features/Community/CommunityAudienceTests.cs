@@ -267,6 +267,30 @@ public abstract class CommunityAudienceTests(BoardRounds app)
     }
 
     [Fact]
+    public async Task Words_quoted_from_a_premium_category_are_withheld_from_readers_of_the_open_category_a_reply_was_split_into()
+    {
+        var cast = await CastAsync();
+        var lounge = await CategoryAsync(cast, new { name = "Lounge", readAudience = "premium", postAudience = "premium" });
+        var open = await CategoryAsync(cast, new { name = "General" });
+        var topic = (await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/categories/{lounge}/topics", new { title = "Quarter numbers", body = "Confidential figures for the quarter are up." }, HttpStatusCode.Created))
+            .GetProperty("topicId").GetGuid();
+        await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = "[quote post=1]Confidential figures for the quarter are up.[/quote]\n\nGreat work, team." }, HttpStatusCode.Created);
+        var split = (await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/topics/{topic}/split", new { posts = new[] { 2 }, title = "Praise for the team", categoryId = open }, HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+
+        var basic = (await SendAsync(cast.Basic, HttpMethod.Get, $"{cast.Base}/topics/{split}")).GetProperty("posts")[0];
+        Assert.Contains("Great work", basic.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Confidential", basic.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Confidential", basic.GetProperty("html").GetString(), StringComparison.Ordinal);
+        Assert.Contains("a category you cannot read", basic.GetProperty("html").GetString(), StringComparison.Ordinal);
+
+        // A premium reader still sees the quote with its source.
+        var premium = (await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{split}")).GetProperty("posts")[0];
+        Assert.Contains("Confidential", premium.GetProperty("html").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Jump to this post", premium.GetProperty("html").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_group_category_is_read_by_its_group_and_a_group_that_does_not_exist_is_refused_with_nothing_saved()
     {
         var cast = await CastAsync();
