@@ -109,13 +109,7 @@ internal static class CommunityFanOutMeasure
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RoundsDbContext>();
-        db.Database.SetCommandTimeout(DatabaseSetup.MaintenanceTimeout);
-        if (postgres)
-        {
-            await db.Database.EnsureDeletedAsync();
-        }
-
-        await db.Database.MigrateAsync();
+        await PublisherBurstMeasure.FreshAsync(db, postgres);
         var now = DateTimeOffset.UtcNow;
         var organization = new Organization { Name = "Fan-out", Slug = "fanout-" + Guid.NewGuid().ToString("N")[..8] };
         var category = new CommunityCategory { OrganizationId = organization.Id, Name = "Strategy", CreatedAt = now };

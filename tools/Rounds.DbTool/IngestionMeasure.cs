@@ -240,13 +240,7 @@ internal static class IngestionMeasure
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RoundsDbContext>();
-        db.Database.SetCommandTimeout(DatabaseSetup.MaintenanceTimeout);
-        if (postgres)
-        {
-            await db.Database.EnsureDeletedAsync();
-        }
-
-        await db.Database.MigrateAsync();
+        await PublisherBurstMeasure.FreshAsync(db, postgres);
         var now = DateTimeOffset.UtcNow;
         var organization = new Organization { Name = "Ingest", Slug = "ingest-" + Guid.NewGuid().ToString("N")[..8] };
         db.Organizations.Add(organization);

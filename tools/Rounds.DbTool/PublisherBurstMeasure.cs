@@ -92,13 +92,7 @@ internal static class PublisherBurstMeasure
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RoundsDbContext>();
-        db.Database.SetCommandTimeout(DatabaseSetup.MaintenanceTimeout);
-        if (postgres)
-        {
-            await db.Database.EnsureDeletedAsync();
-        }
-
-        await db.Database.MigrateAsync();
+        await FreshAsync(db, postgres);
         var secrets = scope.ServiceProvider.GetRequiredService<ConnectionSecrets>();
         var now = DateTimeOffset.UtcNow;
         var organization = new Organization { Name = "Burst", Slug = "burst-" + Guid.NewGuid().ToString("N")[..8] };
@@ -180,6 +174,18 @@ internal static class PublisherBurstMeasure
         Console.WriteLine($"attempts per published copy: {(published.Count == 0 ? 0 : published.Average(c => attempts.GetValueOrDefault(c.Id))):0.00} on average, {oneAttempt:N0} with exactly one");
         Console.WriteLine($"network: {network.Received.Count:N0} posts received, {duplicates} received twice or more, {network.Refused} refused for the rate limit, {unknownOnNetwork} published copies it never received");
         Console.WriteLine($"load average after the run: {LoadAverage()}");
+    }
+
+    /// <summary>A database of the current schema for a measure: PostgreSQL's dropped first, SQLite's a new file.</summary>
+    internal static async Task FreshAsync(RoundsDbContext db, bool postgres)
+    {
+        db.Database.SetCommandTimeout(DatabaseSetup.MaintenanceTimeout);
+        if (postgres)
+        {
+            await db.Database.EnsureDeletedAsync();
+        }
+
+        await db.Database.MigrateAsync();
     }
 
     internal static double Percentile(List<double> sorted, double p) =>
