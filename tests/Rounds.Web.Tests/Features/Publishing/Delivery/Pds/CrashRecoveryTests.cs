@@ -48,7 +48,13 @@ public abstract class CrashRecoveryTests(DeliveryRounds app, BlueskyPds pds)
         copy = Assert.Single(await room.CopiesAsync(postId));
         Assert.Equal($"at://{bluesky.Did}/app.bsky.feed.post/{copy.IdempotencyKey}", copy.ExternalId);
         var attempts = await room.AttemptsAsync(copy.Id);
-        Assert.Equal([("first", AttemptOutcome.Unknown), ("second", AttemptOutcome.FoundExisting)], attempts.Select(a => (a.Instance, a.Outcome)));
+        // The first process's attempt is left unknown and the second finds the post instead of writing it again. On a
+        // loaded machine the second may lose its three-second lease mid-attempt and try once more; however many tries,
+        // none of them publishes a second post.
+        Assert.Equal(("first", AttemptOutcome.Unknown), (attempts[0].Instance, attempts[0].Outcome));
+        Assert.Equal(("second", AttemptOutcome.FoundExisting), (attempts[^1].Instance, attempts[^1].Outcome));
+        Assert.All(attempts.Skip(1), a => Assert.Equal("second", a.Instance));
+        Assert.DoesNotContain(attempts, a => a.Outcome == AttemptOutcome.Published);
         var posts = await pds.ListPostsAsync(bluesky.Did);
         Assert.Single(posts);
         Assert.Equal("Cardiac rehab open house, Thursday 4 pm.", posts[0].GetProperty("value").GetProperty("text").GetString());
