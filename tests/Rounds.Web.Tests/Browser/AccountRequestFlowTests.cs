@@ -57,7 +57,7 @@ public sealed partial class AccountRequestFlowTests(BrowserFixture fixture)
         await page.GetByLabel("Posts per week").FillAsync("4");
         await page.GetByLabel("Answers comments within (hours)").FillAsync("24");
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit request" }).ClickAsync();
-        await page.WaitForURLAsync(RequestUrl());
+        await page.WaitForURLAsync(RequestUrl(), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator(".request-status")).ToHaveTextAsync("submitted");
         return new Uri(page.Url).AbsolutePath;
     }

@@ -52,6 +52,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout(30_000);
+
+        // A form post waits on the server's write and, under a full suite on two cores, on everything else running:
+        // a navigation may take longer than a click or a fill, and a slow one is not a failure of the page.
+        context.SetDefaultNavigationTimeout(90_000);
         return await context.NewPageAsync();
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Membership.Contracts;
@@ -86,20 +87,51 @@ public sealed class BoardAudience(RoundsDbContext db, IMemberStandings standings
         var standing = MemberStanding.None;
         if (!moderator && categories.Any(AsksStanding))
         {
-            standing = (await standings.StandingsAsync(organizationId, [userId], at, cancellationToken)).GetValueOrDefault(userId);
+            if (!Recalled(standingsSeen, organizationId, userId, at, out standing))
+            {
+                standing = Remember(standingsSeen, organizationId, userId, at, (await standings.StandingsAsync(organizationId, [userId], at, cancellationToken)).GetValueOrDefault(userId));
+            }
         }
 
         IReadOnlySet<Guid> groups = new HashSet<Guid>();
         if (!moderator && categories.Any(AsksGroups))
         {
-            groups = (await (
-                from m in db.Set<CommunityGroupMember>()
-                join g in db.Set<CommunityGroup>() on m.GroupId equals g.Id
-                where m.UserId == userId && g.OrganizationId == organizationId
-                select g.Id).ToListAsync(cancellationToken)).ToHashSet();
+            if (!Recalled(groupsSeen, organizationId, userId, at, out var known))
+            {
+                known = Remember(groupsSeen, organizationId, userId, at, (await (
+                    from m in db.Set<CommunityGroupMember>()
+                    join g in db.Set<CommunityGroup>() on m.GroupId equals g.Id
+                    where m.UserId == userId && g.OrganizationId == organizationId
+                    select g.Id).ToListAsync(cancellationToken)).ToHashSet());
+            }
+
+            groups = known;
         }
 
         return new BoardReader(userId, role, standing, groups);
+    }
+
+    /// <summary>
+    /// How long a person's standing and groups, once looked up, answer the next question in the same scope. A page
+    /// asks for its categories, its topic, its quotes and its editor one after the other; each answer holds for the
+    /// moments the page takes, and no longer, so a membership that lapses is felt at the next request.
+    /// </summary>
+    private static readonly TimeSpan Recall = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<(Guid, string), (DateTimeOffset At, MemberStanding Value)> standingsSeen = [];
+    private readonly Dictionary<(Guid, string), (DateTimeOffset At, IReadOnlySet<Guid> Value)> groupsSeen = [];
+
+    private static bool Recalled<T>(Dictionary<(Guid, string), (DateTimeOffset At, T Value)> seen, Guid organizationId, string userId, DateTimeOffset at, [MaybeNullWhen(false)] out T value)
+    {
+        var fresh = seen.TryGetValue((organizationId, userId), out var known) && at >= known.At && at - known.At < Recall;
+        value = known.Value;
+        return fresh;
+    }
+
+    private static T Remember<T>(Dictionary<(Guid, string), (DateTimeOffset At, T Value)> seen, Guid organizationId, string userId, DateTimeOffset at, T value)
+    {
+        seen[(organizationId, userId)] = (at, value);
+        return value;
     }
 
     public Task<BoardReader> ReaderAsync(OrgContext org, IReadOnlyCollection<CommunityCategory> categories, CancellationToken cancellationToken = default) =>

@@ -261,12 +261,29 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
             join m in db.Set<CommunityMember>() on new { UserId = p.AuthorId, p.OrganizationId } equals new { m.UserId, m.OrganizationId } into authors
             from m in authors.DefaultIfEmpty()
             where ids.Contains(p.Id)
-            select new { p.Id, p.TopicId, t.Title, p.Number, Author = m == null ? "" : m.DisplayName }).ToDictionaryAsync(d => d.Id, cancellationToken);
-        var hits = rows.Where(r => details.ContainsKey(r.PostId)).Select(r =>
+            select new { p.Id, p.TopicId, t.Title, p.Number, p.Body, Author = m == null ? "" : m.DisplayName }).ToDictionaryAsync(d => d.Id, cancellationToken);
+        var withheld = await WithheldTopicsAsync(org, details.Values.SelectMany(d => PostText.Quotes(d.Body)), cancellationToken);
+        var hits = new List<SearchHit>();
+        foreach (var r in rows.Where(r => details.ContainsKey(r.PostId)))
         {
             var d = details[r.PostId];
-            return new SearchHit(d.TopicId, d.Title, d.Number ?? 0, d.Author, Highlight(r.Snippet));
-        }).ToList();
+            var snippet = r.Snippet;
+            var refs = PostText.Quotes(d.Body).Where(q => q.TopicId is { } quoted && withheld.Contains(quoted)).ToList();
+            if (refs.Count > 0)
+            {
+                // The index holds the reply with the words it quoted; words from a category this reader may not read
+                // must neither find the reply nor show in its snippet, so the hit is judged again without them.
+                var seen = PostText.Withhold(d.Body, refs.ToDictionary(q => q, q => new QuoteSource(q.Number, "", "", Withheld: true)));
+                if (Excerpt(inTitle || d.Number == 1 ? d.Title + "\n" + seen : seen, terms) is not { } excerpt)
+                {
+                    continue;
+                }
+
+                snippet = excerpt;
+            }
+
+            hits.Add(new SearchHit(d.TopicId, d.Title, d.Number ?? 0, d.Author, Highlight(snippet)));
+        }
         return new Outcome<SearchResults>(Outcome.Success, new SearchResults(hits, request.Page, more));
 
         // A day's start in UTC, as each database stores times (SQLite keeps them as the converter's ordered integers).
@@ -275,6 +292,57 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
             var at = new DateTimeOffset((day ?? new DateOnly(1970, 1, 1)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             return sqlite ? new DateTimeOffsetToBinaryConverter().ConvertToProvider(at)! : at;
         }
+    }
+
+    /// <summary>The topics quoted among <paramref name="quotes"/> that are visible but in a category the reader may not read.</summary>
+    private async Task<HashSet<Guid>> WithheldTopicsAsync(OrgContext org, IEnumerable<PostText.QuoteRef> quotes, CancellationToken cancellationToken)
+    {
+        var withheld = new HashSet<Guid>();
+        foreach (var topicId in quotes.Where(q => q.TopicId is not null).Select(q => q.TopicId!.Value).Distinct())
+        {
+            if (await audience.TopicAsync(org, topicId, cancellationToken) is not { Topic.Visible: true }
+                && await db.Set<CommunityTopic>().AnyAsync(t => t.Id == topicId && t.OrganizationId == org.Id && t.Visible, cancellationToken))
+            {
+                withheld.Add(topicId);
+            }
+        }
+
+        return withheld;
+    }
+
+    /// <summary>
+    /// A snippet of <paramref name="text"/> around the first of <paramref name="terms"/>, with every term marked as
+    /// the database marks them, or null when some term is not in it. Words are compared without their common
+    /// English endings; where this is stricter than the database's stemmer the hit is dropped, which costs less than
+    /// showing words the reader may not read.
+    /// </summary>
+    internal static string? Excerpt(string text, IReadOnlyList<string> terms)
+    {
+        var words = WordPattern().Matches(PostText.WithoutQuoteTags(text)).ToList();
+        var stems = terms.Select(Stem).ToList();
+        bool Matches(Match word) => stems.Contains(Stem(word.Value.ToLowerInvariant()), StringComparer.Ordinal);
+        if (stems.Count == 0 || !stems.All(stem => words.Any(w => Stem(w.Value.ToLowerInvariant()) == stem)))
+        {
+            return null;
+        }
+
+        var first = words.FindIndex(Matches);
+        var from = Math.Max(0, first - 8);
+        var window = words.Skip(from).Take(24).Select(w => Matches(w) ? $"{Open}{w.Value}{Close}" : w.Value);
+        return (from > 0 ? "… " : "") + string.Join(' ', window) + (from + 24 < words.Count ? " …" : "");
+    }
+
+    private static string Stem(string word)
+    {
+        foreach (var ending in (string[])["ing", "ed", "es", "s", "ly"])
+        {
+            if (word.Length - ending.Length >= 3 && word.EndsWith(ending, StringComparison.Ordinal))
+            {
+                return word[..^ending.Length];
+            }
+        }
+
+        return word;
     }
 
     /// <summary>The snippet as HTML: each piece encoded, with the database's match markers as <c>mark</c> elements.</summary>

@@ -26,6 +26,9 @@ public static partial class PostText
     /// <summary>The text its author wrote themselves: quotes removed, so quoting a mention does not mention again.</summary>
     public static string WithoutQuotes(string body) => QuotePattern().Replace(body, "");
 
+    /// <summary>The words of a body, its quotes' words among them, without the tags that carry the quotes' sources.</summary>
+    public static string WithoutQuoteTags(string body) => QuoteTagPattern().Replace(body, " ");
+
     /// <summary>The body as a reader may see it: the words of quotes from categories they may not read are left out, the quote's place kept.</summary>
     public static string Withhold(string body, IReadOnlyDictionary<QuoteRef, QuoteSource> sources) =>
         sources.Values.Any(s => s.Withheld)
@@ -149,6 +152,9 @@ public static partial class PostText
 
         return builder.ToString();
     }
+
+    [GeneratedRegex(@"\[quote[^\]]{0,80}\]|\[/quote\]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex QuoteTagPattern();
 
     [GeneratedRegex(@"\[quote(?:\s+topic=(?<topic>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}))?\s+post=(?<post>\d{1,6})\]\s*(?<text>.*?)\s*\[/quote\]", RegexOptions.Singleline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
     private static partial Regex QuotePattern();

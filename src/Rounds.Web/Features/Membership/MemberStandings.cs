@@ -9,7 +9,8 @@ namespace Rounds.Web.Features.Membership;
 /// Where many people stand with a network's membership, in a fixed number of queries: their own memberships, the
 /// network's organization memberships, the addresses of the people asked about, and the seats of capped plans.
 /// The same rules as <see cref="MemberBenefits.PlansAsync"/>: a term or its grace, a downgrade ending the grace,
-/// an organization's plan for everyone with a confirmed address on its proven domains, up to its seat cap.
+/// an organization's plan for everyone with a confirmed address on its proven domains. Where the plan is capped,
+/// a price may count a free seat (the order takes it), but a standing needs a seat held (<see cref="OrganizationSeats"/>).
 /// </summary>
 internal sealed class MemberStandings(RoundsDbContext db, IProvenDomains domains) : IMemberStandings
 {
@@ -78,12 +79,9 @@ internal sealed class MemberStandings(RoundsDbContext db, IProvenDomains domains
         var addresses = await db.People().Where(p => people.Contains(p.Id) && p.EmailConfirmed && p.Email != null)
             .Select(p => new { p.Id, p.Email }).ToListAsync(cancellationToken);
         var capped = held.Where(m => plans[m.Id].SeatCap is not null).Select(m => m.Id).ToList();
-        var seatsTaken = new Dictionary<Guid, int>();
         var seatHolders = new HashSet<(Guid, string)>();
         if (capped.Count > 0)
         {
-            seatsTaken = await db.Set<MembershipSeat>().Where(s => capped.Contains(s.MembershipId)).GroupBy(s => s.MembershipId)
-                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
             seatHolders = (await db.Set<MembershipSeat>().Where(s => capped.Contains(s.MembershipId) && people.Contains(s.UserId))
                 .Select(s => new { s.MembershipId, s.UserId }).ToListAsync(cancellationToken)).Select(s => (s.MembershipId, s.UserId)).ToHashSet();
         }
@@ -99,8 +97,9 @@ internal sealed class MemberStandings(RoundsDbContext db, IProvenDomains domains
 
             foreach (var membership in covering)
             {
-                // A capped plan covers whoever holds a seat, and anyone else while seats remain, as at the order.
-                if (plans[membership.Id].SeatCap is not { } cap || seatHolders.Contains((membership.Id, address.Id)) || seatsTaken.GetValueOrDefault(membership.Id) < cap)
+                // A capped plan covers the people who hold its seats. A free seat is not a standing: counting it would
+                // open what the plan keeps for its holders to the whole domain, however few seats it was sold with.
+                if (plans[membership.Id].SeatCap is null || seatHolders.Contains((membership.Id, address.Id)))
                 {
                     Raise(address.Id, plans[membership.Id].Premium);
                 }

@@ -13,6 +13,7 @@ public sealed class MembershipArea : IRoundsArea
     {
         services.AddScoped<MemberBenefits>();
         services.AddScoped<Contracts.IMemberStandings, MemberStandings>();
+        services.AddScoped<OrganizationSeats>();
         services.AddScoped<Pricing>();
         services.AddScoped<PlaceOrder>();
         services.AddScoped<Fulfilment>();

@@ -11,6 +11,9 @@ public sealed record EventDto(Guid Id, string Kind, string Title, string Descrip
     string RefundRule, IReadOnlyList<RefundTier> RefundTiers, IReadOnlyList<RegistrationQuestion> Questions, string? PrivateFor = null);
 
 /// <param name="State">scheduled, active, grace (the term is over but the plan still applies until <paramref name="GraceEndsAt"/>), lapsed or ended (refunded or replaced by an upgrade).</param>
+/// <summary>Which capped organization membership to take a seat of; none for the first with a seat left.</summary>
+public sealed record SeatInput(Guid? Membership);
+
 public sealed record MembershipDto(Guid Id, string Plan, string PlanName, string Holder, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, bool ThroughOrganization,
     string State, DateTimeOffset? GraceEndsAt);
 
@@ -49,6 +52,10 @@ public static class MembershipEndpoints
         buyer.MapGet("/plans", PlansAsync).WithName("ListMembershipPlans");
         buyer.MapGet("/events", EventsAsync).WithName("ListNetworkEvents");
         buyer.MapGet("/memberships", MyMembershipsAsync).WithName("ListMyMemberships");
+        buyer.MapGet("/seats", OpenSeatsAsync).WithName("ListOpenOrganizationSeats")
+            .WithSummary("The capped organization memberships that would cover you once you take one of their seats, with the seats left.");
+        buyer.MapPost("/seats", TakeSeatAsync).WithName("TakeOrganizationSeat")
+            .WithSummary("Takes a free seat of a capped organization membership that covers you, {\"membership\":\"…\"} or {} for the first with a seat left; 409 when every seat is taken.");
         buyer.MapPost("/orders", PlaceOrderAsync).WithName("PlaceMembershipOrder")
             .WithSummary("Orders a plan: {\"plan\":\"premium\",\"payBy\":\"card\"}, or for an organization one administers {\"plan\":\"organization\",\"forOrganization\":\"northfield\",\"payBy\":\"invoice\",\"poNumber\":\"PO-1\"}.");
         buyer.MapGet("/orders", MyOrdersAsync).WithName("ListMyOrders");
@@ -220,6 +227,24 @@ public static class MembershipEndpoints
     {
         var organization = await SellerAsync(db, seller, cancellationToken);
         return organization is null ? NoSeller() : TypedResults.Ok(await MembershipsOfAsync(benefits, db, organization.Id, actor.UserId!, clock.GetUtcNow(), cancellationToken));
+    }
+
+    public static async Task<IResult> OpenSeatsAsync(string seller, ICurrentActor actor, RoundsDbContext db, OrganizationSeats seats, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        return organization is null ? NoSeller() : TypedResults.Ok(await seats.OpenAsync(organization.Id, actor.UserId!, cancellationToken));
+    }
+
+    public static async Task<IResult> TakeSeatAsync(string seller, SeatInput? body, ICurrentActor actor, RoundsDbContext db, OrganizationSeats seats, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var taken = await seats.TakeAsync(organization.Id, actor.UserId!, body?.Membership, cancellationToken);
+        return taken.Succeeded ? TypedResults.Ok(taken.Value) : taken.Status.ToProblem();
     }
 
     public static async Task<IResult> PlaceOrderAsync(string seller, OrderInput body, ICurrentActor actor, RoundsDbContext db, PlaceOrder place, CancellationToken cancellationToken)

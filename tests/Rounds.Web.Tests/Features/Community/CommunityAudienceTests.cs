@@ -181,6 +181,72 @@ public abstract class CommunityAudienceTests(BoardRounds app)
     }
 
     [Fact]
+    public async Task A_capped_organization_plan_opens_premium_categories_only_to_the_staff_holding_its_seats_and_never_to_more_than_its_cap()
+    {
+        var cast = await CastAsync();
+        var domain = cast.Staffer.Email![(cast.Staffer.Email!.IndexOf('@', StringComparison.Ordinal) + 1)..];
+        var colleagues = new List<User>();
+        for (var i = 0; i < 6; i++)
+        {
+            var colleague = await app.CreateUserAsync($"staff{i}@{domain}", $"Staff {i}");
+            await app.AddMemberAsync(cast.Org, colleague, Role.Member);
+            colleagues.Add(colleague);
+        }
+
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            (await db.Set<MembershipPlan>().SingleAsync(p => p.OrganizationId == cast.Org.Id && p.Key == "organization")).SeatCap = 2;
+            await db.SaveChangesAsync();
+        });
+        var lounge = await CategoryAsync(cast, new { name = "Premium lounge", readAudience = "premium" });
+        var topic = (await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/categories/{lounge}/topics", new { title = "Seated numbat thread", body = "Numbat drafts." }, HttpStatusCode.Created))
+            .GetProperty("topicId").GetGuid();
+
+        // Free seats open nothing: the whole domain would read the lounge on a plan sold for two people.
+        Assert.DoesNotContain("Premium lounge", await CategoryNamesAsync(cast, cast.Staffer));
+        await SendAsync(cast.Staffer, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+        var open = Assert.Single((await SendAsync(cast.Staffer, HttpMethod.Get, $"/api/v1/membership/{cast.Org.Slug}/seats")).EnumerateArray());
+        Assert.Equal((2, 2), (open.GetProperty("seatsLeft").GetInt32(), open.GetProperty("seatCap").GetInt32()));
+
+        // Taking a seat opens the lounge; taking it again changes nothing.
+        var taken = await SendAsync(cast.Staffer, HttpMethod.Post, $"/api/v1/membership/{cast.Org.Slug}/seats", new { });
+        Assert.Equal(1, taken.GetProperty("seatsLeft").GetInt32());
+        Assert.Contains("Premium lounge", await CategoryNamesAsync(cast, cast.Staffer));
+        await SendAsync(cast.Staffer, HttpMethod.Get, $"{cast.Base}/topics/{topic}");
+        Assert.Equal(0, (await SendAsync(cast.Staffer, HttpMethod.Get, $"/api/v1/membership/{cast.Org.Slug}/seats")).GetArrayLength());
+        await SendAsync(cast.Staffer, HttpMethod.Post, $"/api/v1/membership/{cast.Org.Slug}/seats", new { }, HttpStatusCode.Conflict);
+
+        // Six colleagues ask for the last seat at once: one gets it, the others are told every seat is taken.
+        var answers = await Task.WhenAll(colleagues.Select(async colleague =>
+        {
+            var api = await app.ApiClientAsync(colleague);
+            using var response = await api.PostAsJsonAsync($"/api/v1/membership/{cast.Org.Slug}/seats", new { });
+            return (colleague, response.StatusCode, Text: await response.Content.ReadAsStringAsync());
+        }));
+        var seated = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK).colleague;
+        Assert.All(answers.Where(a => a.colleague != seated), a =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, a.StatusCode);
+            Assert.Contains("All 2 seats", a.Text, StringComparison.Ordinal);
+        });
+        var seats = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<MembershipSeat>().Where(s => s.OrganizationId == cast.Org.Id).Select(s => s.UserId).ToListAsync());
+        Assert.Equal(new[] { cast.Staffer.Id, seated.Id }.Order(StringComparer.Ordinal), seats.Order(StringComparer.Ordinal));
+        Assert.Contains("Premium lounge", await CategoryNamesAsync(cast, seated));
+        foreach (var other in colleagues.Where(c => c != seated))
+        {
+            await SendAsync(other, HttpMethod.Get, $"{cast.Base}/topics/{topic}", expected: HttpStatusCode.NotFound);
+        }
+
+        // Someone no organization membership covers is told so, and gets nothing.
+        await SendAsync(cast.Outsider, HttpMethod.Post, $"/api/v1/membership/{cast.Org.Slug}/seats", new { }, HttpStatusCode.Conflict);
+        var standings = await app.WithScopeAsync(services => services.GetRequiredService<IMemberStandings>()
+            .StandingsAsync(cast.Org.Id, [cast.Staffer.Id, seated.Id, .. colleagues.Where(c => c != seated).Select(c => c.Id)], DateTimeOffset.UtcNow));
+        Assert.Equal(2, standings.Count(s => s.Value == MemberStanding.Premium));
+        Assert.Equal(5, standings.Count(s => s.Value == MemberStanding.None));
+    }
+
+    [Fact]
     public async Task A_lapsed_membership_loses_the_category_at_once_and_a_renewal_in_grace_keeps_it()
     {
         var cast = await CastAsync();
@@ -283,6 +349,13 @@ public abstract class CommunityAudienceTests(BoardRounds app)
         Assert.DoesNotContain("Confidential", basic.GetProperty("body").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Confidential", basic.GetProperty("html").GetString(), StringComparison.Ordinal);
         Assert.Contains("a category you cannot read", basic.GetProperty("html").GetString(), StringComparison.Ordinal);
+
+        // Search finds the reply by its own words and never by the quoted ones, and its snippet shows none of them.
+        Assert.Equal(0, await HitsAsync(cast, cast.Basic, "confidential%20figures"));
+        var found = Assert.Single((await SendAsync(cast.Basic, HttpMethod.Get, $"{cast.Base}/search?q=great%20work")).EnumerateArray());
+        Assert.DoesNotContain("onfidential", found.GetProperty("snippetHtml").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<mark>Great</mark>", found.GetProperty("snippetHtml").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, await HitsAsync(cast, cast.Premium, "confidential%20figures"));
 
         // A premium reader still sees the quote with its source.
         var premium = (await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{split}")).GetProperty("posts")[0];

@@ -13,7 +13,7 @@ public enum MemberStanding
 
     /// <summary>
     /// A membership in force whose plan gives premium standing: their own, or their organization's through a proven
-    /// email domain (a capped organization plan counts while the person holds, or could still take, a seat).
+    /// email domain (a capped organization plan counts for the people who hold its seats).
     /// </summary>
     Premium = 2,
 }
