@@ -213,7 +213,7 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
             var words = string.Join(' ', terms.Select(t => "\"" + t + "\""));
             var match = inTitle ? $"\"Title\" : ({words})" : words;
             rows = await db.Database.SqlQuery<SearchRow>($"""
-                SELECT s."PostId" AS "PostId", bm25("CommunitySearch", 0.0, 2.0, 1.0) AS "Rank", snippet("CommunitySearch", 2, char(2), char(3), '…', 24) AS "Snippet"
+                SELECT s."PostId" AS "PostId", bm25("CommunitySearch", 0.0, 2.0, 1.0) AS "Rank", '' AS "Snippet"
                 FROM "CommunitySearch" s
                 JOIN "CommunityPosts" p ON p."Id" = s."PostId"
                 JOIN "CommunityTopics" t ON t."Id" = p."TopicId"
@@ -230,14 +230,13 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
             var words = string.Join(' ', terms);
             // Two arms, each served by its own GIN index: words in a post, and words in a topic's title (its first post).
             rows = await db.Database.SqlQuery<SearchRow>($"""
-                SELECT hit."PostId" AS "PostId", max(hit."Rank") AS "Rank", max(hit."Snippet") AS "Snippet"
+                SELECT hit."PostId" AS "PostId", max(hit."Rank") AS "Rank", '' AS "Snippet"
                 FROM (
-                    SELECT p."Id" AS "PostId", ts_rank(to_tsvector('english'::regconfig, p."Body"), q) AS "Rank",
-                           ts_headline('english'::regconfig, p."Body", q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') AS "Snippet"
+                    SELECT p."Id" AS "PostId", ts_rank(to_tsvector('english'::regconfig, p."Body"), q) AS "Rank"
                     FROM "CommunityPosts" p, plainto_tsquery('english'::regconfig, {words}) q
                     WHERE NOT {inTitle} AND to_tsvector('english'::regconfig, p."Body") @@ q AND p."OrganizationId" = {org.Id} AND p."State" = {visible}
                     UNION ALL
-                    SELECT p."Id", 2 * ts_rank(to_tsvector('english'::regconfig, t."Title"), q), left(p."Body", 200)
+                    SELECT p."Id", 2 * ts_rank(to_tsvector('english'::regconfig, t."Title"), q)
                     FROM "CommunityTopics" t JOIN "CommunityPosts" p ON p."TopicId" = t."Id" AND p."Number" = 1, plainto_tsquery('english'::regconfig, {words}) q
                     WHERE to_tsvector('english'::regconfig, t."Title") @@ q AND t."OrganizationId" = {org.Id} AND p."State" = {visible}
                 ) hit
@@ -255,6 +254,7 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         var more = rows.Count > take;
         rows = rows.Take(take).ToList();
         var ids = rows.Select(r => r.PostId).ToList();
+        var snippets = await SnippetsAsync(ids, terms, inTitle, sqlite, cancellationToken);
         var details = await (
             from p in db.Set<CommunityPost>()
             join t in db.Set<CommunityTopic>() on p.TopicId equals t.Id
@@ -267,7 +267,7 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         foreach (var r in rows.Where(r => details.ContainsKey(r.PostId)))
         {
             var d = details[r.PostId];
-            var snippet = r.Snippet;
+            var snippet = snippets.GetValueOrDefault(r.PostId, "");
             var refs = PostText.Quotes(d.Body).Where(q => q.TopicId is { } quoted && withheld.Contains(quoted)).ToList();
             if (refs.Count > 0)
             {
@@ -292,6 +292,44 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
             var at = new DateTimeOffset((day ?? new DateOnly(1970, 1, 1)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             return sqlite ? new DateTimeOffsetToBinaryConverter().ConvertToProvider(at)! : at;
         }
+    }
+
+    /// <summary>
+    /// The snippets of one page of hits, made apart from the search: a word that nearly every post holds would
+    /// otherwise have the database cut a snippet from every post it ranks, not only from the twenty it shows.
+    /// </summary>
+    private async Task<Dictionary<Guid, string>> SnippetsAsync(List<Guid> ids, IReadOnlyList<string> terms, bool inTitle, bool sqlite, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        List<SearchRow> rows;
+        if (sqlite)
+        {
+            var words = string.Join(' ', terms.Select(t => "\"" + t + "\""));
+            var match = inTitle ? $"\"Title\" : ({words})" : words;
+            var idsJson = System.Text.Json.JsonSerializer.Serialize(ids.Select(id => id.ToString()));
+            rows = await db.Database.SqlQuery<SearchRow>($"""
+                SELECT s."PostId" AS "PostId", 0.0 AS "Rank", snippet("CommunitySearch", 2, char(2), char(3), '…', 24) AS "Snippet"
+                FROM "CommunitySearch" s
+                WHERE "CommunitySearch" MATCH {match} AND upper(s."PostId") IN (SELECT upper("value") FROM json_each({idsJson}))
+                """).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            var words = string.Join(' ', terms);
+            var idArray = ids.ToArray();
+            rows = await db.Database.SqlQuery<SearchRow>($"""
+                SELECT p."Id" AS "PostId", 0.0::float8 AS "Rank",
+                       ts_headline('english'::regconfig, p."Body", plainto_tsquery('english'::regconfig, {words}), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') AS "Snippet"
+                FROM "CommunityPosts" p
+                WHERE p."Id" = ANY({idArray})
+                """).ToListAsync(cancellationToken);
+        }
+
+        return rows.GroupBy(r => r.PostId).ToDictionary(g => g.Key, g => g.First().Snippet);
     }
 
     /// <summary>The topics quoted among <paramref name="quotes"/> that are visible but in a category the reader may not read.</summary>

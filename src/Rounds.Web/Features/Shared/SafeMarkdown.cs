@@ -1,5 +1,6 @@
 using Ganss.Xss;
 using Markdig;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Rounds.Web.Features.Shared;
 
@@ -14,7 +15,36 @@ public static class SafeMarkdown
 
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
-    public static string ToSafeHtml(string markdown) => Sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
+    /// <summary>
+    /// Rendered texts by their Markdown, up to about <see cref="CachedChars"/> characters of both: a board's topic
+    /// page shows fifty posts to everyone who opens it, and parsing and sanitizing each of them on every view was
+    /// most of the page's time. The result depends on nothing but the text, so a cached one is never stale.
+    /// </summary>
+    private static readonly MemoryCache Rendered = new(new MemoryCacheOptions { SizeLimit = CachedChars });
+
+    private const long CachedChars = 8_000_000;
+
+    /// <summary>Texts longer than this are rendered each time: few, and each would take a large share of the cache.</summary>
+    private const int LongestCached = 20_000;
+
+    public static string ToSafeHtml(string markdown)
+    {
+        if (markdown.Length > LongestCached)
+        {
+            return Render(markdown);
+        }
+
+        if (Rendered.TryGetValue(markdown, out string? html) && html is not null)
+        {
+            return html;
+        }
+
+        html = Render(markdown);
+        Rendered.Set(markdown, html, new MemoryCacheEntryOptions { Size = markdown.Length + html.Length, SlidingExpiration = TimeSpan.FromHours(1) });
+        return html;
+    }
+
+    private static string Render(string markdown) => Sanitizer.Sanitize(Markdown.ToHtml(markdown, Pipeline));
 
     /// <summary>The text without markup, for feeds and link previews.</summary>
     public static string ToPlainText(string markdown) => Markdown.ToPlainText(markdown, Pipeline).Trim();
