@@ -181,6 +181,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             && (!reviews.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step != p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve)
                 || !targets.Any(t => t.PostId == p.Id && !allowing.Contains(t.AccountId))));
         var found = new List<Post>();
+        var handles = new Dictionary<Guid, List<string>>();
         var position = after;
         var size = FirstQueueBatch;
         var done = false;
@@ -191,8 +192,17 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             size = Math.Min(size * 2, MaxQueueBatch);
             if (batch.Count > 0)
             {
-                var states = await review.StatesAsync(workflows, batch, cancellationToken);
-                found.AddRange(batch.Where(p => states[p.Id] is var state && state.MayApprove(userId) && !state.ApprovedBy.Contains(userId)));
+                // The batch's copies are read once, for the states and for the accounts each row names.
+                var copies = await CopiesAsync(batch, cancellationToken);
+                var states = await review.StatesAsync(workflows, batch, copies.ToLookup(c => c.PostId, c => c.AccountId), cancellationToken);
+                var waitingHere = batch.Where(p => states[p.Id] is var state && state.MayApprove(userId) && !state.ApprovedBy.Contains(userId)).ToList();
+                found.AddRange(waitingHere);
+                foreach (var post in waitingHere)
+                {
+                    handles[post.Id] = copies.Where(c => c.PostId == post.Id && c.Handle is not null)
+                        .Select(c => $"{c.Handle} ({AccountNames.Label(c.Platform!.Value)})").ToList();
+                }
+
                 position = QueueCursor.Of(batch[^1]);
             }
 
@@ -206,7 +216,22 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         }
 
         var next = found.Count > QueuePageSize ? QueueCursor.Of(found[QueuePageSize - 1]).ToString() : null;
-        return new PostList(await SummariesAsync(found.Take(QueuePageSize).ToList(), cancellationToken), next);
+        return new PostList(found.Take(QueuePageSize).Select(p => new PostSummary(p, handles[p.Id])).ToList(), next);
+    }
+
+    /// <summary>One queue batch's copy of each account, with the account's handle where the account is still there.</summary>
+    private sealed record QueueCopy(Guid PostId, Guid AccountId, string? Handle, Platform? Platform);
+
+    private async Task<List<QueueCopy>> CopiesAsync(List<Post> posts, CancellationToken cancellationToken)
+    {
+        var ids = posts.Select(p => p.Id).ToList();
+        var accounts = db.AccountCards();
+        return await db.Set<PostTarget>().AsNoTracking().Where(t => ids.Contains(t.PostId))
+            .Select(t => new QueueCopy(
+                t.PostId, t.AccountId,
+                accounts.Where(a => a.Id == t.AccountId).Select(a => a.Handle).FirstOrDefault(),
+                accounts.Where(a => a.Id == t.AccountId).Select(a => (Platform?)a.Platform).FirstOrDefault()))
+            .ToListAsync(cancellationToken);
     }
 
     private static Task<List<Post>> QueueBatchAsync(IQueryable<Post> waiting, QueueCursor? position, int size, CancellationToken cancellationToken)

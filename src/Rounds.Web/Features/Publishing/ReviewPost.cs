@@ -171,11 +171,13 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
     }
 
     /// <summary>
-    /// The review state of many posts in three set-based queries (copies, editors, approvals), their accounts'
-    /// steps taken from <paramref name="workflows"/> (read once per request), for lists: the same rules as
-    /// <see cref="StateAsync"/>, without a round-trip per post.
+    /// The review state of many posts in two set-based queries (editors, approvals), their copies' accounts given
+    /// by the caller (<paramref name="copies"/>, post id to account ids: the queue reads them once with their
+    /// handles) and their accounts' steps taken from <paramref name="workflows"/> (read once per request), for
+    /// lists: the same rules as <see cref="StateAsync"/>, without a round-trip per post.
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, ReviewState>> StatesAsync(ApprovalSteps.OrganizationWorkflows workflows, IReadOnlyList<Post> posts, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<Guid, ReviewState>> StatesAsync(
+        ApprovalSteps.OrganizationWorkflows workflows, IReadOnlyList<Post> posts, ILookup<Guid, Guid> copies, CancellationToken cancellationToken = default)
     {
         if (posts.Count == 0)
         {
@@ -183,11 +185,9 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         }
 
         var ids = posts.Select(p => p.Id).ToList();
-        var copies = (await db.Set<PostTarget>().Where(t => ids.Contains(t.PostId)).Select(t => new { t.PostId, t.AccountId }).ToListAsync(cancellationToken))
-            .ToLookup(t => t.PostId, t => t.AccountId);
         var editors = (await db.Set<PostRevision>().Where(r => ids.Contains(r.PostId)).Select(r => new { r.PostId, r.Revision, r.EditorId }).ToListAsync(cancellationToken))
             .ToLookup(r => r.PostId);
-        var approvals = (await db.Set<PostReview>().Where(r => ids.Contains(r.PostId) && r.Decision == ReviewDecision.Approve).ToListAsync(cancellationToken))
+        var approvals = (await db.Set<PostReview>().AsNoTracking().Where(r => ids.Contains(r.PostId) && r.Decision == ReviewDecision.Approve).ToListAsync(cancellationToken))
             .ToLookup(r => r.PostId);
         var states = new Dictionary<Guid, ReviewState>();
         foreach (var post in posts)
