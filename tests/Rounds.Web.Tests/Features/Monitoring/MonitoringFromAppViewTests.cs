@@ -37,7 +37,7 @@ public abstract class MonitoringFromAppViewTests(RoundsFactory app, BlueskyAppVi
         var accountId = await app.WithScopeAsync(async services =>
         {
             var created = await services.GetRequiredService<AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, org, admin),
-                new AccountInput("bluesky", clinic.Handle, Kind: "department", Department: "Cardiology", Owners: admin.Email, Status: "active"));
+                new AccountInput("bluesky", clinic.Handle, Kind: "enterprise", Status: "active"));
             Assert.True(created.Succeeded, created.Status.Message);
             return created.Value!.Id;
         });
