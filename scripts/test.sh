@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole Rounds test suite: unit, integration on SQLite and on a throwaway PostgreSQL cluster, browser, and a short
 # run of the load benchmark (bench/load/run.sh at 10,000 posts) that fails on any error status.
-# As root it installs what is missing (Debian postgresql, chromium and hey, the npm packages of tests/tooling).
+# As root it installs what is missing (Debian postgresql, chromium, redis-server and hey, the npm packages of tests/tooling).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -10,6 +10,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 missing_debian=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing_debian+=(postgresql)
 [ -x /usr/bin/chromium ] || missing_debian+=(chromium)
+# The Bluesky AppView the notification tests run (tests/tooling/appview.mjs) keeps its caches in Redis.
+command -v redis-server >/dev/null 2>&1 || missing_debian+=(redis-server)
 command -v npm >/dev/null 2>&1 || missing_debian+=(npm)
 command -v hey >/dev/null 2>&1 || missing_debian+=(hey)
 

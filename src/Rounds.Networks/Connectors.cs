@@ -39,12 +39,13 @@ public static class Connectors
 
     /// <summary>
     /// A reader signed in with the stored credentials, for the networks where reading what is addressed to an
-    /// account needs them (Mastodon's notifications, a Facebook Page's feed and comments, a LinkedIn organization page's
-    /// posts and comments); null for the others, whose reads need no sign-in or have no reader, and for a LinkedIn
+    /// account needs them or reads better with them (Bluesky's and Mastodon's notifications, a Facebook Page's feed and
+    /// comments, a LinkedIn organization page's posts and comments); null for the others, whose reads need no sign-in or have no reader, and for a LinkedIn
     /// member, whose posts LinkedIn lets no app read. A network with a known API address is read only there.
     /// </summary>
     public static IPostSource? CreateReader(string network, NetworkCredentials credentials, HttpClient http, TimeProvider clock) => network switch
     {
+        "bluesky" => new BlueskyNotificationSource(http, credentials, clock),
         "mastodon" => new MastodonPostSource(http, credentials.Service, credentials.Secret, clock),
         "facebook" => new FacebookPostSource(http, KnownService(network)!, credentials.Identifier, credentials.Secret, clock),
         "linkedin" when credentials.Identifier.StartsWith("urn:li:organization:", StringComparison.Ordinal)

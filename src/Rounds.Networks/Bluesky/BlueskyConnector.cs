@@ -214,6 +214,28 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
         return new JsonObject { ["$type"] = "app.bsky.embed.images", ["images"] = images };
     }
 
+    /// <summary>
+    /// A signed-in query. The PDS answers <c>com.atproto.*</c> itself and forwards <c>app.bsky.*</c> to the AppView it
+    /// is configured with (no <c>atproto-proxy</c> header is sent, so the PDS's own choice of AppView stands).
+    /// </summary>
+    internal Task<JsonElement> QueryAsync(string pathAndQuery, CancellationToken ct) => CallAsync(HttpMethod.Get, pathAndQuery, null, ct);
+
+    /// <summary>The DID the session belongs to.</summary>
+    internal async Task<string> SignedInDidAsync(CancellationToken ct) => (await SessionAsync(ct)).Did;
+
+    /// <summary>
+    /// Sessions kept between connectors by server, identifier and password, for the readers made anew every round: a
+    /// PDS allows an account few sign-ins a day (bsky.social: 30 in five minutes, 300 a day), and a kept session is
+    /// refreshed when it expires instead.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Session> KeptSessions = new();
+
+    /// <summary>Whether this connector shares its session with later connectors of the same credentials.</summary>
+    internal bool KeepSession { get; init; }
+
+    private string KeptKey => string.Join('\n', credentials.Service.AbsoluteUri, credentials.Identifier,
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(credentials.Secret))));
+
     private async Task<Session> SessionAsync(CancellationToken ct)
     {
         if (session is { } existing)
@@ -224,7 +246,12 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
         await sessionLock.WaitAsync(ct);
         try
         {
-            return session ??= await CreateSessionAsync(ct);
+            if (session is null && KeepSession && KeptSessions.TryGetValue(KeptKey, out var kept))
+            {
+                session = kept;
+            }
+
+            return session ??= Keep(await CreateSessionAsync(ct));
         }
         finally
         {
@@ -286,7 +313,7 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
                 {
                     if (ReferenceEquals(session, current))
                     {
-                        session = await RefreshSessionAsync(current, ct) ?? await CreateSessionAsync(ct);
+                        session = Keep(await RefreshSessionAsync(current, ct) ?? await CreateSessionAsync(ct));
                     }
                 }
                 finally
@@ -295,6 +322,16 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
                 }
             }
         }
+    }
+
+    private Session Keep(Session fresh)
+    {
+        if (KeepSession)
+        {
+            KeptSessions[KeptKey] = fresh;
+        }
+
+        return fresh;
     }
 
     private Uri Xrpc(string pathAndQuery) => new(credentials.Service, "/xrpc/" + pathAndQuery);

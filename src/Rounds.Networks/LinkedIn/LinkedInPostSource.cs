@@ -67,6 +67,11 @@ public sealed class LinkedInPostSource(HttpClient http, Uri service, string orga
             }
         }
 
+        if (kind == SourceKind.Addressed)
+        {
+            found = await NamedAsync(found, ct);
+        }
+
         var newest = found.Count == 0 ? (long?)null : found.Max(p => p.PostedAt).ToUnixTimeMilliseconds();
         var next = newest is { } n && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var old) || n > old)
             ? n.ToString(CultureInfo.InvariantCulture)
@@ -162,7 +167,7 @@ public sealed class LinkedInPostSource(HttpClient http, Uri service, string orga
     }
 
     /// <summary>
-    /// A comment under its URN. LinkedIn shows apps no handle for a member, so the actor's URN stands for the author;
+    /// A comment under its URN, its actor's URN standing for the author until <see cref="NamedAsync"/> names it;
     /// a reply names its parent comment in <c>parentComment</c>, else the comment answers the post it was read from.
     /// </summary>
     private static InboundPost? ToComment(JsonElement comment, string target, string root)
@@ -180,6 +185,66 @@ public sealed class LinkedInPostSource(HttpClient http, Uri service, string orga
         return new InboundPost(id, "", $"https://www.linkedin.com/feed/update/{root}/?commentUrn={Uri.EscapeDataString(id)}", actor, actor, text,
             DateTimeOffset.FromUnixTimeMilliseconds(at), new ReplyReference(new PostReference(parent, ""), new PostReference(root, "")), [], null);
     }
+
+    /// <summary>What a member who commented is shown as: LinkedIn gives apps no member's name without that member's consent.</summary>
+    public const string MemberName = "LinkedIn member";
+
+    /// <summary>What an organization is shown as when its name cannot be read (the app lacks the lookup permission).</summary>
+    public const string OrganizationName = "LinkedIn organization";
+
+    /// <summary>How long an organization's name is kept before it is looked up again.</summary>
+    public static readonly TimeSpan NameLifetime = TimeSpan.FromDays(1);
+
+    /// <summary>Organizations' localized names by URN, shared by every reader: a name changes rarely, comments often.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, DateTimeOffset ReadAt)> OrganizationNames = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Comments with their authors named: an organization by its localized name (Organization Lookup API, batch
+    /// <c>GET /rest/organizationsLookup?ids=List(…)</c>, kept for <see cref="NameLifetime"/>), a member as
+    /// <see cref="MemberName"/>. The actor's URN stays the author's id. A lookup that fails leaves the read whole.
+    /// </summary>
+    private async Task<List<InboundPost>> NamedAsync(List<InboundPost> comments, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var wanted = comments.Select(c => c.AuthorId)
+            .Where(a => a != organization && OrganizationId(a) is not null
+                && !(OrganizationNames.TryGetValue(a, out var kept) && now - kept.ReadAt < NameLifetime))
+            .Distinct(StringComparer.Ordinal).ToList();
+        foreach (var batch in wanted.Chunk(PageSize))
+        {
+            try
+            {
+                using var request = LinkedInApi.Request(HttpMethod.Get, service, token,
+                    $"/rest/organizationsLookup?ids=List({string.Join(',', batch.Select(OrganizationId))})");
+                var answer = await SendAsync(request, ct);
+                if (answer.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var urn in batch)
+                    {
+                        if (results.TryGetProperty(OrganizationId(urn)!, out var found) && NetworkHttp.String(found, "localizedName") is { Length: > 0 } name)
+                        {
+                            OrganizationNames[urn] = (name, now);
+                        }
+                    }
+                }
+            }
+            catch (NetworkException)
+            {
+                // Names are a courtesy: the comments are filed with the generic label and the lookup is tried next read.
+            }
+        }
+
+        return [.. comments.Select(c => c.AuthorId == organization ? c : c with
+        {
+            AuthorHandle = OrganizationId(c.AuthorId) is null ? MemberName
+                : OrganizationNames.TryGetValue(c.AuthorId, out var named) ? named.Name : OrganizationName,
+        })];
+    }
+
+    /// <summary>The number of an organization URN (<c>urn:li:organization:123</c>), or null for any other actor.</summary>
+    private static string? OrganizationId(string urn) =>
+        urn.StartsWith("urn:li:organization:", StringComparison.Ordinal) && urn.Length > "urn:li:organization:".Length
+        && urn["urn:li:organization:".Length..].All(char.IsAsciiDigit) ? urn["urn:li:organization:".Length..] : null;
 
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {

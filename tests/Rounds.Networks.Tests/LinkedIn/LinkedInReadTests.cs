@@ -122,4 +122,44 @@ public sealed class LinkedInReadTests : IAsyncLifetime
         Assert.IsType<LinkedInPostSource>(Connectors.CreateReader("linkedin", new NetworkCredentials(linkedIn.Url, LinkedInStandIn.Organization, LinkedInStandIn.Token), linkedIn.Http, TimeProvider.System));
         Assert.Null(Connectors.CreateReader("linkedin", new NetworkCredentials(linkedIn.Url, member, LinkedInStandIn.Token), linkedIn.Http, TimeProvider.System));
     }
+
+    [Fact]
+    public async Task Commenters_are_shown_by_their_organizations_localized_name_looked_up_once_and_members_as_LinkedIn_members()
+    {
+        // Organization numbers of their own, so that names kept from other tests do not answer for them.
+        var pharmacy = $"urn:li:organization:{Random.Shared.NextInt64(1_000_000_000, 9_000_000_000)}";
+        var unknown = $"urn:li:organization:{Random.Shared.NextInt64(1_000_000_000, 9_000_000_000)}";
+        linkedIn.AddOrganization(pharmacy, "Eastside Pharmacy");
+        var now = DateTimeOffset.UtcNow;
+        var post = linkedIn.Seed("Flu shots all week.", now.AddHours(-3));
+        var member = linkedIn.AddComment(post, Dana, "Is it open on Sunday?", now.AddHours(-2));
+        var partner = linkedIn.AddComment(post, pharmacy, "We stock the vaccine too.", now.AddHours(-1));
+        var stranger = linkedIn.AddComment(post, unknown, "Great news.", now.AddMinutes(-50));
+        var own = linkedIn.AddComment(post, LinkedInStandIn.Organization, "Yes, 9 to 1.", now.AddMinutes(-40), replyTo: member);
+
+        var read = await Source().ReadAsync("northfield-health", SourceKind.Addressed, null);
+
+        var by = read.Posts.ToDictionary(p => p.Id);
+        // The URN stays the author's id; only the name shown changes.
+        Assert.Equal((Dana, LinkedInPostSource.MemberName), (by[member.Urn].AuthorId, by[member.Urn].AuthorHandle));
+        Assert.Equal((pharmacy, "Eastside Pharmacy"), (by[partner.Urn].AuthorId, by[partner.Urn].AuthorHandle));
+        Assert.Equal((unknown, LinkedInPostSource.OrganizationName), (by[stranger.Urn].AuthorId, by[stranger.Urn].AuthorHandle));
+        Assert.Equal(LinkedInStandIn.Organization, by[own.Urn].AuthorHandle);
+        // One batch lookup for both organizations, none for the member or the page itself.
+        var lookup = Assert.Single(linkedIn.OrganizationLookups);
+        Assert.Equal(new[] { pharmacy, unknown }.Select(u => u[(u.LastIndexOf(':') + 1)..]).Order(), lookup["List(".Length..^1].Split(',').Order());
+        Assert.DoesNotContain(linkedIn.Requests, r => r.Contains("/people", StringComparison.Ordinal) || r.Contains("/in/", StringComparison.Ordinal));
+
+        // The name is kept: the next read asks again only for the organization it could not name.
+        var again = await Source().ReadAsync("northfield-health", SourceKind.Addressed, null);
+        Assert.Equal("Eastside Pharmacy", again.Posts.Single(p => p.Id == partner.Urn).AuthorHandle);
+        Assert.Equal(2, linkedIn.OrganizationLookups.Count);
+        Assert.Equal($"List({unknown[(unknown.LastIndexOf(':') + 1)..]})", linkedIn.OrganizationLookups[1]);
+
+        // A lookup LinkedIn throttles leaves the read whole, with the generic label.
+        linkedIn.Inject(Fault.RateLimited, "GET", "/rest/organizationsLookup");
+        var throttled = await Source().ReadAsync("northfield-health", SourceKind.Addressed, null);
+        Assert.Equal(LinkedInPostSource.OrganizationName, throttled.Posts.Single(p => p.Id == stranger.Urn).AuthorHandle);
+        Assert.Equal(4, throttled.Posts.Count);
+    }
 }

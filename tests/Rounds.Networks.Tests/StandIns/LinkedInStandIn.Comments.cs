@@ -16,6 +16,8 @@ public sealed partial class LinkedInStandIn
 {
     private readonly List<Comment> comments = [];
     private readonly List<string> pagedReads = [];
+    private readonly Dictionary<string, string> organizations = new(StringComparer.Ordinal) { [Organization] = "Northfield Health" };
+    private readonly List<string> organizationLookups = [];
 
     /// <summary>A comment on <see cref="On"/> (a post), replying to <see cref="ParentComment"/> when it is a reply.</summary>
     public sealed record Comment(string Urn, string On, string? ParentComment, string Actor, string Text, DateTimeOffset CreatedAt);
@@ -43,6 +45,71 @@ public sealed partial class LinkedInStandIn
             var comment = new Comment($"urn:li:comment:(urn:li:activity:{Activity(on.Urn)},{++nextId})", on.Urn, replyTo?.Urn, actor, text, createdAt);
             comments.Add(comment);
             return comment;
+        }
+    }
+
+    /// <summary>Other organizations LinkedIn knows, by URN, with their localized names (the Organization Lookup API).</summary>
+    public void AddOrganization(string urn, string localizedName)
+    {
+        lock (gate)
+        {
+            organizations[urn] = localizedName;
+        }
+    }
+
+    /// <summary>
+    /// The Organization Lookup API's batch get (<c>GET /rest/organizationsLookup?ids=List(1,2)</c>): each known id under
+    /// <c>results</c> with its <c>localizedName</c>, <c>vanityName</c> and localized <c>name</c>, and its HTTP status under
+    /// <c>statuses</c>; an unknown id under <c>errors</c> with 404.
+    /// </summary>
+    private IResult LookUpOrganizations(HttpRequest request)
+    {
+        var list = request.Query["ids"].ToString();
+        if (!list.StartsWith("List(", StringComparison.Ordinal) || !list.EndsWith(')'))
+        {
+            return Error(400, "Invalid ids: expected List(...)");
+        }
+
+        lock (gate)
+        {
+            organizationLookups.Add(list);
+            var results = new JsonObject();
+            var statuses = new JsonObject();
+            var errors = new JsonObject();
+            foreach (var id in list["List(".Length..^1].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (organizations.TryGetValue($"urn:li:organization:{id}", out var name))
+                {
+                    results[id] = new JsonObject
+                    {
+                        ["id"] = long.Parse(id, CultureInfo.InvariantCulture),
+                        ["localizedName"] = name,
+                        ["vanityName"] = name.ToLowerInvariant().Replace(' ', '-'),
+                        ["name"] = new JsonObject { ["localized"] = new JsonObject { ["en_US"] = name }, ["preferredLocale"] = new JsonObject { ["country"] = "US", ["language"] = "en" } },
+                        ["primaryOrganizationType"] = "NONE",
+                    };
+                    statuses[id] = 200;
+                }
+                else
+                {
+                    errors[id] = new JsonObject { ["status"] = 404, ["message"] = $"Organization {id} not found" };
+                    statuses[id] = 404;
+                }
+            }
+
+            return Json(new JsonObject { ["results"] = results, ["statuses"] = statuses, ["errors"] = errors });
+        }
+    }
+
+    /// <summary>Every organization lookup made, as its <c>ids</c> list.</summary>
+    public IReadOnlyList<string> OrganizationLookups
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. organizationLookups];
+            }
         }
     }
 

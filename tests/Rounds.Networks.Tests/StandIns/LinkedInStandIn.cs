@@ -106,6 +106,7 @@ public sealed partial class LinkedInStandIn : StandIn
         app.MapPost("/rest/posts", CreateAsync);
         app.MapGet("/rest/posts", FindByAuthor);
         app.MapGet("/rest/socialActions/{target}/comments", CommentsOn);
+        app.MapGet("/rest/organizationsLookup", LookUpOrganizations);
         app.MapDelete("/rest/posts/{urn}", (string urn, HttpRequest request) =>
         {
             if (request.Headers["X-RestLi-Method"] != "DELETE")

@@ -117,7 +117,8 @@ public sealed partial class AccountCandidates(RoundsDbContext db, IAccountDirect
     /// </summary>
     public async Task NoteAsync(AccountCard account, InboundPost post, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(post.AuthorHandle) || post.AuthorHandle.StartsWith("did:", StringComparison.Ordinal))
+        // A DID, or a display name given where the network shows apps no handle (a LinkedIn organization's name), names no account to propose.
+        if (string.IsNullOrWhiteSpace(post.AuthorHandle) || post.AuthorHandle.StartsWith("did:", StringComparison.Ordinal) || post.AuthorHandle.Any(char.IsWhiteSpace))
         {
             return;
         }

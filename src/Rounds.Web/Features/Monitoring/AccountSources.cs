@@ -1,16 +1,18 @@
 using Microsoft.EntityFrameworkCore;
+using Rounds.Networks.Bluesky;
 using Rounds.Networks.Ingestion;
 using Rounds.Web.Data;
 using Rounds.Web.Features.Accounts.Contracts;
 
 namespace Rounds.Web.Features.Monitoring;
 
-public sealed record SourceStatus(string Kind, string Mode, string Explanation, DateTimeOffset? LastReadAt, string LastError);
+/// <summary>How one source is read; <see cref="RateLimitedUntil"/> is set while the network's throttle holds it.</summary>
+public sealed record SourceStatus(string Kind, string Mode, string Explanation, DateTimeOffset? LastReadAt, string LastError, DateTimeOffset? RateLimitedUntil = null);
 
 public sealed record AccountMonitoring(Guid AccountId, IReadOnlyList<SourceStatus> Sources, DateTimeOffset? LastPostAt);
 
 /// <summary>What Rounds watches of one account, how (live, polled or not at all), and the last post it saw.</summary>
-public sealed class AccountSources(RoundsDbContext db, IAccountDirectory accounts, PostSources sources, IngestAccount ingest)
+public sealed class AccountSources(RoundsDbContext db, IAccountDirectory accounts, PostSources sources, IngestAccount ingest, TimeProvider clock)
 {
     public async Task<AccountMonitoring?> GetAsync(OrgContext org, Guid accountId, CancellationToken cancellationToken = default)
     {
@@ -22,12 +24,15 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
 
         var stored = await db.Set<MonitoringSource>().AsNoTracking().Where(s => s.AccountId == accountId && s.OrganizationId == org.Id).ToListAsync(cancellationToken);
         var statuses = new List<SourceStatus>();
+        var notifications = account.Platform == Platform.Bluesky && await sources.ForAsync(account, cancellationToken) is BlueskyNotificationSource;
         foreach (var kind in Enum.GetValues<SourceKind>())
         {
             var mode = await sources.ModeOfAsync(account, kind, cancellationToken);
             var state = stored.FirstOrDefault(s => s.Kind == kind);
+            var explanation = kind == SourceKind.Addressed && notifications ? ExplainNotifications(mode) : Explain(account, kind, mode);
             statuses.Add(new SourceStatus(
-                kind == SourceKind.Posts ? "posts" : "addressed", mode.ToString().ToLowerInvariant(), Explain(account, kind, mode), state?.LastReadAt, state?.LastError ?? ""));
+                kind == SourceKind.Posts ? "posts" : "addressed", mode.ToString().ToLowerInvariant(), explanation, state?.LastReadAt, state?.LastError ?? "",
+                state?.RateLimitedUntil is { } held && held > clock.GetUtcNow() ? held : null));
         }
 
         return new AccountMonitoring(accountId, statuses, stored.Max(s => s.LastPostAt));
@@ -60,6 +65,11 @@ public sealed class AccountSources(RoundsDbContext db, IAccountDirectory account
 
         return new Outcome<IngestSummary>(Outcome.Success, await ingest.RunAsync(account, cancellationToken));
     }
+
+    /// <summary>A connected Bluesky account's mentions, replies and quotes come from its notifications.</summary>
+    private static string ExplainNotifications(SourceMode mode) => mode == SourceMode.Live
+        ? "Read from the server's event stream as it happens, and from the account's notifications (mentions, replies and quotes from anywhere on Bluesky, as its PDS's AppView indexed them) through its connection, about once an hour while the stream is connected and every round while it is not."
+        : "Read from the account's notifications (mentions, replies and quotes from anywhere on Bluesky, as its PDS's AppView indexed them) through its connection every round. A PDS with no AppView is read as without a connection: the other repositories it hosts.";
 
     private static string Explain(AccountCard account, SourceKind kind, SourceMode mode) => (account.Platform, mode) switch
     {

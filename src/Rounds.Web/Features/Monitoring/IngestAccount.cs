@@ -53,6 +53,13 @@ public sealed class IngestAccount(
                 db.Add(state);
             }
 
+            if (state.RateLimitedUntil is { } held && held > clock.GetUtcNow())
+            {
+                // The network asked for a pause; calling it sooner would only extend the throttle.
+                errors.Add($"{AccountNames.Label(account.Platform)} asked Rounds to wait: {kind.ToString().ToLowerInvariant()} are not read before {held.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC.");
+                continue;
+            }
+
             SourceBatch batch;
             try
             {
@@ -63,6 +70,7 @@ public sealed class IngestAccount(
                 logger.LogWarning("Reading {Kind} of {Account} failed: {Reason}", kind, account.Label, e.Message);
                 state.LastError = e.Message.Length > 500 ? e.Message[..500] : e.Message;
                 state.LastReadAt = clock.GetUtcNow();
+                state.RateLimitedUntil = HoldUntil(e);
                 await db.SaveChangesAsync(cancellationToken);
                 errors.Add(e.Message);
                 continue;
@@ -83,11 +91,24 @@ public sealed class IngestAccount(
             state.NetworkAccountId = batch.AccountId;
             state.LastReadAt = clock.GetUtcNow();
             state.LastError = "";
+            state.RateLimitedUntil = null;
             await db.SaveChangesAsync(cancellationToken);
         }
 
         return new IngestSummary(read, messages, alerts, errors);
     }
+
+    /// <summary>The longest a throttle holds a source: no network's limit window is longer than a day.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// When a throttle that names its end (<c>Retry-After</c>, a rate-limit reset, LinkedIn's DAY limit) allows the
+    /// next read; null for any other failure, which the next round tries again.
+    /// </summary>
+    private DateTimeOffset? HoldUntil(NetworkException e) =>
+        e.Kind == FailureKind.RateLimited && e.RetryAfter is { } wait && wait > TimeSpan.Zero
+            ? clock.GetUtcNow() + (wait > MaxHold ? MaxHold : wait)
+            : null;
 
     /// <summary>
     /// Files posts read about the account (by whatever source): the account's own are screened and answer their

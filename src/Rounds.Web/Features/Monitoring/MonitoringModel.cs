@@ -28,6 +28,12 @@ public sealed class MonitoringSource : IOrgOwned
 
     public string LastError { get; set; } = "";
 
+    /// <summary>
+    /// Until when the network asked not to be called again (a throttle's <c>Retry-After</c>): the source is not read
+    /// before then, by the rounds or on demand, and the hold outlives a restart.
+    /// </summary>
+    public DateTimeOffset? RateLimitedUntil { get; set; }
+
     /// <summary>The newest post the account itself published, from ingestion; dormancy and trials can read it.</summary>
     public DateTimeOffset? LastPostAt { get; set; }
 

@@ -9,7 +9,8 @@ namespace Rounds.Web.Features.Monitoring;
 
 /// <summary>
 /// The sources Rounds reads per network. Bluesky is read from <c>Rounds:Monitoring:BlueskyService</c> (default
-/// https://bsky.social), the PDS that hosts the accounts. A Mastodon account is read from the server its handle
+/// https://bsky.social), the PDS that hosts the accounts; a connected Bluesky account's mentions, replies and quotes are
+/// read from its notifications through its own PDS and session (<see cref="BlueskyNotificationSource"/>). A Mastodon account is read from the server its handle
 /// names (at https://server, or where <c>Rounds:Monitoring:MastodonInstances:server</c> says): its own statuses
 /// without sign-in, and what is addressed to it only through its connection, whose token reads its notifications.
 /// X is read with the installation's app bearer token (<c>Rounds:Monitoring:X:BearerToken</c>, at
@@ -58,6 +59,12 @@ public class PostSources(IHttpClientFactory http, IConfiguration configuration, 
         {
             // An organization page is read with a page admin's token; LinkedIn lets no app read a member's own posts.
             return account.Kind == AccountKind.IndividualProfessional ? null : await connections.ReaderForAsync(account.OrganizationId, account.Id, cancellationToken);
+        }
+
+        if (account.Platform == Platform.Bluesky)
+        {
+            // A connected account's session reads its notifications from the AppView; otherwise its PDS's repositories are scanned.
+            return await connections.ReaderForAsync(account.OrganizationId, account.Id, cancellationToken) ?? For(network);
         }
 
         if (account.Platform != Platform.Mastodon)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using Rounds.Networks;
 using Rounds.Networks.Ingestion;
 using Rounds.Networks.Tests.StandIns;
@@ -146,16 +147,21 @@ public abstract class MonitoringFromLinkedInTests(LinkedInMonitoringRounds app) 
             Assert.All(sources, s => Assert.Equal((LinkedInStandIn.Organization, ""), (s.NetworkAccountId, s.LastError)));
         });
 
-        // A later comment nobody answered waits; a throttle leaves the cursor where it was and is shown on the source.
+        // A throttle naming the DAY limit leaves the cursor where it was, is shown on the source, and holds the comments
+        // until midnight UTC: reading on demand does not call LinkedIn for them before then.
         app.LinkedIn.AddComment(post, "urn:li:person:lee", "And on Saturday?", DateTimeOffset.UtcNow);
         app.LinkedIn.Inject(Fault.RateLimited, "GET", "/rest/posts");
         var throttled = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{page}/read", null));
         Assert.Equal(0, throttled.GetProperty("newMessages").GetInt32());
-        Assert.Contains(await SourcesAsync(page), s => s.GetProperty("lastError").GetString()!.Contains("429", StringComparison.Ordinal));
+        var held = (await SourcesAsync(page)).Single(s => s.GetProperty("kind").GetString() == "addressed");
+        Assert.Contains("429", held.GetProperty("lastError").GetString()!, StringComparison.Ordinal);
+        var midnight = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        Assert.InRange(held.GetProperty("rateLimitedUntil").GetDateTimeOffset(), midnight.AddSeconds(-5), midnight.AddSeconds(5));
+        var commentReads = app.LinkedIn.PagedReads.Count;
         var later = await HttpAssert.ReadAsync<JsonElement>(await api.PostAsync($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{page}/read", null));
-        Assert.Equal(1, later.GetProperty("newMessages").GetInt32());
-        var inbox = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/conversations?waiting=true")).EnumerateArray().ToList();
-        Assert.Equal("urn:li:person:lee", Assert.Single(inbox).GetProperty("from").GetString());
+        Assert.Equal(0, later.GetProperty("newMessages").GetInt32());
+        Assert.Contains(later.GetProperty("errors").EnumerateArray(), e => e.GetString()!.Contains("asked Rounds to wait", StringComparison.Ordinal));
+        Assert.Equal(commentReads, app.LinkedIn.PagedReads.Count);
 
         // The member's profile is never asked for, connected or not.
         Assert.DoesNotContain(app.LinkedIn.Requests, r => r.Contains("/in/", StringComparison.Ordinal));
@@ -167,3 +173,123 @@ public sealed class MonitoringFromLinkedInTestsOnSqlite(LinkedInMonitoringSqlite
 
 [Trait("Database", "PostgreSQL")]
 public sealed class MonitoringFromLinkedInTestsOnPostgres(LinkedInMonitoringPostgres app) : MonitoringFromLinkedInTests(app), IClassFixture<LinkedInMonitoringPostgres>;
+
+/// <summary>
+/// A throttle that names its end holds the source, in the database, until then; each class has a stand-in of its own,
+/// so that no other test's comments are read here.
+/// </summary>
+public abstract class ThrottledSourceTests(LinkedInMonitoringRounds app) : IAsyncLifetime
+{
+    public Task InitializeAsync() => app.LinkedIn.Url is null ? app.LinkedIn.InitializeAsync() : Task.CompletedTask;
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_throttled_source_waits_for_the_time_LinkedIn_names_across_restarts_while_other_accounts_are_read_on_schedule()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"monrl-{suffix}@example.org");
+        var org = await app.CreateOrganizationAsync("monrl-" + suffix, admin);
+        var other = await app.CreateOrganizationAsync("monrl-other-" + suffix, admin);
+        var api = await app.ApiClientAsync(admin);
+        async Task<Guid> PageAsync(Rounds.Web.Tenancy.Organization organization, string name)
+        {
+            var id = await app.WithScopeAsync(async services =>
+            {
+                var created = await services.GetRequiredService<AccountRegistry>().CreateAsync(await RoundsFactory.ContextAsync(services, organization, admin),
+                    new AccountInput("linkedin", $"https://www.linkedin.com/company/{name}-{suffix}", Kind: "enterprise", Status: "active"));
+                Assert.True(created.Succeeded, created.Status.Message);
+                return created.Value!.Id;
+            });
+            var connected = await api.PostAsJsonAsync($"/api/v1/orgs/{organization.Slug}/accounts/{id}/connection",
+                new { service = "https://api.linkedin.com/", identifier = LinkedInStandIn.Organization, secret = LinkedInStandIn.Token });
+            Assert.True(connected.IsSuccessStatusCode, await connected.Content.ReadAsStringAsync());
+            return id;
+        }
+
+        var throttledPage = await PageAsync(org, "eastside");
+        var otherPage = await PageAsync(other, "westside");
+        // Whole seconds, as both databases keep the times.
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var post = app.LinkedIn.Seed("Walk-in vaccines on Friday.", now.AddHours(-1));
+        var kim = app.LinkedIn.AddComment(post, "urn:li:person:kim", "Do I need an appointment?", now.AddMinutes(-30));
+        Task<bool> FiledAsync(Guid accountId) => app.WithScopeAsync(services =>
+            services.GetRequiredService<RoundsDbContext>().Set<Message>().AnyAsync(m => m.AccountId == accountId && m.NetworkId == kim.Urn));
+
+        // Each round runs in a scope of its own with the same clock, as after a restart: only the database remembers.
+        var clock = new FakeTimeProvider(now);
+        Task<IngestSummary> RoundAsync(Guid accountId) => app.WithScopeAsync(async services =>
+        {
+            var account = await services.GetRequiredService<Rounds.Web.Features.Accounts.Contracts.IAccountDirectory>().Cards.SingleAsync(a => a.Id == accountId);
+            return await ActivatorUtilities.CreateInstance<IngestAccount>(services, (TimeProvider)clock).RunAsync(account);
+        });
+        Task<MonitoringSource> AddressedAsync(Guid accountId) => app.WithScopeAsync(services =>
+            services.GetRequiredService<RoundsDbContext>().Set<MonitoringSource>().AsNoTracking().SingleAsync(s => s.AccountId == accountId && s.Kind == SourceKind.Addressed));
+
+        // LinkedIn's gateway throttles the page's comments and says to come back in five minutes; its own posts still read.
+        app.LinkedIn.RetryAfterSeconds = 300;
+        try
+        {
+            app.LinkedIn.Inject(Fault.RateLimited, "GET", "/rest/posts");
+            var throttled = await RoundAsync(throttledPage);
+            Assert.Equal(0, throttled.NewMessages);
+        }
+        finally
+        {
+            app.LinkedIn.RetryAfterSeconds = null;
+        }
+
+        var hold = await AddressedAsync(throttledPage);
+        Assert.Equal(now.AddMinutes(5), hold.RateLimitedUntil);
+        Assert.Contains("429", hold.LastError, StringComparison.Ordinal);
+
+        // A minute later: the throttled source is not called, the other account's is, and files its comment.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var reads = app.LinkedIn.PagedReads.Count;
+        var waiting = await RoundAsync(throttledPage);
+        Assert.Equal(0, waiting.NewMessages);
+        Assert.Equal(reads, app.LinkedIn.PagedReads.Count);
+        Assert.False(await FiledAsync(throttledPage));
+        Assert.Equal(1, (await RoundAsync(otherPage)).NewMessages);
+        Assert.True(await FiledAsync(otherPage));
+        Assert.True(app.LinkedIn.PagedReads.Count > reads);
+        Assert.Null((await AddressedAsync(otherPage)).RateLimitedUntil);
+
+        // The account page says until when.
+        var sources = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/monitoring/accounts/{throttledPage}/sources")).GetProperty("sources").EnumerateArray().ToList();
+        Assert.Equal(hold.RateLimitedUntil, sources.Single(s => s.GetProperty("kind").GetString() == "addressed").GetProperty("rateLimitedUntil").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, sources.Single(s => s.GetProperty("kind").GetString() == "posts").GetProperty("rateLimitedUntil").ValueKind);
+        var pages = FormSession.Create(app);
+        await pages.LoginAsync(admin.Email!);
+        var table = (await pages.GetAsync($"/o/{org.Slug}/accounts/{throttledPage}")).QuerySelector("#monitoring-sources")!.TextContent;
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(table, "Rate limited until"));
+
+        // Just before the time, still held; at it, read again, the comment filed and the hold gone.
+        clock.Advance(TimeSpan.FromMinutes(4) - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, (await RoundAsync(throttledPage)).NewMessages);
+        Assert.Equal(now.AddMinutes(5), (await AddressedAsync(throttledPage)).RateLimitedUntil);
+        Assert.False(await FiledAsync(throttledPage));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await RoundAsync(throttledPage)).NewMessages);
+        Assert.True(await FiledAsync(throttledPage));
+        // LinkedIn gives no member's name: the commenter is shown as a LinkedIn member, the URN kept as the author's id.
+        await app.WithScopeAsync(async services =>
+        {
+            var filed = await services.GetRequiredService<RoundsDbContext>().Set<Message>().SingleAsync(m => m.AccountId == throttledPage && m.NetworkId == kim.Urn);
+            Assert.Equal(("urn:li:person:kim", "LinkedIn member"), (filed.AuthorId, filed.AuthorHandle));
+        });
+        var released = await AddressedAsync(throttledPage);
+        Assert.Null(released.RateLimitedUntil);
+        Assert.Equal("", released.LastError);
+    }
+}
+
+public sealed class LinkedInThrottleSqlite() : LinkedInMonitoringRounds(TestDatabase.Sqlite);
+
+[Trait("Database", "PostgreSQL")]
+public sealed class LinkedInThrottlePostgres() : LinkedInMonitoringRounds(TestDatabase.PostgreSql);
+
+public sealed class ThrottledSourceTestsOnSqlite(LinkedInThrottleSqlite app) : ThrottledSourceTests(app), IClassFixture<LinkedInThrottleSqlite>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class ThrottledSourceTestsOnPostgres(LinkedInThrottlePostgres app) : ThrottledSourceTests(app), IClassFixture<LinkedInThrottlePostgres>;

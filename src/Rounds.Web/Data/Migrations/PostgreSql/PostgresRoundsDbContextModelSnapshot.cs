@@ -3600,6 +3600,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("RateLimitedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");

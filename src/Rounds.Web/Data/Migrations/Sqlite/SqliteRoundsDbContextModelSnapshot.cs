@@ -3587,6 +3587,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("RateLimitedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId");
