@@ -13,8 +13,8 @@ namespace Rounds.Networks.Bluesky;
 /// Notifications come newest first and page backwards; the cursor Rounds stores is the newest <c>indexedAt</c> seen.
 /// Each read pages down to <see cref="Rewind"/> before it (a notification indexed while the last read ran is not
 /// missed) and the caller deduplicates on the record URI, the same id the repository scan and the event stream file
-/// under. A PDS that has no AppView to forward to answers that it has no service for the method; the account's
-/// mentions are then found in the repositories the PDS hosts, as without a connection.
+/// under. A PDS that has no AppView to forward to, or whose AppView does not answer, says so; the account's mentions
+/// are then found in the repositories the PDS hosts, as without a connection.
 /// </para>
 /// </summary>
 public sealed class BlueskyNotificationSource(HttpClient http, NetworkCredentials credentials, TimeProvider clock) : IPostSource
@@ -47,7 +47,7 @@ public sealed class BlueskyNotificationSource(HttpClient http, NetworkCredential
         {
             return await NotificationsAsync(did, cursor, ct);
         }
-        catch (NetworkException e) when (e.Kind == FailureKind.Content && e.Message.Contains("No service configured", StringComparison.Ordinal))
+        catch (NetworkException e) when (NoAppView(e))
         {
             return await repositories.ReadAsync(handle, kind, cursor, ct);
         }
@@ -104,6 +104,15 @@ public sealed class BlueskyNotificationSource(HttpClient http, NetworkCredential
 
         return new SourceBatch(did, posts, newest?.ToString("O", CultureInfo.InvariantCulture) ?? cursor);
     }
+
+    /// <summary>
+    /// The PDS cannot forward the call: it has no AppView configured (400, "No service configured"), or the one it
+    /// names does not answer (502 <c>UpstreamFailure</c>, as a PDS set up without one or with its AppView down says).
+    /// The repositories the PDS hosts still hold what its own people addressed to the account.
+    /// </summary>
+    private static bool NoAppView(NetworkException e) =>
+        (e.Kind == FailureKind.Content && e.Message.Contains("No service configured", StringComparison.Ordinal))
+        || (e.Kind == FailureKind.Retryable && e.Message.Contains("UpstreamFailure", StringComparison.Ordinal));
 
     /// <summary>A stored cursor or an <c>indexedAt</c>; null for anything else (a record key the repository scan stored).</summary>
     private static DateTimeOffset? ParseTime(string? text) =>
