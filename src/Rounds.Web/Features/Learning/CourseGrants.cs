@@ -77,8 +77,12 @@ public sealed class CourseGrants(RoundsDbContext db, CourseCatalog catalog, Time
 
         var now = clock.GetUtcNow();
         db.Add(new CourseGrant { OrganizationId = organizationId, CourseId = courseId, UserId = userId, GrantKey = grantKey, Reason = reason.Length <= 300 ? reason : reason[..300], GrantedAt = now });
+        // The person's membership row is where a grant and the withdrawal of their last other grant meet: this
+        // write holds it until the caller commits, so a withdrawal either waits and then sees this grant, or goes
+        // first, takes the membership away, and this finds it gone and joins again. A grant is never left
+        // without the membership that opens the course.
         if (!db.OrganizationMembers.Local.Any(m => m.OrganizationId == organizationId && m.UserId == userId)
-            && !await db.OrganizationMembers.AnyAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken))
+            && await HoldMembershipAsync(organizationId, userId, cancellationToken) == 0)
         {
             await JoinAsync(organizationId, userId, now, cancellationToken);
         }
@@ -121,13 +125,25 @@ public sealed class CourseGrants(RoundsDbContext db, CourseCatalog catalog, Time
 
         var withdrawn = await db.Set<CourseGrant>().Where(g => g.GrantKey == grantKey && g.WithdrawnAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(g => g.WithdrawnAt, clock.GetUtcNow()), cancellationToken);
-        if (withdrawn == 1 && !await db.Set<CourseGrant>().AnyAsync(g => g.OrganizationId == grant.OrganizationId && g.UserId == grant.UserId && g.WithdrawnAt == null, cancellationToken))
+        // Two withdrawals of the person's last two grants at once would each see the other's grant still standing
+        // and both keep the membership, left with no grant under it. Holding the membership row first makes the
+        // second wait for the first to commit, and then see both grants gone.
+        if (withdrawn == 1 && await HoldMembershipAsync(grant.OrganizationId, grant.UserId, cancellationToken) > 0
+            && !await db.Set<CourseGrant>().AnyAsync(g => g.OrganizationId == grant.OrganizationId && g.UserId == grant.UserId && g.WithdrawnAt == null, cancellationToken))
         {
             // Only a membership the grants made goes; one an admin, an invitation or the email domain gave stays.
             await db.OrganizationMembers.Where(m => m.OrganizationId == grant.OrganizationId && m.UserId == grant.UserId && m.Source == MemberSource.CourseGrant)
                 .ExecuteDeleteAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Writes the person's membership row without changing it, which takes its lock until the caller's transaction
+    /// ends (the write lock of the whole database on SQLite); zero when they hold no membership.
+    /// </summary>
+    private Task<int> HoldMembershipAsync(Guid organizationId, string userId, CancellationToken cancellationToken) =>
+        db.OrganizationMembers.Where(m => m.OrganizationId == organizationId && m.UserId == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, m => m.Role), cancellationToken);
 
     /// <summary>A person whose place the email domain gave keeps it, as a grant's, while a grant of theirs stands.</summary>
     public async Task<MemberSource?> KeepsAsync(Guid organizationId, string userId, CancellationToken cancellationToken = default) =>

@@ -261,7 +261,10 @@ public sealed class Fulfilment(RoundsDbContext db, ResidencyCourse course, IAudi
                 await StartMembershipAsync(order, line, planId, now, cancellationToken);
             }
 
-            if (line.RegistrationId is { } registrationId)
+            var held = line.BundleId is { } bundleId
+                ? await BundleRegistrations.SeatsOfAsync(db, order.Id, bundleId, cancellationToken)
+                : line.RegistrationId is { } single ? [single] : [];
+            foreach (var registrationId in held)
             {
                 var confirmed = await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.AwaitingPayment)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RegistrationStatus.Confirmed).SetProperty(r => r.ExpiresAt, (DateTimeOffset?)null), cancellationToken);

@@ -11,6 +11,9 @@ public enum ProductKind
     Residency = 2,
     Webinar = 3,
     Conference = 4,
+
+    /// <summary>Several events sold together at one price (<see cref="EventBundle"/>).</summary>
+    Bundle = 5,
 }
 
 /// <summary>Who holds a plan: one person, or an organization for everyone on its proven email domains.</summary>

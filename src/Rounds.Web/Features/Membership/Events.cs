@@ -103,6 +103,12 @@ public sealed class Registration : IOrgOwned
     /// <summary>The answers to the event's questions, by question key, as JSON.</summary>
     public string Answers { get; set; } = "{}";
 
+    /// <summary>
+    /// The bundle this seat was bought in, with the other seats of the same order and bundle; they were taken
+    /// together and go back together.
+    /// </summary>
+    public Guid? BundleId { get; set; }
+
     public static bool HoldsSeat(RegistrationStatus status) => status is RegistrationStatus.AwaitingPayment or RegistrationStatus.Confirmed or RegistrationStatus.Offered;
 }
 
@@ -137,6 +143,7 @@ internal sealed class RegistrationConfiguration : IEntityTypeConfiguration<Regis
         builder.HasIndex(r => r.TicketCode).IsUnique();
         builder.HasIndex(r => new { r.EventId, r.Status, r.CreatedAt });
         builder.HasIndex(r => new { r.OrganizationId, r.UserId });
+        builder.HasIndex(r => new { r.OrderId, r.BundleId });
         builder.HasOne<NetworkEvent>().WithMany().HasForeignKey(r => r.EventId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -21,6 +21,8 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<ResidencyCourse>();
         services.AddScoped<Seats>();
         services.AddScoped<Registrations>();
+        services.AddScoped<BundleCatalogue>();
+        services.AddScoped<BundleRegistrations>();
         services.AddScoped<EventEditor>();
         services.AddScoped<Programme>();
         services.AddScoped<PlanEditor>();

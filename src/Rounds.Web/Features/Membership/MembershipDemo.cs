@@ -40,6 +40,18 @@ public sealed class MembershipDemo(RoundsDbContext db, ICourseGrants courses, Ti
             """[{"key":"q1","label":"Which track will you follow?","kind":"Choice","required":true,"options":["Strategy","Clinical voices","Measurement"]},{"key":"q2","label":"Dietary needs","kind":"Text","required":false,"options":[]}]""");
 
         AddProgramme(seller, conference.Id, At(90, 9), ["Strategy", "Clinical voices", "Measurement"]);
+
+        // The residency the day before the conference, sold with it as one bundle for less than the two apart.
+        var eve = Event(seller, ProductKind.Residency, "Residency before the annual conference", "One day, in person, the day before the conference. Includes the certificate course.", At(89, 9), At(89, 17), 795m, 40,
+            "Harbor Conference Center, 200 Pier Street, Chicago", "", """[{"daysBefore":30,"percent":100},{"daysBefore":14,"percent":50}]""");
+        eve.GrantsCourseId = certificate?.Id;
+        var bundleProduct = new Product { OrganizationId = seller, Kind = ProductKind.Bundle, Name = "Annual conference with the residency", ListPrice = 1795m };
+        var bundle = new EventBundle
+        {
+            OrganizationId = seller, ProductId = bundleProduct.Id, Title = "Annual conference with the residency", Description = "The residency the day before and both conference days, at one price.",
+        };
+        bundle.Items.AddRange([new BundleItem { OrganizationId = seller, BundleId = bundle.Id, EventId = eve.Id }, new BundleItem { OrganizationId = seller, BundleId = bundle.Id, EventId = conference.Id }]);
+        db.AddRange(bundleProduct, bundle);
         if (world.OrganizationId != seller)
         {
             // The member hospital hosts a residency of its own; only its staff see it.

@@ -30,7 +30,12 @@ public sealed record AttendeeDto(Guid Id, string Name, string Email, string Stat
 /// <param name="Answers">Answers to the event's questions by key (<c>q1</c>…): text, one of a choice's options, or <c>yes</c>/<c>no</c>.</param>
 public sealed record RegisterBody(string? Voucher, IReadOnlyDictionary<string, string?>? Answers = null);
 
+/// <param name="Answers">For each event of the bundle that asks questions, its answers by key, under the event's id.</param>
+public sealed record BundleRegisterBody(string? Voucher, IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, string?>>? Answers = null);
+
 public sealed record PaidBody(string? Reference);
+
+public sealed record ReconcileBody(string? Note);
 
 public sealed record CreditBody(string? Reason);
 
@@ -65,6 +70,10 @@ public static class MembershipEndpoints
         buyer.MapPost("/events/{eventId:guid}/registrations", RegisterAsync).WithName("RegisterForEvent");
         buyer.MapGet("/events/{eventId:guid}/programme", ProgrammeAsync).WithName("GetEventProgramme")
             .WithSummary("A conference's tracks and sessions, times in the event's zone, with the seats left in sessions that have their own and the ones you chose.");
+        buyer.MapGet("/bundles", BundlesAsync).WithName("ListEventBundles")
+            .WithSummary("Events sold together at one price, with what each contains and what it saves over buying its events separately, at your prices.");
+        buyer.MapPost("/bundles/{bundleId:guid}/registrations", RegisterForBundleAsync).WithName("RegisterForBundle")
+            .WithSummary("One order line at the bundle's price and a seat at every one of its events, or nothing if any is full (409). {\"voucher\":\"…\",\"answers\":{\"<eventId>\":{\"q1\":\"Strategy\"}}}");
         buyer.MapGet("/registrations", MyRegistrationsAsync).WithName("ListMyRegistrations");
         buyer.MapPost("/registrations/{registrationId:guid}/sessions", ChooseSessionAsync).WithName("ChooseSession")
             .WithSummary("{\"session\":\"…\"} takes a seat in a session that has its own capacity, for a confirmed registration; a full session or one overlapping another you chose is refused.");
@@ -91,6 +100,9 @@ public static class MembershipEndpoints
             .WithSummary("Card refunds not finished, per order: pending (waiting for Stripe's answer), refused by Stripe (until a later refund of the order is made, 30 days at most) and unresolved (no answer for a day; reconcile in Stripe's dashboard).");
         admin.MapPost("/refunds/{refundId:guid}/retry", RetryRefundAsync).WithName("RetryRefund")
             .WithSummary("Asks Stripe again now for a pending refund no request is waiting on (ten minutes old, less than a day), under the same key, as Rounds does every few minutes; it is never made twice.");
+        admin.MapPost("/refunds/{refundId:guid}/reconcile", async (OrgContext org, Guid refundId, ReconcileBody body, UnfinishedRefunds refunds, CancellationToken cancellationToken) =>
+            (await refunds.ReconcileAsync(org, refundId, body.Note, cancellationToken)).ToProblem()).WithName("ReconcileRefund")
+            .WithSummary("{\"note\":\"Refunded by hand in Stripe, re_…\"}: an unresolved or refused refund settled by hand in Stripe's dashboard leaves the unfinished list, with an audit entry; a pending one is refused (409).");
         admin.MapPost("/events", CreateEventAsync).WithName("CreateNetworkEvent");
         admin.MapPut("/events/{eventId:guid}/course", SetEventCourseAsync).WithName("SetEventCourse")
             .WithSummary("For a residency: {\"course\":\"social-media-basics\"} gives that course of the network's Learning to every seat confirmed from now on; {\"course\":null} gives none.");
@@ -106,6 +118,14 @@ public static class MembershipEndpoints
         admin.MapDelete("/events/{eventId:guid}/sessions/{sessionId:guid}", async (OrgContext org, Guid eventId, Guid sessionId, Programme programme, CancellationToken cancellationToken) =>
             (await programme.DeleteSessionAsync(org, eventId, sessionId, cancellationToken)).ToProblem()).WithName("DeleteConferenceSession")
             .WithSummary("Only a session no registrant has chosen (409 otherwise); change it instead.");
+        admin.MapGet("/bundles", async (OrgContext org, BundleCatalogue bundles, CancellationToken cancellationToken) => TypedResults.Ok(await bundles.ListForAdminsAsync(org, cancellationToken)))
+            .WithName("ListEventBundlesForAdmins");
+        admin.MapPost("/bundles", CreateBundleAsync).WithName("CreateEventBundle")
+            .WithSummary("{\"title\":\"Conference with the residency\",\"price\":1795,\"currency\":\"USD\",\"events\":[\"…\",\"…\"]}: two to ten events of the network, not private, not started, in the bundle's currency.");
+        admin.MapGet("/bundles/{bundleId:guid}", async (OrgContext org, Guid bundleId, BundleCatalogue bundles, CancellationToken cancellationToken) =>
+            await bundles.GetAsync(org, bundleId, cancellationToken) is { } bundle ? Results.Ok(bundle) : Outcome.NotFound.ToProblem()).WithName("GetEventBundle");
+        admin.MapPut("/bundles/{bundleId:guid}", UpdateBundleAsync).WithName("UpdateEventBundle")
+            .WithSummary("The whole bundle, as when creating it; seats already bought keep their events and price.");
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
         admin.MapPost("/check-in", CheckInAsync).WithName("CheckInTicket");
@@ -326,6 +346,49 @@ public static class MembershipEndpoints
 
         var registered = await registrations.RegisterAsync(organization.Id, actor.UserId!, eventId, body?.Voucher, body?.Answers, cancellationToken);
         return registered.Succeeded ? TypedResults.Created($"/api/v1/membership/{organization.Slug}/registrations", await RegistrationDtoAsync(db, registered.Value!, cancellationToken)) : registered.Status.ToProblem();
+    }
+
+    public static async Task<IResult> BundlesAsync(string seller, ICurrentActor actor, RoundsDbContext db, BundleCatalogue bundles, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        return organization is null ? NoSeller() : TypedResults.Ok(await bundles.ListAsync(organization.Id, actor.UserId, cancellationToken));
+    }
+
+    public static async Task<IResult> RegisterForBundleAsync(string seller, Guid bundleId, BundleRegisterBody? body, ICurrentActor actor, RoundsDbContext db, BundleRegistrations bundles, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var registered = await bundles.RegisterAsync(organization.Id, actor.UserId!, bundleId, body?.Voucher, body?.Answers, cancellationToken);
+        if (!registered.Succeeded)
+        {
+            return registered.Status.ToProblem();
+        }
+
+        var result = new List<RegistrationDto>();
+        foreach (var registration in registered.Value!)
+        {
+            result.Add(await RegistrationDtoAsync(db, registration, cancellationToken));
+        }
+
+        return TypedResults.Created($"/api/v1/membership/{organization.Slug}/registrations", result);
+    }
+
+    public static async Task<IResult> CreateBundleAsync(OrgContext org, BundleInput body, BundleCatalogue bundles, CancellationToken cancellationToken)
+    {
+        var created = await bundles.CreateAsync(org, body, cancellationToken);
+        return created.Succeeded
+            ? TypedResults.Created($"/api/v1/orgs/{org.Organization.Slug}/membership/bundles/{created.Value!.Id}", await bundles.GetAsync(org, created.Value.Id, cancellationToken))
+            : created.Status.ToProblem();
+    }
+
+    public static async Task<IResult> UpdateBundleAsync(OrgContext org, Guid bundleId, BundleInput body, BundleCatalogue bundles, CancellationToken cancellationToken)
+    {
+        var updated = await bundles.UpdateAsync(org, bundleId, body, cancellationToken);
+        return updated.Succeeded ? TypedResults.Ok(await bundles.GetAsync(org, bundleId, cancellationToken)) : updated.Status.ToProblem();
     }
 
     private static async Task<RegistrationDto> RegistrationDtoAsync(RoundsDbContext db, Registration r, CancellationToken cancellationToken)

@@ -96,6 +96,9 @@ public sealed class OrderLine : IOrgOwned
 
     public Guid? RegistrationId { get; set; }
 
+    /// <summary>For a bundle, the bundle bought; its seats are the order's registrations of that bundle.</summary>
+    public Guid? BundleId { get; set; }
+
     /// <summary>On an upgrade, the membership it ends when paid; its unused term is credited on this line.</summary>
     public Guid? ReplacesMembershipId { get; set; }
 

@@ -22,6 +22,12 @@ public enum PendingRefundState
     /// against Stripe's dashboard.
     /// </summary>
     Unresolved = 3,
+
+    /// <summary>
+    /// Settled by an admin by hand in Stripe's dashboard (an unresolved or refused refund), with their note: it
+    /// leaves the list of unfinished refunds and holds back no other refund of its order.
+    /// </summary>
+    Reconciled = 4,
 }
 
 /// <summary>
@@ -64,6 +70,11 @@ public sealed class PendingRefund : IOrgOwned
 
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>What the admin who marked it reconciled wrote: what they did in Stripe, the refund's id there.</summary>
+    public string? ReconciledNote { get; set; }
+
+    public string? ReconciledBy { get; set; }
+
     /// <summary>
     /// Every refund worked out from the same state of the order's credits shares it, so Stripe makes at most one of
     /// them: the same request again is answered with the first refund, and a different one is refused.
@@ -85,6 +96,8 @@ internal sealed class PendingRefundConfiguration : IEntityTypeConfiguration<Pend
         builder.Property(p => p.Parts).HasMaxLength(8000);
         builder.Property(p => p.Reason).HasMaxLength(1000);
         builder.Property(p => p.StripeRefundId).HasMaxLength(255);
+        builder.Property(p => p.ReconciledNote).HasMaxLength(1000);
+        builder.Property(p => p.ReconciledBy).HasMaxLength(450);
         builder.Ignore(p => p.IdempotencyKey);
         builder.HasIndex(p => new { p.State, p.CreatedAt });
         builder.HasIndex(p => p.OrderId);
@@ -106,8 +119,59 @@ public sealed record UnfinishedRefundOrderDto(Guid OrderId, Guid InvoiceId, stri
 /// a later refund of the order is made), and those left without an answer for a day, which hold back further
 /// refunds of their order until reconciled in Stripe's dashboard. Per order, the order with the oldest first.
 /// </summary>
-public sealed class UnfinishedRefunds(RoundsDbContext db, TimeProvider clock)
+public sealed class UnfinishedRefunds(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
 {
+    public const int MaxNoteLength = 1000;
+
+    /// <summary>
+    /// Marks an unresolved or refused refund settled by hand in Stripe, with the admin's note. The move is one
+    /// update guarded on the state, in the transaction that writes its audit entry, so a refund the sweep or a
+    /// retry is finishing at that moment is never marked too, and two marks at once write one entry. Rounds
+    /// records no credit note for it: Stripe's report of the refund made by hand credits the order.
+    /// </summary>
+    public async Task<Outcome> ReconcileAsync(OrgContext org, Guid refundId, string? note, CancellationToken cancellationToken = default)
+    {
+        if (!org.IsAtLeast(Role.Admin))
+        {
+            return Outcome.Forbidden("Only the network's admins reconcile refunds.");
+        }
+
+        var refund = await db.Set<PendingRefund>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == refundId && p.OrganizationId == org.Id, cancellationToken);
+        if (refund is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        var text = note?.Trim() ?? "";
+        if (text.Length is 0 or > MaxNoteLength || TextRules.FirstRefused(text) is not null)
+        {
+            return Outcome.Invalid("Note", $"Say what was done in Stripe (the refund's id there, the amount), in up to {MaxNoteLength} characters of plain text.");
+        }
+
+        if (refund.State is not (PendingRefundState.Unresolved or PendingRefundState.Refused))
+        {
+            return Outcome.Refused(refund.State == PendingRefundState.Pending
+                ? "This refund is still being asked of Stripe; it is marked reconciled only once it is refused or left without an answer for a day."
+                : "This refund is finished already.");
+        }
+
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var moved = await db.Set<PendingRefund>().Where(p => p.Id == refundId && (p.State == PendingRefundState.Unresolved || p.State == PendingRefundState.Refused))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, PendingRefundState.Reconciled).SetProperty(p => p.CompletedAt, now)
+                .SetProperty(p => p.ReconciledNote, text).SetProperty(p => p.ReconciledBy, org.UserId), cancellationToken);
+        if (moved == 0)
+        {
+            return Outcome.Refused("This refund was finished or reconciled a moment ago.");
+        }
+
+        audit.Record(org.Id, "membership_refund.reconciled", nameof(Order), refund.OrderId.ToString(),
+            before: new { refund = refund.Id, state = MembershipEndpoints.Key(refund.State), refund.Amount }, after: new { refund = refund.Id, note = text });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Outcome.Success;
+    }
+
     /// <summary>How long a refusal stays on the list when no refund of the order followed it.</summary>
     public static readonly TimeSpan RefusalShownFor = TimeSpan.FromDays(30);
 
@@ -137,7 +201,7 @@ public sealed class UnfinishedRefunds(RoundsDbContext db, TimeProvider clock)
     {
         PendingRefundState.Pending when p.CreatedAt > now - CardPayments.InFlight => "Waiting for Stripe's answer.",
         PendingRefundState.Pending => "Stripe has not answered yet. Rounds asks again every few minutes under the same key, so it is never made twice; you may ask now.",
-        PendingRefundState.Unresolved => "No answer from Stripe for a day: asking again could refund twice. Check the payment in Stripe's dashboard and refund there; Stripe's report then credits the order. Other refunds of this order wait until then.",
+        PendingRefundState.Unresolved => "No answer from Stripe for a day: asking again could refund twice. Check the payment in Stripe's dashboard and refund there; Stripe's report then credits the order. Other refunds of this order wait until then; mark it reconciled once settled.",
         _ => "Stripe refused it; nothing was refunded or credited. Refund again from the invoice once the cause is dealt with.",
     };
 }

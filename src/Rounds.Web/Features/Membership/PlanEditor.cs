@@ -30,7 +30,7 @@ public sealed partial class PlanEditor(RoundsDbContext db, IAuditLog audit, Time
     public static readonly IReadOnlyList<string> Currencies = ["USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK"];
 
     /// <summary>The product kinds a plan may lower; a plan never discounts memberships.</summary>
-    public static readonly IReadOnlyList<ProductKind> IncludableKinds = [ProductKind.Course, ProductKind.Residency, ProductKind.Webinar, ProductKind.Conference];
+    public static readonly IReadOnlyList<ProductKind> IncludableKinds = [ProductKind.Course, ProductKind.Residency, ProductKind.Webinar, ProductKind.Conference, ProductKind.Bundle];
 
     private static Outcome Refuse() => Outcome.Forbidden("Only the network's admins edit membership plans.");
 
@@ -272,7 +272,7 @@ public sealed partial class PlanEditor(RoundsDbContext db, IAuditLog audit, Time
             var kind = IncludableKinds.Where(k => MembershipEndpoints.Key(k) == kindKey?.Trim().ToLowerInvariant()).Select(k => (ProductKind?)k).FirstOrDefault();
             if (kind is null)
             {
-                errors["Includes"] = ["A plan lowers the price of the course, residencies, webinars or the conference: " + string.Join(", ", IncludableKinds.Select(k => MembershipEndpoints.Key(k))) + "."];
+                errors["Includes"] = ["A plan lowers the price of the course, residencies, webinars, the conference or event bundles: " + string.Join(", ", IncludableKinds.Select(k => MembershipEndpoints.Key(k))) + "."];
                 break;
             }
 

@@ -14,9 +14,24 @@ public sealed class EventTrack : IOrgOwned
 
     public Guid EventId { get; set; }
 
-    public string Name { get; set; } = "";
+    public string Name
+    {
+        get => name;
+        set
+        {
+            name = value;
+            NameKey = KeyOf(value);
+        }
+    }
+
+    /// <summary>The name as the unique index compares it, whatever its case: two tracks are never "Strategy" and "strategy".</summary>
+    public string NameKey { get; private set; } = "";
 
     public int Position { get; set; }
+
+    private string name = "";
+
+    public static string KeyOf(string name) => name.ToUpperInvariant();
 }
 
 /// <summary>
@@ -70,7 +85,8 @@ internal sealed class EventTrackConfiguration : IEntityTypeConfiguration<EventTr
     {
         builder.ToTable("MembershipEventTracks");
         builder.Property(t => t.Name).HasMaxLength(100);
-        builder.HasIndex(t => new { t.EventId, t.Name }).IsUnique();
+        builder.Property(t => t.NameKey).HasMaxLength(100);
+        builder.HasIndex(t => new { t.EventId, t.NameKey }).IsUnique();
         builder.HasOne<NetworkEvent>().WithMany().HasForeignKey(t => t.EventId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -148,7 +164,17 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
         var track = new EventTrack { OrganizationId = org.Id, EventId = eventId, Name = name.Value!, Position = tracks.Count };
         db.Add(track);
         audit.Record(org.Id, "event.track_added", nameof(NetworkEvent), eventId.ToString(), after: new { name = name.Value });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same name in another case added at the same moment: the unique index on the name's key lets one through.
+            db.ChangeTracker.Clear();
+            return Outcome.Invalid("Name", "The conference has a track of this name already.");
+        }
+
         return new Outcome<EventTrack>(Outcome.Success, track);
     }
 
@@ -208,14 +234,17 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
 
         // Guarded in the delete itself. With one writer (SQLite) a session added at the same moment keeps the track; on
         // PostgreSQL one moved in at that moment may escape the check, and is then left without a track (set null), never deleted.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var deleted = await db.Set<EventTrack>().Where(t => t.Id == trackId && !db.Set<EventSession>().Any(s => s.TrackId == trackId)).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0)
         {
             return Outcome.Refused($"The track \"{track.Name}\" has sessions: move them to another track or remove them first.");
         }
 
+        // The edit and its audit entry commit together: neither is kept without the other.
         audit.Record(org.Id, "event.track_removed", nameof(NetworkEvent), eventId.ToString(), before: new { name = track.Name });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return Outcome.Success;
     }
 
@@ -268,6 +297,25 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
 
         var after = read.Value!;
         var capacity = after.Capacity;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (after.StartsAt != before.StartsAt || after.EndsAt != before.EndsAt)
+        {
+            // Those who chose this session chose it beside their other sessions; a new time that lands on one of
+            // those would leave them holding two seats at once, so it is refused and the sessions it meets are named.
+            var holders = db.Set<SessionSeat>().Where(seat => seat.SessionId == sessionId).Select(seat => seat.RegistrationId);
+            var clashes = await (from seat in db.Set<SessionSeat>()
+                                 join other in db.Set<EventSession>() on seat.SessionId equals other.Id
+                                 where holders.Contains(seat.RegistrationId) && other.Id != sessionId
+                                 select new { seat.RegistrationId, other.Title, other.StartsAt, other.EndsAt }).AsNoTracking().ToListAsync(cancellationToken);
+            var overlapping = clashes.Where(c => c.StartsAt < after.EndsAt && after.StartsAt < c.EndsAt).ToList();
+            if (overlapping.Count > 0)
+            {
+                var people = overlapping.Select(c => c.RegistrationId).Distinct().Count();
+                var titles = string.Join(", ", overlapping.Select(c => $"\"{c.Title}\"").Distinct().Order(StringComparer.Ordinal));
+                return Outcome.Invalid("Start", $"{people} {(people == 1 ? "registrant who chose this session has" : "registrants who chose this session have")} also chosen {titles}, which the new time overlaps. Keep the time, or move the other session first.");
+            }
+        }
+
         var updated = await db.Set<EventSession>()
             .Where(s => s.Id == sessionId && ((capacity == null && s.SeatsTaken == 0) || (capacity != null && s.SeatsTaken <= capacity)))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Title, after.Title).SetProperty(x => x.Speaker, after.Speaker).SetProperty(x => x.Room, after.Room).SetProperty(x => x.TrackId, after.TrackId)
@@ -283,6 +331,7 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
         audit.Record(org.Id, "event.session_changed", nameof(NetworkEvent), eventId.ToString(),
             before: new { before.Title, start = before.StartsAt, end = before.EndsAt, before.Capacity }, after: new { after.Title, start = after.StartsAt, end = after.EndsAt, after.Capacity });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new Outcome<EventSession>(Outcome.Success, await db.Set<EventSession>().AsNoTracking().FirstAsync(s => s.Id == sessionId, cancellationToken));
     }
 
@@ -304,6 +353,7 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
             return Outcome.NotFound;
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var deleted = await db.Set<EventSession>()
             .Where(s => s.Id == sessionId && s.SeatsTaken == 0 && !db.Set<SessionSeat>().Any(seat => seat.SessionId == sessionId))
             .ExecuteDeleteAsync(cancellationToken);
@@ -315,6 +365,7 @@ public sealed class Programme(RoundsDbContext db, IAuditLog audit, TimeProvider 
 
         audit.Record(org.Id, "event.session_removed", nameof(NetworkEvent), eventId.ToString(), before: new { session.Title, start = session.StartsAt, end = session.EndsAt, session.Capacity });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return Outcome.Success;
     }
 

@@ -17,8 +17,27 @@ public sealed class Seats(RoundsDbContext db, ResidencyCourse course, TimeProvid
         await db.Set<NetworkEvent>().Where(e => e.Id == eventId && e.SeatsTaken < e.Capacity)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.SeatsTaken, e => e.SeatsTaken + 1), cancellationToken) == 1;
 
-    /// <summary>Moves a registration that holds a seat to <paramref name="to"/>, gives the seat back and offers it on.</summary>
+    /// <summary>
+    /// Moves a registration that holds a seat to <paramref name="to"/>, gives the seat back and offers it on. A seat
+    /// bought in a bundle takes the other seats of that purchase with it: they were sold as one line and are
+    /// never kept in part.
+    /// </summary>
     public async Task<bool> ReleaseAsync(Guid registrationId, RegistrationStatus to, CancellationToken cancellationToken = default)
+    {
+        var bundle = await db.Set<Registration>().AsNoTracking().Where(r => r.Id == registrationId).Select(r => new { r.OrderId, r.BundleId }).FirstOrDefaultAsync(cancellationToken);
+        var released = await ReleaseOneAsync(registrationId, to, cancellationToken);
+        if (released && bundle is { OrderId: { } orderId, BundleId: { } bundleId })
+        {
+            foreach (var sibling in await BundleRegistrations.SeatsOfAsync(db, orderId, bundleId, cancellationToken))
+            {
+                await ReleaseOneAsync(sibling, to, cancellationToken);
+            }
+        }
+
+        return released;
+    }
+
+    private async Task<bool> ReleaseOneAsync(Guid registrationId, RegistrationStatus to, CancellationToken cancellationToken)
     {
         var registration = await db.Set<Registration>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == registrationId, cancellationToken);
         if (registration is null)
@@ -222,10 +241,18 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         }
 
         var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstAsync(e => e.Id == registration.EventId, cancellationToken);
+        if (registration is { BundleId: { } bundleId, OrderId: { } bundleOrder })
+        {
+            // A bundle's seats go back together, under the refund rule of its first event and until that event starts.
+            var bundled = await db.Set<NetworkEvent>().AsNoTracking()
+                .Where(e => db.Set<Registration>().Any(r => r.OrderId == bundleOrder && r.BundleId == bundleId && r.EventId == e.Id)).ToListAsync(cancellationToken);
+            networkEvent = bundled.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).First();
+        }
+
         var now = clock.GetUtcNow();
         if (networkEvent.StartsAt <= now)
         {
-            return Outcome.Refused("This event has started; its registrations can no longer be cancelled.");
+            return Outcome.Refused(registration.BundleId is null ? "This event has started; its registrations can no longer be cancelled." : $"{networkEvent.Title} has started; the bundle's seats can no longer be cancelled.");
         }
 
         var due = await RefundDueAsync(registration, networkEvent, now, cancellationToken);
@@ -310,7 +337,7 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         }
 
         var order = await db.Set<Order>().AsNoTracking().Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == orderId, cancellationToken);
-        var line = order?.Lines.FirstOrDefault(l => l.RegistrationId == registration.Id);
+        var line = order?.Lines.FirstOrDefault(l => l.RegistrationId == registration.Id || (registration.BundleId != null && l.BundleId == registration.BundleId));
         if (order is not { Status: OrderStatus.Paid } || line is not { Total: > 0 })
         {
             return null;

@@ -156,6 +156,40 @@ public abstract class PendingRefundTests(MembershipRounds app)
         Assert.Single(RefundsOf(seat));
     }
 
+    [Fact]
+    public async Task An_admin_marks_a_refund_settled_by_hand_in_Stripe_reconciled_with_a_note_and_it_leaves_the_list_with_an_audit_entry()
+    {
+        var seat = await PaidSeatAsync();
+        var admin = seat.Cast.NetworkAdmin;
+        app.Stripe.LoseRefundAnswers = 2;
+        Assert.Equal(HttpStatusCode.Conflict, (await CancelAsync(seat)).StatusCode);
+        app.Stripe.LoseRefundAnswers = 0;
+        var list = $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/refunds/unfinished";
+        var refundId = Assert.Single(Assert.Single((await app.GetJsonAsync(admin, list)).EnumerateArray()).GetProperty("refunds").EnumerateArray()).GetProperty("id").GetGuid();
+        var reconcile = $"/api/v1/orgs/{seat.Cast.Network.Slug}/membership/refunds/{refundId}/reconcile";
+
+        // Still being asked of Stripe, it is not the admins' to settle.
+        Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(admin, reconcile, new { note = "Refunded by hand" })).StatusCode);
+        app.Clock.Advance(TimeSpan.FromHours(24));
+        Assert.Equal(0, await SweepAsync());
+        Assert.Equal("Unresolved", (await StateAsync(seat)).Pending);
+
+        // A note is required, and kept to plain text of a sensible length.
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostJsonAsync(admin, reconcile, new { note = "  " })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostJsonAsync(admin, reconcile, new { note = new string('x', 1001) })).StatusCode);
+        Assert.Equal("Unresolved", (await StateAsync(seat)).Pending);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => app.PostJsonAsync(admin, reconcile, new { note = "Refunded by hand in Stripe, re_123" })));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.NoContent));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.NoContent), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Empty((await app.GetJsonAsync(admin, list)).EnumerateArray());
+        var entry = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<AuditEntry>()
+            .SingleAsync(a => a.Action == "membership_refund.reconciled" && a.EntityId == seat.OrderId.ToString()));
+        Assert.Contains("re_123", entry.After, StringComparison.Ordinal);
+        Assert.Equal(admin.Id, entry.ActorId);
+        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", "Reconciled"), await StateAsync(seat));
+    }
+
     /// <summary>
     /// The admins see the card refunds not finished, per order, on the membership page and in the API, with what
     /// each state means; a pending one is asked of Stripe again from there, under its key, so it is made once.

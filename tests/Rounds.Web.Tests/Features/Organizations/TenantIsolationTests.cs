@@ -85,6 +85,10 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             // A refund of the victim's order left without Stripe's answer, which an intruder must neither see nor ask for again.
             var pendingRefund = new Rounds.Web.Features.Membership.PendingRefund { OrganizationId = victim.Id, OrderId = membershipOrder.Id, InvoiceId = invoice.Id, PaymentIntent = "pi_victim", Amount = 10m, CreatedAt = DateTimeOffset.UtcNow.AddHours(-1) };
             db.AddRange(eventTrack, eventSession, pendingRefund);
+            var bundleProduct = new Rounds.Web.Features.Membership.Product { OrganizationId = victim.Id, Kind = Rounds.Web.Features.Membership.ProductKind.Bundle, Name = "Victim's bundle", ListPrice = 150m };
+            var eventBundle = new Rounds.Web.Features.Membership.EventBundle { OrganizationId = victim.Id, ProductId = bundleProduct.Id, Title = "Victim's bundle" };
+            eventBundle.Items.Add(new Rounds.Web.Features.Membership.BundleItem { OrganizationId = victim.Id, BundleId = eventBundle.Id, EventId = networkEvent.Id });
+            db.AddRange(bundleProduct, eventBundle);
             var fellowshipRound = new Rounds.Web.Features.Membership.FellowshipRound { OrganizationId = victim.Id, Name = "Victim's fellows", ClosesAt = Scheduled, Rubric = "[{\"key\":\"clarity\",\"label\":\"Clarity\",\"weight\":1}]" };
             var strategicPlan = new Rounds.Web.Features.Membership.StrategicPlan { OrganizationId = victim.Id, RoundId = fellowshipRound.Id, ApplicantUserId = alice.Id, Status = Rounds.Web.Features.Membership.StrategicPlanStatus.Submitted, Version = 1 };
             db.AddRange(fellowshipRound, strategicPlan);
@@ -129,6 +133,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 EventTrack = eventTrack.Id,
                 EventSession = eventSession.Id,
                 PendingRefund = pendingRefund.Id,
+                EventBundle = eventBundle.Id,
                 FellowshipRound = fellowshipRound.Id,
                 StrategicPlan = strategicPlan.Id,
                 ByHandTask = byHandTask.Id,
@@ -201,6 +206,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "trackId" } => ids.EventTrack.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "sessionId" } => ids.EventSession.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "refundId" } => ids.PendingRefund.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "bundleId" or "BundleId" } => ids.EventBundle.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "uploadId" } => Guid.NewGuid().ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "roundId" } => ids.FellowshipRound.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "strategicPlanId" } => ids.StrategicPlan.ToString(),

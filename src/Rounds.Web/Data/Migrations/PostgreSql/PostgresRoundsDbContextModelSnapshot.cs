@@ -2091,6 +2091,31 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.ToTable("TrainingRequirement");
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Membership.BundleItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BundleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId");
+
+                    b.HasIndex("BundleId", "EventId")
+                        .IsUnique();
+
+                    b.ToTable("MembershipBundleItems", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Membership.Discount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2123,6 +2148,37 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("OrganizationId", "ProductKind");
 
                     b.ToTable("MembershipDiscounts", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Membership.EventBundle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("ProductId");
+
+                    b.ToTable("MembershipBundles", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Membership.EventSession", b =>
@@ -2193,6 +2249,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid");
 
@@ -2201,7 +2262,7 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EventId", "Name")
+                    b.HasIndex("EventId", "NameKey")
                         .IsUnique();
 
                     b.ToTable("MembershipEventTracks", (string)null);
@@ -2721,6 +2782,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("BundleId")
+                        .HasColumnType("uuid");
+
                     b.Property<decimal>("CreditedAmount")
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)");
@@ -2835,6 +2899,14 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.Property<string>("Reason")
                         .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("ReconciledBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("ReconciledNote")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
@@ -2981,6 +3053,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<Guid?>("BundleId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset?>("CheckedInAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -3019,6 +3094,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("TicketCode")
                         .IsUnique();
+
+                    b.HasIndex("OrderId", "BundleId");
 
                     b.HasIndex("OrganizationId", "UserId");
 
@@ -5566,12 +5643,42 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Membership.BundleItem", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Membership.EventBundle", null)
+                        .WithMany("Items")
+                        .HasForeignKey("BundleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Membership.NetworkEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Membership.Discount", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Membership.EventBundle", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Membership.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -6202,6 +6309,11 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.Navigation("Lessons");
 
                     b.Navigation("Questions");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Membership.EventBundle", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Membership.Invoice", b =>

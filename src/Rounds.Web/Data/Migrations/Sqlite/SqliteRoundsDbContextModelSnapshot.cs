@@ -2078,6 +2078,31 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.ToTable("TrainingRequirement");
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Membership.BundleItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BundleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId");
+
+                    b.HasIndex("BundleId", "EventId")
+                        .IsUnique();
+
+                    b.ToTable("MembershipBundleItems", (string)null);
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Membership.Discount", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2110,6 +2135,37 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrganizationId", "ProductKind");
 
                     b.ToTable("MembershipDiscounts", (string)null);
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Membership.EventBundle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("ProductId");
+
+                    b.ToTable("MembershipBundles", (string)null);
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Membership.EventSession", b =>
@@ -2180,6 +2236,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("TEXT");
 
@@ -2188,7 +2249,7 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EventId", "Name")
+                    b.HasIndex("EventId", "NameKey")
                         .IsUnique();
 
                     b.ToTable("MembershipEventTracks", (string)null);
@@ -2708,6 +2769,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("BundleId")
+                        .HasColumnType("TEXT");
+
                     b.Property<decimal>("CreditedAmount")
                         .HasPrecision(12, 2)
                         .HasColumnType("TEXT");
@@ -2822,6 +2886,14 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("Reason")
                         .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReconciledBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReconciledNote")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
@@ -2968,6 +3040,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("BundleId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("CheckedInAt")
                         .HasColumnType("INTEGER");
 
@@ -3006,6 +3081,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("TicketCode")
                         .IsUnique();
+
+                    b.HasIndex("OrderId", "BundleId");
 
                     b.HasIndex("OrganizationId", "UserId");
 
@@ -5551,12 +5628,42 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Rounds.Web.Features.Membership.BundleItem", b =>
+                {
+                    b.HasOne("Rounds.Web.Features.Membership.EventBundle", null)
+                        .WithMany("Items")
+                        .HasForeignKey("BundleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Membership.NetworkEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Rounds.Web.Features.Membership.Discount", b =>
                 {
                     b.HasOne("Rounds.Web.Tenancy.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Membership.EventBundle", b =>
+                {
+                    b.HasOne("Rounds.Web.Tenancy.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Rounds.Web.Features.Membership.Product", null)
+                        .WithMany()
+                        .HasForeignKey("ProductId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
@@ -6187,6 +6294,11 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.Navigation("Lessons");
 
                     b.Navigation("Questions");
+                });
+
+            modelBuilder.Entity("Rounds.Web.Features.Membership.EventBundle", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("Rounds.Web.Features.Membership.Invoice", b =>

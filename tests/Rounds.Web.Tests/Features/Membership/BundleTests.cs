@@ -1,0 +1,259 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rounds.Web.Data;
+using Rounds.Web.Features.Membership;
+using Rounds.Web.Tests.Infrastructure;
+
+namespace Rounds.Web.Tests.Features.Membership;
+
+/// <summary>
+/// A bundle of events (the conference with the residency the day before) bought as one order line at one price,
+/// through the same price engine: a seat at every event in one transaction or none at all, never more seats than
+/// an event has, all of them given back together on cancellation, and the residency's course with it.
+/// </summary>
+public abstract class BundleTests(MembershipRounds app)
+{
+    private static readonly object Rule = new[] { new { daysBefore = 30, percent = 100m }, new { daysBefore = 14, percent = 50m } };
+
+    private sealed record Bundle(MembershipCast Cast, Guid Id, Guid Residency, Guid Conference);
+
+    private async Task<Guid> EventAsync(MembershipCast cast, string kind, int days, int capacity, decimal price)
+    {
+        var created = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{cast.Network.Slug}/membership/events", new
+        {
+            kind, title = $"{kind} {Guid.NewGuid():N}"[..20], start = app.Clock.GetUtcNow().AddDays(days).ToString("yyyy-MM-dd'T'09:00"), timeZone = "America/Chicago",
+            durationMinutes = 480, capacity, price, venue = "Harbor Conference Center", refundRule = Rule,
+        }));
+        return created.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A residency granting the certificate course and the conference the day after it, sold together for 1,800 instead of 2,090.</summary>
+    private async Task<Bundle> BundleAsync(int residencySeats = 20, int conferenceSeats = 20, decimal price = 1800m, MembershipCast? cast = null)
+    {
+        cast ??= await app.CastAsync();
+        var residency = await EventAsync(cast, "residency", 60, residencySeats, 795m);
+        var conference = await EventAsync(cast, "conference", 61, conferenceSeats, 1295m);
+        var course = await (await app.ApiClientAsync(cast.NetworkAdmin)).PutAsync($"/api/v1/orgs/{cast.Network.Slug}/membership/events/{residency}/course",
+            System.Net.Http.Json.JsonContent.Create(new { course = Rounds.Web.Features.Learning.Contracts.ShippedCourse.Key }));
+        Assert.Equal(HttpStatusCode.NoContent, course.StatusCode);
+        var created = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{cast.Network.Slug}/membership/bundles", new
+        {
+            title = "Conference with the residency " + Guid.NewGuid().ToString("N")[..6], description = "Both, at one price.", price, currency = "USD", events = new[] { conference, residency },
+        }));
+        return new Bundle(cast, created.GetProperty("id").GetGuid(), residency, conference);
+    }
+
+    private Task<HttpResponseMessage> BuyAsync(Bundle bundle, Rounds.Web.Features.Identity.User buyer, object? body = null) =>
+        app.PostJsonAsync(buyer, $"/api/v1/membership/{bundle.Cast.Network.Slug}/bundles/{bundle.Id}/registrations", body ?? new { answers = new Dictionary<Guid, object> { [bundle.Conference] = new { } } });
+
+    private Task<(int Residency, int Conference, int Registrations)> SeatsAsync(Bundle bundle) => app.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<RoundsDbContext>();
+        var taken = await db.Set<NetworkEvent>().Where(e => e.Id == bundle.Residency || e.Id == bundle.Conference).ToDictionaryAsync(e => e.Id, e => e.SeatsTaken);
+        var holding = await db.Set<Registration>().CountAsync(r => (r.EventId == bundle.Residency || r.EventId == bundle.Conference)
+            && (r.Status == RegistrationStatus.AwaitingPayment || r.Status == RegistrationStatus.Confirmed || r.Status == RegistrationStatus.Offered));
+        return (taken[bundle.Residency], taken[bundle.Conference], holding);
+    });
+
+    private Task GiveRuleAsync(MembershipCast cast, string planKey, decimal percent) => app.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<RoundsDbContext>();
+        var plan = await db.Set<MembershipPlan>().SingleAsync(p => p.OrganizationId == cast.Network.Id && p.Key == planKey);
+        db.Add(new PlanRule { OrganizationId = cast.Network.Id, PlanId = plan.Id, ProductKind = ProductKind.Bundle, PercentOff = percent });
+        await db.SaveChangesAsync();
+    });
+
+    private Task HoldAsync(MembershipCast cast, string planKey, string? userId, Guid? organizationId) => app.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<RoundsDbContext>();
+        var plan = await db.Set<MembershipPlan>().SingleAsync(p => p.OrganizationId == cast.Network.Id && p.Key == planKey);
+        db.Add(new Rounds.Web.Features.Membership.Membership
+        {
+            OrganizationId = cast.Network.Id, PlanId = plan.Id, HolderUserId = userId, HolderOrganizationId = organizationId, StartsAt = app.Clock.GetUtcNow().AddDays(-1), EndsAt = app.Clock.GetUtcNow().AddYears(1),
+        });
+        await db.SaveChangesAsync();
+    });
+
+    [Fact]
+    public async Task A_premium_member_and_an_organization_member_each_pay_the_bundle_price_through_their_plan_rule_frozen_on_one_order_line()
+    {
+        var bundle = await BundleAsync();
+        var cast = bundle.Cast;
+        await GiveRuleAsync(cast, "premium", 10m);
+        await GiveRuleAsync(cast, "organization", 20m);
+        var premium = await app.CreateUserAsync($"premium-{Guid.NewGuid():N}@individual.example", "Pia Premium");
+        await HoldAsync(cast, "premium", premium.Id, null);
+        var colleague = await app.CreateUserAsync($"b-{Guid.NewGuid():N}@{cast.Domain}", "Dr. Bundle");
+        await HoldAsync(cast, "organization", null, cast.Hospital.Id);
+        await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<RoundsDbContext>();
+            db.Add(new Voucher { OrganizationId = cast.Network.Id, Code = "BUNDLE50", AmountOff = 50m, AppliesTo = "bundle" });
+            db.Add(new Discount { OrganizationId = cast.Network.Id, Name = "Early bird", ProductKind = ProductKind.Bundle, PercentOff = 5m, StartsAt = app.Clock.GetUtcNow().AddDays(-1), EndsAt = app.Clock.GetUtcNow().AddDays(10) });
+            await s.GetRequiredService<RoundsDbContext>().SaveChangesAsync();
+        });
+
+        // The catalogue shows what the bundle holds and what it saves over the two events bought apart, at the buyer's prices.
+        var listed = (await app.GetJsonAsync(premium, $"/api/v1/membership/{cast.Network.Slug}/bundles")).EnumerateArray().Single(b => b.GetProperty("id").GetGuid() == bundle.Id);
+        Assert.Equal([bundle.Residency, bundle.Conference], listed.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetGuid()));
+        Assert.Equal(2090m, listed.GetProperty("separately").GetDecimal());
+        // 1800, less 10% (1620), less 5% early bird (1539).
+        Assert.Equal(1539m, listed.GetProperty("price").GetProperty("price").GetDecimal());
+        Assert.Equal(551m, listed.GetProperty("saves").GetDecimal());
+
+        // The premium member: list, plan rule, voucher, discount, in that order, on one line.
+        Assert.Equal(HttpStatusCode.Created, (await BuyAsync(bundle, premium, new { voucher = "bundle50", answers = new Dictionary<Guid, object> { [bundle.Conference] = new { } } })).StatusCode);
+        var order = Assert.Single((await app.GetJsonAsync(premium, $"/api/v1/membership/{cast.Network.Slug}/orders")).EnumerateArray());
+        var line = Assert.Single(order.GetProperty("lines").EnumerateArray());
+        Assert.Equal(["List price", "Premium: 10% off", "Voucher BUNDLE50", "Early bird: 5% off"], line.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("label").GetString()));
+        Assert.Equal([1800m, 1620m, 1570m, 1491.50m], line.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("after").GetDecimal()));
+        Assert.Equal(1491.50m, order.GetProperty("total").GetDecimal());
+
+        // The hospital's colleague: the organization's 20%, then the early bird.
+        Assert.Equal(HttpStatusCode.Created, (await BuyAsync(bundle, colleague)).StatusCode);
+        var theirs = Assert.Single((await app.GetJsonAsync(colleague, $"/api/v1/membership/{cast.Network.Slug}/orders")).EnumerateArray());
+        var theirLine = Assert.Single(theirs.GetProperty("lines").EnumerateArray());
+        Assert.Equal(["List price", "Organization: 20% off", "Early bird: 5% off"], theirLine.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("label").GetString()));
+        Assert.Equal(1368m, theirs.GetProperty("total").GetDecimal());
+        Assert.Equal((2, 2, 4), await SeatsAsync(bundle));
+
+        // Paid by card, the invoice carries the one line with its steps, and both seats are confirmed.
+        await PayAsync(cast, colleague, theirs.GetProperty("id").GetGuid());
+        var invoiceLine = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Invoice>().Include(i => i.Lines).Where(i => i.OrderId == theirs.GetProperty("id").GetGuid()).Select(i => i.Lines).SingleAsync());
+        Assert.Contains("Organization: 20% off", Assert.Single(invoiceLine).Steps, StringComparison.Ordinal);
+        var registrations = await app.GetJsonAsync(colleague, $"/api/v1/membership/{cast.Network.Slug}/registrations");
+        Assert.All(registrations.EnumerateArray(), r => Assert.Equal("confirmed", r.GetProperty("status").GetString()));
+        Assert.Equal(2, registrations.GetArrayLength());
+    }
+
+    private async Task<string> PayAsync(MembershipCast cast, Rounds.Web.Features.Identity.User buyer, Guid orderId)
+    {
+        await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(buyer, $"/api/v1/membership/{cast.Network.Slug}/orders/{orderId}/checkout", new { }));
+        var session = app.Stripe.Sessions.Single(s => s.Value.OrderId == orderId.ToString()).Key;
+        var paid = app.Stripe.Event("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", session);
+        Assert.Equal(HttpStatusCode.OK, (await app.WebhookAsync(paid.Payload, paid.Signature)).StatusCode);
+        return session;
+    }
+
+    [Fact]
+    public async Task When_one_event_of_the_bundle_is_full_nothing_is_registered_and_the_buyer_is_told_which()
+    {
+        var bundle = await BundleAsync(residencySeats: 1);
+        var first = await app.CreateUserAsync($"first-{Guid.NewGuid():N}@individual.example", "Fay First");
+        Assert.Equal(HttpStatusCode.Created, (await app.PostJsonAsync(first, $"/api/v1/membership/{bundle.Cast.Network.Slug}/events/{bundle.Residency}/registrations", new { })).StatusCode);
+        var before = await SeatsAsync(bundle);
+
+        var late = await app.CreateUserAsync($"late-{Guid.NewGuid():N}@individual.example", "Lou Late");
+        var refused = await BuyAsync(bundle, late);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("is full, so the bundle cannot be bought now; nothing was registered or charged", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await SeatsAsync(bundle));
+        Assert.Equal((1, 0, 1), before);
+        Assert.Empty((await app.GetJsonAsync(late, $"/api/v1/membership/{bundle.Cast.Network.Slug}/orders")).EnumerateArray());
+        Assert.Empty((await app.GetJsonAsync(late, $"/api/v1/membership/{bundle.Cast.Network.Slug}/registrations")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Buyers_racing_for_the_last_seats_never_oversell_either_event()
+    {
+        var bundle = await BundleAsync(residencySeats: 3, conferenceSeats: 5);
+        var buyers = new List<Rounds.Web.Features.Identity.User>();
+        for (var i = 0; i < 8; i++)
+        {
+            buyers.Add(await app.CreateUserAsync($"race-{i}-{Guid.NewGuid():N}@individual.example", $"Racer {i}"));
+        }
+
+        // Two of the conference's seats go to people buying it alone at the same moment.
+        var single = buyers.Take(2).Select(b => app.PostJsonAsync(b, $"/api/v1/membership/{bundle.Cast.Network.Slug}/events/{bundle.Conference}/registrations", new { answers = new { } }));
+        var bundled = buyers.Skip(2).Select(b => BuyAsync(bundle, b));
+        var answers = await Task.WhenAll(single.Concat(bundled));
+        var bought = answers.Skip(2).Count(r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(answers.Skip(2), r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+
+        var (residency, conference, holding) = await SeatsAsync(bundle);
+        Assert.True(residency <= 3 && conference <= 5, $"{residency} residency and {conference} conference seats taken");
+        Assert.Equal(bought, residency);
+        // Every seat counted is held by a registration, and every bundle sold holds both its seats.
+        Assert.Equal(residency + conference, holding);
+        Assert.True(bought >= 1);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_paid_bundle_frees_every_seat_refunds_under_the_first_events_rule_and_withdraws_the_residencys_course()
+    {
+        var bundle = await BundleAsync(residencySeats: 1, conferenceSeats: 1);
+        var cast = bundle.Cast;
+        var buyer = await app.CreateUserAsync($"cancel-{Guid.NewGuid():N}@individual.example", "Cy Cancel");
+        var held = await HttpAssert.ReadAsync<JsonElement>(await BuyAsync(bundle, buyer));
+        var orderId = held.EnumerateArray().First().GetProperty("orderId").GetGuid();
+        var session = await PayAsync(cast, buyer, orderId);
+        var grants = await app.WithScopeAsync(s => s.GetRequiredService<Rounds.Web.Features.Learning.Contracts.ICourseGrants>().GrantedAsync(cast.Network.Id, buyer.Id));
+        Assert.Single(grants);
+
+        // Someone waits for the conference alone; they are offered the seat the bundle gives back.
+        var waiting = await app.CreateUserAsync($"wait-{Guid.NewGuid():N}@individual.example", "Wyn Wait");
+        var queued = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(waiting, $"/api/v1/membership/{cast.Network.Slug}/events/{bundle.Conference}/registrations", new { answers = new { } }));
+        Assert.Equal("waitlisted", queued.GetProperty("status").GetString());
+
+        // 20 days before the residency: 50% under its rule, through Stripe, once, for the one line.
+        app.Clock.SetUtcNow(app.Clock.GetUtcNow().AddDays(40));
+        var conferenceRegistration = held.EnumerateArray().Single(r => r.GetProperty("eventId").GetGuid() == bundle.Conference).GetProperty("id").GetGuid();
+        var cancelled = await (await app.ApiClientAsync(buyer)).DeleteAsync($"/api/v1/membership/{cast.Network.Slug}/registrations/{conferenceRegistration}");
+        var answer = await HttpAssert.ReadAsync<JsonElement>(cancelled);
+        Assert.Equal(900m, answer.GetProperty("refunded").GetDecimal());
+        Assert.Equal([90000L], app.Stripe.Refunds.Values.Where(r => r.PaymentIntent == StripeStandIn.PaymentIntentOf(session)).Select(r => r.Amount));
+
+        var mine = await app.GetJsonAsync(buyer, $"/api/v1/membership/{cast.Network.Slug}/registrations");
+        Assert.All(mine.EnumerateArray(), r => Assert.Equal("cancelled", r.GetProperty("status").GetString()));
+        var (residency, conference, _) = await SeatsAsync(bundle);
+        Assert.Equal(0, residency);
+        Assert.Equal(1, conference);
+        var offered = (await app.GetJsonAsync(waiting, $"/api/v1/membership/{cast.Network.Slug}/registrations")).EnumerateArray().Single();
+        Assert.Equal("offered", offered.GetProperty("status").GetString());
+        Assert.Empty(await app.WithScopeAsync(s => s.GetRequiredService<Rounds.Web.Features.Learning.Contracts.ICourseGrants>().GrantedAsync(cast.Network.Id, buyer.Id)));
+
+        // A second cancellation of the other seat finds it gone with the first.
+        var residencyRegistration = held.EnumerateArray().Single(r => r.GetProperty("eventId").GetGuid() == bundle.Residency).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Conflict, (await (await app.ApiClientAsync(buyer)).DeleteAsync($"/api/v1/membership/{cast.Network.Slug}/registrations/{residencyRegistration}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_free_bundle_confirms_both_seats_at_once_and_grants_the_residencys_course_and_admins_edit_it_with_every_field_checked()
+    {
+        var bundle = await BundleAsync(price: 0m);
+        var cast = bundle.Cast;
+        var buyer = await app.CreateUserAsync($"free-{Guid.NewGuid():N}@individual.example", "Fern Free");
+        var seats = await HttpAssert.ReadAsync<JsonElement>(await BuyAsync(bundle, buyer));
+        Assert.All(seats.EnumerateArray(), r => Assert.Equal("confirmed", r.GetProperty("status").GetString()));
+        Assert.Single(await app.WithScopeAsync(s => s.GetRequiredService<Rounds.Web.Features.Learning.Contracts.ICourseGrants>().GrantedAsync(cast.Network.Id, buyer.Id)));
+        Assert.Equal(HttpStatusCode.Conflict, (await BuyAsync(bundle, buyer)).StatusCode);
+
+        var path = $"/api/v1/orgs/{cast.Network.Slug}/membership/bundles/{bundle.Id}";
+        var client = await app.ApiClientAsync(cast.NetworkAdmin);
+        object[] refused =
+        [
+            new { title = "", price = 10m, events = new[] { bundle.Residency, bundle.Conference } },
+            new { title = "One event", price = 10m, events = new[] { bundle.Residency } },
+            new { title = "Negative", price = -1m, events = new[] { bundle.Residency, bundle.Conference } },
+            new { title = "Elsewhere", price = 10m, events = new[] { bundle.Residency, Guid.NewGuid() } },
+            new { title = "Francs", price = 10m, currency = "XXX", events = new[] { bundle.Residency, bundle.Conference } },
+        ];
+        foreach (var body in refused)
+        {
+            var response = await client.PutAsync(path, System.Net.Http.Json.JsonContent.Create(body));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{JsonSerializer.Serialize(body)} answered {(int)response.StatusCode}");
+        }
+
+        var changed = await HttpAssert.ReadAsync<JsonElement>(await client.PutAsync(path, System.Net.Http.Json.JsonContent.Create(new { title = "Renamed bundle", price = 1700m, events = new[] { bundle.Residency, bundle.Conference } })));
+        Assert.Equal(("Renamed bundle", 1700m), (changed.GetProperty("title").GetString(), changed.GetProperty("price").GetProperty("listPrice").GetDecimal()));
+        // What the first buyer holds is unchanged: the bundle's order line keeps its frozen price.
+        Assert.Equal(0m, Assert.Single((await app.GetJsonAsync(buyer, $"/api/v1/membership/{cast.Network.Slug}/orders")).EnumerateArray()).GetProperty("total").GetDecimal());
+    }
+}
+
+public sealed class BundleTestsOnSqlite(SqliteMembershipRounds app) : BundleTests(app), IClassFixture<SqliteMembershipRounds>;
+
+[Trait("Database", "PostgreSQL")]
+public sealed class BundleTestsOnPostgres(PostgresMembershipRounds app) : BundleTests(app), IClassFixture<PostgresMembershipRounds>;
