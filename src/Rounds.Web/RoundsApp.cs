@@ -126,8 +126,6 @@ public static class RoundsApp
         // Routing after the error handlers, so that a re-executed request (404, /Error) is routed afresh.
         app.UseRouting();
         app.UseRequestBodyLimit();
-        // Before the first query of the request (the API token's lookup), so every query reuses one connection.
-        app.UseRequestConnection();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

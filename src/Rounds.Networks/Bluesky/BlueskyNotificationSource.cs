@@ -49,13 +49,17 @@ public sealed class BlueskyNotificationSource(HttpClient http, NetworkCredential
         }
         catch (NetworkException e) when (NoAppView(e))
         {
-            return await repositories.ReadAsync(handle, kind, cursor, ct);
+            // The scan's cursor is a record key, which is a time too: the scan starts where the notifications left off.
+            return await repositories.ReadAsync(handle, kind, ParseTime(cursor) is { } at ? Tid.AtMicroseconds(at.ToUnixTimeMilliseconds() * 1000) : cursor, ct);
         }
     }
 
     private async Task<SourceBatch> NotificationsAsync(string did, string? cursor, CancellationToken ct)
     {
-        var stored = ParseTime(cursor);
+        // A record key stored by the repository scan (before the account was connected, or while its PDS had no
+        // AppView) holds the time it was written: reading on from it keeps the first read from filing, as new,
+        // the account's whole history of notifications.
+        var stored = ParseTime(cursor) ?? (cursor is not null && Tid.MicrosecondsOf(cursor) is { } micros ? DateTimeOffset.FromUnixTimeMilliseconds(micros / 1000) : null);
         var floor = stored - Rewind;
         var newest = stored;
         var posts = new List<InboundPost>();

@@ -332,6 +332,15 @@ public sealed class BundleRegistrations(RoundsDbContext db, Seats seats, Pricing
             }
         }
 
+        // Asked again under the events' row locks just taken: a second click, or a registration for one of the
+        // events made meanwhile, has committed by now and is seen, so nobody holds two seats at one event.
+        if (await db.Set<Registration>().AnyAsync(r => eventIds.Contains(r.EventId) && r.UserId == userId && r.Status != RegistrationStatus.Cancelled && r.Status != RegistrationStatus.Expired, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return Outcome.Refused("You registered for an event of this bundle a moment ago; nothing more was registered or charged.");
+        }
+
         var order = new Order
         {
             OrganizationId = sellerId, BuyerUserId = userId, BuyerName = name, Currency = product.Currency, CreatedAt = now,

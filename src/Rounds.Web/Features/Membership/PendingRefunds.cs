@@ -119,12 +119,13 @@ public sealed record UnfinishedRefundOrderDto(Guid OrderId, Guid InvoiceId, stri
 /// a later refund of the order is made), and those left without an answer for a day, which hold back further
 /// refunds of their order until reconciled in Stripe's dashboard. Per order, the order with the oldest first.
 /// </summary>
-public sealed class UnfinishedRefunds(RoundsDbContext db, IAuditLog audit, TimeProvider clock)
+public sealed class UnfinishedRefunds(RoundsDbContext db, Seats seats, IAuditLog audit, TimeProvider clock)
 {
     public const int MaxNoteLength = 1000;
 
     /// <summary>
-    /// Marks an unresolved or refused refund settled by hand in Stripe, with the admin's note. The move is one
+    /// Marks an unresolved or refused refund settled by hand in Stripe, with the admin's note; a member's
+    /// cancellation it paid back is completed with it. The move is one
     /// update guarded on the state, in the transaction that writes its audit entry, so a refund the sweep or a
     /// retry is finishing at that moment is never marked too, and two marks at once write one entry. Rounds
     /// records no credit note for it: Stripe's report of the refund made by hand credits the order.
@@ -165,8 +166,11 @@ public sealed class UnfinishedRefunds(RoundsDbContext db, IAuditLog audit, TimeP
             return Outcome.Refused("This refund was finished or reconciled a moment ago.");
         }
 
+        // The money of a member's cancellation went back by hand: the cancellation is done too, and its seat (with
+        // the other seats of a bundle bought with it) goes to the next person waiting.
+        var released = refund.CancelsRegistrationId is { } registrationId && await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken);
         audit.Record(org.Id, "membership_refund.reconciled", nameof(Order), refund.OrderId.ToString(),
-            before: new { refund = refund.Id, state = MembershipEndpoints.Key(refund.State), refund.Amount }, after: new { refund = refund.Id, note = text });
+            before: new { refund = refund.Id, state = MembershipEndpoints.Key(refund.State), refund.Amount }, after: new { refund = refund.Id, note = text, seatReleased = released });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Outcome.Success;

@@ -157,7 +157,7 @@ public abstract class PendingRefundTests(MembershipRounds app)
     }
 
     [Fact]
-    public async Task An_admin_marks_a_refund_settled_by_hand_in_Stripe_reconciled_with_a_note_and_it_leaves_the_list_with_an_audit_entry()
+    public async Task An_admin_marks_a_refund_settled_by_hand_in_Stripe_reconciled_with_a_note_and_it_leaves_the_list_with_an_audit_entry_and_completes_the_cancellation()
     {
         var seat = await PaidSeatAsync();
         var admin = seat.Cast.NetworkAdmin;
@@ -187,7 +187,8 @@ public abstract class PendingRefundTests(MembershipRounds app)
             .SingleAsync(a => a.Action == "membership_refund.reconciled" && a.EntityId == seat.OrderId.ToString()));
         Assert.Contains("re_123", entry.After, StringComparison.Ordinal);
         Assert.Equal(admin.Id, entry.ActorId);
-        Assert.Equal((1, RegistrationStatus.Confirmed, OrderStatus.Paid, "", "Reconciled"), await StateAsync(seat));
+        // The member asked to cancel and the money went back by hand: the cancellation is done and the seat is free.
+        Assert.Equal((0, RegistrationStatus.Cancelled, OrderStatus.Paid, "", "Reconciled"), await StateAsync(seat));
     }
 
     /// <summary>
