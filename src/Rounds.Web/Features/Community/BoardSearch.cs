@@ -370,9 +370,11 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         return (from > 0 ? "… " : "") + string.Join(' ', window) + (from + 24 < words.Count ? " …" : "");
     }
 
+    private static readonly string[] Endings = ["ing", "ed", "es", "s", "ly"];
+
     private static string Stem(string word)
     {
-        foreach (var ending in (string[])["ing", "ed", "es", "s", "ly"])
+        foreach (var ending in Endings)
         {
             if (word.Length - ending.Length >= 3 && word.EndsWith(ending, StringComparison.Ordinal))
             {
