@@ -64,10 +64,7 @@ public sealed class Screener
 
         // Dates, codes and phone numbers all need a digit; one vectorised scan skips them for posts without any.
         var digits = ctx.Text.Text.AsSpan().ContainsAnyInRange('0', '9');
-        if (digits)
-        {
-            DateDetector.Detect(ctx);
-        }
+        DateDetector.Detect(ctx, digits);
 
         AddressDetector.Detect(ctx);
         if (digits)

@@ -57,6 +57,25 @@ public class LearningTests
     }
 
     [Fact]
+    public void TopicHashtagsAreWrittenAndNeverLabelledWhileANamesHashtagIs()
+    {
+        var posts = new TrainingGenerator(5).Generate(2000);
+        var topic = new System.Text.RegularExpressions.Regex("#(?:Patient|Nurse|Heart|Cancer|Rural|Health)[A-Z][a-z]+");
+
+        var tagged = posts.Where(p => topic.IsMatch(p.Post.Text)).ToList();
+        Assert.True(tagged.Count > 30, $"{tagged.Count} posts with a topic hashtag");
+        foreach (var post in tagged)
+        {
+            foreach (System.Text.RegularExpressions.Match m in topic.Matches(post.Post.Text))
+            {
+                Assert.DoesNotContain(post.Strict, s => s.Start < m.Index + m.Length && m.Index < s.End);
+            }
+        }
+
+        Assert.Contains(posts, p => p.Social.Any(s => s.Type == "NAME" && s.Start > 0 && p.Post.Text[s.Start - 1] == '#'));
+    }
+
+    [Fact]
     public void AHeldOutFamilyIsNeverGenerated()
     {
         var families = TrainingGenerator.Families.Where(f => f != "note").ToHashSet();

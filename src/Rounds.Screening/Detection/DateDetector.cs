@@ -8,7 +8,8 @@ namespace Rounds.Screening.Detection;
 /// </summary>
 internal static class DateDetector
 {
-    public static void Detect(ScreeningContext ctx)
+    /// <summary>Without a digit in the post only a month named alone can be a date ("diagnosed in February").</summary>
+    public static void Detect(ScreeningContext ctx, bool digits)
     {
         var text = ctx.Text;
         for (var i = 0; i < text.Count; i++)
@@ -18,6 +19,17 @@ internal static class DateDetector
                 continue;
             }
 
+            if (!digits)
+            {
+                if (MonthAlone(text, i) >= 0)
+                {
+                    ctx.Add(new PhiCandidate(i, i, "DATE", "a date", Tie.Date));
+                }
+
+                continue;
+            }
+
+            var first = i;
             var last = MonthFirst(text, i);
             if (last < 0)
             {
@@ -29,12 +41,80 @@ internal static class DateDetector
                 last = Numeric(text, i);
             }
 
+            if (last < 0)
+            {
+                last = DayAlone(text, i);
+            }
+
+            if (last < 0)
+            {
+                last = MonthAlone(text, i);
+            }
+
             if (last >= 0)
             {
-                ctx.Add(new PhiCandidate(i, last, "DATE", "a date", Tie.Date));
+                // "the 2nd of June", "Friday 5/9", "Saturday, May 16": the article and the weekday are part of the
+                // date, and a weekday inside a date must not read as a recurring event beside it.
+                if (first > 0 && text.Is(first - 1, "the") && (text[first].Kind != TokenKind.Word))
+                {
+                    first--;
+                }
+
+                first = WeekdayBefore(text, first);
+                ctx.Add(new PhiCandidate(first, last, "DATE", "a date", Tie.Date));
                 i = last;
             }
         }
+    }
+
+    /// <summary>Words after which an ordinal stands for a day of the month, not a floor or a grade: "on the 14th, at 98".</summary>
+    private static readonly WordSet AfterDayAlone = WordSet.Of("at", "in", "with", "after", "before", "when", "and", "while", "surrounded", "around", "from", "to", "until");
+
+    /// <summary>Words before a month named alone that make it a point in time: "since joining in January", "began in March".</summary>
+    private static readonly WordSet BeforeMonthAlone = WordSet.Of("in", "since", "until", "till", "by", "early", "late", "mid", "last", "this", "next", "through", "during", "back");
+
+    private static int WeekdayBefore(TokenizedText text, int first)
+    {
+        var k = first - 1;
+        if (k >= 0 && text.IsSymbol(k, ','))
+        {
+            k--;
+        }
+
+        if (k >= 0 && text.IsSymbol(k, '.') && k > 0 && text.Adjacent(k - 1, k))
+        {
+            k--;
+        }
+
+        return k >= 0 && k < first && text.IsIn(k, Lexicon.Weekdays) && text[k].Kind == TokenKind.Word
+               && (text[k].Has(TokenFlags.Capitalized) || text[k].Length > 3) && text.SameLine(k, first)
+            ? k
+            : first;
+    }
+
+    /// <summary>"the 14th" followed by a pause or a linking word; the article is added by the caller.</summary>
+    private static int DayAlone(TokenizedText text, int i)
+    {
+        if (i == 0 || !text.Is(i - 1, "the") || !IsDay(text, i, out var ordinal) || !ordinal)
+        {
+            return -1;
+        }
+
+        return i + 1 >= text.Count || text.IsSentenceEnd(i) || text[i + 1].Kind == TokenKind.Symbol || text.IsIn(i + 1, AfterDayAlone) ? i : -1;
+    }
+
+    /// <summary>A capitalised month on its own after a word that places it in time ("in January"), with no year.</summary>
+    private static int MonthAlone(TokenizedText text, int i)
+    {
+        if (i == 0 || !text[i].Has(TokenFlags.Capitalized) || text[i].Length < 4 || !text.IsIn(i, Lexicon.Months) || !text.IsIn(i - 1, BeforeMonthAlone))
+        {
+            return -1;
+        }
+
+        // "in March Madness", "in June Lake": a capitalised word after it makes it part of a name.
+        return i + 1 < text.Count && text[i + 1].Kind == TokenKind.Word && text[i + 1].Has(TokenFlags.Capitalized) && !text[i + 1].Has(TokenFlags.SentenceStart)
+            ? -1
+            : i;
     }
 
     private static bool IsMonth(TokenizedText text, int i)

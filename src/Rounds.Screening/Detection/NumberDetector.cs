@@ -13,20 +13,20 @@ internal static class NumberDetector
     private static readonly string[] TypeByLabel = ["", "MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "SSN", "ID", "PHONE", "FAX", "LOCATION"];
 
     private static readonly PhraseSet Labels = new([
-        ("mrn", 1), ("mr #", 1), ("mr#", 1), ("medical record", 1), ("record number", 1), ("chart number", 1),
+        ("mrn", 1), ("mrns", 1), ("mr #", 1), ("mr#", 1), ("medical record", 1), ("record number", 1), ("chart number", 1),
         ("chart #", 1), ("patient id", 1), ("pt id", 1), ("patient number", 1), ("hospital number", 1), ("fin", 1),
         ("medicare", 2), ("medicaid", 2), ("member id", 2), ("member number", 2), ("member #", 2), ("insurance", 2),
         ("policy number", 2), ("policy #", 2), ("subscriber", 2), ("beneficiary", 2), ("mbi", 2), ("health plan", 2),
         ("plan id", 2), ("group number", 2), ("bcbs", 2), ("tricare", 2), ("insurer", 2),
-        ("account", 3), ("acct", 3), ("billing", 3), ("invoice", 3), ("card", 3), ("iban", 3), ("routing", 3),
-        ("license", 4), ("licence", 4), ("dl", 4), ("permit", 4), ("certificate", 4), ("cert", 4), ("passport", 4),
+        ("account", 3), ("accounts", 3), ("acct", 3), ("accts", 3), ("billing", 3), ("invoice", 3), ("card", 3), ("iban", 3), ("routing", 3),
+        ("license", 4), ("licence", 4), ("licenses", 4), ("licences", 4), ("lic", 4), ("lic #", 4), ("lic#", 4), ("dl", 4), ("permit", 4), ("certificate", 4), ("cert", 4), ("passport", 4),
         ("plate", 5), ("plates", 5), ("license plate", 5), ("licence plate", 5), ("tag", 5), ("vin", 5),
-        ("serial", 6), ("sn", 6), ("s / n", 6), ("icd", 6), ("pacemaker", 6), ("pump", 6), ("device", 6),
+        ("serial", 6), ("serials", 6), ("sn", 6), ("s / n", 6), ("icd", 6), ("pacemaker", 6), ("pump", 6), ("device", 6),
         ("implant", 6), ("processor", 6), ("defibrillator", 6), ("stimulator", 6), ("cochlear", 6), ("monitor", 6),
         ("ssn", 7), ("social security", 7), ("ss #", 7), ("ss#", 7), ("social", 7),
         ("room", RoomLabel), ("rm", RoomLabel), ("bed", RoomLabel), ("bay", RoomLabel), ("chair", RoomLabel),
         ("pod", RoomLabel), ("stall", RoomLabel), ("cubicle", RoomLabel), ("crib", RoomLabel), ("isolette", RoomLabel),
-        ("id", 8), ("case", 8), ("claim", 8), ("case number", 8), ("ticket", 8), ("badge", 8),
+        ("id", 8), ("ids", 8), ("case", 8), ("claim", 8), ("case number", 8), ("ticket", 8), ("badge", 8),
         ("phone", 9), ("cell", 9), ("mobile", 9), ("tel", 9), ("call", 9), ("text", 9), ("number", 0),
         ("desk", 9), ("office", 9), ("home", 9), ("contact", 9),
         ("fax", 10), ("faxed", 10), ("zip", 11), ("zip code", 11), ("zipcode", 11), ("postal code", 11)]);
@@ -44,9 +44,9 @@ internal static class NumberDetector
                 continue;
             }
 
-            // A plain word only starts a code when a hyphen joins it to digits ("HB-2207719").
-            if (text[i].Kind == TokenKind.Word && !(i + 2 < text.Count && text.IsSymbol(i + 1, '-') && text.Adjacent(i, i + 1)
-                && text.Adjacent(i + 1, i + 2) && text[i + 2].Kind != TokenKind.Word))
+            // A plain word only starts a code when hyphens join it to digits ("HB-2207719"), possibly through more
+            // capitals ("OH-RC-44817").
+            if (text[i].Kind == TokenKind.Word && !HyphenedToDigits(text, i))
             {
                 continue;
             }
@@ -67,6 +67,27 @@ internal static class NumberDetector
 
             i = Math.Max(i, last);
         }
+    }
+
+    private static bool HyphenedToDigits(TokenizedText text, int i)
+    {
+        var j = i;
+        while (j + 2 < text.Count && text.IsSymbol(j + 1, '-') && text.Adjacent(j, j + 1) && text.Adjacent(j + 1, j + 2))
+        {
+            if (text[j + 2].Kind != TokenKind.Word)
+            {
+                return true;
+            }
+
+            if (!text[i].Has(TokenFlags.AllUpper) || !text[j + 2].Has(TokenFlags.AllUpper) || j + 2 - i > 4)
+            {
+                return false;
+            }
+
+            j += 2;
+        }
+
+        return false;
     }
 
     private static bool StartsCode(TokenizedText text, int i) =>

@@ -19,9 +19,27 @@ internal static class PhotoDetector
             }
 
             var subject = Subject(text, i);
+            var tie = Tie.Always;
             if (subject < 0)
             {
-                continue;
+                // "permission to share these photos", "gave their blessing to share this and her video": the consent
+                // says whose image it is. Without one, "her video below" may be a clinician's ("Dr. Lee's video"),
+                // so it counts only in a post about a patient.
+                if (i == 0 || !(text.IsIn(i - 1, Lexicon.ThirdPersonPossessives) || text.IsIn(i - 1, Demonstratives)))
+                {
+                    continue;
+                }
+
+                subject = i;
+                if (!(SharedBefore(text, i - 1) && ConsentBefore(text, i - 1)))
+                {
+                    if (!text.IsIn(i - 1, Lexicon.ThirdPersonPossessives) || AttachCueAfter(text, i) < 0)
+                    {
+                        continue;
+                    }
+
+                    tie = Tie.Patient;
+                }
             }
 
             var cue = AttachCue(text, i, subject);
@@ -49,9 +67,14 @@ internal static class PhotoDetector
                 end = subject;
             }
 
+            if (i > 0 && start == i && subject == i && (text.IsIn(i - 1, Lexicon.ThirdPersonPossessives) || text.IsIn(i - 1, Demonstratives)))
+            {
+                start = i - 1;
+            }
+
             if (!ctx.IsClaimed(start, end))
             {
-                ctx.Add(new PhiCandidate(start, end, "PHOTO", "an attached photo of a patient", Tie.Always) { LocalCue = true });
+                ctx.Add(new PhiCandidate(start, end, "PHOTO", "an attached photo of a patient", tie) { LocalCue = tie == Tie.Always });
             }
 
             i = end;
@@ -93,9 +116,52 @@ internal static class PhotoDetector
         return -1;
     }
 
-    private static int AttachCue(TokenizedText text, int noun, int subject)
+    private static readonly WordSet Demonstratives = WordSet.Of("this", "these", "those");
+
+    private static readonly WordSet ShareVerbs = WordSet.Of("share", "shares", "shared", "sharing", "post", "posting", "posted");
+
+    /// <summary>"permission to share these photos", "blessing to share this and her video": a sharing verb earlier in the sentence.</summary>
+    private static bool SharedBefore(TokenizedText text, int index)
     {
-        for (var k = subject + 1; k < Math.Min(text.Count, subject + 4); k++)
+        for (var k = index - 1; k >= Math.Max(0, index - 4); k--)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                return false;
+            }
+
+            if (text.IsIn(k, ShareVerbs))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A statement of consent earlier in the sentence: the patient agreed to this image being shared.</summary>
+    private static bool ConsentBefore(TokenizedText text, int index)
+    {
+        for (var k = index - 1; k >= Math.Max(0, index - 12); k--)
+        {
+            if (text.IsSentenceEnd(k))
+            {
+                return false;
+            }
+
+            if (Lexicon.ConsentPhrases.Match(text, k).Length > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What the image shows may take a few words ("video of her ringing the bell below").</summary>
+    private static int AttachCueAfter(TokenizedText text, int subject)
+    {
+        for (var k = subject + 1; k < Math.Min(text.Count, subject + 7); k++)
         {
             if (Lexicon.AttachCues.Contains(text.Span(k)))
             {
@@ -108,6 +174,17 @@ internal static class PhotoDetector
             }
         }
 
+        return -1;
+    }
+
+    private static int AttachCue(TokenizedText text, int noun, int subject)
+    {
+        var after = AttachCueAfter(text, subject);
+        if (after >= 0)
+        {
+            return after;
+        }
+
         for (var k = noun - 1; k >= Math.Max(0, noun - 5); k--)
         {
             if (text.IsSentenceEnd(k))
@@ -115,7 +192,7 @@ internal static class PhotoDetector
                 break;
             }
 
-            if (Lexicon.AttachCues.Contains(text.Span(k)) || text.Is(k, "attaching") || text.Is(k, "sharing"))
+            if (Lexicon.AttachCues.Contains(text.Span(k)) || text.Is(k, "attaching") || text.IsIn(k, ShareVerbs))
             {
                 return noun;
             }

@@ -62,9 +62,10 @@ internal static class ProfileFilter
         subject = kept.Count > 0;
         foreach (var candidate in ctx.Candidates)
         {
-            if (candidate.Tie == Tie.Date && !IsAllowListed(ctx, candidate) && IsPatientDate(ctx.Text, candidate, subject && patient))
+            // A patient word beside the date is a cue of its own, which the labeller may not overrule.
+            if (candidate.Tie == Tie.Date && !IsAllowListed(ctx, candidate) && IsPatientDate(ctx.Text, candidate, subject && patient, out var cue))
             {
-                kept.Add(candidate);
+                kept.Add(candidate with { LocalCue = cue });
             }
         }
 
@@ -100,8 +101,9 @@ internal static class ProfileFilter
     }
 
     /// <summary>A date is the patient's when patient words stand next to it, or the post is about a patient and no event word is near.</summary>
-    private static bool IsPatientDate(TokenizedText text, PhiCandidate candidate, bool patientSubject)
+    private static bool IsPatientDate(TokenizedText text, PhiCandidate candidate, bool patientSubject, out bool cue)
     {
+        cue = false;
         var from = Math.Max(0, candidate.First - 8);
         var to = Math.Min(text.Count - 1, candidate.Last + 4);
         var eventCue = false;
@@ -114,6 +116,7 @@ internal static class ProfileFilter
 
             if (text.IsIn(k, Lexicon.PatientDateCues))
             {
+                cue = true;
                 return true;
             }
 

@@ -20,6 +20,7 @@ internal sealed record GeneratedPost(
 internal sealed class TrainingGenerator
 {
     private readonly Random _random;
+    private readonly Random _tags;
     private readonly string[] _firstNames;
     private readonly string[] _surnames;
     private readonly (string Town, string State)[] _places;
@@ -30,6 +31,7 @@ internal sealed class TrainingGenerator
     public TrainingGenerator(int seed)
     {
         _random = new Random(seed);
+        _tags = new Random(unchecked(seed * 31 + 7));
         (_firstNames, _surnames, _places, _nameWords) = Lists.Value;
     }
 
@@ -110,6 +112,18 @@ internal sealed class TrainingGenerator
 
             text.Append(after);
             i = close + 1;
+        }
+
+        // Posts end in topic hashtags built from ordinary words (#PatientSafety, #NurseLife); only a name made into a
+        // hashtag (#MaisieStrong) is a name.
+        // They draw from their own stream, so that every other slot of the same seed keeps its value.
+        if (family != "note" && _tags.NextDouble() < 0.3)
+        {
+            text.Append(Tag(" ", "\n", " 💙 ")).Append('#').Append(Tag(TopicWords)).Append(Tag(TopicWords));
+            if (_tags.NextDouble() < 0.4)
+            {
+                text.Append(" #").Append(Tag(TopicWords)).Append(Tag("", "Month", "Week", "Matters", "Life"));
+            }
         }
 
         var bio = kind switch
@@ -216,6 +230,16 @@ internal sealed class TrainingGenerator
             _ => (Pick("Dr. ", "Prof. "), $"{First()} {Letter()}. {Surname()}", "", null, "NAME"),
         };
     }
+
+    private static readonly string[] TopicWords =
+    [
+        "Patient", "Safety", "Nurse", "Nursing", "Rural", "Residency", "Surgical", "Education", "Healthcare", "Leadership",
+        "Fetal", "Surgery", "Diabetes", "Reversed", "Heart", "Health", "Cancer", "Awareness", "Stroke", "Recovery",
+        "Rehab", "Cardiac", "Pediatric", "Oncology", "Wellness", "Mental", "Community", "Care", "Team", "Strong", "Proud",
+        "Hospital", "Medicine", "Research", "Trauma", "Emergency", "Quality", "Infection", "Prevention", "Hand", "Hygiene",
+        "Flu", "Season", "Volunteer", "Thank", "You", "Public", "Maternal", "Newborn", "Hospice", "Palliative", "Kidney",
+        "Transplant", "Donor", "Organ", "Blood", "Lab", "Week", "Month", "Life", "Hero", "Heroes", "Grateful", "Family",
+    ];
 
     private static readonly string[] Roles =
     [
@@ -515,6 +539,8 @@ internal sealed class TrainingGenerator
     private bool Chance(double p) => _random.NextDouble() < p;
 
     private string Pick(params string[] options) => options[_random.Next(options.Length)];
+
+    private string Tag(params string[] options) => options[_tags.Next(options.Length)];
 
     private static (string[], string[], (string, string)[], string[]) ReadLists()
     {
