@@ -77,6 +77,9 @@ public class ScreenerTests
     [InlineData("Happy 100th birthday to our patient in room 4!", "100th")]
     [InlineData("Admitted a lovely lady in her 90s tonight.", "90s")]
     [InlineData("She is ninety-four years old and still gardening after her surgery.", "ninety-four years old")]
+    [InlineData("Our hospice patient Miss Ada turns 96 tomorrow and asked for pie.", "96")]
+    [InlineData("Winston Pryce, 93, walked out of our cardiac unit today after his bypass.", "93")]
+    [InlineData("We mourn our patient Nell Ardery, who at 104 was the oldest member of our rehab class.", "104")]
     public void AgesOverEightyNineAreFound(string text, string expected)
     {
         Assert.Contains(("AGE", expected), Phi(text));
@@ -86,6 +89,7 @@ public class ScreenerTests
     [InlineData("Verified 78-year-old patient for the portal.")]
     [InlineData("94% of you would recommend our ED.")]
     [InlineData("Adults 50+ should get the shingles vaccine. Men 55-69: ask about PSA screening.")]
+    [InlineData("Our new MRI table turns 90 degrees, which our techs love.")]
     public void AgesAtOrUnderEightyNineAndStatisticsAreNotPhi(string text)
     {
         Assert.DoesNotContain(Phi(text), f => f.Type == "AGE");
@@ -163,6 +167,8 @@ public class ScreenerTests
     [InlineData("Please share his meal train: mealtrain.com/trains/x8p2kq", "URL", "mealtrain.com/trains/x8p2kq")]
     [InlineData("The patient's son wrote from dbrandvold.family@example.org again.", "EMAIL", "dbrandvold.family@example.org")]
     [InlineData("Proudest suture job: before & after photos of his face below.", "PHOTO", "before & after photos of his face below")]
+    [InlineData("EMS brought in a patient from Orrin Lake after a fall on the ice.", "LOCATION", "Orrin Lake")]
+    [InlineData("Mr. Tobin in dialysis station 9 brought donuts again.", "ID", "9")]
     [InlineData("Mrs. Ibarra went home today after 40 days in our ICU! Photo of her waving goodbye to the team below", "PHOTO", "Photo of her waving goodbye to the team below")]
     [InlineData("After six weeks in our burn unit, Mr. Quill went home today. He and his wife gave us permission to share these photos", "PHOTO", "these photos")]
     [InlineData("Two pts on 5 West with the same name tonight, MRNs QX00417 and QX00471. Check twice.", "MRN", "QX00417")]
@@ -199,6 +205,14 @@ public class ScreenerTests
     public void APhotoThatShowsNoPatientIsNotPhi(string text, AccountKind kind)
     {
         Assert.DoesNotContain(Phi(text, kind), f => f.Type == "PHOTO");
+    }
+
+    [Theory]
+    [InlineData("Our wellness walk meets in Willow Park every Saturday morning. All welcome!")]
+    [InlineData("Join our free paddle-safety clinic on Saturday in Orrin Lake. All ages welcome.")]
+    public void NamedPlacesInAnnouncementsAreNotPhi(string text)
+    {
+        Assert.DoesNotContain(Phi(text, AccountKind.Enterprise), f => f.Type == "LOCATION");
     }
 
     [Fact]

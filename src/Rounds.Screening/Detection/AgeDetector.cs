@@ -15,6 +15,17 @@ internal static class AgeDetector
 
     private static readonly WordSet AgeVerbs = WordSet.Of("aged", "age", "turned", "turns", "turning", "at", "is", "was", "just");
 
+    private static readonly WordSet StrongAgeVerbs = WordSet.Of("aged", "age", "turned", "turns", "turning");
+
+    /// <summary>Who "at 103" is said of: "who at 103 was the oldest graduate", "she, at 95, still drives".</summary>
+    private static readonly WordSet AgeSubjects = WordSet.Of("who", "she", "he");
+
+    /// <summary>What a number counts when it is not an age: "turned 90 degrees", "turns 100 percent".</summary>
+    private static readonly WordSet QuantityNouns = WordSet.Of(
+        "percent", "degrees", "degree", "minutes", "min", "mins", "hours", "hrs", "seconds", "days", "weeks", "months",
+        "times", "mg", "ml", "mph", "lbs", "pounds", "kg", "feet", "ft", "miles", "beds", "patients", "people", "points",
+        "cents", "dollars", "units");
+
     public static void Detect(ScreeningContext ctx)
     {
         var text = ctx.Text;
@@ -67,14 +78,20 @@ internal static class AgeDetector
             var next = i + 1;
             var quantityAfter = next < text.Count && (text[next].IsWordLike || text.IsSymbol(next, '%') || text.IsSymbol(next, '°')
                 || text.IsSymbol(next, '/') || text.IsSymbol(next, '.') && next + 1 < text.Count && text[next + 1].Kind == TokenKind.Number);
-            if (quantityAfter && !text.Is(next, "and") && !text.Is(next, "now") && !text.Is(next, "this") && !text.Is(next, "today"))
+            // "turns 97 tomorrow": after a verb of age only a unit makes the number a quantity.
+            var ageVerb = i >= 1 && text.IsIn(i - 1, StrongAgeVerbs);
+            if (quantityAfter && !text.Is(next, "and") && !text.Is(next, "now") && !text.Is(next, "this") && !text.Is(next, "today")
+                && !(ageVerb && text[next].Kind == TokenKind.Word && !text.IsIn(next, QuantityNouns)))
             {
                 continue;
             }
 
-            var afterName = i >= 2 && text.IsSymbol(i - 1, '(') && text[i - 2].Kind == TokenKind.Word && text[i - 2].Has(TokenFlags.Capitalized);
-            // "at 90," is an age; "at 90 minutes" or "at 9" are not.
-            var afterVerb = i >= 1 && text.IsIn(i - 1, AgeVerbs) && (!text.Is(i - 1, "at") || text.IsSymbol(next, ','));
+            // "Cordelia (101!!)", "Clyde Haverstock, 91, hit a hole-in-one": a number set off right after a name.
+            var afterName = i >= 2 && text[i - 2].Kind == TokenKind.Word && text[i - 2].Has(TokenFlags.Capitalized)
+                && (text.IsSymbol(i - 1, '(') || (text.IsSymbol(i - 1, ',') && next < text.Count && text.IsSymbol(next, ',')));
+            // "at 90," and "who at 103 was" are ages; "at 90 minutes" or "at 9" are not.
+            var afterVerb = i >= 1 && text.IsIn(i - 1, AgeVerbs)
+                && (!text.Is(i - 1, "at") || text.IsSymbol(next, ',') || (i >= 2 && (text.IsIn(i - 2, AgeSubjects) || text.IsSymbol(i - 2, ','))));
             if (afterName || afterVerb)
             {
                 Add(ctx, i, i, false);

@@ -97,11 +97,21 @@ internal static class NameDetector
     {
         var text = ctx.Text;
 
-        // An organisation, building or event name is nobody's name.
+        // An organisation, building or event name is nobody's name. Named after a place word and after "in" or
+        // "from", it is where someone lives, works or studies ("a patient in Bemis Lake", "coaching at Alder Flats
+        // High School"), a place in a post about a patient; the organisation's own buildings carry institution words.
         for (var k = first; k <= last; k++)
         {
             if (text.IsIn(k, Lexicon.OrganizationWords) && k > first)
             {
+                if (NamedPlace(text, first, last))
+                {
+                    ctx.Add(new PhiCandidate(first, last, "LOCATION", "a named place", Tie.Patient)
+                    {
+                        LocalCue = NumberDetector.ThirdPartyCue(text, first, last) || PatientCueNear(text, first, last),
+                    });
+                }
+
                 return;
             }
         }
@@ -560,6 +570,34 @@ internal static class NameDetector
         }
 
         return best;
+    }
+
+    private static readonly WordSet PlaceHeads = WordSet.Of(
+        "school", "elementary", "academy", "church", "county", "parish", "township", "village", "park", "lake", "river",
+        "creek", "mountain", "valley", "heights", "hills", "beach", "bay", "springs", "mills", "falls", "gap", "fire");
+
+    private static readonly WordSet PlaceRunPrepositions = WordSet.Of("in", "from", "near", "at", "outside");
+
+    /// <summary>A capitalised run with a place word and no institution word, after a preposition of place.</summary>
+    private static bool NamedPlace(TokenizedText text, int first, int last)
+    {
+        if (first == 0 || !text.IsIn(first - 1, PlaceRunPrepositions) || last - first > 4)
+        {
+            return false;
+        }
+
+        var place = false;
+        for (var k = first + 1; k <= last; k++)
+        {
+            if (text.IsIn(k, Lexicon.OrganizationWords) && !text.IsIn(k, PlaceHeads))
+            {
+                return false;
+            }
+
+            place |= text.IsIn(k, PlaceHeads);
+        }
+
+        return place;
     }
 
     /// <summary>Strict profile: a capitalised unknown word after "in" or "from" is taken for a place.</summary>

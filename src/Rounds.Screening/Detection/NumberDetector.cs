@@ -25,7 +25,7 @@ internal static class NumberDetector
         ("implant", 6), ("processor", 6), ("defibrillator", 6), ("stimulator", 6), ("cochlear", 6), ("monitor", 6),
         ("ssn", 7), ("social security", 7), ("ss #", 7), ("ss#", 7), ("social", 7),
         ("room", RoomLabel), ("rm", RoomLabel), ("bed", RoomLabel), ("bay", RoomLabel), ("chair", RoomLabel),
-        ("pod", RoomLabel), ("stall", RoomLabel), ("cubicle", RoomLabel), ("crib", RoomLabel), ("isolette", RoomLabel),
+        ("pod", RoomLabel), ("station", RoomLabel), ("stall", RoomLabel), ("cubicle", RoomLabel), ("crib", RoomLabel), ("isolette", RoomLabel),
         ("id", 8), ("ids", 8), ("case", 8), ("claim", 8), ("case number", 8), ("ticket", 8), ("badge", 8),
         ("phone", 9), ("cell", 9), ("mobile", 9), ("tel", 9), ("call", 9), ("text", 9), ("number", 0),
         ("desk", 9), ("office", 9), ("home", 9), ("contact", 9),
