@@ -190,33 +190,32 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         return new Outcome<Registration>(Outcome.Success, registration);
     }
 
-    /// <summary>The seat is held: free registrations are confirmed, others wait for their order's payment.</summary>
+    /// <summary>
+    /// The seat is held: free registrations are confirmed, others wait for their order's payment. Which of the two is
+    /// known once the line is frozen, since a capped plan's last seat may have gone since the quote.
+    /// </summary>
     private async Task HoldAsync(Registration registration, PricedProduct priced, NetworkEvent networkEvent, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (priced.Quote.Total.Amount == 0)
+        var order = new Order
         {
+            OrganizationId = registration.OrganizationId, BuyerUserId = registration.UserId, BuyerName = registration.AttendeeName, Currency = priced.Product.Currency, CreatedAt = now,
+        };
+        registration.OrderId = order.Id;
+        db.Add(order);
+        var line = await pricing.FreezeAsync(order, priced, networkEvent.Title, registration.UserId, cancellationToken);
+        line.RegistrationId = registration.Id;
+        if (line.Total == 0)
+        {
+            (order.Status, order.PaymentMethod, order.PaidAt) = (OrderStatus.Paid, PaymentMethod.None, now);
             registration.Status = RegistrationStatus.Confirmed;
             registration.ExpiresAt = null;
-            pricing.Freeze(NewOrder(registration, priced, now, OrderStatus.Paid, PaymentMethod.None), priced, networkEvent.Title, registration.UserId).RegistrationId = registration.Id;
             await course.GrantForAsync(registration.Id, networkEvent.Id, registration.UserId, cancellationToken);
             return;
         }
 
+        (order.Status, order.PaymentMethod) = (OrderStatus.AwaitingPayment, PaymentMethod.Card);
         registration.Status = RegistrationStatus.AwaitingPayment;
         registration.ExpiresAt = now + HoldLifetime;
-        pricing.Freeze(NewOrder(registration, priced, now, OrderStatus.AwaitingPayment, PaymentMethod.Card), priced, networkEvent.Title, registration.UserId).RegistrationId = registration.Id;
-    }
-
-    private Order NewOrder(Registration registration, PricedProduct priced, DateTimeOffset now, OrderStatus status, PaymentMethod method)
-    {
-        var order = new Order
-        {
-            OrganizationId = registration.OrganizationId, BuyerUserId = registration.UserId, BuyerName = registration.AttendeeName, Currency = priced.Product.Currency,
-            CreatedAt = now, Status = status, PaymentMethod = method, PaidAt = status == OrderStatus.Paid ? now : null,
-        };
-        registration.OrderId = order.Id;
-        db.Add(order);
-        return order;
     }
 
     /// <summary>
