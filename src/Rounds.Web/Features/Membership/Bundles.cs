@@ -264,6 +264,7 @@ public sealed class BundleCatalogue(RoundsDbContext db, Pricing pricing, IAuditL
 /// one transaction. Seats are taken by the same guarded update single registrations use, in a fixed order of the
 /// events so that two buyers never wait on each other's rows; if any event has no seat left the transaction is
 /// rolled back and nothing is registered. A bundle has no waiting list: a seat at half of it is not what was sold.
+/// Once paid, one of its events may be cancelled alone (<see cref="Registrations.CancelBundleSeatAsync"/>).
 /// </summary>
 public sealed class BundleRegistrations(RoundsDbContext db, Seats seats, Pricing pricing, ResidencyCourse course, MemberBenefits benefits, IAuditLog audit, TimeProvider clock)
 {
@@ -355,6 +356,14 @@ public sealed class BundleRegistrations(RoundsDbContext db, Seats seats, Pricing
         db.AddRange(registrations);
         // The first event's seat stands for the line where one registration is looked for; the others follow it.
         line.RegistrationId = registrations[0].Id;
+        // What each seat stands for of the line, kept now so that one event cancelled alone is refunded its part.
+        var listPrices = await db.Set<Product>().AsNoTracking().Where(p => events.Select(e => e.ProductId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.ListPrice, cancellationToken);
+        var byEvent = registrations.OrderBy(r => r.EventId).ToList();
+        var shares = BundleShares.Split(line.Total, byEvent.Select(r => listPrices[events.First(e => e.Id == r.EventId).ProductId]).ToList());
+        for (var i = 0; i < byEvent.Count; i++)
+        {
+            byEvent[i].BundleShare = shares[i];
+        }
         if (free)
         {
             foreach (var registration in registrations)
