@@ -44,6 +44,11 @@ public static class AdminCommands
                 var db = services.GetRequiredService<RoundsDbContext>();
                 var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
                 await db.Database.MigrateAsync();
+                foreach (var repair in services.GetServices<Rounds.Web.Features.Shared.IDataRepair>())
+                {
+                    await repair.RepairAsync();
+                }
+
                 Console.WriteLine(pending.Count == 0 ? "The database is up to date." : $"Applied {pending.Count} migration(s): {string.Join(", ", pending)}");
                 return 0;
             case "seed":

@@ -6,7 +6,7 @@ using Rounds.Web.Features.Demo.Contracts;
 namespace Rounds.Web.Host;
 
 /// <summary>
-/// Brings the schema up to date before the server accepts requests, and creates the demo organization on
+/// Brings the schema up to date (and runs the areas' data repairs) before the server accepts requests, and creates the demo organization on
 /// first run when <c>Demo:Enabled</c> is set. EF takes a database lock, so several instances may start at once.
 /// </summary>
 internal sealed class DatabaseStartup(IServiceProvider services, IConfiguration configuration) : IHostedService
@@ -19,6 +19,10 @@ internal sealed class DatabaseStartup(IServiceProvider services, IConfiguration 
             var db = scope.ServiceProvider.GetRequiredService<RoundsDbContext>();
             db.Database.SetCommandTimeout(DatabaseSetup.MaintenanceTimeout);
             await db.Database.MigrateAsync(cancellationToken);
+            foreach (var repair in scope.ServiceProvider.GetServices<Rounds.Web.Features.Shared.IDataRepair>())
+            {
+                await repair.RepairAsync(cancellationToken);
+            }
         }
 
         if (configuration.GetValue<bool>("Demo:Enabled"))

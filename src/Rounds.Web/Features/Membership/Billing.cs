@@ -6,15 +6,18 @@ namespace Rounds.Web.Features.Membership;
 public sealed record OrderInput(string? Plan, string? BuyerName, string? BuyerAddress, string? PoNumber, string? Voucher, string? PayBy, string? ForOrganization);
 
 /// <summary>A product priced for one buyer now: the steps, and the plan (with a seat to take) that lowered it.</summary>
-public sealed record PricedProduct(Product Product, PriceQuote Quote, HeldPlan? UsedPlan, Voucher? Voucher);
+/// <param name="Credit">The unused term an upgrade's price was lowered by, kept so the price can be made again the same way.</param>
+public sealed record PricedProduct(Product Product, PriceQuote Quote, HeldPlan? UsedPlan, Voucher? Voucher, TermCredit? Credit = null);
 
 /// <summary>Prices products for a buyer through the one price engine, with their plans, a voucher and the running discounts.</summary>
 public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimeProvider clock)
 {
-    public async Task<Outcome<PricedProduct>> QuoteAsync(Guid sellerId, string? userId, Product product, string? voucherCode, CancellationToken cancellationToken = default, TermCredit? credit = null)
+    /// <param name="passOver">Memberships whose plans are left out of the price: capped ones whose last seat has gone since they were offered.</param>
+    public async Task<Outcome<PricedProduct>> QuoteAsync(Guid sellerId, string? userId, Product product, string? voucherCode, CancellationToken cancellationToken = default, TermCredit? credit = null,
+        IReadOnlySet<Guid>? passOver = null)
     {
         var now = clock.GetUtcNow();
-        var plans = await benefits.PlansAsync(sellerId, userId, now, cancellationToken);
+        var plans = (await benefits.PlansAsync(sellerId, userId, now, cancellationToken)).Where(h => passOver is null || !passOver.Contains(h.Membership.Id)).ToList();
         Voucher? voucher = null;
         var code = voucherCode?.Trim().ToUpperInvariant() ?? "";
         if (code.Length > 0)
@@ -36,23 +39,39 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
         var planStep = quote.Steps.FirstOrDefault(s => s.Kind == PriceStepKind.PlanRule);
         var used = planStep is null ? null : plans.Where(h => h.Plan.Rules.Any(r => r.ProductKind == product.Kind && r.PercentOff > 0))
             .OrderByDescending(h => h.Plan.Rules.First(r => r.ProductKind == product.Kind).PercentOff).FirstOrDefault();
-        return new Outcome<PricedProduct>(Outcome.Success, new PricedProduct(product, quote, used, voucher));
+        return new Outcome<PricedProduct>(Outcome.Success, new PricedProduct(product, quote, used, voucher, credit));
     }
 
     /// <summary>
     /// Freezes a priced product as an order line and takes what it used: a voucher use, and a seat of the
-    /// organization's capped membership when the line used one.
+    /// organization's capped membership when the line's price came from one. Every order path comes here, inside
+    /// the order's transaction, since the quote was made before it, when the seat looked free. The membership's row
+    /// is locked and its seats counted again, as <see cref="OrganizationSeats.TakeAsync"/> does, so orders placed
+    /// at once on any instance never take more seats than the cap. A person holding a seat already uses it. A plan
+    /// whose last seat went meanwhile is treated as a full plan is in every quote: the line is priced without it,
+    /// and its description says why.
     /// </summary>
-    public OrderLine Freeze(Order order, PricedProduct priced, string description, string userId)
+    public async Task<OrderLine> FreezeAsync(Order order, PricedProduct priced, string description, string userId, CancellationToken cancellationToken = default)
     {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("An order line is frozen inside the transaction that saves its order, so the seat it takes is counted under the membership's lock.");
+        }
+
+        var passedOver = new HashSet<Guid>();
+        while (priced.UsedPlan is { NeedsSeat: true } held && !await TakeSeatAsync(order.OrganizationId, held, userId, cancellationToken))
+        {
+            passedOver.Add(held.Membership.Id);
+            var holder = await db.Organizations.Where(o => o.Id == held.Membership.HolderOrganizationId).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken) ?? "the organization";
+            description = $"{description} (priced without {holder}'s {held.Plan.Name}: all its seats were taken)";
+            var again = await QuoteAsync(order.OrganizationId, userId, priced.Product, priced.Voucher?.Code, cancellationToken, priced.Credit, passedOver);
+            // Leaving a plan out changes nothing a voucher is checked against, so the voucher accepted a moment ago still is.
+            priced = again.Value ?? throw new InvalidOperationException(again.Status.Message);
+        }
+
         if (priced.Voucher is { } voucher && priced.Quote.Steps.Any(s => s.Kind == PriceStepKind.Voucher))
         {
             voucher.Uses++;
-        }
-
-        if (priced.UsedPlan is { NeedsSeat: true } held)
-        {
-            db.Add(new MembershipSeat { OrganizationId = order.OrganizationId, MembershipId = held.Membership.Id, UserId = userId, TakenAt = clock.GetUtcNow() });
         }
 
         var line = new OrderLine
@@ -63,6 +82,30 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
         order.Lines.Add(line);
         order.Total += line.Total;
         return line;
+    }
+
+    /// <summary>Takes (or finds held) the person's seat of a capped membership under its row lock; false when every seat is taken.</summary>
+    private async Task<bool> TakeSeatAsync(Guid sellerId, HeldPlan held, string userId, CancellationToken cancellationToken)
+    {
+        var membershipId = held.Membership.Id;
+        // A write to the membership's row first: on PostgreSQL it locks the row until the order's commit, on SQLite
+        // the transaction holds the database's write lock, so two orders cannot both count the last seat as free.
+        await db.Set<Membership>().Where(m => m.Id == membershipId).ExecuteUpdateAsync(s => s.SetProperty(m => m.PlanId, m => m.PlanId), cancellationToken);
+        if (await db.Set<MembershipSeat>().AnyAsync(s => s.MembershipId == membershipId && s.UserId == userId, cancellationToken)
+            || db.ChangeTracker.Entries<MembershipSeat>().Any(e => e.State == EntityState.Added && e.Entity.MembershipId == membershipId && e.Entity.UserId == userId))
+        {
+            return true;
+        }
+
+        var cap = await db.Set<MembershipPlan>().Where(p => p.Id == held.Plan.Id).Select(p => p.SeatCap).FirstAsync(cancellationToken);
+        var taken = await db.Set<MembershipSeat>().CountAsync(s => s.MembershipId == membershipId, cancellationToken);
+        if (cap is { } seats && taken >= seats)
+        {
+            return false;
+        }
+
+        db.Add(new MembershipSeat { OrganizationId = sellerId, MembershipId = membershipId, UserId = userId, TakenAt = clock.GetUtcNow() });
+        return true;
     }
 }
 
@@ -141,18 +184,20 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
             return priced.Status;
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var order = new Order
         {
             OrganizationId = sellerId, BuyerUserId = userId, BuyerOrganizationId = buyerOrganization, BuyerName = name, BuyerEmail = buyer.Email ?? "",
             BuyerAddress = address, PoNumber = po, Currency = product.Currency, CreatedAt = now, Status = OrderStatus.AwaitingPayment,
         };
-        var line = pricing.Freeze(order, priced.Value!, plan.Name + (plan.TermMonths > 0 ? $", {plan.TermMonths} months" : "") + (upgrade is null ? "" : $", upgrading from {upgrade.PlanName}"), userId);
+        var line = await pricing.FreezeAsync(order, priced.Value!, plan.Name + (plan.TermMonths > 0 ? $", {plan.TermMonths} months" : "") + (upgrade is null ? "" : $", upgrading from {upgrade.PlanName}"), userId, cancellationToken);
         line.PlanId = plan.Id;
         line.ReplacesMembershipId = upgrade?.Membership.Id;
         order.PaymentMethod = order.Total == 0 ? PaymentMethod.None : payBy.Value;
         db.Add(order);
         audit.Record(sellerId, "membership_order.placed", nameof(Order), order.Id.ToString(), after: new { plan = plan.Key, order.Total, order.Currency, PaymentMethod = order.PaymentMethod.ToString() });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         if (order.Total == 0)
         {

@@ -264,6 +264,7 @@ public sealed class BundleCatalogue(RoundsDbContext db, Pricing pricing, IAuditL
 /// one transaction. Seats are taken by the same guarded update single registrations use, in a fixed order of the
 /// events so that two buyers never wait on each other's rows; if any event has no seat left the transaction is
 /// rolled back and nothing is registered. A bundle has no waiting list: a seat at half of it is not what was sold.
+/// Once paid, one of its events may be cancelled alone (<see cref="Registrations.CancelBundleSeatAsync"/>).
 /// </summary>
 public sealed class BundleRegistrations(RoundsDbContext db, Seats seats, Pricing pricing, ResidencyCourse course, MemberBenefits benefits, IAuditLog audit, TimeProvider clock)
 {
@@ -319,7 +320,6 @@ public sealed class BundleRegistrations(RoundsDbContext db, Seats seats, Pricing
         }
 
         var name = await db.People().Where(p => p.Id == userId).Select(p => p.DisplayName).FirstAsync(cancellationToken);
-        var free = priced.Value!.Quote.Total.Amount == 0;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Taken in the order of the events' ids, whatever their dates, so concurrent buyers lock rows in one order.
         foreach (var e in events.OrderBy(e => e.Id))
@@ -341,22 +341,29 @@ public sealed class BundleRegistrations(RoundsDbContext db, Seats seats, Pricing
             return Outcome.Refused("You registered for an event of this bundle a moment ago; nothing more was registered or charged.");
         }
 
-        var order = new Order
-        {
-            OrganizationId = sellerId, BuyerUserId = userId, BuyerName = name, Currency = product.Currency, CreatedAt = now,
-            Status = free ? OrderStatus.Paid : OrderStatus.AwaitingPayment, PaymentMethod = free ? PaymentMethod.None : PaymentMethod.Card, PaidAt = free ? now : null,
-        };
+        var order = new Order { OrganizationId = sellerId, BuyerUserId = userId, BuyerName = name, Currency = product.Currency, CreatedAt = now };
         db.Add(order);
+        var line = await pricing.FreezeAsync(order, priced.Value!, bundle.Title, userId, cancellationToken);
+        line.BundleId = bundle.Id;
+        // Free or not is known once the line is frozen: a capped plan's last seat may have gone since the quote.
+        var free = line.Total == 0;
+        (order.Status, order.PaymentMethod, order.PaidAt) = free ? (OrderStatus.Paid, PaymentMethod.None, now) : (OrderStatus.AwaitingPayment, PaymentMethod.Card, (DateTimeOffset?)null);
         var registrations = events.Select(e => new Registration
         {
             OrganizationId = sellerId, EventId = e.Id, UserId = userId, AttendeeName = name, CreatedAt = now, TicketCode = Registrations.NewTicketCode(), OrderId = order.Id, BundleId = bundle.Id,
             Status = free ? RegistrationStatus.Confirmed : RegistrationStatus.AwaitingPayment, ExpiresAt = free ? null : now + Registrations.HoldLifetime, Answers = stored[e.Id],
         }).ToList();
         db.AddRange(registrations);
-        var line = pricing.Freeze(order, priced.Value, bundle.Title, userId);
-        line.BundleId = bundle.Id;
         // The first event's seat stands for the line where one registration is looked for; the others follow it.
         line.RegistrationId = registrations[0].Id;
+        // What each seat stands for of the line, kept now so that one event cancelled alone is refunded its part.
+        var listPrices = await db.Set<Product>().AsNoTracking().Where(p => events.Select(e => e.ProductId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.ListPrice, cancellationToken);
+        var byEvent = registrations.OrderBy(r => r.EventId).ToList();
+        var shares = BundleShares.Split(line.Total, byEvent.Select(r => listPrices[events.First(e => e.Id == r.EventId).ProductId]).ToList());
+        for (var i = 0; i < byEvent.Count; i++)
+        {
+            byEvent[i].BundleShare = shares[i];
+        }
         if (free)
         {
             foreach (var registration in registrations)

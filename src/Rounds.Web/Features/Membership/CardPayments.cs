@@ -444,7 +444,7 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
 
         if (pending.CancelsRegistrationId is { } registrationId)
         {
-            await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken);
+            await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken, pending.CancelsBundleSeatAlone);
         }
 
         var invoice = await db.Set<Invoice>().AsNoTracking().FirstAsync(i => i.Id == pending.InvoiceId, cancellationToken);

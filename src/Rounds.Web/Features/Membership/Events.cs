@@ -109,6 +109,12 @@ public sealed class Registration : IOrgOwned
     /// </summary>
     public Guid? BundleId { get; set; }
 
+    /// <summary>
+    /// The part of its bundle line's frozen total this seat stands for, split when it was bought (or, for seats
+    /// bought before shares were kept, when one of them is first cancelled alone); the parts sum to the line's total.
+    /// </summary>
+    public decimal? BundleShare { get; set; }
+
     public static bool HoldsSeat(RegistrationStatus status) => status is RegistrationStatus.AwaitingPayment or RegistrationStatus.Confirmed or RegistrationStatus.Offered;
 }
 
@@ -139,6 +145,7 @@ internal sealed class RegistrationConfiguration : IEntityTypeConfiguration<Regis
         builder.Property(r => r.UserId).HasMaxLength(450);
         builder.Property(r => r.AttendeeName).HasMaxLength(200);
         builder.Property(r => r.TicketCode).HasMaxLength(64);
+        builder.Property(r => r.BundleShare).HasPrecision(12, 2);
         builder.Property(r => r.Answers).HasDefaultValue("{}");
         builder.HasIndex(r => r.TicketCode).IsUnique();
         builder.HasIndex(r => new { r.EventId, r.Status, r.CreatedAt });

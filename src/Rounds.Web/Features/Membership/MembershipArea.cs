@@ -25,6 +25,7 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<BundleRegistrations>();
         services.AddScoped<EventEditor>();
         services.AddScoped<Programme>();
+        services.AddScoped<IDataRepair, TrackNameKeyRepair>();
         services.AddScoped<PlanEditor>();
         services.AddScoped<VoucherEditor>();
         services.AddScoped<CardPayments>();

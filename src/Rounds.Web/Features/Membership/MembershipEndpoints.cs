@@ -80,6 +80,8 @@ public static class MembershipEndpoints
         buyer.MapDelete("/registrations/{registrationId:guid}/sessions/{sessionId:guid}", GiveUpSessionAsync).WithName("GiveUpSession");
         buyer.MapPost("/registrations/{registrationId:guid}/accept", AcceptOfferAsync).WithName("AcceptSeatOffer");
         buyer.MapDelete("/registrations/{registrationId:guid}", CancelAsync).WithName("CancelRegistration");
+        buyer.MapPost("/registrations/{registrationId:guid}/cancel-alone", CancelBundleSeatAsync).WithName("CancelBundleSeat")
+            .WithSummary("Cancels one event of a paid bundle and keeps the others: that event's part of the bundle price is refunded under its own refund rule, never more than is left of the line.");
 
         var admin = api.MapGroup("/orgs/{org}/membership").WithTags("Membership (network admins)").RequireOrg(Role.Admin);
         admin.MapGet("/memberships", AllMembershipsAsync).WithName("ListMemberships")
@@ -129,6 +131,12 @@ public static class MembershipEndpoints
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
         admin.MapPost("/check-in", CheckInAsync).WithName("CheckInTicket");
+        admin.MapPost("/registrations/{registrationId:guid}/cancel-alone", async (OrgContext org, Guid registrationId, Registrations registrations, CancellationToken cancellationToken) =>
+        {
+            var cancelled = await registrations.CancelBundleSeatAsync(org.Id, null, registrationId, cancellationToken);
+            return cancelled.Succeeded ? TypedResults.Ok(cancelled.Value) : cancelled.Status.ToProblem();
+        }).WithName("CancelAttendeesBundleSeat")
+            .WithSummary("Cancels one event of an attendee's paid bundle for them and keeps the others, refunding that event's part of the bundle price under its refund rule.");
         admin.MapGet("/plans", async (OrgContext org, PlanEditor plans, CancellationToken cancellationToken) => TypedResults.Ok(await plans.ListAsync(org, cancellationToken)))
             .WithName("ListPlansForAdmins").WithSummary("Every plan, retired ones last, with its price, what it includes and how many memberships use it.");
         admin.MapPost("/plans", CreatePlanAsync).WithName("CreateMembershipPlan")
@@ -436,6 +444,18 @@ public static class MembershipEndpoints
         }
 
         var cancelled = await registrations.CancelAsync(organization.Id, actor.UserId!, registrationId, cancellationToken);
+        return cancelled.Succeeded ? TypedResults.Ok(cancelled.Value) : cancelled.Status.ToProblem();
+    }
+
+    public static async Task<IResult> CancelBundleSeatAsync(string seller, Guid registrationId, ICurrentActor actor, RoundsDbContext db, Registrations registrations, CancellationToken cancellationToken)
+    {
+        var organization = await SellerAsync(db, seller, cancellationToken);
+        if (organization is null)
+        {
+            return NoSeller();
+        }
+
+        var cancelled = await registrations.CancelBundleSeatAsync(organization.Id, actor.UserId!, registrationId, cancellationToken);
         return cancelled.Succeeded ? TypedResults.Ok(cancelled.Value) : cancelled.Status.ToProblem();
     }
 

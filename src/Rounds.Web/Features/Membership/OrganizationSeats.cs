@@ -10,7 +10,7 @@ public sealed record OpenSeat(Guid MembershipId, string Organization, string Pla
 /// <summary>
 /// Seats of capped organization memberships taken by the people they cover, without an order: what makes a
 /// person on the organization's domain a holder of its plan for what is not sold (the board's premium categories).
-/// An order that uses the plan's price takes a seat on its own (<see cref="Pricing.Freeze"/>).
+/// An order that uses the plan's price takes a seat on its own (<see cref="Pricing.FreezeAsync"/>, under the same lock).
 /// </summary>
 public sealed class OrganizationSeats(RoundsDbContext db, MemberBenefits benefits, IAuditLog audit, TimeProvider clock)
 {

@@ -62,6 +62,9 @@ public sealed class PendingRefund : IOrgOwned
     /// <summary>A member's cancellation: the registration whose seat goes back when the refund is made.</summary>
     public Guid? CancelsRegistrationId { get; set; }
 
+    /// <summary>The cancellation is of one seat of a bundle alone: the bundle's other seats stay when the refund is made.</summary>
+    public bool CancelsBundleSeatAlone { get; set; }
+
     public PendingRefundState State { get; set; }
 
     public string? StripeRefundId { get; set; }
@@ -168,7 +171,7 @@ public sealed class UnfinishedRefunds(RoundsDbContext db, Seats seats, IAuditLog
 
         // The money of a member's cancellation went back by hand: the cancellation is done too, and its seat (with
         // the other seats of a bundle bought with it) goes to the next person waiting.
-        var released = refund.CancelsRegistrationId is { } registrationId && await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken);
+        var released = refund.CancelsRegistrationId is { } registrationId && await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken, refund.CancelsBundleSeatAlone);
         audit.Record(org.Id, "membership_refund.reconciled", nameof(Order), refund.OrderId.ToString(),
             before: new { refund = refund.Id, state = MembershipEndpoints.Key(refund.State), refund.Amount }, after: new { refund = refund.Id, note = text, seatReleased = released });
         await db.SaveChangesAsync(cancellationToken);

@@ -19,14 +19,14 @@ public sealed class Seats(RoundsDbContext db, ResidencyCourse course, TimeProvid
 
     /// <summary>
     /// Moves a registration that holds a seat to <paramref name="to"/>, gives the seat back and offers it on. A seat
-    /// bought in a bundle takes the other seats of that purchase with it: they were sold as one line and are
-    /// never kept in part.
+    /// bought in a bundle takes the other seats of that purchase with it, unless <paramref name="alone"/>: a
+    /// registrant cancelling one event of a bundle keeps the others.
     /// </summary>
-    public async Task<bool> ReleaseAsync(Guid registrationId, RegistrationStatus to, CancellationToken cancellationToken = default)
+    public async Task<bool> ReleaseAsync(Guid registrationId, RegistrationStatus to, CancellationToken cancellationToken = default, bool alone = false)
     {
         var bundle = await db.Set<Registration>().AsNoTracking().Where(r => r.Id == registrationId).Select(r => new { r.OrderId, r.BundleId }).FirstOrDefaultAsync(cancellationToken);
         var released = await ReleaseOneAsync(registrationId, to, cancellationToken);
-        if (released && bundle is { OrderId: { } orderId, BundleId: { } bundleId })
+        if (released && !alone && bundle is { OrderId: { } orderId, BundleId: { } bundleId })
         {
             foreach (var sibling in await BundleRegistrations.SeatsOfAsync(db, orderId, bundleId, cancellationToken))
             {
@@ -190,33 +190,32 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         return new Outcome<Registration>(Outcome.Success, registration);
     }
 
-    /// <summary>The seat is held: free registrations are confirmed, others wait for their order's payment.</summary>
+    /// <summary>
+    /// The seat is held: free registrations are confirmed, others wait for their order's payment. Which of the two is
+    /// known once the line is frozen, since a capped plan's last seat may have gone since the quote.
+    /// </summary>
     private async Task HoldAsync(Registration registration, PricedProduct priced, NetworkEvent networkEvent, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (priced.Quote.Total.Amount == 0)
+        var order = new Order
         {
+            OrganizationId = registration.OrganizationId, BuyerUserId = registration.UserId, BuyerName = registration.AttendeeName, Currency = priced.Product.Currency, CreatedAt = now,
+        };
+        registration.OrderId = order.Id;
+        db.Add(order);
+        var line = await pricing.FreezeAsync(order, priced, networkEvent.Title, registration.UserId, cancellationToken);
+        line.RegistrationId = registration.Id;
+        if (line.Total == 0)
+        {
+            (order.Status, order.PaymentMethod, order.PaidAt) = (OrderStatus.Paid, PaymentMethod.None, now);
             registration.Status = RegistrationStatus.Confirmed;
             registration.ExpiresAt = null;
-            pricing.Freeze(NewOrder(registration, priced, now, OrderStatus.Paid, PaymentMethod.None), priced, networkEvent.Title, registration.UserId).RegistrationId = registration.Id;
             await course.GrantForAsync(registration.Id, networkEvent.Id, registration.UserId, cancellationToken);
             return;
         }
 
+        (order.Status, order.PaymentMethod) = (OrderStatus.AwaitingPayment, PaymentMethod.Card);
         registration.Status = RegistrationStatus.AwaitingPayment;
         registration.ExpiresAt = now + HoldLifetime;
-        pricing.Freeze(NewOrder(registration, priced, now, OrderStatus.AwaitingPayment, PaymentMethod.Card), priced, networkEvent.Title, registration.UserId).RegistrationId = registration.Id;
-    }
-
-    private Order NewOrder(Registration registration, PricedProduct priced, DateTimeOffset now, OrderStatus status, PaymentMethod method)
-    {
-        var order = new Order
-        {
-            OrganizationId = registration.OrganizationId, BuyerUserId = registration.UserId, BuyerName = registration.AttendeeName, Currency = priced.Product.Currency,
-            CreatedAt = now, Status = status, PaymentMethod = method, PaidAt = status == OrderStatus.Paid ? now : null,
-        };
-        registration.OrderId = order.Id;
-        db.Add(order);
-        return order;
     }
 
     /// <summary>
@@ -243,9 +242,11 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstAsync(e => e.Id == registration.EventId, cancellationToken);
         if (registration is { BundleId: { } bundleId, OrderId: { } bundleOrder })
         {
-            // A bundle's seats go back together, under the refund rule of its first event and until that event starts.
+            // A bundle's seats go back together, under the refund rule of its first event and until that event starts;
+            // seats cancelled alone before are gone, so the first of those still held decides.
             var bundled = await db.Set<NetworkEvent>().AsNoTracking()
-                .Where(e => db.Set<Registration>().Any(r => r.OrderId == bundleOrder && r.BundleId == bundleId && r.EventId == e.Id)).ToListAsync(cancellationToken);
+                .Where(e => db.Set<Registration>().Any(r => r.OrderId == bundleOrder && r.BundleId == bundleId && r.EventId == e.Id
+                    && r.Status != RegistrationStatus.Cancelled && r.Status != RegistrationStatus.Expired)).ToListAsync(cancellationToken);
             networkEvent = bundled.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).First();
         }
 
@@ -266,6 +267,79 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
             noteReason = $"Cancelled by the attendee {days} {(days == 1 ? "day" : "days")} before the start; {percent}% refunded under the event's refund rule.";
         }
 
+        return await SettleAsync(sellerId, registration, due, part, noteReason, false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Cancels one seat of a bundle and keeps the others, for its registrant or, with <paramref name="userId"/>
+    /// null, for the network's admins. What the seat stands for of the bundle line (<see cref="BundleShares"/>) is
+    /// refunded under its own event's refund rule until that event starts, and never more than is left of the line;
+    /// the seat goes back and is offered to the waiting list, and the refund and credit note are made as for any
+    /// cancellation. Only a confirmed seat is cancelled alone: an unpaid bundle is paid or cancelled whole.
+    /// </summary>
+    public async Task<Outcome<Cancellation>> CancelBundleSeatAsync(Guid sellerId, string? userId, Guid registrationId, CancellationToken cancellationToken = default)
+    {
+        var registration = await db.Set<Registration>().AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Id == registrationId && r.OrganizationId == sellerId && (userId == null || r.UserId == userId), cancellationToken);
+        if (registration is null)
+        {
+            return Outcome.NotFound;
+        }
+
+        if (registration is not { BundleId: { } bundleId, OrderId: { } orderId })
+        {
+            return Outcome.Refused("This seat was not bought in a bundle; cancel the registration itself.");
+        }
+
+        if (registration.Status != RegistrationStatus.Confirmed)
+        {
+            return registration.Status is RegistrationStatus.Cancelled or RegistrationStatus.Expired
+                ? Outcome.Refused("This registration is cancelled or expired already.")
+                : Outcome.Refused("The bundle is not paid yet: pay for it, or cancel the whole bundle.");
+        }
+
+        var networkEvent = await db.Set<NetworkEvent>().AsNoTracking().FirstAsync(e => e.Id == registration.EventId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (networkEvent.StartsAt <= now)
+        {
+            return Outcome.Refused($"{networkEvent.Title} has started; its seat can no longer be cancelled.");
+        }
+
+        var order = await db.Set<Order>().AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == orderId, cancellationToken);
+        var line = order.Lines.FirstOrDefault(l => l.BundleId == bundleId);
+        RefundDue? due = null;
+        CreditPart? part = null;
+        var noteReason = "";
+        if (line is not null && order.Status == OrderStatus.Paid
+            && await db.Set<Invoice>().AsNoTracking().FirstOrDefaultAsync(i => i.OrderId == orderId && i.Kind == InvoiceKind.Invoice, cancellationToken) is { } invoice)
+        {
+            var share = (await BundleShares.OfAsync(db, orderId, bundleId, line.Total, cancellationToken)).First(s => s.RegistrationId == registrationId).Share;
+            var percent = RefundRule.Read(networkEvent.RefundRule).PercentAt(networkEvent.StartsAt, now);
+            // The part's own price under the rule, and never more than the line has left: cancelling every part one by
+            // one gives back at most what was paid.
+            due = new RefundDue(order, line, invoice, percent, Math.Min(RefundRule.AmountFor(share, 0m, percent), Math.Max(0m, line.Refundable)));
+            if (due.Amount > 0)
+            {
+                var days = (int)Math.Floor((networkEvent.StartsAt - now).TotalDays);
+                var shown = percent.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+                part = new CreditPart(line.Id, due.Amount, $"Refund of {shown}% of the {networkEvent.Title} part ({Money.Format(share, order.Currency)}) on cancellation, {invoice.Number}: {line.Description}".Clip(300));
+                noteReason = $"{networkEvent.Title} cancelled alone by {(userId is null ? "the network's admins" : "the attendee")} {days} {(days == 1 ? "day" : "days")} before its start; "
+                    + $"{shown}% of its part of the bundle refunded under the event's refund rule; the bundle's other events are kept.";
+            }
+        }
+
+        return await SettleAsync(sellerId, registration, due, part, noteReason, true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the seat back and refunds what is due: by card through <see cref="CardPayments.RefundCardAsync"/>,
+    /// which releases the seat once Stripe has refunded, otherwise in one transaction here. With
+    /// <paramref name="alone"/> a bundle's other seats stay.
+    /// </summary>
+    private async Task<Outcome<Cancellation>> SettleAsync(Guid sellerId, Registration registration, RefundDue? due, CreditPart? part, string noteReason, bool alone, CancellationToken cancellationToken)
+    {
+        var registrationId = registration.Id;
+        var action = alone ? "event_registration.bundle_seat_cancelled" : "event_registration.cancelled";
         if (due is { Amount: > 0 } && due.Order.PaymentMethod == PaymentMethod.Card)
         {
             if (due.Order.PaymentReference is not { } intent || !intent.StartsWith("pi_", StringComparison.Ordinal))
@@ -277,14 +351,14 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
             var refunded = await payments.RefundCardAsync(new PendingRefund
             {
                 OrganizationId = sellerId, OrderId = due.Order.Id, InvoiceId = due.Invoice.Id, CreditNotesSeen = due.Order.CreditNotes, PaymentIntent = intent,
-                Amount = due.Amount, Parts = PendingRefund.WriteParts([part!]), Reason = noteReason, CancelsRegistrationId = registrationId,
+                Amount = due.Amount, Parts = PendingRefund.WriteParts([part!]), Reason = noteReason, CancelsRegistrationId = registrationId, CancelsBundleSeatAlone = alone,
             }, due.Invoice.Number, cancellationToken);
             if (!refunded.Succeeded)
             {
                 return refunded.Status;
             }
 
-            audit.Record(sellerId, "event_registration.cancelled", nameof(Registration), registrationId.ToString(), after: new { refunded = due.Amount, creditNote = refunded.Value!.Number });
+            audit.Record(sellerId, action, nameof(Registration), registrationId.ToString(), after: new { refunded = due.Amount, creditNote = refunded.Value!.Number });
             await db.SaveChangesAsync(cancellationToken);
             return new Outcome<Cancellation>(Outcome.Success, new Cancellation(due.Amount, due.Order.Currency, due.Percent, refunded.Value.Number));
         }
@@ -295,7 +369,7 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var done = await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken)
+        var done = await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken, alone)
             || await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.Waitlisted)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RegistrationStatus.Cancelled), cancellationToken) == 1;
         if (!done)
@@ -322,7 +396,7 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
             creditNote = note.Value!.Number;
         }
 
-        audit.Record(sellerId, "event_registration.cancelled", nameof(Registration), registrationId.ToString(), after: new { refunded = due?.Amount ?? 0m, creditNote });
+        audit.Record(sellerId, action, nameof(Registration), registrationId.ToString(), after: new { refunded = due?.Amount ?? 0m, creditNote });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new Outcome<Cancellation>(Outcome.Success, new Cancellation(due?.Amount ?? 0m, due?.Order.Currency ?? "USD", due?.Percent ?? 0m, creditNote));
@@ -350,6 +424,16 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         }
 
         var percent = RefundRule.Read(networkEvent.RefundRule).PercentAt(networkEvent.StartsAt, at);
+        if (registration.BundleId is { } bundleId && await db.Set<Registration>().AnyAsync(r => r.OrderId == orderId && r.BundleId == bundleId && r.Status == RegistrationStatus.Cancelled, cancellationToken))
+        {
+            // Seats of the bundle were cancelled alone and refunded their parts: the rest is the parts still held,
+            // and never more than the line has left.
+            var shares = await BundleShares.OfAsync(db, orderId, bundleId, line.Total, cancellationToken);
+            var heldIds = await db.Set<Registration>().Where(r => r.OrderId == orderId && r.BundleId == bundleId && r.Status == RegistrationStatus.Confirmed).Select(r => r.Id).ToListAsync(cancellationToken);
+            var held = shares.Where(s => heldIds.Contains(s.RegistrationId)).Sum(s => s.Share);
+            return new RefundDue(order, line, invoice, percent, Math.Min(RefundRule.AmountFor(held, 0m, percent), Math.Max(0m, line.Refundable)));
+        }
+
         return new RefundDue(order, line, invoice, percent, RefundRule.AmountFor(line.Total, line.CreditedAmount, percent));
     }
 

@@ -92,6 +92,17 @@ public interface IDemoData
     Task SeedAsync(DemoWorld world, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// A repair of stored data an area runs after the migrations, at every start and by <c>./rounds migrate</c>: for
+/// what SQL cannot compute the way the application does on every database. It changes rows only while some are
+/// wrong, so it does its work once, and it must be safe when several instances start at the same moment.
+/// </summary>
+public interface IDataRepair
+{
+    /// <summary>Repairs what is left to repair; the number of rows changed (zero once done).</summary>
+    Task<int> RepairAsync(CancellationToken cancellationToken = default);
+}
+
 /// <param name="OrganizationId">Northfield Health, the demo health system.</param>
 /// <param name="NetworkId">The Harbor network, the demo professional network.</param>
 /// <param name="UserIds">Each demo person's id by email address.</param>

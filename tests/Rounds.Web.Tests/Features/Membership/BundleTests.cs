@@ -180,6 +180,94 @@ public abstract class BundleTests(MembershipRounds app)
         Assert.True(bought >= 1);
     }
 
+    private Task<(decimal Total, decimal Credited, decimal Shares)> BooksAsync(Guid orderId) => app.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<RoundsDbContext>();
+        var line = await db.Set<OrderLine>().SingleAsync(l => l.OrderId == orderId);
+        var shares = (await db.Set<Registration>().Where(r => r.OrderId == orderId).Select(r => r.BundleShare).ToListAsync()).Sum() ?? 0m;
+        return (line.Total, line.CreditedAmount, shares);
+    });
+
+    private Task<RegistrationStatus> StatusAsync(Guid registrationId) =>
+        app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Registration>().Where(r => r.Id == registrationId).Select(r => r.Status).SingleAsync());
+
+    [Fact]
+    public async Task One_event_of_a_paid_bundle_is_cancelled_alone_for_its_part_and_cancelling_every_part_refunds_exactly_what_was_paid()
+    {
+        var bundle = await BundleAsync(residencySeats: 1, conferenceSeats: 1);
+        var cast = bundle.Cast;
+        var buyer = await app.CreateUserAsync($"part-{Guid.NewGuid():N}@individual.example", "Pat Part");
+        var held = await HttpAssert.ReadAsync<JsonElement>(await BuyAsync(bundle, buyer));
+        var orderId = held.EnumerateArray().First().GetProperty("orderId").GetGuid();
+        Guid SeatAt(Guid eventId) => held.EnumerateArray().Single(r => r.GetProperty("eventId").GetGuid() == eventId).GetProperty("id").GetGuid();
+        var (residencySeat, conferenceSeat) = (SeatAt(bundle.Residency), SeatAt(bundle.Conference));
+        var path = $"/api/v1/membership/{cast.Network.Slug}/registrations";
+
+        // Unpaid, the bundle is paid or cancelled whole.
+        Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(buyer, $"{path}/{residencySeat}/cancel-alone", new { })).StatusCode);
+        var session = await PayAsync(cast, buyer, orderId);
+        Assert.Equal((1800m, 0m, 1800m), await BooksAsync(orderId));
+
+        // Someone waits for the residency alone; the seat the bundle gives back is offered to them.
+        var waiting = await app.CreateUserAsync($"wait-{Guid.NewGuid():N}@individual.example", "Wyn Wait");
+        var queued = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(waiting, $"/api/v1/membership/{cast.Network.Slug}/events/{bundle.Residency}/registrations", new { answers = new { } }));
+        Assert.Equal("waitlisted", queued.GetProperty("status").GetString());
+
+        // Sixty days ahead: the residency's part (795 of 2,090 list) in full, by card, with its credit note; the conference stays.
+        var first = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(buyer, $"{path}/{residencySeat}/cancel-alone", new { }));
+        Assert.Equal(684.69m, first.GetProperty("refunded").GetDecimal());
+        Assert.NotNull(first.GetProperty("creditNote").GetString());
+        Assert.Equal((RegistrationStatus.Cancelled, RegistrationStatus.Confirmed), (await StatusAsync(residencySeat), await StatusAsync(conferenceSeat)));
+        Assert.Equal("offered", (await app.GetJsonAsync(waiting, $"/api/v1/membership/{cast.Network.Slug}/registrations")).EnumerateArray().Single().GetProperty("status").GetString());
+        var (residency, conference, _) = await SeatsAsync(bundle);
+        Assert.Equal((1, 1), (residency, conference));
+        Assert.Equal(HttpStatusCode.Conflict, (await app.PostJsonAsync(buyer, $"{path}/{residencySeat}/cancel-alone", new { })).StatusCode);
+
+        // Then the conference alone: what is left, so the two parts give back exactly the 1,800 paid, and no more.
+        var second = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(buyer, $"{path}/{conferenceSeat}/cancel-alone", new { }));
+        Assert.Equal(1115.31m, second.GetProperty("refunded").GetDecimal());
+        Assert.Equal(RegistrationStatus.Cancelled, await StatusAsync(conferenceSeat));
+        Assert.Equal((1800m, 1800m, 1800m), await BooksAsync(orderId));
+        Assert.Equal(180000L, app.Stripe.Refunds.Values.Where(r => r.PaymentIntent == StripeStandIn.PaymentIntentOf(session)).Sum(r => r.Amount));
+        Assert.Equal(HttpStatusCode.Conflict, (await (await app.ApiClientAsync(buyer)).DeleteAsync($"{path}/{conferenceSeat}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_admin_cancels_one_event_of_an_attendees_bundle_by_role_and_the_rest_cancelled_whole_refunds_only_the_parts_still_held()
+    {
+        var bundle = await BundleAsync();
+        var cast = bundle.Cast;
+        var buyer = await app.CreateUserAsync($"adm-{Guid.NewGuid():N}@individual.example", "Ada Attendee");
+        var held = await HttpAssert.ReadAsync<JsonElement>(await BuyAsync(bundle, buyer));
+        var orderId = held.EnumerateArray().First().GetProperty("orderId").GetGuid();
+        Guid SeatAt(Guid eventId) => held.EnumerateArray().Single(r => r.GetProperty("eventId").GetGuid() == eventId).GetProperty("id").GetGuid();
+        var (residencySeat, conferenceSeat) = (SeatAt(bundle.Residency), SeatAt(bundle.Conference));
+        await PayAsync(cast, buyer, orderId);
+        var adminPath = $"/api/v1/orgs/{cast.Network.Slug}/membership/registrations/{conferenceSeat}/cancel-alone";
+
+        // A member of the network who is not its admin, and the buyer themselves, cannot use the admins' route; nor can
+        // anyone cancel another person's seat through their own.
+        var editor = await app.CreateUserAsync($"ed-{Guid.NewGuid():N}@harbor.example", "Eddie Editor");
+        await app.AddMemberAsync(cast.Network, editor, Rounds.Web.Tenancy.Role.Member);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.PostJsonAsync(editor, adminPath, new { })).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await app.PostJsonAsync(buyer, adminPath, new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.PostJsonAsync(editor, $"/api/v1/membership/{cast.Network.Slug}/registrations/{conferenceSeat}/cancel-alone", new { })).StatusCode);
+        Assert.Equal(RegistrationStatus.Confirmed, await StatusAsync(conferenceSeat));
+
+        // Twenty-one days before the conference: half of its part (1,115.31) under its rule.
+        app.Clock.SetUtcNow(app.Clock.GetUtcNow().AddDays(40));
+        var alone = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, adminPath, new { }));
+        Assert.Equal(557.66m, alone.GetProperty("refunded").GetDecimal());
+        Assert.Equal(RegistrationStatus.Confirmed, await StatusAsync(residencySeat));
+
+        // The rest cancelled whole: half of the residency's part still held (684.69), not half of the bundle.
+        var rest = await HttpAssert.ReadAsync<JsonElement>(await (await app.ApiClientAsync(buyer)).DeleteAsync($"/api/v1/membership/{cast.Network.Slug}/registrations/{residencySeat}"));
+        Assert.Equal(342.35m, rest.GetProperty("refunded").GetDecimal());
+        var (total, credited, _) = await BooksAsync(orderId);
+        Assert.Equal(900.01m, credited);
+        Assert.True(credited <= total);
+    }
+
     [Fact]
     public async Task Cancelling_a_paid_bundle_frees_every_seat_refunds_under_the_first_events_rule_and_withdraws_the_residencys_course()
     {
@@ -250,6 +338,42 @@ public abstract class BundleTests(MembershipRounds app)
         Assert.Equal(("Renamed bundle", 1700m), (changed.GetProperty("title").GetString(), changed.GetProperty("price").GetProperty("listPrice").GetDecimal()));
         // What the first buyer holds is unchanged: the bundle's order line keeps its frozen price.
         Assert.Equal(0m, Assert.Single((await app.GetJsonAsync(buyer, $"/api/v1/membership/{cast.Network.Slug}/orders")).EnumerateArray()).GetProperty("total").GetDecimal());
+    }
+}
+
+/// <summary>The split of a bundle's price between its events, without a database.</summary>
+public sealed class BundleShareTests
+{
+    [Theory]
+    [InlineData("100", "1,1,1", "33.34,33.33,33.33")]
+    [InlineData("1800", "795,1295", "684.69,1115.31")]
+    [InlineData("0.01", "1,1", "0.01,0")]
+    [InlineData("10", "0,0", "5,5")]
+    [InlineData("90", "0,50", "0,90")]
+    public void A_bundles_price_is_split_in_proportion_to_list_prices_to_the_cent(string total, string weights, string expected)
+    {
+        static List<decimal> Read(string text) => text.Split(',').Select(x => decimal.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Read(expected), BundleShares.Split(Read(total)[0], Read(weights)));
+    }
+
+    [Fact]
+    public void The_parts_always_sum_to_the_total_and_each_is_within_a_cent_of_its_exact_share()
+    {
+        var random = new Random(20261206);
+        for (var run = 0; run < 2000; run++)
+        {
+            var total = random.Next(0, 5_000_000) / 100m;
+            var weights = Enumerable.Range(0, random.Next(2, BundleCatalogue.MaxEvents + 1)).Select(_ => random.Next(0, 300_000) / 100m).ToList();
+            var parts = BundleShares.Split(total, weights);
+            Assert.Equal(total, parts.Sum());
+            var sum = weights.Sum();
+            for (var i = 0; i < parts.Count; i++)
+            {
+                var exact = sum == 0 ? total / parts.Count : total * weights[i] / sum;
+                Assert.True(Math.Abs(parts[i] - exact) < 0.01m, $"{parts[i]} is not within a cent of {exact}");
+                Assert.True(parts[i] >= 0);
+            }
+        }
     }
 }
 

@@ -93,6 +93,22 @@ public sealed class MembershipConcurrencyTests(PostgresMembershipRounds app) : I
     }
 
     [Fact]
+    public async Task Forty_staff_registering_at_once_on_two_instances_take_exactly_the_ten_seats_of_their_organizations_capped_plan()
+    {
+        const int cap = 10;
+        var capped = await SeatCapOrderTests.CapAsync(app, cap, 40);
+        var connection = app.Services.GetRequiredService<IConfiguration>()["ConnectionStrings:Rounds"]!;
+        await using var second = new SecondInstance(connection);
+        SameTime(app, second);
+        var instances = new MembershipRounds[] { app, second };
+        var outcomes = await Task.WhenAll(capped.Staff.Select((person, i) =>
+            instances[i % 2].WithScopeAsync(s => s.GetRequiredService<Registrations>().RegisterAsync(capped.Cast.Network.Id, person.Id, capped.EventId, null))));
+
+        Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Status.Message));
+        await SeatCapOrderTests.AssertCapHeldAsync(app, capped, cap);
+    }
+
+    [Fact]
     public async Task Invoice_numbers_stay_gapless_when_many_orders_are_paid_at_once_on_two_instances()
     {
         var cast = await app.CastAsync();

@@ -89,6 +89,13 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var eventBundle = new Rounds.Web.Features.Membership.EventBundle { OrganizationId = victim.Id, ProductId = bundleProduct.Id, Title = "Victim's bundle" };
             eventBundle.Items.Add(new Rounds.Web.Features.Membership.BundleItem { OrganizationId = victim.Id, BundleId = eventBundle.Id, EventId = networkEvent.Id });
             db.AddRange(bundleProduct, eventBundle);
+            // A seat of the victim's bundle, which an intruder must not cancel alone.
+            var bundleSeat = new Rounds.Web.Features.Membership.Registration
+            {
+                OrganizationId = victim.Id, EventId = networkEvent.Id, UserId = alice.Id, AttendeeName = "Alice", Status = Rounds.Web.Features.Membership.RegistrationStatus.Confirmed,
+                OrderId = membershipOrder.Id, BundleId = eventBundle.Id, BundleShare = 95m, TicketCode = "victim-bundle-seat", CreatedAt = DateTimeOffset.UtcNow,
+            };
+            db.Add(bundleSeat);
             var fellowshipRound = new Rounds.Web.Features.Membership.FellowshipRound { OrganizationId = victim.Id, Name = "Victim's fellows", ClosesAt = Scheduled, Rubric = "[{\"key\":\"clarity\",\"label\":\"Clarity\",\"weight\":1}]" };
             var strategicPlan = new Rounds.Web.Features.Membership.StrategicPlan { OrganizationId = victim.Id, RoundId = fellowshipRound.Id, ApplicantUserId = alice.Id, Status = Rounds.Web.Features.Membership.StrategicPlanStatus.Submitted, Version = 1 };
             db.AddRange(fellowshipRound, strategicPlan);
@@ -134,6 +141,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 EventSession = eventSession.Id,
                 PendingRefund = pendingRefund.Id,
                 EventBundle = eventBundle.Id,
+                Registration = bundleSeat.Id,
                 FellowshipRound = fellowshipRound.Id,
                 StrategicPlan = strategicPlan.Id,
                 ByHandTask = byHandTask.Id,
@@ -207,6 +215,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "sessionId" } => ids.EventSession.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "refundId" } => ids.PendingRefund.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "bundleId" or "BundleId" } => ids.EventBundle.ToString(),
+                Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "registrationId" } => ids.Registration.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "uploadId" } => Guid.NewGuid().ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "roundId" } => ids.FellowshipRound.ToString(),
                 Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "strategicPlanId" } => ids.StrategicPlan.ToString(),
@@ -321,6 +330,7 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             Assert.Null(await db.Set<Rounds.Web.Features.Membership.Invoice>().Where(i => i.Id == ids.Invoice).Select(i => i.PaidAt).SingleAsync());
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.Invoice>().CountAsync(i => i.OrganizationId == victim.Id));
             Assert.Equal(0, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().Where(e => e.Id == ids.NetworkEvent).Select(e => e.SeatsTaken).SingleAsync());
+            Assert.Equal(Rounds.Web.Features.Membership.RegistrationStatus.Confirmed, await db.Set<Rounds.Web.Features.Membership.Registration>().Where(r => r.Id == ids.Registration).Select(r => r.Status).SingleAsync());
             Assert.Equal(1, await db.Set<Rounds.Web.Features.Membership.NetworkEvent>().CountAsync(e => e.OrganizationId == victim.Id));
             Assert.Equal("Victim's track", await db.Set<Rounds.Web.Features.Membership.EventTrack>().Where(t => t.Id == ids.EventTrack).Select(t => t.Name).SingleAsync());
             var victimSession = await db.Set<Rounds.Web.Features.Membership.EventSession>().SingleAsync(x => x.Id == ids.EventSession);

@@ -2866,6 +2866,9 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)");
 
+                    b.Property<bool>("CancelsBundleSeatAlone")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid?>("CancelsRegistrationId")
                         .HasColumnType("uuid");
 
@@ -3055,6 +3058,10 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.Property<Guid?>("BundleId")
                         .HasColumnType("uuid");
+
+                    b.Property<decimal?>("BundleShare")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)");
 
                     b.Property<DateTimeOffset?>("CheckedInAt")
                         .HasColumnType("timestamp with time zone");

@@ -2853,6 +2853,9 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasPrecision(12, 2)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("CancelsBundleSeatAlone")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("CancelsRegistrationId")
                         .HasColumnType("TEXT");
 
@@ -3041,6 +3044,10 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("BundleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BundleShare")
+                        .HasPrecision(12, 2)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("CheckedInAt")
