@@ -17,6 +17,9 @@ public sealed class SearchRow
     public double Rank { get; set; }
 
     public string Snippet { get; set; } = "";
+
+    /// <summary>The row's place in SQLite's FTS5 table (its rowid), by which its snippet is found without a scan; 0 on PostgreSQL.</summary>
+    public long Position { get; set; }
 }
 
 public sealed record SearchHit(Guid TopicId, string TopicTitle, int Number, string AuthorName, string SnippetHtml);
@@ -234,7 +237,7 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         var more = kept.Count >= wanted;
         var shown = kept.Skip((request.Page - 1) * take).Take(take).ToList();
         var ids = shown.Select(k => k.PostId).ToList();
-        var snippets = await SnippetsAsync(shown.Where(k => k.Snippet is null).Select(k => k.PostId).ToList(), terms, filters.InTitle, sqlite, cancellationToken);
+        var snippets = await SnippetsAsync(shown.Where(k => k.Snippet is null).ToList(), terms, filters.InTitle, sqlite, cancellationToken);
         var authors = await (
             from p in db.Set<CommunityPost>()
             join m in db.Set<CommunityMember>() on new { UserId = p.AuthorId, p.OrganizationId } equals new { m.UserId, m.OrganizationId }
@@ -255,7 +258,7 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
     private sealed record Scope(Guid OrganizationId, Guid? CategoryId, string? AuthorId, object From, object To, bool AnyTime, bool UntilNow, bool InTitle, string? Tag, Guid[] Readable);
 
     /// <summary>A ranked row that stays a hit for this reader, with the snippet cut again when withheld words were taken out of it.</summary>
-    private sealed record Kept(Guid PostId, Guid TopicId, string Title, int Number, string? Snippet);
+    private sealed record Kept(Guid PostId, long Position, Guid TopicId, string Title, int Number, string? Snippet);
 
     /// <summary>
     /// The first <paramref name="limit"/> of the candidates, best first. The candidates are the newest
@@ -274,9 +277,9 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         var anyAuthor = s.AuthorId is null;
         var anyTag = s.Tag is null;
         return db.Database.SqlQuery<SearchRow>($"""
-            SELECT hit."PostId" AS "PostId", hit."Rank" AS "Rank", '' AS "Snippet"
+            SELECT hit."PostId" AS "PostId", hit."Rank" AS "Rank", '' AS "Snippet", hit."Position" AS "Position"
             FROM (
-                SELECT s."PostId" AS "PostId", bm25("CommunitySearch", 0.0, 2.0, 1.0) AS "Rank"
+                SELECT s."PostId" AS "PostId", bm25("CommunitySearch", 0.0, 2.0, 1.0) AS "Rank", s.rowid AS "Position"
                 FROM "CommunitySearch" s
                 JOIN "CommunityPosts" p ON p."Id" = s."PostId"
                 JOIN "CommunityTopics" t ON t."Id" = p."TopicId"
@@ -304,7 +307,7 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         var anyTag = s.Tag is null;
         // A title's words count twice a body's, as in SQLite's bm25 weights; in:title keeps the matches in the title's (A) part.
         return db.Database.SqlQuery<SearchRow>($$"""
-            SELECT hit."PostId" AS "PostId", ts_rank('{0.1, 0.1, 0.1, 0.2}'::float4[], hit."Vector", q)::float8 AS "Rank", '' AS "Snippet"
+            SELECT hit."PostId" AS "PostId", ts_rank('{0.1, 0.1, 0.1, 0.2}'::float4[], hit."Vector", q)::float8 AS "Rank", '' AS "Snippet", 0::int8 AS "Position"
             FROM (
                 SELECT p."Id" AS "PostId", p."SearchVector" AS "Vector"
                 FROM "CommunityPosts" p JOIN "CommunityTopics" t ON t."Id" = p."TopicId", plainto_tsquery('english'::regconfig, {{words}}) q
@@ -353,7 +356,7 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
                 }
             }
 
-            kept.Add(new Kept(d.Id, d.TopicId, d.Title, d.Number ?? 0, snippet));
+            kept.Add(new Kept(d.Id, r.Position, d.TopicId, d.Title, d.Number ?? 0, snippet));
         }
 
         return kept;
@@ -363,9 +366,9 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
     /// The snippets of one page of hits, made apart from the search: a word that nearly every post holds would
     /// otherwise have the database cut a snippet from every post it ranks, not only from the twenty it shows.
     /// </summary>
-    private async Task<Dictionary<Guid, string>> SnippetsAsync(List<Guid> ids, IReadOnlyList<string> terms, bool inTitle, bool sqlite, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, string>> SnippetsAsync(List<Kept> hits, IReadOnlyList<string> terms, bool inTitle, bool sqlite, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0)
+        if (hits.Count == 0)
         {
             return [];
         }
@@ -375,20 +378,21 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         {
             var words = string.Join(' ', terms.Select(t => "\"" + t + "\""));
             var match = inTitle ? $"\"Title\" : ({words})" : words;
-            var idsJson = System.Text.Json.JsonSerializer.Serialize(ids.Select(id => id.ToString()));
+            // By rowid: FTS5 reads those rows alone, where a test of each match's PostId would read every match.
+            var positions = System.Text.Json.JsonSerializer.Serialize(hits.Select(h => h.Position));
             rows = await db.Database.SqlQuery<SearchRow>($"""
-                SELECT s."PostId" AS "PostId", 0.0 AS "Rank", snippet("CommunitySearch", 2, char(2), char(3), '…', 24) AS "Snippet"
+                SELECT s."PostId" AS "PostId", 0.0 AS "Rank", snippet("CommunitySearch", 2, char(2), char(3), '…', 24) AS "Snippet", s.rowid AS "Position"
                 FROM "CommunitySearch" s
-                WHERE "CommunitySearch" MATCH {match} AND upper(s."PostId") IN (SELECT upper("value") FROM json_each({idsJson}))
+                WHERE "CommunitySearch" MATCH {match} AND s.rowid IN (SELECT "value" FROM json_each({positions}))
                 """).ToListAsync(cancellationToken);
         }
         else
         {
             var words = string.Join(' ', terms);
-            var idArray = ids.ToArray();
+            var idArray = hits.Select(h => h.PostId).ToArray();
             rows = await db.Database.SqlQuery<SearchRow>($"""
                 SELECT p."Id" AS "PostId", 0.0::float8 AS "Rank",
-                       ts_headline('english'::regconfig, p."Body", plainto_tsquery('english'::regconfig, {words}), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') AS "Snippet"
+                       ts_headline('english'::regconfig, p."Body", plainto_tsquery('english'::regconfig, {words}), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') AS "Snippet", 0::int8 AS "Position"
                 FROM "CommunityPosts" p
                 WHERE p."Id" = ANY({idArray})
                 """).ToListAsync(cancellationToken);
