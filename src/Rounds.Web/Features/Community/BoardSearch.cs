@@ -1,3 +1,4 @@
+﻿using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -16,6 +17,9 @@ public sealed class SearchRow
     public double Rank { get; set; }
 
     public string Snippet { get; set; } = "";
+
+    /// <summary>The row's place in SQLite's FTS5 table (its rowid), by which its snippet is found without a scan; 0 on PostgreSQL.</summary>
+    public long Position { get; set; }
 }
 
 public sealed record SearchHit(Guid TopicId, string TopicTitle, int Number, string AuthorName, string SnippetHtml);
@@ -43,12 +47,31 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
     /// <summary>Deeper pages are refused: past a thousand hits a narrower search serves the reader better.</summary>
     public const int MaxPage = 50;
 
+    /// <summary>
+    /// How many of the newest matches are ranked: enough for every page a reader may ask for, and a bound on the
+    /// work a word that nearly every post holds can cause (docs/decisions/0065-board-search-ranks-the-newest-matches.md).
+    /// </summary>
+    public const int Candidates = 2_000;
+
     // Control characters mark the matches in the database's snippet: the text is encoded first, then they become <mark>.
     private const char Open = '\u0002';
     private const char Close = '\u0003';
 
+    /// <summary>
+    /// The words searched for: lower-cased, each once, without the English words too common to search for. Those are
+    /// PostgreSQL's English stop words, which its index never holds; leaving them out on SQLite too makes a query
+    /// mean the same on both databases (docs/community.md, "Search").
+    /// </summary>
     public static IReadOnlyList<string> Terms(string? query) =>
-        WordPattern().Matches(query ?? "").Select(m => m.Value.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Take(MaxTerms).ToList();
+        WordPattern().Matches(query ?? "").Select(m => m.Value.ToLowerInvariant()).Where(w => !StopWords.Contains(w)).Distinct(StringComparer.Ordinal).Take(MaxTerms).ToList();
+
+    private static readonly FrozenSet<string> StopWords = """
+        i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its itself
+        they them their theirs themselves what which who whom this that these those am is are was were be been being have has had
+        having do does did doing a an the and but if or because as until while of at by for with about against between into through
+        during before after above below to from up down in out on off over under again further then once here there when where why
+        how all any both each few more most other some such no nor not only own same so than too very s t can will just don should now
+        """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The filters a query and its fields ask for, checked; the words left once the filters are taken out.</summary>
     public sealed record Filters(IReadOnlyList<string> Terms, string? Category, string? Author, DateOnly? After, DateOnly? Before, bool InTitle, string? Tag = null);
@@ -133,7 +156,9 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         var terms = Terms(FilterPattern().Replace(query, " "));
         if (terms.Count == 0)
         {
-            return Outcome.Invalid("Q", "Type at least one word to search for.");
+            return Outcome.Invalid("Q", WordPattern().IsMatch(FilterPattern().Replace(query, " "))
+                ? "Words as common as \u201cthe\u201d or \u201cabout\u201d are not searched for; add a word that the posts you want would hold."
+                : "Type at least one word to search for.");
         }
 
         return new Outcome<Filters>(Outcome.Success, new Filters(terms, request.CategoryId is null ? category : null, author, fromDate, toDate, inTitle, tag));
@@ -187,103 +212,38 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
             }
         }
 
-        var terms = filters.Terms;
-        var visible = (int)PostState.Visible;
-        var category = categoryId ?? Guid.Empty;
-        var all = categoryId is null;
-        var anyAuthor = authorId is null;
-        var author = authorId ?? "";
-        var anyTime = filters.After is null;
-        var untilNow = filters.Before is null;
         var sqlite = db.Database.IsSqlite();
-        var from = At(filters.After);
-        var to = At(filters.Before);
-        var inTitle = filters.InTitle;
-        var anyTag = filters.Tag is null;
-        var tag = filters.Tag ?? "";
-        var skip = (request.Page - 1) * take;
-        var limit = take + 1;
-        var readableIds = readable.Select(c => c.Id).ToArray();
-        List<SearchRow> rows;
-        if (sqlite)
-        {
-            // SQLite takes no array parameter; the ids go as a JSON list, compared without regard to how the GUIDs are cased.
-            var readableJson = System.Text.Json.JsonSerializer.Serialize(readableIds.Select(id => id.ToString()));
-            // Each word quoted, so that nothing a reader types is taken as FTS5 syntax.
-            var words = string.Join(' ', terms.Select(t => "\"" + t + "\""));
-            var match = inTitle ? $"\"Title\" : ({words})" : words;
-            rows = await db.Database.SqlQuery<SearchRow>($"""
-                SELECT s."PostId" AS "PostId", bm25("CommunitySearch", 0.0, 2.0, 1.0) AS "Rank", '' AS "Snippet"
-                FROM "CommunitySearch" s
-                JOIN "CommunityPosts" p ON p."Id" = s."PostId"
-                JOIN "CommunityTopics" t ON t."Id" = p."TopicId"
-                JOIN "CommunityCategories" c ON c."Id" = t."CategoryId"
-                WHERE "CommunitySearch" MATCH {match} AND p."OrganizationId" = {org.Id} AND p."State" = {visible} AND t."Visible" = 1
-                  AND upper(c."Id") IN (SELECT upper("value") FROM json_each({readableJson})) AND ({all} OR t."CategoryId" = {category})
-                  AND ({anyAuthor} OR p."AuthorId" = {author}) AND ({anyTime} OR p."CreatedAt" >= {from}) AND ({untilNow} OR p."CreatedAt" < {to})
-                  AND ({anyTag} OR EXISTS (SELECT 1 FROM "CommunityTopicTags" g WHERE g."TopicId" = t."Id" AND g."Tag" = {tag}))
-                ORDER BY "Rank", s."PostId" LIMIT {limit} OFFSET {skip}
-                """).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            var words = string.Join(' ', terms);
-            // Two arms, each served by its own GIN index: words in a post, and words in a topic's title (its first post).
-            rows = await db.Database.SqlQuery<SearchRow>($"""
-                SELECT hit."PostId" AS "PostId", max(hit."Rank") AS "Rank", '' AS "Snippet"
-                FROM (
-                    SELECT p."Id" AS "PostId", ts_rank(to_tsvector('english'::regconfig, p."Body"), q) AS "Rank"
-                    FROM "CommunityPosts" p, plainto_tsquery('english'::regconfig, {words}) q
-                    WHERE NOT {inTitle} AND to_tsvector('english'::regconfig, p."Body") @@ q AND p."OrganizationId" = {org.Id} AND p."State" = {visible}
-                    UNION ALL
-                    SELECT p."Id", 2 * ts_rank(to_tsvector('english'::regconfig, t."Title"), q)
-                    FROM "CommunityTopics" t JOIN "CommunityPosts" p ON p."TopicId" = t."Id" AND p."Number" = 1, plainto_tsquery('english'::regconfig, {words}) q
-                    WHERE to_tsvector('english'::regconfig, t."Title") @@ q AND t."OrganizationId" = {org.Id} AND p."State" = {visible}
-                ) hit
-                JOIN "CommunityPosts" p ON p."Id" = hit."PostId"
-                JOIN "CommunityTopics" t ON t."Id" = p."TopicId"
-                JOIN "CommunityCategories" c ON c."Id" = t."CategoryId"
-                WHERE t."Visible" AND c."Id" = ANY({readableIds}) AND ({all} OR t."CategoryId" = {category})
-                  AND ({anyAuthor} OR p."AuthorId" = {author}) AND ({anyTime} OR p."CreatedAt" >= {from}) AND ({untilNow} OR p."CreatedAt" < {to})
-                  AND ({anyTag} OR EXISTS (SELECT 1 FROM "CommunityTopicTags" g WHERE g."TopicId" = t."Id" AND g."Tag" = {tag}))
-                GROUP BY hit."PostId"
-                ORDER BY max(hit."Rank") DESC, hit."PostId" LIMIT {limit} OFFSET {skip}
-                """).ToListAsync(cancellationToken);
-        }
+        var scope = new Scope(org.Id, categoryId, authorId, At(filters.After), At(filters.Before), filters.After is null, filters.Before is null, filters.InTitle, filters.Tag, [.. readable.Select(c => c.Id)]);
+        var terms = filters.Terms;
 
-        var more = rows.Count > take;
-        rows = rows.Take(take).ToList();
-        var ids = rows.Select(r => r.PostId).ToList();
-        var snippets = await SnippetsAsync(ids, terms, inTitle, sqlite, cancellationToken);
-        var details = await (
-            from p in db.Set<CommunityPost>()
-            join t in db.Set<CommunityTopic>() on p.TopicId equals t.Id
-            join m in db.Set<CommunityMember>() on new { UserId = p.AuthorId, p.OrganizationId } equals new { m.UserId, m.OrganizationId } into authors
-            from m in authors.DefaultIfEmpty()
-            where ids.Contains(p.Id)
-            select new { p.Id, p.TopicId, t.Title, p.Number, p.Body, Author = m == null ? "" : m.DisplayName }).ToDictionaryAsync(d => d.Id, cancellationToken);
-        var withheld = await WithheldTopicsAsync(org, details.Values.SelectMany(d => PostText.Quotes(d.Body)), cancellationToken);
-        var hits = new List<SearchHit>();
-        foreach (var r in rows.Where(r => details.ContainsKey(r.PostId)))
+        // A page is a slice of one sequence: the ranked rows less those the withheld-quote check drops. The rows are
+        // read from the first until the page and one hit more are in hand or the candidates run out, so a dropped hit
+        // is made up from the rows after it and the page links stay exact, nothing shown twice or skipped.
+        var wanted = request.Page * take + 1;
+        var fetch = Math.Min(Candidates, wanted + 8);
+        List<Kept> kept;
+        while (true)
         {
-            var d = details[r.PostId];
-            var snippet = snippets.GetValueOrDefault(r.PostId, "");
-            var refs = PostText.Quotes(d.Body).Where(q => q.TopicId is { } quoted && withheld.Contains(quoted)).ToList();
-            if (refs.Count > 0)
+            var rows = sqlite ? await SqliteRankedAsync(terms, scope, fetch, cancellationToken) : await PostgresRankedAsync(terms, scope, fetch, cancellationToken);
+            kept = await KeepAsync(org, rows, terms, scope, cancellationToken);
+            if (kept.Count >= wanted || rows.Count < fetch || fetch == Candidates)
             {
-                // The index holds the reply with the words it quoted; words from a category this reader may not read
-                // must neither find the reply nor show in its snippet, so the hit is judged again without them.
-                var seen = PostText.Withhold(d.Body, refs.ToDictionary(q => q, q => new QuoteSource(q.Number, "", "", Withheld: true)));
-                if (Excerpt(inTitle || d.Number == 1 ? d.Title + "\n" + seen : seen, terms) is not { } excerpt)
-                {
-                    continue;
-                }
-
-                snippet = excerpt;
+                break;
             }
 
-            hits.Add(new SearchHit(d.TopicId, d.Title, d.Number ?? 0, d.Author, Highlight(snippet)));
+            fetch = Math.Min(Candidates, fetch * 4);
         }
+
+        var more = kept.Count >= wanted;
+        var shown = kept.Skip((request.Page - 1) * take).Take(take).ToList();
+        var ids = shown.Select(k => k.PostId).ToList();
+        var snippets = await SnippetsAsync(shown.Where(k => k.Snippet is null).ToList(), terms, filters.InTitle, sqlite, cancellationToken);
+        var authors = await (
+            from p in db.Set<CommunityPost>()
+            join m in db.Set<CommunityMember>() on new { UserId = p.AuthorId, p.OrganizationId } equals new { m.UserId, m.OrganizationId }
+            where ids.Contains(p.Id)
+            select new { p.Id, m.DisplayName }).ToDictionaryAsync(a => a.Id, a => a.DisplayName, cancellationToken);
+        var hits = shown.Select(k => new SearchHit(k.TopicId, k.Title, k.Number, authors.GetValueOrDefault(k.PostId, ""), Highlight(k.Snippet ?? snippets.GetValueOrDefault(k.PostId, "")))).ToList();
         return new Outcome<SearchResults>(Outcome.Success, new SearchResults(hits, request.Page, more));
 
         // A day's start in UTC, as each database stores times (SQLite keeps them as the converter's ordered integers).
@@ -294,13 +254,121 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         }
     }
 
+    /// <summary>What a search looks in: the organization, the categories the reader reads, and the filters asked for.</summary>
+    private sealed record Scope(Guid OrganizationId, Guid? CategoryId, string? AuthorId, object From, object To, bool AnyTime, bool UntilNow, bool InTitle, string? Tag, Guid[] Readable);
+
+    /// <summary>A ranked row that stays a hit for this reader, with the snippet cut again when withheld words were taken out of it.</summary>
+    private sealed record Kept(Guid PostId, long Position, Guid TopicId, string Title, int Number, string? Snippet);
+
+    /// <summary>
+    /// The first <paramref name="limit"/> of the candidates, best first. The candidates are the newest
+    /// <see cref="Candidates"/> matches in the index that pass every filter (the FTS5 table's rows in the order they
+    /// were written, walked backwards, so a common word stops after that many); only they are ranked by <c>bm25</c>.
+    /// </summary>
+    private Task<List<SearchRow>> SqliteRankedAsync(IReadOnlyList<string> terms, Scope s, int limit, CancellationToken cancellationToken)
+    {
+        // SQLite takes no array parameter; the ids go as a JSON list, compared without regard to how the GUIDs are cased.
+        var readableJson = System.Text.Json.JsonSerializer.Serialize(s.Readable.Select(id => id.ToString()));
+        // Each word quoted, so that nothing a reader types is taken as FTS5 syntax.
+        var words = string.Join(' ', terms.Select(t => "\"" + t + "\""));
+        var match = s.InTitle ? $"\"Title\" : ({words})" : words;
+        var visible = (int)PostState.Visible;
+        var all = s.CategoryId is null;
+        var anyAuthor = s.AuthorId is null;
+        var anyTag = s.Tag is null;
+        return db.Database.SqlQuery<SearchRow>($"""
+            SELECT hit."PostId" AS "PostId", hit."Rank" AS "Rank", '' AS "Snippet", hit."Position" AS "Position"
+            FROM (
+                SELECT s."PostId" AS "PostId", bm25("CommunitySearch", 0.0, 2.0, 1.0) AS "Rank", s.rowid AS "Position"
+                FROM "CommunitySearch" s
+                JOIN "CommunityPosts" p ON p."Id" = s."PostId"
+                JOIN "CommunityTopics" t ON t."Id" = p."TopicId"
+                WHERE "CommunitySearch" MATCH {match} AND p."OrganizationId" = {s.OrganizationId} AND p."State" = {visible} AND t."Visible" = 1
+                  AND upper(t."CategoryId") IN (SELECT upper("value") FROM json_each({readableJson})) AND ({all} OR t."CategoryId" = {s.CategoryId ?? Guid.Empty})
+                  AND ({anyAuthor} OR p."AuthorId" = {s.AuthorId ?? ""}) AND ({s.AnyTime} OR p."CreatedAt" >= {s.From}) AND ({s.UntilNow} OR p."CreatedAt" < {s.To})
+                  AND ({anyTag} OR EXISTS (SELECT 1 FROM "CommunityTopicTags" g WHERE g."TopicId" = t."Id" AND g."Tag" = {s.Tag ?? ""}))
+                ORDER BY s.rowid DESC LIMIT {Candidates}
+            ) hit
+            ORDER BY hit."Rank", hit."PostId" LIMIT {limit}
+            """).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The first <paramref name="limit"/> of the candidates, best first: the newest <see cref="Candidates"/> posts
+    /// that match and pass every filter, found through the GIN index over the stored <c>SearchVector</c> (a first
+    /// post's vector holds its topic's title, weighted A, with its body, weighted D), and only they ranked.
+    /// </summary>
+    private Task<List<SearchRow>> PostgresRankedAsync(IReadOnlyList<string> terms, Scope s, int limit, CancellationToken cancellationToken)
+    {
+        var words = string.Join(' ', terms);
+        var visible = (int)PostState.Visible;
+        var all = s.CategoryId is null;
+        var anyAuthor = s.AuthorId is null;
+        var anyTag = s.Tag is null;
+        // A title's words count twice a body's, as in SQLite's bm25 weights; in:title keeps the matches in the title's (A) part.
+        return db.Database.SqlQuery<SearchRow>($$"""
+            SELECT hit."PostId" AS "PostId", ts_rank('{0.1, 0.1, 0.1, 0.2}'::float4[], hit."Vector", q)::float8 AS "Rank", '' AS "Snippet", 0::int8 AS "Position"
+            FROM (
+                SELECT p."Id" AS "PostId", p."SearchVector" AS "Vector"
+                FROM "CommunityPosts" p JOIN "CommunityTopics" t ON t."Id" = p."TopicId", plainto_tsquery('english'::regconfig, {{words}}) q
+                WHERE p."SearchVector" @@ q AND (NOT {{s.InTitle}} OR ts_filter(p."SearchVector", '{a}') @@ q)
+                  AND p."OrganizationId" = {{s.OrganizationId}} AND p."State" = {{visible}} AND t."Visible" AND t."CategoryId" = ANY({{s.Readable}})
+                  AND ({{all}} OR t."CategoryId" = {{s.CategoryId ?? Guid.Empty}}) AND ({{anyAuthor}} OR p."AuthorId" = {{s.AuthorId ?? ""}})
+                  AND ({{s.AnyTime}} OR p."CreatedAt" >= {{s.From}}) AND ({{s.UntilNow}} OR p."CreatedAt" < {{s.To}})
+                  AND ({{anyTag}} OR EXISTS (SELECT 1 FROM "CommunityTopicTags" g WHERE g."TopicId" = t."Id" AND g."Tag" = {{s.Tag ?? ""}}))
+                ORDER BY p."CreatedAt" DESC, p."Id" DESC LIMIT {{Candidates}}
+            ) hit, plainto_tsquery('english'::regconfig, {{words}}) q
+            ORDER BY 2 DESC, hit."PostId" LIMIT {{limit}}
+            """).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The rows that stay hits for this reader, in order. The index holds a reply with the words it quoted; words
+    /// from a category the reader may not read must neither find the reply nor show in its snippet, so a reply
+    /// quoting such a topic is judged again without them.
+    /// </summary>
+    private async Task<List<Kept>> KeepAsync(OrgContext org, List<SearchRow> rows, IReadOnlyList<string> terms, Scope scope, CancellationToken cancellationToken)
+    {
+        var ids = rows.Select(r => r.PostId).ToList();
+        var texts = await (
+            from p in db.Set<CommunityPost>()
+            join t in db.Set<CommunityTopic>() on p.TopicId equals t.Id
+            where ids.Contains(p.Id)
+            select new { p.Id, p.TopicId, t.Title, p.Number, p.Body }).ToDictionaryAsync(d => d.Id, cancellationToken);
+        var quoted = texts.Values.SelectMany(d => PostText.Quotes(d.Body)).Where(q => q.TopicId is not null).Select(q => q.TopicId!.Value).Distinct().ToList();
+        // A quoted topic is withheld when it is visible but in a category the reader does not read (the same judgement as the search's own).
+        var withheld = quoted.Count == 0 ? [] : (await db.Set<CommunityTopic>()
+            .Where(t => quoted.Contains(t.Id) && t.OrganizationId == org.Id && t.Visible && !scope.Readable.Contains(t.CategoryId))
+            .Select(t => t.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var kept = new List<Kept>();
+        foreach (var r in rows.Where(r => texts.ContainsKey(r.PostId)))
+        {
+            var d = texts[r.PostId];
+            var refs = PostText.Quotes(d.Body).Where(q => q.TopicId is { } topic && withheld.Contains(topic)).ToList();
+            string? snippet = null;
+            if (refs.Count > 0)
+            {
+                var seen = PostText.Withhold(d.Body, refs.ToDictionary(q => q, q => new QuoteSource(q.Number, "", "", Withheld: true)));
+                snippet = Excerpt(scope.InTitle || d.Number == 1 ? d.Title + "\n" + seen : seen, terms);
+                if (snippet is null)
+                {
+                    continue;
+                }
+            }
+
+            kept.Add(new Kept(d.Id, r.Position, d.TopicId, d.Title, d.Number ?? 0, snippet));
+        }
+
+        return kept;
+    }
+
     /// <summary>
     /// The snippets of one page of hits, made apart from the search: a word that nearly every post holds would
     /// otherwise have the database cut a snippet from every post it ranks, not only from the twenty it shows.
     /// </summary>
-    private async Task<Dictionary<Guid, string>> SnippetsAsync(List<Guid> ids, IReadOnlyList<string> terms, bool inTitle, bool sqlite, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, string>> SnippetsAsync(List<Kept> hits, IReadOnlyList<string> terms, bool inTitle, bool sqlite, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0)
+        if (hits.Count == 0)
         {
             return [];
         }
@@ -310,42 +378,27 @@ public sealed partial class BoardSearch(RoundsDbContext db, BoardAudience audien
         {
             var words = string.Join(' ', terms.Select(t => "\"" + t + "\""));
             var match = inTitle ? $"\"Title\" : ({words})" : words;
-            var idsJson = System.Text.Json.JsonSerializer.Serialize(ids.Select(id => id.ToString()));
+            // By rowid: FTS5 reads those rows alone, where a test of each match's PostId would read every match.
+            var positions = System.Text.Json.JsonSerializer.Serialize(hits.Select(h => h.Position));
             rows = await db.Database.SqlQuery<SearchRow>($"""
-                SELECT s."PostId" AS "PostId", 0.0 AS "Rank", snippet("CommunitySearch", 2, char(2), char(3), '…', 24) AS "Snippet"
+                SELECT s."PostId" AS "PostId", 0.0 AS "Rank", snippet("CommunitySearch", 2, char(2), char(3), '…', 24) AS "Snippet", s.rowid AS "Position"
                 FROM "CommunitySearch" s
-                WHERE "CommunitySearch" MATCH {match} AND upper(s."PostId") IN (SELECT upper("value") FROM json_each({idsJson}))
+                WHERE "CommunitySearch" MATCH {match} AND s.rowid IN (SELECT "value" FROM json_each({positions}))
                 """).ToListAsync(cancellationToken);
         }
         else
         {
             var words = string.Join(' ', terms);
-            var idArray = ids.ToArray();
+            var idArray = hits.Select(h => h.PostId).ToArray();
             rows = await db.Database.SqlQuery<SearchRow>($"""
                 SELECT p."Id" AS "PostId", 0.0::float8 AS "Rank",
-                       ts_headline('english'::regconfig, p."Body", plainto_tsquery('english'::regconfig, {words}), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') AS "Snippet"
+                       ts_headline('english'::regconfig, p."Body", plainto_tsquery('english'::regconfig, {words}), 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') AS "Snippet", 0::int8 AS "Position"
                 FROM "CommunityPosts" p
                 WHERE p."Id" = ANY({idArray})
                 """).ToListAsync(cancellationToken);
         }
 
         return rows.GroupBy(r => r.PostId).ToDictionary(g => g.Key, g => g.First().Snippet);
-    }
-
-    /// <summary>The topics quoted among <paramref name="quotes"/> that are visible but in a category the reader may not read.</summary>
-    private async Task<HashSet<Guid>> WithheldTopicsAsync(OrgContext org, IEnumerable<PostText.QuoteRef> quotes, CancellationToken cancellationToken)
-    {
-        var withheld = new HashSet<Guid>();
-        foreach (var topicId in quotes.Where(q => q.TopicId is not null).Select(q => q.TopicId!.Value).Distinct())
-        {
-            if (await audience.TopicAsync(org, topicId, cancellationToken) is not { Topic.Visible: true }
-                && await db.Set<CommunityTopic>().AnyAsync(t => t.Id == topicId && t.OrganizationId == org.Id && t.Visible, cancellationToken))
-            {
-                withheld.Add(topicId);
-            }
-        }
-
-        return withheld;
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using System.Net;
+﻿using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -361,6 +361,58 @@ public abstract class CommunityAudienceTests(BoardRounds app)
         var premium = (await SendAsync(cast.Premium, HttpMethod.Get, $"{cast.Base}/topics/{split}")).GetProperty("posts")[0];
         Assert.Contains("Confidential", premium.GetProperty("html").GetString(), StringComparison.Ordinal);
         Assert.Contains("Jump to this post", premium.GetProperty("html").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Protects full pages of search: replies that match only through words quoted from a category the reader may not
+    /// read are dropped after ranking, and the page used to show that many hits fewer although more existed. Here
+    /// they rank first (the quoted word three times), so the first page is where they are dropped.
+    /// </summary>
+    [Fact]
+    public async Task A_search_page_left_short_by_withheld_quotes_is_filled_and_the_pages_neither_repeat_nor_skip_a_hit()
+    {
+        var cast = await CastAsync();
+        var lounge = await CategoryAsync(cast, new { name = "Lounge", readAudience = "premium", postAudience = "premium" });
+        var open = await CategoryAsync(cast, new { name = "General" });
+        var secret = (await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/categories/{lounge}/topics", new { title = "Quarter numbers", body = "Zeppelin zeppelin zeppelin figures." }, HttpStatusCode.Created))
+            .GetProperty("topicId").GetGuid();
+        for (var i = 0; i < 5; i++)
+        {
+            await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/topics/{secret}/posts", new { body = $"[quote post=1]Zeppelin zeppelin zeppelin figures.[/quote]\n\nNoted, {i}." }, HttpStatusCode.Created);
+        }
+
+        // Split into the open category, the replies quote the lounge's topic by name: their quoted words are withheld from basic readers.
+        var quoting = (await SendAsync(cast.Admin, HttpMethod.Post, $"{cast.Base}/topics/{secret}/split", new { posts = new[] { 2, 3, 4, 5, 6 }, title = "Notes for the team", categoryId = open }, HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        var topic = (await SendAsync(cast.Premium, HttpMethod.Post, $"{cast.Base}/categories/{open}/topics", new { title = "Airships over the garden", body = "A zeppelin went over the garden today." }, HttpStatusCode.Created))
+            .GetProperty("topicId").GetGuid();
+        for (var i = 0; i < 24; i++)
+        {
+            await SendAsync(cast.Basic, HttpMethod.Post, $"{cast.Base}/topics/{topic}/posts", new { body = $"Zeppelin sighting number {i} from the staff garden, seen by many of us on the late shift." }, HttpStatusCode.Created);
+        }
+
+        async Task<(List<(Guid Topic, int Number)> Hits, string? Next)> PageAsync(User reader, string url)
+        {
+            var response = await (await app.ApiClientAsync(reader)).GetAsync(url);
+            var hits = (await HttpAssert.ReadAsync<JsonElement>(response)).EnumerateArray().Select(h => (h.GetProperty("topicId").GetGuid(), h.GetProperty("number").GetInt32())).ToList();
+            var link = response.Headers.TryGetValues("Link", out var values) ? values.Single() : null;
+            return (hits, link?[(link.IndexOf('<') + 1)..link.IndexOf('>')]);
+        }
+
+        // The basic reader: 25 hits (the topic's first post and the 24 sightings), 20 then 5, never a withheld reply.
+        var (first, next) = await PageAsync(cast.Basic, $"{cast.Base}/search?q=zeppelin");
+        Assert.Equal(20, first.Count);
+        Assert.NotNull(next);
+        var (second, last) = await PageAsync(cast.Basic, next);
+        Assert.Equal(5, second.Count);
+        Assert.Null(last);
+        Assert.Equal(Enumerable.Range(1, 25).Select(n => (topic, n)).ToList(), first.Concat(second).OrderBy(h => h.Number).ToList());
+
+        // The premium reader reads the lounge: its topic and the five replies quoting it are hits too, 31 in all.
+        var (premiumFirst, premiumNext) = await PageAsync(cast.Premium, $"{cast.Base}/search?q=zeppelin");
+        var (premiumSecond, _) = await PageAsync(cast.Premium, premiumNext!);
+        Assert.Equal((20, 11), (premiumFirst.Count, premiumSecond.Count));
+        Assert.Equal(5, premiumFirst.Count(h => h.Topic == quoting));
     }
 
     [Fact]

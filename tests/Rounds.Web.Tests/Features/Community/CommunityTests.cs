@@ -1,4 +1,4 @@
-using System.Net;
+﻿using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -466,6 +466,41 @@ public abstract class CommunityTests(BoardRounds app)
         var bad = await pages.GetAsync($"/o/{cast.Org.Slug}/community/search?q=parking&after=2026-02-30");
         Assert.Contains("year-month-day", bad.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
         Assert.Empty(bad.QuerySelectorAll("ol.search-results li"));
+    }
+
+    /// <summary>
+    /// Protects one meaning for a query on both databases: PostgreSQL used to want every word in a post's body or every
+    /// word in its topic's title, where SQLite took them across both ("branded handle" found posts on one and none on
+    /// the other), and it ignored English stop words that SQLite searched for. Each query's hits are asserted exactly,
+    /// on each database.
+    /// </summary>
+    [Fact]
+    public async Task Search_means_the_same_on_both_databases_title_and_body_together_stemmed_and_without_stop_words()
+    {
+        var cast = await CastAsync();
+        var (accounts, _) = await TopicAsync(cast, cast.Asker, "Branded accounts for departments", "Which handle should a department use?");
+        await ReplyAsync(cast, cast.Expert, accounts, "We approved one branded handle per department, and the policies say so.");
+        await ReplyAsync(cast, cast.Watcher, accounts, "Our policy: approve handles before launch.");
+        var (parking, _) = await TopicAsync(cast, cast.Other, "Parking for the night shift", "The garage opens at nine.");
+
+        async Task<List<(Guid Topic, int Number)>> HitsAsync(string q) =>
+            (await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q={Uri.EscapeDataString(q)}")).EnumerateArray()
+                .Select(h => (h.GetProperty("topicId").GetGuid(), h.GetProperty("number").GetInt32())).OrderBy(h => h.Item2).ToList();
+
+        // All the words, in the title or the post: the first post has "branded" in its title and "handle" in its body.
+        Assert.Equal([(accounts, 1), (accounts, 2)], await HitsAsync("branded handle"));
+        // Singular finds plural and plural singular; the -ed form finds the plain verb and the plain verb the -ed form.
+        Assert.Equal([(accounts, 1), (accounts, 2), (accounts, 3)], await HitsAsync("handles"));
+        Assert.Equal([(accounts, 2), (accounts, 3)], await HitsAsync("policy"));
+        Assert.Equal([(accounts, 2), (accounts, 3)], await HitsAsync("approve"));
+        Assert.Equal([(accounts, 2), (accounts, 3)], await HitsAsync("approved policies"));
+        // Stop words are left out, so "the" neither narrows nor finds; quotes are not syntax, the words are searched as typed.
+        Assert.Equal([(accounts, 2), (accounts, 3)], await HitsAsync("the approved policies"));
+        Assert.Equal([(accounts, 1), (accounts, 2)], await HitsAsync("\"branded handle\""));
+        Assert.Equal([(parking, 1)], await HitsAsync("night garage"));
+        Assert.Empty(await HitsAsync("branded garage"));
+        var refused = await SendAsync(cast.Other, HttpMethod.Get, $"{cast.Base}/search?q=the%20and%20about", expected: HttpStatusCode.BadRequest);
+        Assert.Contains("common", refused.GetProperty("errors").GetProperty("Q")[0].GetString(), StringComparison.Ordinal);
     }
 
     /// <summary>
