@@ -41,8 +41,19 @@ public sealed record AccessResult(OrgContext? Context, AccessDenial Denial)
 /// Every organization page and endpoint resolves its organization here. An organization the caller does
 /// not belong to is reported as not found, so that its existence does not leak across tenants.
 /// </summary>
+/// <remarks>
+/// One instance serves one request. The caller's memberships (each organization with the role there, and the
+/// person's zone and second factor) are read once, in one command, and kept for the rest of the request: a page
+/// is checked by the gate before it runs and again by the page itself, and the menu lists the same organizations,
+/// so reading them each time was three commands per page for the same rows.
+/// </remarks>
 public sealed class OrgAccess(RoundsDbContext db, ViewerTime viewerTime)
 {
+    private sealed record Membership(Organization Organization, OrganizationMember OrganizationMember, string? TimeZone, bool TwoFactorEnabled);
+
+    private string? readFor;
+    private List<Membership> memberships = [];
+
     public async Task<AccessResult> CheckAsync(ClaimsPrincipal principal, string slug, Role minimum = Role.Member, CancellationToken cancellationToken = default)
     {
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
@@ -52,13 +63,7 @@ public sealed class OrgAccess(RoundsDbContext db, ViewerTime viewerTime)
         }
 
         var normalized = slug.ToLowerInvariant();
-        var row = await (
-            from o in db.Organizations
-            join m in db.OrganizationMembers on o.Id equals m.OrganizationId
-            join p in db.People() on m.UserId equals p.Id
-            where o.Slug == normalized && m.UserId == userId
-            select new { Organization = o, OrganizationMember = m, p.TimeZone }).FirstOrDefaultAsync(cancellationToken);
-
+        var row = (await MembershipsAsync(userId, cancellationToken)).FirstOrDefault(m => m.Organization.Slug == normalized);
         if (row is null)
         {
             return new(null, AccessDenial.NotFound);
@@ -78,13 +83,9 @@ public sealed class OrgAccess(RoundsDbContext db, ViewerTime viewerTime)
         }
 
         // Tokens are held to the same rule: otherwise a token would be a way around the second factor.
-        if (row.Organization.RequireTwoFactorForStaff && Roles.NeedsTwoFactor(row.OrganizationMember.Role))
+        if (row.Organization.RequireTwoFactorForStaff && Roles.NeedsTwoFactor(row.OrganizationMember.Role) && !row.TwoFactorEnabled)
         {
-            var twoFactor = await db.People().Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).FirstAsync(cancellationToken);
-            if (!twoFactor)
-            {
-                return new(null, AccessDenial.TwoFactorRequired);
-            }
+            return new(null, AccessDenial.TwoFactorRequired);
         }
 
         db.ScopeTo(row.Organization.Id);
@@ -93,15 +94,34 @@ public sealed class OrgAccess(RoundsDbContext db, ViewerTime viewerTime)
     }
 
     /// <summary>The organizations the person belongs to, for the switcher and <c>/api/v1/me</c>.</summary>
-    public async Task<IReadOnlyList<(Organization Organization, Role Role)>> ListAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(Organization Organization, Role Role)>> ListAsync(string userId, CancellationToken cancellationToken = default) =>
+        List(await MembershipsAsync(userId, cancellationToken));
+
+    /// <summary>
+    /// The same list when this request has already read it, else null: the menu renders beside the page and must
+    /// not use the request's database context while the page does, so it reads for itself only when it has to.
+    /// </summary>
+    public IReadOnlyList<(Organization Organization, Role Role)>? ListIfRead(string userId) => readFor == userId ? List(memberships) : null;
+
+    private static List<(Organization Organization, Role Role)> List(List<Membership> rows) =>
+        rows.Select(r => (r.Organization, r.OrganizationMember.Role)).ToList();
+
+    // Read in name order, as the switcher lists them. The entities stay tracked, as a page may change its organization.
+    private async Task<List<Membership>> MembershipsAsync(string userId, CancellationToken cancellationToken)
     {
-        var rows = await (
-            from m in db.OrganizationMembers
-            join o in db.Organizations on m.OrganizationId equals o.Id
-            where m.UserId == userId
-            orderby o.Name
-            select new { o, m.Role }).ToListAsync(cancellationToken);
-        return rows.Select(r => (r.o, r.Role)).ToList();
+        if (readFor != userId)
+        {
+            memberships = await (
+                from m in db.OrganizationMembers
+                join o in db.Organizations on m.OrganizationId equals o.Id
+                join p in db.People() on m.UserId equals p.Id
+                where m.UserId == userId
+                orderby o.Name
+                select new Membership(o, m, p.TimeZone, p.TwoFactorEnabled)).ToListAsync(cancellationToken);
+            readFor = userId;
+        }
+
+        return memberships;
     }
 
     /// <summary>Where "home" is for a person: the organization they last worked in, else the one they joined first.</summary>

@@ -362,9 +362,10 @@ public sealed class BoardQueries(RoundsDbContext db, BoardAudience audience, Boa
             .ToList();
     }
 
-    public async Task<int> QueueSizeAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
-        await db.Set<CommunityPost>().CountAsync(p => p.OrganizationId == organizationId && p.State == PostState.Held, cancellationToken)
-        + await db.Set<CommunityFlag>().Where(f => f.OrganizationId == organizationId && f.ResolvedAt == null).Select(f => f.PostId).Distinct().CountAsync(cancellationToken);
+    /// <summary>A row per post waiting on a moderator (held, or flagged and not yet resolved), for the menu's count.</summary>
+    public IQueryable<int> QueueRows(Guid organizationId) =>
+        db.Set<CommunityPost>().Where(p => p.OrganizationId == organizationId && p.State == PostState.Held).Select(p => 1)
+            .Concat(db.Set<CommunityFlag>().Where(f => f.OrganizationId == organizationId && f.ResolvedAt == null).Select(f => f.PostId).Distinct().Select(p => 1));
 
     /// <summary>The earlier texts of a post the caller may read, newest first.</summary>
     public async Task<List<CommunityPostRevision>?> RevisionsAsync(OrgContext org, Guid postId, CancellationToken cancellationToken = default)

@@ -48,7 +48,7 @@ public sealed class MonitoringArea : IRoundsArea
         FacebookFeedWebhook.Map(app);
     }
 
-    public IEnumerable<NavEntry> Navigation => [new("Inbox", "/inbox", Inbox.ViewRole, 25, Count: WaitingAsync)];
+    public IEnumerable<NavEntry> Navigation => [new("Inbox", "/inbox", Inbox.ViewRole, 25, Count: Waiting)];
 
     public IEnumerable<PageSection> Sections =>
     [
@@ -60,7 +60,7 @@ public sealed class MonitoringArea : IRoundsArea
 
     // Counted as the inbox lists them (inbound, then waiting), so the count is a range of the inbox's index, not a
     // walk over every conversation of the organization on every page.
-    private static async Task<int> WaitingAsync(IServiceProvider services, Guid organizationId, string userId) =>
-        await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(
-            services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>().Set<Conversation>(), c => c.OrganizationId == organizationId && c.HasInbound && c.WaitingSince != null);
+    private static IQueryable<int> Waiting(IServiceProvider services, Guid organizationId, string userId) =>
+        services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>().Set<Conversation>()
+            .Where(c => c.OrganizationId == organizationId && c.HasInbound && c.WaitingSince != null).Select(c => 1);
 }

@@ -11,8 +11,9 @@ public sealed class NotificationCentre(RoundsDbContext db, TimeProvider clock)
         db.Set<Notification>().Where(n => n.OrganizationId == org.Id && n.UserId == org.UserId)
             .OrderByDescending(n => n.CreatedAt).Take(200).ToListAsync(cancellationToken);
 
-    public Task<int> UnreadAsync(Guid organizationId, string userId, CancellationToken cancellationToken = default) =>
-        db.Set<Notification>().CountAsync(n => n.OrganizationId == organizationId && n.UserId == userId && n.ReadAt == null, cancellationToken);
+    /// <summary>A row per unread notification of the person in the organization, for the bell's count.</summary>
+    public IQueryable<int> Unread(Guid organizationId, string userId) =>
+        db.Set<Notification>().Where(n => n.OrganizationId == organizationId && n.UserId == userId && n.ReadAt == null).Select(n => 1);
 
     /// <summary>Marks one notification read, or all of them when <paramref name="id"/> is null.</summary>
     public Task<int> MarkReadAsync(OrgContext org, Guid? id, CancellationToken cancellationToken = default) =>

@@ -171,7 +171,7 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
     }
 
     /// <summary>
-    /// The review state of many posts in two set-based queries (editors, approvals), their copies' accounts given
+    /// The review state of many posts in one set-based query (editors and approvals together), their copies' accounts given
     /// by the caller (<paramref name="copies"/>, post id to account ids: the queue reads them once with their
     /// handles) and their accounts' steps taken from <paramref name="workflows"/> (read once per request), for
     /// lists: the same rules as <see cref="StateAsync"/>, without a round-trip per post.
@@ -184,11 +184,19 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
             return new Dictionary<Guid, ReviewState>();
         }
 
+        // Editors and approvals in one command (a UNION ALL of the two seeks): a queue page reads several batches,
+        // and each command costs more in fixed work than these few rows do.
         var ids = posts.Select(p => p.Id).ToList();
-        var editors = (await db.Set<PostRevision>().Where(r => ids.Contains(r.PostId)).Select(r => new { r.PostId, r.Revision, r.EditorId }).ToListAsync(cancellationToken))
-            .ToLookup(r => r.PostId);
-        var approvals = (await db.Set<PostReview>().AsNoTracking().Where(r => ids.Contains(r.PostId) && r.Decision == ReviewDecision.Approve).ToListAsync(cancellationToken))
-            .ToLookup(r => r.PostId);
+        var rows = await db.Set<PostRevision>().Where(r => ids.Contains(r.PostId))
+            .Select(r => new ReviewFactRow { Approval = false, PostId = r.PostId, Revision = r.Revision, Step = 0, UserId = r.EditorId })
+            .Concat(db.Set<PostReview>().Where(r => ids.Contains(r.PostId) && r.Decision == ReviewDecision.Approve)
+                .Select(r => new ReviewFactRow { Approval = true, PostId = r.PostId, Revision = r.Revision, Step = r.Step, UserId = r.ReviewerId }))
+            .AsNoTracking().ToListAsync(cancellationToken);
+        var editors = rows.Where(f => !f.Approval).ToLookup(f => f.PostId, f => new { f.Revision, EditorId = f.UserId });
+        var approvals = rows.Where(f => f.Approval).ToLookup(f => f.PostId, f => new PostReview
+        {
+            PostId = f.PostId, Revision = f.Revision, Step = f.Step, ReviewerId = f.UserId ?? "", Decision = ReviewDecision.Approve,
+        });
         var states = new Dictionary<Guid, ReviewState>();
         foreach (var post in posts)
         {
@@ -386,6 +394,20 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         var resolved = facts.Steps;
         return new ReviewState(post.CurrentStep, resolved.Count == 0 ? 0 : resolved.Max(s => s.Position) + 1, resolved.Where(s => s.Position == post.CurrentStep).ToList(),
             approvedBy, facts.Authors, otherSteps);
+    }
+
+    /// <summary>A revision's editor (<see cref="Approval"/> false) or an approval, as <see cref="StatesAsync"/> reads them together.</summary>
+    private sealed class ReviewFactRow
+    {
+        public bool Approval { get; init; }
+
+        public Guid PostId { get; init; }
+
+        public int Revision { get; init; }
+
+        public int Step { get; init; }
+
+        public string? UserId { get; init; }
     }
 
     /// <summary>What review depends on besides the reviews: the accounts' steps, the post's authors, and whether one person may take several steps.</summary>

@@ -27,8 +27,14 @@ public interface IRoundsArea
 /// goes, an optional group ("Publishing"), an optional count shown beside it (unread notifications) and an optional
 /// test of whether the organization has any use for it (a network that sells nothing has no membership page).
 /// </summary>
-public sealed record NavEntry(string Label, string Path, Role MinimumRole, int Order, string? Group = null, Func<IServiceProvider, Guid, string, Task<int>>? Count = null,
-    Func<IServiceProvider, Guid, Task<bool>>? Shown = null);
+/// <param name="Count">The rows whose number the entry shows (the organization, the person), built on the given services' database context.</param>
+/// <param name="Shown">Rows of which one is enough for the entry to show (the organization).</param>
+/// <remarks>
+/// Both are queries rather than answers so that the menu asks every entry's question in one command: it renders on
+/// every page, and a command per count was most of its cost.
+/// </remarks>
+public sealed record NavEntry(string Label, string Path, Role MinimumRole, int Order, string? Group = null, Func<IServiceProvider, Guid, string, IQueryable<int>>? Count = null,
+    Func<IServiceProvider, Guid, IQueryable<int>>? Shown = null);
 
 /// <summary>A component an area puts on another area's page, at a named slot (<see cref="PageSlots"/>).</summary>
 public sealed record PageSection(string Slot, Type Component, int Order = 0);
