@@ -484,7 +484,11 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
     /// the line amounts the parts were worked out from: the note is written only by the update that moves it on, so
     /// two credits racing on the same order cannot both give back the same money.
     /// </summary>
-    internal async Task<Outcome<Invoice>> WriteAsync(Invoice original, int creditNotesSeen, IReadOnlyList<CreditPart> parts, string text, CancellationToken cancellationToken)
+    /// <param name="releaseSeats">
+    /// False when the credit pays back one event of a bundle cancelled alone: its seat is released by the caller, and
+    /// the bundle's other seats stay the attendee's even where that share was the whole line.
+    /// </param>
+    internal async Task<Outcome<Invoice>> WriteAsync(Invoice original, int creditNotesSeen, IReadOnlyList<CreditPart> parts, string text, CancellationToken cancellationToken, bool releaseSeats = true)
     {
         var claimed = await db.Set<Order>().Where(o => o.Id == original.OrderId && o.CreditNotes == creditNotesSeen)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.CreditNotes, creditNotesSeen + 1), cancellationToken);
@@ -530,7 +534,7 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
         db.Add(note);
         if (order.Lines.All(l => l.Refundable <= 0))
         {
-            await EndOrderAsync(order, now, cancellationToken);
+            await EndOrderAsync(order, now, releaseSeats, cancellationToken);
         }
 
         audit.Record(original.OrganizationId, "membership_invoice.credited", nameof(Invoice), original.Id.ToString(), after: new { creditNote = number, amount = -note.Total, reason = text });
@@ -538,7 +542,7 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
     }
 
     /// <summary>Everything on the order has been given back: what it started ends.</summary>
-    private async Task EndOrderAsync(Order order, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task EndOrderAsync(Order order, DateTimeOffset now, bool releaseSeats, CancellationToken cancellationToken)
     {
         order.Status = order.Status == OrderStatus.Paid ? OrderStatus.Refunded : OrderStatus.Cancelled;
         foreach (var membership in await db.Set<Membership>().Where(m => m.OrderId == order.Id && m.EndedAt == null).ToListAsync(cancellationToken))
@@ -555,9 +559,22 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
             membership.ReplacedByOrderId = null;
         }
 
-        foreach (var registrationId in order.Lines.Where(l => l.RegistrationId is not null).Select(l => l.RegistrationId!.Value))
+        if (!releaseSeats)
         {
-            await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken);
+            return;
+        }
+
+        // A bundle line names only its first seat, which may have been cancelled alone before: each seat of the
+        // bundle is released on its own, so the ones still held go back whichever was cancelled first.
+        foreach (var line in order.Lines)
+        {
+            var held = line.BundleId is { } bundleId
+                ? await BundleRegistrations.SeatsOfAsync(db, order.Id, bundleId, cancellationToken)
+                : line.RegistrationId is { } single ? [single] : [];
+            foreach (var registrationId in held)
+            {
+                await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken, alone: line.BundleId is not null);
+            }
         }
     }
 }

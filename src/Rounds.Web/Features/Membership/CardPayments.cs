@@ -428,6 +428,20 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         await credit.PrepareAsync(pending.OrganizationId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
+
+        // The key names the books, not the seat: two seats of one order cancelled alone at once, for the same amount,
+        // send Stripe the same request under the same key, and Stripe answers the second with the first's refund.
+        // That refund paid for the other seat, so this one was never made.
+        var other = await db.Set<PendingRefund>().AsNoTracking()
+            .Where(p => p.Id != pendingId && p.StripeRefundId == refundId && p.State == PendingRefundState.Completed)
+            .Select(p => new { p.CancelsRegistrationId }).FirstOrDefaultAsync(cancellationToken);
+        if (other is not null && other.CancelsRegistrationId != pending.CancelsRegistrationId)
+        {
+            await RefusedAsync(pendingId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Outcome.Refused("Another refund of this order was made at the same moment. Look at the order again, then ask once more.");
+        }
+
         var claimed = await db.Set<PendingRefund>().Where(p => p.Id == pendingId && p.State == PendingRefundState.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.State, PendingRefundState.Completed).SetProperty(p => p.StripeRefundId, refundId).SetProperty(p => p.CompletedAt, now), cancellationToken);
         if (claimed == 0 || await db.Set<PendingRefund>().AnyAsync(p => p.Id != pendingId && p.StripeRefundId == refundId && p.State == PendingRefundState.Completed, cancellationToken))
@@ -448,7 +462,7 @@ public sealed class CardPayments(RoundsDbContext db, IHttpClientFactory httpClie
         }
 
         var invoice = await db.Set<Invoice>().AsNoTracking().FirstAsync(i => i.Id == pending.InvoiceId, cancellationToken);
-        var note = await credit.WriteAsync(invoice, pending.CreditNotesSeen, pending.ReadParts(), pending.Reason, cancellationToken);
+        var note = await credit.WriteAsync(invoice, pending.CreditNotesSeen, pending.ReadParts(), pending.Reason, cancellationToken, releaseSeats: !pending.CancelsBundleSeatAlone);
         if (!note.Succeeded)
         {
             // The books moved since the refund was worked out (a refund made in Stripe's dashboard was credited in

@@ -387,7 +387,7 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         if (due is { Amount: > 0 })
         {
             // Paid otherwise than by card: the note records what is owed back, which goes back the way it came.
-            var note = await credit.WriteAsync(due.Invoice, due.Order.CreditNotes, [part!], noteReason, cancellationToken);
+            var note = await credit.WriteAsync(due.Invoice, due.Order.CreditNotes, [part!], noteReason, cancellationToken, releaseSeats: !alone);
             if (!note.Succeeded)
             {
                 return note.Status;

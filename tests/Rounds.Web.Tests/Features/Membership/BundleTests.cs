@@ -233,6 +233,70 @@ public abstract class BundleTests(MembershipRounds app)
     }
 
     [Fact]
+    public async Task After_the_first_event_is_cancelled_alone_refunding_the_rest_of_the_order_frees_the_seat_still_held()
+    {
+        var bundle = await BundleAsync(residencySeats: 1, conferenceSeats: 1);
+        var cast = bundle.Cast;
+        var buyer = await app.CreateUserAsync($"rest-{Guid.NewGuid():N}@individual.example", "Rae Rest");
+        var held = await HttpAssert.ReadAsync<JsonElement>(await BuyAsync(bundle, buyer));
+        var orderId = held.EnumerateArray().First().GetProperty("orderId").GetGuid();
+        Guid SeatAt(Guid eventId) => held.EnumerateArray().Single(r => r.GetProperty("eventId").GetGuid() == eventId).GetProperty("id").GetGuid();
+        var (residencySeat, conferenceSeat) = (SeatAt(bundle.Residency), SeatAt(bundle.Conference));
+        await PayAsync(cast, buyer, orderId);
+
+        // The residency, the bundle's first event, alone; the conference stays the attendee's.
+        var first = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(buyer, $"/api/v1/membership/{cast.Network.Slug}/registrations/{residencySeat}/cancel-alone", new { }));
+        Assert.Equal(684.69m, first.GetProperty("refunded").GetDecimal());
+        Assert.Equal(RegistrationStatus.Confirmed, await StatusAsync(conferenceSeat));
+
+        // The admins then give back the rest of the invoice: nothing is left paid, so the conference seat goes too.
+        var invoiceId = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Invoice>()
+            .Where(i => i.OrderId == orderId && i.Kind == InvoiceKind.Invoice).Select(i => i.Id).SingleAsync());
+        await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{cast.Network.Slug}/membership/invoices/{invoiceId}/refund", new { reason = "Cancelled by phone" }));
+        Assert.Equal((RegistrationStatus.Cancelled, RegistrationStatus.Cancelled), (await StatusAsync(residencySeat), await StatusAsync(conferenceSeat)));
+        Assert.Equal((1800m, 1800m, 1800m), await BooksAsync(orderId));
+        var (residency, conference, holding) = await SeatsAsync(bundle);
+        Assert.Equal((0, 0, 0), (residency, conference, holding));
+    }
+
+    [Fact]
+    public async Task Two_events_of_one_bundle_cancelled_alone_at_the_same_moment_for_the_same_amount_are_never_paid_back_by_one_refund()
+    {
+        var cast = await app.CastAsync();
+        var (one, two) = (await EventAsync(cast, "conference", 60, 5, 500m), await EventAsync(cast, "conference", 61, 5, 500m));
+        var created = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(cast.NetworkAdmin, $"/api/v1/orgs/{cast.Network.Slug}/membership/bundles", new
+        {
+            title = "Both days " + Guid.NewGuid().ToString("N")[..6], description = "Two days, one price.", price = 800m, currency = "USD", events = new[] { one, two },
+        }));
+        var buyer = await app.CreateUserAsync($"twin-{Guid.NewGuid():N}@individual.example", "Tam Twin");
+        var held = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(buyer, $"/api/v1/membership/{cast.Network.Slug}/bundles/{created.GetProperty("id").GetGuid()}/registrations",
+            new { answers = new Dictionary<Guid, object> { [one] = new { }, [two] = new { } } }));
+        var orderId = held.EnumerateArray().First().GetProperty("orderId").GetGuid();
+        Guid SeatAt(Guid eventId) => held.EnumerateArray().Single(r => r.GetProperty("eventId").GetGuid() == eventId).GetProperty("id").GetGuid();
+        var session = await PayAsync(cast, buyer, orderId);
+        var path = $"/api/v1/membership/{cast.Network.Slug}/registrations";
+
+        // Equal shares (400 each) make the same request to Stripe under the same key, which Stripe answers with one refund.
+        HttpResponseMessage? during = null;
+        app.Stripe.WhileNextRefundIsMade = async () => during = await app.PostJsonAsync(buyer, $"{path}/{SeatAt(two)}/cancel-alone", new { });
+        var first = await app.PostJsonAsync(buyer, $"{path}/{SeatAt(one)}/cancel-alone", new { });
+
+        // One seat is cancelled and paid back; the other is refused and stays the attendee's, to ask for again.
+        Assert.Equal(new[] { HttpStatusCode.Conflict, HttpStatusCode.OK }.Order(), new[] { first.StatusCode, during!.StatusCode }.Order());
+        var statuses = new[] { await StatusAsync(SeatAt(one)), await StatusAsync(SeatAt(two)) };
+        Assert.Equal(new[] { RegistrationStatus.Confirmed, RegistrationStatus.Cancelled }.Order(), statuses.Order());
+        var refunded = app.Stripe.Refunds.Values.Where(r => r.PaymentIntent == StripeStandIn.PaymentIntentOf(session)).Sum(r => r.Amount);
+        Assert.Equal(40000L, refunded);
+        Assert.Equal((800m, 400m, 800m), await BooksAsync(orderId));
+
+        // Asked again, the seat still held is paid back under the books as they now are.
+        var kept = statuses[0] == RegistrationStatus.Confirmed ? SeatAt(one) : SeatAt(two);
+        var again = await HttpAssert.ReadAsync<JsonElement>(await app.PostJsonAsync(buyer, $"{path}/{kept}/cancel-alone", new { }));
+        Assert.Equal(400m, again.GetProperty("refunded").GetDecimal());
+        Assert.Equal((800m, 800m, 800m), await BooksAsync(orderId));
+    }
+
+    [Fact]
     public async Task An_admin_cancels_one_event_of_an_attendees_bundle_by_role_and_the_rest_cancelled_whole_refunds_only_the_parts_still_held()
     {
         var bundle = await BundleAsync();
