@@ -121,35 +121,22 @@ internal static class PhotoDetector
     private static readonly WordSet ShareVerbs = WordSet.Of("share", "shares", "shared", "sharing", "post", "posting", "posted");
 
     /// <summary>"permission to share these photos", "blessing to share this and her video": a sharing verb earlier in the sentence.</summary>
-    private static bool SharedBefore(TokenizedText text, int index)
-    {
-        for (var k = index - 1; k >= Math.Max(0, index - 4); k--)
-        {
-            if (text.IsSentenceEnd(k))
-            {
-                return false;
-            }
-
-            if (text.IsIn(k, ShareVerbs))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool SharedBefore(TokenizedText text, int index) => EarlierInSentence(text, index, 4, k => text.IsIn(k, ShareVerbs));
 
     /// <summary>A statement of consent earlier in the sentence: the patient agreed to this image being shared.</summary>
-    private static bool ConsentBefore(TokenizedText text, int index)
+    private static bool ConsentBefore(TokenizedText text, int index) =>
+        EarlierInSentence(text, index, 12, k => Lexicon.ConsentPhrases.Match(text, k).Length > 0);
+
+    private static bool EarlierInSentence(TokenizedText text, int index, int window, Func<int, bool> found)
     {
-        for (var k = index - 1; k >= Math.Max(0, index - 12); k--)
+        for (var k = index - 1; k >= Math.Max(0, index - window); k--)
         {
             if (text.IsSentenceEnd(k))
             {
                 return false;
             }
 
-            if (Lexicon.ConsentPhrases.Match(text, k).Length > 0)
+            if (found(k))
             {
                 return true;
             }
