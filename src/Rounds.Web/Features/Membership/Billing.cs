@@ -306,9 +306,7 @@ public sealed class Fulfilment(RoundsDbContext db, ResidencyCourse course, IAudi
                 await StartMembershipAsync(order, line, planId, now, cancellationToken);
             }
 
-            var held = line.BundleId is { } bundleId
-                ? await BundleRegistrations.SeatsOfAsync(db, order.Id, bundleId, cancellationToken)
-                : line.RegistrationId is { } single ? [single] : [];
+            var held = await BundleRegistrations.SeatsOfLineAsync(db, order.Id, line, cancellationToken);
             foreach (var registrationId in held)
             {
                 var confirmed = await db.Set<Registration>().Where(r => r.Id == registrationId && r.Status == RegistrationStatus.AwaitingPayment)
@@ -568,9 +566,7 @@ public sealed class CreditInvoice(RoundsDbContext db, Seats seats, IAuditLog aud
         // bundle is released on its own, so the ones still held go back whichever was cancelled first.
         foreach (var line in order.Lines)
         {
-            var held = line.BundleId is { } bundleId
-                ? await BundleRegistrations.SeatsOfAsync(db, order.Id, bundleId, cancellationToken)
-                : line.RegistrationId is { } single ? [single] : [];
+            var held = await BundleRegistrations.SeatsOfLineAsync(db, order.Id, line, cancellationToken);
             foreach (var registrationId in held)
             {
                 await seats.ReleaseAsync(registrationId, RegistrationStatus.Cancelled, cancellationToken, alone: line.BundleId is not null);
