@@ -83,6 +83,23 @@ public class LearningTests
         Assert.DoesNotContain(new TrainingGenerator(1).Generate(500, families), p => p.Family == "note");
     }
 
+    [Theory]
+    [InlineData("Consult for AKI today", 2, 2, "MRN", false)]
+    [InlineData("Admitted with pneumonia overnight", 2, 2, "IP", false)]
+    [InlineData("C spine cleared", 0, 2, "EMAIL", false)]
+    [InlineData("Continue lisinopril 10 mg daily", 0, 4, "LOCATION", false)]
+    [InlineData("SpO2 96 % RA", 1, 3, "LOCATION", false)]
+    [InlineData("MRN 7730184 on file", 1, 1, "MRN", true)]
+    [InlineData("lives at 12 Oak St now", 2, 4, "LOCATION", true)]
+    [InlineData("met Quinn Hollis today", 1, 2, "NAME", true)]
+    [InlineData("chair 11 today", 1, 1, "ID", true)]
+    public void ASpanMustHaveTheShapeOfItsType(string text, int first, int last, string type, bool expected)
+    {
+        using var ctx = new ScreeningContext(new Post(text, AccountKind.Enterprise), Profile.Strict, CompiledRuleSet.Default);
+
+        Assert.Equal(expected, Labeller.HasShape(ctx, new PhiCandidate(first, last, type, "", Tie.Patient)));
+    }
+
     [Fact]
     public void FeaturesCarryTheRuleEvidenceAndTheNeighbours()
     {

@@ -241,7 +241,7 @@ internal static class Labeller
                 }
             }
 
-            if (!ProfileFilter.IsAllowListed(ctx, snapped) && !AllowListedName(ctx, snapped) && !AnyCovered(covered, snapped))
+            if (HasShape(ctx, snapped) && !ProfileFilter.IsAllowListed(ctx, snapped) && !AllowListedName(ctx, snapped) && !AnyCovered(covered, snapped))
             {
                 result.Add(snapped);
                 Array.Fill(covered, true, snapped.First, snapped.Last - snapped.First + 1);
@@ -261,6 +261,44 @@ internal static class Labeller
         result.Sort((a, b) => a.First.CompareTo(b.First));
         return result;
     }
+
+    /// <summary>
+    /// Whether a span can be an identifier of its type at all: an email address holds an '@', a web or IP address a
+    /// dot, every identifier made of numbers a digit, and no name or place a dose. The labeller judges from the words
+    /// around a span, so on text unlike what it learned from it may tag a clinical note's "AKI" as a record number,
+    /// "pneumonia" as an IP address or "Continue lisinopril 10 mg daily" as a place; such a span names nothing,
+    /// whoever wrote it.
+    /// </summary>
+    internal static bool HasShape(ScreeningContext ctx, PhiCandidate candidate)
+    {
+        var text = ctx.Text.Span(candidate.First, candidate.Last);
+        return candidate.Type switch
+        {
+            "EMAIL" => text.Contains('@'),
+            "URL" => text.Contains('.') || text.Contains('/'),
+            "IP" => (text.Contains('.') || text.Contains(':')) && text.ContainsAnyInRange('0', '9'),
+            "SSN" or "PHONE" or "FAX" or "MRN" or "HEALTH_PLAN" or "ACCOUNT" or "LICENSE" or "DEVICE" or "VEHICLE" or "ID" => text.ContainsAnyInRange('0', '9'),
+            "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate),
+            _ => true,
+        };
+    }
+
+    /// <summary>A number with its unit of measure inside the span ("10 mg", "96 %"): no name or address holds a dose.</summary>
+    private static bool HoldsMeasurement(ScreeningContext ctx, PhiCandidate candidate)
+    {
+        for (var k = candidate.First; k < candidate.Last; k++)
+        {
+            if (ctx.Text[k].Kind == TokenKind.Number && (ctx.Text.IsIn(k + 1, MeasureUnits) || ctx.Text.IsSymbol(k + 1, '%')))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly WordSet MeasureUnits = WordSet.Of(
+        "mg", "mcg", "g", "kg", "ml", "l", "meq", "mmol", "units", "mmhg", "bpm", "lb", "lbs", "oz", "cm", "mm", "ft", "cc");
 
     private static bool AnyCovered(bool[] covered, PhiCandidate candidate) =>
         covered.AsSpan(candidate.First, candidate.Last - candidate.First + 1).Contains(true);
