@@ -89,6 +89,8 @@ public class LearningTests
     [InlineData("C spine cleared", 0, 2, "EMAIL", false)]
     [InlineData("Continue lisinopril 10 mg daily", 0, 4, "LOCATION", false)]
     [InlineData("SpO2 96 % RA", 1, 3, "LOCATION", false)]
+    [InlineData("BP 142 over 88", 0, 1, "LOCATION", false)]
+    [InlineData("HR: 104 on arrival", 2, 2, "DEVICE", false)]
     [InlineData("MRN 7730184 on file", 1, 1, "MRN", true)]
     [InlineData("lives at 12 Oak St now", 2, 4, "LOCATION", true)]
     [InlineData("met Quinn Hollis today", 1, 2, "NAME", true)]

@@ -1,3 +1,6 @@
+using Rounds.Screening.Detection;
+using Rounds.Screening.Rules;
+
 namespace Rounds.Screening.Tests;
 
 public class ScreenerTests
@@ -9,6 +12,14 @@ public class ScreenerTests
             .Where(f => f.Category == Category.Phi)
             .Select(f => (f.Type, text[f.Start!.Value..f.End!.Value]))
             .ToList();
+
+    /// <summary>What the detectors propose, before the labeller weighs it.</summary>
+    private static List<PhiCandidate> DetectorSpans(string text)
+    {
+        using var ctx = new ScreeningContext(new Post(text, AccountKind.Enterprise), Profile.Strict, CompiledRuleSet.Default);
+        Screener.RunDetectors(ctx);
+        return [.. ctx.Candidates];
+    }
 
     [Theory]
     [InlineData("Her SSN is 219-09-9999 on the form.", true)]
@@ -69,6 +80,19 @@ public class ScreenerTests
     public void PublicEventDatesAreNotPhi(string text)
     {
         Assert.Empty(Phi(text, AccountKind.Enterprise));
+    }
+
+    /// <summary>"n/10" beside pain or a rating is the ten-point scale, not the tenth of a month.</summary>
+    [Theory]
+    [InlineData("Pt resting comfortably, pain 3/10 after the nerve block.", false)]
+    [InlineData("Pain: 6/10, improved with repositioning.", false)]
+    [InlineData("Reports 7/10 pain in the left knee.", false)]
+    [InlineData("Pt admitted 3/10 with chest pain.", true)]
+    public void PainScoresAreNotDates(string text, bool date)
+    {
+        var dates = DetectorSpans(text).Where(c => c.Type == "DATE");
+
+        Assert.Equal(date, dates.Any());
     }
 
     [Theory]

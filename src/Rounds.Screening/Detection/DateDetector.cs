@@ -212,6 +212,12 @@ internal static class DateDetector
         return IsYear(text, j + 1) ? j + 1 : j;
     }
 
+    /// <summary>Words that make "n/10" a rating on the ten-point scale: "pain 3/10", "3/10 pain", "rated 7/10".</summary>
+    private static readonly WordSet ScoreWords = WordSet.Of("pain", "rated", "rates", "rating", "score", "scale", "severity", "nausea", "anxiety");
+
+    private static bool IsScore(TokenizedText text, int first, int last) =>
+        text.IsIn(first - 1, ScoreWords) || (text.IsSymbol(first - 1, ':') && text.IsIn(first - 2, ScoreWords)) || text.IsIn(last + 1, ScoreWords);
+
     /// <summary>m/d, m/d/yy(yy), m-d-yyyy, m.d.yyyy and yyyy-mm-dd, with an optional time straight after.</summary>
     private static int Numeric(TokenizedText text, int i)
     {
@@ -273,7 +279,8 @@ internal static class DateDetector
         else if (count == 2)
         {
             valid = separator == '/' && lengths[0] <= 2 && lengths[1] <= 2 && parts[0] is >= 1 and <= 12 && parts[1] is >= 1 and <= 31
-                && !(j + 1 < text.Count && text.Adjacent(j, j + 1) && text.IsSymbol(j + 1, '/'));
+                && !(j + 1 < text.Count && text.Adjacent(j, j + 1) && text.IsSymbol(j + 1, '/'))
+                && !(parts[1] == 10 && IsScore(text, i, j));
         }
         else
         {

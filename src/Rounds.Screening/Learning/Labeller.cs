@@ -277,18 +277,23 @@ internal static class Labeller
             "EMAIL" => text.Contains('@'),
             "URL" => text.Contains('.') || text.Contains('/'),
             "IP" => (text.Contains('.') || text.Contains(':')) && text.ContainsAnyInRange('0', '9'),
-            "SSN" or "PHONE" or "FAX" or "MRN" or "HEALTH_PLAN" or "ACCOUNT" or "LICENSE" or "DEVICE" or "VEHICLE" or "ID" => text.ContainsAnyInRange('0', '9'),
+            "SSN" or "PHONE" or "FAX" or "MRN" or "HEALTH_PLAN" or "ACCOUNT" or "LICENSE" or "DEVICE" or "VEHICLE" or "ID" =>
+                text.ContainsAnyInRange('0', '9') && !AfterVitalSign(ctx.Text, candidate.First),
             "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate),
             _ => true,
         };
     }
 
-    /// <summary>A number with its unit of measure inside the span ("10 mg", "96 %"): no name or address holds a dose.</summary>
+    /// <summary>
+    /// A number with its unit of measure inside the span ("10 mg", "96 %"), or a vital sign with its reading ("BP 142"):
+    /// no name or address holds a dose or a reading.
+    /// </summary>
     private static bool HoldsMeasurement(ScreeningContext ctx, PhiCandidate candidate)
     {
         for (var k = candidate.First; k < candidate.Last; k++)
         {
-            if (ctx.Text[k].Kind == TokenKind.Number && (ctx.Text.IsIn(k + 1, MeasureUnits) || ctx.Text.IsSymbol(k + 1, '%')))
+            if ((ctx.Text[k].Kind == TokenKind.Number && (ctx.Text.IsIn(k + 1, MeasureUnits) || ctx.Text.IsSymbol(k + 1, '%')))
+                || (ctx.Text[k + 1].Kind == TokenKind.Number && AfterVitalSign(ctx.Text, k + 1)))
             {
                 return true;
             }
@@ -296,6 +301,14 @@ internal static class Labeller
 
         return false;
     }
+
+    /// <summary>Whether a number is the reading of a vital sign or a common lab ("BP 142/88", "HR: 104", "Na 134").</summary>
+    private static bool AfterVitalSign(TokenizedText text, int index) =>
+        text.IsIn(index - 1, VitalSigns) || (text.IsSymbol(index - 1, ':') && text.IsIn(index - 2, VitalSigns));
+
+    private static readonly WordSet VitalSigns = WordSet.Of(
+        "bp", "hr", "rr", "spo2", "sao2", "o2", "temp", "t", "p", "gcs", "pulse", "wbc", "hgb", "hct", "plt", "na", "k", "cl",
+        "co2", "bun", "cr", "glucose", "bg", "inr", "ptt", "bnp", "a1c", "lactate", "trop", "troponin", "ef", "uop", "map", "cvp");
 
     private static readonly WordSet MeasureUnits = WordSet.Of(
         "mg", "mcg", "g", "kg", "ml", "l", "meq", "mmol", "units", "mmhg", "bpm", "lb", "lbs", "oz", "cm", "mm", "ft", "cc");
