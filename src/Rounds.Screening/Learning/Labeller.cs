@@ -277,9 +277,15 @@ internal static class Labeller
             "EMAIL" => text.Contains('@'),
             "URL" => text.Contains('.') || text.Contains('/'),
             "IP" => (text.Contains('.') || text.Contains(':')) && text.ContainsAnyInRange('0', '9'),
-            "SSN" or "PHONE" or "FAX" or "MRN" or "HEALTH_PLAN" or "ACCOUNT" or "LICENSE" or "DEVICE" or "VEHICLE" or "ID" =>
+            "PHONE" or "FAX" => DigitCount(text) >= 7,
+            "SSN" => DigitCount(text) >= 4,
+            "MRN" or "HEALTH_PLAN" or "ACCOUNT" or "LICENSE" or "DEVICE" or "VEHICLE" or "ID" =>
                 text.ContainsAnyInRange('0', '9') && !AfterVitalSign(ctx.Text, candidate.First),
-            "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate),
+            // An age is a number, in digits or in words ("97-year-old", "ninety-four"); a date alone in digits needs a
+            // separator ("3/4"), since a bare number is a count and a year alone is no date.
+            "AGE" => text.ContainsAnyInRange('0', '9') || text.Contains("ninet", StringComparison.OrdinalIgnoreCase) || text.Contains("hundred", StringComparison.OrdinalIgnoreCase),
+            "DATE" => text.ContainsAnyExceptInRange('0', '9'),
+            "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate) && !IsFieldLabel(ctx, candidate),
             _ => true,
         };
     }
@@ -300,6 +306,29 @@ internal static class Labeller
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A heading or a field's label: one ordinary or capitals-only word that opens its line or sentence and a colon
+    /// follows ("Plan:", "ROS:", "Attending:"). A document names the field there, not a person or a place.
+    /// </summary>
+    private static bool IsFieldLabel(ScreeningContext ctx, PhiCandidate candidate)
+    {
+        var k = candidate.First;
+        var token = ctx.Text[k];
+        return candidate.Last == k && ctx.Text.IsSymbol(k + 1, ':') && token.Has(TokenFlags.SentenceStart)
+            && (token.Has(TokenFlags.AllUpper) || IsOrdinaryWord(ctx, k));
+    }
+
+    private static int DigitCount(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        foreach (var c in text)
+        {
+            count += char.IsAsciiDigit(c) ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>Whether a number is the reading of a vital sign or a common lab ("BP 142/88", "HR: 104", "Na 134").</summary>
