@@ -50,8 +50,10 @@ if [[ ! -f "$MARKER" ]]; then
   echo "$((SECONDS - SEED_START)) s" > "$MARKER"
 fi
 
-# As in production, but the API's per-token rate limit is lifted: one token drives every API route here.
+# As in production, but the API's per-token rate limit is lifted (one token drives every API route here) and so is
+# the sign-in limit per address (the script signs in again before each page route).
 ASPNETCORE_ENVIRONMENT=Production Rounds__PublicUrl="http://127.0.0.1:$PORT" RateLimits__ApiPerMinute=100000000 \
+  RateLimits__SignInPerMinute=100000 \
   Publishing__Enabled=false Logging__LogLevel__Default=Warning \
   dotnet "$OUT/Rounds.Web.dll" serve --urls "http://127.0.0.1:$PORT" --contentRoot "$OUT" >"$DATA/server.log" 2>&1 &
 SERVER=$!
@@ -64,14 +66,20 @@ TOKEN="$(rounds token create --email "$EMAIL" --org northfield --name bench 2>/d
 # The community board and the memberships belong to the demo network, which the same person administers.
 NETWORK_TOKEN="$(rounds token create --email "$EMAIL" --org harbor-network --name bench 2>/dev/null)"
 
-# A cookie for the pages: the sign-in form's antiforgery token, then the form itself.
-JAR="$DATA/cookies.txt"; rm -f "$JAR"
-FORM="$(curl -s -c "$JAR" "$BASE/Account/Login")"
-ANTIFORGERY="$(grep -o 'name="__RequestVerificationToken" value="[^"]*"' <<<"$FORM" | sed 's/.*value="//;s/"$//')"
-curl -s -b "$JAR" -c "$JAR" -o /dev/null "$BASE/Account/Login" \
-  --data-urlencode "__RequestVerificationToken=$ANTIFORGERY" --data-urlencode "_handler=login" \
-  --data-urlencode "Input.Email=$EMAIL" --data-urlencode "Input.Password=Northfield-demo-2026"
-COOKIE="$(awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}' "$JAR"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$JAR")"
+# A cookie for the pages: the sign-in form's antiforgery token, then the form itself. Each page route signs in
+# afresh: hey keeps sending the cookie it started with and never the renewed one, so a cookie older than
+# Identity:SessionCheckSeconds would make every request pay the session check a browser pays once a minute.
+JAR="$DATA/cookies.txt"
+sign_in() {
+  rm -f "$JAR"
+  local form antiforgery
+  form="$(curl -s -c "$JAR" "$BASE/Account/Login")"
+  antiforgery="$(grep -o 'name="__RequestVerificationToken" value="[^"]*"' <<<"$form" | sed 's/.*value="//;s/"$//')"
+  curl -s -b "$JAR" -c "$JAR" -o /dev/null "$BASE/Account/Login" \
+    --data-urlencode "__RequestVerificationToken=$antiforgery" --data-urlencode "_handler=login" \
+    --data-urlencode "Input.Email=$EMAIL" --data-urlencode "Input.Password=Northfield-demo-2026"
+  COOKIE="$(awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}' "$JAR"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$JAR")"
+}
 
 LOAD="$(cut -d" " -f1-3 /proc/loadavg)"
 ORG="$BASE/api/v1/orgs/northfield"
@@ -118,7 +126,7 @@ for route in "${ROUTES[@]}"; do
   case "$kind" in
     api) auth=(-H "Authorization: Bearer $TOKEN") ;;
     network) auth=(-H "Authorization: Bearer $NETWORK_TOKEN") ;;
-    *) auth=(-H "Cookie: $COOKIE") ;;
+    *) sign_in; auth=(-H "Cookie: $COOKIE") ;;
   esac
   # A signed-out page would answer a redirect; check once that the route answers 200 as this person.
   # Pages stream without a Content-Length, so hey cannot size them: the size is this answer's.
