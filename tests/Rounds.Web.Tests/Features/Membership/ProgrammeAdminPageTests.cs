@@ -98,12 +98,12 @@ public sealed class EventCreationPageTests(SqliteMembershipRounds app) : IClassF
         Assert.Equal("Capacity is a number of seats between 1 and 100,000.", wrong.QuerySelector("#new-event-Capacity-error")?.TextContent);
         Assert.Equal("true", wrong.QuerySelector("#new-event-capacity")?.GetAttribute("aria-invalid"));
         Assert.Equal("Measuring reach", wrong.QuerySelector("#new-event-title")?.GetAttribute("value"));
-        Assert.False(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().AnyAsync(e => e.OrganizationId == cast.Network.Id)));
+        Assert.False(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().AnyAsync(e => e.OrganizationId == cast.Network.Id && e.Title == "Measuring reach")));
 
         fields["capacity"] = "40";
         var (_, done) = await page.SubmitAsync(path, "new-event", fields);
         Assert.Contains("Measuring reach is scheduled.", done.Body?.TextContent, StringComparison.Ordinal);
-        var created = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().SingleAsync(e => e.OrganizationId == cast.Network.Id));
+        var created = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().SingleAsync(e => e.OrganizationId == cast.Network.Id && e.Title == "Measuring reach"));
         Assert.Equal((ProductKind.Webinar, 40, "America/Chicago"), (created.Kind, created.Capacity, created.TimeZone));
         Assert.NotNull(done.QuerySelector($"a[href='/o/{cast.Network.Slug}/membership/events/{created.Id}/registrations']"));
     }
