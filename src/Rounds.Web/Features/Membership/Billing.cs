@@ -13,12 +13,13 @@ public sealed record PricedProduct(Product Product, PriceQuote Quote, HeldPlan? 
 public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimeProvider clock)
 {
     /// <param name="passOver">Memberships whose plans are left out of the price: capped ones whose last seat has gone since they were offered.</param>
+    /// <param name="accepted">A voucher whose use the order has taken already, applied without being checked again.</param>
     public async Task<Outcome<PricedProduct>> QuoteAsync(Guid sellerId, string? userId, Product product, string? voucherCode, CancellationToken cancellationToken = default, TermCredit? credit = null,
-        IReadOnlySet<Guid>? passOver = null)
+        IReadOnlySet<Guid>? passOver = null, Voucher? accepted = null)
     {
         var now = clock.GetUtcNow();
         var plans = (await benefits.PlansAsync(sellerId, userId, now, cancellationToken)).Where(h => passOver is null || !passOver.Contains(h.Membership.Id)).ToList();
-        Voucher? voucher = null;
+        var voucher = accepted;
         var code = voucherCode?.Trim().ToUpperInvariant() ?? "";
         if (code.Length > 0)
         {
@@ -51,11 +52,25 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
     /// whose last seat went meanwhile is treated as a full plan is in every quote: the line is priced without it,
     /// and its description says why.
     /// </summary>
-    public async Task<OrderLine> FreezeAsync(Order order, PricedProduct priced, string description, string userId, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The voucher is checked again here, against the clock and the stored row: it may have expired, been ended or
+    /// used up since the quote. Its use is taken by an update guarded on a use being left, so two orders cannot
+    /// both take the last one. A voucher no longer good refuses the order (409 through the API, the message in the
+    /// page); the caller rolls its transaction back, and the context forgets what the caller had added for the
+    /// order, so nothing of it is saved later by mistake.
+    /// </remarks>
+    public async Task<Outcome<OrderLine>> FreezeAsync(Order order, PricedProduct priced, string description, string userId, CancellationToken cancellationToken = default)
     {
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("An order line is frozen inside the transaction that saves its order, so the seat it takes is counted under the membership's lock.");
+        }
+
+        var usesVoucher = priced.Voucher is not null && priced.Quote.Steps.Any(s => s.Kind == PriceStepKind.Voucher);
+        if (usesVoucher && await TakeVoucherUseAsync(priced.Voucher!, priced.Product, cancellationToken) is { } problem)
+        {
+            db.ChangeTracker.Clear();
+            return Outcome.Refused($"{problem} It was good when the price was shown, a moment ago; nothing was ordered. Order again without it, or with another code.");
         }
 
         var passedOver = new HashSet<Guid>();
@@ -64,14 +79,15 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
             passedOver.Add(held.Membership.Id);
             var holder = await db.Organizations.Where(o => o.Id == held.Membership.HolderOrganizationId).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken) ?? "the organization";
             description = $"{description} (priced without {holder}'s {held.Plan.Name}: all its seats were taken)";
-            var again = await QuoteAsync(order.OrganizationId, userId, priced.Product, priced.Voucher?.Code, cancellationToken, priced.Credit, passedOver);
-            // Leaving a plan out changes nothing a voucher is checked against, so the voucher accepted a moment ago still is.
-            priced = again.Value ?? throw new InvalidOperationException(again.Status.Message);
-        }
+            // The voucher's use is taken already; the price is made again with it as it was accepted, not checked a second time.
+            var again = await QuoteAsync(order.OrganizationId, userId, priced.Product, null, cancellationToken, priced.Credit, passedOver, usesVoucher ? priced.Voucher : null);
+            if (!again.Succeeded)
+            {
+                db.ChangeTracker.Clear();
+                return again.Status;
+            }
 
-        if (priced.Voucher is { } voucher && priced.Quote.Steps.Any(s => s.Kind == PriceStepKind.Voucher))
-        {
-            voucher.Uses++;
+            priced = again.Value!;
         }
 
         var line = new OrderLine
@@ -81,7 +97,23 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
         };
         order.Lines.Add(line);
         order.Total += line.Total;
-        return line;
+        return new Outcome<OrderLine>(Outcome.Success, line);
+    }
+
+    /// <summary>Takes one use of the voucher if it is still good for the product now; why not otherwise.</summary>
+    private async Task<string?> TakeVoucherUseAsync(Voucher voucher, Product product, CancellationToken cancellationToken)
+    {
+        var voucherId = voucher.Id;
+        var stored = await db.Set<Voucher>().AsNoTracking().FirstOrDefaultAsync(v => v.Id == voucherId, cancellationToken);
+        var problem = stored is null ? "This voucher code is not valid, has expired or has been used up." : stored.ProblemFor(product, clock.GetUtcNow());
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var taken = await db.Set<Voucher>().Where(v => v.Id == voucherId && v.EndedAt == null && (v.MaxUses == null || v.Uses < v.MaxUses))
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Uses, v => v.Uses + 1), cancellationToken);
+        return taken == 1 ? null : "This voucher code is not valid, has expired or has been used up.";
     }
 
     /// <summary>Takes (or finds held) the person's seat of a capped membership under its row lock; false when every seat is taken.</summary>
@@ -190,7 +222,14 @@ public sealed class PlaceOrder(RoundsDbContext db, Pricing pricing, Fulfilment f
             OrganizationId = sellerId, BuyerUserId = userId, BuyerOrganizationId = buyerOrganization, BuyerName = name, BuyerEmail = buyer.Email ?? "",
             BuyerAddress = address, PoNumber = po, Currency = product.Currency, CreatedAt = now, Status = OrderStatus.AwaitingPayment,
         };
-        var line = await pricing.FreezeAsync(order, priced.Value!, plan.Name + (plan.TermMonths > 0 ? $", {plan.TermMonths} months" : "") + (upgrade is null ? "" : $", upgrading from {upgrade.PlanName}"), userId, cancellationToken);
+        var frozen = await pricing.FreezeAsync(order, priced.Value!, plan.Name + (plan.TermMonths > 0 ? $", {plan.TermMonths} months" : "") + (upgrade is null ? "" : $", upgrading from {upgrade.PlanName}"), userId, cancellationToken);
+        if (!frozen.Succeeded)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return frozen.Status;
+        }
+
+        var line = frozen.Value!;
         line.PlanId = plan.Id;
         line.ReplacesMembershipId = upgrade?.Membership.Id;
         order.PaymentMethod = order.Total == 0 ? PaymentMethod.None : payBy.Value;

@@ -343,7 +343,14 @@ public sealed class BundleRegistrations(RoundsDbContext db, Seats seats, Pricing
 
         var order = new Order { OrganizationId = sellerId, BuyerUserId = userId, BuyerName = name, Currency = product.Currency, CreatedAt = now };
         db.Add(order);
-        var line = await pricing.FreezeAsync(order, priced.Value!, bundle.Title, userId, cancellationToken);
+        var frozen = await pricing.FreezeAsync(order, priced.Value!, bundle.Title, userId, cancellationToken);
+        if (!frozen.Succeeded)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return frozen.Status;
+        }
+
+        var line = frozen.Value!;
         line.BundleId = bundle.Id;
         // Free or not is known once the line is frozen: a capped plan's last seat may have gone since the quote.
         var free = line.Total == 0;

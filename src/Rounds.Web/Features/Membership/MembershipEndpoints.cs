@@ -131,6 +131,12 @@ public static class MembershipEndpoints
         admin.MapGet("/events/{eventId:guid}/registrations", AttendeesAsync).WithName("ListAttendees");
         admin.MapGet("/events/{eventId:guid}/registrations.csv", AttendeesCsvAsync).WithName("ExportAttendees");
         admin.MapPost("/check-in", CheckInAsync).WithName("CheckInTicket");
+        admin.MapPost("/registrations/{registrationId:guid}/cancel", async (OrgContext org, Guid registrationId, Registrations registrations, CancellationToken cancellationToken) =>
+        {
+            var cancelled = await registrations.CancelAsync(org.Id, null, registrationId, cancellationToken);
+            return cancelled.Succeeded ? TypedResults.Ok(cancelled.Value) : cancelled.Status.ToProblem();
+        }).WithName("CancelAttendeesRegistration")
+            .WithSummary("Cancels an attendee's registration for them (a bundle's seats together), refunding what the event's refund rule gives now, as their own cancellation would.");
         admin.MapPost("/registrations/{registrationId:guid}/cancel-alone", async (OrgContext org, Guid registrationId, Registrations registrations, CancellationToken cancellationToken) =>
         {
             var cancelled = await registrations.CancelBundleSeatAsync(org.Id, null, registrationId, cancellationToken);

@@ -147,7 +147,12 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         db.Add(registration);
         if (await seats.TryTakeAsync(eventId, cancellationToken))
         {
-            await HoldAsync(registration, priced.Value!, networkEvent, now, cancellationToken);
+            var held = await HoldAsync(registration, priced.Value!, networkEvent, now, cancellationToken);
+            if (!held.Succeeded)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return held;
+            }
         }
 
         audit.Record(sellerId, "event_registration.created", nameof(Registration), registration.Id.ToString(), after: new { eventId, Status = registration.Status.ToString() });
@@ -184,7 +189,12 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         }
 
         await db.Entry(registration).ReloadAsync(cancellationToken);
-        await HoldAsync(registration, priced.Value!, networkEvent, now, cancellationToken);
+        var held = await HoldAsync(registration, priced.Value!, networkEvent, now, cancellationToken);
+        if (!held.Succeeded)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return held;
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new Outcome<Registration>(Outcome.Success, registration);
@@ -194,7 +204,8 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
     /// The seat is held: free registrations are confirmed, others wait for their order's payment. Which of the two is
     /// known once the line is frozen, since a capped plan's last seat may have gone since the quote.
     /// </summary>
-    private async Task HoldAsync(Registration registration, PricedProduct priced, NetworkEvent networkEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <remarks>A voucher that is no longer good refuses the hold, and the caller rolls its transaction back.</remarks>
+    private async Task<Outcome> HoldAsync(Registration registration, PricedProduct priced, NetworkEvent networkEvent, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var order = new Order
         {
@@ -202,7 +213,13 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         };
         registration.OrderId = order.Id;
         db.Add(order);
-        var line = await pricing.FreezeAsync(order, priced, networkEvent.Title, registration.UserId, cancellationToken);
+        var frozen = await pricing.FreezeAsync(order, priced, networkEvent.Title, registration.UserId, cancellationToken);
+        if (!frozen.Succeeded)
+        {
+            return frozen.Status;
+        }
+
+        var line = frozen.Value!;
         line.RegistrationId = registration.Id;
         if (line.Total == 0)
         {
@@ -210,12 +227,13 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
             registration.Status = RegistrationStatus.Confirmed;
             registration.ExpiresAt = null;
             await course.GrantForAsync(registration.Id, networkEvent.Id, registration.UserId, cancellationToken);
-            return;
+            return Outcome.Success;
         }
 
         (order.Status, order.PaymentMethod) = (OrderStatus.AwaitingPayment, PaymentMethod.Card);
         registration.Status = RegistrationStatus.AwaitingPayment;
         registration.ExpiresAt = now + HoldLifetime;
+        return Outcome.Success;
     }
 
     /// <summary>
@@ -226,9 +244,11 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
     /// everything as it was; the idempotency key is the state of the order's credits, so a retry after a lost
     /// answer, two cancellations at once, or a cancellation racing an admin's refund, refund once.
     /// </summary>
-    public async Task<Outcome<Cancellation>> CancelAsync(Guid sellerId, string userId, Guid registrationId, CancellationToken cancellationToken = default)
+    /// <param name="userId">The registrant, who cancels their own registration; null for the network's admins, who cancel anyone's under the same rule.</param>
+    public async Task<Outcome<Cancellation>> CancelAsync(Guid sellerId, string? userId, Guid registrationId, CancellationToken cancellationToken = default)
     {
-        var registration = await db.Set<Registration>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == registrationId && r.OrganizationId == sellerId && r.UserId == userId, cancellationToken);
+        var registration = await db.Set<Registration>().AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Id == registrationId && r.OrganizationId == sellerId && (userId == null || r.UserId == userId), cancellationToken);
         if (registration is null)
         {
             return Outcome.NotFound;
@@ -264,10 +284,10 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
             var days = (int)Math.Floor((networkEvent.StartsAt - now).TotalDays);
             var percent = due.Percent.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
             part = new CreditPart(due.Line.Id, due.Amount, $"Refund of {percent}% on cancellation, {due.Invoice.Number}: {due.Line.Description}");
-            noteReason = $"Cancelled by the attendee {days} {(days == 1 ? "day" : "days")} before the start; {percent}% refunded under the event's refund rule.";
+            noteReason = $"Cancelled by {(userId is null ? "the network's admins" : "the attendee")} {days} {(days == 1 ? "day" : "days")} before the start; {percent}% refunded under the event's refund rule.";
         }
 
-        return await SettleAsync(sellerId, registration, due, part, noteReason, false, cancellationToken);
+        return await SettleAsync(sellerId, registration, due, part, noteReason, false, userId is null, cancellationToken);
     }
 
     /// <summary>
@@ -328,7 +348,7 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
             }
         }
 
-        return await SettleAsync(sellerId, registration, due, part, noteReason, true, cancellationToken);
+        return await SettleAsync(sellerId, registration, due, part, noteReason, true, userId is null, cancellationToken);
     }
 
     /// <summary>
@@ -336,7 +356,8 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
     /// which releases the seat once Stripe has refunded, otherwise in one transaction here. With
     /// <paramref name="alone"/> a bundle's other seats stay.
     /// </summary>
-    private async Task<Outcome<Cancellation>> SettleAsync(Guid sellerId, Registration registration, RefundDue? due, CreditPart? part, string noteReason, bool alone, CancellationToken cancellationToken)
+    private async Task<Outcome<Cancellation>> SettleAsync(Guid sellerId, Registration registration, RefundDue? due, CreditPart? part, string noteReason, bool alone, bool byAdmins,
+        CancellationToken cancellationToken)
     {
         var registrationId = registration.Id;
         var action = alone ? "event_registration.bundle_seat_cancelled" : "event_registration.cancelled";
@@ -344,7 +365,9 @@ public sealed class Registrations(RoundsDbContext db, Seats seats, Pricing prici
         {
             if (due.Order.PaymentReference is not { } intent || !intent.StartsWith("pi_", StringComparison.Ordinal))
             {
-                return Outcome.Refused("This card payment cannot be refunded from here; ask the network's admins to cancel your seat.");
+                return Outcome.Refused(byAdmins
+                    ? "This card payment has no Stripe payment to refund; credit its invoice instead, and pay the money back the way it came."
+                    : "This card payment cannot be refunded from here; ask the network's admins to cancel your seat.");
             }
 
             // The seat goes back and the credit note is written when the refund is recorded, in one transaction.

@@ -333,6 +333,62 @@ public abstract class BundleTests(MembershipRounds app)
     }
 
     [Fact]
+    public async Task An_admin_cancels_one_event_of_a_bundle_from_the_registrations_page_by_role_and_a_refusal_is_told_in_the_page()
+    {
+        var bundle = await BundleAsync();
+        var cast = bundle.Cast;
+        var buyer = await app.CreateUserAsync($"page-{Guid.NewGuid():N}@individual.example", "Pia Page");
+        var held = await HttpAssert.ReadAsync<JsonElement>(await BuyAsync(bundle, buyer));
+        var orderId = held.EnumerateArray().First().GetProperty("orderId").GetGuid();
+        Guid SeatAt(Guid eventId) => held.EnumerateArray().Single(r => r.GetProperty("eventId").GetGuid() == eventId).GetProperty("id").GetGuid();
+        var (residencySeat, conferenceSeat) = (SeatAt(bundle.Residency), SeatAt(bundle.Conference));
+        await PayAsync(cast, buyer, orderId);
+        var path = $"/o/{cast.Network.Slug}/membership/events/{bundle.Conference}/registrations";
+        // Twenty-one days before the conference, before anyone signs in (a session does not outlive the clock's jump).
+        app.Clock.SetUtcNow(app.Clock.GetUtcNow().AddDays(40));
+
+        // Only the network's admins open the page; a member of the network is refused it.
+        var editor = await app.CreateUserAsync($"ped-{Guid.NewGuid():N}@harbor.example", "Pele Editor");
+        await app.AddMemberAsync(cast.Network, editor, Rounds.Web.Tenancy.Role.Member);
+        var member = FormSession.Create(app);
+        await member.LoginAsync(editor.Email!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.Client.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.PostJsonAsync(editor, $"/api/v1/orgs/{cast.Network.Slug}/membership/registrations/{residencySeat}/cancel", new { })).StatusCode);
+
+        // The admin reaches it from the event's row, and sees the attendee, the order and the bundle the seat is in.
+        var page = FormSession.Create(app);
+        await page.LoginAsync(cast.NetworkAdmin.Email!);
+        var admin = await page.GetAsync($"/o/{cast.Network.Slug}/membership");
+        Assert.NotNull(admin.QuerySelector($"a[href='{path}']"));
+        var listed = await page.GetAsync(path);
+        var row = listed.QuerySelector($"#registration-{conferenceSeat}")?.TextContent ?? "";
+        Assert.Contains("Pia Page", row, StringComparison.Ordinal);
+        Assert.Contains("paid", row, StringComparison.Ordinal);
+        Assert.Contains("Bundle: Conference with the residency", row, StringComparison.Ordinal);
+
+        // Its part alone, half under its rule, and the residency's seat stays.
+        var (response, done) = await page.SubmitAsync(path, $"cancel-alone-{conferenceSeat}", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("This event is cancelled alone; the bundle's other events are kept. $557.66 refunded", done.Body?.TextContent, StringComparison.Ordinal);
+        Assert.Equal(RegistrationStatus.Cancelled, await StatusAsync(conferenceSeat));
+        Assert.Equal(RegistrationStatus.Confirmed, await StatusAsync(residencySeat));
+        Assert.Contains("Cancelled", done.QuerySelector($"#registration-{conferenceSeat}")?.TextContent, StringComparison.Ordinal);
+
+        Assert.Equal(557.66m, (await BooksAsync(orderId)).Credited);
+
+        // Once the residency has started its seat can no longer be cancelled: the page says so and nothing changes.
+        app.Clock.SetUtcNow(app.Clock.GetUtcNow().AddDays(21));
+        page = FormSession.Create(app);
+        await page.LoginAsync(cast.NetworkAdmin.Email!);
+        var residencyPath = $"/o/{cast.Network.Slug}/membership/events/{bundle.Residency}/registrations";
+        var (refusedResponse, refused) = await page.SubmitAsync(residencyPath, $"cancel-{residencySeat}", new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, refusedResponse.StatusCode);
+        Assert.Contains("has started; the bundle's seats can no longer be cancelled.", refused.Body?.TextContent, StringComparison.Ordinal);
+        Assert.Equal(RegistrationStatus.Confirmed, await StatusAsync(residencySeat));
+        Assert.Equal(557.66m, (await BooksAsync(orderId)).Credited);
+    }
+
+    [Fact]
     public async Task Cancelling_a_paid_bundle_frees_every_seat_refunds_under_the_first_events_rule_and_withdraws_the_residencys_course()
     {
         var bundle = await BundleAsync(residencySeats: 1, conferenceSeats: 1);

@@ -77,6 +77,38 @@ public abstract class ProgrammeAdminPageTests(MembershipRounds app)
     }
 }
 
+/// <summary>The events table's form schedules an event as the API does, each error beside its field and what was typed kept.</summary>
+public sealed class EventCreationPageTests(SqliteMembershipRounds app) : IClassFixture<SqliteMembershipRounds>
+{
+    [Fact]
+    public async Task An_admin_schedules_an_event_with_the_form_and_a_wrong_field_is_told_beside_it_with_nothing_saved()
+    {
+        var cast = await app.CastAsync();
+        var page = FormSession.Create(app);
+        await page.LoginAsync(cast.NetworkAdmin.Email!);
+        var path = $"/o/{cast.Network.Slug}/membership";
+        var start = app.Clock.GetUtcNow().AddDays(30).ToString("yyyy-MM-dd'T'09:00", System.Globalization.CultureInfo.InvariantCulture);
+        var fields = new Dictionary<string, string>
+        {
+            ["kind"] = "webinar", ["title"] = "Measuring reach", ["description"] = "An hour on reach.", ["start"] = start, ["timeZone"] = "America/Chicago",
+            ["durationMinutes"] = "60", ["capacity"] = "0", ["price"] = "95", ["venue"] = "", ["onlineLink"] = "",
+        };
+
+        var (_, wrong) = await page.SubmitAsync(path, "new-event", fields);
+        Assert.Equal("Capacity is a number of seats between 1 and 100,000.", wrong.QuerySelector("#new-event-Capacity-error")?.TextContent);
+        Assert.Equal("true", wrong.QuerySelector("#new-event-capacity")?.GetAttribute("aria-invalid"));
+        Assert.Equal("Measuring reach", wrong.QuerySelector("#new-event-title")?.GetAttribute("value"));
+        Assert.False(await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().AnyAsync(e => e.OrganizationId == cast.Network.Id && e.Title == "Measuring reach")));
+
+        fields["capacity"] = "40";
+        var (_, done) = await page.SubmitAsync(path, "new-event", fields);
+        Assert.Contains("Measuring reach is scheduled.", done.Body?.TextContent, StringComparison.Ordinal);
+        var created = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<NetworkEvent>().SingleAsync(e => e.OrganizationId == cast.Network.Id && e.Title == "Measuring reach"));
+        Assert.Equal((ProductKind.Webinar, 40, "America/Chicago"), (created.Kind, created.Capacity, created.TimeZone));
+        Assert.NotNull(done.QuerySelector($"a[href='/o/{cast.Network.Slug}/membership/events/{created.Id}/registrations']"));
+    }
+}
+
 public sealed class ProgrammeAdminPageTestsOnSqlite(SqliteMembershipRounds app) : ProgrammeAdminPageTests(app), IClassFixture<SqliteMembershipRounds>;
 
 [Trait("Database", "PostgreSQL")]

@@ -104,7 +104,7 @@ public abstract class SeatCapOrderTests(MembershipRounds app)
             await using var transaction = await db.Database.BeginTransactionAsync();
             var order = new Order { OrganizationId = capped.Cast.Network.Id, BuyerUserId = late.Id, CreatedAt = app.Clock.GetUtcNow() };
             db.Add(order);
-            var line = await pricing.FreezeAsync(order, priced, "Capped residency", late.Id);
+            var line = (await pricing.FreezeAsync(order, priced, "Capped residency", late.Id)).Value!;
             Assert.Equal(ListPrice, line.Total);
             Assert.Equal(ListPrice, order.Total);
             Assert.Contains(FullNote(capped), line.Description, StringComparison.Ordinal);

@@ -74,6 +74,42 @@ public abstract class TrackNameKeyRepairTests(MembershipRounds app)
             await db.SaveChangesAsync();
         }));
     }
+
+    [Fact]
+    public async Task Two_instances_starting_together_both_finish_and_the_tracks_are_repaired_once()
+    {
+        var cast = await app.CastAsync();
+        var (eventId, duplicateId) = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var product = new Product { OrganizationId = cast.Network.Id, Kind = ProductKind.Conference, Name = "Race conference", ListPrice = 0m };
+            var conference = new NetworkEvent
+            {
+                OrganizationId = cast.Network.Id, ProductId = product.Id, Kind = ProductKind.Conference, Title = "Race conference", StartsAt = app.Clock.GetUtcNow().AddDays(30),
+                EndsAt = app.Clock.GetUtcNow().AddDays(31), TimeZone = "UTC", Capacity = 10,
+            };
+            var first = new EventTrack { OrganizationId = cast.Network.Id, EventId = conference.Id, Name = "économie", Position = 0 };
+            db.AddRange(product, conference, first);
+            await db.SaveChangesAsync();
+            await KeyTheOldWayAsync(db, conference.Id, "économie");
+            var duplicate = new EventTrack { OrganizationId = cast.Network.Id, EventId = conference.Id, Name = "Économie", Position = 1 };
+            db.Add(duplicate);
+            await db.SaveChangesAsync();
+            return (conference.Id, duplicate.Id);
+        });
+
+        // Each instance has its own scope and connection, as two servers would; neither may fail.
+        var changed = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => app.WithScopeAsync(s => RepairAsync(s)))));
+
+        // The two rows (one renamed, one rekeyed) are changed once between them, whichever instance did it.
+        Assert.Equal(2, changed.Sum());
+        var tracks = await app.WithScopeAsync(async services =>
+            await services.GetRequiredService<RoundsDbContext>().Set<EventTrack>().AsNoTracking().Where(t => t.EventId == eventId).OrderBy(t => t.Position).ToListAsync());
+        Assert.All(tracks, t => Assert.Equal(EventTrack.KeyOf(t.Name), t.NameKey));
+        Assert.Equal(["économie", $"Économie ({duplicateId.ToString()[..8]})"], tracks.Select(t => t.Name));
+        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().AuditEntries.IgnoreQueryFilters()
+            .CountAsync(a => a.Action == "event_track.renamed_as_duplicate" && a.EntityId == duplicateId.ToString())));
+    }
 }
 
 /// <summary>On SQLite the old way is the migration's own SQL.</summary>
