@@ -88,6 +88,7 @@ public class ScreenerTests
     [InlineData("Pain: 6/10, improved with repositioning.", false)]
     [InlineData("Reports 7/10 pain in the left knee.", false)]
     [InlineData("Pt admitted 3/10 with chest pain.", true)]
+    [InlineData("On 3/10 pain began in her left hip.", true)]
     public void PainScoresAreNotDates(string text, bool date)
     {
         var dates = DetectorSpans(text).Where(c => c.Type == "DATE");

@@ -215,8 +215,12 @@ internal static class DateDetector
     /// <summary>Words that make "n/10" a rating on the ten-point scale: "pain 3/10", "3/10 pain", "rated 7/10".</summary>
     private static readonly WordSet ScoreWords = WordSet.Of("pain", "rated", "rates", "rating", "score", "scale", "severity", "nausea", "anxiety");
 
+    // "On 3/10 pain began": after a word that places it in time, the number is a date whatever follows.
     private static bool IsScore(TokenizedText text, int first, int last) =>
-        text.IsIn(first - 1, ScoreWords) || (text.IsSymbol(first - 1, ':') && text.IsIn(first - 2, ScoreWords)) || text.IsIn(last + 1, ScoreWords);
+        text.IsIn(first - 1, ScoreWords) || (text.IsSymbol(first - 1, ':') && text.IsIn(first - 2, ScoreWords))
+        || (text.IsIn(last + 1, ScoreWords) && !text.IsIn(first - 1, DatePrepositions));
+
+    private static readonly WordSet DatePrepositions = WordSet.Of("on", "since", "from", "until", "till", "by", "after", "before", "of");
 
     /// <summary>m/d, m/d/yy(yy), m-d-yyyy, m.d.yyyy and yyyy-mm-dd, with an optional time straight after.</summary>
     private static int Numeric(TokenizedText text, int i)

@@ -277,14 +277,17 @@ internal static class Labeller
             "EMAIL" => text.Contains('@'),
             "URL" => text.Contains('.') || text.Contains('/'),
             "IP" => (text.Contains('.') || text.Contains(':')) && text.ContainsAnyInRange('0', '9'),
-            "PHONE" or "FAX" => DigitCount(text) >= 7,
+            // A vanity number spells part of itself ("(800) 555-CARE").
+            "PHONE" or "FAX" => DigitCount(text) >= 3 && DigitCount(text) + LetterCount(text) >= 7,
             "SSN" => DigitCount(text) >= 4,
             "MRN" or "HEALTH_PLAN" or "ACCOUNT" or "LICENSE" or "DEVICE" or "VEHICLE" or "ID" =>
                 text.ContainsAnyInRange('0', '9') && !AfterVitalSign(ctx.Text, candidate.First),
             // An age is a number, in digits or in words ("97-year-old", "ninety-four"); a date alone in digits needs a
             // separator ("3/4"), since a bare number is a count and a year alone is no date.
-            "AGE" => text.ContainsAnyInRange('0', '9') || text.Contains("ninet", StringComparison.OrdinalIgnoreCase) || text.Contains("hundred", StringComparison.OrdinalIgnoreCase),
-            "DATE" => text.ContainsAnyExceptInRange('0', '9'),
+            "AGE" => text.ContainsAnyInRange('0', '9') || text.Contains("ninet", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("hundred", StringComparison.OrdinalIgnoreCase) || text.Contains("genarian", StringComparison.OrdinalIgnoreCase)
+                || text.Contains("centenarian", StringComparison.OrdinalIgnoreCase),
+            "DATE" => text.ContainsAnyExceptInRange('0', '9') || text.Length is 6 or 8,
             "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate) && !IsFieldLabel(ctx, candidate),
             _ => true,
         };
@@ -298,7 +301,8 @@ internal static class Labeller
     {
         for (var k = candidate.First; k < candidate.Last; k++)
         {
-            if ((ctx.Text[k].Kind == TokenKind.Number && (ctx.Text.IsIn(k + 1, MeasureUnits) || ctx.Text.IsSymbol(k + 1, '%')))
+            // The unit is written in lower case ("10 mg", "40 mL"); "5 Ft Myers" is a place.
+            if ((ctx.Text[k].Kind == TokenKind.Number && ((ctx.Text.IsIn(k + 1, MeasureUnits) && !ctx.Text[k + 1].Has(TokenFlags.Capitalized)) || ctx.Text.IsSymbol(k + 1, '%')))
                 || (ctx.Text[k + 1].Kind == TokenKind.Number && AfterVitalSign(ctx.Text, k + 1)))
             {
                 return true;
@@ -316,8 +320,20 @@ internal static class Labeller
     {
         var k = candidate.First;
         var token = ctx.Text[k];
+        // A given name before a colon is a speaker ("MARIA:", "Hope:"), as in a story told in questions and answers.
         return candidate.Last == k && ctx.Text.IsSymbol(k + 1, ':') && token.Has(TokenFlags.SentenceStart)
-            && (token.Has(TokenFlags.AllUpper) || IsOrdinaryWord(ctx, k));
+            && (token.Has(TokenFlags.AllUpper) || IsOrdinaryWord(ctx, k)) && Data.NameData.Shared.FirstNameCount(ctx.Text, k) == 0;
+    }
+
+    private static int LetterCount(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        foreach (var c in text)
+        {
+            count += char.IsAsciiLetter(c) ? 1 : 0;
+        }
+
+        return count;
     }
 
     private static int DigitCount(ReadOnlySpan<char> text)
@@ -335,12 +351,14 @@ internal static class Labeller
     private static bool AfterVitalSign(TokenizedText text, int index) =>
         text.IsIn(index - 1, VitalSigns) || (text.IsSymbol(index - 1, ':') && text.IsIn(index - 2, VitalSigns));
 
+    // Only abbreviations no address uses: "CR 456" is a county road and "K 12" a street, so single letters, "cr" and
+    // "map" are left out.
     private static readonly WordSet VitalSigns = WordSet.Of(
-        "bp", "hr", "rr", "spo2", "sao2", "o2", "temp", "t", "p", "gcs", "pulse", "wbc", "hgb", "hct", "plt", "na", "k", "cl",
-        "co2", "bun", "cr", "glucose", "bg", "inr", "ptt", "bnp", "a1c", "lactate", "trop", "troponin", "ef", "uop", "map", "cvp");
+        "bp", "hr", "rr", "spo2", "sao2", "o2", "temp", "gcs", "pulse", "wbc", "hgb", "hct", "plt", "na",
+        "bun", "glucose", "inr", "ptt", "bnp", "a1c", "lactate", "trop", "troponin", "uop", "cvp");
 
     private static readonly WordSet MeasureUnits = WordSet.Of(
-        "mg", "mcg", "g", "kg", "ml", "l", "meq", "mmol", "units", "mmhg", "bpm", "lb", "lbs", "oz", "cm", "mm", "ft", "cc");
+        "mg", "mcg", "kg", "ml", "meq", "mmol", "units", "mmhg", "bpm", "lb", "lbs", "oz", "cm", "mm", "cc");
 
     private static bool AnyCovered(bool[] covered, PhiCandidate candidate) =>
         covered.AsSpan(candidate.First, candidate.Last - candidate.First + 1).Contains(true);
