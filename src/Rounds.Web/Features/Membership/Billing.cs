@@ -13,7 +13,7 @@ public sealed record PricedProduct(Product Product, PriceQuote Quote, HeldPlan? 
 public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimeProvider clock)
 {
     /// <param name="passOver">Memberships whose plans are left out of the price: capped ones whose last seat has gone since they were offered.</param>
-    /// <param name="accepted">A voucher whose use the order has taken already, applied without being checked again.</param>
+    /// <param name="accepted">A voucher accepted when the order was first priced, applied again without being looked up; the freeze takes its use and checks it then.</param>
     public async Task<Outcome<PricedProduct>> QuoteAsync(Guid sellerId, string? userId, Product product, string? voucherCode, CancellationToken cancellationToken = default, TermCredit? credit = null,
         IReadOnlySet<Guid>? passOver = null, Voucher? accepted = null)
     {
@@ -66,21 +66,15 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
             throw new InvalidOperationException("An order line is frozen inside the transaction that saves its order, so the seat it takes is counted under the membership's lock.");
         }
 
-        var usesVoucher = priced.Voucher is not null && priced.Quote.Steps.Any(s => s.Kind == PriceStepKind.Voucher);
-        if (usesVoucher && await TakeVoucherUseAsync(priced.Voucher!, priced.Product, cancellationToken) is { } problem)
-        {
-            db.ChangeTracker.Clear();
-            return Outcome.Refused($"{problem} It was good when the price was shown, a moment ago; nothing was ordered. Order again without it, or with another code.");
-        }
-
         var passedOver = new HashSet<Guid>();
         while (priced.UsedPlan is { NeedsSeat: true } held && !await TakeSeatAsync(order.OrganizationId, held, userId, cancellationToken))
         {
             passedOver.Add(held.Membership.Id);
             var holder = await db.Organizations.Where(o => o.Id == held.Membership.HolderOrganizationId).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken) ?? "the organization";
             description = $"{description} (priced without {holder}'s {held.Plan.Name}: all its seats were taken)";
-            // The voucher's use is taken already; the price is made again with it as it was accepted, not checked a second time.
-            var again = await QuoteAsync(order.OrganizationId, userId, priced.Product, null, cancellationToken, priced.Credit, passedOver, usesVoucher ? priced.Voucher : null);
+            // The code typed is priced again as it was accepted, whether or not the first price needed it: a plan that
+            // made the product free left no room for the voucher, and without the plan the voucher counts again.
+            var again = await QuoteAsync(order.OrganizationId, userId, priced.Product, null, cancellationToken, priced.Credit, passedOver, priced.Voucher);
             if (!again.Succeeded)
             {
                 db.ChangeTracker.Clear();
@@ -88,6 +82,15 @@ public sealed class Pricing(RoundsDbContext db, MemberBenefits benefits, TimePro
             }
 
             priced = again.Value!;
+        }
+
+        // A use is taken only for the price frozen, and checked again now: the code may have lapsed or been used up
+        // since the price was shown.
+        if (priced.Voucher is not null && priced.Quote.Steps.Any(s => s.Kind == PriceStepKind.Voucher)
+            && await TakeVoucherUseAsync(priced.Voucher, priced.Product, cancellationToken) is { } problem)
+        {
+            db.ChangeTracker.Clear();
+            return Outcome.Refused($"{problem} It was good when the price was shown, a moment ago; nothing was ordered. Order again without it, or with another code.");
         }
 
         var line = new OrderLine

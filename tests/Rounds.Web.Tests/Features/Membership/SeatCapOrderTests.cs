@@ -116,6 +116,48 @@ public abstract class SeatCapOrderTests(MembershipRounds app)
     }
 
     [Fact]
+    public async Task A_voucher_typed_beside_a_plan_that_made_the_product_free_counts_when_the_plan_fills_before_the_freeze()
+    {
+        var capped = await CapAsync(app, 1, 2);
+        var (late, early) = (capped.Staff[0], capped.Staff[1]);
+        var code = "BESIDE-" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var voucherId = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var voucher = new Voucher { OrganizationId = capped.Cast.Network.Id, Code = code, PercentOff = 25m, MaxUses = 5 };
+            db.Add(voucher);
+            await db.SaveChangesAsync();
+            return voucher.Id;
+        });
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var pricing = services.GetRequiredService<Pricing>();
+            var webinar = new Product { OrganizationId = capped.Cast.Network.Id, Kind = ProductKind.Webinar, Name = "Included webinar", ListPrice = 400m };
+            db.Add(webinar);
+            await db.SaveChangesAsync();
+
+            // The organization plan includes webinars, so the code typed takes nothing off a price of 0.
+            var priced = (await pricing.QuoteAsync(capped.Cast.Network.Id, late.Id, webinar, code)).Value!;
+            Assert.Equal((0m, true), (priced.Quote.Total.Amount, priced.UsedPlan!.NeedsSeat));
+            Assert.DoesNotContain(priced.Quote.Steps, s => s.Kind == PriceStepKind.Voucher);
+
+            var taken = await app.WithScopeAsync(s => s.GetRequiredService<OrganizationSeats>().TakeAsync(capped.Cast.Network.Id, early.Id, null));
+            Assert.True(taken.Succeeded, taken.Status.Message);
+
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var order = new Order { OrganizationId = capped.Cast.Network.Id, BuyerUserId = late.Id, CreatedAt = app.Clock.GetUtcNow() };
+            db.Add(order);
+            var line = (await pricing.FreezeAsync(order, priced, "Included webinar", late.Id)).Value!;
+            Assert.Equal(300m, line.Total);
+            Assert.Contains(line.ReadSteps(), s => s.Kind == PriceStepKind.Voucher);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        });
+        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Voucher>().Where(v => v.Id == voucherId).Select(v => v.Uses).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Staff_registering_at_once_take_exactly_the_caps_seats_and_the_rest_pay_the_list_price_with_the_reason_on_their_line()
     {
         const int cap = 3;
