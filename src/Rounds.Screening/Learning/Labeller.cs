@@ -278,8 +278,8 @@ internal static class Labeller
             "URL" => text.Contains('.') || text.Contains('/'),
             "IP" => (text.Contains('.') || text.Contains(':')) && text.ContainsAnyInRange('0', '9'),
             // A vanity number spells part of itself ("(800) 555-CARE").
-            "PHONE" or "FAX" => DigitCount(text) >= 3 && DigitCount(text) + LetterCount(text) >= 7,
-            "SSN" => DigitCount(text) >= 4,
+            "PHONE" or "FAX" => Count(text, char.IsAsciiDigit) is var digits && digits >= 3 && digits + Count(text, char.IsAsciiLetter) >= 7,
+            "SSN" => Count(text, char.IsAsciiDigit) >= 4,
             "MRN" or "HEALTH_PLAN" or "ACCOUNT" or "LICENSE" or "DEVICE" or "VEHICLE" or "ID" =>
                 text.ContainsAnyInRange('0', '9') && !AfterVitalSign(ctx.Text, candidate.First),
             // An age is a number, in digits or in words ("97-year-old", "ninety-four"); a date alone in digits needs a
@@ -325,23 +325,12 @@ internal static class Labeller
             && (token.Has(TokenFlags.AllUpper) || IsOrdinaryWord(ctx, k)) && Data.NameData.Shared.FirstNameCount(ctx.Text, k) == 0;
     }
 
-    private static int LetterCount(ReadOnlySpan<char> text)
+    private static int Count(ReadOnlySpan<char> text, Func<char, bool> which)
     {
         var count = 0;
         foreach (var c in text)
         {
-            count += char.IsAsciiLetter(c) ? 1 : 0;
-        }
-
-        return count;
-    }
-
-    private static int DigitCount(ReadOnlySpan<char> text)
-    {
-        var count = 0;
-        foreach (var c in text)
-        {
-            count += char.IsAsciiDigit(c) ? 1 : 0;
+            count += which(c) ? 1 : 0;
         }
 
         return count;

@@ -385,13 +385,13 @@ public sealed class BundleRegistrations(RoundsDbContext db, Seats seats, Pricing
         return new Outcome<IReadOnlyList<Registration>>(Outcome.Success, registrations);
     }
 
-    /// <summary>The registrations a bundle's order line holds, for the places that act on every seat it gave.</summary>
     /// <summary>The seats an order line paid for: every seat of a bundle, or the line's one registration.</summary>
     public static async Task<List<Guid>> SeatsOfLineAsync(RoundsDbContext db, Guid orderId, OrderLine line, CancellationToken cancellationToken) =>
         line.BundleId is { } bundleId
             ? await SeatsOfAsync(db, orderId, bundleId, cancellationToken)
             : line.RegistrationId is { } single ? [single] : [];
 
+    /// <summary>The registrations a bundle's order line holds, for the places that act on every seat it gave.</summary>
     public static Task<List<Guid>> SeatsOfAsync(RoundsDbContext db, Guid orderId, Guid bundleId, CancellationToken cancellationToken) =>
         db.Set<Registration>().Where(r => r.OrderId == orderId && r.BundleId == bundleId).Select(r => r.Id).ToListAsync(cancellationToken);
 }
