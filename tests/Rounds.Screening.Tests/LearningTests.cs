@@ -161,9 +161,32 @@ public class LearningTests
         Assert.Equal(model.Social.FeatureCount, loaded.Social.FeatureCount);
         Assert.Equal(model.Strict.Scale, loaded.Strict.Scale);
         Assert.Equal(model.RecallBias, loaded.RecallBias);
+        foreach (var (before, after) in new[] { (model.Social, loaded.Social), (model.Strict, loaded.Strict) })
+        {
+            var weights = after.Features().ToDictionary(f => f.Key, f => f.Weights);
+            Assert.All(before.Features(), f => Assert.Equal(f.Weights, weights[f.Key]));
+        }
+
+        // A file cut short inside its weights is refused, not read as zeros.
+        using var cut = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(cut, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Decompressed(stream.ToArray()).AsSpan(0, 5_000));
+        }
+
+        cut.Position = 0;
+        Assert.Throws<InvalidDataException>(() => ScreeningModel.Load(cut));
 
         // A model written by another version of the tag set is refused with a clear message, not misread.
         Assert.Throws<InvalidDataException>(() => ScreeningModel.Load(new MemoryStream([1, 2, 3, 4])));
+    }
+
+    private static byte[] Decompressed(byte[] gzipped)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(gzipped), System.IO.Compression.CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        gzip.CopyTo(plain);
+        return plain.ToArray();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Numerics;
 using System.Reflection;
@@ -19,37 +20,80 @@ internal sealed class SequenceModel
     private readonly int _mask;
 
     public SequenceModel(IReadOnlyList<(ulong Key, float[] Weights)> features, float scale)
+        : this(features.Count, scale)
+    {
+        foreach (var (key, weights) in features)
+        {
+            if (TakeSlot(key) is var slot and >= 0)
+            {
+                weights.AsSpan(0, Tags.Count).CopyTo(_weights.AsSpan(slot * Stride, Tags.Count));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The weights as the model file stores them: <paramref name="count"/> records of a key and one half-precision
+    /// weight per tag, little-endian. Read in place, so loading allocates the two tables and nothing per feature.
+    /// </summary>
+    public SequenceModel(ReadOnlySpan<byte> records, int count, float scale)
+        : this(count, scale)
+    {
+        var size = RecordSize;
+        if (records.Length < count * size)
+        {
+            throw new InvalidDataException("The model file ends inside its weights; retrain with ./rounds screen-train.");
+        }
+
+        for (var f = 0; f < count; f++)
+        {
+            var record = records.Slice(f * size, size);
+            if (TakeSlot(BinaryPrimitives.ReadUInt64LittleEndian(record)) is var slot and >= 0)
+            {
+                var row = _weights.AsSpan(slot * Stride, Tags.Count);
+                for (var t = 0; t < row.Length; t++)
+                {
+                    row[t] = (float)BinaryPrimitives.ReadHalfLittleEndian(record[(8 + (2 * t))..]);
+                }
+            }
+        }
+    }
+
+    private SequenceModel(int count, float scale)
     {
         Scale = scale;
 
         // Rows are padded to whole 256-bit vectors so that adding one is three vector adds, not nineteen scalar ones.
         Stride = (Tags.Count + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count;
-        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, features.Count * 2));
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 2));
         _keys = new ulong[capacity];
         _mask = capacity - 1;
 
         // Weights are stored by slot, not by feature, so that a hit costs one read of the key table and one of the
         // weights, with no row index between them.
         _weights = new float[capacity * Stride];
-        foreach (var (key, weights) in features)
+        FeatureCount = count;
+    }
+
+    /// <summary>The bytes of one stored feature: its key and a half-precision weight per tag.</summary>
+    public static int RecordSize => 8 + (2 * Tags.Count);
+
+    /// <summary>Claims the key's slot and returns it, or -1 for the key zero, which would read as an empty slot.</summary>
+    private int TakeSlot(ulong key)
+    {
+        // The hash makes a key of zero vanishingly rare, so it is simply skipped.
+        if (key == Empty)
         {
-            // A key of zero would read as an empty slot; the hash makes one vanishingly rare, so it is simply skipped.
-            if (key == Empty)
-            {
-                continue;
-            }
-
-            var slot = (int)key & _mask;
-            while (_keys[slot] != Empty)
-            {
-                slot = (slot + 1) & _mask;
-            }
-
-            _keys[slot] = key;
-            weights.AsSpan(0, Tags.Count).CopyTo(_weights.AsSpan(slot * Stride, Tags.Count));
+            return -1;
         }
 
-        FeatureCount = features.Count;
+        var slot = (int)key & _mask;
+        while (_keys[slot] != Empty)
+        {
+            slot = (slot + 1) & _mask;
+        }
+
+        _keys[slot] = key;
+        return slot;
     }
 
     public int Stride { get; }
@@ -212,9 +256,10 @@ internal sealed class ScreeningModel
 
     public static ScreeningModel Load(Stream stream)
     {
-        using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-        using var buffered = new BufferedStream(gzip, 1 << 16);
-        using var reader = new BinaryReader(buffered);
+        // Decompressed whole, then read in place: a reader call per weight cost more than the rest of the start.
+        var bytes = Data.GzipResource.ReadAll(stream);
+        using var memory = new MemoryStream(bytes, writable: false);
+        using var reader = new BinaryReader(memory);
         if (reader.ReadInt32() != Magic)
         {
             throw new InvalidDataException("Not a screening model file.");
@@ -242,20 +287,14 @@ internal sealed class ScreeningModel
         {
             var scale = reader.ReadSingle();
             var count = reader.ReadInt32();
-            var features = new List<(ulong, float[])>(count);
-            for (var f = 0; f < count; f++)
+            var start = (int)memory.Position;
+            if (count < 0 || (long)count * SequenceModel.RecordSize > bytes.Length - start)
             {
-                var key = reader.ReadUInt64();
-                var weights = new float[tags];
-                for (var t = 0; t < tags; t++)
-                {
-                    weights[t] = (float)reader.ReadHalf();
-                }
-
-                features.Add((key, weights));
+                throw new InvalidDataException("The model file ends inside its weights; retrain with ./rounds screen-train.");
             }
 
-            models[m] = new SequenceModel(features, scale);
+            models[m] = new SequenceModel(bytes.AsSpan(start, count * SequenceModel.RecordSize), count, scale);
+            memory.Position = start + (count * SequenceModel.RecordSize);
         }
 
         return new ScreeningModel(models[0], models[1]) { RecallBias = recallBias };

@@ -4,20 +4,28 @@ namespace Rounds.Screening.Text;
 internal sealed class WordSet
 {
     private readonly SpanTable<bool> _table;
-    private readonly Prefilter _prefilter;
-    private readonly IReadOnlyCollection<string> _words;
+    private readonly Prefilter _prefilter = new();
 
     public WordSet(IEnumerable<string> words)
     {
         var list = words as IReadOnlyCollection<string> ?? [.. words];
-        _words = list;
         _table = new SpanTable<bool>(list.Count);
         foreach (var word in list)
         {
-            _table.TryAdd(word, true);
+            Add(word);
         }
+    }
 
-        _prefilter = new Prefilter(list);
+    /// <summary>An empty set sized for a list read at start, filled with <see cref="Add"/> from spans without a string per word.</summary>
+    public WordSet(int capacity, int characters) => _table = new SpanTable<bool>(capacity, characters);
+
+    /// <summary>Adds a word while the set is being loaded; sets are not changed once screening uses them.</summary>
+    public void Add(ReadOnlySpan<char> word)
+    {
+        if (_table.TryAdd(word, true))
+        {
+            _prefilter.Add(word);
+        }
     }
 
     public static WordSet Of(params string[] words) => new(words);
@@ -28,7 +36,7 @@ internal sealed class WordSet
     public int Bit { get; private set; } = -1;
 
     /// <summary>The words, for building a <see cref="Vocabulary"/>.</summary>
-    public IEnumerable<string> Words => _words;
+    public IEnumerable<string> Words => _table.Keys();
 
     internal void AssignBit(int bit) => Bit = bit;
 
@@ -91,6 +99,12 @@ internal sealed class WordCounts
         }
     }
 
+    /// <summary>An empty map sized for a list read at start, filled with <see cref="Add"/>.</summary>
+    public WordCounts(int capacity, int characters) => _table = new SpanTable<int>(capacity, characters);
+
+    /// <summary>Adds a word and its count while the map is being loaded; a word already there keeps its first count.</summary>
+    public void Add(ReadOnlySpan<char> word, int count) => _table.TryAdd(word, count);
+
     public int Count => _table.Count;
 
     public int Get(ReadOnlySpan<char> word) => _table.TryGetValue(word, SpanTable<int>.Hash(word), out var count) ? count : 0;
@@ -106,24 +120,33 @@ internal sealed class Prefilter
 {
     private readonly ulong[] _lengthsByFirst = new ulong[28];
 
+    public Prefilter()
+    {
+    }
+
     public Prefilter(IEnumerable<string> words)
     {
         foreach (var word in words)
         {
-            if (word.Length == 0)
-            {
-                continue;
-            }
+            Add(word);
+        }
+    }
 
-            _lengthsByFirst[Slot(word[0])] |= Bit(word.Length);
+    public void Add(ReadOnlySpan<char> word)
+    {
+        if (word.Length == 0)
+        {
+            return;
+        }
 
-            // Case-insensitive comparison may fold a non-ASCII first letter onto another slot; keep those open.
-            if (!char.IsAscii(word[0]))
+        _lengthsByFirst[Slot(word[0])] |= Bit(word.Length);
+
+        // Case-insensitive comparison may fold a non-ASCII first letter onto another slot; keep those open.
+        if (!char.IsAscii(word[0]))
+        {
+            for (var i = 0; i < _lengthsByFirst.Length; i++)
             {
-                for (var i = 0; i < _lengthsByFirst.Length; i++)
-                {
-                    _lengthsByFirst[i] |= Bit(word.Length);
-                }
+                _lengthsByFirst[i] |= Bit(word.Length);
             }
         }
     }
