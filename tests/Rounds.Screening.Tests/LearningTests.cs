@@ -111,11 +111,29 @@ public class LearningTests
     [InlineData("lives at 12 Oak St now", 2, 4, "LOCATION", true)]
     [InlineData("met Quinn Hollis today", 1, 2, "NAME", true)]
     [InlineData("chair 11 today", 1, 1, "ID", true)]
+    [InlineData("Lungs clear. Abd soft, no edema.", 6, 7, "LOCATION", false)]
+    [InlineData("Seen by dr at bedside. Stable.", 2, 2, "NAME", false)]
+    [InlineData("Attending: Dr Patel", 0, 3, "NAME", false)]
+    [InlineData("Spoke with noah at bedside. Stable.", 2, 2, "NAME", true)]
+    [InlineData("pt says noah visited", 2, 2, "NAME", true)]
+    [InlineData("omg we moved here from millbrook", 5, 5, "LOCATION", true)]
     public void ASpanMustHaveTheShapeOfItsType(string text, int first, int last, string type, bool expected)
     {
         using var ctx = new ScreeningContext(new Post(text, AccountKind.Enterprise), Profile.Strict, CompiledRuleSet.Default);
 
         Assert.Equal(expected, Labeller.HasShape(ctx, new PhiCandidate(first, last, type, "", Tie.Patient)));
+    }
+
+    [Theory]
+    [InlineData("Attending: Dr Patel", 0, 3, "NAME", 2)]
+    [InlineData("Contact: Rollin Miller (son)", 0, 3, "NAME", 2)]
+    [InlineData("Lives in Sparta: near the lake", 2, 2, "LOCATION", 2)]
+    [InlineData("Attending: Dr Patel", 0, 3, "MRN", 0)]
+    public void ANameStartsAfterAFieldsLabel(string text, int first, int last, string type, int expected)
+    {
+        using var ctx = new ScreeningContext(new Post(text, AccountKind.Enterprise), Profile.Strict, CompiledRuleSet.Default);
+
+        Assert.Equal(expected, Labeller.AfterLabel(ctx, new PhiCandidate(first, last, type, "", Tie.Patient)).First);
     }
 
     [Fact]

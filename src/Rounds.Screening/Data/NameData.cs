@@ -6,7 +6,7 @@ namespace Rounds.Screening.Data;
 
 /// <summary>
 /// The Census and SSA name lists, the Census Gazetteer places and the common-word list, loaded once per process
-/// on first use. Screening code asks for <see cref="Shared"/>; the load takes a few hundred milliseconds.
+/// on first use. Screening code asks for <see cref="Shared"/>; the load takes a few tens of milliseconds of CPU.
 /// </summary>
 internal sealed class NameData
 {

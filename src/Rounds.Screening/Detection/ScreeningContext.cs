@@ -34,6 +34,7 @@ internal sealed class ScreeningContext : IDisposable
 {
     private bool[] _claimed;
     private TokenizedText? _bio;
+    private bool? _writesInCapitals;
 
     public ScreeningContext(Post post, Profile profile, CompiledRuleSet rules)
     {
@@ -70,6 +71,30 @@ internal sealed class ScreeningContext : IDisposable
     public TokenizedText? Bio => _bio ??= string.IsNullOrWhiteSpace(Post.Bio) ? null : new TokenizedText(Post.Bio);
 
     public List<PhiCandidate> Candidates { get; } = new(16);
+
+    /// <summary>
+    /// Whether the writer opens sentences and lines with capitals (at least half of them). Where they do, a name or
+    /// place written all in lower case is a common word; where they do not (texting style, all lower case), case
+    /// says nothing.
+    /// </summary>
+    public bool WritesInCapitals => _writesInCapitals ??= CapitalizesSentences(Text);
+
+    private static bool CapitalizesSentences(TokenizedText text)
+    {
+        var starts = 0;
+        var capitalized = 0;
+        for (var i = 0; i < text.Count; i++)
+        {
+            var token = text[i];
+            if (token.Kind == TokenKind.Word && token.Has(TokenFlags.SentenceStart) && !token.Has(TokenFlags.Hashtag | TokenFlags.Handle))
+            {
+                starts++;
+                capitalized += token.Has(TokenFlags.Capitalized) || token.Has(TokenFlags.AllUpper) ? 1 : 0;
+            }
+        }
+
+        return starts > 0 && capitalized * 2 >= starts;
+    }
 
     /// <summary>How strongly the post is about one patient's care; see <see cref="PatientContext"/>.</summary>
     public int PatientScore { get; set; }

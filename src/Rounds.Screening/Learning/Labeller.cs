@@ -241,6 +241,7 @@ internal static class Labeller
                 }
             }
 
+            snapped = AfterLabel(ctx, snapped);
             if (HasShape(ctx, snapped) && !ProfileFilter.IsAllowListed(ctx, snapped) && !AllowListedName(ctx, snapped) && !AnyCovered(covered, snapped))
             {
                 result.Add(snapped);
@@ -288,9 +289,52 @@ internal static class Labeller
                 || text.Contains("hundred", StringComparison.OrdinalIgnoreCase) || text.Contains("genarian", StringComparison.OrdinalIgnoreCase)
                 || text.Contains("centenarian", StringComparison.OrdinalIgnoreCase),
             "DATE" => text.ContainsAnyExceptInRange('0', '9') || text.Length is 6 or 8,
-            "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate) && !IsFieldLabel(ctx, candidate),
+            "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate) && !IsFieldLabel(ctx, candidate) && !text.Contains(':')
+                && (!ctx.WritesInCapitals || Count(text, c => char.IsUpper(c) || char.IsAsciiDigit(c)) > 0 || HoldsCommonGivenName(ctx, candidate)),
             _ => true,
         };
+    }
+
+    /// <summary>
+    /// A name written in lower case where the writer capitalizes sentences is a common word ("walker", "no edema",
+    /// "dr") unless it holds a given name many people have: a name typed in a hurry ("noah", "steve") is still one.
+    /// </summary>
+    private static bool HoldsCommonGivenName(ScreeningContext ctx, PhiCandidate candidate)
+    {
+        for (var k = candidate.First; k <= candidate.Last; k++)
+        {
+            if (candidate.Type == "NAME" && Data.NameData.Shared.FirstNameCount(ctx.Text, k) >= LowerCaseNameBirths)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>US births (1920–2019) from which a given name in lower case is still read as a name.</summary>
+    private const int LowerCaseNameBirths = 10_000;
+
+    /// <summary>
+    /// A name or place the model ran across a field's label ("Contact: Rollin Miller", "Attending: Dr"): no name or
+    /// address holds a colon, so the span starts after the label's.
+    /// </summary>
+    internal static PhiCandidate AfterLabel(ScreeningContext ctx, PhiCandidate candidate)
+    {
+        if (candidate.Type is not ("NAME" or "LOCATION"))
+        {
+            return candidate;
+        }
+
+        for (var k = candidate.Last - 1; k >= candidate.First; k--)
+        {
+            if (ctx.Text.IsSymbol(k, ':'))
+            {
+                return candidate with { First = k + 1 };
+            }
+        }
+
+        return candidate;
     }
 
     /// <summary>
