@@ -188,18 +188,17 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
     }
 
     /// <summary>
-    /// Every account's workflow in the organization, resolved to people, in three queries: the configured steps,
-    /// the members and the settings. A list of posts in review (the review queue) loads this once per request
+    /// Every account's workflow in the organization, resolved to people, in two queries: the configured steps and
+    /// the members. A list of posts in review (the review queue) loads this once per request
     /// and resolves any account from it, however many posts it looks at.
     /// </summary>
     public async Task<OrganizationWorkflows> LoadAsync(Guid organizationId, CancellationToken cancellationToken = default)
     {
-        var configured = await db.Set<ApprovalStep>().Where(s => s.OrganizationId == organizationId).ToListAsync(cancellationToken);
+        var configured = await db.Set<ApprovalStep>().AsNoTracking().Where(s => s.OrganizationId == organizationId).ToListAsync(cancellationToken);
         var members = await MembersAsync(organizationId, cancellationToken);
-        var allowing = await db.Set<ApprovalSettings>().Where(s => s.OrganizationId == organizationId && s.OneApproverManySteps).Select(s => s.AccountId).ToListAsync(cancellationToken);
         var resolved = configured.Select(s => s.AccountId).Distinct().ToDictionary(a => a, a => Resolve(organizationId, a, configured, members));
         var defaultApprovers = Resolve(organizationId, Guid.Empty, [], members)[0].ApproverIds;
-        return new OrganizationWorkflows(organizationId, resolved, defaultApprovers, allowing.ToHashSet());
+        return new OrganizationWorkflows(resolved, defaultApprovers);
     }
 
     private async Task<List<(string Id, string? Email, Role Role)>> MembersAsync(Guid organizationId, CancellationToken cancellationToken) =>
@@ -228,18 +227,10 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
 
     /// <summary>The organization's workflows as <see cref="LoadAsync"/> read them.</summary>
     public sealed class OrganizationWorkflows(
-        Guid organizationId, IReadOnlyDictionary<Guid, IReadOnlyList<ResolvedStep>> configured, IReadOnlyList<string> defaultApprovers, IReadOnlySet<Guid> allowing)
+        IReadOnlyDictionary<Guid, IReadOnlyList<ResolvedStep>> configured, IReadOnlyList<string> defaultApprovers)
     {
         /// <summary>Accounts with steps of their own; every other account has the default step.</summary>
         public IReadOnlyCollection<Guid> Configured => configured.Keys.ToList();
-
-        /// <summary>Accounts whose admins let one person approve several steps of a revision.</summary>
-        public IReadOnlySet<Guid> AllowingOneApproverManySteps => allowing;
-
-        public IReadOnlyList<ResolvedStep> StepsOf(Guid accountId) =>
-            configured.TryGetValue(accountId, out var steps)
-                ? steps
-                : [new ResolvedStep(accountId, 0, Default(organizationId, accountId).Name, Role.Reviewer, defaultApprovers, Quorum.Any)];
 
         /// <summary>Whether the person approves the default step (that of every account without steps of its own).</summary>
         public bool ApprovesDefaultStep(string userId) => defaultApprovers.Contains(userId);

@@ -32,7 +32,7 @@ public sealed record QueueCursor(bool Scheduled, DateTimeOffset? ScheduledAt, Da
     /// <summary>The start of the scheduled run, once the unscheduled posts are done.</summary>
     public static readonly QueueCursor ScheduledStart = new(true, null, null, Guid.Empty);
 
-    public static QueueCursor Of(Post post) => new(post.ScheduledAt is not null, post.ScheduledAt, post.SubmittedAt, post.Id);
+    public static QueueCursor Of(PostRow post) => new(post.ScheduledAt is not null, post.ScheduledAt, post.SubmittedAt, post.Id);
 
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{(Scheduled ? "s" : "u")}.{ScheduledAt?.UtcTicks ?? 0}.{SubmittedAt?.UtcTicks ?? 0}.{Id:N}");

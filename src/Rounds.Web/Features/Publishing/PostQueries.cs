@@ -4,6 +4,7 @@ using Rounds.Web.Features.Accounts;
 using Rounds.Web.Features.Accounts.Contracts;
 using Rounds.Web.Features.Organizations;
 using Rounds.Web.Features.Publishing.Delivery;
+using Verdict = Rounds.Screening.Verdict;
 
 namespace Rounds.Web.Features.Publishing;
 
@@ -28,7 +29,34 @@ public sealed record PostFilter(
     public const int MaxTextLength = 200;
 }
 
-public sealed record PostSummary(Post Post, IReadOnlyList<string> Accounts);
+/// <summary>
+/// What a row of a list shows of a post, read as these columns alone: a list reads up to a hundred posts a request,
+/// and reading whole posts (every column, and two new GUIDs drawn by each post's constructor only for EF Core to
+/// overwrite them) was the largest part of the review queue's cost at a million posts.
+/// </summary>
+public sealed record PostRow
+{
+    public Guid Id { get; init; }
+
+    public PostStatus Status { get; init; }
+
+    public string Text { get; init; } = "";
+
+    public DateTimeOffset? ScheduledAt { get; init; }
+
+    public DateTimeOffset? SubmittedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public string AuthorName { get; init; } = "";
+
+    public Verdict Verdict { get; init; }
+
+    /// <summary>A reviewer let the post through despite a blocking verdict.</summary>
+    public bool Overridden { get; init; }
+}
+
+public sealed record PostSummary(PostRow Post, IReadOnlyList<string> Accounts);
 
 /// <summary>One page of a list; <see cref="Next"/> is the cursor of the following page, null on the last one.</summary>
 public sealed record PostList(IReadOnlyList<PostSummary> Items, string? Next)
@@ -39,6 +67,12 @@ public sealed record PostList(IReadOnlyList<PostSummary> Items, string? Next)
 /// <summary>Reading posts: lists, the reviewer's queue, one post with its history.</summary>
 public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalSteps steps)
 {
+    private static readonly System.Linq.Expressions.Expression<Func<Post, PostRow>> Row = p => new PostRow
+    {
+        Id = p.Id, Status = p.Status, Text = p.Text, ScheduledAt = p.ScheduledAt, SubmittedAt = p.SubmittedAt, UpdatedAt = p.UpdatedAt,
+        AuthorName = p.AuthorName, Verdict = p.Verdict, Overridden = p.OverrideReason != "",
+    };
+
     /// <summary>
     /// Contributors and above see the organization's posts: the team plans the calendar together and every post is
     /// meant to become public. Members and journalists see none.
@@ -129,7 +163,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             query = query.Where(p => p.UpdatedAt < at || (p.UpdatedAt == at && p.Id.CompareTo(id) < 0));
         }
 
-        var posts = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var posts = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(size + 1).Select(Row).ToListAsync(cancellationToken);
         var next = posts.Count > size ? new PostCursor(posts[size - 1].UpdatedAt, posts[size - 1].Id).ToString() : null;
         return new PostList(await SummariesAsync(posts.Take(size).ToList(), cancellationToken), next);
     }
@@ -139,12 +173,14 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     /// organization's workflows are read once per request (<see cref="ApprovalSteps.LoadAsync"/>) and the rules
     /// of <see cref="ReviewState.MayApprove"/> go to the database with them: in review, someone else's, not written
     /// by this person at this revision, a copy on an account whose current step this person approves, not yet
-    /// approved by them at this step, nor at another step unless every account allows that. So the candidates
-    /// read in queue order are the queue, and a page is one read per run whatever the posts around it hold;
-    /// their states (<see cref="ReviewPost.StatesAsync"/>) are still checked in memory against the same rules.
+    /// approved by them at this step, nor at another step unless every account allows that. These are the same
+    /// rules, so the rows read in queue order are the queue and nothing is checked again in memory (a test holds
+    /// the two to agreeing over every case of the rules); a page is one command for its posts and one for their
+    /// accounts, whatever the posts around it hold.
     /// Posts without a time come first: they go out as soon as they are approved. The order is walked in two runs
     /// (unscheduled, then scheduled) because the databases sort nulls differently; the (organization, status,
-    /// scheduled, submitted, id) index gives each run in its order.
+    /// scheduled, submitted, id) index gives each run in its order, and a page that starts in the first run reads
+    /// the start of the second in the same command.
     /// </summary>
     public async Task<PostList> QueueAsync(OrgContext org, QueueCursor? after = null, CancellationToken cancellationToken = default)
     {
@@ -165,11 +201,12 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         // Fixed names per position so the query's shape does not change with the workflows.
         var (at0, at1, at2, at3, at4) = (approves[0], approves[1], approves[2], approves[3], approves[4]);
         var configured = workflows.Configured.ToList();
-        var allowing = workflows.AllowingOneApproverManySteps.ToList();
+        var organizationId = org.Id;
         var targets = db.Set<PostTarget>();
         var reviews = db.Set<PostReview>();
         var revisions = db.Set<PostRevision>();
-        var waiting = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == org.Id && p.Status == PostStatus.InReview && p.AuthorId != userId
+        var settings = db.Set<ApprovalSettings>();
+        var waiting = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == organizationId && p.Status == PostStatus.InReview && p.AuthorId != userId
             && targets.Any(t => t.PostId == p.Id && (
                 (p.CurrentStep == 0 && (at0.Contains(t.AccountId) || (byDefault && !configured.Contains(t.AccountId))))
                 || (p.CurrentStep == 1 && at1.Contains(t.AccountId))
@@ -178,77 +215,42 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
                 || (p.CurrentStep == 4 && at4.Contains(t.AccountId))))
             && !revisions.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.EditorId == userId)
             && !reviews.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step == p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve)
+            // Having approved another step is allowed only when every account of the post allows it; asked only of
+            // the few posts this person approved at another step.
             && (!reviews.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step != p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve)
-                || !targets.Any(t => t.PostId == p.Id && !allowing.Contains(t.AccountId))));
-        var found = new List<Post>();
-        var handles = new Dictionary<Guid, List<string>>();
-        var position = after;
-        var size = FirstQueueBatch;
-        var done = false;
-        while (!done && found.Count <= QueuePageSize)
-        {
-            var batch = await QueueBatchAsync(waiting, position, size, cancellationToken);
-            var exhausted = batch.Count < size;
-            size = Math.Min(size * 2, MaxQueueBatch);
-            if (batch.Count > 0)
-            {
-                // The batch's copies are read once, for the states and for the accounts each row names.
-                var copies = await CopiesAsync(batch, cancellationToken);
-                var states = await review.StatesAsync(workflows, batch, copies.ToLookup(c => c.PostId, c => c.AccountId), cancellationToken);
-                var waitingHere = batch.Where(p => states[p.Id] is var state && state.MayApprove(userId) && !state.ApprovedBy.Contains(userId)).ToList();
-                found.AddRange(waitingHere);
-                foreach (var post in waitingHere)
-                {
-                    handles[post.Id] = copies.Where(c => c.PostId == post.Id && c.Handle is not null)
-                        .Select(c => $"{c.Handle} ({AccountNames.Label(c.Platform!.Value)})").ToList();
-                }
+                || !targets.Any(t => t.PostId == p.Id
+                    && !settings.Any(s => s.AccountId == t.AccountId && s.OrganizationId == organizationId && s.OneApproverManySteps))));
 
-                position = QueueCursor.Of(batch[^1]);
-            }
-
-            // A short batch ends its run: the unscheduled one goes on with the scheduled, which ends the queue.
-            if (exhausted)
-            {
-                done = position is { Scheduled: true };
-                position = done ? position : QueueCursor.ScheduledStart;
-                size = FirstQueueBatch;
-            }
-        }
-
+        // A page and one more row, which tells whether a next page exists.
+        var wanted = QueuePageSize + 1;
+        var scheduledRun = Scheduled(waiting, after is { Scheduled: true } ? after : QueueCursor.ScheduledStart).Take(wanted).Select(Row);
+        var read = after is { Scheduled: true }
+            ? await scheduledRun.ToListAsync(cancellationToken)
+            : await Unscheduled(waiting, after).Take(wanted).Select(Row).Concat(scheduledRun).ToListAsync(cancellationToken);
+        // A UNION ALL promises no order of its own: the runs are put back in queue order here.
+        var found = read.OrderBy(p => p.ScheduledAt is not null).ThenBy(p => p.ScheduledAt).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(wanted).ToList();
+        var shown = found.Take(QueuePageSize).ToList();
         var next = found.Count > QueuePageSize ? QueueCursor.Of(found[QueuePageSize - 1]).ToString() : null;
-        return new PostList(found.Take(QueuePageSize).Select(p => new PostSummary(p, handles[p.Id])).ToList(), next);
+        return new PostList(await SummariesAsync(shown, cancellationToken), next);
     }
 
-    /// <summary>One queue batch's copy of each account, with the account's handle where the account is still there.</summary>
-    private sealed record QueueCopy(Guid PostId, Guid AccountId, string? Handle, Platform? Platform);
-
-    private async Task<List<QueueCopy>> CopiesAsync(List<Post> posts, CancellationToken cancellationToken)
+    /// <summary>The unscheduled run in queue order, after <paramref name="position"/> when it lies in this run.</summary>
+    private static IQueryable<Post> Unscheduled(IQueryable<Post> waiting, QueueCursor? position)
     {
-        var ids = posts.Select(p => p.Id).ToList();
-        var accounts = db.AccountCards();
-        return await db.Set<PostTarget>().AsNoTracking().Where(t => ids.Contains(t.PostId))
-            .Select(t => new QueueCopy(
-                t.PostId, t.AccountId,
-                accounts.Where(a => a.Id == t.AccountId).Select(a => a.Handle).FirstOrDefault(),
-                accounts.Where(a => a.Id == t.AccountId).Select(a => (Platform?)a.Platform).FirstOrDefault()))
-            .ToListAsync(cancellationToken);
-    }
-
-    private static Task<List<Post>> QueueBatchAsync(IQueryable<Post> waiting, QueueCursor? position, int size, CancellationToken cancellationToken)
-    {
-        if (position is null or { Scheduled: false })
+        var unscheduled = waiting.Where(p => p.ScheduledAt == null);
+        if (position is { } p0)
         {
-            var unscheduled = waiting.Where(p => p.ScheduledAt == null);
-            if (position is { } p0)
-            {
-                var submitted = p0.SubmittedAt;
-                var id = p0.Id;
-                unscheduled = unscheduled.Where(p => p.SubmittedAt > submitted || (p.SubmittedAt == submitted && p.Id.CompareTo(id) > 0));
-            }
-
-            return unscheduled.OrderBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(size).ToListAsync(cancellationToken);
+            var submitted = p0.SubmittedAt;
+            var id = p0.Id;
+            unscheduled = unscheduled.Where(p => p.SubmittedAt > submitted || (p.SubmittedAt == submitted && p.Id.CompareTo(id) > 0));
         }
 
+        return unscheduled.OrderBy(p => p.SubmittedAt).ThenBy(p => p.Id);
+    }
+
+    /// <summary>The scheduled run in queue order, after <paramref name="position"/> (from its start for <see cref="QueueCursor.ScheduledStart"/>).</summary>
+    private static IQueryable<Post> Scheduled(IQueryable<Post> waiting, QueueCursor position)
+    {
         var scheduled = waiting.Where(p => p.ScheduledAt != null);
         if (position.ScheduledAt is { } at)
         {
@@ -258,7 +260,7 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
                 || (p.ScheduledAt == at && (p.SubmittedAt > submitted || (p.SubmittedAt == submitted && p.Id.CompareTo(id) > 0))));
         }
 
-        return scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(size).ToListAsync(cancellationToken);
+        return scheduled.OrderBy(p => p.ScheduledAt).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id);
     }
 
     public async Task<PostView?> GetAsync(OrgContext org, Guid id, CancellationToken cancellationToken = default)
@@ -310,14 +312,19 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         return accounts.Where(PostRules.CanReceivePosts).OrderBy(a => a.Kind).ThenBy(a => a.Platform).ThenBy(a => a.Handle).ToList();
     }
 
-    private async Task<IReadOnlyList<PostSummary>> SummariesAsync(List<Post> posts, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PostSummary>> SummariesAsync(List<PostRow> posts, CancellationToken cancellationToken)
     {
-        var ids = posts.Select(p => p.Id).ToList();
+        var handles = await HandlesAsync(posts.Select(p => p.Id).ToList(), cancellationToken);
+        return posts.Select(p => new PostSummary(p, handles[p.Id].ToList())).ToList();
+    }
+
+    /// <summary>Each post's accounts as a row names them, "handle (network)"; an account no longer there is left out.</summary>
+    private async Task<ILookup<Guid, string>> HandlesAsync(List<Guid> ids, CancellationToken cancellationToken)
+    {
         var handles = await (from t in db.Set<PostTarget>()
                              join a in db.AccountCards() on t.AccountId equals a.Id
                              where ids.Contains(t.PostId)
-                             select new { t.PostId, a.Handle, a.Platform }).ToListAsync(cancellationToken);
-        return posts.Select(p => new PostSummary(p, handles.Where(h => h.PostId == p.Id)
-            .Select(h => $"{h.Handle} ({AccountNames.Label(h.Platform)})").ToList())).ToList();
+                             select new { t.PostId, a.Handle, a.Platform }).AsNoTracking().ToListAsync(cancellationToken);
+        return handles.ToLookup(h => h.PostId, h => $"{h.Handle} ({AccountNames.Label(h.Platform)})");
     }
 }

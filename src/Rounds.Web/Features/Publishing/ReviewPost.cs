@@ -170,51 +170,6 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         return State(post, facts, reviews);
     }
 
-    /// <summary>
-    /// The review state of many posts in one set-based query (editors and approvals together), their copies' accounts given
-    /// by the caller (<paramref name="copies"/>, post id to account ids: the queue reads them once with their
-    /// handles) and their accounts' steps taken from <paramref name="workflows"/> (read once per request), for
-    /// lists: the same rules as <see cref="StateAsync"/>, without a round-trip per post.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, ReviewState>> StatesAsync(
-        ApprovalSteps.OrganizationWorkflows workflows, IReadOnlyList<Post> posts, ILookup<Guid, Guid> copies, CancellationToken cancellationToken = default)
-    {
-        if (posts.Count == 0)
-        {
-            return new Dictionary<Guid, ReviewState>();
-        }
-
-        // Editors and approvals in one command (a UNION ALL of the two seeks): a queue page reads several batches,
-        // and each command costs more in fixed work than these few rows do.
-        var ids = posts.Select(p => p.Id).ToList();
-        var rows = await db.Set<PostRevision>().Where(r => ids.Contains(r.PostId))
-            .Select(r => new ReviewFactRow { Approval = false, PostId = r.PostId, Revision = r.Revision, Step = 0, UserId = r.EditorId })
-            .Concat(db.Set<PostReview>().Where(r => ids.Contains(r.PostId) && r.Decision == ReviewDecision.Approve)
-                .Select(r => new ReviewFactRow { Approval = true, PostId = r.PostId, Revision = r.Revision, Step = r.Step, UserId = r.ReviewerId }))
-            .AsNoTracking().ToListAsync(cancellationToken);
-        var editors = rows.Where(f => !f.Approval).ToLookup(f => f.PostId, f => new { f.Revision, EditorId = f.UserId });
-        var approvals = rows.Where(f => f.Approval).ToLookup(f => f.PostId, f => new PostReview
-        {
-            PostId = f.PostId, Revision = f.Revision, Step = f.Step, ReviewerId = f.UserId ?? "", Decision = ReviewDecision.Approve,
-        });
-        var states = new Dictionary<Guid, ReviewState>();
-        foreach (var post in posts)
-        {
-            var accounts = copies[post.Id].Distinct().ToList();
-            var authors = new HashSet<string>(StringComparer.Ordinal) { post.AuthorId };
-            if (editors[post.Id].FirstOrDefault(r => r.Revision == post.Revision)?.EditorId is { Length: > 0 } editor)
-            {
-                authors.Add(editor);
-            }
-
-            var facts = new ReviewFacts(accounts.SelectMany(workflows.StepsOf).ToList(), authors,
-                accounts.Count > 0 && accounts.All(workflows.AllowingOneApproverManySteps.Contains));
-            states[post.Id] = State(post, facts, approvals[post.Id]);
-        }
-
-        return states;
-    }
-
     private async Task<Outcome> DecideAsync(OrgContext org, Guid id, ReviewDecision decision, string? note, CancellationToken cancellationToken)
     {
         var post = await FindAsync(org, id, cancellationToken);
@@ -394,20 +349,6 @@ public sealed class ReviewPost(RoundsDbContext db, ApprovalSteps steps, IAuditLo
         var resolved = facts.Steps;
         return new ReviewState(post.CurrentStep, resolved.Count == 0 ? 0 : resolved.Max(s => s.Position) + 1, resolved.Where(s => s.Position == post.CurrentStep).ToList(),
             approvedBy, facts.Authors, otherSteps);
-    }
-
-    /// <summary>A revision's editor (<see cref="Approval"/> false) or an approval, as <see cref="StatesAsync"/> reads them together.</summary>
-    private sealed class ReviewFactRow
-    {
-        public bool Approval { get; init; }
-
-        public Guid PostId { get; init; }
-
-        public int Revision { get; init; }
-
-        public int Step { get; init; }
-
-        public string? UserId { get; init; }
     }
 
     /// <summary>What review depends on besides the reviews: the accounts' steps, the post's authors, and whether one person may take several steps.</summary>
