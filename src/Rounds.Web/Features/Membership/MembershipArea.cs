@@ -30,6 +30,7 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<VoucherEditor>();
         services.AddScoped<CardPayments>();
         services.AddScoped<UnfinishedRefunds>();
+        services.AddScoped<MembershipRoster>();
         services.AddSingleton<MemberCalendar>();
         services.AddHttpClient(CardPayments.HttpClientName);
         services.AddHostedService<ExpireHolds>();
