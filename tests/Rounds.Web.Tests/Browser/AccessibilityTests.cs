@@ -238,7 +238,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture)
             $"/o/{org.Slug}/press/journalists", $"/o/{org.Slug}/press/journalists/{press.Request}", $"/press/{org.Slug}/accreditation",
             $"/membership/{org.Slug}", $"/membership/{org.Slug}/account", $"/membership/{org.Slug}/events/{conference}/programme", $"/o/{org.Slug}/membership", $"/o/{org.Slug}/membership/events/{conference}/registrations", $"/membership/{org.Slug}/fellows", $"/membership/{org.Slug}/fellows/directory", $"/o/{org.Slug}/membership/fellows",
             $"/o/{org.Slug}/membership/plans", $"/o/{org.Slug}/membership/plans/new", $"/o/{org.Slug}/membership/vouchers", $"/o/{org.Slug}/membership/vouchers/new",
-            $"/o/{org.Slug}/membership/memberships", $"/o/{org.Slug}/membership/memberships?status=frozen",
+            $"/o/{org.Slug}/membership/memberships", $"/o/{org.Slug}/membership/memberships?status=frozen", $"/o/{org.Slug}/membership/orders", $"/o/{org.Slug}/membership/orders?status=unpaid",
             $"/o/{org.Slug}/engagement", $"/o/{org.Slug}/engagement/import", $"/o/{org.Slug}/engagement/physicians/{physicianId}", $"/o/{org.Slug}/engagement/me", $"/o/{org.Slug}/engagement/dashboard",
             $"/o/{org.Slug}/community", $"/o/{org.Slug}/community/c/{board.Category}", $"/o/{org.Slug}/community/c/{board.Lounge}", $"/o/{org.Slug}/community/t/{board.Topic}", $"/o/{org.Slug}/community/t/{board.Topic}?quote=1",
             $"/o/{org.Slug}/community/t/{board.Topic}?flag={board.First}", $"/o/{org.Slug}/community/t/{board.Topic}?edit={board.First}&history={board.First}", $"/o/{org.Slug}/community/review", $"/o/{org.Slug}/community/search?q=handles", $"/o/{org.Slug}/community/tags/handles", $"/o/{org.Slug}/community/groups",

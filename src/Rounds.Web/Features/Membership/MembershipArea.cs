@@ -31,6 +31,7 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<CardPayments>();
         services.AddScoped<UnfinishedRefunds>();
         services.AddScoped<MembershipRoster>();
+        services.AddScoped<OrderBook>();
         services.AddSingleton<MemberCalendar>();
         services.AddHttpClient(CardPayments.HttpClientName);
         services.AddHostedService<ExpireHolds>();

@@ -103,6 +103,68 @@ public abstract class MembershipListPageTests(MembershipRounds app)
         await AssertForNetworkAdminsOnlyAsync(cast, path);
     }
 
+    [Fact]
+    public async Task The_orders_page_filters_by_status_and_method_pages_without_gaps_links_invoices_and_is_for_the_networks_admins()
+    {
+        var cast = await app.CastAsync();
+        var now = app.Clock.GetUtcNow();
+        var statuses = new[] { OrderStatus.Paid, OrderStatus.AwaitingPayment, OrderStatus.Cancelled, OrderStatus.Refunded };
+        var unpaid = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var product = await db.Set<Product>().FirstAsync(p => p.OrganizationId == cast.Network.Id);
+            Order? unpaidOrder = null;
+            for (var i = 0; i < 2 * OrderBook.PageSize + 10; i++)
+            {
+                var order = new Order
+                {
+                    OrganizationId = cast.Network.Id, BuyerUserId = cast.HospitalAdmin.Id, BuyerName = $"Buyer {i}", BuyerEmail = cast.HospitalAdmin.Email!, PoNumber = $"PO-{i}",
+                    Status = statuses[i % 4], PaymentMethod = i % 2 == 0 ? PaymentMethod.Card : PaymentMethod.Invoice, Currency = "USD", Total = 295m, CreatedAt = now.AddMinutes(-(i / 3)),
+                };
+                order.Lines.Add(new OrderLine { OrganizationId = cast.Network.Id, OrderId = order.Id, ProductId = product.Id, Kind = product.Kind, Description = $"Premium membership {i}", ListPrice = 295m, Total = 295m });
+                db.Add(order);
+                db.Add(new Invoice { OrganizationId = cast.Network.Id, OrderId = order.Id, Number = $"INV-LIST-{i:000000}", Year = 1998, Sequence = i + 1, Total = 295m, BuyerName = order.BuyerName, PoNumber = order.PoNumber, IssuedAt = order.CreatedAt });
+                unpaidOrder ??= order.Status == OrderStatus.AwaitingPayment ? order : null;
+            }
+
+            await db.SaveChangesAsync();
+            return unpaidOrder!;
+        });
+        var all = await app.WithScopeAsync(async services => (await services.GetRequiredService<RoundsDbContext>().Set<Order>().Where(o => o.OrganizationId == cast.Network.Id).ToListAsync())
+            .Select(o => (o.Id, o.Status, o.PaymentMethod, o.CreatedAt)).ToList());
+
+        var path = $"/o/{cast.Network.Slug}/membership/orders";
+        var admin = await ListsEveryRowOnceLatestFirstAsync(cast, path, "order-", all.ToDictionary(o => o.Id, o => o.CreatedAt));
+
+        foreach (var (value, status) in new[] { ("unpaid", OrderStatus.AwaitingPayment), ("paid", OrderStatus.Paid), ("cancelled", OrderStatus.Cancelled), ("refunded", OrderStatus.Refunded) })
+        {
+            AssertSameRows(all.Where(o => o.Status == status).Select(o => o.Id), (await AllPagesAsync(admin, $"{path}?status={value}", "order-")).Ids);
+        }
+
+        AssertSameRows(all.Where(o => o.Status == OrderStatus.Paid && o.PaymentMethod == PaymentMethod.Card).Select(o => o.Id), (await AllPagesAsync(admin, $"{path}?status=paid&method=card", "order-")).Ids);
+
+        // The row names what was bought and for how much, links its invoice's PDF, and the invoice list's row that marks it paid.
+        var page = await admin.GetAsync($"{path}?status=unpaid");
+        var row = page.QuerySelector($"#order-{unpaid.Id}") ?? throw new InvalidOperationException("The unpaid order is not listed.");
+        Assert.Contains("Premium membership 1: $295.00", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("PO-1", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Placed, not paid", row.TextContent, StringComparison.Ordinal);
+        var invoiceId = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Invoice>().Where(i => i.OrderId == unpaid.Id).Select(i => i.Id).SingleAsync());
+        var pdf = row.QuerySelector("a[href$='/pdf']")!.GetAttribute("href")!;
+        Assert.Equal($"/api/v1/orgs/{cast.Network.Slug}/membership/invoices/{invoiceId}/pdf", pdf);
+        var pdfResponse = await admin.Client.GetAsync(pdf);
+        Assert.Equal(HttpStatusCode.OK, pdfResponse.StatusCode);
+        Assert.Equal("application/pdf", pdfResponse.Content.Headers.ContentType?.MediaType);
+        var action = row.QuerySelector($"a[href='/o/{cast.Network.Slug}/membership#invoice-{invoiceId}']");
+        Assert.Contains("mark paid", action?.TextContent, StringComparison.Ordinal);
+        Assert.NotNull((await admin.GetAsync($"/o/{cast.Network.Slug}/membership")).QuerySelector($"#invoice-{invoiceId} form"));
+
+        var odd = await admin.GetAsync($"{path}?method=cheque");
+        Assert.Contains("Not applied: that payment method is not one of the list's.", odd.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+
+        await AssertForNetworkAdminsOnlyAsync(cast, path);
+    }
+
     /// <summary>
     /// The network's admin reaches the list from the hub and, following its page links, sees every row once,
     /// latest first, over three pages at least; the signed-in session is handed back for the filters.
