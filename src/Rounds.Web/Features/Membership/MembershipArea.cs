@@ -30,6 +30,8 @@ public sealed class MembershipArea : IRoundsArea
         services.AddScoped<VoucherEditor>();
         services.AddScoped<CardPayments>();
         services.AddScoped<UnfinishedRefunds>();
+        services.AddScoped<MembershipRoster>();
+        services.AddScoped<OrderBook>();
         services.AddSingleton<MemberCalendar>();
         services.AddHttpClient(CardPayments.HttpClientName);
         services.AddHostedService<ExpireHolds>();

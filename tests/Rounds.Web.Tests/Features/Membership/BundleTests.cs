@@ -366,8 +366,10 @@ public abstract class BundleTests(MembershipRounds app)
         Assert.Contains("paid", row, StringComparison.Ordinal);
         Assert.Contains("Bundle: Conference with the residency", row, StringComparison.Ordinal);
 
+        Assert.NotNull(listed.QuerySelector($"#registration-{conferenceSeat} button[form='cancel-alone-registration'][value='{conferenceSeat}']"));
+
         // Its part alone, half under its rule, and the residency's seat stays.
-        var (response, done) = await page.SubmitAsync(path, $"cancel-alone-{conferenceSeat}", new Dictionary<string, string>());
+        var (response, done) = await page.SubmitAsync(path, "cancel-alone", new Dictionary<string, string> { ["registration"] = conferenceSeat.ToString() });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("This event is cancelled alone; the bundle's other events are kept. $557.66 refunded", done.Body?.TextContent, StringComparison.Ordinal);
         Assert.Equal(RegistrationStatus.Cancelled, await StatusAsync(conferenceSeat));
@@ -381,7 +383,7 @@ public abstract class BundleTests(MembershipRounds app)
         page = FormSession.Create(app);
         await page.LoginAsync(cast.NetworkAdmin.Email!);
         var residencyPath = $"/o/{cast.Network.Slug}/membership/events/{bundle.Residency}/registrations";
-        var (refusedResponse, refused) = await page.SubmitAsync(residencyPath, $"cancel-{residencySeat}", new Dictionary<string, string>());
+        var (refusedResponse, refused) = await page.SubmitAsync(residencyPath, "cancel", new Dictionary<string, string> { ["registration"] = residencySeat.ToString() });
         Assert.Equal(HttpStatusCode.OK, refusedResponse.StatusCode);
         Assert.Contains("has started; the bundle's seats can no longer be cancelled.", refused.Body?.TextContent, StringComparison.Ordinal);
         Assert.Equal(RegistrationStatus.Confirmed, await StatusAsync(residencySeat));

@@ -102,7 +102,9 @@ public abstract class TenantIsolationTests(RoundsFactory app)
             var planProduct = new Rounds.Web.Features.Membership.Product { OrganizationId = victim.Id, Kind = Rounds.Web.Features.Membership.ProductKind.Membership, Name = "Victim's plan", ListPrice = 100m };
             var membershipPlan = new Rounds.Web.Features.Membership.MembershipPlan { OrganizationId = victim.Id, ProductId = planProduct.Id, Key = "victims", Name = "Victim's plan", TermMonths = 12 };
             var voucher = new Rounds.Web.Features.Membership.Voucher { OrganizationId = victim.Id, Code = "VICTIM", PercentOff = 10m };
-            db.AddRange(planProduct, membershipPlan, voucher);
+            // Held, so the memberships page would name the victim's member if it leaked.
+            var heldMembership = new Rounds.Web.Features.Membership.Membership { OrganizationId = victim.Id, PlanId = membershipPlan.Id, HolderUserId = alice.Id, StartsAt = DateTimeOffset.UtcNow.AddDays(-1), EndsAt = DateTimeOffset.UtcNow.AddYears(1) };
+            db.AddRange(planProduct, membershipPlan, voucher, heldMembership);
             // A copy waiting to be posted by hand, so the tasks page shows the victim's admin a form to try.
             var byHandPost = new Post { OrganizationId = victim.Id, AuthorId = alice.Id, AuthorName = "Alice", Text = "Victim's post by hand", Status = PostStatus.Approved, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, ApprovedAt = DateTimeOffset.UtcNow };
             var byHandTask = new PostTarget { OrganizationId = victim.Id, PostId = byHandPost.Id, AccountId = account, Status = DeliveryStatus.WithOwner, IdempotencyKey = Guid.NewGuid().ToString("N") };
