@@ -40,13 +40,25 @@ public sealed class MembershipRoster(RoundsDbContext db, TimeProvider clock)
         if (filter.State is { } state)
         {
             query = query.Where(InState(state, plans, now));
+
+            // A renewal starts when the old term ends, so the old term reads "in grace", then "lapsed", while its
+            // holder is paid up: the secretary who filters for late payers means those who have not renewed.
+            if (state is MembershipState.Grace or MembershipState.Lapsed)
+            {
+                var memberships = db.Set<Membership>();
+                query = query.Where(m => !memberships.Any(n => n.OrganizationId == m.OrganizationId && n.Id != m.Id && n.EndedAt == null
+                    && n.HolderUserId == m.HolderUserId && n.HolderOrganizationId == m.HolderOrganizationId && n.StartsAt >= m.EndsAt));
+            }
         }
 
-        if (filter.Search?.Trim().ToLowerInvariant() is { Length: > 0 } needle)
+        if (filter.Search?.Trim() is { Length: > 0 } typed)
         {
-            var upper = needle.ToUpperInvariant();
-            query = query.Where(m => (m.HolderUserId != null && db.People().Any(p => p.Id == m.HolderUserId && (p.DisplayName.ToLower().Contains(needle) || (p.NormalizedEmail != null && p.NormalizedEmail.Contains(upper)))))
-                || (m.HolderOrganizationId != null && db.Organizations.Any(o => o.Id == m.HolderOrganizationId && o.Name.ToLower().Contains(needle))));
+            // SQLite's lower() folds A to Z only, so a name starting "É" is also matched as typed.
+            var needle = typed.ToLowerInvariant();
+            var upper = typed.ToUpperInvariant();
+            query = query.Where(m => (m.HolderUserId != null && db.People().Any(p => p.Id == m.HolderUserId
+                    && (p.DisplayName.Contains(typed) || p.DisplayName.ToLower().Contains(needle) || (p.NormalizedEmail != null && p.NormalizedEmail.Contains(upper)))))
+                || (m.HolderOrganizationId != null && db.Organizations.Any(o => o.Id == m.HolderOrganizationId && (o.Name.Contains(typed) || o.Name.ToLower().Contains(needle)))));
         }
 
         if (filter.After is { } cursor)

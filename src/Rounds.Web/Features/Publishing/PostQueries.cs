@@ -91,11 +91,6 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     /// <summary>Rows per page of the review queue.</summary>
     public const int QueuePageSize = 50;
 
-    // Candidates read in the first round while filling a queue page: a page and a little, since most candidates
-    // usually qualify; each further round reads twice as many, up to the cap, when many do not.
-    private const int FirstQueueBatch = QueuePageSize + 10;
-    private const int MaxQueueBatch = 800;
-
     /// <summary>
     /// The organization's posts, the latest change first, one page at a time: keyset pagination on
     /// (<see cref="Post.UpdatedAt"/>, <see cref="Post.Id"/>) walks the (organization, updated) index, so a page

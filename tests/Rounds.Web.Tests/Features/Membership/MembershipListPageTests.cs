@@ -31,6 +31,7 @@ public abstract class MembershipListPageTests(MembershipRounds app)
             return (plans.Single(p => p.Key == "premium"), organization);
         });
         var member = await app.CreateUserAsync($"mia-{Guid.NewGuid():N}@individual.example", "Mia Quartermaine");
+        var late = await app.CreateUserAsync($"emile-{Guid.NewGuid():N}@individual.example", "Émile Ørsted");
         var named = await app.WithScopeAsync(async services =>
         {
             var db = services.GetRequiredService<RoundsDbContext>();
@@ -42,7 +43,9 @@ public abstract class MembershipListPageTests(MembershipRounds app)
             var ended = Held(premium.Id, now.AddDays(-40), now.AddDays(325));
             (ended.EndedAt, ended.EndReason) = (now.AddDays(-5), MembershipEnd.Refunded);
             var active = Held(premium.Id, now.AddDays(-3), now.AddDays(362), member.Id);
-            db.AddRange(lapsed, grace, renewal, ended, active);
+            // In grace with nothing after it: the late payer the grace filter is for.
+            var unpaid = Held(organizationPlan.Id, now.AddYears(-1).AddDays(-10), now.AddDays(-10), late.Id);
+            db.AddRange(lapsed, grace, renewal, ended, active, unpaid);
             db.AddRange(new MembershipSeat { OrganizationId = cast.Network.Id, MembershipId = grace.Id, UserId = cast.HospitalAdmin.Id, TakenAt = now.AddMonths(-6) },
                 new MembershipSeat { OrganizationId = cast.Network.Id, MembershipId = grace.Id, UserId = member.Id, TakenAt = now.AddMonths(-5) });
             // Enough active ones for three pages, three to a moment, so the order must fall back on the id.
@@ -52,7 +55,7 @@ public abstract class MembershipListPageTests(MembershipRounds app)
             }
 
             await db.SaveChangesAsync();
-            return new { lapsed = lapsed.Id, grace = grace.Id, renewal = renewal.Id, ended = ended.Id, active = active.Id };
+            return new { lapsed = lapsed.Id, grace = grace.Id, renewal = renewal.Id, ended = ended.Id, active = active.Id, unpaid = unpaid.Id };
         });
 
         // What the domain says of each of the network's memberships, demo ones included, in the list's order.
@@ -60,11 +63,16 @@ public abstract class MembershipListPageTests(MembershipRounds app)
         {
             var db = services.GetRequiredService<RoundsDbContext>();
             var plans = await db.Set<MembershipPlan>().Where(p => p.OrganizationId == cast.Network.Id).ToDictionaryAsync(p => p.Id);
-            return (await db.Set<NetworkMembership>().Where(m => m.OrganizationId == cast.Network.Id).ToListAsync())
-                .Select(m => (m.Id, m.PlanId, At: m.StartsAt, State: m.StateAt(now, plans[m.PlanId].GraceDays))).ToList();
+            var rows = await db.Set<NetworkMembership>().Where(m => m.OrganizationId == cast.Network.Id).ToListAsync();
+            // Renewed: the same holder has a running membership starting once this term is over.
+            bool Renewed(NetworkMembership m) => rows.Any(n => n.Id != m.Id && n.EndedAt == null && n.HolderUserId == m.HolderUserId
+                && n.HolderOrganizationId == m.HolderOrganizationId && m.EndsAt is { } ends && n.StartsAt >= ends);
+            return rows.Select(m => (m.Id, m.PlanId, At: m.StartsAt, State: m.StateAt(now, plans[m.PlanId].GraceDays), Renewed: Renewed(m))).ToList();
         });
         Assert.Equal(MembershipState.Grace, all.Single(m => m.Id == named.grace).State);
         Assert.Equal(MembershipState.Lapsed, all.Single(m => m.Id == named.lapsed).State);
+        Assert.Equal(MembershipState.Grace, all.Single(m => m.Id == named.unpaid).State);
+        Assert.True(all.Single(m => m.Id == named.grace).Renewed);
         Assert.Contains(all, m => m.State == MembershipState.Scheduled);
 
         var path = $"/o/{cast.Network.Slug}/membership/memberships";
@@ -72,18 +80,21 @@ public abstract class MembershipListPageTests(MembershipRounds app)
 
         foreach (var (value, state) in new[] { ("active", MembershipState.Active), ("grace", MembershipState.Grace), ("lapsed", MembershipState.Lapsed), ("ended", MembershipState.Ended), ("scheduled", MembershipState.Scheduled) })
         {
+            // A term whose holder has renewed is no late payment: the grace and lapsed filters leave it out.
             var (filtered, _) = await AllPagesAsync(admin, $"{path}?status={value}", "membership-");
-            AssertSameRows(all.Where(m => m.State == state).Select(m => m.Id), filtered);
+            AssertSameRows(all.Where(m => m.State == state && !(m.Renewed && state is MembershipState.Grace or MembershipState.Lapsed)).Select(m => m.Id), filtered);
         }
 
-        var page = await admin.GetAsync($"{path}?status=grace");
+        Assert.Contains(named.unpaid, (await AllPagesAsync(admin, $"{path}?status=grace", "membership-")).Ids);
+        Assert.DoesNotContain(named.grace, (await AllPagesAsync(admin, $"{path}?status=grace", "membership-")).Ids);
+        var page = await admin.GetAsync($"{path}?q={Uri.EscapeDataString(cast.Hospital.Name)}");
         var row = page.QuerySelector($"#membership-{named.grace}")!.TextContent;
         Assert.Contains($"{cast.Hospital.Name} (organization)", row, StringComparison.Ordinal);
         Assert.Contains("In grace", row, StringComparison.Ordinal);
         Assert.Contains("Renewed", row, StringComparison.Ordinal);
         Assert.Contains("2 of 5", row, StringComparison.Ordinal);
         // A member who came back after a lapse has renewed too; the organization's next term has nothing after it yet.
-        Assert.Contains("Renewed", (await admin.GetAsync($"{path}?status=lapsed")).QuerySelector($"#membership-{named.lapsed}")!.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Renewed", (await admin.GetAsync($"{path}?q=Quartermaine")).QuerySelector($"#membership-{named.lapsed}")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Not renewed; no notice yet", (await admin.GetAsync($"{path}?status=scheduled")).QuerySelector($"#membership-{named.renewal}")!.TextContent, StringComparison.Ordinal);
 
         var (onPlan, _) = await AllPagesAsync(admin, $"{path}?plan={organizationPlan.Id}", "membership-");
@@ -94,6 +105,8 @@ public abstract class MembershipListPageTests(MembershipRounds app)
         Assert.Equal([named.active, named.lapsed], (await AllPagesAsync(admin, $"{path}?q={Uri.EscapeDataString(member.Email!.ToUpperInvariant())}", "membership-")).Ids);
         Assert.Equal([named.active], (await AllPagesAsync(admin, $"{path}?q=quarterm&status=active", "membership-")).Ids);
         Assert.Equal([named.renewal, named.grace], (await AllPagesAsync(admin, $"{path}?q={Uri.EscapeDataString(cast.Hospital.Name.ToLowerInvariant())}", "membership-")).Ids);
+        // A name that starts with a letter SQLite's lower() leaves alone is found as typed.
+        Assert.Equal([named.unpaid], (await AllPagesAsync(admin, $"{path}?q={Uri.EscapeDataString("Émile Ø")}", "membership-")).Ids);
 
         // A filter the form never offers is named and left out, not guessed at.
         var odd = await admin.GetAsync($"{path}?status=frozen&after=nonsense");
