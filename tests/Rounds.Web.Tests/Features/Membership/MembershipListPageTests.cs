@@ -168,9 +168,19 @@ public abstract class MembershipListPageTests(MembershipRounds app)
         var pdfResponse = await admin.Client.GetAsync(pdf);
         Assert.Equal(HttpStatusCode.OK, pdfResponse.StatusCode);
         Assert.Equal("application/pdf", pdfResponse.Content.Headers.ContentType?.MediaType);
-        var action = row.QuerySelector($"a[href='/o/{cast.Network.Slug}/membership#invoice-{invoiceId}']");
+        var action = row.QuerySelector($"a[href='/o/{cast.Network.Slug}/membership?invoice={invoiceId}#invoice-{invoiceId}']");
         Assert.Contains("mark paid", action?.TextContent, StringComparison.Ordinal);
-        Assert.NotNull((await admin.GetAsync($"/o/{cast.Network.Slug}/membership")).QuerySelector($"#invoice-{invoiceId} form"));
+        Assert.NotNull((await admin.GetAsync(action!.GetAttribute("href")!)).QuerySelector($"#invoice-{invoiceId} form"));
+
+        // The admin page lists the invoices awaiting payment and the latest ones, not every invoice ever issued; an
+        // older, settled one is there when the orders page sends the reader to it.
+        var settled = await app.WithScopeAsync(services => services.GetRequiredService<RoundsDbContext>().Set<Invoice>()
+            .Where(i => i.OrganizationId == cast.Network.Id && i.Number == "INV-LIST-000106").Select(i => i.Id).SingleAsync());
+        var hub = await admin.GetAsync($"/o/{cast.Network.Slug}/membership");
+        Assert.Null(hub.QuerySelector($"#invoice-{settled}"));
+        Assert.NotNull(hub.QuerySelector($"#invoice-{invoiceId}"));
+        Assert.True(hub.QuerySelectorAll("tr[id^='invoice-']").Length < 2 * OrderBook.PageSize + 10, "The admin page lists fewer invoices than the network has.");
+        Assert.NotNull((await admin.GetAsync($"/o/{cast.Network.Slug}/membership?invoice={settled}")).QuerySelector($"#invoice-{settled}"));
 
         var odd = await admin.GetAsync($"{path}?method=cheque");
         Assert.Contains("Not applied: that payment method is not one of the list's.", odd.QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
