@@ -301,9 +301,14 @@ internal static class Labeller
     /// </summary>
     private static bool HoldsCommonGivenName(ScreeningContext ctx, PhiCandidate candidate)
     {
+        if (candidate.Type != "NAME")
+        {
+            return false;
+        }
+
         for (var k = candidate.First; k <= candidate.Last; k++)
         {
-            if (candidate.Type == "NAME" && Data.NameData.Shared.FirstNameCount(ctx.Text, k) >= LowerCaseNameBirths)
+            if (Data.NameData.Shared.FirstNameCount(ctx.Text, k) >= LowerCaseNameBirths)
             {
                 return true;
             }
