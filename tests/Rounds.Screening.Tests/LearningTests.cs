@@ -117,11 +117,68 @@ public class LearningTests
     [InlineData("Spoke with noah at bedside. Stable.", 2, 2, "NAME", true)]
     [InlineData("pt says noah visited", 2, 2, "NAME", true)]
     [InlineData("omg we moved here from millbrook", 5, 5, "LOCATION", true)]
+    [InlineData("Abd soft, NT/ND. Plan: diuresis", 0, 5, "LOCATION", false)]
+    [InlineData("Pt ambulated 50 ft with walker today", 5, 5, "NAME", false)]
+    [InlineData("Neck supple, no JVD", 0, 0, "NAME", false)]
+    [InlineData("HPI: 20yo M presents with CP", 2, 3, "NAME", false)]
+    [InlineData("Pain 3/10. N/V resolved", 5, 7, "LOCATION", false)]
+    [InlineData("SW notified of transfer", 0, 0, "LOCATION", false)]
+    [InlineData("Pt is Mr. Walker, seen today", 4, 4, "NAME", true)]
+    [InlineData("Seen with Walker at bedside", 2, 2, "NAME", true)]
+    [InlineData("Ed stopped by the unit", 0, 0, "NAME", true)]
+    [InlineData("Lives at 30 N Main", 2, 3, "LOCATION", true)]
+    [InlineData("Neck and Colon Roofing", 0, 3, "LOCATION", true)]
+    [InlineData("Moved to Dallas TX 75201", 3, 3, "LOCATION", true)]
+    [InlineData("Taken to OR for repair", 2, 2, "LOCATION", false)]
     public void ASpanMustHaveTheShapeOfItsType(string text, int first, int last, string type, bool expected)
     {
         using var ctx = new ScreeningContext(new Post(text, AccountKind.Enterprise), Profile.Strict, CompiledRuleSet.Default);
 
         Assert.Equal(expected, Labeller.HasShape(ctx, new PhiCandidate(first, last, type, "", Tie.Patient)));
+    }
+
+    /// <summary>
+    /// The clinical vocabulary refuses a name or place only where a note speaks its own language: no name or place
+    /// in any labelled file, posts or presidio sentences, is made only of its words.
+    /// </summary>
+    [Theory]
+    [InlineData("dev-posts.jsonl")]
+    [InlineData("dev-posts-2.jsonl")]
+    [InlineData("presidio-generated-small.json")]
+    [InlineData("presidio-generated-large.json")]
+    public void NoLabelledNameOrPlaceIsMadeOfClinicalWords(string file)
+    {
+        var refused = new List<string>();
+        var checkedSpans = 0;
+        foreach (var post in LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file))))
+        {
+            using var ctx = new ScreeningContext(post.Post, Profile.Strict, CompiledRuleSet.Default);
+            // Presidio's sentences label a lone title as a person ("dr."); the labeller never reads a title alone as a name.
+            foreach (var span in post.Phi.Where(s => s.Type is "NAME" or "LOCATION" && !IsTitle(post.Post.Text[s.Start..s.End])))
+            {
+                var first = -1;
+                var last = -1;
+                for (var k = 0; k < ctx.Text.Count; k++)
+                {
+                    if (ctx.Text[k].End > span.Start && ctx.Text[k].Start < span.End)
+                    {
+                        first = first < 0 ? k : first;
+                        last = k;
+                    }
+                }
+
+                checkedSpans++;
+                if (first >= 0 && ClinicalVocabulary.Covers(ctx, new PhiCandidate(first, last, span.Type, "", Tie.Patient)))
+                {
+                    refused.Add($"{post.Id}: {post.Post.Text[span.Start..span.End]}");
+                }
+            }
+        }
+
+        Assert.True(checkedSpans > 10);
+        Assert.Empty(refused);
+
+        static bool IsTitle(string text) => text.TrimEnd('.').ToLowerInvariant() is "dr" or "mr" or "mrs" or "ms" or "prof";
     }
 
     [Theory]

@@ -232,7 +232,7 @@ internal sealed class NameData
         }
     }
 
-    private static Stream Open(string resource) =>
+    internal static Stream Open(string resource) =>
         Assembly.GetExecutingAssembly().GetManifestResourceStream("Rounds.Screening.Data." + resource)
         ?? throw new InvalidOperationException($"The screening data resource {resource} is missing from the assembly.");
 }

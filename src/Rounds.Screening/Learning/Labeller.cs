@@ -289,7 +289,7 @@ internal static class Labeller
                 || text.Contains("hundred", StringComparison.OrdinalIgnoreCase) || text.Contains("genarian", StringComparison.OrdinalIgnoreCase)
                 || text.Contains("centenarian", StringComparison.OrdinalIgnoreCase),
             "DATE" => text.ContainsAnyExceptInRange('0', '9') || text.Length is 6 or 8,
-            "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate) && !IsFieldLabel(ctx, candidate) && !text.Contains(':')
+            "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate) && !IsFieldLabel(ctx, candidate) && !text.Contains(':') && !ClinicalVocabulary.Covers(ctx, candidate)
                 && (!ctx.WritesInCapitals || Count(text, c => char.IsUpper(c) || char.IsAsciiDigit(c)) > 0 || HoldsCommonGivenName(ctx, candidate)),
             _ => true,
         };
