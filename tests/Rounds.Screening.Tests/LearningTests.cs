@@ -130,6 +130,12 @@ public class LearningTests
     [InlineData("Neck and Colon Roofing", 0, 3, "LOCATION", true)]
     [InlineData("Moved to Dallas TX 75201", 3, 3, "LOCATION", true)]
     [InlineData("Taken to OR for repair", 2, 2, "LOCATION", false)]
+    [InlineData("Accepting: Dr Lee at Timberhill Regional Medical Center", 5, 8, "LOCATION", false)]
+    [InlineData("Transferred to Mount Orab General today", 2, 4, "LOCATION", false)]
+    [InlineData("Transferred to Timber Cove Children's today", 2, 4, "LOCATION", false)]
+    [InlineData("Lives in Timber Cove near the lake", 2, 3, "LOCATION", true)]
+    [InlineData("He works at Hendricks General Store", 3, 5, "LOCATION", true)]
+    [InlineData("Graduated from Westerville North High", 2, 4, "LOCATION", true)]
     public void ASpanMustHaveTheShapeOfItsType(string text, int first, int last, string type, bool expected)
     {
         using var ctx = new ScreeningContext(new Post(text, AccountKind.Enterprise), Profile.Strict, CompiledRuleSet.Default);

@@ -290,6 +290,7 @@ internal static class Labeller
                 || text.Contains("centenarian", StringComparison.OrdinalIgnoreCase),
             "DATE" => text.ContainsAnyExceptInRange('0', '9') || text.Length is 6 or 8,
             "NAME" or "LOCATION" => !HoldsMeasurement(ctx, candidate) && !IsFieldLabel(ctx, candidate) && !text.Contains(':') && !ClinicalVocabulary.Covers(ctx, candidate)
+                && !(candidate.Type == "LOCATION" && NamesACareFacility(ctx, candidate))
                 && (!ctx.WritesInCapitals || Count(text, c => char.IsUpper(c) || char.IsAsciiDigit(c)) > 0 || HoldsCommonGivenName(ctx, candidate)),
             _ => true,
         };
@@ -316,6 +317,38 @@ internal static class Labeller
 
         return false;
     }
+
+    /// <summary>
+    /// A hospital's or clinic's own name ("Timberhill Regional Medical Center", "Whitehawk General", "Mercy
+    /// Children's"): where care was given, named in every announcement and transfer note, not where a patient
+    /// lives or works. The word that ends the name says so; a town before it ("Sparta Regional Medical Center") is
+    /// part of the facility's name, not the patient's town.
+    /// </summary>
+    private static bool NamesACareFacility(ScreeningContext ctx, PhiCandidate candidate)
+    {
+        var last = candidate.Last;
+        if (last <= candidate.First || !ctx.Text[last].Has(TokenFlags.Capitalized))
+        {
+            return false;
+        }
+
+        if (ctx.Text.IsIn(last, FacilityEnds))
+        {
+            return true;
+        }
+
+        // "Medical Center", "Cancer Center", "Children's": the last word alone is too common to say so.
+        return (ctx.Text.IsIn(last, CentreWords) && ctx.Text.IsIn(last - 1, FacilityKinds))
+            || (ctx.Text.IsIn(last, ChildrenWords) && ctx.Text[last].Has(TokenFlags.Possessive));
+    }
+
+    private static readonly WordSet FacilityEnds = WordSet.Of("hospital", "hospitals", "clinic", "clinics", "health", "healthcare", "general", "infirmary", "hospice");
+
+    private static readonly WordSet CentreWords = WordSet.Of("center", "centre");
+
+    private static readonly WordSet FacilityKinds = WordSet.Of("medical", "health", "cancer", "heart", "surgical", "surgery", "rehab", "rehabilitation", "trauma", "dialysis", "infusion", "birth", "care");
+
+    private static readonly WordSet ChildrenWords = WordSet.Of("children", "childrens");
 
     /// <summary>US births (1920–2019) from which a given name in lower case is still read as a name.</summary>
     private const int LowerCaseNameBirths = 10_000;
