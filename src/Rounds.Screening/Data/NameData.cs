@@ -176,12 +176,24 @@ internal sealed class NameData
     /// <summary>Given names with at least <see cref="StrongFirstNameCount"/> births: a small set with a fast pre-check.</summary>
     public WordSet StrongFirstNames { get; private init; } = WordSet.Of();
 
-    /// <summary>Given-name count of a token, using the token's precomputed hash.</summary>
-    public int FirstNameCount(TokenizedText text, int index) => FirstNames.Get(text.Span(index), text.Hash(index));
+    /// <summary>Every list's answer for one word, with a hash computed earlier (the tokenizer's).</summary>
+    public WordFacts FactsOf(ReadOnlySpan<char> word, int hash) => new(
+        FirstNames.Get(word, hash), Surnames.Get(word, hash), Places.Contains(word, hash), CommonWords.Contains(word, hash),
+        StrongFirstNames.Contains(word, hash));
 
-    public int SurnameCount(TokenizedText text, int index) => Surnames.Get(text.Span(index), text.Hash(index));
+    // The per-token questions go through the text's cache of facts, which reads the shared lists.
 
-    public bool IsCommon(TokenizedText text, int index) => CommonWords.Contains(text.Span(index), text.Hash(index));
+    /// <summary>Given-name count of a token.</summary>
+    public int FirstNameCount(TokenizedText text, int index) => text.Facts(index).FirstNameCount;
+
+    public int SurnameCount(TokenizedText text, int index) => text.Facts(index).SurnameCount;
+
+    public bool IsCommon(TokenizedText text, int index) => text.Facts(index).IsCommon;
+
+    /// <summary>True when the token alone is a place name.</summary>
+    public bool IsPlace(TokenizedText text, int index) => text.Facts(index).IsPlace;
+
+    public bool IsStrongFirstName(TokenizedText text, int index) => text.Facts(index).IsStrongFirstName;
 
     /// <summary>Normalises a place name the way tokens are joined when text is looked up.</summary>
     public static string PlaceKey(string name, out int words)
