@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text;
+using Rounds.Screening.CommandLine;
 using Rounds.Screening.Data;
+using Rounds.Screening.Text;
 
 namespace Rounds.Screening.Tests;
 
@@ -53,6 +55,37 @@ public class NameDataTests
         Assert.False(NameData.IsPlainPlaceName("Cañon City", out _));
         Assert.False(NameData.IsPlainPlaceName("Two  Spaces", out _));
         Assert.False(NameData.IsPlainPlaceName(" Lead", out _));
+    }
+
+    /// <summary>
+    /// Screening asks about a token through its facts, looked up once and kept per token; on every token of every
+    /// labelled text (a post's buffers are reused by the next) they must be what each list answers on its own.
+    /// </summary>
+    [Fact]
+    public void TokenFactsAreWhatEachListSaysOnEveryLabelledText()
+    {
+        var lists = NameData.Shared;
+        var tokens = 0;
+        foreach (var file in new[] { "dev-posts.jsonl", "dev-posts-2.jsonl", "presidio-generated-small.json", "presidio-generated-large.json" })
+        {
+            foreach (var labelled in LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file))))
+            {
+                using var text = new TokenizedText(labelled.Post.Text);
+                for (var i = 0; i < text.Count; i++)
+                {
+                    var word = text.Span(i).ToString();
+                    var facts = text.Facts(i);
+                    Assert.Equal(lists.FirstNames.Get(word), facts.FirstNameCount);
+                    Assert.Equal(lists.Surnames.Get(word), facts.SurnameCount);
+                    Assert.Equal(lists.Places.Contains(word), facts.IsPlace);
+                    Assert.Equal(lists.CommonWords.Contains(word), facts.IsCommon);
+                    Assert.Equal(lists.StrongFirstNames.Contains(word), facts.IsStrongFirstName);
+                    tokens++;
+                }
+            }
+        }
+
+        Assert.True(tokens > 40_000, $"Only {tokens} tokens were compared.");
     }
 
     [Fact]

@@ -176,12 +176,89 @@ internal sealed class NameData
     /// <summary>Given names with at least <see cref="StrongFirstNameCount"/> births: a small set with a fast pre-check.</summary>
     public WordSet StrongFirstNames { get; private init; } = WordSet.Of();
 
-    /// <summary>Given-name count of a token, using the token's precomputed hash.</summary>
-    public int FirstNameCount(TokenizedText text, int index) => FirstNames.Get(text.Span(index), text.Hash(index));
+    [ThreadStatic]
+    private static RecentWords? _recent;
 
-    public int SurnameCount(TokenizedText text, int index) => Surnames.Get(text.Span(index), text.Hash(index));
+    /// <summary>
+    /// Every list's answer for one word, with a hash computed earlier (the tokenizer's). Asking the lists costs
+    /// five probes, two of them random reads in tables of megabytes; the words of posts repeat (Zipf), so the
+    /// answers for recent words are kept per thread in a table small enough to stay in the processor's cache.
+    /// </summary>
+    public WordFacts FactsOf(ReadOnlySpan<char> word, int hash)
+    {
+        var recent = _recent;
+        if (recent?.Lists != this)
+        {
+            _recent = recent = new RecentWords(this);
+        }
 
-    public bool IsCommon(TokenizedText text, int index) => CommonWords.Contains(text.Span(index), text.Hash(index));
+        return recent.FactsOf(word, hash);
+    }
+
+    private WordFacts AskEveryList(ReadOnlySpan<char> word, int hash) => new(
+        FirstNames.Get(word, hash), Surnames.Get(word, hash), Places.Contains(word, hash), CommonWords.Contains(word, hash),
+        StrongFirstNames.Contains(word, hash));
+
+    /// <summary>
+    /// A table of the last words looked up, each entry holding the word's exact characters: a hit needs the very
+    /// same word, so it answers what the lists would, whatever their case rules. 16,384 entries in sets of two
+    /// (under 1 MB): with one entry per set, a few thousand words a post stream repeats missed one time in five.
+    /// </summary>
+    private sealed class RecentWords(NameData lists)
+    {
+        private const int EntryBits = 14;
+        private const int LongestWord = 16;
+
+        private readonly int[] _lengths = new int[1 << EntryBits];
+        private readonly char[] _words = new char[(1 << EntryBits) * LongestWord];
+        private readonly WordFacts[] _facts = new WordFacts[1 << EntryBits];
+
+        public NameData Lists { get; } = lists;
+
+        public WordFacts FactsOf(ReadOnlySpan<char> word, int hash)
+        {
+            // An empty entry has length zero, so the empty word is never kept.
+            if (word.IsEmpty || word.Length > LongestWord)
+            {
+                return Lists.AskEveryList(word, hash);
+            }
+
+            // Two ways per set, so that two frequent words sharing a set do not evict each other on every post. The
+            // tokenizer's hash is FNV, whose low bits mix poorly; a multiply spreads its high bits over the sets.
+            var first = (int)(((uint)hash * 0x9E3779B1u) >> (33 - EntryBits)) << 1;
+            for (var entry = first; entry <= first + 1; entry++)
+            {
+                if (_lengths[entry] == word.Length && word.SequenceEqual(_words.AsSpan(entry * LongestWord, word.Length)))
+                {
+                    return _facts[entry];
+                }
+            }
+
+            // The newer word takes the first way and the older moves to the second, which drops the oldest.
+            _words.AsSpan(first * LongestWord, _lengths[first]).CopyTo(_words.AsSpan((first + 1) * LongestWord));
+            _lengths[first + 1] = _lengths[first];
+            _facts[first + 1] = _facts[first];
+            var facts = Lists.AskEveryList(word, hash);
+            word.CopyTo(_words.AsSpan(first * LongestWord));
+            _lengths[first] = word.Length;
+            _facts[first] = facts;
+            return facts;
+        }
+    }
+
+    // The per-token questions go through the text's cache of facts, which reads the shared lists.
+
+    /// <summary>Given-name count of a token.</summary>
+    public int FirstNameCount(TokenizedText text, int index) => text.Facts(index).FirstNameCount;
+
+    public int SurnameCount(TokenizedText text, int index) => text.Facts(index).SurnameCount;
+
+    public bool IsCommon(TokenizedText text, int index) => text.Facts(index).IsCommon;
+
+    /// <summary>True when the token alone is a place name.</summary>
+    public bool IsPlace(TokenizedText text, int index) => text.Facts(index).IsPlace;
+
+    public bool IsStrongFirstName(TokenizedText text, int index) => text.Facts(index).IsStrongFirstName;
 
     /// <summary>Normalises a place name the way tokens are joined when text is looked up.</summary>
     public static string PlaceKey(string name, out int words)

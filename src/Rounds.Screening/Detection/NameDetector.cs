@@ -313,7 +313,7 @@ internal static class NameDetector
         }
 
         // Strict: any capitalised word that is neither common English nor a known place reads as a name.
-        if ((data.Places.Contains(text.Span(start)) && !NameIntroBefore(text, start)) || LooksLikeWord(text.Span(start))
+        if ((data.IsPlace(text, start) && !NameIntroBefore(text, start)) || LooksLikeWord(text.Span(start))
             || (text[start].Has(TokenFlags.AllUpper) && text[start].Length <= 4))
         {
             return false;
@@ -563,7 +563,7 @@ internal static class NameDetector
             length += span.Length;
             words++;
             var key = buffer[..length];
-            if (data.Places.Contains(key) || ctx.Rules.LocalPlaces?.Match(ctx.Text, start).Length == k - start + 1)
+            if ((words == 1 ? data.IsPlace(ctx.Text, k) : data.Places.Contains(key)) || ctx.Rules.LocalPlaces?.Match(ctx.Text, start).Length == k - start + 1)
             {
                 best = k - start + 1;
             }
@@ -616,7 +616,7 @@ internal static class NameDetector
     {
         var text = ctx.Text;
         var span = text.Span(i);
-        if (span.Length < 3 || !data.StrongFirstNames.Contains(span, text.Hash(i)) || data.IsCommon(text, i))
+        if (span.Length < 3 || !data.IsStrongFirstName(text, i) || data.IsCommon(text, i))
         {
             return i;
         }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Rounds.Screening.Data;
 using Rounds.Screening.Detection;
 using Rounds.Screening.Text;
 
@@ -20,7 +19,6 @@ internal sealed class FeatureExtractor
     private readonly byte[] _candidateTag;
     private readonly byte[] _candidateInfo;
     private readonly ScreeningContext _ctx;
-    private readonly NameData _names;
     private readonly ulong _post;
     private readonly ulong[] _shapes;
 
@@ -30,7 +28,6 @@ internal sealed class FeatureExtractor
     public FeatureExtractor(ScreeningContext ctx, IReadOnlyList<PhiCandidate> kept)
     {
         _ctx = ctx;
-        _names = NameData.Shared;
         var count = ctx.Text.Count;
         _candidateTag = new byte[count];
         _candidateInfo = new byte[count];
@@ -105,7 +102,7 @@ internal sealed class FeatureExtractor
         }
 
         return token.Kind == TokenKind.Word && (token.Flags & (TokenFlags.Capitalized | TokenFlags.Hashtag | TokenFlags.Handle)) == 0
-               && text.Mask(i) == 0 && _names.IsCommon(text, i) && !_names.StrongFirstNames.Contains(text.Span(i), text.Hash(i));
+               && text.Mask(i) == 0 && text.Facts(i) is { IsCommon: true, IsStrongFirstName: false };
     }
 
     /// <summary>Writes the token's static feature keys (everything except the previous tag) and returns how many.</summary>
@@ -145,10 +142,11 @@ internal sealed class FeatureExtractor
 
         if (token.Kind == TokenKind.Word)
         {
-            var first = Bucket(_names.FirstNameCount(text, i));
-            var sur = Bucket(_names.SurnameCount(text, i));
-            var common = _names.IsCommon(text, i) ? 1UL : 0UL;
-            var place = _names.Places.Contains(text.Span(i), text.Hash(i)) ? 1UL : 0UL;
+            var facts = text.Facts(i);
+            var first = Bucket(facts.FirstNameCount);
+            var sur = Bucket(facts.SurnameCount);
+            var common = facts.IsCommon ? 1UL : 0UL;
+            var place = facts.IsPlace ? 1UL : 0UL;
             var capital = token.Has(TokenFlags.Capitalized) ? 1UL : 0UL;
             var start = token.Has(TokenFlags.SentenceStart) ? 1UL : 0UL;
             keys[n++] = Key(19, first);

@@ -13,6 +13,7 @@ internal sealed class TokenizedText : IDisposable
     private Token[] _tokens;
     private int[] _hashes;
     private ulong[]? _masks;
+    private Data.WordFacts[]? _facts;
 
     public TokenizedText(string text)
     {
@@ -56,6 +57,12 @@ internal sealed class TokenizedText : IDisposable
             {
                 ScratchBuffers<ulong>.Return(_masks);
                 _masks = null;
+            }
+
+            if (_facts is not null)
+            {
+                ScratchBuffers<Data.WordFacts>.Return(_facts);
+                _facts = null;
             }
 
             _tokens = [];
@@ -120,6 +127,30 @@ internal sealed class TokenizedText : IDisposable
         Reads++;
         _masks ??= Masks();
         return _masks[index];
+    }
+
+    /// <summary>
+    /// What the name and word lists say about the token, looked up in all of them the first time any is asked:
+    /// the detectors and the labeller ask about the same token many times, and each list look-up is a random
+    /// memory access.
+    /// </summary>
+    public Data.WordFacts Facts(int index)
+    {
+        Reads++;
+        if (_facts is null)
+        {
+            // A reused buffer still holds another post's facts; cleared, every entry reads as not looked up.
+            _facts = ScratchBuffers<Data.WordFacts>.Rent(Count + 1);
+            Array.Clear(_facts, 0, Count);
+        }
+
+        ref var facts = ref _facts[index];
+        if (!facts.IsKnown)
+        {
+            facts = Data.NameData.Shared.FactsOf(Text.AsSpan(_tokens[index].Start, _tokens[index].Length), _hashes[index]);
+        }
+
+        return facts;
     }
 
     /// <summary>The token's case-insensitive hash, computed once here for every list look-up.</summary>
