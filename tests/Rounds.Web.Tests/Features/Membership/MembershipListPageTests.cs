@@ -105,7 +105,6 @@ public abstract class MembershipListPageTests(MembershipRounds app)
         Assert.Equal([named.active, named.lapsed], (await AllPagesAsync(admin, $"{path}?q={Uri.EscapeDataString(member.Email!.ToUpperInvariant())}", "membership-")).Ids);
         Assert.Equal([named.active], (await AllPagesAsync(admin, $"{path}?q=quarterm&status=active", "membership-")).Ids);
         Assert.Equal([named.renewal, named.grace], (await AllPagesAsync(admin, $"{path}?q={Uri.EscapeDataString(cast.Hospital.Name.ToLowerInvariant())}", "membership-")).Ids);
-        // A name that starts with a letter SQLite's lower() leaves alone is found as typed.
         Assert.Equal([named.unpaid], (await AllPagesAsync(admin, $"{path}?q={Uri.EscapeDataString("Émile Ø")}", "membership-")).Ids);
 
         // A filter the form never offers is named and left out, not guessed at.
@@ -192,6 +191,35 @@ public abstract class MembershipListPageTests(MembershipRounds app)
     /// The network's admin reaches the list from the hub and, following its page links, sees every row once,
     /// latest first, over three pages at least; the signed-in session is handed back for the filters.
     /// </summary>
+    [Fact]
+    public async Task The_memberships_search_ignores_case_in_every_script()
+    {
+        var cast = await app.CastAsync();
+        var now = app.Clock.GetUtcNow();
+        var holders = new List<string>();
+        foreach (var name in UnicodeCase.Pairs.Select(p => p.Stored).Append(UnicodeCase.Unrelated))
+        {
+            holders.Add((await app.CreateUserAsync($"case-{Guid.NewGuid():N}@individual.example", name)).Id);
+        }
+
+        var held = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            var premium = await db.Set<MembershipPlan>().SingleAsync(p => p.OrganizationId == cast.Network.Id && p.Key == "premium");
+            var rows = holders.Select(h => new NetworkMembership { OrganizationId = cast.Network.Id, PlanId = premium.Id, HolderUserId = h, StartsAt = now.AddDays(-1), EndsAt = now.AddDays(364) }).ToList();
+            db.AddRange(rows);
+            await db.SaveChangesAsync();
+            return rows.Select(m => m.Id).ToList();
+        });
+
+        var admin = FormSession.Create(app);
+        await admin.LoginAsync(cast.NetworkAdmin.Email!);
+        foreach (var (typed, i) in UnicodeCase.Pairs.Select((p, i) => (p.Typed, i)))
+        {
+            Assert.Equal([held[i]], (await AllPagesAsync(admin, $"/o/{cast.Network.Slug}/membership/memberships?q={Uri.EscapeDataString(typed)}", "membership-")).Ids);
+        }
+    }
+
     private async Task<FormSession> ListsEveryRowOnceLatestFirstAsync(MembershipCast cast, string path, string rowPrefix, Dictionary<Guid, DateTimeOffset> moments)
     {
         var admin = FormSession.Create(app);
