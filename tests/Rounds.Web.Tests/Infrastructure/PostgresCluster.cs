@@ -74,7 +74,8 @@ internal sealed class PostgresCluster
         }
 
         var data = Path.Combine(folder, "data");
-        RunPg(asRoot, Path.Combine(binaries, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
+        // A UTF-8 character type, as production needs: under the C one, lower() folds A to Z only (ADR 0067).
+        RunPg(asRoot, Path.Combine(binaries, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--lc-ctype=C.UTF-8", "--no-sync");
         var port = FreePort();
         RunPg(asRoot, Path.Combine(binaries, "pg_ctl"), "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
             "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500", "start");

@@ -17,6 +17,7 @@ public sealed class SqlCommandLog : IObserver<DiagnosticListener>, IObserver<Key
     public const string Header = "X-Sql-Command-Log";
 
     private readonly ConcurrentQueue<string> commands = new();
+    private readonly ConcurrentQueue<LoggedCommand> withParameters = new();
     private readonly List<IDisposable> subscriptions = [];
     private readonly IHttpContextAccessor accessor;
 
@@ -33,6 +34,9 @@ public sealed class SqlCommandLog : IObserver<DiagnosticListener>, IObserver<Key
 
     public IReadOnlyList<string> Commands => [.. commands];
 
+    /// <summary>The commands with the values they were sent with, for a test that asks the database for their plan.</summary>
+    public IReadOnlyList<LoggedCommand> CommandsWithParameters => [.. withParameters];
+
     public static SqlCommandLog Start(RoundsFactory app) => new(app.Services.GetRequiredService<IHttpContextAccessor>());
 
     /// <summary>A GET whose commands this log records.</summary>
@@ -43,7 +47,11 @@ public sealed class SqlCommandLog : IObserver<DiagnosticListener>, IObserver<Key
         return request;
     }
 
-    public void Clear() => commands.Clear();
+    public void Clear()
+    {
+        commands.Clear();
+        withParameters.Clear();
+    }
 
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
     {
@@ -62,6 +70,7 @@ public sealed class SqlCommandLog : IObserver<DiagnosticListener>, IObserver<Key
             && string.Equals(accessor.HttpContext?.Request.Headers[Header].ToString(), Mark, StringComparison.Ordinal))
         {
             commands.Enqueue(data.Command.CommandText);
+            withParameters.Enqueue(new(data.Command.CommandText, data.Command.Parameters.Cast<System.Data.Common.DbParameter>().Select(p => (p.ParameterName, p.Value)).ToList()));
         }
     }
 
@@ -90,3 +99,5 @@ public sealed class SqlCommandLog : IObserver<DiagnosticListener>, IObserver<Key
         }
     }
 }
+
+public sealed record LoggedCommand(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters);

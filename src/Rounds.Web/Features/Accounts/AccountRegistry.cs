@@ -224,14 +224,14 @@ public sealed class AccountRegistry(
 
         if (!string.IsNullOrWhiteSpace(filter.Owner))
         {
-            var owner = filter.Owner.Trim().ToLower();
+            var owner = filter.Owner.Trim().ToLowerInvariant();
             query = query.Where(a => a.Owners.ToLower().Contains(owner) || a.Backup.ToLower().Contains(owner));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             // The handle is compared without its @ and in lower case, as it is stored for the unique key.
-            var text = filter.Search.Trim().ToLower();
+            var text = filter.Search.Trim().ToLowerInvariant();
             var handle = text.TrimStart('@');
             query = query.Where(a => a.NormalizedHandle.Contains(handle) || (a.Url != null && a.Url.ToLower().Contains(text))
                 || a.Owners.ToLower().Contains(text) || a.Backup.ToLower().Contains(text) || a.Department.ToLower().Contains(text));

@@ -73,7 +73,7 @@ public sealed class AuditQuery(RoundsDbContext db)
 
         if (!string.IsNullOrWhiteSpace(filter.Actor))
         {
-            var actor = filter.Actor.Trim().ToLower();
+            var actor = filter.Actor.Trim().ToLowerInvariant();
             query = query.Where(a => a.ActorName.ToLower().Contains(actor));
         }
 

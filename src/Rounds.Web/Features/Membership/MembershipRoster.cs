@@ -53,12 +53,13 @@ public sealed class MembershipRoster(RoundsDbContext db, TimeProvider clock)
 
         if (filter.Search?.Trim() is { Length: > 0 } typed)
         {
-            // SQLite's lower() folds A to Z only, so a name starting "É" is also matched as typed.
+            // Names are lowered on both sides (lower() folds all of Unicode on SQLite too, see SqliteUnicodeLower);
+            // addresses are compared as stored, upper-cased by the sign-in normalizer.
             var needle = typed.ToLowerInvariant();
             var upper = typed.ToUpperInvariant();
             query = query.Where(m => (m.HolderUserId != null && db.People().Any(p => p.Id == m.HolderUserId
-                    && (p.DisplayName.Contains(typed) || p.DisplayName.ToLower().Contains(needle) || (p.NormalizedEmail != null && p.NormalizedEmail.Contains(upper)))))
-                || (m.HolderOrganizationId != null && db.Organizations.Any(o => o.Id == m.HolderOrganizationId && (o.Name.Contains(typed) || o.Name.ToLower().Contains(needle)))));
+                    && (p.DisplayName.ToLower().Contains(needle) || (p.NormalizedEmail != null && p.NormalizedEmail.Contains(upper)))))
+                || (m.HolderOrganizationId != null && db.Organizations.Any(o => o.Id == m.HolderOrganizationId && o.Name.ToLower().Contains(needle))));
         }
 
         if (filter.After is { } cursor)

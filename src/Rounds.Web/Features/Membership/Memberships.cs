@@ -113,6 +113,8 @@ internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Members
         builder.HasIndex(m => new { m.OrganizationId, m.HolderUserId });
         builder.HasIndex(m => new { m.OrganizationId, m.HolderOrganizationId });
         builder.HasIndex(m => new { m.EndsAt, m.NoticesSent });
+        // The admins' list reads a network's memberships latest start first, keyset by (start, id).
+        builder.HasIndex(m => new { m.OrganizationId, m.StartsAt, m.Id });
         builder.HasOne<MembershipPlan>().WithMany().HasForeignKey(m => m.PlanId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

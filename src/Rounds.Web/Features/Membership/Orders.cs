@@ -133,6 +133,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.PaymentReference).HasMaxLength(255);
         builder.HasIndex(o => new { o.OrganizationId, o.BuyerUserId });
         builder.HasIndex(o => o.CheckoutSessionId);
+        // The admins' list and the API read a network's orders newest first, keyset by (placed, id).
+        builder.HasIndex(o => new { o.OrganizationId, o.CreatedAt, o.Id });
         builder.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Organization>().WithMany().HasForeignKey(o => o.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -143,7 +143,8 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             query = query.Where(p => (p.ScheduledAt ?? p.CreatedAt) < before);
         }
 
-        // Lower-cased on both sides so both databases match without regard to case; words in any account's copy count.
+        // Lower-cased on both sides so both databases match without regard to case, accents and other scripts too
+        // (see SqliteUnicodeLower); words in any account's copy count.
         if (filter.Text is { Length: > 0 } text)
         {
             var needle = text.ToLowerInvariant();

@@ -89,9 +89,7 @@ public abstract class AccountSearchSortBulkTests(RoundsFactory app)
             new Seed("@NorthfieldRuns", Department: "Sports medicine", Url: "https://runclub.example/northfield"),
             new Seed("@Elsewhere", Department: "Oncology"));
         var client = await app.ApiClientAsync(admin);
-
-        async Task<List<string>> FindAsync(string q) =>
-            (await client.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/accounts?q={Uri.EscapeDataString(q)}")).EnumerateArray().Select(a => a.GetProperty("handle").GetString()!).Order().ToList();
+        Task<List<string>> FindAsync(string q) => HandlesFoundAsync(client, org, q);
 
         Assert.Equal(["@NorthfieldHeart"], await FindAsync("@northfieldheart"));
         Assert.Equal(["@NorthfieldKids"], await FindAsync("DANA.REYES"));
@@ -107,6 +105,21 @@ public abstract class AccountSearchSortBulkTests(RoundsFactory app)
         Assert.Equal("pediatr", page.QuerySelector<IHtmlInputElement>("#q")!.Value);
         // Sorting keeps the search.
         Assert.Contains("q=pediatr", page.QuerySelector("th[scope=col] a[href*='sort=department']")!.GetAttribute("href"), StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> HandlesFoundAsync(HttpClient client, Organization org, string q) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/orgs/{org.Slug}/accounts?q={Uri.EscapeDataString(q)}")).EnumerateArray().Select(a => a.GetProperty("handle").GetString()!).Order().ToList();
+
+    [Fact]
+    public async Task Search_ignores_case_in_every_script()
+    {
+        var (org, admin) = await OrgAsync();
+        await AddAsync(org, [.. UnicodeCase.Pairs.Select((p, i) => new Seed($"@Unit{i}", Department: p.Stored)), new Seed("@Unrelated", Department: UnicodeCase.Unrelated)]);
+        var client = await app.ApiClientAsync(admin);
+        foreach (var (typed, i) in UnicodeCase.Pairs.Select((p, i) => (p.Typed, i)))
+        {
+            Assert.Equal([$"@Unit{i}"], await HandlesFoundAsync(client, org, typed));
+        }
     }
 
     [Theory]

@@ -93,6 +93,30 @@ public abstract class AuditLogTests(RoundsFactory app)
             Assert.Equal("organization.created", (await db.AuditEntries.AsNoTracking().FirstAsync(a => a.OrganizationId == org.Id)).Action);
         });
     }
+
+    [Fact]
+    public async Task The_actor_filter_ignores_case_in_every_script()
+    {
+        var admin = await app.CreateUserAsync($"audit-{Guid.NewGuid():N}@example.org");
+        var org = await app.CreateOrganizationAsync("audit-" + Guid.NewGuid().ToString("N")[..8], admin);
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            foreach (var name in UnicodeCase.Pairs.Select(p => p.Stored).Append(UnicodeCase.Unrelated))
+            {
+                db.AuditEntries.Add(new() { OrganizationId = org.Id, ActorName = name, Action = "case.checked", EntityType = "Check", EntityId = name, At = DateTimeOffset.UtcNow });
+            }
+
+            await db.SaveChangesAsync();
+        });
+
+        var client = await app.ApiClientAsync(admin);
+        foreach (var (stored, typed) in UnicodeCase.Pairs)
+        {
+            var page = await HttpAssert.ReadAsync<JsonElement>(await client.GetAsync($"/api/v1/orgs/{org.Slug}/audit?action=case.checked&actor={Uri.EscapeDataString(typed)}"));
+            Assert.Equal([stored], page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("entityId").GetString()));
+        }
+    }
 }
 
 public sealed class AuditLogTestsOnSqlite(SqliteRounds app) : AuditLogTests(app), IClassFixture<SqliteRounds>;

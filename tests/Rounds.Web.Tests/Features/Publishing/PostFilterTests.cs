@@ -14,6 +14,33 @@ namespace Rounds.Web.Tests.Features.Publishing;
 /// <summary>Finding a post among many (filters on the list and the API) and approving several from the queue at once.</summary>
 public abstract class PostFilterTests(RoundsFactory app)
 {
+    private static async Task<List<Guid>> PostIdsAsync(HttpClient api, Organization org, string query)
+    {
+        var response = await api.GetAsync($"/api/v1/orgs/{org.Slug}/posts?{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).ToList();
+    }
+
+    [Fact]
+    public async Task The_words_filter_ignores_case_in_every_script()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var admin = await app.CreateUserAsync($"admin-{suffix}@example.org", "Ada Admin");
+        var org = await app.CreateOrganizationAsync("filter-" + suffix, admin);
+        var x = await PostRows.AccountAsync(app, org, "@NorthfieldHealth");
+        var posts = new List<Guid>();
+        foreach (var name in UnicodeCase.Pairs.Select(p => p.Stored).Append(UnicodeCase.Unrelated))
+        {
+            posts.Add((await PostRows.PostAsync(app, org, admin, $"Welcome to the ward, {name}", null, PostStatus.Draft, [x])).Id);
+        }
+
+        var api = await app.ApiClientAsync(admin);
+        foreach (var (typed, i) in UnicodeCase.Pairs.Select((p, i) => (p.Typed, i)))
+        {
+            Assert.Equal([posts[i]], await PostIdsAsync(api, org, "q=" + Uri.EscapeDataString(typed)));
+        }
+    }
+
     [Fact]
     public async Task Posts_are_filtered_by_status_account_author_day_and_words_and_bad_filters_are_named()
     {
@@ -30,12 +57,7 @@ public abstract class PostFilterTests(RoundsFactory app)
         var both = await PostRows.PostAsync(app, org, nurse, "Thank you, nurses of the night shift", null, PostStatus.Draft, [x, bluesky]);
 
         var api = await app.ApiClientAsync(admin);
-        async Task<List<Guid>> IdsAsync(string query)
-        {
-            var response = await api.GetAsync($"/api/v1/orgs/{org.Slug}/posts?{query}");
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).ToList();
-        }
+        Task<List<Guid>> IdsAsync(string query) => PostIdsAsync(api, org, query);
 
         Assert.Equal([flu.Id], await IdsAsync("q=flu+SHOTS"));
         Assert.Equal([blood.Id], await IdsAsync("status=in_review"));

@@ -2522,6 +2522,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrganizationId", "HolderUserId");
 
+                    b.HasIndex("OrganizationId", "StartsAt", "Id");
+
                     b.ToTable("NetworkMemberships", (string)null);
                 });
 
@@ -2772,6 +2774,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
                     b.HasIndex("CheckoutSessionId");
 
                     b.HasIndex("OrganizationId", "BuyerUserId");
+
+                    b.HasIndex("OrganizationId", "CreatedAt", "Id");
 
                     b.ToTable("MembershipOrders", (string)null);
                 });

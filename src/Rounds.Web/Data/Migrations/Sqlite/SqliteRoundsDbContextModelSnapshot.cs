@@ -2509,6 +2509,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "HolderUserId");
 
+                    b.HasIndex("OrganizationId", "StartsAt", "Id");
+
                     b.ToTable("NetworkMemberships", (string)null);
                 });
 
@@ -2759,6 +2761,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
                     b.HasIndex("CheckoutSessionId");
 
                     b.HasIndex("OrganizationId", "BuyerUserId");
+
+                    b.HasIndex("OrganizationId", "CreatedAt", "Id");
 
                     b.ToTable("MembershipOrders", (string)null);
                 });
