@@ -88,6 +88,34 @@ public class NameDataTests
         Assert.True(tokens > 40_000, $"Only {tokens} tokens were compared.");
     }
 
+    /// <summary>
+    /// The thread's table of recent words holds 16,384 of them: every given name and surname asked in turn, twice,
+    /// makes words of every length and spelling share its entries and evict each other ("Ann" after "Anna", two
+    /// words of one length and first letter), and each answer must still be the lists' own.
+    /// </summary>
+    [Fact]
+    public void RecentWordsAnswerWhatTheListsSayWhenEveryNameCompetesForTheTable()
+    {
+        var lists = NameData.Shared;
+        var words = NameData.ReadFirstNames().Select(f => f.Word).Concat(NameData.ReadSurnames().Select(s => s.Word))
+            .SelectMany(w => new[] { w, w.ToLowerInvariant(), w[..^1] }).Where(w => w.Length > 0).ToList();
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var word in words)
+            {
+                var facts = lists.FactsOf(word, SpanTable<bool>.Hash(word));
+                if (facts.FirstNameCount != lists.FirstNames.Get(word) || facts.SurnameCount != lists.Surnames.Get(word)
+                    || facts.IsPlace != lists.Places.Contains(word) || facts.IsCommon != lists.CommonWords.Contains(word)
+                    || facts.IsStrongFirstName != lists.StrongFirstNames.Contains(word))
+                {
+                    Assert.Fail($"The recent-word table answered for another word than '{word}'.");
+                }
+            }
+        }
+
+        Assert.True(words.Count > 500_000, $"Only {words.Count} words were asked.");
+    }
+
     [Fact]
     public void AStreamIsReadWholeWhateverItsTrailerSays()
     {

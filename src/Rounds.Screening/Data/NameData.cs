@@ -182,7 +182,7 @@ internal sealed class NameData
     /// <summary>
     /// Every list's answer for one word, with a hash computed earlier (the tokenizer's). Asking the lists costs
     /// five probes, two of them random reads in tables of megabytes; the words of posts repeat (Zipf), so the
-    /// answers for recent words are kept per thread in a table small enough to stay in the processor's cache.
+    /// answers for recent words are kept per thread in a table of under 1 MB, allocated when a thread first screens.
     /// </summary>
     public WordFacts FactsOf(ReadOnlySpan<char> word, int hash)
     {
@@ -246,19 +246,23 @@ internal sealed class NameData
         }
     }
 
-    // The per-token questions go through the text's cache of facts, which reads the shared lists.
+    // The per-token questions go through the text's cache of facts, which holds the shared lists' answers; lists
+    // read afresh (a test's own copy) answer for themselves.
 
     /// <summary>Given-name count of a token.</summary>
-    public int FirstNameCount(TokenizedText text, int index) => text.Facts(index).FirstNameCount;
+    public int FirstNameCount(TokenizedText text, int index) => Facts(text, index).FirstNameCount;
 
-    public int SurnameCount(TokenizedText text, int index) => text.Facts(index).SurnameCount;
+    public int SurnameCount(TokenizedText text, int index) => Facts(text, index).SurnameCount;
 
-    public bool IsCommon(TokenizedText text, int index) => text.Facts(index).IsCommon;
+    public bool IsCommon(TokenizedText text, int index) => Facts(text, index).IsCommon;
 
     /// <summary>True when the token alone is a place name.</summary>
-    public bool IsPlace(TokenizedText text, int index) => text.Facts(index).IsPlace;
+    public bool IsPlace(TokenizedText text, int index) => Facts(text, index).IsPlace;
 
-    public bool IsStrongFirstName(TokenizedText text, int index) => text.Facts(index).IsStrongFirstName;
+    public bool IsStrongFirstName(TokenizedText text, int index) => Facts(text, index).IsStrongFirstName;
+
+    private WordFacts Facts(TokenizedText text, int index) =>
+        SharedData.IsValueCreated && ReferenceEquals(this, SharedData.Value) ? text.Facts(index) : AskEveryList(text.Span(index), text.Hash(index));
 
     /// <summary>Normalises a place name the way tokens are joined when text is looked up.</summary>
     public static string PlaceKey(string name, out int words)

@@ -141,7 +141,7 @@ internal sealed class TokenizedText : IDisposable
         {
             // A reused buffer still holds another post's facts; cleared, every entry reads as not looked up.
             _facts = ScratchBuffers<Data.WordFacts>.Rent(Count + 1);
-            Array.Clear(_facts, 0, Count);
+            Array.Clear(_facts, 0, Count + 1);
         }
 
         ref var facts = ref _facts[index];
