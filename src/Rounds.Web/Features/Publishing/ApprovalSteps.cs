@@ -14,6 +14,9 @@ public sealed record StepInput(string? Name, string? Role, string? Approvers, st
 /// <summary>A step with its approvers resolved to member ids (the author excluded when deciding the quorum).</summary>
 public sealed record ResolvedStep(Guid AccountId, int Position, string Name, Role? ApproverRole, IReadOnlyList<string> ApproverIds, Quorum Quorum);
 
+/// <summary>A member as <see cref="ApprovalSteps.MembersAsync"/> reads them.</summary>
+public sealed record WorkflowMember(string Id, string? NormalizedEmail, Role Role, string? DisplayName, string? Email);
+
 /// <summary>
 /// Each account's approval workflow: the steps a post to it passes, in order. An account without steps has one
 /// step for reviewers where any one approval is enough, which is how most communications teams work.
@@ -192,23 +195,29 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
     /// the members. A list of posts in review (the review queue) loads this once per request
     /// and resolves any account from it, however many posts it looks at.
     /// </summary>
-    public async Task<OrganizationWorkflows> LoadAsync(Guid organizationId, CancellationToken cancellationToken = default)
+    public async Task<OrganizationWorkflows> LoadAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
+        await LoadAsync(organizationId, await MembersAsync(organizationId, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The same, with the members already read by <see cref="MembersAsync"/>: a page that also lists them (the posts
+    /// page's author filter) reads them once.
+    /// </summary>
+    public async Task<OrganizationWorkflows> LoadAsync(Guid organizationId, IReadOnlyList<WorkflowMember> members, CancellationToken cancellationToken = default)
     {
         var configured = await db.Set<ApprovalStep>().AsNoTracking().Where(s => s.OrganizationId == organizationId).ToListAsync(cancellationToken);
-        var members = await MembersAsync(organizationId, cancellationToken);
         var resolved = configured.Select(s => s.AccountId).Distinct().ToDictionary(a => a, a => Resolve(organizationId, a, configured, members));
         var defaultApprovers = Resolve(organizationId, Guid.Empty, [], members)[0].ApproverIds;
         return new OrganizationWorkflows(resolved, defaultApprovers);
     }
 
-    private async Task<List<(string Id, string? Email, Role Role)>> MembersAsync(Guid organizationId, CancellationToken cancellationToken) =>
-        (await (from m in db.OrganizationMembers
-                join u in db.People() on m.UserId equals u.Id
-                where m.OrganizationId == organizationId
-                select new { u.Id, Email = u.NormalizedEmail, m.Role }).ToListAsync(cancellationToken))
-        .Select(m => (m.Id, (string?)m.Email, m.Role)).ToList();
+    /// <summary>The organization's members as workflows name them (by address or role), with the name a list shows.</summary>
+    public async Task<IReadOnlyList<WorkflowMember>> MembersAsync(Guid organizationId, CancellationToken cancellationToken = default) =>
+        await (from m in db.OrganizationMembers
+               join u in db.People() on m.UserId equals u.Id
+               where m.OrganizationId == organizationId
+               select new WorkflowMember(u.Id, u.NormalizedEmail, m.Role, u.DisplayName, u.Email)).AsNoTracking().ToListAsync(cancellationToken);
 
-    private static IReadOnlyList<ResolvedStep> Resolve(Guid organizationId, Guid accountId, List<ApprovalStep> configured, List<(string Id, string? Email, Role Role)> members)
+    private static IReadOnlyList<ResolvedStep> Resolve(Guid organizationId, Guid accountId, List<ApprovalStep> configured, IReadOnlyList<WorkflowMember> members)
     {
         var steps = configured.Where(s => s.AccountId == accountId).OrderBy(s => s.Position).ToList();
         if (steps.Count == 0)
@@ -219,7 +228,7 @@ public sealed class ApprovalSteps(RoundsDbContext db, IAuditLog audit)
         return steps.Select(step =>
         {
             var emails = PeopleLists.Split(step.Approvers).Select(e => e.ToUpperInvariant()).ToHashSet();
-            var ids = members.Where(m => step.ApproverRole is { } role ? m.Role >= role : emails.Contains(m.Email ?? "") && m.Role >= Role.Contributor)
+            var ids = members.Where(m => step.ApproverRole is { } role ? m.Role >= role : emails.Contains(m.NormalizedEmail ?? "") && m.Role >= Role.Contributor)
                 .Select(m => m.Id).ToList();
             return new ResolvedStep(accountId, step.Position, step.Name, step.ApproverRole, ids, step.Quorum);
         }).ToList();

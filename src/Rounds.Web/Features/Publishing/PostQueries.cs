@@ -159,9 +159,9 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             query = query.Where(p => p.UpdatedAt < at || (p.UpdatedAt == at && p.Id.CompareTo(id) < 0));
         }
 
-        var posts = await query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(size + 1).Select(Row).ToListAsync(cancellationToken);
-        var next = posts.Count > size ? new PostCursor(posts[size - 1].UpdatedAt, posts[size - 1].Id).ToString() : null;
-        return new PostList(await SummariesAsync(posts.Take(size).ToList(), cancellationToken), next);
+        var posts = await WithAccounts(query.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Id).Take(size + 1).Select(Row)).ToListAsync(cancellationToken);
+        var next = posts.Count > size ? new PostCursor(posts[size - 1].Post.UpdatedAt, posts[size - 1].Post.Id).ToString() : null;
+        return new PostList(Summaries(posts.Take(size)), next);
     }
 
     /// <summary>
@@ -178,14 +178,18 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     /// scheduled, submitted, id) index gives each run in its order, and a page that starts in the first run reads
     /// the start of the second in the same command.
     /// </summary>
-    public async Task<PostList> QueueAsync(OrgContext org, QueueCursor? after = null, CancellationToken cancellationToken = default)
+    public Task<PostList> QueueAsync(OrgContext org, QueueCursor? after = null, CancellationToken cancellationToken = default) =>
+        QueueAsync(org, after, null, cancellationToken);
+
+    /// <summary>The same, with the organization's members already read (<see cref="ApprovalSteps.MembersAsync"/>).</summary>
+    public async Task<PostList> QueueAsync(OrgContext org, QueueCursor? after, IReadOnlyList<WorkflowMember>? members, CancellationToken cancellationToken)
     {
         if (!org.IsAtLeast(Role.Contributor))
         {
             return PostList.Empty;
         }
 
-        var workflows = await steps.LoadAsync(org.Id, cancellationToken);
+        var workflows = members is null ? await steps.LoadAsync(org.Id, cancellationToken) : await steps.LoadAsync(org.Id, members, cancellationToken);
         var userId = org.UserId;
         var approves = workflows.ApprovedBy(userId);
         var byDefault = workflows.ApprovesDefaultStep(userId);
@@ -220,14 +224,13 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         // A page and one more row, which tells whether a next page exists.
         var wanted = QueuePageSize + 1;
         var scheduledRun = Scheduled(waiting, after is { Scheduled: true } ? after : QueueCursor.ScheduledStart).Take(wanted).Select(Row);
-        var read = after is { Scheduled: true }
-            ? await scheduledRun.ToListAsync(cancellationToken)
-            : await Unscheduled(waiting, after).Take(wanted).Select(Row).Concat(scheduledRun).ToListAsync(cancellationToken);
+        var read = await WithAccounts(after is { Scheduled: true } ? scheduledRun : Unscheduled(waiting, after).Take(wanted).Select(Row).Concat(scheduledRun))
+            .ToListAsync(cancellationToken);
         // A UNION ALL promises no order of its own: the runs are put back in queue order here.
-        var found = read.OrderBy(p => p.ScheduledAt is not null).ThenBy(p => p.ScheduledAt).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id).Take(wanted).ToList();
-        var shown = found.Take(QueuePageSize).ToList();
-        var next = found.Count > QueuePageSize ? QueueCursor.Of(found[QueuePageSize - 1]).ToString() : null;
-        return new PostList(await SummariesAsync(shown, cancellationToken), next);
+        var found = read.OrderBy(r => r.Post.ScheduledAt is not null).ThenBy(r => r.Post.ScheduledAt).ThenBy(r => r.Post.SubmittedAt).ThenBy(r => r.Post.Id)
+            .Take(wanted).ToList();
+        var next = found.Count > QueuePageSize ? QueueCursor.Of(found[QueuePageSize - 1].Post).ToString() : null;
+        return new PostList(Summaries(found.Take(QueuePageSize)), next);
     }
 
     /// <summary>The unscheduled run in queue order, after <paramref name="position"/> when it lies in this run.</summary>
@@ -289,17 +292,11 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
     public Task<AccountChoices> AccountChoicesAsync(OrgContext org, string? find, Guid? chosen, CancellationToken cancellationToken = default) =>
         AccountChoices.ReadAsync(db, org, find, chosen, withRetired: true, cancellationToken);
 
-    /// <summary>The members who may write posts, by name, for the posts filter.</summary>
-    public async Task<IReadOnlyList<(string Id, string Name)>> AuthorChoicesAsync(OrgContext org, CancellationToken cancellationToken = default)
-    {
-        var people = await (
-            from m in db.OrganizationMembers
-            join u in db.People() on m.UserId equals u.Id
-            where m.OrganizationId == org.Id && m.Role >= Role.Contributor
-            select new { u.Id, u.DisplayName, u.Email }).AsNoTracking().ToListAsync(cancellationToken);
-        return people.Select(p => (p.Id, p.DisplayName is { Length: > 0 } name ? name : p.Email ?? p.Id))
+    /// <summary>The members who may write posts, by name, for the posts filter, from <see cref="ApprovalSteps.MembersAsync"/>.</summary>
+    public static IReadOnlyList<(string Id, string Name)> AuthorChoices(IReadOnlyList<WorkflowMember> members) =>
+        members.Where(m => m.Role >= Role.Contributor)
+            .Select(m => (m.Id, m.DisplayName is { Length: > 0 } name ? name : m.Email ?? m.Id))
             .OrderBy(p => p.Item2, StringComparer.OrdinalIgnoreCase).ToList();
-    }
 
     /// <summary>Accounts the composer offers: live accounts on networks Rounds publishes to.</summary>
     public async Task<IReadOnlyList<AccountCard>> PostableAccountsAsync(OrgContext org, CancellationToken cancellationToken = default)
@@ -308,19 +305,34 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         return accounts.Where(PostRules.CanReceivePosts).OrderBy(a => a.Kind).ThenBy(a => a.Platform).ThenBy(a => a.Handle).ToList();
     }
 
-    private async Task<IReadOnlyList<PostSummary>> SummariesAsync(List<PostRow> posts, CancellationToken cancellationToken)
+    /// <summary>A row with its accounts as one string, so one command reads both (<see cref="WithAccounts"/>).</summary>
+    private sealed record RowWithAccounts(PostRow Post, string? Accounts);
+
+    // Separators no handle holds (handles are checked against each network's rules): between accounts, and
+    // between an account's network and its handle.
+    private const string AccountSeparator = "\u001e";
+    private const string PartSeparator = "\u001f";
+
+    /// <summary>
+    /// Each row with its accounts, read by the row's own command: a subquery aggregates the post's accounts into
+    /// one string (group_concat on SQLite, string_agg on PostgreSQL) where a second command read them by the
+    /// posts' ids. An account no longer there is left out, as the join leaves it.
+    /// </summary>
+    private IQueryable<RowWithAccounts> WithAccounts(IQueryable<PostRow> rows)
     {
-        var handles = await HandlesAsync(posts.Select(p => p.Id).ToList(), cancellationToken);
-        return posts.Select(p => new PostSummary(p, handles[p.Id].ToList())).ToList();
+        var targets = db.Set<PostTarget>();
+        var accounts = db.AccountCards();
+        return rows.Select(r => new RowWithAccounts(r, (
+            from t in targets
+            join a in accounts on t.AccountId equals a.Id
+            where t.PostId == r.Id
+            group new { a.Platform, a.Handle } by t.PostId into g
+            select string.Join(AccountSeparator, g.Select(a => a.Platform.ToString() + PartSeparator + a.Handle))).FirstOrDefault()));
     }
 
-    /// <summary>Each post's accounts as a row names them, "handle (network)"; an account no longer there is left out.</summary>
-    private async Task<ILookup<Guid, string>> HandlesAsync(List<Guid> ids, CancellationToken cancellationToken)
-    {
-        var handles = await (from t in db.Set<PostTarget>()
-                             join a in db.AccountCards() on t.AccountId equals a.Id
-                             where ids.Contains(t.PostId)
-                             select new { t.PostId, a.Handle, a.Platform }).AsNoTracking().ToListAsync(cancellationToken);
-        return handles.ToLookup(h => h.PostId, h => $"{h.Handle} ({AccountNames.Label(h.Platform)})");
-    }
+    /// <summary>Each post's accounts as a row names them, "handle (network)".</summary>
+    private static List<PostSummary> Summaries(IEnumerable<RowWithAccounts> rows) =>
+        rows.Select(r => new PostSummary(r.Post, (r.Accounts ?? "").Split(AccountSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(account => account.Split(PartSeparator, 2))
+            .Select(parts => $"{parts[1]} ({AccountNames.Label(Enum.Parse<Platform>(parts[0]))})").ToList())).ToList();
 }

@@ -16,7 +16,9 @@ namespace Rounds.Web.Tests.Features.Publishing;
 public abstract class PostsPageCommandCountTests(RoundsFactory app)
 {
     /// <param name="ahead">Posts ahead of the waiting ones in the queue that the reviewer may not approve (their account's step names someone else).</param>
-    private async Task<int> CommandsForPageAsync(int waiting, int ahead = 0)
+    private async Task<int> CommandsForPageAsync(int waiting, int ahead = 0) => (await CommandTextsForPageAsync(waiting, ahead)).Count;
+
+    private async Task<IReadOnlyList<string>> CommandTextsForPageAsync(int waiting, int ahead = 0)
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var admin = await app.CreateUserAsync($"admin-{suffix}@example.org", "Ada Admin");
@@ -70,7 +72,20 @@ public abstract class PostsPageCommandCountTests(RoundsFactory app)
         response.EnsureSuccessStatusCode();
         var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
         Assert.Contains("Clinic hours update", page.Body!.TextContent, StringComparison.Ordinal);
-        return log.Commands.Count;
+        return log.Commands;
+    }
+
+    /// <summary>
+    /// The page sent ten commands: the members twice (the author filter, then the queue's workflows) and each list's
+    /// accounts in a command after the list's own. The members are read once and each row carries its accounts, so
+    /// the page is the organization, the menu, the account filter, the members, the workflows' steps, the queue and
+    /// the list.
+    /// </summary>
+    [Fact]
+    public async Task The_review_queue_page_reads_the_members_once_and_each_rows_accounts_with_the_row()
+    {
+        var commands = await CommandTextsForPageAsync(5);
+        Assert.True(commands.Count <= 7, $"the page took {commands.Count} SQL commands:\n{string.Join("\n---\n", commands)}");
     }
 
     [Fact]
