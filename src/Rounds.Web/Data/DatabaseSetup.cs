@@ -55,7 +55,7 @@ public static class DatabaseSetup
             case DatabaseProvider.Sqlite:
                 connection = string.IsNullOrWhiteSpace(connection) ? DefaultSqliteConnection : connection;
                 EnsureSqliteFolder(connection);
-                services.AddDbContext<RoundsDbContext, SqliteRoundsDbContext>(o => o.UseSqlite(connection, sqlite => sqlite.CommandTimeout(timeout)).AddInterceptors(SqliteCommandTimeout.Instance, SqliteUnicodeLower.Instance));
+                services.AddDbContext<RoundsDbContext, SqliteRoundsDbContext>(o => o.UseSqlite(connection, sqlite => sqlite.CommandTimeout(timeout)).AddInterceptors(SqliteCommandTimeout.Instance));
                 break;
             case DatabaseProvider.PostgreSql:
                 if (string.IsNullOrWhiteSpace(connection))

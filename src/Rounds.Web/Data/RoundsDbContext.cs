@@ -139,6 +139,14 @@ public abstract class RoundsDbContext(DbContextOptions options) : IdentityDbCont
 
 public sealed class SqliteRoundsDbContext(DbContextOptions<SqliteRoundsDbContext> options) : RoundsDbContext(options)
 {
+    // Here rather than where the app configures the database, so that every SQLite context (the tools' own too)
+    // searches with the same lower().
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        base.OnConfiguring(optionsBuilder);
+        optionsBuilder.AddInterceptors(SqliteUnicodeLower.Instance);
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no native timestamp type; binary ticks keep ordering and comparison in SQL.

@@ -30,7 +30,7 @@ public sealed class Physician : IOrgOwned
 
     /// <summary>
     /// The name in lower case, stored so that the roster search ignores case in the database and the same way on
-    /// SQLite (whose <c>lower()</c> knows only ASCII) and PostgreSQL.
+    /// SQLite and PostgreSQL, whatever either database's <c>lower()</c> does.
     /// </summary>
     public string SearchName { get; private set; } = "";
 

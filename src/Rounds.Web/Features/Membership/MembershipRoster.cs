@@ -53,13 +53,15 @@ public sealed class MembershipRoster(RoundsDbContext db, TimeProvider clock)
 
         if (filter.Search?.Trim() is { Length: > 0 } typed)
         {
-            // Names are lowered on both sides (lower() folds all of Unicode on SQLite too, see SqliteUnicodeLower);
-            // addresses are compared as stored, upper-cased by the sign-in normalizer.
+            // Names are lowered on both sides (lower() folds all of Unicode on SQLite too, see SqliteUnicodeLower),
+            // and also matched as typed: where the database's lower() and .NET's disagree (a PostgreSQL database
+            // under the C locale, "İ"), a name typed exactly as stored is still found. Addresses are compared as
+            // stored, upper-cased by the sign-in normalizer.
             var needle = typed.ToLowerInvariant();
             var upper = typed.ToUpperInvariant();
             query = query.Where(m => (m.HolderUserId != null && db.People().Any(p => p.Id == m.HolderUserId
-                    && (p.DisplayName.ToLower().Contains(needle) || (p.NormalizedEmail != null && p.NormalizedEmail.Contains(upper)))))
-                || (m.HolderOrganizationId != null && db.Organizations.Any(o => o.Id == m.HolderOrganizationId && o.Name.ToLower().Contains(needle))));
+                    && (p.DisplayName.ToLower().Contains(needle) || p.DisplayName.Contains(typed) || (p.NormalizedEmail != null && p.NormalizedEmail.Contains(upper)))))
+                || (m.HolderOrganizationId != null && db.Organizations.Any(o => o.Id == m.HolderOrganizationId && (o.Name.ToLower().Contains(needle) || o.Name.Contains(typed)))));
         }
 
         if (filter.After is { } cursor)

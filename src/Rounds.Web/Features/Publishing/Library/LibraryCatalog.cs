@@ -33,7 +33,7 @@ public sealed class LibraryCatalog(RoundsDbContext db, IAuditLog audit, ICurrent
     /// A page of the items whose title, text or tags hold every word of <paramref name="query"/>, optionally with
     /// one tag, newest first (the id breaks ties), after <paramref name="after"/>. The database walks the
     /// (organization, created) index and stops at a page: a common word costs one page of reading, not the library.
-    /// Plain LIKE on lower-cased columns works the same on SQLite and PostgreSQL (SQLite lowers ASCII letters only).
+    /// Plain LIKE on lower-cased columns works the same on SQLite and PostgreSQL (on SQLite too, whose lower() Rounds replaces with one that folds every script).
     /// </summary>
     public async Task<(List<LibraryItem> Items, PageCursor? Next)> SearchAsync(
         OrgContext org, string? query, string? tag, PageCursor? after = null, CancellationToken cancellationToken = default)
