@@ -330,9 +330,20 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             select string.Join(AccountSeparator, g.Select(a => a.Platform.ToString() + PartSeparator + a.Handle))).FirstOrDefault()));
     }
 
-    /// <summary>Each post's accounts as a row names them, "handle (network)".</summary>
+    /// <summary>
+    /// Each post's accounts as a row names them, "handle (network)", by network then handle as the post's own page
+    /// lists them (the aggregate has no order of its own).
+    /// </summary>
     private static List<PostSummary> Summaries(IEnumerable<RowWithAccounts> rows) =>
         rows.Select(r => new PostSummary(r.Post, (r.Accounts ?? "").Split(AccountSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(account => account.Split(PartSeparator, 2))
-            .Select(parts => $"{parts[1]} ({AccountNames.Label(Enum.Parse<Platform>(parts[0]))})").ToList())).ToList();
+            .Select(Account).OfType<(Platform Platform, string Handle)>()
+            .OrderBy(a => a.Platform).ThenBy(a => a.Handle, StringComparer.Ordinal)
+            .Select(a => $"{a.Handle} ({AccountNames.Label(a.Platform)})").ToList())).ToList();
+
+    /// <summary>
+    /// One account of the aggregate. A handle holding a separator (none can since handles refuse control characters,
+    /// but a database row is not checked again) leaves that piece out instead of failing the whole page.
+    /// </summary>
+    private static (Platform, string)? Account(string account) =>
+        account.Split(PartSeparator, 2) is [var network, var handle] && Enum.TryParse<Platform>(network, out var platform) ? (platform, handle) : null;
 }

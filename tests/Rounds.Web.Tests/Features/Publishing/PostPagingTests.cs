@@ -100,6 +100,30 @@ public abstract class PostPagingTests(RoundsFactory app)
     }
 
     [Fact]
+    public async Task Each_row_names_its_accounts_by_network_then_handle_in_the_queue_and_the_list()
+    {
+        var c = await CastAsync();
+        var bluesky = await PostRows.AccountAsync(app, c.Org, "clinic.bsky.social", Platform.Bluesky);
+        var second = await PostRows.AccountAsync(app, c.Org, "@AnotherClinic", Platform.X);
+        var ids = await InReviewAsync(c, 1, null, DateTimeOffset.UtcNow.AddHours(-1));
+        await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            db.Add(new PostTarget { OrganizationId = c.Org.Id, PostId = ids[0], AccountId = bluesky.Id, IdempotencyKey = Guid.NewGuid().ToString("N") });
+            db.Add(new PostTarget { OrganizationId = c.Org.Id, PostId = ids[0], AccountId = second.Id, IdempotencyKey = Guid.NewGuid().ToString("N") });
+            await db.SaveChangesAsync();
+        });
+
+        string[] expected = ["@AnotherClinic (X (Twitter))", "@PagingClinic (X (Twitter))", "clinic.bsky.social (Bluesky)"];
+        var (queue, _) = await PageAsync(await app.ApiClientAsync(c.Reviewer), $"/api/v1/orgs/{c.Org.Slug}/review-queue");
+        var (list, _) = await PageAsync(await app.ApiClientAsync(c.Contributor), $"/api/v1/orgs/{c.Org.Slug}/posts?mine=true");
+        foreach (var item in new[] { queue.Single(), list.Single() })
+        {
+            Assert.Equal(expected, item.GetProperty("accounts").EnumerateArray().Select(a => a.GetString()).ToArray());
+        }
+    }
+
+    [Fact]
     public async Task Review_queue_and_posts_list_refuse_a_cursor_they_did_not_issue()
     {
         var c = await CastAsync();
