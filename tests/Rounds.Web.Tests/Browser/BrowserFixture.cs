@@ -50,7 +50,10 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
+        // Bootstrap scrolls smoothly unless the reader asks for reduced motion. When a click's first try misses,
+        // Playwright scrolls again without asking for an instant scroll, and the click then lands on a moving page:
+        // a checkbox that does not change or a button that is never pressed. Every context asks for reduced motion.
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ReducedMotion = ReducedMotion.Reduce, BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout(30_000);
 
         // A form post waits on the server's write and, under a full suite on two cores, on everything else running:

@@ -38,7 +38,7 @@ public sealed class PressRoomFlowTests(BrowserFixture browser, PressBrowserApp s
 
     private async Task<IPage> PageAsync()
     {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.BaseUrl, AcceptDownloads = true });
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ReducedMotion = ReducedMotion.Reduce, BaseURL = server.BaseUrl, AcceptDownloads = true });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
