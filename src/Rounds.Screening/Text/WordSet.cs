@@ -16,7 +16,7 @@ internal sealed class WordSet
         }
     }
 
-    /// <summary>An empty set sized for a list read at start, filled with <see cref="Add"/> from spans without a string per word.</summary>
+    /// <summary>An empty set sized for a list read at start, filled with <see cref="Stage"/> from spans without a string per word.</summary>
     public WordSet(int capacity, int characters) => _table = new SpanTable<bool>(capacity, characters);
 
     /// <summary>Adds a word while the set is being loaded; sets are not changed once screening uses them.</summary>
@@ -27,6 +27,15 @@ internal sealed class WordSet
             _prefilter.Add(word);
         }
     }
+
+    /// <summary>Stages a word of a list read at start; the set answers for it after <see cref="Seal"/>.</summary>
+    public void Stage(ReadOnlySpan<char> word)
+    {
+        _table.Stage(word, true);
+        _prefilter.Add(word);
+    }
+
+    public void Seal() => _table.Seal();
 
     public static WordSet Of(params string[] words) => new(words);
 
@@ -99,11 +108,13 @@ internal sealed class WordCounts
         }
     }
 
-    /// <summary>An empty map sized for a list read at start, filled with <see cref="Add"/>.</summary>
+    /// <summary>An empty map sized for a list read at start, filled with <see cref="Stage"/> and then <see cref="Seal"/>.</summary>
     public WordCounts(int capacity, int characters) => _table = new SpanTable<int>(capacity, characters);
 
-    /// <summary>Adds a word and its count while the map is being loaded; a word already there keeps its first count.</summary>
-    public void Add(ReadOnlySpan<char> word, int count) => _table.TryAdd(word, count);
+    /// <summary>Stages a word and its count while the map is being loaded; a word staged twice keeps its first count.</summary>
+    public void Stage(ReadOnlySpan<char> word, int count) => _table.Stage(word, count);
+
+    public void Seal() => _table.Seal();
 
     public int Count => _table.Count;
 
