@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Rounds.Screening.Text;
 
 /// <summary>A case-insensitive set of words looked up by span, so screening allocates no string per token.</summary>
@@ -162,9 +164,11 @@ internal sealed class Prefilter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayContain(ReadOnlySpan<char> word) =>
         word.Length > 0 && (_lengthsByFirst[Slot(word[0])] & Bit(word.Length)) != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Slot(char c) => c switch
     {
         >= 'a' and <= 'z' => c - 'a',
@@ -173,5 +177,6 @@ internal sealed class Prefilter
         _ => 27,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Bit(int length) => 1UL << Math.Min(length, 63);
 }
