@@ -19,7 +19,7 @@ internal sealed class WordSet
     }
 
     /// <summary>An empty set sized for a list read at start, filled with <see cref="Stage"/> from spans without a string per word.</summary>
-    public WordSet(int capacity, int characters) => _table = new SpanTable<bool>(capacity, characters);
+    public WordSet(int capacity, int characters) => _table = new SpanTable<bool>(capacity, characters, dense: true);
 
     /// <summary>Adds a word while the set is being loaded; sets are not changed once screening uses them.</summary>
     public void Add(ReadOnlySpan<char> word)
@@ -111,7 +111,7 @@ internal sealed class WordCounts
     }
 
     /// <summary>An empty map sized for a list read at start, filled with <see cref="Stage"/> and then <see cref="Seal"/>.</summary>
-    public WordCounts(int capacity, int characters) => _table = new SpanTable<int>(capacity, characters);
+    public WordCounts(int capacity, int characters) => _table = new SpanTable<int>(capacity, characters, dense: true);
 
     /// <summary>Stages a word and its count while the map is being loaded; a word staged twice keeps its first count.</summary>
     public void Stage(ReadOnlySpan<char> word, int count) => _table.Stage(word, count);
