@@ -198,15 +198,27 @@ internal sealed class ScreeningModel
 
     private static readonly Lazy<ScreeningModel?> Embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private readonly Lazy<SequenceModel> _social;
+    private readonly Lazy<SequenceModel> _strict;
+
     public ScreeningModel(SequenceModel social, SequenceModel strict)
+        : this(new Lazy<SequenceModel>(social), new Lazy<SequenceModel>(strict))
     {
-        Social = social;
-        Strict = strict;
     }
 
-    public SequenceModel Social { get; }
+    /// <summary>
+    /// Each profile's weights are built from the file when first asked for: a run screens with one profile, and
+    /// building the other's tables was a tenth of the start.
+    /// </summary>
+    private ScreeningModel(Lazy<SequenceModel> social, Lazy<SequenceModel> strict)
+    {
+        _social = social;
+        _strict = strict;
+    }
 
-    public SequenceModel Strict { get; }
+    public SequenceModel Social => _social.Value;
+
+    public SequenceModel Strict => _strict.Value;
 
     public SequenceModel For(Profile profile) => profile == Profile.Strict ? Strict : Social;
 
@@ -222,10 +234,10 @@ internal sealed class ScreeningModel
     public float RecallBiasFor(Profile profile) => profile == Profile.Strict ? StrictRecallBias : RecallBias;
 
     /// <summary>The social profile's bias set, the strict one kept (what training's cross-validation chooses).</summary>
-    public ScreeningModel WithSocialRecallBias(float bias) => new(Social, Strict) { RecallBias = bias, StrictRecallBias = StrictRecallBias };
+    public ScreeningModel WithSocialRecallBias(float bias) => new(_social, _strict) { RecallBias = bias, StrictRecallBias = StrictRecallBias };
 
     /// <summary>Both profiles' biases set: <c>rounds eval --recall-bias</c> trades precision for recall with it.</summary>
-    public ScreeningModel WithRecallBias(float bias) => new(Social, Strict) { RecallBias = bias, StrictRecallBias = bias };
+    public ScreeningModel WithRecallBias(float bias) => new(_social, _strict) { RecallBias = bias, StrictRecallBias = bias };
 
     /// <summary>The model shipped inside the assembly, or null in a build made before the first training.</summary>
     public static ScreeningModel? Default => Embedded.Value;
@@ -287,7 +299,7 @@ internal sealed class ScreeningModel
 
         var recallBias = reader.ReadSingle();
 
-        var models = new SequenceModel[2];
+        var models = new Lazy<SequenceModel>[2];
         for (var m = 0; m < 2; m++)
         {
             var scale = reader.ReadSingle();
@@ -298,7 +310,8 @@ internal sealed class ScreeningModel
                 throw new InvalidDataException("The model file ends inside its weights; retrain with ./rounds screen-train.");
             }
 
-            models[m] = new SequenceModel(bytes.AsSpan(start, count * SequenceModel.RecordSize), count, scale);
+            models[m] = new Lazy<SequenceModel>(
+                () => new SequenceModel(bytes.AsSpan(start, count * SequenceModel.RecordSize), count, scale), LazyThreadSafetyMode.ExecutionAndPublication);
             memory.Position = start + (count * SequenceModel.RecordSize);
         }
 
