@@ -84,19 +84,8 @@ internal sealed class SpanTable<TValue>
             throw new InvalidOperationException($"The table was made for {_capacity} keys.");
         }
 
-        var needed = _used + LengthChars + key.Length;
-        if (needed > _chars.Length)
-        {
-            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, needed));
-        }
-
-        _chars[_used] = (char)key.Length;
-        _chars[_used + 1] = (char)(key.Length >> 16);
-        key.CopyTo(_chars.AsSpan(_used + LengthChars));
-
         // Find ended on the empty slot the probe sequence reached: ~index.
-        _slots[~index] = new Slot { Hash = hash, Start = _used + LengthChars, Value = value };
-        _used = needed;
+        _slots[~index] = new Slot { Hash = hash, Start = AppendKey(key), Value = value };
         _count++;
         return true;
     }
@@ -117,6 +106,12 @@ internal sealed class SpanTable<TValue>
             throw new InvalidOperationException($"The table was made for {_capacity} keys.");
         }
 
+        _staged[_stagedCount++] = new Staged { Hash = Hash(key), Start = AppendKey(key), Value = value };
+    }
+
+    /// <summary>Copies a key after its two length characters to the end of the character array; returns where it starts.</summary>
+    private int AppendKey(ReadOnlySpan<char> key)
+    {
         var needed = _used + LengthChars + key.Length;
         if (needed > _chars.Length)
         {
@@ -125,9 +120,10 @@ internal sealed class SpanTable<TValue>
 
         _chars[_used] = (char)key.Length;
         _chars[_used + 1] = (char)(key.Length >> 16);
-        key.CopyTo(_chars.AsSpan(_used + LengthChars));
-        _staged[_stagedCount++] = new Staged { Hash = Hash(key), Start = _used + LengthChars, Value = value };
+        var start = _used + LengthChars;
+        key.CopyTo(_chars.AsSpan(start));
         _used = needed;
+        return start;
     }
 
     /// <summary>Places the staged keys; lookups see them only after this.</summary>
