@@ -81,7 +81,7 @@ public static class ScreeningCli
 
         // Start-up is mostly loading the name lists and the model: both start at once, while the input is read.
         var namesLoading = Task.Run(() => NameData.Shared);
-        var modelLoading = Task.Run(() => ScreeningModel.Default);
+        var modelLoading = Task.Run(() => ScreeningModel.Default?.For(profile));
         var screener = new Screener(rules);
         if (plainText is not null)
         {

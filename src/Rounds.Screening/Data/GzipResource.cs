@@ -23,7 +23,8 @@ internal static class GzipResource
             stream.Position = start;
             if (size >= 0)
             {
-                var bytes = new byte[size];
+                // Uninitialized: the stream fills every byte, or the array is dropped.
+                var bytes = GC.AllocateUninitializedArray<byte>(size);
                 using (var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true))
                 {
                     // The trailer holds the length modulo 2^32 and only of the last member: when the data

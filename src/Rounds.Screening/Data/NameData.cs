@@ -90,13 +90,14 @@ internal sealed class NameData
             }
 
             var name = Decode(line[..tab], ref word);
-            counts.Add(name, count);
+            counts.Stage(name, count);
             if (count >= strong)
             {
                 strongWords.Add(name.ToString());
             }
         }
 
+        counts.Seal();
         return (counts, strongWords);
     }
 
@@ -118,7 +119,7 @@ internal sealed class NameData
             var chars = Decode(tab < 0 ? line : line[..tab], ref name);
             if (IsPlainPlaceName(chars, out var words))
             {
-                places.Add(chars);
+                places.Stage(chars);
             }
             else
             {
@@ -128,12 +129,13 @@ internal sealed class NameData
                     continue;
                 }
 
-                places.Add(key);
+                places.Stage(key);
             }
 
             longest = Math.Max(longest, words);
         }
 
+        places.Seal();
         return (places, longest);
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Rounds.Screening.Detection;
 using Rounds.Screening.Text;
 
@@ -323,6 +324,7 @@ internal sealed class FeatureExtractor
         return -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Key(int template, ulong value)
     {
         // SplitMix64 finaliser: spreads template and value over all 64 bits, so the table needs no second hash.

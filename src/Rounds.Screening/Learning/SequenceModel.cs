@@ -16,17 +16,19 @@ internal sealed class SequenceModel
 {
     private const ulong Empty = 0;
     private readonly ulong[] _keys;
+    private readonly int[] _rows;
     private readonly float[] _weights;
     private readonly int _mask;
+    private int _used;
 
     public SequenceModel(IReadOnlyList<(ulong Key, float[] Weights)> features, float scale)
         : this(features.Count, scale)
     {
         foreach (var (key, weights) in features)
         {
-            if (TakeSlot(key) is var slot and >= 0)
+            if (TakeRow(key) is var row and >= 0)
             {
-                weights.AsSpan(0, Tags.Count).CopyTo(_weights.AsSpan(slot * Stride, Tags.Count));
+                weights.AsSpan(0, Tags.Count).CopyTo(_weights.AsSpan(row * Stride, Tags.Count));
             }
         }
     }
@@ -47,9 +49,9 @@ internal sealed class SequenceModel
         for (var f = 0; f < count; f++)
         {
             var record = records.Slice(f * size, size);
-            if (TakeSlot(BinaryPrimitives.ReadUInt64LittleEndian(record)) is var slot and >= 0)
+            if (TakeRow(BinaryPrimitives.ReadUInt64LittleEndian(record)) is var index and >= 0)
             {
-                var row = _weights.AsSpan(slot * Stride, Tags.Count);
+                var row = _weights.AsSpan(index * Stride, Tags.Count);
                 for (var t = 0; t < row.Length; t++)
                 {
                     row[t] = (float)BinaryPrimitives.ReadHalfLittleEndian(record[(8 + (2 * t))..]);
@@ -66,19 +68,21 @@ internal sealed class SequenceModel
         Stride = (Tags.Count + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count;
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 2));
         _keys = new ulong[capacity];
+        _rows = new int[capacity];
         _mask = capacity - 1;
 
-        // Weights are stored by slot, not by feature, so that a hit costs one read of the key table and one of the
-        // weights, with no row index between them.
-        _weights = new float[capacity * Stride];
+        // Weights are stored one row per feature, not per slot: a table by slot was two-thirds empty rows, three times
+        // the memory to zero at start and to spread the hits over while screening. The row index beside each key is a
+        // small array that stays in cache.
+        _weights = new float[Math.Max(count, 1) * Stride];
         FeatureCount = count;
     }
 
     /// <summary>The bytes of one stored feature: its key and a half-precision weight per tag.</summary>
     public static int RecordSize => 8 + (2 * Tags.Count);
 
-    /// <summary>Claims the key's slot and returns it, or -1 for the key zero, which would read as an empty slot.</summary>
-    private int TakeSlot(ulong key)
+    /// <summary>Claims a slot and the next weight row for the key and returns the row, or -1 for the key zero, which would read as an empty slot.</summary>
+    private int TakeRow(ulong key)
     {
         // The hash makes a key of zero vanishingly rare, so it is simply skipped.
         if (key == Empty)
@@ -93,7 +97,8 @@ internal sealed class SequenceModel
         }
 
         _keys[slot] = key;
-        return slot;
+        _rows[slot] = _used;
+        return _used++;
     }
 
     public int Stride { get; }
@@ -122,7 +127,7 @@ internal sealed class SequenceModel
                 var found = _keys[slot];
                 if (found == key)
                 {
-                    var row = MemoryMarshal.Cast<float, Vector256<float>>(_weights.AsSpan(slot * Stride, Stride));
+                    var row = MemoryMarshal.Cast<float, Vector256<float>>(_weights.AsSpan(_rows[slot] * Stride, Stride));
                     for (var v = 0; v < row.Length; v++)
                     {
                         sums[v] += row[v];
@@ -175,7 +180,7 @@ internal sealed class SequenceModel
         {
             if (_keys[slot] != Empty)
             {
-                yield return (_keys[slot], _weights.AsSpan(slot * Stride, Tags.Count).ToArray());
+                yield return (_keys[slot], _weights.AsSpan(_rows[slot] * Stride, Tags.Count).ToArray());
             }
         }
     }
@@ -193,15 +198,27 @@ internal sealed class ScreeningModel
 
     private static readonly Lazy<ScreeningModel?> Embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private readonly Lazy<SequenceModel> _social;
+    private readonly Lazy<SequenceModel> _strict;
+
     public ScreeningModel(SequenceModel social, SequenceModel strict)
+        : this(new Lazy<SequenceModel>(social), new Lazy<SequenceModel>(strict))
     {
-        Social = social;
-        Strict = strict;
     }
 
-    public SequenceModel Social { get; }
+    /// <summary>
+    /// Each profile's weights are built from the file when first asked for: a run screens with one profile, and
+    /// building the other's tables was a tenth of the start.
+    /// </summary>
+    private ScreeningModel(Lazy<SequenceModel> social, Lazy<SequenceModel> strict)
+    {
+        _social = social;
+        _strict = strict;
+    }
 
-    public SequenceModel Strict { get; }
+    public SequenceModel Social => _social.Value;
+
+    public SequenceModel Strict => _strict.Value;
 
     public SequenceModel For(Profile profile) => profile == Profile.Strict ? Strict : Social;
 
@@ -217,10 +234,10 @@ internal sealed class ScreeningModel
     public float RecallBiasFor(Profile profile) => profile == Profile.Strict ? StrictRecallBias : RecallBias;
 
     /// <summary>The social profile's bias set, the strict one kept (what training's cross-validation chooses).</summary>
-    public ScreeningModel WithSocialRecallBias(float bias) => new(Social, Strict) { RecallBias = bias, StrictRecallBias = StrictRecallBias };
+    public ScreeningModel WithSocialRecallBias(float bias) => new(_social, _strict) { RecallBias = bias, StrictRecallBias = StrictRecallBias };
 
     /// <summary>Both profiles' biases set: <c>rounds eval --recall-bias</c> trades precision for recall with it.</summary>
-    public ScreeningModel WithRecallBias(float bias) => new(Social, Strict) { RecallBias = bias, StrictRecallBias = bias };
+    public ScreeningModel WithRecallBias(float bias) => new(_social, _strict) { RecallBias = bias, StrictRecallBias = bias };
 
     /// <summary>The model shipped inside the assembly, or null in a build made before the first training.</summary>
     public static ScreeningModel? Default => Embedded.Value;
@@ -282,7 +299,7 @@ internal sealed class ScreeningModel
 
         var recallBias = reader.ReadSingle();
 
-        var models = new SequenceModel[2];
+        var models = new Lazy<SequenceModel>[2];
         for (var m = 0; m < 2; m++)
         {
             var scale = reader.ReadSingle();
@@ -293,7 +310,8 @@ internal sealed class ScreeningModel
                 throw new InvalidDataException("The model file ends inside its weights; retrain with ./rounds screen-train.");
             }
 
-            models[m] = new SequenceModel(bytes.AsSpan(start, count * SequenceModel.RecordSize), count, scale);
+            models[m] = new Lazy<SequenceModel>(
+                () => new SequenceModel(bytes.AsSpan(start, count * SequenceModel.RecordSize), count, scale), LazyThreadSafetyMode.ExecutionAndPublication);
             memory.Position = start + (count * SequenceModel.RecordSize);
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Rounds.Screening.Text;
 
@@ -39,6 +40,7 @@ internal sealed class TokenizedText : IDisposable
 
     public Token this[int index]
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             Reads++;
@@ -70,6 +72,7 @@ internal sealed class TokenizedText : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<char> Span(int index)
     {
         Reads++;
@@ -85,12 +88,14 @@ internal sealed class TokenizedText : IDisposable
     public bool Is(int index, string word) =>
         (uint)index < (uint)Count && Span(index).Equals(word, StringComparison.OrdinalIgnoreCase);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsSymbol(int index, char c)
     {
         Reads++;
         return (uint)index < (uint)Count && _tokens[index].Kind == TokenKind.Symbol && Text[_tokens[index].Start] == c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsIn(int index, WordSet set)
     {
         if ((uint)index >= (uint)Count || !_tokens[index].IsWordLike)
@@ -122,6 +127,7 @@ internal sealed class TokenizedText : IDisposable
     }
 
     /// <summary>The token's membership in every lexicon set as one bit mask (the sequence labeller's cue-word evidence).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Mask(int index)
     {
         Reads++;
@@ -134,9 +140,18 @@ internal sealed class TokenizedText : IDisposable
     /// the detectors and the labeller ask about the same token many times, and each list look-up is a random
     /// memory access.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Data.WordFacts Facts(int index)
     {
         Reads++;
+
+        // The answer already kept is the common case, inlined into the callers; the look-up is not.
+        var kept = _facts;
+        return kept is not null && kept[index].IsKnown ? kept[index] : LookUpFacts(index);
+    }
+
+    private Data.WordFacts LookUpFacts(int index)
+    {
         if (_facts is null)
         {
             // A reused buffer still holds another post's facts; cleared, every entry reads as not looked up.
@@ -154,6 +169,7 @@ internal sealed class TokenizedText : IDisposable
     }
 
     /// <summary>The token's case-insensitive hash, computed once here for every list look-up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Hash(int index) => _hashes[index];
 
     /// <summary>True when the two tokens touch, with no space or other character between them.</summary>
@@ -177,6 +193,7 @@ internal sealed class TokenizedText : IDisposable
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsSentenceEnd(int index)
     {
         if (_tokens[index].Kind != TokenKind.Symbol)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Rounds.Screening.Text;
 
 /// <summary>A case-insensitive set of words looked up by span, so screening allocates no string per token.</summary>
@@ -16,8 +18,8 @@ internal sealed class WordSet
         }
     }
 
-    /// <summary>An empty set sized for a list read at start, filled with <see cref="Add"/> from spans without a string per word.</summary>
-    public WordSet(int capacity, int characters) => _table = new SpanTable<bool>(capacity, characters);
+    /// <summary>An empty set sized for a list read at start, filled with <see cref="Stage"/> from spans without a string per word.</summary>
+    public WordSet(int capacity, int characters) => _table = new SpanTable<bool>(capacity, characters, dense: true);
 
     /// <summary>Adds a word while the set is being loaded; sets are not changed once screening uses them.</summary>
     public void Add(ReadOnlySpan<char> word)
@@ -27,6 +29,15 @@ internal sealed class WordSet
             _prefilter.Add(word);
         }
     }
+
+    /// <summary>Stages a word of a list read at start; the set answers for it after <see cref="Seal"/>.</summary>
+    public void Stage(ReadOnlySpan<char> word)
+    {
+        _table.Stage(word, true);
+        _prefilter.Add(word);
+    }
+
+    public void Seal() => _table.Seal();
 
     public static WordSet Of(params string[] words) => new(words);
 
@@ -99,11 +110,13 @@ internal sealed class WordCounts
         }
     }
 
-    /// <summary>An empty map sized for a list read at start, filled with <see cref="Add"/>.</summary>
-    public WordCounts(int capacity, int characters) => _table = new SpanTable<int>(capacity, characters);
+    /// <summary>An empty map sized for a list read at start, filled with <see cref="Stage"/> and then <see cref="Seal"/>.</summary>
+    public WordCounts(int capacity, int characters) => _table = new SpanTable<int>(capacity, characters, dense: true);
 
-    /// <summary>Adds a word and its count while the map is being loaded; a word already there keeps its first count.</summary>
-    public void Add(ReadOnlySpan<char> word, int count) => _table.TryAdd(word, count);
+    /// <summary>Stages a word and its count while the map is being loaded; a word staged twice keeps its first count.</summary>
+    public void Stage(ReadOnlySpan<char> word, int count) => _table.Stage(word, count);
+
+    public void Seal() => _table.Seal();
 
     public int Count => _table.Count;
 
@@ -151,9 +164,11 @@ internal sealed class Prefilter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayContain(ReadOnlySpan<char> word) =>
         word.Length > 0 && (_lengthsByFirst[Slot(word[0])] & Bit(word.Length)) != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Slot(char c) => c switch
     {
         >= 'a' and <= 'z' => c - 'a',
@@ -162,5 +177,6 @@ internal sealed class Prefilter
         _ => 27,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Bit(int length) => 1UL << Math.Min(length, 63);
 }
