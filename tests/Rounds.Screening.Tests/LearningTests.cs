@@ -83,6 +83,25 @@ public class LearningTests
         Assert.DoesNotContain(new TrainingGenerator(1).Generate(500, families), p => p.Family == "note");
     }
 
+    [Fact]
+    public void TheSocialDrawNeverMovesTheStrictModel()
+    {
+        static byte[] StrictOf(SocialDraw draw)
+        {
+            var options = new TrainingOptions { GeneratedSocial = 80, GeneratedStrict = 120, Epochs = 1, SocialBags = 1, SocialDraw = draw };
+            var model = ModelTraining.Train(options);
+            using var bytes = new MemoryStream();
+            new ScreeningModel(model.Strict, model.Strict).Save(bytes);
+            return bytes.ToArray();
+        }
+
+        var plain = new TrainingGenerator(20251204).Generate(80);
+        var social = new TrainingGenerator(20251204, SocialDraw.Social).Generate(80);
+
+        Assert.NotEqual(plain.Select(p => p.Post.Text), social.Select(p => p.Post.Text));
+        Assert.Equal(StrictOf(SocialDraw.None), StrictOf(SocialDraw.Social));
+    }
+
     [Theory]
     [InlineData("Consult for AKI today", 2, 2, "MRN", false)]
     [InlineData("Admitted with pneumonia overnight", 2, 2, "IP", false)]

@@ -153,11 +153,13 @@ internal static class Labeller
     {
         var count = ctx.Text.Count;
         var ruleType = new string?[count];
+        var ruleConfidence = new float[count];
         foreach (var rule in ruleKept)
         {
             for (var k = rule.First; k <= rule.Last; k++)
             {
                 ruleType[k] = rule.Type;
+                ruleConfidence[k] = rule.Confidence;
             }
         }
 
@@ -173,7 +175,16 @@ internal static class Labeller
 
             if (!conflicting)
             {
-                result.Add(candidate);
+                // Where the model finds, unsure, what the filter ties to a patient, the finding keeps the rule's confidence:
+                // had the model scored the span a little below "outside" instead, the rule span would be kept whole, and
+                // half agreeing must not weaken a finding that disagreeing leaves whole.
+                var sure = candidate.Confidence;
+                for (var k = candidate.First; k <= candidate.Last; k++)
+                {
+                    sure = ruleType[k] == candidate.Type ? Math.Max(sure, ruleConfidence[k]) : sure;
+                }
+
+                result.Add(candidate with { Confidence = sure });
                 Array.Fill(covered, true, candidate.First, candidate.Last - candidate.First + 1);
             }
         }

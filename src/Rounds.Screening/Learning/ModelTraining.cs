@@ -17,6 +17,9 @@ internal sealed record TrainingOptions
 
     public int GeneratedStrict { get; init; } = 3000;
 
+    /// <summary>What the social labeller's generated posts draw beyond the plain lists; the strict labeller's never do.</summary>
+    public SocialDraw SocialDraw { get; init; } = SocialDraw.Social;
+
     public int Epochs { get; init; } = 3;
 
     /// <summary>
@@ -38,15 +41,22 @@ internal static class ModelTraining
     public static ScreeningModel Train(TrainingOptions options, TextWriter? log = null)
     {
         var families = TrainingGenerator.Families.Where(f => !options.HeldOutFamilies.Contains(f)).ToHashSet();
-        var generator = new TrainingGenerator(options.Seed);
-        var socialGenerated = generator.Generate(options.GeneratedSocial, families.Where(f => f != "note").ToHashSet());
-        var strictGenerated = generator.Generate(options.GeneratedStrict, families);
+        var socialFamilies = families.Where(f => f != "note").ToHashSet();
+        var socialGenerated = new TrainingGenerator(options.Seed, options.SocialDraw).Generate(options.GeneratedSocial, socialFamilies);
+
+        // The strict labeller draws from a generator of its own with the plain lists, so that what the social draw adds
+        // (names that are words, towns used as adjectives) does not move the strict model. Its stream starts where
+        // it did when one generator served both profiles, after the social count: the strict model stays the one whose
+        // held-out figures are recorded.
+        var strictGenerator = new TrainingGenerator(options.Seed);
+        _ = strictGenerator.Generate(options.GeneratedSocial, socialFamilies);
+        var strictGenerated = strictGenerator.Generate(options.GeneratedStrict, families);
 
         var strict = Enumerable.Repeat(options.StrictPosts, options.LabelledRepeats).SelectMany(p => p).Select(FromLabelled).Concat(strictGenerated.Select(g => new TrainingExample(g.Post, g.Strict))).ToList();
         log?.WriteLine($"social: {options.SocialPosts.Count} labelled + {socialGenerated.Count} generated; strict: {options.StrictPosts.Count} labelled + {strictGenerated.Count} generated");
         var socialModel = TrainSocial(
             options.SocialPosts, options, socialGenerated.Select(g => new TrainingExample(g.Post, g.Social)).ToList(), options.Seed, options.Seed,
-            families.Where(f => f != "note").ToHashSet(), log);
+            socialFamilies, log);
         var strictModel = Trainer.Train(strict, Profile.Strict, options.Epochs, options.Seed + 1, log);
         var model = new ScreeningModel(socialModel, strictModel);
         if (options.SocialPosts.Count >= CrossValidationFolds)
@@ -73,7 +83,7 @@ internal static class ModelTraining
     public static float ChooseRecallBias(TrainingOptions options, TextWriter? log = null)
     {
         var families = TrainingGenerator.Families.Where(f => f != "note" && !options.HeldOutFamilies.Contains(f)).ToHashSet();
-        var generated = new TrainingGenerator(options.Seed ^ 0xC0DE).Generate(options.GeneratedSocial, families)
+        var generated = new TrainingGenerator(options.Seed ^ 0xC0DE, options.SocialDraw).Generate(options.GeneratedSocial, families)
             .Select(g => new TrainingExample(g.Post, g.Social)).ToList();
         var posts = options.SocialPosts;
         var passed = new int[BiasGrid.Length];
@@ -137,7 +147,7 @@ internal static class ModelTraining
         {
             var generated = b == 0
                 ? firstDraw
-                : new TrainingGenerator(generatorSeed + BagStride * b).Generate(options.GeneratedSocial, families).Select(g => new TrainingExample(g.Post, g.Social)).ToList();
+                : new TrainingGenerator(generatorSeed + BagStride * b, options.SocialDraw).Generate(options.GeneratedSocial, families).Select(g => new TrainingExample(g.Post, g.Social)).ToList();
             bags.Add(Trainer.Train([.. labelled, .. generated], Profile.Social, options.Epochs, seed + BagStride * b, log));
         }
 

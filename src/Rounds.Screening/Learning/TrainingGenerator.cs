@@ -12,6 +12,25 @@ internal sealed record GeneratedPost(
 }
 
 /// <summary>
+/// What the social labeller's generated posts draw beyond the plain lists. The strict labeller learns from the plain
+/// draw only, so that what is added for social posts does not move the strict model.
+/// </summary>
+[Flags]
+internal enum SocialDraw
+{
+    None = 0,
+
+    /// <summary>One patient or relative given name in eight is also an ordinary word (Hope, Major, Summer).</summary>
+    WordNames = 1,
+
+    /// <summary>One patient story in ten names the patient's town as an adjective ("a {T} ferry captain").</summary>
+    TownAdjectives = 2,
+
+    /// <summary>What the shipped social labeller learns from (docs/screening.md, ninth round).</summary>
+    Social = WordNames | TownAdjectives,
+}
+
+/// <summary>
 /// Writes labelled training posts and clinical-note-style texts from templates, filling their slots from the SSA and
 /// Census name lists and the Gazetteer towns in many surface forms. The same seed gives the same posts. A slot knows
 /// its label in each profile: a patient's name is PHI in both, a nurse's name only in <c>strict</c>, the hospital's
@@ -21,6 +40,8 @@ internal sealed class TrainingGenerator
 {
     private readonly Random _random;
     private readonly Random _tags;
+    private readonly Random _variant;
+    private readonly SocialDraw _draw;
     private readonly string[] _firstNames;
     private readonly string[] _surnames;
     private readonly (string Town, string State)[] _places;
@@ -28,10 +49,13 @@ internal sealed class TrainingGenerator
 
     private static readonly Lazy<(string[] First, string[] Sur, (string, string)[] Places, string[] NameWords)> Lists = new(ReadLists);
 
-    public TrainingGenerator(int seed)
+    public TrainingGenerator(int seed, SocialDraw draw = SocialDraw.None)
     {
         _random = new Random(seed);
         _tags = new Random(unchecked(seed * 31 + 7));
+        // The social draw's choices come from a stream of their own, so that every other slot of a seed keeps its value.
+        _variant = new Random(unchecked(seed * 53 + 11));
+        _draw = draw;
         (_firstNames, _surnames, _places, _nameWords) = Lists.Value;
     }
 
@@ -46,6 +70,11 @@ internal sealed class TrainingGenerator
         {
             var family = pool[_random.Next(pool.Count)];
             var template = family.Templates[_random.Next(family.Templates.Length)];
+            if (_draw.HasFlag(SocialDraw.TownAdjectives) && family.Name is "story" or "nurse" or "mixed" && _variant.NextDouble() < 0.1)
+            {
+                template = HometownTemplates[_variant.Next(HometownTemplates.Length)];
+            }
+
             posts.Add(Fill(family.Name, family.Kind, template));
         }
 
@@ -139,7 +168,7 @@ internal sealed class TrainingGenerator
     {
         "P" => PatientName(),
         "PF" => ("", Casing(First()), "", "NAME", "NAME"),
-        "R" => ("", Chance(0.5) ? First() : $"{First()} {Surname()}", "", "NAME", "NAME"),
+        "R" => ("", Chance(0.5) ? PatientFirst() : $"{PatientFirst()} {Surname()}", "", "NAME", "NAME"),
         "S" => StaffName(),
         "SS" => StaffPair(),
         "SN" => ("", $"{First()} {Surname()}", "", null, "NAME"),
@@ -205,13 +234,13 @@ internal sealed class TrainingGenerator
 
         var value = roll switch
         {
-            < 0.45 => $"{First()} {Surname()}",
-            < 0.70 => First(),
-            < 0.75 => $"{First()} {Letter()}. {Surname()}",
-            < 0.80 => $"{First()} {First()} {Surname()}",
-            < 0.83 => $"{First()} {Surname()}-{Surname()}",
+            < 0.45 => $"{PatientFirst()} {Surname()}",
+            < 0.70 => PatientFirst(),
+            < 0.75 => $"{PatientFirst()} {Letter()}. {Surname()}",
+            < 0.80 => $"{PatientFirst()} {First()} {Surname()}",
+            < 0.83 => $"{PatientFirst()} {Surname()}-{Surname()}",
             < 0.90 => First().ToLowerInvariant(),
-            < 0.93 => $"{First()} {Surname()}".ToUpperInvariant(),
+            < 0.93 => $"{PatientFirst()} {Surname()}".ToUpperInvariant(),
             _ => Surname(),
         };
         return ("", value, "", "NAME", "NAME");
@@ -519,6 +548,16 @@ internal sealed class TrainingGenerator
     /// <summary>Favours the front of a frequency-sorted list without ignoring its tail, as real names do.</summary>
     private int Skewed(int length) => (int)(length * Math.Pow(_random.NextDouble(), 2.2));
 
+    /// <summary>
+    /// A patient's or relative's given name. In the social draw one in eight is a name that is also an ordinary word
+    /// (Hope, Summer, Major), capitalised: the sentence, not the name list, must say it is a person.
+    /// </summary>
+    private string PatientFirst()
+    {
+        var name = First();
+        return _draw.HasFlag(SocialDraw.WordNames) && _variant.NextDouble() < 0.125 ? _nameWords[_variant.Next(_nameWords.Length)] : name;
+    }
+
     private string Casing(string name) => Chance(0.1) ? name.ToLowerInvariant() : name;
 
     private string Letter() => ((char)('A' + _random.Next(26))).ToString();
@@ -559,6 +598,27 @@ internal sealed class TrainingGenerator
     }
 
     private sealed record Family(string Name, AccountKind Kind, string[] Templates);
+
+    /// <summary>
+    /// A patient's town used as an adjective before what the patient does or is ("a retired {T} dairy farmer"): the
+    /// town is still where the patient lives. In the social draw these stand in for one post in ten of the families
+    /// that tell a patient's story.
+    /// </summary>
+    private static readonly string[] HometownTemplates =
+    [
+        "{P}, a retired {T} dairy farmer, rang the bell on {D} after six weeks of radiation. The whole {UNIT} lined the hall 🔔",
+        "Shoutout to the {T} ferry captain who cracked jokes through every dressing change. {P}, you made our week ⛴️",
+        "This {T} high school wrestler was up and walking three days after surgery. Go get 'em, {P}! 💪",
+        "When a {T} grandma of eleven says she is not leaving without her knitting, you find the knitting. We love you {P} 🧶",
+        "{P} is the kind of {T} volunteer firefighter who apologizes for needing help. It was an honor to care for him.",
+        "A {T} school bus driver, a broken hip and one very stubborn attitude. Welcome home, {P}!",
+        "nobody tells stories like our favorite {T} retiree in {RM}. {P} the night shift already misses you 💙",
+        "Big congratulations to {P}, the {T} softball coach who beat sepsis and threw the first pitch on {D} ⚾",
+        "{P}: proud {T} grandfather, Navy vet, and the reason our unit keeps peanut butter crackers stocked.",
+        "Our {T} beekeeper brought the whole {UNIT} a jar of honey on {D}. Thank you {P}, and thank you {S} for the referral 🐝",
+        "{T} mail carriers are tough. {P} finished cardiac rehab with {S} and is back on his route {D}.",
+        "the {T} quilting club sent {P} a quilt while she was in {RM} and honestly i cried at the nurses station",
+    ];
 
     /// <summary>
     /// Templates in the styles the labelled posts show: a department's patient story, a nurse's late-night post, an
