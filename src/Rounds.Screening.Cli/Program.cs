@@ -27,6 +27,21 @@ static int Screen(string[] args)
         return ScreeningCli.Screen(args, Console.In, Console.Out, Console.Error);
     }
 
-    using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
-    return ScreeningCli.Screen(args, Console.In, stdout, Console.Error);
+    // An exception that escapes ends the process without running finally blocks, which would throw away the
+    // buffered results of the posts already screened: they are written out before the error is reported.
+    var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
+    try
+    {
+        return ScreeningCli.Screen(args, Console.In, stdout, Console.Error);
+    }
+    catch (Exception error)
+    {
+        stdout.Flush();
+        Console.Error.WriteLine($"screening stopped: {error.Message}");
+        return 1;
+    }
+    finally
+    {
+        stdout.Dispose();
+    }
 }

@@ -128,7 +128,10 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     // placement, id, status) index, read in its order and stopped after the cap, with the day's count read the same
     // way up to its limit. Written as a union of one branch per day, the month was a 33 KB statement of 190
     // parameters that SQLite prepared and EF Core walked on every request. Neither database can write "for each day,
-    // its first rows" in a query EF Core translates (SQLite has no LATERAL join), so the statement is SQL.
+    // its first rows" in a query EF Core translates (SQLite has no LATERAL join), so the statement is SQL. Raw SQL
+    // bypasses the model's tenant filter: the organization is bound in every part of both statements, and the copies
+    // are reached only through posts already limited to it. On SQLite, CROSS JOIN keeps the days as the outer loop,
+    // so the planner cannot choose to walk every post and test it against the days.
 
     private async Task<List<PlacedPost>> SqliteDaysAsync(
         Guid organizationId, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> days, Guid? accountId, int perDay, int enough, CancellationToken cancellationToken)
@@ -154,8 +157,8 @@ public sealed class PublishingCalendar(RoundsDbContext db)
             )
             SELECT n."Day" AS "Day", n."InDay" AS "InDay", p."Id" AS "Id", p."OrganizationId" AS "OrganizationId", p."CalendarAt" AS "At", p."Status" AS "Status",
                    p."Text" AS "Text", p."AuthorId" AS "AuthorId", p."AuthorName" AS "AuthorName", p."UpdatedAt" AS "UpdatedAt"
-            FROM "Counted" AS n
-            JOIN "Post" AS p ON p."Id" IN (
+            FROM "Counted" AS n CROSS JOIN "Post" AS p
+            WHERE p."Id" IN (
                 SELECT s."Id" FROM "Post" AS s
                 WHERE s."OrganizationId" = {1} AND s."CalendarAt" >= n."From" AND s."CalendarAt" < n."To" AND s."Status" <> 'Rejected'{{OnAccount("s", accountId, 4)}}
                 ORDER BY s."CalendarAt", s."Id" LIMIT {3})
