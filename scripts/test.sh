@@ -69,7 +69,7 @@ done
 
 # The load benchmark at 10,000 posts, briefly, as a smoke test: it fails when a route answers an error, never on times.
 echo "Running the load benchmark at 10,000 posts (smoke) ..."
-bench/load/run.sh --posts 10000 --duration 2s --connections 4 --out "$results/performance.md" || status=1
+bench/load/run.sh --posts 10000 --duration 2s --warmup 1s --connections 4 --out "$results/performance.md" || status=1
 
 # Count what ran where, from the TRX files: PostgreSQL classes end in OnPostgres, browser tests live in .Browser,
 # tests against the Bluesky reference PDS are the connector's, those under Publishing.Delivery.Pds and monitoring's.

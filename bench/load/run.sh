@@ -2,21 +2,25 @@
 # Load benchmark: seeds a level, starts Rounds as in production, signs in, drives the main routes with `hey` and
 # appends a table (p50/p95/p99, requests/s, bytes, errors per route, the server's RSS) to docs/performance.md.
 #
-#   bench/load/run.sh [--posts N] [--db sqlite|postgres] [--connections C] [--duration 20s] [--out FILE]
+#   bench/load/run.sh [--posts N] [--db sqlite|postgres] [--connections C] [--duration 20s] [--warmup 3s] [--out FILE]
 #
+# Each route is first driven for the warm-up time, not counted: a server that has been up has compiled its code,
+# while the first requests after a start run the JIT's quick first versions and compile again as they get hot.
+# `--warmup 0` measures from the first request.
 # PostgreSQL: set ROUNDS_BENCH_PG to a connection string of an empty database the script may fill
 # (e.g. "Host=localhost;Database=rounds_bench;Username=postgres"). The seeded level is kept under
 # bench/load/.data (SQLite) and reused while its size matches; delete it to seed again.
 # Exit status: non-zero when a route answered an error status, so CI can run it at 10k as a smoke test.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-POSTS=10000 DB=sqlite CONNECTIONS=8 DURATION=20s OUTPUT="$ROOT/docs/performance.md" PORT="${ROUNDS_BENCH_PORT:-5091}"
+POSTS=10000 DB=sqlite CONNECTIONS=8 DURATION=20s WARMUP=3s OUTPUT="$ROOT/docs/performance.md" PORT="${ROUNDS_BENCH_PORT:-5091}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --posts) POSTS="$2"; shift 2 ;;
     --db) DB="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --out) OUTPUT="$2"; shift 2 ;;
     *) echo "Unknown option $1" >&2; exit 2 ;;
   esac
@@ -131,6 +135,7 @@ for route in "${ROUTES[@]}"; do
   # A signed-out page would answer a redirect; check once that the route answers 200 as this person.
   # Pages stream without a Content-Length, so hey cannot size them: the size is this answer's.
   read -r status bytes < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' "${auth[@]}" "$BASE$path")
+  if [[ "$WARMUP" != 0 && "$WARMUP" != 0s ]]; then hey -z "$WARMUP" -c "$CONNECTIONS" -t 30 -disable-redirects "${auth[@]}" "$BASE$path" >/dev/null; fi
   report="$(hey -z "$DURATION" -c "$CONNECTIONS" -t 30 -disable-redirects "${auth[@]}" "$BASE$path")"
   # A route that answered nothing in the time leaves its fields empty ("—").
   p() { { grep -E "^\s+$1% in" <<<"$report" || true; } | awk '{printf "%.0f", $3 * 1000}'; }
@@ -145,7 +150,7 @@ done
 RSS="$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status") MB (peak $(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status") MB)"
 {
   echo
-  echo "### $POSTS posts on $DB, $CONNECTIONS connections, $DURATION per route ($(date -u '+%F %H:%M UTC'))"
+  echo "### $POSTS posts on $DB, $CONNECTIONS connections, $DURATION per route after $WARMUP of warm-up ($(date -u '+%F %H:%M UTC'))"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)); load average before the run: $LOAD. Seeded in $(cat "$MARKER"). Server RSS after the run: $RSS."
   echo

@@ -55,7 +55,10 @@ public static class DatabaseSetup
             case DatabaseProvider.Sqlite:
                 connection = string.IsNullOrWhiteSpace(connection) ? DefaultSqliteConnection : connection;
                 EnsureSqliteFolder(connection);
-                services.AddDbContext<RoundsDbContext, SqliteRoundsDbContext>(o => o.UseSqlite(connection, sqlite => sqlite.CommandTimeout(timeout)).AddInterceptors(SqliteCommandTimeout.Instance));
+                services.AddDbContext<RoundsDbContext, SqliteRoundsDbContext>(
+                    o => o.UseSqlite(connection, sqlite => sqlite.CommandTimeout(timeout))
+                        .AddInterceptors(SqliteCommandTimeout.Instance, SqliteUnicodeLower.Instance, AfterCommitInterceptor.Instance),
+                    optionsLifetime: ServiceLifetime.Singleton);
                 break;
             case DatabaseProvider.PostgreSql:
                 if (string.IsNullOrWhiteSpace(connection))
@@ -63,7 +66,9 @@ public static class DatabaseSetup
                     throw new InvalidOperationException("ConnectionStrings:Rounds is required when Database:Provider is PostgreSql.");
                 }
 
-                services.AddDbContext<RoundsDbContext, PostgresRoundsDbContext>(o => o.UseNpgsql(connection, npgsql => npgsql.CommandTimeout(timeout)));
+                services.AddDbContext<RoundsDbContext, PostgresRoundsDbContext>(
+                    o => o.UseNpgsql(connection, npgsql => npgsql.CommandTimeout(timeout)).AddInterceptors(AfterCommitInterceptor.Instance),
+                    optionsLifetime: ServiceLifetime.Singleton);
                 break;
         }
 

@@ -53,8 +53,20 @@ public abstract class RoundsDbContext(DbContextOptions options) : IdentityDbCont
 
     internal void DropAfterCommit() => afterCommit.Clear();
 
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.AddInterceptors(AfterCommitInterceptor.Instance);
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => AddOnce(optionsBuilder, AfterCommitInterceptor.Instance);
+
+    /// <summary>
+    /// Adds an interceptor the options do not carry yet. The host builds its options once with every interceptor
+    /// (<see cref="DatabaseSetup"/>); adding one here again would copy the options, and look up EF Core's services
+    /// for them, for every unit of work. A context made by hand (the tools') gets its interceptors here.
+    /// </summary>
+    private protected static void AddOnce(DbContextOptionsBuilder optionsBuilder, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor interceptor)
+    {
+        if (optionsBuilder.Options.FindExtension<Microsoft.EntityFrameworkCore.Infrastructure.CoreOptionsExtension>()?.Interceptors?.Contains(interceptor) != true)
+        {
+            optionsBuilder.AddInterceptors(interceptor);
+        }
+    }
 
     /// <summary>
     /// The organization this unit of work acts in, once access to it was granted; null in background work and
@@ -144,7 +156,7 @@ public sealed class SqliteRoundsDbContext(DbContextOptions<SqliteRoundsDbContext
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         base.OnConfiguring(optionsBuilder);
-        optionsBuilder.AddInterceptors(SqliteUnicodeLower.Instance);
+        AddOnce(optionsBuilder, SqliteUnicodeLower.Instance);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

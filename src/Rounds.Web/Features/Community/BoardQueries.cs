@@ -87,9 +87,18 @@ public sealed class BoardQueries(RoundsDbContext db, BoardAudience audience, Boa
     public const int TopicsPerPage = 50;
 
     /// <summary>Visible topics (and the caller's own held ones), pinned first, then by latest post; of one tag when <paramref name="tag"/> is given.</summary>
-    public async Task<List<TopicRow>> TopicsAsync(OrgContext org, Guid? categoryId, int take = 50, CancellationToken cancellationToken = default, string? tag = null, int skip = 0)
+    public async Task<List<TopicRow>> TopicsAsync(OrgContext org, Guid? categoryId, int take = 50, CancellationToken cancellationToken = default, string? tag = null, int skip = 0) =>
+        await TopicsAsync(org, await ReadableIdsAsync(org, cancellationToken), categoryId, take, skip, tag, cancellationToken);
+
+    /// <summary>The latest topics of the categories the caller has already read with <see cref="CategoriesAsync"/>, which need not be read again.</summary>
+    public Task<List<TopicRow>> LatestTopicsAsync(OrgContext org, IEnumerable<CategoryRow> readable, int take, CancellationToken cancellationToken = default) =>
+        TopicsAsync(org, readable.Select(c => c.Category.Id).ToList(), null, take, 0, null, cancellationToken);
+
+    private async Task<List<Guid>> ReadableIdsAsync(OrgContext org, CancellationToken cancellationToken) =>
+        (await CategoriesAsync(org, cancellationToken)).Select(c => c.Category.Id).ToList();
+
+    private async Task<List<TopicRow>> TopicsAsync(OrgContext org, List<Guid> readable, Guid? categoryId, int take, int skip, string? tag, CancellationToken cancellationToken)
     {
-        var readable = (await CategoriesAsync(org, cancellationToken)).Select(c => c.Category.Id).ToList();
         var rows = await (
             from t in Listed(org, readable, categoryId, tag)
             join c in db.Set<CommunityCategory>() on t.CategoryId equals c.Id
@@ -106,11 +115,11 @@ public sealed class BoardQueries(RoundsDbContext db, BoardAudience audience, Boa
     /// <summary>Page <paramref name="page"/> of a category's or a tag's topics, <see cref="TopicsPerPage"/> a page; a page past the end shows the last.</summary>
     public async Task<TopicListPage> TopicPageAsync(OrgContext org, Guid? categoryId, string? tag, int page, CancellationToken cancellationToken = default)
     {
-        var readable = (await CategoriesAsync(org, cancellationToken)).Select(c => c.Category.Id).ToList();
+        var readable = await ReadableIdsAsync(org, cancellationToken);
         var count = await Listed(org, readable, categoryId, tag).CountAsync(cancellationToken);
         var pages = Math.Max(1, (count + TopicsPerPage - 1) / TopicsPerPage);
         page = Math.Clamp(page, 1, pages);
-        return new TopicListPage(await TopicsAsync(org, categoryId, TopicsPerPage, cancellationToken, tag, (page - 1) * TopicsPerPage), page, pages);
+        return new TopicListPage(await TopicsAsync(org, readable, categoryId, TopicsPerPage, (page - 1) * TopicsPerPage, tag, cancellationToken), page, pages);
     }
 
     private IQueryable<CommunityTopic> Listed(OrgContext org, List<Guid> readable, Guid? categoryId, string? tag) =>
@@ -263,7 +272,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardAudience audience, Boa
             where gm.UserId == member.UserId && g.OrganizationId == org.Id
             orderby g.Handle
             select g).ToListAsync(cancellationToken);
-        var readable = (await CategoriesAsync(org, cancellationToken)).Select(c => c.Category.Id).ToList();
+        var readable = await ReadableIdsAsync(org, cancellationToken);
         var posts = await (
             from p in db.Set<CommunityPost>()
             join t in db.Set<CommunityTopic>() on p.TopicId equals t.Id
