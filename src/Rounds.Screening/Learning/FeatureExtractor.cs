@@ -367,7 +367,22 @@ internal sealed class FeatureExtractor
     private ulong Word(TokenizedText text, int index) =>
         index < 0 ? 0xFFFF_FFFF_0001UL : index >= Count ? 0xFFFF_FFFF_0002UL : (uint)text.Hash(index);
 
-    private static ulong Bucket(int count) => count <= 0 ? 0UL : (ulong)Math.Min(8, 1 + (int)Math.Log10(count));
+    /// <summary>
+    /// The count's number of decimal digits, at most 8 (0 for none): the order of magnitude, by comparisons rather
+    /// than a logarithm per word (<c>LearningTests</c> checks it against <c>1 + ⌊log10⌋</c>).
+    /// </summary>
+    internal static ulong Bucket(int count) => count switch
+    {
+        <= 0 => 0,
+        < 10 => 1,
+        < 100 => 2,
+        < 1_000 => 3,
+        < 10_000 => 4,
+        < 100_000 => 5,
+        < 1_000_000 => 6,
+        < 10_000_000 => 7,
+        _ => 8,
+    };
 
     /// <summary>Letter case and digit pattern with repeats collapsed (<c>Xx</c>, <c>dd-dd</c>, <c>XXdd</c>), plus a length bucket.</summary>
     private static ulong Shape(TokenizedText text, int index)
