@@ -20,7 +20,7 @@ internal sealed class SequenceModel
 
     // One bit per position of a small filter, set for every key the model knows, at a position taken from the key's
     // high bits (the slot comes from its low ones). Most of a token's keys are unknown to the model, and the filter,
-    // a sixteenth of the key table's size, turns most of those probes into one read that stays in cache.
+    // an eighth of the key table's size, turns most of those probes into one read that stays in cache.
     private readonly ulong[] _known;
     private readonly int _knownShift;
     private readonly float[] _weights;
