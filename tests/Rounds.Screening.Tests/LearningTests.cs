@@ -335,6 +335,80 @@ public class LearningTests
         }
     }
 
+    /// <summary>
+    /// Scoring skips keys that the model's small filter says it never learned; the filter must never skip a key the
+    /// model knows, and a score must be the sum of exactly the known keys' rows, in the keys' order.
+    /// </summary>
+    [Fact]
+    public void ScoringSumsTheRowsOfExactlyTheKnownKeys()
+    {
+        var random = new Random(3);
+        var features = new List<(ulong Key, float[] Weights)>();
+        for (var f = 0; f < 5000; f++)
+        {
+            var weights = new float[Tags.Count];
+            for (var t = 0; t < weights.Length; t++)
+            {
+                weights[t] = (float)random.NextDouble() - 0.5f;
+            }
+
+            features.Add((FeatureExtractor.Key(f % 40, (ulong)f), weights));
+        }
+
+        var model = new SequenceModel(features, 1f);
+        var byKey = features.ToDictionary(f => f.Key, f => f.Weights);
+        var scores = new float[model.Stride];
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            // Half the keys known, half not, in a random order.
+            var keys = new ulong[30];
+            for (var k = 0; k < keys.Length; k++)
+            {
+                keys[k] = k % 2 == 0 ? features[random.Next(features.Count)].Key : FeatureExtractor.Key(50, (ulong)random.Next());
+            }
+
+            model.Score(keys, scores);
+            var expected = new float[Tags.Count];
+            foreach (var key in keys)
+            {
+                if (byKey.TryGetValue(key, out var row))
+                {
+                    for (var t = 0; t < Tags.Count; t++)
+                    {
+                        expected[t] += row[t];
+                    }
+                }
+            }
+
+            for (var t = 0; t < Tags.Count; t++)
+            {
+                Assert.Equal(expected[t], scores[t]);
+            }
+        }
+    }
+
+    /// <summary>The name-count buckets are the order of magnitude the features were trained with: 1 + ⌊log10⌋, at most 8.</summary>
+    [Fact]
+    public void CountBucketsAreTheOrderOfMagnitude()
+    {
+        var counts = new List<int> { int.MinValue, -1, 0, int.MaxValue };
+        for (var count = 1; count <= 200_000; count++)
+        {
+            counts.Add(count);
+        }
+
+        for (var power = 10; power <= 1_000_000_000; power *= 10)
+        {
+            counts.AddRange([power - 1, power, power + 1]);
+        }
+
+        foreach (var count in counts)
+        {
+            var logarithm = count <= 0 ? 0UL : (ulong)Math.Min(8, 1 + (int)Math.Log10(count));
+            Assert.Equal(logarithm, FeatureExtractor.Bucket(count));
+        }
+    }
+
     [Fact]
     public void TrainingAveragesTheConfiguredNumberOfBags()
     {

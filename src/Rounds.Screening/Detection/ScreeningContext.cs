@@ -32,6 +32,11 @@ internal enum Tie
 /// <summary>Everything the detectors of one screening call share: the tokens, the rules and what was found so far.</summary>
 internal sealed class ScreeningContext : IDisposable
 {
+    // The candidate list of the last post this thread screened, emptied: a fresh one per post was the largest
+    // allocation of a screening call.
+    [ThreadStatic]
+    private static List<PhiCandidate>? SpareCandidates;
+
     private bool[] _claimed;
     private TokenizedText? _bio;
     private bool? _writesInCapitals;
@@ -44,6 +49,8 @@ internal sealed class ScreeningContext : IDisposable
         Text = new TokenizedText(post.Text ?? string.Empty);
         _claimed = ScratchBuffers<bool>.Rent(Text.Count + 1);
         Array.Clear(_claimed, 0, Text.Count + 1);
+        Candidates = SpareCandidates ?? new(16);
+        SpareCandidates = null;
     }
 
     public Post Post { get; }
@@ -56,6 +63,13 @@ internal sealed class ScreeningContext : IDisposable
         {
             ScratchBuffers<bool>.Return(_claimed);
             _claimed = [];
+
+            // A list grown by one huge post is not kept.
+            if (Candidates.Capacity <= 1024)
+            {
+                Candidates.Clear();
+                SpareCandidates = Candidates;
+            }
         }
     }
 
@@ -70,7 +84,8 @@ internal sealed class ScreeningContext : IDisposable
     /// <summary>The bio, tokenized on first use: most calls never look at it.</summary>
     public TokenizedText? Bio => _bio ??= string.IsNullOrWhiteSpace(Post.Bio) ? null : new TokenizedText(Post.Bio);
 
-    public List<PhiCandidate> Candidates { get; } = new(16);
+    /// <summary>What the detectors found; emptied when the context is disposed, so it must not be kept beyond that.</summary>
+    public List<PhiCandidate> Candidates { get; }
 
     /// <summary>
     /// Whether the writer opens sentences and lines with capitals (at least half of them). Where they do, a name or

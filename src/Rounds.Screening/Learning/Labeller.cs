@@ -81,6 +81,7 @@ internal static class Labeller
         var tags = count <= 1024 ? stackalloc byte[count] : new byte[count];
         var margins = count <= 1024 ? stackalloc float[count] : new float[count];
         Decode(model, features, tags, margins, recallBias ?? RecallBias);
+        features.Release();
 
         var found = new List<PhiCandidate>();
         var i = 0;
@@ -152,8 +153,8 @@ internal static class Labeller
     private static List<PhiCandidate> Union(ScreeningContext ctx, List<PhiCandidate> found, List<PhiCandidate> ruleKept, ReadOnlySpan<byte> tags, ReadOnlySpan<float> margins, float gate)
     {
         var count = ctx.Text.Count;
-        var ruleType = new string?[count];
-        var ruleConfidence = new float[count];
+        var ruleType = Rent<string?>(count);
+        var ruleConfidence = Rent<float>(count);
         foreach (var rule in ruleKept)
         {
             for (var k = rule.First; k <= rule.Last; k++)
@@ -164,7 +165,7 @@ internal static class Labeller
         }
 
         var result = new List<PhiCandidate>(found.Count + ruleKept.Count);
-        var covered = new bool[count];
+        var covered = Rent<bool>(count);
         foreach (var candidate in found)
         {
             var conflicting = false;
@@ -205,15 +206,26 @@ internal static class Labeller
             }
         }
 
+        ScratchBuffers<string?>.Return(ruleType);
+        ScratchBuffers<float>.Return(ruleConfidence);
+        ScratchBuffers<bool>.Return(covered);
         return result;
+    }
+
+    /// <summary>A per-thread buffer of at least <paramref name="count"/> entries, the first <paramref name="count"/> cleared.</summary>
+    private static T[] Rent<T>(int count)
+    {
+        var array = ScratchBuffers<T>.Rent(count);
+        Array.Clear(array, 0, count);
+        return array;
     }
 
     /// <summary>Snaps model spans onto rule spans, adds the rule spans that always count, drops allow-listed ones.</summary>
     private static List<PhiCandidate> Resolve(ScreeningContext ctx, List<PhiCandidate> found)
     {
         var count = ctx.Text.Count;
-        var ruleAt = new int[count];
-        var validatedAt = new int[count];
+        var ruleAt = Rent<int>(count);
+        var validatedAt = Rent<int>(count);
         for (var r = 0; r < ctx.Candidates.Count; r++)
         {
             var rule = ctx.Candidates[r];
@@ -228,7 +240,7 @@ internal static class Labeller
         }
 
         var result = new List<PhiCandidate>(found.Count + 2);
-        var covered = new bool[count];
+        var covered = Rent<bool>(count);
         foreach (var candidate in found)
         {
             // The detectors implement the span conventions (label words, honorifics and '#' outside, units inside), so
@@ -270,6 +282,9 @@ internal static class Labeller
             }
         }
 
+        ScratchBuffers<int>.Return(ruleAt);
+        ScratchBuffers<int>.Return(validatedAt);
+        ScratchBuffers<bool>.Return(covered);
         result.Sort((a, b) => a.First.CompareTo(b.First));
         return result;
     }

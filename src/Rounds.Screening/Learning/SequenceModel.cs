@@ -17,6 +17,12 @@ internal sealed class SequenceModel
     private const ulong Empty = 0;
     private readonly ulong[] _keys;
     private readonly int[] _rows;
+
+    // One bit per position of a small filter, set for every key the model knows, at a position taken from the key's
+    // high bits (the slot comes from its low ones). Most of a token's keys are unknown to the model, and the filter,
+    // an eighth of the key table's size, turns most of those probes into one read that stays in cache.
+    private readonly ulong[] _known;
+    private readonly int _knownShift;
     private readonly float[] _weights;
     private readonly int _mask;
     private int _used;
@@ -70,6 +76,9 @@ internal sealed class SequenceModel
         _keys = new ulong[capacity];
         _rows = new int[capacity];
         _mask = capacity - 1;
+        var filterBits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, count * 16));
+        _known = new ulong[filterBits / 64];
+        _knownShift = 64 - BitOperations.Log2((uint)filterBits);
 
         // Weights are stored one row per feature, not per slot: a table by slot was two-thirds empty rows, three times
         // the memory to zero at start and to spread the hits over while screening. The row index beside each key is a
@@ -98,6 +107,8 @@ internal sealed class SequenceModel
 
         _keys[slot] = key;
         _rows[slot] = _used;
+        var bit = key >> _knownShift;
+        _known[bit >> 6] |= 1UL << (int)bit;
         return _used++;
     }
 
@@ -119,8 +130,16 @@ internal sealed class SequenceModel
             sums[v] = Vector256<float>.Zero;
         }
 
+        var known = _known;
+        var shift = _knownShift;
         foreach (var key in keys)
         {
+            var bit = key >> shift;
+            if ((known[bit >> 6] & (1UL << (int)bit)) == 0)
+            {
+                continue;
+            }
+
             var slot = (int)key & _mask;
             while (true)
             {

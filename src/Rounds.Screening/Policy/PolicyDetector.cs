@@ -195,6 +195,9 @@ internal static class PolicyDetector
         {
             WeighedPhrases.MatchByTag(text, i, lengths, weights);
             var hashtag = text[i].Has(TokenFlags.Hashtag);
+
+            // Asked once per token rather than once per rule: most tokens start none of the kinds.
+            var kind = !hashtag && MayStartKind(text, i);
             for (var r = 0; r < rules; r++)
             {
                 if (i < resumeAt[r])
@@ -208,7 +211,7 @@ internal static class PolicyDetector
                     (length, weight) = extraMatch;
                 }
 
-                if (length == 0 && !hashtag)
+                if (length == 0 && kind)
                 {
                     (length, weight) = KindAt(text, i, WeighedRules[r]);
                 }
@@ -271,6 +274,31 @@ internal static class PolicyDetector
 
     private static readonly WordSet DeadlineWords = WordSet.Of("by", "before", "closes", "ends", "expires", "until");
 
+    /// <summary>Every set a kind of phrase (<see cref="KindAt"/>) starts with a word of, in one look-up.</summary>
+    private static readonly WordSet KindStarts = new(ShotWords.Words.Concat(OutcomeVerbs.Words).Concat(DeadlineWords.Words));
+
+    /// <summary>
+    /// False where <see cref="KindAt"/> finds nothing for any rule: the token is none of the words or the symbol a
+    /// kind starts with. The words it compares one by one are compared as <see cref="KindAt"/> does.
+    /// </summary>
+    private static bool MayStartKind(TokenizedText text, int i)
+    {
+        if (text.IsSymbol(i, '$') || text.IsIn(i, KindStarts))
+        {
+            return true;
+        }
+
+        var token = text[i];
+        if (!token.IsWordLike)
+        {
+            return false;
+        }
+
+        var word = text.Span(i);
+        return (token.Kind == TokenKind.Word && IsVaccineStem(word))
+            || (word.Length is 2 or 4 or 5 or 7 && (text.Is(i, "no") || text.Is(i, "zero") || text.Is(i, "today") || text.Is(i, "tonight")));
+    }
+
     /// <summary>
     /// Kinds of phrase rather than phrases: a word built on a vaccine stem ("unvaccinated", "vaxxing"), "&lt;disease&gt;
     /// shot"; an outcome verb stated absolutely ("PREVENTS", "prevents COVID 100%") or "zero/no &lt;harm&gt;"; a price
@@ -309,7 +337,8 @@ internal static class PolicyDetector
                 return emphasised || AbsoluteNear(text, i) ? (1, 2) : (0, 0);
             }
 
-            if (i + 1 < text.Count && text.IsIn(i + 1, HarmNouns) && (text.Is(i, "zero") || (text.Is(i, "no") && AbsoluteNear(text, i))))
+            var zero = text.Is(i, "zero");
+            if ((zero || text.Is(i, "no")) && i + 1 < text.Count && text.IsIn(i + 1, HarmNouns) && (zero || AbsoluteNear(text, i)))
             {
                 return (2, 2);
             }
@@ -340,9 +369,12 @@ internal static class PolicyDetector
     }
 
     private static bool IsVaccineStem(ReadOnlySpan<char> word) =>
+        // Every stem starts with one of three ASCII letters, and no other character folds to them: most words are
+        // ruled out by their first letter, without five case-insensitive comparisons.
+        word.Length >= 4 && (word[0] | 0x20) is 'v' or 'u' or 'a' && (
         word.StartsWith("vaccin", StringComparison.OrdinalIgnoreCase) || word.StartsWith("unvaccin", StringComparison.OrdinalIgnoreCase)
         || word.StartsWith("vaxx", StringComparison.OrdinalIgnoreCase) || word.StartsWith("unvax", StringComparison.OrdinalIgnoreCase)
-        || word.StartsWith("antivax", StringComparison.OrdinalIgnoreCase);
+        || word.StartsWith("antivax", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>An absolute word within the same sentence, up to six tokens either side.</summary>
     private static bool AbsoluteNear(TokenizedText text, int i)
