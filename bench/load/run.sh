@@ -4,9 +4,9 @@
 #
 #   bench/load/run.sh [--posts N] [--db sqlite|postgres] [--connections C] [--duration 20s] [--warmup 3s] [--out FILE]
 #
-# Each route is first driven for the warm-up time, not counted: a server that has been up has compiled its code,
-# while the first requests after a start run the JIT's quick first versions and compile again as they get hot.
-# `--warmup 0` measures from the first request.
+# Every route is first driven for the warm-up time, not counted, once in a first pass over all routes and again just
+# before its own measurement: a server that has been up has compiled its code, while the first requests after a start
+# run the JIT's quick first versions and compile again as they get hot. `--warmup 0` measures from the first request.
 # PostgreSQL: set ROUNDS_BENCH_PG to a connection string of an empty database the script may fill
 # (e.g. "Host=localhost;Database=rounds_bench;Username=postgres"). The seeded level is kept under
 # bench/load/.data (SQLite) and reused while its size matches; delete it to seed again.
@@ -123,19 +123,32 @@ ROUTES=(
   "invoices API|network|/api/v1/orgs/harbor-network/membership/invoices"
 )
 
-ROWS=""
-FAILED=0
-for route in "${ROUTES[@]}"; do
-  IFS='|' read -r name kind path <<<"$route"
-  case "$kind" in
+route_auth() {
+  case "$1" in
     api) auth=(-H "Authorization: Bearer $TOKEN") ;;
     network) auth=(-H "Authorization: Bearer $NETWORK_TOKEN") ;;
     *) sign_in; auth=(-H "Cookie: $COOKIE") ;;
   esac
+}
+warm() { if [[ "$WARMUP" != 0 && "$WARMUP" != 0s ]]; then hey -z "$WARMUP" -c "$CONNECTIONS" -t 30 -disable-redirects "${auth[@]}" "$BASE$1" >/dev/null; fi; }
+
+# The code the routes share (sign-in, the layout, the database layer) gets hot while any of them runs, so every route
+# is driven once before the first is measured; each is then warmed again just before its own measurement.
+for route in "${ROUTES[@]}"; do
+  IFS='|' read -r name kind path <<<"$route"
+  route_auth "$kind"
+  warm "$path"
+done
+
+ROWS=""
+FAILED=0
+for route in "${ROUTES[@]}"; do
+  IFS='|' read -r name kind path <<<"$route"
+  route_auth "$kind"
   # A signed-out page would answer a redirect; check once that the route answers 200 as this person.
   # Pages stream without a Content-Length, so hey cannot size them: the size is this answer's.
   read -r status bytes < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' "${auth[@]}" "$BASE$path")
-  if [[ "$WARMUP" != 0 && "$WARMUP" != 0s ]]; then hey -z "$WARMUP" -c "$CONNECTIONS" -t 30 -disable-redirects "${auth[@]}" "$BASE$path" >/dev/null; fi
+  warm "$path"
   report="$(hey -z "$DURATION" -c "$CONNECTIONS" -t 30 -disable-redirects "${auth[@]}" "$BASE$path")"
   # A route that answered nothing in the time leaves its fields empty ("—").
   p() { { grep -E "^\s+$1% in" <<<"$report" || true; } | awk '{printf "%.0f", $3 * 1000}'; }
