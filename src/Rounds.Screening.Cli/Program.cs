@@ -18,30 +18,9 @@ static int Usage()
     return 2;
 }
 
-// The console's writer flushes every line, which cost a system call or three per post on the one thread that
-// writes while the others wait; results are written through a buffer instead, in the console's encoding.
-static int Screen(string[] args)
-{
-    if (Console.OutputEncoding.CodePage != Encoding.UTF8.CodePage)
-    {
-        return ScreeningCli.Screen(args, Console.In, Console.Out, Console.Error);
-    }
-
-    // An exception that escapes ends the process without running finally blocks, which would throw away the
-    // buffered results of the posts already screened: they are written out before the error is reported.
-    var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
-    try
-    {
-        return ScreeningCli.Screen(args, Console.In, stdout, Console.Error);
-    }
-    catch (Exception error)
-    {
-        stdout.Flush();
-        Console.Error.WriteLine($"screening stopped: {error.Message}");
-        return 1;
-    }
-    finally
-    {
-        stdout.Dispose();
-    }
-}
+// Results go out through a buffer of the program's own (ScreeningCli.ScreenBuffered) unless the console writes
+// another encoding than UTF-8, which only the console's writer knows how to.
+static int Screen(string[] args) =>
+    Console.OutputEncoding.CodePage != Encoding.UTF8.CodePage
+        ? ScreeningCli.Screen(args, Console.In, Console.Out, Console.Error)
+        : ScreeningCli.ScreenBuffered(args, Console.In, Console.OpenStandardOutput(), Console.Error);

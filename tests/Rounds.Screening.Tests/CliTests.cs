@@ -45,6 +45,44 @@ public class CliTests
         Assert.Equal(JsonValueKind.Null, disclaimer.GetProperty("start").ValueKind);
     }
 
+    /// <summary>Gives <paramref name="lines"/> lines, then fails as a broken pipe or a vanished file would.</summary>
+    private sealed class FailingReader(int lines) : TextReader
+    {
+        private int given;
+
+        public override string? ReadLine() =>
+            given < lines ? $"{{\"id\":\"p{given++}\",\"text\":\"Mr. Okafor in bed 4 says hi\"}}" : throw new IOException("the input went away");
+    }
+
+    [Fact]
+    public void AnInputThatFailsMidwayKeepsTheResultsAlreadyScreened()
+    {
+        // 600 lines: the first batch of 512 is screened and buffered before the read of line 601 fails.
+        using var output = new MemoryStream();
+        var stderr = new StringWriter();
+
+        var code = ScreeningCli.ScreenBuffered([], new FailingReader(600), output, stderr);
+
+        Assert.Equal(1, code);
+        Assert.Contains("screening stopped: the input went away", stderr.ToString(), StringComparison.Ordinal);
+        var lines = Lines(System.Text.Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(Enumerable.Range(0, 512).Select(i => $"p{i}"), lines.Select(l => l.GetProperty("id").GetString()));
+        Assert.All(lines, l => Assert.Equal("block", l.GetProperty("verdict").GetString()));
+    }
+
+    [Fact]
+    public void BufferedResultsAreTheSameBytesAsTheWritersOwn()
+    {
+        var input = string.Join('\n', Enumerable.Range(0, 700).Select(i => $"{{\"id\":\"p{i}\",\"text\":\"Ms. Ng, rm {i % 40}: día {i} ✓\"}}"));
+        using var output = new MemoryStream();
+
+        var code = ScreeningCli.ScreenBuffered([], new StringReader(input), output, new StringWriter());
+
+        Assert.Equal(0, code);
+        var (_, expected, _) = Run(ScreeningCli.Screen, input);
+        Assert.Equal(expected.ReplaceLineEndings("\n"), System.Text.Encoding.UTF8.GetString(output.ToArray()).ReplaceLineEndings("\n"));
+    }
+
     [Fact]
     public void PostsScreenedAcrossCoresComeOutInInputOrder()
     {
