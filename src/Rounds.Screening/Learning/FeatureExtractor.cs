@@ -33,9 +33,9 @@ internal sealed class FeatureExtractor
 
         // Per-thread buffers, cleared here and handed back by Release: fresh arrays per post were a tenth of what
         // the garbage collector had to clear and collect while screening.
-        _candidateTag = RentCleared<byte>(count);
-        _candidateInfo = RentCleared<byte>(count);
-        _shapes = RentCleared<ulong>(count);
+        _candidateTag = ScratchBuffers<byte>.RentCleared(count + 1);
+        _candidateInfo = ScratchBuffers<byte>.RentCleared(count + 1);
+        _shapes = ScratchBuffers<ulong>.RentCleared(count + 1);
         _contactCue = ContactCueDistances(ctx.Text);
         foreach (var candidate in ctx.Candidates)
         {
@@ -61,13 +61,6 @@ internal sealed class FeatureExtractor
         ScratchBuffers<byte>.Return(_candidateInfo);
         ScratchBuffers<ulong>.Return(_shapes);
         ScratchBuffers<byte>.Return(_contactCue);
-    }
-
-    private static T[] RentCleared<T>(int count)
-    {
-        var array = ScratchBuffers<T>.Rent(count + 1);
-        Array.Clear(array, 0, count + 1);
-        return array;
     }
 
     private void Mark(PhiCandidate candidate, bool kept)
@@ -288,7 +281,7 @@ internal sealed class FeatureExtractor
     /// </summary>
     private static byte[] ContactCueDistances(TokenizedText text)
     {
-        var distances = RentCleared<byte>(text.Count);
+        var distances = ScratchBuffers<byte>.RentCleared(text.Count + 1);
         var last = -1;
         for (var k = 0; k < text.Count; k++)
         {

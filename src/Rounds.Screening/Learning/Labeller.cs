@@ -153,8 +153,8 @@ internal static class Labeller
     private static List<PhiCandidate> Union(ScreeningContext ctx, List<PhiCandidate> found, List<PhiCandidate> ruleKept, ReadOnlySpan<byte> tags, ReadOnlySpan<float> margins, float gate)
     {
         var count = ctx.Text.Count;
-        var ruleType = Rent<string?>(count);
-        var ruleConfidence = Rent<float>(count);
+        var ruleType = ScratchBuffers<string?>.RentCleared(count);
+        var ruleConfidence = ScratchBuffers<float>.RentCleared(count);
         foreach (var rule in ruleKept)
         {
             for (var k = rule.First; k <= rule.Last; k++)
@@ -165,7 +165,7 @@ internal static class Labeller
         }
 
         var result = new List<PhiCandidate>(found.Count + ruleKept.Count);
-        var covered = Rent<bool>(count);
+        var covered = ScratchBuffers<bool>.RentCleared(count);
         foreach (var candidate in found)
         {
             var conflicting = false;
@@ -212,20 +212,12 @@ internal static class Labeller
         return result;
     }
 
-    /// <summary>A per-thread buffer of at least <paramref name="count"/> entries, the first <paramref name="count"/> cleared.</summary>
-    private static T[] Rent<T>(int count)
-    {
-        var array = ScratchBuffers<T>.Rent(count);
-        Array.Clear(array, 0, count);
-        return array;
-    }
-
     /// <summary>Snaps model spans onto rule spans, adds the rule spans that always count, drops allow-listed ones.</summary>
     private static List<PhiCandidate> Resolve(ScreeningContext ctx, List<PhiCandidate> found)
     {
         var count = ctx.Text.Count;
-        var ruleAt = Rent<int>(count);
-        var validatedAt = Rent<int>(count);
+        var ruleAt = ScratchBuffers<int>.RentCleared(count);
+        var validatedAt = ScratchBuffers<int>.RentCleared(count);
         for (var r = 0; r < ctx.Candidates.Count; r++)
         {
             var rule = ctx.Candidates[r];
@@ -240,7 +232,7 @@ internal static class Labeller
         }
 
         var result = new List<PhiCandidate>(found.Count + 2);
-        var covered = Rent<bool>(count);
+        var covered = ScratchBuffers<bool>.RentCleared(count);
         foreach (var candidate in found)
         {
             // The detectors implement the span conventions (label words, honorifics and '#' outside, units inside), so

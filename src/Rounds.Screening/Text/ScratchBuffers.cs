@@ -37,6 +37,14 @@ internal static class ScratchBuffers<T>
         return new T[size];
     }
 
+    /// <summary>A buffer of at least <paramref name="length"/> entries whose first <paramref name="length"/> are cleared.</summary>
+    public static T[] RentCleared(int length)
+    {
+        var array = Rent(length);
+        Array.Clear(array, 0, length);
+        return array;
+    }
+
     public static void Return(T[] array)
     {
         if (array.Length == 0 || array.Length > MaxLength)
