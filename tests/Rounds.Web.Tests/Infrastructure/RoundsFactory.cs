@@ -48,6 +48,9 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
     /// <summary>Sign-in posts allowed per minute; the rate-limit test lowers it.</summary>
     protected virtual int SignInPerMinute => 10_000;
 
+    /// <summary>Pages rendered at once; null keeps the product's default, which every other test runs under.</summary>
+    protected virtual int? PagesAtOnce => null;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var connection = Database == TestDatabase.Sqlite
@@ -65,6 +68,10 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         }
 
         builder.UseSetting("RateLimits:SignInPerMinute", SignInPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (PagesAtOnce is { } pages)
+        {
+            builder.UseSetting("RateLimits:PagesAtOnce", pages.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         // Tests run publishing cycles themselves, at times of their choosing.
         builder.UseSetting("Publishing:Enabled", "false");
         // Tests read monitored accounts themselves; the rounds would otherwise call the public Bluesky service.
