@@ -68,10 +68,13 @@ internal sealed class SequenceModel
 
     private SequenceModel(int count, float scale)
     {
+        if (Tags.Count > Stride)
+        {
+            throw new InvalidOperationException($"A weight row holds {Stride} tags; scoring must add another vector for {Tags.Count}.");
+        }
+
         Scale = scale;
 
-        // Rows are padded to whole 256-bit vectors so that adding one is three vector adds, not nineteen scalar ones.
-        Stride = (Tags.Count + Vector256<float>.Count - 1) / Vector256<float>.Count * Vector256<float>.Count;
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 2));
         _keys = new ulong[capacity];
         _rows = new int[capacity];
@@ -112,7 +115,11 @@ internal sealed class SequenceModel
         return _used++;
     }
 
-    public int Stride { get; }
+    /// <summary>
+    /// Entries per weight row and per scores buffer: the tags padded to six 128-bit vectors, so that adding a row is
+    /// six vector adds, not nineteen scalar ones. A larger tag set needs another vector in <see cref="Score"/>.
+    /// </summary>
+    public int Stride => 24;
 
     public int FeatureCount { get; }
 
@@ -122,14 +129,15 @@ internal sealed class SequenceModel
     /// <summary>Sets <paramref name="scores"/> (<see cref="Stride"/> entries, one per tag then padding) to the sum of the weights of every known key.</summary>
     public void Score(ReadOnlySpan<ulong> keys, Span<float> scores)
     {
-        var sums = MemoryMarshal.Cast<float, Vector256<float>>(scores[..Stride]);
-
-        // Three vector stores; Span.Clear would call a general-purpose zeroing routine once per token.
-        for (var v = 0; v < sums.Length; v++)
-        {
-            sums[v] = Vector256<float>.Zero;
-        }
-
+        // 128-bit vectors, the sums held in registers: the published program targets processors without 256-bit
+        // vectors, where each 256-bit add was two 128-bit ones through memory. Each lane still adds the known rows in
+        // the keys' order, so every score is the same float.
+        var s0 = Vector128<float>.Zero;
+        var s1 = Vector128<float>.Zero;
+        var s2 = Vector128<float>.Zero;
+        var s3 = Vector128<float>.Zero;
+        var s4 = Vector128<float>.Zero;
+        var s5 = Vector128<float>.Zero;
         var known = _known;
         var shift = _knownShift;
         foreach (var key in keys)
@@ -146,12 +154,13 @@ internal sealed class SequenceModel
                 var found = _keys[slot];
                 if (found == key)
                 {
-                    var row = MemoryMarshal.Cast<float, Vector256<float>>(_weights.AsSpan(_rows[slot] * Stride, Stride));
-                    for (var v = 0; v < row.Length; v++)
-                    {
-                        sums[v] += row[v];
-                    }
-
+                    var row = MemoryMarshal.Cast<float, Vector128<float>>(_weights.AsSpan(_rows[slot] * Stride, Stride));
+                    s0 += row[0];
+                    s1 += row[1];
+                    s2 += row[2];
+                    s3 += row[3];
+                    s4 += row[4];
+                    s5 += row[5];
                     break;
                 }
 
@@ -163,6 +172,14 @@ internal sealed class SequenceModel
                 slot = (slot + 1) & _mask;
             }
         }
+
+        var sums = MemoryMarshal.Cast<float, Vector128<float>>(scores[..Stride]);
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+        sums[4] = s4;
+        sums[5] = s5;
     }
 
     /// <summary>The mean of several models' weights (a key missing from one counts as zero there) and of their scales.</summary>
