@@ -46,7 +46,7 @@ public sealed class Screener
         var phi = ProfileFilter.Apply(ctx);
         if (_model is not null)
         {
-            phi = Labeller.Label(ctx, phi, _model.For(profile), _model.RecallBiasesFor(profile));
+            phi = Labeller.Label(ctx, phi, _model.For(profile), _model.RecallBiasFor(profile));
         }
 
         // Only a confident identifier makes the post a patient story on its own; an uncertain one is its own review finding.

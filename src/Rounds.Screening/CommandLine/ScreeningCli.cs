@@ -304,7 +304,7 @@ public static class ScreeningCli
 
             var clock = Stopwatch.StartNew();
             var model = trained = ModelTraining.Train(new TrainingOptions { SocialPosts = social, StrictPosts = strict, HeldOutFamilies = heldOut, Seed = seed, SocialBags = bags }, log ? stdout : null);
-            stdout.WriteLine($"trained a fresh model in {clock.Elapsed.TotalSeconds:0.0} s on {string.Join(", ", trainOn.Append(strictTrain ?? "").Where(p => p.Length > 0).Select(Path.GetFileName))} + generated{(heldOut.Count > 0 ? $" without {string.Join(", ", heldOut)}" : "")}{(social.Count >= ModelTraining.CrossValidationFolds ? $"; social recall bias {model.RecallBias:0.00} ({string.Join(", ", ModelTraining.BiasGroups.Select(g => $"{(g.Length > 2 ? "other" : g[0])} {model.SocialRecallBiases[Tags.Of(g[0])]:0.00}"))}), cross-validated on the training posts" : "")}");
+            stdout.WriteLine($"trained a fresh model in {clock.Elapsed.TotalSeconds:0.0} s on {string.Join(", ", trainOn.Append(strictTrain ?? "").Where(p => p.Length > 0).Select(Path.GetFileName))} + generated{(heldOut.Count > 0 ? $" without {string.Join(", ", heldOut)}" : "")}{(social.Count >= ModelTraining.CrossValidationFolds ? $"; social recall bias {model.RecallBias:0.00}, cross-validated on the training posts" : "")}");
             screener = new Screener(rules, model);
         }
 

@@ -19,18 +19,6 @@ internal static class Labeller
     /// </summary>
     public const float RecallBias = 0.2f;
 
-    /// <summary><see cref="RecallBias"/> for every tag.</summary>
-    private static readonly float[] UniformBias = BiasByTag(RecallBias);
-
-    /// <summary>One recall bias for every PHI tag, indexed by tag (the "outside" slot unused).</summary>
-    public static float[] BiasByTag(float bias)
-    {
-        var byTag = new float[Tags.Count];
-        Array.Fill(byTag, bias);
-        byTag[Tags.Outside] = 0f;
-        return byTag;
-    }
-
     [ThreadStatic]
     private static ulong[]? KeyBuffer;
 
@@ -40,7 +28,7 @@ internal static class Labeller
     private static readonly HashSet<string> ValidatedTypes = new(StringComparer.Ordinal) { "SSN", "EMAIL", "URL", "IP", "PHONE", "FAX" };
 
     /// <summary>Tags every token; <paramref name="margins"/> gets the chosen tag's margin over the best other choice.</summary>
-    public static void Decode(SequenceModel model, FeatureExtractor features, Span<byte> tags, Span<float> margins, ReadOnlySpan<float> recallBias)
+    public static void Decode(SequenceModel model, FeatureExtractor features, Span<byte> tags, Span<float> margins, float recallBias)
     {
         // Per-thread buffers: a stackalloc here was zeroed on every call, which cost more than scoring a short post.
         var keys = KeyBuffer ??= new ulong[FeatureExtractor.MaxFeatures + 4];
@@ -59,19 +47,17 @@ internal static class Labeller
             var n = features.Extract(i, keys);
             n = AddHistory(keys, n, features.ShapeOf(i), previous, beforePrevious);
             model.Score(keys.AsSpan(0, n), scores);
-            // Each PHI tag competes with its own recall bias added, so a type whose near misses are usually right can be
-            // let through further below "outside" than one whose near misses are usually ordinary words.
             var best = 1;
             for (var t = 2; t < Tags.Count; t++)
             {
-                if (scores[t] + (recallBias[t] * model.Scale) > scores[best] + (recallBias[best] * model.Scale))
+                if (scores[t] > scores[best])
                 {
                     best = t;
                 }
             }
 
             var margin = scores[best] - scores[Tags.Outside];
-            var tag = margin > -recallBias[best] * model.Scale ? best : Tags.Outside;
+            var tag = margin > -recallBias * model.Scale ? best : Tags.Outside;
             tags[i] = (byte)tag;
             margins[i] = tag == Tags.Outside ? -margin : margin;
             beforePrevious = previous;
@@ -88,13 +74,13 @@ internal static class Labeller
         return n;
     }
 
-    public static List<PhiCandidate> Label(ScreeningContext ctx, List<PhiCandidate> ruleKept, SequenceModel model, ReadOnlySpan<float> recallBias = default)
+    public static List<PhiCandidate> Label(ScreeningContext ctx, List<PhiCandidate> ruleKept, SequenceModel model, float? recallBias = null)
     {
         var count = ctx.Text.Count;
         var features = new FeatureExtractor(ctx, ruleKept);
         var tags = count <= 1024 ? stackalloc byte[count] : new byte[count];
         var margins = count <= 1024 ? stackalloc float[count] : new float[count];
-        Decode(model, features, tags, margins, recallBias.IsEmpty ? UniformBias : recallBias);
+        Decode(model, features, tags, margins, recallBias ?? RecallBias);
         features.Release();
 
         var found = new List<PhiCandidate>();

@@ -31,15 +31,9 @@ internal sealed record TrainingOptions
     /// <summary>Each labelled post counts this many times, so that a few hundred are not drowned out by the generated ones.</summary>
     public int LabelledRepeats { get; init; } = 8;
 
-    /// <summary>Whether cross-validation may give each group of tags its own recall bias (<see cref="ModelTraining.BiasGroups"/>).</summary>
-    public bool BiasPerType { get; init; } = true;
-
     /// <summary>Generator families left out, to measure how the model does on a kind of text it never saw.</summary>
     public IReadOnlySet<string> HeldOutFamilies { get; init; } = new HashSet<string>();
 }
-
-/// <summary>The social recall bias cross-validation chose: the common one, and the one per tag (indexed by tag).</summary>
-internal sealed record RecallBiasChoice(float Common, float[] ByTag);
 
 /// <summary>Builds both profiles' models from labelled files plus generated posts and notes.</summary>
 internal static class ModelTraining
@@ -67,8 +61,8 @@ internal static class ModelTraining
         var model = new ScreeningModel(socialModel, strictModel);
         if (options.SocialPosts.Count >= CrossValidationFolds)
         {
-            var choice = ChooseRecallBiases(options, log);
-            model = model.WithSocialRecallBiases(choice.ByTag, choice.Common);
+            var bias = ChooseRecallBias(options, log);
+            model = model.WithSocialRecallBias(bias);
         }
 
         return model;
@@ -80,113 +74,57 @@ internal static class ModelTraining
     public static readonly float[] BiasGrid = [0f, 0.1f, 0.2f, 0.3f, 0.45f, 0.6f, 0.8f];
 
     /// <summary>
-    /// The groups of tags that may each have their own recall bias: names, places, dates and ages, and every other
-    /// identifier. Their near misses differ in kind (an ordinary capitalised word, a building, a weekday, a number),
-    /// so one distance below "outside" for all of them lets the kind with the worst near misses set the price.
-    /// </summary>
-    public static readonly string[][] BiasGroups =
-    [
-        ["NAME"],
-        ["LOCATION"],
-        ["DATE", "AGE"],
-        [.. Tags.Names.Skip(1).Where(n => n is not ("NAME" or "LOCATION" or "DATE" or "AGE"))],
-    ];
-
-    /// <summary>The common recall bias cross-validation chooses; see <see cref="ChooseRecallBiases"/>.</summary>
-    public static float ChooseRecallBias(TrainingOptions options, TextWriter? log = null) => ChooseRecallBiases(options, log).Common;
-
-    /// <summary>
     /// Chooses the recall bias on the training side only: each fold of the labelled social posts is scored by a
     /// social model trained on the other folds plus the same generated posts. The bias kept is the one under which
     /// the fewest of the folds' PHI posts pass; among those, the best F2 of PHI spans (recall weighted twice
     /// precision, because a missed identifier costs a patient more than a question costs an editor); the smaller
-    /// bias on a tie. Then, from that common bias, each group of tags (<see cref="BiasGroups"/>) in turn takes the
-    /// grid value that does best by the same measure, twice round, a change kept only when it does strictly better.
+    /// bias on a tie.
     /// </summary>
-    public static RecallBiasChoice ChooseRecallBiases(TrainingOptions options, TextWriter? log = null)
+    public static float ChooseRecallBias(TrainingOptions options, TextWriter? log = null)
     {
         var families = TrainingGenerator.Families.Where(f => f != "note" && !options.HeldOutFamilies.Contains(f)).ToHashSet();
         var generated = new TrainingGenerator(options.Seed ^ 0xC0DE, options.SocialDraw).Generate(options.GeneratedSocial, families)
             .Select(g => new TrainingExample(g.Post, g.Social)).ToList();
         var posts = options.SocialPosts;
-        var folds = new List<(List<LabelledPost> Scored, ScreeningModel Model)>();
+        var passed = new int[BiasGrid.Length];
+        var found = new int[BiasGrid.Length];
+        var relevant = new int[BiasGrid.Length];
+        var correct = new int[BiasGrid.Length];
+        var predicted = new int[BiasGrid.Length];
         for (var fold = 0; fold < CrossValidationFolds; fold++)
         {
             var scored = posts.Where((_, i) => i % CrossValidationFolds == fold).ToList();
             var trained = posts.Where((_, i) => i % CrossValidationFolds != fold).ToList();
             var social = TrainSocial(trained, options, generated, options.Seed ^ 0xC0DE, options.Seed + fold, families);
-            folds.Add((scored, new ScreeningModel(social, social)));
-        }
-
-        BiasScore Score(float[] byTag)
-        {
-            int passed = 0, found = 0, relevant = 0, correct = 0, predicted = 0;
-            foreach (var (scored, model) in folds)
+            var model = new ScreeningModel(social, social);
+            for (var b = 0; b < BiasGrid.Length; b++)
             {
-                var report = Evaluator.Run(new Screener(null, model.WithSocialRecallBiases(byTag, byTag[1])), scored, Profile.Social);
-                passed += report.PhiPostsPassed;
-                relevant += report.PhiSpans.Relevant;
-                found += report.PhiSpans.Found;
-                predicted += report.PhiSpans.Predicted;
-                correct += report.PhiSpans.Correct;
+                var report = Evaluator.Run(new Screener(null, model.WithSocialRecallBias(BiasGrid[b])), scored, Profile.Social);
+                passed[b] += report.PhiPostsPassed;
+                relevant[b] += report.PhiSpans.Relevant;
+                found[b] += report.PhiSpans.Found;
+                predicted[b] += report.PhiSpans.Predicted;
+                correct[b] += report.PhiSpans.Correct;
             }
-
-            return new BiasScore(passed, relevant == 0 ? 1 : (double)found / relevant, predicted == 0 ? 1 : (double)correct / predicted);
         }
 
         var best = 0;
-        BiasScore? bestScore = null;
+        double bestF2 = -1;
         for (var b = 0; b < BiasGrid.Length; b++)
         {
-            var score = Score(Labeller.BiasByTag(BiasGrid[b]));
-            log?.WriteLine($"  recall bias {BiasGrid[b]:0.00}: recall {score.Recall:0.000} precision {score.Precision:0.000} F2 {score.F2:0.000}, PHI posts passing {score.Passed}");
-            if (bestScore is null || score.Beats(bestScore))
+            var recall = relevant[b] == 0 ? 1 : (double)found[b] / relevant[b];
+            var precision = predicted[b] == 0 ? 1 : (double)correct[b] / predicted[b];
+            var f2 = recall + precision == 0 ? 0 : 5 * precision * recall / (4 * precision + recall);
+            log?.WriteLine($"  recall bias {BiasGrid[b]:0.00}: recall {recall:0.000} precision {precision:0.000} F2 {f2:0.000}, PHI posts passing {passed[b]}");
+            if (passed[b] < passed[best] || (passed[b] == passed[best] && f2 > bestF2))
             {
                 best = b;
-                bestScore = score;
+                bestF2 = f2;
             }
         }
 
-        var common = BiasGrid[best];
-        log?.WriteLine($"recall bias {common:0.00}, chosen by {CrossValidationFolds}-fold cross-validation on the {posts.Count} labelled training posts");
-        var byTag = Labeller.BiasByTag(common);
-        if (!options.BiasPerType)
-        {
-            return new RecallBiasChoice(common, byTag);
-        }
-
-        for (var round = 0; round < 2; round++)
-        {
-            foreach (var group in BiasGroups)
-            {
-                foreach (var value in BiasGrid)
-                {
-                    var trial = (float[])byTag.Clone();
-                    foreach (var name in group)
-                    {
-                        trial[Tags.Of(name)] = value;
-                    }
-
-                    var score = Score(trial);
-                    if (score.Beats(bestScore!))
-                    {
-                        byTag = trial;
-                        bestScore = score;
-                    }
-                }
-            }
-        }
-
-        log?.WriteLine($"recall bias per type: {string.Join(", ", BiasGroups.Select(g => $"{string.Join("/", g.Take(2))}{(g.Length > 2 ? "/…" : "")} {byTag[Tags.Of(g[0])]:0.00}"))}; recall {bestScore!.Recall:0.000} precision {bestScore.Precision:0.000} F2 {bestScore.F2:0.000}, PHI posts passing {bestScore.Passed}");
-        return new RecallBiasChoice(common, byTag);
-    }
-
-    /// <summary>A recall-bias setting's cross-validated result: fewer PHI posts passing first, then F2.</summary>
-    private sealed record BiasScore(int Passed, double Recall, double Precision)
-    {
-        public double F2 => Recall + Precision == 0 ? 0 : 5 * Precision * Recall / ((4 * Precision) + Recall);
-
-        public bool Beats(BiasScore other) => Passed < other.Passed || (Passed == other.Passed && F2 > other.F2);
+        log?.WriteLine($"recall bias {BiasGrid[best]:0.00}, chosen by {CrossValidationFolds}-fold cross-validation on the {posts.Count} labelled training posts");
+        return BiasGrid[best];
     }
 
     private const int BagStride = 7919;

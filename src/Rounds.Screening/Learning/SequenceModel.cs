@@ -206,16 +206,13 @@ internal sealed class SequenceModel
 }
 
 /// <summary>
-/// The two profiles' models in one gzip file: <c>RSM3</c>, the tag names, the social recall biases, then per profile the scale, the feature
+/// The two profiles' models in one gzip file: <c>RSM1</c>, the tag names, then per profile the scale, the feature
 /// count and each feature's key with its weights as half-precision floats. Halves keep the file small; the averaged
 /// weights need no more precision than that to rank tags the same way.
 /// </summary>
 internal sealed class ScreeningModel
 {
-    private const int Magic = 0x334D5352; // "RSM3": the social recall bias and then one per tag follow the tag names
-
-    /// <summary>"RSM2", the file before the recall bias per tag: read with the one bias for every tag.</summary>
-    private const int CommonBiasMagic = 0x324D5352;
+    private const int Magic = 0x324D5352; // "RSM2": the social recall bias follows the tag names
     public const string ResourceName = "Rounds.Screening.Model.screening-model.bin.gz";
 
     private static readonly Lazy<ScreeningModel?> Embedded = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -255,34 +252,8 @@ internal sealed class ScreeningModel
 
     public float RecallBiasFor(Profile profile) => profile == Profile.Strict ? StrictRecallBias : RecallBias;
 
-    /// <summary>
-    /// The social profile's recall bias for each tag (indexed by tag): names, places, dates and the other identifiers
-    /// may each stay a different distance below "outside" (<see cref="ModelTraining.ChooseRecallBiases"/>). Unless
-    /// set, every tag has <see cref="RecallBias"/>.
-    /// </summary>
-    public IReadOnlyList<float> SocialRecallBiases => _socialBiases ??= Labeller.BiasByTag(RecallBias);
-
-    private float[]? _socialBiases;
-    private float[]? _strictBiases;
-
-    public ReadOnlySpan<float> RecallBiasesFor(Profile profile) =>
-        profile == Profile.Strict ? (_strictBiases ??= Labeller.BiasByTag(StrictRecallBias)) : (_socialBiases ??= Labeller.BiasByTag(RecallBias));
-
     /// <summary>The social profile's bias set, the strict one kept (what training's cross-validation chooses).</summary>
     public ScreeningModel WithSocialRecallBias(float bias) => new(_social, _strict) { RecallBias = bias, StrictRecallBias = StrictRecallBias };
-
-    /// <summary>The social profile's bias per tag; <see cref="RecallBias"/> becomes the one most tags have.</summary>
-    public ScreeningModel WithSocialRecallBiases(IReadOnlyList<float> byTag, float common)
-    {
-        if (byTag.Count != Tags.Count)
-        {
-            throw new ArgumentException($"A recall bias per tag needs {Tags.Count} values.", nameof(byTag));
-        }
-
-        var biases = byTag.ToArray();
-        biases[Tags.Outside] = 0f;
-        return new ScreeningModel(_social, _strict) { RecallBias = common, StrictRecallBias = StrictRecallBias, _socialBiases = biases };
-    }
 
     /// <summary>Both profiles' biases set: <c>rounds eval --recall-bias</c> trades precision for recall with it.</summary>
     public ScreeningModel WithRecallBias(float bias) => new(_social, _strict) { RecallBias = bias, StrictRecallBias = bias };
@@ -302,11 +273,6 @@ internal sealed class ScreeningModel
         }
 
         writer.Write(RecallBias);
-        foreach (var bias in SocialRecallBiases)
-        {
-            writer.Write(bias);
-        }
-
         foreach (var model in new[] { Social, Strict })
         {
             writer.Write(model.Scale);
@@ -330,8 +296,7 @@ internal sealed class ScreeningModel
         var bytes = Data.GzipResource.ReadAll(stream);
         using var memory = new MemoryStream(bytes, writable: false);
         using var reader = new BinaryReader(memory);
-        var magic = reader.ReadInt32();
-        if (magic != Magic && magic != CommonBiasMagic)
+        if (reader.ReadInt32() != Magic)
         {
             throw new InvalidDataException("Not a screening model file.");
         }
@@ -352,11 +317,6 @@ internal sealed class ScreeningModel
         }
 
         var recallBias = reader.ReadSingle();
-        var biases = Labeller.BiasByTag(recallBias);
-        for (var t = 0; magic == Magic && t < biases.Length; t++)
-        {
-            biases[t] = reader.ReadSingle();
-        }
 
         var models = new Lazy<SequenceModel>[2];
         for (var m = 0; m < 2; m++)
@@ -374,7 +334,7 @@ internal sealed class ScreeningModel
             memory.Position = start + (count * SequenceModel.RecordSize);
         }
 
-        return new ScreeningModel(models[0], models[1]) { RecallBias = recallBias, _socialBiases = biases };
+        return new ScreeningModel(models[0], models[1]) { RecallBias = recallBias };
     }
 
     private static ScreeningModel? LoadEmbedded()
