@@ -76,9 +76,9 @@ internal static class ModelTraining
     /// <summary>
     /// Chooses the recall bias on the training side only: each fold of the labelled social posts is scored by a
     /// social model trained on the other folds plus the same generated posts. The bias kept is the one under which
-    /// the fewest of the folds' PHI posts pass; among those, the smallest whose F2 of PHI spans (recall weighted twice
-    /// precision, because a missed identifier costs a patient more than a question costs an editor) is within
-    /// <see cref="F2Tolerance"/> of the best (<see cref="ChooseOnCurve"/>).
+    /// the fewest of the folds' PHI posts pass; among those, the best F2 of PHI spans (recall weighted twice
+    /// precision, because a missed identifier costs a patient more than a question costs an editor); the smaller
+    /// bias on a tie.
     /// </summary>
     public static float ChooseRecallBias(TrainingOptions options, TextWriter? log = null)
     {
@@ -108,38 +108,24 @@ internal static class ModelTraining
             }
         }
 
-        var f2 = new double[BiasGrid.Length];
+        var best = 0;
+        double bestF2 = -1;
         for (var b = 0; b < BiasGrid.Length; b++)
         {
             var recall = relevant[b] == 0 ? 1 : (double)found[b] / relevant[b];
             var precision = predicted[b] == 0 ? 1 : (double)correct[b] / predicted[b];
-            f2[b] = recall + precision == 0 ? 0 : 5 * precision * recall / (4 * precision + recall);
-            log?.WriteLine($"  recall bias {BiasGrid[b]:0.00}: recall {recall:0.000} precision {precision:0.000} F2 {f2[b]:0.000}, PHI posts passing {passed[b]}");
+            var f2 = recall + precision == 0 ? 0 : 5 * precision * recall / (4 * precision + recall);
+            log?.WriteLine($"  recall bias {BiasGrid[b]:0.00}: recall {recall:0.000} precision {precision:0.000} F2 {f2:0.000}, PHI posts passing {passed[b]}");
+            if (passed[b] < passed[best] || (passed[b] == passed[best] && f2 > bestF2))
+            {
+                best = b;
+                bestF2 = f2;
+            }
         }
 
-        var best = ChooseOnCurve(passed, f2);
         log?.WriteLine($"recall bias {BiasGrid[best]:0.00}, chosen by {CrossValidationFolds}-fold cross-validation on the {posts.Count} labelled training posts");
         return BiasGrid[best];
     }
-
-    /// <summary>
-    /// The index of the recall bias to keep, given each bias's cross-validated PHI posts passing and F2 (in grid
-    /// order, smallest bias first): the fewest posts passing; among those, the smallest bias whose F2 is within
-    /// <see cref="F2Tolerance"/> of the best.
-    /// </summary>
-    public static int ChooseOnCurve(IReadOnlyList<int> passed, IReadOnlyList<double> f2)
-    {
-        var fewest = passed.Min();
-        var bestF2 = Enumerable.Range(0, passed.Count).Where(b => passed[b] == fewest).Max(b => f2[b]);
-        return Enumerable.Range(0, passed.Count).First(b => passed[b] == fewest && f2[b] >= bestF2 - F2Tolerance);
-    }
-
-    /// <summary>
-    /// How much cross-validated F2 a larger recall bias must gain to be chosen over a smaller one. On the 36 spans of
-    /// 50 labelled posts, one span found at 0.45 and not at 0.3 won by 0.001 of F2 and bought 0.05 recall held out
-    /// for 0.14 precision (docs/screening.md, eleventh round): a gain smaller than this is the folds' noise.
-    /// </summary>
-    public const double F2Tolerance = 0.01;
 
     private const int BagStride = 7919;
 
