@@ -198,7 +198,9 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
             return PostList.Empty;
         }
 
-        // Fixed names per position so the query's shape does not change with the workflows.
+        // Fixed names per position so the query's shape does not change with the workflows, and each list one
+        // parameter (EF.Parameter): as several parameters, or none for an empty list, the SQL would depend on the
+        // lists' lengths and be generated again on every view of the queue.
         var (at0, at1, at2, at3, at4) = (approves[0], approves[1], approves[2], approves[3], approves[4]);
         var configured = workflows.Configured.ToList();
         var organizationId = org.Id;
@@ -208,11 +210,11 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         var settings = db.Set<ApprovalSettings>();
         var waiting = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == organizationId && p.Status == PostStatus.InReview && p.AuthorId != userId
             && targets.Any(t => t.PostId == p.Id && (
-                (p.CurrentStep == 0 && (at0.Contains(t.AccountId) || (byDefault && !configured.Contains(t.AccountId))))
-                || (p.CurrentStep == 1 && at1.Contains(t.AccountId))
-                || (p.CurrentStep == 2 && at2.Contains(t.AccountId))
-                || (p.CurrentStep == 3 && at3.Contains(t.AccountId))
-                || (p.CurrentStep == 4 && at4.Contains(t.AccountId))))
+                (p.CurrentStep == 0 && (EF.Parameter(at0).Contains(t.AccountId) || (byDefault && !EF.Parameter(configured).Contains(t.AccountId))))
+                || (p.CurrentStep == 1 && EF.Parameter(at1).Contains(t.AccountId))
+                || (p.CurrentStep == 2 && EF.Parameter(at2).Contains(t.AccountId))
+                || (p.CurrentStep == 3 && EF.Parameter(at3).Contains(t.AccountId))
+                || (p.CurrentStep == 4 && EF.Parameter(at4).Contains(t.AccountId))))
             && !revisions.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.EditorId == userId)
             && !reviews.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step == p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve)
             // Having approved another step is allowed only when every account of the post allows it; asked only of

@@ -5,20 +5,47 @@ public static class Excerpt
 {
     public static string Of(string text, int maxLength = 80)
     {
-        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        var result = "";
-        foreach (var word in words)
+        // One pass over the words, writing at most maxLength characters: the posts page and the calendar take an
+        // excerpt of every row, and a post may be thousands of characters, so the text is neither split into words
+        // nor copied whole. Words are what string.Split finds between white space.
+        Span<char> written = maxLength <= 256 ? stackalloc char[maxLength + 1] : new char[maxLength + 1];
+        var length = 0;
+        var i = 0;
+        while (i < text.Length)
         {
-            var next = result.Length == 0 ? word : result + " " + word;
-            if (next.Length > maxLength)
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
             {
-                // A single long word (a link) is cut rather than dropped, so the excerpt is never empty.
-                return (result.Length == 0 ? word[..maxLength] : result) + "…";
+                i++;
             }
 
-            result = next;
+            var start = i;
+            while (i < text.Length && !char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            if (i == start)
+            {
+                break;
+            }
+
+            var word = text.AsSpan(start, i - start);
+            var next = length == 0 ? word.Length : length + 1 + word.Length;
+            if (next > maxLength)
+            {
+                // A single long word (a link) is cut rather than dropped, so the excerpt is never empty.
+                return length == 0 ? string.Concat(word[..maxLength], "…") : string.Concat(written[..length], "…");
+            }
+
+            if (length > 0)
+            {
+                written[length++] = ' ';
+            }
+
+            word.CopyTo(written[length..]);
+            length = next;
         }
 
-        return result;
+        return new string(written[..length]);
     }
 }

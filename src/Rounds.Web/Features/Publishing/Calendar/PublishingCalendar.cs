@@ -67,7 +67,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
         var next = read.Count > size ? new PostCursor(read[size - 1].At!.Value, read[size - 1].Id) : (PostCursor?)null;
         var posts = read.Take(size).ToList();
         var ids = posts.Select(p => p.Id).ToList();
-        return new CalendarPage(await EntriesAsync(posts, db.Set<PostTarget>().Where(t => ids.Contains(t.PostId)), cancellationToken), next);
+        return new CalendarPage(await EntriesAsync(posts, CopiesOf(ids), cancellationToken), next);
     }
 
     /// <summary>
@@ -106,8 +106,7 @@ public sealed class PublishingCalendar(RoundsDbContext db)
         var read = db.Database.IsSqlite()
             ? await SqliteDaysAsync(org.Id, days, accountId, perDay, enough, cancellationToken)
             : await PostgresDaysAsync(org.Id, days, accountId, perDay, enough, cancellationToken);
-        var ids = read.Select(x => x.Id).ToList();
-        var entries = await EntriesAsync(read, db.Set<PostTarget>().Where(t => ids.Contains(t.PostId)), cancellationToken);
+        var entries = await EntriesAsync(read, CopiesOf(read.Select(x => x.Id).ToList()), cancellationToken);
 
         // A quiet day has no more than it shows; a day with no entry has nothing to count.
         var more = new Dictionary<DateTimeOffset, int>();
@@ -298,6 +297,12 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     /// The posts' copies (<paramref name="copiesOf"/>: the copies of those posts): a range's by the range's own
     /// query as a subquery, a page's by the ids it read, without looking each post up again to find its copies.
     /// </summary>
+    /// <summary>
+    /// The copies of the posts shown, the ids as one parameter: as one parameter each, the SQL would change with the
+    /// number of posts and be generated again for nearly every page (and SQLite allows a limited number).
+    /// </summary>
+    private IQueryable<PostTarget> CopiesOf(List<Guid> ids) => db.Set<PostTarget>().Where(t => EF.Parameter(ids).Contains(t.PostId));
+
     private async Task<List<CalendarEntry>> EntriesAsync(List<PlacedPost> posts, IQueryable<PostTarget> copiesOf, CancellationToken cancellationToken)
     {
         // The copies' columns the entries use, not the delivery bookkeeping (claims, keys, errors) of each.

@@ -1,4 +1,5 @@
 using System.Text;
+using CsCheck;
 using Microsoft.Extensions.Configuration;
 using Rounds.Web.Features.Publishing.Calendar;
 using Rounds.Web.Features.Shared.Time;
@@ -100,4 +101,36 @@ public sealed class CalendarRulesTests
     [InlineData("  many\n\nspaces   here ", 80, "many spaces here")]
     [InlineData("https://northfield.example/a-very-long-link", 10, "https://no…")]
     public void Excerpts_keep_whole_words(string text, int length, string expected) => Assert.Equal(expected, Excerpt.Of(text, length));
+
+    /// <summary>
+    /// The excerpt is defined by its words as <see cref="string.Split(char[])"/> finds them between white space (tabs,
+    /// line breaks, no-break and ideographic spaces too), joined by one space while they fit; a first word longer
+    /// than the excerpt is cut. Texts drawn from words, runs of every kind of white space and long links.
+    /// </summary>
+    [Fact]
+    public void An_excerpt_is_the_words_that_fit_as_splitting_on_white_space_defines_them()
+    {
+        static string ByWords(string text, int maxLength)
+        {
+            var result = "";
+            foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var next = result.Length == 0 ? word : result + " " + word;
+                if (next.Length > maxLength)
+                {
+                    return (result.Length == 0 ? word[..maxLength] : result) + "…";
+                }
+
+                result = next;
+            }
+
+            return result;
+        }
+
+        string[] spaces = [" ", "  ", "\t", "\n", "\r\n", "\u00A0", "\u2003", "\u3000", "\u0085"];
+        var space = Gen.Int[0, spaces.Length - 1].Select(i => spaces[i]);
+        var word = Gen.OneOf(Gen.String[Gen.Char.AlphaNumeric, 1, 12], Gen.Const("https://northfield.example/a-very-long-link/that-goes-on"), Gen.Const("é😀"));
+        var text = Gen.Select(space.Array[0, 2], word, (s, w) => string.Concat(s) + w).Array[0, 40].Select(parts => string.Concat(parts));
+        Gen.Select(text, space, Gen.Int[1, 300]).Sample((t, trailing, length) => Assert.Equal(ByWords(t + trailing, length), Excerpt.Of(t + trailing, length)));
+    }
 }
