@@ -8,17 +8,18 @@ public static class RateLimits
     public const string ApiPolicy = "api";
 
     /// <summary>
-    /// Page views that may wait for a turn. A wait costs a few hundred bytes and ends when its client goes away, so
-    /// the queue is long: a burst is served late rather than refused.
+    /// Page views that may wait for a turn; beyond them a page view is refused (429). A wait ends when its client
+    /// goes away.
     /// </summary>
     private const int PagesWaiting = 100_000;
 
     /// <summary>
-    /// Whether the request renders a page: a GET or HEAD that reached a Razor component. Rendering is where a page's
-    /// CPU and memory go; on two cores sixteen renders at once each take eight times as long and hold their memory
-    /// as long, while the same sixteen in turn finish as fast on average and each sooner (the tail of the latency and
-    /// the server's peak memory both fall). Form posts, the API, files and the interactive circuit are not held
-    /// back: a post must not wait behind reads, and a circuit lasts as long as its browser tab.
+    /// Whether the request renders a page: a GET or HEAD that reached a Razor component. When
+    /// <c>RateLimits:PagesAtOnce</c> is set, these take turns: on two cores sixteen renders at once each take eight
+    /// times as long and hold their memory as long, and in turn the slowest finish sooner (docs/performance.md). It is
+    /// off unless set because a turn lasts until the response is written, database waits and a slow reader's
+    /// connection included. Form posts, the API, files and the interactive circuit never wait: a post must not queue
+    /// behind reads, and a circuit lasts as long as its browser tab.
     /// </summary>
     internal static bool RendersPage(HttpContext context) =>
         (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
@@ -33,14 +34,14 @@ public static class RateLimits
     /// <summary>
     /// Sign-in forms are limited per client address (guessing passwords, flooding mail); the API per person,
     /// so one busy integration cannot starve the others. Limits per minute come from <c>RateLimits:*</c>.
-    /// Pages are rendered a few at a time (<c>RateLimits:PagesAtOnce</c>, twice the processor count unless set;
-    /// 0 for no limit), the others waiting their turn in order of arrival.
+    /// With <c>RateLimits:PagesAtOnce</c> (0, no limit, unless set), pages are rendered that many at a time, the
+    /// others waiting their turn in order of arrival.
     /// </summary>
     public static IServiceCollection AddRoundsRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var signInPerMinute = configuration.GetValue("RateLimits:SignInPerMinute", 10);
         var apiPerMinute = configuration.GetValue("RateLimits:ApiPerMinute", 600);
-        var pagesAtOnce = configuration.GetValue("RateLimits:PagesAtOnce", 2 * Environment.ProcessorCount);
+        var pagesAtOnce = configuration.GetValue("RateLimits:PagesAtOnce", 0);
         if (pagesAtOnce < 0)
         {
             throw new InvalidOperationException($"RateLimits:PagesAtOnce is {pagesAtOnce}; use a number of pages, or 0 for no limit.");

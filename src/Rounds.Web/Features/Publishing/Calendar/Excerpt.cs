@@ -8,7 +8,9 @@ public static class Excerpt
         // One pass over the words, writing at most maxLength characters: the posts page and the calendar take an
         // excerpt of every row, and a post may be thousands of characters, so the text is neither split into words
         // nor copied whole. Words are what string.Split finds between white space.
-        Span<char> written = maxLength <= 256 ? stackalloc char[maxLength + 1] : new char[maxLength + 1];
+        ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
+        var room = Math.Min(maxLength, text.Length);
+        Span<char> written = room <= 256 ? stackalloc char[room] : new char[room];
         var length = 0;
         var i = 0;
         while (i < text.Length)

@@ -294,15 +294,15 @@ public sealed class PublishingCalendar(RoundsDbContext db)
     }
 
     /// <summary>
-    /// The posts' copies (<paramref name="copiesOf"/>: the copies of those posts): a range's by the range's own
-    /// query as a subquery, a page's by the ids it read, without looking each post up again to find its copies.
-    /// </summary>
-    /// <summary>
     /// The copies of the posts shown, the ids as one parameter: as one parameter each, the SQL would change with the
     /// number of posts and be generated again for nearly every page (and SQLite allows a limited number).
     /// </summary>
     private IQueryable<PostTarget> CopiesOf(List<Guid> ids) => db.Set<PostTarget>().Where(t => EF.Parameter(ids).Contains(t.PostId));
 
+    /// <summary>
+    /// The posts' copies (<paramref name="copiesOf"/>: the copies of those posts): a range's by the range's own
+    /// query as a subquery, a page's by the ids it read, without looking each post up again to find its copies.
+    /// </summary>
     private async Task<List<CalendarEntry>> EntriesAsync(List<PlacedPost> posts, IQueryable<PostTarget> copiesOf, CancellationToken cancellationToken)
     {
         // The copies' columns the entries use, not the delivery bookkeeping (claims, keys, errors) of each.

@@ -131,6 +131,6 @@ public sealed class CalendarRulesTests
         var space = Gen.Int[0, spaces.Length - 1].Select(i => spaces[i]);
         var word = Gen.OneOf(Gen.String[Gen.Char.AlphaNumeric, 1, 12], Gen.Const("https://northfield.example/a-very-long-link/that-goes-on"), Gen.Const("é😀"));
         var text = Gen.Select(space.Array[0, 2], word, (s, w) => string.Concat(s) + w).Array[0, 40].Select(parts => string.Concat(parts));
-        Gen.Select(text, space, Gen.Int[1, 300]).Sample((t, trailing, length) => Assert.Equal(ByWords(t + trailing, length), Excerpt.Of(t + trailing, length)));
+        Gen.Select(text, space, Gen.Int[0, 300]).Sample((t, trailing, length) => Assert.Equal(ByWords(t + trailing, length), Excerpt.Of(t + trailing, length)));
     }
 }
