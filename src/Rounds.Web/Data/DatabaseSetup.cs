@@ -60,6 +60,11 @@ public static class DatabaseSetup
         throw new InvalidOperationException($"Database:Provider '{value}' is not known; use 'Sqlite' or 'PostgreSql'.");
     }
 
+    /// <remarks>
+    /// Each unit of work (a request, a job's round) leases a context from a pool instead of building one: a new
+    /// context set up its share of EF Core's services on first use, about a twentieth of a page's CPU for the two a
+    /// page uses. Disposing the scope returns the context; <see cref="RoundsDbContext.Lease"/> clears what is ours.
+    /// </remarks>
     public static IServiceCollection AddRoundsDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var provider = ReadProvider(configuration);
@@ -71,10 +76,10 @@ public static class DatabaseSetup
                 connection = string.IsNullOrWhiteSpace(connection) ? DefaultSqliteConnection : connection;
                 EnsureSqliteFolder(connection);
                 var pageCache = new SqlitePageCache(ReadSqliteCacheMegabytes(configuration));
-                services.AddDbContext<RoundsDbContext, SqliteRoundsDbContext>(
+                services.AddPooledDbContextFactory<SqliteRoundsDbContext>(
                     o => o.UseSqlite(connection, sqlite => sqlite.CommandTimeout(timeout))
-                        .AddInterceptors(SqliteCommandTimeout.Instance, SqliteUnicodeLower.Instance, pageCache, AfterCommitInterceptor.Instance),
-                    optionsLifetime: ServiceLifetime.Singleton);
+                        .AddInterceptors(SqliteCommandTimeout.Instance, SqliteUnicodeLower.Instance, pageCache, AfterCommitInterceptor.Instance));
+                services.AddScoped<RoundsDbContext>(s => RoundsDbContext.Lease(s.GetRequiredService<IDbContextFactory<SqliteRoundsDbContext>>()));
                 break;
             case DatabaseProvider.PostgreSql:
                 if (string.IsNullOrWhiteSpace(connection))
@@ -82,9 +87,9 @@ public static class DatabaseSetup
                     throw new InvalidOperationException("ConnectionStrings:Rounds is required when Database:Provider is PostgreSql.");
                 }
 
-                services.AddDbContext<RoundsDbContext, PostgresRoundsDbContext>(
-                    o => o.UseNpgsql(connection, npgsql => npgsql.CommandTimeout(timeout)).AddInterceptors(AfterCommitInterceptor.Instance),
-                    optionsLifetime: ServiceLifetime.Singleton);
+                services.AddPooledDbContextFactory<PostgresRoundsDbContext>(
+                    o => o.UseNpgsql(connection, npgsql => npgsql.CommandTimeout(timeout)).AddInterceptors(AfterCommitInterceptor.Instance));
+                services.AddScoped<RoundsDbContext>(s => RoundsDbContext.Lease(s.GetRequiredService<IDbContextFactory<PostgresRoundsDbContext>>()));
                 break;
         }
 

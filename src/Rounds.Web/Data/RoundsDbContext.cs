@@ -77,6 +77,19 @@ public abstract class RoundsDbContext(DbContextOptions options) : IdentityDbCont
     /// <summary>From now on, queries on organization-owned rows see only this organization's.</summary>
     public void ScopeTo(Guid organizationId) => TenantId = organizationId;
 
+    /// <summary>
+    /// A context from the pool, as a new one would be. EF Core resets its own state when a context goes back to the
+    /// pool, but not ours: without this a unit of work would start in the organization the last one acted in, or
+    /// run mail queued by a save that failed there.
+    /// </summary>
+    internal static TContext Lease<TContext>(IDbContextFactory<TContext> pool) where TContext : RoundsDbContext
+    {
+        var db = pool.CreateDbContext();
+        db.TenantId = null;
+        db.afterCommit.Clear();
+        return db;
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -78,7 +78,14 @@ public class RoundsFactory(TestDatabase database) : WebApplicationFactory<Progra
         builder.UseSetting("Rounds:Monitoring:Ingestion", "false");
         // The Bluesky PDS and other stand-ins of networks run on loopback.
         builder.UseSetting("Rounds:Networks:AllowPrivateAddresses", "true");
-        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<IDomainTxtLookup>(Dns)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<IDomainTxtLookup>(Dns));
+            // A pooled context keeps its loggers, which check for listeners at most once a second; a test that starts
+            // a SqlCommandLog and sends its request at once would otherwise miss the first commands.
+            services.ConfigureDbContext<Rounds.Web.Data.SqliteRoundsDbContext>(o => o.ConfigureLoggingCacheTime(TimeSpan.Zero));
+            services.ConfigureDbContext<Rounds.Web.Data.PostgresRoundsDbContext>(o => o.ConfigureLoggingCacheTime(TimeSpan.Zero));
+        });
     }
 
     private string PostgresDatabase()
