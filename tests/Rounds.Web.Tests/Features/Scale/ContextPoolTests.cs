@@ -20,6 +20,9 @@ public abstract class ContextPoolTests(RoundsFactory app)
             var db = services.GetRequiredService<RoundsDbContext>();
             db.ScopeTo(Guid.NewGuid());
             db.Database.SetCommandTimeout(3);
+            // As the imports leave it while they add rows in bulk.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
             // Queued for a save that never came, as when a request fails before it saves.
             db.AfterCommit(_ =>
             {
@@ -47,6 +50,8 @@ public abstract class ContextPoolTests(RoundsFactory app)
             Assert.Null(again.TenantId);
             Assert.Equal(DatabaseSetup.DefaultCommandTimeoutSeconds, again.Database.GetCommandTimeout());
             Assert.Empty(again.ChangeTracker.Entries());
+            Assert.True(again.ChangeTracker.AutoDetectChangesEnabled);
+            Assert.Equal(QueryTrackingBehavior.TrackAll, again.ChangeTracker.QueryTrackingBehavior);
             await again.SaveChangesAsync();
             Assert.Equal(0, ran);
         }
