@@ -142,7 +142,7 @@ internal static class PolicyDetector
 
     private static readonly string[] WeighedRules = [RuleCatalog.Politics, RuleCatalog.Religion, RuleCatalog.Vaccine, RuleCatalog.MedicalClaim, RuleCatalog.Promotion];
 
-    private static readonly PhraseSet WeighedPhrases = new(
+    internal static readonly PhraseSet WeighedPhrases = new(
         new[] { Politics, Religion, Vaccine, Claims, Promotion }.SelectMany((set, tag) => set.Entries.Select(e => (e.Phrase, e.Weight, tag))));
 
     private static readonly string[][] HashtagPrefixes =
@@ -193,11 +193,17 @@ internal static class PolicyDetector
 
         for (var i = 0; i < text.Count; i++)
         {
-            WeighedPhrases.MatchByTag(text, i, lengths, weights);
+            var phrase = WeighedPhrases.MatchByTag(text, i, lengths, weights);
             var hashtag = text[i].Has(TokenFlags.Hashtag);
 
             // Asked once per token rather than once per rule: most tokens start none of the kinds.
             var kind = !hashtag && MayStartKind(text, i);
+
+            // Nothing starts here for any rule (the common case): each rule would find a length of zero and go on.
+            if (!phrase && !kind && !hashtag && extras is null)
+            {
+                continue;
+            }
             for (var r = 0; r < rules; r++)
             {
                 if (i < resumeAt[r])
