@@ -15,6 +15,18 @@ public class ShortcutTests
 {
     public static TheoryData<string> Files => new("dev-posts.jsonl", "dev-posts-2.jsonl", "presidio-generated-small.json");
 
+    /// <summary>A set takes the shortcut only once it has its bit, which screening must give it.</summary>
+    [Fact]
+    public void ScreeningGivesTheFixedPhraseSetsTheirBits()
+    {
+        new Screener().Screen(new Post("Mr. Dabrowski in dialysis chair 11 again", AccountKind.Personal));
+
+        for (var bit = 0; bit < PhraseStartTable.Sets.Length; bit++)
+        {
+            Assert.Equal(bit, PhraseStartTable.Sets[bit].Bit);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Files))]
     public void APhraseSetsBitIsSetExactlyWhereOneOfItsPhrasesStarts(string file)

@@ -47,6 +47,7 @@ internal sealed class ScreeningContext : IDisposable
         Post = post;
         Profile = profile;
         Rules = rules;
+        PhraseStartTable.EnsureBuilt();
         Text = new TokenizedText(post.Text ?? string.Empty, countReads);
         _claimed = ScratchBuffers<bool>.Rent(Text.Count + 1);
         Array.Clear(_claimed, 0, Text.Count + 1);

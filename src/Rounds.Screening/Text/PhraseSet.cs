@@ -60,6 +60,8 @@ internal sealed class PhraseSet
     /// <summary>The words the phrases start with, for building <see cref="PhraseStartTable"/>.</summary>
     internal string[] FirstWords { get; }
 
+    internal int Bit => _bit;
+
     internal void AssignBit(int bit) => _bit = bit;
 
     /// <summary>
@@ -171,6 +173,12 @@ internal static class PhraseStartTable
     ];
 
     private static readonly Vocabulary Table = Build();
+
+    /// <summary>
+    /// Builds the table, and with it gives the fixed sets their bits, if that has not happened yet: a set asks the
+    /// masks only once it has a bit, so something other than a set must ask first. Screening does, per post.
+    /// </summary>
+    public static void EnsureBuilt() => GC.KeepAlive(Table);
 
     /// <summary>Which of the fixed sets have a phrase starting with the word (by its <see cref="SpanTable{TValue}.Hash"/>).</summary>
     public static ulong MaskOf(ReadOnlySpan<char> word, int hash) => Table.MaskOf(word, hash);
