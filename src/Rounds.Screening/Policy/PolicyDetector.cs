@@ -280,29 +280,24 @@ internal static class PolicyDetector
 
     private static readonly WordSet DeadlineWords = WordSet.Of("by", "before", "closes", "ends", "expires", "until");
 
-    /// <summary>Every set a kind of phrase (<see cref="KindAt"/>) starts with a word of, in one look-up.</summary>
-    private static readonly WordSet KindStarts = new(ShotWords.Words.Concat(OutcomeVerbs.Words).Concat(DeadlineWords.Words));
-
     /// <summary>
-    /// False where <see cref="KindAt"/> finds nothing for any rule: the token is none of the words or the symbol a
-    /// kind starts with. The words it compares one by one are compared as <see cref="KindAt"/> does.
+    /// Every word a kind of phrase (<see cref="KindAt"/>) starts with: the words of its sets and the four it compares
+    /// one by one. A set of one-word phrases, so that it is one of the fixed sets a token's phrase-start mask answers
+    /// for (<see cref="PhraseStartTable"/>).
     /// </summary>
+    internal static readonly PhraseSet KindWords = new(
+        ShotWords.Words.Concat(OutcomeVerbs.Words).Concat(DeadlineWords.Words).Concat(["no", "zero", "today", "tonight"]).Select(w => (w, 0)));
+
+    /// <summary>False where <see cref="KindAt"/> finds nothing for any rule: the token is none of the words or the symbol a kind starts with.</summary>
     private static bool MayStartKind(TokenizedText text, int i)
     {
-        if (text.IsSymbol(i, '$') || text.IsIn(i, KindStarts))
+        if (text.IsSymbol(i, '$'))
         {
             return true;
         }
 
         var token = text[i];
-        if (!token.IsWordLike)
-        {
-            return false;
-        }
-
-        var word = text.Span(i);
-        return (token.Kind == TokenKind.Word && IsVaccineStem(word))
-            || (word.Length is 2 or 4 or 5 or 7 && (text.Is(i, "no") || text.Is(i, "zero") || text.Is(i, "today") || text.Is(i, "tonight")));
+        return token.IsWordLike && (KindWords.Match(text, i).Length > 0 || (token.Kind == TokenKind.Word && IsVaccineStem(text.Span(i))));
     }
 
     /// <summary>

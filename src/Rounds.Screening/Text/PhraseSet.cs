@@ -169,7 +169,7 @@ internal static class PhraseStartTable
     [
         Detection.Lexicon.PatientCues, Detection.Lexicon.ConsentPhrases, Detection.Lexicon.StaffIntroductions,
         Detection.Lexicon.StateNames, Detection.Lexicon.Countries, Detection.NameDetector.PatientNameCues,
-        Detection.NumberDetector.Labels, Policy.PolicyDetector.WeighedPhrases,
+        Detection.NumberDetector.Labels, Policy.PolicyDetector.WeighedPhrases, Policy.PolicyDetector.KindWords,
     ];
 
     private static readonly Vocabulary Table = Build();
