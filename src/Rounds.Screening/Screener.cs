@@ -35,25 +35,35 @@ public sealed class Screener
     /// Findings come ordered by start offset; findings about the whole post or the bio have null offsets and come
     /// last, in the order of <see cref="RuleCatalog.All"/>.
     /// </summary>
-    public ScreeningResult Screen(Post post, Profile profile = Profile.Social) => Screen(post, profile, out _);
+    public ScreeningResult Screen(Post post, Profile profile = Profile.Social)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        using var ctx = new ScreeningContext(post, profile, _rules);
+        return Screen(ctx);
+    }
 
     /// <summary>Screens and reports how many token reads it took (see <see cref="Text.TokenizedText.Reads"/>).</summary>
     internal ScreeningResult Screen(Post post, Profile profile, out long reads)
     {
         ArgumentNullException.ThrowIfNull(post);
-        using var ctx = new ScreeningContext(post, profile, _rules);
+        using var ctx = new ScreeningContext(post, profile, _rules, countReads: true);
+        var result = Screen(ctx);
+        reads = ctx.Text.Reads;
+        return result;
+    }
+
+    private ScreeningResult Screen(ScreeningContext ctx)
+    {
         RunDetectors(ctx);
         var phi = ProfileFilter.Apply(ctx);
         if (_model is not null)
         {
-            phi = Labeller.Label(ctx, phi, _model.For(profile), _model.RecallBiasFor(profile));
+            phi = Labeller.Label(ctx, phi, _model.For(ctx.Profile), _model.RecallBiasFor(ctx.Profile));
         }
 
         // Only a confident identifier makes the post a patient story on its own; an uncertain one is its own review finding.
         var policy = PolicyDetector.Detect(ctx, phi.Exists(c => c.Confidence >= 0.5f));
-        var result = Findings.Compose(ctx, phi, policy);
-        reads = ctx.Text.Reads;
-        return result;
+        return Findings.Compose(ctx, phi, policy);
     }
 
     /// <summary>The rule detectors, whose candidates are evidence for the model (and the whole answer without one).</summary>

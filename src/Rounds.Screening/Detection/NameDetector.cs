@@ -27,7 +27,7 @@ internal static class NameDetector
 
     private static readonly WordSet PlaceOnlyPrepositions = WordSet.Of("in", "from", "outside", "near", "around", "toward", "towards", "into");
 
-    private static readonly PhraseSet PatientNameCues = new([
+    internal static readonly PhraseSet PatientNameCues = new([
         ("patient", 1), ("pt", 1), ("admitted", 1), ("discharged", 1), ("born", 1), ("brought in", 1), ("meal train", 1),
         ("issued to", 1), ("dear", 1), ("gofundme", 1), ("recovering", 1), ("diagnosed", 1), ("our patient", 1),
         ("my patient", 1), ("in room", 1), ("in bed", 1), ("in bay", 1), ("from room", 1), ("from bed", 1), ("spent", 1),

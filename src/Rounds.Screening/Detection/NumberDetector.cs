@@ -12,7 +12,7 @@ internal static class NumberDetector
 
     private static readonly string[] TypeByLabel = ["", "MRN", "HEALTH_PLAN", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "SSN", "ID", "PHONE", "FAX", "LOCATION"];
 
-    private static readonly PhraseSet Labels = new([
+    internal static readonly PhraseSet Labels = new([
         ("mrn", 1), ("mrns", 1), ("mr #", 1), ("mr#", 1), ("medical record", 1), ("record number", 1), ("chart number", 1),
         ("chart #", 1), ("patient id", 1), ("pt id", 1), ("patient number", 1), ("hospital number", 1), ("fin", 1),
         ("medicare", 2), ("medicaid", 2), ("member id", 2), ("member number", 2), ("member #", 2), ("insurance", 2),

@@ -41,12 +41,14 @@ internal sealed class ScreeningContext : IDisposable
     private TokenizedText? _bio;
     private bool? _writesInCapitals;
 
-    public ScreeningContext(Post post, Profile profile, CompiledRuleSet rules)
+    /// <param name="countReads">Whether the text counts its token reads (<see cref="TokenizedText.Reads"/>), for the linear-cost checks.</param>
+    public ScreeningContext(Post post, Profile profile, CompiledRuleSet rules, bool countReads = false)
     {
         Post = post;
         Profile = profile;
         Rules = rules;
-        Text = new TokenizedText(post.Text ?? string.Empty);
+        PhraseStartTable.EnsureBuilt();
+        Text = new TokenizedText(post.Text ?? string.Empty, countReads);
         _claimed = ScratchBuffers<bool>.Rent(Text.Count + 1);
         Array.Clear(_claimed, 0, Text.Count + 1);
         Candidates = SpareCandidates ?? new(16);

@@ -23,9 +23,6 @@ internal sealed class FeatureExtractor
     private readonly ulong _post;
     private readonly ulong[] _shapes;
 
-    // Per token: how far back, within its sentence, the nearest word offering the reader a contact is (0: none).
-    private readonly byte[] _contactCue;
-
     public FeatureExtractor(ScreeningContext ctx, IReadOnlyList<PhiCandidate> kept)
     {
         _ctx = ctx;
@@ -36,7 +33,6 @@ internal sealed class FeatureExtractor
         _candidateTag = ScratchBuffers<byte>.RentCleared(count + 1);
         _candidateInfo = ScratchBuffers<byte>.RentCleared(count + 1);
         _shapes = ScratchBuffers<ulong>.RentCleared(count + 1);
-        _contactCue = ContactCueDistances(ctx.Text);
         foreach (var candidate in ctx.Candidates)
         {
             Mark(candidate, kept: false);
@@ -60,7 +56,6 @@ internal sealed class FeatureExtractor
         ScratchBuffers<byte>.Return(_candidateTag);
         ScratchBuffers<byte>.Return(_candidateInfo);
         ScratchBuffers<ulong>.Return(_shapes);
-        ScratchBuffers<byte>.Return(_contactCue);
     }
 
     private void Mark(PhiCandidate candidate, bool kept)
@@ -124,7 +119,7 @@ internal sealed class FeatureExtractor
         var text = _ctx.Text;
         var n = 0;
         var token = text[i];
-        keys[n++] = Key(1, 0);
+        keys[n++] = BiasKey;
         keys[n++] = Key(2, Word(text, i));
         keys[n++] = Key(3, Word(text, i - 1));
         keys[n++] = Key(4, Word(text, i + 1));
@@ -162,8 +157,8 @@ internal sealed class FeatureExtractor
             var place = facts.IsPlace ? 1UL : 0UL;
             var capital = token.Has(TokenFlags.Capitalized) ? 1UL : 0UL;
             var start = token.Has(TokenFlags.SentenceStart) ? 1UL : 0UL;
-            keys[n++] = Key(19, first);
-            keys[n++] = Key(20, sur);
+            keys[n++] = FirstNameKeys[first];
+            keys[n++] = SurnameKeys[sur];
             keys[n++] = Key(21, first | (sur << 4) | (common << 8) | (place << 9) | (capital << 10) | (start << 11));
             keys[n++] = Key(22, first | (sur << 4) | (common << 8) | (capital << 10) | (_post << 12));
             keys[n++] = Key(23, place | (capital << 1) | (common << 2) | ((ulong)_candidateTag[Math.Max(0, i - 1)] << 3));
@@ -204,16 +199,15 @@ internal sealed class FeatureExtractor
             {
                 var bit = BitOperations.TrailingZeroCount(mask);
                 mask &= mask - 1;
-                keys[n++] = Key(27, (ulong)(uint)bit | ((ulong)(uint)(offset + 8) << 8));
+                keys[n++] = CueKeys[((offset + 3) << 6) | bit];
             }
         }
 
-        keys[n++] = Key(28, StaffEvidence(i));
+        keys[n++] = StaffKeys[StaffEvidence(i)];
 
         // A contact detail or address after "Questions? Call" or "Referrals:" in a post with little patient evidence
         // is the organisation's own; beside a patient's story it may not be.
-        var cue = _contactCue[i];
-        if (cue != 0 && candidate != 0)
+        if (candidate != 0 && ContactCueDistance(i) is var cue and not 0)
         {
             keys[n++] = Key(33, (ulong)candidate | ((ulong)Math.Min(cue, (byte)4) << 8) | ((_post & 0xF) << 12));
         }
@@ -231,6 +225,26 @@ internal sealed class FeatureExtractor
         }
 
         return n;
+    }
+
+    // The keys of the templates with few values, hashed once: the same keys as Key gives, without its multiplies
+    // for each token.
+    private static readonly ulong BiasKey = Key(1, 0);
+    private static readonly ulong[] FirstNameKeys = Keys(19, 9, v => v);
+    private static readonly ulong[] SurnameKeys = Keys(20, 9, v => v);
+    private static readonly ulong[] CueKeys = Keys(27, 7 * 64, v => (v & 63) | (((v >> 6) + 5) << 8));
+    private static readonly ulong[] StaffKeys = Keys(28, 64, v => v);
+
+    /// <summary>The keys of one template for the values <paramref name="value"/> gives for 0 to <paramref name="count"/> − 1.</summary>
+    internal static ulong[] Keys(int template, int count, Func<ulong, ulong> value)
+    {
+        var keys = new ulong[count];
+        for (var v = 0; v < count; v++)
+        {
+            keys[v] = Key(template, value((ulong)v));
+        }
+
+        return keys;
     }
 
     private static readonly ulong StaffTitleBit = 1UL << Lexicon.StaffTitles.Bit;
@@ -276,31 +290,27 @@ internal sealed class FeatureExtractor
     }
 
     /// <summary>
-    /// One pass over the post: for each token, the distance in tokens (capped) back to the last reader-contact cue
-    /// within the same sentence or line; a question mark or colon after the cue does not end its reach.
+    /// How far back, in tokens (at most 12), the nearest reader-contact cue within the same sentence or line is, or
+    /// 0 for none; a question mark or colon after the cue does not end its reach. Asked only for tokens inside a
+    /// detector's candidate: a pass over every token of every post cost more than the few tokens that use it.
     /// </summary>
-    private static byte[] ContactCueDistances(TokenizedText text)
+    internal byte ContactCueDistance(int i)
     {
-        var distances = ScratchBuffers<byte>.RentCleared(text.Count + 1);
-        var last = -1;
-        for (var k = 0; k < text.Count; k++)
+        var text = _ctx.Text;
+        for (var k = i - 1; k >= Math.Max(0, i - 12); k--)
         {
-            if (last >= 0 && k - last <= 12)
-            {
-                distances[k] = (byte)(k - last);
-            }
-
             if (text.IsIn(k, Lexicon.ReaderContactCues))
             {
-                last = k;
+                return (byte)(i - k);
             }
-            else if (text.IsSentenceEnd(k) && !text.IsSymbol(k, '?') && !text.IsSymbol(k, ':'))
+
+            if (text.IsSentenceEnd(k) && !text.IsSymbol(k, '?') && !text.IsSymbol(k, ':'))
             {
-                last = -1;
+                return 0;
             }
         }
 
-        return distances;
+        return 0;
     }
 
     /// <summary>The word before the run of capitalised words (and the conjuncts before it) that contains token i.</summary>

@@ -65,11 +65,15 @@ internal static class Labeller
         }
     }
 
+    // The previous-tag keys hashed once (the same keys as FeatureExtractor.Key gives for each).
+    private static readonly ulong[] PreviousKeys = FeatureExtractor.Keys(40, Tags.Count, v => v);
+    private static readonly ulong[] PreviousPairKeys = FeatureExtractor.Keys(41, Tags.Count * Tags.Count, v => (v / (ulong)Tags.Count) | ((v % (ulong)Tags.Count) << 8));
+
     /// <summary>The features that depend on earlier decisions: the previous tags, alone and with the token's shape.</summary>
     public static int AddHistory(Span<ulong> keys, int n, ulong shape, int previous, int beforePrevious)
     {
-        keys[n++] = FeatureExtractor.Key(40, (ulong)previous);
-        keys[n++] = FeatureExtractor.Key(41, (ulong)(uint)previous | ((ulong)(uint)beforePrevious << 8));
+        keys[n++] = PreviousKeys[previous];
+        keys[n++] = PreviousPairKeys[(previous * Tags.Count) + beforePrevious];
         keys[n++] = FeatureExtractor.Key(42, shape ^ ((ulong)previous << 57));
         return n;
     }

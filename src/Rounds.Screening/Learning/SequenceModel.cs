@@ -15,8 +15,10 @@ namespace Rounds.Screening.Learning;
 internal sealed class SequenceModel
 {
     private const ulong Empty = 0;
-    private readonly ulong[] _keys;
-    private readonly int[] _rows;
+
+    // Each key with its row number in one slot: a known key's row number is then in the cache line its compare
+    // just read, where a separate array of row numbers cost a second dependent read per known key.
+    private readonly Slot[] _slots;
 
     // One bit per position of a small filter, set for every key the model knows, at a position taken from the key's
     // high bits (the slot comes from its low ones). Most of a token's keys are unknown to the model, and the filter,
@@ -76,8 +78,7 @@ internal sealed class SequenceModel
         Scale = scale;
 
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 2));
-        _keys = new ulong[capacity];
-        _rows = new int[capacity];
+        _slots = new Slot[capacity];
         _mask = capacity - 1;
         var filterBits = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, count * 16));
         _known = new ulong[filterBits / 64];
@@ -103,13 +104,12 @@ internal sealed class SequenceModel
         }
 
         var slot = (int)key & _mask;
-        while (_keys[slot] != Empty)
+        while (_slots[slot].Key != Empty)
         {
             slot = (slot + 1) & _mask;
         }
 
-        _keys[slot] = key;
-        _rows[slot] = _used;
+        _slots[slot] = new Slot { Key = key, Row = _used };
         var bit = key >> _knownShift;
         _known[bit >> 6] |= 1UL << (int)bit;
         return _used++;
@@ -140,6 +140,7 @@ internal sealed class SequenceModel
         var s5 = Vector128<float>.Zero;
         var known = _known;
         var shift = _knownShift;
+        var slots = _slots;
         foreach (var key in keys)
         {
             var bit = key >> shift;
@@ -151,10 +152,11 @@ internal sealed class SequenceModel
             var slot = (int)key & _mask;
             while (true)
             {
-                var found = _keys[slot];
+                ref readonly var entry = ref slots[slot];
+                var found = entry.Key;
                 if (found == key)
                 {
-                    var row = MemoryMarshal.Cast<float, Vector128<float>>(_weights.AsSpan(_rows[slot] * Stride, Stride));
+                    var row = MemoryMarshal.Cast<float, Vector128<float>>(_weights.AsSpan(entry.Row * Stride, Stride));
                     s0 += row[0];
                     s1 += row[1];
                     s2 += row[2];
@@ -180,6 +182,12 @@ internal sealed class SequenceModel
         sums[3] = s3;
         sums[4] = s4;
         sums[5] = s5;
+    }
+
+    private struct Slot
+    {
+        public ulong Key;
+        public int Row;
     }
 
     /// <summary>The mean of several models' weights (a key missing from one counts as zero there) and of their scales.</summary>
@@ -212,11 +220,11 @@ internal sealed class SequenceModel
 
     public IEnumerable<(ulong Key, float[] Weights)> Features()
     {
-        for (var slot = 0; slot < _keys.Length; slot++)
+        for (var slot = 0; slot < _slots.Length; slot++)
         {
-            if (_keys[slot] != Empty)
+            if (_slots[slot].Key != Empty)
             {
-                yield return (_keys[slot], _weights.AsSpan(_rows[slot] * Stride, Tags.Count).ToArray());
+                yield return (_slots[slot].Key, _weights.AsSpan(_slots[slot].Row * Stride, Tags.Count).ToArray());
             }
         }
     }

@@ -142,7 +142,7 @@ internal static class PolicyDetector
 
     private static readonly string[] WeighedRules = [RuleCatalog.Politics, RuleCatalog.Religion, RuleCatalog.Vaccine, RuleCatalog.MedicalClaim, RuleCatalog.Promotion];
 
-    private static readonly PhraseSet WeighedPhrases = new(
+    internal static readonly PhraseSet WeighedPhrases = new(
         new[] { Politics, Religion, Vaccine, Claims, Promotion }.SelectMany((set, tag) => set.Entries.Select(e => (e.Phrase, e.Weight, tag))));
 
     private static readonly string[][] HashtagPrefixes =
@@ -193,11 +193,17 @@ internal static class PolicyDetector
 
         for (var i = 0; i < text.Count; i++)
         {
-            WeighedPhrases.MatchByTag(text, i, lengths, weights);
+            var phrase = WeighedPhrases.MatchByTag(text, i, lengths, weights);
             var hashtag = text[i].Has(TokenFlags.Hashtag);
 
             // Asked once per token rather than once per rule: most tokens start none of the kinds.
             var kind = !hashtag && MayStartKind(text, i);
+
+            // Nothing starts here for any rule (the common case): each rule would find a length of zero and go on.
+            if (!phrase && !kind && !hashtag && extras is null)
+            {
+                continue;
+            }
             for (var r = 0; r < rules; r++)
             {
                 if (i < resumeAt[r])
@@ -274,29 +280,24 @@ internal static class PolicyDetector
 
     private static readonly WordSet DeadlineWords = WordSet.Of("by", "before", "closes", "ends", "expires", "until");
 
-    /// <summary>Every set a kind of phrase (<see cref="KindAt"/>) starts with a word of, in one look-up.</summary>
-    private static readonly WordSet KindStarts = new(ShotWords.Words.Concat(OutcomeVerbs.Words).Concat(DeadlineWords.Words));
-
     /// <summary>
-    /// False where <see cref="KindAt"/> finds nothing for any rule: the token is none of the words or the symbol a
-    /// kind starts with. The words it compares one by one are compared as <see cref="KindAt"/> does.
+    /// Every word a kind of phrase (<see cref="KindAt"/>) starts with: the words of its sets and the four it compares
+    /// one by one. A set of one-word phrases, so that it is one of the fixed sets a token's phrase-start mask answers
+    /// for (<see cref="PhraseStartTable"/>).
     /// </summary>
+    internal static readonly PhraseSet KindWords = new(
+        ShotWords.Words.Concat(OutcomeVerbs.Words).Concat(DeadlineWords.Words).Concat(["no", "zero", "today", "tonight"]).Select(w => (w, 0)));
+
+    /// <summary>False where <see cref="KindAt"/> finds nothing for any rule: the token is none of the words or the symbol a kind starts with.</summary>
     private static bool MayStartKind(TokenizedText text, int i)
     {
-        if (text.IsSymbol(i, '$') || text.IsIn(i, KindStarts))
+        if (text.IsSymbol(i, '$'))
         {
             return true;
         }
 
         var token = text[i];
-        if (!token.IsWordLike)
-        {
-            return false;
-        }
-
-        var word = text.Span(i);
-        return (token.Kind == TokenKind.Word && IsVaccineStem(word))
-            || (word.Length is 2 or 4 or 5 or 7 && (text.Is(i, "no") || text.Is(i, "zero") || text.Is(i, "today") || text.Is(i, "tonight")));
+        return token.IsWordLike && (KindWords.Match(text, i).Length > 0 || (token.Kind == TokenKind.Word && IsVaccineStem(text.Span(i))));
     }
 
     /// <summary>

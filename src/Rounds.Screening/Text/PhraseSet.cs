@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Rounds.Screening.Text;
 
 /// <summary>
@@ -47,9 +49,27 @@ internal sealed class PhraseSet
         }
 
         _prefilter = new Prefilter(byFirst.Keys);
+        FirstWords = [.. byFirst.Keys];
     }
 
     private readonly Prefilter _prefilter;
+
+    /// <summary>This set's bit in the masks of <see cref="PhraseStartTable"/>, or -1 for a set not among them (a rule set's own).</summary>
+    private int _bit = -1;
+
+    /// <summary>The words the phrases start with, for building <see cref="PhraseStartTable"/>.</summary>
+    internal string[] FirstWords { get; }
+
+    internal int Bit => _bit;
+
+    internal void AssignBit(int bit) => _bit = bit;
+
+    /// <summary>
+    /// False where no phrase of the set starts at the token: for the fixed sets one bit of the token's mask, read
+    /// once per token for all of them (<see cref="TokenizedText.PhraseStarts"/>), instead of a look-up per set.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool MayStartAt(TokenizedText text, int index) => _bit < 0 || (text.PhraseStarts(index) & (1UL << _bit)) != 0;
 
     /// <summary>Splits a phrase the way the tokenizer would: words, numbers and single symbols.</summary>
     public static string[] Split(string phrase)
@@ -65,7 +85,9 @@ internal sealed class PhraseSet
     }
 
     /// <summary>Length in tokens and weight of the longest phrase starting at <paramref name="index"/>, or (0, 0).</summary>
-    public (int Length, int Weight) Match(TokenizedText text, int index)
+    public (int Length, int Weight) Match(TokenizedText text, int index) => MayStartAt(text, index) ? MatchAt(text, index) : (0, 0);
+
+    private (int Length, int Weight) MatchAt(TokenizedText text, int index)
     {
         var first = text.Span(index);
         if (!_prefilter.MayContain(first) || !_byFirst.TryGetValue(first, text.Hash(index), out var candidates))
@@ -84,25 +106,37 @@ internal sealed class PhraseSet
         return (0, 0);
     }
 
-    /// <summary>The longest match starting at <paramref name="index"/> for each tag; lengths stay 0 where none matches.</summary>
-    public void MatchByTag(TokenizedText text, int index, Span<int> lengths, Span<int> weights)
+    /// <summary>
+    /// The longest match starting at <paramref name="index"/> for each tag; lengths stay 0 where none matches.
+    /// Returns whether any tag matched.
+    /// </summary>
+    public bool MatchByTag(TokenizedText text, int index, Span<int> lengths, Span<int> weights)
     {
         lengths.Clear();
         weights.Clear();
+        if (!MayStartAt(text, index))
+        {
+            return false;
+        }
+
         var first = text.Span(index);
         if (!_prefilter.MayContain(first) || !_byFirst.TryGetValue(first, text.Hash(index), out var candidates))
         {
-            return;
+            return false;
         }
 
+        var any = false;
         foreach (var (words, weight, tag) in candidates)
         {
             if (lengths[tag] == 0 && Matches(text, index, words))
             {
                 lengths[tag] = words.Length;
                 weights[tag] = weight;
+                any = true;
             }
         }
+
+        return any;
     }
 
     private static bool Matches(TokenizedText text, int index, string[] words)
@@ -121,5 +155,44 @@ internal sealed class PhraseSet
         }
 
         return true;
+    }
+}
+
+/// <summary>
+/// The fixed phrase sets' first words in one table: one probe per token says which of them may start a phrase
+/// there, as a bit mask, so that the several sets asked about every token (patient cues, consent, the policy
+/// detector's phrases) cost a bit test each where no phrase starts, which is nearly everywhere.
+/// </summary>
+internal static class PhraseStartTable
+{
+    internal static readonly PhraseSet[] Sets =
+    [
+        Detection.Lexicon.PatientCues, Detection.Lexicon.ConsentPhrases, Detection.Lexicon.StaffIntroductions,
+        Detection.Lexicon.StateNames, Detection.Lexicon.Countries, Detection.NameDetector.PatientNameCues,
+        Detection.NumberDetector.Labels, Policy.PolicyDetector.WeighedPhrases, Policy.PolicyDetector.KindWords,
+    ];
+
+    private static readonly Vocabulary Table = Build();
+
+    /// <summary>
+    /// Builds the table, and with it gives the fixed sets their bits, if that has not happened yet: a set asks the
+    /// masks only once it has a bit, so something other than a set must ask first. Screening does, per post.
+    /// </summary>
+    public static void EnsureBuilt() => GC.KeepAlive(Table);
+
+    /// <summary>Which of the fixed sets have a phrase starting with the word (by its <see cref="SpanTable{TValue}.Hash"/>).</summary>
+    public static ulong MaskOf(ReadOnlySpan<char> word, int hash) => Table.MaskOf(word, hash);
+
+    private static Vocabulary Build()
+    {
+        var table = new Vocabulary([.. Sets.Select(set => new WordSet(set.FirstWords))]);
+
+        // Bits are given out once the table answers for them: until then every set takes its own look-up.
+        for (var bit = 0; bit < Sets.Length; bit++)
+        {
+            Sets[bit].AssignBit(bit);
+        }
+
+        return table;
     }
 }

@@ -14,11 +14,17 @@ internal sealed class TokenizedText : IDisposable
     private Token[] _tokens;
     private int[] _hashes;
     private ulong[]? _masks;
+    private ulong[]? _phraseStarts;
     private Data.WordFacts[]? _facts;
 
-    public TokenizedText(string text)
+    // Counting is asked for by the linear-cost checks only: one counter bumped on every token read was a chain of
+    // dependent increments through memory running the length of each screening.
+    private readonly bool _counting;
+
+    public TokenizedText(string text, bool countReads = false)
     {
         Text = text;
+        _counting = countReads;
         _tokens = ScratchBuffers<Token>.Rent(text.Length + 1);
         Count = Tokenize(text, _tokens);
         _hashes = ScratchBuffers<int>.Rent(Count + 1);
@@ -33,8 +39,8 @@ internal sealed class TokenizedText : IDisposable
     public int Count { get; }
 
     /// <summary>
-    /// Token reads so far: a deterministic measure of the work a screening did, which tests use to show that cost
-    /// grows linearly with input without relying on a clock.
+    /// Token reads so far, when the text was made to count them (zero otherwise): a deterministic measure of the
+    /// work a screening did, which tests use to show that cost grows linearly with input without relying on a clock.
     /// </summary>
     public long Reads { get; private set; }
 
@@ -43,8 +49,17 @@ internal sealed class TokenizedText : IDisposable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            Reads++;
+            Tally(1);
             return _tokens[index];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Tally(int reads)
+    {
+        if (_counting)
+        {
+            Reads += reads;
         }
     }
 
@@ -61,6 +76,12 @@ internal sealed class TokenizedText : IDisposable
                 _masks = null;
             }
 
+            if (_phraseStarts is not null)
+            {
+                ScratchBuffers<ulong>.Return(_phraseStarts);
+                _phraseStarts = null;
+            }
+
             if (_facts is not null)
             {
                 ScratchBuffers<Data.WordFacts>.Return(_facts);
@@ -75,13 +96,13 @@ internal sealed class TokenizedText : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<char> Span(int index)
     {
-        Reads++;
+        Tally(1);
         return Text.AsSpan(_tokens[index].Start, _tokens[index].Length);
     }
 
     public ReadOnlySpan<char> Span(int first, int last)
     {
-        Reads += last - first + 1;
+        Tally(last - first + 1);
         return Text.AsSpan(_tokens[first].Start, _tokens[last].End - _tokens[first].Start);
     }
 
@@ -91,7 +112,7 @@ internal sealed class TokenizedText : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsSymbol(int index, char c)
     {
-        Reads++;
+        Tally(1);
         return (uint)index < (uint)Count && _tokens[index].Kind == TokenKind.Symbol && Text[_tokens[index].Start] == c;
     }
 
@@ -108,7 +129,7 @@ internal sealed class TokenizedText : IDisposable
             return set.Contains(Span(index), _hashes[index]);
         }
 
-        Reads++;
+        Tally(1);
         _masks ??= Masks();
         return (_masks[index] & (1UL << set.Bit)) != 0;
     }
@@ -130,9 +151,36 @@ internal sealed class TokenizedText : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Mask(int index)
     {
-        Reads++;
+        Tally(1);
         _masks ??= Masks();
         return _masks[index];
+    }
+
+    /// <summary>
+    /// Which fixed phrase sets may start a phrase at the token (see <see cref="PhraseStartTable"/>), computed for
+    /// every token on first use; outside the text every bit is set, so that the set's own look-up decides as before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong PhraseStarts(int index)
+    {
+        if ((uint)index >= (uint)Count)
+        {
+            return ulong.MaxValue;
+        }
+
+        _phraseStarts ??= PhraseStartMasks();
+        return _phraseStarts[index];
+    }
+
+    private ulong[] PhraseStartMasks()
+    {
+        var masks = ScratchBuffers<ulong>.Rent(Count + 1);
+        for (var i = 0; i < Count; i++)
+        {
+            masks[i] = PhraseStartTable.MaskOf(Text.AsSpan(_tokens[i].Start, _tokens[i].Length), _hashes[i]);
+        }
+
+        return masks;
     }
 
     /// <summary>
@@ -143,7 +191,7 @@ internal sealed class TokenizedText : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Data.WordFacts Facts(int index)
     {
-        Reads++;
+        Tally(1);
 
         // The answer already kept is the common case, inlined into the callers; the look-up is not.
         var kept = _facts;
@@ -175,13 +223,13 @@ internal sealed class TokenizedText : IDisposable
     /// <summary>True when the two tokens touch, with no space or other character between them.</summary>
     public bool Adjacent(int left, int right)
     {
-        Reads++;
+        Tally(1);
         return _tokens[left].End == _tokens[right].Start;
     }
 
     public bool SameLine(int left, int right)
     {
-        Reads += Math.Max(0, right - left);
+        Tally(Math.Max(0, right - left));
         for (var i = left + 1; i <= right; i++)
         {
             if (_tokens[i].Has(TokenFlags.NewlineBefore))

@@ -1,0 +1,86 @@
+using Rounds.Screening.CommandLine;
+using Rounds.Screening.Detection;
+using Rounds.Screening.Learning;
+using Rounds.Screening.Rules;
+using Rounds.Screening.Text;
+
+namespace Rounds.Screening.Tests;
+
+/// <summary>
+/// Where screening answers a question a cheaper way (one mask bit for several phrase sets, a look back from the
+/// token instead of a pass over the post), the answer must be the one the plain way gives, on every token of every
+/// labelled text.
+/// </summary>
+public class ShortcutTests
+{
+    public static TheoryData<string> Files => new("dev-posts.jsonl", "dev-posts-2.jsonl", "presidio-generated-small.json");
+
+    /// <summary>A set takes the shortcut only once it has its bit, which screening must give it.</summary>
+    [Fact]
+    public void ScreeningGivesTheFixedPhraseSetsTheirBits()
+    {
+        new Screener().Screen(new Post("Mr. Dabrowski in dialysis chair 11 again", AccountKind.Personal));
+
+        for (var bit = 0; bit < PhraseStartTable.Sets.Length; bit++)
+        {
+            Assert.Equal(bit, PhraseStartTable.Sets[bit].Bit);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void APhraseSetsBitIsSetExactlyWhereOneOfItsPhrasesStarts(string file)
+    {
+        var starts = 0;
+        foreach (var post in LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file))))
+        {
+            using var text = new TokenizedText(post.Post.Text);
+            for (var i = 0; i < text.Count; i++)
+            {
+                var word = text.Span(i).ToString();
+                for (var bit = 0; bit < PhraseStartTable.Sets.Length; bit++)
+                {
+                    var plain = PhraseStartTable.Sets[bit].FirstWords.Any(w => word.Equals(w, StringComparison.OrdinalIgnoreCase));
+                    Assert.Equal(plain, (text.PhraseStarts(i) & (1UL << bit)) != 0);
+                    starts += plain ? 1 : 0;
+                }
+            }
+
+            Assert.Equal(ulong.MaxValue, text.PhraseStarts(text.Count));
+        }
+
+        Assert.True(starts > 20);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void TheContactCueDistanceIsTheOneAPassOverThePostGives(string file)
+    {
+        var cued = 0;
+        foreach (var post in LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file))))
+        {
+            using var ctx = new ScreeningContext(post.Post, Profile.Social, CompiledRuleSet.Default);
+            var features = new FeatureExtractor(ctx, []);
+            var text = ctx.Text;
+            var last = -1;
+            for (var k = 0; k < text.Count; k++)
+            {
+                var expected = last >= 0 && k - last <= 12 ? k - last : 0;
+                Assert.Equal(expected, features.ContactCueDistance(k));
+                cued += expected > 0 ? 1 : 0;
+                if (text.IsIn(k, Lexicon.ReaderContactCues))
+                {
+                    last = k;
+                }
+                else if (text.IsSentenceEnd(k) && !text.IsSymbol(k, '?') && !text.IsSymbol(k, ':'))
+                {
+                    last = -1;
+                }
+            }
+
+            features.Release();
+        }
+
+        Assert.True(cued > 20);
+    }
+}
