@@ -73,9 +73,10 @@ public static class DatabaseSetup
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
+                // Every setting is checked before anything is made on disk.
+                var pageCache = new SqlitePageCache(ReadSqliteCacheMegabytes(configuration));
                 connection = string.IsNullOrWhiteSpace(connection) ? DefaultSqliteConnection : connection;
                 EnsureSqliteFolder(connection);
-                var pageCache = new SqlitePageCache(ReadSqliteCacheMegabytes(configuration));
                 services.AddPooledDbContextFactory<SqliteRoundsDbContext>(
                     o => o.UseSqlite(connection, sqlite => sqlite.CommandTimeout(timeout))
                         .AddInterceptors(SqliteCommandTimeout.Instance, SqliteUnicodeLower.Instance, pageCache, AfterCommitInterceptor.Instance));

@@ -85,9 +85,28 @@ public abstract class RoundsDbContext(DbContextOptions options) : IdentityDbCont
     internal static TContext Lease<TContext>(IDbContextFactory<TContext> pool) where TContext : RoundsDbContext
     {
         var db = pool.CreateDbContext();
-        db.TenantId = null;
-        db.afterCommit.Clear();
+        db.Forget();
         return db;
+    }
+
+    // Also on the way back to the pool, so that a context waiting there holds no organization and no queued work
+    // (whose closures would keep the finished request's services alive).
+    public override void Dispose()
+    {
+        Forget();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Forget();
+        return base.DisposeAsync();
+    }
+
+    private void Forget()
+    {
+        TenantId = null;
+        afterCommit.Clear();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
