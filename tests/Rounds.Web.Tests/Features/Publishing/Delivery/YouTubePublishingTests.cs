@@ -97,6 +97,14 @@ public abstract class YouTubePublishingTests(YouTubeDeliveryRounds app) : IAsync
         var held = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<AccountConnection>().AsNoTracking().SingleAsync(c => c.AccountId == channel));
         Assert.True(held.RateLimitedUntil > app.Clock.GetUtcNow(), "The channel is held.");
         Assert.Empty(youtube.Videos);
+
+        // Once the quota day turns the copy goes out. Sent here, it is not left waiting for another test's cycles,
+        // which would otherwise upload it to their stand-in whenever their clock crosses the Pacific midnight.
+        youtube.UploadsLeft = 100;
+        app.Clock.Advance(held.RateLimitedUntil!.Value - app.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        await app.PublishAsync();
+        Assert.Equal(DeliveryStatus.Published, Assert.Single(await room.CopiesAsync(postId)).Status);
+        Assert.Single(youtube.Videos);
     }
 
     [Fact]
