@@ -62,7 +62,7 @@ public static class DatabaseSetup
 
     /// <remarks>
     /// Each unit of work (a request, a job's round) leases a context from a pool instead of building one: a new
-    /// context set up its share of EF Core's services on first use, about a twentieth of a page's CPU for the two a
+    /// context set up its share of EF Core's services on first use, about a twelfth of a page's CPU for the two a
     /// page uses. Disposing the scope returns the context; <see cref="RoundsDbContext.Lease"/> clears what is ours.
     /// </remarks>
     public static IServiceCollection AddRoundsDatabase(this IServiceCollection services, IConfiguration configuration)
