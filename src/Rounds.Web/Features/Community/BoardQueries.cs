@@ -372,7 +372,7 @@ public sealed class BoardQueries(RoundsDbContext db, BoardAudience audience, Boa
     }
 
     /// <summary>A row per post waiting on a moderator (held, or flagged and not yet resolved), for the menu's count.</summary>
-    public IQueryable<int> QueueRows(Guid organizationId) =>
+    public static readonly System.Linq.Expressions.Expression<Func<RoundsDbContext, Guid, string, IQueryable<int>>> QueueRows = (db, organizationId, _) =>
         db.Set<CommunityPost>().Where(p => p.OrganizationId == organizationId && p.State == PostState.Held).Select(p => 1)
             .Concat(db.Set<CommunityFlag>().Where(f => f.OrganizationId == organizationId && f.ResolvedAt == null).Select(f => f.PostId).Distinct().Select(p => 1));
 

@@ -40,7 +40,7 @@ public sealed class CommunityArea : IRoundsArea
     public IEnumerable<NavEntry> Navigation =>
     [
         new("Community", "/community", Role.Member, 65),
-        new("Community review", "/community/review", Role.Reviewer, 66, Count: (services, organizationId, _) => services.GetRequiredService<BoardQueries>().QueueRows(organizationId)),
+        new("Community review", "/community/review", Role.Reviewer, 66, Count: BoardQueries.QueueRows),
         new("Community groups", "/community/groups", Role.Reviewer, 67),
     ];
 }

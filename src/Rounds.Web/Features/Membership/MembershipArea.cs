@@ -54,7 +54,7 @@ public sealed class MembershipArea : IRoundsArea
     public IEnumerable<NavEntry> Navigation =>
     [
         new("Membership", "/membership", Role.Admin, 70,
-            Shown: (services, organizationId) => services.GetRequiredService<RoundsDbContext>().Set<Product>().IgnoreQueryFilters().Where(p => p.OrganizationId == organizationId).Select(p => 1)),
+            Shown: (db, organizationId) => db.Set<Product>().IgnoreQueryFilters().Where(p => p.OrganizationId == organizationId).Select(p => 1)),
     ];
 }
 

@@ -60,7 +60,7 @@ public sealed class MonitoringArea : IRoundsArea
 
     // Counted as the inbox lists them (inbound, then waiting), so the count is a range of the inbox's index, not a
     // walk over every conversation of the organization on every page.
-    private static IQueryable<int> Waiting(IServiceProvider services, Guid organizationId, string userId) =>
-        services.GetRequiredService<Rounds.Web.Data.RoundsDbContext>().Set<Conversation>()
+    private static readonly System.Linq.Expressions.Expression<Func<Rounds.Web.Data.RoundsDbContext, Guid, string, IQueryable<int>>> Waiting = (db, organizationId, _) =>
+        db.Set<Conversation>()
             .Where(c => c.OrganizationId == organizationId && c.HasInbound && c.WaitingSince != null).Select(c => 1);
 }

@@ -12,7 +12,7 @@ public sealed class NotificationCentre(RoundsDbContext db, TimeProvider clock)
             .OrderByDescending(n => n.CreatedAt).Take(200).ToListAsync(cancellationToken);
 
     /// <summary>A row per unread notification of the person in the organization, for the bell's count.</summary>
-    public IQueryable<int> Unread(Guid organizationId, string userId) =>
+    public static readonly System.Linq.Expressions.Expression<Func<RoundsDbContext, Guid, string, IQueryable<int>>> Unread = (db, organizationId, userId) =>
         db.Set<Notification>().Where(n => n.OrganizationId == organizationId && n.UserId == userId && n.ReadAt == null).Select(n => 1);
 
     /// <summary>Marks one notification read, or all of them when <paramref name="id"/> is null.</summary>

@@ -8,6 +8,6 @@ public sealed class NotificationsArea : IRoundsArea
 
     public IEnumerable<NavEntry> Navigation =>
     [
-        new("Notifications", "/notifications", Role.Member, 70, Count: (services, organizationId, userId) => services.GetRequiredService<NotificationCentre>().Unread(organizationId, userId)),
+        new("Notifications", "/notifications", Role.Member, 70, Count: NotificationCentre.Unread),
     ];
 }

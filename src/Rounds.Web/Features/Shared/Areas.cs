@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using System.Reflection;
+using Rounds.Web.Data;
 
 namespace Rounds.Web.Features.Shared;
 
@@ -27,14 +29,17 @@ public interface IRoundsArea
 /// goes, an optional group ("Publishing"), an optional count shown beside it (unread notifications) and an optional
 /// test of whether the organization has any use for it (a network that sells nothing has no membership page).
 /// </summary>
-/// <param name="Count">The rows whose number the entry shows (the organization, the person), built on the given services' database context.</param>
-/// <param name="Shown">Rows of which one is enough for the entry to show (the organization).</param>
+/// <param name="Count">The rows whose number the entry shows, from the database context, the organization and the person.</param>
+/// <param name="Shown">Rows of which one is enough for the entry to show, from the database context and the organization.</param>
 /// <remarks>
 /// Both are queries rather than answers so that the menu asks every entry's question in one command: it renders on
-/// every page, and a command per count was most of its cost.
+/// every page, and a command per count was most of its cost. They are expressions over their arguments rather than
+/// queries built for one organization so that the menu compiles its command once per role and only binds the
+/// organization and the person on each page.
 /// </remarks>
-public sealed record NavEntry(string Label, string Path, Role MinimumRole, int Order, string? Group = null, Func<IServiceProvider, Guid, string, IQueryable<int>>? Count = null,
-    Func<IServiceProvider, Guid, IQueryable<int>>? Shown = null);
+public sealed record NavEntry(string Label, string Path, Role MinimumRole, int Order, string? Group = null,
+    Expression<Func<RoundsDbContext, Guid, string, IQueryable<int>>>? Count = null,
+    Expression<Func<RoundsDbContext, Guid, IQueryable<int>>>? Shown = null);
 
 /// <summary>A component an area puts on another area's page, at a named slot (<see cref="PageSlots"/>).</summary>
 public sealed record PageSection(string Slot, Type Component, int Order = 0);

@@ -73,6 +73,16 @@ public abstract class MenuFiguresTests(RoundsFactory app)
         var elsewhere = await pages.GetAsync($"/o/{other.Slug}/notifications");
         var notifications = elsewhere.QuerySelectorAll("nav a").Single(a => a.GetAttribute("href") == $"/o/{other.Slug}/notifications");
         Assert.Equal("1", notifications.QuerySelector(".bell-count")?.FirstChild?.TextContent);
+
+        // The same role in another organization, for another person: the menu's command is shared by the role, and
+        // its figures follow the organization and the person it is asked about.
+        var colleagues = FormSession.Create(app);
+        await colleagues.LoginAsync(colleague.Email!);
+        var theirs = await colleagues.GetAsync($"/o/{other.Slug}/notifications");
+        string? Theirs(string path) =>
+            theirs.QuerySelectorAll("nav a").SingleOrDefault(a => a.GetAttribute("href") == $"/o/{other.Slug}{path}")?.QuerySelector(".bell-count")?.FirstChild?.TextContent;
+        Assert.Equal("1", Theirs("/inbox"));
+        Assert.Null(Theirs("/notifications"));
     }
 }
 
