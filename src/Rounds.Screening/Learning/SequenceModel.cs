@@ -32,8 +32,15 @@ internal sealed class SequenceModel
     public SequenceModel(IReadOnlyList<(ulong Key, float[] Weights)> features, float scale)
         : this(features.Count, scale)
     {
-        foreach (var (key, weights) in features)
+        var nonZero = new int[features.Count];
+        for (var f = 0; f < nonZero.Length; f++)
         {
+            nonZero[f] = NonZero<float>(features[f].Weights.AsSpan(0, Tags.Count));
+        }
+
+        foreach (var f in DenseFirst(nonZero))
+        {
+            var (key, weights) = features[f];
             if (TakeRow(key) is var row and >= 0)
             {
                 weights.AsSpan(0, Tags.Count).CopyTo(_weights.AsSpan(row * Stride, Tags.Count));
@@ -54,7 +61,13 @@ internal sealed class SequenceModel
             throw new InvalidDataException("The model file ends inside its weights; retrain with ./rounds screen-train.");
         }
 
+        var nonZero = new int[count];
         for (var f = 0; f < count; f++)
+        {
+            nonZero[f] = NonZero(MemoryMarshal.Cast<byte, ushort>(records.Slice((f * size) + 8, 2 * Tags.Count)));
+        }
+
+        foreach (var f in DenseFirst(nonZero))
         {
             var record = records.Slice(f * size, size);
             if (TakeRow(BinaryPrimitives.ReadUInt64LittleEndian(record)) is var index and >= 0)
@@ -89,6 +102,50 @@ internal sealed class SequenceModel
         // small array that stays in cache.
         _weights = new float[Math.Max(count, 1) * Stride];
         FeatureCount = count;
+    }
+
+    /// <summary>
+    /// The features' order in the weight rows: those with the most weights other than zero first, in their given
+    /// order among equals. Such keys (the bias, the previous tags, common shapes and words) are the ones nearly every
+    /// token reads, so their rows share cache lines with each other instead of with rows that are seldom read; five
+    /// in six keys have two or three weights and are read rarely. Only where a row lies changes, not what it holds.
+    /// </summary>
+    private static int[] DenseFirst(int[] nonZero)
+    {
+        var count = nonZero.Length;
+        var order = new int[count];
+        var weights = new int[count];
+        for (var f = 0; f < count; f++)
+        {
+            order[f] = f;
+            weights[f] = -nonZero[f];
+        }
+
+        // Sorting by (fewer zeros, then position) keeps the order the same on every load.
+        Array.Sort(weights, order);
+        var start = 0;
+        for (var f = 1; f <= count; f++)
+        {
+            if (f == count || weights[f] != weights[start])
+            {
+                Array.Sort(order, start, f - start);
+                start = f;
+            }
+        }
+
+        return order;
+    }
+
+    private static int NonZero<T>(ReadOnlySpan<T> weights)
+        where T : IEquatable<T>
+    {
+        var count = 0;
+        foreach (var weight in weights)
+        {
+            count += weight.Equals(default!) ? 0 : 1;
+        }
+
+        return count;
     }
 
     /// <summary>The bytes of one stored feature: its key and a half-precision weight per tag.</summary>
