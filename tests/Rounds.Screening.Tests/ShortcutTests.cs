@@ -83,4 +83,44 @@ public class ShortcutTests
 
         Assert.True(cued > 20);
     }
+
+    /// <summary>The clinical notes hold none of the words; that the bits are seen set is for the test after this one.</summary>
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void AWordSetsBitIsSetExactlyWhereTheTokenIsOneOfItsWords(string file)
+    {
+        Assert.True(PhraseStartTable.WordBit(PhraseStartTable.WordSets.Length - 1) < 64);
+        var tokens = 0;
+        foreach (var post in LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file))))
+        {
+            using var text = new TokenizedText(post.Post.Text);
+            for (var i = 0; i < text.Count; i++)
+            {
+                for (var k = 0; k < PhraseStartTable.WordSets.Length; k++)
+                {
+                    var plain = PhraseStartTable.WordSets[k].Contains(text.Span(i));
+                    Assert.Equal(plain, (text.PhraseStarts(i) & (1UL << PhraseStartTable.WordBit(k))) != 0);
+                }
+
+                tokens++;
+            }
+        }
+
+        Assert.True(tokens > 1000);
+    }
+
+    /// <summary>The profanity words and insults, tested on texts that have them, so that the bits are seen set.</summary>
+    [Fact]
+    public void TheProfanityAndInsultBitsAreSetOnTheirWords()
+    {
+        using var text = new TokenizedText("You absolute IDIOT, this f*cking shift is SHIT and Damn slow, clown 🖕");
+        var profane = 1UL << PhraseStartTable.WordBit(0);
+        var insult = 1UL << PhraseStartTable.WordBit(1);
+        for (var i = 0; i < text.Count; i++)
+        {
+            var word = text.Span(i).ToString();
+            Assert.Equal(word is "SHIT" or "Damn", (text.PhraseStarts(i) & profane) != 0);
+            Assert.Equal(word is "IDIOT" or "clown", (text.PhraseStarts(i) & insult) != 0);
+        }
+    }
 }

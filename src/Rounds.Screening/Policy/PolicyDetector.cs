@@ -86,9 +86,9 @@ internal static class PolicyDetector
         "jackass", "wtf", "stfu", "dumbass", "prick", "cunt", "twat", "bollocks", "arse", "arsehole",
     ];
 
-    private static readonly WordSet ProfaneWords = new(Profane);
+    internal static readonly WordSet ProfaneWords = new(Profane);
 
-    private static readonly WordSet Insults = WordSet.Of(
+    internal static readonly WordSet Insults = WordSet.Of(
         "clown", "clowns", "idiot", "idiots", "moron", "morons", "stupid", "dumb", "dumbass", "loser", "losers", "bully",
         "pathetic", "imbecile", "jerk", "jerks", "scum", "trash", "jackass", "asshole", "assholes", "bitch", "freak",
         "lazy", "worthless", "incompetent", "disgusting", "useless", "fat", "ugly", "psycho", "creep", "coward",
@@ -441,13 +441,24 @@ internal static class PolicyDetector
     private static void Profanity(ScreeningContext ctx, List<PolicyHit> hits)
     {
         var text = ctx.Text;
+
+        // Asked here, not kept in a static field: the table's own fields refer to this class's.
+        var profanityBits = (1UL << PhraseStartTable.WordBit(0)) | (1UL << PhraseStartTable.WordBit(1));
         (int First, int Last) profane = (-1, -1);
         (int First, int Last) targeted = (-1, -1);
         for (var i = 0; i < text.Count; i++)
         {
+            var finger = text[i].Kind == TokenKind.Symbol && text.Span(i).StartsWith("🖕");
+
+            // Nearly every token is neither a profane word nor an insult (one bit test of the mask the phrase sets
+            // share, instead of two set look-ups), nor glued to an asterisk, nor the finger, and nothing starts there.
+            if (!finger && (text.PhraseStarts(i) & profanityBits) == 0 && !text.IsSymbol(i + 1, '*'))
+            {
+                continue;
+            }
+
             var last = ProfaneAt(text, i);
             var insult = last < 0 && text.IsIn(i, Insults) && !text[i].Has(TokenFlags.Hashtag);
-            var finger = text[i].Kind == TokenKind.Symbol && text.Span(i).StartsWith("🖕");
             if (last < 0 && !insult && !finger)
             {
                 continue;

@@ -161,7 +161,8 @@ internal sealed class PhraseSet
 /// <summary>
 /// The fixed phrase sets' first words in one table: one probe per token says which of them may start a phrase
 /// there, as a bit mask, so that the several sets asked about every token (patient cues, consent, the policy
-/// detector's phrases) cost a bit test each where no phrase starts, which is nearly everywhere.
+/// detector's phrases) cost a bit test each where no phrase starts, which is nearly everywhere. A few word sets
+/// asked about every token (the profanity words and insults) have bits after the phrase sets'.
 /// </summary>
 internal static class PhraseStartTable
 {
@@ -172,7 +173,13 @@ internal static class PhraseStartTable
         Detection.NumberDetector.Labels, Policy.PolicyDetector.WeighedPhrases, Policy.PolicyDetector.KindWords,
     ];
 
+    /// <summary>Word sets with a bit of their own, <see cref="WordBit"/>; the sets keep their own look-up, which the bit only spares.</summary>
+    internal static readonly WordSet[] WordSets = [Policy.PolicyDetector.ProfaneWords, Policy.PolicyDetector.Insults];
+
     private static readonly Vocabulary Table = Build();
+
+    /// <summary>The bit of <see cref="WordSets"/>[<paramref name="index"/>]: set exactly where the token is one of its words.</summary>
+    public static int WordBit(int index) => Sets.Length + index;
 
     /// <summary>
     /// Builds the table, and with it gives the fixed sets their bits, if that has not happened yet: a set asks the
@@ -185,7 +192,8 @@ internal static class PhraseStartTable
 
     private static Vocabulary Build()
     {
-        var table = new Vocabulary([.. Sets.Select(set => new WordSet(set.FirstWords))]);
+        // Copies of the word sets: a set given a bit by a vocabulary would answer from the lexicon's masks instead.
+        var table = new Vocabulary([.. Sets.Select(set => new WordSet(set.FirstWords)), .. WordSets.Select(set => new WordSet(set.Words))]);
 
         // Bits are given out once the table answers for them: until then every set takes its own look-up.
         for (var bit = 0; bit < Sets.Length; bit++)
