@@ -84,7 +84,7 @@ public class ShortcutTests
         Assert.True(cued > 20);
     }
 
-    /// <summary>The clinical notes hold none of the words; that the bits are seen set is for the test after this one.</summary>
+    /// <summary>The labelled files hold only a few of the words; that each bit is seen set is for the test after this one.</summary>
     [Theory]
     [MemberData(nameof(Files))]
     public void AWordSetsBitIsSetExactlyWhereTheTokenIsOneOfItsWords(string file)

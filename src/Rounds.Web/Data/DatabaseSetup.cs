@@ -88,6 +88,7 @@ public static class DatabaseSetup
                     throw new InvalidOperationException("ConnectionStrings:Rounds is required when Database:Provider is PostgreSql.");
                 }
 
+                connection = WithPreparedStatements(connection);
                 services.AddPooledDbContextFactory<PostgresRoundsDbContext>(
                     o => o.UseNpgsql(connection, npgsql => npgsql.CommandTimeout(timeout)).AddInterceptors(AfterCommitInterceptor.Instance));
                 services.AddScoped<RoundsDbContext>(s => RoundsDbContext.Lease(s.GetRequiredService<IDbContextFactory<PostgresRoundsDbContext>>()));
@@ -95,6 +96,30 @@ public static class DatabaseSetup
         }
 
         return services;
+    }
+
+    /// <summary>How many statements each PostgreSQL connection keeps prepared, unless the connection string says.</summary>
+    public const int PreparedStatementsPerConnection = 200;
+
+    /// <summary>
+    /// The connection string with automatic preparation on, unless it sets <c>Max Auto Prepare</c> itself (0 turns
+    /// it off, for a pooler that cannot keep prepared statements). Without it PostgreSQL parses and plans every
+    /// command again: at a million posts the review queue's command took longer to plan (10 ms) than to run, and a
+    /// page of the queue cost the machine about a quarter more CPU. A statement run twice on a connection is
+    /// prepared there and later runs skip both.
+    /// </summary>
+    public static string WithPreparedStatements(string connection)
+    {
+        // Npgsql's own builder answers every keyword it knows as present, so the keys as written are read plainly.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connection };
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        if (!written.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.MaxAutoPrepare = PreparedStatementsPerConnection;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static void EnsureSqliteFolder(string connection)
