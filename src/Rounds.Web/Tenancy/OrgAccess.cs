@@ -108,17 +108,17 @@ public sealed class OrgAccess(RoundsDbContext db, ViewerTime viewerTime)
 
     /// <summary>
     /// The person's memberships in name order, as the switcher lists them; the entities stay tracked, as a page may
-    /// change its organization. Compiled once: every organization page and endpoint runs it, and building its
+    /// change its organization (said in the query: a compiled query keeps the tracking of the context it first ran on). Compiled once: every organization page and endpoint runs it, and building its
     /// expression and turning it into a cache key again on each request cost more CPU than the command itself.
     /// </summary>
     private static readonly CompiledPerModel<Func<RoundsDbContext, string, IAsyncEnumerable<Membership>>> ReadMemberships = new(() => EF.CompileAsyncQuery(
         (RoundsDbContext db, string userId) =>
-            from m in db.OrganizationMembers
-            join o in db.Organizations on m.OrganizationId equals o.Id
-            join p in db.People() on m.UserId equals p.Id
-            where m.UserId == userId
-            orderby o.Name
-            select new Membership(o, m, p.TimeZone, p.TwoFactorEnabled)));
+            (from m in db.OrganizationMembers
+             join o in db.Organizations on m.OrganizationId equals o.Id
+             join p in db.People() on m.UserId equals p.Id
+             where m.UserId == userId
+             orderby o.Name
+             select new Membership(o, m, p.TimeZone, p.TwoFactorEnabled)).AsTracking()));
 
     private async Task<List<Membership>> MembershipsAsync(string userId, CancellationToken cancellationToken)
     {

@@ -59,10 +59,8 @@ public abstract class MenuFiguresTests(RoundsFactory app)
         await pages.LoginAsync(admin.Email!);
         var page = await pages.GetAsync($"/o/{org.Slug}/notifications");
 
-        string? Figure(string path) =>
-            page.QuerySelectorAll("nav a").SingleOrDefault(a => a.GetAttribute("href") == $"/o/{org.Slug}{path}")?.QuerySelector(".bell-count")?.FirstChild?.TextContent;
-        Assert.Equal("3", Figure("/notifications"));
-        Assert.Equal("2", Figure("/inbox"));
+        Assert.Equal("3", Figure(page, org.Slug, "/notifications"));
+        Assert.Equal("2", Figure(page, org.Slug, "/inbox"));
         // Nothing is sold here, so the admin's menu has no membership page.
         Assert.DoesNotContain(page.QuerySelectorAll("nav a"), a => a.GetAttribute("href") == $"/o/{org.Slug}/membership");
         var switcher = page.QuerySelectorAll("details.org-switcher li a").Select(a => (a.GetAttribute("href"), a.QuerySelector(".role")?.TextContent)).ToList();
@@ -71,19 +69,20 @@ public abstract class MenuFiguresTests(RoundsFactory app)
 
         // The other organization's figures are its own, and a contributor's menu has no inbox count to show.
         var elsewhere = await pages.GetAsync($"/o/{other.Slug}/notifications");
-        var notifications = elsewhere.QuerySelectorAll("nav a").Single(a => a.GetAttribute("href") == $"/o/{other.Slug}/notifications");
-        Assert.Equal("1", notifications.QuerySelector(".bell-count")?.FirstChild?.TextContent);
+        Assert.Equal("1", Figure(elsewhere, other.Slug, "/notifications"));
 
         // The same role in another organization, for another person: the menu's command is shared by the role, and
         // its figures follow the organization and the person it is asked about.
         var colleagues = FormSession.Create(app);
         await colleagues.LoginAsync(colleague.Email!);
         var theirs = await colleagues.GetAsync($"/o/{other.Slug}/notifications");
-        string? Theirs(string path) =>
-            theirs.QuerySelectorAll("nav a").SingleOrDefault(a => a.GetAttribute("href") == $"/o/{other.Slug}{path}")?.QuerySelector(".bell-count")?.FirstChild?.TextContent;
-        Assert.Equal("1", Theirs("/inbox"));
-        Assert.Null(Theirs("/notifications"));
+        Assert.Equal("1", Figure(theirs, other.Slug, "/inbox"));
+        Assert.Null(Figure(theirs, other.Slug, "/notifications"));
     }
+
+    /// <summary>The count beside a menu entry of the organization's navigation, or null when the entry shows none.</summary>
+    private static string? Figure(AngleSharp.Dom.IDocument page, string slug, string path) =>
+        page.QuerySelectorAll("nav a").SingleOrDefault(a => a.GetAttribute("href") == $"/o/{slug}{path}")?.QuerySelector(".bell-count")?.FirstChild?.TextContent;
 }
 
 public sealed class MenuFiguresTestsOnSqlite(SqliteRounds app) : MenuFiguresTests(app), IClassFixture<SqliteRounds>;
