@@ -39,15 +39,48 @@ public sealed class PreparedStatementsTestsOnPostgres(PostgresRounds app) : ICla
     }
 
     [Theory]
-    [InlineData("Host=db;Database=rounds", DatabaseSetup.PreparedStatementsPerConnection, 2)]
-    [InlineData("Host=db;Database=rounds;Max Auto Prepare=0", 0, 2)]
-    [InlineData("Host=db;Database=rounds;max auto prepare=7", 7, 2)]
-    [InlineData("Host=db;Database=rounds;MaxAutoPrepare=9;Auto Prepare Min Usages=4", 9, 4)]
-    [InlineData("Host=db;Database=rounds;AutoPrepareMinUsages=3", DatabaseSetup.PreparedStatementsPerConnection, 3)]
-    public void The_connection_prepares_statements_unless_its_string_says_otherwise(string connection, int most, int usages)
+    [InlineData("Host=db;Database=rounds", DatabaseSetup.PreparedStatementsPerConnection, 2, true)]
+    [InlineData("Host=db;Database=rounds;Max Auto Prepare=0", 0, 2, true)]
+    [InlineData("Host=db;Database=rounds;max auto prepare=7", 7, 2, true)]
+    [InlineData("Host=db;Database=rounds;MaxAutoPrepare=9;Auto Prepare Min Usages=4", 9, 4, true)]
+    [InlineData("Host=db;Database=rounds;AutoPrepareMinUsages=3", DatabaseSetup.PreparedStatementsPerConnection, 3, true)]
+    [InlineData("Host=db;Database=rounds;No Reset On Close=false", DatabaseSetup.PreparedStatementsPerConnection, 2, false)]
+    [InlineData("Host=db;Database=rounds;noresetonclose=False", DatabaseSetup.PreparedStatementsPerConnection, 2, false)]
+    public void The_connection_prepares_statements_and_skips_the_reset_unless_its_string_says_otherwise(string connection, int most, int usages, bool noReset)
     {
-        var builder = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPreparedStatements(connection));
+        var builder = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithConnectionDefaults(connection));
         Assert.Equal(most, builder.MaxAutoPrepare);
         Assert.Equal(usages, builder.AutoPrepareMinUsages);
+        Assert.Equal(noReset, builder.NoResetOnClose);
+    }
+
+    [Fact]
+    public async Task A_paged_query_reaches_PostgreSQL_with_its_limit_as_a_number()
+    {
+        var (found, prepared) = await app.WithScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<RoundsDbContext>();
+            await db.Database.OpenConnectionAsync();
+            try
+            {
+                // Run three times so the statement is prepared, then read its text back from the connection.
+                var rows = 0;
+                for (var i = 0; i < 3; i++)
+                {
+                    var size = 2;
+                    rows = (await db.Organizations.TagWith("literal-limit-check").OrderBy(o => o.Slug).Take(size).ToListAsync()).Count;
+                }
+
+                var statements = await db.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements WHERE statement LIKE '%literal-limit-check%'").ToListAsync();
+                return (rows == Math.Min(2, await db.Organizations.CountAsync()), statements);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        });
+        Assert.True(found, "the page did not hold as many organizations as it should");
+        var statement = Assert.Single(prepared);
+        Assert.Contains("LIMIT 2", statement, StringComparison.Ordinal);
     }
 }
