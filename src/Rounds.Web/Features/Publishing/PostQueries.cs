@@ -208,14 +208,25 @@ public sealed class PostQueries(RoundsDbContext db, ReviewPost review, ApprovalS
         var reviews = db.Set<PostReview>();
         var revisions = db.Set<PostRevision>();
         var settings = db.Set<ApprovalSettings>();
-        var waiting = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == organizationId && p.Status == PostStatus.InReview && p.AuthorId != userId
-            && targets.Any(t => t.PostId == p.Id && (
+        var inReview = db.Set<Post>().AsNoTracking().Where(p => p.OrganizationId == organizationId && p.Status == PostStatus.InReview && p.AuthorId != userId);
+        // When the person approves nothing beyond the first step (one-step workflows, the common case) the command
+        // leaves the later steps out: PostgreSQL plans a command whose lists may be empty for every run, because only
+        // a plan for the values at hand can drop the empty branches, while this shorter form keeps one plan. Which
+        // form applies depends on the workflows, not on the lists' lengths, so each is written once.
+        var firstStepOnly = approves.Skip(1).All(accounts => accounts.Count == 0);
+        var onAStep = (firstStepOnly, byDefault) switch
+        {
+            (true, true) => inReview.Where(p => p.CurrentStep == 0
+                && targets.Any(t => t.PostId == p.Id && (EF.Parameter(at0).Contains(t.AccountId) || !EF.Parameter(configured).Contains(t.AccountId)))),
+            (true, false) => inReview.Where(p => p.CurrentStep == 0 && targets.Any(t => t.PostId == p.Id && EF.Parameter(at0).Contains(t.AccountId))),
+            _ => inReview.Where(p => targets.Any(t => t.PostId == p.Id && (
                 (p.CurrentStep == 0 && (EF.Parameter(at0).Contains(t.AccountId) || (byDefault && !EF.Parameter(configured).Contains(t.AccountId))))
                 || (p.CurrentStep == 1 && EF.Parameter(at1).Contains(t.AccountId))
                 || (p.CurrentStep == 2 && EF.Parameter(at2).Contains(t.AccountId))
                 || (p.CurrentStep == 3 && EF.Parameter(at3).Contains(t.AccountId))
-                || (p.CurrentStep == 4 && EF.Parameter(at4).Contains(t.AccountId))))
-            && !revisions.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.EditorId == userId)
+                || (p.CurrentStep == 4 && EF.Parameter(at4).Contains(t.AccountId))))),
+        };
+        var waiting = onAStep.Where(p => !revisions.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.EditorId == userId)
             && !reviews.Any(r => r.PostId == p.Id && r.Revision == p.Revision && r.Step == p.CurrentStep && r.ReviewerId == userId && r.Decision == ReviewDecision.Approve)
             // Having approved another step is allowed only when every account of the post allows it; asked only of
             // the few posts this person approved at another step.
