@@ -147,6 +147,20 @@ internal sealed class TokenizedText : IDisposable
         return masks;
     }
 
+    /// <summary>
+    /// Every token's lexicon mask, zero for a symbol: the labeller reads a window of seven around each scored token,
+    /// and one span for the post spares it the per-read check that the masks were computed.
+    /// </summary>
+    public ReadOnlySpan<ulong> LexiconMasks
+    {
+        get
+        {
+            Tally(1);
+            _masks ??= Masks();
+            return _masks.AsSpan(0, Count);
+        }
+    }
+
     /// <summary>The token's membership in every lexicon set as one bit mask (the sequence labeller's cue-word evidence).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Mask(int index)
@@ -394,11 +408,14 @@ internal sealed class TokenizedText : IDisposable
 
     private static bool IsApostrophe(char c) => c is '\'' or '’';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSpace(char c) =>
         c < 128 ? c is ' ' or '\t' or '\n' or '\r' or '\f' or '\v' : char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u2060' or '\uFEFF';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsWordChar(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : char.IsLetter(c);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsMark(char c)
     {
         if (c < 0x300)
