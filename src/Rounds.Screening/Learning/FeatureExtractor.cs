@@ -30,9 +30,9 @@ internal sealed class FeatureExtractor
 
         // Per-thread buffers, cleared here and handed back by Release: fresh arrays per post were a tenth of what
         // the garbage collector had to clear and collect while screening.
-        _candidateTag = ScratchBuffers<byte>.RentCleared(count + 1);
-        _candidateInfo = ScratchBuffers<byte>.RentCleared(count + 1);
-        _shapes = ScratchBuffers<ulong>.RentCleared(count + 1);
+        _candidateTag = ScratchBuffers<byte>.RentCleared(ctx.Text.Scratch, count + 1);
+        _candidateInfo = ScratchBuffers<byte>.RentCleared(ctx.Text.Scratch, count + 1);
+        _shapes = ScratchBuffers<ulong>.RentCleared(ctx.Text.Scratch, count + 1);
         foreach (var candidate in ctx.Candidates)
         {
             Mark(candidate, kept: false);
@@ -50,12 +50,15 @@ internal sealed class FeatureExtractor
 
     public int Count => _ctx.Text.Count;
 
+    /// <summary>The buffers of the thread screening the post.</summary>
+    public Scratch Scratch => _ctx.Text.Scratch;
+
     /// <summary>Hands the per-post buffers back for the next post; the extractor must not be used afterwards.</summary>
     public void Release()
     {
-        ScratchBuffers<byte>.Return(_candidateTag);
-        ScratchBuffers<byte>.Return(_candidateInfo);
-        ScratchBuffers<ulong>.Return(_shapes);
+        ScratchBuffers<byte>.Return(_ctx.Text.Scratch, _candidateTag);
+        ScratchBuffers<byte>.Return(_ctx.Text.Scratch, _candidateInfo);
+        ScratchBuffers<ulong>.Return(_ctx.Text.Scratch, _shapes);
     }
 
     private void Mark(PhiCandidate candidate, bool kept)
@@ -452,7 +455,7 @@ internal sealed class FeatureExtractor
             return length;
         }
 
-        var value = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        var value = TokenizedText.DigitValue(digits);
         var range = value switch
         {
             0 => 1UL,
