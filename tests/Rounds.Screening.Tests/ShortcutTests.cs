@@ -123,4 +123,43 @@ public class ShortcutTests
             Assert.Equal(word is "IDIOT" or "clown", (text.PhraseStarts(i) & insult) != 0);
         }
     }
+
+    /// <summary>The ASCII ranges of a word's shape and suffix give what the Unicode tables give, for every character.</summary>
+    [Fact]
+    public void TheShapeAndSuffixCharactersAreTheUnicodeOnes()
+    {
+        for (var code = 0; code <= char.MaxValue; code++)
+        {
+            var c = (char)code;
+            var plain = char.IsUpper(c) ? 1 : char.IsLower(c) ? 2 : char.IsAsciiDigit(c) ? 3 : 4 + (c % 61);
+            Assert.Equal(plain, FeatureExtractor.ShapeClass(c));
+            Assert.Equal(char.ToLowerInvariant(c), FeatureExtractor.SuffixChar(c));
+        }
+    }
+
+    /// <summary>The labeller reads the lexicon's masks as one span without asking whether a token is a word; a symbol must read as no set.</summary>
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void TheLexiconMasksAreEachTokensMaskAndZeroForSymbols(string file)
+    {
+        var cued = 0;
+        foreach (var post in LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file))))
+        {
+            using var text = new TokenizedText(post.Post.Text);
+            var masks = text.LexiconMasks;
+            Assert.Equal(text.Count, masks.Length);
+            for (var i = 0; i < text.Count; i++)
+            {
+                Assert.Equal(text.Mask(i), masks[i]);
+                if (!text[i].IsWordLike)
+                {
+                    Assert.Equal(0UL, masks[i]);
+                }
+
+                cued += masks[i] != 0 ? 1 : 0;
+            }
+        }
+
+        Assert.True(cued > 100);
+    }
 }

@@ -186,7 +186,13 @@ internal sealed class NameData
     /// five probes, two of them random reads in tables of megabytes; the words of posts repeat (Zipf), so the
     /// answers for recent words are kept per thread in a table of under 1 MB, allocated when a thread first screens.
     /// </summary>
-    public WordFacts FactsOf(ReadOnlySpan<char> word, int hash)
+    public WordFacts FactsOf(ReadOnlySpan<char> word, int hash) => RecentOfThisThread().FactsOf(word, hash);
+
+    /// <summary>
+    /// This thread's table of recent answers, for a caller that asks about every word of a text on one thread: it
+    /// keeps the table and spares each word the thread-local read, a call into the runtime on every look-up.
+    /// </summary>
+    internal RecentWords RecentOfThisThread()
     {
         var recent = _recent;
         if (recent?.Lists != this)
@@ -194,7 +200,7 @@ internal sealed class NameData
             _recent = recent = new RecentWords(this);
         }
 
-        return recent.FactsOf(word, hash);
+        return recent;
     }
 
     private WordFacts AskEveryList(ReadOnlySpan<char> word, int hash) => new(
@@ -206,7 +212,7 @@ internal sealed class NameData
     /// same word, so it answers what the lists would, whatever their case rules. 16,384 entries in sets of two
     /// (under 1 MB): with one entry per set, a few thousand words a post stream repeats missed one time in five.
     /// </summary>
-    private sealed class RecentWords(NameData lists)
+    internal sealed class RecentWords(NameData lists)
     {
         private const int EntryBits = 14;
         private const int LongestWord = 16;

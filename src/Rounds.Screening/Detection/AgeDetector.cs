@@ -108,7 +108,7 @@ internal static class AgeDetector
         var span = text.Span(i);
         if (text[i].Kind == TokenKind.Number)
         {
-            return span.Length <= 3 ? (int.Parse(span), i) : (0, i);
+            return span.Length <= 3 ? (TokenizedText.DigitValue(span), i) : (0, i);
         }
 
         if (text[i].Kind == TokenKind.Alnum)
@@ -119,7 +119,7 @@ internal static class AgeDetector
                 digits++;
             }
 
-            return digits is 2 or 3 && digits < span.Length ? (int.Parse(span[..digits]), i) : (0, i);
+            return digits is 2 or 3 && digits < span.Length ? (TokenizedText.DigitValue(span[..digits]), i) : (0, i);
         }
 
         if (span.Equals("ninety", StringComparison.OrdinalIgnoreCase))

@@ -285,7 +285,7 @@ internal static class ContactDetector
         var j = i;
         for (var part = 0; part < 4; part++)
         {
-            if (j >= text.Count || text[j].Kind != TokenKind.Number || text[j].Length > 3 || int.Parse(text.Span(j)) > 255)
+            if (j >= text.Count || text[j].Kind != TokenKind.Number || text[j].Length > 3 || TokenizedText.DigitValue(text.Span(j)) > 255)
             {
                 return -1;
             }

@@ -149,11 +149,11 @@ internal static class DateDetector
             return false;
         }
 
-        return text[i].Kind == TokenKind.Number && span.Length <= 2 && int.Parse(span) is >= 1 and <= 31;
+        return text[i].Kind == TokenKind.Number && span.Length <= 2 && TokenizedText.DigitValue(span) is >= 1 and <= 31;
     }
 
     private static bool IsYear(TokenizedText text, int i) =>
-        i < text.Count && text[i].Kind == TokenKind.Number && text[i].Length == 4 && int.Parse(text.Span(i)) is >= 1900 and <= 2100;
+        i < text.Count && text[i].Kind == TokenKind.Number && text[i].Length == 4 && TokenizedText.DigitValue(text.Span(i)) is >= 1900 and <= 2100;
 
     private static int MonthFirst(TokenizedText text, int i)
     {
@@ -244,7 +244,7 @@ internal static class DateDetector
                 return -1;
             }
 
-            parts[count] = int.Parse(text.Span(j));
+            parts[count] = TokenizedText.DigitValue(text.Span(j));
             lengths[count] = text[j].Length;
             count++;
             if (count == 3 || j + 2 >= text.Count || !text.Adjacent(j, j + 1) || !text.Adjacent(j + 1, j + 2)

@@ -32,11 +32,6 @@ internal enum Tie
 /// <summary>Everything the detectors of one screening call share: the tokens, the rules and what was found so far.</summary>
 internal sealed class ScreeningContext : IDisposable
 {
-    // The candidate list of the last post this thread screened, emptied: a fresh one per post was the largest
-    // allocation of a screening call.
-    [ThreadStatic]
-    private static List<PhiCandidate>? SpareCandidates;
-
     private bool[] _claimed;
     private TokenizedText? _bio;
     private bool? _writesInCapitals;
@@ -49,10 +44,9 @@ internal sealed class ScreeningContext : IDisposable
         Rules = rules;
         PhraseStartTable.EnsureBuilt();
         Text = new TokenizedText(post.Text ?? string.Empty, countReads);
-        _claimed = ScratchBuffers<bool>.Rent(Text.Count + 1);
-        Array.Clear(_claimed, 0, Text.Count + 1);
-        Candidates = SpareCandidates ?? new(16);
-        SpareCandidates = null;
+        _claimed = ScratchBuffers<bool>.RentCleared(Text.Scratch, Text.Count + 1);
+        Candidates = Text.Scratch.SpareCandidates ?? new(16);
+        Text.Scratch.SpareCandidates = null;
     }
 
     public Post Post { get; }
@@ -63,14 +57,14 @@ internal sealed class ScreeningContext : IDisposable
         _bio?.Dispose();
         if (_claimed.Length > 0)
         {
-            ScratchBuffers<bool>.Return(_claimed);
+            ScratchBuffers<bool>.Return(Text.Scratch, _claimed);
             _claimed = [];
 
             // A list grown by one huge post is not kept.
             if (Candidates.Capacity <= 1024)
             {
                 Candidates.Clear();
-                SpareCandidates = Candidates;
+                Text.Scratch.SpareCandidates = Candidates;
             }
         }
     }

@@ -30,9 +30,9 @@ internal sealed class FeatureExtractor
 
         // Per-thread buffers, cleared here and handed back by Release: fresh arrays per post were a tenth of what
         // the garbage collector had to clear and collect while screening.
-        _candidateTag = ScratchBuffers<byte>.RentCleared(count + 1);
-        _candidateInfo = ScratchBuffers<byte>.RentCleared(count + 1);
-        _shapes = ScratchBuffers<ulong>.RentCleared(count + 1);
+        _candidateTag = ScratchBuffers<byte>.RentCleared(ctx.Text.Scratch, count + 1);
+        _candidateInfo = ScratchBuffers<byte>.RentCleared(ctx.Text.Scratch, count + 1);
+        _shapes = ScratchBuffers<ulong>.RentCleared(ctx.Text.Scratch, count + 1);
         foreach (var candidate in ctx.Candidates)
         {
             Mark(candidate, kept: false);
@@ -50,12 +50,15 @@ internal sealed class FeatureExtractor
 
     public int Count => _ctx.Text.Count;
 
+    /// <summary>The buffers of the thread screening the post.</summary>
+    public Scratch Scratch => _ctx.Text.Scratch;
+
     /// <summary>Hands the per-post buffers back for the next post; the extractor must not be used afterwards.</summary>
     public void Release()
     {
-        ScratchBuffers<byte>.Return(_candidateTag);
-        ScratchBuffers<byte>.Return(_candidateInfo);
-        ScratchBuffers<ulong>.Return(_shapes);
+        ScratchBuffers<byte>.Return(_ctx.Text.Scratch, _candidateTag);
+        ScratchBuffers<byte>.Return(_ctx.Text.Scratch, _candidateInfo);
+        ScratchBuffers<ulong>.Return(_ctx.Text.Scratch, _shapes);
     }
 
     private void Mark(PhiCandidate candidate, bool kept)
@@ -185,25 +188,21 @@ internal sealed class FeatureExtractor
             }
         }
 
-        // Cue words around the token: every lexicon set the neighbours belong to, by relative position.
-        for (var offset = -3; offset <= 3; offset++)
+        // Cue words around the token: every lexicon set the neighbours belong to, by relative position. A symbol's
+        // mask is zero, so it adds no key.
+        var masks = text.LexiconMasks;
+        for (int k = Math.Max(0, i - 3), last = Math.Min(Count - 1, i + 3); k <= last; k++)
         {
-            var k = i + offset;
-            if (k < 0 || k >= Count || !text[k].IsWordLike)
-            {
-                continue;
-            }
-
-            var mask = text.Mask(k);
+            var mask = masks[k];
             while (mask != 0 && n < MaxFeatures - 8)
             {
                 var bit = BitOperations.TrailingZeroCount(mask);
                 mask &= mask - 1;
-                keys[n++] = CueKeys[((offset + 3) << 6) | bit];
+                keys[n++] = CueKeys[((k - i + 3) << 6) | bit];
             }
         }
 
-        keys[n++] = StaffKeys[StaffEvidence(i)];
+        keys[n++] = StaffKeys[StaffEvidence(i, masks)];
 
         // A contact detail or address after "Questions? Call" or "Referrals:" in a post with little patient evidence
         // is the organisation's own; beside a patient's story it may not be.
@@ -256,16 +255,16 @@ internal sealed class FeatureExtractor
     /// The signs that a name belongs to a member of staff or a public figure rather than a patient: a title or an
     /// introduction before it, a credential after it. Summed into one value so that they combine with each other.
     /// </summary>
-    private ulong StaffEvidence(int i)
+    private ulong StaffEvidence(int i, ReadOnlySpan<ulong> masks)
     {
         var text = _ctx.Text;
 
-        // The cue-word sets are bits of each token's lexicon mask, so the window is a few mask reads, not three
-        // set look-ups per token.
+        // The cue-word sets are bits of each token's lexicon mask (zero for a symbol), so the window is a few mask
+        // reads, not three set look-ups per token.
         var before = 0UL;
         for (var k = Math.Max(0, i - 3); k < i; k++)
         {
-            before |= text[k].IsWordLike ? text.Mask(k) : 0;
+            before |= masks[k];
         }
 
         var bits = (before & StaffTitleBit) != 0 ? 1UL : 0;
@@ -278,9 +277,8 @@ internal sealed class FeatureExtractor
                 break;
             }
 
-            var token = text[k];
-            var mask = token.IsWordLike ? text.Mask(k) : 0;
-            bits |= (mask & StaffSuffixBit) != 0 && token.Has(TokenFlags.AllUpper) ? 8UL : 0;
+            var mask = masks[k];
+            bits |= (mask & StaffSuffixBit) != 0 && text[k].Has(TokenFlags.AllUpper) ? 8UL : 0;
             bits |= (mask & StaffTitleBit) != 0 ? 16UL : 0;
         }
 
@@ -396,7 +394,7 @@ internal sealed class FeatureExtractor
         var classes = 0;
         foreach (var c in span)
         {
-            var cls = char.IsUpper(c) ? 1 : char.IsLower(c) ? 2 : char.IsAsciiDigit(c) ? 3 : 4 + (c % 61);
+            var cls = ShapeClass(c);
             if (cls == last)
             {
                 continue;
@@ -415,13 +413,34 @@ internal sealed class FeatureExtractor
         return shape | (length << 48);
     }
 
+    /// <summary>
+    /// A character's class in <see cref="Shape"/>: upper case, lower case, digit, or the character itself folded.
+    /// ASCII, nearly every character of a post, is decided by ranges; the Unicode category tables behind
+    /// <see cref="char.IsUpper(char)"/> answer the same for it, and still decide the rest.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int ShapeClass(char c)
+    {
+        if (c < 128)
+        {
+            return char.IsAsciiLetterUpper(c) ? 1 : char.IsAsciiLetterLower(c) ? 2 : char.IsAsciiDigit(c) ? 3 : 4 + (c % 61);
+        }
+
+        return char.IsUpper(c) ? 1 : char.IsLower(c) ? 2 : 4 + (c % 61);
+    }
+
+    /// <summary>A character folded for <see cref="Suffix"/>: ASCII by its one case bit, the rest by the invariant culture.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static char SuffixChar(char c) =>
+        c < 128 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
+
     private static ulong Suffix(TokenizedText text, int index)
     {
         var span = text.Span(index);
         ulong value = 0;
         for (var k = Math.Max(0, span.Length - 3); k < span.Length; k++)
         {
-            value = (value << 16) | char.ToLowerInvariant(span[k]);
+            value = (value << 16) | SuffixChar(span[k]);
         }
 
         return value;
@@ -436,7 +455,7 @@ internal sealed class FeatureExtractor
             return length;
         }
 
-        var value = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        var value = TokenizedText.DigitValue(digits);
         var range = value switch
         {
             0 => 1UL,

@@ -19,20 +19,15 @@ internal static class Labeller
     /// </summary>
     public const float RecallBias = 0.2f;
 
-    [ThreadStatic]
-    private static ulong[]? KeyBuffer;
-
-    [ThreadStatic]
-    private static float[]? ScoreBuffer;
-
     private static readonly HashSet<string> ValidatedTypes = new(StringComparer.Ordinal) { "SSN", "EMAIL", "URL", "IP", "PHONE", "FAX" };
 
     /// <summary>Tags every token; <paramref name="margins"/> gets the chosen tag's margin over the best other choice.</summary>
     public static void Decode(SequenceModel model, FeatureExtractor features, Span<byte> tags, Span<float> margins, float recallBias)
     {
         // Per-thread buffers: a stackalloc here was zeroed on every call, which cost more than scoring a short post.
-        var keys = KeyBuffer ??= new ulong[FeatureExtractor.MaxFeatures + 4];
-        var scores = (ScoreBuffer ??= new float[64]).AsSpan(0, model.Stride);
+        var scratch = features.Scratch;
+        var keys = scratch.Keys ??= new ulong[FeatureExtractor.MaxFeatures + 4];
+        var scores = (scratch.Scores ??= new float[64]).AsSpan(0, model.Stride);
         int previous = Tags.Outside, beforePrevious = Tags.Outside;
         for (var i = 0; i < features.Count; i++)
         {
@@ -157,8 +152,8 @@ internal static class Labeller
     private static List<PhiCandidate> Union(ScreeningContext ctx, List<PhiCandidate> found, List<PhiCandidate> ruleKept, ReadOnlySpan<byte> tags, ReadOnlySpan<float> margins, float gate)
     {
         var count = ctx.Text.Count;
-        var ruleType = ScratchBuffers<string?>.RentCleared(count);
-        var ruleConfidence = ScratchBuffers<float>.RentCleared(count);
+        var ruleType = ScratchBuffers<string?>.RentCleared(ctx.Text.Scratch, count);
+        var ruleConfidence = ScratchBuffers<float>.RentCleared(ctx.Text.Scratch, count);
         foreach (var rule in ruleKept)
         {
             for (var k = rule.First; k <= rule.Last; k++)
@@ -169,7 +164,7 @@ internal static class Labeller
         }
 
         var result = new List<PhiCandidate>(found.Count + ruleKept.Count);
-        var covered = ScratchBuffers<bool>.RentCleared(count);
+        var covered = ScratchBuffers<bool>.RentCleared(ctx.Text.Scratch, count);
         foreach (var candidate in found)
         {
             var conflicting = false;
@@ -210,9 +205,9 @@ internal static class Labeller
             }
         }
 
-        ScratchBuffers<string?>.Return(ruleType);
-        ScratchBuffers<float>.Return(ruleConfidence);
-        ScratchBuffers<bool>.Return(covered);
+        ScratchBuffers<string?>.Return(ctx.Text.Scratch, ruleType);
+        ScratchBuffers<float>.Return(ctx.Text.Scratch, ruleConfidence);
+        ScratchBuffers<bool>.Return(ctx.Text.Scratch, covered);
         return result;
     }
 
@@ -220,8 +215,8 @@ internal static class Labeller
     private static List<PhiCandidate> Resolve(ScreeningContext ctx, List<PhiCandidate> found)
     {
         var count = ctx.Text.Count;
-        var ruleAt = ScratchBuffers<int>.RentCleared(count);
-        var validatedAt = ScratchBuffers<int>.RentCleared(count);
+        var ruleAt = ScratchBuffers<int>.RentCleared(ctx.Text.Scratch, count);
+        var validatedAt = ScratchBuffers<int>.RentCleared(ctx.Text.Scratch, count);
         for (var r = 0; r < ctx.Candidates.Count; r++)
         {
             var rule = ctx.Candidates[r];
@@ -236,7 +231,7 @@ internal static class Labeller
         }
 
         var result = new List<PhiCandidate>(found.Count + 2);
-        var covered = ScratchBuffers<bool>.RentCleared(count);
+        var covered = ScratchBuffers<bool>.RentCleared(ctx.Text.Scratch, count);
         foreach (var candidate in found)
         {
             // The detectors implement the span conventions (label words, honorifics and '#' outside, units inside), so
@@ -278,9 +273,9 @@ internal static class Labeller
             }
         }
 
-        ScratchBuffers<int>.Return(ruleAt);
-        ScratchBuffers<int>.Return(validatedAt);
-        ScratchBuffers<bool>.Return(covered);
+        ScratchBuffers<int>.Return(ctx.Text.Scratch, ruleAt);
+        ScratchBuffers<int>.Return(ctx.Text.Scratch, validatedAt);
+        ScratchBuffers<bool>.Return(ctx.Text.Scratch, covered);
         result.Sort((a, b) => a.First.CompareTo(b.First));
         return result;
     }

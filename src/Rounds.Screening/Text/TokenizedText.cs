@@ -17,6 +17,10 @@ internal sealed class TokenizedText : IDisposable
     private ulong[]? _phraseStarts;
     private Data.WordFacts[]? _facts;
 
+    // The answers of the name and word lists kept for this thread, taken once per text: a text is screened on one
+    // thread, and a thread-local read for every word looked up was a call into the runtime each time.
+    private Data.NameData.RecentWords? _recentWords;
+
     // Counting is asked for by the linear-cost checks only: one counter bumped on every token read was a chain of
     // dependent increments through memory running the length of each screening.
     private readonly bool _counting;
@@ -25,9 +29,10 @@ internal sealed class TokenizedText : IDisposable
     {
         Text = text;
         _counting = countReads;
-        _tokens = ScratchBuffers<Token>.Rent(text.Length + 1);
+        Scratch = Scratch.OfThisThread;
+        _tokens = ScratchBuffers<Token>.Rent(Scratch, text.Length + 1);
         Count = Tokenize(text, _tokens);
-        _hashes = ScratchBuffers<int>.Rent(Count + 1);
+        _hashes = ScratchBuffers<int>.Rent(Scratch, Count + 1);
         for (var i = 0; i < Count; i++)
         {
             _hashes[i] = SpanTable<bool>.Hash(text.AsSpan(_tokens[i].Start, _tokens[i].Length));
@@ -35,6 +40,9 @@ internal sealed class TokenizedText : IDisposable
     }
 
     public string Text { get; }
+
+    /// <summary>The buffers of the thread that made the text, which the text and its screening rent from.</summary>
+    public Scratch Scratch { get; }
 
     public int Count { get; }
 
@@ -68,23 +76,23 @@ internal sealed class TokenizedText : IDisposable
     {
         if (_tokens.Length > 0)
         {
-            ScratchBuffers<Token>.Return(_tokens);
-            ScratchBuffers<int>.Return(_hashes);
+            ScratchBuffers<Token>.Return(Scratch, _tokens);
+            ScratchBuffers<int>.Return(Scratch, _hashes);
             if (_masks is not null)
             {
-                ScratchBuffers<ulong>.Return(_masks);
+                ScratchBuffers<ulong>.Return(Scratch, _masks);
                 _masks = null;
             }
 
             if (_phraseStarts is not null)
             {
-                ScratchBuffers<ulong>.Return(_phraseStarts);
+                ScratchBuffers<ulong>.Return(Scratch, _phraseStarts);
                 _phraseStarts = null;
             }
 
             if (_facts is not null)
             {
-                ScratchBuffers<Data.WordFacts>.Return(_facts);
+                ScratchBuffers<Data.WordFacts>.Return(Scratch, _facts);
                 _facts = null;
             }
 
@@ -138,13 +146,27 @@ internal sealed class TokenizedText : IDisposable
     private ulong[] Masks()
     {
         var vocabulary = Detection.Lexicon.Vocabulary;
-        var masks = ScratchBuffers<ulong>.Rent(Count + 1);
+        var masks = ScratchBuffers<ulong>.Rent(Scratch, Count + 1);
         for (var i = 0; i < Count; i++)
         {
             masks[i] = _tokens[i].IsWordLike ? vocabulary.MaskOf(Text.AsSpan(_tokens[i].Start, _tokens[i].Length), _hashes[i]) : 0;
         }
 
         return masks;
+    }
+
+    /// <summary>
+    /// Every token's lexicon mask, zero for a symbol: the labeller reads a window of seven around each scored token,
+    /// and one span for the post spares it the per-read check that the masks were computed.
+    /// </summary>
+    public ReadOnlySpan<ulong> LexiconMasks
+    {
+        get
+        {
+            Tally(1);
+            _masks ??= Masks();
+            return _masks.AsSpan(0, Count);
+        }
     }
 
     /// <summary>The token's membership in every lexicon set as one bit mask (the sequence labeller's cue-word evidence).</summary>
@@ -174,7 +196,7 @@ internal sealed class TokenizedText : IDisposable
 
     private ulong[] PhraseStartMasks()
     {
-        var masks = ScratchBuffers<ulong>.Rent(Count + 1);
+        var masks = ScratchBuffers<ulong>.Rent(Scratch, Count + 1);
         for (var i = 0; i < Count; i++)
         {
             masks[i] = PhraseStartTable.MaskOf(Text.AsSpan(_tokens[i].Start, _tokens[i].Length), _hashes[i]);
@@ -203,17 +225,44 @@ internal sealed class TokenizedText : IDisposable
         if (_facts is null)
         {
             // A reused buffer still holds another post's facts; cleared, every entry reads as not looked up.
-            _facts = ScratchBuffers<Data.WordFacts>.Rent(Count + 1);
+            _facts = ScratchBuffers<Data.WordFacts>.Rent(Scratch, Count + 1);
             Array.Clear(_facts, 0, Count + 1);
         }
 
         ref var facts = ref _facts[index];
         if (!facts.IsKnown)
         {
-            facts = Data.NameData.Shared.FactsOf(Text.AsSpan(_tokens[index].Start, _tokens[index].Length), _hashes[index]);
+            _recentWords ??= Data.NameData.Shared.RecentOfThisThread();
+            facts = _recentWords.FactsOf(Text.AsSpan(_tokens[index].Start, _tokens[index].Length), _hashes[index]);
         }
 
         return facts;
+    }
+
+    /// <summary>
+    /// The value of a run of ASCII digits, as <see cref="int.Parse(ReadOnlySpan{char}, System.IFormatProvider?)"/>
+    /// gives it for the short numbers the detectors read (a <see cref="TokenKind.Number"/> token is ASCII digits only).
+    /// <c>int.Parse</c> without a culture reads the thread's culture, a thread-local read on every call.
+    /// </summary>
+    public static int DigitValue(ReadOnlySpan<char> digits)
+    {
+        if (digits.IsEmpty || digits.Length > 9)
+        {
+            throw new FormatException($"Not a short run of digits: '{digits}'.");
+        }
+
+        var value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                throw new FormatException($"Not a short run of digits: '{digits}'.");
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return value;
     }
 
     /// <summary>The token's case-insensitive hash, computed once here for every list look-up.</summary>
@@ -394,11 +443,14 @@ internal sealed class TokenizedText : IDisposable
 
     private static bool IsApostrophe(char c) => c is '\'' or '’';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSpace(char c) =>
         c < 128 ? c is ' ' or '\t' or '\n' or '\r' or '\f' or '\v' : char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u2060' or '\uFEFF';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsWordChar(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : char.IsLetter(c);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsMark(char c)
     {
         if (c < 0x300)

@@ -1,0 +1,118 @@
+using Rounds.Screening.Data;
+using Rounds.Screening.Text;
+
+namespace Rounds.Screening.Tests;
+
+/// <summary>
+/// A screening takes its thread's buffers once and rents through them: what it hands back must serve the next rent
+/// on that thread, never another thread's, and arrays of different element types must not meet.
+/// </summary>
+public class ScratchTests
+{
+    [Fact]
+    public void AReturnedBufferServesTheNextRentOfItsThread()
+    {
+        var scratch = Scratch.OfThisThread;
+        var first = ScratchBuffers<ulong>.Rent(scratch, 300);
+        ScratchBuffers<ulong>.Return(scratch, first);
+
+        Assert.Same(first, ScratchBuffers<ulong>.Rent(scratch, 200));
+
+        // Rented again before its return, it is not handed out twice.
+        Assert.NotSame(first, ScratchBuffers<ulong>.Rent(scratch, 200));
+        ScratchBuffers<ulong>.Return(scratch, first);
+    }
+
+    [Fact]
+    public void RentingClearedClearsWhatThePreviousUserLeft()
+    {
+        var scratch = Scratch.OfThisThread;
+        var used = ScratchBuffers<int>.Rent(scratch, 100);
+        Array.Fill(used, 7);
+        ScratchBuffers<int>.Return(scratch, used);
+
+        var again = ScratchBuffers<int>.RentCleared(scratch, 100);
+        Assert.Same(used, again);
+        Assert.All(again.AsSpan(0, 100).ToArray(), value => Assert.Equal(0, value));
+        ScratchBuffers<int>.Return(scratch, again);
+    }
+
+    [Fact]
+    public void EachElementTypeKeepsItsOwnBuffers()
+    {
+        var scratch = Scratch.OfThisThread;
+        var bytes = ScratchBuffers<byte>.Rent(scratch, 4096);
+        ScratchBuffers<byte>.Return(scratch, bytes);
+
+        var bools = ScratchBuffers<bool>.Rent(scratch, 4096);
+        Assert.IsType<bool[]>(bools);
+        Assert.Same(bytes, ScratchBuffers<byte>.Rent(scratch, 4096));
+    }
+
+    [Fact]
+    public void EachThreadHasItsOwnScratch()
+    {
+        var here = Scratch.OfThisThread;
+        Scratch? there = null;
+        var thread = new Thread(() => there = Scratch.OfThisThread);
+        thread.Start();
+        thread.Join();
+
+        Assert.Same(here, Scratch.OfThisThread);
+        Assert.NotNull(there);
+        Assert.NotSame(here, there);
+    }
+
+    [Fact]
+    public void ATextAndItsFactsUseTheScratchOfTheThreadThatMadeIt()
+    {
+        using var text = new TokenizedText("Maria Lopez visited Springfield");
+        Assert.Same(Scratch.OfThisThread, text.Scratch);
+        for (var i = 0; i < text.Count; i++)
+        {
+            Assert.Equal(NameData.Shared.FactsOf(text.Span(i), text.Hash(i)), text.Facts(i));
+        }
+
+        Assert.Same(NameData.Shared.RecentOfThisThread(), NameData.Shared.RecentOfThisThread());
+    }
+
+    /// <summary>The detectors read numbers with <see cref="TokenizedText.DigitValue"/>: it must give what <c>int.Parse</c> gives.</summary>
+    [Fact]
+    public void DigitValueIsWhatIntParseGives()
+    {
+        for (var value = 0; value < 10_000; value++)
+        {
+            for (var width = 1; width <= 4; width++)
+            {
+                var digits = value.ToString($"D{width}", System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture), TokenizedText.DigitValue(digits));
+            }
+        }
+
+        Assert.Throws<FormatException>(() => TokenizedText.DigitValue("12a"));
+        Assert.Throws<FormatException>(() => TokenizedText.DigitValue(""));
+        Assert.Throws<FormatException>(() => TokenizedText.DigitValue("١٢"));
+    }
+
+    /// <summary>Every number token is ASCII digits only, so <see cref="TokenizedText.DigitValue"/> reads any the detectors hand it.</summary>
+    [Theory]
+    [MemberData(nameof(ShortcutTests.Files), MemberType = typeof(ShortcutTests))]
+    public void NumberTokensAreAsciiDigits(string file)
+    {
+        var numbers = 0;
+        foreach (var post in Rounds.Screening.CommandLine.LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file))))
+        {
+            using var text = new TokenizedText(post.Post.Text + " ١٢٣ ৪৫");
+            for (var i = 0; i < text.Count; i++)
+            {
+                if (text[i].Kind == TokenKind.Number)
+                {
+                    Assert.True(text.Span(i).ToString().All(char.IsAsciiDigit), text.Span(i).ToString());
+                    numbers++;
+                }
+            }
+        }
+
+        Assert.True(numbers > 10);
+    }
+}
