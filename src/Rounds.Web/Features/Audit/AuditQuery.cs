@@ -149,7 +149,7 @@ public sealed class AuditQuery(RoundsDbContext db)
         // Written by hand, so the tenant filter does not apply: the organization is named in both seeks.
         db.Database.SqlQuery<string>($"""
             WITH RECURSIVE "Found"("Value") AS (
-                SELECT MIN(a."Action") FROM "AuditEntries" AS a WHERE a."OrganizationId" = {organizationId}
+                SELECT MIN(a."Action") FROM "AuditEntries" AS a WHERE a."OrganizationId" = {organizationId} AND a."Action" > ''
                 UNION ALL
                 SELECT (SELECT MIN(a."Action") FROM "AuditEntries" AS a WHERE a."OrganizationId" = {organizationId} AND a."Action" > f."Value")
                 FROM "Found" AS f WHERE f."Value" IS NOT NULL)
