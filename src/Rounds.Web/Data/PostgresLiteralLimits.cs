@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Rounds.Web.Data;
 
@@ -15,7 +14,7 @@ namespace Rounds.Web.Data;
 /// Offsets, which grow with the page asked for, stay parameters. The text is rewritten as EF Core writes it: its
 /// commands hold no string literals or comments that read <c>LIMIT @name</c>, and its parameter names keep their case.
 /// </summary>
-internal sealed class PostgresLiteralLimits : DbCommandInterceptor
+internal sealed class PostgresLiteralLimits : BeforeEachCommand
 {
     public static readonly PostgresLiteralLimits Instance = new();
 
@@ -35,29 +34,7 @@ internal sealed class PostgresLiteralLimits : DbCommandInterceptor
     /// <summary>A command's text with one limit written in, and whether its parameter is still used elsewhere.</summary>
     private sealed record Form(string Sql, bool StillUsed);
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        Rewrite(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Rewrite(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        Rewrite(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        Rewrite(command);
-        return ValueTask.FromResult(result);
-    }
+    protected override void Before(DbCommand command) => Rewrite(command);
 
     /// <summary>Writes each limit parameter of <paramref name="command"/> into its text as a number.</summary>
     internal void Rewrite(DbCommand command)

@@ -11,47 +11,13 @@ namespace Rounds.Web.Data;
 /// armed with a timer that interrupts the connection (sqlite3_interrupt) when the timeout passes and is disarmed
 /// when the command ends or its reader is disposed. The statement then fails with SQLITE_INTERRUPT.
 /// </summary>
-internal sealed class SqliteCommandTimeout : DbCommandInterceptor
+internal sealed class SqliteCommandTimeout : BeforeEachCommand
 {
     public static readonly SqliteCommandTimeout Instance = new();
 
     private readonly ConditionalWeakTable<DbCommand, CancellationTokenSource> armed = new();
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        Arm(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Arm(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        Arm(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Arm(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
-    {
-        Arm(command);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        Arm(command);
-        return ValueTask.FromResult(result);
-    }
+    protected override void Before(DbCommand command) => Arm(command);
 
     // A reader's statement keeps stepping while its rows are read, so it stays armed until the reader goes.
     public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
