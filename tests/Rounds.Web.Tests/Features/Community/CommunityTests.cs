@@ -745,15 +745,24 @@ public abstract class CommunityTests(BoardRounds app)
     {
         var cast = await CastAsync();
         await WatchCategoryAsync(cast, cast.Watcher, cast.Other);
-        var (topic, _) = await TopicAsync(cast, cast.Moderator, "Busy topic", "Post here.");
+        var (topic, first) = await TopicAsync(cast, cast.Moderator, "Busy topic", "Post here.");
         var posts = new List<Guid>();
         for (var i = 0; i < 6; i++)
         {
             posts.Add((await ReplyAsync(cast, i % 2 == 0 ? cast.Asker : cast.Expert, topic, $"Reply number {i}.")).GetProperty("postId").GetGuid());
         }
 
+        // The workers may also finish jobs other tests of this class left claimed (a lease that lapses while this
+        // test runs), so this test's own jobs are checked one by one: each done, on its first claim.
         var finished = await Task.WhenAll(Enumerable.Range(0, 3).Select(n => Task.Run(() => app.DeliverAsync($"worker-{n}"))));
-        Assert.Equal(7, finished.Sum());
+        Assert.True(finished.Sum() >= 7, $"the workers finished {finished.Sum()} jobs");
+        foreach (var post in posts.Prepend(first))
+        {
+            var job = await FanOutRowAsync(post);
+            Assert.NotNull(job.DoneAt);
+            Assert.Equal(1, job.Attempts);
+        }
+
         var told = await app.WithScopeAsync(s => s.GetRequiredService<RoundsDbContext>().Set<Notification>()
             .Where(n => n.UserId == cast.Watcher.Id || n.UserId == cast.Other.Id).Select(n => new { n.UserId, n.EventKey }).ToListAsync());
         foreach (var post in posts)
