@@ -167,7 +167,7 @@ RSS="$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status") MB (peak $
   echo
   echo "### $POSTS posts on $DB, $CONNECTIONS connections, $DURATION per route after $WARMUP of warm-up ($(date -u '+%F %H:%M UTC'))"
   echo
-  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)); load average before the run: $LOAD. Seeded in $(cat "$MARKER"). Server RSS after the run: $RSS; young-generation budget ${DOTNET_GCGen0MaxBudget:-the runtime's}."
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)); load average before the run: $LOAD. Seeded in $(cat "$MARKER"). Server RSS after the run: $RSS; young-generation budget ${DOTNET_GCGen0MaxBudget:-unset (the runtime default)}."
   echo
   echo "| route | p50 ms | p95 ms | p99 ms | requests/s | bytes | status codes |"
   echo "|---|---|---|---|---|---|---|"
