@@ -162,4 +162,48 @@ public class ShortcutTests
 
         Assert.True(cued > 100);
     }
+
+    /// <summary>
+    /// Four templates' keys come from tables hashed once; each entry must be the key the template hashes for the
+    /// same value, for every value the extractor can give (every tag and information byte, flag set and kind, count
+    /// bucket and fact).
+    /// </summary>
+    [Fact]
+    public void TheTabledKeysAreTheTemplatesHashes()
+    {
+        for (var candidate = 0; candidate < 32; candidate++)
+        {
+            for (var info = 0; info < 32; info++)
+            {
+                var evidence = candidate == 0 ? 0UL : (ulong)(uint)candidate | ((ulong)(uint)info << 8);
+                Assert.Equal(FeatureExtractor.Key(5, evidence), FeatureExtractor.EvidenceKey((byte)candidate, (byte)info));
+            }
+        }
+
+        var allFlags = Enum.GetValues<TokenFlags>().Aggregate((a, b) => a | b);
+        foreach (var kind in Enum.GetValues<TokenKind>())
+        {
+            for (var flags = 0; flags <= (int)allFlags; flags++)
+            {
+                Assert.Equal(FeatureExtractor.Key(17, (ulong)(uint)flags | ((ulong)kind << 16)), FeatureExtractor.KindKey((TokenFlags)flags, kind));
+            }
+        }
+
+        for (ulong first = 0; first <= 8; first++)
+        {
+            for (ulong sur = 0; sur <= 8; sur++)
+            {
+                for (ulong facts = 0; facts < 16; facts++)
+                {
+                    var value = first | (sur << 4) | (facts << 8);
+                    Assert.Equal(FeatureExtractor.Key(21, value), FeatureExtractor.NameListKey(value));
+                }
+            }
+        }
+
+        for (ulong value = 0; value < 8 * 32; value++)
+        {
+            Assert.Equal(FeatureExtractor.Key(23, value), FeatureExtractor.PlaceKey(value));
+        }
+    }
 }
