@@ -1,6 +1,7 @@
 using Rounds.Screening.CommandLine;
 using Rounds.Screening.Detection;
 using Rounds.Screening.Learning;
+using Rounds.Screening.Policy;
 using Rounds.Screening.Rules;
 using Rounds.Screening.Text;
 
@@ -205,5 +206,42 @@ public class ShortcutTests
         {
             Assert.Equal(FeatureExtractor.Key(23, value), FeatureExtractor.PlaceKey(value));
         }
+    }
+
+    /// <summary>
+    /// The policy detector clears its phrase lengths and weights only after a token where a phrase matched; each
+    /// token's answer must be the one fresh zeros give, and a token where nothing matched must leave zeros.
+    /// </summary>
+    [Fact]
+    public void PhraseLengthsClearedOnlyAfterAMatchAreThoseOfFreshZeros()
+    {
+        // More entries than the detector's five rules: a tag's entry is written by its number.
+        const int tags = 8;
+        Span<int> lengths = stackalloc int[tags];
+        Span<int> weights = stackalloc int[tags];
+        var matched = 0;
+        var files = new[] { "dev-posts.jsonl", "dev-posts-2.jsonl", "presidio-generated-small.json" };
+        foreach (var post in files.SelectMany(file => LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file)))))
+        {
+            using var text = new TokenizedText(post.Post.Text);
+            for (var i = 0; i < text.Count; i++)
+            {
+                var freshLengths = new int[tags];
+                var freshWeights = new int[tags];
+                var fresh = PolicyDetector.WeighedPhrases.MatchByTag(text, i, freshLengths, freshWeights);
+                var reused = PolicyDetector.WeighedPhrases.MatchByTag(text, i, lengths, weights);
+                Assert.Equal(fresh, reused);
+                Assert.Equal(freshLengths, lengths.ToArray());
+                Assert.Equal(freshWeights, weights.ToArray());
+                if (reused)
+                {
+                    matched++;
+                    lengths.Clear();
+                    weights.Clear();
+                }
+            }
+        }
+
+        Assert.True(matched > 0);
     }
 }
