@@ -252,10 +252,11 @@ internal static class Labeller
         for (var r = 0; r < ctx.Candidates.Count; r++)
         {
             var rule = ctx.Candidates[r];
+            var validated = ValidatedTypes.Contains(rule.Type);
             for (var k = rule.First; k <= rule.Last; k++)
             {
                 ruleAt[k] = r + 1;
-                if (ValidatedTypes.Contains(rule.Type))
+                if (validated)
                 {
                     validatedAt[k] = r + 1;
                 }
