@@ -98,8 +98,8 @@ internal sealed class SequenceModel
         _known = new ulong[filterBits / 64];
         _knownShift = 64 - BitOperations.Log2((uint)filterBits);
 
-        // One row per slot, more than half of them empty (2.6 MB for either profile's 11,000–14,000 keys): the rows a token
-        // reads are as many cache lines as with one row per key, wherever they lie.
+        // One row per slot, more than half of them empty (2.6 MB for either profile's 11,000–14,000 keys): the rows a
+        // token reads are as many cache lines as with one row per key, wherever they lie.
         _weights = new float[capacity * RowStride];
         FeatureCount = count;
     }
