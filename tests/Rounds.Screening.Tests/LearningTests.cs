@@ -388,6 +388,76 @@ public class LearningTests
         }
     }
 
+    /// <summary>
+    /// A key's weights are the row of the slot it took, so keys whose slot was taken, moved along (past the table's
+    /// end too), must still be found with their own row, and a key never learned must add nothing.
+    /// </summary>
+    [Fact]
+    public void ScoringFindsKeysMovedAlongByOthers()
+    {
+        // Twelve keys point to the same slot, the last of the table (32 slots for 12 keys), and take the slots after it.
+        var features = new List<(ulong Key, float[] Weights)>();
+        for (var f = 0; f < 12; f++)
+        {
+            var weights = new float[Tags.Count];
+            weights[f % Tags.Count] = f + 1;
+            weights[(f + 5) % Tags.Count] = -0.5f * f;
+            features.Add((((ulong)(f + 1) << 40) | 31, weights));
+        }
+
+        var model = new SequenceModel(features, 1f);
+        var scores = new float[model.Stride];
+        foreach (var (key, weights) in features)
+        {
+            model.Score([key], scores);
+            Assert.Equal(weights, scores[..Tags.Count]);
+        }
+
+        // Keys the model never learned: one pointing to the same slot, one to a slot inside the run of taken ones.
+        model.Score([(13UL << 40) | 31, (14UL << 40) | 7], scores);
+        Assert.All(scores[..Tags.Count], score => Assert.Equal(0f, score));
+        Assert.Equal(features.Select(f => f.Key).Order(), model.Features().Select(f => f.Key).Order());
+    }
+
+    /// <summary>
+    /// The best PHI tag is found with vector comparisons instead of a loop; it must be the loop's answer, the first of
+    /// the greatest PHI scores, whatever "outside" and the padding after the tags hold, and for ties and signed zeros.
+    /// </summary>
+    [Fact]
+    public void TheBestTagIsTheFirstOfTheGreatest()
+    {
+        var random = new Random(11);
+        float[] values = [0f, -0f, 1f, -1f, 0.5f, float.MaxValue, float.MinValue, float.Epsilon, -float.Epsilon, 3.25f];
+        var scores = new float[24];
+        for (var trial = 0; trial < 200_000; trial++)
+        {
+            for (var t = 0; t < scores.Length; t++)
+            {
+                // Few distinct values in some trials, so that ties are common; any value in the others.
+                scores[t] = trial % 3 == 0 ? values[random.Next(values.Length)] : (float)((random.NextDouble() - 0.5) * 100);
+            }
+
+            var plain = 1;
+            for (var t = 2; t < Tags.Count; t++)
+            {
+                if (scores[t] > scores[plain])
+                {
+                    plain = t;
+                }
+            }
+
+            Assert.Equal(plain, Labeller.BestPhiTag(scores));
+        }
+
+        // "Outside" and the padding are never chosen, however high.
+        Array.Fill(scores, -1f);
+        scores[Tags.Outside] = 100f;
+        scores[Tags.Count] = 100f;
+        scores[^1] = 100f;
+        scores[7] = 0f;
+        Assert.Equal(7, Labeller.BestPhiTag(scores));
+    }
+
     /// <summary>The name-count buckets are the order of magnitude the features were trained with: 1 + ⌊log10⌋, at most 8.</summary>
     [Fact]
     public void CountBucketsAreTheOrderOfMagnitude()

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Rounds.Screening.Data;
+using Rounds.Screening.Detection;
 using Rounds.Screening.Text;
 
 namespace Rounds.Screening.Tests;
@@ -115,5 +117,44 @@ public class ScratchTests
         }
 
         Assert.True(numbers > 10);
+    }
+
+    /// <summary>
+    /// The date detector reads the digits of an ordinal ("21st") without <c>int.TryParse</c> and the thread's culture;
+    /// for every one- and two-character start an alphanumeric token can have (letters, ASCII digits, marks,
+    /// apostrophes) it must answer as that did, in cultures with other signs and digits.
+    /// </summary>
+    [Fact]
+    public void AnOrdinalsDayIsWhatTryParseGave()
+    {
+        static bool InToken(char c) =>
+            char.IsAsciiLetterOrDigit(c) || c is '\'' or '’'
+            || (c >= 128 && (char.IsLetter(c) || char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark));
+
+        var tokenChars = Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(InToken).ToArray();
+
+        // Pairs over ASCII and some letters, digits and marks of other scripts (the signs a culture may use are none).
+        var pairChars = tokenChars.Where(c => c < 128).Concat("٣۴߅३৫๗٠ÀéßΩЖא\u0301\u093Fｗ").ToArray();
+        var starts = tokenChars.Select(c => c.ToString()).Concat(pairChars.SelectMany(a => pairChars.Select(b => $"{a}{b}"))).ToList();
+        var before = CultureInfo.CurrentCulture;
+        try
+        {
+            foreach (var culture in new[] { "en-US", "ar-SA", "fa-IR", "sv-SE", "de-CH" })
+            {
+                CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(culture);
+                foreach (var start in starts)
+                {
+                    var parsed = int.TryParse(start, out var day) && day is >= 1 and <= 31;
+                    Assert.True(parsed == DateDetector.IsDayOfMonth(start), $"'{start}' in {culture}");
+                }
+            }
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = before;
+        }
+
+        Assert.True(DateDetector.IsDayOfMonth("21"));
+        Assert.False(DateDetector.IsDayOfMonth("32"));
     }
 }

@@ -1,6 +1,7 @@
 using Rounds.Screening.CommandLine;
 using Rounds.Screening.Detection;
 using Rounds.Screening.Learning;
+using Rounds.Screening.Policy;
 using Rounds.Screening.Rules;
 using Rounds.Screening.Text;
 
@@ -161,5 +162,86 @@ public class ShortcutTests
         }
 
         Assert.True(cued > 100);
+    }
+
+    /// <summary>
+    /// Four templates' keys come from tables hashed once; each entry must be the key the template hashes for the
+    /// same value, for every value the extractor can give (every tag and information byte, flag set and kind, count
+    /// bucket and fact).
+    /// </summary>
+    [Fact]
+    public void TheTabledKeysAreTheTemplatesHashes()
+    {
+        for (var candidate = 0; candidate < 32; candidate++)
+        {
+            for (var info = 0; info < 32; info++)
+            {
+                var evidence = candidate == 0 ? 0UL : (ulong)(uint)candidate | ((ulong)(uint)info << 8);
+                Assert.Equal(FeatureExtractor.Key(5, evidence), FeatureExtractor.EvidenceKey((byte)candidate, (byte)info));
+            }
+        }
+
+        var allFlags = Enum.GetValues<TokenFlags>().Aggregate((a, b) => a | b);
+        foreach (var kind in Enum.GetValues<TokenKind>())
+        {
+            for (var flags = 0; flags <= (int)allFlags; flags++)
+            {
+                Assert.Equal(FeatureExtractor.Key(17, (ulong)(uint)flags | ((ulong)kind << 16)), FeatureExtractor.KindKey((TokenFlags)flags, kind));
+            }
+        }
+
+        for (ulong first = 0; first <= 8; first++)
+        {
+            for (ulong sur = 0; sur <= 8; sur++)
+            {
+                for (ulong facts = 0; facts < 16; facts++)
+                {
+                    var value = first | (sur << 4) | (facts << 8);
+                    Assert.Equal(FeatureExtractor.Key(21, value), FeatureExtractor.NameListKey(value));
+                }
+            }
+        }
+
+        for (ulong value = 0; value < 8 * 32; value++)
+        {
+            Assert.Equal(FeatureExtractor.Key(23, value), FeatureExtractor.PlaceKey(value));
+        }
+    }
+
+    /// <summary>
+    /// The policy detector clears its phrase lengths and weights only after a token where a phrase matched; each
+    /// token's answer must be the one fresh zeros give, and a token where nothing matched must leave zeros.
+    /// </summary>
+    [Fact]
+    public void PhraseLengthsClearedOnlyAfterAMatchAreThoseOfFreshZeros()
+    {
+        // More entries than the detector's five rules: a tag's entry is written by its number.
+        const int tags = 8;
+        Span<int> lengths = stackalloc int[tags];
+        Span<int> weights = stackalloc int[tags];
+        var matched = 0;
+        var files = new[] { "dev-posts.jsonl", "dev-posts-2.jsonl", "presidio-generated-small.json" };
+        foreach (var post in files.SelectMany(file => LabelledData.Read(File.ReadAllText(TestData.SharedScreening(file)))))
+        {
+            using var text = new TokenizedText(post.Post.Text);
+            for (var i = 0; i < text.Count; i++)
+            {
+                var freshLengths = new int[tags];
+                var freshWeights = new int[tags];
+                var fresh = PolicyDetector.WeighedPhrases.MatchByTag(text, i, freshLengths, freshWeights);
+                var reused = PolicyDetector.WeighedPhrases.MatchByTag(text, i, lengths, weights);
+                Assert.Equal(fresh, reused);
+                Assert.Equal(freshLengths, lengths.ToArray());
+                Assert.Equal(freshWeights, weights.ToArray());
+                if (reused)
+                {
+                    matched++;
+                    lengths.Clear();
+                    weights.Clear();
+                }
+            }
+        }
+
+        Assert.True(matched > 0);
     }
 }

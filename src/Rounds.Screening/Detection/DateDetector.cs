@@ -140,7 +140,7 @@ internal static class DateDetector
         if (text[i].Kind == TokenKind.Alnum && span.Length is 3 or 4)
         {
             var suffix = span[^2..];
-            if (suffix is "st" or "nd" or "rd" or "th" && int.TryParse(span[..^2], out var d) && d is >= 1 and <= 31)
+            if (suffix is "st" or "nd" or "rd" or "th" && IsDayOfMonth(span[..^2]))
             {
                 ordinal = true;
                 return true;
@@ -151,6 +151,14 @@ internal static class DateDetector
 
         return text[i].Kind == TokenKind.Number && span.Length <= 2 && TokenizedText.DigitValue(span) is >= 1 and <= 31;
     }
+
+    /// <summary>
+    /// Whether the digits before an ordinal's suffix ("21" of "21st") are a day of the month. An alphanumeric token
+    /// holds only letters and digits, for which <c>int.TryParse</c> accepted exactly the ASCII digits, but read the
+    /// thread's culture on every call to find its signs.
+    /// </summary>
+    internal static bool IsDayOfMonth(ReadOnlySpan<char> digits) =>
+        digits.Length is >= 1 and <= 9 && !digits.ContainsAnyExceptInRange('0', '9') && TokenizedText.DigitValue(digits) is >= 1 and <= 31;
 
     private static bool IsYear(TokenizedText text, int i) =>
         i < text.Count && text[i].Kind == TokenKind.Number && text[i].Length == 4 && TokenizedText.DigitValue(text.Span(i)) is >= 1900 and <= 2100;

@@ -129,7 +129,7 @@ internal sealed class FeatureExtractor
         var candidate = _candidateTag[i];
         var info = _candidateInfo[i];
         var evidence = candidate == 0 ? 0UL : candidate | ((ulong)info << 8);
-        keys[n++] = Key(5, evidence);
+        keys[n++] = EvidenceKey(candidate, info);
         keys[n++] = Key(6, evidence | (_post << 16));
         keys[n++] = Key(7, (ulong)candidate | ((ulong)(info & 16) << 4) | ((_post & 0xF) << 12) | ((ulong)(uint)_ctx.Post.Kind << 20));
         var shape = ShapeOf(i);
@@ -148,7 +148,7 @@ internal sealed class FeatureExtractor
         keys[n++] = Key(14, ShapeOf(i + 1));
         keys[n++] = Key(15, ShapeOf(i - 1) ^ (shape << 20) ^ (ShapeOf(i + 1) << 40));
         keys[n++] = Key(16, Suffix(text, i));
-        keys[n++] = Key(17, (ulong)token.Flags | ((ulong)token.Kind << 16));
+        keys[n++] = KindKey(token.Flags, token.Kind);
         keys[n++] = Key(18, (ulong)token.Flags | (_post << 20));
 
         if (token.Kind == TokenKind.Word)
@@ -162,9 +162,9 @@ internal sealed class FeatureExtractor
             var start = token.Has(TokenFlags.SentenceStart) ? 1UL : 0UL;
             keys[n++] = FirstNameKeys[first];
             keys[n++] = SurnameKeys[sur];
-            keys[n++] = Key(21, first | (sur << 4) | (common << 8) | (place << 9) | (capital << 10) | (start << 11));
+            keys[n++] = NameListKey(first | (sur << 4) | (common << 8) | (place << 9) | (capital << 10) | (start << 11));
             keys[n++] = Key(22, first | (sur << 4) | (common << 8) | (capital << 10) | (_post << 12));
-            keys[n++] = Key(23, place | (capital << 1) | (common << 2) | ((ulong)_candidateTag[Math.Max(0, i - 1)] << 3));
+            keys[n++] = PlaceKey(place | (capital << 1) | (common << 2) | ((ulong)_candidateTag[Math.Max(0, i - 1)] << 3));
             if (capital == 1 && !_ctx.Strict && _ctx.InBio(text.Span(i)))
             {
                 keys[n++] = Key(24, 1);
@@ -233,6 +233,31 @@ internal sealed class FeatureExtractor
     private static readonly ulong[] SurnameKeys = Keys(20, 9, v => v);
     private static readonly ulong[] CueKeys = Keys(27, 7 * 64, v => (v & 63) | (((v >> 6) + 5) << 8));
     private static readonly ulong[] StaffKeys = Keys(28, 64, v => v);
+
+    // The name-list evidence: two counts' buckets (at most 8, four bits each) and four yes-or-no facts.
+    private static readonly ulong[] NameListKeys = Keys(21, 1 << 12, v => v);
+
+    // Place, capital and common, and the previous token's candidate tag (five bits: fewer than 32 tags).
+    private static readonly ulong[] PlaceKeys = Keys(23, 1 << 8, v => v);
+
+    // A candidate's tag (five bits) and its information byte (five bits used) in ten bits, spread back to the template's value.
+    private static readonly ulong[] EvidenceKeys = Keys(5, 1 << 10, v => (v & 31) | ((v >> 5) << 8));
+
+    // Every combination of the token flags, for each token kind.
+    private static readonly int FlagValues = (int)Enum.GetValues<TokenFlags>().Aggregate((a, b) => a | b) + 1;
+    private static readonly ulong[] KindKeys = Keys(17, FlagValues * 4, v => (v % (ulong)FlagValues) | ((v / (ulong)FlagValues) << 16));
+
+    /// <summary>The key of a token's detector evidence (template 5): none, or its candidate's tag and information.</summary>
+    internal static ulong EvidenceKey(byte candidate, byte info) => EvidenceKeys[candidate == 0 ? 0 : candidate | (info << 5)];
+
+    /// <summary>The key of a token's flags with its kind (template 17).</summary>
+    internal static ulong KindKey(TokenFlags flags, TokenKind kind) => KindKeys[((int)kind * FlagValues) + (int)flags];
+
+    /// <summary>The key of the name lists' evidence (template 21), from a table of every value.</summary>
+    internal static ulong NameListKey(ulong value) => NameListKeys[value];
+
+    /// <summary>The key of the place evidence with the previous candidate (template 23), from a table of every value.</summary>
+    internal static ulong PlaceKey(ulong value) => PlaceKeys[value];
 
     /// <summary>The keys of one template for the values <paramref name="value"/> gives for 0 to <paramref name="count"/> − 1.</summary>
     internal static ulong[] Keys(int template, int count, Func<ulong, ulong> value)

@@ -186,6 +186,8 @@ internal static class PolicyDetector
         Span<int> bestFirst = stackalloc int[rules];
         Span<int> bestLast = stackalloc int[rules];
         Span<int> resumeAt = stackalloc int[rules];
+        lengths.Clear();
+        weights.Clear();
         totals.Clear();
         bestWeights.Clear();
         resumeAt.Clear();
@@ -245,6 +247,14 @@ internal static class PolicyDetector
                     bestFirst[r] = hashtag && i > 0 ? i - 1 : i;
                     bestLast[r] = i + length - 1;
                 }
+            }
+
+            // The phrase look-up writes only what matched and reads zeros elsewhere: two clears a token cost more
+            // than the few tokens where a phrase starts.
+            if (phrase)
+            {
+                lengths.Clear();
+                weights.Clear();
             }
         }
 

@@ -108,12 +108,11 @@ internal sealed class PhraseSet
 
     /// <summary>
     /// The longest match starting at <paramref name="index"/> for each tag; lengths stay 0 where none matches.
-    /// Returns whether any tag matched.
+    /// Returns whether any tag matched. <paramref name="lengths"/> and <paramref name="weights"/> must hold zeros:
+    /// only a matched tag's entries are written, so the caller clears them after a match, not before every token.
     /// </summary>
     public bool MatchByTag(TokenizedText text, int index, Span<int> lengths, Span<int> weights)
     {
-        lengths.Clear();
-        weights.Clear();
         if (!MayStartAt(text, index))
         {
             return false;
