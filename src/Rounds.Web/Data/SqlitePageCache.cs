@@ -12,8 +12,13 @@ namespace Rounds.Web.Data;
 /// database, so every view read its pages again from the file: a sixth of the server's CPU went to those reads at
 /// a million posts. The pragma belongs to the physical connection, which the pool keeps open, so it is set once per
 /// connection rather than on every open (EF opens the pooled connection for every query).
+/// <para>
+/// It also sets SQLite's soft heap limit to <c>Database:SqliteMemoryMegabytes</c>
+/// (<see cref="DatabaseSetup.DefaultSqliteMemoryMegabytes"/>). The limit belongs to the process, not to a
+/// connection, so every connection sets the same value; past it a cache reuses its least recent pages.
+/// </para>
 /// </summary>
-internal sealed class SqlitePageCache(int megabytes) : DbConnectionInterceptor
+internal sealed class SqlitePageCache(int megabytes, int totalMegabytes) : DbConnectionInterceptor
 {
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> sized = new();
 
@@ -34,7 +39,8 @@ internal sealed class SqlitePageCache(int megabytes) : DbConnectionInterceptor
 
         using var command = sqlite.CreateCommand();
         // A negative cache size is in KiB rather than pages, so it does not depend on the database's page size.
-        command.CommandText = "PRAGMA cache_size = " + (-1024L * megabytes).ToString(CultureInfo.InvariantCulture);
+        command.CommandText = "PRAGMA cache_size = " + (-1024L * megabytes).ToString(CultureInfo.InvariantCulture)
+            + "; PRAGMA soft_heap_limit = " + (1024L * 1024 * totalMegabytes).ToString(CultureInfo.InvariantCulture);
         command.ExecuteNonQuery();
         sized.AddOrUpdate(handle, handle);
     }

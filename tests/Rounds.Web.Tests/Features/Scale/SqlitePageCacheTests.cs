@@ -24,6 +24,15 @@ public sealed class SqlitePageCacheTests(SqliteRounds app) : IClassFixture<Sqlit
         }
     }
 
+    /// <summary>The limit belongs to the process; every host of the test run uses the default, so this one reads it.</summary>
+    [Fact]
+    public async Task SQLite_memory_has_the_default_limit()
+    {
+        var bytes = await app.WithScopeAsync(services =>
+            services.GetRequiredService<RoundsDbContext>().Database.SqlQueryRaw<long>("SELECT soft_heap_limit AS \"Value\" FROM pragma_soft_heap_limit").SingleAsync());
+        Assert.Equal(1024L * 1024 * DatabaseSetup.DefaultSqliteMemoryMegabytes, bytes);
+    }
+
     [Fact]
     public async Task A_configured_size_is_used()
     {
@@ -57,5 +66,16 @@ public sealed class SqlitePageCacheTests(SqliteRounds app) : IClassFixture<Sqlit
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqliteCacheMegabytes"] = megabytes }).Build();
         var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddRoundsDatabase(configuration));
         Assert.Contains("Database:SqliteCacheMegabytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-64")]
+    [InlineData("70000")]
+    public void A_memory_limit_out_of_range_is_refused_with_its_setting_named(string megabytes)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqliteMemoryMegabytes"] = megabytes }).Build();
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddRoundsDatabase(configuration));
+        Assert.Contains("Database:SqliteMemoryMegabytes", error.Message, StringComparison.Ordinal);
     }
 }
