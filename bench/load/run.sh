@@ -41,6 +41,9 @@ case "$DB" in
   *) echo "--db is sqlite or postgres" >&2; exit 2 ;;
 esac
 
+# The server (and the seeder) run with the runtime settings ./rounds gives them.
+# shellcheck source=../../scripts/server-env.sh
+source "$ROOT/scripts/server-env.sh"
 # The seeder creates the demo organization, whose services build mail links, so it needs the public address too.
 export ConnectionStrings__Rounds="$CONNECTION" Database__Provider="$PROVIDER" Mail__MailboxPath="$DATA/mail" Rounds__PublicUrl="http://127.0.0.1:$PORT"
 rounds() { dotnet "$OUT/Rounds.Web.dll" "$@" --contentRoot "$OUT"; }
@@ -54,8 +57,6 @@ if [[ ! -f "$MARKER" ]]; then
   echo "$((SECONDS - SEED_START)) s" > "$MARKER"
 fi
 
-# shellcheck source=../../scripts/server-env.sh
-source "$ROOT/scripts/server-env.sh"
 # As in production, but the API's per-token rate limit is lifted (one token drives every API route here) and so is
 # the sign-in limit per address (the script signs in again before each page route).
 ASPNETCORE_ENVIRONMENT=Production Rounds__PublicUrl="http://127.0.0.1:$PORT" RateLimits__ApiPerMinute=100000000 \
@@ -167,7 +168,7 @@ RSS="$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER/status") MB (peak $
   echo
   echo "### $POSTS posts on $DB, $CONNECTIONS connections, $DURATION per route after $WARMUP of warm-up ($(date -u '+%F %H:%M UTC'))"
   echo
-  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)); load average before the run: $LOAD. Seeded in $(cat "$MARKER"). Server RSS after the run: $RSS; young-generation budget ${DOTNET_GCGen0MaxBudget:-unset (the runtime default)}."
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo)); load average before the run: $LOAD. Seeded in $(cat "$MARKER"). Server RSS after the run: $RSS; young-generation budget $DOTNET_GCGen0MaxBudget."
   echo
   echo "| route | p50 ms | p95 ms | p99 ms | requests/s | bytes | status codes |"
   echo "|---|---|---|---|---|---|---|"
