@@ -86,6 +86,9 @@ internal sealed class PressReleaseConfiguration : IEntityTypeConfiguration<Press
         builder.HasIndex(r => new { r.OrganizationId, r.Status });
         // The public newsroom's order, newest lift first: a page is a range of it.
         builder.HasIndex(r => new { r.OrganizationId, r.LiftAt, r.Id });
+        // The staff's list, last changed first: without it each page sorted all the organization's releases, a
+        // cost that grew with them (2,001 releases: a read of the table and a sort, 0.7 ms a page on PostgreSQL).
+        builder.HasIndex(r => new { r.OrganizationId, r.UpdatedAt, r.Id });
         builder.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

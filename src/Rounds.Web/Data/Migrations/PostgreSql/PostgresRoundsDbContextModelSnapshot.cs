@@ -4197,6 +4197,8 @@ namespace Rounds.Web.Data.Migrations.PostgreSql
 
                     b.HasIndex("OrganizationId", "LiftAt", "Id");
 
+                    b.HasIndex("OrganizationId", "UpdatedAt", "Id");
+
                     b.ToTable("PressReleases", (string)null);
                 });
 

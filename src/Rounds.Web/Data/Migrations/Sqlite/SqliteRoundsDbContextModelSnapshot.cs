@@ -4182,6 +4182,8 @@ namespace Rounds.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "LiftAt", "Id");
 
+                    b.HasIndex("OrganizationId", "UpdatedAt", "Id");
+
                     b.ToTable("PressReleases", (string)null);
                 });
 
