@@ -3,7 +3,8 @@
 # yourself (README, "Configuration").
 #
 # The server collector lets the young generation grow to as much as 200 MB per heap between collections. On the
-# two-core machines Rounds is sized for, that allowance, not the data, made most of the process's memory: at a
-# million posts the server's RSS peaked at 583–609 MB with the default and at about 410 MB with 32 MB
-# (docs/performance.md, "What the server's memory was made of").
+# two-core machines Rounds is sized for, that allowance, not the live data, was most of the collector's memory:
+# driving the review-queue page and the calendar at 16 connections, a fresh server peaked at 581 MB with the
+# runtime's allowance and at 388–408 MB with 32 MB; through the whole million-post benchmark on SQLite, at 619 MB
+# without it and 527 MB with it (docs/performance.md, "What the server's memory was made of").
 export DOTNET_GCGen0MaxBudget="${DOTNET_GCGen0MaxBudget:-0x2000000}"
