@@ -58,10 +58,12 @@ if [[ ! -f "$MARKER" ]]; then
 fi
 
 # As in production, but the API's per-token rate limit is lifted (one token drives every API route here) and so is
-# the sign-in limit per address (the script signs in again before each page route).
+# the sign-in limit per address (the script signs in again before each page route). Neither the publisher nor
+# monitoring runs: the seeded accounts are invented, so each would only call real networks for them in the
+# background and bill that time to the routes measured.
 ASPNETCORE_ENVIRONMENT=Production Rounds__PublicUrl="http://127.0.0.1:$PORT" RateLimits__ApiPerMinute=100000000 \
   RateLimits__SignInPerMinute=100000 \
-  Publishing__Enabled=false Logging__LogLevel__Default=Warning \
+  Publishing__Enabled=false Rounds__Monitoring__Ingestion=false Logging__LogLevel__Default=Warning \
   dotnet "$OUT/Rounds.Web.dll" serve --urls "http://127.0.0.1:$PORT" --contentRoot "$OUT" >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
