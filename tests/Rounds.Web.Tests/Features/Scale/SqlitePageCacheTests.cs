@@ -58,24 +58,16 @@ public sealed class SqlitePageCacheTests(SqliteRounds app) : IClassFixture<Sqlit
     }
 
     [Theory]
-    [InlineData("0")]
-    [InlineData("-8")]
-    [InlineData("5000")]
-    public void A_size_out_of_range_is_refused_with_its_setting_named(string megabytes)
+    [InlineData("Database:SqliteCacheMegabytes", "0")]
+    [InlineData("Database:SqliteCacheMegabytes", "-8")]
+    [InlineData("Database:SqliteCacheMegabytes", "5000")]
+    [InlineData("Database:SqliteMemoryMegabytes", "0")]
+    [InlineData("Database:SqliteMemoryMegabytes", "-64")]
+    [InlineData("Database:SqliteMemoryMegabytes", "70000")]
+    public void A_setting_out_of_range_is_refused_with_its_name(string setting, string megabytes)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqliteCacheMegabytes"] = megabytes }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [setting] = megabytes }).Build();
         var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddRoundsDatabase(configuration));
-        Assert.Contains("Database:SqliteCacheMegabytes", error.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("0")]
-    [InlineData("-64")]
-    [InlineData("70000")]
-    public void A_memory_limit_out_of_range_is_refused_with_its_setting_named(string megabytes)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Database:SqliteMemoryMegabytes"] = megabytes }).Build();
-        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddRoundsDatabase(configuration));
-        Assert.Contains("Database:SqliteMemoryMegabytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
     }
 }
