@@ -71,8 +71,9 @@ public class HeldOutEvaluationTests
 
         // Recall holds on clinical notes never seen. Precision rose as spans without the shape of their type ("AKI" as
         // a record number, a dose inside a place) stopped being reported, then as names and places made only of a
-        // note's own words or naming a care facility did: 0.532 → 0.706 → 0.928 with the command in docs/screening.md, 0.918 here.
+        // note's own words or naming a care facility did, and drugs and devices that are surnames, readings and headings:
+        // 0.532 → 0.706 → 0.928 → 0.944 with the command in docs/screening.md, 0.918 → 0.933 here.
         Assert.True(report.PhiSpans.Recall >= 0.95, $"held-out family recall {report.PhiSpans.Recall:0.000}");
-        Assert.True(report.PhiSpans.Precision >= 0.88, $"held-out family precision {report.PhiSpans.Precision:0.000}");
+        Assert.True(report.PhiSpans.Precision >= 0.92, $"held-out family precision {report.PhiSpans.Precision:0.000}");
     }
 }

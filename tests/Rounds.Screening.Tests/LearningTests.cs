@@ -155,6 +155,15 @@ public class LearningTests
     [InlineData("Lives in Timber Cove near the lake", 2, 3, "LOCATION", true)]
     [InlineData("He works at Hendricks General Store", 3, 5, "LOCATION", true)]
     [InlineData("Graduated from Westerville North High", 2, 4, "LOCATION", true)]
+    [InlineData("Plan: start Senna 8 mg PO qHS", 3, 3, "NAME", false)]
+    [InlineData("Senna 8 mg PO qHS", 0, 0, "NAME", false)]
+    [InlineData("Foley in place, draining clear", 0, 0, "NAME", false)]
+    [InlineData("Foley removed this AM", 0, 0, "NAME", false)]
+    [InlineData("Seen with Foley at bedside", 2, 2, "NAME", true)]
+    [InlineData("Spoke with Mr. Foley in person", 4, 4, "NAME", true)]
+    [InlineData("Vitals: BP 142/88, HR 90", 3, 5, "LOCATION", false)]
+    [InlineData("Labs: Na 134, K 3.2", 3, 6, "LOCATION", false)]
+    [InlineData("Lines: PICC RUE", 0, 0, "NAME", false)]
     public void ASpanMustHaveTheShapeOfItsType(string text, int first, int last, string type, bool expected)
     {
         using var ctx = new ScreeningContext(new Post(text, AccountKind.Enterprise), Profile.Strict, CompiledRuleSet.Default);

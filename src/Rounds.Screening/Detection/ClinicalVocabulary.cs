@@ -56,7 +56,8 @@ internal static class ClinicalVocabulary
             }
 
             if (token.Has(TokenFlags.Capitalized) && !token.Has(TokenFlags.AllUpper) && text.Span(k).Length > 1
-                && (NameData.Shared.FirstNameCount(text, k) >= NameCount || NameData.Shared.SurnameCount(text, k) >= NameCount))
+                && (NameData.Shared.FirstNameCount(text, k) >= NameCount || NameData.Shared.SurnameCount(text, k) >= NameCount)
+                && !IsOrderedOrDosed(text, k))
             {
                 return false;
             }
@@ -66,6 +67,35 @@ internal static class ClinicalVocabulary
 
         return words > 0 || (letters > 0 && numbers == 0 && letters == CountLetters(text, candidate));
     }
+
+    /// <summary>
+    /// Drugs and devices are written capitalised, and some are surnames ("Foley" catheter, "Senna"); a person is not
+    /// what an order starts, holds or stops ("d/c Foley", "Start Senna"), and has no dose ("Senna 8.6 mg") and no
+    /// state of a device after the name ("Foley in place", "Foley removed").
+    /// </summary>
+    private static bool IsOrderedOrDosed(TokenizedText text, int k) =>
+        text.IsIn(k - 1, OrderVerbs)
+        || (k + 2 < text.Count && text[k + 1].Kind == TokenKind.Number && text.IsIn(k + 2, DoseUnits))
+        || text.IsIn(k + 1, DeviceStates)
+        || (text.IsIn(k + 1, In) && text.IsIn(k + 2, Place));
+
+    private static readonly WordSet OrderVerbs = WordSet.Of(
+        "start", "started", "continue", "continued", "cont", "hold", "held", "wean", "weaned", "titrate", "titrated", "taper",
+        "tapered", "increase", "increased", "decrease", "decreased", "resume", "resumed", "discontinue", "discontinued",
+        "d/c", "dc", "give", "given", "gave", "administered", "placed", "inserted", "removed", "changed", "flushed");
+
+    private static readonly WordSet DoseUnits = WordSet.Of(
+        "mg", "mcg", "g", "gm", "ml", "meq", "mmol", "units", "unit", "iu", "tab", "tabs", "cap", "caps", "fr");
+
+    private static readonly WordSet DeviceStates = WordSet.Of(
+        "placed", "inserted", "removed", "changed", "draining", "flushed", "d/c'd", "dc'd", "discontinued", "catheter", "cath");
+
+    private static readonly WordSet In = WordSet.Of("in");
+
+    private static readonly WordSet Place = WordSet.Of("place");
+
+    /// <summary>Whether the word is one of a note's own, whatever its case ("Lines", "Access", "Diet").</summary>
+    public static bool Holds(TokenizedText text, int index) => text.IsIn(index, Words.Value);
 
     private static int CountLetters(TokenizedText text, PhiCandidate candidate)
     {

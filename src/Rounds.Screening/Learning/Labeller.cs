@@ -426,11 +426,17 @@ internal static class Labeller
     }
 
     /// <summary>
-    /// A number with its unit of measure inside the span ("10 mg", "96 %"), or a vital sign with its reading ("BP 142"):
-    /// no name or address holds a dose or a reading.
+    /// A number with its unit of measure inside the span ("10 mg", "96 %"), or a vital sign with its reading ("BP 142",
+    /// the sign just before the span too): no name or address holds a dose or a reading.
     /// </summary>
     private static bool HoldsMeasurement(ScreeningContext ctx, PhiCandidate candidate)
     {
+        // The labeller may take the reading without its vital sign ("BP 142/88" read as "142/88").
+        if (ctx.Text[candidate.First].Kind == TokenKind.Number && AfterVitalSign(ctx.Text, candidate.First))
+        {
+            return true;
+        }
+
         for (var k = candidate.First; k < candidate.Last; k++)
         {
             // The unit is written in lower case ("10 mg", "40 mL"); "5 Ft Myers" is a place.
@@ -445,8 +451,8 @@ internal static class Labeller
     }
 
     /// <summary>
-    /// A heading or a field's label: one ordinary or capitals-only word that opens its line or sentence and a colon
-    /// follows ("Plan:", "ROS:", "Attending:"). A document names the field there, not a person or a place.
+    /// A heading or a field's label: one ordinary, clinical or capitals-only word that opens its line or sentence and
+    /// a colon follows ("Plan:", "ROS:", "Attending:", "Lines:"). A document names the field there, not a person or a place.
     /// </summary>
     private static bool IsFieldLabel(ScreeningContext ctx, PhiCandidate candidate)
     {
@@ -454,7 +460,8 @@ internal static class Labeller
         var token = ctx.Text[k];
         // A given name before a colon is a speaker ("MARIA:", "Hope:"), as in a story told in questions and answers.
         return candidate.Last == k && ctx.Text.IsSymbol(k + 1, ':') && token.Has(TokenFlags.SentenceStart)
-            && (token.Has(TokenFlags.AllUpper) || IsOrdinaryWord(ctx, k)) && Data.NameData.Shared.FirstNameCount(ctx.Text, k) == 0;
+            && (token.Has(TokenFlags.AllUpper) || IsOrdinaryWord(ctx, k) || ClinicalVocabulary.Holds(ctx.Text, k))
+            && Data.NameData.Shared.FirstNameCount(ctx.Text, k) == 0;
     }
 
     private static int Count(ReadOnlySpan<char> text, Func<char, bool> which)
