@@ -17,7 +17,7 @@ if (args is ["measure-roster-import", .. var options])
 // Sends a burst of due posts through the publisher to a network in memory (defaults: 10,000 posts, 100 accounts),
 // or with --pds to the reference PDS, read back from it afterwards (defaults: 500 posts, 10 accounts):
 //   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst [--posts N] [--accounts N] [--limit N] [--latency-ms N|LEAST-MOST] [--parallelism N] [--timeout-minutes N] [--postgres CONNECTION]
-//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst --pds [--posts N] [--accounts N] [--parallelism N] [--timeout-minutes N] [--postgres CONNECTION]
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst --pds [--rate-limits] [--posts N] [--accounts N] [--parallelism N] [--timeout-minutes N] [--postgres CONNECTION]
 if (args is ["measure-publisher-burst", .. var burst])
 {
     return await Rounds.DbTool.PublisherBurstMeasure.RunAsync(burst);

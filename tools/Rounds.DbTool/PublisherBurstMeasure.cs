@@ -212,7 +212,7 @@ internal static class PublisherBurstMeasure
         var oneAttempt = published.Count(c => attempts.GetValueOrDefault(c.Id) == 1);
 
         Console.WriteLine($"published {published.Count:N0} of {copies.Count:N0} copies in {elapsed.TotalSeconds:0} s ({cycles} cycles); other states: " +
-            string.Join(", ", copies.Where(c => c.Status != DeliveryStatus.Published).CountBy(c => c.Status).Select(g => $"{g.Key} {g.Value}")));
+            (published.Count == copies.Count ? "none" : string.Join(", ", copies.Where(c => c.Status != DeliveryStatus.Published).CountBy(c => c.Status).Select(g => $"{g.Key} {g.Value}"))));
         Console.WriteLine($"lateness p50 {Percentile(lateness, 0.50):0.0} s, p99 {Percentile(lateness, 0.99):0.0} s, max {(lateness.Count > 0 ? lateness[^1] : 0):0.0} s");
         Console.WriteLine($"attempts per published copy: {(published.Count == 0 ? 0 : published.Average(c => attempts.GetValueOrDefault(c.Id))):0.00} on average, {oneAttempt:N0} with exactly one");
         return published;

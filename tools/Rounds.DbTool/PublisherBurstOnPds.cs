@@ -33,7 +33,8 @@ internal static class PublisherBurstOnPds
         var parallelism = options.GetValueOrDefault("parallelism");
         var postgres = options.GetValueOrDefault("postgres");
         var timeout = TimeSpan.FromMinutes(PublisherBurstMeasure.Number(options, "timeout-minutes", 10));
-        using var pds = ReferencePds.Start();
+        var rateLimits = options.ContainsKey("rate-limits");
+        using var pds = ReferencePds.Start(rateLimits);
         if (pds is null)
         {
             return 2;
@@ -69,7 +70,7 @@ internal static class PublisherBurstOnPds
 
             var connecting = calls.Counts();
             Console.WriteLine($"{posts:N0} approved posts due from {due:HH:mm:ss} UTC over one minute across {accountCount} Bluesky accounts on {(postgres is null ? "SQLite" : "PostgreSQL")}, " +
-                $"connected with app passwords through the Bluesky connector; {parallelism ?? "default"} accounts side by side; load average {PublisherBurstMeasure.LoadAverage()}");
+                $"connected with app passwords through the Bluesky connector; the PDS's rate limits {(rateLimits ? "on" : "off, as the development PDS has them")}; {parallelism ?? "default"} accounts side by side; load average {PublisherBurstMeasure.LoadAverage()}");
 
             var (cycles, elapsed) = await PublisherBurstMeasure.DrainAsync(app.Services, due.Value, timeout);
             var published = await PublisherBurstMeasure.ReportCopiesAsync(app.Services, cycles, elapsed);

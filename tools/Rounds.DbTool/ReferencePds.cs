@@ -32,8 +32,11 @@ internal sealed class ReferencePds : IDisposable
     /// <summary>A client of the PDS for the measure's own calls (accounts, posts, reads), outside Rounds.</summary>
     public HttpClient Http { get; }
 
-    /// <summary>Starts the PDS; null, with the reason written out, when the test tooling's Node packages are missing.</summary>
-    public static ReferencePds? Start()
+    /// <summary>
+    /// Starts the PDS, with its own per-account limits (sign-ins, writes) when <paramref name="rateLimits"/> is set;
+    /// null, with the reason written out, when the test tooling's Node packages are missing.
+    /// </summary>
+    public static ReferencePds? Start(bool rateLimits = false)
     {
         var tooling = Path.Combine(RepositoryRoot(), "tests", "tooling");
         if (!Directory.Exists(Path.Combine(tooling, "node_modules", "@atproto", "dev-env")))
@@ -49,7 +52,7 @@ internal sealed class ReferencePds : IDisposable
             port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        var process = Process.Start(new ProcessStartInfo("node", ["pds.mjs", port.ToString(CultureInfo.InvariantCulture)])
+        var process = Process.Start(new ProcessStartInfo("node", ["pds.mjs", port.ToString(CultureInfo.InvariantCulture), .. rateLimits ? ["rate-limits"] : Array.Empty<string>()])
         {
             WorkingDirectory = tooling, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false,
         }) ?? throw new InvalidOperationException("Could not start node.");
