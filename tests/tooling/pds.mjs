@@ -1,9 +1,11 @@
 // Starts the AT Protocol reference PDS with an in-memory PLC directory for the Bluesky connector tests.
-// Usage: node pds.mjs PORT   — prints one JSON line {"ready":true,"url":...} and runs until stdin closes.
+// Usage: node pds.mjs PORT [rate-limits]   — prints one JSON line {"ready":true,"url":...} and runs until stdin closes.
+// "rate-limits" turns on the PDS's own per-account limits (sign-ins, writes), which the development PDS leaves off.
 import { TestNetworkNoAppView } from '@atproto/dev-env'
 
 const port = Number(process.argv[2])
-const network = await TestNetworkNoAppView.create({ pds: { port } })
+const rateLimitsEnabled = process.argv[3] === 'rate-limits'
+const network = await TestNetworkNoAppView.create({ pds: { port, rateLimitsEnabled } })
 console.log(JSON.stringify({ ready: true, url: network.pds.url }))
 
 const stop = async () => {

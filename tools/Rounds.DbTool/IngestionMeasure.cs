@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -34,8 +32,6 @@ namespace Rounds.DbTool;
 /// </summary>
 internal static class IngestionMeasure
 {
-    private sealed record PdsUser(string Handle, string Did, string Jwt);
-
     private sealed record Sent(string Uri, DateTimeOffset At, bool Own, int Account);
 
     public static async Task<int> RunAsync(string[] args)
@@ -47,21 +43,20 @@ internal static class IngestionMeasure
         var minutes = PublisherBurstMeasure.Number(options, "minutes", 10);
         var pollSeconds = PublisherBurstMeasure.Number(options, "poll-seconds", 60);
         var postgres = options.GetValueOrDefault("postgres");
-        var tooling = Path.Combine(RepositoryRoot(), "tests", "tooling");
-        if (!Directory.Exists(Path.Combine(tooling, "node_modules", "@atproto", "dev-env")))
+        using var pds = ReferencePds.Start();
+        if (pds is null)
         {
-            Console.Error.WriteLine($"@atproto/dev-env is not installed: run 'npm ci' in {tooling} first.");
             return 2;
         }
 
-        using var pds = StartPds(tooling, out var pdsUrl);
+        var pdsUrl = pds.Url;
+        var http = pds.Http;
         var file = Path.Combine(Path.GetTempPath(), $"rounds-ingest-{Guid.NewGuid():N}.db");
-        using var http = new HttpClient { BaseAddress = pdsUrl, Timeout = TimeSpan.FromSeconds(60) };
         try
         {
             var watch = Stopwatch.StartNew();
-            var registered = await CreateUsersAsync(http, "acct", accountCount);
-            var fans = await CreateUsersAsync(http, "fan", fanCount);
+            var registered = await pds.CreateUsersAsync("acct", accountCount);
+            var fans = await pds.CreateUsersAsync("fan", fanCount);
             Console.WriteLine($"PDS at {pdsUrl}: {accountCount} registered accounts and {fanCount} others created in {watch.Elapsed.TotalSeconds:0} s.");
 
             var builder = WebApplication.CreateBuilder([]);
@@ -159,59 +154,12 @@ internal static class IngestionMeasure
         }
         finally
         {
-            if (!pds.HasExited)
-            {
-                pds.StandardInput.Close();
-                if (!pds.WaitForExit(10_000))
-                {
-                    pds.Kill(entireProcessTree: true);
-                }
-            }
-
             SqliteConnection.ClearAllPools();
             File.Delete(file);
         }
     }
 
-    private static Process StartPds(string tooling, out Uri url)
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var process = Process.Start(new ProcessStartInfo("node", ["pds.mjs", port.ToString(CultureInfo.InvariantCulture)])
-        {
-            WorkingDirectory = tooling, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false,
-        }) ?? throw new InvalidOperationException("Could not start node.");
-        var ready = process.StandardOutput.ReadLine();
-        if (ready is null || !ready.Contains("\"ready\":true", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"The PDS did not start: {ready}");
-        }
-
-        url = new Uri(JsonDocument.Parse(ready).RootElement.GetProperty("url").GetString()!);
-        return process;
-    }
-
-    private static async Task<List<PdsUser>> CreateUsersAsync(HttpClient http, string prefix, int count)
-    {
-        var users = new PdsUser[count];
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
-        {
-            var handle = $"{prefix}{i:D3}.test";
-            var response = await http.PostAsJsonAsync("/xrpc/com.atproto.server.createAccount", new { email = $"{handle}@example.org", handle, password = "pw-" + handle }, ct);
-            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"createAccount {handle}: {body}");
-            }
-
-            users[i] = new PdsUser(handle, body.GetProperty("did").GetString()!, body.GetProperty("accessJwt").GetString()!);
-        });
-        return [.. users];
-    }
-
-    private static async Task<string> PostAsync(HttpClient http, PdsUser author, string text, PdsUser? mentioned)
+    private static async Task<string> PostAsync(HttpClient http, ReferencePds.User author, string text, ReferencePds.User? mentioned)
     {
         var record = new Dictionary<string, object> { ["$type"] = "app.bsky.feed.post", ["text"] = text, ["createdAt"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) };
         if (mentioned is not null)
@@ -236,7 +184,7 @@ internal static class IngestionMeasure
         return response.IsSuccessStatusCode ? body.GetProperty("uri").GetString()! : throw new InvalidOperationException($"createRecord: {body}");
     }
 
-    private static async Task<Guid> SeedAsync(IServiceProvider services, List<PdsUser> registered, bool postgres)
+    private static async Task<Guid> SeedAsync(IServiceProvider services, List<ReferencePds.User> registered, bool postgres)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RoundsDbContext>();
@@ -340,18 +288,5 @@ internal static class IngestionMeasure
         Console.WriteLine($"filed: {seen.Count:N0} of {sent.Count:N0} ({sent.Count(s => s.Own):N0} own posts, {sent.Count(s => !s.Own):N0} mentions); never filed {uris.Count(u => !seen.ContainsKey(u))}; filed twice {twice}");
         Console.WriteLine($"post to filed (probed every 2 s): p50 {PublisherBurstMeasure.Percentile(latency, 0.5):0.0} s, p95 {PublisherBurstMeasure.Percentile(latency, 0.95):0.0} s, max {(latency.Count > 0 ? latency[^1] : double.NaN):0.0} s");
         Console.WriteLine($"load average after the run: {PublisherBurstMeasure.LoadAverage()}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Rounds.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

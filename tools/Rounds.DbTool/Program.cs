@@ -14,8 +14,10 @@ if (args is ["measure-roster-import", .. var options])
     return await Rounds.DbTool.RosterImportMeasure.RunAsync(options);
 }
 
-// Sends a burst of due posts through the publisher to a network in memory (defaults: 10,000 posts, 100 accounts):
-//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst [--posts N] [--accounts N] [--limit N] [--latency-ms N|LEAST-MOST] [--parallelism N] [--postgres CONNECTION]
+// Sends a burst of due posts through the publisher to a network in memory (defaults: 10,000 posts, 100 accounts),
+// or with --pds to the reference PDS, read back from it afterwards (defaults: 500 posts, 10 accounts):
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst [--posts N] [--accounts N] [--limit N] [--latency-ms N|LEAST-MOST] [--parallelism N] [--timeout-minutes N] [--postgres CONNECTION]
+//   dotnet run -c Release --project tools/Rounds.DbTool -- measure-publisher-burst --pds [--rate-limits] [--posts N] [--accounts N] [--parallelism N] [--timeout-minutes N] [--postgres CONNECTION]
 if (args is ["measure-publisher-burst", .. var burst])
 {
     return await Rounds.DbTool.PublisherBurstMeasure.RunAsync(burst);
@@ -61,7 +63,7 @@ if (args is ["measure-ingestion", .. var ingestionOptions])
 
 if (args is not ["add", var name])
 {
-    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection] | measure-engagement-snapshot [physicians] [mastodon-servers] [latency-ms] | measure-community-fanout [watchers] [postgres-connection] | measure-community-board [posts] [postgres-connection] | measure-ingestion [--accounts N] [--rate N] [--minutes N]");
+    Console.Error.WriteLine("Usage: dotnet run --project tools/Rounds.DbTool -- add <MigrationName> | measure-roster-import [rows] [postgres-connection] | measure-publisher-burst [--pds] [--posts N] [--accounts N] | measure-engagement-dashboard [physicians] [networks] [postgres-connection] | measure-engagement-snapshot [physicians] [mastodon-servers] [latency-ms] | measure-community-fanout [watchers] [postgres-connection] | measure-community-board [posts] [postgres-connection] | measure-ingestion [--accounts N] [--rate N] [--minutes N]");
     return 2;
 }
 
