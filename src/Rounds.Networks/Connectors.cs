@@ -55,7 +55,9 @@ public static class Connectors
 
     private static INetworkConnector CreateAt(string network, NetworkCredentials credentials, HttpClient http, TimeProvider clock) => network switch
     {
-        "bluesky" => new BlueskyConnector(http, credentials, clock),
+        // The publisher makes a connector per account and cycle; each signing in would spend the account's few
+        // sign-ins on a burst of posts.
+        "bluesky" => new BlueskyConnector(http, credentials, clock) { KeepSession = true },
         "mastodon" => new MastodonConnector(http, credentials, clock),
         "x" => new XConnector(http, credentials, clock),
         "linkedin" => new LinkedInConnector(http, credentials, clock),

@@ -29,6 +29,18 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
     /// <summary>Signs in, then asks the PDS who the session belongs to. App passwords do not expire.</summary>
     public async Task<ConnectionCheck> VerifyAsync(CancellationToken ct = default)
     {
+        // A check proves the password as it stands now, so it signs in even where a kept session would still answer:
+        // a revoked app password must fail here, not when the kept session next expires.
+        await sessionLock.WaitAsync(ct);
+        try
+        {
+            session = Keep(await CreateSessionAsync(ct));
+        }
+        finally
+        {
+            sessionLock.Release();
+        }
+
         var answer = await CallAsync(HttpMethod.Get, "com.atproto.server.getSession", null, ct);
         return new ConnectionCheck("@" + NetworkHttp.Required(answer, "handle", "Bluesky"), null);
     }
@@ -224,9 +236,10 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
     internal async Task<string> SignedInDidAsync(CancellationToken ct) => (await SessionAsync(ct)).Did;
 
     /// <summary>
-    /// Sessions kept between connectors by server, identifier and password, for the readers made anew every round: a
-    /// PDS allows an account few sign-ins a day (bsky.social: 30 in five minutes, 300 a day), and a kept session is
-    /// refreshed when it expires instead.
+    /// Sessions kept between connectors by server, identifier and password, for the publishers and readers made anew
+    /// every cycle: a PDS allows an account few sign-ins (bsky.social: 30 in five minutes, 300 a day), so a burst
+    /// of posts that signed in for each would wait minutes for the limit, and a kept session is refreshed when it
+    /// expires instead.
     /// </summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Session> KeptSessions = new();
 
@@ -313,7 +326,11 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
                 {
                     if (ReferenceEquals(session, current))
                     {
-                        session = Keep(await RefreshSessionAsync(current, ct) ?? await CreateSessionAsync(ct));
+                        // Another connector of the same account (the reader beside the publisher) may have refreshed
+                        // the kept session already; its refresh token was then spent, and only the newer session works.
+                        session = KeepSession && KeptSessions.TryGetValue(KeptKey, out var newer) && !ReferenceEquals(newer, current)
+                            ? newer
+                            : Keep(await RefreshSessionAsync(current, ct) ?? await CreateSessionAsync(ct));
                     }
                 }
                 finally

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Rounds.Networks.Bluesky;
 
 namespace Rounds.Networks.Tests.Bluesky;
@@ -104,5 +108,78 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
         await connector.DeleteAsync(published);
 
         Assert.Null(await connector.FindAsync(request));
+    }
+
+    /// <summary>
+    /// The publisher makes a connector for each account in each cycle. Signing in for each post would spend the
+    /// account's sign-ins (30 in five minutes on bsky.social) on a burst, so the connectors of one account share one.
+    /// </summary>
+    [Fact]
+    public async Task Connectors_for_one_account_sign_in_once()
+    {
+        var credentials = await pds.CreateAccountAsync("burst");
+        var calls = new XrpcCalls();
+        using var http = new HttpClient(calls) { Timeout = TimeSpan.FromSeconds(30) };
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Connectors.Create("bluesky", credentials, http, TimeProvider.System).PublishAsync(Post($"Flu clinic, hour {i}"));
+        }
+
+        Assert.Equal(1, calls.Count("com.atproto.server.createSession"));
+        Assert.Equal(3, calls.Count("com.atproto.repo.createRecord"));
+    }
+
+    /// <summary>A kept session outlives its app password until it expires; the connection check must not trust it.</summary>
+    [Fact]
+    public async Task A_connection_check_signs_in_afresh_and_fails_once_the_app_password_is_revoked()
+    {
+        var account = await pds.CreateAccountAsync("revoked");
+        var main = await SignInAsync(account);
+        var appPassword = await XrpcAsync("com.atproto.server.createAppPassword", main, new { name = "rounds" });
+        var credentials = account with { Secret = appPassword.GetProperty("password").GetString()! };
+        var calls = new XrpcCalls();
+        using var http = new HttpClient(calls) { Timeout = TimeSpan.FromSeconds(30) };
+        await Connectors.Create("bluesky", credentials, http, TimeProvider.System).PublishAsync(Post("Parking update"));
+
+        await Connectors.Create("bluesky", credentials, http, TimeProvider.System).VerifyAsync();
+        Assert.Equal(2, calls.Count("com.atproto.server.createSession"));
+
+        await XrpcAsync("com.atproto.server.revokeAppPassword", main, new { name = "rounds" });
+        var revoked = await Assert.ThrowsAsync<NetworkException>(() => Connectors.Create("bluesky", credentials, http, TimeProvider.System).VerifyAsync());
+        Assert.Equal(FailureKind.Auth, revoked.Kind);
+    }
+
+    private async Task<string> SignInAsync(NetworkCredentials account) =>
+        (await XrpcAsync("com.atproto.server.createSession", null, new { identifier = account.Identifier, password = account.Secret }))
+            .GetProperty("accessJwt").GetString()!;
+
+    private async Task<JsonElement> XrpcAsync(string method, string? accessJwt, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(pds.Url, "/xrpc/" + method)) { Content = JsonContent.Create(body) };
+        if (accessJwt is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessJwt);
+        }
+
+        using var response = await pds.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Counts the XRPC methods called through it.</summary>
+    private sealed class XrpcCalls() : DelegatingHandler(new HttpClientHandler())
+    {
+        private readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+
+        public int Count(string method) => counts.GetValueOrDefault(method);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            counts.AddOrUpdate(path[(path.LastIndexOf('/') + 1)..], 1, (_, n) => n + 1);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }
