@@ -69,10 +69,9 @@ public class HeldOutEvaluationTests
 
         var report = TrainAndScore(options, notes, Profile.Strict);
 
-        // Recall holds on clinical notes never seen. Precision rose as spans without the shape of their type ("AKI" as
-        // a record number, a dose inside a place) stopped being reported, then as names and places made only of a
-        // note's own words or naming a care facility did, and drugs and devices that are surnames, readings and headings:
-        // 0.532 → 0.706 → 0.928 → 0.944 with the command in docs/screening.md, 0.918 → 0.933 here.
+        // Recall holds on clinical notes never seen. Precision is held a little under what this seed scores (0.933;
+        // docs/screening.md has the figures and how they came), so that a check of shape or of a note's own words
+        // that stops working fails here, while a retrained model's usual spread does not.
         Assert.True(report.PhiSpans.Recall >= 0.95, $"held-out family recall {report.PhiSpans.Recall:0.000}");
         Assert.True(report.PhiSpans.Precision >= 0.92, $"held-out family precision {report.PhiSpans.Precision:0.000}");
     }

@@ -164,6 +164,12 @@ public class LearningTests
     [InlineData("Vitals: BP 142/88, HR 90", 3, 5, "LOCATION", false)]
     [InlineData("Labs: Na 134, K 3.2", 3, 6, "LOCATION", false)]
     [InlineData("Lines: PICC RUE", 0, 0, "NAME", false)]
+    [InlineData("Started Walker on PT today", 1, 1, "NAME", true)]
+    [InlineData("Walker removed from the transplant list", 0, 0, "NAME", true)]
+    [InlineData("Gave Walker his meds", 1, 1, "NAME", true)]
+    [InlineData("Walker's daughter called", 0, 0, "NAME", true)]
+    [InlineData("Started Ed on heparin", 1, 1, "NAME", true)]
+    [InlineData("so proud of brady today", 3, 3, "NAME", true)]
     public void ASpanMustHaveTheShapeOfItsType(string text, int first, int last, string type, bool expected)
     {
         using var ctx = new ScreeningContext(new Post(text, AccountKind.Enterprise), Profile.Strict, CompiledRuleSet.Default);

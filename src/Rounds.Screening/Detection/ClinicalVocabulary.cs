@@ -69,26 +69,37 @@ internal static class ClinicalVocabulary
     }
 
     /// <summary>
-    /// Drugs and devices are written capitalised, and some are surnames ("Foley" catheter, "Senna"); a person is not
-    /// what an order starts, holds or stops ("d/c Foley", "Start Senna"), and has no dose ("Senna 8.6 mg") and no
-    /// state of a device after the name ("Foley in place", "Foley removed").
+    /// Drugs and devices are written capitalised, and some are surnames ("Foley" catheter, "Senna"); a drug or device
+    /// (only those sections of the vocabulary) is what an order starts or stops ("d/c Foley", "Start Senna"), has a
+    /// dose ("Senna 8.6 mg") or a device's state after it ("Foley in place", "Foley removed"). A person is what a
+    /// clinician does something to or for ("Started Walker on PT", "Walker removed from the list", "Walker's
+    /// daughter"), so a possessive or a preposition after the word keeps it a name.
     /// </summary>
-    private static bool IsOrderedOrDosed(TokenizedText text, int k) =>
-        text.IsIn(k - 1, OrderVerbs)
-        || (k + 2 < text.Count && text[k + 1].Kind == TokenKind.Number && text.IsIn(k + 2, DoseUnits))
-        || text.IsIn(k + 1, DeviceStates)
-        || (text.IsIn(k + 1, In) && text.IsIn(k + 2, Place));
+    private static bool IsOrderedOrDosed(TokenizedText text, int k)
+    {
+        if (!text.IsIn(k, Things.Value) || text[k].Has(TokenFlags.Possessive) || text.IsIn(k + 1, Prepositions))
+        {
+            return false;
+        }
 
+        return text.IsIn(k - 1, OrderVerbs)
+            || (k + 2 < text.Count && text[k + 1].Kind == TokenKind.Number && text.IsIn(k + 2, DoseUnits))
+            || (text.IsIn(k + 1, DeviceStates) && !text.IsIn(k + 2, Prepositions))
+            || (text.IsIn(k + 1, In) && text.IsIn(k + 2, Place));
+    }
+
+    // Verbs of orders only: giving, holding or placing is done to patients too ("gave Ed his meds").
     private static readonly WordSet OrderVerbs = WordSet.Of(
-        "start", "started", "continue", "continued", "cont", "hold", "held", "wean", "weaned", "titrate", "titrated", "taper",
-        "tapered", "increase", "increased", "decrease", "decreased", "resume", "resumed", "discontinue", "discontinued",
-        "d/c", "dc", "give", "given", "gave", "administered", "placed", "inserted", "removed", "changed", "flushed");
+        "start", "started", "continue", "continued", "cont", "wean", "weaned", "titrate", "titrated", "taper", "tapered",
+        "increase", "increased", "decrease", "decreased", "resume", "resumed", "discontinue", "discontinued", "d/c", "dc");
 
     private static readonly WordSet DoseUnits = WordSet.Of(
         "mg", "mcg", "g", "gm", "ml", "meq", "mmol", "units", "unit", "iu", "tab", "tabs", "cap", "caps", "fr");
 
     private static readonly WordSet DeviceStates = WordSet.Of(
         "placed", "inserted", "removed", "changed", "draining", "flushed", "d/c'd", "dc'd", "discontinued", "catheter", "cath");
+
+    private static readonly WordSet Prepositions = WordSet.Of("on", "off", "to", "from", "with", "at", "by", "for", "into", "onto");
 
     private static readonly WordSet In = WordSet.Of("in");
 
@@ -135,18 +146,33 @@ internal static class ClinicalVocabulary
         return digits > 0 && digits < token.Length && Words.Value.Contains(token[digits..]);
     }
 
-    private static WordSet Load()
+    private static WordSet Load() => new(ReadSections(_ => true));
+
+    /// <summary>The drugs and devices sections: the things an order acts on.</summary>
+    private static readonly Lazy<WordSet> Things = new(
+        () => new WordSet(ReadSections(heading => heading.StartsWith("# Drugs", StringComparison.Ordinal) || heading.StartsWith("# Devices", StringComparison.Ordinal))),
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static List<string> ReadSections(Func<string, bool> wanted)
     {
         var words = new List<string>(1_200);
+        var reading = false;
         using var reader = new StreamReader(NameData.Open("clinical-words.txt"));
         while (reader.ReadLine() is { } line)
         {
-            if (!line.StartsWith('#'))
+            if (line.StartsWith('#'))
+            {
+                // Each heading opens a section that runs to the next.
+                reading = wanted(line);
+                continue;
+            }
+
+            if (reading)
             {
                 words.AddRange(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
             }
         }
 
-        return new WordSet(words);
+        return words;
     }
 }
