@@ -75,10 +75,17 @@ internal static class PublisherBurstOnPds
             var (cycles, elapsed) = await PublisherBurstMeasure.DrainAsync(app.Services, due.Value, timeout);
             var published = await PublisherBurstMeasure.ReportCopiesAsync(app.Services, cycles, elapsed);
             await ReportRefusalsAsync(app.Services);
-            await ReportPdsAsync(pds, users, posts, published);
+            var exactlyOnce = await ReportPdsAsync(pds, users, posts, published);
             var sending = calls.Counts().Select(c => (c.Key, Count: c.Value - connecting.GetValueOrDefault(c.Key))).Where(c => c.Count > 0).OrderByDescending(c => c.Count);
             Console.WriteLine($"calls Rounds made to the PDS while publishing: {string.Join(", ", sending.Select(c => $"{c.Key} {c.Count:N0}"))}; refused for going elsewhere: {calls.Refused}");
             Console.WriteLine($"load average after the run: {PublisherBurstMeasure.LoadAverage()}");
+            // The figures are for reading; a burst not delivered exactly once is a failure of the run.
+            if (!exactlyOnce || calls.Refused > 0)
+            {
+                Console.Error.WriteLine("The burst was not delivered exactly once, each post in its own account, or a call went elsewhere.");
+                return 1;
+            }
+
             return 0;
         }
         finally
@@ -135,8 +142,9 @@ internal static class PublisherBurstOnPds
     /// <summary>
     /// Lists every account's posts on the PDS and matches them to the burst by text (each post's number makes its
     /// text unique): each post must be there once, in its own account, and every copy Rounds marked published must be there.
+    /// True when all of that holds and every copy was published.
     /// </summary>
-    private static async Task ReportPdsAsync(ReferencePds pds, List<ReferencePds.User> users, int posts, List<PublisherBurstMeasure.Copy> published)
+    private static async Task<bool> ReportPdsAsync(ReferencePds pds, List<ReferencePds.User> users, int posts, List<PublisherBurstMeasure.Copy> published)
     {
         var expected = Enumerable.Range(0, posts).ToDictionary(PublisherBurstMeasure.Text, i => users[i % users.Count].Did, StringComparer.Ordinal);
         var found = new List<(string Did, string Uri, string Text)>();
@@ -146,7 +154,8 @@ internal static class PublisherBurstOnPds
         }
 
         var copiesByText = found.CountBy(f => f.Text).ToDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal);
-        var once = expected.Keys.Count(text => copiesByText.GetValueOrDefault(text) == 1);
+        var accountByText = found.GroupBy(f => f.Text, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Did, StringComparer.Ordinal);
+        var once = expected.Count(e => copiesByText.GetValueOrDefault(e.Key) == 1 && accountByText[e.Key] == e.Value);
         var missing = expected.Keys.Count(text => !copiesByText.ContainsKey(text));
         var twice = expected.Keys.Count(text => copiesByText.GetValueOrDefault(text) > 1);
         var astray = found.Count(f => !expected.TryGetValue(f.Text, out var did) || did != f.Did);
@@ -154,6 +163,7 @@ internal static class PublisherBurstOnPds
         var notHeld = published.Count(c => c.ExternalId is null || !uris.Contains(c.ExternalId));
         Console.WriteLine($"on the PDS (listRecords of app.bsky.feed.post in {users.Count} repositories): {found.Count:N0} posts; {once:N0} of the {posts:N0} there exactly once, " +
             $"{missing} missing, {twice} there twice or more, {astray} not of this burst or in another account; {notHeld} copies Rounds marked published that the PDS does not hold");
+        return once == posts && found.Count == posts && notHeld == 0 && published.Count == posts;
     }
 
     /// <summary>

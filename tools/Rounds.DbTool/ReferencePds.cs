@@ -63,7 +63,16 @@ internal sealed class ReferencePds : IDisposable
             throw new InvalidOperationException($"The PDS did not start: {ready}");
         }
 
-        return new ReferencePds(process, new Uri(JsonDocument.Parse(ready).RootElement.GetProperty("url").GetString()!));
+        try
+        {
+            return new ReferencePds(process, new Uri(JsonDocument.Parse(ready).RootElement.GetProperty("url").GetString()!));
+        }
+        catch
+        {
+            // An answer without its address must not leave the PDS running after the command.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
     }
 
     /// <summary>Creates <paramref name="count"/> accounts named <c>{prefix}000.test</c> onwards, a few at a time.</summary>

@@ -20,7 +20,7 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
     private readonly SemaphoreSlim sessionLock = new(1, 1);
     private Session? session;
 
-    private sealed record Session(string AccessJwt, string RefreshJwt, string Did, string Handle);
+    private sealed record Session(string AccessJwt, string RefreshJwt, string Did, string Handle, DateTimeOffset At);
 
     public string Network => "bluesky";
 
@@ -34,7 +34,7 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
         await sessionLock.WaitAsync(ct);
         try
         {
-            session = Keep(await CreateSessionAsync(ct));
+            session = Keep(await Forgetting(CreateSessionAsync(ct)));
         }
         finally
         {
@@ -261,14 +261,35 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
         {
             if (session is null && KeepSession && KeptSessions.TryGetValue(KeptKey, out var kept))
             {
-                session = kept;
+                // A kept session outlives a revoked app password until its access token expires (two hours on the
+                // reference PDS). Renewed once it is a quarter of an hour old, it stops within that time, and a
+                // renewal spends none of the account's sign-ins.
+                session = clock.GetUtcNow() - kept.At < KeptSessionAge ? kept : Keep(await Forgetting(RenewAsync(kept, ct)));
             }
 
-            return session ??= Keep(await CreateSessionAsync(ct));
+            return session ??= Keep(await Forgetting(CreateSessionAsync(ct)));
         }
         finally
         {
             sessionLock.Release();
+        }
+    }
+
+    private static readonly TimeSpan KeptSessionAge = TimeSpan.FromMinutes(15);
+
+    private async Task<Session> RenewAsync(Session old, CancellationToken ct) => await RefreshSessionAsync(old, ct) ?? await CreateSessionAsync(ct);
+
+    /// <summary>A sign-in the PDS refuses drops the kept session too: its password no longer works.</summary>
+    private async Task<Session> Forgetting(Task<Session> signingIn)
+    {
+        try
+        {
+            return await signingIn;
+        }
+        catch (NetworkException e) when (e.Kind == FailureKind.Auth && KeepSession)
+        {
+            KeptSessions.TryRemove(KeptKey, out _);
+            throw;
         }
     }
 
@@ -296,11 +317,12 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
         }
     }
 
-    private static Session ReadSession(JsonElement answer) => new(
+    private Session ReadSession(JsonElement answer) => new(
         NetworkHttp.Required(answer, "accessJwt", "Bluesky"),
         NetworkHttp.Required(answer, "refreshJwt", "Bluesky"),
         NetworkHttp.Required(answer, "did", "Bluesky"),
-        NetworkHttp.Required(answer, "handle", "Bluesky"));
+        NetworkHttp.Required(answer, "handle", "Bluesky"),
+        clock.GetUtcNow());
 
     /// <summary>An authenticated call; an expired access token is refreshed (or the session re-created) once.</summary>
     private async Task<JsonElement> CallAsync(HttpMethod method, string pathAndQuery, JsonObject? body, CancellationToken ct, bool publishing = false)
@@ -330,7 +352,7 @@ public sealed class BlueskyConnector(HttpClient http, NetworkCredentials credent
                         // the kept session already; its refresh token was then spent, and only the newer session works.
                         session = KeepSession && KeptSessions.TryGetValue(KeptKey, out var newer) && !ReferenceEquals(newer, current)
                             ? newer
-                            : Keep(await RefreshSessionAsync(current, ct) ?? await CreateSessionAsync(ct));
+                            : Keep(await Forgetting(RenewAsync(current, ct)));
                     }
                 }
                 finally

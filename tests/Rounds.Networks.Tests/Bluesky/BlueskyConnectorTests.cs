@@ -150,6 +150,43 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
         Assert.Equal(FailureKind.Auth, revoked.Kind);
     }
 
+    /// <summary>
+    /// A kept session is renewed once it is a quarter of an hour old, with its refresh token rather than a sign-in, so a
+    /// revoked app password stops the publisher within that time instead of when the access token expires.
+    /// </summary>
+    [Fact]
+    public async Task A_kept_session_is_renewed_after_a_quarter_of_an_hour_and_a_revoked_password_then_stops()
+    {
+        var account = await pds.CreateAccountAsync("renew");
+        var main = await SignInAsync(account);
+        var appPassword = await XrpcAsync("com.atproto.server.createAppPassword", main, new { name = "rounds" });
+        var credentials = account with { Secret = appPassword.GetProperty("password").GetString()! };
+        var calls = new XrpcCalls();
+        using var http = new HttpClient(calls) { Timeout = TimeSpan.FromSeconds(30) };
+        var clock = new MovableClock(DateTimeOffset.UtcNow);
+        await Connectors.Create("bluesky", credentials, http, clock).PublishAsync(Post("Flu clinic at 8"));
+
+        clock.Now += TimeSpan.FromMinutes(14);
+        await Connectors.Create("bluesky", credentials, http, clock).PublishAsync(Post("Flu clinic at 9"));
+        Assert.Equal((1, 0), (calls.Count("com.atproto.server.createSession"), calls.Count("com.atproto.server.refreshSession")));
+
+        clock.Now += TimeSpan.FromMinutes(2);
+        await Connectors.Create("bluesky", credentials, http, clock).PublishAsync(Post("Flu clinic at 10"));
+        Assert.Equal((1, 1), (calls.Count("com.atproto.server.createSession"), calls.Count("com.atproto.server.refreshSession")));
+
+        await XrpcAsync("com.atproto.server.revokeAppPassword", main, new { name = "rounds" });
+        clock.Now += TimeSpan.FromMinutes(16);
+        var revoked = await Assert.ThrowsAsync<NetworkException>(() => Connectors.Create("bluesky", credentials, http, clock).PublishAsync(Post("Flu clinic at 11")));
+        Assert.Equal(FailureKind.Auth, revoked.Kind);
+    }
+
+    private sealed class MovableClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
     private async Task<string> SignInAsync(NetworkCredentials account) =>
         (await XrpcAsync("com.atproto.server.createSession", null, new { identifier = account.Identifier, password = account.Secret }))
             .GetProperty("accessJwt").GetString()!;

@@ -224,7 +224,8 @@ public sealed class PublishDuePosts(
                 && copies.Any(t => t.PostId == p.Id)
                 && !copies.Any(t => t.PostId == p.Id && (t.Status == DeliveryStatus.Waiting || t.Status == DeliveryStatus.Sending || t.Status == DeliveryStatus.WithOwner)))
             // Those due first end first, so a backlog larger than a batch ends in a fixed order over the next cycles.
-            .OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id)
+            // Posts to go out at once first: the databases sort a missing time differently.
+            .OrderBy(p => p.ScheduledAt != null).ThenBy(p => p.ScheduledAt).ThenBy(p => p.Id)
             .Select(p => p.Id).Take(BatchSize).ToListAsync(cancellationToken);
         await outcomes.CompleteFinishedAsync(finished, cancellationToken);
     }
