@@ -134,10 +134,7 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
     [Fact]
     public async Task A_connection_check_signs_in_afresh_and_fails_once_the_app_password_is_revoked()
     {
-        var account = await pds.CreateAccountAsync("revoked");
-        var main = await SignInAsync(account);
-        var appPassword = await XrpcAsync("com.atproto.server.createAppPassword", main, new { name = "rounds" });
-        var credentials = account with { Secret = appPassword.GetProperty("password").GetString()! };
+        var (credentials, main) = await AppPasswordAsync("revoked");
         var calls = new XrpcCalls();
         using var http = new HttpClient(calls) { Timeout = TimeSpan.FromSeconds(30) };
         await Connectors.Create("bluesky", credentials, http, TimeProvider.System).PublishAsync(Post("Parking update"));
@@ -157,10 +154,7 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
     [Fact]
     public async Task A_kept_session_is_renewed_after_a_quarter_of_an_hour_and_a_revoked_password_then_stops()
     {
-        var account = await pds.CreateAccountAsync("renew");
-        var main = await SignInAsync(account);
-        var appPassword = await XrpcAsync("com.atproto.server.createAppPassword", main, new { name = "rounds" });
-        var credentials = account with { Secret = appPassword.GetProperty("password").GetString()! };
+        var (credentials, main) = await AppPasswordAsync("renew");
         var calls = new XrpcCalls();
         using var http = new HttpClient(calls) { Timeout = TimeSpan.FromSeconds(30) };
         var clock = new MovableClock(DateTimeOffset.UtcNow);
@@ -185,6 +179,15 @@ public sealed class BlueskyConnectorTests(PdsFixture pds)
         public DateTimeOffset Now { get; set; } = start;
 
         public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    /// <summary>A new account's credentials with an app password named "rounds", and the main password's session.</summary>
+    private async Task<(NetworkCredentials Credentials, string MainSession)> AppPasswordAsync(string name)
+    {
+        var account = await pds.CreateAccountAsync(name);
+        var main = await SignInAsync(account);
+        var appPassword = await XrpcAsync("com.atproto.server.createAppPassword", main, new { name = "rounds" });
+        return (account with { Secret = appPassword.GetProperty("password").GetString()! }, main);
     }
 
     private async Task<string> SignInAsync(NetworkCredentials account) =>
