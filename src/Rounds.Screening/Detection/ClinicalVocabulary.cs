@@ -85,7 +85,7 @@ internal static class ClinicalVocabulary
         return text.IsIn(k - 1, OrderVerbs)
             || (k + 2 < text.Count && text[k + 1].Kind == TokenKind.Number && text.IsIn(k + 2, DoseUnits))
             || (text.IsIn(k + 1, DeviceStates) && !text.IsIn(k + 2, Prepositions))
-            || (text.IsIn(k + 1, In) && text.IsIn(k + 2, Place));
+            || (text.Is(k + 1, "in") && text.Is(k + 2, "place"));
     }
 
     // Verbs of orders only: giving, holding or placing is done to patients too ("gave Ed his meds").
@@ -100,10 +100,6 @@ internal static class ClinicalVocabulary
         "placed", "inserted", "removed", "changed", "draining", "flushed", "d/c'd", "dc'd", "discontinued", "catheter", "cath");
 
     private static readonly WordSet Prepositions = WordSet.Of("on", "off", "to", "from", "with", "at", "by", "for", "into", "onto");
-
-    private static readonly WordSet In = WordSet.Of("in");
-
-    private static readonly WordSet Place = WordSet.Of("place");
 
     /// <summary>Whether the word is one of a note's own, whatever its case ("Lines", "Access", "Diet").</summary>
     public static bool Holds(TokenizedText text, int index) => text.IsIn(index, Words.Value);
